@@ -1,0 +1,420 @@
+"""The command catalog: every command declared once, with its typed options.
+
+Discord application commands, Slack's text parsing and manifest, the console and ``/help`` are all
+generated from these declarations, so the platforms cannot drift apart.  Handlers live in
+:mod:`core.commands`; this module only describes the shape of each command.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class OptionType(enum.Enum):
+    """The value type of an option, mapped by each platform to its own types."""
+
+    INTEGER = "integer"
+    NUMBER = "number"  # dollars or a rating: parsed exactly (Decimal), never a float
+    STRING = "string"
+    BOOLEAN = "boolean"
+    USER = "user"  # a platform user; adapters pass a resolved :class:`UserRef`
+    CHANNEL = "channel"  # a platform channel; adapters pass its id as a string
+
+
+class Access(enum.Enum):
+    """Who may run a command."""
+
+    ANYONE = "anyone"
+    POOL_ADMIN = "pool_admin"  # the pool's owner or a server/workspace admin
+    POOL_MEMBER = "pool_member"
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One typed option of a command.
+
+    ``choices`` restricts a string option to the listed values; ``min_value``/``max_value`` bound
+    numbers; ``max_length`` bounds strings; ``autocomplete`` names what the platforms should
+    suggest (``"bid"`` for the user's recent bids, ``"pool"`` for their pools).
+    """
+
+    name: str
+    type: OptionType
+    description: str
+    required: bool = False
+    default: object = None
+    choices: tuple[str, ...] = ()
+    min_value: int | float | None = None
+    max_value: int | float | None = None
+    max_length: int | None = None
+    autocomplete: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A command of the catalog.
+
+    ``name`` is the full name: ``"quote"``, or ``"pool create"`` for a subcommand of ``/pool``.
+    ``changes_state`` commands carry the platform's request id for idempotency.
+    ``text_only`` commands exist for platforms without buttons (console, Slack text); Discord
+    offers the same action as a button.
+    """
+
+    name: str
+    description: str
+    options: tuple[Option, ...] = ()
+    access: Access = Access.ANYONE
+    changes_state: bool = False
+    slow: bool = False  # may take long (charts, exports): platforms defer first
+    text_only: bool = False
+    usage_example: str = ""
+
+    @property
+    def group(self) -> str | None:
+        """The parent command of a subcommand (``"pool"``), else ``None``."""
+        return self.name.split(" ", 1)[0] if " " in self.name else None
+
+    @property
+    def leaf(self) -> str:
+        """The last word of the name (``"create"`` for ``"pool create"``)."""
+        return self.name.rsplit(" ", 1)[-1]
+
+    def option(self, name: str) -> Option | None:
+        """The option called ``name``, or ``None``."""
+        for opt in self.options:
+            if opt.name == name:
+                return opt
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared option declarations
+# ---------------------------------------------------------------------------------------------
+
+SIZES = ("small", "medium", "large")
+RATE_TYPES = ("hourly", "fixed")
+REFUND_REASONS = (
+    "completed",
+    "client_cancelled",
+    "tos_removed",
+    "outbid",
+    "withdrawn",
+    "rejected",
+    "hired_other",
+    "expired",
+)
+OUTCOMES = ("submitted", "viewed", "interviewing", "hired", "lost")
+PERIODS = ("week", "month", "quarter", "year", "all")
+
+MAX_CONNECTS_PER_BID = 100
+MAX_PURCHASE = 10_000
+MAX_DOLLARS = 10_000_000
+
+QUOTE_FACTORS: tuple[Option, ...] = (
+    Option("price", OptionType.NUMBER, "Job budget in dollars", min_value=0, max_value=MAX_DOLLARS),
+    Option("size", OptionType.STRING, "Job size", choices=SIZES),
+    Option("funded", OptionType.BOOLEAN, "Client has funded the job"),
+    Option("verified", OptionType.BOOLEAN, "Client payment verified"),
+    Option(
+        "client_spent",
+        OptionType.NUMBER,
+        "Client's total spend in dollars",
+        min_value=0,
+        max_value=MAX_DOLLARS,
+    ),
+    Option("hire_rate", OptionType.INTEGER, "Client hire rate, %", min_value=0, max_value=100),
+    Option("rating", OptionType.NUMBER, "Client rating, 0-5", min_value=0, max_value=5),
+)
+BOOST = Option(
+    "boost", OptionType.INTEGER, "Extra Connects to rank higher", min_value=0, max_value=50
+)
+POOL = Option("pool", OptionType.STRING, "Pool name (else your wallet)", autocomplete="pool",
+              max_length=40)
+BID = Option(
+    "bid", OptionType.STRING, "Bid number, e.g. #12", required=True, autocomplete="bid",
+    max_length=12,
+)
+POOL_NAME = Option("name", OptionType.STRING, "Pool name", required=True, autocomplete="pool",
+                   max_length=40)
+NEW_POOL_NAME = Option("name", OptionType.STRING, "New pool name", required=True, max_length=40)
+MEMBER = Option("member", OptionType.USER, "Member", required=True)
+PAID = Option("paid", OptionType.NUMBER, "Dollars paid (else the tier price)", min_value=0,
+              max_value=MAX_DOLLARS)
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "quote",
+        "Connects a job will cost, and what you can afford",
+        (*QUOTE_FACTORS, BOOST),
+        usage_example="/quote price:500 size:small",
+    ),
+    Command(
+        "bid",
+        "Spend Connects on a job",
+        (
+            Option("job", OptionType.STRING, "Job URL or title", required=True, max_length=200),
+            Option(
+                "connects",
+                OptionType.INTEGER,
+                "Connects the job asks (else quoted)",
+                min_value=1,
+                max_value=MAX_CONNECTS_PER_BID,
+            ),
+            POOL,
+            BOOST,
+            Option("rate_type", OptionType.STRING, "Hourly or fixed price", choices=RATE_TYPES),
+            Option("rate", OptionType.NUMBER, "Your rate in dollars", min_value=0,
+                   max_value=MAX_DOLLARS),
+            Option("note", OptionType.STRING, "A note for yourself", max_length=300),
+            *QUOTE_FACTORS,
+        ),
+        changes_state=True,
+        usage_example='/bid job:"Logo for a bakery" connects:4',
+    ),
+    Command(
+        "refund",
+        "Refund a bid's Connects",
+        (BID, Option("reason", OptionType.STRING, "Why", required=True, choices=REFUND_REASONS)),
+        changes_state=True,
+        usage_example="/refund bid:#12 reason:client_cancelled",
+    ),
+    Command("balance", "Your Connects, pools and expiries", (POOL,), usage_example="/balance"),
+    Command(
+        "buy",
+        "Record Connects you bought",
+        (
+            Option("connects", OptionType.INTEGER, "Connects bought", required=True, min_value=1,
+                   max_value=MAX_PURCHASE),
+            POOL,
+            PAID,
+        ),
+        changes_state=True,
+        usage_example="/buy connects:40",
+    ),
+    Command(
+        "outcome",
+        "Set a bid's status",
+        (BID, Option("status", OptionType.STRING, "New status", required=True, choices=OUTCOMES)),
+        changes_state=True,
+        usage_example="/outcome bid:#12 status:hired",
+    ),
+    Command(
+        "history",
+        "Recent entries and a balance chart",
+        (
+            Option("limit", OptionType.INTEGER, "How many entries", default=10, min_value=1,
+                   max_value=50),
+            POOL,
+            Option("chart", OptionType.BOOLEAN, "Attach a balance chart", default=True),
+        ),
+        slow=True,
+        usage_example="/history limit:5",
+    ),
+    Command(
+        "stats",
+        "Win rate, spend and cost per hire",
+        (
+            Option("period", OptionType.STRING, "Time span", default="month", choices=PERIODS),
+            POOL,
+            Option("public", OptionType.BOOLEAN, "Show to the channel", default=False),
+        ),
+        usage_example="/stats period:year",
+    ),
+    Command("export", "Your ledger and bids as CSV", (POOL,), slow=True,
+            usage_example="/export"),
+    Command("help", "What this bot can do", usage_example="/help"),
+    Command(
+        "undo",
+        "Undo a fresh bid",
+        (BID,),
+        changes_state=True,
+        text_only=True,
+        usage_example="/undo bid:#12",
+    ),
+    Command(
+        "confirm",
+        "Confirm a bid the pool already made",
+        (Option("token", OptionType.STRING, "Code from the warning", required=True,
+                max_length=40),),
+        changes_state=True,
+        text_only=True,
+        usage_example="/confirm token:ab12cd34",
+    ),
+    Command(
+        "pool create",
+        "Create a pool you own",
+        (NEW_POOL_NAME, Option("channel", OptionType.CHANNEL, "Channel for low-balance notices")),
+        changes_state=True,
+        usage_example="/pool create name:agency",
+    ),
+    Command(
+        "pool add",
+        "Add a member to a pool",
+        (POOL_NAME, MEMBER),
+        access=Access.POOL_ADMIN,
+        changes_state=True,
+        usage_example="/pool add name:agency member:@sam",
+    ),
+    Command(
+        "pool remove",
+        "Remove a member from a pool",
+        (POOL_NAME, MEMBER),
+        access=Access.POOL_ADMIN,
+        changes_state=True,
+        usage_example="/pool remove name:agency member:@sam",
+    ),
+    Command(
+        "pool allowance",
+        "Set a member's monthly allowance",
+        (
+            POOL_NAME,
+            MEMBER,
+            Option("connects", OptionType.INTEGER, "Connects a month (0: no limit)",
+                   required=True, min_value=0, max_value=MAX_PURCHASE),
+        ),
+        access=Access.POOL_ADMIN,
+        changes_state=True,
+        usage_example="/pool allowance name:agency member:@sam connects:40",
+    ),
+    Command(
+        "pool topup",
+        "Record Connects bought for a pool",
+        (
+            POOL_NAME,
+            Option("connects", OptionType.INTEGER, "Connects bought", required=True,
+                   min_value=1, max_value=MAX_PURCHASE),
+            PAID,
+        ),
+        access=Access.POOL_ADMIN,
+        changes_state=True,
+        usage_example="/pool topup name:agency connects:80",
+    ),
+    Command(
+        "pool info",
+        "A pool's balance and members",
+        (POOL_NAME,),
+        access=Access.POOL_MEMBER,
+        usage_example="/pool info name:agency",
+    ),
+    Command(
+        "pool threshold",
+        "Low-balance warning level and channel",
+        (
+            POOL_NAME,
+            Option("connects", OptionType.INTEGER, "Warn below this (0: off)", required=True,
+                   min_value=0, max_value=MAX_PURCHASE),
+            Option("channel", OptionType.CHANNEL, "Channel for the warning"),
+        ),
+        access=Access.POOL_ADMIN,
+        changes_state=True,
+        usage_example="/pool threshold name:agency connects:20 channel:#bids",
+    ),
+)
+
+BY_NAME: dict[str, Command] = {c.name: c for c in COMMANDS}
+GROUPS: dict[str, str] = {"pool": "Manage a shared Connects pool"}
+
+
+def find(name: str) -> Command | None:
+    """The command called ``name`` (``"pool add"`` for a subcommand), or ``None``."""
+    return BY_NAME.get(name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Identity and replies
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class UserRef:
+    """A platform user named in an option or acting: a stable key and a display name.
+
+    ``key`` is unique across platforms: ``"discord:1234"``, ``"slack:T1:U2"``, ``"console:sam"``.
+    """
+
+    key: str
+    display: str
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who runs a command, and where.
+
+    ``scope`` is the community pools belong to (``"discord:<guild id>"``, ``"slack:<team id>"``,
+    ``"console"``); ``None`` in a direct message, where only the personal wallet is available.
+    ``is_admin`` is true for server owners and members with Manage Server (Discord) or workspace
+    admins (Slack): they count as admins of every pool of their scope.
+    """
+
+    user: UserRef
+    scope: str | None
+    is_admin: bool = False
+    locale: str | None = None
+
+
+class ButtonStyle(enum.Enum):
+    PRIMARY = "primary"
+    DANGER = "danger"
+    SECONDARY = "secondary"
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A button on a reply.
+
+    ``action`` is ``"undo"`` or ``"confirm"``; ``value`` is an opaque string (at most 80
+    characters) that the platform hands back on a click, through :meth:`core.app.App.press`.
+    ``text_command`` is the equivalent command for platforms without buttons.
+    ``only_user`` restricts clicks to one user key.
+    """
+
+    label: str
+    action: str
+    value: str
+    style: ButtonStyle = ButtonStyle.PRIMARY
+    text_command: str = ""
+    only_user: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a reply (a PNG chart or a CSV export)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(slots=True)
+class Reply:
+    """A platform-neutral reply.
+
+    ``title`` is short (fits a phone); ``lines`` are plain text lines (``**bold**`` allowed);
+    ``fields`` are (name, value) pairs shown as a compact table. ``private`` replies are shown
+    only to the user. ``error`` marks a refusal: one line saying what to fix, nothing changed.
+    """
+
+    title: str
+    lines: list[str] = field(default_factory=list)
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    private: bool = True
+    buttons: list[Button] = field(default_factory=list)
+    file: Attachment | None = None
+    error: bool = False
+
+    def text(self) -> str:
+        """The reply as plain text (console, logs, Slack fallbacks)."""
+        out = [self.title]
+        out.extend(self.lines)
+        width = max((len(k) for k, _ in self.fields), default=0)
+        out.extend(f"{k.ljust(width)}  {v}" for k, v in self.fields)
+        return "\n".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """An autocomplete suggestion: what the user sees and the value filled in."""
+
+    name: str
+    value: str
