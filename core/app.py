@@ -1,29 +1,79 @@
-"""The application facade every adapter talks to (being written; signatures are stable)."""
+"""The application facade every adapter talks to.
+
+Adapters translate a platform request into :meth:`App.dispatch` (typed options),
+:meth:`App.run_text` (the text syntax), :meth:`App.press` (a button) or
+:meth:`App.autocomplete`, and render the :class:`Reply` they get back. Refusals come back as
+``Reply(error=True)`` with one line; unexpected failures are logged with the request id and
+answered with a short apology, never a traceback.
+"""
 
 from __future__ import annotations
 
+import contextvars
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from core.catalog import Actor, Choice, Reply, UserRef
+from core.catalog import BY_NAME, Actor, Choice, Reply, UserRef
+from core.commands import HANDLERS, Context, confirm_token, help_reply
+from core.config import Config
+from core.errors import BadInput, ConnectsError
+from core.ledger import Clock, Ledger, parse_bid_id
+from core.options import check, console_user
+from core.store.base import Store, Tx
+from core.textparse import parse_options, split_command
+
+log = logging.getLogger("connects")
+
+#: The request being served, for log lines.
+REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+
+APOLOGY = "Sorry, something went wrong on our side; nothing was changed. Please try again."
+
+
+def error_reply(message: str) -> Reply:
+    """A refusal: one line, private."""
+    return Reply(message, error=True)
 
 
 class App:
     """Runs catalog commands for an actor and returns platform-neutral replies."""
 
+    def __init__(self, store: Store, config: Config, clock: Clock | None = None) -> None:
+        self.store = store
+        self.config = config
+        self.ledger = Ledger(store, config, clock)
+
     async def dispatch(
-        self, actor: Actor, command: str, args: Mapping[str, Any], request_id: str
+        self, actor: Actor, command: str, args: Mapping[str, Any], request_id: str,
+        resolve_user: Callable[[str], UserRef | None] | None = None,
     ) -> Reply:
-        """Run ``command`` (``"quote"``, ``"pool add"``) with typed ``args``.
+        """Run ``command`` (``"quote"``, ``"pool add"``) with ``args``.
 
         ``args`` maps option names to values: int for INTEGER, int/float/Decimal/str for NUMBER,
         str for STRING and CHANNEL (a channel id), bool for BOOLEAN, :class:`UserRef` for USER.
-        Omitted options take their defaults. Invalid values, refusals and unknown ids come back
-        as ``Reply(error=True)`` with one line; nothing raises for bad input. ``request_id`` is
-        the platform's id of the request (interaction id, trigger id): the same id twice changes
-        state once and gives the same reply.
+        Omitted options take their defaults. ``request_id`` is the platform's id of the request:
+        the same id twice changes state once and gives the same reply.
         """
-        raise NotImplementedError
+        token = REQUEST_ID.set(request_id)
+        try:
+            spec = BY_NAME.get(command)
+            if spec is None:
+                return error_reply(f"Unknown command {command!r}; try /help.")
+            try:
+                checked = check(spec, args, resolve_user)
+                ctx = Context(actor, request_id, self.ledger, self.config, spec.name)
+                reply = await HANDLERS[spec.name](ctx, checked)
+            except ConnectsError as exc:
+                log.info("refused /%s for %s: %s", command, actor.user.key, exc.message)
+                return error_reply(exc.message)
+            except Exception:
+                log.exception("/%s failed for %s", command, actor.user.key)
+                return error_reply(APOLOGY)
+            log.info("/%s by %s", command, actor.user.key)
+            return reply
+        finally:
+            REQUEST_ID.reset(token)
 
     async def run_text(
         self,
@@ -32,19 +82,70 @@ class App:
         request_id: str,
         resolve_user: Callable[[str], UserRef | None] | None = None,
     ) -> Reply:
-        """Parse ``text`` (``"/bid job:\\"Logo\\" connects:4"``, ``"pool add name:x member:y"``)
-        in the console/Slack syntax and dispatch it. ``resolve_user`` turns a token such as
-        ``<@U123|sam>`` into a user; ``None`` falls back to console names."""
-        raise NotImplementedError
+        """Parse ``text`` (``/bid job:"Logo" connects:4``, ``pool add name:x member:y``) in the
+        console/Slack syntax and dispatch it; empty text or ``help`` gives the catalog.
+        ``resolve_user`` turns a mention into a user; ``None`` reads console names."""
+        try:
+            command, rest = split_command(text)
+            if command is None:
+                return help_reply()
+            raw = parse_options(command, rest)
+        except ConnectsError as exc:
+            return error_reply(exc.message)
+        return await self.dispatch(actor, command.name, raw, request_id,
+                                   resolve_user or console_user)
 
     async def press(self, actor: Actor, action: str, value: str, request_id: str) -> Reply:
-        """A click on a reply's :class:`core.catalog.Button` (its ``action`` and ``value``)."""
-        raise NotImplementedError
+        """A click on a reply's button (its ``action`` and ``value``). The button's own value
+        keys the change, so a second click on the same button changes nothing."""
+        token = REQUEST_ID.set(request_id)
+        try:
+            if action == "undo":
+                bid = value.split(".", 1)[0]
+                return await self.dispatch(actor, "undo", {"bid": bid}, f"undo:{value}")
+            if action == "confirm":
+                ctx = Context(actor, request_id, self.ledger, self.config, "bid")
+                try:
+                    return await confirm_token(ctx, value)
+                except ConnectsError as exc:
+                    return error_reply(exc.message)
+            return error_reply("That button is no longer supported.")
+        except Exception:
+            log.exception("button %s failed for %s", action, actor.user.key)
+            return error_reply(APOLOGY)
+        finally:
+            REQUEST_ID.reset(token)
 
     async def autocomplete(self, actor: Actor, kind: str, partial: str) -> list[Choice]:
-        """Suggestions for an option whose ``autocomplete`` is ``kind`` (``"bid"``, ``"pool"``)."""
-        raise NotImplementedError
+        """Up to 25 suggestions for an option whose ``autocomplete`` is ``kind``: the user's
+        recent bids (newest first) for ``"bid"``, their pools here for ``"pool"``."""
+        needle = partial.strip().lower().lstrip("#")
+
+        async def read(tx: Tx) -> list[Choice]:
+            if kind == "bid":
+                out = []
+                for b in await self.ledger.recent_bids(tx, actor.user.key, 100):
+                    name = f"#{b['id']} {b['job']}"[:80] + \
+                        f", {int(b['connects']) + int(b['boost'])}"
+                    if needle and needle not in name.lower():
+                        continue
+                    out.append(Choice(name[:100], f"#{b['id']}"))
+                return out[:25]
+            if kind == "pool":
+                pools = await self.ledger.pools_of(tx, actor.user.key, actor.scope)
+                return [Choice(f"{p['name']} ({p['balance']} Connects)", str(p["name"]))
+                        for p in pools if needle in str(p["name"])][:25]
+            return []
+
+        try:
+            return await self.store.read(read)
+        except Exception:
+            log.exception("autocomplete %s failed", kind)
+            return []
 
     async def close(self) -> None:
         """Close the store."""
-        raise NotImplementedError
+        await self.store.close()
+
+
+__all__ = ["APOLOGY", "REQUEST_ID", "App", "BadInput", "error_reply", "parse_bid_id"]

@@ -402,6 +402,7 @@ class Reply:
     buttons: list[Button] = field(default_factory=list)
     file: Attachment | None = None
     error: bool = False
+    needs_confirmation: bool = False  # nothing changed yet: the user must confirm (a button)
 
     def text(self) -> str:
         """The reply as plain text (console, logs, Slack fallbacks)."""

@@ -1,0 +1,243 @@
+"""The Discord bot: receives interactions through discord.py and answers them from the core.
+
+The handler only translates. It builds the :class:`~core.catalog.Actor` (personal wallet keyed by
+user, pools scoped to the server, owners and Manage Server members as admins), uses the
+interaction id as the request id, defers whatever may be slow, and renders the core's reply.
+A failed answer to Discord is logged, never fatal; an unexpected exception is logged with the
+interaction id and the user gets a short apology.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import aiohttp
+import discord
+from discord import app_commands
+
+from core.app import App
+from core.catalog import Actor, Command, Reply
+from core.config import DiscordConfig
+
+from . import commands, render
+
+log = logging.getLogger("connects.discord")
+
+DEFER_AFTER = 1.5  # seconds: a reply not ready by then is deferred, inside Discord's 3 s
+MAX_SUGGESTIONS = 25
+CHOICE_MAX = 100
+# a response Discord would not take (expired token, already acknowledged, network trouble)
+RESPONSE_ERRORS = (
+    discord.HTTPException,
+    discord.InteractionResponded,
+    aiohttp.ClientError,
+    asyncio.TimeoutError,
+)
+
+
+def actor(interaction: discord.Interaction) -> Actor:
+    """Who runs the interaction: the same personal wallet everywhere, pools per server."""
+    user = commands.user_ref(interaction.user)
+    locale = str(interaction.locale) if interaction.locale else None
+    if interaction.guild_id is None:
+        return Actor(user, None, False, locale)
+    guild = interaction.guild
+    owner = guild is not None and guild.owner_id == interaction.user.id
+    admin = owner or interaction.permissions.manage_guild
+    return Actor(user, f"discord:{interaction.guild_id}", admin, locale)
+
+
+class Handler:
+    """Bridges interactions to :class:`core.app.App`."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    async def run_command(
+        self, interaction: discord.Interaction, command: Command, args: dict[str, Any]
+    ) -> None:
+        private = not args.get("public", False)
+
+        async def work() -> Reply:
+            return await self.app.dispatch(
+                actor(interaction), command.name, args, str(interaction.id)
+            )
+
+        await self._answer(interaction, work, slow=command.slow, private=private, edit=False)
+
+    async def run_press(self, interaction: discord.Interaction, action: str, value: str) -> None:
+        async def work() -> Reply:
+            return await self.app.press(actor(interaction), action, value, str(interaction.id))
+
+        await self._answer(interaction, work, slow=False, private=True, edit=True)
+
+    async def suggest(
+        self, interaction: discord.Interaction, kind: str, partial: str
+    ) -> list[app_commands.Choice[str]]:
+        try:
+            found = await self.app.autocomplete(actor(interaction), kind, partial)
+        except Exception:
+            log.exception("interaction %s: autocomplete %r failed", interaction.id, kind)
+            return []
+        return [
+            app_commands.Choice(name=c.name[:CHOICE_MAX], value=c.value[:CHOICE_MAX])
+            for c in found[:MAX_SUGGESTIONS]
+        ]
+
+    async def _answer(
+        self,
+        interaction: discord.Interaction,
+        work: Any,
+        *,
+        slow: bool,
+        private: bool,
+        edit: bool,
+    ) -> None:
+        """Run ``work`` and answer with its reply: at once, or deferred first if slow."""
+        iid = interaction.id
+        try:
+            task: asyncio.Task[Reply] = asyncio.ensure_future(work())
+            deferred = False
+            if slow:
+                await self._defer(interaction, private, edit)
+                deferred = True
+            else:
+                done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER)
+                if not done:
+                    log.info("interaction %s: slow reply, deferring", iid)
+                    await self._defer(interaction, private, edit)
+                    deferred = True
+            reply = await task
+        except Exception:
+            log.exception("interaction %s: command failed", iid)
+            await self._send_safely(interaction, render.apology())
+            return
+        msg = render.message(reply)
+        try:
+            if deferred:
+                if edit and reply.error:
+                    # keep the message that was clicked; the refusal goes to the clicker only
+                    await interaction.followup.send(**msg.send_kwargs())
+                else:
+                    await interaction.edit_original_response(**msg.edit_kwargs())
+            elif edit and not reply.error:
+                await interaction.response.edit_message(**msg.edit_kwargs())
+            else:
+                await interaction.response.send_message(**msg.send_kwargs())
+        except RESPONSE_ERRORS as exc:
+            log.warning("interaction %s: Discord did not take the reply: %s", iid, exc)
+        except Exception:
+            log.exception("interaction %s: sending the reply failed", iid)
+
+    async def _defer(self, interaction: discord.Interaction, private: bool, edit: bool) -> None:
+        try:
+            if edit:
+                await interaction.response.defer()
+            else:
+                await interaction.response.defer(ephemeral=private, thinking=True)
+        except RESPONSE_ERRORS as exc:
+            log.warning("interaction %s: Discord did not take the deferral: %s",
+                        interaction.id, exc)
+
+    async def _send_safely(self, interaction: discord.Interaction, msg: render.Message) -> None:
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(**msg.send_kwargs())
+            else:
+                await interaction.response.send_message(**msg.send_kwargs())
+        except RESPONSE_ERRORS as exc:
+            log.warning("interaction %s: Discord did not take the reply: %s", interaction.id, exc)
+        except Exception:
+            log.exception("interaction %s: sending the apology failed", interaction.id)
+
+
+class Tree(app_commands.CommandTree[Any]):
+    """The command tree: a bad option or unknown command gets one friendly line."""
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        handler: Handler | None = getattr(interaction.client, "handler", None)
+        if isinstance(error, app_commands.TransformerError):
+            line = f"That {error.type.name} value was not understood: {error.value!r}."
+        elif isinstance(error, app_commands.CommandNotFound):
+            line = "That command is not available any more; it may take a minute to update."
+        elif isinstance(error, app_commands.CheckFailure):
+            line = "You cannot use that command here."
+        else:
+            log.error("interaction %s: %s", interaction.id, error,
+                      exc_info=(type(error), error, error.__traceback__))
+            line = render.APOLOGY
+        if handler is not None:
+            await handler._send_safely(interaction, render.Message(content=line))
+
+
+class ClientMixin:
+    """What the plain and the sharded clients share: the tree, the handler, sync on start."""
+
+    handler: Handler
+    tree: Tree
+
+    def _setup(self, app: App, config: DiscordConfig, sync: bool) -> None:
+        self.handler = Handler(app)
+        self.tree = Tree(self)  # type: ignore[arg-type]
+        for cmd in commands.build(self.handler):
+            self.tree.add_command(cmd)
+        self._config = config
+        self._sync = sync
+        self.synced: list[Any] = []
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(render.PressButton)  # type: ignore[attr-defined]
+        if self._sync:
+            await self.sync_commands()
+
+    async def sync_commands(self) -> None:
+        """Register the commands with Discord: to the configured guilds, else globally."""
+        try:
+            if self._config.guild_ids:
+                for gid in self._config.guild_ids:
+                    guild = discord.Object(gid)
+                    self.tree.copy_global_to(guild=guild)
+                    done = await self.tree.sync(guild=guild)
+                    self.synced.extend(done)
+                    log.info("synced %d commands to guild %s", len(done), gid)
+            else:
+                self.synced.extend(await self.tree.sync())
+                log.info("synced %d global commands", len(self.synced))
+        except discord.HTTPException as exc:
+            log.error("command sync failed (%s); serving the commands Discord already has", exc)
+
+
+class ConnectsClient(ClientMixin, discord.Client):
+    """One gateway connection."""
+
+    def __init__(self, app: App, config: DiscordConfig, *, sync: bool = True) -> None:
+        super().__init__(intents=intents())
+        self._setup(app, config, sync)
+
+
+class ShardedConnectsClient(ClientMixin, discord.AutoShardedClient):
+    """Several shards in this process (``shard_ids``) out of ``shard_count``."""
+
+    def __init__(self, app: App, config: DiscordConfig, *, sync: bool = True) -> None:
+        super().__init__(
+            intents=intents(),
+            shard_count=config.shard_count,
+            shard_ids=list(config.shard_ids) or None,
+        )
+        self._setup(app, config, sync)
+
+
+def intents() -> discord.Intents:
+    """Only the guilds intent: interactions need no privileged intent."""
+    return discord.Intents(guilds=True)
+
+
+def client(app: App, config: DiscordConfig, *, sync: bool = True) -> discord.Client:
+    """The right client for the configuration (sharded when ``shard_count`` is set)."""
+    if config.shard_count > 0:
+        return ShardedConnectsClient(app, config, sync=sync)
+    return ConnectsClient(app, config, sync=sync)

@@ -1,0 +1,199 @@
+"""Discord application commands generated from the core catalog.
+
+Every catalog command (except the ``text_only`` ones, which Discord offers as buttons) becomes a
+discord.py :class:`~discord.app_commands.Command` with the same name and option names; ``pool``
+subcommands live under one ``/pool`` group. Each option's annotation is an :class:`OptionArg`
+transformer built from the catalog's :class:`~core.catalog.Option`, so discord.py both declares the
+option to Discord (type, bounds, choices, autocomplete) and converts the value it receives into
+the type the core expects.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, Protocol
+
+import discord
+from discord import app_commands
+from discord.app_commands import AppCommandOptionType
+
+from core.catalog import COMMANDS, GROUPS, Command, Option, OptionType, UserRef
+
+_TYPES = {
+    OptionType.INTEGER: AppCommandOptionType.integer,
+    OptionType.NUMBER: AppCommandOptionType.number,
+    OptionType.STRING: AppCommandOptionType.string,
+    OptionType.BOOLEAN: AppCommandOptionType.boolean,
+    OptionType.USER: AppCommandOptionType.user,
+    OptionType.CHANNEL: AppCommandOptionType.channel,
+}
+# channels a notice can be posted in
+_TEXT_CHANNELS = [discord.ChannelType.text, discord.ChannelType.news]
+MAX_CHOICES = 25
+MAX_DESCRIPTION = 100
+
+
+class Handler(Protocol):
+    """What the generated commands call: the adapter's bridge to the core."""
+
+    async def run_command(
+        self, interaction: discord.Interaction, command: Command, args: dict[str, Any]
+    ) -> None: ...
+
+    async def suggest(
+        self, interaction: discord.Interaction, kind: str, partial: str
+    ) -> list[app_commands.Choice[str]]: ...
+
+
+def user_ref(user: discord.abc.User) -> UserRef:
+    """The core's reference to a Discord user: ``discord:<id>`` and the display name."""
+    return UserRef(f"discord:{user.id}", user.display_name)
+
+
+def number_text(value: float | int) -> str:
+    """A NUMBER option as exact text: ``500`` rather than ``500.0``, ``4.7`` as typed."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class OptionArg(app_commands.Transformer):
+    """One catalog option as a discord.py parameter: declaration and conversion in one place."""
+
+    def __init__(self, option: Option) -> None:
+        self.option = option
+
+    @property
+    def type(self) -> AppCommandOptionType:
+        return _TYPES[self.option.type]
+
+    @property
+    def min_value(self) -> int | float | None:
+        if self.option.type is OptionType.STRING:
+            return None
+        return _bound(self.option, self.option.min_value)
+
+    @property
+    def max_value(self) -> int | float | None:
+        if self.option.type is OptionType.STRING:
+            return self.option.max_length
+        return _bound(self.option, self.option.max_value)
+
+    @property
+    def choices(self) -> list[app_commands.Choice[str]] | None:
+        if not self.option.choices:
+            return None
+        return [app_commands.Choice(name=c, value=c) for c in self.option.choices[:MAX_CHOICES]]
+
+    @property
+    def channel_types(self) -> list[discord.ChannelType]:
+        return list(_TEXT_CHANNELS)
+
+    async def transform(self, interaction: discord.Interaction, value: Any, /) -> Any:
+        kind = self.option.type
+        if kind is OptionType.USER:
+            return user_ref(value)
+        if kind is OptionType.CHANNEL:
+            return str(value.id)
+        if kind is OptionType.NUMBER:
+            return number_text(value)
+        if kind is OptionType.INTEGER:
+            return int(value)
+        return value
+
+
+class AutocompleteArg(OptionArg):
+    """An option whose suggestions come from the core (``bid`` or ``pool``)."""
+
+    def __init__(self, option: Option, handler: Handler) -> None:
+        super().__init__(option)
+        self.handler = handler
+
+    async def autocomplete(  # type: ignore[override]
+        self, interaction: discord.Interaction, value: int | float | str, /
+    ) -> list[app_commands.Choice[str]]:
+        kind = self.option.autocomplete or ""
+        return await self.handler.suggest(interaction, kind, str(value or ""))
+
+
+def _bound(option: Option, value: int | float | None) -> int | float | None:
+    if value is None:
+        return None
+    return float(value) if option.type is OptionType.NUMBER else int(value)
+
+
+def _callback(command: Command, handler: Handler) -> Callable[..., Awaitable[None]]:
+    """A callback whose signature declares the command's options, for discord.py to read."""
+
+    async def callback(interaction: discord.Interaction, **kwargs: Any) -> None:
+        args = {k: v for k, v in kwargs.items() if v is not None}
+        await handler.run_command(interaction, command, args)
+
+    params = [
+        inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                          annotation=discord.Interaction)
+    ]
+    for opt in command.options:
+        arg = AutocompleteArg(opt, handler) if opt.autocomplete else OptionArg(opt)
+        params.append(
+            inspect.Parameter(
+                opt.name,
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=arg,
+                default=inspect.Parameter.empty if opt.required else None,
+            )
+        )
+    callback.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    callback.__qualname__ = callback.__name__ = f"cmd_{command.name.replace(' ', '_')}"
+    callback.__discord_app_commands_param_description__ = {  # type: ignore[attr-defined]
+        o.name: _describe(o) for o in command.options
+    }
+    return callback
+
+
+def _describe(option: Option) -> str:
+    text = option.description
+    if option.default not in (None, "") and not option.required:
+        text = f"{text} (default {str(option.default).lower()})"
+    return text[:MAX_DESCRIPTION]
+
+
+def discord_commands(catalog: Iterable[Command] = COMMANDS) -> list[Command]:
+    """The catalog commands Discord offers as application commands (buttons replace the rest)."""
+    return [c for c in catalog if not c.text_only]
+
+
+def build(
+    handler: Handler, catalog: Iterable[Command] = COMMANDS
+) -> list[app_commands.Command[Any, ..., Any] | app_commands.Group]:
+    """Top-level application commands and groups for the catalog, wired to ``handler``."""
+    everywhere = app_commands.AppCommandContext(guild=True, dm_channel=True)
+    top: list[app_commands.Command[Any, ..., Any] | app_commands.Group] = []
+    groups: dict[str, app_commands.Group] = {}
+    for command in discord_commands(catalog):
+        group_name = command.group
+        parent = None
+        if group_name is not None:
+            parent = groups.get(group_name)
+            if parent is None:
+                # pools belong to one server: the group is not offered in DMs
+                parent = app_commands.Group(
+                    name=group_name,
+                    description=GROUPS.get(group_name, group_name)[:MAX_DESCRIPTION],
+                    guild_only=True,
+                )
+                groups[group_name] = parent
+                top.append(parent)
+        cmd: app_commands.Command[Any, ..., Any] = app_commands.Command(
+            name=command.leaf,
+            description=command.description[:MAX_DESCRIPTION],
+            callback=_callback(command, handler),
+            parent=parent,
+        )
+        if parent is not None:
+            parent.add_command(cmd)
+        else:
+            cmd.allowed_contexts = everywhere
+            top.append(cmd)
+    return top

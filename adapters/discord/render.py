@@ -1,0 +1,161 @@
+"""Turns a platform-neutral :class:`~core.catalog.Reply` into a Discord message.
+
+Replies become one embed with a short title, the lines as its description and a few inline
+fields, which read well on a phone; refusals become one plain line. Buttons carry their action
+and value in the ``custom_id`` so a click works after a restart; files are attached (a PNG chart
+is also shown as the embed's image).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+
+from core.catalog import Button, ButtonStyle, Reply
+
+# Discord's limits on a message
+CONTENT_MAX = 2000
+TITLE_MAX = 256
+DESCRIPTION_MAX = 4096
+FIELDS_MAX = 25
+FIELD_NAME_MAX = 256
+FIELD_VALUE_MAX = 1024
+EMBED_TOTAL_MAX = 6000
+LABEL_MAX = 80
+CUSTOM_ID_MAX = 100
+BUTTONS_PER_ROW = 5
+INLINE_MAX = 24  # short field values sit side by side
+
+COLOUR = discord.Colour(0x14A800)  # Upwork green
+APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."
+
+_STYLES = {
+    ButtonStyle.PRIMARY: discord.ButtonStyle.primary,
+    ButtonStyle.SECONDARY: discord.ButtonStyle.secondary,
+    ButtonStyle.DANGER: discord.ButtonStyle.danger,
+}
+CUSTOM_ID = re.compile(r"cb:(?P<action>[a-z_]{1,20}):(?P<value>.{1,80})", re.DOTALL)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def custom_id(button: Button) -> str:
+    """The ``custom_id`` of a button: ``cb:<action>:<value>`` (at most 100 characters)."""
+    return f"cb:{button.action}:{button.value}"[:CUSTOM_ID_MAX]
+
+
+class PressButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CUSTOM_ID):
+    """A reply button; a click, even after a restart, reaches the core's ``press``."""
+
+    def __init__(self, action: str, value: str, label: str = "OK",
+                 style: discord.ButtonStyle = discord.ButtonStyle.primary) -> None:
+        super().__init__(
+            discord.ui.Button(label=_cut(label, LABEL_MAX), style=style,
+                              custom_id=f"cb:{action}:{value}"[:CUSTOM_ID_MAX])
+        )
+        self.action = action
+        self.value = value
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> PressButton:
+        label = getattr(item, "label", None) or "OK"
+        return cls(match["action"], match["value"], label)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        handler = getattr(interaction.client, "handler", None)
+        if handler is not None:
+            await handler.run_press(interaction, self.action, self.value)
+
+
+def error_line(reply: Reply) -> str:
+    """The one line a refusal shows."""
+    line = reply.lines[0] if reply.lines else reply.title
+    return _cut(line.strip() or APOLOGY, CONTENT_MAX)
+
+
+def embed(reply: Reply) -> discord.Embed:
+    """A compact embed for a reply, kept inside Discord's size limits."""
+    out = discord.Embed(title=_cut(reply.title, TITLE_MAX), colour=COLOUR)
+    budget = EMBED_TOTAL_MAX - len(out.title or "")
+    fields = reply.fields[:FIELDS_MAX]
+    for name, value in fields:
+        name = _cut(name or "\u200b", FIELD_NAME_MAX)
+        value = _cut(value or "\u200b", FIELD_VALUE_MAX)
+        if len(name) + len(value) > budget:
+            break
+        budget -= len(name) + len(value)
+        out.add_field(name=name, value=value, inline=len(value) <= INLINE_MAX)
+    if reply.lines:
+        out.description = _cut("\n".join(reply.lines), min(DESCRIPTION_MAX, max(budget, 1)))
+    if reply.file is not None and reply.file.content_type == "image/png":
+        out.set_image(url=f"attachment://{reply.file.filename}")
+    return out
+
+
+def view(buttons: list[Button]) -> discord.ui.View | None:
+    """The buttons of a reply, five to a row, or ``None``."""
+    if not buttons:
+        return None
+    out = discord.ui.View(timeout=None)
+    for i, b in enumerate(buttons[: BUTTONS_PER_ROW * 5]):
+        item = PressButton(b.action, b.value, b.label, _STYLES.get(b.style,
+                                                                   discord.ButtonStyle.primary))
+        item.item.row = i // BUTTONS_PER_ROW
+        out.add_item(item)
+    return out
+
+
+@dataclass
+class Message:
+    """Keyword arguments for discord.py's send/edit calls, built from a reply."""
+
+    content: str | None = None
+    embed: discord.Embed | None = None
+    view: discord.ui.View | None = None
+    file: discord.File | None = None
+    ephemeral: bool = True
+
+    def send_kwargs(self) -> dict[str, Any]:
+        """For ``response.send_message`` and ``followup.send``."""
+        kw: dict[str, Any] = {"ephemeral": self.ephemeral}
+        if self.content is not None:
+            kw["content"] = self.content
+        if self.embed is not None:
+            kw["embed"] = self.embed
+        if self.view is not None:
+            kw["view"] = self.view
+        if self.file is not None:
+            kw["file"] = self.file
+        return kw
+
+    def edit_kwargs(self) -> dict[str, Any]:
+        """For ``edit_original_response`` and ``response.edit_message``: replaces everything."""
+        return {
+            "content": self.content,
+            "embed": self.embed,
+            "view": self.view,
+            "attachments": [self.file] if self.file is not None else [],
+        }
+
+
+def message(reply: Reply) -> Message:
+    """The Discord message for ``reply``: refusals are one private line."""
+    if reply.error:
+        return Message(content=error_line(reply), ephemeral=True)
+    file = None
+    if reply.file is not None:
+        file = discord.File(io.BytesIO(reply.file.data), filename=reply.file.filename)
+    return Message(embed=embed(reply), view=view(reply.buttons), file=file,
+                   ephemeral=reply.private)
+
+
+def apology() -> Message:
+    return Message(content=APOLOGY, ephemeral=True)

@@ -1,0 +1,78 @@
+"""Starts the Discord adapter: the entry points the command line calls.
+
+``api_base`` and ``gateway_url`` are applied through discord.py's own mechanisms: the base of its
+REST routes (:attr:`discord.http.Route.BASE`, also used by interaction webhooks) and its default
+gateway (:attr:`discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY`, used by plain and sharded
+clients alike).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+import discord
+import yarl
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from core.app import App
+from core.config import DiscordConfig
+
+from .bot import client as make_client
+
+log = logging.getLogger("connects.discord")
+
+# what the bot needs in a channel: see it, post replies and notices, embeds, files
+PERMISSIONS = discord.Permissions(
+    view_channel=True, send_messages=True, embed_links=True, attach_files=True
+)
+SCOPES = ("bot", "applications.commands")
+
+
+class DiscordStartError(RuntimeError):
+    """The adapter cannot start (no token, or Discord refused it); the message says why."""
+
+
+def invite_url(application_id: int) -> str:
+    """The OAuth2 URL that adds the bot to a server with its commands and permissions."""
+    return discord.utils.oauth_url(application_id, permissions=PERMISSIONS, scopes=SCOPES)
+
+
+def configure_endpoints(config: DiscordConfig) -> None:
+    """Point discord.py at ``api_base`` (REST) and ``gateway_url`` (websocket)."""
+    Route.BASE = config.api_base.rstrip("/") or DiscordConfig().api_base
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(config.gateway_url or "wss://gateway.discord.gg/")
+
+
+async def run(app: App, config: DiscordConfig, stop: asyncio.Event, *, sync: bool = True) -> None:
+    """Log in, sync commands when ``sync``, serve until ``stop`` is set, then close cleanly."""
+    if not config.token:
+        raise DiscordStartError("no Discord token: set [discord] token or DISCORD_TOKEN")
+    configure_endpoints(config)
+    bot = make_client(app, config, sync=sync)
+    async with bot:
+        try:
+            await bot.login(config.token)
+        except discord.LoginFailure:
+            raise DiscordStartError("Discord refused the token (check DISCORD_TOKEN)") from None
+        except discord.HTTPException as exc:
+            raise DiscordStartError(f"cannot log in to Discord: {exc}") from None
+        log.info("logged in to Discord as %s (application %s)", bot.user, bot.application_id)
+        connect = asyncio.create_task(bot.connect(reconnect=True), name="discord-gateway")
+        stopped = asyncio.create_task(stop.wait(), name="discord-stop")
+        try:
+            done, _ = await asyncio.wait({connect, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopped.cancel()
+            await bot.close()
+            if not connect.done():
+                connect.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await connect
+        if connect in done and not stop.is_set():
+            exc = connect.exception()
+            if exc is not None:
+                raise DiscordStartError(f"Discord gateway closed: {exc}") from exc
+        log.info("Discord adapter stopped")

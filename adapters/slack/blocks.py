@@ -1,0 +1,135 @@
+"""Core replies -> Slack messages: Block Kit built with slack_sdk's models, laid out for a phone.
+
+A reply is a bold title, its lines, its fields as a two-column table (Slack shows section
+fields side by side, also on a phone) and its buttons. Errors are one ephemeral line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from core.catalog import Button, ButtonStyle, Reply
+
+ACTION_PREFIX = "connects:"
+WORKING_TEXT = "Working on it…"
+FAILED_TEXT = "Something went wrong on our side. Please try again in a minute."
+
+_SECTION_MAX = 3000
+_FIELD_MAX = 2000
+_FIELDS_PER_SECTION = 10
+_MAX_BLOCKS = 50
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_STYLES = {ButtonStyle.PRIMARY: "primary", ButtonStyle.DANGER: "danger"}
+
+
+def escape(text: str) -> str:
+    """Escape the three characters Slack's mrkdwn reserves."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def mrkdwn(text: str) -> str:
+    """The core's ``**bold**`` -> Slack's ``*bold*``, everything else escaped."""
+    return _BOLD.sub(r"*\1*", escape(text))
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def error_line(reply: Reply) -> str:
+    """The one line an error reply is shown as."""
+    parts = [p.strip() for p in (reply.title, *reply.lines) if p and p.strip()]
+    return " ".join(parts) or "That did not work."
+
+
+def _sections(lines: list[str]) -> list[Block]:
+    """Lines as sections of at most 3,000 characters each."""
+    out: list[Block] = []
+    chunk = ""
+    for line in (_clip(mrkdwn(x), _SECTION_MAX) for x in lines):
+        if chunk and len(chunk) + 1 + len(line) > _SECTION_MAX:
+            out.append(SectionBlock(text=MarkdownTextObject(text=chunk)))
+            chunk = ""
+        chunk = f"{chunk}\n{line}" if chunk else line
+    if chunk:
+        out.append(SectionBlock(text=MarkdownTextObject(text=chunk)))
+    return out
+
+
+def button_value(button: Button) -> str:
+    """What a Slack button carries: the core's action and value, and who may press it."""
+    return json.dumps({"a": button.action, "v": button.value, "u": button.only_user},
+                      separators=(",", ":"))
+
+
+def parse_button_value(value: str) -> tuple[str, str, str | None]:
+    """``(action, value, only_user)`` from :func:`button_value`; ValueError if not ours."""
+    data = json.loads(value)
+    if not isinstance(data, dict) or not isinstance(data.get("a"), str):
+        raise ValueError("not a Connects bot button")
+    return data["a"], str(data.get("v", "")), data.get("u")
+
+
+def _buttons(buttons: list[Button]) -> Block:
+    elements = [
+        ButtonElement(
+            text=_clip(b.label, 75),
+            action_id=f"{ACTION_PREFIX}{b.action}:{i}",
+            value=button_value(b),
+            style=_STYLES.get(b.style),
+        )
+        for i, b in enumerate(buttons[:25])
+    ]
+    return ActionsBlock(block_id="buttons", elements=elements)
+
+
+def render(reply: Reply, *, note: str | None = None) -> dict[str, Any]:
+    """The Slack message for ``reply``: ``text`` (notification fallback), ``blocks`` and
+    ``response_type`` (ephemeral unless the reply is public). ``note`` adds a context line
+    (where an uploaded file went)."""
+    response_type = "ephemeral" if reply.private or reply.error else "in_channel"
+    if reply.error:
+        return {"response_type": "ephemeral", "text": _clip(error_line(reply), _SECTION_MAX)}
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(
+        text=_clip(f"*{mrkdwn(reply.title)}*", _SECTION_MAX)))]
+    blocks.extend(_sections(reply.lines))
+    fields = [
+        MarkdownTextObject(text=_clip(f"*{mrkdwn(k)}*\n{mrkdwn(v) or ' '}", _FIELD_MAX))
+        for k, v in reply.fields
+    ]
+    for i in range(0, len(fields), _FIELDS_PER_SECTION):
+        blocks.append(SectionBlock(fields=fields[i : i + _FIELDS_PER_SECTION]))
+    if note:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_clip(note, _SECTION_MAX))]))
+    if reply.buttons:
+        blocks.append(_buttons(reply.buttons))
+    if len(blocks) > _MAX_BLOCKS:
+        keep = blocks[: _MAX_BLOCKS - 2]
+        keep.append(SectionBlock(text=MarkdownTextObject(text="_(shortened)_")))
+        keep.append(blocks[-1])
+        blocks = keep
+    return {
+        "response_type": response_type,
+        "text": _clip(reply.text(), _SECTION_MAX),
+        "blocks": [b.to_dict() for b in blocks],
+    }
+
+
+def working() -> dict[str, Any]:
+    """The placeholder acknowledged while a slow command runs."""
+    return {"response_type": "ephemeral", "text": WORKING_TEXT}
+
+
+def failed() -> dict[str, Any]:
+    return {"response_type": "ephemeral", "text": FAILED_TEXT}

@@ -1,0 +1,253 @@
+"""The bolt app: slash commands and button clicks -> core calls -> Slack messages.
+
+Listeners run before the response is sent (``process_before_response``): a quick command is
+answered in its ack, with no polling; one still running after :data:`ACK_BUDGET` seconds, or
+marked ``slow`` in the catalog, is acked with a placeholder and answered through
+``response_url``. The trigger id is the request id, so a replayed request changes state once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import blocks, text
+from adapters.slack.identity import Directory
+from core.app import App
+from core.catalog import Attachment, Reply
+from core.config import SlackConfig
+
+log = logging.getLogger(__name__)
+
+ACK_BUDGET = 2.0  # seconds a command may take before it is acked with a placeholder
+Respond = Callable[..., Awaitable[Any]]
+
+
+def web_client(config: SlackConfig) -> AsyncWebClient:
+    """A Web API client on ``config.api_base`` that retries rate limits and dropped
+    connections the way Slack asks (``Retry-After``)."""
+    base = config.api_base if config.api_base.endswith("/") else config.api_base + "/"
+    return AsyncWebClient(
+        token=config.bot_token,
+        base_url=base,
+        timeout=15,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=1),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+class SlackAdapter:
+    """Registers the catalog on a bolt ``AsyncApp`` and tracks the work it starts."""
+
+    def __init__(self, app: App, config: SlackConfig, *,
+                 client: AsyncWebClient | None = None) -> None:
+        self.core = app
+        self.config = config
+        self.client = client or web_client(config)
+        self.directory = Directory(self.client)
+        self.registered: list[str] = []
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._seen_events: OrderedDict[str, None] = OrderedDict()
+        http = config.mode == "http"
+        self.bolt = AsyncApp(
+            client=self.client,
+            signing_secret=config.signing_secret if http else "unused-in-socket-mode",
+            request_verification_enabled=http,
+            process_before_response=True,
+            logger=logging.getLogger("adapters.slack.bolt"),
+        )
+        self.bolt.middleware(self._skip_retried_events)
+        for slash in text.SLASH_COMMANDS:
+            self.bolt.command(slash)(self._on_command)
+            self.registered.append(slash)
+        self.bolt.action(re.compile("^" + re.escape(blocks.ACTION_PREFIX)))(self._on_action)
+        self.bolt.event("app_mention")(self._on_mention)
+        self.bolt.error(self._on_error)
+
+    # -- background work ------------------------------------------------------------------------
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Run ``coro`` in the background; :meth:`drain` waits for it."""
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._tasks)
+
+    async def drain(self, grace: float = 30.0) -> None:
+        """Wait (at most ``grace`` seconds) for background work to finish."""
+        deadline = time.monotonic() + grace
+        while self._tasks and time.monotonic() < deadline:
+            await asyncio.wait(set(self._tasks), timeout=deadline - time.monotonic())
+        for task in list(self._tasks):
+            log.warning("cancelling unfinished Slack work at shutdown")
+            task.cancel()
+
+    # -- middleware and errors ------------------------------------------------------------------
+
+    async def _skip_retried_events(self, body: dict[str, Any], request: AsyncBoltRequest,
+                                   next: Callable[[], Awaitable[BoltResponse]]) -> BoltResponse:
+        """Ack an Events API retry of an event already seen, without processing it again."""
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id:
+            retry = request.headers.get("x-slack-retry-num", ["0"])[0]
+            if event_id in self._seen_events and retry not in ("", "0"):
+                log.info("skipping retry %s of event %s", retry, event_id)
+                return BoltResponse(status=200, body="")
+            self._seen_events[event_id] = None
+            while len(self._seen_events) > 10_000:
+                self._seen_events.popitem(last=False)
+        return await next()
+
+    async def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
+        log.error("unhandled error in a Slack listener (request %s)", _request_id(body, {}),
+                  exc_info=error)
+
+    # -- slash commands -------------------------------------------------------------------------
+
+    async def _on_command(self, ack: Callable[..., Awaitable[Any]], body: dict[str, Any],
+                          respond: Respond, context: dict[str, Any]) -> None:
+        started = time.monotonic()
+        request_id = _request_id(body, context)
+        line = text.command_text(body.get("command", ""), body.get("text") or "")
+        command = text.catalog_command(line)
+        work = self.spawn(self._run_text(body, line, request_id))
+        if command is None or not command.slow:
+            budget = max(0.0, ACK_BUDGET - (time.monotonic() - started))
+            done, _ = await asyncio.wait({work}, timeout=budget)
+            if done:
+                reply = work.result()
+                if reply.file is None or reply.error:
+                    await ack(blocks.render(reply))
+                    return
+        await ack(blocks.working())
+        self.spawn(self._finish(work, body, respond, request_id))
+
+    async def _run_text(self, body: dict[str, Any], line: str, request_id: str) -> Reply:
+        try:
+            team_id, user_id = body["team_id"], body["user_id"]
+            mentions = text.mentioned_users(line)
+            missing = [uid for uid, name in mentions if name is None]
+            actor, names = await asyncio.gather(
+                self.directory.actor(team_id, user_id, body.get("user_name")),
+                self.directory.names(team_id, missing),
+            )
+            return await self.core.run_text(
+                actor, line, request_id, resolve_user=text.user_resolver(team_id, names))
+        except Exception:
+            log.exception("Slack command failed (request %s)", request_id)
+            return Reply(title=blocks.FAILED_TEXT, error=True)
+
+    async def _finish(self, work: asyncio.Task[Reply], body: dict[str, Any], respond: Respond,
+                      request_id: str) -> None:
+        reply = await work
+        message = blocks.render(reply)
+        if reply.file is not None and not reply.error:
+            note = await self._upload(reply.file, body, reply.private, request_id)
+            message = blocks.render(reply, note=note)
+        await self._respond(respond, {**message, "replace_original": True}, request_id)
+
+    async def _respond(self, respond: Respond, message: dict[str, Any], request_id: str) -> None:
+        try:
+            resp = await respond(message)
+            if getattr(resp, "status_code", 200) >= 300:
+                log.warning("response_url refused a reply (request %s): %s %s", request_id,
+                            resp.status_code, getattr(resp, "body", ""))
+        except Exception as exc:
+            log.warning("could not post a reply to response_url (request %s): %s", request_id,
+                        type(exc).__name__)
+
+    async def _upload(self, file: Attachment, body: dict[str, Any], private: bool,
+                      request_id: str) -> str:
+        """Upload ``file`` (to a direct message when private); return a line saying where."""
+        try:
+            channel = body.get("channel_id") or ""
+            if private:
+                opened = await self.client.conversations_open(users=body["user_id"])
+                channel = opened["channel"]["id"]
+            resp = await self.client.files_upload_v2(
+                channel=channel, content=file.data, filename=file.filename, title=file.filename,
+            )
+            files = resp.get("files") or [{}]
+            link = files[0].get("permalink")
+            where = "in your direct messages with me" if private else "in this channel"
+            return f"<{link}|{file.filename}> sent {where}." if link else \
+                f"{file.filename} sent {where}."
+        except (SlackApiError, SlackClientError, OSError, KeyError) as exc:
+            error = exc.response.get("error") if isinstance(exc, SlackApiError) else \
+                type(exc).__name__
+            log.warning("file upload failed (request %s): %s", request_id, error)
+            return f"Could not upload {file.filename} ({error}); please try again."
+
+    # -- buttons --------------------------------------------------------------------------------
+
+    async def _on_action(self, ack: Callable[..., Awaitable[Any]], body: dict[str, Any],
+                         respond: Respond, context: dict[str, Any]) -> None:
+        await ack()
+        self.spawn(self._press(body, respond, _request_id(body, context)))
+
+    async def _press(self, body: dict[str, Any], respond: Respond, request_id: str) -> None:
+        try:
+            action = (body.get("actions") or [{}])[0]
+            try:
+                name, value, only_user = blocks.parse_button_value(action.get("value", ""))
+            except ValueError:
+                log.warning("ignoring a click on an unknown button (request %s)", request_id)
+                return
+            user = body.get("user") or {}
+            team_id = (body.get("team") or {}).get("id") or user.get("team_id", "")
+            actor = await self.directory.actor(team_id, user["id"], user.get("name"))
+            if only_user and only_user != actor.user.key:
+                reply = Reply(title="Only the person who made this bid can use that button.",
+                              error=True)
+            else:
+                reply = await self.core.press(actor, name, value, request_id)
+        except Exception:
+            log.exception("Slack button failed (request %s)", request_id)
+            reply = Reply(title=blocks.FAILED_TEXT, error=True)
+        message = blocks.render(reply)
+        message["replace_original"] = not reply.error
+        await self._respond(respond, message, request_id)
+
+    # -- events ---------------------------------------------------------------------------------
+
+    async def _on_mention(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """Someone mentioned the bot: show them (only them) what it can do."""
+        team_id = body.get("team_id", "")
+        if not event.get("user") or not event.get("channel"):
+            return
+        actor = await self.directory.actor(team_id, event["user"])
+        reply = await self.core.run_text(actor, "help", body.get("event_id", ""))
+        message = blocks.render(reply)
+        message.pop("response_type", None)
+        try:
+            await self.client.chat_postEphemeral(channel=event["channel"], user=event["user"],
+                                                 **message)
+        except (SlackApiError, SlackClientError, OSError) as exc:
+            log.warning("could not answer a mention: %s", type(exc).__name__)
+
+
+def _request_id(body: dict[str, Any], context: dict[str, Any]) -> str:
+    """The trigger id of a command or click; else the Socket Mode envelope id or event id."""
+    return str(body.get("trigger_id") or context.get("envelope_id") or body.get("event_id")
+               or "")

@@ -1,0 +1,97 @@
+"""Who is asking: Slack users -> core actors, with ``users.info`` cached briefly.
+
+Workspace admins and owners (per ``users.info``) are admins of every pool of their workspace.
+A failed lookup is logged and the user is treated as a plain member, so a Web API hiccup never
+blocks a command.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from core.catalog import Actor, UserRef
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    name: str | None
+    is_admin: bool
+    locale: str | None
+
+
+class Directory:
+    """``users.info`` with a short cache; concurrent lookups of one user share one call."""
+
+    def __init__(self, client: AsyncWebClient, *, ttl: float = 300.0, timeout: float = 1.5):
+        self._client = client
+        self._ttl = ttl
+        self._timeout = timeout
+        self._cache: dict[tuple[str, str], tuple[float, Profile | None]] = {}
+        self._pending: dict[tuple[str, str], asyncio.Future[Profile | None]] = {}
+
+    async def profile(self, team_id: str, user_id: str) -> Profile | None:
+        key = (team_id, user_id)
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] > time.monotonic():
+            return hit[1]
+        pending = self._pending.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        fut: asyncio.Future[Profile | None] = asyncio.get_running_loop().create_future()
+        self._pending[key] = fut
+        try:
+            profile = await self._fetch(user_id)
+            # a failed lookup is retried soon; a good one is kept for the full ttl
+            ttl = self._ttl if profile is not None else min(self._ttl, 10.0)
+            self._cache[key] = (time.monotonic() + ttl, profile)
+            fut.set_result(profile)
+            return profile
+        finally:
+            if not fut.done():
+                fut.set_result(None)
+            del self._pending[key]
+
+    async def _fetch(self, user_id: str) -> Profile | None:
+        try:
+            resp = await asyncio.wait_for(
+                self._client.users_info(user=user_id, include_locale=True), self._timeout)
+        except SlackApiError as exc:
+            log.warning("users.info for %s failed: %s", user_id, exc.response.get("error"))
+            return None
+        except (SlackClientError, OSError, TimeoutError) as exc:
+            log.warning("users.info for %s failed: %s", user_id, type(exc).__name__)
+            return None
+        user = resp.get("user") or {}
+        profile = user.get("profile") or {}
+        name = profile.get("display_name") or user.get("real_name") or user.get("name")
+        return Profile(
+            name=name or None,
+            is_admin=bool(user.get("is_admin") or user.get("is_owner")),
+            locale=user.get("locale"),
+        )
+
+    async def actor(self, team_id: str, user_id: str, fallback_name: str | None = None) -> Actor:
+        """The core actor for ``user_id`` of workspace ``team_id``."""
+        profile = await self.profile(team_id, user_id)
+        name = (profile.name if profile else None) or fallback_name or user_id
+        return Actor(
+            user=UserRef(f"slack:{team_id}:{user_id}", name),
+            scope=f"slack:{team_id}",
+            is_admin=bool(profile and profile.is_admin),
+            locale=profile.locale if profile else None,
+        )
+
+    async def names(self, team_id: str, user_ids: list[str]) -> dict[str, str]:
+        """Display names of ``user_ids`` (those that could be looked up)."""
+        unique = list(dict.fromkeys(user_ids))
+        profiles = await asyncio.gather(*(self.profile(team_id, u) for u in unique))
+        return {u: p.name for u, p in zip(unique, profiles, strict=True)
+                if p is not None and p.name}

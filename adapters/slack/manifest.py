@@ -1,0 +1,93 @@
+"""The Slack app manifest, generated from the catalog and the commands the adapter registers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.slack import text
+from core.catalog import GROUPS, find
+from core.config import SlackConfig
+
+# Every Web API method the adapter calls, and the bot scope it needs.
+METHOD_SCOPES: dict[str, str | None] = {
+    "auth.test": None,
+    "apps.connections.open": None,  # app-level token with connections:write
+    "chat.postEphemeral": "chat:write",
+    "chat.postMessage": "chat:write",
+    "chat.update": "chat:write",
+    "conversations.open": "im:write",
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
+    "users.info": "users:read",
+}
+BOT_EVENTS: dict[str, str] = {"app_mention": "app_mentions:read"}
+
+
+def _description(slash: str) -> str:
+    name = slash.lstrip("/")
+    if name == text.CATCH_ALL:
+        return "Every Connects bot command: quote, bid, refund, balance, buy, pool and more"
+    command = find(name)
+    return command.description if command else GROUPS.get(name, name)
+
+
+def _hint(slash: str) -> str:
+    name = slash.lstrip("/")
+    if name == text.CATCH_ALL:
+        return text.catch_all_hint()
+    command = find(name)
+    return text.usage_hint(command) if command else ""
+
+
+def build(config: SlackConfig, request_url: str | None = None,
+          commands: tuple[str, ...] = text.SLASH_COMMANDS) -> dict[str, Any]:
+    """The manifest for ``commands``: Socket Mode, or HTTP with ``request_url`` (default: a
+    placeholder host with the configured path, to be edited before pasting)."""
+    http = config.mode == "http"
+    url = request_url or f"https://bot.example.com{config.path}"
+    slash_commands = []
+    for slash in commands:
+        entry: dict[str, Any] = {
+            "command": slash,
+            "description": _description(slash)[:2000],
+            "should_escape": True,  # mentions arrive as <@U123|name>, channels as <#C1|name>
+        }
+        hint = _hint(slash)
+        if hint:
+            entry["usage_hint"] = hint[:1000]
+        if http:
+            entry["url"] = url
+        slash_commands.append(entry)
+    scopes = sorted({"commands", *(s for s in METHOD_SCOPES.values() if s),
+                     *BOT_EVENTS.values()})
+    settings: dict[str, Any] = {
+        "event_subscriptions": {"bot_events": sorted(BOT_EVENTS)},
+        "interactivity": {"is_enabled": True},
+        "org_deploy_enabled": False,
+        "socket_mode_enabled": not http,
+        "token_rotation_enabled": False,
+    }
+    if http:
+        settings["event_subscriptions"]["request_url"] = url
+        settings["interactivity"]["request_url"] = url
+    return {
+        "_metadata": {"major_version": 1, "minor_version": 1},
+        "display_information": {
+            "name": "Connects bot",
+            "description": "Prices, spends, refunds and accounts for Upwork Connects",
+            "long_description": (
+                "Connects bot quotes how many Upwork Connects a job will cost, records your "
+                "bids, refunds and purchases, and keeps an agency's shared Connects pool: "
+                "allowances, top-ups, low-balance warnings and a warning before two members "
+                "bid on the same job. Replies are private unless you ask otherwise. Quotes are "
+                "a transparent heuristic: Upwork does not publish its formula."
+            ),
+            "background_color": "#14a800",
+        },
+        "features": {
+            "bot_user": {"display_name": "Connects", "always_online": True},
+            "slash_commands": slash_commands,
+        },
+        "oauth_config": {"scopes": {"bot": scopes}},
+        "settings": settings,
+    }

@@ -1,0 +1,78 @@
+"""Entry points the command line calls: :func:`run` serves Slack, :func:`manifest` describes it.
+
+Imported lazily by ``bot.cli`` so the console path never loads slack_bolt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from adapters.slack import manifest as _manifest
+from adapters.slack.handlers import SlackAdapter
+from adapters.slack.server import HttpServer, SocketHandler
+from core.app import App
+from core.config import SlackConfig
+
+log = logging.getLogger(__name__)
+
+
+class ConfigurationError(ValueError):
+    """The ``[slack]`` section lacks what the chosen mode needs."""
+
+
+def check(config: SlackConfig) -> None:
+    """Raise :class:`ConfigurationError` naming the missing setting, if any."""
+    if not config.bot_token:
+        raise ConfigurationError("slack.bot_token (or SLACK_BOT_TOKEN) is not set")
+    if config.mode == "socket" and not config.app_token:
+        raise ConfigurationError(
+            "slack.mode is 'socket' but slack.app_token (or SLACK_APP_TOKEN) is not set")
+    if config.mode == "http" and not config.signing_secret:
+        raise ConfigurationError(
+            "slack.mode is 'http' but slack.signing_secret (or SLACK_SIGNING_SECRET) is not set")
+
+
+async def run(app: App, config: SlackConfig, stop: asyncio.Event) -> None:
+    """Serve Slack in the configured mode until ``stop`` is set, then close cleanly: requests
+    in flight finish and get their answers. ``app`` is left open (the caller owns it)."""
+    check(config)
+    adapter = SlackAdapter(app, config)
+    await _introduce(adapter)
+    try:
+        if config.mode == "http":
+            server = HttpServer(adapter.bolt, config.host, config.port, config.path)
+            await server.start()
+            try:
+                await stop.wait()
+            finally:
+                await server.stop()
+        else:
+            handler = SocketHandler(adapter.bolt, config.app_token)
+            try:
+                if await handler.start(stop):
+                    await stop.wait()
+            finally:
+                await handler.stop()
+        await adapter.drain()
+    finally:
+        await adapter.client.session.close() if adapter.client.session else None
+    log.info("Slack stopped")
+
+
+async def _introduce(adapter: SlackAdapter) -> None:
+    """Log who the bot is; a failure (bad token, Slack down) is logged, not fatal."""
+    try:
+        resp = await adapter.client.auth_test()
+        log.info("Slack: connected as %s in workspace %s (%s mode)", resp.get("user"),
+                 resp.get("team"), adapter.config.mode)
+    except Exception as exc:
+        error = getattr(getattr(exc, "response", None), "get", lambda _: None)("error")
+        log.error("Slack auth.test failed (%s); commands will fail until the bot token is "
+                  "fixed", error or type(exc).__name__)
+
+
+def manifest(config: SlackConfig, request_url: str | None = None) -> dict[str, Any]:
+    """The Slack app manifest for ``config`` (Socket Mode, or HTTP with ``request_url``)."""
+    return _manifest.build(config, request_url)

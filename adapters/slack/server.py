@@ -1,0 +1,121 @@
+"""The two ways Slack reaches the bot: an HTTP endpoint (signed requests) or Socket Mode."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.adapter.socket_mode.async_internals import send_async_response
+from slack_bolt.adapter.socket_mode.internals import build_headers
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.socket_mode.aiohttp import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+
+log = logging.getLogger(__name__)
+
+
+class HttpServer:
+    """Serves ``POST <path>`` to bolt (which checks the signature and timestamp: 401 when
+    either is wrong) and ``GET /healthz`` for load balancers."""
+
+    def __init__(self, bolt: AsyncApp, host: str, port: int, path: str) -> None:
+        self._bolt = bolt
+        self.host = host
+        self.port = port
+        self.path = path if path.startswith("/") else "/" + path
+        self._runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        app = web.Application(client_max_size=2 * 1024 * 1024)
+        app.router.add_post(self.path, self._handle)
+        app.router.add_get("/healthz", self._health)
+        self._runner = web.AppRunner(app, handle_signals=False, access_log=None,
+                                     shutdown_timeout=30.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        sockets = getattr(site._server, "sockets", None)
+        if sockets:
+            self.port = sockets[0].getsockname()[1]
+        log.info("Slack HTTP endpoint listening on http://%s:%d%s", self.host, self.port,
+                 self.path)
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        bolt_request = await to_bolt_request(request)
+        bolt_response = await self._bolt.async_dispatch(bolt_request)
+        return await to_aiohttp_response(bolt_response)
+
+    async def _health(self, request: web.Request) -> web.Response:
+        return web.json_response({"ok": True})
+
+    async def stop(self) -> None:
+        """Stop listening; requests being handled finish first."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+
+class SocketHandler(AsyncSocketModeHandler):
+    """bolt's Socket Mode handler, passing the envelope id on and counting requests in
+    flight so shutdown can wait for them."""
+
+    def __init__(self, bolt: AsyncApp, app_token: str) -> None:
+        super().__init__(bolt, app_token=app_token, logger=logging.getLogger(
+            "adapters.slack.socket"))
+        self.in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        # bolt's methods are untyped; bind them once with their real types
+        self._connect: Callable[[], Awaitable[None]] = self.connect_async
+        self._close: Callable[[], Awaitable[None]] = self.close_async
+
+    async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        start = time.time()
+        self.in_flight += 1
+        self._idle.clear()
+        try:
+            bolt_request = AsyncBoltRequest(
+                mode="socket_mode", body=req.payload, headers=build_headers(req),
+                context={"envelope_id": req.envelope_id},
+            )
+            bolt_response = await self.app.async_dispatch(bolt_request)
+            await send_async_response(client, req, bolt_response, start)
+        finally:
+            self.in_flight -= 1
+            if not self.in_flight:
+                self._idle.set()
+
+    async def start(self, stop: asyncio.Event) -> bool:
+        """Connect, retrying with back-off (bad token, Slack down) until ``stop`` is set.
+        Returns whether a connection was made."""
+        delay = 1.0
+        while not stop.is_set():
+            try:
+                await self._connect()
+                log.info("Slack Socket Mode connected")
+                return True
+            except Exception as exc:
+                error: Any = getattr(getattr(exc, "response", None), "get", lambda _: None)(
+                    "error") or type(exc).__name__
+                log.error("Slack Socket Mode connection failed (%s); retrying in %.0f s",
+                          error, delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+            delay = min(delay * 2, 60.0)
+        return False
+
+    async def stop(self, grace: float = 30.0) -> None:
+        """Let requests in flight send their acks, then close the connection."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), grace)
+        except TimeoutError:
+            log.warning("closing Socket Mode with %d requests unanswered", self.in_flight)
+        await self._close()

@@ -1,0 +1,181 @@
+"""SQLite through aiosqlite: WAL, a busy timeout, ``BEGIN IMMEDIATE`` write transactions.
+
+One writer connection and one reader connection per process. The asyncio locks only share each
+connection between tasks; overspend across processes is refused by the database (the
+conditional update inside ``BEGIN IMMEDIATE``), never by these locks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+import aiosqlite
+
+from core.store.base import Params, Row, migrations
+
+T = TypeVar("T")
+
+
+def sqlite_path(url: str) -> str:
+    """The file of a ``sqlite:///relative.db`` or ``sqlite:////abs/path.db`` URL."""
+    if url in ("sqlite://", "sqlite:///:memory:"):
+        return ":memory:"
+    if not url.startswith("sqlite:///"):
+        raise ValueError(f"storage url {url!r}: SQLite URLs look like sqlite:///connects.db")
+    return url[len("sqlite:///"):]
+
+
+class _Tx:
+    __slots__ = ("conn",)
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def fetchone(self, sql: str, params: Params | None = None) -> Row | None:
+        async with self.conn.execute(sql, params or {}) as cur:
+            return await cur.fetchone()  # type: ignore[return-value]
+
+    async def fetchall(self, sql: str, params: Params | None = None) -> Sequence[Row]:
+        async with self.conn.execute(sql, params or {}) as cur:
+            return await cur.fetchall()  # type: ignore[return-value]
+
+    async def execute(self, sql: str, params: Params | None = None) -> int:
+        async with self.conn.execute(sql, params or {}) as cur:
+            return cur.rowcount
+
+    async def lock_account(self, account_id: int) -> None:
+        return None  # BEGIN IMMEDIATE already holds the database's write lock
+
+
+class SQLiteStore:
+    """The embedded default store."""
+
+    dialect = "sqlite"
+
+    def __init__(self, url: str, writer: aiosqlite.Connection,
+                 reader: aiosqlite.Connection) -> None:
+        self.url = url
+        self._writer = writer
+        self._reader = reader
+        self._write_lock = asyncio.Lock()
+        self._read_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, url: str, *, synchronous: str = "FULL",
+                   busy_timeout_ms: int = 30000) -> SQLiteStore:
+        path = sqlite_path(url)
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+        async def connect() -> aiosqlite.Connection:
+            conn = await aiosqlite.connect(path, isolation_level=None,
+                                           timeout=busy_timeout_ms / 1000)
+            conn.row_factory = sqlite3.Row
+            await conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute(f"PRAGMA synchronous = {synchronous.upper()}")
+            return conn
+
+        writer = await connect()
+        try:
+            mode = await (await writer.execute("PRAGMA journal_mode = WAL")).fetchone()
+            if mode is not None and path != ":memory:" and str(mode[0]).lower() != "wal":
+                raise RuntimeError(f"{path}: could not switch the database to WAL")
+            reader = writer if path == ":memory:" else await connect()
+        except BaseException:
+            await writer.close()
+            raise
+        store = cls(url, writer, reader)
+        if reader is writer:
+            store._read_lock = store._write_lock
+        return store
+
+    async def write(self, fn: Callable[[_Tx], Awaitable[T]]) -> T:
+        async with self._write_lock:
+            conn = self._writer
+            await self._begin(conn)
+            try:
+                result = await fn(_Tx(conn))
+            except BaseException:
+                await conn.execute("ROLLBACK")
+                raise
+            await conn.execute("COMMIT")
+            return result
+
+    @staticmethod
+    async def _begin(conn: aiosqlite.Connection) -> None:
+        # busy_timeout covers BEGIN IMMEDIATE; this loop only guards a lock held past it
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                await conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.01)
+
+    async def read(self, fn: Callable[[_Tx], Awaitable[T]]) -> T:
+        async with self._read_lock:
+            conn = self._reader
+            await conn.execute("BEGIN")
+            try:
+                return await fn(_Tx(conn))
+            finally:
+                await conn.execute("COMMIT")
+
+    async def migrate(self) -> int:
+        async with self._write_lock:
+            conn = self._writer
+            await self._begin(conn)
+            try:
+                await conn.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_version "
+                    "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)"
+                )
+                row = await (await conn.execute(
+                    "SELECT COALESCE(MAX(version), 0) FROM schema_version")).fetchone()
+                current = int(row[0]) if row else 0
+                for version, name, sql in migrations("sqlite"):
+                    if version <= current:
+                        continue
+                    for statement in _statements(sql):
+                        await conn.execute(statement)
+                    await conn.execute(
+                        "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
+                        (version, name, int(time.time())),
+                    )
+                    current = version
+            except BaseException:
+                await conn.execute("ROLLBACK")
+                raise
+            await conn.execute("COMMIT")
+            return current
+
+    async def close(self) -> None:
+        if self._reader is not self._writer:
+            await self._reader.close()
+        await self._writer.close()
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (triggers keep their inner semicolons)."""
+    out: list[str] = []
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        if line.lstrip().startswith("--"):
+            continue
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out
+
+

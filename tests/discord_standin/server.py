@@ -1,0 +1,896 @@
+"""A local stand-in for Discord: its REST API and its gateway websocket, on 127.0.0.1.
+
+It speaks the payload shapes of Discord's API documentation, enough for a real discord.py client
+to log in, sync application commands, connect to the gateway (HELLO, IDENTIFY, heartbeats,
+READY, GUILD_CREATE) and answer interactions (callbacks with files, webhook follow-ups, edits of
+``@original``). Every request body is checked against Discord's OpenAPI description and against
+the documented limits of application commands; problems land in :attr:`DiscordStandin.violations`
+and get the 400 answer Discord would give.
+
+Tests drive it with :meth:`DiscordStandin.slash`, :meth:`DiscordStandin.autocomplete` and
+:meth:`DiscordStandin.click`, which build INTERACTION_CREATE payloads from the commands the bot
+synced, so an option the bot did not declare cannot be sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from .openapi import SpecChecker
+
+API_PREFIX = "/api/v10"
+EPHEMERAL = 1 << 6
+DEADLINE = 3.0  # seconds Discord waits for an interaction callback
+PERMISSIONS_ALL = (1 << 51) - 1
+MANAGE_GUILD = 1 << 5
+MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 31)  # view channel, send messages, use commands
+
+_NAME = re.compile(r"^[-_\w]{1,32}$")
+_snowflakes = itertools.count(1_300_000_000_000_000_000)
+
+
+def snowflake() -> int:
+    """A fresh id, shaped like Discord's."""
+    return next(_snowflakes)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+@dataclass
+class User:
+    id: int
+    name: str
+    bot: bool = False
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "username": self.name.lower(),
+            "global_name": self.name,
+            "discriminator": "0",
+            "avatar": None,
+            "bot": self.bot,
+            "public_flags": 0,
+        }
+
+
+@dataclass
+class Guild:
+    id: int
+    name: str
+    owner: User
+    channel_id: int = field(default_factory=snowflake)
+    admins: set[int] = field(default_factory=set)  # members with Manage Server
+
+    def permissions(self, user: User) -> int:
+        if user.id == self.owner.id:
+            return PERMISSIONS_ALL
+        if user.id in self.admins:
+            return MEMBER_PERMISSIONS | MANAGE_GUILD
+        return MEMBER_PERMISSIONS
+
+    def member(self, user: User) -> dict[str, Any]:
+        return {
+            "user": user.payload(),
+            "nick": None,
+            "avatar": None,
+            "roles": [],
+            "joined_at": "2024-01-01T00:00:00+00:00",
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "pending": False,
+            "permissions": str(self.permissions(user)),
+        }
+
+    def channel(self) -> dict[str, Any]:
+        return {
+            "id": str(self.channel_id),
+            "type": 0,
+            "guild_id": str(self.id),
+            "name": "general",
+            "position": 0,
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+            "topic": None,
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+        }
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "name": self.name,
+            "icon": None,
+            "owner_id": str(self.owner.id),
+            "unavailable": False,
+            "member_count": 1,
+            "large": False,
+            "features": [],
+            "roles": [
+                {
+                    "id": str(self.id),
+                    "name": "@everyone",
+                    "permissions": str(MEMBER_PERMISSIONS),
+                    "position": 0,
+                    "color": 0,
+                    "hoist": False,
+                    "managed": False,
+                    "mentionable": False,
+                    "flags": 0,
+                }
+            ],
+            "emojis": [],
+            "stickers": [],
+            "channels": [self.channel()],
+            "threads": [],
+            "members": [],
+            "voice_states": [],
+            "presences": [],
+            "stage_instances": [],
+            "guild_scheduled_events": [],
+            "joined_at": "2024-01-01T00:00:00+00:00",
+            "premium_tier": 0,
+            "preferred_locale": "en-US",
+            "verification_level": 0,
+            "default_message_notifications": 0,
+            "explicit_content_filter": 0,
+            "mfa_level": 0,
+            "nsfw_level": 0,
+            "system_channel_flags": 0,
+        }
+
+
+@dataclass
+class Sent:
+    """One thing the bot sent about an interaction: a callback, a follow-up or an edit."""
+
+    kind: str  # "callback", "followup" or "edit"
+    type: int | None  # callback type (4 message, 5 deferred, 7 update, 8 autocomplete)
+    data: dict[str, Any]
+    files: list[tuple[str, str, bytes]]  # (filename, content type, bytes)
+    at: float
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool(int(self.data.get("flags") or 0) & EPHEMERAL)
+
+    @property
+    def embeds(self) -> list[dict[str, Any]]:
+        return list(self.data.get("embeds") or [])
+
+    @property
+    def content(self) -> str:
+        return str(self.data.get("content") or "")
+
+    def text(self) -> str:
+        """Everything a user reads in this message, as plain text."""
+        out = [self.content]
+        for embed in self.embeds:
+            out.append(embed.get("title") or "")
+            out.append(embed.get("description") or "")
+            for f in embed.get("fields") or []:
+                out.append(f"{f['name']}: {f['value']}")
+            if embed.get("footer"):
+                out.append(embed["footer"].get("text", ""))
+        return "\n".join(x for x in out if x)
+
+    def buttons(self) -> list[dict[str, Any]]:
+        return [
+            c
+            for row in self.data.get("components") or []
+            for c in row.get("components", [])
+            if c.get("type") == 2
+        ]
+
+    @property
+    def choices(self) -> list[dict[str, Any]]:
+        return list(self.data.get("choices") or [])
+
+
+@dataclass
+class InteractionRecord:
+    """An interaction the stand-in dispatched, and everything the bot answered."""
+
+    id: int
+    token: str
+    payload: dict[str, Any]
+    dispatched_at: float = 0.0
+    sent: list[Sent] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)  # answers refused (already acknowledged...)
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def callback(self) -> Sent | None:
+        return next((s for s in self.sent if s.kind == "callback"), None)
+
+    async def first(self, timeout: float = 10.0) -> Sent:
+        """The interaction callback (the first answer), waiting for it."""
+        return await self._wait(lambda: self.callback, timeout)
+
+    async def final(self, timeout: float = 20.0) -> Sent:
+        """What the user finally sees: the callback, or after a deferral its edit or follow-up."""
+
+        def done() -> Sent | None:
+            cb = self.callback
+            if cb is None:
+                return None
+            if cb.type != 5:
+                return cb
+            return next((s for s in self.sent if s.kind in ("edit", "followup")), None)
+
+        return await self._wait(done, timeout)
+
+    async def _wait(self, probe: Any, timeout: float) -> Sent:
+        async with asyncio.timeout(timeout):
+            while True:
+                self.changed.clear()
+                found = probe()
+                if found is not None:
+                    return found  # type: ignore[no-any-return]
+                await self.changed.wait()
+
+
+class Session:
+    """One gateway connection (one shard)."""
+
+    def __init__(self, ws: web.WebSocketResponse) -> None:
+        self.ws = ws
+        self.seq = 0
+        self.shard: tuple[int, int] = (0, 1)
+        self.identified = asyncio.Event()
+        self.heartbeats = 0
+        self.intents = 0
+        self.lock = asyncio.Lock()
+
+    async def dispatch(self, event: str, data: Any) -> None:
+        async with self.lock:
+            self.seq += 1
+            await self.ws.send_str(json.dumps({"op": 0, "t": event, "s": self.seq, "d": data}))
+
+    def owns(self, guild_id: int | None) -> bool:
+        shard_id, count = self.shard
+        return (((guild_id or 0) >> 22) % count) == shard_id
+
+
+class DiscordStandin:
+    """Discord's REST API and gateway, served from 127.0.0.1 on a free port."""
+
+    def __init__(
+        self,
+        *,
+        token: str = "standin-token",
+        application_id: int = 1_200_000_000_000_000_001,
+        checker: SpecChecker | None = None,
+    ) -> None:
+        self.token = token
+        self.application_id = application_id
+        self.bot = User(1_200_000_000_000_000_002, "ConnectsBot", bot=True)
+        self.checker = checker or SpecChecker()
+        self.guilds: dict[int, Guild] = {}
+        self.users: dict[int, User] = {}
+        self.commands: dict[int | None, list[dict[str, Any]]] = {}  # guild id (None: global)
+        self.syncs: list[tuple[int | None, list[dict[str, Any]]]] = []
+        self.sessions: list[Session] = []
+        self.interactions: dict[int, InteractionRecord] = {}
+        self.by_token: dict[str, InteractionRecord] = {}
+        self.channel_messages: list[tuple[int, dict[str, Any]]] = []
+        self.requests: list[tuple[str, str]] = []
+        self.violations: list[str] = []
+        self.unauthorized = 0
+        self.fail_next_callbacks = 0  # answer this many callbacks with Discord's 10062
+        self._changed = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def __aenter__(self) -> DiscordStandin:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def start(self) -> None:
+        app = web.Application(client_max_size=30 * 1024 * 1024)
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._rest)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        assert server is not None
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+
+    async def close(self) -> None:
+        for s in list(self.sessions):
+            with contextlib.suppress(Exception):
+                await s.ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}{API_PREFIX}"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    # ------------------------------------------------------------------ world
+
+    def add_user(self, name: str, user_id: int | None = None) -> User:
+        user = User(user_id or snowflake(), name)
+        self.users[user.id] = user
+        return user
+
+    def add_guild(self, name: str, owner: User, guild_id: int | None = None) -> Guild:
+        guild = Guild(guild_id or snowflake(), name, owner)
+        self.guilds[guild.id] = guild
+        return guild
+
+    async def wait_for(self, probe: Any, timeout: float = 15.0) -> Any:
+        """Wait until ``probe()`` returns something truthy (a session, a sync...)."""
+        async with asyncio.timeout(timeout):
+            while True:
+                self._changed.clear()
+                found = probe()
+                if found:
+                    return found
+                await self._changed.wait()
+
+    async def wait_ready(self, shards: int = 1, timeout: float = 20.0) -> list[Session]:
+        """Wait until ``shards`` gateway sessions have identified and been sent READY."""
+        return await self.wait_for(  # type: ignore[no-any-return]
+            lambda: [s for s in self.sessions if s.identified.is_set()][:shards]
+            if sum(s.identified.is_set() for s in self.sessions) >= shards
+            else None,
+            timeout,
+        )
+
+    def _touch(self) -> None:
+        self._changed.set()
+
+    # ------------------------------------------------------------------ gateway
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(max_msg_size=0)
+        await ws.prepare(request)
+        session = Session(ws)
+        self.sessions.append(session)
+        self._touch()
+        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 41250}}))
+        try:
+            async for msg in ws:
+                if msg.type != WSMsgType.TEXT:
+                    continue
+                frame = json.loads(msg.data)
+                await self._gateway_op(session, frame)
+        finally:
+            self.sessions.remove(session)
+            self._touch()
+        return ws
+
+    async def _gateway_op(self, session: Session, frame: dict[str, Any]) -> None:
+        op, data = frame.get("op"), frame.get("d")
+        if op == 1:
+            session.heartbeats += 1
+            await session.ws.send_str(json.dumps({"op": 11}))
+        elif op == 2:
+            if data.get("token") != self.token:
+                await session.ws.close(code=4004, message=b"Authentication failed.")
+                return
+            shard = data.get("shard") or [0, 1]
+            session.shard = (int(shard[0]), int(shard[1]))
+            session.intents = int(data.get("intents", 0))
+            guilds = [g for g in self.guilds.values() if session.owns(g.id)]
+            await session.dispatch(
+                "READY",
+                {
+                    "v": 10,
+                    "user": self.bot.payload(),
+                    "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
+                    "session_id": f"session-{snowflake()}",
+                    "resume_gateway_url": self.gateway_url,
+                    "shard": list(session.shard),
+                    "application": {"id": str(self.application_id), "flags": 0},
+                    "private_channels": [],
+                    "relationships": [],
+                },
+            )
+            for g in guilds:
+                await session.dispatch("GUILD_CREATE", g.payload())
+            session.identified.set()
+            self._touch()
+        elif op == 6:  # RESUME
+            await session.dispatch("RESUMED", {})
+            session.identified.set()
+            self._touch()
+
+    def session_for(self, guild_id: int | None) -> Session:
+        for s in self.sessions:
+            if s.identified.is_set() and s.owns(guild_id):
+                return s
+        raise LookupError(f"no gateway session for guild {guild_id}")
+
+    # ------------------------------------------------------------------ interactions
+
+    def find_command(self, name: str, guild: Guild | None) -> dict[str, Any]:
+        top = name.split(" ")[0]
+        for scope in ((guild.id if guild else None), None):
+            for cmd in self.commands.get(scope, []):
+                if cmd["name"] == top:
+                    return cmd
+        raise LookupError(f"/{top} was not synced")
+
+    def _base(self, kind: int, user: User, guild: Guild | None) -> dict[str, Any]:
+        iid = snowflake()
+        payload: dict[str, Any] = {
+            "id": str(iid),
+            "application_id": str(self.application_id),
+            "type": kind,
+            "token": f"itoken-{iid}-{snowflake()}",
+            "version": 1,
+            "locale": "en-US",
+            "entitlements": [],
+            "attachment_size_limit": 10 * 1024 * 1024,
+            "authorizing_integration_owners": {"0": str(guild.id if guild else user.id)},
+        }
+        if guild is not None:
+            payload.update(
+                guild_id=str(guild.id),
+                guild={"id": str(guild.id), "locale": "en-US", "features": []},
+                channel_id=str(guild.channel_id),
+                channel=guild.channel(),
+                member=guild.member(user),
+                guild_locale="en-US",
+                app_permissions=str(PERMISSIONS_ALL),
+                context=0,
+            )
+        else:
+            dm = snowflake()
+            payload.update(
+                user=user.payload(),
+                channel_id=str(dm),
+                channel={"id": str(dm), "type": 1, "recipients": [user.payload()]},
+                app_permissions=str(MEMBER_PERMISSIONS),
+                context=1,
+            )
+        return payload
+
+    def command_data(
+        self, name: str, options: dict[str, Any], guild: Guild | None, focused: str | None = None
+    ) -> dict[str, Any]:
+        """The ``data`` of an application-command interaction, typed from the synced command."""
+        cmd = self.find_command(name, guild)
+        declared = cmd.get("options") or []
+        resolved: dict[str, dict[str, Any]] = {}
+        parts = name.split(" ")
+        if len(parts) > 1:
+            sub = next((o for o in declared if o["name"] == parts[1] and o["type"] == 1), None)
+            if sub is None:
+                raise LookupError(f"/{name} was not synced")
+            declared = sub.get("options") or []
+        values: list[dict[str, Any]] = []
+        for key, value in options.items():
+            decl = next((o for o in declared if o["name"] == key), None)
+            if decl is None:
+                raise LookupError(f"/{name} has no option {key!r}")
+            opt: dict[str, Any] = {"name": key, "type": decl["type"]}
+            if decl["type"] == 6:  # user
+                user = value if isinstance(value, User) else self.users[int(value)]
+                opt["value"] = str(user.id)
+                resolved.setdefault("users", {})[str(user.id)] = user.payload()
+                if guild is not None:
+                    member = guild.member(user)
+                    member.pop("user")
+                    resolved.setdefault("members", {})[str(user.id)] = member
+            elif decl["type"] == 7:  # channel
+                cid = int(value)
+                opt["value"] = str(cid)
+                resolved.setdefault("channels", {})[str(cid)] = {
+                    "id": str(cid), "type": 0, "name": "bids", "permissions": str(PERMISSIONS_ALL),
+                }
+            else:
+                opt["value"] = value
+            if key == focused:
+                opt["focused"] = True
+            values.append(opt)
+        data: dict[str, Any] = {"id": cmd["id"], "name": cmd["name"], "type": 1}
+        if len(parts) > 1:
+            data["options"] = [{"name": parts[1], "type": 1, "options": values}]
+        else:
+            data["options"] = values
+        if resolved:
+            data["resolved"] = resolved
+        if cmd.get("guild_id"):
+            data["guild_id"] = cmd["guild_id"]
+        return data
+
+    def slash_payload(
+        self, name: str, user: User, guild: Guild | None = None, **options: Any
+    ) -> dict[str, Any]:
+        payload = self._base(2, user, guild)
+        payload["data"] = self.command_data(name, options, guild)
+        return payload
+
+    async def send(self, payload: dict[str, Any], times: int = 1) -> InteractionRecord:
+        """Dispatch an INTERACTION_CREATE (``times`` deliveries at once) and record it."""
+        iid = int(payload["id"])
+        record = self.interactions.get(iid)
+        if record is None:
+            record = InteractionRecord(iid, payload["token"], payload)
+            self.interactions[iid] = record
+            self.by_token[record.token] = record
+        guild_id = int(payload["guild_id"]) if payload.get("guild_id") else None
+        session = self.session_for(guild_id)
+        record.dispatched_at = time.perf_counter()
+        await asyncio.gather(
+            *(session.dispatch("INTERACTION_CREATE", payload) for _ in range(times))
+        )
+        return record
+
+    async def slash(
+        self, name: str, user: User, guild: Guild | None = None, **options: Any
+    ) -> InteractionRecord:
+        """Run ``/name`` as ``user`` (in ``guild``, or in a DM) with typed options."""
+        return await self.send(self.slash_payload(name, user, guild, **options))
+
+    async def autocomplete(
+        self, name: str, focused: str, user: User, guild: Guild | None = None, **options: Any
+    ) -> InteractionRecord:
+        """Ask for suggestions while ``user`` types option ``focused`` of ``/name``."""
+        options.setdefault(focused, "")
+        payload = self._base(4, user, guild)
+        payload["data"] = self.command_data(name, options, guild, focused=focused)
+        return await self.send(payload)
+
+    async def click(
+        self, message: Sent, custom_id: str, user: User, guild: Guild | None = None
+    ) -> InteractionRecord:
+        """Click the button ``custom_id`` of a message the bot sent."""
+        if custom_id not in {b.get("custom_id") for b in message.buttons()}:
+            raise LookupError(f"no button {custom_id!r} on that message")
+        payload = self._base(3, user, guild)
+        payload["data"] = {"custom_id": custom_id, "component_type": 2}
+        payload["message"] = self._message(message.data, [], message.data.get("id", snowflake()))
+        return await self.send(payload)
+
+    # ------------------------------------------------------------------ REST
+
+    def _json(self, data: Any, status: int = 200) -> web.Response:
+        # discord.py only parses a body whose Content-Type is exactly application/json
+        return web.Response(
+            body=json.dumps(data).encode(), status=status,
+            headers={"Content-Type": "application/json"},
+        )
+
+    def _error(self, status: int, code: int, message: str) -> web.Response:
+        return self._json({"code": code, "message": message}, status)
+
+    async def _read(self, request: web.Request) -> tuple[Any, list[tuple[str, str, bytes]], str]:
+        ctype = request.content_type
+        files: list[tuple[str, str, bytes]] = []
+        if ctype == "multipart/form-data":
+            body: Any = None
+            reader = await request.multipart()
+            async for part in reader:
+                if part.name == "payload_json":  # type: ignore[union-attr]
+                    body = json.loads(await part.text())  # type: ignore[union-attr]
+                else:
+                    data = await part.read()  # type: ignore[union-attr]
+                    files.append(
+                        (part.filename or "", part.headers.get("Content-Type", ""), bytes(data))  # type: ignore[union-attr]
+                    )
+            return body, files, ctype
+        raw = await request.read()
+        if not raw:
+            return None, files, "application/json"
+        return json.loads(raw), files, "application/json"
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["tail"]
+        self.requests.append((request.method, path))
+        if request.headers.get("Authorization") != f"Bot {self.token}" and not (
+            path.startswith(("/webhooks/", "/interactions/"))
+        ):
+            self.unauthorized += 1
+            return self._error(401, 0, "401: Unauthorized")
+        body, files, ctype = await self._read(request)
+        if request.method in ("POST", "PUT", "PATCH"):
+            problems = self.checker.check(request.method, path, body, ctype)
+            problems += self._limits(request.method, path, body, files)
+            if problems:
+                self.violations.extend(problems)
+                return self._json(
+                    {"code": 50035, "message": "Invalid Form Body", "errors": problems}, 400
+                )
+        try:
+            return await self._route(request, path, body, files)
+        finally:
+            self._touch()
+
+    def _limits(
+        self, method: str, path: str, body: Any, files: list[tuple[str, str, bytes]]
+    ) -> list[str]:
+        """Documented rules the OpenAPI schema cannot express."""
+        problems: list[str] = []
+        if method == "PUT" and path.endswith("/commands") and isinstance(body, list):
+            for cmd in body:
+                problems += command_problems(cmd)
+        if isinstance(body, dict):
+            data = body.get("data") if path.endswith("/callback") else body
+            if isinstance(data, dict):
+                ids = {str(a.get("id")) for a in data.get("attachments") or []}
+                wanted = {str(i) for i in range(len(files))}
+                if files and not wanted <= ids:
+                    problems.append(f"{method} {path}: files not named in attachments")
+                problems += embed_problems(data.get("embeds") or [])
+        return problems
+
+    async def _route(
+        self, request: web.Request, path: str, body: Any, files: list[tuple[str, str, bytes]]
+    ) -> web.Response:
+        method = request.method
+        parts = path.strip("/").split("/")
+        if method == "GET" and path == "/users/@me":
+            return self._json(self.bot.payload())
+        if method == "GET" and path in ("/oauth2/applications/@me", "/applications/@me"):
+            return self._json(self._application())
+        if method == "GET" and path == "/gateway":
+            return self._json({"url": self.gateway_url})
+        if method == "GET" and path == "/gateway/bot":
+            return self._json(
+                {
+                    "url": self.gateway_url,
+                    "shards": 1,
+                    "session_start_limit": {
+                        "total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1,
+                    },
+                }
+            )
+        if parts[0] == "applications" and parts[-1] == "commands":
+            guild_id = int(parts[3]) if len(parts) == 5 else None
+            if method == "PUT":
+                return self._json(self._sync(guild_id, body or []))
+            if method == "GET":
+                return self._json(self.commands.get(guild_id, []))
+        if parts[0] == "interactions" and method == "POST":
+            return self._callback(int(parts[1]), parts[2], body, files, request)
+        if parts[0] == "webhooks" and len(parts) >= 3:
+            return self._webhook(method, parts, body, files)
+        if parts[0] == "channels" and parts[-1] == "messages" and method == "POST":
+            msg = self._message(body or {}, files, snowflake(), channel_id=int(parts[1]))
+            self.channel_messages.append((int(parts[1]), msg))
+            return self._json(msg)
+        return self._error(404, 0, "404: Not Found")
+
+    def _application(self) -> dict[str, Any]:
+        return {
+            "id": str(self.application_id),
+            "name": "Connects bot",
+            "icon": None,
+            "description": "",
+            "bot_public": True,
+            "bot_require_code_grant": False,
+            "owner": User(snowflake(), "owner").payload(),
+            "team": None,
+            "verify_key": "0" * 64,
+            "flags": 0,
+            "summary": "",
+        }
+
+    def _sync(self, guild_id: int | None, body: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        out = []
+        for cmd in body:
+            synced = {
+                **cmd,
+                "id": str(snowflake()),
+                "application_id": str(self.application_id),
+                "version": str(snowflake()),
+                "type": cmd.get("type", 1),
+                "default_member_permissions": cmd.get("default_member_permissions"),
+                "nsfw": bool(cmd.get("nsfw")),
+            }
+            if guild_id is not None:
+                synced["guild_id"] = str(guild_id)
+            out.append(synced)
+        self.commands[guild_id] = out
+        self.syncs.append((guild_id, out))
+        return out
+
+    def _message(
+        self,
+        data: dict[str, Any],
+        files: Iterable[tuple[str, str, bytes]],
+        message_id: int,
+        channel_id: int | None = None,
+    ) -> dict[str, Any]:
+        attachments = [
+            {
+                "id": str(snowflake()),
+                "filename": name,
+                "size": len(blob),
+                "url": f"https://cdn.example/{name}",
+                "proxy_url": f"https://media.example/{name}",
+                "content_type": ctype,
+            }
+            for name, ctype, blob in files
+        ]
+        components = []
+        for row in data.get("components") or []:
+            comps = [{**c, "id": i + 1} for i, c in enumerate(row.get("components", []))]
+            components.append({"type": 1, "id": 100, "components": comps})
+        return {
+            "id": str(message_id),
+            "channel_id": str(channel_id or 1),
+            "type": 20,
+            "content": data.get("content") or "",
+            "author": self.bot.payload(),
+            "attachments": attachments,
+            "embeds": data.get("embeds") or [],
+            "mentions": [],
+            "mention_roles": [],
+            "pinned": False,
+            "mention_everyone": False,
+            "tts": False,
+            "timestamp": _now(),
+            "edited_timestamp": None,
+            "flags": int(data.get("flags") or 0),
+            "components": components,
+            "webhook_id": str(self.application_id),
+            "application_id": str(self.application_id),
+        }
+
+    def _callback(
+        self,
+        iid: int,
+        token: str,
+        body: dict[str, Any],
+        files: list[tuple[str, str, bytes]],
+        request: web.Request,
+    ) -> web.Response:
+        record = self.interactions.get(iid)
+        if record is None or record.token != token:
+            return self._error(404, 10062, "Unknown interaction")
+        if self.fail_next_callbacks > 0:
+            self.fail_next_callbacks -= 1
+            record.rejected.append("unknown interaction (expired)")
+            record.changed.set()
+            return self._error(404, 10062, "Unknown interaction")
+        now = time.perf_counter()
+        if now - record.dispatched_at > DEADLINE:
+            record.rejected.append("deadline missed")
+            record.changed.set()
+            return self._error(404, 10062, "Unknown interaction")
+        if record.callback is not None:
+            record.rejected.append("already acknowledged")
+            record.changed.set()
+            return self._error(400, 40060, "Interaction has already been acknowledged.")
+        kind = int(body["type"])
+        data = dict(body.get("data") or {})
+        if kind == 7 and record.payload.get("message"):
+            # an update keeps the message's flags
+            data.setdefault("flags", record.payload["message"].get("flags", 0))
+        record.sent.append(Sent("callback", kind, data, files, now))
+        record.changed.set()
+        if request.query.get("with_response") not in ("1", "true", "True"):
+            return web.Response(status=204)
+        message_id = snowflake()
+        response: dict[str, Any] = {
+            "interaction": {
+                "id": str(iid),
+                "type": record.payload["type"],
+                "response_message_id": str(message_id),
+                "response_message_loading": kind == 5,
+                "response_message_ephemeral": bool(int(data.get("flags") or 0) & EPHEMERAL),
+            }
+        }
+        if kind in (4, 5, 7):
+            response["resource"] = {"type": kind, "message": self._message(data, files, message_id)}
+            record.sent[-1].data["id"] = str(message_id)
+        return self._json(response)
+
+    def _webhook(
+        self,
+        method: str,
+        parts: list[str],
+        body: dict[str, Any] | None,
+        files: list[tuple[str, str, bytes]],
+    ) -> web.Response:
+        record = self.by_token.get(parts[2])
+        if record is None or int(parts[1]) != self.application_id:
+            return self._error(404, 10015, "Unknown Webhook")
+        if record.callback is None:
+            return self._error(404, 10015, "Unknown Webhook")
+        now = time.perf_counter()
+        body = body or {}
+        if method == "POST" and len(parts) == 3:
+            msg_id = snowflake()
+            record.sent.append(Sent("followup", None, {**body, "id": str(msg_id)}, files, now))
+            record.changed.set()
+            return self._json(self._message(body, files, msg_id))
+        if method == "PATCH" and len(parts) == 5 and parts[3] == "messages":
+            base = record.callback.data if parts[4] == "@original" else {}
+            merged = {**base, **body}
+            merged.setdefault("flags", base.get("flags", 0))
+            record.sent.append(Sent("edit", None, merged, files, now))
+            record.changed.set()
+            return self._json(self._message(merged, files, snowflake()))
+        if method == "GET" and len(parts) == 5:
+            return self._json(self._message(record.callback.data, [], snowflake()))
+        if method == "DELETE":
+            return web.Response(status=204)
+        return self._error(404, 0, "404: Not Found")
+
+
+def command_problems(cmd: dict[str, Any], where: str = "") -> list[str]:
+    """Discord's documented limits on an application command, beyond its JSON schema."""
+    problems: list[str] = []
+    name = str(cmd.get("name", ""))
+    here = f"{where}/{name}"
+    if not _NAME.match(name) or name != name.lower():
+        problems.append(f"{here}: name must be 1-32 lowercase letters, digits, - or _")
+    desc = str(cmd.get("description") or "")
+    if not 1 <= len(desc) <= 100:
+        problems.append(f"{here}: description must be 1-100 characters")
+    options = cmd.get("options") or []
+    if len(options) > 25:
+        problems.append(f"{here}: more than 25 options")
+    names = [o.get("name") for o in options]
+    if len(set(names)) != len(names):
+        problems.append(f"{here}: duplicate option names")
+    seen_optional = False
+    for opt in options:
+        if opt.get("type") in (1, 2):
+            problems += command_problems(opt, here)
+            continue
+        if not opt.get("required"):
+            seen_optional = True
+        elif seen_optional:
+            problems.append(f"{here}: required option {opt.get('name')} after an optional one")
+        problems += command_problems({**opt, "options": []}, here)
+        if opt.get("choices") and opt.get("autocomplete"):
+            problems.append(f"{here}/{opt.get('name')}: choices and autocomplete together")
+        if len(opt.get("choices") or []) > 25:
+            problems.append(f"{here}/{opt.get('name')}: more than 25 choices")
+    if not where:
+        total = _characters(cmd)
+        if total > 4000:
+            problems.append(f"{here}: {total} characters in names and descriptions (max 4000)")
+    return problems
+
+
+def _characters(cmd: dict[str, Any]) -> int:
+    n = len(cmd.get("name", "")) + len(cmd.get("description") or "")
+    for c in cmd.get("choices") or []:
+        n += len(str(c.get("name", ""))) + len(str(c.get("value", "")))
+    for o in cmd.get("options") or []:
+        n += _characters(o)
+    return n
+
+
+def embed_problems(embeds: list[dict[str, Any]]) -> list[str]:
+    """Discord's limit on the total text of a message's embeds (6000 characters)."""
+    total = 0
+    for e in embeds:
+        total += len(e.get("title") or "") + len(e.get("description") or "")
+        total += sum(len(f.get("name", "")) + len(f.get("value", "")) for f in e.get("fields", []))
+        total += len((e.get("footer") or {}).get("text", ""))
+    return [f"embeds: {total} characters (max 6000)"] if total > 6000 else []

@@ -1,0 +1,211 @@
+"""Play Slack's side of a conversation with the bot: slash commands and button clicks.
+
+In HTTP mode requests are signed exactly as Slack signs them (``v0:<timestamp>:<raw body>``,
+HMAC-SHA256 with the signing secret); in Socket Mode they go out as envelopes on the stand-in's
+websocket. Either way the bot's acknowledgement comes back as a dict, checked with slack_sdk's
+block models.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+
+from tests.slack_standin.server import SlackStandIn, validate_message
+
+_ids = itertools.count(1)
+
+
+def sign(secret: str, body: bytes, timestamp: int | None = None) -> dict[str, str]:
+    """The headers Slack adds to a request: timestamp and ``v0=`` HMAC-SHA256 signature."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    base = b"v0:" + ts.encode() + b":" + body
+    digest = hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
+
+
+def new_trigger_id() -> str:
+    return f"{next(_ids)}.1000.{time.time_ns():x}"
+
+
+def command_payload(
+    slack: SlackStandIn, user_id: str, command: str, text: str, *,
+    trigger_id: str | None = None, channel_id: str = "C0GENERAL", response_url: str | None = None,
+) -> dict[str, str]:
+    """The fields of a slash command request, as Slack sends them."""
+    user = slack.users.get(user_id)
+    return {
+        "token": "deprecated-verification-token",
+        "team_id": slack.team_id,
+        "team_domain": "standin",
+        "channel_id": channel_id,
+        "channel_name": "general",
+        "user_id": user_id,
+        "user_name": user.name if user else user_id.lower(),
+        "command": command,
+        "text": text,
+        "api_app_id": "ASTANDIN",
+        "is_enterprise_install": "false",
+        "response_url": response_url or slack.new_response_url(),
+        "trigger_id": trigger_id or new_trigger_id(),
+    }
+
+
+def action_payload(
+    slack: SlackStandIn, user_id: str, action_id: str, value: str, *,
+    trigger_id: str | None = None, channel_id: str = "C0GENERAL",
+    response_url: str | None = None,
+) -> dict[str, Any]:
+    """A ``block_actions`` payload for a click on a button."""
+    return {
+        "type": "block_actions",
+        "user": {"id": user_id, "username": user_id.lower(), "name": user_id.lower(),
+                 "team_id": slack.team_id},
+        "api_app_id": "ASTANDIN",
+        "token": "deprecated-verification-token",
+        "container": {"type": "message", "message_ts": "1700000000.000100",
+                      "channel_id": channel_id, "is_ephemeral": True},
+        "trigger_id": trigger_id or new_trigger_id(),
+        "team": {"id": slack.team_id, "domain": "standin"},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "channel": {"id": channel_id, "name": "general"},
+        "response_url": response_url or slack.new_response_url(),
+        "actions": [{
+            "action_id": action_id, "block_id": "buttons",
+            "text": {"type": "plain_text", "text": "Button"}, "value": value,
+            "type": "button", "action_ts": f"{time.time():.6f}",
+        }],
+    }
+
+
+def buttons_of(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """The button elements of a message's actions blocks."""
+    return [
+        el for block in message.get("blocks") or [] if block.get("type") == "actions"
+        for el in block["elements"] if el.get("type") == "button"
+    ]
+
+
+def message_text(message: dict[str, Any]) -> str:
+    """Every piece of text a user would read in a message (fallback text excluded)."""
+    out: list[str] = []
+    for block in message.get("blocks") or []:
+        if "text" in block and isinstance(block["text"], dict):
+            out.append(block["text"]["text"])
+        for f in block.get("fields") or []:
+            out.append(f["text"])
+        for el in block.get("elements") or []:
+            if isinstance(el.get("text"), dict):
+                out.append(el["text"]["text"])
+            elif isinstance(el.get("text"), str):
+                out.append(el["text"])
+    if not message.get("blocks"):
+        out.append(message.get("text") or "")
+    return "\n".join(out)
+
+
+@dataclass
+class Exchange:
+    """One request to the bot and what came back."""
+
+    status: int
+    ack: dict[str, Any]
+    response_url: str
+    trigger_id: str
+    raw: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class SlackDriver:
+    """Sends requests to the bot over HTTP (signed) or Socket Mode, like Slack does."""
+
+    def __init__(self, slack: SlackStandIn, mode: str, *, bot_url: str = "",
+                 signing_secret: str = "") -> None:
+        self.slack = slack
+        self.mode = mode
+        self.bot_url = bot_url
+        self.signing_secret = signing_secret
+        self._session: aiohttp.ClientSession | None = None
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    async def _http(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+        return self._session
+
+    async def post_signed(self, body: bytes, *, headers: dict[str, str] | None = None,
+                          secret: str | None = None, timestamp: int | None = None,
+                          content_type: str = "application/x-www-form-urlencoded",
+                          ) -> tuple[int, str]:
+        """POST ``body`` to the bot's request URL, signed with ``secret`` (default: the right
+        one) at ``timestamp`` (default: now)."""
+        hdrs = {"Content-Type": content_type}
+        hdrs.update(sign(self.signing_secret if secret is None else secret, body, timestamp))
+        hdrs.update(headers or {})
+        session = await self._http()
+        async with session.post(self.bot_url, data=body, headers=hdrs) as resp:
+            return resp.status, await resp.text()
+
+    async def command(
+        self, user_id: str, command: str, text: str = "", *, trigger_id: str | None = None,
+        channel_id: str = "C0GENERAL", retry_num: int | None = None,
+    ) -> Exchange:
+        """Send a slash command; return the bot's ack."""
+        fields = command_payload(self.slack, user_id, command, text, trigger_id=trigger_id,
+                                 channel_id=channel_id)
+        if self.mode == "http":
+            body = urllib.parse.urlencode(fields).encode()
+            headers = {} if retry_num is None else {"X-Slack-Retry-Num": str(retry_num),
+                                                    "X-Slack-Retry-Reason": "http_timeout"}
+            status, raw = await self.post_signed(body, headers=headers)
+            ack = json.loads(raw) if raw.startswith("{") else ({"text": raw} if raw else {})
+        else:
+            reply = await self.slack.send_envelope(
+                "slash_commands", fields, retry_attempt=retry_num or 0)
+            status, raw, ack = 200, json.dumps(reply.get("payload") or {}), reply.get(
+                "payload") or {}
+        if ack and status == 200:
+            validate_message(ack)
+        return Exchange(status, ack, fields["response_url"], fields["trigger_id"], raw)
+
+    async def click(self, user_id: str, button: dict[str, Any], *,
+                    trigger_id: str | None = None, response_url: str | None = None) -> Exchange:
+        """Click ``button`` (an element from a message the bot sent)."""
+        payload = action_payload(self.slack, user_id, button["action_id"], button["value"],
+                                 trigger_id=trigger_id, response_url=response_url)
+        if self.mode == "http":
+            body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
+            status, raw = await self.post_signed(body)
+            ack = json.loads(raw) if raw.startswith("{") else {}
+        else:
+            reply = await self.slack.send_envelope("interactive", payload)
+            status, raw, ack = 200, "", reply.get("payload") or {}
+        return Exchange(status, ack, payload["response_url"], payload["trigger_id"], raw)
+
+    async def reply(self, exchange: Exchange, within: float = 15.0) -> dict[str, Any]:
+        """The message the user finally sees for a command: the ack, or, when the bot acked
+        with a placeholder, its post to the response_url."""
+        if exchange.ack and not exchange.ack.get("x_working") and not _is_working(exchange.ack):
+            return exchange.ack
+        posts = await self.slack.wait_posts(exchange.response_url, 1, within)
+        return posts[-1]
+
+    async def run(self, user_id: str, command: str, text: str = "", **kw: Any) -> dict[str, Any]:
+        """Send a command and return the message the user finally sees."""
+        return await self.reply(await self.command(user_id, command, text, **kw))
+
+
+def _is_working(message: dict[str, Any]) -> bool:
+    return "Working on it" in (message.get("text") or "")
