@@ -49,15 +49,18 @@ def validate_blocks(blocks: Any) -> list[dict[str, Any]]:
     if len(blocks) > 50:
         raise BlockError(f"{len(blocks)} blocks: Slack allows at most 50")
     for raw in blocks:
-        model = Block.parse(raw)
-        if model is None or type(model) is Block:
-            raise BlockError(f"unknown block {raw!r}")
         try:
+            model = Block.parse(raw)
+            if model is None or type(model) is Block:
+                raise BlockError(f"unknown block {raw!r}")
             model.validate_json()
+            again = model.to_dict()
+        except BlockError:
+            raise
         except Exception as exc:
             raise BlockError(f"{raw.get('type')}: {exc}") from exc
-        if model.to_dict() != raw:
-            raise BlockError(f"block does not round-trip: {raw!r} != {model.to_dict()!r}")
+        if again != raw:
+            raise BlockError(f"block does not round-trip: {raw!r} != {again!r}")
     return blocks
 
 
