@@ -182,7 +182,7 @@ class ClientMixin:
 
     def _setup(self, app: App, config: DiscordConfig, sync: bool) -> None:
         self.handler = Handler(app)
-        self.tree = Tree(self)  # type: ignore[arg-type]
+        self.tree = Tree(self)
         for cmd in commands.build(self.handler):
             self.tree.add_command(cmd)
         self._config = config
@@ -226,7 +226,7 @@ class ShardedConnectsClient(ClientMixin, discord.AutoShardedClient):
         super().__init__(
             intents=intents(),
             shard_count=config.shard_count,
-            shard_ids=list(config.shard_ids) or None,
+            shard_ids=list(config.shard_ids) or None,  # type: ignore[arg-type]
         )
         self._setup(app, config, sync)
 

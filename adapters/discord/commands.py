@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 import discord
 from discord import app_commands
-from discord.app_commands import AppCommandOptionType
+from discord.enums import AppCommandOptionType
 
 from core.catalog import COMMANDS, GROUPS, Command, Option, OptionType, UserRef
 
@@ -81,10 +81,13 @@ class OptionArg(app_commands.Transformer):
         return _bound(self.option, self.option.max_value)
 
     @property
-    def choices(self) -> list[app_commands.Choice[str]] | None:
+    def choices(self) -> list[app_commands.Choice[int | float | str]] | None:
         if not self.option.choices:
             return None
-        return [app_commands.Choice(name=c, value=c) for c in self.option.choices[:MAX_CHOICES]]
+        return [
+            app_commands.Choice[int | float | str](name=c, value=c)
+            for c in self.option.choices[:MAX_CHOICES]
+        ]
 
     @property
     def channel_types(self) -> list[discord.ChannelType]:
@@ -188,7 +191,7 @@ def build(
         cmd: app_commands.Command[Any, ..., Any] = app_commands.Command(
             name=command.leaf,
             description=command.description[:MAX_DESCRIPTION],
-            callback=_callback(command, handler),
+            callback=_callback(command, handler),  # type: ignore[arg-type]
             parent=parent,
         )
         if parent is not None:

@@ -86,9 +86,9 @@ def embed(reply: Reply) -> discord.Embed:
     out = discord.Embed(title=_cut(reply.title, TITLE_MAX), colour=COLOUR)
     budget = EMBED_TOTAL_MAX - len(out.title or "")
     fields = reply.fields[:FIELDS_MAX]
-    for name, value in fields:
-        name = _cut(name or "\u200b", FIELD_NAME_MAX)
-        value = _cut(value or "\u200b", FIELD_VALUE_MAX)
+    for raw_name, raw_value in fields:
+        name = _cut(raw_name or "\u200b", FIELD_NAME_MAX)
+        value = _cut(raw_value or "\u200b", FIELD_VALUE_MAX)
         if len(name) + len(value) > budget:
             break
         budget -= len(name) + len(value)

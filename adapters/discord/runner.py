@@ -72,7 +72,7 @@ async def run(app: App, config: DiscordConfig, stop: asyncio.Event, *, sync: boo
             with contextlib.suppress(asyncio.CancelledError):
                 await connect
         if connect in done and not stop.is_set():
-            exc = connect.exception()
-            if exc is not None:
-                raise DiscordStartError(f"Discord gateway closed: {exc}") from exc
+            failure = connect.exception()
+            if failure is not None:
+                raise DiscordStartError(f"Discord gateway closed: {failure}") from failure
         log.info("Discord adapter stopped")

@@ -88,7 +88,8 @@ def _describe(method: str, template: str, error: Any) -> str:
     where = "/".join(str(p) for p in error.absolute_path) or "(body)"
     got = repr(error.instance)
     got = got if len(got) <= 60 else got[:57] + "..."
-    return f"{method} {template}: {where}: fails {error.validator}={error.validator_value!r}, got {got}"
+    rule = f"{error.validator}={error.validator_value!r}"
+    return f"{method} {template}: {where}: fails {rule}, got {got}"
 
 
 def _leaves(error: Any) -> list[Any]:

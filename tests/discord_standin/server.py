@@ -218,11 +218,11 @@ class InteractionRecord:
     def callback(self) -> Sent | None:
         return next((s for s in self.sent if s.kind == "callback"), None)
 
-    async def first(self, timeout: float = 10.0) -> Sent:
+    async def first(self, timeout: float = 10.0) -> Sent:  # noqa: ASYNC109
         """The interaction callback (the first answer), waiting for it."""
         return await self._wait(lambda: self.callback, timeout)
 
-    async def final(self, timeout: float = 20.0) -> Sent:
+    async def final(self, timeout: float = 20.0) -> Sent:  # noqa: ASYNC109
         """What the user finally sees: the callback, or after a deferral its edit or follow-up."""
 
         def done() -> Sent | None:
@@ -235,7 +235,7 @@ class InteractionRecord:
 
         return await self._wait(done, timeout)
 
-    async def _wait(self, probe: Any, timeout: float) -> Sent:
+    async def _wait(self, probe: Any, timeout: float) -> Sent:  # noqa: ASYNC109
         async with asyncio.timeout(timeout):
             while True:
                 self.changed.clear()
@@ -345,7 +345,7 @@ class DiscordStandin:
         self.guilds[guild.id] = guild
         return guild
 
-    async def wait_for(self, probe: Any, timeout: float = 15.0) -> Any:
+    async def wait_for(self, probe: Any, timeout: float = 15.0) -> Any:  # noqa: ASYNC109
         """Wait until ``probe()`` returns something truthy (a session, a sync...)."""
         async with asyncio.timeout(timeout):
             while True:
@@ -355,7 +355,7 @@ class DiscordStandin:
                     return found
                 await self._changed.wait()
 
-    async def wait_ready(self, shards: int = 1, timeout: float = 20.0) -> list[Session]:
+    async def wait_ready(self, shards: int = 1, timeout: float = 20.0) -> list[Session]:  # noqa: ASYNC109
         """Wait until ``shards`` gateway sessions have identified and been sent READY."""
         return await self.wait_for(  # type: ignore[no-any-return]
             lambda: [s for s in self.sessions if s.identified.is_set()][:shards]
@@ -388,7 +388,7 @@ class DiscordStandin:
         return ws
 
     async def _gateway_op(self, session: Session, frame: dict[str, Any]) -> None:
-        op, data = frame.get("op"), frame.get("d")
+        op, data = frame.get("op"), frame.get("d") or {}
         if op == 1:
             session.heartbeats += 1
             await session.ws.send_str(json.dumps({"op": 11}))
@@ -432,7 +432,7 @@ class DiscordStandin:
     # ------------------------------------------------------------------ interactions
 
     def find_command(self, name: str, guild: Guild | None) -> dict[str, Any]:
-        top = name.split(" ")[0]
+        top = name.split(" ", maxsplit=1)[0]
         for scope in ((guild.id if guild else None), None):
             for cmd in self.commands.get(scope, []):
                 if cmd["name"] == top:

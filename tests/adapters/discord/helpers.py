@@ -1,0 +1,40 @@
+"""Helpers for the Discord adapter tests: a running bot and the people around it."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from core.app import App
+from core.config import DiscordConfig, parse
+from tests.discord_standin import DiscordStandin, Guild, Sent, User
+
+
+@dataclass
+class World:
+    """A running bot, the stand-in it talks to, and a few people in two servers."""
+
+    standin: DiscordStandin
+    app: App
+    owner: User  # owns the server "Agency"
+    member: User
+    outsider: User  # owns another server
+    admin: User  # has Manage Server in "Agency"
+    guild: Guild
+    other_guild: Guild
+    task: asyncio.Task[None]
+
+
+def discord_config(standin: DiscordStandin, **extra: object) -> DiscordConfig:
+    """A ``[discord]`` section pointing at the stand-in."""
+    values = {"token": standin.token, "api_base": standin.api_base,
+              "gateway_url": standin.gateway_url, **extra}
+    return parse({"discord": values}, env={}).discord
+
+
+def button(sent: Sent, action: str) -> str:
+    """The custom id of the button for ``action`` on a message."""
+    for b in sent.buttons():
+        if str(b.get("custom_id", "")).startswith(f"cb:{action}:"):
+            return str(b["custom_id"])
+    raise AssertionError(f"no {action} button on {sent.data}")
