@@ -186,7 +186,8 @@ def chart_png(series: Sequence[tuple[int, int]], title: str) -> bytes:
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
-    times = [float(mdates.date2num(datetime.fromtimestamp(t, UTC))) for t, _ in series]
+    times = [float(mdates.date2num(datetime.fromtimestamp(t, UTC)))  # type: ignore[no-untyped-call]
+             for t, _ in series]
     values = [b for _, b in series]
     fig, ax = plt.subplots(figsize=(6.4, 3.6), dpi=150)
     try:

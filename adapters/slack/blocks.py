@@ -30,12 +30,25 @@ _FIELD_MAX = 2000
 _FIELDS_PER_SECTION = 10
 _MAX_BLOCKS = 50
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
+_MENTION = re.compile(r"<[@#][A-Z0-9]+(?:\|[^<>|]*)?>")
 _STYLES = {ButtonStyle.PRIMARY: "primary", ButtonStyle.DANGER: "danger"}
 
 
-def escape(text: str) -> str:
-    """Escape the three characters Slack's mrkdwn reserves."""
+def _escape_plain(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escape(text: str) -> str:
+    """Escape the three characters Slack's mrkdwn reserves, keeping user and channel
+    mentions (``<@U123>``, ``<#C123>``) the core writes."""
+    out: list[str] = []
+    last = 0
+    for m in _MENTION.finditer(text):
+        out.append(_escape_plain(text[last : m.start()]))
+        out.append(m.group(0))
+        last = m.end()
+    out.append(_escape_plain(text[last:]))
+    return "".join(out)
 
 
 def mrkdwn(text: str) -> str:

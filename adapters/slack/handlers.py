@@ -19,7 +19,7 @@ from typing import Any
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackClientError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -27,7 +27,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks, text
-from adapters.slack.identity import Directory
+from adapters.slack.identity import Directory, api_error
 from core.app import App
 from core.catalog import Attachment, Reply
 from core.config import SlackConfig
@@ -193,9 +193,8 @@ class SlackAdapter:
             where = "in your direct messages with me" if private else "in this channel"
             return f"<{link}|{file.filename}> sent {where}." if link else \
                 f"{file.filename} sent {where}."
-        except (SlackApiError, SlackClientError, OSError, KeyError) as exc:
-            error = exc.response.get("error") if isinstance(exc, SlackApiError) else \
-                type(exc).__name__
+        except (SlackClientError, OSError, KeyError) as exc:
+            error = api_error(exc)
             log.warning("file upload failed (request %s): %s", request_id, error)
             return f"Could not upload {file.filename} ({error}); please try again."
 
@@ -243,8 +242,8 @@ class SlackAdapter:
         try:
             await self.client.chat_postEphemeral(channel=event["channel"], user=event["user"],
                                                  **message)
-        except (SlackApiError, SlackClientError, OSError) as exc:
-            log.warning("could not answer a mention: %s", type(exc).__name__)
+        except (SlackClientError, OSError) as exc:
+            log.warning("could not answer a mention: %s", api_error(exc))
 
 
 def _request_id(body: dict[str, Any], context: dict[str, Any]) -> str:

@@ -20,6 +20,16 @@ from core.catalog import Actor, UserRef
 log = logging.getLogger(__name__)
 
 
+def api_error(exc: BaseException) -> str:
+    """A short, secret-free description of a failed Web API call, for logs."""
+    if isinstance(exc, SlackApiError):
+        data = getattr(exc.response, "data", None)
+        if isinstance(data, dict) and data.get("error"):
+            return str(data["error"])
+        return f"HTTP {getattr(exc.response, 'status_code', '?')}"
+    return type(exc).__name__
+
+
 @dataclass(frozen=True, slots=True)
 class Profile:
     name: str | None
@@ -63,11 +73,8 @@ class Directory:
         try:
             resp = await asyncio.wait_for(
                 self._client.users_info(user=user_id, include_locale=True), self._timeout)
-        except SlackApiError as exc:
-            log.warning("users.info for %s failed: %s", user_id, exc.response.get("error"))
-            return None
         except (SlackClientError, OSError, TimeoutError) as exc:
-            log.warning("users.info for %s failed: %s", user_id, type(exc).__name__)
+            log.warning("users.info for %s failed: %s", user_id, api_error(exc))
             return None
         user = resp.get("user") or {}
         profile = user.get("profile") or {}

@@ -11,6 +11,7 @@ from typing import Any
 
 from adapters.slack import manifest as _manifest
 from adapters.slack.handlers import SlackAdapter
+from adapters.slack.identity import api_error
 from adapters.slack.server import HttpServer, SocketHandler
 from core.app import App
 from core.config import SlackConfig
@@ -68,9 +69,8 @@ async def _introduce(adapter: SlackAdapter) -> None:
         log.info("Slack: connected as %s in workspace %s (%s mode)", resp.get("user"),
                  resp.get("team"), adapter.config.mode)
     except Exception as exc:
-        error = getattr(getattr(exc, "response", None), "get", lambda _: None)("error")
         log.error("Slack auth.test failed (%s); commands will fail until the bot token is "
-                  "fixed", error or type(exc).__name__)
+                  "fixed", api_error(exc))
 
 
 def manifest(config: SlackConfig, request_url: str | None = None) -> dict[str, Any]:

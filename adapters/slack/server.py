@@ -7,7 +7,6 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -18,6 +17,8 @@ from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.socket_mode.aiohttp import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
+
+from adapters.slack.identity import api_error
 
 log = logging.getLogger(__name__)
 
@@ -103,10 +104,8 @@ class SocketHandler(AsyncSocketModeHandler):
                 log.info("Slack Socket Mode connected")
                 return True
             except Exception as exc:
-                error: Any = getattr(getattr(exc, "response", None), "get", lambda _: None)(
-                    "error") or type(exc).__name__
                 log.error("Slack Socket Mode connection failed (%s); retrying in %.0f s",
-                          error, delay)
+                          api_error(exc), delay)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), delay)
             delay = min(delay * 2, 60.0)

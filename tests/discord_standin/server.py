@@ -524,10 +524,10 @@ class DiscordStandin:
         return data
 
     def slash_payload(
-        self, name: str, user: User, guild: Guild | None = None, **options: Any
+        self, command: str, user: User, guild: Guild | None = None, /, **options: Any
     ) -> dict[str, Any]:
         payload = self._base(2, user, guild)
-        payload["data"] = self.command_data(name, options, guild)
+        payload["data"] = self.command_data(command, options, guild)
         return payload
 
     async def send(self, payload: dict[str, Any], times: int = 1) -> InteractionRecord:
@@ -547,18 +547,19 @@ class DiscordStandin:
         return record
 
     async def slash(
-        self, name: str, user: User, guild: Guild | None = None, **options: Any
+        self, command: str, user: User, guild: Guild | None = None, /, **options: Any
     ) -> InteractionRecord:
-        """Run ``/name`` as ``user`` (in ``guild``, or in a DM) with typed options."""
-        return await self.send(self.slash_payload(name, user, guild, **options))
+        """Run ``/command`` as ``user`` (in ``guild``, or in a DM) with typed options."""
+        return await self.send(self.slash_payload(command, user, guild, **options))
 
     async def autocomplete(
-        self, name: str, focused: str, user: User, guild: Guild | None = None, **options: Any
+        self, command: str, focused: str, user: User, guild: Guild | None = None, /,
+        **options: Any,
     ) -> InteractionRecord:
-        """Ask for suggestions while ``user`` types option ``focused`` of ``/name``."""
+        """Ask for suggestions while ``user`` types option ``focused`` of ``/command``."""
         options.setdefault(focused, "")
         payload = self._base(4, user, guild)
-        payload["data"] = self.command_data(name, options, guild, focused=focused)
+        payload["data"] = self.command_data(command, options, guild, focused=focused)
         return await self.send(payload)
 
     async def click(

@@ -145,6 +145,7 @@ class SlackStandIn:
     async def start(self) -> SlackStandIn:
         app = web.Application(client_max_size=20 * 1024 * 1024)
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/response/{url_id}", self._response)
         app.router.add_get("/socket", self._socket)
@@ -239,10 +240,11 @@ class SlackStandIn:
 
     async def _api(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
-        if request.content_type == "application/json":
-            params = await request.json()
-        else:
-            params = dict(await request.post())
+        params: dict[str, Any] = dict(request.query)
+        if request.method == "POST" and request.content_type == "application/json":
+            params.update(await request.json())
+        elif request.method == "POST":
+            params.update(await request.post())
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ").strip() or params.get("token")
         self.calls.append(ApiCall(method, params, token))

@@ -50,3 +50,76 @@ def slack_section(slack: SlackStandIn, mode: str, port: int = 0) -> dict[str, An
         section.update(signing_secret=SECRET, host="127.0.0.1", port=port or free_port(),
                        path="/slack/events")
     return section
+
+
+class Bot:
+    """The adapter running in-process (``runner.run``) against the stand-in, with the real
+    core on a fresh SQLite file."""
+
+    def __init__(self, slack: SlackStandIn, mode: str, app: Any, driver: Any) -> None:
+        self.slack = slack
+        self.mode = mode
+        self.app = app
+        self.driver = driver
+
+    def key(self, user_id: str) -> str:
+        return f"slack:{self.slack.team_id}:{user_id}"
+
+    async def balance_of(self, user_id: str) -> int:
+        """The user's wallet balance, read from the ledger (not from a reply)."""
+        from core.catalog import Actor, UserRef
+
+        actor = Actor(UserRef(self.key(user_id), user_id), f"slack:{self.slack.team_id}")
+        reply = await self.app.run_text(actor, "balance", "read-only")
+        return int(reply.title.split()[0])
+
+    async def bids_of(self, user_id: str) -> list[Any]:
+        async def read(tx: Any) -> list[Any]:
+            return list(await tx.fetchall(
+                "SELECT id, job, note, connects, boost, status FROM bids WHERE bidder = :b "
+                "ORDER BY id", {"b": self.key(user_id)}))
+
+        return await self.app.store.read(read)
+
+
+@pytest.fixture(params=["http", "socket"])
+async def bot(request: pytest.FixtureRequest, slack: SlackStandIn,
+              tmp_path: Path) -> AsyncIterator[Bot]:
+    """The Slack adapter serving the stand-in in each mode."""
+    import asyncio
+
+    import aiohttp
+
+    from adapters.slack.runner import run
+    from bot.bootstrap import create_app
+    from core.config import parse
+    from tests.slack_standin import SlackDriver
+
+    mode: str = request.param
+    section = slack_section(slack, mode)
+    config = parse({"storage": {"url": f"sqlite:///{tmp_path}/bot.db"}, "slack": section},
+                   env={})
+    app = await create_app(config)
+    stop = asyncio.Event()
+    task = asyncio.create_task(run(app, config.slack, stop))
+    url = f"http://127.0.0.1:{section.get('port')}{section.get('path')}"
+    if mode == "http":
+        async with aiohttp.ClientSession() as s:
+            for _ in range(200):
+                try:
+                    async with s.get(f"http://127.0.0.1:{section['port']}/healthz") as r:
+                        if r.status == 200:
+                            break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.02)
+    else:
+        await slack.wait_socket()
+    driver = SlackDriver(slack, mode, bot_url=url, signing_secret=SECRET)
+    try:
+        yield Bot(slack, mode, app, driver)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+        await driver.close()
+        await app.close()
+    assert not slack.block_errors, slack.block_errors

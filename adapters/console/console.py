@@ -1,0 +1,82 @@
+"""The console: the catalog in a terminal, for one local user.
+
+Each line is a command in the text syntax (``/quote price:500 size:small``); replies print as
+text, files are saved in the working directory, buttons print their text equivalent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import uuid
+from pathlib import Path
+from typing import TextIO
+
+from core.app import App
+from core.catalog import Actor, Reply, UserRef
+
+PROMPT = "connects> "
+
+
+def console_actor(name: str) -> Actor:
+    """The local user, acting in the console's own scope."""
+    return Actor(UserRef(f"console:{name}", name), "console", is_admin=False)
+
+
+def render(reply: Reply, files_dir: Path) -> str:
+    """The reply as terminal text; an attached file is written to ``files_dir``."""
+    text = reply.text()
+    if reply.file is not None:
+        path = files_dir / reply.file.filename
+        path.write_bytes(reply.file.data)
+        text += f"\nSaved {reply.file.filename} ({len(reply.file.data):,} bytes) to {path}"
+    for button in reply.buttons:
+        if button.text_command:
+            text += f"\n[{button.label}] {button.text_command}"
+    return text
+
+
+async def run_once(app: App, name: str, line: str, files_dir: Path) -> tuple[Reply, str]:
+    """Run one command line; the reply and its rendering."""
+    reply = await app.run_text(console_actor(name), line, f"console:{uuid.uuid4()}")
+    return reply, render(reply, files_dir)
+
+
+async def serve(app: App, name: str, stop: asyncio.Event, stdin: TextIO | None = None,
+                stdout: TextIO | None = None, files_dir: Path | None = None) -> None:
+    """Read commands from ``stdin`` until end of input, ``quit`` or ``stop``."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    files_dir = files_dir or Path.cwd()
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    transport, _ = await loop.connect_read_pipe(
+        lambda: asyncio.StreamReaderProtocol(reader), stdin)
+    interactive = stdin.isatty()
+    try:
+        if interactive:
+            stdout.write(f"Connects bot for {name}. Type /help, or quit.\n")
+        while not stop.is_set():
+            if interactive:
+                stdout.write(PROMPT)
+                stdout.flush()
+            read = asyncio.ensure_future(reader.readline())
+            halt = asyncio.ensure_future(stop.wait())
+            done, _ = await asyncio.wait({read, halt}, return_when=asyncio.FIRST_COMPLETED)
+            if read not in done:
+                read.cancel()
+                break
+            halt.cancel()
+            raw = read.result()
+            if not raw:
+                break
+            line = raw.decode("utf-8", "replace").strip()
+            if not line:
+                continue
+            if line.lower() in ("quit", "exit", "/quit", "/exit"):
+                break
+            _, text = await run_once(app, name, line, files_dir)
+            stdout.write(text + "\n")
+            stdout.flush()
+    finally:
+        transport.close()

@@ -1,0 +1,278 @@
+"""The ``connects-bot`` command line.
+
+``run`` starts every platform with credentials (the console when there are none); ``exec`` runs
+one command and exits non-zero on any refusal; ``db upgrade``, ``db copy``, ``export``,
+``discord-invite`` and ``slack-manifest`` serve operators. Platform libraries are imported only
+by the subcommands that need them, so the one-shot paths stay light.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import getpass
+import json
+import logging
+import signal
+import sys
+from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+from core.config import Config, ConfigError, load
+
+log = logging.getLogger("connects.cli")
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_CONFIRM = 0, 1, 2, 3
+
+
+def _default_user() -> str:
+    try:
+        return getpass.getuser() or "me"
+    except Exception:
+        return "me"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="FILE", help="TOML config file (see "
+                        "config.example.toml); env CONNECTS_DATABASE_URL overrides storage.url")
+    common.add_argument("--log-level", metavar="LEVEL",
+                        help="DEBUG, INFO, WARNING or ERROR (default: [log] level, else INFO)")
+    user = argparse.ArgumentParser(add_help=False)
+    user.add_argument("--user", default=_default_user(),
+                      help="the local user the console acts for (default: your OS user name)")
+
+    parser = argparse.ArgumentParser(
+        prog="connects-bot",
+        description="Price, spend, refund and account for Upwork Connects.")
+    sub = parser.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
+    run = sub.add_parser("run", parents=[common, user],
+                         help="start every platform with credentials (console if none)")
+    run.add_argument("--no-sync", action="store_true",
+                     help="do not sync Discord application commands on start")
+    run.add_argument("--console", action="store_true",
+                     help="also read console commands from stdin while platforms run")
+    ex = sub.add_parser("exec", parents=[common, user], help='run one command, e.g. '
+                        'connects-bot exec "/quote price:500 size:small"')
+    ex.add_argument("line", nargs="+", help="the command in the text syntax")
+    ex.add_argument("--files", metavar="DIR", default=".",
+                    help="where attached files (charts, CSV) are saved (default: .)")
+    db = sub.add_parser("db", help="database maintenance")
+    dbsub = db.add_subparsers(dest="dbcmd", required=True, metavar="ACTION")
+    dbsub.add_parser("upgrade", parents=[common], help="apply pending migrations")
+    copy = dbsub.add_parser("copy", parents=[common],
+                            help="copy a whole ledger between databases and verify it")
+    copy.add_argument("src", metavar="SRC_URL")
+    copy.add_argument("dst", metavar="DST_URL")
+    copy.add_argument("--force", action="store_true",
+                      help="replace the contents of a non-empty destination")
+    sub.add_parser("export", parents=[common],
+                   help="the whole ledger and bids as CSV on stdout (deterministic)")
+    sub.add_parser("discord-invite", parents=[common],
+                   help="print the URL that adds the bot to a Discord server")
+    man = sub.add_parser("slack-manifest", parents=[common],
+                         help="print a Slack app manifest generated from the catalog")
+    man.add_argument("--request-url", help="public URL of the bot in HTTP mode")
+    return parser
+
+
+def _config(args: argparse.Namespace) -> Config:
+    config = load(args.config)
+    from bot import logs
+
+    secrets = [config.discord.token, config.slack.bot_token, config.slack.app_token,
+               config.slack.signing_secret]
+    # one-shot commands print their reply on stdout; keep stderr for warnings unless asked
+    quiet = "WARNING" if args.cmd in ("exec", "export", "db") else config.log.level
+    logs.setup(args.log_level or quiet, secrets)
+    return config
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> int:
+    print(f"connects-bot: {message}", file=sys.stderr)
+    return code
+
+
+async def _exec(config: Config, args: argparse.Namespace) -> int:
+    from adapters.console.console import run_once
+    from bot.bootstrap import create_app
+
+    app = await create_app(config)
+    try:
+        reply, text = await run_once(app, args.user, " ".join(args.line), Path(args.files))
+    finally:
+        await app.close()
+    print(text)
+    if reply.error:
+        return EXIT_REFUSED
+    return EXIT_CONFIRM if reply.needs_confirmation else EXIT_OK
+
+
+async def _run(config: Config, args: argparse.Namespace) -> int:
+    from bot.bootstrap import create_app
+    from core.store.base import redact
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    app = await create_app(config)
+    log.info("storage %s ready", redact(config.storage.url))
+    tasks: list[asyncio.Task[None]] = []
+    try:
+        platforms: list[tuple[str, Coroutine[Any, Any, None]]] = []
+        if config.discord.token:
+            from adapters.discord import runner as discord_runner
+
+            platforms.append(("discord", discord_runner.run(app, config.discord, stop,
+                                                            sync=not args.no_sync)))
+        if config.slack.bot_token:
+            from adapters.slack import runner as slack_runner
+
+            platforms.append(("slack", slack_runner.run(app, config.slack, stop)))
+        if config.notices.enabled and platforms:
+            with contextlib.suppress(ImportError):
+                from bot import notices
+
+                platforms.append(("notices", notices.run(app, config, stop)))
+        if not platforms or args.console:
+            from adapters.console.console import serve
+
+            platforms.append(("console", serve(app, args.user, stop)))
+        for name, coro in platforms:
+            log.info("starting %s", name)
+            tasks.append(asyncio.create_task(coro, name=name))
+        waiter = asyncio.create_task(stop.wait())
+        done, _ = await asyncio.wait([*tasks, waiter], return_when=asyncio.FIRST_COMPLETED)
+        stop.set()
+        code = EXIT_OK
+        for task in done:
+            if task is not waiter and task.exception() is not None:
+                log.error("%s stopped: %s", task.get_name(), task.exception())
+                code = EXIT_REFUSED
+        # in-flight work finishes: adapters return once they have drained
+        results = await asyncio.gather(*tasks, return_exceptions=True)
+        for task, result in zip(tasks, results, strict=True):
+            if isinstance(result, BaseException) and task not in done:
+                log.error("%s failed while stopping: %s", task.get_name(), result)
+        waiter.cancel()
+        return code
+    finally:
+        for task in tasks:
+            task.cancel()
+        await app.close()
+        log.info("stopped; database closed")
+
+
+async def _db_upgrade(config: Config) -> int:
+    from core.store.base import open_store, redact
+
+    store = await open_store(config.storage.url, synchronous=config.storage.synchronous,
+                             busy_timeout_ms=config.storage.busy_timeout_ms, migrate=False)
+    try:
+        version = await store.migrate()
+    finally:
+        await store.close()
+    print(f"{redact(config.storage.url)}: schema at version {version}")
+    return EXIT_OK
+
+
+async def _db_copy(args: argparse.Namespace) -> int:
+    from core.store.copy import copy_ledger
+
+    def progress(table: str, done: int, total: int) -> None:
+        print(f"\r{table}: {done:,}/{total:,}", end="", file=sys.stderr, flush=True)
+        if done >= total:
+            print(file=sys.stderr)
+
+    summary = await copy_ledger(args.src, args.dst, force=args.force, progress=progress)
+    for line in summary.lines():
+        print(line)
+    return EXIT_OK
+
+
+async def _export(config: Config) -> int:
+    from core.insight import export_rows, to_csv
+    from core.store.base import Tx, open_store
+
+    s = config.storage
+    store = await open_store(s.url, synchronous=s.synchronous, busy_timeout_ms=s.busy_timeout_ms,
+                             pool_min=1, pool_max=1)
+
+    async def read(tx: Tx) -> bytes:
+        return to_csv(await export_rows(tx, None))
+
+    try:
+        data = await store.read(read)
+    finally:
+        await store.close()
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+async def _discord_invite(config: Config) -> int:
+    from adapters.discord import runner as discord_runner
+
+    app_id = config.discord.application_id
+    if not app_id:
+        return _fail("set [discord] application_id (the bot's application id) in the config")
+    print(discord_runner.invite_url(app_id))
+    return EXIT_OK
+
+
+def _slack_manifest(config: Config, args: argparse.Namespace) -> int:
+    from adapters.slack import runner as slack_runner
+
+    print(json.dumps(slack_runner.manifest(config.slack, args.request_url), indent=2))
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``connects-bot``; the process exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.cmd == "db" and args.dbcmd == "copy":
+            from bot import logs
+
+            logs.setup(args.log_level or "WARNING")
+            return _guard(lambda: _db_copy(args))
+        config = _config(args)
+    except ConfigError as exc:
+        return _fail(str(exc))
+    if args.cmd == "exec":
+        return _guard(lambda: _exec(config, args))
+    if args.cmd == "run":
+        return _guard(lambda: _run(config, args))
+    if args.cmd == "db":
+        return _guard(lambda: _db_upgrade(config))
+    if args.cmd == "export":
+        return _guard(lambda: _export(config))
+    if args.cmd == "discord-invite":
+        return _guard(lambda: _discord_invite(config))
+    return _slack_manifest(config, args)
+
+
+def _guard(make: Callable[[], Awaitable[int]]) -> int:
+    """Run a subcommand; known failures become one line on stderr, never a traceback."""
+    from core.errors import ConnectsError
+
+    async def runner() -> int:
+        return await make()
+
+    try:
+        return asyncio.run(runner())
+    except KeyboardInterrupt:
+        return 130
+    except (ConnectsError, ValueError, OSError) as exc:
+        return _fail(str(exc), EXIT_REFUSED)
+    except Exception as exc:  # a database that refuses to open, a broken file
+        log.debug("failed", exc_info=True)
+        return _fail(f"{type(exc).__name__}: {exc}", EXIT_REFUSED)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""Shared fixtures: the contract suite runs on every backend named in CONNECTS_TEST_BACKENDS.
+
+``CONNECTS_TEST_BACKENDS`` is a comma list of ``sqlite`` and ``postgres`` (default: both).
+PostgreSQL tests use ``CONNECTS_TEST_PG`` (default ``postgresql://postgres@127.0.0.1:5432/test``),
+each test in a schema of its own; when no server answers they skip, saying why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+from bot.bootstrap import create_app
+from core.app import App
+from core.catalog import Actor, UserRef
+from core.config import Config, parse
+
+PG_URL = os.environ.get("CONNECTS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+BACKENDS = [b.strip() for b in os.environ.get("CONNECTS_TEST_BACKENDS", "sqlite,postgres")
+            .split(",") if b.strip()]
+
+_pg_reason: list[str] = []
+
+
+def _postgres_unavailable() -> str | None:
+    """Why PostgreSQL cannot be used here, or ``None`` when it can (checked once)."""
+    if _pg_reason:
+        return _pg_reason[0] or None
+
+    async def probe() -> None:
+        import asyncpg
+
+        conn = await asyncpg.connect(PG_URL, timeout=3)
+        await conn.close()
+
+    try:
+        asyncio.run(probe())
+        _pg_reason.append("")
+    except Exception as exc:  # any failure means: skip with the reason
+        _pg_reason.append(f"PostgreSQL at {PG_URL} is not reachable ({type(exc).__name__}: "
+                          f"{exc}); set CONNECTS_TEST_PG or CONNECTS_TEST_BACKENDS=sqlite")
+    return _pg_reason[0] or None
+
+
+class Clock:
+    """A controllable clock in epoch seconds."""
+
+    def __init__(self, now: int = 1_790_000_000) -> None:
+        self.now = now
+
+    def __call__(self) -> int:
+        return self.now
+
+    def advance(self, seconds: int) -> None:
+        self.now += seconds
+
+
+@pytest.fixture(params=BACKENDS)
+async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A fresh, empty database URL on each configured backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'connects.db'}"
+        return
+    reason = _postgres_unavailable()
+    if reason:
+        pytest.skip(reason)
+    import asyncpg
+
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    conn = await asyncpg.connect(PG_URL)
+    try:
+        await conn.execute(f'CREATE SCHEMA "{schema}"')
+    finally:
+        await conn.close()
+    sep = "&" if "?" in PG_URL else "?"
+    try:
+        yield f"{PG_URL}{sep}search_path={schema}"
+    finally:
+        conn = await asyncpg.connect(PG_URL)
+        try:
+            await conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        finally:
+            await conn.close()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def make_config(db_url: str) -> Callable[..., Config]:
+    """Build a config on the test database; sections override the defaults."""
+
+    def build(**sections: dict[str, object]) -> Config:
+        data: dict[str, dict[str, object]] = {k: dict(v) for k, v in sections.items()}
+        data.setdefault("storage", {})["url"] = db_url
+        data["storage"].setdefault("synchronous", "NORMAL")
+        return parse(data, env={})
+
+    return build
+
+
+@pytest.fixture
+async def app(make_config: Callable[..., Config], clock: Clock) -> AsyncIterator[App]:
+    """The application on a fresh database, with a controllable clock."""
+    application = await create_app(make_config(), clock)
+    try:
+        yield application
+    finally:
+        await application.close()
+
+
+def actor(name: str = "ana", scope: str | None = "console", admin: bool = False) -> Actor:
+    """A console actor."""
+    return Actor(UserRef(f"console:{name}", name), scope, admin)
