@@ -133,11 +133,6 @@ async def _run(config: Config, args: argparse.Namespace) -> int:
             from adapters.slack import runner as slack_runner
 
             platforms.append(("slack", slack_runner.run(app, config.slack, stop)))
-        if config.notices.enabled and platforms:
-            with contextlib.suppress(ImportError):
-                from bot import notices
-
-                platforms.append(("notices", notices.run(app, config, stop)))
         if not platforms or args.console:
             from adapters.console.console import serve
 

@@ -200,11 +200,12 @@ async def test_rate_limited_lookup_is_retried(bot: Bot) -> None:
 
 async def test_failed_upload_is_reported_not_fatal(bot: Bot) -> None:
     """An upload refused by Slack (invalid_auth) is logged and explained; the bot goes on."""
+    await bot.driver.run("USAM", "/bid", "job:Something connects:1")
     bot.slack.fail_next("conversations.open", "invalid_auth")
     ex = await bot.driver.command("USAM", "/connects", "export")
     [final] = await bot.slack.wait_posts(ex.response_url, 1, 30)
     assert "Could not upload" in message_text(final)
-    assert "60 Connects" in message_text(await bot.driver.run("USAM", "/balance"))
+    assert "59 Connects" in message_text(await bot.driver.run("USAM", "/balance"))
 
 
 async def test_unexpected_error_is_logged_with_request_id_not_shown(
