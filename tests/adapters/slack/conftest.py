@@ -79,7 +79,8 @@ class Bot:
                 "SELECT id, job, note, connects, boost, status FROM bids WHERE bidder = :b "
                 "ORDER BY id", {"b": self.key(user_id)}))
 
-        return await self.app.store.read(read)
+        bids: list[Any] = await self.app.store.read(read)
+        return bids
 
 
 @pytest.fixture(params=["http", "socket"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import urllib.parse
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -61,7 +62,9 @@ async def test_socket_mode_hello_envelope_and_ack(slack: SlackStandIn) -> None:
     token, receives hello, and acks an envelope."""
     app = do_nothing_app(slack, http=False)
     handler = AsyncSocketModeHandler(app, app_token=slack.app_token)
-    await handler.connect_async()
+    connect: Callable[[], Awaitable[None]] = handler.connect_async
+    close: Callable[[], Awaitable[None]] = handler.close_async
+    await connect()
     try:
         driver = SlackDriver(slack, "socket")
         ex = await driver.command("USAM", "/balance")
@@ -70,7 +73,7 @@ async def test_socket_mode_hello_envelope_and_ack(slack: SlackStandIn) -> None:
         opened = slack.calls_of("apps.connections.open")
         assert opened and opened[0].token == slack.app_token
     finally:
-        await handler.close_async()
+        await close()
 
 
 async def test_web_api_checks_tokens_and_blocks(slack: SlackStandIn) -> None:
