@@ -1,0 +1,63 @@
+"""Core replies rendered as Slack messages that slack_sdk's block models accept."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from adapters.slack.blocks import parse_button_value, render
+from core.catalog import Attachment, Button, ButtonStyle, Reply
+from tests.slack_standin import buttons_of, message_text, validate_message
+
+
+def test_reply_layout() -> None:
+    """Title bold, lines, fields as a table, buttons with their action and author."""
+    reply = Reply("Bid #3 placed", ["Logo **now**", "a < b & c"], [("Spent", "4")],
+                  buttons=[Button("Undo", "undo", "3.ab", ButtonStyle.DANGER,
+                                  only_user="slack:T:U1")])
+    msg = render(reply)
+    validate_message(msg)
+    assert msg["response_type"] == "ephemeral"
+    text = message_text(msg)
+    assert "*Bid #3 placed*" in text and "Logo *now*" in text and "a &lt; b &amp; c" in text
+    [button] = buttons_of(msg)
+    assert button["style"] == "danger"
+    assert parse_button_value(button["value"]) == ("undo", "3.ab", "slack:T:U1")
+
+
+def test_error_is_one_ephemeral_line() -> None:
+    """An error reply is a single line of text, no blocks, even when public."""
+    msg = render(Reply("bid: required", ["e.g. /bid job:x"], private=False, error=True))
+    assert msg == {"response_type": "ephemeral", "text": "bid: required e.g. /bid job:x"}
+
+
+def test_core_mentions_are_kept() -> None:
+    """``<@U1>`` and ``<#C1>`` written by the core stay mentions; other brackets escape."""
+    msg = render(Reply("Pool", ["<@U1> (owner)", "warns in <#C22>", "<b>"]))
+    assert "<@U1> (owner)" in message_text(msg) and "<#C22>" in message_text(msg)
+    assert "&lt;b&gt;" in message_text(msg)
+
+
+def test_public_reply_and_file_note() -> None:
+    """Public replies go in the channel; a file note is shown as context."""
+    reply = Reply("Stats", private=False, file=Attachment("a.csv", "text/csv", b"x"))
+    msg = render(reply, note="<https://f/1|a.csv> sent in this channel.")
+    validate_message(msg)
+    assert msg["response_type"] == "in_channel" and "a.csv" in message_text(msg)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    title=st.text(min_size=1, max_size=300),
+    lines=st.lists(st.text(max_size=4000), max_size=8),
+    fields=st.lists(st.tuples(st.text(min_size=1, max_size=50), st.text(max_size=2500)),
+                    max_size=30),
+    buttons=st.lists(st.text(min_size=1, max_size=120), max_size=3),
+)
+def test_any_reply_renders_to_valid_blocks(title: str, lines: list[str],
+                                           fields: list[tuple[str, str]],
+                                           buttons: list[str]) -> None:
+    """Whatever the core says (long, many fields, odd characters), Slack's limits hold."""
+    reply = Reply(title, lines, fields,
+                  buttons=[Button(label, "undo", "1.x") for label in buttons])
+    validate_message(render(reply))

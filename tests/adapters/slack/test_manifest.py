@@ -1,0 +1,89 @@
+"""The Slack app manifest matches what the adapter registers and what it calls."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from adapters.slack.handlers import SlackAdapter
+from adapters.slack.manifest import METHOD_SCOPES
+from adapters.slack.runner import manifest
+from core.catalog import COMMANDS
+from core.config import SlackConfig
+from tests.adapters.slack.conftest import ROOT, Bot
+
+SOCKET = SlackConfig(mode="socket", bot_token="xoxb-1", app_token="xapp-1")
+HTTP = SlackConfig(mode="http", bot_token="xoxb-1", signing_secret="s", path="/slack/events")
+
+
+def slash_names(m: dict[str, Any]) -> list[str]:
+    return [c["command"] for c in m["features"]["slash_commands"]]
+
+
+def test_manifest_commands_are_the_registered_ones() -> None:
+    """Every slash command in the manifest is registered by the adapter, and vice versa."""
+    adapter = SlackAdapter(object(), SOCKET)  # type: ignore[arg-type]
+    assert sorted(slash_names(manifest(SOCKET))) == sorted(adapter.registered)
+    assert set(adapter.registered) == {"/quote", "/bid", "/refund", "/balance", "/connects"}
+
+
+def test_socket_manifest_has_no_urls_and_http_manifest_points_at_the_bot() -> None:
+    """Socket Mode needs no URLs; HTTP mode sends commands, clicks and events to one URL."""
+    sock = manifest(SOCKET)
+    assert sock["settings"]["socket_mode_enabled"] is True
+    assert "url" not in json.dumps(sock["features"])
+    http = manifest(HTTP, "https://bot.example.org/slack/events")
+    assert http["settings"]["socket_mode_enabled"] is False
+    urls = {c["url"] for c in http["features"]["slash_commands"]}
+    urls |= {http["settings"]["interactivity"]["request_url"],
+             http["settings"]["event_subscriptions"]["request_url"]}
+    assert urls == {"https://bot.example.org/slack/events"}
+
+
+def test_manifest_within_slacks_limits_and_mentions_escaped() -> None:
+    """Descriptions and hints fit Slack's limits; mentions arrive escaped for the parser."""
+    m = manifest(SOCKET)
+    assert len(m["display_information"]["description"]) <= 140
+    assert 175 <= len(m["display_information"]["long_description"]) <= 4000
+    for c in m["features"]["slash_commands"]:
+        assert c["should_escape"] is True
+        assert 0 < len(c["description"]) <= 100
+        assert len(c.get("usage_hint", "")) <= 1000
+        assert c["command"].islower() and len(c["command"]) <= 32
+    hint = next(c for c in m["features"]["slash_commands"] if c["command"] == "/connects")
+    for command in COMMANDS:
+        if not command.text_only:
+            assert (command.group or command.name) in hint["usage_hint"]
+
+
+async def test_scopes_cover_every_web_api_method_used(bot: Bot) -> None:
+    """Every Web API method the bot called during a busy session needs only scopes the
+    manifest asks for."""
+    d = bot.driver
+    await d.run("USAM", "/bid", "job:Scopes connects:1")
+    ex = await d.command("USAM", "/connects", "export")
+    await bot.slack.wait_posts(ex.response_url, 1, 30)
+    scopes = set(manifest(SOCKET)["oauth_config"]["scopes"]["bot"])
+    used = {c.method for c in bot.slack.calls}
+    assert used <= set(METHOD_SCOPES), used - set(METHOD_SCOPES)
+    assert {METHOD_SCOPES[m] for m in used if METHOD_SCOPES[m]} <= scopes
+    assert "files.completeUploadExternal" in used
+
+
+@pytest.mark.slow
+def test_cli_prints_the_manifest(tmp_path: Any) -> None:
+    """``connects-bot slack-manifest`` prints the same manifest as JSON."""
+    config = tmp_path / "c.toml"
+    config.write_text('[slack]\nmode = "http"\nbot_token = "xoxb-x"\nsigning_secret = "s"\n')
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "slack-manifest", "--config", str(config),
+         "--request-url", "https://bot.example.org/slack/events"],
+        capture_output=True, text=True, check=True, cwd=ROOT, timeout=60,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+    )
+    printed = json.loads(out.stdout)
+    assert printed == manifest(HTTP, "https://bot.example.org/slack/events")

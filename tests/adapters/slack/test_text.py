@@ -1,0 +1,57 @@
+"""Slack's command text -> the core's text syntax."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.slack.text import (
+    catalog_command,
+    command_text,
+    mentioned_users,
+    unescape,
+    user_resolver,
+)
+from core.catalog import UserRef
+
+
+@pytest.mark.parametrize(("slash", "sent", "line"), [
+    ("/bid", 'job:"Logo" connects:4', 'bid job:"Logo" connects:4'),
+    ("/balance", "", "balance"),
+    ("/connects", "", ""),
+    ("/connects", "  pool add name:a member:<@U1|sam> ", "pool add name:a member:<@U1|sam>"),
+    ("/bid", "job:&lt;b&gt; &amp;amp;", "bid job:<b> &amp;"),
+    ("/bid", "job:<https://upwork.com/j/~1?a=1&amp;b=2>", "bid job:https://upwork.com/j/~1?a=1&b=2"),
+    ("/bid", "job:<https://x.io|x.io>", "bid job:https://x.io"),
+    ("/connects", "pool threshold name:a connects:5 channel:<#C9|bids>",
+     "pool threshold name:a connects:5 channel:<#C9|bids>"),
+    ("/bid", "job:\u201cLogo for a bakery\u201d", 'bid job:"Logo for a bakery"'),
+    ("/bid", 'job:"say \u201chi\u201d"', 'bid job:"say \u201chi\u201d"'),
+])
+def test_command_text(slash: str, sent: str, line: str) -> None:
+    """Links unwrapped, entities decoded once, mentions kept, phone quotes straightened."""
+    assert command_text(slash, sent) == line
+
+
+@pytest.mark.parametrize(("line", "name"), [
+    ("bid job:x", "bid"), ("pool add name:x", "pool add"), ("", "help"), ("/quote", "quote"),
+    ("pool", None), ("nonsense", None),
+])
+def test_catalog_command(line: str, name: str | None) -> None:
+    """The catalog command a line starts with, subcommands included."""
+    found = catalog_command(line)
+    assert (found.name if found else None) == name
+
+
+def test_resolver_turns_mentions_into_workspace_users() -> None:
+    """``<@U1|sam>`` and ``<@U1>`` become users of the workspace; other text does not."""
+    resolve = user_resolver("T9", {"U2": "kim"})
+    assert resolve("<@U1|sam>") == UserRef("slack:T9:U1", "sam")
+    assert resolve("<@U2>") == UserRef("slack:T9:U2", "kim")
+    assert resolve("<@U3>") == UserRef("slack:T9:U3", "U3")
+    assert resolve("@sam") is None and resolve("<#C1|x>") is None
+    assert mentioned_users("a <@U1|sam> b <@W2>") == [("U1", "sam"), ("W2", None)]
+
+
+def test_unescape_decodes_once() -> None:
+    """A literal ``&lt;`` typed by the user survives (Slack sent ``&amp;lt;``)."""
+    assert unescape("&amp;lt; &lt;") == "&lt; <"
