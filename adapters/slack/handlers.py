@@ -28,7 +28,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks, text
 from adapters.slack.identity import Directory, api_error
-from core.app import App
+from core.app import REQUEST_ID, App
 from core.catalog import Attachment, Reply
 from core.config import SlackConfig
 
@@ -129,6 +129,14 @@ class SlackAdapter:
                           respond: Respond, context: dict[str, Any]) -> None:
         started = time.monotonic()
         request_id = _request_id(body, context)
+        token = REQUEST_ID.set(request_id)  # log lines (and the tasks started here) carry it
+        try:
+            await self._command(ack, body, respond, request_id, started)
+        finally:
+            REQUEST_ID.reset(token)
+
+    async def _command(self, ack: Callable[..., Awaitable[Any]], body: dict[str, Any],
+                       respond: Respond, request_id: str, started: float) -> None:
         line = text.command_text(body.get("command", ""), body.get("text") or "")
         command = text.catalog_command(line)
         work = self.spawn(self._run_text(body, line, request_id))
@@ -203,7 +211,12 @@ class SlackAdapter:
     async def _on_action(self, ack: Callable[..., Awaitable[Any]], body: dict[str, Any],
                          respond: Respond, context: dict[str, Any]) -> None:
         await ack()
-        self.spawn(self._press(body, respond, _request_id(body, context)))
+        request_id = _request_id(body, context)
+        token = REQUEST_ID.set(request_id)
+        try:
+            self.spawn(self._press(body, respond, request_id))
+        finally:
+            REQUEST_ID.reset(token)
 
     async def _press(self, body: dict[str, Any], respond: Respond, request_id: str) -> None:
         try:
