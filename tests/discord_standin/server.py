@@ -619,8 +619,9 @@ class DiscordStandin:
             problems += self._limits(request.method, path, body, files)
             if problems:
                 self.violations.extend(problems)
+                errors = {"_errors": [{"code": "INVALID", "message": p} for p in problems]}
                 return self._json(
-                    {"code": 50035, "message": "Invalid Form Body", "errors": problems}, 400
+                    {"code": 50035, "message": "Invalid Form Body", "errors": errors}, 400
                 )
         try:
             return await self._route(request, path, body, files)
