@@ -1,0 +1,202 @@
+"""PostgreSQL through asyncpg: one shared ledger for several bot processes.
+
+Write transactions run at READ COMMITTED. No-overspend is the database's job, not this
+process's: the ledger's conditional ``UPDATE accounts ... WHERE balance >= :n`` waits for any
+concurrent writer of the same row and re-checks its condition against the committed balance,
+the ``CHECK (balance >= 0)`` constraint backs it, and :meth:`_Tx.lock_account` takes the
+account's row lock (``SELECT ... FOR UPDATE``) where a decision reads more than the balance (a
+member's monthly allowance, a bid's refund state), so those decisions serialize per account.
+Locks are taken in one order (the actor's wallet, then a pool), and a transaction that still
+loses a race (deadlock, serialization failure, a unique key claimed meanwhile) is rolled back
+and run again from the start: the rerun reads the winner's committed rows and decides again
+(a request id that was claimed meanwhile replays the stored reply).
+
+The pool opens at most ``pool_min`` connections up front (the default is one) and grows to
+``pool_max`` only under concurrent load, so a one-shot command holds a single connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from functools import lru_cache
+from typing import Any, TypeVar
+
+import asyncpg
+
+from core.store.base import Params, Row, migrations, redact
+
+T = TypeVar("T")
+
+#: Attempts of one write before a conflict is raised to the caller.
+MAX_ATTEMPTS = 30
+#: Of those, how many may end in a unique violation (a racing insert; more means a real bug).
+MAX_UNIQUE_RETRIES = 3
+
+_RETRY = (asyncpg.exceptions.SerializationError, asyncpg.exceptions.DeadlockDetectedError)
+
+# String literals, quoted identifiers, comments and casts are copied through untouched; only a
+# lone ``:name`` outside them is a parameter.
+_SQL_TOKEN = re.compile(
+    r"'(?:[^']|'')*'"  # 'text', with '' inside
+    r'|"(?:[^"]|"")*"'  # "identifier"
+    r"|--[^\n]*"  # -- comment
+    r"|/\*.*?\*/"  # /* comment */
+    r"|::"  # a cast, not a parameter
+    r"|:([A-Za-z_][A-Za-z0-9_]*)",
+    re.DOTALL,
+)
+
+
+@lru_cache(maxsize=1024)
+def to_positional(sql: str) -> tuple[str, tuple[str, ...]]:
+    """``sql`` with ``:name`` parameters rewritten as ``$1, $2...`` (one number per distinct
+    name), and the names in number order."""
+    names: list[str] = []
+
+    def sub(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name is None:
+            return match.group(0)
+        if name not in names:
+            names.append(name)
+        return f"${names.index(name) + 1}"
+
+    return _SQL_TOKEN.sub(sub, sql), tuple(names)
+
+
+def _bind(sql: str, params: Params | None) -> tuple[str, list[Any]]:
+    query, names = to_positional(sql)
+    if not names:
+        return query, []
+    values = params or {}
+    missing = [n for n in names if n not in values]
+    if missing:
+        raise ValueError(f"SQL parameter :{missing[0]} has no value")
+    return query, [values[n] for n in names]
+
+
+def _rowcount(status: str) -> int:
+    """Rows changed, from a command tag such as ``UPDATE 3`` or ``INSERT 0 1``."""
+    last = status.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else 0
+
+
+class _Tx:
+    __slots__ = ("conn",)
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def fetchone(self, sql: str, params: Params | None = None) -> Row | None:
+        query, args = _bind(sql, params)
+        row: Row | None = await self.conn.fetchrow(query, *args)
+        return row
+
+    async def fetchall(self, sql: str, params: Params | None = None) -> Sequence[Row]:
+        query, args = _bind(sql, params)
+        rows: Sequence[Row] = await self.conn.fetch(query, *args)
+        return rows
+
+    async def execute(self, sql: str, params: Params | None = None) -> int:
+        query, args = _bind(sql, params)
+        status: str = await self.conn.execute(query, *args)
+        return _rowcount(status)
+
+    async def lock_account(self, account_id: int) -> None:
+        await self.conn.execute("SELECT id FROM accounts WHERE id = $1 FOR UPDATE",
+                                int(account_id))
+
+
+def _retryable(exc: BaseException, unique_seen: int) -> bool:
+    if isinstance(exc, _RETRY):
+        return True
+    # Two processes inserted the same key at once (a request id delivered twice, a user seen
+    # for the first time, a pool name): the rerun sees the committed row and takes the path
+    # for an existing one.
+    return (isinstance(exc, asyncpg.exceptions.UniqueViolationError)
+            and unique_seen < MAX_UNIQUE_RETRIES)
+
+
+class PostgresStore:
+    """The shared store for several processes."""
+
+    dialect = "postgresql"
+
+    def __init__(self, url: str, pool: asyncpg.Pool) -> None:
+        self.url = url
+        self._pool = pool
+        #: Conflicts retried since opening (deadlocks, serialization failures, unique races).
+        self.retries = 0
+
+    @classmethod
+    async def open(cls, url: str, *, pool_min: int = 1, pool_max: int = 10) -> PostgresStore:
+        """Connect to ``url`` (``postgresql://user:password@host:port/db``; query parameters
+        such as ``?search_path=schema`` become session settings). Raises ``ValueError`` for bad
+        pool sizes and asyncpg's errors when the server refuses."""
+        if pool_max < 1 or pool_min < 0 or pool_min > pool_max:
+            raise ValueError(f"storage pool sizes: need 0 <= pool_min ({pool_min}) <= "
+                             f"pool_max ({pool_max}) and pool_max >= 1")
+        settings = {"application_name": "connects-bot"}
+        if "application_name=" in url:
+            settings = {}
+        try:
+            pool = await asyncpg.create_pool(
+                url, min_size=pool_min, max_size=pool_max, server_settings=settings,
+                max_inactive_connection_lifetime=300.0,
+            )
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            raise ConnectionError(f"PostgreSQL at {redact(url)}: {exc}") from exc
+        return cls(url, pool)
+
+    async def write(self, fn: Callable[[_Tx], Awaitable[T]]) -> T:
+        attempt = unique_seen = 0
+        while True:
+            attempt += 1
+            try:
+                async with self._pool.acquire() as conn, conn.transaction():
+                    return await fn(_Tx(conn))
+            except asyncpg.PostgresError as exc:
+                if attempt >= MAX_ATTEMPTS or not _retryable(exc, unique_seen):
+                    raise
+                if isinstance(exc, asyncpg.exceptions.UniqueViolationError):
+                    unique_seen += 1
+                self.retries += 1
+                # a short, jittered pause so the same two transactions do not meet again
+                await asyncio.sleep(random.uniform(0, 0.002 * min(attempt, 10)))
+
+    async def read(self, fn: Callable[[_Tx], Awaitable[T]]) -> T:
+        async with self._pool.acquire() as conn, conn.transaction(
+                isolation="repeatable_read", readonly=True):
+            return await fn(_Tx(conn))
+
+    async def migrate(self) -> int:
+        async with self._pool.acquire() as conn, conn.transaction():
+            # one migrator per schema at a time, however many processes start together
+            await conn.execute(
+                "SELECT pg_advisory_xact_lock(hashtext('connects-bot migrate ' || "
+                "current_schema()))")
+            await conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+                "name TEXT NOT NULL, applied_at BIGINT NOT NULL)")
+            current = int(await conn.fetchval(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_version"))
+            for version, name, sql in migrations("postgres"):
+                if version <= current:
+                    continue
+                await conn.execute(sql)
+                await conn.execute(
+                    "INSERT INTO schema_version (version, name, applied_at) VALUES ($1, $2, $3)",
+                    version, name, int(time.time()),
+                )
+                current = version
+            return current
+
+    async def close(self) -> None:
+        await self._pool.close()
+
+
+__all__ = ["PostgresStore", "to_positional"]
