@@ -220,7 +220,7 @@ async def bench(n: int, burst: int) -> dict[str, Any]:
 
 
 def report(results: dict[str, Any]) -> None:
-    med, p99, top = results["sqlite_commit_ms"]
+    med, p99, _ = results["sqlite_commit_ms"]
     print(f"raw SQLite commit (WAL, synchronous=FULL): median {med:.2f} ms, p99 {p99:.2f} ms")
     print(f"{'mode':7} {'app':16} {'command':9} {'load':12} {'median':>9} {'p99':>9} "
           f"{'max':>9}")
