@@ -1,0 +1,78 @@
+"""Configuration: defaults, overrides, and one clear line for every broken file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.config import ConfigError, load, parse
+
+
+def test_defaults() -> None:
+    """Without a file, the documented defaults apply."""
+    cfg = parse({}, env={})
+    assert cfg.storage.url == "sqlite:///connects.db"
+    assert cfg.storage.synchronous == "FULL"
+    assert cfg.wallet.welcome_grant == 60
+    assert cfg.wallet.expiry_months == 12
+    assert cfg.pricing.tiers[0] == (1, 100) and cfg.pricing.tiers[-1][1] == 15
+
+
+def test_environment_overrides() -> None:
+    """CONNECTS_DATABASE_URL and platform tokens come from the environment."""
+    cfg = parse({"storage": {"url": "sqlite:///a.db"}},
+                env={"CONNECTS_DATABASE_URL": "sqlite:///b.db", "DISCORD_TOKEN": "s3cr3t-value"})
+    assert cfg.storage.url == "sqlite:///b.db"
+    assert cfg.discord.token == "s3cr3t-value"
+    assert "s3cr3t-value" not in repr(cfg.discord)
+
+
+def test_example_config_parses() -> None:
+    """config.example.toml documents every key and parses as is."""
+    example = Path(__file__).parents[2] / "config.example.toml"
+    cfg = load(example, env={})
+    text = example.read_text()
+    for section in ("pricing", "wallet", "policy", "storage", "log", "discord", "slack"):
+        assert f"[{section}]" in text
+    assert cfg.pricing.model == "seed"
+
+
+def test_pricing_tables(tmp_path: Path) -> None:
+    """Tiers and seed factors are configurable."""
+    path = tmp_path / "c.toml"
+    path.write_text('[pricing]\ntiers = [[1, 90], [50, 12]]\nmodel = "rate_card"\n'
+                    '[pricing.hire_rate]\nedges = [50]\npoints = [0, 3]\nneutral = 1\n')
+    cfg = load(path, env={})
+    assert cfg.pricing.tiers == ((1, 90), (50, 12))
+    assert cfg.pricing.hire_rate.points == (0, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("[storage\nurl=1", "not valid TOML"),
+        ("[nope]\n", "unknown section [nope]"),
+        ("[wallet]\nwelcome = 5\n", "unknown key wallet.welcome"),
+        ("[wallet]\nwelcome_grant = \"lots\"\n", "wallet.welcome_grant: expected a whole number"),
+        ("[pricing]\nmodel = \"magic\"\n", "pricing.model"),
+        ("[pricing]\ntiers = [[5, 10]]\n", "pricing.tiers"),
+        ("[pricing.price]\nedges = [1, 2]\npoints = [0, 1]\n", "pricing.price"),
+        ("[storage]\nsynchronous = \"SOMETIMES\"\n", "storage.synchronous"),
+        ("[discord]\nguild_ids = [\"x\"]\n", "discord.guild_ids[0]"),
+    ],
+)
+def test_broken_files_name_file_and_key(tmp_path: Path, text: str, fragment: str) -> None:
+    """A broken config names the file and the key in one line."""
+    path = tmp_path / "broken.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as err:
+        load(path, env={})
+    assert str(path) in str(err.value)
+    assert fragment in str(err.value)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    """A missing file is named."""
+    with pytest.raises(ConfigError, match="not found"):
+        load(tmp_path / "absent.toml", env={})

@@ -1,0 +1,154 @@
+"""Pricing: the seed and rate-card models, boosts, purchase tiers."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core.config import PricingConfig
+from core.pricing import Factors, cents, dollars, purchase_cents, quote, tier_cents_per_connect
+
+CFG = PricingConfig()
+
+WEAK_SMALL = Factors(price_cents=3000, size="small", funded=False, verified=False,
+                     client_spent_cents=0, hire_rate=0, rating_tenths=0)
+STRONG_BIG = Factors(price_cents=800_000, size="large", funded=True, verified=True,
+                     client_spent_cents=10_000_000, hire_rate=95, rating_tenths=49)
+
+
+@pytest.mark.parametrize(
+    ("factors", "low", "high"),
+    [
+        (WEAK_SMALL, 1, 2),
+        (replace(WEAK_SMALL, verified=True), 1, 2),
+        (replace(WEAK_SMALL, price_cents=9000, hire_rate=20), 1, 2),
+        (STRONG_BIG, 5, 6),
+        (replace(STRONG_BIG, rating_tenths=45), 5, 6),
+        (replace(STRONG_BIG, hire_rate=60), 5, 6),
+        (Factors(), 2, 4),
+    ],
+)
+def test_seed_extremes(factors: Factors, low: int, high: int) -> None:
+    """Weak clients on small jobs cost 1-2; reliable high payers on big jobs 5-6."""
+    q = quote(CFG, factors)
+    assert low <= q.connects <= high
+    assert q.total == q.connects
+
+
+def test_every_factor_explained() -> None:
+    """A quote names each factor with the points it added, unknown ones as neutral."""
+    q = quote(CFG, Factors(size="large"))
+    names = [line.factor for line in q.lines]
+    assert names == ["size", "price", "client spent", "hire rate", "rating", "verified", "funded"]
+    assert q.lines[0].known and q.lines[0].points == 2
+    assert not q.lines[1].known and q.lines[1].points == CFG.price.neutral
+    assert q.points == sum(line.points for line in q.lines)
+
+
+def test_rating_zero_is_weakest_not_unknown() -> None:
+    """A given rating of 0 counts as the weakest rating, not as unknown."""
+    zero = quote(CFG, Factors(rating_tenths=0))
+    unknown = quote(CFG, Factors())
+    assert zero.points == unknown.points - CFG.rating.neutral
+    assert zero.lines[4].known
+
+
+def test_boost_adds_on_top() -> None:
+    """A boost adds to either model's price."""
+    assert quote(CFG, STRONG_BIG, boost=4).total == 10
+    card = replace(CFG, model="rate_card")
+    assert quote(card, Factors(price_cents=100_000), boost=2).total == 6 + 2
+
+
+@pytest.mark.parametrize(
+    ("price", "connects"),
+    [(None, 4), (0, 2), (4_999, 2), (5_000, 4), (49_999, 4), (50_000, 6), (499_999, 6),
+     (500_000, 8), (10**9, 8)],
+)
+def test_rate_card_bands(price: int | None, connects: int) -> None:
+    """The rate card prices by job value band, 2/4/6/8 by default."""
+    assert quote(replace(CFG, model="rate_card"), Factors(price_cents=price)).connects == connects
+
+
+factors = st.builds(
+    Factors,
+    price_cents=st.none() | st.integers(0, 10**9),
+    size=st.none() | st.sampled_from(["small", "medium", "large"]),
+    funded=st.none() | st.booleans(),
+    verified=st.none() | st.booleans(),
+    client_spent_cents=st.none() | st.integers(0, 10**9),
+    hire_rate=st.none() | st.integers(0, 100),
+    rating_tenths=st.none() | st.integers(0, 50),
+)
+
+SIZES = ["small", "medium", "large"]
+
+
+def _improve(f: Factors, which: str) -> Factors | None:
+    """``f`` with one known factor made better, or None when it cannot improve."""
+    if which == "price" and f.price_cents is not None:
+        return replace(f, price_cents=f.price_cents + 50_000)
+    if which == "spent" and f.client_spent_cents is not None:
+        return replace(f, client_spent_cents=f.client_spent_cents * 3 + 100_000)
+    if which == "hire" and f.hire_rate is not None and f.hire_rate < 100:
+        return replace(f, hire_rate=min(100, f.hire_rate + 25))
+    if which == "rating" and f.rating_tenths is not None and f.rating_tenths < 50:
+        return replace(f, rating_tenths=min(50, f.rating_tenths + 5))
+    if which == "size" and f.size is not None and f.size != "large":
+        return replace(f, size=SIZES[SIZES.index(f.size) + 1])
+    if which == "funded" and f.funded is False:
+        return replace(f, funded=True)
+    if which == "verified" and f.verified is False:
+        return replace(f, verified=True)
+    return None
+
+
+@given(factors, st.sampled_from(["price", "spent", "hire", "rating", "size", "funded",
+                                 "verified"]))
+def test_monotone(f: Factors, which: str) -> None:
+    """Improving any one factor never lowers the quote."""
+    better = _improve(f, which)
+    if better is not None:
+        assert quote(CFG, better).connects >= quote(CFG, f).connects
+
+
+@given(factors, st.integers(0, 50))
+def test_bounded(f: Factors, boost: int) -> None:
+    """The seed quote stays within its configured bounds; the boost is added exactly."""
+    q = quote(CFG, f, boost)
+    assert CFG.min_connects <= q.connects <= CFG.max_connects
+    assert q.total == q.connects + boost
+
+
+@given(factors)
+def test_custom_bounds(f: Factors) -> None:
+    """Bounds come from configuration."""
+    cfg = replace(CFG, min_connects=2, max_connects=16)
+    assert 2 <= quote(cfg, f).connects <= 16
+
+
+@pytest.mark.parametrize(
+    ("qty", "per"), [(1, 100), (9, 100), (10, 75), (19, 75), (20, 50), (40, 30), (79, 30),
+                     (80, 15), (10_000, 15)],
+)
+def test_tiers(qty: int, per: int) -> None:
+    """The price per Connect falls with quantity, from $1.00 to $0.15."""
+    assert tier_cents_per_connect(CFG, qty) == per
+    assert purchase_cents(CFG, qty) == qty * per
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("4.005", 401), ("0.1", 10), ("1234.56", 123456), ("0", 0)]
+)
+def test_cents_exact(text: str, expected: int) -> None:
+    """Dollars become integer cents exactly, half up."""
+    assert cents(text) == expected
+
+
+def test_dollars_format() -> None:
+    """Cents print as dollars with separators."""
+    assert dollars(123456) == "$1,234.56"
+    assert dollars(-5) == "-$0.05"
