@@ -564,5 +564,5 @@ async def test_store_refuses_negative_balance(app: App) -> None:
     async def overdraw(tx: Tx) -> None:
         await tx.execute("UPDATE accounts SET balance = balance - 1000")
 
-    with pytest.raises(Exception, match="(?i)check"):
+    with pytest.raises(Exception, match=r"(?i)check"):
         await app.store.write(overdraw)
