@@ -184,8 +184,8 @@ def build(
                 parent = app_commands.Group(
                     name=group_name,
                     description=GROUPS.get(group_name, group_name)[:MAX_DESCRIPTION],
-                    guild_only=True,
                 )
+                parent.allowed_contexts = app_commands.AppCommandContext(guild=True)
                 groups[group_name] = parent
                 top.append(parent)
         cmd: app_commands.Command[Any, ..., Any] = app_commands.Command(

@@ -276,8 +276,10 @@ class DiscordStandin:
         token: str = "standin-token",
         application_id: int = 1_200_000_000_000_000_001,
         checker: SpecChecker | None = None,
+        heartbeat_interval_ms: int = 41250,
     ) -> None:
         self.token = token
+        self.heartbeat_interval_ms = heartbeat_interval_ms
         self.application_id = application_id
         self.bot = User(1_200_000_000_000_000_002, "ConnectsBot", bot=True)
         self.checker = checker or SpecChecker()
@@ -375,7 +377,8 @@ class DiscordStandin:
         session = Session(ws)
         self.sessions.append(session)
         self._touch()
-        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 41250}}))
+        hello = {"op": 10, "d": {"heartbeat_interval": self.heartbeat_interval_ms}}
+        await ws.send_str(json.dumps(hello))
         try:
             async for msg in ws:
                 if msg.type != WSMsgType.TEXT:
@@ -392,6 +395,7 @@ class DiscordStandin:
         if op == 1:
             session.heartbeats += 1
             await session.ws.send_str(json.dumps({"op": 11}))
+            self._touch()
         elif op == 2:
             if data.get("token") != self.token:
                 await session.ws.close(code=4004, message=b"Authentication failed.")

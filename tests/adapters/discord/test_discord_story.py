@@ -188,7 +188,7 @@ async def test_history_chart_is_deferred_and_attached(world: World) -> None:
     final = await rec.final()
     assert final.kind == "edit"
     assert final.ephemeral
-    name, ctype, data = final.files[0]
+    name, _, data = final.files[0]
     assert name.endswith(".png") and data.startswith(b"\x89PNG")
     assert final.embeds[0]["image"]["url"] == f"attachment://{name}"
 
@@ -255,7 +255,7 @@ async def test_failed_response_is_not_fatal(
         rec = await world.standin.slash("balance", world.member, world.guild)
         await world.standin.wait_for(lambda: rec.rejected)
         async with asyncio.timeout(10):
-            while not any(str(rec.id) in r.getMessage() for r in caplog.records):
+            while not any(str(rec.id) in r.getMessage() for r in caplog.records):  # noqa: ASYNC110
                 await asyncio.sleep(0.01)
     assert not world.task.done()
     assert balance_of(await run(world, "balance", world.member, world.guild)) == 60
