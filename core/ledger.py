@@ -500,6 +500,14 @@ class Ledger:
                                 "admin can change it.")
         raise NotFound(f"No bid #{bid_id} of yours. /history lists your bids.")
 
+    async def _locked_bid(self, tx: Tx, bid: Row) -> Row:
+        """Lock the bid's account and read the bid again: a refund or undo that committed while
+        this transaction waited for the lock (another process, on PostgreSQL) is seen."""
+        await tx.lock_account(int(bid["account_id"]))
+        row = await tx.fetchone("SELECT * FROM bids WHERE id = :id", {"id": bid["id"]})
+        assert row is not None
+        return row
+
     async def _give_back(self, tx: Tx, bid: Row, amount: int, kind: str, actor: str,
                          request_id: str, now: int, memo: str) -> tuple[int, int]:
         """Return ``amount`` of a bid's Connects to the lots they came from; (balance, cents)."""
@@ -537,7 +545,7 @@ class Ledger:
         the boost, others nothing (refused)."""
         await self.ensure_user(tx, actor.user, now, request_id)
         bid = await self._bid_for_change(tx, actor, bid_id)
-        await tx.lock_account(int(bid["account_id"]))
+        bid = await self._locked_bid(tx, bid)
         if bid["status"] in FINAL or int(bid["refunded"]) > 0:
             raise AlreadyDone(f"Bid #{bid_id} was already {bid['status']}; a bid refunds once.")
         policy = self.config.policy
@@ -568,7 +576,7 @@ class Ledger:
         bid = await tx.fetchone("SELECT * FROM bids WHERE id = :id", {"id": bid_id})
         if bid is None or bid["bidder"] != actor.user.key:
             raise NotFound(f"No bid #{bid_id} of yours to undo.")
-        await tx.lock_account(int(bid["account_id"]))
+        bid = await self._locked_bid(tx, bid)
         if bid["status"] in FINAL:
             raise AlreadyDone(f"Bid #{bid_id} was already {bid['status']}.")
         minutes = self.config.wallet.undo_minutes
@@ -589,8 +597,13 @@ class Ledger:
         bid = await self._bid_for_change(tx, actor, bid_id)
         if bid["status"] in FINAL:
             raise AlreadyDone(f"Bid #{bid_id} was {bid['status']}; its status is final.")
-        await tx.execute("UPDATE bids SET status = :s, updated_at = :now WHERE id = :id",
-                         {"s": status, "now": now, "id": bid_id})
+        changed = await tx.execute(
+            "UPDATE bids SET status = :s, updated_at = :now WHERE id = :id "
+            "AND status NOT IN ('refunded', 'undone')",
+            {"s": status, "now": now, "id": bid_id},
+        )
+        if not changed:  # refunded or undone by a concurrent request since it was read
+            raise AlreadyDone(f"Bid #{bid_id} was refunded or undone; its status is final.")
         return {"bid": bid_id, "status": status, "was": bid["status"], "job": bid["job"]}
 
     async def buy(self, tx: Tx, now: int, actor: Actor, connects: int, paid_cents: int | None,
