@@ -76,3 +76,23 @@ async def run(app: App, config: DiscordConfig, stop: asyncio.Event, *, sync: boo
             if failure is not None:
                 raise DiscordStartError(f"Discord gateway closed: {failure}") from failure
         log.info("Discord adapter stopped")
+
+
+async def fetch_application_id(config: DiscordConfig) -> int:
+    """The bot's application id: from the config, else asked from Discord with the token."""
+    if config.application_id:
+        return config.application_id
+    if not config.token:
+        raise DiscordStartError("no Discord token: set [discord] token or DISCORD_TOKEN")
+    configure_endpoints(config)
+    bot = discord.Client(intents=discord.Intents.none())
+    async with bot:
+        try:
+            await bot.login(config.token)
+        except discord.LoginFailure:
+            raise DiscordStartError("Discord refused the token (check DISCORD_TOKEN)") from None
+        except discord.HTTPException as exc:
+            raise DiscordStartError(f"cannot reach Discord: {exc}") from None
+        if bot.application_id is None:  # pragma: no cover - login always sets it
+            raise DiscordStartError("Discord did not say which application this token is")
+        return bot.application_id

@@ -534,8 +534,13 @@ class DiscordStandin:
         payload["data"] = self.command_data(command, options, guild)
         return payload
 
-    async def send(self, payload: dict[str, Any], times: int = 1) -> InteractionRecord:
-        """Dispatch an INTERACTION_CREATE (``times`` deliveries at once) and record it."""
+    async def send(
+        self, payload: dict[str, Any], times: int = 1, *, every_session: bool = False
+    ) -> InteractionRecord:
+        """Dispatch an INTERACTION_CREATE (``times`` deliveries at once) and record it.
+
+        ``every_session`` delivers it to every connection that owns the guild (two processes
+        running the same shard), as a duplicate delivery across processes."""
         iid = int(payload["id"])
         record = self.interactions.get(iid)
         if record is None:
@@ -543,10 +548,13 @@ class DiscordStandin:
             self.interactions[iid] = record
             self.by_token[record.token] = record
         guild_id = int(payload["guild_id"]) if payload.get("guild_id") else None
-        session = self.session_for(guild_id)
+        if every_session:
+            sessions = [s for s in self.sessions if s.identified.is_set() and s.owns(guild_id)]
+        else:
+            sessions = [self.session_for(guild_id)]
         record.dispatched_at = time.perf_counter()
         await asyncio.gather(
-            *(session.dispatch("INTERACTION_CREATE", payload) for _ in range(times))
+            *(s.dispatch("INTERACTION_CREATE", payload) for s in sessions for _ in range(times))
         )
         return record
 
