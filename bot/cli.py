@@ -134,9 +134,15 @@ async def _run(config: Config, args: argparse.Namespace) -> int:
 
             platforms.append(("slack", slack_runner.run(app, config.slack, stop)))
         if not platforms or args.console:
-            from adapters.console.console import serve
+            from adapters.console.console import ConsoleNotifier, serve
+
+            app.notifiers["console"] = ConsoleNotifier(sys.stdout)
 
             platforms.append(("console", serve(app, args.user, stop)))
+        if config.notices.enabled:
+            from bot import notices
+
+            platforms.append(("notices", notices.run(app, config, stop)))
         for name, coro in platforms:
             log.info("starting %s", name)
             tasks.append(asyncio.create_task(coro, name=name))

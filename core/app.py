@@ -19,6 +19,7 @@ from core.commands import HANDLERS, Context, confirm_token, help_reply
 from core.config import Config
 from core.errors import BadInput, ConnectsError
 from core.ledger import Clock, Ledger, parse_bid_id
+from core.notices import Notifier
 from core.options import check, console_user
 from core.store.base import Store, Tx
 from core.textparse import parse_options, split_command
@@ -43,6 +44,9 @@ class App:
         self.store = store
         self.config = config
         self.ledger = Ledger(store, config, clock)
+        #: Delivery of notices, by platform ("discord", "slack", "console"); adapters register
+        #: theirs once connected.
+        self.notifiers: dict[str, Notifier] = {}
 
     async def dispatch(
         self, actor: Actor, command: str, args: Mapping[str, Any], request_id: str,

@@ -225,6 +225,13 @@ COMMANDS: tuple[Command, ...] = (
             usage_example="/export"),
     Command("help", "What this bot can do", usage_example="/help"),
     Command(
+        "notices",
+        "Turn your private notices on or off",
+        (Option("state", OptionType.STRING, "on or off", required=True, choices=("on", "off")),),
+        changes_state=True,
+        usage_example="/notices off",
+    ),
+    Command(
         "undo",
         "Undo a fresh bid",
         (BID,),

@@ -487,6 +487,28 @@ async def export_cmd(ctx: Context, args: dict[str, Any]) -> Reply:
                  file=Attachment(f"{name}.csv", "text/csv", data))
 
 
+# ---------------------------------------------------------------------------------- /notices
+
+
+@handles("notices")
+async def notices_cmd(ctx: Context, args: dict[str, Any]) -> Reply:
+    from core.notices import set_notices
+
+    on = args["state"] == "on"
+
+    async def op(tx: Tx, now: int) -> Result:
+        await ctx.ledger.ensure_user(tx, ctx.actor.user, now, ctx.request_id)
+        await set_notices(tx, ctx.actor.user.key, on)
+        return {"on": on}
+
+    r, _ = await _change(ctx, args, op)
+    if r["on"]:
+        return Reply("Notices on", ["You will hear about expiring Connects, ghosted bids and "
+                                    "grants."])
+    return Reply("Notices off", ["No private notices; pool channel warnings continue. "
+                                 "/notices on to resume."])
+
+
 # ---------------------------------------------------------------------------------- /help
 
 

@@ -191,7 +191,7 @@ class Ledger:
                                    memo="welcome grant")
             row = await self._find_user(tx, user.key)
             assert row is not None
-        await self._grant_if_due(tx, row, now, request_id)
+        await self.grant_if_due(tx, row, now, request_id)
         await self.sweep_expired(tx, int(row["account_id"]), now, request_id)
         return row
 
@@ -203,7 +203,7 @@ class Ledger:
         done = months_elapsed(created, int(user["last_grant_at"] or created))
         return months_elapsed(created, now) > done
 
-    async def _grant_if_due(self, tx: Tx, user: Row, now: int, request_id: str) -> int:
+    async def grant_if_due(self, tx: Tx, user: Row, now: int, request_id: str) -> int:
         if not self.grant_due(user, now):
             return 0
         created = int(user["created_at"])

@@ -7,7 +7,6 @@ each test in a schema of its own; when no server answers they skip, saying why.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -27,19 +26,15 @@ BACKENDS = [b.strip() for b in os.environ.get("CONNECTS_TEST_BACKENDS", "sqlite,
 _pg_reason: list[str] = []
 
 
-def _postgres_unavailable() -> str | None:
+async def _postgres_unavailable() -> str | None:
     """Why PostgreSQL cannot be used here, or ``None`` when it can (checked once)."""
     if _pg_reason:
         return _pg_reason[0] or None
-
-    async def probe() -> None:
+    try:
         import asyncpg
 
         conn = await asyncpg.connect(PG_URL, timeout=3)
         await conn.close()
-
-    try:
-        asyncio.run(probe())
         _pg_reason.append("")
     except Exception as exc:  # any failure means: skip with the reason
         _pg_reason.append(f"PostgreSQL at {PG_URL} is not reachable ({type(exc).__name__}: "
@@ -66,7 +61,7 @@ async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'connects.db'}"
         return
-    reason = _postgres_unavailable()
+    reason = await _postgres_unavailable()
     if reason:
         pytest.skip(reason)
     import asyncpg

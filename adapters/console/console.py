@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -16,6 +17,24 @@ from core.app import App
 from core.catalog import Actor, Reply, UserRef
 
 PROMPT = "connects> "
+
+
+class ConsoleNotifier:
+    """Notices for console users, printed in the terminal."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    async def send_channel(self, scope: str, channel: str, text: str) -> None:
+        self.out.write(f"[#{channel}] {text}\n")
+        self.out.flush()
+
+    async def send_dm(self, user_key: str, text: str) -> None:
+        self.out.write(f"[to {user_key.split(':', 1)[-1]}] {text}\n")
+        self.out.flush()
+
+    def format_time(self, ts: int) -> str:
+        return "on " + datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def console_actor(name: str) -> Actor:
