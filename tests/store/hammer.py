@@ -171,7 +171,8 @@ async def check_invariants(store: Any, journal: Sequence[dict[str, Any]]) -> lis
     async def read(tx: Any) -> dict[str, Sequence[Any]]:
         q = {
             "accounts": "SELECT id, kind, balance FROM accounts ORDER BY id",
-            "entries": "SELECT id, account_id, delta, balance_after, kind, bid_id, request_id "
+            "entries": "SELECT id, account_id, delta, balance_after, kind, bid_id, lot_id, "
+                       "request_id "
                        "FROM entries ORDER BY id",
             "lots": "SELECT account_id, COALESCE(SUM(remaining), 0) AS r FROM lots "
                     "GROUP BY account_id",
@@ -245,6 +246,11 @@ async def check_invariants(store: Any, journal: Sequence[dict[str, Any]]) -> lis
             if pool_id == int(m["pool_id"]) and who == m["member"] and int(m["allowance"]) \
                     and net > int(m["allowance"]):
                 problems.append(f"{who}: spent {net} of a {m['allowance']} allowance")
+    expired: dict[int, int] = defaultdict(int)
+    for e in data["entries"]:
+        if e["kind"] == "expiry":
+            expired[int(e["lot_id"])] += 1
+    problems.extend(f"lot {lot}: expired {n} times" for lot, n in expired.items() if n > 1)
     for rid, result in requests.items():
         if result is None:
             problems.append(f"request {rid}: claimed but never finished")
@@ -261,3 +267,48 @@ async def check_invariants(store: Any, journal: Sequence[dict[str, Any]]) -> lis
         if not item["error"] and not item["confirm"] and item["rid"] not in requests:
             problems.append(f"reply {item['rid']} ({item['command']}) succeeded, no request row")
     return problems
+
+
+EXPIRY_USERS = [f"x{i}" for i in range(16)]
+
+
+async def setup_expired_lots(url: str, now: int) -> None:
+    """Users whose purchased lots expired a year before ``now`` and are not swept yet."""
+    from bot.bootstrap import create_app
+    from core.config import parse
+
+    two_years_ago = now - 2 * 366 * 86400
+    app = await create_app(parse({"storage": {"url": url}}, env={}), lambda: two_years_ago)
+    try:
+        for name in EXPIRY_USERS:
+            for k in range(3):
+                reply = await app.dispatch(member(name), "buy", {"connects": 10},
+                                           f"old-buy-{name}-{k}")
+                assert not reply.error, reply.title
+    finally:
+        await app.close()
+
+
+def expiry_worker(url: str, index: int, journal: str, start: Any) -> None:
+    """Each user's first request after the lots expired, from every process at once."""
+    asyncio.run(_expiry_work(url, index, Path(journal), start))
+
+
+async def _expiry_work(url: str, index: int, journal: Path, start: Any) -> None:
+    from bot.bootstrap import create_app
+    from core.config import parse
+
+    app = await create_app(parse({"storage": {"url": url}}, env={}))
+    with journal.open("a", encoding="utf-8") as log:
+        start.wait()
+        try:
+            for name in EXPIRY_USERS:
+                rid = f"x-{index}-{name}"
+                args = {"job": f"job {rid}", "connects": 1}
+                reply = await app.dispatch(member(name), "bid", args, rid)
+                log.write(json.dumps({"rid": rid, "who": name, "command": "bid", "args": args,
+                                      "error": reply.error, "confirm": False,
+                                      "title": reply.title, "worker": index}) + "\n")
+                log.flush()
+        finally:
+            await app.close()
