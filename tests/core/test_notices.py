@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -215,10 +214,11 @@ async def test_two_processes_send_once(db_url: str, tmp_path: Path, clock: Clock
     now = clock.now + 360 * DAY
     worker = Path(__file__).with_name("_notice_worker.py")
     root = Path(__file__).parents[2]
-    procs = [subprocess.Popen([sys.executable, str(worker), db_url, str(now), str(out)],
-                              cwd=root, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
-             for _ in range(2)]
-    assert [p.wait(timeout=60) for p in procs] == [0, 0]
+    procs = [await asyncio.create_subprocess_exec(
+        sys.executable, str(worker), db_url, str(now), str(out), cwd=root,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}) for _ in range(2)]
+    codes = await asyncio.wait_for(asyncio.gather(*(p.wait() for p in procs)), 60)
+    assert codes == [0, 0]
     lines = out.read_text().splitlines()
     bodies = sorted(line.split(" ", 1)[1] for line in lines)
     # per user: one expiry warning, one ghost digest, one monthly grant
