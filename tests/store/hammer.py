@@ -90,7 +90,8 @@ async def _work(url: str, index: int, ops: int, journal: Path, start: Any) -> No
             async def read(tx: Any) -> Sequence[Any]:
                 return await tx.fetchall(
                     "SELECT id, bidder FROM bids ORDER BY id DESC LIMIT :n", {"n": 12})
-            return await app.store.read(read)
+            rows: Sequence[Any] = await app.store.read(read)
+            return rows
 
         start.wait()
         try:

@@ -8,6 +8,7 @@ import os
 import signal
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,8 +24,7 @@ OPS = 120
 _keep: list[object] = []  # the barrier must outlive the children's start-up
 
 
-def _start(url: str, tmp_path: Path, ops: int) -> tuple[list[multiprocessing.Process],
-                                                         list[Path]]:
+def _start(url: str, tmp_path: Path, ops: int) -> tuple[list[Any], list[Path]]:
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(PROCESSES)
     _keep[:] = [barrier]
@@ -36,7 +36,7 @@ def _start(url: str, tmp_path: Path, ops: int) -> tuple[list[multiprocessing.Pro
     return procs, journals
 
 
-def _join(procs: list[multiprocessing.Process], timeout: float = 90) -> None:
+def _join(procs: list[Any], timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     for p in procs:
         p.join(max(deadline - time.monotonic(), 1))
