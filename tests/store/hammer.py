@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from core.catalog import Actor, UserRef
+from core.store.base import Tx
 
 SCOPE = "console"
 POOL = "agency"
@@ -87,7 +88,7 @@ async def _work(url: str, index: int, ops: int, journal: Path, start: Any) -> No
             sent.append((who.user.display, command, rid, args))
 
         async def recent_bids() -> Sequence[Any]:
-            async def read(tx: Any) -> Sequence[Any]:
+            async def read(tx: Tx) -> Sequence[Any]:
                 return await tx.fetchall(
                     "SELECT id, bidder FROM bids ORDER BY id DESC LIMIT :n", {"n": 12})
             rows: Sequence[Any] = await app.store.read(read)
