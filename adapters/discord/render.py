@@ -110,6 +110,9 @@ def view(buttons: list[Button]) -> discord.ui.View | None:
                                                                    discord.ButtonStyle.primary))
         item.item.row = i // BUTTONS_PER_ROW
         out.add_item(item)
+    # clicks are routed by custom_id to PressButton (registered as a dynamic item), so the view
+    # need not be kept in discord.py's view store (nor hold a timeout task per message)
+    out.stop()
     return out
 
 
