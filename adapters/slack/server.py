@@ -6,7 +6,8 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -75,8 +76,8 @@ class SocketHandler(AsyncSocketModeHandler):
         self._idle = asyncio.Event()
         self._idle.set()
         # bolt's methods are untyped; bind them once with their real types
-        self._connect: Callable[[], Awaitable[None]] = self.connect_async
-        self._close: Callable[[], Awaitable[None]] = self.close_async
+        self._connect: Callable[[], Coroutine[Any, Any, None]] = self.connect_async
+        self._close: Callable[[], Coroutine[Any, Any, None]] = self.close_async
 
     async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
         start = time.time()
@@ -95,20 +96,24 @@ class SocketHandler(AsyncSocketModeHandler):
                 self._idle.set()
 
     async def start(self, stop: asyncio.Event) -> bool:
-        """Connect, retrying with back-off (bad token, Slack down) until ``stop`` is set.
-        Returns whether a connection was made."""
-        delay = 1.0
-        while not stop.is_set():
+        """Connect; slack_sdk retries a refused or failed connection itself (logging why),
+        so this waits until connected or until ``stop`` is set. Returns whether connected."""
+        connect: asyncio.Task[None] = asyncio.create_task(self._connect())
+        stopped = asyncio.create_task(stop.wait())
+        await asyncio.wait({connect, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if connect.done():
             try:
-                await self._connect()
-                log.info("Slack Socket Mode connected")
-                return True
+                connect.result()
             except Exception as exc:
-                log.error("Slack Socket Mode connection failed (%s); retrying in %.0f s",
-                          api_error(exc), delay)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), delay)
-            delay = min(delay * 2, 60.0)
+                log.error("Slack Socket Mode connection failed: %s", api_error(exc))
+                return False
+            log.info("Slack Socket Mode connected")
+            return True
+        connect.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await connect
+        log.warning("stopped before Slack Socket Mode could connect")
         return False
 
     async def stop(self, grace: float = 30.0) -> None:

@@ -236,6 +236,14 @@ class SlackStandIn:
         await self._sockets[-1].send_str(json.dumps(message))
         return await asyncio.wait_for(fut, within)
 
+    async def disconnect(self, reason: str = "refresh_requested") -> None:
+        """Ask the connected Socket Mode client to reconnect, as Slack does every few hours."""
+        await self.wait_socket()
+        await self._sockets[-1].send_str(json.dumps({
+            "type": "disconnect", "reason": reason,
+            "debug_info": {"host": "standin"},
+        }))
+
     # -- handlers -------------------------------------------------------------------------------
 
     async def _api(self, request: web.Request) -> web.StreamResponse:

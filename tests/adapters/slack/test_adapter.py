@@ -277,3 +277,31 @@ async def test_healthz_answers_for_load_balancers(bot: Bot) -> None:
     url = bot.driver.bot_url.rsplit("/slack/events", 1)[0] + "/healthz"
     async with aiohttp.ClientSession() as s, s.get(url) as r:
         assert r.status == 200
+
+
+async def test_slow_core_acks_a_placeholder_then_responds(
+        bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the core is not done within the ack budget, the ack is a placeholder and the
+    answer replaces it through response_url."""
+    from adapters.slack import handlers
+
+    monkeypatch.setattr(handlers, "ACK_BUDGET", 0.0)
+    ex = await bot.driver.command("USAM", "/bid", "job:Later connects:2")
+    assert "Working on it" in ex.ack["text"]
+    [final] = await bot.slack.wait_posts(ex.response_url)
+    assert final["replace_original"] is True and "Bid #1 placed" in message_text(final)
+    assert await bot.balance_of("USAM") == 58
+
+
+@pytest.mark.parametrize("bot", ["socket"], indirect=True)
+async def test_socket_mode_reconnects_when_slack_asks(bot: Bot) -> None:
+    """A ``disconnect`` message makes the bot open a new connection and carry on."""
+    before = bot.slack.socket_connections
+    await bot.slack.disconnect()
+    for _ in range(500):
+        if bot.slack.socket_connections > before:
+            break
+        await asyncio.sleep(0.01)
+    assert bot.slack.socket_connections > before
+    assert len(bot.slack.calls_of("apps.connections.open")) >= 2
+    assert "60 Connects" in message_text(await bot.driver.run("USAM", "/balance"))
