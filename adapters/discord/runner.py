@@ -21,6 +21,7 @@ from core.app import App
 from core.config import DiscordConfig
 
 from .bot import client as make_client
+from .notify import DiscordNotifier
 
 log = logging.getLogger("connects.discord")
 
@@ -60,12 +61,16 @@ async def run(app: App, config: DiscordConfig, stop: asyncio.Event, *, sync: boo
         except discord.HTTPException as exc:
             raise DiscordStartError(f"cannot log in to Discord: {exc}") from None
         log.info("logged in to Discord as %s (application %s)", bot.user, bot.application_id)
+        notifier = DiscordNotifier(bot)
+        app.notifiers["discord"] = notifier
         connect = asyncio.create_task(bot.connect(reconnect=True), name="discord-gateway")
         stopped = asyncio.create_task(stop.wait(), name="discord-stop")
         try:
             done, _ = await asyncio.wait({connect, stopped}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             stopped.cancel()
+            if app.notifiers.get("discord") is notifier:
+                del app.notifiers["discord"]
             await bot.close()
             if not connect.done():
                 connect.cancel()

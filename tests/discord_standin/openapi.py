@@ -82,21 +82,20 @@ class SpecChecker:
         return [_describe(method, template, e) for e in errors]
 
 
-def _lenient(body: Any) -> Any:
+def _lenient(body: Any, key: str = "") -> Any:
     """The body as Discord reads it: Discord also takes a snowflake as a JSON integer, which is
-    how discord.py numbers new attachments (``{"id": 0}``); the schema only says string."""
-    if not isinstance(body, dict):
-        return body
-    out = dict(body)
-    if isinstance(out.get("data"), dict):
-        out["data"] = _lenient(out["data"])
-    if isinstance(out.get("attachments"), list):
-        out["attachments"] = [
-            {**a, "id": str(a["id"])} if isinstance(a, dict) and isinstance(a.get("id"), int)
-            else a
-            for a in out["attachments"]
-        ]
-    return out
+    how discord.py sends ``recipient_id`` and numbers new attachments (``{"id": 0}``); the
+    schema only says string. Other integers (a component's ``id``) stay as they are."""
+    if isinstance(body, dict):
+        return {
+            k: str(v) if isinstance(v, int) and not isinstance(v, bool) and (
+                k.endswith("_id") or (k == "id" and key == "attachments")
+            ) else _lenient(v, k)
+            for k, v in body.items()
+        }
+    if isinstance(body, list):
+        return [_lenient(v, key) for v in body]
+    return body
 
 
 def _describe(method: str, template: str, error: Any) -> str:

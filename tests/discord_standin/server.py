@@ -290,7 +290,8 @@ class DiscordStandin:
         self.sessions: list[Session] = []
         self.interactions: dict[int, InteractionRecord] = {}
         self.by_token: dict[str, InteractionRecord] = {}
-        self.channel_messages: list[tuple[int, dict[str, Any]]] = []
+        self.channel_messages: list[tuple[int, dict[str, Any]]] = []  # (channel id, message)
+        self.dm_channels: dict[int, int] = {}  # user id -> DM channel id
         self.requests: list[tuple[str, str]] = []
         self.violations: list[str] = []
         self.unauthorized = 0
@@ -436,6 +437,11 @@ class DiscordStandin:
         raise LookupError(f"no gateway session for guild {guild_id}")
 
     # ------------------------------------------------------------------ interactions
+
+    def dms(self, user: User) -> list[dict[str, Any]]:
+        """Direct messages the bot sent to ``user``."""
+        dm = self.dm_channels.get(user.id)
+        return [m for c, m in self.channel_messages if c == dm]
 
     def find_command(self, name: str, guild: Guild | None) -> dict[str, Any]:
         top = name.split(" ", maxsplit=1)[0]
@@ -697,9 +703,18 @@ class DiscordStandin:
             return self._callback(int(parts[1]), parts[2], body, files, request, arrived)
         if parts[0] == "webhooks" and len(parts) >= 3:
             return self._webhook(method, parts, body, files, arrived)
+        if method == "POST" and path == "/users/@me/channels":
+            user = self.users.get(int((body or {}).get("recipient_id", 0)))
+            if user is None:
+                return self._error(400, 50007, "Cannot send messages to this user")
+            dm = self.dm_channels.setdefault(user.id, snowflake())
+            return self._json({"id": str(dm), "type": 1, "last_message_id": None,
+                               "recipients": [user.payload()]})
         if parts[0] == "channels" and parts[-1] == "messages" and method == "POST":
             msg = self._message(body or {}, files, snowflake(), channel_id=int(parts[1]))
-            self.channel_messages.append((int(parts[1]), msg))
+            self.channel_messages.append(
+                (int(parts[1]), {**msg, "allowed_mentions": (body or {}).get("allowed_mentions")})
+            )
             return self._json(msg)
         return self._error(404, 0, "404: Not Found")
 

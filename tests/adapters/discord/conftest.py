@@ -43,6 +43,6 @@ async def world(standin: DiscordStandin, discord_app: App) -> AsyncIterator[Worl
     stop = asyncio.Event()
     task = asyncio.create_task(runner.run(discord_app, discord_config(standin), stop))
     await standin.wait_ready()
-    yield World(standin, discord_app, owner, member, outsider, admin, guild, other, task)
+    yield World(standin, discord_app, owner, member, outsider, admin, guild, other, task, stop)
     stop.set()
     await asyncio.wait_for(task, 10)

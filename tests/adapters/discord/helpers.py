@@ -23,6 +23,7 @@ class World:
     guild: Guild
     other_guild: Guild
     task: asyncio.Task[None]
+    stop: asyncio.Event
 
 
 def discord_config(standin: DiscordStandin, **extra: object) -> DiscordConfig:

@@ -91,7 +91,9 @@ async def bot(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Bot]:
     async with DiscordStandin() as sd:
         owner = sd.add_user("Olive")
         guild = sd.add_guild("Agency", owner)
-        process = await start(write_config(tmp / "connects.toml", sd, tmp / "connects.db"))
+        config = write_config(tmp / "connects.toml", sd, tmp / "connects.db",
+                              extra="\n[notices]\ninterval_seconds = 1\n")
+        process = await start(config)
         try:
             await sd.wait_ready()
             yield Bot(sd, process, guild, owner)
@@ -156,7 +158,7 @@ async def test_undo_button_and_second_click(bot: Bot) -> None:
 
 async def test_pool_story_with_two_members_and_an_outsider(bot: Bot) -> None:
     """The owner funds a pool and adds a member; both bid; the outsider is refused; a repeat
-    bid on the same job waits for Confirm."""
+    bid on the same job waits for Confirm; the low balance is announced in the pool's channel."""
     sd, g, owner = bot.standin, bot.guild, bot.owner
     member, outsider = sd.add_user("Mia"), sd.add_user("Oscar")
     await run(bot, "pool create", owner, name="studio")
@@ -177,6 +179,10 @@ async def test_pool_story_with_two_members_and_an_outsider(bot: Bot) -> None:
     assert info.embeds[0]["title"] == "Pool studio: 28 Connects"
     nosy = await run(bot, "pool info", outsider, name="studio")
     assert nosy.embeds == []
+    channel = 1_250_000_000_000_000_999
+    await run(bot, "pool threshold", owner, name="studio", connects=30, channel=channel)
+    notices = await sd.wait_for(lambda: [m for c, m in sd.channel_messages if c == channel])
+    assert "Pool studio is low: 28 Connects left" in notices[0]["content"]
 
 
 async def test_overspend_and_bad_options_are_one_line(bot: Bot) -> None:
