@@ -153,6 +153,10 @@ class Handler:
             log.exception("interaction %s: sending the apology failed", interaction.id)
 
 
+# Discord shows a command the bot does not have (yet): commands were not synced after a change
+OUT_OF_DATE = (app_commands.CommandNotFound, app_commands.CommandSignatureMismatch)
+
+
 class Tree(app_commands.CommandTree[Any]):
     """The command tree: a bad option or unknown command gets one friendly line."""
 
@@ -162,8 +166,9 @@ class Tree(app_commands.CommandTree[Any]):
         handler: Handler | None = getattr(interaction.client, "handler", None)
         if isinstance(error, app_commands.TransformerError):
             line = f"That {error.type.name} value was not understood: {error.value!r}."
-        elif isinstance(error, app_commands.CommandNotFound):
-            line = "That command is not available any more; it may take a minute to update."
+        elif isinstance(error, OUT_OF_DATE):
+            log.warning("interaction %s: %s (commands not synced?)", interaction.id, error)
+            line = "That command has changed; Discord may take a minute to show the new one."
         elif isinstance(error, app_commands.CheckFailure):
             line = "You cannot use that command here."
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -32,6 +33,15 @@ async def plain_bot() -> AsyncIterator[tuple[DiscordStandin, discord.Client, dic
             await interaction.response.send_message(embed=discord.Embed(title=title),
                                                     ephemeral=True)
 
+        @tree.command(description="Sends a file, later")
+        async def report(interaction: discord.Interaction, later: bool = False) -> None:
+            file = discord.File(io.BytesIO(b"a,b\n1,2\n"), filename="report.csv")
+            if later:
+                await interaction.response.defer(ephemeral=True, thinking=True)
+                await interaction.followup.send("here", file=file, ephemeral=True)
+            else:
+                await interaction.response.send_message("here", file=file, ephemeral=True)
+
         async def setup_hook() -> None:
             await tree.sync()
 
@@ -51,7 +61,7 @@ async def test_plain_bot_logs_in_syncs_and_answers(
     sd, client, seen = plain_bot
     owner = sd.add_user("Olive")
     guild = sd.add_guild("Late", owner)
-    assert [c["name"] for c in sd.commands[None]] == ["ping"]
+    assert [c["name"] for c in sd.commands[None]] == ["ping", "report"]
     assert client.user is not None and client.user.id == sd.bot.id
     sent = await (await sd.slash("ping", owner, guild)).first()
     assert sent.type == 4 and sent.ephemeral
@@ -99,3 +109,18 @@ def test_command_limits_are_enforced() -> None:
     assert command_problems({**good, "options": [
         {"type": 4, "name": "a", "description": "d"},
         {"type": 4, "name": "b", "description": "d", "required": True}]})
+
+
+async def test_files_in_callbacks_and_follow_ups(
+    plain_bot: tuple[DiscordStandin, discord.Client, dict[str, Any]],
+) -> None:
+    """A multipart callback and a multipart webhook follow-up both carry their file."""
+    sd, _, _ = plain_bot
+    user = sd.add_user("Sam")
+    now = await (await sd.slash("report", user, None)).first()
+    assert now.type == 4 and now.files[0][0] == "report.csv"
+    rec = await sd.slash("report", user, None, later=True)
+    assert (await rec.first()).type == 5
+    later = await rec.final()
+    assert later.kind == "followup" and later.files[0][2] == b"a,b\n1,2\n"
+    assert sd.violations == []

@@ -271,3 +271,22 @@ async def test_token_never_logged(world: World, caplog: pytest.LogCaptureFixture
 def test_app_is_real(world: World) -> None:
     """These tests run the real core, not a double."""
     assert type(world.app) is App
+
+
+async def test_someone_elses_undo_changes_nothing(world: World) -> None:
+    """Only the author can undo: another user's click is refused and the bid stands."""
+    sd = world.standin
+    bid = await run(world, "bid", world.member, world.guild, job="Mine only", connects=4)
+    other = await (await sd.click(bid, button(bid, "undo"), world.owner, world.guild)).final()
+    assert other.ephemeral and other.embeds == [] and other.content
+    assert other.type == 4  # a private line; the author's message is left as it was
+    assert balance_of(await run(world, "balance", world.member, world.guild)) == 56
+
+
+async def test_unknown_command_gets_one_line(world: World) -> None:
+    """A command Discord still shows but the bot no longer has gets a friendly line."""
+    sd = world.standin
+    payload = sd.slash_payload("help", world.member, world.guild)
+    payload["data"]["name"] = "retired"
+    sent = await (await sd.send(payload)).final()
+    assert sent.ephemeral and "changed" in sent.content
