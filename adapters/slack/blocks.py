@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from adapters.slack.text import slack_commands
 from core.catalog import Button, ButtonStyle, Reply
 
 ACTION_PREFIX = "connects:"
@@ -30,7 +31,8 @@ _FIELD_MAX = 2000
 _FIELDS_PER_SECTION = 10
 _MAX_BLOCKS = 50
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
-_MENTION = re.compile(r"<[@#][A-Z0-9]+(?:\|[^<>|]*)?>")
+# tokens the core or a notifier writes on purpose: mentions, channels, Slack date tokens
+_MENTION = re.compile(r"<(?:[@#][A-Z0-9]+(?:\|[^<>|]*)?|!date\^\d+\^[^<>|]*\|[^<>]*)>")
 _STYLES = {ButtonStyle.PRIMARY: "primary", ButtonStyle.DANGER: "danger"}
 
 
@@ -40,7 +42,7 @@ def _escape_plain(text: str) -> str:
 
 def escape(text: str) -> str:
     """Escape the three characters Slack's mrkdwn reserves, keeping user and channel
-    mentions (``<@U123>``, ``<#C123>``) the core writes."""
+    mentions (``<@U123>``, ``<#C123>``) and date tokens (``<!date^...>``)."""
     out: list[str] = []
     last = 0
     for m in _MENTION.finditer(text):
@@ -52,8 +54,9 @@ def escape(text: str) -> str:
 
 
 def mrkdwn(text: str) -> str:
-    """The core's ``**bold**`` -> Slack's ``*bold*``, everything else escaped."""
-    return _BOLD.sub(r"*\1*", escape(text))
+    """The core's ``**bold**`` -> Slack's ``*bold*``, everything else escaped; command names
+    as Slack users type them."""
+    return _BOLD.sub(r"*\1*", escape(slack_commands(text)))
 
 
 def _clip(text: str, limit: int) -> str:
@@ -63,7 +66,7 @@ def _clip(text: str, limit: int) -> str:
 def error_line(reply: Reply) -> str:
     """The one line an error reply is shown as."""
     parts = [p.strip() for p in (reply.title, *reply.lines) if p and p.strip()]
-    return " ".join(parts) or "That did not work."
+    return slack_commands(" ".join(parts)) or "That did not work."
 
 
 def _sections(lines: list[str]) -> list[Block]:
@@ -134,7 +137,7 @@ def render(reply: Reply, *, note: str | None = None) -> dict[str, Any]:
         blocks = keep
     return {
         "response_type": response_type,
-        "text": _clip(reply.text(), _SECTION_MAX),
+        "text": _clip(slack_commands(reply.text()), _SECTION_MAX),
         "blocks": [b.to_dict() for b in blocks],
     }
 

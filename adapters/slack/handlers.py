@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
+import aiohttp
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
@@ -38,13 +39,15 @@ ACK_BUDGET = 2.0  # seconds a command may take before it is acked with a placeho
 Respond = Callable[..., Awaitable[Any]]
 
 
-def web_client(config: SlackConfig) -> AsyncWebClient:
+def web_client(config: SlackConfig, session: aiohttp.ClientSession | None = None
+               ) -> AsyncWebClient:
     """A Web API client on ``config.api_base`` that retries rate limits and dropped
     connections the way Slack asks (``Retry-After``)."""
     base = config.api_base if config.api_base.endswith("/") else config.api_base + "/"
     return AsyncWebClient(
         token=config.bot_token,
         base_url=base,
+        session=session,
         timeout=15,
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=1),

@@ -21,6 +21,8 @@ METHOD_SCOPES: dict[str, str | None] = {
     "users.info": "users:read",
 }
 BOT_EVENTS: dict[str, str] = {"app_mention": "app_mentions:read"}
+# Low-balance notices go to the channel a pool names, which the bot may not have joined.
+EXTRA_SCOPES: tuple[str, ...] = ("chat:write.public",)
 
 
 def _description(slash: str) -> str:
@@ -59,7 +61,7 @@ def build(config: SlackConfig, request_url: str | None = None,
             entry["url"] = url
         slash_commands.append(entry)
     scopes = sorted({"commands", *(s for s in METHOD_SCOPES.values() if s),
-                     *BOT_EVENTS.values()})
+                     *BOT_EVENTS.values(), *EXTRA_SCOPES})
     settings: dict[str, Any] = {
         "event_subscriptions": {"bot_events": sorted(BOT_EVENTS)},
         "interactivity": {"is_enabled": True},

@@ -9,9 +9,12 @@ import asyncio
 import logging
 from typing import Any
 
+import aiohttp
+
 from adapters.slack import manifest as _manifest
-from adapters.slack.handlers import SlackAdapter
+from adapters.slack.handlers import SlackAdapter, web_client
 from adapters.slack.identity import api_error
+from adapters.slack.notify import SlackNotifier
 from adapters.slack.server import HttpServer, SocketHandler
 from core.app import App
 from core.config import SlackConfig
@@ -39,8 +42,12 @@ async def run(app: App, config: SlackConfig, stop: asyncio.Event) -> None:
     """Serve Slack in the configured mode until ``stop`` is set, then close cleanly: requests
     in flight finish and get their answers. ``app`` is left open (the caller owns it)."""
     check(config)
-    adapter = SlackAdapter(app, config)
-    await _introduce(adapter)
+    session = aiohttp.ClientSession()  # one connection pool for every Web API call
+    adapter = SlackAdapter(app, config, client=web_client(config, session))
+    team_id = await _introduce(adapter)
+    notifiers = getattr(app, "notifiers", None)
+    if notifiers is not None:
+        notifiers["slack"] = SlackNotifier(adapter.client, team_id)
     try:
         if config.mode == "http":
             server = HttpServer(adapter.bolt, config.host, config.port, config.path)
@@ -58,19 +65,25 @@ async def run(app: App, config: SlackConfig, stop: asyncio.Event) -> None:
                 await handler.stop()
         await adapter.drain()
     finally:
-        await adapter.client.session.close() if adapter.client.session else None
+        if notifiers is not None:
+            notifiers.pop("slack", None)
+        await session.close()
     log.info("Slack stopped")
 
 
-async def _introduce(adapter: SlackAdapter) -> None:
-    """Log who the bot is; a failure (bad token, Slack down) is logged, not fatal."""
+async def _introduce(adapter: SlackAdapter) -> str | None:
+    """Log who the bot is and return its workspace id; a failure (bad token, Slack down) is
+    logged, not fatal."""
     try:
         resp = await adapter.client.auth_test()
         log.info("Slack: connected as %s in workspace %s (%s mode)", resp.get("user"),
                  resp.get("team"), adapter.config.mode)
+        team = resp.get("team_id")
+        return str(team) if team else None
     except Exception as exc:
         log.error("Slack auth.test failed (%s); commands will fail until the bot token is "
                   "fixed", api_error(exc))
+        return None
 
 
 def manifest(config: SlackConfig, request_url: str | None = None) -> dict[str, Any]:

@@ -24,6 +24,17 @@ CATCH_ALL = "connects"
 SLASH_COMMANDS: tuple[str, ...] = (*(f"/{n}" for n in DIRECT_COMMANDS), f"/{CATCH_ALL}")
 
 
+_INDIRECT = sorted({c.group or c.name for c in COMMANDS} - set(DIRECT_COMMANDS),
+                   key=len, reverse=True)
+_COMMAND_REF = re.compile(r"(?<![\w/:.<|])/(" + "|".join(map(re.escape, _INDIRECT)) + r")\b")
+
+
+def slack_commands(text: str) -> str:
+    """Command names as a Slack user types them: ``/pool add`` -> ``/connects pool add``
+    (only the four most used commands have slash commands of their own)."""
+    return _COMMAND_REF.sub(lambda m: f"/{CATCH_ALL} {m.group(1)}", text)
+
+
 def unescape(text: str) -> str:
     """Decode Slack's escaping: unwrap links and decode ``&lt;``, ``&gt;``, ``&amp;``."""
     text = _LINK.sub(lambda m: m.group(1), text)

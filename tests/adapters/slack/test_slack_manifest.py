@@ -14,7 +14,7 @@ from adapters.slack.manifest import METHOD_SCOPES
 from adapters.slack.runner import manifest
 from core.catalog import COMMANDS
 from core.config import SlackConfig
-from tests.adapters.slack.conftest import ROOT, Bot
+from tests.adapters.slack.helpers import ROOT, Bot
 
 SOCKET = SlackConfig(mode="socket", bot_token="xoxb-1", app_token="xapp-1")
 HTTP = SlackConfig(mode="http", bot_token="xoxb-1", signing_secret="s", path="/slack/events")

@@ -17,7 +17,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.adapters.slack.conftest import ROOT, SECRET, slack_section
+from tests.adapters.slack.helpers import ROOT, SECRET, slack_section
 from tests.slack_standin import (
     SlackDriver,
     SlackStandIn,

@@ -15,7 +15,7 @@ from slack_bolt.app.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.server import HttpServer
-from tests.adapters.slack.conftest import SECRET
+from tests.adapters.slack.helpers import SECRET
 from tests.slack_standin import (
     BlockError,
     SlackDriver,

@@ -1,0 +1,58 @@
+"""Notices on Slack: pool warnings in their channel, personal notices as direct messages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.blocks import escape
+from adapters.slack.text import slack_commands
+
+TEXT_MAX = 3000
+
+
+def _message(text: str) -> dict[str, object]:
+    body = escape(slack_commands(text))
+    body = body if len(body) <= TEXT_MAX else body[: TEXT_MAX - 1] + "…"
+    return {"text": body, "blocks": [{"type": "section",
+                                      "text": {"type": "mrkdwn", "text": body}}]}
+
+
+class SlackNotifier:
+    """Implements :class:`core.notices.Notifier` with the bot's Web API client.
+
+    A failed call raises (``SlackApiError``): the core keeps the notice and retries it later.
+    """
+
+    def __init__(self, client: AsyncWebClient, team_id: str | None = None) -> None:
+        self.client = client
+        self.team_id = team_id
+
+    def _check_team(self, team_id: str, what: str) -> None:
+        if self.team_id and team_id != self.team_id:
+            raise ValueError(f"{what} belongs to workspace {team_id}, not {self.team_id}")
+
+    async def send_channel(self, scope: str, channel: str, text: str) -> None:
+        """Post ``text`` in ``channel`` (an id like ``C123``) of workspace ``slack:<team>``."""
+        kind, _, team_id = scope.partition(":")
+        if kind != "slack" or not channel:
+            raise ValueError(f"not a Slack channel: {scope} {channel}")
+        self._check_team(team_id, "channel")
+        await self.client.chat_postMessage(channel=channel, unfurl_links=False,
+                                           **_message(text))  # type: ignore[arg-type]
+
+    async def send_dm(self, user_key: str, text: str) -> None:
+        """Send ``text`` privately to ``slack:<team>:<user>`` (the bot's DM with them)."""
+        kind, team_id, user_id = [*user_key.split(":", 2), "", ""][:3]
+        if kind != "slack" or not user_id:
+            raise ValueError(f"not a Slack user: {user_key}")
+        self._check_team(team_id, "user")
+        opened = await self.client.conversations_open(users=user_id)
+        await self.client.chat_postMessage(channel=opened["channel"]["id"], unfurl_links=False,
+                                           **_message(text))  # type: ignore[arg-type]
+
+    def format_time(self, ts: int) -> str:
+        """A Slack date token: each reader sees it in their own time zone."""
+        fallback = datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
+        return f"<!date^{ts}^{{date_short_pretty}} at {{time}}|{fallback}>"

@@ -1,0 +1,67 @@
+"""Helpers for the Slack adapter tests: config sections pointing at the stand-in, and a
+handle on a running bot."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+from typing import Any
+
+from core.catalog import Actor, UserRef
+from tests.slack_standin import SlackDriver, SlackStandIn
+
+ROOT = Path(__file__).resolve().parents[3]
+SECRET = "standin-signing-secret"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def slack_section(slack: SlackStandIn, mode: str, port: int = 0) -> dict[str, Any]:
+    """The ``[slack]`` config section pointing the bot at the stand-in."""
+    section: dict[str, Any] = {
+        "mode": mode,
+        "bot_token": slack.bot_token,
+        "api_base": slack.api_base,
+    }
+    if mode == "socket":
+        section["app_token"] = slack.app_token
+    else:
+        section.update(signing_secret=SECRET, host="127.0.0.1", port=port or free_port(),
+                       path="/slack/events")
+    return section
+
+
+class Bot:
+    """The adapter running in-process (``runner.run``) against the stand-in, with the real
+    core on a fresh SQLite file."""
+
+    def __init__(self, slack: SlackStandIn, mode: str, app: Any, driver: SlackDriver) -> None:
+        self.slack = slack
+        self.mode = mode
+        self.app = app
+        self.driver = driver
+
+    def key(self, user_id: str) -> str:
+        return f"slack:{self.slack.team_id}:{user_id}"
+
+    async def balance_of(self, user_id: str) -> int:
+        """The user's wallet balance, read through the core (not from a Slack reply)."""
+        actor = Actor(UserRef(self.key(user_id), user_id), f"slack:{self.slack.team_id}")
+        reply = await self.app.run_text(actor, "balance", "read-only")
+        return int(reply.title.split()[0])
+
+    async def bids_of(self, user_id: str) -> list[Any]:
+        """The user's bids as stored (job and note as the core keeps them)."""
+
+        async def read(tx: Any) -> list[Any]:
+            return list(await tx.fetchall(
+                "SELECT id, job, note, connects, boost, status FROM bids WHERE bidder = :b "
+                "ORDER BY id", {"b": self.key(user_id)}))
+
+        bids: list[Any] = await self.app.store.read(read)
+        return bids

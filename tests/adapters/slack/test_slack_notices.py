@@ -1,0 +1,63 @@
+"""Notices on Slack: low pool balance in the pool's channel, personal notices by DM."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.notify import SlackNotifier
+from bot.notices import tick
+from tests.adapters.slack.helpers import Bot
+from tests.slack_standin import SlackStandIn, message_text
+
+
+async def test_low_pool_balance_is_announced_in_its_channel_once(bot: Bot) -> None:
+    """A pool below its threshold is announced once in its channel, with a command a Slack
+    user can type."""
+    d = bot.driver
+    await d.run("UADMIN", "/connects", "pool create name:agency")
+    await d.run("UADMIN", "/connects",
+                "pool threshold name:agency connects:20 channel:<#C0BIDS|bids>")
+    await d.run("UADMIN", "/connects", "pool topup name:agency connects:25")
+    await d.run("UADMIN", "/bid", "job:Drain pool:agency connects:10")
+    assert await tick(bot.app) == 1
+    assert await tick(bot.app) == 0
+    [post] = bot.slack.calls_of("chat.postMessage")
+    assert post.params["channel"] == "C0BIDS"
+    text = post.params["text"]
+    assert "agency" in text and "15" in text and "/connects pool topup" in text
+
+
+async def test_refused_notice_is_kept_for_a_later_pass(bot: Bot) -> None:
+    """A post Slack refuses (channel_not_found) raises, so the core keeps the notice with
+    its error instead of marking it sent."""
+    d = bot.driver
+    await d.run("UADMIN", "/connects", "pool create name:agency channel:<#C0GONE|gone>")
+    await d.run("UADMIN", "/connects", "pool threshold name:agency connects:5")
+    bot.slack.fail_next("chat.postMessage", "channel_not_found")
+    assert await tick(bot.app) == 0
+
+    async def pending(tx: Any) -> list[Any]:
+        return list(await tx.fetchall("SELECT sent_at, last_error FROM notices"))
+
+    [row] = await bot.app.store.read(pending)
+    assert row["sent_at"] is None and "channel_not_found" in row["last_error"]
+
+
+async def test_dm_and_time_tokens(slack: SlackStandIn) -> None:
+    """A personal notice opens the DM and posts there; times render per reader."""
+    notifier = SlackNotifier(AsyncWebClient(token=slack.bot_token, base_url=slack.api_base),
+                             slack.team_id)
+    when = notifier.format_time(1_790_000_000)
+    await notifier.send_dm(f"slack:{slack.team_id}:USAM", f"5 Connects expire {when} <soon>")
+    [post] = slack.calls_of("chat.postMessage")
+    assert post.params["channel"] == "DSAM"
+    shown = message_text({"blocks": post.params["blocks"]})
+    assert "<!date^1790000000^" in shown and "&lt;soon&gt;" in shown
+    for bad in ("discord:1", "slack:TOTHER:USAM"):
+        try:
+            await notifier.send_dm(bad, "x")
+        except ValueError:
+            continue
+        raise AssertionError(f"{bad} accepted")
