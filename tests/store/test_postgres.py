@@ -123,7 +123,7 @@ async def test_deadlocks_are_retried(pg_url: str) -> None:
 
         done = await asyncio.gather(store.write(crossing("first", a, b)),
                                     store.write(crossing("second", b, a)))
-        assert done == ["first", "second"]
+        assert list(done) == ["first", "second"]
         assert sorted(runs.values()) == [1, 2]  # one of them ran twice
         assert store.retries == 1
 
@@ -218,9 +218,10 @@ async def test_a_one_shot_process_holds_one_connection(pg_url: str) -> None:
     url = f"{pg_url}&application_name={name}"
     app = await create_app(parse({"storage": {"url": url}}, env={}))
     try:
-        for i, (command, args) in enumerate([("balance", {}),
-                                             ("bid", {"job": "x", "connects": 2}),
-                                             ("history", {}), ("quote", {"price": 100})]):
+        steps: list[tuple[str, dict[str, Any]]] = [
+            ("balance", {}), ("bid", {"job": "x", "connects": 2}), ("history", {}),
+            ("quote", {"price": 100})]
+        for i, (command, args) in enumerate(steps):
             await app.dispatch(actor("ana"), command, args, f"one-{i}")
 
         async def read(tx: Tx) -> int:
