@@ -83,6 +83,8 @@ def constant_bot(api_base: str, gateway: str, token: str) -> None:
     from core.config import parse
 
     class ConstantApp:
+        notifiers: dict[str, object] = {}  # noqa: RUF012 - the adapter registers its notifier
+
         async def dispatch(self, actor: object, command: str, args: object,
                            request_id: str) -> Reply:
             if command == "bid":
@@ -199,7 +201,13 @@ async def measure_bot(args: argparse.Namespace, tmp: Path, kind: str) -> Figures
         else:
             proc = await spawn(__file__, f"--{kind}", sd.api_base, sd.gateway_url, sd.token)
         try:
-            await sd.wait_ready(timeout=60)
+            ready = asyncio.ensure_future(sd.wait_ready(timeout=60))
+            await asyncio.wait({ready, asyncio.ensure_future(proc.wait())},
+                               return_when=asyncio.FIRST_COMPLETED)
+            if not ready.done():
+                ready.cancel()
+                raise SystemExit(f"the {kind} bot exited with code {proc.returncode}")
+            await ready
             users = [sd.add_user(f"U{i}") for i in range(max(args.burst, 8))]
             # warm up: every user's first command (welcome grant), imports, caches
             for u in users:
