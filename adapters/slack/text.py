@@ -15,6 +15,8 @@ from core.catalog import COMMANDS, Command, UserRef, find
 
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
 _LINK = re.compile(r"<((?:https?|mailto):[^|>]*)(?:\|[^>]*)?>")
+_SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
+_GROUP = re.compile(r"<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>")
 _ENTITY = re.compile(r"&(lt|gt|amp);")
 _ENTITIES = {"lt": "<", "gt": ">", "amp": "&"}
 
@@ -36,8 +38,11 @@ def slack_commands(text: str) -> str:
 
 
 def unescape(text: str) -> str:
-    """Decode Slack's escaping: unwrap links and decode ``&lt;``, ``&gt;``, ``&amp;``."""
+    """Decode Slack's escaping: unwrap links, turn ``<!here>`` and group mentions back into
+    the ``@here`` the user typed, and decode ``&lt;``, ``&gt;``, ``&amp;``."""
     text = _LINK.sub(lambda m: m.group(1), text)
+    text = _SPECIAL.sub(lambda m: "@" + m.group(1), text)
+    text = _GROUP.sub(lambda m: m.group(1) or "@group", text)
     text = _ENTITY.sub(lambda m: _ENTITIES[m.group(1)], text)
     if '"' not in text and "\u201c" in text:
         # A phone keyboard typed curly quotes and no straight ones: they were meant as quotes.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from adapters.slack.text import (
     catalog_command,
@@ -12,6 +14,7 @@ from adapters.slack.text import (
     user_resolver,
 )
 from core.catalog import UserRef
+from core.textparse import parse_options, split_command
 
 
 @pytest.mark.parametrize(("slash", "sent", "line"), [
@@ -55,3 +58,26 @@ def test_resolver_turns_mentions_into_workspace_users() -> None:
 def test_unescape_decodes_once() -> None:
     """A literal ``&lt;`` typed by the user survives (Slack sent ``&amp;lt;``)."""
     assert unescape("&amp;lt; &lt;") == "&lt; <"
+
+
+def test_special_mentions_come_back_as_typed() -> None:
+    """``@here``, ``@channel`` and user groups in free text are kept as the user typed them."""
+    assert unescape("ping <!here> and <!channel|channel> or <!subteam^S1|@design>") == \
+        "ping @here and @channel or @design"
+
+
+def slack_escapes(typed: str) -> str:
+    """What Slack sends for text a user typed, with escaping on."""
+    return typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80))
+def test_any_quoted_text_reaches_the_core_intact(value: str) -> None:
+    """Whatever a user types inside quotes (escaped ``\\"`` and ``\\\\``) reaches the core's
+    parser as typed, after Slack's escaping and ours cancel out."""
+    typed = 'job:"' + value.replace("\\", "\\\\").replace('"', '\\"') + '" connects:1'
+    line = command_text("/bid", slack_escapes(typed))
+    command, rest = split_command(line)
+    assert command is not None and command.name == "bid"
+    assert parse_options(command, rest)["job"] == value
