@@ -72,7 +72,7 @@ def slack_escapes(typed: str) -> str:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80))
+@given(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=80))
 def test_any_quoted_text_reaches_the_core_intact(value: str) -> None:
     """Whatever a user types inside quotes (escaped ``\\"`` and ``\\\\``) reaches the core's
     parser as typed, after Slack's escaping and ours cancel out."""
