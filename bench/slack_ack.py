@@ -119,7 +119,8 @@ class Target:
 
 async def start(name: str, mode: str, slack: SlackStandIn, tmp: Path) -> Target:
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("SLACK_", "DISCORD_", "CONNECTS_DATABASE_URL"))}
     env["PYTHONPATH"] = str(ROOT)
     if name == "do-nothing bolt":
         argv = [sys.executable, __file__, "--serve-do-nothing", mode, "--api-base",

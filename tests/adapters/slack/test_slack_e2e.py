@@ -61,12 +61,14 @@ class Process:
         return self.stderr.read_text(encoding="utf-8", errors="replace")
 
 
-async def start_bot(slack: SlackStandIn, mode: str, tmp: Path,
-                    log_level: str = "INFO") -> Process:
+async def start_bot(slack: SlackStandIn, mode: str, tmp: Path, log_level: str = "INFO",
+                    extra: dict[str, dict[str, Any]] | None = None) -> Process:
     section = slack_section(slack, mode)
     config = tmp / f"{mode}.toml"
-    write_config(config, {"storage": {"url": f"sqlite:///{tmp}/e2e.db"}, "slack": section})
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+    write_config(config, {"storage": {"url": f"sqlite:///{tmp}/e2e.db"}, "slack": section,
+                          **(extra or {})})
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("SLACK_", "DISCORD_", "CONNECTS_DATABASE_URL"))}
     env["PYTHONPATH"] = str(ROOT)
     stderr = tmp / f"{mode}.stderr"
     with stderr.open("wb") as err:
@@ -177,3 +179,27 @@ async def test_bad_signatures_refused_by_the_running_bot(slack: SlackStandIn,
     assert "/balance" in log or "balance" in log
     for secret in (SECRET, slack.bot_token):
         assert secret not in log
+
+
+async def test_slack_and_discord_in_one_process(slack: SlackStandIn, tmp_path: Path) -> None:
+    """With both tokens configured, one ``connects-bot run`` serves Slack and Discord from
+    one ledger."""
+    from tests.discord_standin import DiscordStandin
+
+    async with DiscordStandin() as discord:
+        owner = discord.add_user("dana")
+        guild = discord.add_guild("Agency", owner)
+        proc = await start_bot(slack, "socket", tmp_path, extra={"discord": {
+            "token": discord.token, "api_base": discord.api_base,
+            "gateway_url": discord.gateway_url}})
+        try:
+            await discord.wait_ready()
+            bid = await proc.driver.run("USAM", "/bid", "job:Both connects:4")
+            assert "Bid #1 placed" in message_text(bid)
+            on_discord = await (await discord.slash("bid", owner, guild, job="Both",
+                                                    connects=2)).final()
+            assert "Bid #2 placed" in on_discord.text()
+            assert "56 Connects" in message_text(await proc.driver.run("USAM", "/balance"))
+        finally:
+            assert await proc.stop() == 0, proc.log()
+            await proc.driver.close()
