@@ -308,3 +308,13 @@ async def test_socket_mode_reconnects_when_slack_asks(bot: Bot) -> None:
     assert bot.slack.socket_connections > before
     assert len(bot.slack.calls_of("apps.connections.open")) >= 2
     assert "60 Connects" in message_text(await bot.driver.run("USAM", "/balance"))
+
+
+async def test_simultaneous_duplicates_charge_once(bot: Bot) -> None:
+    """The same bid delivered twice at the same moment (one trigger id) charges once."""
+    first, second = await asyncio.gather(
+        bot.driver.run("USAM", "/bid", "job:Twice connects:6", trigger_id="77.77.dup"),
+        bot.driver.run("USAM", "/bid", "job:Twice connects:6", trigger_id="77.77.dup"),
+    )
+    assert message_text(first) == message_text(second)
+    assert await bot.balance_of("USAM") == 54
