@@ -176,7 +176,12 @@ class SlackAdapter:
         if reply.file is not None and not reply.error:
             note = await self._upload(reply.file, body, reply.private, request_id)
             message = blocks.render(reply, note=note)
-        await self._respond(respond, {**message, "replace_original": True}, request_id)
+        if message["response_type"] == "ephemeral":
+            await self._respond(respond, {**message, "replace_original": True}, request_id)
+            return
+        # an ephemeral placeholder cannot become a channel message: post anew, then remove it
+        await self._respond(respond, {**message, "replace_original": False}, request_id)
+        await self._respond(respond, {"delete_original": True}, request_id)
 
     async def _respond(self, respond: Respond, message: dict[str, Any], request_id: str) -> None:
         try:

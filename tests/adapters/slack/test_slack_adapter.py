@@ -318,3 +318,16 @@ async def test_simultaneous_duplicates_charge_once(bot: Bot) -> None:
     )
     assert message_text(first) == message_text(second)
     assert await bot.balance_of("USAM") == 54
+
+
+async def test_slow_public_reply_is_posted_and_placeholder_removed(
+        bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A public reply that missed the ack goes to the channel; the private placeholder is
+    deleted rather than left behind."""
+    from adapters.slack import handlers
+
+    monkeypatch.setattr(handlers, "ACK_BUDGET", 0.0)
+    ex = await bot.driver.command("USAM", "/connects", "stats public:true")
+    posted, deleted = await bot.slack.wait_posts(ex.response_url, 2)
+    assert posted["response_type"] == "in_channel" and posted["replace_original"] is False
+    assert deleted["delete_original"] is True and not deleted.get("text")
