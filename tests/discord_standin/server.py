@@ -430,6 +430,12 @@ class DiscordStandin:
             session.identified.set()
             self._touch()
 
+    async def drop_sessions(self, code: int = 4000) -> None:
+        """Close every gateway connection as Discord does on an error (4000: reconnect)."""
+        for s in list(self.sessions):
+            s.identified.clear()
+            await s.ws.close(code=code, message=b"Unknown error.")
+
     def session_for(self, guild_id: int | None) -> Session:
         for s in self.sessions:
             if s.identified.is_set() and s.owns(guild_id):

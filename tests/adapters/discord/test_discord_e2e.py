@@ -287,3 +287,16 @@ async def test_token_from_environment_and_invite(tmp_path: Path, bot: Bot) -> No
         assert url.startswith("https://discord.com/oauth2/authorize?")
         assert f"client_id={sd.application_id}" in url
         assert "applications.commands" in url
+
+
+async def test_refused_token_is_one_line(tmp_path: Path, bot: Bot) -> None:
+    """A token Discord refuses stops the process with a clear line, no traceback, no token."""
+    async with DiscordStandin() as sd:
+        config = write_config(tmp_path / "c.toml", sd, tmp_path / "bad.db", token=False)
+        proc = await start(config, env={"DISCORD_TOKEN": "not-the-right-token"})
+        code = await asyncio.wait_for(proc.proc.wait(), 30)
+        await proc.stop()
+        assert code != 0
+        assert "Discord refused the token" in proc.log
+        assert "Traceback" not in proc.log
+        assert "not-the-right-token" not in proc.log

@@ -290,3 +290,12 @@ async def test_unknown_command_gets_one_line(world: World) -> None:
     payload["data"]["name"] = "retired"
     sent = await (await sd.send(payload)).final()
     assert sent.ephemeral and "changed" in sent.content
+
+
+async def test_gateway_drop_is_survived(world: World) -> None:
+    """When Discord closes the gateway connection the bot reconnects and keeps answering."""
+    sd = world.standin
+    await sd.drop_sessions()
+    await sd.wait_ready(timeout=30)
+    assert balance_of(await run(world, "balance", world.member, world.guild)) == 60
+    assert not world.task.done()
