@@ -108,7 +108,9 @@ def constant_bot(api_base: str, gateway: str, token: str) -> None:
 
 
 async def spawn(*args: str) -> asyncio.subprocess.Process:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_"))}
+    # the bot must use the bench's own config: no tokens or database URL from the environment
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("DISCORD_", "SLACK_", "CONNECTS_"))}
     return await asyncio.create_subprocess_exec(
         sys.executable, *args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL, env=env, cwd=ROOT,
