@@ -12,7 +12,7 @@ from adapters.discord import runner
 from bot.bootstrap import create_app
 from core.app import App
 from core.config import parse
-from tests.adapters.discord.helpers import World, discord_config
+from tests.adapters.discord.helpers import Clock, World, discord_config
 from tests.discord_standin import DiscordStandin
 
 
@@ -24,9 +24,14 @@ async def standin() -> AsyncIterator[DiscordStandin]:
 
 
 @pytest.fixture
-async def discord_app(tmp_path: Path) -> AsyncIterator[App]:
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def discord_app(tmp_path: Path, clock: Clock) -> AsyncIterator[App]:
     config = parse({"storage": {"url": f"sqlite:///{tmp_path}/connects.db"}}, env={})
-    application = await create_app(config)
+    application = await create_app(config, clock)
     yield application
     await application.close()
 

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass
 
 from core.app import App
 from core.config import DiscordConfig, parse
 from tests.discord_standin import DiscordStandin, Guild, Sent, User
+
+
+class Clock:
+    """The core's clock, moved by hand (UTC epoch seconds)."""
+
+    def __init__(self) -> None:
+        self.now = int(time.time())
+
+    def __call__(self) -> int:
+        return self.now
 
 
 @dataclass

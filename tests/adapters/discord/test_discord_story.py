@@ -10,7 +10,7 @@ import pytest
 
 from core.app import App
 from core.catalog import Reply
-from tests.adapters.discord.helpers import World, button
+from tests.adapters.discord.helpers import Clock, World, button
 from tests.discord_standin import Guild, Sent, User
 
 
@@ -299,3 +299,13 @@ async def test_gateway_drop_is_survived(world: World) -> None:
     await sd.wait_ready(timeout=30)
     assert balance_of(await run(world, "balance", world.member, world.guild)) == 60
     assert not world.task.done()
+
+
+async def test_undo_only_for_a_few_minutes(world: World, clock: Clock) -> None:
+    """After the undo window a click on Undo is refused in one line and the bid stands."""
+    sd = world.standin
+    bid = await run(world, "bid", world.member, world.guild, job="Too late", connects=4)
+    clock.now += 6 * 60
+    late = await (await sd.click(bid, button(bid, "undo"), world.member, world.guild)).final()
+    assert late.type == 4 and late.ephemeral and late.embeds == [] and late.content
+    assert balance_of(await run(world, "balance", world.member, world.guild)) == 56
