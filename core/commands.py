@@ -214,10 +214,16 @@ async def confirm_token(ctx: Context, token: str) -> Reply:
     async def load(tx: Tx) -> Any:
         return await tx.fetchone("SELECT * FROM confirmations WHERE token = :t", {"t": token})
 
+    async def placed(tx: Tx) -> bool:
+        return await tx.fetchone("SELECT 1 AS x FROM requests WHERE id = :id",
+                                 {"id": f"confirm:{token}"}) is not None
+
     row = await ctx.ledger.store.read(load)
     if row is None or row["actor"] != ctx.actor.user.key:
         raise NotFound("That confirmation code is unknown or not yours.")
-    if int(row["created_at"]) + 3600 < ctx.ledger.clock():
+    # a repeated click on a confirmed bid replays its reply, however late
+    if int(row["created_at"]) + 3600 < ctx.ledger.clock() and not \
+            await ctx.ledger.store.read(placed):
         raise BadInput("That confirmation expired; run the bid again.")
     from core.catalog import BY_NAME
 
@@ -306,30 +312,27 @@ async def buy_cmd(ctx: Context, args: dict[str, Any]) -> Reply:
 async def balance_cmd(ctx: Context, args: dict[str, Any]) -> Reply:
     ledger, actor = ctx.ledger, ctx.actor
     now = ledger.clock()
-
-    async def needs_write(tx: Tx) -> bool:
-        user = await tx.fetchone("SELECT * FROM users WHERE key = :k", {"k": actor.user.key})
-        if user is None or ledger.grant_due(user, now):
-            return True
-        return await ledger.has_expired(tx, int(user["account_id"]), now)
-
-    if await ledger.store.read(needs_write):
-        async def prepare(tx: Tx) -> None:
-            await ledger.ensure_user(tx, actor.user, now, ctx.request_id)
-
-        await ledger.store.write(prepare)
-
     pool_name = args.get("pool")
+    soon = ctx.config.wallet.expiring_soon_days
 
-    async def read(tx: Tx) -> Reply:
+    async def read(tx: Tx) -> Reply | None:
+        """The reply, or ``None`` when a write must come first (a new user, a due grant,
+        expired lots to sweep)."""
+        user = await tx.fetchone(
+            "SELECT u.*, a.balance FROM users u JOIN accounts a ON a.id = u.account_id "
+            "WHERE u.key = :k", {"k": actor.user.key})
+        if user is None or ledger.grant_due(user, now):
+            return None
+        account = int(user["account_id"])
+        expiring = await ledger.expiring(tx, account, now, soon)
+        if any(int(lot["expires_at"]) <= now for lot in expiring):
+            return None
         if pool_name:
             pool = await ledger.pool(tx, actor, pool_name)
             await ledger.require_member_or_admin(tx, actor, pool)
+            if await ledger.has_expired(tx, int(pool["account_id"]), now):
+                return None
             return await _pool_info(ctx, tx, pool, now)
-        account = await ledger.user_account(tx, actor.user.key)
-        assert account is not None
-        row = await tx.fetchone("SELECT balance FROM accounts WHERE id = :a", {"a": account})
-        balance = int(row["balance"]) if row else 0
         lines = []
         for pool in await ledger.pools_of(tx, actor.user.key, actor.scope):
             text = f"Pool {pool['name']}: {_plural(int(pool['balance']))}"
@@ -338,11 +341,22 @@ async def balance_cmd(ctx: Context, args: dict[str, Any]) -> Reply:
                 text += f" · your allowance {max(int(pool['allowance']) - spent, 0)}" \
                         f"/{pool['allowance']} left"
             lines.append(text)
-        for lot in await ledger.expiring(tx, account, now, ctx.config.wallet.expiring_soon_days):
+        for lot in expiring:
             lines.append(f"⚠ {_plural(int(lot['remaining']))} expire on {day(lot['expires_at'])}")
-        return Reply(f"{_plural(balance)}", ["Your wallet", *lines])
+        return Reply(f"{_plural(int(user['balance']))}", ["Your wallet", *lines])
 
-    return await ledger.store.read(read)
+    reply = await ledger.store.read(read)
+    if reply is None:
+        async def prepare(tx: Tx) -> None:
+            await ledger.ensure_user(tx, actor.user, now, ctx.request_id)
+            if pool_name:
+                pool = await ledger.pool(tx, actor, pool_name)
+                await ledger.sweep_expired(tx, int(pool["account_id"]), now, ctx.request_id)
+
+        await ledger.store.write(prepare)
+        reply = await ledger.store.read(read)
+    assert reply is not None, "balance still stale after its write"
+    return reply
 
 
 async def _pool_info(ctx: Context, tx: Tx, pool: Any, now: int) -> Reply:

@@ -302,7 +302,10 @@ class Ledger:
         return used
 
     async def sweep_expired(self, tx: Tx, account_id: int, now: int, request_id: str) -> int:
-        """Expire the account's lots past their date: each leaves as an ``expiry`` entry."""
+        """Expire the account's lots past their date: each leaves as an ``expiry`` entry.
+
+        The account's lock comes first, so two processes never expire the same lot twice."""
+        await tx.lock_account(account_id)
         lots = await tx.fetchall(
             "SELECT id, remaining, acquired_at FROM lots WHERE account_id = :a AND remaining > 0 "
             "AND expires_at IS NOT NULL AND expires_at <= :now ORDER BY id",

@@ -30,23 +30,55 @@ def sqlite_path(url: str) -> str:
     return url[len("sqlite:///"):]
 
 
+def _one(conn: sqlite3.Connection, sql: str, params: Params) -> Row | None:
+    cur = conn.execute(sql, params)
+    try:
+        return cur.fetchone()  # type: ignore[no-any-return]
+    finally:
+        cur.close()
+
+
+def _all(conn: sqlite3.Connection, sql: str, params: Params) -> Sequence[Row]:
+    cur = conn.execute(sql, params)
+    try:
+        return cur.fetchall()
+    finally:
+        cur.close()
+
+
+def _run(conn: sqlite3.Connection, sql: str, params: Params) -> int:
+    cur = conn.execute(sql, params)
+    try:
+        return cur.rowcount
+    finally:
+        cur.close()
+
+
 class _Tx:
+    """Statements of one transaction. Each runs as a single call on the connection's thread
+    (execute, fetch and close together), which keeps a command to one thread hop per
+    statement."""
+
     __slots__ = ("conn",)
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
 
+    async def _call(self, fn: Callable[[sqlite3.Connection, str, Params], T], sql: str,
+                    params: Params | None) -> T:
+        raw = self.conn._conn  # the sqlite3 connection, used on aiosqlite's own thread
+        result: T = await self.conn._execute(  # type: ignore[no-untyped-call]
+            fn, raw, sql, params or {})
+        return result
+
     async def fetchone(self, sql: str, params: Params | None = None) -> Row | None:
-        async with self.conn.execute(sql, params or {}) as cur:
-            return await cur.fetchone()  # type: ignore[return-value]
+        return await self._call(_one, sql, params)
 
     async def fetchall(self, sql: str, params: Params | None = None) -> Sequence[Row]:
-        async with self.conn.execute(sql, params or {}) as cur:
-            return await cur.fetchall()  # type: ignore[return-value]
+        return await self._call(_all, sql, params)
 
     async def execute(self, sql: str, params: Params | None = None) -> int:
-        async with self.conn.execute(sql, params or {}) as cur:
-            return cur.rowcount
+        return await self._call(_run, sql, params)
 
     async def lock_account(self, account_id: int) -> None:
         return None  # BEGIN IMMEDIATE already holds the database's write lock
@@ -102,9 +134,9 @@ class SQLiteStore:
             try:
                 result = await fn(_Tx(conn))
             except BaseException:
-                await conn.execute("ROLLBACK")
+                await _statement(conn, "ROLLBACK")
                 raise
-            await conn.execute("COMMIT")
+            await _statement(conn, "COMMIT")
             return result
 
     @staticmethod
@@ -113,7 +145,7 @@ class SQLiteStore:
         deadline = time.monotonic() + 60
         while True:
             try:
-                await conn.execute("BEGIN IMMEDIATE")
+                await _statement(conn, "BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) or time.monotonic() > deadline:
@@ -123,11 +155,11 @@ class SQLiteStore:
     async def read(self, fn: Callable[[_Tx], Awaitable[T]]) -> T:
         async with self._read_lock:
             conn = self._reader
-            await conn.execute("BEGIN")
+            await _statement(conn, "BEGIN")
             try:
                 return await fn(_Tx(conn))
             finally:
-                await conn.execute("COMMIT")
+                await _statement(conn, "COMMIT")
 
     async def migrate(self) -> int:
         async with self._write_lock:
@@ -179,3 +211,8 @@ def _statements(script: str) -> list[str]:
     return out
 
 
+
+
+async def _statement(conn: aiosqlite.Connection, sql: str) -> None:
+    """A transaction control statement in one thread hop."""
+    await conn._execute(conn._conn.execute, sql)  # type: ignore[no-untyped-call]
