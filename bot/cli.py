@@ -218,9 +218,10 @@ async def _export(config: Config) -> int:
 async def _discord_invite(config: Config) -> int:
     from adapters.discord import runner as discord_runner
 
-    app_id = config.discord.application_id
-    if not app_id:
-        return _fail("set [discord] application_id (the bot's application id) in the config")
+    try:
+        app_id = await discord_runner.fetch_application_id(config.discord)
+    except discord_runner.DiscordStartError as exc:
+        return _fail(f"{exc}; or set [discord] application_id", EXIT_REFUSED)
     print(discord_runner.invite_url(app_id))
     return EXIT_OK
 

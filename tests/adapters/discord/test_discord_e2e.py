@@ -300,3 +300,25 @@ async def test_refused_token_is_one_line(tmp_path: Path, bot: Bot) -> None:
         assert "Discord refused the token" in proc.log
         assert "Traceback" not in proc.log
         assert "not-the-right-token" not in proc.log
+
+
+async def test_invite_asks_discord_for_the_application_id(tmp_path: Path, bot: Bot) -> None:
+    """Without application_id in the config, discord-invite asks Discord with the token."""
+    async with DiscordStandin(token="invite-token") as sd:
+        config = write_config(tmp_path / "c.toml", sd, tmp_path / "inv.db", token=False)
+        env = {**os.environ, "DISCORD_TOKEN": sd.token}
+        invite = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "discord-invite", "--config", str(config),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        )
+        out, err = await invite.communicate()
+        assert invite.returncode == 0, err
+        assert f"client_id={sd.application_id}" in out.decode()
+        env.pop("DISCORD_TOKEN")
+        missing = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "discord-invite", "--config", str(config),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        )
+        _, err = await missing.communicate()
+        assert missing.returncode == 1
+        assert "no Discord token" in err.decode() and "Traceback" not in err.decode()
