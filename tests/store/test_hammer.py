@@ -101,16 +101,10 @@ async def test_a_process_killed_mid_run_leaves_no_half_transaction(db_url: str,
     await _verify(db_url, journals)
 
 
-async def test_expired_lots_are_swept_once_when_processes_race(
-        db_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+async def test_expired_lots_are_swept_once_when_processes_race(db_url: str,
+                                                               tmp_path: Path) -> None:
     """Four processes serving the first request of users whose lots have expired: each lot
     leaves the wallet once, and the wallet's lots still hold exactly its balance."""
-    if db_url.startswith("postgresql"):
-        request.applymarker(pytest.mark.xfail(
-            reason="core.ledger.sweep_expired reads a wallet's expired lots before taking the "
-                   "account's lock, so two processes can expire the same lot twice "
-                   "(fix: tx.lock_account(account_id) first in sweep_expired / ensure_user)",
-            strict=False))
     await hammer.setup_expired_lots(db_url, int(time.time()))
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(PROCESSES)
