@@ -269,8 +269,10 @@ class Ledger:
                           request_id=request_id, now=now, lot_id=int(lot["id"]), memo=memo)
         return int(lot["id"])
 
-    async def _debit(self, tx: Tx, account: Account, amount: int) -> list[tuple[int, int, int]]:
-        """Take ``amount`` Connects from the account's oldest lots; (lot, amount, cents) used.
+    async def _debit(self, tx: Tx, account: Account,
+                     amount: int) -> tuple[int, list[tuple[int, int, int]]]:
+        """Take ``amount`` Connects from the account's oldest lots; the balance left and the
+        (lot, amount, cents) used.
 
         The conditional update is the guard: the database refuses it when the balance is short.
         """
@@ -299,7 +301,7 @@ class Ledger:
             left -= take
         if left:  # the cached balance and the lots disagree: refuse rather than corrupt
             raise RuntimeError(f"account {account.id}: lots hold less than the balance")
-        return used
+        return int(row["balance"]), used
 
     async def sweep_expired(self, tx: Tx, account_id: int, now: int, request_id: str) -> int:
         """Expire the account's lots past their date: each leaves as an ``expiry`` entry.
@@ -448,7 +450,7 @@ class Ledger:
                 )
                 if earlier is not None:
                     raise NeedsConfirmation(earlier, str(pool["name"]))
-        used = await self._debit(tx, account, total)
+        balance, used = await self._debit(tx, account, total)
         cost_cents = sum(c for _, _, c in used)
         row = await tx.fetchone(
             "INSERT INTO bids (account_id, pool_id, bidder, job, job_key, connects, boost, "
@@ -467,8 +469,7 @@ class Ledger:
                 "INSERT INTO lot_usage (bid_id, lot_id, amount) VALUES (:b, :l, :n)",
                 {"b": bid_id, "l": lot_id, "n": amount},
             )
-        balance = await self._balance(tx, account.id) + total
-        balance -= spec.connects
+        balance += spec.boost
         await self._entry(tx, account.id, -spec.connects, balance, "bid", actor=actor.user.key,
                           request_id=request_id, now=now, bid_id=bid_id, memo=spec.job[:200])
         if spec.boost:
