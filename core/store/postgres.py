@@ -86,10 +86,11 @@ def _rowcount(status: str) -> int:
 
 
 class _Tx:
-    __slots__ = ("conn",)
+    __slots__ = ("conn", "locked")
 
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
+        self.locked: set[int] = set()  # held until the transaction ends: no second round trip
 
     async def fetchone(self, sql: str, params: Params | None = None) -> Row | None:
         query, args = _bind(sql, params)
@@ -107,8 +108,11 @@ class _Tx:
         return _rowcount(status)
 
     async def lock_account(self, account_id: int) -> None:
+        if account_id in self.locked:
+            return
         await self.conn.execute("SELECT id FROM accounts WHERE id = $1 FOR UPDATE",
                                 int(account_id))
+        self.locked.add(int(account_id))
 
 
 def _retryable(exc: BaseException, unique_seen: int) -> bool:
