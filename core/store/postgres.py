@@ -36,6 +36,13 @@ MAX_ATTEMPTS = 30
 #: Of those, how many may end in a unique violation (a racing insert; more means a real bug).
 MAX_UNIQUE_RETRIES = 3
 
+# A process that stops mid-transaction (paused, cut off from the network) would hold its row
+# locks, and with them a pool, for as long as the server keeps its session: end such sessions.
+_SESSION_DEFAULTS = {
+    "application_name": "connects-bot",
+    "idle_in_transaction_session_timeout": "60000",  # ms
+}
+
 _RETRY = (asyncpg.exceptions.SerializationError, asyncpg.exceptions.DeadlockDetectedError)
 
 # String literals, quoted identifiers, comments and casts are copied through untouched; only a
@@ -144,9 +151,8 @@ class PostgresStore:
         if pool_max < 1 or pool_min < 0 or pool_min > pool_max:
             raise ValueError(f"storage pool sizes: need 0 <= pool_min ({pool_min}) <= "
                              f"pool_max ({pool_max}) and pool_max >= 1")
-        settings = {"application_name": "connects-bot"}
-        if "application_name=" in url:
-            settings = {}
+        # settings in the URL win over these defaults
+        settings = {k: v for k, v in _SESSION_DEFAULTS.items() if f"{k}=" not in url}
         try:
             pool = await asyncpg.create_pool(
                 url, min_size=pool_min, max_size=pool_max, server_settings=settings,

@@ -241,3 +241,57 @@ async def test_unreachable_server_is_one_line_without_the_password() -> None:
         await open_store("postgresql://bot:s3cret@127.0.0.1:1/connects")
     text = str(info.value)
     assert "127.0.0.1:1" in text and "s3cret" not in text and "\n" not in text
+
+
+async def test_a_stalled_transaction_does_not_hold_a_pool_forever(pg_url: str) -> None:
+    """A process that stops inside a transaction has its session ended by the server (after
+    ``idle_in_transaction_session_timeout``, 60 s by default, 0.3 s here), which frees its
+    locks for the others."""
+    stalled = await open_store(f"{pg_url}&idle_in_transaction_session_timeout=300")
+    other = await open_store(pg_url)
+    try:
+        async def account(tx: Tx) -> int:
+            row = await tx.fetchone("INSERT INTO accounts (kind, balance, created_at) "
+                                    "VALUES ('pool', 0, 0) RETURNING id")
+            assert row is not None
+            return int(row["id"])
+
+        pool = await other.write(account)
+        locked = asyncio.Event()
+
+        async def stall(tx: Tx) -> None:
+            await tx.lock_account(pool)
+            locked.set()
+            await asyncio.sleep(3)  # a stuck process, holding the pool's row lock
+            await tx.execute("UPDATE accounts SET balance = 99 WHERE id = :a", {"a": pool})
+
+        async def top_up(tx: Tx) -> int:
+            await tx.lock_account(pool)
+            row = await tx.fetchone("UPDATE accounts SET balance = balance + 5 WHERE id = :a "
+                                    "RETURNING balance", {"a": pool})
+            assert row is not None
+            return int(row["balance"])
+
+        stuck = asyncio.create_task(stalled.write(stall))
+        await locked.wait()
+        assert await asyncio.wait_for(other.write(top_up), timeout=2.5) == 5
+        with pytest.raises((asyncpg.PostgresError, asyncpg.InterfaceError, OSError)):
+            await stuck
+    finally:
+        await stalled.close()
+        await other.close()
+
+
+async def test_racing_pool_creations_get_one_pool_and_plain_refusals(pg_url: str) -> None:
+    """Four admins creating the same pool at once: one pool, and the others are told it
+    exists (a unique-key race is rerun, not answered with an apology)."""
+    app = await create_app(parse({"storage": {"url": pg_url, "pool_max": 4}}, env={}))
+    try:
+        replies = await asyncio.gather(*(
+            app.dispatch(actor(f"admin{i}", admin=True), "pool create", {"name": "agency"},
+                         f"create-{i}") for i in range(4)))
+        titles = [r.title for r in replies]
+        assert titles.count("Pool agency created") == 1, titles
+        assert sum("already exists" in t for t in titles) == 3, titles
+    finally:
+        await app.close()
