@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -208,3 +209,41 @@ async def test_sqlite_to_sqlite_copy(tmp_path: Path) -> None:
     assert await export(b) == await export(a)
     text = "\n".join(summary.lines())
     assert "Verified" in text and "entries" in text
+
+
+async def test_a_source_behind_on_migrations_is_refused(tmp_path: Path) -> None:
+    """A source at an older schema version is left untouched and the user is told to upgrade
+    it first."""
+    src = f"sqlite:///{tmp_path / 'old.db'}"
+    await small_ledger(src)
+    store = await open_store(src)
+    try:
+        async def downgrade(tx: Tx) -> None:
+            await tx.execute("DELETE FROM schema_version WHERE version > 1")
+
+        await store.write(downgrade)
+    finally:
+        await store.close()
+    with pytest.raises(CopyRefused, match="db upgrade"):
+        await copy_ledger(src, f"sqlite:///{tmp_path / 'new.db'}")
+    assert not (tmp_path / "new.db").exists()
+
+
+async def test_postgres_to_postgres(pg_url: str) -> None:
+    """Between two PostgreSQL schemas (or servers) the copy is the same, verified."""
+    import asyncpg
+
+    from tests import conftest as root
+
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    conn = await asyncpg.connect(root.PG_URL)
+    await conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        other = pg_url.rsplit("search_path=", 1)[0] + f"search_path={schema}"
+        await small_ledger(pg_url)
+        summary = await copy_ledger(pg_url, other)
+        assert summary.counts["entries"] > 0
+        assert await export(other) == await export(pg_url)
+    finally:
+        await conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        await conn.close()
