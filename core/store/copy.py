@@ -64,7 +64,8 @@ class CopySummary:
                + (" (its previous contents replaced)" if self.replaced else "")]
         out.extend(f"  {table.ljust(width)}  {n:>12,}" for table, n in self.counts.items())
         out.append(f"Verified: row counts equal in {len(self.counts)} tables; "
-                   f"{self.accounts_checked:,} account balances equal (cached and sum of "
+                   f"{self.accounts_checked:,} account balance"
+                   f"{'' if self.accounts_checked == 1 else 's'} equal (cached and sum of "
                    f"entries), {self.connects_total:,} Connects in all.")
         out.extend(f"Warning: {w}" for w in self.warnings)
         return out
@@ -243,15 +244,22 @@ def _dialect(url: str) -> str:
     raise ValueError(f"{redact(url)!r}: use sqlite:///path.db or postgresql://host/db")
 
 
+# The order a reader expects in the summary (the schema's own order); other tables follow.
+_READING_ORDER = ("accounts", "users", "pools", "pool_members", "lots", "bids", "lot_usage",
+                  "entries", "requests", "confirmations")
+
+
 async def _order(side: _Side, tables: Sequence[str]) -> list[str]:
-    """``tables`` with every table after the tables its foreign keys point to."""
+    """``tables`` with every table after the tables its foreign keys point to, otherwise in
+    the schema's reading order."""
     parents = {t: (await side.parents(t)) & set(tables) - {t} for t in tables}
+    rank = {t: i for i, t in enumerate(_READING_ORDER)}
     out: list[str] = []
     while len(out) < len(tables):
-        ready = sorted(t for t in tables if t not in out and parents[t] <= set(out))
+        ready = [t for t in tables if t not in out and parents[t] <= set(out)]
         if not ready:
             raise CopyFailed("the tables' foreign keys form a cycle; cannot order the copy")
-        out.extend(ready)
+        out.append(min(ready, key=lambda t: (rank.get(t, len(rank)), t)))
     return out
 
 
