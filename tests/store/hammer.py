@@ -314,3 +314,49 @@ async def _expiry_work(url: str, index: int, journal: Path, start: Any) -> None:
                 log.flush()
         finally:
             await app.close()
+
+
+async def setup_exact(url: str, pool_connects: int, allowance: int) -> None:
+    """Pool ``agency`` holding ``pool_connects``; member m0 with a monthly ``allowance``."""
+    from bot.bootstrap import create_app
+    from core.config import parse
+
+    app = await create_app(parse({"storage": {"url": url}}, env={}))
+    try:
+        steps: list[tuple[str, dict[str, Any]]] = [
+            ("pool create", {"name": POOL}),
+            ("pool topup", {"name": POOL, "connects": pool_connects}),
+            ("pool add", {"name": POOL, "member": member("m0").user}),
+            ("pool allowance", {"name": POOL, "member": member("m0").user,
+                                "connects": allowance}),
+        ]
+        for i, (command, args) in enumerate(steps):
+            reply = await app.dispatch(owner(), command, args, f"setup-{i}")
+            assert not reply.error, (command, reply.title)
+    finally:
+        await app.close()
+
+
+def exact_worker(url: str, index: int, bids: int, journal: str, start: Any) -> None:
+    """``bids`` one-Connect pool bids as m0, each on its own job, as fast as possible."""
+    asyncio.run(_exact_work(url, index, bids, Path(journal), start))
+
+
+async def _exact_work(url: str, index: int, bids: int, journal: Path, start: Any) -> None:
+    from bot.bootstrap import create_app
+    from core.config import parse
+
+    app = await create_app(parse({"storage": {"url": url}}, env={}))
+    with journal.open("a", encoding="utf-8") as log:
+        start.wait()
+        try:
+            for i in range(bids):
+                rid = f"e-{index}-{i}"
+                args = {"job": f"job {rid}", "connects": 1, "pool": POOL}
+                reply = await app.dispatch(member("m0"), "bid", args, rid)
+                log.write(json.dumps({"rid": rid, "who": "m0", "command": "bid", "args": args,
+                                      "error": reply.error, "confirm": reply.needs_confirmation,
+                                      "title": reply.title, "worker": index}) + "\n")
+                log.flush()
+        finally:
+            await app.close()

@@ -118,3 +118,35 @@ async def test_expired_lots_are_swept_once_when_processes_race(db_url: str,
     journal = await _verify(db_url, journals)
     assert len(journal) == PROCESSES * len(hammer.EXPIRY_USERS)
     assert not [j for j in journal if j["error"]]
+
+
+def _run_exact(url: str, tmp_path: Path, bids: int) -> list[Path]:
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(PROCESSES)
+    _keep[:] = [barrier]
+    journals = [tmp_path / f"exact{i}.jsonl" for i in range(PROCESSES)]
+    procs = [ctx.Process(target=hammer.exact_worker,
+                         args=(url, i, bids, str(journals[i]), barrier))
+             for i in range(PROCESSES)]
+    for p in procs:
+        p.start()
+    _join(procs)
+    assert [p.exitcode for p in procs] == [0] * PROCESSES
+    return journals
+
+
+@pytest.mark.parametrize(("pool", "allowance", "placed", "refusal"), [
+    (1000, 30, 30, "monthly allowance"),  # the allowance is the limit
+    (25, 0, 25, "Not enough Connects"),  # the pool's balance is the limit
+])
+async def test_four_processes_stop_exactly_at_the_limit(
+        db_url: str, tmp_path: Path, pool: int, allowance: int, placed: int,
+        refusal: str) -> None:
+    """Four processes each placing 20 one-Connect bids for one member: exactly as many bids go
+    through as the limit allows, and every other one is refused for that limit."""
+    await hammer.setup_exact(db_url, pool, allowance)
+    journal = await _verify(db_url, _run_exact(db_url, tmp_path, 20))
+    assert len(journal) == PROCESSES * 20
+    ok = [j for j in journal if not j["error"]]
+    assert len(ok) == placed
+    assert all(refusal in str(j["title"]) for j in journal if j["error"])
