@@ -5,7 +5,8 @@ process's: the ledger's conditional ``UPDATE accounts ... WHERE balance >= :n`` 
 concurrent writer of the same row and re-checks its condition against the committed balance,
 the ``CHECK (balance >= 0)`` constraint backs it, and :meth:`_Tx.lock_account` takes the
 account's row lock (``SELECT ... FOR UPDATE``) where a decision reads more than the balance (a
-member's monthly allowance, a bid's refund state), so those decisions serialize per account.
+member's monthly allowance, a bid's refund state, which lots expired), so those decisions
+serialize per account.
 Locks are taken in one order (the actor's wallet, then a pool), and a transaction that still
 loses a race (deadlock, serialization failure, a unique key claimed meanwhile) is rolled back
 and run again from the start: the rerun reads the winner's committed rows and decides again
@@ -147,7 +148,8 @@ class PostgresStore:
     async def open(cls, url: str, *, pool_min: int = 1, pool_max: int = 10) -> PostgresStore:
         """Connect to ``url`` (``postgresql://user:password@host:port/db``; query parameters
         such as ``?search_path=schema`` become session settings). Raises ``ValueError`` for bad
-        pool sizes and asyncpg's errors when the server refuses."""
+        pool sizes and ``ConnectionError`` (one line, password hidden) when the server cannot be
+        reached or refuses the login or database."""
         if pool_max < 1 or pool_min < 0 or pool_min > pool_max:
             raise ValueError(f"storage pool sizes: need 0 <= pool_min ({pool_min}) <= "
                              f"pool_max ({pool_max}) and pool_max >= 1")
