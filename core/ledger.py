@@ -249,6 +249,22 @@ class Ledger:
              "lot": lot_id, "actor": actor, "rid": request_id, "memo": memo, "now": now},
         )
 
+    async def _move(self, tx: Tx, account_id: int, delta: int, kind: str, *, actor: str,
+                    request_id: str, now: int, bid_id: int | None = None,
+                    lot_id: int | None = None, memo: str = "") -> int:
+        """Add ``delta`` (of either sign) to the account's balance with its ledger entry; the new
+        balance. Debits that must not overdraw go through :meth:`_debit` instead."""
+        row = await tx.fetchone(
+            "UPDATE accounts SET balance = balance + :n WHERE id = :a RETURNING balance",
+            {"n": delta, "a": account_id},
+        )
+        assert row is not None
+        balance = int(row["balance"])
+        await self._entry(tx, account_id, delta, balance, kind, actor=actor,
+                          request_id=request_id, now=now, bid_id=bid_id, lot_id=lot_id,
+                          memo=memo)
+        return balance
+
     async def _credit(self, tx: Tx, account_id: int, amount: int, kind: str, *, source: str,
                       cost_cents: int, expires_at: int | None, actor: str, request_id: str,
                       now: int, memo: str = "") -> int:
@@ -260,13 +276,8 @@ class Ledger:
              "exp": expires_at},
         )
         assert lot is not None
-        row = await tx.fetchone(
-            "UPDATE accounts SET balance = balance + :n WHERE id = :a RETURNING balance",
-            {"n": amount, "a": account_id},
-        )
-        assert row is not None
-        await self._entry(tx, account_id, amount, int(row["balance"]), kind, actor=actor,
-                          request_id=request_id, now=now, lot_id=int(lot["id"]), memo=memo)
+        await self._move(tx, account_id, amount, kind, actor=actor, request_id=request_id,
+                         now=now, lot_id=int(lot["id"]), memo=memo)
         return int(lot["id"])
 
     async def _debit(self, tx: Tx, account: Account,
@@ -317,15 +328,10 @@ class Ledger:
         for lot in lots:
             amount = int(lot["remaining"])
             await tx.execute("UPDATE lots SET remaining = 0 WHERE id = :id", {"id": lot["id"]})
-            row = await tx.fetchone(
-                "UPDATE accounts SET balance = balance - :n WHERE id = :a RETURNING balance",
-                {"n": amount, "a": account_id},
-            )
-            assert row is not None
             day = datetime.fromtimestamp(int(lot["acquired_at"]), UTC).date().isoformat()
-            await self._entry(tx, account_id, -amount, int(row["balance"]), "expiry",
-                              actor="system", request_id=request_id, now=now,
-                              lot_id=int(lot["id"]), memo=f"bought {day}, expired")
+            await self._move(tx, account_id, -amount, "expiry", actor="system",
+                             request_id=request_id, now=now, lot_id=int(lot["id"]),
+                             memo=f"bought {day}, expired")
             total += amount
         return total
 
@@ -533,13 +539,8 @@ class Ledger:
         if left:
             raise RuntimeError(f"bid {bid['id']}: usage holds less than the refund")
         account = int(bid["account_id"])
-        row = await tx.fetchone(
-            "UPDATE accounts SET balance = balance + :n WHERE id = :a RETURNING balance",
-            {"n": amount, "a": account},
-        )
-        assert row is not None
-        await self._entry(tx, account, amount, int(row["balance"]), kind, actor=actor,
-                          request_id=request_id, now=now, bid_id=int(bid["id"]), memo=memo)
+        await self._move(tx, account, amount, kind, actor=actor, request_id=request_id,
+                         now=now, bid_id=int(bid["id"]), memo=memo)
         await self.sweep_expired(tx, account, now, request_id)
         return await self._balance(tx, account), cents
 

@@ -54,12 +54,7 @@ async def run(app: App, config: DiscordConfig, stop: asyncio.Event, *, sync: boo
     configure_endpoints(config)
     bot = make_client(app, config, sync=sync)
     async with bot:
-        try:
-            await bot.login(config.token)
-        except discord.LoginFailure:
-            raise DiscordStartError("Discord refused the token (check DISCORD_TOKEN)") from None
-        except discord.HTTPException as exc:
-            raise DiscordStartError(f"cannot log in to Discord: {exc}") from None
+        await _login(bot, config)
         log.info("logged in to Discord as %s (application %s)", bot.user, bot.application_id)
         notifier = DiscordNotifier(bot)
         app.notifiers["discord"] = notifier
@@ -83,6 +78,16 @@ async def run(app: App, config: DiscordConfig, stop: asyncio.Event, *, sync: boo
         log.info("Discord adapter stopped")
 
 
+async def _login(bot: discord.Client, config: DiscordConfig) -> None:
+    """Log in with the token; a refusal or an unreachable Discord is one clear line."""
+    try:
+        await bot.login(config.token)
+    except discord.LoginFailure:
+        raise DiscordStartError("Discord refused the token (check DISCORD_TOKEN)") from None
+    except discord.HTTPException as exc:
+        raise DiscordStartError(f"cannot log in to Discord: {exc}") from None
+
+
 async def fetch_application_id(config: DiscordConfig) -> int:
     """The bot's application id: from the config, else asked from Discord with the token."""
     if config.application_id:
@@ -92,12 +97,7 @@ async def fetch_application_id(config: DiscordConfig) -> int:
     configure_endpoints(config)
     bot = discord.Client(intents=discord.Intents.none())
     async with bot:
-        try:
-            await bot.login(config.token)
-        except discord.LoginFailure:
-            raise DiscordStartError("Discord refused the token (check DISCORD_TOKEN)") from None
-        except discord.HTTPException as exc:
-            raise DiscordStartError(f"cannot reach Discord: {exc}") from None
+        await _login(bot, config)
         if bot.application_id is None:  # pragma: no cover - login always sets it
             raise DiscordStartError("Discord did not say which application this token is")
         return bot.application_id
