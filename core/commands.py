@@ -333,6 +333,8 @@ async def balance_cmd(ctx: Context, args: dict[str, Any]) -> Reply:
             if await ledger.has_expired(tx, int(pool["account_id"]), now):
                 return None
             return await _pool_info(ctx, tx, pool, now)
+        if await ledger.stale_pools(tx, actor.user.key, actor.scope, now):
+            return None
         lines = []
         for pool in await ledger.pools_of(tx, actor.user.key, actor.scope):
             text = f"Pool {pool['name']}: {_plural(int(pool['balance']))}"
@@ -352,6 +354,8 @@ async def balance_cmd(ctx: Context, args: dict[str, Any]) -> Reply:
             if pool_name:
                 pool = await ledger.pool(tx, actor, pool_name)
                 await ledger.sweep_expired(tx, int(pool["account_id"]), now, ctx.request_id)
+            for account in await ledger.stale_pools(tx, actor.user.key, actor.scope, now):
+                await ledger.sweep_expired(tx, account, now, ctx.request_id)
 
         await ledger.store.write(prepare)
         reply = await ledger.store.read(read)

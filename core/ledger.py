@@ -653,6 +653,19 @@ class Ledger:
             {"m": key, "s": scope},
         )
 
+    async def stale_pools(self, tx: Tx, key: str, scope: str | None, now: int) -> list[int]:
+        """Accounts of the user's pools here that hold expired lots not swept yet."""
+        if scope is None:
+            return []
+        rows = await tx.fetchall(
+            "SELECT DISTINCT p.account_id FROM pool_members m JOIN pools p ON p.id = m.pool_id "
+            "JOIN lots l ON l.account_id = p.account_id WHERE m.member = :m AND p.scope = :s "
+            "AND l.remaining > 0 AND l.expires_at IS NOT NULL AND l.expires_at <= :now "
+            "ORDER BY p.account_id",
+            {"m": key, "s": scope, "now": now},
+        )
+        return [int(r["account_id"]) for r in rows]
+
     async def expiring(self, tx: Tx, account_id: int, now: int, days: int) -> Sequence[Row]:
         return await tx.fetchall(
             "SELECT remaining, expires_at FROM lots WHERE account_id = :a AND remaining > 0 "

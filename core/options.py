@@ -44,7 +44,9 @@ def _bounds(command: Command, opt: Option, value: Decimal | int) -> None:
 def convert(command: Command, opt: Option, value: Any,
             resolve_user: UserResolver | None = None) -> Any:
     """``value`` as the option's type, or :class:`BadInput`."""
-    bad = f"{opt.name}: {value!r} is not valid; use {_hint(command, opt)}."
+    def bad() -> BadInput:
+        return BadInput(f"{opt.name}: {value!r} is not valid; use {_hint(command, opt)}.")
+
     if opt.type is OptionType.BOOLEAN:
         if isinstance(value, bool):
             return value
@@ -53,29 +55,29 @@ def convert(command: Command, opt: Option, value: Any,
             return True
         if text in _FALSE:
             return False
-        raise BadInput(bad)
+        raise bad()
     if opt.type is OptionType.INTEGER:
         if isinstance(value, bool):
-            raise BadInput(bad)
+            raise bad()
         if isinstance(value, int):
             number = value
         else:
             text = str(value).strip().lstrip("#").replace(",", "").replace("_", "")
             if not re.fullmatch(r"-?\d{1,15}", text):
-                raise BadInput(bad)
+                raise bad()
             number = int(text)
         _bounds(command, opt, number)
         return number
     if opt.type is OptionType.NUMBER:
         if isinstance(value, bool):
-            raise BadInput(bad)
+            raise bad()
         text = str(value).strip().lstrip("$").replace(",", "")
         try:
             number_d = Decimal(text)
         except InvalidOperation:
-            raise BadInput(bad) from None
+            raise bad() from None
         if not number_d.is_finite():
-            raise BadInput(bad)
+            raise bad()
         _bounds(command, opt, number_d)
         return number_d
     if opt.type is OptionType.USER:
@@ -92,7 +94,7 @@ def convert(command: Command, opt: Option, value: Any,
         if match:
             return match.group(1)
         if not text:
-            raise BadInput(bad)
+            raise bad()
         return text.lstrip("#")
     text = str(value).strip()
     if opt.choices:

@@ -20,7 +20,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-import pytest
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -813,8 +812,6 @@ async def test_pool_balance_leaves_out_expired_connects(app: App, clock: Any) ->
     assert not any("expire on" in line for line in reply.lines)
 
 
-@pytest.mark.xfail(strict=True, reason="core: /balance lists each pool with its cached balance "
-                   "(Ledger.pools_of) without sweeping the pool's expired lots first")
 async def test_wallet_balance_lists_pools_without_expired_connects(app: App,
                                                                    clock: Any) -> None:
     """/balance lists the user's pools with what they can spend: expired Connects are gone."""
