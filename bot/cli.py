@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import getpass
 import json
 import logging
@@ -95,11 +96,18 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
     return code
 
 
+def _one_shot(config: Config) -> Config:
+    """``config`` for a command that runs once: a single database connection."""
+    storage = dataclasses.replace(config.storage, pool_min=min(config.storage.pool_min, 1),
+                                  pool_max=1)
+    return dataclasses.replace(config, storage=storage)
+
+
 async def _exec(config: Config, args: argparse.Namespace) -> int:
     from adapters.console.console import run_once
     from bot.bootstrap import create_app
 
-    app = await create_app(config)
+    app = await create_app(_one_shot(config))
     try:
         reply, text = await run_once(app, args.user, " ".join(args.line), Path(args.files))
     finally:
@@ -172,7 +180,8 @@ async def _db_upgrade(config: Config) -> int:
     from core.store.base import open_store, redact
 
     store = await open_store(config.storage.url, synchronous=config.storage.synchronous,
-                             busy_timeout_ms=config.storage.busy_timeout_ms, migrate=False)
+                             busy_timeout_ms=config.storage.busy_timeout_ms, pool_min=1,
+                             pool_max=1, migrate=False)
     try:
         version = await store.migrate()
     finally:

@@ -184,13 +184,16 @@ class Ledger:
                 "VALUES (:k, :d, :a, :now) ON CONFLICT (key) DO NOTHING RETURNING key",
                 {"k": user.key, "d": user.display[:80], "a": account, "now": now},
             )
-            if created is not None and self.config.wallet.welcome_grant > 0:
+            if created is None:  # another transaction created this user first
+                await tx.execute("DELETE FROM accounts WHERE id = :a", {"a": account})
+            elif self.config.wallet.welcome_grant > 0:
                 await self._credit(tx, account, self.config.wallet.welcome_grant, "welcome",
                                    source="welcome", cost_cents=0, expires_at=None,
                                    actor=user.key, request_id=request_id, now=now,
                                    memo="welcome grant")
             row = await self._find_user(tx, user.key)
             assert row is not None
+        await tx.lock_account(int(row["account_id"]))
         await self.grant_if_due(tx, row, now, request_id)
         await self.sweep_expired(tx, int(row["account_id"]), now, request_id)
         return row

@@ -113,6 +113,7 @@ class SQLiteStore:
         self._reader = reader
         self._write_lock = asyncio.Lock()
         self._read_lock = asyncio.Lock()
+        self._busy_timeout_ms = 30000
 
     @classmethod
     async def open(cls, url: str, *, synchronous: str = "FULL",
@@ -143,6 +144,7 @@ class SQLiteStore:
             await writer.close()
             raise
         store = cls(url, writer, reader)
+        store._busy_timeout_ms = int(busy_timeout_ms)
         if reader is writer:
             store._read_lock = store._write_lock
         return store
@@ -159,8 +161,19 @@ class SQLiteStore:
             await _statement(conn, "COMMIT")
             return result
 
-    @staticmethod
-    async def _begin(conn: aiosqlite.Connection) -> None:
+    async def _begin(self, conn: aiosqlite.Connection) -> None:
+        """``BEGIN IMMEDIATE``: at once when no other writer holds the lock, else waiting for it
+        on aiosqlite's thread (busy timeout), never on the event loop."""
+        raw = conn._conn
+        raw.execute("PRAGMA busy_timeout = 0")
+        try:
+            raw.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+        finally:
+            raw.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
         # busy_timeout covers BEGIN IMMEDIATE; this loop only guards a lock held past it
         deadline = time.monotonic() + 60
         while True:
