@@ -142,7 +142,7 @@ class App:
             return []
 
         try:
-            return await self.store.read(read)
+            return await self.store.read(read, quick=True)
         except Exception:
             log.exception("autocomplete %s failed", kind)
             return []

@@ -118,7 +118,7 @@ async def quote_cmd(ctx: Context, args: dict[str, Any]) -> Reply:
             balance = ctx.config.wallet.welcome_grant
         return balance, await ctx.ledger.cents_per_connect(tx, account)
 
-    balance, bought = await ctx.ledger.store.read(read)
+    balance, bought = await ctx.ledger.store.read(read, quick=True)
     if bought is None:
         per, per_text = ctx.config.pricing.default_cents_per_connect, "at the best tier price"
         cost = q.total * per
@@ -218,12 +218,12 @@ async def confirm_token(ctx: Context, token: str) -> Reply:
         return await tx.fetchone("SELECT 1 AS x FROM requests WHERE id = :id",
                                  {"id": f"confirm:{token}"}) is not None
 
-    row = await ctx.ledger.store.read(load)
+    row = await ctx.ledger.store.read(load, quick=True)
     if row is None or row["actor"] != ctx.actor.user.key:
         raise NotFound("That confirmation code is unknown or not yours.")
     # a repeated click on a confirmed bid replays its reply, however late
     if int(row["created_at"]) + 3600 < ctx.ledger.clock() and not \
-            await ctx.ledger.store.read(placed):
+            await ctx.ledger.store.read(placed, quick=True):
         raise BadInput("That confirmation expired; run the bid again.")
     from core.catalog import BY_NAME
 
@@ -347,7 +347,7 @@ async def balance_cmd(ctx: Context, args: dict[str, Any]) -> Reply:
             lines.append(f"⚠ {_plural(int(lot['remaining']))} expire on {day(lot['expires_at'])}")
         return Reply(f"{_plural(int(user['balance']))}", ["Your wallet", *lines])
 
-    reply = await ledger.store.read(read)
+    reply = await ledger.store.read(read, quick=True)
     if reply is None:
         async def prepare(tx: Tx) -> None:
             await ledger.ensure_user(tx, actor.user, now, ctx.request_id)
@@ -358,7 +358,7 @@ async def balance_cmd(ctx: Context, args: dict[str, Any]) -> Reply:
                 await ledger.sweep_expired(tx, account, now, ctx.request_id)
 
         await ledger.store.write(prepare)
-        reply = await ledger.store.read(read)
+        reply = await ledger.store.read(read, quick=True)
     assert reply is not None, "balance still stale after its write"
     return reply
 
@@ -665,7 +665,7 @@ async def pool_info(ctx: Context, args: dict[str, Any]) -> Reply:
         await ctx.ledger.require_member_or_admin(tx, ctx.actor, pool)
         return await _pool_info(ctx, tx, pool, now)
 
-    return await ctx.ledger.store.read(read)
+    return await ctx.ledger.store.read(read, quick=True)
 
 
 @handles("pool threshold")

@@ -44,8 +44,10 @@ class Store(Protocol):
         """Run ``fn`` in a write transaction: committed if it returns, rolled back if it raises.
         ``fn`` may run more than once when the backend retries a conflict."""
 
-    async def read(self, fn: Callable[[Tx], Awaitable[T]]) -> T:
-        """Run ``fn`` on a consistent read-only snapshot."""
+    async def read(self, fn: Callable[[Tx], Awaitable[T]], *, quick: bool = False) -> T:
+        """Run ``fn`` on a consistent read-only snapshot. ``quick`` marks a few indexed
+        lookups (a balance, autocomplete) that a backend may run without handing off to
+        another thread; scans (exports, statistics) must not set it."""
 
     async def migrate(self) -> int:
         """Apply pending migrations; the schema version afterwards."""

@@ -180,7 +180,7 @@ class PostgresStore:
                 # a short, jittered pause so the same two transactions do not meet again
                 await asyncio.sleep(random.uniform(0, 0.002 * min(attempt, 10)))
 
-    async def read(self, fn: Callable[[_Tx], Awaitable[T]]) -> T:
+    async def read(self, fn: Callable[[_Tx], Awaitable[T]], *, quick: bool = False) -> T:
         async with self._pool.acquire() as conn, conn.transaction(
                 isolation="repeatable_read", readonly=True):
             return await fn(_Tx(conn))

@@ -84,14 +84,15 @@ class _Tx:
         return None  # BEGIN IMMEDIATE already holds the database's write lock
 
 
-class _WriteTx(_Tx):
-    """Statements of a write transaction, run directly on the connection.
+class _InlineTx(_Tx):
+    """Statements run directly on the connection, without a hop to aiosqlite's thread.
 
-    Inside ``BEGIN IMMEDIATE`` this connection already holds the database's write lock, so its
-    statements never wait for another process: they touch the page cache and return in
-    microseconds. The steps that can block (waiting for the lock at ``BEGIN IMMEDIATE``, the
-    fsync at ``COMMIT``) still run on aiosqlite's thread. This keeps a bid to two thread hops
-    instead of one per statement.
+    Used for write transactions: inside ``BEGIN IMMEDIATE`` this connection already holds the
+    database's write lock, so its statements never wait for another process; they touch the
+    page cache and return in microseconds. The steps that can block (waiting for the lock at
+    ``BEGIN IMMEDIATE``, the fsync at ``COMMIT``) stay on aiosqlite's thread. Also used for
+    quick reads (a few indexed lookups; WAL readers do not wait for writers). Scans such as
+    exports keep one hop per statement so the event loop is never held.
     """
 
     __slots__ = ()
@@ -154,7 +155,7 @@ class SQLiteStore:
             conn = self._writer
             await self._begin(conn)
             try:
-                result = await fn(_WriteTx(conn))
+                result = await fn(_InlineTx(conn))
             except BaseException:
                 await _statement(conn, "ROLLBACK")
                 raise
@@ -185,9 +186,16 @@ class SQLiteStore:
                     raise
                 await asyncio.sleep(0.01)
 
-    async def read(self, fn: Callable[[_Tx], Awaitable[T]]) -> T:
+    async def read(self, fn: Callable[[_Tx], Awaitable[T]], *, quick: bool = False) -> T:
         async with self._read_lock:
             conn = self._reader
+            if quick:
+                raw = conn._conn
+                raw.execute("BEGIN")
+                try:
+                    return await fn(_InlineTx(conn))
+                finally:
+                    raw.execute("COMMIT")
             await _statement(conn, "BEGIN")
             try:
                 return await fn(_Tx(conn))
