@@ -17,7 +17,7 @@ import jsonschema
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "specs" / "discord-openapi.json"
+SPEC_PATH = Path(__file__).resolve().parent / "spec" / "discord-openapi.json"
 _URI = "urn:discord-openapi"
 
 
