@@ -8,7 +8,10 @@ generated from these declarations, so the platforms cannot drift apart.  Handler
 from __future__ import annotations
 
 import enum
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 
 class OptionType(enum.Enum):
@@ -384,6 +387,28 @@ class Button:
     only_user: str | None = None
 
 
+_TIME_MARK = re.compile(r"⟦t:(-?\d{1,12})⟧")
+
+
+def when(ts: int) -> str:
+    """A date inside reply text (``ts`` in UTC epoch seconds). Platforms that can show each
+    reader's own time zone and language do (:func:`times` with their format); elsewhere it
+    reads as a UTC date."""
+    return f"⟦t:{int(ts)}⟧"
+
+
+def utc_date(ts: int) -> str:
+    """``ts`` as ``2026-11-26`` (UTC)."""
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d")
+
+
+def times(text: str, fmt: Callable[[int], str] = utc_date) -> str:
+    """``text`` with each :func:`when` date written by ``fmt``."""
+    if "⟦" not in text:
+        return text
+    return _TIME_MARK.sub(lambda m: fmt(int(m.group(1))), text)
+
+
 @dataclass(frozen=True, slots=True)
 class Attachment:
     """A file sent with a reply (a PNG chart or a CSV export)."""
@@ -417,7 +442,7 @@ class Reply:
         out.extend(self.lines)
         width = max((len(k) for k, _ in self.fields), default=0)
         out.extend(f"{k.ljust(width)}  {v}" for k, v in self.fields)
-        return "\n".join(out)
+        return times("\n".join(out))
 
 
 @dataclass(frozen=True, slots=True)

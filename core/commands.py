@@ -14,13 +14,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from core.catalog import COMMANDS, GROUPS, Actor, Attachment, Button, ButtonStyle, Reply
+from core.catalog import (
+    COMMANDS,
+    GROUPS,
+    Actor,
+    Attachment,
+    Button,
+    ButtonStyle,
+    Reply,
+    when,
+)
 from core.config import Config
 from core.errors import BadInput, Forbidden, NotFound
 from core.insight import (
     balance_series,
     chart_png,
-    day,
     export_rows,
     recent_entries,
     since,
@@ -192,7 +200,7 @@ async def run_bid(ctx: Context, args: dict[str, Any], confirmed: bool) -> Reply:
         reply = Reply(
             "Already bid on this job",
             [f"Pool {dup.pool} bid on it as #{dup.earlier['id']} ({who}, "
-             f"{day(dup.earlier['created_at'])}). Nothing spent yet: confirm to bid anyway."],
+             f"{when(dup.earlier['created_at'])}). Nothing spent yet: confirm to bid anyway."],
             buttons=[Button("Confirm bid", "confirm", token, ButtonStyle.PRIMARY,
                             text_command=f"/confirm token:{token}",
                             only_user=ctx.actor.user.key)],
@@ -289,7 +297,7 @@ def render_purchase(r: Result, title: str) -> Reply:
     how = "paid" if r["paid_given"] else f"at {dollars(r['tier_cents'])} each"
     lines = [f"{dollars(r['cents'])} {how} · {_plural(r['balance'])} in {r['where']}"]
     if r["expires_at"]:
-        lines.append(f"Expire on {day(r['expires_at'])}")
+        lines.append(f"Expire on {when(r['expires_at'])}")
     return Reply(title, lines)
 
 
@@ -344,7 +352,7 @@ async def balance_cmd(ctx: Context, args: dict[str, Any]) -> Reply:
                         f"/{pool['allowance']} left"
             lines.append(text)
         for lot in expiring:
-            lines.append(f"⚠ {_plural(int(lot['remaining']))} expire on {day(lot['expires_at'])}")
+            lines.append(f"⚠ {_plural(int(lot['remaining']))} expire on {when(lot['expires_at'])}")
         return Reply(f"{_plural(int(user['balance']))}", ["Your wallet", *lines])
 
     reply = await ledger.store.read(read, quick=True)
@@ -384,7 +392,7 @@ async def _pool_info(ctx: Context, tx: Tx, pool: Any, now: int) -> Reply:
         lines.append(f"Warns below {pool['threshold']}{where}")
     for lot in await ledger.expiring(tx, int(pool["account_id"]), now,
                                      ctx.config.wallet.expiring_soon_days):
-        lines.append(f"⚠ {_plural(int(lot['remaining']))} expire on {day(lot['expires_at'])}")
+        lines.append(f"⚠ {_plural(int(lot['remaining']))} expire on {when(lot['expires_at'])}")
     return Reply(f"Pool {pool['name']}: {_plural(balance)}", lines, fields)
 
 
@@ -434,7 +442,7 @@ async def history_cmd(ctx: Context, args: dict[str, Any]) -> Reply:
     for r in rows:
         what = f"#{r['bid_id']} {r['job']}" if r["bid_id"] else (r["memo"] or r["kind"])
         sign = "+" if r["delta"] > 0 else ""
-        lines.append(f"{day(r['created_at'])} {sign}{r['delta']} {r['kind']} · {what[:60]} "
+        lines.append(f"{when(r['created_at'])} {sign}{r['delta']} {r['kind']} · {what[:60]} "
                      f"→ {r['balance_after']}")
     if not lines:
         lines.append("No entries yet.")
@@ -478,7 +486,7 @@ async def stats_cmd(ctx: Context, args: dict[str, Any]) -> Reply:
                                    f"{dollars(s.net_cents // s.hired)}"))
     if s.ghosted:
         fields.append(("Ghosted", f"{s.ghosted} bids · {_plural(s.ghosted_connects)}"))
-    lines = [f"Since {day(since(period, now))}" if period != "all" else "All time"]
+    lines = [f"Since {when(since(period, now))}" if period != "all" else "All time"]
     if s.members:
         ranked = sorted(s.members.items(), key=lambda kv: (-kv[1].hired, kv[1].net, kv[0]))
         for i, (member, m) in enumerate(ranked[:10], 1):

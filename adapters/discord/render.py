@@ -15,7 +15,7 @@ from typing import Any
 
 import discord
 
-from core.catalog import Button, ButtonStyle, Reply
+from core.catalog import Button, ButtonStyle, Reply, times
 
 # Discord's limits on a message
 CONTENT_MAX = 2000
@@ -39,6 +39,11 @@ _STYLES = {
     ButtonStyle.DANGER: discord.ButtonStyle.danger,
 }
 CUSTOM_ID = re.compile(r"cb:(?P<action>[a-z_]{1,20}):(?P<value>.{1,80})", re.DOTALL)
+
+
+def local_date(ts: int) -> str:
+    """A Discord timestamp: each reader sees the date in their own time zone and language."""
+    return f"<t:{ts}:d>"
 
 
 def _cut(text: str, limit: int) -> str:
@@ -78,23 +83,25 @@ class PressButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CUSTO
 def error_line(reply: Reply) -> str:
     """The one line a refusal shows."""
     line = reply.lines[0] if reply.lines else reply.title
-    return _cut(line.strip() or APOLOGY, CONTENT_MAX)
+    return _cut(times(line.strip(), local_date) or APOLOGY, CONTENT_MAX)
 
 
 def embed(reply: Reply) -> discord.Embed:
     """A compact embed for a reply, kept inside Discord's size limits."""
-    out = discord.Embed(title=_cut(reply.title, TITLE_MAX), colour=COLOUR)
+    # embed titles show no timestamps: a date there stays a UTC date
+    out = discord.Embed(title=_cut(times(reply.title), TITLE_MAX), colour=COLOUR)
     budget = EMBED_TOTAL_MAX - len(out.title or "")
     fields = reply.fields[:FIELDS_MAX]
     for raw_name, raw_value in fields:
         name = _cut(raw_name or "\u200b", FIELD_NAME_MAX)
-        value = _cut(raw_value or "\u200b", FIELD_VALUE_MAX)
+        value = _cut(times(raw_value, local_date) or "\u200b", FIELD_VALUE_MAX)
         if len(name) + len(value) > budget:
             break
         budget -= len(name) + len(value)
         out.add_field(name=name, value=value, inline=len(value) <= INLINE_MAX)
     if reply.lines:
-        out.description = _cut("\n".join(reply.lines), min(DESCRIPTION_MAX, max(budget, 1)))
+        out.description = _cut(times("\n".join(reply.lines), local_date),
+                               min(DESCRIPTION_MAX, max(budget, 1)))
     if reply.file is not None and reply.file.content_type == "image/png":
         out.set_image(url=f"attachment://{reply.file.filename}")
     return out

@@ -20,7 +20,7 @@ from slack_sdk.models.blocks import (
 )
 
 from adapters.slack.text import slack_commands
-from core.catalog import Button, ButtonStyle, Reply
+from core.catalog import Button, ButtonStyle, Reply, times, utc_date
 
 ACTION_PREFIX = "connects:"
 WORKING_TEXT = "Working on it…"
@@ -56,7 +56,13 @@ def escape(text: str) -> str:
 def mrkdwn(text: str) -> str:
     """The core's ``**bold**`` -> Slack's ``*bold*``, everything else escaped; command names
     as Slack users type them."""
-    return _BOLD.sub(r"*\1*", escape(slack_commands(text)))
+    return times(_BOLD.sub(r"*\1*", escape(slack_commands(text))), local_date)
+
+
+def local_date(ts: int) -> str:
+    """A Slack date token: each reader sees the date in their own time zone; the UTC date is
+    the fallback."""
+    return f"<!date^{ts}^{{date_short}}|{utc_date(ts)}>"
 
 
 def _clip(text: str, limit: int) -> str:
@@ -66,7 +72,7 @@ def _clip(text: str, limit: int) -> str:
 def error_line(reply: Reply) -> str:
     """The one line an error reply is shown as."""
     parts = [p.strip() for p in (reply.title, *reply.lines) if p and p.strip()]
-    return slack_commands(" ".join(parts)) or "That did not work."
+    return times(slack_commands(" ".join(parts)), local_date) or "That did not work."
 
 
 def _sections(lines: list[str]) -> list[Block]:

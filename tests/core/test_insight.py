@@ -37,3 +37,13 @@ def test_times_are_utc() -> None:
     assert iso(None) == ""
     assert since("week", 10 * DAY) == 3 * DAY
     assert since("all", 10 * DAY) == 0
+
+
+def test_reply_dates_read_as_utc_in_text() -> None:
+    """A date placed with when() reads as a UTC date in plain text, and any format elsewhere."""
+    from core.catalog import Reply, times, when
+
+    reply = Reply("Bought", [f"Expire on {when(1_800_000_000)}"])
+    assert reply.text() == "Bought\nExpire on 2027-01-15"
+    assert times(f"at {when(5)}", lambda ts: f"<{ts}>") == "at <5>"
+    assert times("no dates ⟦here⟧") == "no dates ⟦here⟧"

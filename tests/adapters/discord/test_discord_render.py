@@ -79,3 +79,17 @@ def test_chart_is_shown_in_the_embed() -> None:
     assert png.embed is not None and png.embed.image.url == "attachment://chart.png"
     csv = render.message(Reply("Export", file=Attachment("ledger.csv", "text/csv", b"a,b")))
     assert csv.embed is not None and csv.embed.image.url is None
+
+
+def test_dates_show_in_each_readers_time_zone() -> None:
+    """Dates in lines and fields become Discord timestamps; the title keeps a UTC date."""
+    from core.catalog import when
+
+    ts = 1_800_000_000
+    reply = Reply(f"Bought on {when(ts)}", [f"Expire on {when(ts)}"],
+                  [("Since", when(ts))])
+    embed = render.embed(reply)
+    assert embed.title == "Bought on 2027-01-15"
+    assert embed.description == f"Expire on <t:{ts}:d>"
+    assert embed.fields[0].value == f"<t:{ts}:d>"
+    assert problems(reply) == []

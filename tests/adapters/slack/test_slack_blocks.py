@@ -61,3 +61,16 @@ def test_any_reply_renders_to_valid_blocks(title: str, lines: list[str],
     reply = Reply(title, lines, fields,
                   buttons=[Button(label, "undo", "1.x") for label in buttons])
     validate_message(render(reply))
+
+
+def test_dates_show_in_each_readers_time_zone() -> None:
+    """Dates become Slack date tokens with the UTC date as fallback; the text fallback is UTC."""
+    from core.catalog import when
+
+    ts = 1_800_000_000
+    message = render(Reply("Bought", [f"Expire on {when(ts)}"], [("Since", when(ts))]))
+    validate_message(message)
+    token = f"<!date^{ts}^{{date_short}}|2027-01-15>"
+    assert token in str(message["blocks"])
+    assert "Expire on 2027-01-15" in message["text"]
+    assert "⟦" not in str(message)
