@@ -522,8 +522,10 @@ class Ledger:
         return row
 
     async def _give_back(self, tx: Tx, bid: Row, amount: int, kind: str, actor: str,
-                         request_id: str, now: int, memo: str) -> tuple[int, int]:
-        """Return ``amount`` of a bid's Connects to the lots they came from; (balance, cents)."""
+                         request_id: str, now: int, reason: str | None) -> int:
+        """Return ``amount`` of a bid's Connects to the lots they came from, with a ``kind``
+        entry (``refund`` or ``undo``), and mark the bid ``refunded`` or ``undone``; the
+        account's balance afterwards."""
         usage = await tx.fetchall(
             "SELECT u.lot_id, u.amount, l.connects, l.cost_cents FROM lot_usage u "
             "JOIN lots l ON l.id = u.lot_id WHERE u.bid_id = :b ORDER BY l.acquired_at DESC, "
@@ -543,9 +545,15 @@ class Ledger:
             raise RuntimeError(f"bid {bid['id']}: usage holds less than the refund")
         account = int(bid["account_id"])
         await self._move(tx, account, amount, kind, actor=actor, request_id=request_id,
-                         now=now, bid_id=int(bid["id"]), memo=memo)
+                         now=now, bid_id=int(bid["id"]), memo=reason or kind)
+        await tx.execute(
+            "UPDATE bids SET status = :s, refunded = :n, refunded_cents = :c, "
+            "refund_reason = :r, updated_at = :now WHERE id = :id",
+            {"s": "refunded" if kind == "refund" else "undone", "n": amount, "c": cents,
+             "r": reason, "now": now, "id": bid["id"]},
+        )
         await self.sweep_expired(tx, account, now, request_id)
-        return await self._balance(tx, account), cents
+        return await self._balance(tx, account)
 
     async def refund(self, tx: Tx, now: int, actor: Actor, bid_id: int, reason: str,
                      request_id: str) -> Result:
@@ -568,13 +576,8 @@ class Ledger:
         else:
             refundable = ", ".join((*policy.refundable, *policy.boost_only))
             raise NotRefundable(f"'{reason}' does not refund Connects. Refundable: {refundable}.")
-        balance, cents = await self._give_back(tx, bid, amount, "refund", actor.user.key,
-                                               request_id, now, reason)
-        await tx.execute(
-            "UPDATE bids SET status = 'refunded', refunded = :n, refunded_cents = :c, "
-            "refund_reason = :r, updated_at = :now WHERE id = :id",
-            {"n": amount, "c": cents, "r": reason, "now": now, "id": bid_id},
-        )
+        balance = await self._give_back(tx, bid, amount, "refund", actor.user.key, request_id,
+                                        now, reason)
         return {"bid": bid_id, "refunded": amount, "reason": reason, "balance": balance,
                 "total": total, "job": bid["job"],
                 "where": "your wallet" if bid["pool_id"] is None else "the pool"}
@@ -591,13 +594,8 @@ class Ledger:
         if now > int(bid["created_at"]) + minutes * 60:
             raise AlreadyDone(f"Bid #{bid_id} is older than {minutes} minutes; use /refund.")
         total = int(bid["connects"]) + int(bid["boost"])
-        balance, cents = await self._give_back(tx, bid, total, "undo", actor.user.key,
-                                               request_id, now, "undo")
-        await tx.execute(
-            "UPDATE bids SET status = 'undone', refunded = :n, refunded_cents = :c, "
-            "updated_at = :now WHERE id = :id",
-            {"n": total, "c": cents, "now": now, "id": bid_id},
-        )
+        balance = await self._give_back(tx, bid, total, "undo", actor.user.key, request_id, now,
+                                        None)
         return {"bid": bid_id, "returned": total, "balance": balance, "job": bid["job"]}
 
     async def set_outcome(self, tx: Tx, now: int, actor: Actor, bid_id: int,
