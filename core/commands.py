@@ -15,8 +15,10 @@ from decimal import Decimal
 from typing import Any
 
 from core.catalog import (
+    BY_NAME,
     COMMANDS,
     GROUPS,
+    Access,
     Actor,
     Attachment,
     Button,
@@ -233,7 +235,6 @@ async def confirm_token(ctx: Context, token: str) -> Reply:
     if int(row["created_at"]) + 3600 < ctx.ledger.clock() and not \
             await ctx.ledger.store.read(placed, quick=True):
         raise BadInput("That confirmation expired; run the bid again.")
-    from core.catalog import BY_NAME
 
     raw = json.loads(row["args"])
     args = check(BY_NAME["bid"], raw, resolve_user=None)
@@ -580,11 +581,20 @@ async def pool_create(ctx: Context, args: dict[str, Any]) -> Reply:
                   f"Next: /pool topup name:{r['pool']} connects:80, then /pool add"])
 
 
+async def _authorize(ctx: Context, tx: Tx, pool: Any) -> None:
+    """Apply the command's declared :class:`Access` to ``pool``."""
+    access = BY_NAME[ctx.command].access
+    if access is Access.POOL_ADMIN:
+        ctx.ledger.require_admin(ctx.actor, pool)
+    elif access is Access.POOL_MEMBER:
+        await ctx.ledger.require_member_or_admin(tx, ctx.actor, pool)
+
+
 async def _pool_admin_change(ctx: Context, args: dict[str, Any],
                              op: Callable[[Tx, int, Any], Awaitable[Result]]) -> Result:
     async def run(tx: Tx, now: int) -> Result:
         pool = await ctx.ledger.pool(tx, ctx.actor, args["name"])
-        ctx.ledger.require_admin(ctx.actor, pool)
+        await _authorize(ctx, tx, pool)
         await tx.lock_account(int(pool["account_id"]))
         return await op(tx, now, pool)
 
@@ -670,7 +680,7 @@ async def pool_info(ctx: Context, args: dict[str, Any]) -> Reply:
 
     async def read(tx: Tx) -> Reply:
         pool = await ctx.ledger.pool(tx, ctx.actor, args["name"])
-        await ctx.ledger.require_member_or_admin(tx, ctx.actor, pool)
+        await _authorize(ctx, tx, pool)
         return await _pool_info(ctx, tx, pool, now)
 
     return await ctx.ledger.store.read(read, quick=True)

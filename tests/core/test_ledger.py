@@ -566,3 +566,23 @@ async def test_store_refuses_negative_balance(app: App) -> None:
 
     with pytest.raises(Exception, match=r"(?i)check"):
         await app.store.write(overdraw)
+
+
+ADMIN_EXAMPLES = {
+    "pool add": "/pool add name:agency member:olga",
+    "pool remove": "/pool remove name:agency member:ana",
+    "pool allowance": "/pool allowance name:agency member:ben connects:5",
+    "pool topup": "/pool topup name:agency connects:5",
+    "pool threshold": "/pool threshold name:agency connects:5",
+}
+
+
+async def test_declared_admin_commands_refuse_members(app: App) -> None:
+    """Every command the catalog declares for pool admins refuses a plain member."""
+    from core.catalog import COMMANDS, Access
+
+    await make_pool(app)
+    declared = {c.name for c in COMMANDS if c.access is Access.POOL_ADMIN}
+    assert declared == set(ADMIN_EXAMPLES)
+    for line in ADMIN_EXAMPLES.values():
+        await refused(app, BEN, line, "owner or an admin")
