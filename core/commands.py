@@ -38,6 +38,8 @@ from core.insight import (
     to_csv,
 )
 from core.ledger import BidSpec, Ledger, NeedsConfirmation, Result, fingerprint, parse_bid_id
+from core.notices import set_notices
+from core.options import check
 from core.pricing import Factors, Quote, cents, dollars, quote
 from core.store.base import Tx
 
@@ -219,7 +221,6 @@ async def bid_cmd(ctx: Context, args: dict[str, Any]) -> Reply:
 
 async def confirm_token(ctx: Context, token: str) -> Reply:
     """Place the bid a Confirm button (or ``/confirm``) stands for."""
-    from core.options import check
 
     async def load(tx: Tx) -> Any:
         return await tx.fetchone("SELECT * FROM confirmations WHERE token = :t", {"t": token})
@@ -519,7 +520,6 @@ async def export_cmd(ctx: Context, args: dict[str, Any]) -> Reply:
 
 @handles("notices")
 async def notices_cmd(ctx: Context, args: dict[str, Any]) -> Reply:
-    from core.notices import set_notices
 
     on = args["state"] == "on"
 
