@@ -123,12 +123,10 @@ async def quote_cmd(ctx: Context, args: dict[str, Any]) -> Reply:
 
     async def read(tx: Tx) -> tuple[int, tuple[int, int] | None]:
         account = await ctx.ledger.user_account(tx, ctx.actor.user.key)
-        balance = 0 if account is None else int(
-            (await tx.fetchone("SELECT balance FROM accounts WHERE id = :a", {"a": account})
-             or {"balance": 0})["balance"])
-        if account is None:
-            balance = ctx.config.wallet.welcome_grant
-        return balance, await ctx.ledger.cents_per_connect(tx, account)
+        if account is None:  # a new user will start with the welcome grant
+            return ctx.config.wallet.welcome_grant, None
+        return await ctx.ledger.balance(tx, account), await ctx.ledger.cents_per_connect(
+            tx, account)
 
     balance, bought = await ctx.ledger.store.read(read, quick=True)
     if bought is None:
@@ -375,9 +373,7 @@ async def balance_cmd(ctx: Context, args: dict[str, Any]) -> Reply:
 
 async def _pool_info(ctx: Context, tx: Tx, pool: Any, now: int) -> Reply:
     ledger = ctx.ledger
-    row = await tx.fetchone("SELECT balance FROM accounts WHERE id = :a",
-                            {"a": pool["account_id"]})
-    balance = int(row["balance"]) if row else 0
+    balance = await ledger.balance(tx, int(pool["account_id"]))
     members = await tx.fetchall(
         "SELECT member, allowance FROM pool_members WHERE pool_id = :p ORDER BY member",
         {"p": pool["id"]},
@@ -544,7 +540,7 @@ async def help_cmd(ctx: Context, args: dict[str, Any]) -> Reply:
     return help_reply()
 
 
-def help_reply(text_platform: bool = True) -> Reply:
+def help_reply() -> Reply:
     lines = []
     seen: set[str] = set()
     for c in COMMANDS:
@@ -553,8 +549,6 @@ def help_reply(text_platform: bool = True) -> Reply:
                 seen.add(c.group)
                 subs = "|".join(x.leaf for x in COMMANDS if x.group == c.group)
                 lines.append(f"/{c.group} {subs} — {GROUPS.get(c.group, '')}")
-            continue
-        if c.text_only and not text_platform:
             continue
         lines.append(f"/{c.name} — {c.description}")
     lines.append("Example: /quote price:500 size:small")

@@ -221,7 +221,7 @@ class Ledger:
         amount = self.config.wallet.monthly_grant
         limit = self.config.wallet.max_balance
         if limit:
-            balance = await self._balance(tx, int(user["account_id"]))
+            balance = await self.balance(tx, int(user["account_id"]))
             amount = max(0, min(amount, limit - balance))
         if amount:
             await self._credit(tx, int(user["account_id"]), amount, "grant", source="grant",
@@ -237,7 +237,8 @@ class Ledger:
         assert row is not None
         return int(row["id"])
 
-    async def _balance(self, tx: Tx, account_id: int) -> int:
+    async def balance(self, tx: Tx, account_id: int) -> int:
+        """The account's balance (0 for an unknown account)."""
         row = await tx.fetchone("SELECT balance FROM accounts WHERE id = :id", {"id": account_id})
         return int(row["balance"]) if row else 0
 
@@ -296,7 +297,7 @@ class Ledger:
             {"n": amount, "a": account.id},
         )
         if row is None:
-            raise InsufficientConnects(amount, await self._balance(tx, account.id), account.label)
+            raise InsufficientConnects(amount, await self.balance(tx, account.id), account.label)
         used: list[tuple[int, int, int]] = []
         left = amount
         lots = await tx.fetchall(
@@ -553,7 +554,7 @@ class Ledger:
              "r": reason, "now": now, "id": bid["id"]},
         )
         await self.sweep_expired(tx, account, now, request_id)
-        return await self._balance(tx, account)
+        return await self.balance(tx, account)
 
     async def refund(self, tx: Tx, now: int, actor: Actor, bid_id: int, reason: str,
                      request_id: str) -> Result:
@@ -623,7 +624,7 @@ class Ledger:
         cents = connects * per if paid_cents is None else paid_cents
         limit = self.config.wallet.max_balance
         if limit and account.pool is None:
-            balance = await self._balance(tx, account.id)
+            balance = await self.balance(tx, account.id)
             if balance + connects > limit:
                 raise MaxBalanceExceeded(
                     f"That would make {balance + connects} Connects; the maximum is {limit}. "
@@ -635,7 +636,7 @@ class Ledger:
                            now=now, memo=f"{connects} Connects for {dollars(cents)}")
         return {"connects": connects, "cents": cents, "tier_cents": per,
                 "paid_given": paid_cents is not None, "where": account.label,
-                "balance": await self._balance(tx, account.id), "expires_at": expires}
+                "balance": await self.balance(tx, account.id), "expires_at": expires}
 
     # ------------------------------------------------------------------ reads
 
