@@ -31,7 +31,7 @@ SCOPE = "bench"
 
 
 def _actor(name: str, admin: bool = False) -> Any:
-    from core.catalog import Actor, UserRef
+    from core.keys import Actor, UserRef
 
     return Actor(UserRef(f"console:{name}", name), SCOPE, admin)
 

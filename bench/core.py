@@ -45,7 +45,7 @@ def _config(url: str, synchronous: str = "FULL", welcome: int = 60) -> Any:
 
 
 def _actor(name: str) -> Any:
-    from core.catalog import Actor, UserRef
+    from core.keys import Actor, UserRef
 
     return Actor(UserRef(f"console:{name}", name), "console")
 

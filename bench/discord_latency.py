@@ -79,8 +79,8 @@ def constant_bot(api_base: str, gateway: str, token: str) -> None:
     """The real adapter in front of a core that answers at once with a fixed reply: what the
     adapter and discord.py cost on their own."""
     from adapters.discord import runner
-    from core.catalog import Button, ButtonStyle, Choice, Reply
     from core.config import parse
+    from core.reply import Button, ButtonStyle, Choice, Reply
 
     class ConstantApp:
         notifiers: dict[str, object] = {}  # noqa: RUF012 - the adapter registers its notifier

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from core.app import App
 from core.config import Config
-from core.ledger import Clock
-from core.store.base import open_store
+from core.services import Clock
+from core.store import open_store
 
 
 async def create_app(config: Config, clock: Clock | None = None) -> App:

@@ -177,7 +177,7 @@ async def _run(config: Config, args: argparse.Namespace) -> int:
 
 
 async def _db_upgrade(config: Config) -> int:
-    from core.store.base import open_store, redact
+    from core.store import open_store, redact
 
     store = await open_store(config.storage.url, synchronous=config.storage.synchronous,
                              busy_timeout_ms=config.storage.busy_timeout_ms, pool_min=1,
@@ -206,7 +206,8 @@ async def _db_copy(args: argparse.Namespace) -> int:
 
 async def _export(config: Config) -> int:
     from core.insight import export_rows, to_csv
-    from core.store.base import Tx, open_store
+    from core.store import open_store
+    from core.store.base import Tx
 
     s = config.storage
     store = await open_store(s.url, synchronous=s.synchronous, busy_timeout_ms=s.busy_timeout_ms,

@@ -20,11 +20,11 @@ log = logging.getLogger("connects.notices")
 
 async def tick(app: App) -> int:
     """One pass: run every job, then deliver; the number of notices sent."""
-    now = app.ledger.clock()
-    report = await Jobs(app.ledger).run_all(now)
+    now = app.services.clock()
+    report = await Jobs(app.services).run_all(now)
     if report.errors:
         log.warning("notice jobs reported: %s", "; ".join(report.errors))
-    return await deliver(app.ledger, dict(app.notifiers), now)
+    return await deliver(app.store, dict(app.notifiers), now)
 
 
 async def run(app: App, config: Config, stop: asyncio.Event) -> None:

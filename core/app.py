@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import contextvars
 import logging
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
 
-from core.catalog import BY_NAME, Actor, Choice, Reply, UserRef
-from core.commands import HANDLERS, Context, confirm_token, help_reply
+from core.catalog import BY_NAME
+from core.commands import HANDLERS, Context, help_reply
 from core.config import Config
-from core.errors import BadInput, ConnectsError
-from core.ledger import Clock, Ledger, parse_bid_id
+from core.errors import ConnectsError
+from core.keys import Actor
 from core.notices import Notifier
-from core.options import check, console_user
+from core.options import ChannelResolver, RawValue, UserResolver, check, console_user
+from core.reply import Choice, Reply
+from core.services import Clock, Services
 from core.store.base import Store, Tx
 from core.textparse import parse_options, split_command
 
@@ -43,21 +44,23 @@ class App:
     def __init__(self, store: Store, config: Config, clock: Clock | None = None) -> None:
         self.store = store
         self.config = config
-        self.ledger = Ledger(store, config, clock)
-        #: Delivery of notices, by platform ("discord", "slack", "console"); adapters register
-        #: theirs once connected.
+        self.services = Services(store, config, clock)
+        #: Delivery of notices, by platform; the composition root registers each running
+        #: platform's notifier here.
         self.notifiers: dict[str, Notifier] = {}
 
     async def dispatch(
-        self, actor: Actor, command: str, args: Mapping[str, Any], request_id: str,
-        resolve_user: Callable[[str], UserRef | None] | None = None,
+        self, actor: Actor, command: str, args: Mapping[str, RawValue], request_id: str,
+        resolve_user: UserResolver | None = None, *,
+        resolve_channel: ChannelResolver | None = None, text_commands: bool = True,
     ) -> Reply:
         """Run ``command`` (``"quote"``, ``"pool add"``) with ``args``.
 
         ``args`` maps option names to values: int for INTEGER, int/float/Decimal/str for NUMBER,
         str for STRING and CHANNEL (a channel id), bool for BOOLEAN, :class:`UserRef` for USER.
         Omitted options take their defaults. ``request_id`` is the platform's id of the request:
-        the same id twice changes state once and gives the same reply.
+        the same id twice changes state once and gives the same reply. ``text_commands`` is
+        false where the surface offers the catalog's text-only commands as buttons.
         """
         token = REQUEST_ID.set(request_id)
         try:
@@ -65,9 +68,10 @@ class App:
             if spec is None:
                 return error_reply(f"Unknown command {command!r}; try /help.")
             try:
-                checked = check(spec, args, resolve_user)
-                ctx = Context(actor, request_id, self.ledger, self.config, spec.name)
-                reply = await HANDLERS[spec.name](ctx, checked)
+                values = check(spec, args, resolve_user, resolve_channel)
+                ctx = Context(actor, request_id, self.services, spec.name,
+                              text_commands=text_commands)
+                reply = await HANDLERS[spec.name].run(ctx, values)
             except ConnectsError as exc:
                 log.info("refused /%s for %s: %s", command, actor.user.key, exc.message)
                 return error_reply(exc.message)
@@ -84,7 +88,9 @@ class App:
         actor: Actor,
         text: str,
         request_id: str,
-        resolve_user: Callable[[str], UserRef | None] | None = None,
+        resolve_user: UserResolver | None = None,
+        *,
+        resolve_channel: ChannelResolver | None = None,
     ) -> Reply:
         """Parse ``text`` (``/bid job:"Logo" connects:4``, ``pool add name:x member:y``) in the
         console/Slack syntax and dispatch it; empty text or ``help`` gives the catalog.
@@ -96,49 +102,42 @@ class App:
             raw = parse_options(command, rest)
         except ConnectsError as exc:
             return error_reply(exc.message)
-        return await self.dispatch(actor, command.name, raw, request_id,
-                                   resolve_user or console_user)
+        return await self.dispatch(actor, command.name, dict(raw), request_id,
+                                   resolve_user or console_user,
+                                   resolve_channel=resolve_channel)
 
-    async def press(self, actor: Actor, action: str, value: str, request_id: str) -> Reply:
+    async def press(self, actor: Actor, action: str, value: str, request_id: str, *,
+                    text_commands: bool = True) -> Reply:
         """A click on a reply's button (its ``action`` and ``value``). The button's own value
         keys the change, so a second click on the same button changes nothing."""
-        token = REQUEST_ID.set(request_id)
-        try:
-            if action == "undo":
-                bid = value.split(".", 1)[0]
-                return await self.dispatch(actor, "undo", {"bid": bid}, f"undo:{value}")
-            if action == "confirm":
-                ctx = Context(actor, request_id, self.ledger, self.config, "bid")
-                try:
-                    return await confirm_token(ctx, value)
-                except ConnectsError as exc:
-                    return error_reply(exc.message)
-            return error_reply("That button is no longer supported.")
-        except Exception:
-            log.exception("button %s failed for %s", action, actor.user.key)
-            return error_reply(APOLOGY)
-        finally:
-            REQUEST_ID.reset(token)
+        if action == "undo":
+            bid = value.split(".", 1)[0]
+            return await self.dispatch(actor, "undo", {"bid": bid}, f"undo:{value}",
+                                       text_commands=text_commands)
+        if action == "confirm":
+            return await self.dispatch(actor, "confirm", {"token": value}, request_id,
+                                       text_commands=text_commands)
+        return error_reply("That button is no longer supported.")
 
     async def autocomplete(self, actor: Actor, kind: str, partial: str) -> list[Choice]:
         """Up to 25 suggestions for an option whose ``autocomplete`` is ``kind``: the user's
         recent bids (newest first) for ``"bid"``, their pools here for ``"pool"``."""
         needle = partial.strip().lower().lstrip("#")
+        services = self.services
 
         async def read(tx: Tx) -> list[Choice]:
             if kind == "bid":
                 out = []
-                for b in await self.ledger.recent_bids(tx, actor.user.key, 100):
-                    name = f"#{b['id']} {b['job']}"[:80] + \
-                        f", {int(b['connects']) + int(b['boost'])}"
+                for b in await services.bids.recent(tx, actor.user.key, 100):
+                    name = f"#{b.id} {b.job}"[:80] + f", {b.connects + b.boost}"
                     if needle and needle not in name.lower():
                         continue
-                    out.append(Choice(name[:100], f"#{b['id']}"))
+                    out.append(Choice(name[:100], f"#{b.id}"))
                 return out[:25]
             if kind == "pool":
-                pools = await self.ledger.pools_of(tx, actor.user.key, actor.scope)
-                return [Choice(f"{p['name']} ({p['balance']} Connects)", str(p["name"]))
-                        for p in pools if needle in str(p["name"])][:25]
+                pools = await services.pools.of_member(tx, actor.user.key, actor.scope)
+                return [Choice(f"{p.pool.name} ({p.balance} Connects)", p.pool.name)
+                        for p in pools if needle in p.pool.name][:25]
             return []
 
         try:
@@ -152,4 +151,4 @@ class App:
         await self.store.close()
 
 
-__all__ = ["APOLOGY", "REQUEST_ID", "App", "BadInput", "error_reply", "parse_bid_id"]
+__all__ = ["APOLOGY", "REQUEST_ID", "App", "error_reply"]

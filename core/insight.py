@@ -1,7 +1,9 @@
-"""Insight: history, statistics, CSV exports and the balance chart.
+"""Read models: history, statistics, CSV exports and the balance views.
 
-Exports are deterministic: rows in id order, times as ISO 8601 UTC, integers as written, so the
-same ledger always gives the same bytes on every backend.
+Reads never change state. Exports are deterministic: rows in id order, times as ISO 8601 UTC,
+integers as written, so the same ledger always gives the same bytes on every backend. The
+balance views say when a write must come first (a new user, a due grant, lots to expire), so
+the commands that show them stay reads in the common case.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from core.dates import DAY
 from core.store.base import Row, Tx
 
 PERIOD_DAYS = {"week": 7, "month": 30, "quarter": 91, "year": 365}
@@ -30,23 +33,36 @@ def iso(ts: int | None) -> str:
     return datetime.fromtimestamp(int(ts), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def day(ts: int) -> str:
-    return datetime.fromtimestamp(int(ts), UTC).strftime("%Y-%m-%d")
-
-
 def since(period: str, now: int) -> int:
     """The start of ``period`` (``week``, ``month``, ``quarter``, ``year``, ``all``) before now."""
     days = PERIOD_DAYS.get(period)
-    return 0 if days is None else now - days * 86400
+    return 0 if days is None else now - days * DAY
 
 
-async def recent_entries(tx: Tx, account_id: int, limit: int) -> Sequence[Row]:
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One ledger entry as history shows it."""
+
+    created_at: int
+    delta: int
+    kind: str
+    balance_after: int
+    memo: str
+    bid_id: int | None
+    job: str | None
+
+
+async def recent_entries(tx: Tx, account_id: int, limit: int) -> list[Entry]:
     """The account's newest ``limit`` entries, newest first."""
-    return await tx.fetchall(
+    rows = await tx.fetchall(
         "SELECT e.*, b.job FROM entries e LEFT JOIN bids b ON b.id = e.bid_id "
         "WHERE e.account_id = :a ORDER BY e.id DESC LIMIT :n",
         {"a": account_id, "n": limit},
     )
+    return [Entry(int(r["created_at"]), int(r["delta"]), str(r["kind"]),
+                  int(r["balance_after"]), str(r["memo"] or ""),
+                  None if r["bid_id"] is None else int(r["bid_id"]),
+                  None if r["job"] is None else str(r["job"])) for r in rows]
 
 
 async def balance_series(tx: Tx, account_id: int, limit: int = 1000) -> list[tuple[int, int]]:
@@ -178,57 +194,52 @@ def to_csv(rows: Sequence[Row]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def chart_png(series: Sequence[tuple[int, int]], title: str) -> bytes:
-    """A step chart of the balance, sized and labelled to read on a phone.
+async def export_csv(tx: Tx, account_ids: Sequence[int] | None) -> tuple[bytes, int]:
+    """The export of ``account_ids`` (all when ``None``) as CSV bytes, and its row count."""
+    rows = await export_rows(tx, account_ids)
+    return to_csv(rows), len(rows)
 
-    Over two days or more the x axis is the date; a shorter history is drawn entry by entry,
-    where a time axis would squeeze every change into one vertical line.
-    """
-    import matplotlib
 
-    matplotlib.use("Agg")
-    import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
+# ---------------------------------------------------------------------------- balance views
 
-    values = [b for _, b in series]
-    by_date = len(series) > 1 and series[-1][0] - series[0][0] >= 2 * 86400
-    if by_date:
-        xs = [float(mdates.date2num(datetime.fromtimestamp(t, UTC)))  # type: ignore[no-untyped-call]
-              for t, _ in series]
-    else:
-        xs = [float(i) for i in range(1, len(series) + 1)]
-    if xs:  # hold the last balance for one more step, so it shows as a level, not a tick
-        xs.append(xs[-1] + (1.0 if not by_date else max((xs[-1] - xs[0]) * 0.03, 0.1)))
-        values.append(values[-1])
-    fig, ax = plt.subplots(figsize=(6.4, 3.6), dpi=150)
-    try:
-        ax.step(xs, values, where="post", color="#14a800", linewidth=2.2)
-        ax.fill_between(xs, values, step="post", alpha=0.15, color="#14a800")
-        ax.set_title(title, fontsize=13)
-        ax.set_ylabel("Connects", fontsize=11)
-        ax.set_ylim(bottom=0, top=max([*values, 1]) * 1.15)
-        ax.grid(True, alpha=0.3)
-        if by_date:
-            ax.set_xlabel("Date (UTC)", fontsize=11)
-            locator = mdates.AutoDateLocator(maxticks=5)  # type: ignore[no-untyped-call]
-            ax.xaxis.set_major_locator(locator)
-            ax.xaxis.set_major_formatter(
-                mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
-        else:
-            first, last = day(series[0][0]), day(series[-1][0])
-            span = first if first == last else f"{first} to {last}"
-            ax.set_xlabel(f"Entries, oldest to newest ({span})", fontsize=11)
-            count = len(series)
-            step = max(1, -(-count // 6))
-            ax.set_xticks(list(range(1, count + 1, step)))
-            ax.set_xlim(0.5, count + 1.5)  # one extra step holds the last balance
-        ax.tick_params(labelsize=10)
-        if values:
-            ax.annotate(f"{values[-1]}", (xs[-1], values[-1]), textcoords="offset points",
-                        xytext=(4, 4), fontsize=11, fontweight="bold")
-        fig.tight_layout()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
-        return buf.getvalue()
-    finally:
-        plt.close(fig)
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """Connects of one lot that expire soon."""
+
+    remaining: int
+    expires_at: int
+
+
+async def expiring(tx: Tx, account_id: int, now: int, days: int) -> list[Due]:
+    """The account's lots expiring within ``days`` (or already past), soonest first."""
+    rows = await tx.fetchall(
+        "SELECT remaining, expires_at FROM lots WHERE account_id = :a AND remaining > 0 "
+        "AND expires_at IS NOT NULL AND expires_at <= :until ORDER BY expires_at, id",
+        {"a": account_id, "until": now + days * DAY},
+    )
+    return [Due(int(r["remaining"]), int(r["expires_at"])) for r in rows]
+
+
+async def has_expired(tx: Tx, account_id: int, now: int) -> bool:
+    """Whether the account holds lots past their expiry date that are not swept yet."""
+    row = await tx.fetchone(
+        "SELECT 1 AS x FROM lots WHERE account_id = :a AND remaining > 0 "
+        "AND expires_at IS NOT NULL AND expires_at <= :now LIMIT 1",
+        {"a": account_id, "now": now},
+    )
+    return row is not None
+
+
+async def cents_per_connect(tx: Tx, account_id: int | None) -> tuple[int, int] | None:
+    """(cents, connects) over the account's purchases, or ``None`` if it bought none."""
+    if account_id is None:
+        return None
+    row = await tx.fetchone(
+        "SELECT COALESCE(SUM(cost_cents), 0) AS c, COALESCE(SUM(connects), 0) AS n FROM lots "
+        "WHERE account_id = :a AND source IN ('purchase', 'topup')",
+        {"a": account_id},
+    )
+    if row is None or int(row["n"]) == 0:
+        return None
+    return int(row["c"]), int(row["n"])

@@ -18,12 +18,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
-from core.ledger import Ledger
-from core.store.base import Row, Tx
+from core import postings
+from core.dates import DAY, utc_day
+from core.keys import platform_of
+from core.postings import Stamp
+from core.services import Services
+from core.store.base import Row, Store, Tx
+from core.wallets import User
 
 log = logging.getLogger("connects.notices")
 
-DAY = 86400
 LEASE_SECONDS = 300
 MAX_ATTEMPTS = 5
 
@@ -39,15 +43,6 @@ class Notifier(Protocol):
 
     def format_time(self, ts: int) -> str:
         """``ts`` (UTC epoch seconds) as the reader should see it."""
-
-
-def platform_of(key: str) -> str:
-    """``"discord"`` for ``discord:...`` keys and scopes, and so on."""
-    return key.split(":", 1)[0]
-
-
-def utc_day(ts: int) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d")
 
 
 @dataclass(slots=True)
@@ -86,10 +81,10 @@ async def _notices_on(tx: Tx, user_key: str) -> bool:
 class Jobs:
     """The notice jobs, each safe to run twice and from several processes at once."""
 
-    def __init__(self, ledger: Ledger) -> None:
-        self.ledger = ledger
-        self.store = ledger.store
-        self.config = ledger.config
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.store = services.store
+        self.config = services.config
 
     async def run_all(self, now: int) -> JobReport:
         """One pass of every job at ``now``; a failing job is logged and the others still run."""
@@ -119,7 +114,7 @@ class Jobs:
 
             async def sweep(tx: Tx, account: int = account) -> int:
                 await tx.lock_account(account)
-                return await self.ledger.sweep_expired(tx, account, now, f"job:expire:{now}")
+                return await postings.expire(tx, account, Stamp("system", f"job:expire:{now}", now))
 
             if await self.store.write(sweep):
                 report.expired_lots += 1
@@ -133,7 +128,7 @@ class Jobs:
             return await tx.fetchall("SELECT * FROM users ORDER BY key")
 
         for user in await self.store.read(users):
-            if not self.ledger.grant_due(user, now):
+            if not self.services.wallets.grant_due(User.of(user), now):
                 continue
 
             async def grant(tx: Tx, key: str = str(user["key"])) -> None:
@@ -141,7 +136,8 @@ class Jobs:
                 if fresh is None:
                     return
                 await tx.lock_account(int(fresh["account_id"]))
-                amount = await self.ledger.grant_if_due(tx, fresh, now, f"job:grant:{now}")
+                amount = await self.services.wallets.grant_if_due(
+                    tx, User.of(fresh), Stamp("system", f"job:grant:{now}", now))
                 if amount and bool(fresh["notices"]):
                     await _queue(tx, key=f"grant:{key}:{utc_day(now)[:7]}", subject=f"grant:{key}",
                                  target_kind="dm", scope=None, target=key,
@@ -281,13 +277,7 @@ class Jobs:
                 report.digests += 1
 
 
-async def set_notices(tx: Tx, user_key: str, on: bool) -> None:
-    """Turn a user's personal notices on or off."""
-    await tx.execute("UPDATE users SET notices = :v WHERE key = :k",
-                     {"v": 1 if on else 0, "k": user_key})
-
-
-async def deliver(ledger: Ledger, notifiers: Mapping[str, Notifier], now: int,
+async def deliver(store: Store, notifiers: Mapping[str, Notifier], now: int,
                   batch: int = 50) -> int:
     """Send pending notices of the platforms in ``notifiers``; the number sent.
 
@@ -309,7 +299,7 @@ async def deliver(ledger: Ledger, notifiers: Mapping[str, Notifier], now: int,
                  "n": batch},
             )
 
-        for notice in sorted(await ledger.store.write(claim), key=lambda r: int(r["id"])):
+        for notice in sorted(await store.write(claim), key=lambda r: int(r["id"])):
             text = str(notice["text"])
             if notice["at_time"] is not None:
                 text = text.replace("{when}", notifier.format_time(int(notice["at_time"])))
@@ -332,7 +322,7 @@ async def deliver(ledger: Ledger, notifiers: Mapping[str, Notifier], now: int,
                     await tx.execute("UPDATE notices SET last_error = :e WHERE id = :id",
                                      {"e": error, "id": nid})
 
-            await ledger.store.write(settle)
+            await store.write(settle)
             if error is None:
                 sent += 1
     return sent

@@ -9,17 +9,25 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
-from core.catalog import Command, Option, OptionType, UserRef
+from core.catalog import Command, Option, OptionType
 from core.errors import BadInput
+from core.keys import UserKey, UserRef
+
+#: A checked option value: int (INTEGER), Decimal (NUMBER), str (STRING, CHANNEL), bool
+#: (BOOLEAN), :class:`UserRef` (USER), or ``None`` when omitted without a default.
+Value = int | Decimal | str | bool | UserRef | None
+#: What a platform may hand in for an option, before checking.
+RawValue = int | float | Decimal | str | bool | UserRef | None
+#: A value as stored in JSON (fingerprints, confirmations).
+Json = str | int | bool | None
 
 UserResolver = Callable[[str], UserRef | None]
+#: Turns a platform's channel mention into the channel's id, or ``None`` when it is not one.
+ChannelResolver = Callable[[str], str | None]
 
 _TRUE = {"true", "yes", "y", "on", "1"}
 _FALSE = {"false", "no", "n", "off", "0"}
-_CHANNEL = re.compile(r"^<#([A-Z0-9]+)(?:\|[^>]*)?>$")
-_SLACK_USER = re.compile(r"^<@([A-Z0-9]+)(?:\|([^>]*))?>$")
 
 
 def _hint(command: Command, opt: Option) -> str:
@@ -41,8 +49,9 @@ def _bounds(command: Command, opt: Option, value: Decimal | int) -> None:
         raise BadInput(f"{opt.name}: {value} is out of range; use {_hint(command, opt)}.")
 
 
-def convert(command: Command, opt: Option, value: Any,
-            resolve_user: UserResolver | None = None) -> Any:
+def convert(command: Command, opt: Option, value: RawValue,
+            resolve_user: UserResolver | None = None,
+            resolve_channel: ChannelResolver | None = None) -> Value:
     """``value`` as the option's type, or :class:`BadInput`."""
     def bad() -> BadInput:
         return BadInput(f"{opt.name}: {value!r} is not valid; use {_hint(command, opt)}.")
@@ -90,9 +99,9 @@ def convert(command: Command, opt: Option, value: Any,
         return found
     if opt.type is OptionType.CHANNEL:
         text = str(value).strip()
-        match = _CHANNEL.match(text)
-        if match:
-            return match.group(1)
+        channel_id = resolve_channel(text) if resolve_channel else None
+        if channel_id:
+            return channel_id
         if not text:
             raise bad()
         return text.lstrip("#")
@@ -110,8 +119,9 @@ def convert(command: Command, opt: Option, value: Any,
     return text
 
 
-def check(command: Command, args: Mapping[str, Any],
-          resolve_user: UserResolver | None = None) -> dict[str, Any]:
+def check(command: Command, args: Mapping[str, RawValue],
+          resolve_user: UserResolver | None = None,
+          resolve_channel: ChannelResolver | None = None) -> Values:
     """Every option of ``command`` converted, defaults filled in; unknown or missing options
     raise :class:`BadInput`."""
     names = [o.name for o in command.options]
@@ -119,29 +129,114 @@ def check(command: Command, args: Mapping[str, Any],
         if key not in names:
             raise BadInput(f"/{command.name} has no option {key!r}. "
                            f"Options: {', '.join(names) or 'none'}.")
-    out: dict[str, Any] = {}
+    out: dict[str, Value] = {}
     for opt in command.options:
         value = args.get(opt.name)
         if value is None or (isinstance(value, str) and value == "" and not opt.required):
             if opt.required:
                 example = f" e.g. {command.usage_example}" if command.usage_example else ""
                 raise BadInput(f"{opt.name} is required:{example}")
-            out[opt.name] = opt.default
+            out[opt.name] = _default(opt)
             continue
-        out[opt.name] = convert(command, opt, value, resolve_user)
-    return out
+        out[opt.name] = convert(command, opt, value, resolve_user, resolve_channel)
+    return Values(command.name, out)
 
 
-def slack_user(team: str) -> UserResolver:
-    """A resolver for Slack mentions (``<@U123|name>``) in workspace ``team``."""
+def _default(opt: Option) -> Value:
+    default = opt.default
+    if default is None or isinstance(default, (bool, int, str)):
+        return default
+    raise TypeError(f"option {opt.name}: unsupported default {default!r}")
 
-    def resolve(text: str) -> UserRef | None:
-        match = _SLACK_USER.match(text.strip())
-        if not match:
+
+class Values:
+    """The checked options of one command, read by name with their types.
+
+    A handler's options dataclass is built from these with the typed getters; asking for an
+    option the command does not have, or with the wrong type, is a programming error
+    (``TypeError``), caught by the catalog tests.
+    """
+
+    __slots__ = ("_data", "command")
+
+    def __init__(self, command: str, data: Mapping[str, Value]) -> None:
+        self.command = command
+        self._data = dict(data)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._data
+
+    def __getitem__(self, name: str) -> Value:
+        return self._data[name]
+
+    def names(self) -> list[str]:
+        return list(self._data)
+
+    def _get(self, name: str) -> Value:
+        if name not in self._data:
+            raise TypeError(f"/{self.command} has no option {name!r}")
+        return self._data[name]
+
+    def _typed(self, name: str, kind: type[object], required: bool) -> Value:
+        value = self._get(name)
+        if value is None and not required:
             return None
-        return UserRef(f"slack:{team}:{match.group(1)}", match.group(2) or match.group(1))
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise TypeError(f"/{self.command} {name}: expected {kind.__name__}, got {value!r}")
+        return value
 
-    return resolve
+    def text(self, name: str) -> str:
+        value = self._typed(name, str, True)
+        assert isinstance(value, str)
+        return value
+
+    def opt_text(self, name: str) -> str | None:
+        value = self._typed(name, str, False)
+        assert value is None or isinstance(value, str)
+        return value
+
+    def integer(self, name: str) -> int:
+        value = self._typed(name, int, True)
+        assert isinstance(value, int)
+        return value
+
+    def opt_integer(self, name: str) -> int | None:
+        value = self._typed(name, int, False)
+        assert value is None or isinstance(value, int)
+        return value
+
+    def opt_number(self, name: str) -> Decimal | None:
+        value = self._typed(name, Decimal, False)
+        assert value is None or isinstance(value, Decimal)
+        return value
+
+    def flag(self, name: str) -> bool:
+        value = self._typed(name, bool, True)
+        assert isinstance(value, bool)
+        return value
+
+    def opt_flag(self, name: str) -> bool | None:
+        value = self._typed(name, bool, False)
+        assert value is None or isinstance(value, bool)
+        return value
+
+    def user(self, name: str) -> UserRef:
+        value = self._typed(name, UserRef, True)
+        assert isinstance(value, UserRef)
+        return value
+
+    def json(self) -> dict[str, Json]:
+        """Every option as JSON values: numbers as normalized text, users as their keys."""
+        return {k: jsonable(v) for k, v in self._data.items()}
+
+
+def jsonable(value: Value) -> Json:
+    """A checked value as JSON: a Decimal as normalized text, a user as their key."""
+    if isinstance(value, Decimal):
+        return str(value.normalize())
+    if isinstance(value, UserRef):
+        return value.key
+    return value
 
 
 def console_user(text: str) -> UserRef | None:
@@ -149,4 +244,4 @@ def console_user(text: str) -> UserRef | None:
     name = text.strip().lstrip("@")
     if not re.fullmatch(r"[\w.-]{1,64}", name):
         return None
-    return UserRef(f"console:{name}", name)
+    return UserRef(UserKey.of("console", name), name)

@@ -16,8 +16,8 @@ import pytest
 
 from bot.bootstrap import create_app
 from core.app import App
-from core.catalog import Actor, UserRef
 from core.config import Config, parse
+from core.keys import Actor, UserRef
 
 PG_URL = os.environ.get("CONNECTS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 BACKENDS = [b.strip() for b in os.environ.get("CONNECTS_TEST_BACKENDS", "sqlite,postgres")

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TextIO
 
 from core.app import App
-from core.catalog import Actor, Reply, UserRef
+from core.keys import Actor, UserKey, UserRef, scope_of
+from core.reply import Reply
 
 PROMPT = "connects> "
 
@@ -30,7 +31,7 @@ class ConsoleNotifier:
         self.out.flush()
 
     async def send_dm(self, user_key: str, text: str) -> None:
-        self.out.write(f"[to {user_key.split(':', 1)[-1]}] {text}\n")
+        self.out.write(f"[to {UserKey(user_key).user_id}] {text}\n")
         self.out.flush()
 
     def format_time(self, ts: int) -> str:
@@ -39,7 +40,8 @@ class ConsoleNotifier:
 
 def console_actor(name: str) -> Actor:
     """The local user, acting in the console's own scope."""
-    return Actor(UserRef(f"console:{name}", name), "console", is_admin=False)
+    return Actor(UserRef(UserKey.of("console", name), name), scope_of("console"),
+                 is_admin=False)
 
 
 def render(reply: Reply, files_dir: Path) -> str:

@@ -18,8 +18,10 @@ import discord
 from discord import app_commands
 
 from core.app import App
-from core.catalog import Actor, Command, Reply
+from core.catalog import Command
 from core.config import DiscordConfig
+from core.keys import Actor, scope_of
+from core.reply import Reply
 
 from . import commands, render
 
@@ -40,13 +42,12 @@ RESPONSE_ERRORS = (
 def actor(interaction: discord.Interaction) -> Actor:
     """Who runs the interaction: the same personal wallet everywhere, pools per server."""
     user = commands.user_ref(interaction.user)
-    locale = str(interaction.locale) if interaction.locale else None
     if interaction.guild_id is None:
-        return Actor(user, None, False, locale)
+        return Actor(user, None, False)
     guild = interaction.guild
     owner = guild is not None and guild.owner_id == interaction.user.id
     admin = owner or interaction.permissions.manage_guild
-    return Actor(user, f"discord:{interaction.guild_id}", admin, locale)
+    return Actor(user, scope_of("discord", str(interaction.guild_id)), admin)
 
 
 class Handler:
@@ -62,14 +63,16 @@ class Handler:
 
         async def work() -> Reply:
             return await self.app.dispatch(
-                actor(interaction), command.name, args, str(interaction.id)
+                actor(interaction), command.name, args, str(interaction.id),
+                text_commands=False,
             )
 
         await self._answer(interaction, work, slow=command.slow, private=private, edit=False)
 
     async def run_press(self, interaction: discord.Interaction, action: str, value: str) -> None:
         async def work() -> Reply:
-            return await self.app.press(actor(interaction), action, value, str(interaction.id))
+            return await self.app.press(actor(interaction), action, value, str(interaction.id),
+                                        text_commands=False)
 
         await self._answer(interaction, work, slow=False, private=True, edit=True)
 

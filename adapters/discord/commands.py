@@ -18,7 +18,8 @@ import discord
 from discord import app_commands
 from discord.enums import AppCommandOptionType
 
-from core.catalog import COMMANDS, GROUPS, Command, Option, OptionType, UserRef
+from core.catalog import COMMANDS, GROUPS, Command, Option, OptionType
+from core.keys import UserKey, UserRef
 
 _TYPES = {
     OptionType.INTEGER: AppCommandOptionType.integer,
@@ -48,7 +49,7 @@ class Handler(Protocol):
 
 def user_ref(user: discord.abc.User) -> UserRef:
     """The core's reference to a Discord user: ``discord:<id>`` and the display name."""
-    return UserRef(f"discord:{user.id}", user.display_name)
+    return UserRef(UserKey.of("discord", str(user.id)), user.display_name)
 
 
 def number_text(value: float | int) -> str:

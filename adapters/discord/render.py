@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import discord
 
-from core.catalog import Button, ButtonStyle, Reply, times
+from core.keys import UserKey
+from core.reply import Button, ButtonStyle, ChannelRef, Mention, Reply, render, times, utc_date
 
 # Discord's limits on a message
 CONTENT_MAX = 2000
@@ -39,6 +41,21 @@ _STYLES = {
     ButtonStyle.DANGER: discord.ButtonStyle.danger,
 }
 CUSTOM_ID = re.compile(r"cb:(?P<action>[a-z_]{1,20}):(?P<value>.{1,80})", re.DOTALL)
+
+
+def _mention(mention: Mention) -> str:
+    key = UserKey(mention.key)
+    return f"<@{key.user_id}>" if key.platform == "discord" else mention.plain()
+
+
+def _channel(channel: ChannelRef) -> str:
+    return f"<#{channel.channel}>" if channel.channel.isdigit() else channel.plain()
+
+
+def text(line: str, fmt: Callable[[int], str] = utc_date) -> str:
+    """A line of a reply in Discord's markup: users and channels as mentions, dates by
+    ``fmt``."""
+    return times(render(line, mention=_mention, channel=_channel), fmt)
 
 
 def local_date(ts: int) -> str:
@@ -83,24 +100,24 @@ class PressButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CUSTO
 def error_line(reply: Reply) -> str:
     """The one line a refusal shows."""
     line = reply.lines[0] if reply.lines else reply.title
-    return _cut(times(line.strip(), local_date) or APOLOGY, CONTENT_MAX)
+    return _cut(text(line.strip(), local_date) or APOLOGY, CONTENT_MAX)
 
 
 def embed(reply: Reply) -> discord.Embed:
     """A compact embed for a reply, kept inside Discord's size limits."""
     # embed titles show no timestamps: a date there stays a UTC date
-    out = discord.Embed(title=_cut(times(reply.title), TITLE_MAX), colour=COLOUR)
+    out = discord.Embed(title=_cut(text(reply.title), TITLE_MAX), colour=COLOUR)
     budget = EMBED_TOTAL_MAX - len(out.title or "")
     fields = reply.fields[:FIELDS_MAX]
     for raw_name, raw_value in fields:
-        name = _cut(raw_name or "\u200b", FIELD_NAME_MAX)
-        value = _cut(times(raw_value, local_date) or "\u200b", FIELD_VALUE_MAX)
+        name = _cut(text(raw_name) or "\u200b", FIELD_NAME_MAX)
+        value = _cut(text(raw_value, local_date) or "\u200b", FIELD_VALUE_MAX)
         if len(name) + len(value) > budget:
             break
         budget -= len(name) + len(value)
         out.add_field(name=name, value=value, inline=len(value) <= INLINE_MAX)
     if reply.lines:
-        out.description = _cut(times("\n".join(reply.lines), local_date),
+        out.description = _cut("\n".join(text(x, local_date) for x in reply.lines),
                                min(DESCRIPTION_MAX, max(budget, 1)))
     if reply.file is not None and reply.file.content_type == "image/png":
         out.set_image(url=f"attachment://{reply.file.filename}")

@@ -20,7 +20,9 @@ from slack_sdk.models.blocks import (
 )
 
 from adapters.slack.text import slack_commands
-from core.catalog import Button, ButtonStyle, Reply, times, utc_date
+from core.keys import UserKey
+from core.reply import Button, ButtonStyle, ChannelRef, Mention, Reply, times, utc_date
+from core.reply import render as render_tokens
 
 ACTION_PREFIX = "connects:"
 WORKING_TEXT = "Working on it…"
@@ -33,6 +35,7 @@ _MAX_BLOCKS = 50
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 # tokens the core or a notifier writes on purpose: mentions, channels, Slack date tokens
 _MENTION = re.compile(r"<(?:[@#][A-Z0-9]+(?:\|[^<>|]*)?|!date\^\d+\^[^<>|]*\|[^<>]*)>")
+_CHANNEL_ID = re.compile(r"[CG][A-Z0-9]+")
 _STYLES = {ButtonStyle.PRIMARY: "primary", ButtonStyle.DANGER: "danger"}
 
 
@@ -53,10 +56,26 @@ def escape(text: str) -> str:
     return "".join(out)
 
 
+def _literal(text: str) -> str:
+    return _BOLD.sub(r"*\1*", escape(slack_commands(text)))
+
+
+def _mention(mention: Mention) -> str:
+    key = UserKey(mention.key)
+    return f"<@{key.user_id}>" if key.platform == "slack" else escape(mention.plain())
+
+
+def _channel(channel: ChannelRef) -> str:
+    if _CHANNEL_ID.fullmatch(channel.channel):
+        return f"<#{channel.channel}>"
+    return escape(channel.plain())
+
+
 def mrkdwn(text: str) -> str:
-    """The core's ``**bold**`` -> Slack's ``*bold*``, everything else escaped; command names
-    as Slack users type them."""
-    return times(_BOLD.sub(r"*\1*", escape(slack_commands(text))), local_date)
+    """The core's ``**bold**`` -> Slack's ``*bold*``, everything else escaped; users and
+    channels as Slack mentions; command names as Slack users type them."""
+    return times(render_tokens(text, mention=_mention, channel=_channel, literal=_literal),
+                 local_date)
 
 
 def local_date(ts: int) -> str:
@@ -73,6 +92,11 @@ def error_line(reply: Reply) -> str:
     """The one line an error reply is shown as."""
     parts = [p.strip() for p in (reply.title, *reply.lines) if p and p.strip()]
     return times(slack_commands(" ".join(parts)), local_date) or "That did not work."
+
+
+def _plain(text: str) -> str:
+    """Notification text: tokens as Slack mentions, the rest as written."""
+    return render_tokens(text, mention=_mention, channel=_channel)
 
 
 def _sections(lines: list[str]) -> list[Block]:
@@ -143,9 +167,17 @@ def render(reply: Reply, *, note: str | None = None) -> dict[str, Any]:
         blocks = keep
     return {
         "response_type": response_type,
-        "text": _clip(slack_commands(reply.text()), _SECTION_MAX),
+        "text": _clip(slack_commands(_fallback(reply)), _SECTION_MAX),
         "blocks": [b.to_dict() for b in blocks],
     }
+
+
+def _fallback(reply: Reply) -> str:
+    """The reply as plain text for notifications, with users and channels as mentions."""
+    lines = [_plain(reply.title), *(_plain(x) for x in reply.lines)]
+    width = max((len(k) for k, _ in reply.fields), default=0)
+    lines.extend(f"{_plain(k)}{' ' * (width - len(k))}  {_plain(v)}" for k, v in reply.fields)
+    return times("\n".join(lines))
 
 
 def working() -> dict[str, Any]:

@@ -30,8 +30,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import blocks, text
 from adapters.slack.identity import Directory, api_error
 from core.app import REQUEST_ID, App
-from core.catalog import Attachment, Reply
 from core.config import SlackConfig
+from core.reply import Attachment, Reply
 
 log = logging.getLogger(__name__)
 
@@ -164,7 +164,8 @@ class SlackAdapter:
                 self.directory.names(team_id, missing),
             )
             return await self.core.run_text(
-                actor, line, request_id, resolve_user=text.user_resolver(team_id, names))
+                actor, line, request_id, resolve_user=text.user_resolver(team_id, names),
+                resolve_channel=text.channel_id)
         except Exception:
             log.exception("Slack command failed (request %s)", request_id)
             return Reply(title=blocks.FAILED_TEXT, error=True)

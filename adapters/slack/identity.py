@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from core.catalog import Actor, UserRef
+from core.keys import Actor, UserKey, UserRef, scope_of
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,6 @@ def api_error(exc: BaseException) -> str:
 class Profile:
     name: str | None
     is_admin: bool
-    locale: str | None
 
 
 class Directory:
@@ -72,7 +71,7 @@ class Directory:
     async def _fetch(self, user_id: str) -> Profile | None:
         try:
             resp = await asyncio.wait_for(
-                self._client.users_info(user=user_id, include_locale=True), self._timeout)
+                self._client.users_info(user=user_id), self._timeout)
         except (SlackClientError, OSError, TimeoutError) as exc:
             log.warning("users.info for %s failed: %s", user_id, api_error(exc))
             return None
@@ -82,7 +81,6 @@ class Directory:
         return Profile(
             name=name or None,
             is_admin=bool(user.get("is_admin") or user.get("is_owner")),
-            locale=user.get("locale"),
         )
 
     async def actor(self, team_id: str, user_id: str, fallback_name: str | None = None) -> Actor:
@@ -90,10 +88,9 @@ class Directory:
         profile = await self.profile(team_id, user_id)
         name = (profile.name if profile else None) or fallback_name or user_id
         return Actor(
-            user=UserRef(f"slack:{team_id}:{user_id}", name),
-            scope=f"slack:{team_id}",
+            user=UserRef(UserKey.of("slack", user_id, team_id), name),
+            scope=scope_of("slack", team_id),
             is_admin=bool(profile and profile.is_admin),
-            locale=profile.locale if profile else None,
         )
 
     async def names(self, team_id: str, user_ids: list[str]) -> dict[str, str]:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
-from core.catalog import COMMANDS, Command, UserRef, find
+from core.catalog import COMMANDS, Command, find
+from core.keys import UserKey, UserRef
 
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
+CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
 _LINK = re.compile(r"<((?:https?|mailto):[^|>]*)(?:\|[^>]*)?>")
 _SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
 _GROUP = re.compile(r"<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>")
@@ -84,9 +86,16 @@ def user_resolver(team_id: str, names: Mapping[str, str]) -> Callable[[str], Use
         if m is None:
             return None
         user_id = m.group(1)
-        return UserRef(f"slack:{team_id}:{user_id}", m.group(2) or names.get(user_id, user_id))
+        return UserRef(UserKey.of("slack", user_id, team_id),
+                       m.group(2) or names.get(user_id, user_id))
 
     return resolve
+
+
+def channel_id(token: str) -> str | None:
+    """A resolver for the core: ``<#C123|bids>`` -> ``"C123"``; anything else -> ``None``."""
+    m = CHANNEL.fullmatch(token.strip())
+    return m.group(1) if m else None
 
 
 def usage_hint(command: Command) -> str:

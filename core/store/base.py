@@ -66,33 +66,6 @@ def redact(url: str) -> str:
     return f"{scheme}://{user}:***@{host}" if ":" in creds else f"{scheme}://{user}@{host}"
 
 
-async def open_store(url: str, *, synchronous: str = "FULL", busy_timeout_ms: int = 30000,
-                     pool_min: int = 1, pool_max: int = 10, migrate: bool = True) -> Store:
-    """Open the store named by ``url`` (``sqlite:///file.db`` or ``postgresql://...``) and apply
-    pending migrations. Raises ``ValueError`` for an unknown scheme."""
-    store: Store
-    if url.startswith("sqlite:"):
-        from core.store.sqlite import SQLiteStore
-
-        store = await SQLiteStore.open(url, synchronous=synchronous,
-                                       busy_timeout_ms=busy_timeout_ms)
-    elif url.startswith(("postgresql:", "postgres:")):
-        from core.store.postgres import PostgresStore
-
-        store = await PostgresStore.open(url, pool_min=pool_min, pool_max=pool_max)
-    else:
-        raise ValueError(
-            f"storage url {redact(url)!r}: use sqlite:///path.db or postgresql://host/db"
-        )
-    if migrate:
-        try:
-            await store.migrate()
-        except BaseException:
-            await store.close()
-            raise
-    return store
-
-
 def migrations(dialect: str) -> list[tuple[int, str, str]]:
     """The packaged migrations of ``dialect``: (version, name, sql), ascending."""
     from importlib import resources

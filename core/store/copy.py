@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from core.errors import ConnectsError
-from core.store.base import Store, migrations, open_store, redact
+from core.store import open_store
+from core.store.base import Store, migrations, redact
 from core.store.sqlite import sqlite_path
 
 T = TypeVar("T")

@@ -6,7 +6,8 @@ import struct
 
 import pytest
 
-from core.insight import chart_png, iso, since
+from core.chart import chart_png
+from core.insight import iso, since
 
 DAY = 86400
 
@@ -41,7 +42,7 @@ def test_times_are_utc() -> None:
 
 def test_reply_dates_read_as_utc_in_text() -> None:
     """A date placed with when() reads as a UTC date in plain text, and any format elsewhere."""
-    from core.catalog import Reply, times, when
+    from core.reply import Reply, times, when
 
     reply = Reply("Bought", [f"Expire on {when(1_800_000_000)}"])
     assert reply.text() == "Bought\nExpire on 2027-01-15"

@@ -32,8 +32,9 @@ from hypothesis.stateful import (
 
 from bot.bootstrap import create_app
 from core.app import App
-from core.catalog import Actor, Reply, UserRef
 from core.config import parse
+from core.keys import Actor, UserRef
+from core.reply import Reply
 from core.store.base import Tx
 
 T = TypeVar("T")

@@ -11,8 +11,9 @@ import pytest
 
 from bot.bootstrap import create_app
 from core.app import App
-from core.catalog import Actor, Reply, UserRef
 from core.config import Config
+from core.keys import Actor, UserRef
+from core.reply import Reply
 from core.store.base import Tx
 from tests.conftest import Clock, actor
 

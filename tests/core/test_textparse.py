@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from core.catalog import BY_NAME, COMMANDS, UserRef
+from core.catalog import BY_NAME, COMMANDS
 from core.errors import BadInput
-from core.options import check, console_user, slack_user
+from core.keys import UserRef
+from core.options import check, console_user
 from core.textparse import parse_options, split_command, tokenize
 
 
@@ -127,19 +128,8 @@ def test_check_refuses(command: str, args: dict[str, object], fragment: str) -> 
 
 
 def test_user_resolvers() -> None:
-    """Console names and Slack mentions resolve to platform user keys."""
+    """Console names resolve to console user keys (Slack's: tests/adapters/slack)."""
     assert console_user("@sam") == UserRef("console:sam", "sam")
-    resolve = slack_user("T1")
-    assert resolve("<@U2|sam>") == UserRef("slack:T1:U2", "sam")
-    assert resolve("<@U3>") == UserRef("slack:T1:U3", "U3")
-    assert resolve("sam") is None
-
-
-def test_channel_mentions() -> None:
-    """Channel mentions become channel ids."""
-    out = check(BY_NAME["pool threshold"], {"name": "a", "connects": "5",
-                                            "channel": "<#C123|bids>"})
-    assert out["channel"] == "C123"
 
 
 def test_catalog_is_well_formed() -> None:

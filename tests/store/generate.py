@@ -21,7 +21,7 @@ JOBS = ("Logo design, v2", 'Shopify "quick" fix', "Données — ETL\nsecond line
 
 async def create_schema(url: str) -> None:
     """An empty, migrated database at ``url``."""
-    from core.store.base import open_store
+    from core.store import open_store
 
     store = await open_store(url)
     await store.close()

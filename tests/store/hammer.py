@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from core.catalog import Actor, UserRef
+from core.keys import Actor, UserRef
 from core.store.base import Tx
 
 SCOPE = "console"
@@ -166,7 +166,7 @@ def read_journal(paths: Sequence[Path]) -> list[dict[str, Any]]:
 
 async def check_invariants(store: Any, journal: Sequence[dict[str, Any]]) -> list[str]:
     """Every broken promise of the ledger, as readable lines (empty when all hold)."""
-    from core.ledger import month_start
+    from core.dates import month_start
 
     problems: list[str] = []
 

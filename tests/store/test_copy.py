@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 
 from bot.bootstrap import create_app
-from core.catalog import Actor
 from core.config import parse
 from core.insight import export_rows, to_csv
+from core.keys import Actor
 from core.store import copy as copy_mod
-from core.store.base import Tx, open_store
+from core.store import open_store
+from core.store.base import Tx
 from core.store.copy import CopyFailed, CopyRefused, copy_ledger
 from tests.conftest import actor
 from tests.store.generate import create_schema, generate

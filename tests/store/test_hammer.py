@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from core.store.base import open_store
+from core.store import open_store
 from tests.store import hammer
 
 pytestmark = pytest.mark.slow

@@ -12,7 +12,8 @@ import pytest
 from bot.bootstrap import create_app
 from core.config import parse
 from core.errors import BadInput
-from core.store.base import Tx, migrations, open_store
+from core.store import open_store
+from core.store.base import Tx, migrations
 from core.store.postgres import PostgresStore, to_positional
 from tests.conftest import actor
 

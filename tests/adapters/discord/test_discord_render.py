@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adapters.discord import render
-from core.catalog import Attachment, Button, ButtonStyle, Reply
+from core.reply import Attachment, Button, ButtonStyle, Reply
 from tests.discord_standin import SpecChecker
 from tests.discord_standin.server import embed_problems
 
@@ -83,7 +83,7 @@ def test_chart_is_shown_in_the_embed() -> None:
 
 def test_dates_show_in_each_readers_time_zone() -> None:
     """Dates in lines and fields become Discord timestamps; the title keeps a UTC date."""
-    from core.catalog import when
+    from core.reply import when
 
     ts = 1_800_000_000
     reply = Reply(f"Bought on {when(ts)}", [f"Expire on {when(ts)}"],

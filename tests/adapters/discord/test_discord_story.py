@@ -9,7 +9,7 @@ import re
 import pytest
 
 from core.app import App
-from core.catalog import Reply
+from core.reply import Reply
 from tests.adapters.discord.helpers import Clock, World, button
 from tests.discord_standin import Guild, Sent, User
 

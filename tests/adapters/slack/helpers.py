@@ -7,7 +7,7 @@ import socket
 from pathlib import Path
 from typing import Any
 
-from core.catalog import Actor, UserRef
+from core.keys import Actor, UserRef
 from tests.slack_standin import SlackDriver, SlackStandIn
 
 ROOT = Path(__file__).resolve().parents[3]

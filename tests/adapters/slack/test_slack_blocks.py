@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adapters.slack.blocks import parse_button_value, render
-from core.catalog import Attachment, Button, ButtonStyle, Reply
+from core.reply import Attachment, Button, ButtonStyle, Reply
 from tests.slack_standin import buttons_of, message_text, validate_message
 
 
@@ -65,7 +65,7 @@ def test_any_reply_renders_to_valid_blocks(title: str, lines: list[str],
 
 def test_dates_show_in_each_readers_time_zone() -> None:
     """Dates become Slack date tokens with the UTC date as fallback; the text fallback is UTC."""
-    from core.catalog import when
+    from core.reply import when
 
     ts = 1_800_000_000
     message = render(Reply("Bought", [f"Expire on {when(ts)}"], [("Since", when(ts))]))

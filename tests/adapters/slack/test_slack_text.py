@@ -8,12 +8,13 @@ from hypothesis import strategies as st
 
 from adapters.slack.text import (
     catalog_command,
+    channel_id,
     command_text,
     mentioned_users,
     unescape,
     user_resolver,
 )
-from core.catalog import UserRef
+from core.keys import UserRef
 from core.textparse import parse_options, split_command
 
 
@@ -81,3 +82,15 @@ def test_any_quoted_text_reaches_the_core_intact(value: str) -> None:
     command, rest = split_command(line)
     assert command is not None and command.name == "bid"
     assert parse_options(command, rest)["job"] == value
+
+
+def test_channel_mentions() -> None:
+    """Channel mentions become channel ids when the core checks a channel option."""
+    from core.catalog import BY_NAME
+    from core.options import check
+
+    out = check(BY_NAME["pool threshold"], {"name": "a", "connects": "5",
+                                            "channel": "<#C123|bids>"},
+                resolve_channel=channel_id)
+    assert out["channel"] == "C123"
+    assert channel_id("<@U1>") is None and channel_id("C123") is None

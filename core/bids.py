@@ -1,0 +1,351 @@
+"""Bids: placing one (with a pool's allowance and duplicate-job checks), refunding, undoing,
+setting its outcome, and the confirmations a duplicate job waits for.
+
+A bid's Connects are drawn through :func:`core.postings.debit` and come back through
+:func:`core.postings.give_back` to the lots they came from. Refunds follow ``[policy]``: reasons
+in ``refundable`` return everything, ``boost_only`` the boost, others nothing. ``refunded`` and
+``undone`` are final statuses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from core import postings
+from core.config import Config
+from core.errors import AllowanceExceeded, AlreadyDone, BadInput, Forbidden, NotFound, NotRefundable
+from core.keys import Actor
+from core.pools import Pools
+from core.postings import Leg, Stamp
+from core.store.base import Row, Tx
+from core.wallets import Wallets
+
+FINAL = ("refunded", "undone")
+CONFIRM_SECONDS = 3600
+
+
+def job_key(job: str) -> str:
+    """A job's identity for duplicate detection: an Upwork job id (``~01abc``) when the text
+    holds one, else the URL without query, else the title, case and spacing folded."""
+    text = job.strip()
+    match = re.search(r"~0[0-9a-z]{6,}", text, re.IGNORECASE)
+    if match:
+        return match.group(0).lower()
+    if re.match(r"^https?://", text, re.IGNORECASE):
+        return re.split(r"[?#]", text, maxsplit=1)[0].rstrip("/").lower()
+    return " ".join(text.lower().split())
+
+
+def parse_bid_id(text: str) -> int:
+    """``"#12"`` or ``"12"`` -> 12; anything else raises :class:`BadInput`."""
+    raw = str(text).strip()
+    match = re.fullmatch(r"#?\s*(\d{1,12})(?:\s.*)?", raw)
+    if not match:
+        raise BadInput(f"bid: {raw!r} is not a bid number; use #N, e.g. bid:#12")
+    return int(match.group(1))
+
+
+@dataclass(frozen=True, slots=True)
+class BidSpec:
+    """A bid to place, with its cost already decided."""
+
+    job: str
+    connects: int
+    boost: int
+    pool: str | None
+    rate_type: str | None
+    rate_cents: int | None
+    note: str | None
+    quoted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Earlier:
+    """The pool's earlier bid on the same job."""
+
+    id: int
+    bidder: str
+    created_at: int
+
+
+class NeedsConfirmation(Exception):
+    """The pool already bid on this job; the author must confirm. Nothing was spent."""
+
+    def __init__(self, earlier: Earlier, pool: str) -> None:
+        super().__init__("duplicate job")
+        self.earlier = earlier
+        self.pool = pool
+
+
+@dataclass(frozen=True, slots=True)
+class BidPlaced:
+    KIND: ClassVar[str] = "bid_placed"
+    bid: int
+    job: str
+    connects: int
+    boost: int
+    total: int
+    where: str
+    balance: int
+    cost_cents: int
+    quoted: bool
+    allowance_left: int | None
+    undo_until: int
+    nonce: str
+    rate_type: str | None
+    rate_cents: int | None
+    pool: str | None
+    threshold: int
+
+
+@dataclass(frozen=True, slots=True)
+class Refunded:
+    KIND: ClassVar[str] = "refunded"
+    bid: int
+    refunded: int
+    reason: str
+    balance: int
+    total: int
+    job: str
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
+class Undone:
+    KIND: ClassVar[str] = "undone"
+    bid: int
+    returned: int
+    balance: int
+    job: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeSet:
+    KIND: ClassVar[str] = "outcome_set"
+    bid: int
+    status: str
+    was: str
+    job: str
+
+
+@dataclass(frozen=True, slots=True)
+class Confirmation:
+    """A stored request to bid despite a duplicate: who asked, and the bid's options."""
+
+    token: str
+    actor: str
+    args: str  # the bid's options as JSON
+    created_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class RecentBid:
+    id: int
+    job: str
+    connects: int
+    boost: int
+    status: str
+
+
+class Bids:
+    """Bid changes under ``[wallet]`` (undo window) and ``[policy]`` (refunds)."""
+
+    def __init__(self, config: Config, wallets: Wallets, pools: Pools) -> None:
+        self.config = config
+        self.wallets = wallets
+        self.pools = pools
+
+    async def place(self, tx: Tx, actor: Actor, spec: BidSpec, stamp: Stamp,
+                    confirmed: bool = False) -> BidPlaced:
+        """Spend ``spec.connects + spec.boost`` on a job; refused when short, over allowance,
+        or (unless ``confirmed``) when the pool already bid on the same job."""
+        account = await self.wallets.account_for(tx, actor, spec.pool, stamp)
+        total = spec.connects + spec.boost
+        key = job_key(spec.job)
+        allowance_left = None
+        pool = account.pool
+        if pool is not None:
+            member = await self.pools.member(tx, pool.id, actor.user.key)
+            if member is None:
+                raise Forbidden(f"You are not a member of pool {pool.name}; ask its owner.")
+            if member.allowance > 0:
+                spent = await self.pools.spent_this_month(tx, pool.id, actor.user.key,
+                                                          stamp.now)
+                left = member.allowance - spent
+                if total > left:
+                    raise AllowanceExceeded(total, max(left, 0), pool.name)
+                allowance_left = left - total
+            if not confirmed:
+                earlier = await tx.fetchone(
+                    "SELECT id, bidder, created_at FROM bids WHERE pool_id = :p AND job_key = :k "
+                    "AND status <> 'undone' ORDER BY id LIMIT 1",
+                    {"p": pool.id, "k": key},
+                )
+                if earlier is not None:
+                    raise NeedsConfirmation(Earlier(int(earlier["id"]), str(earlier["bidder"]),
+                                                    int(earlier["created_at"])), pool.name)
+
+        async def record(cents: int) -> int:
+            row = await tx.fetchone(
+                "INSERT INTO bids (account_id, pool_id, bidder, job, job_key, connects, boost, "
+                "cost_cents, rate_type, rate_cents, note, status, refunded, created_at, "
+                "updated_at, request_id) VALUES (:a, :p, :b, :job, :key, :c, :boost, :cents, "
+                ":rt, :rate, :note, 'submitted', 0, :now, :now, :rid) RETURNING id",
+                {"a": account.id, "p": pool.id if pool else None, "b": actor.user.key,
+                 "job": spec.job, "key": key, "c": spec.connects, "boost": spec.boost,
+                 "cents": cents, "rt": spec.rate_type, "rate": spec.rate_cents,
+                 "note": spec.note, "now": stamp.now, "rid": stamp.request_id},
+            )
+            assert row is not None
+            return int(row["id"])
+
+        legs = [Leg("bid", spec.connects, spec.job[:200]), Leg("boost", spec.boost, "boost")]
+        bid_id = 0
+
+        async def link(cents: int) -> int:
+            nonlocal bid_id
+            bid_id = await record(cents)
+            return bid_id
+
+        draw = await postings.debit(tx, account.id, legs, stamp, label=account.label, link=link)
+        return BidPlaced(
+            bid=bid_id, job=spec.job, connects=spec.connects, boost=spec.boost, total=total,
+            where=account.label, balance=draw.balance, cost_cents=draw.cents,
+            quoted=spec.quoted, allowance_left=allowance_left,
+            undo_until=stamp.now + self.config.wallet.undo_minutes * 60,
+            nonce=secrets.token_hex(4), rate_type=spec.rate_type, rate_cents=spec.rate_cents,
+            pool=pool.name if pool else None, threshold=pool.threshold if pool else 0,
+        )
+
+    async def _for_change(self, tx: Tx, actor: Actor, bid_id: int) -> Row:
+        """A bid the actor may change: their own, or one of a pool they administer."""
+        bid = await tx.fetchone("SELECT * FROM bids WHERE id = :id", {"id": bid_id})
+        if bid is None:
+            raise NotFound(f"No bid #{bid_id} of yours. /history lists your bids.")
+        if bid["bidder"] == actor.user.key:
+            return bid
+        if bid["pool_id"] is not None:
+            pool = await self.pools.by_id(tx, int(bid["pool_id"]))
+            if pool is not None and self.pools.is_admin(actor, pool):
+                return bid
+            if pool is not None and actor.scope == pool.scope:
+                raise Forbidden(f"Bid #{bid_id} is another member's; only its author or a pool "
+                                "admin can change it.")
+        raise NotFound(f"No bid #{bid_id} of yours. /history lists your bids.")
+
+    @staticmethod
+    async def _locked(tx: Tx, bid: Row) -> Row:
+        """Lock the bid's account and read the bid again: a refund or undo that committed while
+        this transaction waited for the lock (another process, on PostgreSQL) is seen."""
+        await tx.lock_account(int(bid["account_id"]))
+        row = await tx.fetchone("SELECT * FROM bids WHERE id = :id", {"id": bid["id"]})
+        assert row is not None
+        return row
+
+    async def _give_back(self, tx: Tx, bid: Row, amount: int, kind: str, stamp: Stamp,
+                         reason: str | None) -> int:
+        """Return ``amount`` of the bid's Connects and mark it ``refunded`` or ``undone``; the
+        account's balance afterwards."""
+        back = await postings.give_back(tx, int(bid["account_id"]), int(bid["id"]), amount,
+                                        kind, stamp, reason or kind)
+        await tx.execute(
+            "UPDATE bids SET status = :s, refunded = :n, refunded_cents = :c, "
+            "refund_reason = :r, updated_at = :now WHERE id = :id",
+            {"s": "refunded" if kind == "refund" else "undone", "n": amount, "c": back.cents,
+             "r": reason, "now": stamp.now, "id": bid["id"]},
+        )
+        return back.balance
+
+    async def refund(self, tx: Tx, actor: Actor, bid_id: int, reason: str,
+                     stamp: Stamp) -> Refunded:
+        """Refund a bid once, by policy: refundable reasons return everything, ``outbid`` only
+        the boost, others nothing (refused)."""
+        await self.wallets.ensure_user(tx, actor.user, stamp)
+        bid = await self._locked(tx, await self._for_change(tx, actor, bid_id))
+        if bid["status"] in FINAL or int(bid["refunded"]) > 0:
+            raise AlreadyDone(f"Bid #{bid_id} was already {bid['status']}; a bid refunds once.")
+        policy = self.config.policy
+        total = int(bid["connects"]) + int(bid["boost"])
+        if reason in policy.refundable:
+            amount = total
+        elif reason in policy.boost_only:
+            amount = int(bid["boost"])
+            if amount == 0:
+                raise NotRefundable(f"'{reason}' returns the boost only, and bid #{bid_id} had "
+                                    "no boost: nothing to refund.")
+        else:
+            refundable = ", ".join((*policy.refundable, *policy.boost_only))
+            raise NotRefundable(f"'{reason}' does not refund Connects. Refundable: {refundable}.")
+        balance = await self._give_back(tx, bid, amount, "refund", stamp, reason)
+        return Refunded(bid_id, amount, reason, balance, total, str(bid["job"]),
+                        "your wallet" if bid["pool_id"] is None else "the pool")
+
+    async def undo(self, tx: Tx, actor: Actor, bid_id: int, stamp: Stamp) -> Undone:
+        """Take back a fresh bid: its author only, within the undo window."""
+        bid = await tx.fetchone("SELECT * FROM bids WHERE id = :id", {"id": bid_id})
+        if bid is None or bid["bidder"] != actor.user.key:
+            raise NotFound(f"No bid #{bid_id} of yours to undo.")
+        bid = await self._locked(tx, bid)
+        if bid["status"] in FINAL:
+            raise AlreadyDone(f"Bid #{bid_id} was already {bid['status']}.")
+        minutes = self.config.wallet.undo_minutes
+        if stamp.now > int(bid["created_at"]) + minutes * 60:
+            raise AlreadyDone(f"Bid #{bid_id} is older than {minutes} minutes; use /refund.")
+        total = int(bid["connects"]) + int(bid["boost"])
+        balance = await self._give_back(tx, bid, total, "undo", stamp, None)
+        return Undone(bid_id, total, balance, str(bid["job"]))
+
+    async def set_outcome(self, tx: Tx, actor: Actor, bid_id: int, status: str,
+                          now: int) -> OutcomeSet:
+        """Record news of a bid (viewed, interviewing, hired, lost); final statuses stay."""
+        bid = await self._for_change(tx, actor, bid_id)
+        if bid["status"] in FINAL:
+            raise AlreadyDone(f"Bid #{bid_id} was {bid['status']}; its status is final.")
+        changed = await tx.execute(
+            "UPDATE bids SET status = :s, updated_at = :now WHERE id = :id "
+            "AND status NOT IN ('refunded', 'undone')",
+            {"s": status, "now": now, "id": bid_id},
+        )
+        if not changed:  # refunded or undone by a concurrent request since it was read
+            raise AlreadyDone(f"Bid #{bid_id} was refunded or undone; its status is final.")
+        return OutcomeSet(bid_id, status, str(bid["status"]), str(bid["job"]))
+
+    # ------------------------------------------------------------------ confirmations
+
+    @staticmethod
+    def confirmation_token(request_id: str) -> str:
+        """The code of the confirmation a refused request stands for."""
+        return hashlib.sha256(request_id.encode()).hexdigest()[:10]
+
+    @staticmethod
+    async def remember(tx: Tx, token: str, actor: Actor, args: str, now: int) -> None:
+        """Keep a bid's options (JSON) until its author confirms it."""
+        await tx.execute(
+            "INSERT INTO confirmations (token, actor, scope, args, created_at) "
+            "VALUES (:t, :a, :s, :args, :now) ON CONFLICT (token) DO NOTHING",
+            {"t": token, "a": actor.user.key, "s": actor.scope, "args": args, "now": now},
+        )
+
+    @staticmethod
+    async def confirmation(tx: Tx, token: str) -> Confirmation | None:
+        row = await tx.fetchone("SELECT * FROM confirmations WHERE token = :t", {"t": token})
+        if row is None:
+            return None
+        return Confirmation(str(row["token"]), str(row["actor"]), str(row["args"]),
+                            int(row["created_at"]))
+
+    @staticmethod
+    async def recent(tx: Tx, key: str, limit: int = 25) -> Sequence[RecentBid]:
+        """The user's newest bids, newest first."""
+        rows = await tx.fetchall(
+            "SELECT id, job, connects, boost, status FROM bids WHERE bidder = :b "
+            "ORDER BY id DESC LIMIT :n",
+            {"b": key, "n": limit},
+        )
+        return [RecentBid(int(r["id"]), str(r["job"]), int(r["connects"]), int(r["boost"]),
+                          str(r["status"])) for r in rows]

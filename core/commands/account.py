@@ -1,0 +1,237 @@
+"""Account commands: /balance, /history, /stats, /export, /notices, /help."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.balances import PoolView, WalletView
+from core.catalog import COMMANDS, GROUPS, Command
+from core.chart import chart_png
+from core.commands.pools import render_pool
+from core.commands.registry import Change, Context, Read, register
+from core.insight import Stats, balance_series, export_csv, recent_entries, since, stats
+from core.options import Values
+from core.postings import Stamp
+from core.pricing import dollars
+from core.reply import Attachment, Mention, Reply, Rich, plural, when
+from core.store.base import Tx
+from core.wallets import NoticesSet
+
+
+@dataclass(frozen=True, slots=True)
+class PoolOptions:
+    pool: str | None
+
+    @staticmethod
+    def of(v: Values) -> PoolOptions:
+        return PoolOptions(v.opt_text("pool"))
+
+
+# ---------------------------------------------------------------------------------- /balance
+
+
+def render_wallet(view: WalletView) -> Reply:
+    lines: list[str] = []
+    for p in view.pools:
+        text = f"Pool {p.name}: {plural(p.balance)}"
+        if p.allowance:
+            text += f" · your allowance {max(p.allowance - p.spent, 0)}/{p.allowance} left"
+        lines.append(text)
+    for lot in view.expiring:
+        lines.append(f"⚠ {plural(lot.remaining)} expire on {when(lot.expires_at)}")
+    return Reply(f"{plural(view.balance)}", ["Your wallet", *lines])
+
+
+async def balance_read(ctx: Context, o: PoolOptions) -> Reply:
+    view = await ctx.services.balances.balance(ctx.actor, o.pool, ctx.now(), ctx.request_id)
+    return render_pool(view) if isinstance(view, PoolView) else render_wallet(view)
+
+
+register("balance", Read(PoolOptions, PoolOptions.of, balance_read))
+
+
+# ---------------------------------------------------------------------------------- /history
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryOptions:
+    limit: int
+    pool: str | None
+    chart: bool
+
+    @staticmethod
+    def of(v: Values) -> HistoryOptions:
+        return HistoryOptions(v.integer("limit"), v.opt_text("pool"), v.flag("chart"))
+
+
+async def history_read(ctx: Context, o: HistoryOptions) -> Reply:
+    balances = ctx.services.balances
+
+    async def read(tx: Tx) -> tuple[str, list[str], list[tuple[int, int]], int]:
+        account, label = await balances.readable(tx, ctx.actor, o.pool, admin=False)
+        rows = await recent_entries(tx, account, o.limit)
+        lines = []
+        for r in rows:
+            what = f"#{r.bid_id} {r.job}" if r.bid_id else (r.memo or r.kind)
+            sign = "+" if r.delta > 0 else ""
+            lines.append(f"{when(r.created_at)} {sign}{r.delta} {r.kind} · {what[:60]} "
+                         f"→ {r.balance_after}")
+        series = await balance_series(tx, account) if o.chart else []
+        return label, lines, series, len(rows)
+
+    label, lines, series, count = await ctx.services.store.read(read)
+    if not lines:
+        lines.append("No entries yet.")
+    file = None
+    if series and o.chart:
+        png = chart_png(series, f"{label}: Connects over time")
+        file = Attachment("balance.png", "image/png", png)
+    return Reply(f"{label}: last {count}", lines, file=file)
+
+
+register("history", Read(HistoryOptions, HistoryOptions.of, history_read))
+
+
+# ---------------------------------------------------------------------------------- /stats
+
+
+@dataclass(frozen=True, slots=True)
+class StatsOptions:
+    period: str
+    pool: str | None
+    public: bool
+
+    @staticmethod
+    def of(v: Values) -> StatsOptions:
+        return StatsOptions(v.text("period"), v.opt_text("pool"), v.flag("public"))
+
+
+async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
+    services = ctx.services
+    now = ctx.now()
+    start = since(o.period, now)
+    ghost_days = services.config.policy.ghost_days
+
+    async def read(tx: Tx) -> tuple[str, Stats]:
+        if o.pool:
+            pool = await services.pools.find(tx, ctx.actor, o.pool)
+            await services.pools.require_member_or_admin(tx, ctx.actor, pool)
+            return f"Pool {pool.name}", await stats(tx, bidder=None, pool_id=pool.id,
+                                                    start=start, now=now, ghost_days=ghost_days)
+        return "Your", await stats(tx, bidder=ctx.actor.user.key, pool_id=None, start=start,
+                                   now=now, ghost_days=ghost_days)
+
+    label, s = await services.store.read(read)
+    win = "–" if s.win_rate_pct is None else f"{s.win_rate_pct}%"
+    fields = [
+        ("Bids", f"{s.bids} · won {s.hired} ({win})"),
+        ("Spent", f"{s.connects} + {s.boost} boost"),
+        ("Refunded", f"{s.refunded}"),
+        ("Net", f"{plural(s.net)} · {dollars(s.net_cents)}"),
+    ]
+    if s.hired:
+        fields.append(("Per hire", f"{s.net // s.hired} Connects · "
+                                   f"{dollars(s.net_cents // s.hired)}"))
+    if s.ghosted:
+        fields.append(("Ghosted", f"{s.ghosted} bids · {plural(s.ghosted_connects)}"))
+    lines: list[str] = [f"Since {when(start)}" if o.period != "all" else "All time"]
+    if s.members:
+        ranked = sorted(s.members.items(), key=lambda kv: (-kv[1].hired, kv[1].net, kv[0]))
+        for i, (member, m) in enumerate(ranked[:10], 1):
+            lines.append(Rich(f"{i}. ", Mention(member),
+                              f": {m.bids} bids, {m.hired} hired, {plural(m.net)}"))
+    title = f"{label} stats ({o.period})" if label != "Your" else f"Your stats ({o.period})"
+    return Reply(title, lines, fields, private=not o.public)
+
+
+register("stats", Read(StatsOptions, StatsOptions.of, stats_read))
+
+
+# ---------------------------------------------------------------------------------- /export
+
+
+async def export_read(ctx: Context, o: PoolOptions) -> Reply:
+    balances = ctx.services.balances
+
+    async def read(tx: Tx) -> tuple[str, bytes, int]:
+        account, label = await balances.readable(tx, ctx.actor, o.pool, admin=True)
+        data, count = await export_csv(tx, [account])
+        return label, data, count
+
+    label, data, count = await ctx.services.store.read(read)
+    name = "pool-" + o.pool.lower() if o.pool else "wallet"
+    return Reply(f"{label}: {plural(count, 'entry')}".replace("entrys", "entries"),
+                 [f"CSV attached: {name}.csv"],
+                 file=Attachment(f"{name}.csv", "text/csv", data))
+
+
+register("export", Read(PoolOptions, PoolOptions.of, export_read))
+
+
+# ---------------------------------------------------------------------------------- /notices
+
+
+@dataclass(frozen=True, slots=True)
+class NoticesOptions:
+    state: str
+
+    @staticmethod
+    def of(v: Values) -> NoticesOptions:
+        return NoticesOptions(v.text("state"))
+
+
+async def notices_apply(ctx: Context, o: NoticesOptions, tx: Tx, now: int) -> NoticesSet:
+    stamp = Stamp(ctx.actor.user.key, ctx.request_id, now)
+    return await ctx.services.wallets.set_notices(tx, ctx.actor.user, o.state == "on", stamp)
+
+
+def notices_render(ctx: Context, o: NoticesOptions, r: NoticesSet) -> Reply:
+    if r.on:
+        return Reply("Notices on", ["You will hear about expiring Connects, ghosted bids and "
+                                    "grants."])
+    return Reply("Notices off", ["No private notices; pool channel warnings continue. "
+                                 "/notices on to resume."])
+
+
+register("notices", Change(NoticesOptions, NoticesSet, NoticesOptions.of, notices_apply,
+                           notices_render))
+
+
+# ---------------------------------------------------------------------------------- /help
+
+
+@dataclass(frozen=True, slots=True)
+class NoOptions:
+    @staticmethod
+    def of(v: Values) -> NoOptions:
+        return NoOptions()
+
+
+def help_reply(text_commands: bool = True) -> Reply:
+    """The catalog in a few lines; without the text-only commands where the surface offers
+    their actions as buttons instead."""
+
+    def offered(c: Command) -> bool:
+        return text_commands or not c.text_only
+
+    lines = []
+    seen: set[str] = set()
+    for c in COMMANDS:
+        if not offered(c):
+            continue
+        if c.group:
+            if c.group not in seen:
+                seen.add(c.group)
+                subs = "|".join(x.leaf for x in COMMANDS if x.group == c.group and offered(x))
+                lines.append(f"/{c.group} {subs} — {GROUPS.get(c.group, '')}")
+            continue
+        lines.append(f"/{c.name} — {c.description}")
+    lines.append("Example: /quote price:500 size:small")
+    return Reply("Connects bot", lines)
+
+
+async def help_read(ctx: Context, o: NoOptions) -> Reply:
+    return help_reply(ctx.text_commands)
+
+
+register("help", Read(NoOptions, NoOptions.of, help_read))

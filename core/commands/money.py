@@ -1,0 +1,335 @@
+"""Money commands: /quote, /bid (and /confirm), /undo, /refund, /outcome, /buy."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+from core.bids import (
+    CONFIRM_SECONDS,
+    BidPlaced,
+    BidSpec,
+    Confirmation,
+    NeedsConfirmation,
+    OutcomeSet,
+    Refunded,
+    Undone,
+    parse_bid_id,
+)
+from core.catalog import BY_NAME
+from core.commands.registry import Change, Context, Forward, Read, options_json, register
+from core.errors import BadInput, NotFound
+from core.insight import cents_per_connect
+from core.options import Values, check
+from core.postings import Stamp, balance
+from core.pricing import Factors, Quote, cents, dollars, quote
+from core.reply import Button, ButtonStyle, Reply, plural, when
+from core.requests import seen
+from core.store.base import Tx
+from core.wallets import Purchased, user_account
+
+
+def _stamp(ctx: Context, now: int) -> Stamp:
+    return Stamp(ctx.actor.user.key, ctx.request_id, now)
+
+
+def _rating_tenths(rating: Decimal | None) -> int | None:
+    return None if rating is None else int((rating * 10).to_integral_value())
+
+
+# ---------------------------------------------------------------------------------- /quote
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteOptions:
+    price: Decimal | None
+    size: str | None
+    funded: bool | None
+    verified: bool | None
+    client_spent: Decimal | None
+    hire_rate: int | None
+    rating: Decimal | None
+    boost: int | None
+
+    @staticmethod
+    def of(v: Values) -> QuoteOptions:
+        return QuoteOptions(v.opt_number("price"), v.opt_text("size"), v.opt_flag("funded"),
+                            v.opt_flag("verified"), v.opt_number("client_spent"),
+                            v.opt_integer("hire_rate"), v.opt_number("rating"),
+                            v.opt_integer("boost"))
+
+    def factors(self) -> Factors:
+        return Factors(
+            price_cents=None if self.price is None else cents(self.price),
+            size=self.size, funded=self.funded, verified=self.verified,
+            client_spent_cents=None if self.client_spent is None else cents(self.client_spent),
+            hire_rate=self.hire_rate, rating_tenths=_rating_tenths(self.rating),
+        )
+
+
+def explain(q: Quote) -> list[tuple[str, str]]:
+    """One field per factor: what was known and the points it added."""
+    rows = []
+    for line in q.lines:
+        points = f"+{line.points}/{line.max_points}"
+        rows.append((line.factor, f"{line.shown} {points}" if line.known else
+                     f"unknown {points} (neutral)"))
+    return rows
+
+
+async def quote_read(ctx: Context, o: QuoteOptions) -> Reply:
+    config = ctx.services.config
+    q = quote(config.pricing, o.factors(), o.boost or 0)
+
+    async def read(tx: Tx) -> tuple[int, tuple[int, int] | None]:
+        account = await user_account(tx, ctx.actor.user.key)
+        if account is None:  # a new user will start with the welcome grant
+            return config.wallet.welcome_grant, None
+        return await balance(tx, account), await cents_per_connect(tx, account)
+
+    have, bought = await ctx.services.store.read(read, quick=True)
+    if bought is None:
+        per_text = "at the best tier price"
+        cost = q.total * config.pricing.default_cents_per_connect
+    else:
+        spent, count = bought
+        cost = (q.total * spent * 2 + count) // (count * 2)
+        per_text = "at your average purchase price"
+    lines = [f"≈ {dollars(cost)} {per_text} · you can afford {have // q.total} such bids"]
+    if q.boost:
+        lines.insert(0, f"{q.connects} + {q.boost} boost")
+    if q.model == "seed":
+        lines.append(f"{q.points}/{q.max_points} points → {plural(q.connects)}. "
+                     "A transparent estimate: Upwork does not publish its formula.")
+    else:
+        lines.append("Rate card by job value; Upwork's own card may differ.")
+    return Reply(f"{plural(q.total)}", lines, explain(q))
+
+
+register("quote", Read(QuoteOptions, QuoteOptions.of, quote_read))
+
+
+# ---------------------------------------------------------------------------------- /bid
+
+
+@dataclass(frozen=True, slots=True)
+class BidOptions:
+    job: str
+    connects: int | None
+    pool: str | None
+    boost: int | None
+    rate_type: str | None
+    rate: Decimal | None
+    note: str | None
+    price: Decimal | None
+    size: str | None
+    funded: bool | None
+    verified: bool | None
+    client_spent: Decimal | None
+    hire_rate: int | None
+    rating: Decimal | None
+
+    @staticmethod
+    def of(v: Values) -> BidOptions:
+        return BidOptions(
+            v.text("job"), v.opt_integer("connects"), v.opt_text("pool"), v.opt_integer("boost"),
+            v.opt_text("rate_type"), v.opt_number("rate"), v.opt_text("note"),
+            v.opt_number("price"), v.opt_text("size"), v.opt_flag("funded"),
+            v.opt_flag("verified"), v.opt_number("client_spent"), v.opt_integer("hire_rate"),
+            v.opt_number("rating"))
+
+    def spec(self, ctx: Context) -> BidSpec:
+        connects = self.connects
+        if connects is None:
+            factors = QuoteOptions(self.price, self.size, self.funded, self.verified,
+                                   self.client_spent, self.hire_rate, self.rating,
+                                   None).factors()
+            connects = quote(ctx.services.config.pricing, factors).connects
+        return BidSpec(job=self.job, connects=connects, boost=self.boost or 0, pool=self.pool,
+                       rate_type=self.rate_type,
+                       rate_cents=None if self.rate is None else cents(self.rate),
+                       note=self.note, quoted=self.connects is None)
+
+
+async def bid_apply(ctx: Context, o: BidOptions, tx: Tx, now: int) -> BidPlaced:
+    return await ctx.services.bids.place(tx, ctx.actor, o.spec(ctx), _stamp(ctx, now),
+                                         ctx.confirmed)
+
+
+def bid_render(ctx: Context, o: BidOptions, r: BidPlaced) -> Reply:
+    cost = plural(r.connects) + (f" + {r.boost} boost" if r.boost else "")
+    lines = [r.job, f"{cost} from {r.where} · {plural(r.balance)} left"]
+    if r.allowance_left is not None:
+        lines.append(f"Allowance left this month: {plural(r.allowance_left)}")
+    if r.pool and r.threshold and r.balance < r.threshold:
+        lines.append(f"⚠ Pool {r.pool} is below its {r.threshold}-Connect threshold.")
+    undo = Button("Undo", "undo", f"{r.bid}.{r.nonce}", ButtonStyle.DANGER,
+                  text_command=f"/undo bid:#{r.bid}", only_user=ctx.actor.user.key)
+    return Reply(f"Bid #{r.bid} placed", lines, buttons=[undo])
+
+
+async def bid_refused(ctx: Context, o: BidOptions, exc: Exception) -> Reply | None:
+    """A duplicate job in a pool: keep the bid's options under a code the author confirms."""
+    if not isinstance(exc, NeedsConfirmation):
+        return None
+    services = ctx.services
+    token = services.bids.confirmation_token(ctx.request_id)
+    args = json.dumps(options_json(o), sort_keys=True)
+
+    async def remember(tx: Tx) -> None:
+        await services.bids.remember(tx, token, ctx.actor, args, services.clock())
+
+    await services.store.write(remember)
+    who = "you" if exc.earlier.bidder == ctx.actor.user.key else "another member"
+    reply = Reply(
+        "Already bid on this job",
+        [f"Pool {exc.pool} bid on it as #{exc.earlier.id} ({who}, "
+         f"{when(exc.earlier.created_at)}). Nothing spent yet: confirm to bid anyway."],
+        buttons=[Button("Confirm bid", "confirm", token, ButtonStyle.PRIMARY,
+                        text_command=f"/confirm token:{token}",
+                        only_user=ctx.actor.user.key)],
+    )
+    reply.needs_confirmation = True
+    return reply
+
+
+register("bid", Change(BidOptions, BidPlaced, BidOptions.of, bid_apply, bid_render,
+                       bid_refused))
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmOptions:
+    token: str
+
+    @staticmethod
+    def of(v: Values) -> ConfirmOptions:
+        return ConfirmOptions(v.text("token").strip())
+
+
+async def confirm_resolve(ctx: Context, o: ConfirmOptions) -> tuple[Context, Values]:
+    """The bid a Confirm button (or ``/confirm``) stands for, under its own request id: a
+    repeated click on a confirmed bid replays its reply, however late."""
+    services = ctx.services
+    request_id = f"confirm:{o.token}"
+
+    async def load(tx: Tx) -> Confirmation | None:
+        return await services.bids.confirmation(tx, o.token)
+
+    found = await services.store.read(load, quick=True)
+    if found is None or found.actor != ctx.actor.user.key:
+        raise NotFound("That confirmation code is unknown or not yours.")
+    if found.created_at + CONFIRM_SECONDS < services.clock() and not await seen(
+            services.store, request_id):
+        raise BadInput("That confirmation expired; run the bid again.")
+    values = check(BY_NAME["bid"], json.loads(found.args), resolve_user=None)
+    sub = Context(ctx.actor, request_id, services, "bid", confirmed=True,
+                  text_commands=ctx.text_commands)
+    return sub, values
+
+
+register("confirm", Forward(ConfirmOptions, ConfirmOptions.of, "bid", confirm_resolve))
+
+
+# -------------------------------------------------------------------- /undo, /refund, /outcome
+
+
+@dataclass(frozen=True, slots=True)
+class UndoOptions:
+    bid: int
+
+    @staticmethod
+    def of(v: Values) -> UndoOptions:
+        return UndoOptions(parse_bid_id(v.text("bid")))
+
+
+async def undo_apply(ctx: Context, o: UndoOptions, tx: Tx, now: int) -> Undone:
+    return await ctx.services.bids.undo(tx, ctx.actor, o.bid, _stamp(ctx, now))
+
+
+def undo_render(ctx: Context, o: UndoOptions, r: Undone) -> Reply:
+    return Reply(f"Bid #{r.bid} undone", [f"{plural(r.returned)} back · {plural(r.balance)} now"])
+
+
+register("undo", Change(UndoOptions, Undone, UndoOptions.of, undo_apply, undo_render))
+
+
+@dataclass(frozen=True, slots=True)
+class RefundOptions:
+    bid: int
+    reason: str
+
+    @staticmethod
+    def of(v: Values) -> RefundOptions:
+        return RefundOptions(parse_bid_id(v.text("bid")), v.text("reason"))
+
+
+async def refund_apply(ctx: Context, o: RefundOptions, tx: Tx, now: int) -> Refunded:
+    return await ctx.services.bids.refund(tx, ctx.actor, o.bid, o.reason, _stamp(ctx, now))
+
+
+def refund_render(ctx: Context, o: RefundOptions, r: Refunded) -> Reply:
+    part = "" if r.refunded == r.total else f" of {r.total} (boost only)"
+    return Reply(f"Refunded {plural(r.refunded)}",
+                 [f"Bid #{r.bid}{part} · {r.reason}", f"{plural(r.balance)} in {r.where} now"])
+
+
+register("refund", Change(RefundOptions, Refunded, RefundOptions.of, refund_apply,
+                          refund_render))
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeOptions:
+    bid: int
+    status: str
+
+    @staticmethod
+    def of(v: Values) -> OutcomeOptions:
+        return OutcomeOptions(parse_bid_id(v.text("bid")), v.text("status"))
+
+
+async def outcome_apply(ctx: Context, o: OutcomeOptions, tx: Tx, now: int) -> OutcomeSet:
+    return await ctx.services.bids.set_outcome(tx, ctx.actor, o.bid, o.status, now)
+
+
+def outcome_render(ctx: Context, o: OutcomeOptions, r: OutcomeSet) -> Reply:
+    return Reply(f"Bid #{r.bid}: {r.status}", [f"{r.job} · was {r.was}"])
+
+
+register("outcome", Change(OutcomeOptions, OutcomeSet, OutcomeOptions.of, outcome_apply,
+                           outcome_render))
+
+
+# ---------------------------------------------------------------------------------- /buy
+
+
+@dataclass(frozen=True, slots=True)
+class BuyOptions:
+    connects: int
+    pool: str | None
+    paid: Decimal | None
+
+    @staticmethod
+    def of(v: Values) -> BuyOptions:
+        return BuyOptions(v.integer("connects"), v.opt_text("pool"), v.opt_number("paid"))
+
+
+def render_purchase(r: Purchased, title: str) -> Reply:
+    how = "paid" if r.paid_given else f"at {dollars(r.tier_cents)} each"
+    lines = [f"{dollars(r.cents)} {how} · {plural(r.balance)} in {r.where}"]
+    if r.expires_at:
+        lines.append(f"Expire on {when(r.expires_at)}")
+    return Reply(title, lines)
+
+
+async def buy_apply(ctx: Context, o: BuyOptions, tx: Tx, now: int) -> Purchased:
+    paid = None if o.paid is None else cents(o.paid)
+    return await ctx.services.wallets.buy(tx, ctx.actor, o.connects, paid, o.pool,
+                                          _stamp(ctx, now))
+
+
+def buy_render(ctx: Context, o: BuyOptions, r: Purchased) -> Reply:
+    return render_purchase(r, f"Bought {plural(r.connects)}")
+
+
+register("buy", Change(BuyOptions, Purchased, BuyOptions.of, buy_apply, buy_render))

@@ -1,0 +1,162 @@
+"""How a catalog command runs: its handler kind, its typed options, its context.
+
+Every command of :mod:`core.catalog` has exactly one handler in :data:`HANDLERS`:
+
+- a :class:`Read` for commands that change nothing;
+- a :class:`Change` for ``changes_state`` commands: its ``apply`` runs inside the idempotent
+  change (:func:`core.requests.change`) keyed by the request id, so a retry replays the stored
+  result and renders the same reply, and a handler cannot forget to go through it;
+- a :class:`Forward` for a command that stands for another command's change (``/confirm`` runs
+  the bid it confirms, under the confirmation's own request id).
+
+Each handler declares the frozen dataclass of its checked options (built by ``parse`` from the
+catalog-checked :class:`~core.options.Values`); :func:`validate` ties handlers to the catalog.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
+
+from core.catalog import BY_NAME, Command
+from core.keys import Actor
+from core.options import Json, Values, jsonable
+from core.reply import Reply
+from core.requests import Recorded, fingerprint
+from core.services import Services
+from core.store.base import Tx
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a handler needs: who runs it, where, the request id and the services.
+
+    ``confirmed`` is set when the author confirmed a change that asked for it;
+    ``text_commands`` says whether the surface runs the catalog's text-only commands (the
+    console and Slack's text do; Discord offers those actions as buttons).
+    """
+
+    actor: Actor
+    request_id: str
+    services: Services
+    command: str
+    confirmed: bool = False
+    text_commands: bool = True
+
+    def now(self) -> int:
+        return self.services.clock()
+
+
+Opts = TypeVar("Opts")
+R = TypeVar("R", bound=Recorded)
+
+
+class Handler(Protocol):
+    """Runs one command from its checked options."""
+
+    async def run(self, ctx: Context, values: Values) -> Reply: ...
+
+
+def options_json(options: object) -> dict[str, Json]:
+    """A dataclass of checked options as JSON values, field by field."""
+    assert dataclasses.is_dataclass(options)
+    return {f.name: jsonable(getattr(options, f.name)) for f in dataclasses.fields(options)}
+
+
+@dataclass(frozen=True, slots=True)
+class Read(Generic[Opts]):
+    """A command that changes nothing."""
+
+    options: type[Opts]
+    parse: Callable[[Values], Opts]
+    read: Callable[[Context, Opts], Awaitable[Reply]]
+
+    async def run(self, ctx: Context, values: Values) -> Reply:
+        return await self.read(ctx, self.parse(values))
+
+
+@dataclass(frozen=True, slots=True)
+class Change(Generic[Opts, R]):
+    """A command that changes state, once per request id.
+
+    ``apply`` runs in the change's transaction and returns the result that is stored;
+    ``render`` turns a result (fresh or replayed) into the reply. ``refused`` may turn an
+    exception ``apply`` raised into a reply (a bid that needs confirming); it returns ``None``
+    for exceptions it does not handle.
+    """
+
+    options: type[Opts]
+    result: type[R]
+    parse: Callable[[Values], Opts]
+    apply: Callable[[Context, Opts, Tx, int], Awaitable[R]]
+    render: Callable[[Context, Opts, R], Reply]
+    refused: Callable[[Context, Opts, Exception], Awaitable[Reply | None]] | None = None
+
+    async def run(self, ctx: Context, values: Values) -> Reply:
+        options = self.parse(values)
+        fp = fingerprint(ctx.command, ctx.actor.user.key, options_json(options))
+
+        async def op(tx: Tx, now: int) -> R:
+            return await self.apply(ctx, options, tx, now)
+
+        try:
+            result, _ = await ctx.services.change(ctx.request_id, fp, ctx.actor.user.key, op,
+                                                  self.result)
+        except Exception as exc:
+            if self.refused is not None:
+                reply = await self.refused(ctx, options, exc)
+                if reply is not None:
+                    return reply
+            raise
+        return self.render(ctx, options, result)
+
+
+@dataclass(frozen=True, slots=True)
+class Forward(Generic[Opts]):
+    """A command that runs another command's change: ``resolve`` gives the context (its own
+    request id) and the checked options of the target command."""
+
+    options: type[Opts]
+    parse: Callable[[Values], Opts]
+    target: str
+    resolve: Callable[[Context, Opts], Awaitable[tuple[Context, Values]]]
+
+    async def run(self, ctx: Context, values: Values) -> Reply:
+        sub, target_values = await self.resolve(ctx, self.parse(values))
+        handler = HANDLERS[self.target]
+        assert isinstance(handler, Change)
+        return await handler.run(sub, target_values)
+
+
+HANDLERS: dict[str, Handler] = {}
+
+
+def register(name: str, handler: Handler) -> None:
+    """Register the handler of the catalog command ``name`` (once)."""
+    if name not in BY_NAME:
+        raise KeyError(f"no catalog command {name!r}")
+    if name in HANDLERS:
+        raise KeyError(f"/{name} has a handler already")
+    HANDLERS[name] = handler
+
+
+def validate(commands: tuple[Command, ...]) -> None:
+    """Raise when the handlers and the catalog disagree: a command without a handler, a
+    handler without a command, or a handler kind that does not match ``changes_state``."""
+    names = {c.name for c in commands}
+    missing = sorted(names - set(HANDLERS))
+    extra = sorted(set(HANDLERS) - names)
+    if missing or extra:
+        raise RuntimeError(f"catalog and handlers disagree: no handler for {missing}, "
+                           f"no command for {extra}")
+    for command in commands:
+        handler = HANDLERS[command.name]
+        changes = isinstance(handler, (Change, Forward))
+        if changes != command.changes_state:
+            raise RuntimeError(f"/{command.name}: changes_state={command.changes_state} but "
+                               f"its handler is a {type(handler).__name__}")
+        if isinstance(handler, Forward) and not isinstance(HANDLERS.get(handler.target),
+                                                           Change):
+            raise RuntimeError(f"/{command.name} forwards to /{handler.target}, not a change")

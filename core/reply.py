@@ -1,0 +1,187 @@
+"""Platform-neutral replies: text, fields, buttons, files, and the tokens each platform renders.
+
+The core never writes platform markup. A date goes into reply text through :func:`when`; a
+user or a channel through :class:`Rich` text holding :class:`Mention` and :class:`ChannelRef`
+parts. Each adapter renders those tokens its own way (:func:`render`); plain text (the console,
+logs) reads them as UTC dates, user ids and ``#channel``.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from core.keys import UserKey
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A user named in a reply, by user key."""
+
+    key: str
+
+    def plain(self) -> str:
+        return UserKey(self.key).user_id
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRef:
+    """A channel named in a reply, by the id (or name) the platform gave."""
+
+    channel: str
+
+    def plain(self) -> str:
+        return f"#{self.channel}"
+
+
+Token = Mention | ChannelRef
+Part = str | Token
+
+
+class Rich(str):
+    """Reply text with user and channel tokens among its literal parts.
+
+    It *is* its plain reading (a ``str``: ``"1. sam: 3 bids"``), so it goes wherever text goes;
+    :func:`render` gives each platform its own markup for the tokens. Concatenation with ``+``
+    keeps the tokens; formatting it into another string keeps only the plain reading.
+    """
+
+    parts: tuple[Part, ...]
+
+    def __new__(cls, *parts: Part) -> Rich:
+        flat: list[Part] = []
+        for part in parts:
+            if isinstance(part, Rich):
+                flat.extend(part.parts)
+            elif part != "":
+                flat.append(part)
+        self = super().__new__(cls, "".join(_plain(p) for p in flat))
+        self.parts = tuple(flat)
+        return self
+
+    def __add__(self, other: str) -> Rich:
+        return Rich(self, other)
+
+    def __radd__(self, other: str) -> Rich:
+        return Rich(other, self)
+
+
+def _plain(part: Part) -> str:
+    return part if isinstance(part, str) else part.plain()
+
+
+def render(text: str, *, mention: Callable[[Mention], str],
+           channel: Callable[[ChannelRef], str],
+           literal: Callable[[str], str] = lambda s: s) -> str:
+    """``text`` with its tokens written by ``mention`` and ``channel`` and its literal parts
+    by ``literal`` (an adapter's escaping)."""
+    if not isinstance(text, Rich):
+        return literal(text)
+    out: list[str] = []
+    for part in text.parts:
+        if isinstance(part, str):
+            out.append(literal(part))
+        elif isinstance(part, Mention):
+            out.append(mention(part))
+        else:
+            out.append(channel(part))
+    return "".join(out)
+
+
+_TIME_MARK = re.compile(r"⟦t:(-?\d{1,12})⟧")
+
+
+def when(ts: int) -> str:
+    """A date inside reply text (``ts`` in UTC epoch seconds). Platforms that can show each
+    reader's own time zone and language do (:func:`times` with their format); elsewhere it
+    reads as a UTC date."""
+    return f"⟦t:{int(ts)}⟧"
+
+
+def utc_date(ts: int) -> str:
+    """``ts`` as ``2026-11-26`` (UTC)."""
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d")
+
+
+def times(text: str, fmt: Callable[[int], str] = utc_date) -> str:
+    """``text`` with each :func:`when` date written by ``fmt``."""
+    if "⟦" not in text:
+        return text
+    return _TIME_MARK.sub(lambda m: fmt(int(m.group(1))), text)
+
+
+class ButtonStyle(enum.Enum):
+    PRIMARY = "primary"
+    DANGER = "danger"
+    SECONDARY = "secondary"
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A button on a reply.
+
+    ``action`` is ``"undo"`` or ``"confirm"``; ``value`` is an opaque string (at most 80
+    characters) that the platform hands back on a click, through :meth:`core.app.App.press`.
+    ``text_command`` is the equivalent command for platforms without buttons.
+    ``only_user`` restricts clicks to one user key.
+    """
+
+    label: str
+    action: str
+    value: str
+    style: ButtonStyle = ButtonStyle.PRIMARY
+    text_command: str = ""
+    only_user: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a reply (a PNG chart or a CSV export)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(slots=True)
+class Reply:
+    """A platform-neutral reply.
+
+    ``title`` is short (fits a phone); ``lines`` are text lines (``**bold**`` allowed, tokens
+    as :class:`Rich` text); ``fields`` are (name, value) pairs shown as a compact table.
+    ``private`` replies are shown only to the user. ``error`` marks a refusal: one line saying
+    what to fix, nothing changed.
+    """
+
+    title: str
+    lines: list[str] = field(default_factory=list)
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    private: bool = True
+    buttons: list[Button] = field(default_factory=list)
+    file: Attachment | None = None
+    error: bool = False
+    needs_confirmation: bool = False  # nothing changed yet: the user must confirm (a button)
+
+    def text(self) -> str:
+        """The reply as plain text (console, logs, Slack fallbacks)."""
+        out = [self.title]
+        out.extend(self.lines)
+        width = max((len(k) for k, _ in self.fields), default=0)
+        out.extend(f"{k.ljust(width)}  {v}" for k, v in self.fields)
+        return times("\n".join(out))
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """An autocomplete suggestion: what the user sees and the value filled in."""
+
+    name: str
+    value: str
+
+
+def plural(n: int, word: str = "Connect") -> str:
+    """``1 Connect``, ``3 Connects``."""
+    return f"{n} {word}" + ("" if n == 1 else "s")

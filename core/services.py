@@ -1,0 +1,35 @@
+"""The core's services wired together: one store, one config, one clock, and the domain
+objects every command reaches through its :class:`~core.commands.registry.Context`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+
+from core.balances import Balances
+from core.bids import Bids
+from core.config import Config
+from core.pools import Pools
+from core.requests import R, change
+from core.store.base import Store, Tx
+from core.wallets import Wallets
+
+Clock = Callable[[], int]
+
+
+class Services:
+    """Wallets, pools, bids and balance views over one store."""
+
+    def __init__(self, store: Store, config: Config, clock: Clock | None = None) -> None:
+        self.store = store
+        self.config = config
+        self.clock: Clock = clock or (lambda: int(time.time()))
+        self.pools = Pools()
+        self.wallets = Wallets(config, self.pools)
+        self.bids = Bids(config, self.wallets, self.pools)
+        self.balances = Balances(config, store, self.wallets, self.pools)
+
+    async def change(self, request_id: str, fp: str, actor: str,
+                     op: Callable[[Tx, int], Awaitable[R]], kind: type[R]) -> tuple[R, bool]:
+        """Run ``op`` once per request id (see :func:`core.requests.change`)."""
+        return await change(self.store, self.clock, request_id, fp, actor, op, kind)

@@ -1,0 +1,197 @@
+"""Wallets: users and their accounts, the welcome and monthly grants, purchases.
+
+A user's wallet is created on first sight with the welcome grant (once, ever); a monthly grant
+arrives on each anniversary of that day. :meth:`Wallets.account_for` names the account a
+command acts on: the actor's wallet, or a pool of their community. Money moves only through
+:mod:`core.postings`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from core import postings
+from core.config import Config
+from core.dates import add_months, months_elapsed
+from core.errors import MaxBalanceExceeded
+from core.keys import Actor, UserRef
+from core.pools import Pool, Pools
+from core.postings import Stamp
+from core.pricing import dollars, tier_cents_per_connect
+from core.store.base import Row, Tx
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A user's row: their key, wallet account and grant bookkeeping."""
+
+    key: str
+    display: str
+    account_id: int
+    created_at: int
+    last_grant_at: int | None
+    notices: bool
+
+    @staticmethod
+    def of(row: Row) -> User:
+        last = row["last_grant_at"]
+        return User(str(row["key"]), str(row["display"]), int(row["account_id"]),
+                    int(row["created_at"]), None if last is None else int(last),
+                    bool(row["notices"]))
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """The account a command acts on: a wallet, or a pool's account."""
+
+    id: int
+    label: str  # "your wallet" or "pool agency"
+    pool: Pool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Purchased:
+    """Connects bought (or topped up) and where they went."""
+
+    KIND: ClassVar[str] = "purchase"
+    connects: int
+    cents: int
+    tier_cents: int
+    paid_given: bool
+    where: str
+    balance: int
+    expires_at: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class NoticesSet:
+    """A user's private notices turned on or off."""
+
+    KIND: ClassVar[str] = "notices_set"
+    on: bool
+
+
+async def find_user(tx: Tx, key: str) -> User | None:
+    """The user with ``key``, or ``None`` before their first command."""
+    row = await tx.fetchone("SELECT * FROM users WHERE key = :k", {"k": key})
+    return None if row is None else User.of(row)
+
+
+async def user_account(tx: Tx, key: str) -> int | None:
+    """The wallet account of ``key``, or ``None``."""
+    row = await tx.fetchone("SELECT account_id FROM users WHERE key = :k", {"k": key})
+    return int(row["account_id"]) if row else None
+
+
+class Wallets:
+    """Users, grants and purchases under the ``[wallet]`` and ``[pricing]`` settings."""
+
+    def __init__(self, config: Config, pools: Pools) -> None:
+        self.config = config
+        self.pools = pools
+
+    async def ensure_user(self, tx: Tx, user: UserRef, stamp: Stamp) -> User:
+        """The user's row, created with the welcome grant on first sight (once, ever), with
+        their account locked; a due monthly grant is credited and expired lots are swept."""
+        found = await find_user(tx, user.key)
+        if found is None:
+            account = await postings.open_account(tx, "user", stamp.now)
+            created = await tx.fetchone(
+                "INSERT INTO users (key, display, account_id, created_at) "
+                "VALUES (:k, :d, :a, :now) ON CONFLICT (key) DO NOTHING RETURNING key",
+                {"k": user.key, "d": user.display[:80], "a": account, "now": stamp.now},
+            )
+            if created is None:  # another transaction created this user first
+                await tx.execute("DELETE FROM accounts WHERE id = :a", {"a": account})
+            elif self.config.wallet.welcome_grant > 0:
+                await postings.credit(tx, account, self.config.wallet.welcome_grant, "welcome",
+                                      Stamp(user.key, stamp.request_id, stamp.now),
+                                      memo="welcome grant")
+            found = await find_user(tx, user.key)
+            assert found is not None
+        await tx.lock_account(found.account_id)
+        await self.grant_if_due(tx, found, stamp)
+        await postings.expire(tx, found.account_id, stamp)
+        return found
+
+    async def set_notices(self, tx: Tx, user: UserRef, on: bool, stamp: Stamp) -> NoticesSet:
+        """Turn the user's private notices on or off."""
+        await self.ensure_user(tx, user, stamp)
+        await tx.execute("UPDATE users SET notices = :v WHERE key = :k",
+                         {"v": 1 if on else 0, "k": user.key})
+        return NoticesSet(on)
+
+    def grant_due(self, user: User, now: int) -> bool:
+        """Whether a monthly grant is due for ``user`` at ``now``."""
+        if self.config.wallet.monthly_grant <= 0:
+            return False
+        done = months_elapsed(user.created_at, user.last_grant_at or user.created_at)
+        return months_elapsed(user.created_at, now) > done
+
+    async def grant_if_due(self, tx: Tx, user: User, stamp: Stamp) -> int:
+        """Credit the monthly grant if due (claimed in the row, so once per month); the
+        Connects granted, kept under ``max_balance``."""
+        if not self.grant_due(user, stamp.now):
+            return 0
+        anniversary = add_months(user.created_at, months_elapsed(user.created_at, stamp.now))
+        claimed = await tx.execute(
+            "UPDATE users SET last_grant_at = :t WHERE key = :k "
+            "AND (last_grant_at IS NULL OR last_grant_at < :t)",
+            {"t": anniversary, "k": user.key},
+        )
+        if not claimed:
+            return 0
+        amount = self.config.wallet.monthly_grant
+        limit = self.config.wallet.max_balance
+        if limit:
+            have = await postings.balance(tx, user.account_id)
+            amount = max(0, min(amount, limit - have))
+        if amount:
+            await postings.credit(tx, user.account_id, amount, "grant",
+                                  Stamp("system", stamp.request_id, stamp.now),
+                                  memo="monthly grant")
+        return amount
+
+    async def account_for(self, tx: Tx, actor: Actor, pool: str | None,
+                          stamp: Stamp) -> Account:
+        """The account a command acts on: the actor's wallet, or the pool ``pool`` of their
+        community (locked, its expired lots swept). Permissions are the caller's to check."""
+        user = await self.ensure_user(tx, actor.user, stamp)
+        if not pool:
+            return Account(user.account_id, "your wallet")
+        found = await self.pools.find(tx, actor, pool)
+        await tx.lock_account(found.account_id)
+        await postings.expire(tx, found.account_id, stamp)
+        return Account(found.account_id, f"pool {found.name}", found)
+
+    def expiry_for(self, now: int) -> int | None:
+        """When Connects bought at ``now`` expire (``None``: never)."""
+        months = self.config.wallet.expiry_months
+        return add_months(now, months) if months else None
+
+    async def buy(self, tx: Tx, actor: Actor, connects: int, paid_cents: int | None,
+                  pool: str | None, stamp: Stamp) -> Purchased:
+        """Record Connects bought, priced by tier unless ``paid_cents`` is given; into a pool
+        (a top-up, its admins only) when ``pool`` is named."""
+        account = await self.account_for(tx, actor, pool, stamp)
+        kind = "purchase"
+        if account.pool is not None:
+            self.pools.require_admin(actor, account.pool)
+            kind = "topup"
+        per = tier_cents_per_connect(self.config.pricing, connects)
+        cents = connects * per if paid_cents is None else paid_cents
+        limit = self.config.wallet.max_balance
+        if limit and account.pool is None:
+            have = await postings.balance(tx, account.id)
+            if have + connects > limit:
+                raise MaxBalanceExceeded(
+                    f"That would make {have + connects} Connects; the maximum is {limit}. "
+                    f"Buy at most {max(limit - have, 0)}."
+                )
+        expires = self.expiry_for(stamp.now)
+        await postings.credit(tx, account.id, connects, kind, stamp, cost_cents=cents,
+                              expires_at=expires,
+                              memo=f"{connects} Connects for {dollars(cents)}")
+        return Purchased(connects, cents, per, paid_cents is not None, account.label,
+                         await postings.balance(tx, account.id), expires)
