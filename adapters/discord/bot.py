@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import aiohttp
@@ -78,7 +79,7 @@ class Handler:
 
     async def suggest(
         self, interaction: discord.Interaction, kind: str, partial: str
-    ) -> list[app_commands.Choice[str]]:
+    ) -> list[app_commands.Choice[int | float | str]]:
         try:
             found = await self.app.autocomplete(actor(interaction), kind, partial)
         except Exception:
@@ -92,7 +93,7 @@ class Handler:
     async def _answer(
         self,
         interaction: discord.Interaction,
-        work: Any,
+        work: Callable[[], Coroutine[Any, Any, Reply]],
         *,
         slow: bool,
         private: bool,
@@ -182,8 +183,10 @@ class Tree(app_commands.CommandTree[Any]):
             await handler._send_safely(interaction, render.Message(content=line))
 
 
-class ClientMixin:
-    """What the plain and the sharded clients share: the tree, the handler, sync on start."""
+class ClientMixin(discord.Client):
+    """What the plain and the sharded clients share: the tree, the handler, sync on start.
+    A base of both (before :class:`discord.Client` or :class:`discord.AutoShardedClient`),
+    never instantiated itself."""
 
     handler: Handler
     tree: Tree
@@ -195,10 +198,10 @@ class ClientMixin:
             self.tree.add_command(cmd)
         self._config = config
         self._sync = sync
-        self.synced: list[Any] = []
+        self.synced: list[app_commands.AppCommand] = []
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(render.PressButton)  # type: ignore[attr-defined]
+        self.add_dynamic_items(render.PressButton)
         if self._sync:
             await self.sync_commands()
 
@@ -231,11 +234,12 @@ class ShardedConnectsClient(ClientMixin, discord.AutoShardedClient):
     """Several shards in this process (``shard_ids``) out of ``shard_count``."""
 
     def __init__(self, app: App, config: DiscordConfig, *, sync: bool = True) -> None:
-        super().__init__(
-            intents=intents(),
-            shard_count=config.shard_count,
-            shard_ids=list(config.shard_ids) or None,  # type: ignore[arg-type]
-        )
+        # no shard_ids means every shard of shard_count (discord.py's default)
+        if config.shard_ids:
+            super().__init__(intents=intents(), shard_count=config.shard_count,
+                             shard_ids=list(config.shard_ids))
+        else:
+            super().__init__(intents=intents(), shard_count=config.shard_count)
         self._setup(app, config, sync)
 
 

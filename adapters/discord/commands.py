@@ -11,7 +11,7 @@ the type the core expects.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from typing import Any, Protocol
 
 import discord
@@ -44,7 +44,7 @@ class Handler(Protocol):
 
     async def suggest(
         self, interaction: discord.Interaction, kind: str, partial: str
-    ) -> list[app_commands.Choice[str]]: ...
+    ) -> list[app_commands.Choice[int | float | str]]: ...
 
 
 def user_ref(user: discord.abc.User) -> UserRef:
@@ -114,9 +114,9 @@ class AutocompleteArg(OptionArg):
         super().__init__(option)
         self.handler = handler
 
-    async def autocomplete(  # type: ignore[override]
+    async def autocomplete(
         self, interaction: discord.Interaction, value: int | float | str, /
-    ) -> list[app_commands.Choice[str]]:
+    ) -> list[app_commands.Choice[int | float | str]]:
         kind = self.option.autocomplete or ""
         return await self.handler.suggest(interaction, kind, str(value or ""))
 
@@ -127,7 +127,7 @@ def _bound(option: Option, value: int | float | None) -> int | float | None:
     return float(value) if option.type is OptionType.NUMBER else int(value)
 
 
-def _callback(command: Command, handler: Handler) -> Callable[..., Awaitable[None]]:
+def _callback(command: Command, handler: Handler) -> Callable[..., Coroutine[Any, Any, None]]:
     """A callback whose signature declares the command's options, for discord.py to read."""
 
     async def callback(interaction: discord.Interaction, **kwargs: Any) -> None:
@@ -148,6 +148,8 @@ def _callback(command: Command, handler: Handler) -> Callable[..., Awaitable[Non
                 default=inspect.Parameter.empty if opt.required else None,
             )
         )
+    # discord.py reads the options from these two attributes of the callback; a function takes
+    # any attribute, but typeshed's function type declares neither
     callback.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     callback.__qualname__ = callback.__name__ = f"cmd_{command.name.replace(' ', '_')}"
     callback.__discord_app_commands_param_description__ = {  # type: ignore[attr-defined]
@@ -192,7 +194,7 @@ def build(
         cmd: app_commands.Command[Any, ..., Any] = app_commands.Command(
             name=command.leaf,
             description=command.description[:MAX_DESCRIPTION],
-            callback=_callback(command, handler),  # type: ignore[arg-type]
+            callback=_callback(command, handler),
             parent=parent,
         )
         if parent is not None:

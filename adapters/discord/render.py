@@ -12,12 +12,15 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Required, TypedDict
 
 import discord
 
 from core.keys import UserKey
 from core.reply import Button, ButtonStyle, ChannelRef, Mention, Reply, render, times, utc_date
+
+if TYPE_CHECKING:
+    from adapters.discord.bot import Handler
 
 # Discord's limits on a message
 CONTENT_MAX = 2000
@@ -92,7 +95,7 @@ class PressButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CUSTO
         return cls(match["action"], match["value"], label)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        handler = getattr(interaction.client, "handler", None)
+        handler: Handler | None = getattr(interaction.client, "handler", None)
         if handler is not None:
             await handler.run_press(interaction, self.action, self.value)
 
@@ -140,6 +143,25 @@ def view(buttons: list[Button]) -> discord.ui.View | None:
     return out
 
 
+class SendKwargs(TypedDict, total=False):
+    """What :meth:`Message.send_kwargs` passes: only the parts the message has."""
+
+    ephemeral: Required[bool]
+    content: str
+    embed: discord.Embed
+    view: discord.ui.View
+    file: discord.File
+
+
+class EditKwargs(TypedDict):
+    """What :meth:`Message.edit_kwargs` passes: every part, ``None`` or empty to remove it."""
+
+    content: str | None
+    embed: discord.Embed | None
+    view: discord.ui.View | None
+    attachments: list[discord.File]
+
+
 @dataclass
 class Message:
     """Keyword arguments for discord.py's send/edit calls, built from a reply."""
@@ -150,9 +172,9 @@ class Message:
     file: discord.File | None = None
     ephemeral: bool = True
 
-    def send_kwargs(self) -> dict[str, Any]:
+    def send_kwargs(self) -> SendKwargs:
         """For ``response.send_message`` and ``followup.send``."""
-        kw: dict[str, Any] = {"ephemeral": self.ephemeral}
+        kw: SendKwargs = {"ephemeral": self.ephemeral}
         if self.content is not None:
             kw["content"] = self.content
         if self.embed is not None:
@@ -163,7 +185,7 @@ class Message:
             kw["file"] = self.file
         return kw
 
-    def edit_kwargs(self) -> dict[str, Any]:
+    def edit_kwargs(self) -> EditKwargs:
         """For ``edit_original_response`` and ``response.edit_message``: replaces everything."""
         return {
             "content": self.content,

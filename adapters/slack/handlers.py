@@ -13,11 +13,11 @@ import logging
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any
 
 import aiohttp
-from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackClientError
@@ -29,6 +29,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks, text
 from adapters.slack.identity import Directory, api_error
+from adapters.slack.payloads import ActionBody, CommandBody, EventBody, MentionEvent
 from core.app import REQUEST_ID, App
 from core.config import SlackConfig
 from core.reply import Attachment, Reply
@@ -36,7 +37,6 @@ from core.reply import Attachment, Reply
 log = logging.getLogger(__name__)
 
 ACK_BUDGET = 2.0  # seconds a command may take before it is acked with a placeholder
-Respond = Callable[..., Awaitable[Any]]
 
 
 def web_client(config: SlackConfig, session: aiohttp.ClientSession | None = None
@@ -122,14 +122,14 @@ class SlackAdapter:
                 self._seen_events.popitem(last=False)
         return await next()
 
-    async def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
+    async def _on_error(self, error: Exception, body: Mapping[str, Any]) -> None:
         log.error("unhandled error in a Slack listener (request %s)", _request_id(body, {}),
                   exc_info=error)
 
     # -- slash commands -------------------------------------------------------------------------
 
-    async def _on_command(self, ack: Callable[..., Awaitable[Any]], body: dict[str, Any],
-                          respond: Respond, context: dict[str, Any]) -> None:
+    async def _on_command(self, ack: AsyncAck, body: CommandBody, respond: AsyncRespond,
+                          context: AsyncBoltContext) -> None:
         started = time.monotonic()
         request_id = _request_id(body, context)
         token = REQUEST_ID.set(request_id)  # log lines (and the tasks started here) carry it
@@ -138,8 +138,8 @@ class SlackAdapter:
         finally:
             REQUEST_ID.reset(token)
 
-    async def _command(self, ack: Callable[..., Awaitable[Any]], body: dict[str, Any],
-                       respond: Respond, request_id: str, started: float) -> None:
+    async def _command(self, ack: AsyncAck, body: CommandBody, respond: AsyncRespond,
+                       request_id: str, started: float) -> None:
         line = text.command_text(body.get("command", ""), body.get("text") or "")
         command = text.catalog_command(line)
         work = self.spawn(self._run_text(body, line, request_id))
@@ -154,7 +154,7 @@ class SlackAdapter:
         await ack(blocks.working())
         self.spawn(self._finish(work, body, respond, request_id))
 
-    async def _run_text(self, body: dict[str, Any], line: str, request_id: str) -> Reply:
+    async def _run_text(self, body: CommandBody, line: str, request_id: str) -> Reply:
         try:
             team_id, user_id = body["team_id"], body["user_id"]
             mentions = text.mentioned_users(line)
@@ -170,8 +170,8 @@ class SlackAdapter:
             log.exception("Slack command failed (request %s)", request_id)
             return Reply(title=blocks.FAILED_TEXT, error=True)
 
-    async def _finish(self, work: asyncio.Task[Reply], body: dict[str, Any], respond: Respond,
-                      request_id: str) -> None:
+    async def _finish(self, work: asyncio.Task[Reply], body: CommandBody,
+                      respond: AsyncRespond, request_id: str) -> None:
         reply = await work
         message = blocks.render(reply)
         if reply.file is not None and not reply.error:
@@ -184,7 +184,8 @@ class SlackAdapter:
         await self._respond(respond, {**message, "replace_original": False}, request_id)
         await self._respond(respond, {"delete_original": True}, request_id)
 
-    async def _respond(self, respond: Respond, message: dict[str, Any], request_id: str) -> None:
+    async def _respond(self, respond: AsyncRespond, message: dict[str, Any],
+                       request_id: str) -> None:
         try:
             resp = await respond(message)
             if getattr(resp, "status_code", 200) >= 300:
@@ -194,7 +195,7 @@ class SlackAdapter:
             log.warning("could not post a reply to response_url (request %s): %s", request_id,
                         type(exc).__name__)
 
-    async def _upload(self, file: Attachment, body: dict[str, Any], private: bool,
+    async def _upload(self, file: Attachment, body: CommandBody, private: bool,
                       request_id: str) -> str:
         """Upload ``file`` (to a direct message when private); return a line saying where."""
         try:
@@ -217,8 +218,8 @@ class SlackAdapter:
 
     # -- buttons --------------------------------------------------------------------------------
 
-    async def _on_action(self, ack: Callable[..., Awaitable[Any]], body: dict[str, Any],
-                         respond: Respond, context: dict[str, Any]) -> None:
+    async def _on_action(self, ack: AsyncAck, body: ActionBody, respond: AsyncRespond,
+                         context: AsyncBoltContext) -> None:
         await ack()
         request_id = _request_id(body, context)
         token = REQUEST_ID.set(request_id)
@@ -227,7 +228,7 @@ class SlackAdapter:
         finally:
             REQUEST_ID.reset(token)
 
-    async def _press(self, body: dict[str, Any], respond: Respond, request_id: str) -> None:
+    async def _press(self, body: ActionBody, respond: AsyncRespond, request_id: str) -> None:
         try:
             action = (body.get("actions") or [{}])[0]
             try:
@@ -252,7 +253,7 @@ class SlackAdapter:
 
     # -- events ---------------------------------------------------------------------------------
 
-    async def _on_mention(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+    async def _on_mention(self, body: EventBody, event: MentionEvent) -> None:
         """Someone mentioned the bot: show them (only them) what it can do."""
         team_id = body.get("team_id", "")
         if not event.get("user") or not event.get("channel"):
@@ -268,7 +269,7 @@ class SlackAdapter:
             log.warning("could not answer a mention: %s", api_error(exc))
 
 
-def _request_id(body: dict[str, Any], context: dict[str, Any]) -> str:
+def _request_id(body: Mapping[str, Any], context: Mapping[str, Any]) -> str:
     """The trigger id of a command or click; else the Socket Mode envelope id or event id."""
     return str(body.get("trigger_id") or context.get("envelope_id") or body.get("event_id")
                or "")

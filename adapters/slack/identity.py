@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.payloads import User, UserProfile
 from core.keys import Actor, UserKey, UserRef, scope_of
 
 log = logging.getLogger(__name__)
@@ -75,8 +76,9 @@ class Directory:
         except (SlackClientError, OSError, TimeoutError) as exc:
             log.warning("users.info for %s failed: %s", user_id, api_error(exc))
             return None
-        user = resp.get("user") or {}
-        profile = user.get("profile") or {}
+        found: User | None = resp.get("user")  # the Web API answer itself is untyped
+        user: User = found or {}
+        profile: UserProfile = user.get("profile") or {}
         name = profile.get("display_name") or user.get("real_name") or user.get("name")
         return Profile(
             name=name or None,

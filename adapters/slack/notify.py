@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TypedDict
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -12,7 +13,14 @@ from adapters.slack.text import slack_commands
 TEXT_MAX = 3000
 
 
-def _message(text: str) -> dict[str, object]:
+class _Message(TypedDict):
+    """The message parts of ``chat.postMessage``: fallback text and one mrkdwn section."""
+
+    text: str
+    blocks: list[dict[str, object]]
+
+
+def _message(text: str) -> _Message:
     body = escape(slack_commands(text))
     body = body if len(body) <= TEXT_MAX else body[: TEXT_MAX - 1] + "…"
     return {"text": body, "blocks": [{"type": "section",
@@ -40,7 +48,7 @@ class SlackNotifier:
             raise ValueError(f"not a Slack channel: {scope} {channel}")
         self._check_team(team_id, "channel")
         await self.client.chat_postMessage(channel=channel, unfurl_links=False,
-                                           **_message(text))  # type: ignore[arg-type]
+                                           **_message(text))
 
     async def send_dm(self, user_key: str, text: str) -> None:
         """Send ``text`` privately to ``slack:<team>:<user>`` (the bot's DM with them)."""
@@ -50,7 +58,7 @@ class SlackNotifier:
         self._check_team(team_id, "user")
         opened = await self.client.conversations_open(users=user_id)
         await self.client.chat_postMessage(channel=opened["channel"]["id"], unfurl_links=False,
-                                           **_message(text))  # type: ignore[arg-type]
+                                           **_message(text))
 
     def format_time(self, ts: int) -> str:
         """A Slack date token: each reader sees it in their own time zone."""

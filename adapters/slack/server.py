@@ -16,7 +16,7 @@ from slack_bolt.adapter.socket_mode.async_internals import send_async_response
 from slack_bolt.adapter.socket_mode.internals import build_headers
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_sdk.socket_mode.aiohttp import SocketModeClient
+from slack_sdk.socket_mode.async_client import AsyncBaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 
 from adapters.slack.identity import api_error
@@ -79,7 +79,7 @@ class SocketHandler(AsyncSocketModeHandler):
         self._connect: Callable[[], Coroutine[Any, Any, None]] = self.connect_async
         self._close: Callable[[], Coroutine[Any, Any, None]] = self.close_async
 
-    async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+    async def handle(self, client: AsyncBaseSocketModeClient, req: SocketModeRequest) -> None:
         start = time.time()
         self.in_flight += 1
         self._idle.clear()

@@ -24,9 +24,10 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 
 from core.store.base import Params, Row, migrations, redact
 
@@ -96,24 +97,25 @@ def _rowcount(status: str) -> int:
 class _Tx:
     __slots__ = ("conn", "locked")
 
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: PoolConnectionProxy[asyncpg.Record]) -> None:
         self.conn = conn
         self.locked: set[int] = set()  # held until the transaction ends: no second round trip
 
     async def fetchone(self, sql: str, params: Params | None = None) -> Row | None:
         query, args = _bind(sql, params)
-        row: Row | None = await self.conn.fetchrow(query, *args)
-        return row
+        # asyncpg.Record gives the access a Row promises (record[name], get, keys, items, in,
+        # len) but is not registered as a Mapping, and iterating it yields values, not keys;
+        # the core reads rows by column name only.
+        return cast("Row | None", await self.conn.fetchrow(query, *args))
 
     async def fetchall(self, sql: str, params: Params | None = None) -> Sequence[Row]:
         query, args = _bind(sql, params)
-        rows: Sequence[Row] = await self.conn.fetch(query, *args)
-        return rows
+        # a list of asyncpg.Record: see fetchone
+        return cast("Sequence[Row]", await self.conn.fetch(query, *args))
 
     async def execute(self, sql: str, params: Params | None = None) -> int:
         query, args = _bind(sql, params)
-        status: str = await self.conn.execute(query, *args)
-        return _rowcount(status)
+        return _rowcount(await self.conn.execute(query, *args))
 
     async def lock_account(self, account_id: int) -> None:
         if account_id in self.locked:
@@ -138,7 +140,7 @@ class PostgresStore:
 
     dialect = "postgresql"
 
-    def __init__(self, url: str, pool: asyncpg.Pool) -> None:
+    def __init__(self, url: str, pool: asyncpg.Pool[asyncpg.Record]) -> None:
         self.url = url
         self._pool = pool
         #: Conflicts retried since opening (deadlocks, serialization failures, unique races).
