@@ -79,7 +79,8 @@ def constant_bot(api_base: str, gateway: str, token: str) -> None:
     """The real adapter in front of a core that answers at once with a fixed reply: what the
     adapter and discord.py cost on their own."""
     from adapters.discord import runner
-    from core.config import parse
+    from adapters.discord.config import DiscordConfig
+    from bot.settings import parse
     from core.reply import Button, ButtonStyle, Choice, Reply
 
     class ConstantApp:
@@ -97,12 +98,15 @@ def constant_bot(api_base: str, gateway: str, token: str) -> None:
             return []
 
     config = parse({"discord": {"token": token, "api_base": api_base,
-                                "gateway_url": gateway}}, env={}).discord
+                                "gateway_url": gateway}}, env={}).section(DiscordConfig)
 
     async def serve() -> None:
         stop = asyncio.Event()
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-        await runner.run(ConstantApp(), config, stop)  # type: ignore[arg-type]
+        platform = runner.DiscordPlatform(ConstantApp(), config)  # type: ignore[arg-type]
+        await platform.start()
+        await stop.wait()
+        await platform.stop()
 
     asyncio.run(serve())
 

@@ -11,17 +11,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import dataclasses
 import getpass
 import json
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
-from core.config import Config, ConfigError, load
+from bot.settings import load
+from core.config import Config, ConfigError
 
 log = logging.getLogger("connects.cli")
 
@@ -83,11 +82,9 @@ def _config(args: argparse.Namespace) -> Config:
     config = load(args.config)
     from bot import logs
 
-    secrets = [config.discord.token, config.slack.bot_token, config.slack.app_token,
-               config.slack.signing_secret]
     # one-shot commands print their reply on stdout; keep stderr for warnings unless asked
     quiet = "WARNING" if args.cmd in ("exec", "export", "db") else config.log.level
-    logs.setup(args.log_level or quiet, secrets)
+    logs.setup(args.log_level or quiet, config.secrets)
     return config
 
 
@@ -96,18 +93,11 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
     return code
 
 
-def _one_shot(config: Config) -> Config:
-    """``config`` for a command that runs once: a single database connection."""
-    storage = dataclasses.replace(config.storage, pool_min=min(config.storage.pool_min, 1),
-                                  pool_max=1)
-    return dataclasses.replace(config, storage=storage)
-
-
 async def _exec(config: Config, args: argparse.Namespace) -> int:
     from adapters.console.console import run_once
-    from bot.bootstrap import create_app
+    from bot.bootstrap import create_app, one_shot
 
-    app = await create_app(_one_shot(config))
+    app = await create_app(one_shot(config))
     try:
         reply, text = await run_once(app, args.user, " ".join(args.line), Path(args.files))
     finally:
@@ -119,8 +109,9 @@ async def _exec(config: Config, args: argparse.Namespace) -> int:
 
 
 async def _run(config: Config, args: argparse.Namespace) -> int:
+    from bot import notices, platforms
     from bot.bootstrap import create_app
-    from core.store.base import redact
+    from core.store import redact
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -129,59 +120,24 @@ async def _run(config: Config, args: argparse.Namespace) -> int:
             loop.add_signal_handler(sig, stop.set)
     app = await create_app(config)
     log.info("storage %s ready", redact(config.storage.url))
-    tasks: list[asyncio.Task[None]] = []
     try:
-        platforms: list[tuple[str, Coroutine[Any, Any, None]]] = []
-        if config.discord.token:
-            from adapters.discord import runner as discord_runner
-
-            platforms.append(("discord", discord_runner.run(app, config.discord, stop,
-                                                            sync=not args.no_sync)))
-        if config.slack.bot_token:
-            from adapters.slack import runner as slack_runner
-
-            platforms.append(("slack", slack_runner.run(app, config.slack, stop)))
-        if not platforms or args.console:
-            from adapters.console.console import ConsoleNotifier, serve
-
-            app.notifiers["console"] = ConsoleNotifier(sys.stdout)
-
-            platforms.append(("console", serve(app, args.user, stop)))
+        options = platforms.RunOptions(user=args.user, sync=not args.no_sync,
+                                       console=args.console)
+        background = []
         if config.notices.enabled:
-            from bot import notices
-
-            platforms.append(("notices", notices.run(app, config, stop)))
-        for name, coro in platforms:
-            log.info("starting %s", name)
-            tasks.append(asyncio.create_task(coro, name=name))
-        waiter = asyncio.create_task(stop.wait())
-        done, _ = await asyncio.wait([*tasks, waiter], return_when=asyncio.FIRST_COMPLETED)
-        stop.set()
-        code = EXIT_OK
-        for task in done:
-            if task is not waiter and task.exception() is not None:
-                log.error("%s stopped: %s", task.get_name(), task.exception())
-                code = EXIT_REFUSED
-        # in-flight work finishes: adapters return once they have drained
-        results = await asyncio.gather(*tasks, return_exceptions=True)
-        for task, result in zip(tasks, results, strict=True):
-            if isinstance(result, BaseException) and task not in done:
-                log.error("%s failed while stopping: %s", task.get_name(), result)
-        waiter.cancel()
-        return code
+            background.append(lambda stop: notices.run(app, config, stop))
+        return await platforms.serve(app, platforms.enabled(app, config, options), stop,
+                                     background)
     finally:
-        for task in tasks:
-            task.cancel()
         await app.close()
         log.info("stopped; database closed")
 
 
 async def _db_upgrade(config: Config) -> int:
-    from core.store import open_store, redact
+    from bot.bootstrap import one_shot, open_configured_store
+    from core.store import redact
 
-    store = await open_store(config.storage.url, synchronous=config.storage.synchronous,
-                             busy_timeout_ms=config.storage.busy_timeout_ms, pool_min=1,
-                             pool_max=1, migrate=False)
+    store = await open_configured_store(one_shot(config), migrate=False)
     try:
         version = await store.migrate()
     finally:
@@ -205,16 +161,15 @@ async def _db_copy(args: argparse.Namespace) -> int:
 
 
 async def _export(config: Config) -> int:
-    from core.insight import export_rows, to_csv
-    from core.store import open_store
+    from bot.bootstrap import one_shot, open_configured_store
+    from core.insight import export_csv
     from core.store.base import Tx
 
-    s = config.storage
-    store = await open_store(s.url, synchronous=s.synchronous, busy_timeout_ms=s.busy_timeout_ms,
-                             pool_min=1, pool_max=1)
+    store = await open_configured_store(one_shot(config))
 
     async def read(tx: Tx) -> bytes:
-        return to_csv(await export_rows(tx, None))
+        data, _ = await export_csv(tx, None)
+        return data
 
     try:
         data = await store.read(read)
@@ -227,9 +182,10 @@ async def _export(config: Config) -> int:
 
 async def _discord_invite(config: Config) -> int:
     from adapters.discord import runner as discord_runner
+    from adapters.discord.config import DiscordConfig
 
     try:
-        app_id = await discord_runner.fetch_application_id(config.discord)
+        app_id = await discord_runner.fetch_application_id(config.section(DiscordConfig))
     except discord_runner.DiscordStartError as exc:
         return _fail(f"{exc}; or set [discord] application_id", EXIT_REFUSED)
     print(discord_runner.invite_url(app_id))
@@ -238,8 +194,10 @@ async def _discord_invite(config: Config) -> int:
 
 def _slack_manifest(config: Config, args: argparse.Namespace) -> int:
     from adapters.slack import runner as slack_runner
+    from adapters.slack.config import SlackConfig
 
-    print(json.dumps(slack_runner.manifest(config.slack, args.request_url), indent=2))
+    print(json.dumps(slack_runner.manifest(config.section(SlackConfig), args.request_url),
+                     indent=2))
     return EXIT_OK
 
 

@@ -6,12 +6,16 @@ A missing or broken file, an unknown key or a value of the wrong type raises
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
-from collections.abc import Mapping
+import typing
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 DEFAULT_DATABASE_URL = "sqlite:///connects.db"
 
@@ -95,35 +99,6 @@ class LogConfig:
 
 
 @dataclass(frozen=True, slots=True)
-class DiscordConfig:
-    token: str = ""
-    guild_ids: tuple[int, ...] = ()
-    api_base: str = "https://discord.com/api/v10"
-    gateway_url: str = ""  # empty: Discord's own
-    shard_count: int = 0  # 0: not sharded
-    shard_ids: tuple[int, ...] = ()
-    application_id: int = 0  # for the invite URL; 0: asked from Discord at start
-
-    def __repr__(self) -> str:
-        return f"DiscordConfig(token={'***' if self.token else ''!r}, guild_ids={self.guild_ids})"
-
-
-@dataclass(frozen=True, slots=True)
-class SlackConfig:
-    mode: str = "socket"  # "socket" or "http"
-    bot_token: str = ""
-    app_token: str = ""
-    signing_secret: str = ""
-    host: str = "0.0.0.0"
-    port: int = 3000
-    path: str = "/slack/events"
-    api_base: str = "https://slack.com/api/"
-
-    def __repr__(self) -> str:
-        return f"SlackConfig(mode={self.mode!r}, bot_token={'***' if self.bot_token else ''!r})"
-
-
-@dataclass(frozen=True, slots=True)
 class NoticesConfig:
     enabled: bool = True
     interval_seconds: int = 300
@@ -137,30 +112,42 @@ class Config:
     policy: PolicyConfig = field(default_factory=PolicyConfig)
     storage: StorageConfig = field(default_factory=StorageConfig)
     log: LogConfig = field(default_factory=LogConfig)
-    discord: DiscordConfig = field(default_factory=DiscordConfig)
-    slack: SlackConfig = field(default_factory=SlackConfig)
     notices: NoticesConfig = field(default_factory=NoticesConfig)
+    #: The sections adapters own (``[discord]``, ``[slack]``), by section name.
+    platforms: Mapping[str, object] = field(default_factory=dict)
+    #: Every configured secret value, for masking in logs.
+    secrets: tuple[str, ...] = ()
     source: str = "(defaults)"
 
+    def section(self, cls: type[T]) -> T:
+        """The adapter-owned section of type ``cls`` (its defaults when not configured)."""
+        for value in self.platforms.values():
+            if isinstance(value, cls):
+                return value
+        return cls()
 
-_SECTIONS: dict[str, type[Any]] = {
-    "pricing": PricingConfig,
-    "wallet": WalletConfig,
-    "policy": PolicyConfig,
-    "storage": StorageConfig,
-    "log": LogConfig,
-    "discord": DiscordConfig,
-    "slack": SlackConfig,
-    "notices": NoticesConfig,
-}
 
-_ENV: dict[tuple[str, str], str] = {
-    ("storage", "url"): "CONNECTS_DATABASE_URL",
-    ("discord", "token"): "DISCORD_TOKEN",
-    ("slack", "bot_token"): "SLACK_BOT_TOKEN",
-    ("slack", "app_token"): "SLACK_APP_TOKEN",
-    ("slack", "signing_secret"): "SLACK_SIGNING_SECRET",
-}
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A section of the file and what it owns: its table ``name``, the frozen dataclass
+    ``cls`` of its keys (with defaults; ``__post_init__`` may refuse a value with
+    ``ValueError``), the environment variables that override keys, and the keys that hold
+    secrets. Adapters declare theirs; the composition root passes them to :func:`parse`."""
+
+    name: str
+    cls: type[object]
+    env: Mapping[str, str] = field(default_factory=dict)
+    secrets: tuple[str, ...] = ()
+
+
+CORE_SECTIONS: tuple[Section, ...] = (
+    Section("pricing", PricingConfig),
+    Section("wallet", WalletConfig),
+    Section("policy", PolicyConfig),
+    Section("storage", StorageConfig, env={"url": "CONNECTS_DATABASE_URL"}),
+    Section("log", LogConfig),
+    Section("notices", NoticesConfig),
+)
 
 
 def _convert(where: str, default: Any, value: Any) -> Any:
@@ -203,30 +190,38 @@ def _convert(where: str, default: Any, value: Any) -> Any:
     if isinstance(default, tuple):
         if not isinstance(value, list):
             raise ConfigError(f"{where}: expected a list, got {value!r}")
-        sample = default[0] if default else _list_sample(where)
+        sample = default[0] if default else ""
         return tuple(_convert(f"{where}[{i}]", sample, v) for i, v in enumerate(value))
     raise ConfigError(f"{where}: unsupported value {value!r}")  # pragma: no cover
 
 
-def _list_sample(where: str) -> Any:
-    if where.endswith(("guild_ids", "shard_ids")):
-        return 0
-    return ""
+def _item_sample(hint: object) -> object:
+    """A value of the item type of a ``tuple[X, ...]`` field, to convert list items by."""
+    args = typing.get_args(hint)
+    return args[0]() if args and args[0] in (int, str, bool) else ""
 
 
-def _section(path: str, name: str, cls: type[Any], raw: Any) -> Any:
+def _section(path: str, section: Section, raw: object) -> object:
     if not isinstance(raw, Mapping):
-        raise ConfigError(f"{path}: [{name}] must be a table")
+        raise ConfigError(f"{path}: [{section.name}] must be a table")
+    cls: Any = section.cls
     defaults = cls()
+    hints = typing.get_type_hints(cls)
     known = {f.name for f in fields(cls)}
-    values: dict[str, Any] = {}
+    values: dict[str, object] = {}
     for key, value in raw.items():
         if key not in known:
             raise ConfigError(
-                f"{path}: unknown key {name}.{key} (known: {', '.join(sorted(known))})"
+                f"{path}: unknown key {section.name}.{key} (known: {', '.join(sorted(known))})"
             )
-        values[key] = _convert(f"{path}: {name}.{key}", getattr(defaults, key), value)
-    return cls(**values)
+        default = getattr(defaults, key)
+        if isinstance(default, tuple) and not default:
+            default = (_item_sample(hints[key]),)
+        values[key] = _convert(f"{path}: {section.name}.{key}", default, value)
+    try:
+        return cls(**values)
+    except ValueError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
 
 
 def _validate(path: str, cfg: Config) -> None:
@@ -247,14 +242,12 @@ def _validate(path: str, cfg: Config) -> None:
         raise ConfigError(f"{path}: storage.synchronous must be OFF, NORMAL, FULL or EXTRA")
     if cfg.log.level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
         raise ConfigError(f"{path}: log.level must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
-    if cfg.slack.mode not in ("socket", "http"):
-        raise ConfigError(f"{path}: slack.mode must be 'socket' or 'http'")
     for key in ("welcome_grant", "monthly_grant", "max_balance", "expiry_months"):
         if getattr(cfg.wallet, key) < 0:
             raise ConfigError(f"{path}: wallet.{key} must not be negative")
 
 
-def _tiers(path: str, raw: Any) -> tuple[tuple[int, int], ...]:
+def _tiers(path: str, raw: object) -> tuple[tuple[int, int], ...]:
     if not isinstance(raw, list) or not all(
         isinstance(t, list) and len(t) == 2 and all(type(x) is int for x in t) for t in raw
     ):
@@ -262,44 +255,48 @@ def _tiers(path: str, raw: Any) -> tuple[tuple[int, int], ...]:
     return tuple((t[0], t[1]) for t in raw)
 
 
-def parse(data: Mapping[str, Any], path: str = "(config)",
-          env: Mapping[str, str] | None = None) -> Config:
-    """Build a :class:`Config` from parsed TOML ``data``; environment variables override."""
+def parse(data: Mapping[str, object], path: str = "(config)",
+          env: Mapping[str, str] | None = None, sections: Sequence[Section] = ()) -> Config:
+    """Build a :class:`Config` from parsed TOML ``data``; environment variables override.
+    ``sections`` are the adapter-owned sections besides the core's own."""
     env = os.environ if env is None else env
-    sections: dict[str, Any] = {}
+    known = {s.name: s for s in (*CORE_SECTIONS, *sections)}
+    parsed: dict[str, object] = {}
     for name, raw in data.items():
-        cls = _SECTIONS.get(name)
-        if cls is None:
+        spec = known.get(name)
+        if spec is None:
             raise ConfigError(
-                f"{path}: unknown section [{name}] (known: {', '.join(sorted(_SECTIONS))})"
+                f"{path}: unknown section [{name}] (known: {', '.join(sorted(known))})"
             )
-        raw = dict(raw) if isinstance(raw, Mapping) else raw
+        table = dict(raw) if isinstance(raw, Mapping) else raw
         tiers = None
-        if name == "pricing" and isinstance(raw, dict) and "tiers" in raw:
-            tiers = _tiers(path, raw.pop("tiers"))
-        section = _section(path, name, cls, raw)
+        if name == "pricing" and isinstance(table, dict) and "tiers" in table:
+            tiers = _tiers(path, table.pop("tiers"))
+        parsed[name] = _section(path, spec, table)
         if tiers is not None:
-            section = _replace(section, tiers=tiers)
-        sections[name] = section
-    for (name, key), var in _ENV.items():
-        if env.get(var):
-            current = sections.get(name, _SECTIONS[name]())
-            sections[name] = _replace(current, **{key: env[var]})
-    cfg = Config(**sections, source=path)
+            parsed[name] = dataclasses.replace(parsed[name], tiers=tiers)  # type: ignore[type-var]
+    for spec in known.values():
+        overrides = {key: env[var] for key, var in spec.env.items() if env.get(var)}
+        if overrides:
+            current = parsed.get(spec.name) or spec.cls()
+            parsed[spec.name] = dataclasses.replace(current, **overrides)  # type: ignore[type-var]
+    secrets = tuple(
+        value for spec in known.values() for key in spec.secrets
+        if isinstance(value := getattr(parsed.get(spec.name) or spec.cls(), key), str) and value
+    )
+    core = {s.name for s in CORE_SECTIONS}
+    cfg = Config(**{k: v for k, v in parsed.items() if k in core},  # type: ignore[arg-type]
+                 platforms={k: v for k, v in parsed.items() if k not in core},
+                 secrets=secrets, source=path)
     _validate(path, cfg)
     return cfg
 
 
-def _replace(obj: Any, **changes: Any) -> Any:
-    values = {f.name: getattr(obj, f.name) for f in fields(obj)}
-    values.update(changes)
-    return type(obj)(**values)
-
-
-def load(path: str | os.PathLike[str] | None, env: Mapping[str, str] | None = None) -> Config:
+def load(path: str | os.PathLike[str] | None, env: Mapping[str, str] | None = None,
+         sections: Sequence[Section] = ()) -> Config:
     """Read the TOML file at ``path`` (``None``: defaults only) and the environment."""
     if path is None:
-        return parse({}, env=env)
+        return parse({}, env=env, sections=sections)
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8")
@@ -311,4 +308,4 @@ def load(path: str | os.PathLike[str] | None, env: Mapping[str, str] | None = No
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{file}: not valid TOML ({exc})") from None
-    return parse(data, str(file), env)
+    return parse(data, str(file), env, sections)

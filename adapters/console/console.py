@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+from adapters.served import Served
 from core.app import App
 from core.keys import Actor, UserKey, UserRef, scope_of
 from core.reply import Reply
@@ -36,6 +37,26 @@ class ConsoleNotifier:
 
     def format_time(self, ts: int) -> str:
         return "on " + datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+class ConsolePlatform(Served):
+    """The terminal as one platform of the bot: commands from standard input, replies and
+    notices on standard output; it ends at end of input or ``quit``."""
+
+    name = "console"
+
+    def __init__(self, app: App, user: str, stdin: TextIO | None = None,
+                 stdout: TextIO | None = None, files_dir: Path | None = None) -> None:
+        super().__init__()
+        self.app = app
+        self.user = user
+        self.stdin = stdin
+        self.stdout = stdout or sys.stdout
+        self.files_dir = files_dir
+
+    async def serve(self, stop: asyncio.Event) -> None:
+        self.ready(ConsoleNotifier(self.stdout))
+        await serve(self.app, self.user, stop, self.stdin, self.stdout, self.files_dir)
 
 
 def console_actor(name: str) -> Actor:

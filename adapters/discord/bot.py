@@ -18,9 +18,9 @@ import aiohttp
 import discord
 from discord import app_commands
 
+from adapters.discord.config import DiscordConfig
 from core.app import App
 from core.catalog import Command
-from core.config import DiscordConfig
 from core.keys import Actor, scope_of
 from core.reply import Reply
 

@@ -9,7 +9,6 @@ clients alike).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 import discord
@@ -17,8 +16,9 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from adapters.discord.config import DiscordConfig
+from adapters.served import Served, cancel
 from core.app import App
-from core.config import DiscordConfig
 
 from .bot import client as make_client
 from .notify import DiscordNotifier
@@ -47,35 +47,42 @@ def configure_endpoints(config: DiscordConfig) -> None:
     DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(config.gateway_url or "wss://gateway.discord.gg/")
 
 
-async def run(app: App, config: DiscordConfig, stop: asyncio.Event, *, sync: bool = True) -> None:
-    """Log in, sync commands when ``sync``, serve until ``stop`` is set, then close cleanly."""
-    if not config.token:
-        raise DiscordStartError("no Discord token: set [discord] token or DISCORD_TOKEN")
-    configure_endpoints(config)
-    bot = make_client(app, config, sync=sync)
-    async with bot:
-        await _login(bot, config)
-        log.info("logged in to Discord as %s (application %s)", bot.user, bot.application_id)
-        notifier = DiscordNotifier(bot)
-        app.notifiers["discord"] = notifier
-        connect = asyncio.create_task(bot.connect(reconnect=True), name="discord-gateway")
-        stopped = asyncio.create_task(stop.wait(), name="discord-stop")
-        try:
-            done, _ = await asyncio.wait({connect, stopped}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            stopped.cancel()
-            if app.notifiers.get("discord") is notifier:
-                del app.notifiers["discord"]
-            await bot.close()
-            if not connect.done():
-                connect.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await connect
-        if connect in done and not stop.is_set():
-            failure = connect.exception()
-            if failure is not None:
-                raise DiscordStartError(f"Discord gateway closed: {failure}") from failure
-        log.info("Discord adapter stopped")
+class DiscordPlatform(Served):
+    """The Discord gateway and application commands, as one platform of the bot."""
+
+    name = "discord"
+
+    def __init__(self, app: App, config: DiscordConfig, *, sync: bool = True) -> None:
+        super().__init__()
+        self.app = app
+        self.config = config
+        self.sync = sync
+
+    async def serve(self, stop: asyncio.Event) -> None:
+        """Log in, sync commands when asked, serve until ``stop`` is set, then close."""
+        config = self.config
+        if not config.token:
+            raise DiscordStartError("no Discord token: set [discord] token or DISCORD_TOKEN")
+        configure_endpoints(config)
+        bot = make_client(self.app, config, sync=self.sync)
+        async with bot:
+            await _login(bot, config)
+            log.info("logged in to Discord as %s (application %s)", bot.user, bot.application_id)
+            self.ready(DiscordNotifier(bot))
+            connect = asyncio.create_task(bot.connect(reconnect=True), name="discord-gateway")
+            stopped = asyncio.create_task(stop.wait(), name="discord-stop")
+            try:
+                done, _ = await asyncio.wait({connect, stopped},
+                                             return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                stopped.cancel()
+                await bot.close()
+                await cancel(connect)
+            if connect in done and not stop.is_set():
+                failure = connect.exception()
+                if failure is not None:
+                    raise DiscordStartError(f"Discord gateway closed: {failure}") from failure
+            log.info("Discord adapter stopped")
 
 
 async def _login(bot: discord.Client, config: DiscordConfig) -> None:

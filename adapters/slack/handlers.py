@@ -28,10 +28,10 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks, text
+from adapters.slack.config import SlackConfig
 from adapters.slack.identity import Directory, api_error
 from adapters.slack.payloads import ActionBody, CommandBody, EventBody, MentionEvent
 from core.app import REQUEST_ID, App
-from core.config import SlackConfig
 from core.reply import Attachment, Reply
 
 log = logging.getLogger(__name__)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.slack import text
+from adapters.slack.config import SlackConfig
 from core.catalog import GROUPS, find
-from core.config import SlackConfig
 
 # Every Web API method the adapter calls, and the bot scope it needs.
 METHOD_SCOPES: dict[str, str | None] = {

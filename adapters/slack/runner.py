@@ -11,13 +11,14 @@ from typing import Any
 
 import aiohttp
 
+from adapters.served import Served
 from adapters.slack import manifest as _manifest
+from adapters.slack.config import SlackConfig
 from adapters.slack.handlers import SlackAdapter, web_client
 from adapters.slack.identity import api_error
 from adapters.slack.notify import SlackNotifier
 from adapters.slack.server import HttpServer, SocketHandler
 from core.app import App
-from core.config import SlackConfig
 
 log = logging.getLogger(__name__)
 
@@ -38,37 +39,44 @@ def check(config: SlackConfig) -> None:
             "slack.mode is 'http' but slack.signing_secret (or SLACK_SIGNING_SECRET) is not set")
 
 
-async def run(app: App, config: SlackConfig, stop: asyncio.Event) -> None:
-    """Serve Slack in the configured mode until ``stop`` is set, then close cleanly: requests
-    in flight finish and get their answers. ``app`` is left open (the caller owns it)."""
-    check(config)
-    session = aiohttp.ClientSession()  # one connection pool for every Web API call
-    adapter = SlackAdapter(app, config, client=web_client(config, session))
-    team_id = await _introduce(adapter)
-    notifiers = getattr(app, "notifiers", None)
-    if notifiers is not None:
-        notifiers["slack"] = SlackNotifier(adapter.client, team_id)
-    try:
-        if config.mode == "http":
-            server = HttpServer(adapter.bolt, config.host, config.port, config.path)
-            await server.start()
-            try:
-                await stop.wait()
-            finally:
-                await server.stop()
-        else:
-            handler = SocketHandler(adapter.bolt, config.app_token)
-            try:
-                if await handler.start(stop):
+class SlackPlatform(Served):
+    """Slack in the configured mode (Socket Mode or HTTP), as one platform of the bot."""
+
+    name = "slack"
+
+    def __init__(self, app: App, config: SlackConfig) -> None:
+        super().__init__()
+        self.app = app
+        self.config = config
+
+    async def serve(self, stop: asyncio.Event) -> None:
+        """Serve Slack until ``stop`` is set, then close cleanly: requests in flight finish
+        and get their answers."""
+        config = self.config
+        check(config)
+        session = aiohttp.ClientSession()  # one connection pool for every Web API call
+        try:
+            adapter = SlackAdapter(self.app, config, client=web_client(config, session))
+            team_id = await _introduce(adapter)
+            self.ready(SlackNotifier(adapter.client, team_id))
+            if config.mode == "http":
+                server = HttpServer(adapter.bolt, config.host, config.port, config.path)
+                await server.start()
+                try:
                     await stop.wait()
-            finally:
-                await handler.stop()
-        await adapter.drain()
-    finally:
-        if notifiers is not None:
-            notifiers.pop("slack", None)
-        await session.close()
-    log.info("Slack stopped")
+                finally:
+                    await server.stop()
+            else:
+                handler = SocketHandler(adapter.bolt, config.app_token)
+                try:
+                    if await handler.start(stop):
+                        await stop.wait()
+                finally:
+                    await handler.stop()
+            await adapter.drain()
+        finally:
+            await session.close()
+        log.info("Slack stopped")
 
 
 async def _introduce(adapter: SlackAdapter) -> str | None:

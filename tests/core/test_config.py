@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from core.config import ConfigError, load, parse
+from adapters.discord.config import DiscordConfig
+from bot.settings import load, parse
+from core.config import ConfigError
 
 
 def test_defaults() -> None:
@@ -24,8 +26,9 @@ def test_environment_overrides() -> None:
     cfg = parse({"storage": {"url": "sqlite:///a.db"}},
                 env={"CONNECTS_DATABASE_URL": "sqlite:///b.db", "DISCORD_TOKEN": "s3cr3t-value"})
     assert cfg.storage.url == "sqlite:///b.db"
-    assert cfg.discord.token == "s3cr3t-value"
-    assert "s3cr3t-value" not in repr(cfg.discord)
+    assert cfg.section(DiscordConfig).token == "s3cr3t-value"
+    assert "s3cr3t-value" not in repr(cfg.section(DiscordConfig))
+    assert cfg.secrets == ("s3cr3t-value",)
 
 
 def test_example_config_parses() -> None:

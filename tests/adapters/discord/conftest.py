@@ -10,6 +10,7 @@ import pytest
 
 from adapters.discord import runner
 from bot.bootstrap import create_app
+from bot.platforms import serve
 from core.app import App
 from core.config import parse
 from tests.adapters.discord.helpers import Clock, World, discord_config
@@ -46,7 +47,8 @@ async def world(standin: DiscordStandin, discord_app: App) -> AsyncIterator[Worl
     guild.admins.add(admin.id)
     other = standin.add_guild("Elsewhere", outsider)
     stop = asyncio.Event()
-    task = asyncio.create_task(runner.run(discord_app, discord_config(standin), stop))
+    platform = runner.DiscordPlatform(discord_app, discord_config(standin))
+    task = asyncio.create_task(serve(discord_app, [platform], stop))
     await standin.wait_ready()
     yield World(standin, discord_app, owner, member, outsider, admin, guild, other, task, stop)
     stop.set()

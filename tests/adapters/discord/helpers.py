@@ -6,8 +6,9 @@ import asyncio
 import time
 from dataclasses import dataclass
 
+from adapters.discord.config import DiscordConfig
+from bot.settings import parse
 from core.app import App
-from core.config import DiscordConfig, parse
 from tests.discord_standin import DiscordStandin, Guild, Sent, User
 
 
@@ -41,7 +42,7 @@ def discord_config(standin: DiscordStandin, **extra: object) -> DiscordConfig:
     """A ``[discord]`` section pointing at the stand-in."""
     values = {"token": standin.token, "api_base": standin.api_base,
               "gateway_url": standin.gateway_url, **extra}
-    return parse({"discord": values}, env={}).discord
+    return parse({"discord": values}, env={}).section(DiscordConfig)
 
 
 def button(sent: Sent, action: str) -> str:

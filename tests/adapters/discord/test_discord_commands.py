@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from adapters.discord import runner
+from bot.platforms import serve
 from core.app import App
 from core.catalog import COMMANDS, OptionType
 from tests.adapters.discord.helpers import World, discord_config
@@ -74,7 +75,8 @@ async def test_guild_ids_sync_to_those_guilds_only(standin: DiscordStandin,
     g1, g2 = standin.add_guild("One", owner), standin.add_guild("Two", owner)
     stop = asyncio.Event()
     config = discord_config(standin, guild_ids=[g1.id, g2.id])
-    task = asyncio.create_task(runner.run(discord_app, config, stop))
+    task = asyncio.create_task(serve(discord_app, [runner.DiscordPlatform(discord_app, config)],
+                                     stop))
     await standin.wait_ready()
     assert [gid for gid, _ in standin.syncs] == [g1.id, g2.id]
     assert None not in standin.commands
@@ -88,7 +90,8 @@ async def test_no_sync_leaves_commands_alone(standin: DiscordStandin, discord_ap
     """sync=False (--no-sync) connects without registering anything."""
     stop = asyncio.Event()
     task = asyncio.create_task(
-        runner.run(discord_app, discord_config(standin), stop, sync=False)
+        serve(discord_app, [runner.DiscordPlatform(discord_app, discord_config(standin),
+                                                   sync=False)], stop)
     )
     await standin.wait_ready()
     assert standin.syncs == []
@@ -104,9 +107,9 @@ async def test_shards_split_guilds_over_one_database(standin: DiscordStandin,
     assert {(g.id >> 22) % 2 for g in guilds} == {0, 1}
     stop = asyncio.Event()
     tasks = [
-        asyncio.create_task(runner.run(
-            discord_app, discord_config(standin, shard_count=2, shard_ids=[i]), stop,
-            sync=(i == 0)))
+        asyncio.create_task(serve(discord_app, [runner.DiscordPlatform(
+            discord_app, discord_config(standin, shard_count=2, shard_ids=[i]),
+            sync=(i == 0))], stop))
         for i in range(2)
     ]
     sessions = await standin.wait_ready(shards=2)

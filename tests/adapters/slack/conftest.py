@@ -10,9 +10,11 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from adapters.slack.runner import run
+from adapters.slack.config import SlackConfig
+from adapters.slack.runner import SlackPlatform
 from bot.bootstrap import create_app
-from core.config import parse
+from bot.platforms import serve
+from bot.settings import parse
 from tests.adapters.slack.helpers import SECRET, Bot, slack_section
 from tests.slack_standin import SlackDriver, SlackStandIn
 
@@ -37,7 +39,8 @@ async def bot(request: pytest.FixtureRequest, slack: SlackStandIn,
                    env={})
     app = await create_app(config)
     stop = asyncio.Event()
-    task = asyncio.create_task(run(app, config.slack, stop))
+    platform = SlackPlatform(app, config.section(SlackConfig))
+    task = asyncio.create_task(serve(app, [platform], stop))
     url = f"http://127.0.0.1:{section.get('port')}{section.get('path')}"
     if mode == "http":
         async with aiohttp.ClientSession() as s:

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
+from adapters.slack.config import SlackConfig
 from adapters.slack.handlers import SlackAdapter
 from adapters.slack.manifest import METHOD_SCOPES
 from adapters.slack.runner import manifest
 from core.catalog import COMMANDS
-from core.config import SlackConfig
 from tests.adapters.slack.helpers import ROOT, Bot
 
 SOCKET = SlackConfig(mode="socket", bot_token="xoxb-1", app_token="xapp-1")

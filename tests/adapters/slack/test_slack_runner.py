@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from adapters.slack.runner import ConfigurationError, check, run
+from adapters.slack.config import SlackConfig
+from adapters.slack.runner import ConfigurationError, SlackPlatform, check
 from bot.bootstrap import create_app
-from core.config import SlackConfig, parse
+from bot.platforms import serve
+from bot.settings import parse
 from tests.slack_standin import SlackStandIn
 
 
@@ -35,7 +37,8 @@ async def test_bad_tokens_are_logged_and_retried_not_fatal(
     app = await create_app(config)
     stop = asyncio.Event()
     with caplog.at_level(logging.INFO):
-        task = asyncio.create_task(run(app, config.slack, stop))
+        task = asyncio.create_task(
+            serve(app, [SlackPlatform(app, config.section(SlackConfig))], stop))
         for _ in range(500):
             if slack.calls_of("apps.connections.open"):
                 break

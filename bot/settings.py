@@ -1,0 +1,21 @@
+"""The configuration with every section the bot knows: the core's and each platform's."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from bot.platforms import SECTIONS
+from core import config as core_config
+from core.config import Config
+
+
+def parse(data: Mapping[str, object], path: str = "(config)",
+          env: Mapping[str, str] | None = None) -> Config:
+    """:func:`core.config.parse` with the platforms' sections."""
+    return core_config.parse(data, path, env, SECTIONS)
+
+
+def load(path: str | os.PathLike[str] | None, env: Mapping[str, str] | None = None) -> Config:
+    """:func:`core.config.load` with the platforms' sections."""
+    return core_config.load(path, env, SECTIONS)
