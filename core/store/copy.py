@@ -23,8 +23,11 @@ from typing import Any, Protocol, TypeVar
 
 from core.errors import ConnectsError
 from core.store import open_store
-from core.store.base import Store, migrations, redact
+from core.store.base import Store, Tx, migrations, redact
 from core.store.sqlite import sqlite_path
+
+#: One value of a copied row, as the drivers read and write it.
+Cell = int | float | str | bytes | bool | None
 
 T = TypeVar("T")
 
@@ -83,9 +86,9 @@ class _Side(Protocol):
     async def parents(self, table: str) -> set[str]: ...
     async def count(self, table: str) -> int: ...
     def rows(self, table: str, columns: Sequence[str],
-             order: Sequence[str]) -> AsyncIterator[list[tuple[Any, ...]]]: ...
+             order: Sequence[str]) -> AsyncIterator[list[tuple[Cell, ...]]]: ...
     async def insert(self, table: str, columns: Sequence[str],
-                     rows: list[tuple[Any, ...]]) -> None: ...
+                     rows: list[tuple[Cell, ...]]) -> None: ...
     async def clear(self, tables: Sequence[str]) -> None: ...
     async def after_copy(self, tables: Sequence[str]) -> None: ...
     async def balances(self) -> dict[int, tuple[int, int]]: ...
@@ -130,7 +133,7 @@ class _SQLiteSide:
         return int((await self._all(f"SELECT COUNT(*) FROM {_q(table)}"))[0][0])
 
     async def rows(self, table: str, columns: Sequence[str],
-                   order: Sequence[str]) -> AsyncIterator[list[tuple[Any, ...]]]:
+                   order: Sequence[str]) -> AsyncIterator[list[tuple[Cell, ...]]]:
         sql = (f"SELECT {', '.join(map(_q, columns))} FROM {_q(table)}"
                + (f" ORDER BY {', '.join(map(_q, order))}" if order else ""))
         async with self.conn.execute(sql) as cur:
@@ -141,7 +144,7 @@ class _SQLiteSide:
                 yield [tuple(r) for r in batch]
 
     async def insert(self, table: str, columns: Sequence[str],
-                     rows: list[tuple[Any, ...]]) -> None:
+                     rows: list[tuple[Cell, ...]]) -> None:
         marks = ", ".join("?" for _ in columns)
         await self.conn.executemany(
             f"INSERT INTO {_q(table)} ({', '.join(map(_q, columns))}) VALUES ({marks})", rows)
@@ -196,7 +199,7 @@ class _PostgresSide:
         return int(await self.conn.fetchval(f"SELECT COUNT(*) FROM {_q(table)}"))
 
     async def rows(self, table: str, columns: Sequence[str],
-                   order: Sequence[str]) -> AsyncIterator[list[tuple[Any, ...]]]:
+                   order: Sequence[str]) -> AsyncIterator[list[tuple[Cell, ...]]]:
         sql = (f"SELECT {', '.join(map(_q, columns))} FROM {_q(table)}"
                + (f" ORDER BY {', '.join(map(_q, order))}" if order else ""))
         cursor = await self.conn.cursor(sql)
@@ -207,7 +210,7 @@ class _PostgresSide:
             yield [tuple(r) for r in batch]
 
     async def insert(self, table: str, columns: Sequence[str],
-                     rows: list[tuple[Any, ...]]) -> None:
+                     rows: list[tuple[Cell, ...]]) -> None:
         await self.conn.copy_records_to_table(table, records=rows, columns=list(columns))
 
     async def clear(self, tables: Sequence[str]) -> None:
@@ -231,10 +234,12 @@ class _PostgresSide:
         return {int(r[0]): (int(r[1]), int(r[2])) for r in await self.conn.fetch(_BALANCES)}
 
 
-def _side(store: Store, tx: Any) -> _Side:
+def _side(store: Store, tx: Tx) -> _Side:
+    # both backends' transactions carry their driver connection as ``conn``
+    conn: Any = getattr(tx, "conn")  # noqa: B009
     if getattr(store, "dialect", "") == "sqlite":
-        return _SQLiteSide(tx.conn)
-    return _PostgresSide(tx.conn)
+        return _SQLiteSide(conn)
+    return _PostgresSide(conn)
 
 
 def _dialect(url: str) -> str:
@@ -293,7 +298,7 @@ async def _open_source(url: str) -> Store:
     try:
         latest = max(v for v, _, _ in migrations(_dialect(url)))
 
-        async def version(tx: Any) -> int | None:
+        async def version(tx: Tx) -> int | None:
             if not {"schema_version", "accounts"} <= set(await _side(store, tx).tables()):
                 return None
             row = await tx.fetchone("SELECT MAX(version) AS v FROM schema_version")
@@ -365,11 +370,11 @@ async def copy_ledger(src_url: str, dst_url: str, *, force: bool = False,
 
 
 async def _copy(src: Store, dst: Store, force: bool, progress: Progress | None) -> CopySummary:
-    async def from_snapshot(stx: Any) -> CopySummary:
+    async def from_snapshot(stx: Tx) -> CopySummary:
         s = _side(src, stx)
         src_tables = set(await s.tables()) - set(_SKIP)
 
-        async def into(dtx: Any) -> CopySummary:
+        async def into(dtx: Tx) -> CopySummary:
             d = _side(dst, dtx)
             tables = await _order(d, [t for t in await d.tables() if t not in _SKIP])
             if set(tables) != src_tables:
@@ -378,7 +383,7 @@ async def _copy(src: Store, dst: Store, force: bool, progress: Progress | None) 
                     f"{sorted(src_tables - set(tables)) or 'none'}, only in the destination: "
                     f"{sorted(set(tables) - src_tables) or 'none'}); upgrade both first.")
             if getattr(dst, "dialect", "") != "sqlite":
-                await dtx.conn.execute(
+                await dtx.execute(
                     f"LOCK TABLE {', '.join(map(_q, tables))} IN ACCESS EXCLUSIVE MODE")
             held = {t: await d.count(t) for t in tables}
             if any(held.values()):
