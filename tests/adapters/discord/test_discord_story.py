@@ -309,3 +309,25 @@ async def test_undo_only_for_a_few_minutes(world: World, clock: Clock) -> None:
     late = await (await sd.click(bid, button(bid, "undo"), world.member, world.guild)).final()
     assert late.type == 4 and late.ephemeral and late.embeds == [] and late.content
     assert balance_of(await run(world, "balance", world.member, world.guild)) == 56
+
+
+async def test_help_lists_only_what_discord_offers(world: World) -> None:
+    """/help on Discord names the slash commands Discord has; /undo and /confirm are buttons
+    here, so they are not listed (the console and Slack list them)."""
+    sent = await run(world, "help", world.member, world.guild)
+    text = sent.text()
+    assert "/quote" in text and "/bid" in text and "/pool" in text
+    assert "/undo" not in text and "/confirm" not in text
+
+
+async def test_pool_members_and_channel_render_as_mentions(world: World) -> None:
+    """The core names members and channels as tokens; Discord shows them as mentions."""
+    sd, g, owner = world.standin, world.guild, world.owner
+    channel = 1_250_000_000_000_000_778
+    await run(world, "pool create", owner, g, name="crew")
+    await run(world, "pool add", owner, g, name="crew", member=world.member)
+    await run(world, "pool threshold", owner, g, name="crew", connects=5, channel=channel)
+    info = await run(world, "pool info", owner, g, name="crew")
+    names = [f["name"] for f in info.embeds[0]["fields"]]
+    assert f"<@{owner.id}> (owner)" in names and f"<@{world.member.id}>" in names
+    assert f"Warns below 5 in <#{channel}>" in info.embeds[0]["description"]

@@ -74,3 +74,21 @@ def test_dates_show_in_each_readers_time_zone() -> None:
     assert token in str(message["blocks"])
     assert "Expire on 2027-01-15" in message["text"]
     assert "⟦" not in str(message)
+
+
+def test_user_and_channel_tokens_render_as_slack_mentions() -> None:
+    """Tokens the core writes become Slack mentions in blocks and in the notification text;
+    a user of another platform and a channel given by name stay plain text."""
+    from core.reply import ChannelRef, Mention, Rich
+
+    reply = Reply("Pool agency: 5 Connects",
+                  [Rich("Warns below 5 in ", ChannelRef("C22")),
+                   Rich("Announced in ", ChannelRef("bids")),
+                   Rich("1. ", Mention("console:sam"), ": 2 bids")],
+                  [(Rich(Mention("slack:T1:U1"), " (owner)"), "3 this month")])
+    msg = render(reply)
+    validate_message(msg)
+    text = message_text(msg)
+    assert "Warns below 5 in <#C22>" in text and "<@U1> (owner)" in text
+    assert "Announced in #bids" in text and "1. sam: 2 bids" in text
+    assert "<@U1> (owner)" in msg["text"] and "<#C22>" in msg["text"]
