@@ -213,16 +213,15 @@ def main(argv: list[str] | None = None) -> int:
         config = _config(args)
     except ConfigError as exc:
         return _fail(str(exc))
-    if args.cmd == "exec":
-        return _guard(lambda: _exec(config, args))
-    if args.cmd == "run":
-        return _guard(lambda: _run(config, args))
-    if args.cmd == "db":
-        return _guard(lambda: _db_upgrade(config))
-    if args.cmd == "export":
-        return _guard(lambda: _export(config))
-    if args.cmd == "discord-invite":
-        return _guard(lambda: _discord_invite(config))
+    commands: dict[str, Callable[[], Awaitable[int]]] = {
+        "exec": lambda: _exec(config, args),
+        "run": lambda: _run(config, args),
+        "db": lambda: _db_upgrade(config),
+        "export": lambda: _export(config),
+        "discord-invite": lambda: _discord_invite(config),
+    }
+    if args.cmd in commands:
+        return _guard(commands[args.cmd])
     return _slack_manifest(config, args)
 
 

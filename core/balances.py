@@ -103,6 +103,16 @@ class Balances:
 
         return await self.store.read(read, quick=True)
 
+    async def _pool_lines(self, tx: Tx, actor: Actor, now: int) -> list[PoolLine]:
+        """The actor's pools here, with what they spent of their allowance this month."""
+        lines = []
+        for m in await self.pools.of_member(tx, actor.user.key, actor.scope):
+            spent = 0
+            if m.allowance:
+                spent = await self.pools.spent_this_month(tx, m.pool.id, actor.user.key, now)
+            lines.append(PoolLine(m.pool.name, m.balance, m.allowance, spent))
+        return lines
+
     async def balance(self, actor: Actor, pool_name: str | None, now: int,
                       request_id: str) -> WalletView | PoolView:
         """The actor's wallet (with their pools here), or the pool ``pool_name``."""
@@ -127,13 +137,7 @@ class Balances:
                 return await self.pool_view(tx, pool, now)
             if await self.pools.stale(tx, actor.user.key, actor.scope, now):
                 return None
-            lines = []
-            for m in await self.pools.of_member(tx, actor.user.key, actor.scope):
-                spent = 0
-                if m.allowance:
-                    spent = await self.pools.spent_this_month(tx, m.pool.id, actor.user.key, now)
-                lines.append(PoolLine(m.pool.name, m.balance, m.allowance, spent))
-            return WalletView(int(row["balance"]), lines, due)
+            return WalletView(int(row["balance"]), await self._pool_lines(tx, actor, now), due)
 
         view = await self.store.read(read, quick=True)
         if view is None:

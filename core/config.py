@@ -150,39 +150,46 @@ CORE_SECTIONS: tuple[Section, ...] = (
 )
 
 
-def _convert(where: str, default: Any, value: Any) -> Any:
-    """Coerce ``value`` to the type of ``default`` or raise ConfigError naming ``where``."""
-    if isinstance(default, SeedFactor):
-        if not isinstance(value, Mapping):
-            raise ConfigError(f"{where}: expected a table with edges, points and neutral")
-        merged = {
-            "edges": value.get("edges", default.edges),
-            "points": value.get("points", default.points),
-            "neutral": value.get("neutral", default.neutral),
-        }
-        unknown = set(value) - set(merged)
-        if unknown:
-            raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r}")
-        edges = _convert(f"{where}.edges", default.edges, merged["edges"])
-        points = _convert(f"{where}.points", default.points, merged["points"])
-        neutral = _convert(f"{where}.neutral", default.neutral, merged["neutral"])
-        if len(points) != len(edges) + 1:
-            raise ConfigError(f"{where}: needs one more points entry than edges")
-        if list(edges) != sorted(edges) or list(points) != sorted(points):
-            raise ConfigError(f"{where}: edges and points must be ascending")
-        return SeedFactor(edges, points, neutral)
+def _seed_factor(where: str, default: SeedFactor, value: Any) -> SeedFactor:
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{where}: expected a table with edges, points and neutral")
+    merged = {
+        "edges": value.get("edges", default.edges),
+        "points": value.get("points", default.points),
+        "neutral": value.get("neutral", default.neutral),
+    }
+    unknown = set(value) - set(merged)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r}")
+    edges = _convert(f"{where}.edges", default.edges, merged["edges"])
+    points = _convert(f"{where}.points", default.points, merged["points"])
+    neutral = _convert(f"{where}.neutral", default.neutral, merged["neutral"])
+    if len(points) != len(edges) + 1:
+        raise ConfigError(f"{where}: needs one more points entry than edges")
+    if list(edges) != sorted(edges) or list(points) != sorted(points):
+        raise ConfigError(f"{where}: edges and points must be ascending")
+    return SeedFactor(edges, points, neutral)
+
+
+def _scalar(where: str, default: bool | int | str, value: Any) -> bool | int | str:
+    """``value`` if it has the type of ``default`` (a bool is not a whole number)."""
     if isinstance(default, bool):
         if not isinstance(value, bool):
             raise ConfigError(f"{where}: expected true or false, got {value!r}")
-        return value
-    if isinstance(default, int):
+    elif isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(f"{where}: expected a whole number, got {value!r}")
-        return value
-    if isinstance(default, str):
-        if not isinstance(value, str):
-            raise ConfigError(f"{where}: expected a string, got {value!r}")
-        return value
+    elif not isinstance(value, str):
+        raise ConfigError(f"{where}: expected a string, got {value!r}")
+    return value  # type: ignore[no-any-return]
+
+
+def _convert(where: str, default: Any, value: Any) -> Any:
+    """Coerce ``value`` to the type of ``default`` or raise ConfigError naming ``where``."""
+    if isinstance(default, SeedFactor):
+        return _seed_factor(where, default, value)
+    if isinstance(default, (bool, int, str)):
+        return _scalar(where, default, value)
     if isinstance(default, Mapping):
         if not isinstance(value, Mapping):
             raise ConfigError(f"{where}: expected a table")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from core.catalog import Command, Option, OptionType
@@ -49,74 +50,110 @@ def _bounds(command: Command, opt: Option, value: Decimal | int) -> None:
         raise BadInput(f"{opt.name}: {value} is out of range; use {_hint(command, opt)}.")
 
 
-def convert(command: Command, opt: Option, value: RawValue,
-            resolve_user: UserResolver | None = None,
-            resolve_channel: ChannelResolver | None = None) -> Value:
-    """``value`` as the option's type, or :class:`BadInput`."""
-    def bad() -> BadInput:
-        return BadInput(f"{opt.name}: {value!r} is not valid; use {_hint(command, opt)}.")
+@dataclass(frozen=True, slots=True)
+class _Input:
+    """One option value being converted, with what the conversion may need."""
 
-    if opt.type is OptionType.BOOLEAN:
-        if isinstance(value, bool):
-            return value
-        text = str(value).strip().lower()
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        raise bad()
-    if opt.type is OptionType.INTEGER:
-        if isinstance(value, bool):
-            raise bad()
-        if isinstance(value, int):
-            number = value
-        else:
-            text = str(value).strip().lstrip("#").replace(",", "").replace("_", "")
-            if not re.fullmatch(r"-?\d{1,15}", text):
-                raise bad()
-            number = int(text)
-        _bounds(command, opt, number)
-        return number
-    if opt.type is OptionType.NUMBER:
-        if isinstance(value, bool):
-            raise bad()
-        text = str(value).strip().lstrip("$").replace(",", "")
-        try:
-            number_d = Decimal(text)
-        except InvalidOperation:
-            raise bad() from None
-        if not number_d.is_finite():
-            raise bad()
-        _bounds(command, opt, number_d)
-        return number_d
-    if opt.type is OptionType.USER:
-        if isinstance(value, UserRef):
-            return value
-        text = str(value).strip()
-        found = resolve_user(text) if resolve_user else None
-        if found is None:
-            raise BadInput(f"{opt.name}: {text!r} is not a user you can name here; mention them.")
-        return found
-    if opt.type is OptionType.CHANNEL:
-        text = str(value).strip()
-        channel_id = resolve_channel(text) if resolve_channel else None
-        if channel_id:
-            return channel_id
-        if not text:
-            raise bad()
-        return text.lstrip("#")
-    text = str(value).strip()
+    command: Command
+    opt: Option
+    value: RawValue
+    resolve_user: UserResolver | None
+    resolve_channel: ChannelResolver | None
+
+    def bad(self) -> BadInput:
+        return BadInput(f"{self.opt.name}: {self.value!r} is not valid; use "
+                        f"{_hint(self.command, self.opt)}.")
+
+
+def _boolean(i: _Input) -> Value:
+    if isinstance(i.value, bool):
+        return i.value
+    text = str(i.value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise i.bad()
+
+
+def _integer(i: _Input) -> Value:
+    if isinstance(i.value, bool):
+        raise i.bad()
+    if isinstance(i.value, int):
+        number = i.value
+    else:
+        text = str(i.value).strip().lstrip("#").replace(",", "").replace("_", "")
+        if not re.fullmatch(r"-?\d{1,15}", text):
+            raise i.bad()
+        number = int(text)
+    _bounds(i.command, i.opt, number)
+    return number
+
+
+def _number(i: _Input) -> Value:
+    if isinstance(i.value, bool):
+        raise i.bad()
+    text = str(i.value).strip().lstrip("$").replace(",", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise i.bad() from None
+    if not number.is_finite():
+        raise i.bad()
+    _bounds(i.command, i.opt, number)
+    return number
+
+
+def _user(i: _Input) -> Value:
+    if isinstance(i.value, UserRef):
+        return i.value
+    text = str(i.value).strip()
+    found = i.resolve_user(text) if i.resolve_user else None
+    if found is None:
+        raise BadInput(f"{i.opt.name}: {text!r} is not a user you can name here; mention them.")
+    return found
+
+
+def _channel(i: _Input) -> Value:
+    text = str(i.value).strip()
+    channel_id = i.resolve_channel(text) if i.resolve_channel else None
+    if channel_id:
+        return channel_id
+    if not text:
+        raise i.bad()
+    return text.lstrip("#")
+
+
+def _string(i: _Input) -> Value:
+    opt = i.opt
+    text = str(i.value).strip()
     if opt.choices:
         lowered = text.lower()
-        for choice in opt.choices:
-            if choice == lowered:
-                return choice
+        if lowered in opt.choices:
+            return lowered
         raise BadInput(f"{opt.name}: {text!r} is not one of {', '.join(opt.choices)}.")
     if not text and opt.required:
         raise BadInput(f"{opt.name}: must not be empty.")
     if opt.max_length is not None and len(text) > opt.max_length:
         raise BadInput(f"{opt.name}: at most {opt.max_length} characters, got {len(text)}.")
     return text
+
+
+_CONVERTERS: dict[OptionType, Callable[[_Input], Value]] = {
+    OptionType.BOOLEAN: _boolean,
+    OptionType.INTEGER: _integer,
+    OptionType.NUMBER: _number,
+    OptionType.USER: _user,
+    OptionType.CHANNEL: _channel,
+    OptionType.STRING: _string,
+}
+
+
+def convert(command: Command, opt: Option, value: RawValue,
+            resolve_user: UserResolver | None = None,
+            resolve_channel: ChannelResolver | None = None) -> Value:
+    """``value`` as the option's type, or :class:`BadInput`."""
+    return _CONVERTERS[opt.type](_Input(command, opt, value, resolve_user, resolve_channel))
 
 
 def check(command: Command, args: Mapping[str, RawValue],

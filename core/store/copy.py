@@ -369,6 +369,48 @@ async def copy_ledger(src_url: str, dst_url: str, *, force: bool = False,
     return summary
 
 
+async def _copy_tables(s: _Side, d: _Side, tables: Sequence[str],
+                       progress: Progress | None) -> dict[str, int]:
+    """Every row of ``tables`` from ``s`` into ``d`` (parents first); rows copied by table."""
+    counts: dict[str, int] = {}
+    for table in tables:
+        columns = await d.columns(table)
+        if set(columns) != set(await s.columns(table)):
+            raise CopyRefused(f"table {table}: the two schemas differ; upgrade both.")
+        total = await s.count(table)
+        done = 0
+        batches = s.rows(table, columns, await s.primary_key(table))
+        async for batch in _read_ahead(batches):
+            await d.insert(table, columns, batch)
+            done += len(batch)
+            if progress is not None:
+                progress(table, done, total)
+        if progress is not None and done == 0:
+            progress(table, 0, 0)
+        counts[table] = done
+    return counts
+
+
+async def _verify(s: _Side, d: _Side, tables: Sequence[str],
+                  counts: dict[str, int]) -> tuple[dict[int, tuple[int, int]], list[str]]:
+    """The check before commit: equal row counts and balances, or :class:`CopyFailed` (the
+    whole copy rolls back). The balances and warnings about the source's own drift."""
+    for table in tables:
+        want, got = await s.count(table), await d.count(table)
+        if want != got or counts[table] != want:
+            raise CopyFailed(f"table {table}: {want} rows in the source, {got} copied; "
+                             "nothing was committed.")
+    before, after = await s.balances(), await d.balances()
+    if before != after:
+        bad = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+        raise CopyFailed(f"{len(bad)} account balances differ after the copy (first: "
+                         f"account {bad[0]}); nothing was committed.")
+    warnings = [f"account {k}: cached balance {cached} but its entries sum to {total} "
+                "(so in the source too)"
+                for k, (cached, total) in sorted(after.items()) if cached != total]
+    return after, warnings
+
+
 async def _copy(src: Store, dst: Store, force: bool, progress: Progress | None) -> CopySummary:
     async def from_snapshot(stx: Tx) -> CopySummary:
         s = _side(src, stx)
@@ -392,38 +434,9 @@ async def _copy(src: Store, dst: Store, force: bool, progress: Progress | None) 
                         f"destination already holds a ledger ({held.get('entries', 0):,} "
                         "entries); pass --force to replace its contents.")
                 await d.clear(tables)
-            counts: dict[str, int] = {}
-            for table in tables:
-                columns = await d.columns(table)
-                if set(columns) != set(await s.columns(table)):
-                    raise CopyRefused(f"table {table}: the two schemas differ; upgrade both.")
-                total = await s.count(table)
-                done = 0
-                batches = s.rows(table, columns, await s.primary_key(table))
-                async for batch in _read_ahead(batches):
-                    await d.insert(table, columns, batch)
-                    done += len(batch)
-                    if progress is not None:
-                        progress(table, done, total)
-                if progress is not None and done == 0:
-                    progress(table, 0, 0)
-                counts[table] = done
+            counts = await _copy_tables(s, d, tables, progress)
             await d.after_copy(tables)
-            # the check, before commit: a difference rolls the whole copy back
-            for table in tables:
-                want, got = await s.count(table), await d.count(table)
-                if want != got or counts[table] != want:
-                    raise CopyFailed(f"table {table}: {want} rows in the source, {got} copied; "
-                                     "nothing was committed.")
-            before, after = await s.balances(), await d.balances()
-            if before != after:
-                bad = sorted(k for k in before.keys() | after.keys()
-                             if before.get(k) != after.get(k))
-                raise CopyFailed(f"{len(bad)} account balances differ after the copy (first: "
-                                 f"account {bad[0]}); nothing was committed.")
-            warnings = [f"account {k}: cached balance {cached} but its entries sum to {total} "
-                        "(so in the source too)"
-                        for k, (cached, total) in sorted(after.items()) if cached != total]
+            after, warnings = await _verify(s, d, tables, counts)
             return CopySummary("", "", counts, len(after),
                                sum(cached for cached, _ in after.values()),
                                any(held.values()), 0.0, warnings)

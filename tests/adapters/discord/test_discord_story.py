@@ -322,7 +322,7 @@ async def test_help_lists_only_what_discord_offers(world: World) -> None:
 
 async def test_pool_members_and_channel_render_as_mentions(world: World) -> None:
     """The core names members and channels as tokens; Discord shows them as mentions."""
-    sd, g, owner = world.standin, world.guild, world.owner
+    g, owner = world.guild, world.owner
     channel = 1_250_000_000_000_000_778
     await run(world, "pool create", owner, g, name="crew")
     await run(world, "pool add", owner, g, name="crew", member=world.member)
