@@ -10,6 +10,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from core.numbers import Unit
+
 
 class OptionType(enum.Enum):
     """The value type of an option, mapped by each platform to its own types."""
@@ -49,6 +51,8 @@ class Option:
     max_value: int | float | None = None
     max_length: int | None = None
     autocomplete: str | None = None
+    unit: Unit = Unit.PLAIN  # what a number counts: dollars take $ and k, percents take %
+    free_text: bool = False  # in the text syntax, runs until the next option's key
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +116,8 @@ MAX_PURCHASE = 10_000
 MAX_DOLLARS = 10_000_000
 
 QUOTE_FACTORS: tuple[Option, ...] = (
-    Option("price", OptionType.NUMBER, "Job budget in dollars", min_value=0, max_value=MAX_DOLLARS),
+    Option("price", OptionType.NUMBER, "Job budget in dollars", min_value=0, max_value=MAX_DOLLARS,
+           unit=Unit.DOLLARS),
     Option("size", OptionType.STRING, "Job size", choices=SIZES),
     Option("funded", OptionType.BOOLEAN, "Client has funded the job"),
     Option("verified", OptionType.BOOLEAN, "Client payment verified"),
@@ -122,8 +127,10 @@ QUOTE_FACTORS: tuple[Option, ...] = (
         "Client's total spend in dollars",
         min_value=0,
         max_value=MAX_DOLLARS,
+        unit=Unit.DOLLARS,
     ),
-    Option("hire_rate", OptionType.INTEGER, "Client hire rate, %", min_value=0, max_value=100),
+    Option("hire_rate", OptionType.INTEGER, "Client hire rate, %", min_value=0, max_value=100,
+           unit=Unit.PERCENT),
     Option("rating", OptionType.NUMBER, "Client rating, 0-5", min_value=0, max_value=5),
 )
 BOOST = Option(
@@ -140,7 +147,7 @@ POOL_NAME = Option("name", OptionType.STRING, "Pool name", required=True, autoco
 NEW_POOL_NAME = Option("name", OptionType.STRING, "New pool name", required=True, max_length=40)
 MEMBER = Option("member", OptionType.USER, "Member", required=True)
 PAID = Option("paid", OptionType.NUMBER, "Dollars paid (else the tier price)", min_value=0,
-              max_value=MAX_DOLLARS)
+              max_value=MAX_DOLLARS, unit=Unit.DOLLARS)
 
 COMMANDS: tuple[Command, ...] = (
     Command(
@@ -153,7 +160,8 @@ COMMANDS: tuple[Command, ...] = (
         "bid",
         "Spend Connects on a job",
         (
-            Option("job", OptionType.STRING, "Job URL or title", required=True, max_length=200),
+            Option("job", OptionType.STRING, "Job URL or title", required=True, max_length=200,
+                   free_text=True),
             Option(
                 "connects",
                 OptionType.INTEGER,
@@ -165,8 +173,9 @@ COMMANDS: tuple[Command, ...] = (
             BOOST,
             Option("rate_type", OptionType.STRING, "Hourly or fixed price", choices=RATE_TYPES),
             Option("rate", OptionType.NUMBER, "Your rate in dollars", min_value=0,
-                   max_value=MAX_DOLLARS),
-            Option("note", OptionType.STRING, "A note for yourself", max_length=300),
+                   max_value=MAX_DOLLARS, unit=Unit.DOLLARS),
+            Option("note", OptionType.STRING, "A note for yourself", max_length=300,
+                   free_text=True),
             *QUOTE_FACTORS,
         ),
         changes_state=True,

@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from core.catalog import Command, Option, OptionType
 from core.errors import BadInput
 from core.keys import UserKey, UserRef
+from core.numbers import Unit, Unreadable, read_number, read_whole
 
 #: A checked option value: int (INTEGER), Decimal (NUMBER), str (STRING, CHANNEL), bool
 #: (BOOLEAN), :class:`UserRef` (USER), or ``None`` when omitted without a default.
@@ -38,6 +39,10 @@ def _hint(command: Command, opt: Option) -> str:
     kind = {OptionType.INTEGER: "a whole number", OptionType.NUMBER: "a number",
             OptionType.BOOLEAN: "true or false", OptionType.USER: "a user",
             OptionType.CHANNEL: "a channel", OptionType.STRING: "text"}[opt.type]
+    if opt.unit is Unit.DOLLARS:
+        kind = "dollars"
+    elif opt.unit is Unit.PERCENT:
+        kind = "a percentage"
     if lo is not None and hi is not None:
         return f"{kind} from {lo} to {hi}"
     return kind
@@ -60,8 +65,10 @@ class _Input:
     resolve_user: UserResolver | None
     resolve_channel: ChannelResolver | None
 
-    def bad(self) -> BadInput:
-        return BadInput(f"{self.opt.name}: {self.value!r} is not valid; use "
+    def bad(self, why: str = "") -> BadInput:
+        shown = self.value if not isinstance(self.value, str) else self.value.strip()
+        because = f" ({why})" if why else ""
+        return BadInput(f"{self.opt.name}: {shown!r} is not valid{because}; use "
                         f"{_hint(self.command, self.opt)}.")
 
 
@@ -82,10 +89,13 @@ def _integer(i: _Input) -> Value:
     if isinstance(i.value, int):
         number = i.value
     else:
-        text = str(i.value).strip().lstrip("#").replace(",", "").replace("_", "")
-        if not re.fullmatch(r"-?\d{1,15}", text):
-            raise i.bad()
-        number = int(text)
+        text = str(i.value)
+        if len(text) > 40:
+            raise i.bad("too long")
+        try:
+            number = read_whole(text, i.opt.unit)
+        except Unreadable as exc:
+            raise i.bad(str(exc)) from None
     _bounds(i.command, i.opt, number)
     return number
 
@@ -93,11 +103,16 @@ def _integer(i: _Input) -> Value:
 def _number(i: _Input) -> Value:
     if isinstance(i.value, bool):
         raise i.bad()
-    text = str(i.value).strip().lstrip("$").replace(",", "")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise i.bad() from None
+    if isinstance(i.value, (int, Decimal)):
+        number = Decimal(i.value)
+    else:
+        text = str(i.value)  # a float from a platform reads as its shortest repr
+        if len(text) > 40:
+            raise i.bad("too long")
+        try:
+            number = read_number(text, i.opt.unit)
+        except Unreadable as exc:
+            raise i.bad(str(exc)) from None
     if not number.is_finite():
         raise i.bad()
     _bounds(i.command, i.opt, number)

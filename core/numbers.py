@@ -1,0 +1,106 @@
+"""Numbers as people type them, read exactly or refused: never a wrong value.
+
+Accepted: ``1500``, ``1,500`` and ``12,000.50`` (commas in well-formed thousands groups),
+decimal commas (``1,50``, ``4,9``, ``1.500,50``), a ``$`` or ``€`` sign and a ``k``/``M``
+suffix on amounts (``$12k``, ``1.5K``), a ``%`` sign on percentages (``75%``). Refused, with one
+line saying how to write it: malformed grouping (``1,5,0``), a reading that depends on the
+writer's country (``1.500``: 1.5 or 1500?), more precision than cents on an amount
+(``1.505``), and anything but digits in a whole number (``1_0``, ``##5``, ``1,0``).
+
+Both readings, the English (comma groups, dot decimals) and the continental (dot groups,
+comma decimals), are Babel's strict parser for ``en_US`` and ``de_DE``; this module only
+decides between them.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+class Unit(enum.Enum):
+    """What a number counts, which decides the signs and suffixes it may carry."""
+
+    PLAIN = "plain"  # a rating, a count
+    DOLLARS = "dollars"  # an amount: $ or € sign, k/M suffix, at most cents
+    PERCENT = "percent"  # a share: an optional % sign
+
+
+class Unreadable(ValueError):
+    """A number that cannot be read for sure; the message says why, for one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Form:
+    digits: str
+    multiplier: int
+
+
+_SUFFIXES = {"k": 1_000, "K": 1_000, "m": 1_000_000, "M": 1_000_000}
+_SIGNS = ("US$", "USD", "$", "€", "EUR")
+
+
+def _strip_unit(text: str, unit: Unit) -> _Form:
+    body = text.strip().replace("\u00a0", "").replace("\u202f", "")
+    if unit is Unit.DOLLARS:
+        for sign in _SIGNS:
+            if body.startswith(sign):
+                body = body[len(sign):].strip()
+                break
+            if body.endswith(sign):
+                body = body[: -len(sign)].strip()
+                break
+        if body[-1:] in _SUFFIXES:
+            return _Form(body[:-1].strip(), _SUFFIXES[body[-1]])
+    elif unit is Unit.PERCENT and body.endswith("%"):
+        body = body[:-1].strip()
+    return _Form(body, 1)
+
+
+def _readings(digits: str) -> dict[str, Decimal]:
+    """The strict English and continental readings of ``digits`` that succeed."""
+    from babel.numbers import NumberFormatError, parse_decimal
+
+    out: dict[str, Decimal] = {}
+    for name, locale in (("en", "en_US"), ("de", "de_DE")):
+        try:
+            out[name] = parse_decimal(digits, locale=locale, strict=True)
+        except (NumberFormatError, ValueError):
+            continue
+    return out
+
+
+def read_number(text: str, unit: Unit = Unit.PLAIN, *, whole: bool = False) -> Decimal:
+    """The value ``text`` stands for, or :class:`Unreadable`.
+
+    ``whole`` asks for a whole number written without decimals."""
+    form = _strip_unit(text, unit)
+    body = form.digits.removeprefix("-")
+    if not body or not all(c.isdigit() or c in ",." for c in body):
+        raise Unreadable("not a number")
+    readings = _readings(form.digits)
+    if not readings:
+        raise Unreadable("not a number: commas group thousands, as in 1,500, or mark "
+                         "decimals, as in 1,50")
+    values = set(readings.values())
+    if len(values) == 1:
+        value = values.pop()
+    elif "." not in body:
+        value = readings["en"]  # commas in well-formed thousands groups: 1,500
+    else:
+        en, de = readings["en"], readings["de"]
+        raise Unreadable(f"{en.normalize():f} or {de.normalize():f}? write it without the "
+                         "dot, or with two decimals")
+    if whole and (value.as_tuple().exponent != 0 or value != value.to_integral_value()):
+        raise Unreadable("not a whole number")
+    value = value * form.multiplier
+    if unit is Unit.DOLLARS and value != value.quantize(Decimal("0.01")):
+        raise Unreadable("more precision than cents")
+    return value
+
+
+def read_whole(text: str, unit: Unit = Unit.PLAIN) -> int:
+    """A whole number written with digits (thousands groups allowed), or
+    :class:`Unreadable`."""
+    return int(read_number(text, unit, whole=True))
