@@ -23,7 +23,7 @@ from core.options import ChannelResolver, RawValue, UserResolver, check, console
 from core.reply import Choice, Reply
 from core.services import Clock, Services
 from core.store.base import Store, Tx
-from core.textparse import parse_options, split_command
+from core.textparse import parse_options, positional_hint, split_command
 
 log = logging.getLogger("connects")
 
@@ -53,6 +53,7 @@ class App:
         self, actor: Actor, command: str, args: Mapping[str, RawValue], request_id: str,
         resolve_user: UserResolver | None = None, *,
         resolve_channel: ChannelResolver | None = None, text_commands: bool = True,
+        hints: Mapping[str, str] | None = None,
     ) -> Reply:
         """Run ``command`` (``"quote"``, ``"pool add"``) with ``args``.
 
@@ -68,7 +69,7 @@ class App:
             if spec is None:
                 return error_reply(f"Unknown command {command!r}; try /help.")
             try:
-                values = check(spec, args, resolve_user, resolve_channel)
+                values = check(spec, args, resolve_user, resolve_channel, hints)
                 ctx = Context(actor, request_id, self.services, spec.name,
                               text_commands=text_commands)
                 reply = await HANDLERS[spec.name].run(ctx, values)
@@ -102,9 +103,10 @@ class App:
             raw = parse_options(command, rest)
         except ConnectsError as exc:
             return error_reply(exc.message)
+        hints = {name: positional_hint(command, raw, name) for name in raw.positional}
         return await self.dispatch(actor, command.name, dict(raw), request_id,
                                    resolve_user or console_user,
-                                   resolve_channel=resolve_channel)
+                                   resolve_channel=resolve_channel, hints=hints)
 
     async def press(self, actor: Actor, action: str, value: str, request_id: str, *,
                     text_commands: bool = True) -> Reply:

@@ -173,9 +173,11 @@ def convert(command: Command, opt: Option, value: RawValue,
 
 def check(command: Command, args: Mapping[str, RawValue],
           resolve_user: UserResolver | None = None,
-          resolve_channel: ChannelResolver | None = None) -> Values:
+          resolve_channel: ChannelResolver | None = None,
+          hints: Mapping[str, str] | None = None) -> Values:
     """Every option of ``command`` converted, defaults filled in; unknown or missing options
-    raise :class:`BadInput`."""
+    raise :class:`BadInput`. ``hints`` adds a sentence to the refusal of an option (how to
+    write a value the text syntax read without its key)."""
     names = [o.name for o in command.options]
     for key in args:
         if key not in names:
@@ -190,7 +192,13 @@ def check(command: Command, args: Mapping[str, RawValue],
                 raise BadInput(f"{opt.name} is required:{example}")
             out[opt.name] = _default(opt)
             continue
-        out[opt.name] = convert(command, opt, value, resolve_user, resolve_channel)
+        try:
+            out[opt.name] = convert(command, opt, value, resolve_user, resolve_channel)
+        except BadInput as exc:
+            hint = (hints or {}).get(opt.name)
+            if hint is None:
+                raise
+            raise BadInput(f"{exc.message} {hint}") from None
     return Values(command.name, out)
 
 

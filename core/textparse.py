@@ -1,76 +1,147 @@
-"""The text syntax shared by the console and Slack.
+"""The text syntax shared by the console, ``exec`` and Slack.
 
-``/bid job:"Logo for a bakery" connects:4 note:"say \\"hi\\""``: options as ``key:value``,
-values with spaces in double quotes (``\\"`` inside), options also accepted in catalog order
-without their key, and ``<...>`` mentions kept whole. The parser only splits text into raw
-strings; :mod:`core.options` checks and converts them.
+``/bid job:Logo for a bakery connects:4``: options as ``key:value`` (a space after the colon is
+fine, keys in any case). A free-text option (a job, a note) runs until the next key of one of
+the command's options, so it needs no quotes; any value may also be quoted, with straight or
+curly double quotes (``\\"`` inside) or single quotes, and quotes win where given. Values without
+keys fill the options in catalog order, one word (or one quoted value) each. ``<...>`` mentions
+stay whole. The parser only splits text into raw strings; :mod:`core.options` checks and
+converts them.
+
+A key that is not an option of the command is refused with the nearest option named; inside a
+free-text value, only a near miss of an option's name (``conects:3``) is, since titles may hold
+colons of their own (``Fix bug: urgent``).
 """
 
 from __future__ import annotations
 
+import difflib
 import re
+from dataclasses import dataclass
 
 from core.catalog import COMMANDS, Command, find
 from core.errors import BadInput
 
-_KEY = re.compile(r"^([a-z_]+):(?!//)(.*)$", re.DOTALL)
+_KEY = re.compile(r"([A-Za-z_]+):(?!//)")
+_KEY_AFTER_SPACE = re.compile(r"\s([A-Za-z_]+):(?!//)")
+# an opening quote and the closers it accepts
+_QUOTES: dict[str, str] = {'"': '"”“', "“": "”\"“", "”": "”\"", "„": "“”\"", "'": "'’",
+                           "‘": "’'", "«": "»"}
+_DOUBLE = '"“”„«'
+ORDINALS = ("1st", "2nd", "3rd")
 
 
-def tokenize(text: str) -> list[tuple[str, int | None]]:
-    """Split ``text`` on whitespace outside quotes and mentions.
+def _ordinal(n: int) -> str:
+    return ORDINALS[n - 1] if n <= len(ORDINALS) else f"{n}th"
 
-    Each token comes with the offset where its first quoted part began (``None`` if unquoted),
-    so ``"a:b"`` in quotes is a value, never an option.
-    """
-    tokens: list[tuple[str, int | None]] = []
-    i, n = 0, len(text)
-    while i < n:
-        if text[i].isspace():
+
+class Parsed(dict[str, str]):
+    """Raw option strings by name; ``positional`` names the options given without a key,
+    with their place among the keyless values (1 for the first)."""
+
+    positional: dict[str, int]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.positional = {}
+
+
+def near(word: str, names: list[str]) -> str | None:
+    """The name ``word`` is most likely a typo of, or ``None``."""
+    found = difflib.get_close_matches(word.lower(), names, n=1, cutoff=0.75)
+    return found[0] if found else None
+
+
+@dataclass(slots=True)
+class _Reader:
+    text: str
+    pos: int = 0
+
+    def skip_space(self) -> None:
+        n = len(self.text)
+        while self.pos < n and self.text[self.pos].isspace():
+            self.pos += 1
+
+    def done(self) -> bool:
+        return self.pos >= len(self.text)
+
+    def quoted(self) -> str | None:
+        """A quoted value at the cursor (consumed), or ``None`` when none starts here. A
+        single quote without its closer is an apostrophe, not a quote."""
+        opener = self.text[self.pos]
+        closers = _QUOTES.get(opener)
+        if closers is None:
+            return None
+        out: list[str] = []
+        i, n = self.pos + 1, len(self.text)
+        while i < n:
+            ch = self.text[i]
+            if ch == "\\" and i + 1 < n and self.text[i + 1] in closers + "\\" \
+                    and opener in _DOUBLE:
+                out.append(self.text[i + 1])
+                i += 2
+                continue
+            if ch in closers and (i + 1 >= n or self.text[i + 1].isspace()):
+                self.pos = i + 1
+                return "".join(out)
+            out.append(ch)
             i += 1
-            continue
-        buf: list[str] = []
-        quoted: int | None = None
-        while i < n and not text[i].isspace():
-            ch = text[i]
-            if ch == '"':
-                if quoted is None:
-                    quoted = len("".join(buf))
-                i += 1
-                while True:
-                    if i >= n:
-                        raise BadInput('A quoted value is missing its closing ", e.g. '
-                                       'job:"Logo for a bakery"')
-                    if text[i] == "\\" and i + 1 < n and text[i + 1] in '"\\':
-                        buf.append(text[i + 1])
-                        i += 2
-                        continue
-                    if text[i] == '"':
-                        i += 1
-                        break
-                    buf.append(text[i])
-                    i += 1
-            elif ch == "<" and ">" in text[i:]:
-                end = text.index(">", i)
-                buf.append(text[i:end + 1])
-                i = end + 1
-            else:
-                buf.append(ch)
-                i += 1
-        tokens.append(("".join(buf), quoted))
-    return tokens
+        if opener in _DOUBLE:
+            raise BadInput('A quoted value is missing its closing ", e.g. '
+                           'job:"Logo for a bakery"')
+        return None
+
+    def word(self) -> str:
+        """One word at the cursor (consumed); ``<...>`` mentions stay whole."""
+        start, n = self.pos, len(self.text)
+        i = start
+        while i < n and not self.text[i].isspace():
+            if self.text[i] == "<":
+                end = self.text.find(">", i)
+                if end != -1:
+                    i = end + 1
+                    continue
+            i += 1
+        self.pos = i
+        return self.text[start:i]
+
+    def free_text(self, names: list[str]) -> str:
+        """Text up to the next key of one of ``names`` (consumed), trimmed."""
+        start = self.pos
+        for match in _KEY_AFTER_SPACE.finditer(self.text, start):
+            key = match.group(1).lower()
+            if key in names:
+                self.pos = match.start()
+                return self.text[start:self.pos].strip()
+            if near(key, names) is not None:
+                raise BadInput(f"{match.group(1)[:40]!r} is not an option here; did you mean "
+                               f"{near(key, names)}:? Write options as key:value.")
+        self.pos = len(self.text)
+        return self.text[start:].strip()
+
+
+def tokenize(text: str) -> list[tuple[str, bool]]:
+    """``text`` split into words and quoted values: (text, quoted)."""
+    reader, out = _Reader(text), list[tuple[str, bool]]()
+    while True:
+        reader.skip_space()
+        if reader.done():
+            return out
+        value = reader.quoted()
+        out.append((reader.word(), False) if value is None else (value, True))
 
 
 def split_command(text: str) -> tuple[Command | None, str]:
     """The command named at the start of ``text`` (``"/pool add ..."``) and the rest.
 
     Returns ``(None, "")`` for empty text or ``help``. Raises :class:`BadInput` naming the
-    commands when the name is unknown.
+    nearest command when the name is unknown.
     """
     stripped = text.strip()
     if stripped.startswith("/"):
         stripped = stripped[1:]
     words = stripped.split(None, 2)
-    if not words or words[0].lower() == "help":
+    if not words or (words[0].lower() == "help" and len(words) == 1):
         return None, ""
     first = words[0].lower()
     if len(words) >= 2:
@@ -81,34 +152,69 @@ def split_command(text: str) -> tuple[Command | None, str]:
     if command is None:
         subs = [c.leaf for c in COMMANDS if c.group == first]
         if subs:
-            raise BadInput(f"/{first} needs one of: {', '.join(subs)}, e.g. /{first} {subs[0]}")
+            typo = near(words[1], subs) if len(words) >= 2 else None
+            hint = f"did you mean /{first} {typo}? " if typo else ""
+            raise BadInput(f"/{first} needs one of: {', '.join(subs)}; {hint}e.g. "
+                           f"/{first} {subs[0]}")
         names = sorted({c.group or c.name for c in COMMANDS})
-        raise BadInput(f"Unknown command {first!r}. Commands: {', '.join(names)}.")
+        typo = near(first[:40], names)
+        hint = f" Did you mean /{typo}?" if typo else ""
+        raise BadInput(f"Unknown command {first[:40]!r}.{hint} Commands: {', '.join(names)}.")
     return command, stripped[len(words[0]):].strip()
 
 
-def parse_options(command: Command, text: str) -> dict[str, str]:
+def parse_options(command: Command, text: str) -> Parsed:
     """Raw option strings by name, from ``key:value`` pairs and values in catalog order."""
-    values: dict[str, str] = {}
-    positional: list[str] = []
     names = [o.name for o in command.options]
-    for token, quoted in tokenize(text):
-        match = _KEY.match(token)
-        if match and (quoted is None or token.index(":") < quoted):
-            key, value = match.group(1), match.group(2)
-            if key not in names:
-                valid = ", ".join(names) if names else "none"
-                raise BadInput(f"/{command.name} has no option {key!r}. Options: {valid}.")
-            if key in values:
-                raise BadInput(f"{key} is given twice; give it once.")
-            values[key] = value
-        else:
-            positional.append(token)
-    free = [n for n in names if n not in values]
-    if len(positional) > len(free):
-        extra = positional[len(free)]
-        raise BadInput(f"/{command.name}: unexpected {extra!r}; write options as key:value "
+    free = {o.name for o in command.options if o.free_text}
+    values = Parsed()
+    keyless: list[str] = []
+    reader = _Reader(text)
+    while True:
+        reader.skip_space()
+        if reader.done():
+            break
+        match = _KEY.match(text, reader.pos)
+        if match is None:
+            value = reader.quoted()
+            keyless.append(reader.word() if value is None else value)
+            continue
+        key = match.group(1).lower()
+        if key not in names:
+            typo = near(key, names)
+            hint = f" Did you mean {typo}?" if typo else ""
+            raise BadInput(f"/{command.name} has no option {match.group(1)[:40]!r}.{hint} "
+                           f"Options: {', '.join(names) or 'none'}.")
+        if key in values:
+            raise BadInput(f"{key} is given twice; give it once.")
+        reader.pos = match.end()
+        while not reader.done() and reader.text[reader.pos] in " \t":
+            reader.pos += 1
+        after = _KEY.match(text, reader.pos)
+        if reader.done() or reader.text[reader.pos].isspace() or (
+                after is not None and after.group(1).lower() in names):
+            values[key] = ""  # key: with nothing before the next key
+            continue
+        value = reader.quoted()
+        if value is None:
+            value = reader.free_text(names) if key in free else reader.word()
+        values[key] = value
+    slots = [n for n in names if n not in values]
+    if len(keyless) > len(slots):
+        extra = keyless[len(slots)]
+        raise BadInput(f"/{command.name}: unexpected {extra[:60]!r}; write options as key:value "
                        f"({', '.join(names) or 'no options'}).")
-    for name, value in zip(free, positional, strict=False):
+    for place, (name, value) in enumerate(zip(slots, keyless, strict=False), 1):
         values[name] = value
+        values.positional[name] = place
     return values
+
+
+def positional_hint(command: Command, parsed: Parsed, name: str) -> str:
+    """What to write instead, when the keyless value read as ``name`` does not fit it."""
+    place = parsed.positional[name]
+    earlier = [n for n, p in parsed.positional.items() if p < place]
+    free = [n for n in earlier if (opt := command.option(n)) is not None and opt.free_text]
+    fix = (f"put the {free[-1]} in quotes or write {free[-1]}:…" if free
+           else f"write it with its key, {name}:…")
+    return f"It was read as {name}, the {_ordinal(place)} value without a key; {fix}"

@@ -45,11 +45,9 @@ def unescape(text: str) -> str:
     text = _LINK.sub(lambda m: m.group(1), text)
     text = _SPECIAL.sub(lambda m: "@" + m.group(1), text)
     text = _GROUP.sub(lambda m: m.group(1) or "@group", text)
-    text = _ENTITY.sub(lambda m: _ENTITIES[m.group(1)], text)
-    if '"' not in text and "\u201c" in text:
-        # A phone keyboard typed curly quotes and no straight ones: they were meant as quotes.
-        text = text.replace("\u201c", '"').replace("\u201d", '"')
-    return text
+    # curly quotes stay as typed: the core's text syntax reads them as quotes where they
+    # open a value, the same on every platform
+    return _ENTITY.sub(lambda m: _ENTITIES[m.group(1)], text)
 
 
 def command_text(slash: str, text: str) -> str:
