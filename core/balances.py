@@ -18,7 +18,7 @@ from core.keys import Actor
 from core.pools import Pool, Pools
 from core.postings import Stamp
 from core.store.base import Store, Tx
-from core.wallets import User, Wallets, user_account
+from core.wallets import User, Wallets, find_user, user_account
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +27,7 @@ class PoolLine:
 
     name: str
     balance: int
-    allowance: int
+    allowance: int | None  # None: no limit
     spent: int
 
 
@@ -41,7 +41,7 @@ class WalletView:
 @dataclass(frozen=True, slots=True)
 class MemberLine:
     key: str
-    allowance: int
+    allowance: int | None  # None: no limit
     spent: int
     owner: bool
 
@@ -64,6 +64,25 @@ class Balances:
         self.store = store
         self.wallets = wallets
         self.pools = pools
+
+    async def ensure_known(self, actor: Actor, now: int, request_id: str) -> None:
+        """Make the actor's wallet current before a read shows it: created with the welcome
+        grant on first sight, a due grant credited, expired lots swept (a write only when one
+        of those is needed), so every read command sees the same wallet. Reads of a pool skip
+        it: a refused read must change nothing."""
+
+        async def current(tx: Tx) -> bool:
+            user = await find_user(tx, actor.user.key)
+            return user is not None and not self.wallets.grant_due(user, now) and \
+                not await has_expired(tx, user.account_id, now)
+
+        if await self.store.read(current, quick=True):
+            return
+
+        async def prepare(tx: Tx) -> None:
+            await self.wallets.ensure_user(tx, actor.user, Stamp(actor.user.key, request_id, now))
+
+        await self.store.write(prepare)
 
     async def readable(self, tx: Tx, actor: Actor, pool_name: str | None,
                        admin: bool) -> tuple[int, str]:
@@ -108,7 +127,7 @@ class Balances:
         lines = []
         for m in await self.pools.of_member(tx, actor.user.key, actor.scope):
             spent = 0
-            if m.allowance:
+            if m.allowance is not None:
                 spent = await self.pools.spent_this_month(tx, m.pool.id, actor.user.key, now)
             lines.append(PoolLine(m.pool.name, m.balance, m.allowance, spent))
         return lines

@@ -22,6 +22,7 @@ from core.errors import AllowanceExceeded, AlreadyDone, BadInput, Forbidden, Not
 from core.keys import Actor
 from core.pools import Pools
 from core.postings import Leg, Stamp
+from core.reply import Mention, Rich
 from core.store.base import Row, Tx
 from core.wallets import Wallets
 
@@ -173,7 +174,7 @@ class Bids:
             member = await self.pools.member(tx, pool.id, actor.user.key)
             if member is None:
                 raise Forbidden(f"You are not a member of pool {pool.name}; ask its owner.")
-            if member.allowance > 0:
+            if member.allowance is not None:
                 spent = await self.pools.spent_this_month(tx, pool.id, actor.user.key,
                                                           stamp.now)
                 left = member.allowance - spent
@@ -212,7 +213,13 @@ class Bids:
             bid_id = await record(cents)
             return bid_id
 
-        draw = await postings.debit(tx, account.id, legs, stamp, label=account.label, link=link)
+        fix = None
+        if pool is not None:
+            fix = (f"Top it up with /pool topup name:{pool.name} connects:{max(total, 80)}"
+                   if self.pools.is_admin(actor, pool)
+                   else Rich("Ask its owner, ", Mention(pool.owner), ", to top it up."))
+        draw = await postings.debit(tx, account.id, legs, stamp, label=account.label, link=link,
+                                    fix=fix)
         return BidPlaced(
             bid=bid_id, job=spec.job, connects=spec.connects, boost=spec.boost, total=total,
             where=account.label, balance=draw.balance, cost_cents=draw.cents,

@@ -286,8 +286,9 @@ COMMANDS: tuple[Command, ...] = (
         (
             POOL_NAME,
             MEMBER,
-            Option("connects", OptionType.INTEGER, "Connects a month (0: no limit)",
-                   required=True, min_value=0, max_value=MAX_PURCHASE),
+            Option("connects", OptionType.INTEGER, "Connects a month (0: none at all)",
+                   min_value=0, max_value=MAX_PURCHASE),
+            Option("unlimited", OptionType.BOOLEAN, "No monthly limit (instead of connects)"),
         ),
         access=Access.POOL_ADMIN,
         changes_state=True,

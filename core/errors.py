@@ -5,6 +5,8 @@ Adapters render ``str(error)`` as one friendly line; nothing was changed when on
 
 from __future__ import annotations
 
+from core.reply import Rich
+
 
 class ConnectsError(Exception):
     """Base of every refusal the product explains to the user."""
@@ -29,10 +31,12 @@ class Forbidden(ConnectsError):
 class InsufficientConnects(ConnectsError):
     """The wallet or pool holds fewer Connects than the bid costs."""
 
-    def __init__(self, needed: int, available: int, where: str) -> None:
+    def __init__(self, needed: int, available: int, where: str,
+                 fix: str = "Record a purchase with /buy.") -> None:
+        have = "you have" if where == "your wallet" else "it has"
         super().__init__(
-            f"Not enough Connects in {where}: this needs {needed}, you have {available}. "
-            "Record a purchase with /buy."
+            Rich(f"Not enough Connects in {where}: this needs {needed}, {have} {available}. ",
+                 fix)
         )
         self.needed = needed
         self.available = available

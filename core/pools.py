@@ -43,7 +43,11 @@ class Pool:
 @dataclass(frozen=True, slots=True)
 class Member:
     key: str
-    allowance: int  # Connects a month; 0: no limit
+    allowance: int | None  # Connects a month; None: no limit
+
+
+def _allowance(value: object) -> int | None:
+    return None if value is None else int(str(value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +56,7 @@ class Membership:
 
     pool: Pool
     balance: int
-    allowance: int
+    allowance: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +83,15 @@ class MemberRemoved:
 class AllowanceSet:
     KIND: ClassVar[str] = "allowance_set"
     pool: str
-    allowance: int
+    allowance: int | None  # None: no limit
     spent: int
+
+    @staticmethod
+    def upgrade(version: int, body: dict[str, object]) -> dict[str, object]:
+        """Results stored before schema 2 wrote 0 for "no limit"."""
+        if version < 2 and body.get("allowance") == 0:
+            body["allowance"] = None
+        return body
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,14 +126,14 @@ class Pools:
             "SELECT member, allowance FROM pool_members WHERE pool_id = :p AND member = :m",
             {"p": pool_id, "m": key},
         )
-        return None if row is None else Member(str(row["member"]), int(row["allowance"]))
+        return None if row is None else Member(str(row["member"]), _allowance(row["allowance"]))
 
     async def members(self, tx: Tx, pool_id: int) -> list[Member]:
         rows = await tx.fetchall(
             "SELECT member, allowance FROM pool_members WHERE pool_id = :p ORDER BY member",
             {"p": pool_id},
         )
-        return [Member(str(r["member"]), int(r["allowance"])) for r in rows]
+        return [Member(str(r["member"]), _allowance(r["allowance"])) for r in rows]
 
     @staticmethod
     def is_admin(actor: Actor, pool: Pool) -> bool:
@@ -164,7 +175,8 @@ class Pools:
             "WHERE m.member = :m AND p.scope = :s ORDER BY p.name",
             {"m": key, "s": scope},
         )
-        return [Membership(Pool.of(r), int(r["balance"]), int(r["allowance"])) for r in rows]
+        return [Membership(Pool.of(r), int(r["balance"]), _allowance(r["allowance"]))
+                for r in rows]
 
     async def stale(self, tx: Tx, key: str, scope: str | None, now: int) -> Sequence[int]:
         """Accounts of the user's pools here that hold expired lots not swept yet."""
@@ -203,7 +215,7 @@ class Pools:
         assert row is not None
         await tx.execute(
             "INSERT INTO pool_members (pool_id, member, allowance, added_at) "
-            "VALUES (:p, :m, 0, :now)",
+            "VALUES (:p, :m, NULL, :now)",
             {"p": row["id"], "m": actor.user.key, "now": now},
         )
         return PoolCreated(key, channel)
@@ -211,7 +223,7 @@ class Pools:
     async def add_member(self, tx: Tx, pool: Pool, member: UserRef, now: int) -> MemberAdded:
         added = await tx.execute(
             "INSERT INTO pool_members (pool_id, member, allowance, added_at) "
-            "VALUES (:p, :m, 0, :now) ON CONFLICT (pool_id, member) DO NOTHING",
+            "VALUES (:p, :m, NULL, :now) ON CONFLICT (pool_id, member) DO NOTHING",
             {"p": pool.id, "m": member.key, "now": now},
         )
         return MemberAdded(pool.name, bool(added))
@@ -227,8 +239,9 @@ class Pools:
             raise NotFound(f"{member.display} is not in pool {pool.name}.")
         return MemberRemoved(pool.name)
 
-    async def set_allowance(self, tx: Tx, pool: Pool, member: UserRef, connects: int,
+    async def set_allowance(self, tx: Tx, pool: Pool, member: UserRef, connects: int | None,
                             now: int) -> AllowanceSet:
+        """A member's monthly allowance: ``connects`` a month (0: none), ``None``: no limit."""
         changed = await tx.execute(
             "UPDATE pool_members SET allowance = :n WHERE pool_id = :p AND member = :m",
             {"n": connects, "p": pool.id, "m": member.key},

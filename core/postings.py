@@ -123,14 +123,16 @@ async def credit(tx: Tx, account_id: int, amount: int, kind: str, stamp: Stamp, 
 
 
 async def debit(tx: Tx, account_id: int, legs: Sequence[Leg], stamp: Stamp, *, label: str,
-                link: Callable[[int], Awaitable[int]] | None = None) -> Draw:
+                link: Callable[[int], Awaitable[int]] | None = None,
+                fix: str | None = None) -> Draw:
     """Take the legs' total from the account's oldest lots and write one entry per leg.
 
     Refused with :class:`InsufficientConnects` (naming ``label``, e.g. "your wallet") when the
-    balance is short: the conditional update is the guard, so two processes can never both
-    spend the last Connects. ``link``, given the cost in cents of the Connects taken, creates
-    the bid the draw pays for and returns its id: the entries and the lot usage then name it,
-    so a later :func:`give_back` returns them to the same lots.
+    balance is short (``fix`` says what to do about it): the conditional update is the guard,
+    so two processes can never both spend the last Connects. ``link``, given the cost in
+    cents of the Connects taken, creates the bid the draw pays for and returns its id: the
+    entries and the lot usage then name it, so a later :func:`give_back` returns them to the
+    same lots.
     """
     total = sum(leg.amount for leg in legs)
     if total <= 0 or any(leg.amount < 0 for leg in legs):
@@ -141,7 +143,10 @@ async def debit(tx: Tx, account_id: int, legs: Sequence[Leg], stamp: Stamp, *, l
         {"n": total, "a": account_id},
     )
     if row is None:
-        raise InsufficientConnects(total, await balance(tx, account_id), label)
+        short = InsufficientConnects(total, await balance(tx, account_id), label)
+        if fix is not None:
+            short = InsufficientConnects(total, short.available, label, fix)
+        raise short
     used: list[tuple[int, int]] = []
     cents, left = 0, total
     lots = await tx.fetchall(

@@ -21,8 +21,10 @@ from core.errors import ConnectsError, IdempotencyConflict
 from core.store.base import Store, Tx
 
 #: The version of stored results this code writes. Rows written before versioning (no
-#: ``schema`` key) carry the same fields and load as version 1.
-SCHEMA = 1
+#: ``schema`` key) load as version 1. A result class whose fields changed meaning defines
+#: ``upgrade(version, body)``, which :func:`load` applies to older bodies (version 2: an
+#: allowance of 0 stored by version 1 meant "no limit").
+SCHEMA = 2
 
 Json = str | int | bool | None
 
@@ -78,7 +80,7 @@ def load(kind: type[R], text: str) -> R:
     if not isinstance(body, dict):
         raise StoredResultError("A stored reply cannot be read; nothing was done.")
     version = body.pop("schema", 1)
-    if version != SCHEMA:
+    if not isinstance(version, int) or not 1 <= version <= SCHEMA:
         raise StoredResultError(
             f"This request was recorded by another version of the bot (stored schema "
             f"{version}, this one reads {SCHEMA}); nothing was done.")
@@ -86,6 +88,9 @@ def load(kind: type[R], text: str) -> R:
     if stored_type != kind.KIND:
         raise StoredResultError(f"This request id belongs to another kind of change "
                                 f"({stored_type}); nothing was done.")
+    upgrade = getattr(kind, "upgrade", None)
+    if version < SCHEMA and upgrade is not None:
+        body = upgrade(version, body)
     hints = typing.get_type_hints(kind)
     values: dict[str, object] = {}
     for f in fields(kind):

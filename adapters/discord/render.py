@@ -103,7 +103,7 @@ class PressButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CUSTO
 def error_line(reply: Reply) -> str:
     """The one line a refusal shows."""
     line = reply.lines[0] if reply.lines else reply.title
-    return _cut(text(line.strip(), local_date) or APOLOGY, CONTENT_MAX)
+    return _cut(text(line, local_date).strip() or APOLOGY, CONTENT_MAX)
 
 
 def embed(reply: Reply) -> discord.Embed:

@@ -90,7 +90,7 @@ def _clip(text: str, limit: int) -> str:
 
 def error_line(reply: Reply) -> str:
     """The one line an error reply is shown as."""
-    parts = [p.strip() for p in (reply.title, *reply.lines) if p and p.strip()]
+    parts = [_plain(p).strip() for p in (reply.title, *reply.lines) if p and p.strip()]
     return times(slack_commands(" ".join(parts)), local_date) or "That did not work."
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from core.balances import PoolView, WalletView
 from core.catalog import COMMANDS, GROUPS, Command
 from core.chart import chart_png
-from core.commands.pools import render_pool
+from core.commands.pools import allowance_left, render_pool
 from core.commands.registry import Change, Context, Read, register
 from core.insight import Stats, balance_series, export_csv, recent_entries, since, stats
 from core.options import Values
@@ -34,8 +34,8 @@ def render_wallet(view: WalletView) -> Reply:
     lines: list[str] = []
     for p in view.pools:
         text = f"Pool {p.name}: {plural(p.balance)}"
-        if p.allowance:
-            text += f" · your allowance {max(p.allowance - p.spent, 0)}/{p.allowance} left"
+        if p.allowance is not None:
+            text += f" · your allowance: {allowance_left(p.allowance, p.spent)}"
         lines.append(text)
     for lot in view.expiring:
         lines.append(f"⚠ {plural(lot.remaining)} expire on {when(lot.expires_at)}")
@@ -66,6 +66,8 @@ class HistoryOptions:
 
 async def history_read(ctx: Context, o: HistoryOptions) -> Reply:
     balances = ctx.services.balances
+    if o.pool is None:
+        await balances.ensure_known(ctx.actor, ctx.now(), ctx.request_id)
 
     async def read(tx: Tx) -> tuple[str, list[str], list[tuple[int, int]], int]:
         account, label = await balances.readable(tx, ctx.actor, o.pool, admin=False)
@@ -109,6 +111,8 @@ class StatsOptions:
 async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
     services = ctx.services
     now = ctx.now()
+    if o.pool is None:
+        await services.balances.ensure_known(ctx.actor, now, ctx.request_id)
     start = since(o.period, now)
     ghost_days = services.config.policy.ghost_days
 
@@ -152,6 +156,8 @@ register("stats", Read(StatsOptions, StatsOptions.of, stats_read))
 
 async def export_read(ctx: Context, o: PoolOptions) -> Reply:
     balances = ctx.services.balances
+    if o.pool is None:
+        await balances.ensure_known(ctx.actor, ctx.now(), ctx.request_id)
 
     async def read(tx: Tx) -> tuple[str, bytes, int]:
         account, label = await balances.readable(tx, ctx.actor, o.pool, admin=True)

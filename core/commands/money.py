@@ -24,7 +24,7 @@ from core.insight import cents_per_connect
 from core.options import Values, check
 from core.postings import Stamp, balance
 from core.pricing import Factors, Quote, cents, dollars, quote
-from core.reply import Button, ButtonStyle, Reply, plural, when
+from core.reply import Button, ButtonStyle, Mention, Reply, Rich, plural, when
 from core.requests import seen
 from core.store.base import Tx
 from core.wallets import Purchased, user_account
@@ -81,11 +81,11 @@ def explain(q: Quote) -> list[tuple[str, str]]:
 async def quote_read(ctx: Context, o: QuoteOptions) -> Reply:
     config = ctx.services.config
     q = quote(config.pricing, o.factors(), o.boost or 0)
+    await ctx.services.balances.ensure_known(ctx.actor, ctx.now(), ctx.request_id)
 
     async def read(tx: Tx) -> tuple[int, tuple[int, int] | None]:
         account = await user_account(tx, ctx.actor.user.key)
-        if account is None:  # a new user will start with the welcome grant
-            return config.wallet.welcome_grant, None
+        assert account is not None, "ensure_known created the wallet"
         return await balance(tx, account), await cents_per_connect(tx, account)
 
     have, bought = await ctx.services.store.read(read, quick=True)
@@ -181,11 +181,12 @@ async def bid_refused(ctx: Context, o: BidOptions, exc: Exception) -> Reply | No
         await services.bids.remember(tx, token, ctx.actor, args, services.clock())
 
     await services.store.write(remember)
-    who = "you" if exc.earlier.bidder == ctx.actor.user.key else "another member"
+    who: str = "you" if exc.earlier.bidder == ctx.actor.user.key else Rich(
+        Mention(exc.earlier.bidder))
     reply = Reply(
         "Already bid on this job",
-        [f"Pool {exc.pool} bid on it as #{exc.earlier.id} ({who}, "
-         f"{when(exc.earlier.created_at)}). Nothing spent yet: confirm to bid anyway."],
+        [Rich(f"Pool {exc.pool} bid on it as #{exc.earlier.id} (by ", who,
+              f", {when(exc.earlier.created_at)}). Nothing spent yet: confirm to bid anyway.")],
         buttons=[Button("Confirm bid", "confirm", token, ButtonStyle.PRIMARY,
                         text_command=f"/confirm token:{token}",
                         only_user=ctx.actor.user.key)],

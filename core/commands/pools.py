@@ -11,6 +11,7 @@ from core.balances import PoolView
 from core.catalog import BY_NAME
 from core.commands.money import render_purchase
 from core.commands.registry import Change, Context, Read, register
+from core.errors import BadInput
 from core.keys import UserRef
 from core.options import Values
 from core.pools import (
@@ -118,23 +119,33 @@ register("pool remove", Change(MemberOptions, MemberRemoved, MemberOptions.of, r
 class AllowanceOptions:
     name: str
     member: UserRef
-    connects: int
+    connects: int | None
+    unlimited: bool | None
 
     @staticmethod
     def of(v: Values) -> AllowanceOptions:
-        return AllowanceOptions(v.text("name"), v.user("member"), v.integer("connects"))
+        options = AllowanceOptions(v.text("name"), v.user("member"), v.opt_integer("connects"),
+                                   v.opt_flag("unlimited"))
+        if (options.connects is None) == (not options.unlimited):
+            raise BadInput("Give connects:N (0 stops their spending) or unlimited:true, "
+                           "e.g. /pool allowance name:agency member:@sam connects:40")
+        return options
 
 
 async def allowance_apply(ctx: Context, o: AllowanceOptions, tx: Tx, now: int) -> AllowanceSet:
+    limit = None if o.unlimited else o.connects
     return await _in_pool(ctx, tx, o.name, lambda pool: ctx.services.pools.set_allowance(
-        tx, pool, o.member, o.connects, now))
+        tx, pool, o.member, limit, now))
 
 
 def allowance_render(ctx: Context, o: AllowanceOptions, r: AllowanceSet) -> Reply:
+    if r.allowance is None:
+        return Reply(f"{o.member.display}: no monthly limit in pool {r.pool}",
+                     [f"{r.spent} spent this month"])
+    lines = [f"Pool {r.pool} · {allowance_left(r.allowance, r.spent)}"]
     if r.allowance == 0:
-        return Reply(f"{o.member.display}: no monthly limit in pool {r.pool}")
-    return Reply(f"{o.member.display}: {plural(r.allowance)} a month",
-                 [f"Pool {r.pool} · {r.spent} spent this month"])
+        lines.append("They cannot spend from the pool until you raise it.")
+    return Reply(f"{o.member.display}: {plural(r.allowance)} a month", lines)
 
 
 register("pool allowance", Change(AllowanceOptions, AllowanceSet, AllowanceOptions.of,
@@ -181,13 +192,19 @@ class NameOptions:
         return NameOptions(v.text("name"))
 
 
+def allowance_left(allowance: int, spent: int) -> str:
+    """One wording wherever an allowance shows: ``15 of 20 left this month``."""
+    return f"{max(allowance - spent, 0)} of {allowance} left this month"
+
+
 def render_pool(view: PoolView) -> Reply:
     """A pool's balance, members with their spend this month, threshold and expiries."""
     fields: list[tuple[str, str]] = []
     for m in view.members:
-        limit = f"/{m.allowance}" if m.allowance else ""
         owner = " (owner)" if m.owner else ""
-        fields.append((Rich(Mention(m.key), owner), f"{m.spent}{limit} this month"))
+        spend = (f"{m.spent} spent this month, no limit" if m.allowance is None
+                 else allowance_left(m.allowance, m.spent))
+        fields.append((Rich(Mention(m.key), owner), spend))
     lines: list[str] = [f"{plural(len(view.members), 'member')}"]
     if view.threshold:
         where = Rich(" in ", ChannelRef(view.channel)) if view.channel else ""

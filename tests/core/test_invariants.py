@@ -319,8 +319,11 @@ class LedgerMachine(RuleBasedStateMachine):
             return
         have = self.spendable(account)
         if have < total:
+            fix = ("Record a purchase with /buy." if not pool else
+                   "Top it up with /pool topup name:team connects:80" if name == "ana" else
+                   "Ask its owner, ana, to top it up.")
             self.refused(send, f"Not enough Connects in {where}: this needs {total}, "
-                               f"you have {have}.")
+                               f"{'it has' if pool else 'you have'} {have}. {fix}")
             return
         reply = self.run(send())
         assert not reply.error, reply

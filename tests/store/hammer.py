@@ -245,8 +245,8 @@ async def check_invariants(store: Any, journal: Sequence[dict[str, Any]]) -> lis
             spent[key] += total - int(bid["refunded"])
     for m in data["members"]:
         for (pool_id, who, _month), net in spent.items():
-            if pool_id == int(m["pool_id"]) and who == m["member"] and int(m["allowance"]) \
-                    and net > int(m["allowance"]):
+            if pool_id == int(m["pool_id"]) and who == m["member"] and \
+                    m["allowance"] is not None and net > int(m["allowance"]):
                 problems.append(f"{who}: spent {net} of a {m['allowance']} allowance")
     expired: dict[int, int] = defaultdict(int)
     for e in data["entries"]:
@@ -316,8 +316,9 @@ async def _expiry_work(url: str, index: int, journal: Path, start: Any) -> None:
             await app.close()
 
 
-async def setup_exact(url: str, pool_connects: int, allowance: int) -> None:
-    """Pool ``agency`` holding ``pool_connects``; member m0 with a monthly ``allowance``."""
+async def setup_exact(url: str, pool_connects: int, allowance: int | None) -> None:
+    """Pool ``agency`` holding ``pool_connects``; member m0 with a monthly ``allowance``
+    (``None``: no limit)."""
     from bot.bootstrap import create_app
     from core.config import parse
 
@@ -328,7 +329,8 @@ async def setup_exact(url: str, pool_connects: int, allowance: int) -> None:
             ("pool topup", {"name": POOL, "connects": pool_connects}),
             ("pool add", {"name": POOL, "member": member("m0").user}),
             ("pool allowance", {"name": POOL, "member": member("m0").user,
-                                "connects": allowance}),
+                                **({"unlimited": True} if allowance is None
+                                   else {"connects": allowance})}),
         ]
         for i, (command, args) in enumerate(steps):
             reply = await app.dispatch(owner(), command, args, f"setup-{i}")

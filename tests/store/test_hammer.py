@@ -137,10 +137,10 @@ def _run_exact(url: str, tmp_path: Path, bids: int) -> list[Path]:
 
 @pytest.mark.parametrize(("pool", "allowance", "placed", "refusal"), [
     (1000, 30, 30, "monthly allowance"),  # the allowance is the limit
-    (25, 0, 25, "Not enough Connects"),  # the pool's balance is the limit
+    (25, None, 25, "Not enough Connects"),  # no allowance: the pool's balance is the limit
 ])
 async def test_four_processes_stop_exactly_at_the_limit(
-        db_url: str, tmp_path: Path, pool: int, allowance: int, placed: int,
+        db_url: str, tmp_path: Path, pool: int, allowance: int | None, placed: int,
         refusal: str) -> None:
     """Four processes each placing 20 one-Connect bids for one member: exactly as many bids go
     through as the limit allows, and every other one is refused for that limit."""
