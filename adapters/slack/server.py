@@ -6,11 +6,13 @@ import asyncio
 import contextlib
 import json
 import logging
+import sys
 import time
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 from urllib.parse import parse_qs
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -20,12 +22,18 @@ from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.socket_mode.async_client import AsyncBaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 
 from adapters.slack.identity import api_error
 
 log = logging.getLogger(__name__)
+SOCKET_LOG = logging.getLogger("adapters.slack.socket")  # slack_sdk's Socket Mode client logs here
+
+# Seconds between pings on the Socket Mode connection; slack_sdk also waits this long before
+# each new attempt to connect.
+SOCKET_PING_INTERVAL = 10.0
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -136,13 +144,57 @@ class HttpServer:
             self._runner = None
 
 
+# A connection attempt that failed for a reason outside the bot: Slack refused the token or
+# answered an error, the network or Slack is down, or it timed out.
+_CONNECTION_ERRORS = (SlackClientError, aiohttp.ClientError, OSError, TimeoutError)
+
+
+def _short(exc: BaseException) -> str:
+    if isinstance(exc, SlackApiError):
+        return api_error(exc)
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+class RetryNoiseFilter(logging.Filter):
+    """One short line per failed Socket Mode connection attempt, no traceback.
+
+    slack_sdk's Socket Mode client (3.48.0: ``SocketModeClient.connect`` in
+    ``slack_sdk.socket_mode.aiohttp``) retries a failed connection every ping interval and
+    logs each attempt with ``logger.exception("Failed to connect (error: ...); Retrying...")``,
+    a full traceback each time; when Slack refuses the app token, ``issue_new_wss_url`` logs
+    ``"Failed to retrieve WSS URL: ..."`` first, and both quote the error's multi-line text.
+    For these expected failures (:data:`_CONNECTION_ERRORS`) this filter drops the traceback,
+    puts the short error (``invalid_auth``) in place of its long text, and drops the WSS URL
+    line, which the retry line repeats. Other records, and tracebacks of other exceptions
+    (a bug), pass unchanged.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        handled = record.exc_info[1] if record.exc_info else sys.exc_info()[1]
+        if not isinstance(handled, _CONNECTION_ERRORS):
+            return True
+        message = record.getMessage()
+        if record.exc_info is None and message.startswith("Failed to retrieve WSS URL"):
+            return False  # re-raised: the "Failed to connect ...; Retrying" line follows
+        record.msg = " ".join(message.replace(str(handled), _short(handled)).split())
+        record.args = None
+        record.exc_info = None
+        record.exc_text = None
+        return True
+
+
+_RETRY_NOISE = RetryNoiseFilter()
+
+
 class SocketHandler(AsyncSocketModeHandler):
     """bolt's Socket Mode handler, passing the envelope id on and counting requests in
     flight so shutdown can wait for them."""
 
     def __init__(self, bolt: AsyncApp, app_token: str) -> None:
-        super().__init__(bolt, app_token=app_token, logger=logging.getLogger(
-            "adapters.slack.socket"))
+        super().__init__(bolt, app_token=app_token, logger=SOCKET_LOG,
+                         ping_interval=SOCKET_PING_INTERVAL)
+        if _RETRY_NOISE not in SOCKET_LOG.filters:
+            SOCKET_LOG.addFilter(_RETRY_NOISE)
         self.in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
