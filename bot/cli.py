@@ -74,7 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print the URL that adds the bot to a Discord server")
     man = sub.add_parser("slack-manifest", parents=[common],
                          help="print a Slack app manifest generated from the catalog")
-    man.add_argument("--request-url", help="public URL of the bot in HTTP mode")
+    man.add_argument(
+        "--request-url", metavar="URL",
+        help="public https URL Slack sends commands, clicks and events to; given, the "
+             "manifest is for HTTP mode even when [slack] mode is not \"http\"; without "
+             "it the manifest follows [slack] mode (HTTP with a placeholder URL to edit)")
     return parser
 
 
@@ -196,8 +200,12 @@ def _slack_manifest(config: Config, args: argparse.Namespace) -> int:
     from adapters.slack import runner as slack_runner
     from adapters.slack.config import SlackConfig
 
-    print(json.dumps(slack_runner.manifest(config.section(SlackConfig), args.request_url),
-                     indent=2))
+    slack = config.section(SlackConfig)
+    if args.request_url and slack.mode != "http":
+        print(f"connects-bot: printing an HTTP-mode manifest for --request-url; [slack] mode "
+              f"is {slack.mode!r}: set mode = \"http\" and signing_secret to serve it",
+              file=sys.stderr)
+    print(json.dumps(slack_runner.manifest(slack, args.request_url), indent=2))
     return EXIT_OK
 
 

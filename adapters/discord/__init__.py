@@ -2,5 +2,11 @@
 
 ``runner`` starts it (``run``, ``invite_url``); ``commands`` builds the command tree, ``bot``
 answers interactions, ``render`` turns replies into messages, ``notify`` delivers notices.
-Nothing here is imported by ``core`` or at start-up of the one-shot console paths.
+Nothing here is imported by ``core``; the one-shot console paths load only ``config`` and
+``quiet``, neither of which imports discord.
 """
+
+from adapters.discord.quiet import ignore_audioop_deprecation
+
+# before any module of this package imports discord (the warning comes with its first import)
+ignore_audioop_deprecation()

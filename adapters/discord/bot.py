@@ -25,6 +25,7 @@ from core.keys import Actor, scope_of
 from core.reply import Reply
 
 from . import commands, render
+from .quiet import skip_voice_warnings
 
 log = logging.getLogger("connects.discord")
 
@@ -250,6 +251,7 @@ def intents() -> discord.Intents:
 
 def client(app: App, config: DiscordConfig, *, sync: bool = True) -> discord.Client:
     """The right client for the configuration (sharded when ``shard_count`` is set)."""
+    skip_voice_warnings()
     if config.shard_count > 0:
         return ShardedConnectsClient(app, config, sync=sync)
     return ConnectsClient(app, config, sync=sync)

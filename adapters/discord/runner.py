@@ -22,6 +22,7 @@ from core.app import App
 
 from .bot import client as make_client
 from .notify import DiscordNotifier
+from .quiet import skip_voice_warnings
 
 log = logging.getLogger("connects.discord")
 
@@ -102,6 +103,7 @@ async def fetch_application_id(config: DiscordConfig) -> int:
     if not config.token:
         raise DiscordStartError("no Discord token: set [discord] token or DISCORD_TOKEN")
     configure_endpoints(config)
+    skip_voice_warnings()
     bot = discord.Client(intents=discord.Intents.none())
     async with bot:
         await _login(bot, config)

@@ -43,9 +43,11 @@ def _hint(slash: str) -> str:
 
 def build(config: SlackConfig, request_url: str | None = None,
           commands: tuple[str, ...] = text.SLASH_COMMANDS) -> dict[str, Any]:
-    """The manifest for ``commands``: Socket Mode, or HTTP with ``request_url`` (default: a
-    placeholder host with the configured path, to be edited before pasting)."""
-    http = config.mode == "http"
+    """The manifest for ``commands``: HTTP when ``request_url`` is given (whatever
+    ``config.mode`` says: the URL is what HTTP mode needs) or the configured mode is HTTP (then
+    without a URL, a placeholder host with the configured path, to be edited before pasting);
+    else Socket Mode."""
+    http = config.mode == "http" or bool(request_url)
     url = request_url or f"https://bot.example.com{config.path}"
     slash_commands = []
     for slash in commands:

@@ -95,5 +95,6 @@ async def _introduce(adapter: SlackAdapter) -> str | None:
 
 
 def manifest(config: SlackConfig, request_url: str | None = None) -> dict[str, Any]:
-    """The Slack app manifest for ``config`` (Socket Mode, or HTTP with ``request_url``)."""
+    """The Slack app manifest for ``config``: HTTP mode when ``request_url`` is given or
+    ``config.mode`` is ``"http"``, else Socket Mode."""
     return _manifest.build(config, request_url)

@@ -38,7 +38,8 @@ def new_trigger_id() -> str:
 
 def command_payload(
     slack: SlackStandIn, user_id: str, command: str, text: str, *,
-    trigger_id: str | None = None, channel_id: str = "C0GENERAL", response_url: str | None = None,
+    trigger_id: str | None = None, channel_id: str = "C0GENERAL", channel_name: str = "general",
+    response_url: str | None = None,
 ) -> dict[str, str]:
     """The fields of a slash command request, as Slack sends them."""
     user = slack.users.get(user_id)
@@ -47,7 +48,7 @@ def command_payload(
         "team_id": slack.team_id,
         "team_domain": "standin",
         "channel_id": channel_id,
-        "channel_name": "general",
+        "channel_name": channel_name,
         "user_id": user_id,
         "user_name": user.name if user else user_id.lower(),
         "command": command,
@@ -160,11 +161,12 @@ class SlackDriver:
 
     async def command(
         self, user_id: str, command: str, text: str = "", *, trigger_id: str | None = None,
-        channel_id: str = "C0GENERAL", retry_num: int | None = None,
+        channel_id: str = "C0GENERAL", channel_name: str = "general",
+        retry_num: int | None = None,
     ) -> Exchange:
         """Send a slash command; return the bot's ack."""
         fields = command_payload(self.slack, user_id, command, text, trigger_id=trigger_id,
-                                 channel_id=channel_id)
+                                 channel_id=channel_id, channel_name=channel_name)
         if self.mode == "http":
             body = urllib.parse.urlencode(fields).encode()
             headers = {} if retry_num is None else {"X-Slack-Retry-Num": str(retry_num),

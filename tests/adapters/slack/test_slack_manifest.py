@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -87,3 +89,71 @@ def test_cli_prints_the_manifest(tmp_path: Any) -> None:
     )
     printed = json.loads(out.stdout)
     assert printed == manifest(HTTP, "https://bot.example.org/slack/events")
+
+
+@pytest.fixture
+def restore_logging() -> Any:
+    """``bot.cli.main`` sets up logging for the process; put the test's logging back."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    names = ("discord", "slack_bolt", "slack_sdk", "aiohttp.access", "asyncio")
+    levels = {name: logging.getLogger(name).level for name in names}
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    for name, old in levels.items():
+        logging.getLogger(name).setLevel(old)
+
+
+@pytest.mark.parametrize("mode", ["socket", "http"])
+def test_request_url_gives_an_http_manifest_in_any_mode(
+        mode: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        restore_logging: None) -> None:
+    """``slack-manifest --request-url URL`` prints an HTTP-mode manifest pointing every
+    command, click and event at URL, also when ``[slack] mode`` is not "http" (saying so
+    on stderr, in one line, so the config can be changed to match)."""
+    from bot.cli import main
+
+    config = tmp_path / "c.toml"
+    config.write_text(f'[slack]\nmode = "{mode}"\nbot_token = "xoxb-x"\n'
+                      'app_token = "xapp-x"\nsigning_secret = "s"\n')
+    url = "https://bot.example.org/slack/events"
+    assert main(["slack-manifest", "--config", str(config), "--request-url", url]) == 0
+    out, err = capsys.readouterr()
+    printed = json.loads(out)
+    assert printed == manifest(HTTP, url)
+    assert printed["settings"]["socket_mode_enabled"] is False
+    urls = {c["url"] for c in printed["features"]["slash_commands"]}
+    urls |= {printed["settings"]["interactivity"]["request_url"],
+             printed["settings"]["event_subscriptions"]["request_url"]}
+    assert urls == {url}
+    if mode == "http":
+        assert err == ""
+    else:
+        [line] = err.splitlines()
+        assert "HTTP-mode manifest" in line and "'socket'" in line
+
+
+def test_without_request_url_the_manifest_follows_the_mode(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], restore_logging: None) -> None:
+    """Without ``--request-url`` a Socket Mode config gets a Socket Mode manifest."""
+    from bot.cli import main
+
+    config = tmp_path / "c.toml"
+    config.write_text('[slack]\nmode = "socket"\nbot_token = "xoxb-x"\napp_token = "xapp-x"\n')
+    assert main(["slack-manifest", "--config", str(config)]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out) == manifest(SOCKET)
+    assert json.loads(out)["settings"]["socket_mode_enabled"] is True and err == ""
+
+
+def test_help_says_request_url_means_http(capsys: pytest.CaptureFixture[str]) -> None:
+    """``slack-manifest --help`` says a request URL gives an HTTP-mode manifest."""
+    from bot.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["slack-manifest", "--help"])
+    assert exit_.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--request-url URL" in text
+    assert 'manifest is for HTTP mode even when [slack] mode is not "http"' in text
