@@ -25,8 +25,8 @@ from core.errors import BadInput
 _KEY = re.compile(r"([A-Za-z_]+):(?!//)")
 _KEY_AFTER_SPACE = re.compile(r"\s([A-Za-z_]+):(?!//)")
 # an opening quote and the closers it accepts
-_QUOTES: dict[str, str] = {'"': '"”“', "“": "”\"“", "”": "”\"", "„": "“”\"", "'": "'’",
-                           "‘": "’'", "«": "»"}
+_QUOTES: dict[str, str] = {'"': '"', "“": "”\"", "”": "”", "„": "“”", "'": "'",
+                           "‘": "’", "«": "»"}
 _DOUBLE = '"“”„«'
 ORDINALS = ("1st", "2nd", "3rd")
 

@@ -124,7 +124,7 @@ def _write(text: str) -> str:
     bare_ok = (text == text.strip() and text[0] not in "\"“”„«'‘" and not _keyed(text))
     if bare_ok:
         return text
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("”", "\\”") + '"'
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
