@@ -145,6 +145,15 @@ class Confirmation:
 
 
 @dataclass(frozen=True, slots=True)
+class BidState:
+    """A bid's status now and what its account can spend now (expired lots not counted,
+    swept or not)."""
+
+    status: str
+    balance: int
+
+
+@dataclass(frozen=True, slots=True)
 class RecentBid:
     id: int
     job: str
@@ -345,6 +354,14 @@ class Bids:
             return None
         return Confirmation(str(row["token"]), str(row["actor"]), str(row["args"]),
                             int(row["created_at"]))
+
+    @staticmethod
+    async def state(tx: Tx, bid_id: int, now: int) -> BidState | None:
+        row = await tx.fetchone(
+            "SELECT b.status, (SELECT COALESCE(SUM(l.remaining), 0) FROM lots l "
+            "WHERE l.account_id = b.account_id AND (l.expires_at IS NULL OR l.expires_at > :now)"
+            ") AS spendable FROM bids b WHERE b.id = :id", {"id": bid_id, "now": now})
+        return None if row is None else BidState(str(row["status"]), int(row["spendable"]))
 
     @staticmethod
     async def recent(tx: Tx, key: str, limit: int = 25) -> Sequence[RecentBid]:

@@ -10,6 +10,7 @@ from core.bids import (
     CONFIRM_SECONDS,
     BidPlaced,
     BidSpec,
+    BidState,
     Confirmation,
     NeedsConfirmation,
     OutcomeSet,
@@ -169,6 +170,28 @@ def bid_render(ctx: Context, o: BidOptions, r: BidPlaced) -> Reply:
     return Reply(f"Bid #{r.bid} placed", lines, buttons=[undo])
 
 
+async def _state(ctx: Context, bid_id: int) -> BidState | None:
+    async def read(tx: Tx) -> BidState | None:
+        return await ctx.services.bids.state(tx, bid_id, ctx.now())
+
+    return await ctx.services.store.read(read, quick=True)
+
+
+async def bid_replay(ctx: Context, o: BidOptions, r: BidPlaced) -> Reply:
+    """A bid asked for again (a retry, a second Confirm): the same reply while the bid stands
+    as placed; once it was undone, refunded or has news, what it is now and the balance now."""
+    state = await _state(ctx, r.bid)
+    if state is None or state.status == "submitted":
+        return bid_render(ctx, o, r)
+    cost = plural(r.connects) + (f" + {r.boost} boost" if r.boost else "")
+    final = state.status in ("undone", "refunded")
+    if final:
+        title = f"Bid #{r.bid} was placed, then {state.status}"
+    else:
+        title = f"Bid #{r.bid} placed earlier · {state.status} now"
+    return Reply(title, [r.job, f"{cost} from {r.where} · {plural(state.balance)} there now"])
+
+
 async def bid_refused(ctx: Context, o: BidOptions, exc: Exception) -> Reply | None:
     """A duplicate job in a pool: keep the bid's options under a code the author confirms."""
     if not isinstance(exc, NeedsConfirmation):
@@ -196,7 +219,7 @@ async def bid_refused(ctx: Context, o: BidOptions, exc: Exception) -> Reply | No
 
 
 register("bid", Change(BidOptions, BidPlaced, BidOptions.of, bid_apply, bid_render,
-                       bid_refused))
+                       bid_refused, bid_replay))
 
 
 @dataclass(frozen=True, slots=True)

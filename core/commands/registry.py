@@ -82,9 +82,10 @@ class Change(Generic[Opts, R]):
     """A command that changes state, once per request id.
 
     ``apply`` runs in the change's transaction and returns the result that is stored;
-    ``render`` turns a result (fresh or replayed) into the reply. ``refused`` may turn an
-    exception ``apply`` raised into a reply (a bid that needs confirming); it returns ``None``
-    for exceptions it does not handle.
+    ``render`` turns a result into the reply. ``replay`` renders a replayed result (a retry, a
+    second click) when what it said may no longer be true: it reads the present state and
+    says what changed since. ``refused`` may turn an exception ``apply`` raised into a reply
+    (a bid that needs confirming); it returns ``None`` for exceptions it does not handle.
     """
 
     options: type[Opts]
@@ -93,6 +94,7 @@ class Change(Generic[Opts, R]):
     apply: Callable[[Context, Opts, Tx, int], Awaitable[R]]
     render: Callable[[Context, Opts, R], Reply]
     refused: Callable[[Context, Opts, Exception], Awaitable[Reply | None]] | None = None
+    replay: Callable[[Context, Opts, R], Awaitable[Reply]] | None = None
 
     async def run(self, ctx: Context, values: Values) -> Reply:
         options = self.parse(values)
@@ -102,14 +104,16 @@ class Change(Generic[Opts, R]):
             return await self.apply(ctx, options, tx, now)
 
         try:
-            result, _ = await ctx.services.change(ctx.request_id, fp, ctx.actor.user.key, op,
-                                                  self.result)
+            result, replayed = await ctx.services.change(ctx.request_id, fp,
+                                                         ctx.actor.user.key, op, self.result)
         except Exception as exc:
             if self.refused is not None:
                 reply = await self.refused(ctx, options, exc)
                 if reply is not None:
                     return reply
             raise
+        if replayed and self.replay is not None:
+            return await self.replay(ctx, options, result)
         return self.render(ctx, options, result)
 
 

@@ -75,9 +75,13 @@ async def test_four_processes_share_one_pool(db_url: str, tmp_path: Path) -> Non
     shared = [j for j in journal if str(j["rid"]).startswith("shared-") and not j["error"]]
     titles: dict[str, set[str]] = {}
     for j in shared:
-        titles.setdefault(str(j["rid"]), set()).add(str(j["title"]))
+        title = str(j["title"])
+        # a bid's replay after it was undone or refunded says so: the same bid, its news
+        if title.startswith("Bid #") and (", then " in title or " earlier · " in title):
+            title = title.split(" ", 2)[0] + " " + title.split(" ", 2)[1] + " placed"
+        titles.setdefault(str(j["rid"]), set()).add(title)
     # a request delivered to four processes gets one answer, the same in each
-    assert all(len(t) == 1 for t in titles.values())
+    assert all(len(t) == 1 for t in titles.values()), titles
 
 
 async def test_a_process_killed_mid_run_leaves_no_half_transaction(db_url: str,
