@@ -147,8 +147,10 @@ def _callback(command: Command, handler: Handler) -> Callable[..., Awaitable[Non
                 default=inspect.Parameter.empty if opt.required else None,
             )
         )
+    # discord.py detail: builds options from inspect.signature (reads this); pyproject bounds it
     callback.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     callback.__qualname__ = callback.__name__ = f"cmd_{command.name.replace(' ', '_')}"
+    # discord.py internal: the attribute @app_commands.describe fills (pyproject bounds it)
     callback.__discord_app_commands_param_description__ = {  # type: ignore[attr-defined]
         o.name: _describe(o) for o in command.options
     }

@@ -12,8 +12,8 @@ from typing import Any
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
-from slack_bolt.adapter.socket_mode.async_internals import send_async_response
-from slack_bolt.adapter.socket_mode.internals import build_headers
+from slack_bolt.adapter.socket_mode.async_internals import send_async_response  # internal
+from slack_bolt.adapter.socket_mode.internals import build_headers  # internal, since 1.29
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.socket_mode.aiohttp import SocketModeClient
@@ -44,6 +44,7 @@ class HttpServer:
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
+        # aiohttp internal TCPSite._server: the port bound when asked for 0 (pyproject bounds it)
         sockets = getattr(site._server, "sockets", None)
         if sockets:
             self.port = sockets[0].getsockname()[1]
@@ -84,11 +85,13 @@ class SocketHandler(AsyncSocketModeHandler):
         self.in_flight += 1
         self._idle.clear()
         try:
+            # slack-bolt internals: its run_async_bolt_app + envelope id (pyproject bounds bolt)
             bolt_request = AsyncBoltRequest(
                 mode="socket_mode", body=req.payload, headers=build_headers(req),
                 context={"envelope_id": req.envelope_id},
             )
             bolt_response = await self.app.async_dispatch(bolt_request)
+            # slack-bolt internal send_async_response: its Socket Mode ack (pyproject bounds it)
             await send_async_response(client, req, bolt_response, start)
         finally:
             self.in_flight -= 1
