@@ -148,10 +148,11 @@ def _callback(command: Command, handler: Handler) -> Callable[..., Coroutine[Any
                 default=inspect.Parameter.empty if opt.required else None,
             )
         )
-    # discord.py reads the options from these two attributes of the callback; a function takes
-    # any attribute, but typeshed's function type declares neither
+    # discord.py builds the options from inspect.signature (reads this) and the attribute
+    # below; typeshed's function type declares neither; pyproject bounds discord.py
     callback.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     callback.__qualname__ = callback.__name__ = f"cmd_{command.name.replace(' ', '_')}"
+    # discord.py internal: the attribute @app_commands.describe fills (pyproject bounds it)
     callback.__discord_app_commands_param_description__ = {  # type: ignore[attr-defined]
         o.name: _describe(o) for o in command.options
     }

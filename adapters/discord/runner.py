@@ -44,7 +44,9 @@ def invite_url(application_id: int) -> str:
 
 def configure_endpoints(config: DiscordConfig) -> None:
     """Point discord.py at ``api_base`` (REST) and ``gateway_url`` (websocket)."""
+    # discord.py internal Route.BASE: its REST base, no public setting (pyproject bounds it)
     Route.BASE = config.api_base.rstrip("/") or DiscordConfig().api_base
+    # discord.py internal DiscordWebSocket.DEFAULT_GATEWAY: its gateway (pyproject bounds it)
     DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(config.gateway_url or "wss://gateway.discord.gg/")
 
 

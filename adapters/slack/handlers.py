@@ -113,6 +113,7 @@ class SlackAdapter:
         """Ack an Events API retry of an event already seen, without processing it again."""
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if event_id:
+            # slack-bolt request parsing: lower-case names, list values (pyproject bounds it)
             retry = request.headers.get("x-slack-retry-num", ["0"])[0]
             if event_id in self._seen_events and retry not in ("", "0"):
                 log.info("skipping retry %s of event %s", retry, event_id)

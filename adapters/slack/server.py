@@ -16,8 +16,8 @@ import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
-from slack_bolt.adapter.socket_mode.async_internals import send_async_response
-from slack_bolt.adapter.socket_mode.internals import build_headers
+from slack_bolt.adapter.socket_mode.async_internals import send_async_response  # internal
+from slack_bolt.adapter.socket_mode.internals import build_headers  # internal, since 1.29
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.request.async_internals import build_async_context
@@ -76,8 +76,8 @@ class FormAwareRequest(AsyncBoltRequest):
     (``AsyncRequestVerification``) reads ``raw_body``, so it still verifies the exact bytes
     Slack signed, and listeners, matchers and the context read ``body``. This relies on
     bolt's request attributes (``raw_body``, ``body``, ``context``) and
-    ``build_async_context``; pyproject only sets a lower bound on slack-bolt
-    (``>=1.21``), so a new release can change them:
+    ``build_async_context``; pyproject bounds slack-bolt to the tested range, as a new
+    release can change them:
     ``tests/adapters/slack/test_slack_form_fields.py`` covers both modes end to end and
     skips its check of bolt's parser once bolt parses such forms whole.
     """
@@ -117,6 +117,7 @@ class HttpServer:
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
+        # aiohttp internal TCPSite._server: the port bound when asked for 0 (pyproject bounds it)
         sockets = getattr(site._server, "sockets", None)
         if sockets:
             self.port = sockets[0].getsockname()[1]
@@ -207,11 +208,13 @@ class SocketHandler(AsyncSocketModeHandler):
         self.in_flight += 1
         self._idle.clear()
         try:
+            # slack-bolt internals: its run_async_bolt_app + envelope id (pyproject bounds bolt)
             bolt_request = AsyncBoltRequest(
                 mode="socket_mode", body=req.payload, headers=build_headers(req),
                 context={"envelope_id": req.envelope_id},
             )
             bolt_response = await self.app.async_dispatch(bolt_request)
+            # slack-bolt internal send_async_response: its Socket Mode ack (pyproject bounds it)
             await send_async_response(client, req, bolt_response, start)
         finally:
             self.in_flight -= 1

@@ -66,6 +66,7 @@ class _Tx:
 
     async def _call(self, fn: Callable[[sqlite3.Connection, str, Params], T], sql: str,
                     params: Params | None) -> T:
+        # aiosqlite internals ._conn/._execute: one thread hop a statement (pyproject bounds it)
         raw = self.conn._conn  # the sqlite3 connection, used on aiosqlite's own thread
         result: T = await self.conn._execute(  # type: ignore[no-untyped-call]
             fn, raw, sql, params or {})
@@ -99,6 +100,7 @@ class _InlineTx(_Tx):
 
     async def _call(self, fn: Callable[[sqlite3.Connection, str, Params], T], sql: str,
                     params: Params | None) -> T:
+        # aiosqlite internal ._conn: the sqlite3 connection, run inline (pyproject bounds it)
         return fn(self.conn._conn, sql, params or {})
 
 
@@ -165,6 +167,7 @@ class SQLiteStore:
     async def _begin(self, conn: aiosqlite.Connection) -> None:
         """``BEGIN IMMEDIATE``: at once when no other writer holds the lock, else waiting for it
         on aiosqlite's thread (busy timeout), never on the event loop."""
+        # aiosqlite internal ._conn: BEGIN IMMEDIATE tried inline first (pyproject bounds it)
         raw = conn._conn
         raw.execute("PRAGMA busy_timeout = 0")
         try:
@@ -190,6 +193,7 @@ class SQLiteStore:
         async with self._read_lock:
             conn = self._reader
             if quick:
+                # aiosqlite internal ._conn: a quick read runs inline (pyproject bounds it)
                 raw = conn._conn
                 raw.execute("BEGIN")
                 try:
@@ -256,4 +260,5 @@ def _statements(script: str) -> list[str]:
 
 async def _statement(conn: aiosqlite.Connection, sql: str) -> None:
     """A transaction control statement in one thread hop."""
+    # aiosqlite internals ._execute/._conn: the statement in one thread hop (pyproject bounds it)
     await conn._execute(conn._conn.execute, sql)  # type: ignore[no-untyped-call]

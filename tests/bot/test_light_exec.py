@@ -1,0 +1,104 @@
+"""``connects-bot exec "/balance"`` stays light: no platform, chart or numeric library is
+imported on the one-shot path (README, Figures: "Discord, Slack or matplotlib imported by
+exec "/balance": none").
+
+The command runs in a fresh interpreter through the real entry point (``bot.cli.main``, what
+the ``connects-bot`` script calls) on a temporary SQLite database, with HOME and the working
+directory in a temporary folder. The wrapper records ``sys.modules`` when ``main`` returns;
+``-X importtime`` tells, for a failure, which import chain pulled a heavy module in.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HEAVY = ("discord", "slack_bolt", "slack_sdk", "matplotlib", "numpy", "sklearn", "scipy",
+         "lightgbm", "aiohttp")
+ENV_KEYS = ("CONNECTS_DATABASE_URL", "DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN",
+            "SLACK_SIGNING_SECRET", "PYTHONSTARTUP", "PYTHONINSPECT")
+
+# argv: OUT_FILE, then connects-bot's own arguments
+WRAPPER = """
+import json, sys
+out, argv = sys.argv[1], sys.argv[2:]
+from bot.cli import main
+try:
+    code = main(argv)
+finally:
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump(sorted(sys.modules), f)
+sys.exit(code)
+"""
+
+
+def import_chains(importtime: str, wanted: set[str]) -> list[str]:
+    """For each ``wanted`` top-level package in ``-X importtime`` output, the chain of imports
+    that first loaded it, innermost first."""
+    rows: list[tuple[int, str]] = []
+    for line in importtime.splitlines():
+        if not line.startswith("import time:"):
+            continue
+        parts = line.split("|")
+        if len(parts) != 3 or not parts[0].split(":")[1].strip().isdigit():
+            continue  # the header line
+        field = parts[2].rstrip()
+        rows.append((len(field) - len(field.lstrip()), field.strip()))
+    chains = []
+    for i, (depth, name) in enumerate(rows):
+        if name not in wanted:
+            continue
+        chain, level = [name], depth
+        for later_depth, later in rows[i + 1:]:  # a parent is logged after its children
+            if later_depth < level:
+                chain.append(later)
+                level = later_depth
+        chains.append(" <- ".join(chain))
+    return chains
+
+
+def test_exec_balance_imports_no_platform_chart_or_numeric_library(tmp_path: Path) -> None:
+    """A one-shot /balance answers with the wallet's balance and imports none of discord,
+    slack_bolt, slack_sdk, matplotlib, numpy, sklearn, scipy, lightgbm or aiohttp."""
+    home = tmp_path / "home"
+    home.mkdir()
+    db = tmp_path / "ledger" / "connects.db"
+    out = tmp_path / "modules.json"
+    env = {k: v for k, v in os.environ.items() if k not in ENV_KEYS}
+    env.update(HOME=str(home), CONNECTS_DATABASE_URL=f"sqlite:///{db}")
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", WRAPPER, str(out),
+         "exec", "--user", "ana", "/balance"],
+        cwd=home, env=env, capture_output=True, text=True, timeout=60, check=False)
+
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+    assert result.stdout.splitlines()[:2] == ["60 Connects", "Your wallet"], result.stdout
+    assert db.exists()  # the database came from CONNECTS_DATABASE_URL ...
+    assert not (home / "connects.db").exists()  # ... not the default in the working directory
+
+    modules = json.loads(out.read_text(encoding="utf-8"))
+    top = {m.split(".")[0] for m in modules}
+    # the record is real: the modules /balance needs are in it
+    assert {"bot", "core", "adapters", "aiosqlite", "sqlite3"} <= top, sorted(top)
+    assert "core.postings" in modules and "adapters.console.console" in modules
+    heavy = sorted(top & set(HEAVY))
+    assert not heavy, (f"exec /balance imported {heavy}:\n  "
+                       + "\n  ".join(import_chains(result.stderr, set(heavy))))
+
+
+def test_import_chains_name_who_imported_a_module() -> None:
+    """The failure message's chain is read from ``-X importtime``'s nesting."""
+    sample = "\n".join([
+        "import time: self [us] | cumulative | imported package",
+        "import time:        10 |         10 |       matplotlib.colors",
+        "import time:        20 |         30 |     matplotlib",
+        "import time:         5 |         35 |   core.insight",
+        "import time:         5 |         40 | adapters.console.console",
+        "import time:         1 |          1 | json",
+    ])
+    assert import_chains(sample, {"matplotlib", "numpy"}) == [
+        "matplotlib <- core.insight <- adapters.console.console",
+    ]
