@@ -85,7 +85,9 @@ async def history_read(ctx: Context, o: HistoryOptions) -> Reply:
     file = None
     if series and o.chart:
         png = chart_png(series, f"{label}: Connects over time")
-        file = Attachment("balance.png", "image/png", png)
+        # one file name per account: the console saves attachments by name, side by side
+        name = f"balance-pool-{o.pool.strip().lower()}" if o.pool else "balance"
+        file = Attachment(f"{name}.png", "image/png", png)
     return Reply(f"{label}: last {count}", lines, file=file)
 
 
