@@ -161,7 +161,7 @@ async def export_read(ctx: Context, o: PoolOptions) -> Reply:
         return label, data, count
 
     label, data, count = await ctx.services.store.read(read)
-    name = "pool-" + o.pool.lower() if o.pool else "wallet"
+    name = "pool-" + o.pool.strip().lower() if o.pool else "wallet"
     return Reply(f"{label}: {plural(count, 'entry')}".replace("entrys", "entries"),
                  [f"CSV attached: {name}.csv"],
                  file=Attachment(f"{name}.csv", "text/csv", data))

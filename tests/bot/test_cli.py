@@ -88,7 +88,7 @@ def test_exec_saves_files(tmp_path: Path) -> None:
     assert wallet_png != pool_png
     export = cli(tmp_path, "exec", "/export")
     assert export.returncode == 0
-    assert (tmp_path / "wallet.csv").read_text().startswith("entry,time,")
+    assert (tmp_path / "wallet.csv").read_bytes().startswith(b"\xef\xbb\xbfentry,time,")
 
 
 def test_export_deterministic(tmp_path: Path) -> None:
@@ -100,7 +100,7 @@ def test_export_deterministic(tmp_path: Path) -> None:
     assert first.returncode == 0
     assert first.stdout == second.stdout
     lines = first.stdout.splitlines()
-    assert lines[0].startswith("entry,time,account")
+    assert lines[0].startswith("\ufeffentry,time,account")  # UTF-8 with a BOM, for Excel
     assert len(lines) == 4
 
 

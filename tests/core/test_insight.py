@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from core.chart import chart_figure, chart_png, time_axis
-from core.insight import iso, since
+from core.insight import iso, plain_dollars, since
 
 DAY = 86400
 T0 = 1_790_000_000  # 2026-09-21 14:13:20 UTC
@@ -128,6 +128,12 @@ def test_one_shot_commands_do_not_import_matplotlib() -> None:
     code = ("import sys, core.app, core.commands.account, core.chart; "
             "sys.exit('matplotlib' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_dollars_for_spreadsheets() -> None:
+    """Export dollars are plain numbers with two decimals; unknown is empty."""
+    assert [plain_dollars(c) for c in (1250, 5, 0, -75, 123_456_789, None)] == [
+        "12.50", "0.05", "0.00", "-0.75", "1234567.89", ""]
 
 
 def test_times_are_utc() -> None:
