@@ -69,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     copy.add_argument("--force", action="store_true",
                       help="replace the contents of a non-empty destination")
     sub.add_parser("export", parents=[common],
-                   help="the whole ledger and bids as CSV on stdout (deterministic)")
+                   help="the whole ledger and bids as CSV (UTF-8 with a BOM) on stdout, "
+                        "deterministic")
     sub.add_parser("discord-invite", parents=[common],
                    help="print the URL that adds the bot to a Discord server")
     man = sub.add_parser("slack-manifest", parents=[common],

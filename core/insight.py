@@ -1,7 +1,8 @@
 """Read models: history, statistics, CSV exports and the balance views.
 
 Reads never change state. Exports are deterministic: rows in id order, times as ISO 8601 UTC,
-integers as written, so the same ledger always gives the same bytes on every backend. The
+integers as written, dollars computed from integer cents, so the same ledger always gives the
+same bytes on every backend. The
 balance views say when a write must come first (a new user, a due grant, lots to expire), so
 the commands that show them stay reads in the common case.
 """
@@ -15,15 +16,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from core.dates import DAY
+from core.pricing import share_cents
 from core.store.base import Row, Tx
 
 PERIOD_DAYS = {"week": 7, "month": 30, "quarter": 91, "year": 365}
 
+# The export's columns, in order (README, "CSV export"). New columns go next to the ones they
+# explain; existing ones are never renamed or removed.
 ENTRY_COLUMNS = (
     "entry", "time", "account", "account_kind", "owner", "kind", "delta", "balance_after",
-    "actor", "request", "memo", "bid", "job", "bid_connects", "boost", "bid_status",
-    "rate_type", "rate_cents", "note", "refunded", "refund_reason",
+    "value_cents", "value_dollars", "actor", "member", "request", "memo", "bid", "job",
+    "bid_connects", "boost", "bid_status", "rate_type", "rate_cents", "rate_dollars", "note",
+    "refunded", "refund_reason",
 )
+CSV_BOM = "\ufeff"  # UTF-8 byte order mark: Excel then reads the file as UTF-8
 
 
 def iso(ts: int | None) -> str:
@@ -152,7 +158,8 @@ async def stats(tx: Tx, *, bidder: str | None, pool_id: int | None, start: int, 
 
 
 async def export_rows(tx: Tx, account_ids: Sequence[int] | None) -> Sequence[Row]:
-    """Ledger entries joined with their bids and owners, in id order; all when ``None``."""
+    """Ledger entries joined with their bids, lots, owners and acting users, in id order; all
+    when ``None``."""
     where = ""
     params: dict[str, int] = {}
     if account_ids is not None:
@@ -164,33 +171,81 @@ async def export_rows(tx: Tx, account_ids: Sequence[int] | None) -> Sequence[Row
     return await tx.fetchall(
         "SELECT e.id AS entry, e.created_at, e.account_id, a.kind AS account_kind, "
         "COALESCE(u.key, p.scope || '/' || p.name) AS owner, e.kind, e.delta, e.balance_after, "
-        "e.actor, e.request_id, e.memo, e.bid_id, b.job, b.connects AS bid_connects, b.boost, "
-        "b.status AS bid_status, b.rate_type, b.rate_cents, b.note, b.refunded, "
-        "b.refund_reason FROM entries e JOIN accounts a ON a.id = e.account_id "
+        "e.actor, m.display AS member, e.request_id, e.memo, e.bid_id, e.lot_id, b.job, "
+        "b.connects AS bid_connects, b.boost, b.status AS bid_status, b.rate_type, "
+        "b.rate_cents, b.note, b.refunded, b.refund_reason, b.cost_cents AS bid_cents, "
+        "b.refunded_cents, l.connects AS lot_connects, l.cost_cents AS lot_cents "
+        "FROM entries e JOIN accounts a ON a.id = e.account_id "
         "LEFT JOIN users u ON u.account_id = e.account_id "
         "LEFT JOIN pools p ON p.account_id = e.account_id "
+        "LEFT JOIN users m ON m.key = e.actor "
+        "LEFT JOIN lots l ON l.id = e.lot_id "
         f"LEFT JOIN bids b ON b.id = e.bid_id {where}ORDER BY e.id",
         params,
     )
+
+
+def entry_cents(r: Row) -> int | None:
+    """The dollar value in cents of the Connects an export row's entry moved, signed like its
+    delta; ``None`` when unknown (a correction that took Connects).
+
+    A credit is worth what its lot cost (grants cost nothing); an expiry, its share of the
+    lot's cost; a bid's cost is split between its bid and boost entries by Connects; a refund
+    or undo is worth what it gave back.
+    """
+    delta = int(r["delta"])
+    if r["bid_id"] is not None:
+        if delta > 0:
+            return int(r["refunded_cents"])
+        cost, connects = int(r["bid_cents"]), int(r["bid_connects"])
+        bid_part = share_cents(connects, connects + int(r["boost"]), cost)
+        return -(cost - bid_part if r["kind"] == "boost" else bid_part)
+    if r["lot_id"] is not None:
+        if delta > 0:
+            return int(r["lot_cents"])
+        return -share_cents(-delta, int(r["lot_connects"]), int(r["lot_cents"]))
+    return None
+
+
+def plain_dollars(cents: int | None) -> str:
+    """Integer cents as a spreadsheet number, ``1234.50`` (no sign of currency, no thousands
+    separator); empty when unknown."""
+    if cents is None:
+        return ""
+    whole, frac = divmod(abs(cents), 100)
+    return f"{'-' if cents < 0 else ''}{whole}.{frac:02d}"
 
 
 def _cell(value: object) -> str:
     return "" if value is None else str(value)
 
 
+def export_line(r: Row) -> list[object]:
+    """One export row's cells, in ``ENTRY_COLUMNS`` order."""
+    value, rate = entry_cents(r), r["rate_cents"]
+    cells: dict[str, object] = {
+        "entry": r["entry"], "time": iso(r["created_at"]), "account": r["account_id"],
+        "account_kind": r["account_kind"], "owner": r["owner"], "kind": r["kind"],
+        "delta": r["delta"], "balance_after": r["balance_after"], "value_cents": _cell(value),
+        "value_dollars": plain_dollars(value), "actor": r["actor"], "member": _cell(r["member"]),
+        "request": r["request_id"], "memo": r["memo"], "bid": _cell(r["bid_id"]),
+        "rate_dollars": plain_dollars(None if rate is None else int(rate)),
+    }
+    for key in ("job", "bid_connects", "boost", "bid_status", "rate_type", "rate_cents", "note",
+                "refunded", "refund_reason"):
+        cells[key] = _cell(r[key])
+    return [cells[c] for c in ENTRY_COLUMNS]
+
+
 def to_csv(rows: Sequence[Row]) -> bytes:
-    """The export rows as CSV bytes (UTF-8, ``\\n`` line ends)."""
+    """The export rows as CSV bytes: UTF-8 with a byte order mark (so Excel reads accents and
+    symbols right), ``\\n`` line ends."""
     out = io.StringIO()
+    out.write(CSV_BOM)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(ENTRY_COLUMNS)
     for r in rows:
-        writer.writerow([
-            r["entry"], iso(r["created_at"]), r["account_id"], r["account_kind"], r["owner"],
-            r["kind"], r["delta"], r["balance_after"], r["actor"], r["request_id"], r["memo"],
-            *(_cell(r[k]) for k in ("bid_id", "job", "bid_connects", "boost", "bid_status",
-                                    "rate_type", "rate_cents", "note", "refunded",
-                                    "refund_reason")),
-        ])
+        writer.writerow(export_line(r))
     return out.getvalue().encode("utf-8")
 
 

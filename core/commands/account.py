@@ -87,7 +87,9 @@ async def history_read(ctx: Context, o: HistoryOptions) -> Reply:
     file = None
     if series and o.chart:
         png = chart_png(series, f"{label}: Connects over time")
-        file = Attachment("balance.png", "image/png", png)
+        # one file name per account: the console saves attachments by name, side by side
+        name = f"balance-pool-{o.pool.strip().lower()}" if o.pool else "balance"
+        file = Attachment(f"{name}.png", "image/png", png)
     return Reply(f"{label}: last {count}", lines, file=file)
 
 
@@ -165,7 +167,7 @@ async def export_read(ctx: Context, o: PoolOptions) -> Reply:
         return label, data, count
 
     label, data, count = await ctx.services.store.read(read)
-    name = "pool-" + o.pool.lower() if o.pool else "wallet"
+    name = "pool-" + o.pool.strip().lower() if o.pool else "wallet"
     return Reply(f"{label}: {plural(count, 'entry')}".replace("entrys", "entries"),
                  [f"CSV attached: {name}.csv"],
                  file=Attachment(f"{name}.csv", "text/csv", data))

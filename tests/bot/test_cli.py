@@ -71,14 +71,24 @@ def test_second_refund_exits_nonzero(tmp_path: Path) -> None:
 
 
 def test_exec_saves_files(tmp_path: Path) -> None:
-    """Charts and exports are saved next to the user."""
+    """Charts and exports are saved next to the user, one file per account: a pool's chart
+    does not overwrite the wallet's."""
     cli(tmp_path, "exec", "/bid job:x connects:3")
+    cli(tmp_path, "exec", "/pool create name:agency")
+    cli(tmp_path, "exec", "/pool topup name:agency connects:80")
     history = cli(tmp_path, "exec", "/history", "--files", str(tmp_path))
     assert history.returncode == 0
-    assert (tmp_path / "balance.png").read_bytes().startswith(b"\x89PNG")
+    assert "Saved balance.png" in history.stdout
+    pool = cli(tmp_path, "exec", "/history pool:agency", "--files", str(tmp_path))
+    assert pool.returncode == 0, pool.stdout
+    assert "Saved balance-pool-agency.png" in pool.stdout
+    wallet_png = (tmp_path / "balance.png").read_bytes()
+    pool_png = (tmp_path / "balance-pool-agency.png").read_bytes()
+    assert wallet_png.startswith(b"\x89PNG") and pool_png.startswith(b"\x89PNG")
+    assert wallet_png != pool_png
     export = cli(tmp_path, "exec", "/export")
     assert export.returncode == 0
-    assert (tmp_path / "wallet.csv").read_text().startswith("entry,time,")
+    assert (tmp_path / "wallet.csv").read_bytes().startswith(b"\xef\xbb\xbfentry,time,")
 
 
 def test_export_deterministic(tmp_path: Path) -> None:
@@ -90,7 +100,7 @@ def test_export_deterministic(tmp_path: Path) -> None:
     assert first.returncode == 0
     assert first.stdout == second.stdout
     lines = first.stdout.splitlines()
-    assert lines[0].startswith("entry,time,account")
+    assert lines[0].startswith("\ufeffentry,time,account")  # UTF-8 with a BOM, for Excel
     assert len(lines) == 4
 
 

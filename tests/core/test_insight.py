@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import io
+import re
 import struct
+import subprocess
+import sys
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
-from core.chart import chart_png
-from core.insight import iso, since
+from core.chart import chart_figure, chart_png, time_axis
+from core.insight import iso, plain_dollars, since
 
 DAY = 86400
+T0 = 1_790_000_000  # 2026-09-21 14:13:20 UTC
+ONE_ENTRY = [(T0, 60)]
+WITHIN_AN_HOUR = [(T0 + i * 7 * 60, 60 - 3 * i) for i in range(6)]  # 35 minutes
+A_YEAR = [(T0 + i * 4 * DAY, 5 + (i * 7) % 50) for i in range(92)]  # 364 days
+MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -18,18 +29,111 @@ def png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
+def x_ticks(fig: Any) -> list[tuple[float, str]]:
+    """The x axis ticks inside the view: (position, label)."""
+    ax = fig.axes[0]
+    lo, hi = ax.get_xlim()
+    return [(x, label.get_text()) for x, label in zip(ax.get_xticks(), ax.get_xticklabels(),
+                                                     strict=True) if lo <= x <= hi]
+
+
 @pytest.mark.parametrize(
     "series",
-    [
-        [(1_790_000_000, 60)],
-        [(1_790_000_000 + i * 60, 60 - i) for i in range(10)],
-        [(1_790_000_000 + i * DAY, (i * 7) % 50) for i in range(90)],
-    ],
-    ids=["one entry", "one afternoon", "three months"],
+    [ONE_ENTRY, WITHIN_AN_HOUR, A_YEAR,
+     [(T0 + i * 2 * 3600, 60 - i) for i in range(30)]],
+    ids=["one entry", "within an hour", "a year", "a few days"],
 )
 def test_chart_is_a_phone_sized_png(series: list[tuple[int, int]]) -> None:
-    """Charts of one entry, a short burst and months of history are 960x540 PNGs."""
-    assert png_size(chart_png(series, "Your wallet: Connects over time")) == (960, 540)
+    """Every chart is a 960x624 PNG: crisp on a phone screen 360-400 px wide."""
+    assert png_size(chart_png(series, "Your wallet: Connects over time")) == (960, 624)
+
+
+@pytest.mark.parametrize(
+    ("series", "tick", "axis_label"),
+    [
+        (ONE_ENTRY, r"\d\d:\d\d", "21 September 2026 (UTC)"),
+        (WITHIN_AN_HOUR, r"\d\d:\d\d", "21 September 2026 (UTC)"),
+        (A_YEAR, rf"({MONTHS})\n20\d\d", "Date (UTC)"),
+    ],
+    ids=["one entry", "within an hour", "a year"],
+)
+def test_chart_x_axis_shows_dates_and_times(series: list[tuple[int, int]], tick: str,
+                                            axis_label: str) -> None:
+    """The x axis is time in every case: times of day under the date for a history within
+    one day, months and years for a long one; never entry numbers. Each label names the time
+    at its position, and the positions span the history."""
+    fig = chart_figure(series, "Your wallet: Connects over time")
+    ticks = x_ticks(fig)
+    assert 3 <= len(ticks) <= 5, ticks
+    assert fig.axes[0].get_xlabel() == axis_label
+    for x, text in ticks:
+        assert re.fullmatch(tick, text), ticks
+        at = datetime.fromtimestamp(round(x), UTC)
+        assert text in (f"{at:%H:%M}", f"{at:%b}\n{at.year}")
+        assert series[0][0] - DAY <= x <= series[-1][0] + 60 * DAY
+    assert not any(re.fullmatch(r"\d{1,3}", text) for _, text in ticks)
+
+
+@pytest.mark.parametrize(
+    ("series", "title"),
+    [
+        (ONE_ENTRY, "Your wallet: Connects over time"),
+        (WITHIN_AN_HOUR, "Your wallet: Connects over time"),
+        (A_YEAR, "Pool agency: Connects over time"),
+        ([(T0 + i * 5 * 3600, 12_600 - 370 * i) for i in range(12)],
+         "Pool agency-with-a-long-name-of-forty-ch: Connects over time"),
+    ],
+    ids=["one entry", "within an hour", "a year", "long title, big balance"],
+)
+def test_chart_text_stays_inside_and_last_balance_is_labelled(
+        series: list[tuple[int, int]], title: str) -> None:
+    """Every piece of text (title, axis labels, ticks, the last balance) lies inside the
+    figure, and the image's edges are blank: nothing is clipped."""
+    fig = chart_figure(series, title)
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.bbox.width, fig.bbox.height
+    texts = [t for t in fig.findobj(lambda a: hasattr(a, "get_text") and a.get_visible())
+             if t.get_text()]
+    assert len(texts) >= 10  # title, two axis labels, x and y ticks, the last balance
+    for text in texts:
+        box = text.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.y0 >= 0, (text.get_text(), box)
+        assert box.x1 <= width and box.y1 <= height, (text.get_text(), box)
+    last = f"{series[-1][1]:,}"
+    assert [t.get_text() for t in fig.axes[0].texts] == [last]
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(chart_png(series, title))).convert("L")
+    w, h = image.size
+    for box in ((0, 0, w, 3), (0, h - 3, w, h), (0, 0, 3, h), (w - 3, 0, w, h)):
+        assert image.crop(box).getextrema()[0] > 240, f"ink at the edge {box}"
+
+
+def test_time_axis_keeps_three_to_five_ticks_at_any_span() -> None:
+    """From one entry to five years, the axis has 3-5 round ticks inside its range, each
+    with a date or time label."""
+    span = 0
+    while span < 5 * 365 * DAY:
+        for start in (T0, T0 + 9 * 3600 + 50 * 60):
+            axis = time_axis(start, start + span)
+            assert 3 <= len(axis.ticks) <= 5, (span, axis.ticks)
+            assert all(axis.start <= t <= axis.end for t in axis.ticks)
+            labels = [axis.tick(datetime.fromtimestamp(t, UTC)) for t in axis.ticks]
+            assert all(re.search(rf"\d\d:\d\d|{MONTHS}", label) for label in labels)
+        span = span * 5 // 4 + 60
+
+
+def test_one_shot_commands_do_not_import_matplotlib() -> None:
+    """The chart module imports matplotlib only when it draws."""
+    code = ("import sys, core.app, core.commands.account, core.chart; "
+            "sys.exit('matplotlib' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_dollars_for_spreadsheets() -> None:
+    """Export dollars are plain numbers with two decimals; unknown is empty."""
+    assert [plain_dollars(c) for c in (1250, 5, 0, -75, 123_456_789, None)] == [
+        "12.50", "0.05", "0.00", "-0.75", "1234567.89", ""]
 
 
 def test_times_are_utc() -> None:

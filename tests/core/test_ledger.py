@@ -525,6 +525,55 @@ async def test_export_csv(app: App) -> None:
     await refused(app, BEN, "/export pool:agency", "owner or an admin")
 
 
+async def test_export_csv_for_spreadsheets(app: App, clock: Clock) -> None:
+    """The export opens in Excel: UTF-8 with a byte order mark, dollars as plain numbers next
+    to the cents (each entry's value, signed like its delta, and the bid's rate), and the
+    display name of the member who made each entry next to their key; the old columns keep
+    their names and order."""
+    ana = Actor(UserRef("console:ana", "Ana Lima"), "console", False)
+    ben = Actor(UserRef("console:ben", "Bjørn Ødegård"), "console", False)
+    await ok(app, ana, "/pool create name:agency")
+    await ok(app, ana, "/pool topup name:agency connects:80")  # $12.00 at $0.15
+    await ok(app, ana, "/pool add name:agency member:ben")
+    await ok(app, ben, '/bid job:"Café menu" connects:5 boost:2 pool:agency')
+    await ok(app, ana, "/bid job:logo connects:4 pool:agency rate_type:fixed rate:250")
+    await ok(app, ana, "/refund bid:#1 reason:outbid")  # the boost comes back
+    reply = await ok(app, ana, "/export pool:agency")
+    assert reply.file is not None and reply.file.filename == "pool-agency.csv"
+    data = reply.file.data
+    assert data.startswith(b"\xef\xbb\xbfentry,time,account,")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    header, body = rows[0], [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    old = ["entry", "time", "account", "account_kind", "owner", "kind", "delta",
+           "balance_after", "actor", "request", "memo", "bid", "job", "bid_connects", "boost",
+           "bid_status", "rate_type", "rate_cents", "note", "refunded", "refund_reason"]
+    assert [c for c in header if c in old] == old
+    assert header.index("member") == header.index("actor") + 1
+    assert header.index("rate_dollars") == header.index("rate_cents") + 1
+    assert header.index("value_dollars") == header.index("value_cents") + 1
+    got = [(r["kind"], r["delta"], r["value_cents"], r["value_dollars"], r["actor"],
+            r["member"], r["rate_cents"], r["rate_dollars"]) for r in body]
+    assert got == [
+        ("topup", "80", "1200", "12.00", "console:ana", "Ana Lima", "", ""),
+        ("bid", "-5", "-75", "-0.75", "console:ben", "Bjørn Ødegård", "", ""),
+        ("boost", "-2", "-30", "-0.30", "console:ben", "Bjørn Ødegård", "", ""),
+        ("bid", "-4", "-60", "-0.60", "console:ana", "Ana Lima", "25000", "250.00"),
+        ("refund", "2", "30", "0.30", "console:ana", "Ana Lima", "", ""),
+    ]
+    assert body[1]["job"] == "Café menu"
+
+    await ok(app, ana, "/buy connects:40")  # $12.00 at $0.30, expires in 12 months
+    clock.advance(400 * DAY)
+    await ok(app, ana, "/balance")  # sweeps the expired purchase
+    wallet = await ok(app, ana, "/export")
+    assert wallet.file is not None
+    mine = list(csv.DictReader(io.StringIO(wallet.file.data.decode("utf-8-sig"))))
+    assert [(r["kind"], r["value_dollars"], r["member"]) for r in mine] == [
+        ("welcome", "0.00", "Ana Lima"), ("purchase", "12.00", "Ana Lima"),
+        ("expiry", "-12.00", ""),  # swept by the system, not by a member
+    ]
+
+
 async def test_autocomplete(app: App) -> None:
     """Autocomplete offers the user's recent bids newest first, and their pools."""
     await make_pool(app)

@@ -17,7 +17,7 @@ from core.store import copy as copy_mod
 from core.store import open_store
 from core.store.base import Tx
 from core.store.copy import CopyFailed, CopyRefused, copy_ledger
-from tests.conftest import actor
+from tests.conftest import Clock, actor
 from tests.store.generate import create_schema, generate
 
 
@@ -46,9 +46,9 @@ async def scalar(url: str, sql: str) -> int:
         await store.close()
 
 
-async def small_ledger(url: str) -> None:
+async def small_ledger(url: str, clock: Clock | None = None) -> None:
     """A few users, a pool, bids, a refund and an undo, made through the application."""
-    app = await create_app(parse({"storage": {"url": url}}, env={}))
+    app = await create_app(parse({"storage": {"url": url}}, env={}), clock)
     owner, bob = actor("owner", admin=True), actor("bob")
     steps: list[tuple[Actor, str, dict[str, Any]]] = [
         (owner, "pool create", {"name": "agency"}),
@@ -66,6 +66,22 @@ async def small_ledger(url: str) -> None:
             assert not reply.error, (command, reply.title)
     finally:
         await app.close()
+
+
+async def test_the_same_ledger_exports_the_same_bytes_on_both_backends(
+        pg_url: str, tmp_path: Path) -> None:
+    """The same commands at the same times on SQLite and on PostgreSQL give byte-identical
+    exports, with the byte order mark, the members' names and the dollar values."""
+    sqlite_url = f"sqlite:///{tmp_path / 'a.db'}"
+    await small_ledger(sqlite_url, Clock())
+    await small_ledger(pg_url, Clock())
+    data = await export(sqlite_url)
+    assert await export(pg_url) == data
+    assert data.startswith(b"\xef\xbb\xbfentry,")
+    text = data.decode("utf-8-sig")
+    assert "value_dollars,actor,member," in text.splitlines()[0]
+    assert ",12.00,console:owner,owner," in text  # the pool's top-up: 80 for $12.00
+    assert ",console:bob,bob," in text and "Données" in text
 
 
 @pytest.mark.slow
