@@ -91,6 +91,7 @@ class Stats:
     refunded: int = 0
     cents: int = 0
     refunded_cents: int = 0
+    free: int = 0  # Connects spent that came from free lots (welcome and monthly grants)
     hired: int = 0
     lost: int = 0
     interviewing: int = 0
@@ -111,13 +112,14 @@ class Stats:
         """Hires per bid, percent rounded half up; ``None`` without bids."""
         return None if not self.bids else (self.hired * 200 + self.bids) // (self.bids * 2)
 
-    def add(self, bid: Row, ghost_before: int) -> None:
+    def add(self, bid: Row, ghost_before: int, free: int = 0) -> None:
         self.bids += 1
         self.connects += int(bid["connects"])
         self.boost += int(bid["boost"])
         self.refunded += int(bid["refunded"])
         self.cents += int(bid["cost_cents"])
         self.refunded_cents += int(bid["refunded_cents"])
+        self.free += free
         status = bid["status"]
         if status == "hired":
             self.hired += 1
@@ -131,6 +133,27 @@ class Stats:
             self.ghosted += 1
             self.ghosted_connects += int(bid["connects"]) + int(bid["boost"]) - int(
                 bid["refunded"])
+
+
+async def _free_connects(tx: Tx, bids: Sequence[Row]) -> dict[int, int]:
+    """Per bid, the Connects still spent that came from lots costing nothing (grants): a
+    refund gives back to the newest lots first, as :func:`core.postings.give_back` does."""
+    if not bids:
+        return {}
+    refunded = {int(b["id"]): int(b["refunded"]) for b in bids}
+    params = {f"b{i}": bid_id for i, bid_id in enumerate(refunded)}
+    rows = await tx.fetchall(
+        "SELECT u.bid_id, u.amount, l.cost_cents FROM lot_usage u JOIN lots l ON l.id = u.lot_id "
+        f"WHERE u.bid_id IN ({', '.join(':' + k for k in params)}) "
+        "ORDER BY u.bid_id, l.acquired_at DESC, l.id DESC", params)
+    free: dict[int, int] = {}
+    for row in rows:
+        bid_id, amount = int(row["bid_id"]), int(row["amount"])
+        back = min(refunded[bid_id], amount)
+        refunded[bid_id] -= back
+        if int(row["cost_cents"]) == 0:
+            free[bid_id] = free.get(bid_id, 0) + amount - back
+    return free
 
 
 async def stats(tx: Tx, *, bidder: str | None, pool_id: int | None, start: int, now: int,
@@ -150,10 +173,12 @@ async def stats(tx: Tx, *, bidder: str | None, pool_id: int | None, start: int, 
         )
     total = Stats()
     ghost_before = now - ghost_days * 86400
+    free = await _free_connects(tx, rows)
     for bid in rows:
-        total.add(bid, ghost_before)
+        total.add(bid, ghost_before, free.get(int(bid["id"]), 0))
         if pool_id is not None:
-            total.members.setdefault(str(bid["bidder"]), Stats()).add(bid, ghost_before)
+            total.members.setdefault(str(bid["bidder"]), Stats()).add(
+                bid, ghost_before, free.get(int(bid["id"]), 0))
     return total
 
 

@@ -129,15 +129,17 @@ async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
 
     label, s = await services.store.read(read)
     win = "–" if s.win_rate_pct is None else f"{s.win_rate_pct}%"
+    free = f" · {s.free} of them free" if s.free else ""
     fields = [
         ("Bids", f"{s.bids} · won {s.hired} ({win})"),
         ("Spent", f"{s.connects} + {s.boost} boost"),
         ("Refunded", f"{s.refunded}"),
-        ("Net", f"{plural(s.net)} · {dollars(s.net_cents)}"),
+        ("Net", f"{plural(s.net)} · {dollars(s.net_cents)}{free}"),
     ]
     if s.hired:
+        bought = " of bought Connects" if s.free else ""
         fields.append(("Per hire", f"{s.net // s.hired} Connects · "
-                                   f"{dollars(s.net_cents // s.hired)}"))
+                                   f"{dollars(s.net_cents // s.hired)}{bought}"))
     if s.ghosted:
         fields.append(("Ghosted", f"{s.ghosted} bids · {plural(s.ghosted_connects)}"))
     lines: list[str] = [f"Since {when(start)}" if o.period != "all" else "All time"]

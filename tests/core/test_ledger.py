@@ -496,8 +496,10 @@ async def test_stats(app: App, clock: Clock) -> None:
     assert fields["Spent"] == "58 + 2 boost"
     assert fields["Refunded"] == "4"
     assert fields["Ghosted"] == "1 bids · 4 Connects"
-    # net 58 + 2 - 4 = 56 Connects for one hire
-    assert fields["Per hire"].startswith("56 Connects")
+    # net 58 + 2 - 4 = 56 Connects for one hire, all from the free welcome grant (the
+    # bought 20 are newer, so untouched): their dollars are those of bought Connects only
+    assert fields["Per hire"] == "56 Connects · $0.00 of bought Connects"
+    assert fields["Net"] == "56 Connects · $0.00 · 56 of them free"
     assert reply.private
     assert not (await ok(app, ANA, "/stats public:true")).private
 
