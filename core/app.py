@@ -13,7 +13,7 @@ import contextvars
 import logging
 from collections.abc import Mapping
 
-from core.catalog import BY_NAME
+from core.catalog import BY_NAME, COMMANDS, GROUPS
 from core.commands import HANDLERS, Context, help_reply
 from core.config import Config
 from core.errors import ConnectsError
@@ -100,6 +100,9 @@ class App:
             command, rest = split_command(text)
             if command is None:
                 return help_reply()
+            if command.name == "help":  # /help pool add: the rest names a command
+                return await self.dispatch(actor, "help", {"command": rest or None},
+                                           request_id)
             raw = parse_options(command, rest)
         except ConnectsError as exc:
             return error_reply(exc.message)
@@ -136,6 +139,9 @@ class App:
                         continue
                     out.append(Choice(name[:100], f"#{b.id}"))
                 return out[:25]
+            if kind == "command":
+                names = sorted({c.name for c in COMMANDS} | set(GROUPS))
+                return [Choice(f"/{n}", n) for n in names if needle in n][:25]
             if kind == "pool":
                 pools = await services.pools.of_member(tx, actor.user.key, actor.scope)
                 return [Choice(f"{p.pool.name} ({p.balance} Connects)", p.pool.name)

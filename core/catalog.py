@@ -232,7 +232,10 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("export", "Your ledger and bids as CSV", (POOL,), slow=True,
             usage_example="/export"),
-    Command("help", "What this bot can do", usage_example="/help"),
+    Command("help", "What this bot can do, or how to use one command",
+            (Option("command", OptionType.STRING, "A command to explain, e.g. bid",
+                    max_length=40, free_text=True, autocomplete="command"),),
+            usage_example="/help bid"),
     Command(
         "notices",
         "Turn your private notices on or off",

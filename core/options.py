@@ -32,7 +32,12 @@ _TRUE = {"true", "yes", "y", "on", "1"}
 _FALSE = {"false", "no", "n", "off", "0"}
 
 
-def _hint(command: Command, opt: Option) -> str:
+def describe(opt: Option) -> str:
+    """What an option takes, for help and refusals: ``a whole number from 1 to 100``."""
+    return _hint(opt)
+
+
+def _hint(opt: Option) -> str:
     if opt.choices:
         return f"one of {', '.join(opt.choices)}"
     lo, hi = opt.min_value, opt.max_value
@@ -52,7 +57,7 @@ def _bounds(command: Command, opt: Option, value: Decimal | int) -> None:
     if (opt.min_value is not None and value < Decimal(str(opt.min_value))) or (
         opt.max_value is not None and value > Decimal(str(opt.max_value))
     ):
-        raise BadInput(f"{opt.name}: {value} is out of range; use {_hint(command, opt)}.")
+        raise BadInput(f"{opt.name}: {value} is out of range; use {_hint(opt)}.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +74,7 @@ class _Input:
         shown = self.value if not isinstance(self.value, str) else self.value.strip()
         because = f" ({why})" if why else ""
         return BadInput(f"{self.opt.name}: {shown!r} is not valid{because}; use "
-                        f"{_hint(self.command, self.opt)}.")
+                        f"{_hint(self.opt)}.")
 
 
 def _boolean(i: _Input) -> Value:

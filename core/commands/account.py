@@ -5,16 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.balances import PoolView, WalletView
-from core.catalog import COMMANDS, GROUPS, Command
+from core.catalog import BY_NAME, COMMANDS, GROUPS, Command
 from core.chart import chart_png
 from core.commands.pools import allowance_left, render_pool
 from core.commands.registry import Change, Context, Read, register
+from core.errors import BadInput
 from core.insight import Stats, balance_series, export_csv, recent_entries, since, stats
-from core.options import Values
+from core.options import Values, describe
 from core.postings import Stamp
 from core.pricing import dollars
 from core.reply import Attachment, Mention, Reply, Rich, plural, when
 from core.store.base import Tx
+from core.textparse import near
 from core.wallets import NoticesSet
 
 
@@ -211,10 +213,12 @@ register("notices", Change(NoticesOptions, NoticesSet, NoticesOptions.of, notice
 
 
 @dataclass(frozen=True, slots=True)
-class NoOptions:
+class HelpOptions:
+    command: str | None
+
     @staticmethod
-    def of(v: Values) -> NoOptions:
-        return NoOptions()
+    def of(v: Values) -> HelpOptions:
+        return HelpOptions(v.opt_text("command"))
 
 
 def help_reply(text_commands: bool = True) -> Reply:
@@ -236,12 +240,43 @@ def help_reply(text_commands: bool = True) -> Reply:
                 lines.append(f"/{c.group} {subs} — {GROUPS.get(c.group, '')}")
             continue
         lines.append(f"/{c.name} — {c.description}")
-    lines.append("Example: /quote price:500 size:small")
+    lines.append("Example: /quote price:500 size:small · /help bid explains one command")
     return Reply("Connects bot", lines)
 
 
-async def help_read(ctx: Context, o: NoOptions) -> Reply:
+def command_help(name: str, text_commands: bool = True) -> Reply:
+    """How to use one command (or a group): each option, what it takes, one example."""
+    wanted = " ".join(name.strip().lstrip("/").lower().split())
+    group = [c for c in COMMANDS if c.group == wanted]
+    if group:
+        return Reply(f"/{wanted} — {GROUPS.get(wanted, '')}",
+                     [f"/{c.name} — {c.description}" for c in group] +
+                     [f"More: /help {group[0].name}"])
+    command = BY_NAME.get(wanted)
+    if command is None:
+        names = sorted({c.name for c in COMMANDS} | set(GROUPS))
+        typo = near(wanted, names)
+        hint = f" Did you mean {typo}?" if typo else ""
+        raise BadInput(f"No command {wanted[:40]!r}.{hint} /help lists them.")
+    if command.text_only and not text_commands:
+        return Reply(f"/{command.name} — {command.description}",
+                     [f"Here it is a button: use {command.leaf.capitalize()} on the reply."])
+    lines = []
+    for opt in command.options:
+        need = "required" if opt.required else (
+            f"default {str(opt.default).lower()}" if opt.default is not None else "optional")
+        lines.append(f"**{opt.name}** ({need}): {opt.description}; {describe(opt)}")
+    if not command.options:
+        lines.append("No options.")
+    if command.usage_example:
+        lines.append(f"Example: {command.usage_example}")
+    return Reply(f"/{command.name} — {command.description}", lines)
+
+
+async def help_read(ctx: Context, o: HelpOptions) -> Reply:
+    if o.command:
+        return command_help(o.command, ctx.text_commands)
     return help_reply(ctx.text_commands)
 
 
-register("help", Read(NoOptions, NoOptions.of, help_read))
+register("help", Read(HelpOptions, HelpOptions.of, help_read))
