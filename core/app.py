@@ -119,6 +119,10 @@ class App:
             bid = value.split(".", 1)[0]
             return await self.dispatch(actor, "undo", {"bid": bid}, f"undo:{value}",
                                        text_commands=text_commands)
+        if action == "void":
+            purchase = value.split(".", 1)[0]
+            return await self.dispatch(actor, "void", {"purchase": purchase}, f"void:{value}",
+                                       text_commands=text_commands)
         if action == "confirm":
             return await self.dispatch(actor, "confirm", {"token": value}, request_id,
                                        text_commands=text_commands)

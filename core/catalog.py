@@ -252,6 +252,15 @@ COMMANDS: tuple[Command, ...] = (
         usage_example="/undo bid:#12",
     ),
     Command(
+        "void",
+        "Void a purchase recorded by mistake",
+        (Option("purchase", OptionType.STRING, "Purchase number, e.g. #3", required=True,
+                max_length=12),),
+        changes_state=True,
+        text_only=True,
+        usage_example="/void purchase:#3",
+    ),
+    Command(
         "confirm",
         "Confirm a bid the pool already made",
         (Option("token", OptionType.STRING, "Code from the warning", required=True,

@@ -316,8 +316,9 @@ async def cents_per_connect(tx: Tx, account_id: int | None) -> tuple[int, int] |
     if account_id is None:
         return None
     row = await tx.fetchone(
-        "SELECT COALESCE(SUM(cost_cents), 0) AS c, COALESCE(SUM(connects), 0) AS n FROM lots "
-        "WHERE account_id = :a AND source IN ('purchase', 'topup')",
+        "SELECT COALESCE(SUM(cost_cents), 0) AS c, COALESCE(SUM(connects), 0) AS n FROM lots l "
+        "WHERE account_id = :a AND source IN ('purchase', 'topup') AND NOT EXISTS (SELECT 1 "
+        "FROM entries v WHERE v.lot_id = l.id AND v.kind = 'void')",
         {"a": account_id},
     )
     if row is None or int(row["n"]) == 0:

@@ -309,4 +309,4 @@ def console_user(text: str) -> UserRef | None:
     name = text.strip().lstrip("@")
     if not re.fullmatch(r"[\w.-]{1,64}", name):
         return None
-    return UserRef(UserKey.of("console", name), name)
+    return UserRef(UserKey.of("console", name.lower()), name)

@@ -9,7 +9,8 @@ transaction:
   per :class:`Leg`;
 - :func:`give_back` returns a bid's Connects to the lots they came from (a refund, an undo);
 - :func:`adjust` corrects a balance by a signed amount (a credit or a debit of kind ``adjust``);
-- :func:`expire` removes lots past their date, one ``expiry`` entry each.
+- :func:`expire` removes lots past their date, one ``expiry`` entry each;
+- :func:`void` takes back an untouched lot credited by mistake, as a ``void`` entry.
 
 Invariants, held by construction because each call writes the balance and its entries in the
 same statements' transaction and nothing else writes them:
@@ -219,6 +220,29 @@ async def adjust(tx: Tx, account_id: int, delta: int, stamp: Stamp, *, label: st
         return (await debit(tx, account_id, [Leg("adjust", -delta, memo)], stamp,
                             label=label)).balance
     return await balance(tx, account_id)
+
+
+async def void(tx: Tx, account_id: int, lot_id: int, stamp: Stamp, memo: str) -> int:
+    """Take back the whole of lot ``lot_id`` (none of it spent) with a ``void`` entry; the
+    balance afterwards. ``ValueError`` when the lot is not the account's or was touched."""
+    taken = await tx.fetchone(
+        "UPDATE lots SET remaining = 0 WHERE id = :l AND account_id = :a AND remaining > 0 "
+        "AND remaining = connects RETURNING connects",
+        {"l": lot_id, "a": account_id},
+    )
+    if taken is None:
+        raise ValueError(f"lot {lot_id}: not an untouched lot of account {account_id}")
+    amount = int(taken["connects"])
+    row = await tx.fetchone(
+        "UPDATE accounts SET balance = balance - :n WHERE id = :a AND balance >= :n "
+        "RETURNING balance",
+        {"n": amount, "a": account_id},
+    )
+    if row is None:  # the lot holds Connects the balance does not: refuse rather than corrupt
+        raise RuntimeError(f"account {account_id}: balance below an untouched lot")
+    after = int(row["balance"])
+    await _entry(tx, account_id, -amount, after, "void", stamp, lot_id=lot_id, memo=memo)
+    return after
 
 
 async def expire(tx: Tx, account_id: int, stamp: Stamp) -> int:

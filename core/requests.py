@@ -14,7 +14,7 @@ import json
 import types
 import typing
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import Field, fields
+from dataclasses import MISSING, Field, fields
 from typing import Any, ClassVar, Protocol, TypeVar
 
 from core.errors import ConnectsError, IdempotencyConflict
@@ -94,6 +94,8 @@ def load(kind: type[R], text: str) -> R:
     hints = typing.get_type_hints(kind)
     values: dict[str, object] = {}
     for f in fields(kind):
+        if f.name not in body and f.default is not MISSING:
+            continue  # a field added later, with its default
         if f.name not in body or not _fits(body[f.name], hints[f.name]):
             raise StoredResultError(f"A stored reply lacks {f.name!r}; nothing was done.")
         values[f.name] = body[f.name]

@@ -8,13 +8,14 @@ command acts on: the actor's wallet, or a pool of their community. Money moves o
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from typing import ClassVar
 
 from core import postings
 from core.config import Config
 from core.dates import add_months, months_elapsed
-from core.errors import MaxBalanceExceeded
+from core.errors import AlreadyDone, MaxBalanceExceeded, NotFound
 from core.keys import Actor, UserRef
 from core.pools import Pool, Pools
 from core.postings import Stamp
@@ -62,6 +63,20 @@ class Purchased:
     where: str
     balance: int
     expires_at: int | None
+    purchase: int | None = None  # the lot: what /void names (None: stored before voids)
+    nonce: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Voided:
+    """A purchase taken back: its Connects and dollars, and where."""
+
+    KIND: ClassVar[str] = "voided"
+    purchase: int
+    connects: int
+    cents: int
+    where: str
+    balance: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,8 +205,42 @@ class Wallets:
                     f"Buy at most {max(limit - have, 0)}."
                 )
         expires = self.expiry_for(stamp.now)
-        await postings.credit(tx, account.id, connects, kind, stamp, cost_cents=cents,
-                              expires_at=expires,
-                              memo=f"{connects} Connects for {dollars(cents)}")
+        lot = await postings.credit(tx, account.id, connects, kind, stamp, cost_cents=cents,
+                                    expires_at=expires,
+                                    memo=f"{connects} Connects for {dollars(cents)}")
         return Purchased(connects, cents, per, paid_cents is not None, account.label,
-                         await postings.balance(tx, account.id), expires)
+                         await postings.balance(tx, account.id), expires, lot,
+                         secrets.token_hex(4))
+
+    async def void(self, tx: Tx, actor: Actor, purchase: int, stamp: Stamp) -> Voided:
+        """Take back a purchase or top-up recorded by mistake: its author or a pool admin,
+        within the undo window, none of it spent yet; a ``void`` entry, never a deletion."""
+        row = await tx.fetchone(
+            "SELECT l.id, l.account_id, l.connects, l.remaining, l.cost_cents, l.acquired_at, "
+            "e.actor, p.id AS pool_id, (SELECT COUNT(*) FROM entries v WHERE v.lot_id = l.id "
+            "AND v.kind = 'void') AS voided FROM lots l JOIN entries e ON e.lot_id = l.id "
+            "AND e.kind IN ('purchase', 'topup') LEFT JOIN pools p ON p.account_id = "
+            "l.account_id WHERE l.id = :l",
+            {"l": purchase},
+        )
+        pool = None if row is None or row["pool_id"] is None else \
+            await self.pools.by_id(tx, int(row["pool_id"]))
+        mine = row is not None and (row["actor"] == actor.user.key or (
+            pool is not None and self.pools.is_admin(actor, pool)))
+        if row is None or not mine:
+            raise NotFound(f"No purchase #{purchase} of yours. /history lists your entries.")
+        await tx.lock_account(int(row["account_id"]))
+        minutes = self.config.wallet.undo_minutes
+        if int(row["voided"]):
+            raise AlreadyDone(f"Purchase #{purchase} was already voided.")
+        if stamp.now > int(row["acquired_at"]) + minutes * 60:
+            raise AlreadyDone(f"Purchase #{purchase} is older than {minutes} minutes; it "
+                              "stays. Record a correction with a new purchase.")
+        spent = int(row["connects"]) - int(row["remaining"])
+        if spent:
+            raise AlreadyDone(f"{spent} of purchase #{purchase}'s Connects were spent already; "
+                              "undo those bids first.")
+        where = "your wallet" if pool is None else f"pool {pool.name}"
+        balance = await postings.void(tx, int(row["account_id"]), purchase, stamp,
+                                      f"purchase #{purchase} voided")
+        return Voided(purchase, int(row["connects"]), int(row["cost_cents"]), where, balance)

@@ -28,7 +28,7 @@ from core.pricing import Factors, Quote, cents, dollars, quote
 from core.reply import Button, ButtonStyle, Mention, Reply, Rich, plural, when
 from core.requests import seen
 from core.store.base import Tx
-from core.wallets import Purchased, user_account
+from core.wallets import Purchased, Voided, user_account
 
 
 def _stamp(ctx: Context, now: int) -> Stamp:
@@ -338,12 +338,15 @@ class BuyOptions:
         return BuyOptions(v.integer("connects"), v.opt_text("pool"), v.opt_number("paid"))
 
 
-def render_purchase(r: Purchased, title: str) -> Reply:
+def render_purchase(r: Purchased, title: str, author: str) -> Reply:
     how = "paid" if r.paid_given else f"at {dollars(r.tier_cents)} each"
     lines = [f"{dollars(r.cents)} {how} · {plural(r.balance)} in {r.where}"]
     if r.expires_at:
         lines.append(f"Expire on {when(r.expires_at)}")
-    return Reply(title, lines)
+    buttons = [] if r.purchase is None else [
+        Button("Undo", "void", f"{r.purchase}.{r.nonce}", ButtonStyle.DANGER,
+               text_command=f"/void purchase:#{r.purchase}", only_user=author)]
+    return Reply(title, lines, buttons=buttons)
 
 
 async def buy_apply(ctx: Context, o: BuyOptions, tx: Tx, now: int) -> Purchased:
@@ -353,7 +356,33 @@ async def buy_apply(ctx: Context, o: BuyOptions, tx: Tx, now: int) -> Purchased:
 
 
 def buy_render(ctx: Context, o: BuyOptions, r: Purchased) -> Reply:
-    return render_purchase(r, f"Bought {plural(r.connects)}")
+    return render_purchase(r, f"Bought {plural(r.connects)}", ctx.actor.user.key)
 
 
 register("buy", Change(BuyOptions, Purchased, BuyOptions.of, buy_apply, buy_render))
+
+
+@dataclass(frozen=True, slots=True)
+class VoidOptions:
+    purchase: int
+
+    @staticmethod
+    def of(v: Values) -> VoidOptions:
+        text = v.text("purchase").strip().lstrip("#").strip()
+        if not text.isdigit() or len(text) > 12:
+            raise BadInput(f"purchase: {v.text('purchase')!r} is not a purchase number; use "
+                           "#N from the purchase's reply, e.g. purchase:#3")
+        return VoidOptions(int(text))
+
+
+async def void_apply(ctx: Context, o: VoidOptions, tx: Tx, now: int) -> Voided:
+    return await ctx.services.wallets.void(tx, ctx.actor, o.purchase, _stamp(ctx, now))
+
+
+def void_render(ctx: Context, o: VoidOptions, r: Voided) -> Reply:
+    return Reply(f"Purchase #{r.purchase} voided",
+                 [f"{plural(r.connects)} ({dollars(r.cents)}) taken back · "
+                  f"{plural(r.balance)} in {r.where}"])
+
+
+register("void", Change(VoidOptions, Voided, VoidOptions.of, void_apply, void_render))

@@ -173,7 +173,7 @@ async def topup_apply(ctx: Context, o: TopupOptions, tx: Tx, now: int) -> Purcha
 
 
 def topup_render(ctx: Context, o: TopupOptions, r: Purchased) -> Reply:
-    return render_purchase(r, f"Pool topped up: +{plural(r.connects)}")
+    return render_purchase(r, f"Pool topped up: +{plural(r.connects)}", ctx.actor.user.key)
 
 
 register("pool topup", Change(TopupOptions, Purchased, TopupOptions.of, topup_apply,
