@@ -1,0 +1,126 @@
+"""The console through ``python -m bot``: input from files, /dev/null, pipes and a
+terminal."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.bot.test_cli import ENV_KEYS
+
+
+def bot(tmp: Path, *args: str, stdin: int | str | None = None,
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``python -m bot ARGS`` in ``tmp``, exactly as given; ``stdin`` is text for a pipe or an
+    open file descriptor."""
+    full_env = {k: v for k, v in os.environ.items() if k not in ENV_KEYS}
+    full_env["XDG_STATE_HOME"] = str(tmp / "state")
+    full_env.update(env or {})
+    text = stdin if isinstance(stdin, str) else None
+    fd = stdin if isinstance(stdin, int) else None
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=tmp, input=text,
+                          stdin=fd, capture_output=True, text=True, env=full_env, timeout=60,
+                          check=False)
+
+
+COMMANDS = '/bid job:"A job" connects:2\n\n/refund bid:#7 reason:completed\n/balance\n'
+
+
+def _assert_story(result: subprocess.CompletedProcess[str]) -> None:
+    assert result.returncode == 0, result.stderr
+    assert "Bid #1 placed" in result.stdout
+    assert "No bid #7 of yours" in result.stdout
+    assert result.stdout.rstrip().endswith("Your wallet")
+    assert "58 Connects" in result.stdout
+    assert "connects>" not in result.stdout and "Type /help" not in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_run_reads_commands_from_a_file(tmp_path: Path) -> None:
+    """``run < file``: every command runs, without a prompt, and it ends at end of file."""
+    commands = tmp_path / "commands.txt"
+    commands.write_text(COMMANDS)
+    with commands.open("rb") as file:
+        _assert_story(bot(tmp_path, "run", "--user", "ana", stdin=file.fileno()))
+
+
+def test_run_reads_commands_from_a_pipe(tmp_path: Path) -> None:
+    """Piped without a closing ``quit``: it ends at end of input."""
+    _assert_story(bot(tmp_path, "run", "--user", "ana", stdin=COMMANDS))
+
+
+def test_run_with_no_input_ends_at_once(tmp_path: Path) -> None:
+    """``run < /dev/null`` ends cleanly with nothing to do."""
+    with open(os.devnull, "rb") as null:
+        started = time.monotonic()
+        result = bot(tmp_path, "run", "--user", "ana", stdin=null.fileno())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr and " ERROR " not in result.stderr
+    assert time.monotonic() - started < 30
+
+
+def test_exec_does_not_load_the_terminal_library(tmp_path: Path) -> None:
+    """The one-shot path stays light: no prompt_toolkit (nor platform libraries)."""
+    code = ("import sys\nfrom bot.cli import main\n"
+            "code = main(['exec', '--user', 'ana', '/balance'])\n"
+            "heavy = [m for m in ('prompt_toolkit', 'discord', 'slack_bolt', 'matplotlib') "
+            "if m in sys.modules]\n"
+            "print('loaded:', heavy)\nsys.exit(code)\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=60, check=False,
+                            env={k: v for k, v in os.environ.items() if k not in ENV_KEYS})
+    assert result.returncode == 0, result.stderr
+    assert "loaded: []" in result.stdout
+
+
+def _read_until(fd: int, needle: bytes, timeout: float = 20) -> bytes:
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while needle not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    return seen
+
+
+def test_run_at_a_terminal_edits_completes_and_keeps_history(tmp_path: Path) -> None:
+    """At a terminal, Tab completes a command and the line is kept in the history file,
+    which is created under $XDG_STATE_HOME; Ctrl-D ends with exit code 0."""
+    env = {k: v for k, v in os.environ.items() if k not in ENV_KEYS}
+    env.update(XDG_STATE_HOME=str(tmp_path / "state"), TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1")
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "run", "--user", "Ana"], cwd=tmp_path,
+                            stdin=follower, stdout=follower, stderr=follower, env=env,
+                            close_fds=True)
+    os.close(follower)
+    try:
+        assert b"Tab completes" in _read_until(leader, b"connects>")
+        os.write(leader, b"/bala")
+        _read_until(leader, b"/bala", 5)
+        time.sleep(0.3)
+        os.write(leader, b"\t")
+        time.sleep(0.3)
+        os.write(leader, b"\r")
+        assert b"60 Connects" in _read_until(leader, b"Your wallet")
+        _read_until(leader, b"connects>", 5)
+        os.write(leader, b"\x04")
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(leader)
+    history = (tmp_path / "state" / "connects-bot" / "history").read_text()
+    assert "+/balance" in history
