@@ -39,7 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--config", metavar="FILE", help="TOML config file (see "
                         "config.example.toml); env CONNECTS_DATABASE_URL overrides storage.url")
     common.add_argument("--log-level", metavar="LEVEL",
-                        help="DEBUG, INFO, WARNING or ERROR (default: [log] level, else INFO)")
+                        help="DEBUG, INFO, WARNING or ERROR (default: WARNING for exec, "
+                        "export, db and a run with only the console unless the config file "
+                        "sets [log] level; else [log] level, INFO by default)")
     user = argparse.ArgumentParser(add_help=False)
     user.add_argument("--user", default=_default_user(),
                       help="the local user the console acts for (default: your OS user name)")
@@ -82,10 +84,43 @@ def _config(args: argparse.Namespace) -> Config:
     config = load(args.config)
     from bot import logs
 
-    # one-shot commands print their reply on stdout; keep stderr for warnings unless asked
-    quiet = "WARNING" if args.cmd in ("exec", "export", "db") else config.log.level
-    logs.setup(args.log_level or quiet, config.secrets)
+    logs.setup(_log_level(args, config), config.secrets)
     return config
+
+
+def _log_level(args: argparse.Namespace, config: Config) -> str:
+    """``--log-level`` if given. Otherwise one-shot commands print their reply on stdout and
+    keep stderr for warnings; so does ``run`` when the console is the only platform (its
+    replies are the output; a log line per command would repeat them), unless the config
+    file sets ``[log] level``; other runs log at ``[log] level`` (INFO by default)."""
+    if args.log_level:
+        return str(args.log_level)
+    if args.cmd in ("exec", "export", "db"):
+        return "WARNING"
+    if args.cmd == "run" and _console_only(config, args) and not _sets_log_level(args.config):
+        return "WARNING"
+    return config.log.level
+
+
+def _console_only(config: Config, args: argparse.Namespace) -> bool:
+    from bot import platforms
+
+    options = platforms.RunOptions(user=args.user, console=args.console)
+    return not any(r.enabled(config, options) for r in platforms.REGISTRY)
+
+
+def _sets_log_level(path: str | None) -> bool:
+    """Whether the config file at ``path`` gives ``[log] level`` itself."""
+    if path is None:
+        return False
+    import tomllib
+
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):  # already read and checked by load()
+        return False
+    section = data.get("log")
+    return isinstance(section, dict) and "level" in section
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> int:

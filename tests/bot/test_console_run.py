@@ -1,5 +1,5 @@
-"""The console through ``python -m bot``: input from files, /dev/null, pipes and a
-terminal."""
+"""The console through ``python -m bot``: input from files, /dev/null, pipes and a terminal;
+what it logs."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from tests.bot.test_cli import ENV_KEYS
 
@@ -60,9 +62,53 @@ def test_run_with_no_input_ends_at_once(tmp_path: Path) -> None:
         started = time.monotonic()
         result = bot(tmp_path, "run", "--user", "ana", stdin=null.fileno())
     assert result.returncode == 0, result.stderr
-    assert result.stdout == ""
-    assert "Traceback" not in result.stderr and " ERROR " not in result.stderr
+    assert result.stdout == "" and result.stderr == ""
     assert time.monotonic() - started < 30
+
+
+def test_console_shows_replies_and_warnings_only(tmp_path: Path) -> None:
+    """With only the console served, a refusal prints its one line once: no INFO lines on
+    stderr, nothing repeated there."""
+    result = bot(tmp_path, "run", "--user", "ana",
+                 stdin="/refund bid:#9 reason:completed\n/balance\n")
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[0] == "No bid #9 of yours. /history lists your bids."
+    assert result.stdout.count("No bid #9") == 1
+    assert result.stderr == ""
+
+
+def test_log_level_or_config_brings_info_back(tmp_path: Path) -> None:
+    """``--log-level INFO``, or ``[log] level`` in the config file, logs each command again."""
+    flag = bot(tmp_path, "run", "--user", "ana", "--log-level", "INFO", stdin="/balance\n")
+    assert " INFO " in flag.stderr and "/balance by console:ana" in flag.stderr
+    (tmp_path / "c.toml").write_text('[log]\nlevel = "INFO"\n')
+    config = bot(tmp_path, "run", "--user", "ana", "--config", "c.toml", stdin="/balance\n")
+    assert "/balance by console:ana" in config.stderr
+    (tmp_path / "other.toml").write_text("[wallet]\nwelcome_grant = 60\n")
+    other = bot(tmp_path, "run", "--user", "ana", "--config", "other.toml",
+                stdin="/balance\n")
+    assert other.stderr == ""
+
+
+@pytest.mark.parametrize(("argv", "sections", "level"), [
+    (["run"], {}, "WARNING"),
+    (["run", "--console"], {}, "WARNING"),
+    (["run", "--log-level", "DEBUG"], {}, "DEBUG"),
+    (["run"], {"discord": {"token": "t0ken"}}, "INFO"),
+    (["run", "--console"], {"slack": {"bot_token": "xoxb-1"}}, "INFO"),
+    (["run"], {"discord": {"token": "t0ken"}, "log": {"level": "ERROR"}}, "ERROR"),
+    (["exec", "/balance"], {"log": {"level": "DEBUG"}}, "WARNING"),
+    (["export", "--log-level", "INFO"], {}, "INFO"),
+])
+def test_default_log_levels(argv: list[str], sections: dict[str, dict[str, object]],
+                            level: str) -> None:
+    """Quiet (WARNING) for one-shot commands and a run with only the console; a run serving
+    another platform logs at ``[log] level``; ``--log-level`` always wins."""
+    from bot.cli import _log_level, build_parser
+    from bot.settings import parse
+
+    args = build_parser().parse_args(argv)
+    assert _log_level(args, parse(sections, env={})) == level
 
 
 def test_exec_does_not_load_the_terminal_library(tmp_path: Path) -> None:
