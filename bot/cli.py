@@ -128,19 +128,35 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
     return code
 
 
+def _files_dir(name: str) -> Path | str:
+    """The ``--files`` folder, created with its parents; a one-line refusal if it cannot be."""
+    files = Path(name)
+    if files.exists() and not files.is_dir():
+        return f"--files {name}: not a folder"
+    try:
+        files.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"--files {name}: cannot create the folder ({exc.strerror or exc})"
+    return files
+
+
 async def _exec(config: Config, args: argparse.Namespace) -> int:
     from adapters.console.console import run_once
     from bot.bootstrap import create_app, one_shot
 
+    # before the command runs, so a reply is never lost to a file that cannot be saved
+    files = _files_dir(args.files)
+    if isinstance(files, str):
+        return _fail(files)
     app = await create_app(one_shot(config))
     try:
-        reply, text = await run_once(app, args.user, " ".join(args.line), Path(args.files))
+        shown = await run_once(app, args.user, " ".join(args.line), files)
     finally:
         await app.close()
-    print(text)
-    if reply.error:
+    print(shown.text)
+    if shown.reply.error or not shown.saved:
         return EXIT_REFUSED
-    return EXIT_CONFIRM if reply.needs_confirmation else EXIT_OK
+    return EXIT_CONFIRM if shown.reply.needs_confirmation else EXIT_OK
 
 
 async def _run(config: Config, args: argparse.Namespace) -> int:
@@ -239,6 +255,10 @@ def _slack_manifest(config: Config, args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``connects-bot``; the process exit code."""
     args = build_parser().parse_args(argv)
+    if getattr(args, "user", None) is not None:
+        args.user = args.user.strip()
+        if not args.user:
+            return _fail("--user needs a name, e.g. --user sam")
     try:
         if args.cmd == "db" and args.dbcmd == "copy":
             from bot import logs

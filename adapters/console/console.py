@@ -16,7 +16,7 @@ import sys
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import NamedTuple, Protocol, TextIO
 
 from adapters.served import Served
 from core.app import App
@@ -76,29 +76,48 @@ class ConsolePlatform(Served):
 
 
 def console_actor(name: str) -> Actor:
-    """The local user, acting in the console's own scope."""
-    return Actor(UserRef(UserKey.of("console", name), name), scope_of("console"),
+    """The local user, acting in the console's own scope. The key is the name in lower case,
+    so ``Sam`` and ``sam`` are one wallet; the name shows as typed."""
+    shown = name.strip()
+    return Actor(UserRef(UserKey.of("console", shown.lower()), shown), scope_of("console"),
                  is_admin=False)
 
 
-def render(reply: Reply, files_dir: Path) -> str:
-    """The reply as terminal text; an attached file is written to ``files_dir``."""
+class Shown(NamedTuple):
+    """A command's reply and how the console showed it."""
+
+    reply: Reply
+    text: str
+    #: false when the reply's file could not be written (the text says why)
+    saved: bool = True
+
+
+def render(reply: Reply, files_dir: Path) -> tuple[str, bool]:
+    """The reply as terminal text, and whether its attached file, if any, was written to
+    ``files_dir``. A file that cannot be written is one line of the text; the reply is kept."""
     text = reply.text()
+    saved = True
     if reply.file is not None:
         path = files_dir / reply.file.filename
-        path.write_bytes(reply.file.data)
-        text += f"\nSaved {reply.file.filename} ({len(reply.file.data):,} bytes) to {path}"
+        try:
+            path.write_bytes(reply.file.data)
+        except OSError as exc:
+            saved = False
+            text += f"\nCould not save {reply.file.filename} to {files_dir}: " \
+                    f"{exc.strerror or exc}"
+        else:
+            text += (f"\nSaved {reply.file.filename} ({len(reply.file.data):,} bytes) "
+                     f"to {path}")
     for button in reply.buttons:
         if button.text_command:
             text += f"\n[{button.label}] {button.text_command}"
-    return text
+    return text, saved
 
 
-async def run_once(app: App, name: str, line: str, files_dir: Path) -> tuple[Reply, str]:
+async def run_once(app: App, name: str, line: str, files_dir: Path) -> Shown:
     """Run one command line; the reply and its rendering."""
     reply = await app.run_text(console_actor(name), line, f"console:{uuid.uuid4()}")
-    return reply, render(reply, files_dir)
-
+    return Shown(reply, *render(reply, files_dir))
 
 
 class Lines(Protocol):
@@ -233,8 +252,8 @@ async def serve(app: App, name: str, stop: asyncio.Event, stdin: TextIO | None =
                 continue
             if line.lower() in QUIT:
                 break
-            _, text = await run_once(app, name, line, files_dir)
-            out.write(text + "\n")
+            shown = await run_once(app, name, line, files_dir)
+            out.write(shown.text + "\n")
             out.flush()
     finally:
         lines.close()

@@ -1,5 +1,5 @@
 """The console through ``python -m bot``: input from files, /dev/null, pipes and a terminal;
-what it logs."""
+what it logs; ``exec --files``; who ``--user`` names."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot.test_cli import ENV_KEYS
+from bot.cli import main
+from tests.bot.test_cli import ENV_KEYS, cli
 
 
 def bot(tmp: Path, *args: str, stdin: int | str | None = None,
@@ -109,6 +110,63 @@ def test_default_log_levels(argv: list[str], sections: dict[str, dict[str, objec
 
     args = build_parser().parse_args(argv)
     assert _log_level(args, parse(sections, env={})) == level
+
+
+def test_exec_creates_the_files_folder(tmp_path: Path) -> None:
+    """``--files DIR`` that does not exist is created, parents too, and the file saved there;
+    the reply is printed."""
+    cli(tmp_path, "exec", "/bid job:x connects:3")
+    target = tmp_path / "out" / "charts"
+    result = cli(tmp_path, "exec", "/history", "--files", str(target))
+    assert result.returncode == 0, result.stderr
+    assert "Saved balance.png" in result.stdout
+    assert result.stdout.splitlines()[0]  # the reply's own text comes first
+    assert (target / "balance.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_exec_refuses_a_files_folder_it_cannot_create(tmp_path: Path) -> None:
+    """A ``--files`` path that cannot be a folder is refused in one line before the command
+    runs."""
+    (tmp_path / "plain").write_text("")
+    for where in ("plain", "plain/sub"):
+        result = cli(tmp_path, "exec", "/bid job:x connects:3", "--files", where)
+        assert result.returncode == 2
+        assert result.stdout == ""
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and f"--files {where}" in lines[0]
+    assert cli(tmp_path, "exec", "/balance").stdout.startswith("60 Connects")  # nothing ran
+
+
+def test_a_file_that_cannot_be_saved_keeps_the_reply(tmp_path: Path) -> None:
+    """When the file itself cannot be written, the reply is printed with one line saying so,
+    and the exit code is 1."""
+    cli(tmp_path, "exec", "/bid job:x connects:3")
+    (tmp_path / "out" / "balance.png").mkdir(parents=True)  # a folder where the file goes
+    result = cli(tmp_path, "exec", "/history", "--files", "out")
+    assert result.returncode == 1
+    assert result.stdout.startswith("Your wallet: last 2\n")
+    assert "Could not save balance.png to out" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("name", ["", "   "])
+@pytest.mark.parametrize("sub", ["exec", "run"])
+def test_an_empty_user_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                  monkeypatch: pytest.MonkeyPatch, name: str, sub: str) -> None:
+    """``--user ""`` or blanks: one line, exit code 2, before anything is opened."""
+    monkeypatch.chdir(tmp_path)
+    argv = [sub, "--user", name] + (["/balance"] if sub == "exec" else [])
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.strip().splitlines() == ["connects-bot: --user needs a name, e.g. --user sam"]
+    assert not (tmp_path / "connects.db").exists()
+
+
+def test_user_names_ignore_case(tmp_path: Path) -> None:
+    """``--user Sam`` and ``--user sam`` are one wallet."""
+    assert bot(tmp_path, "exec", "--user", "Sam", "/bid job:x connects:5").returncode == 0
+    assert bot(tmp_path, "exec", "--user", "sam", "/balance").stdout.startswith("55 Connects")
+    assert bot(tmp_path, "exec", "--user", "SAM", "/balance").stdout.startswith("55 Connects")
 
 
 def test_exec_does_not_load_the_terminal_library(tmp_path: Path) -> None:
