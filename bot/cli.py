@@ -39,7 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--config", metavar="FILE", help="TOML config file (see "
                         "config.example.toml); env CONNECTS_DATABASE_URL overrides storage.url")
     common.add_argument("--log-level", metavar="LEVEL",
-                        help="DEBUG, INFO, WARNING or ERROR (default: [log] level, else INFO)")
+                        help="DEBUG, INFO, WARNING or ERROR (default: WARNING for exec, "
+                        "export, db and a run with only the console unless the config file "
+                        "sets [log] level; else [log] level, INFO by default)")
     user = argparse.ArgumentParser(add_help=False)
     user.add_argument("--user", default=_default_user(),
                       help="the local user the console acts for (default: your OS user name)")
@@ -87,10 +89,43 @@ def _config(args: argparse.Namespace) -> Config:
     config = load(args.config)
     from bot import logs
 
-    # one-shot commands print their reply on stdout; keep stderr for warnings unless asked
-    quiet = "WARNING" if args.cmd in ("exec", "export", "db") else config.log.level
-    logs.setup(args.log_level or quiet, config.secrets)
+    logs.setup(_log_level(args, config), config.secrets)
     return config
+
+
+def _log_level(args: argparse.Namespace, config: Config) -> str:
+    """``--log-level`` if given. Otherwise one-shot commands print their reply on stdout and
+    keep stderr for warnings; so does ``run`` when the console is the only platform (its
+    replies are the output; a log line per command would repeat them), unless the config
+    file sets ``[log] level``; other runs log at ``[log] level`` (INFO by default)."""
+    if args.log_level:
+        return str(args.log_level)
+    if args.cmd in ("exec", "export", "db"):
+        return "WARNING"
+    if args.cmd == "run" and _console_only(config, args) and not _sets_log_level(args.config):
+        return "WARNING"
+    return config.log.level
+
+
+def _console_only(config: Config, args: argparse.Namespace) -> bool:
+    from bot import platforms
+
+    options = platforms.RunOptions(user=args.user, console=args.console)
+    return not any(r.enabled(config, options) for r in platforms.REGISTRY)
+
+
+def _sets_log_level(path: str | None) -> bool:
+    """Whether the config file at ``path`` gives ``[log] level`` itself."""
+    if path is None:
+        return False
+    import tomllib
+
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):  # already read and checked by load()
+        return False
+    section = data.get("log")
+    return isinstance(section, dict) and "level" in section
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> int:
@@ -98,19 +133,35 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
     return code
 
 
+def _files_dir(name: str) -> Path | str:
+    """The ``--files`` folder, created with its parents; a one-line refusal if it cannot be."""
+    files = Path(name)
+    if files.exists() and not files.is_dir():
+        return f"--files {name}: not a folder"
+    try:
+        files.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"--files {name}: cannot create the folder ({exc.strerror or exc})"
+    return files
+
+
 async def _exec(config: Config, args: argparse.Namespace) -> int:
     from adapters.console.console import run_once
     from bot.bootstrap import create_app, one_shot
 
+    # before the command runs, so a reply is never lost to a file that cannot be saved
+    files = _files_dir(args.files)
+    if isinstance(files, str):
+        return _fail(files)
     app = await create_app(one_shot(config))
     try:
-        reply, text = await run_once(app, args.user, " ".join(args.line), Path(args.files))
+        shown = await run_once(app, args.user, " ".join(args.line), files)
     finally:
         await app.close()
-    print(text)
-    if reply.error:
+    print(shown.text)
+    if shown.reply.error or not shown.saved:
         return EXIT_REFUSED
-    return EXIT_CONFIRM if reply.needs_confirmation else EXIT_OK
+    return EXIT_CONFIRM if shown.reply.needs_confirmation else EXIT_OK
 
 
 async def _run(config: Config, args: argparse.Namespace) -> int:
@@ -213,6 +264,10 @@ def _slack_manifest(config: Config, args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``connects-bot``; the process exit code."""
     args = build_parser().parse_args(argv)
+    if getattr(args, "user", None) is not None:
+        args.user = args.user.strip()
+        if not args.user:
+            return _fail("--user needs a name, e.g. --user sam")
     try:
         if args.cmd == "db" and args.dbcmd == "copy":
             from bot import logs

@@ -1,17 +1,22 @@
 """The console: the catalog in a terminal, for one local user.
 
 Each line is a command in the text syntax (``/quote price:500 size:small``); replies print as
-text, files are saved in the working directory, buttons print their text equivalent.
+text, files are saved in the working directory, buttons print their text equivalent. At a
+terminal the line is edited with history and completion (:mod:`adapters.console.interactive`);
+from a pipe or a file, lines are read as they come, without a prompt, until end of input.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
+import stat
 import sys
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, Protocol, TextIO
 
 from adapters.served import Served
 from core.app import App
@@ -19,21 +24,32 @@ from core.keys import Actor, UserKey, UserRef, scope_of
 from core.reply import Reply
 
 PROMPT = "connects> "
+QUIT = ("quit", "exit", "/quit", "/exit")
+
+log = logging.getLogger("connects.console")
+
+
+def _out(stream: TextIO | None) -> TextIO:
+    """``stream``, or standard output as it is now (a terminal prompt may have wrapped it)."""
+    return stream if stream is not None else sys.stdout
 
 
 class ConsoleNotifier:
     """Notices for console users, printed in the terminal."""
 
-    def __init__(self, out: TextIO) -> None:
-        self.out = out
+    def __init__(self, out: TextIO | None = None) -> None:
+        self._out = out
+
+    def _write(self, line: str) -> None:
+        out = _out(self._out)
+        out.write(line + "\n")
+        out.flush()
 
     async def send_channel(self, scope: str, channel: str, text: str) -> None:
-        self.out.write(f"[#{channel}] {text}\n")
-        self.out.flush()
+        self._write(f"[#{channel}] {text}")
 
     async def send_dm(self, user_key: str, text: str) -> None:
-        self.out.write(f"[to {UserKey(user_key).user_id}] {text}\n")
-        self.out.flush()
+        self._write(f"[to {UserKey(user_key).user_id}] {text}")
 
     def format_time(self, ts: int) -> str:
         return "on " + datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -51,7 +67,7 @@ class ConsolePlatform(Served):
         self.app = app
         self.user = user
         self.stdin = stdin
-        self.stdout = stdout or sys.stdout
+        self.stdout = stdout
         self.files_dir = files_dir
 
     async def serve(self, stop: asyncio.Event) -> None:
@@ -60,65 +76,184 @@ class ConsolePlatform(Served):
 
 
 def console_actor(name: str) -> Actor:
-    """The local user, acting in the console's own scope."""
-    return Actor(UserRef(UserKey.of("console", name), name), scope_of("console"),
+    """The local user, acting in the console's own scope. The key is the name in lower case,
+    so ``Sam`` and ``sam`` are one wallet; the name shows as typed."""
+    shown = name.strip()
+    return Actor(UserRef(UserKey.of("console", shown.lower()), shown), scope_of("console"),
                  is_admin=False)
 
 
-def render(reply: Reply, files_dir: Path) -> str:
-    """The reply as terminal text; an attached file is written to ``files_dir``."""
+class Shown(NamedTuple):
+    """A command's reply and how the console showed it."""
+
+    reply: Reply
+    text: str
+    #: false when the reply's file could not be written (the text says why)
+    saved: bool = True
+
+
+def render(reply: Reply, files_dir: Path) -> tuple[str, bool]:
+    """The reply as terminal text, and whether its attached file, if any, was written to
+    ``files_dir``. A file that cannot be written is one line of the text; the reply is kept."""
     text = reply.text()
+    saved = True
     if reply.file is not None:
         path = files_dir / reply.file.filename
-        path.write_bytes(reply.file.data)
-        text += f"\nSaved {reply.file.filename} ({len(reply.file.data):,} bytes) to {path}"
+        try:
+            path.write_bytes(reply.file.data)
+        except OSError as exc:
+            saved = False
+            text += f"\nCould not save {reply.file.filename} to {files_dir}: " \
+                    f"{exc.strerror or exc}"
+        else:
+            text += (f"\nSaved {reply.file.filename} ({len(reply.file.data):,} bytes) "
+                     f"to {path}")
     for button in reply.buttons:
         if button.text_command:
             text += f"\n[{button.label}] {button.text_command}"
-    return text
+    return text, saved
 
 
-async def run_once(app: App, name: str, line: str, files_dir: Path) -> tuple[Reply, str]:
+async def run_once(app: App, name: str, line: str, files_dir: Path) -> Shown:
     """Run one command line; the reply and its rendering."""
     reply = await app.run_text(console_actor(name), line, f"console:{uuid.uuid4()}")
-    return reply, render(reply, files_dir)
+    return Shown(reply, *render(reply, files_dir))
+
+
+class Lines(Protocol):
+    """Where the console's lines come from."""
+
+    #: whether lines are edited at a prompt with history and completion
+    editing: bool
+
+    async def read(self) -> str | None:
+        """The next line, or ``None`` at end of input."""
+
+    def close(self) -> None:
+        """Stop reading."""
+
+
+class PipeLines:
+    """A pipe, a socket or a terminal, read by the event loop as lines arrive."""
+
+    editing = False
+
+    def __init__(self, reader: asyncio.StreamReader, transport: asyncio.BaseTransport,
+                 prompt: str = "", out: TextIO | None = None) -> None:
+        self.reader = reader
+        self.transport = transport
+        self.prompt = prompt
+        self.out = out
+
+    @classmethod
+    async def open(cls, stdin: TextIO, prompt: str = "",
+                   out: TextIO | None = None) -> PipeLines:
+        loop = asyncio.get_running_loop()
+        reader = asyncio.StreamReader(limit=1 << 20)
+        transport, _ = await loop.connect_read_pipe(
+            lambda: asyncio.StreamReaderProtocol(reader), stdin)
+        return cls(reader, transport, prompt, out)
+
+    async def read(self) -> str | None:
+        if self.prompt:
+            _out(self.out).write(self.prompt)
+            _out(self.out).flush()
+        raw = await self.reader.readline()
+        return raw.decode("utf-8", "replace") if raw else None
+
+    def close(self) -> None:
+        self.transport.close()
+
+
+class FileLines:
+    """A regular file, ``/dev/null`` or an in-memory stream: an event loop cannot watch these,
+    and reading them never waits, so each line is read in a worker thread."""
+
+    editing = False
+
+    def __init__(self, stdin: TextIO) -> None:
+        self.stdin = stdin
+
+    async def read(self) -> str | None:
+        buffer = getattr(self.stdin, "buffer", None)
+        raw: str | bytes = await asyncio.to_thread(
+            buffer.readline if buffer is not None else self.stdin.readline)
+        if not raw:
+            return None
+        return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+
+    def close(self) -> None:
+        """Nothing to release: the stream belongs to the caller."""
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # closed, or not a real stream
+        return False
+
+
+async def open_lines(stdin: TextIO, stdout: TextIO | None = None) -> Lines:
+    """The line source for ``stdin``: the editing prompt when both ends are terminals, the
+    event loop for pipes and sockets, a worker thread for files."""
+    try:
+        mode = os.fstat(stdin.fileno()).st_mode
+    except (AttributeError, OSError, ValueError):  # io.StringIO and the like
+        return FileLines(stdin)
+    terminal = _isatty(stdin)
+    if terminal and _isatty(_out(stdout)):
+        try:
+            from adapters.console.interactive import PromptLines
+        except ImportError as exc:  # pragma: no cover - a declared dependency
+            log.warning("no line editing (%s)", exc)
+        else:
+            return PromptLines(PROMPT, stdin=stdin, stdout=stdout)
+    if terminal or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+        return await PipeLines.open(stdin, PROMPT if terminal else "", stdout)
+    return FileLines(stdin)
+
+
+async def _next_line(lines: Lines, stop: asyncio.Event) -> str | None:
+    """The next line, or ``None`` at end of input or once ``stop`` is set."""
+    read = asyncio.ensure_future(lines.read())
+    halt = asyncio.ensure_future(stop.wait())
+    try:
+        done, _ = await asyncio.wait({read, halt}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        halt.cancel()
+        if not read.done():
+            read.cancel()
+    if read not in done:
+        # let a prompt put the terminal back before anything else is printed
+        await asyncio.gather(read, return_exceptions=True)
+        return None
+    return read.result()
 
 
 async def serve(app: App, name: str, stop: asyncio.Event, stdin: TextIO | None = None,
                 stdout: TextIO | None = None, files_dir: Path | None = None) -> None:
     """Read commands from ``stdin`` until end of input, ``quit`` or ``stop``."""
     stdin = stdin or sys.stdin
-    stdout = stdout or sys.stdout
     files_dir = files_dir or Path.cwd()
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader()
-    transport, _ = await loop.connect_read_pipe(
-        lambda: asyncio.StreamReaderProtocol(reader), stdin)
-    interactive = stdin.isatty()
+    # replies are written while no prompt is shown: straight out, not through the wrapper a
+    # prompt puts around standard output for notices
+    out = _out(stdout)
+    lines = await open_lines(stdin, stdout)
     try:
-        if interactive:
-            stdout.write(f"Connects bot for {name}. Type /help, or quit.\n")
+        if _isatty(stdin):
+            hint = "; Tab completes, up arrow and Ctrl-R recall" if lines.editing else ""
+            out.write(f"Connects bot for {name}. Type /help, or quit{hint}.\n")
         while not stop.is_set():
-            if interactive:
-                stdout.write(PROMPT)
-                stdout.flush()
-            read = asyncio.ensure_future(reader.readline())
-            halt = asyncio.ensure_future(stop.wait())
-            done, _ = await asyncio.wait({read, halt}, return_when=asyncio.FIRST_COMPLETED)
-            if read not in done:
-                read.cancel()
+            raw = await _next_line(lines, stop)
+            if raw is None:
                 break
-            halt.cancel()
-            raw = read.result()
-            if not raw:
-                break
-            line = raw.decode("utf-8", "replace").strip()
+            line = raw.strip()
             if not line:
                 continue
-            if line.lower() in ("quit", "exit", "/quit", "/exit"):
+            if line.lower() in QUIT:
                 break
-            _, text = await run_once(app, name, line, files_dir)
-            stdout.write(text + "\n")
-            stdout.flush()
+            shown = await run_once(app, name, line, files_dir)
+            out.write(shown.text + "\n")
+            out.flush()
     finally:
-        transport.close()
+        lines.close()

@@ -135,6 +135,62 @@ def _retryable(exc: BaseException, unique_seen: int) -> bool:
             and unique_seen < MAX_UNIQUE_RETRIES)
 
 
+def search_path_entries(setting: str) -> list[str]:
+    """The entries of a ``search_path`` setting (``"$user", public``, ``a,"B c"``) as the
+    server reads them: split on commas outside double quotes, each still in its SQL form."""
+    entries: list[str] = []
+    buf: list[str] = []
+    quoted = False
+    for ch in setting:
+        if ch == '"':
+            quoted = not quoted  # a doubled "" inside quotes toggles twice: stays quoted
+        if ch == "," and not quoted:
+            entries.append("".join(buf).strip())
+            buf = []
+        else:
+            buf.append(ch)
+    entries.append("".join(buf).strip())
+    return [e for e in entries if e]
+
+
+def quote_ident(name: str) -> str:
+    """``name`` as a quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+async def _ensure_schema(pool: asyncpg.Pool[asyncpg.Record]) -> None:
+    """Create the schema the session's ``search_path`` names first (from the URL's
+    ``search_path`` or ``options=-csearch_path=...``) when it does not exist, so the tables go
+    where the URL says rather than failing or landing in a later schema. Raises
+    :class:`ConnectionError` in one line when it cannot be created."""
+    async with pool.acquire() as conn:
+        setting = str(await conn.fetchval("SHOW search_path"))
+        target: str | None = None
+        for entry in search_path_entries(setting):
+            # parse_ident folds unquoted names to lower case and unquotes quoted ones, exactly
+            # as the server resolves search_path
+            name = str(await conn.fetchval("SELECT (parse_ident($1::text))[1]", entry))
+            if name != "$user" and not name.startswith("pg_"):  # not per-user nor system
+                target = name
+                break
+        if target is None:
+            return
+        exists = "SELECT 1 FROM pg_namespace WHERE nspname = $1"
+        if await conn.fetchval(exists, target):
+            return
+        try:
+            async with conn.transaction():
+                # processes starting together create it once (IF NOT EXISTS alone can race)
+                await conn.execute(
+                    "SELECT pg_advisory_xact_lock(hashtext('connects-bot create schema'))")
+                if not await conn.fetchval(exists, target):
+                    await conn.execute(f"CREATE SCHEMA {quote_ident(target)}")
+        except asyncpg.PostgresError as exc:
+            raise ConnectionError(
+                f"schema {quote_ident(target)} named in search_path does not exist and "
+                f"could not be created ({exc})") from exc
+
+
 class PostgresStore:
     """The shared store for several processes."""
 
@@ -164,6 +220,14 @@ class PostgresStore:
             )
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             raise ConnectionError(f"PostgreSQL at {redact(url)}: {exc}") from exc
+        try:
+            await _ensure_schema(pool)
+        except (ConnectionError, asyncpg.PostgresError) as exc:
+            await pool.close()
+            raise ConnectionError(f"PostgreSQL at {redact(url)}: {exc}") from exc
+        except BaseException:
+            await pool.close()
+            raise
         return cls(url, pool)
 
     async def write(self, fn: Callable[[_Tx], Awaitable[T]]) -> T:

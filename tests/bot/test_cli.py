@@ -140,7 +140,8 @@ def test_console_session(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Bid #1 placed" in result.stdout
     assert "58 Connects" in result.stdout
-    assert "stopped; database closed" in result.stderr
+    logged = cli(tmp_path, "run", "--log-level", "INFO", stdin="/balance\n")
+    assert "stopped; database closed" in logged.stderr
 
 
 def test_logs_carry_request_id_and_hide_secrets(tmp_path: Path) -> None:
@@ -157,7 +158,8 @@ def test_logs_carry_request_id_and_hide_secrets(tmp_path: Path) -> None:
 def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
     """SIGTERM stops run cleanly: the database closes and the exit code is 0."""
     env = {k: v for k, v in os.environ.items() if k not in ENV_KEYS}
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "run", "--user", "ana"], cwd=tmp_path,
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "run", "--user", "ana",
+                             "--log-level", "INFO"], cwd=tmp_path,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env)
     assert proc.stdin is not None
