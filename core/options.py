@@ -108,10 +108,15 @@ def _integer(i: _Input) -> Value:
 def _number(i: _Input) -> Value:
     if isinstance(i.value, bool):
         raise i.bad()
-    if isinstance(i.value, (int, Decimal)):
-        number = Decimal(i.value)
+    if isinstance(i.value, (int, float, Decimal)):
+        # a number the platform typed: no grouping to read, only its precision to check
+        number = Decimal(repr(i.value)) if isinstance(i.value, float) else Decimal(i.value)
+        if not number.is_finite():
+            raise i.bad()
+        if i.opt.unit is Unit.DOLLARS and number != number.quantize(Decimal("0.01")):
+            raise i.bad("more precision than cents")
     else:
-        text = str(i.value)  # a float from a platform reads as its shortest repr
+        text = str(i.value)
         if len(text) > 40:
             raise i.bad("too long")
         try:

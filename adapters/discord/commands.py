@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Coroutine, Iterable
+from decimal import Decimal
 from typing import Any, Protocol
 
 import discord
@@ -52,11 +53,14 @@ def user_ref(user: discord.abc.User) -> UserRef:
     return UserRef(UserKey.of("discord", str(user.id)), user.display_name)
 
 
-def number_text(value: float | int) -> str:
-    """A NUMBER option as exact text: ``500`` rather than ``500.0``, ``4.7`` as typed."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def number_value(value: float | int) -> Decimal:
+    """A NUMBER option as the exact decimal Discord's client read: ``500``, ``4.7``, ``1.505``
+    (its shortest form, so never a binary fraction). No grouping or decimal comma is left to
+    read: the core checks only its range and precision."""
+    if isinstance(value, float):
+        number = Decimal(repr(value))
+        return number.quantize(Decimal(1)) if value.is_integer() else number
+    return Decimal(value)
 
 
 class OptionArg(app_commands.Transformer):
@@ -101,7 +105,7 @@ class OptionArg(app_commands.Transformer):
         if kind is OptionType.CHANNEL:
             return str(value.id)
         if kind is OptionType.NUMBER:
-            return number_text(value)
+            return number_value(value)
         if kind is OptionType.INTEGER:
             return int(value)
         return value

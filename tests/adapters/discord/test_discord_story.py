@@ -331,3 +331,19 @@ async def test_pool_members_and_channel_render_as_mentions(world: World) -> None
     names = [f["name"] for f in info.embeds[0]["fields"]]
     assert f"<@{owner.id}> (owner)" in names and f"<@{world.member.id}>" in names
     assert f"Warns below 5 in <#{channel}>" in info.embeds[0]["description"]
+
+
+async def test_typed_values_read_exactly_or_are_refused(world: World) -> None:
+    """Discord sends typed values: a job title with every special character is stored as
+    typed; an amount with more precision than cents is refused in one line, nothing bought."""
+    title = 'Fix the payload parser: 100% & "more" — ¿qué? 🥐'
+    bid = await run(world, "bid", world.member, world.guild, job=title, connects=2)
+    assert bid.embeds[0]["title"].startswith("Bid #")
+    assert bid.embeds[0]["description"].splitlines()[0] == title
+    refused = await run(world, "buy", world.member, world.guild, connects=10, paid=1.505)
+    assert refused.ephemeral and "more precision than cents" in refused.content
+    assert "\n" not in refused.content
+    bought = await run(world, "buy", world.member, world.guild, connects=10, paid=1.5)
+    assert "$1.50 paid" in bought.embeds[0]["description"]
+    help_reply = await run(world, "help", world.member, world.guild, command="pool allowance")
+    assert "unlimited" in help_reply.text()
