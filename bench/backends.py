@@ -55,10 +55,15 @@ async def _setup(url: str, processes: int) -> None:
     ]
     for i in range(processes):
         member = _actor(f"m{i}")
-        steps += [(owner, "pool add", {"name": "agency", "member": member.user}),
-                  (owner, "pool allowance", {"name": "agency", "member": member.user,
-                                             "connects": 10_000}),
-                  *[(member, "buy", {"connects": 10_000}) for _ in range(10)]]
+        steps += [
+            (owner, "pool add", {"name": "agency", "member": member.user}),
+            (
+                owner,
+                "pool allowance",
+                {"name": "agency", "member": member.user, "connects": 10_000},
+            ),
+            *[(member, "buy", {"connects": 10_000}) for _ in range(10)],
+        ]
     try:
         for k, (who, command, args) in enumerate(steps):
             reply = await app.dispatch(who, command, args, f"setup-{k}")
@@ -119,8 +124,9 @@ async def _drop_pg(schema: str) -> None:
         await conn.close()
 
 
-def bids_per_second(backend: str, processes: int, pool: bool, seconds: float,
-                    tmp: Path) -> tuple[float, int]:
+def bids_per_second(
+    backend: str, processes: int, pool: bool, seconds: float, tmp: Path
+) -> tuple[float, int]:
     """(bids per second, refusals) for ``processes`` processes bidding for ``seconds``."""
     schema = None
     if backend == "sqlite":
@@ -131,8 +137,10 @@ def bids_per_second(backend: str, processes: int, pool: bool, seconds: float,
         asyncio.run(_setup(url, processes))
         ctx = multiprocessing.get_context("spawn")
         start, out = ctx.Barrier(processes + 1), ctx.Queue()
-        procs = [ctx.Process(target=_worker, args=(url, i, pool, seconds, start, out))
-                 for i in range(processes)]
+        procs = [
+            ctx.Process(target=_worker, args=(url, i, pool, seconds, start, out))
+            for i in range(processes)
+        ]
         for p in procs:
             p.start()
         start.wait()
@@ -173,8 +181,10 @@ def main() -> None:
     parser.add_argument("--skip-copy", action="store_true")
     args = parser.parse_args()
     counts = [int(n) for n in args.processes.split(",")]
-    print(f"# {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
-          f"{args.seconds:g} s per run")
+    print(
+        f"# {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
+        f"{args.seconds:g} s per run"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         print("| workload | backend | " + " | ".join(f"{n} proc" for n in counts) + " |")
         print("|---|---|" + "---:|" * len(counts))
@@ -188,8 +198,10 @@ def main() -> None:
                 print(f"| {name} | {backend} | " + " | ".join(cells) + " |", flush=True)
         if not args.skip_copy:
             there, back, n, rows = asyncio.run(copy_times(args.copy_entries, Path(tmp)))
-            print(f"\ndb copy of {n:,} entries ({rows:,} rows in all tables): "
-                  f"SQLite -> PostgreSQL {there:.1f} s, PostgreSQL -> SQLite {back:.1f} s")
+            print(
+                f"\ndb copy of {n:,} entries ({rows:,} rows in all tables): "
+                f"SQLite -> PostgreSQL {there:.1f} s, PostgreSQL -> SQLite {back:.1f} s"
+            )
 
 
 if __name__ == "__main__":

@@ -86,19 +86,23 @@ def constant_bot(api_base: str, gateway: str, token: str) -> None:
     class ConstantApp:
         notifiers: dict[str, object] = {}  # noqa: RUF012 - the adapter registers its notifier
 
-        async def dispatch(self, actor: object, command: str, args: object,
-                           request_id: str) -> Reply:
+        async def dispatch(
+            self, actor: object, command: str, args: object, request_id: str
+        ) -> Reply:
             if command == "bid":
-                return Reply("Bid #1 placed", ["Job", "1 Connect from your wallet · 59 left"],
-                             buttons=[Button("Undo", "undo", f"1.{request_id}",
-                                             ButtonStyle.DANGER)])
+                return Reply(
+                    "Bid #1 placed",
+                    ["Job", "1 Connect from your wallet · 59 left"],
+                    buttons=[Button("Undo", "undo", f"1.{request_id}", ButtonStyle.DANGER)],
+                )
             return Reply("60 Connects", ["Your wallet"])
 
         async def autocomplete(self, actor: object, kind: str, partial: str) -> list[Choice]:
             return []
 
-    config = parse({"discord": {"token": token, "api_base": api_base,
-                                "gateway_url": gateway}}, env={}).section(DiscordConfig)
+    config = parse(
+        {"discord": {"token": token, "api_base": api_base, "gateway_url": gateway}}, env={}
+    ).section(DiscordConfig)
 
     async def serve() -> None:
         stop = asyncio.Event()
@@ -113,11 +117,17 @@ def constant_bot(api_base: str, gateway: str, token: str) -> None:
 
 async def spawn(*args: str) -> asyncio.subprocess.Process:
     # the bot must use the bench's own config: no tokens or database URL from the environment
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("DISCORD_", "SLACK_", "CONNECTS_"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "CONNECTS_"))
+    }
     return await asyncio.create_subprocess_exec(
-        sys.executable, *args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, env=env, cwd=ROOT,
+        sys.executable,
+        *args,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        cwd=ROOT,
     )
 
 
@@ -139,8 +149,9 @@ async def latency(sd: DiscordStandin, rec: InteractionRecord) -> float:
     return (sent.at - rec.dispatched_at) * 1000
 
 
-async def sequential(sd: DiscordStandin, guild: Guild, command: str, rounds: int,
-                     users: list[User]) -> list[float]:
+async def sequential(
+    sd: DiscordStandin, guild: Guild, command: str, rounds: int, users: list[User]
+) -> list[float]:
     out = []
     for i in range(rounds):
         user = users[i // 50 % len(users)]  # 50 one-Connect bids fit the welcome grant
@@ -150,19 +161,27 @@ async def sequential(sd: DiscordStandin, guild: Guild, command: str, rounds: int
     return out
 
 
-async def burst(sd: DiscordStandin, guild: Guild, command: str,
-                users: list[User]) -> tuple[list[float], int]:
+async def burst(
+    sd: DiscordStandin, guild: Guild, command: str, users: list[User]
+) -> tuple[list[float], int]:
     """All users at once; latencies of answered ones and how many missed the deadline."""
     payloads = [
-        sd.slash_payload(command, u, guild, **({"job": f"Burst {u.id}", "connects": 1}
-                                               if command == "bid" else {}))
+        sd.slash_payload(
+            command,
+            u,
+            guild,
+            **({"job": f"Burst {u.id}", "connects": 1} if command == "bid" else {}),
+        )
         for u in users
     ]
     recs = await asyncio.gather(*(sd.send(p) for p in payloads))
     results = await asyncio.gather(*(latency(sd, r) for r in recs), return_exceptions=True)
     times = [r for r in results if isinstance(r, float)]
-    missed = sum(1 for r, rec in zip(results, recs, strict=True)
-                 if not isinstance(r, float) or r > DEADLINE_MS or rec.rejected)
+    missed = sum(
+        1
+        for r, rec in zip(results, recs, strict=True)
+        if not isinstance(r, float) or r > DEADLINE_MS or rec.rejected
+    )
     return times, missed
 
 
@@ -172,16 +191,20 @@ def raw_sqlite(path: Path, rounds: int) -> list[float]:
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=FULL")
     db.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance INTEGER NOT NULL)")
-    db.execute("CREATE TABLE entries (id INTEGER PRIMARY KEY, account INTEGER, delta INTEGER, "
-               "request TEXT UNIQUE, at INTEGER)")
+    db.execute(
+        "CREATE TABLE entries (id INTEGER PRIMARY KEY, account INTEGER, delta INTEGER, "
+        "request TEXT UNIQUE, at INTEGER)"
+    )
     db.execute("INSERT INTO accounts VALUES (1, 1000000000)")
     out = []
     for i in range(rounds):
         t0 = time.perf_counter()
         db.execute("BEGIN IMMEDIATE")
         db.execute("UPDATE accounts SET balance = balance - 1 WHERE id = 1 AND balance >= 1")
-        db.execute("INSERT INTO entries (account, delta, request, at) VALUES (1, -1, ?, ?)",
-                   (f"r{i}", int(time.time())))
+        db.execute(
+            "INSERT INTO entries (account, delta, request, at) VALUES (1, -1, ?, ?)",
+            (f"r{i}", int(time.time())),
+        )
         db.execute("COMMIT")
         out.append((time.perf_counter() - t0) * 1000)
     db.close()
@@ -208,8 +231,9 @@ async def measure_bot(args: argparse.Namespace, tmp: Path, kind: str) -> Figures
             proc = await spawn(__file__, f"--{kind}", sd.api_base, sd.gateway_url, sd.token)
         try:
             ready = asyncio.ensure_future(sd.wait_ready(timeout=60))
-            await asyncio.wait({ready, asyncio.ensure_future(proc.wait())},
-                               return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(
+                {ready, asyncio.ensure_future(proc.wait())}, return_when=asyncio.FIRST_COMPLETED
+            )
             if not ready.done():
                 ready.cancel()
                 raise SystemExit(f"the {kind} bot exited with code {proc.returncode}")
@@ -225,8 +249,9 @@ async def measure_bot(args: argparse.Namespace, tmp: Path, kind: str) -> Figures
             sd.validate = False
             seq_users = users[: max(1, args.rounds // 50 + 1)]
             result: Figures = {}
-            result["balance"] = summary(await sequential(sd, guild, "balance", args.rounds,
-                                                         seq_users))
+            result["balance"] = summary(
+                await sequential(sd, guild, "balance", args.rounds, seq_users)
+            )
             fresh = [sd.add_user(f"B{i}") for i in range(args.rounds // 50 + 1)]
             for u in fresh:
                 await (await sd.slash("balance", u, guild)).first(timeout=30)
@@ -248,8 +273,10 @@ async def measure_bot(args: argparse.Namespace, tmp: Path, kind: str) -> Figures
 async def main(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
-        print(f"rounds {args.rounds} sequential, burst of {args.burst} users; "
-              f"{os.cpu_count()} CPUs; Python {sys.version.split()[0]}")
+        print(
+            f"rounds {args.rounds} sequential, burst of {args.burst} users; "
+            f"{os.cpu_count()} CPUs; Python {sys.version.split()[0]}"
+        )
         base = await measure_bot(args, tmp, "do-nothing")
         adapter = await measure_bot(args, tmp, "constant")
         bot = await measure_bot(args, tmp, "real")
@@ -270,23 +297,33 @@ async def main(args: argparse.Namespace) -> None:
     for name, data in (("do-nothing", base), ("adapter only", adapter), ("Connects bot", bot)):
         for cmd in ("balance", "bid"):
             med, p99, missed = data[f"burst {cmd}"]
-            print(f"| {f'{name}, {args.burst} at once, /{cmd}':<38} | {med:8.2f} | {p99:8.2f} "
-                  f"| {int(missed)} missed the 3 s deadline")
+            print(
+                f"| {f'{name}, {args.burst} at once, /{cmd}':<38} | {med:8.2f} | {p99:8.2f} "
+                f"| {int(missed)} missed the 3 s deadline"
+            )
     b_med, b_p99 = bot["balance"]
     d_med = base["balance"][0]
     bid_med, bid_p99 = bot["bid"]
     db_med = base["bid"][0]
     print("\ntargets:")
-    print(f"  /balance median {b_med:.2f} ms vs 2 x do-nothing {2 * d_med:.2f} ms: "
-          f"{'met' if b_med <= 2 * d_med else 'MISSED'}")
-    print(f"  /bid median {bid_med:.2f} ms vs 2 x do-nothing + raw commit "
-          f"{2 * db_med + raw[0]:.2f} ms: {'met' if bid_med <= 2 * db_med + raw[0] else 'MISSED'}")
-    print(f"  p99 under 50 ms: /balance {b_p99:.1f}, /bid {bid_p99:.1f}: "
-          f"{'met' if max(b_p99, bid_p99) < 50 else 'MISSED'}")
+    print(
+        f"  /balance median {b_med:.2f} ms vs 2 x do-nothing {2 * d_med:.2f} ms: "
+        f"{'met' if b_med <= 2 * d_med else 'MISSED'}"
+    )
+    print(
+        f"  /bid median {bid_med:.2f} ms vs 2 x do-nothing + raw commit "
+        f"{2 * db_med + raw[0]:.2f} ms: {'met' if bid_med <= 2 * db_med + raw[0] else 'MISSED'}"
+    )
+    print(
+        f"  p99 under 50 ms: /balance {b_p99:.1f}, /bid {bid_p99:.1f}: "
+        f"{'met' if max(b_p99, bid_p99) < 50 else 'MISSED'}"
+    )
     worst = max(bot["burst balance"][1], bot["burst bid"][1])
     misses = int(bot["burst balance"][2] + bot["burst bid"][2])
-    print(f"  burst: {misses} missed the deadline, p99 {worst:.1f} ms (target: 0, < 500 ms): "
-          f"{'met' if misses == 0 and worst < 500 else 'MISSED'}")
+    print(
+        f"  burst: {misses} missed the deadline, p99 {worst:.1f} ms (target: 0, < 500 ms): "
+        f"{'met' if misses == 0 and worst < 500 else 'MISSED'}"
+    )
     print(f"  request bodies Discord would reject: {int(bot['violations'][0])}")
 
 

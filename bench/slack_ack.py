@@ -48,8 +48,9 @@ def free_port() -> int:
 # -- the do-nothing bolt app (run as a subprocess by this script) ----------------------------
 
 
-async def serve_do_nothing(mode: str, api_base: str, port: int, bot_token: str,
-                           app_token: str) -> None:
+async def serve_do_nothing(
+    mode: str, api_base: str, port: int, bot_token: str, app_token: str
+) -> None:
     """A default bolt AsyncApp whose listeners only ack."""
     from slack_bolt.app.async_app import AsyncApp
     from slack_sdk.web.async_client import AsyncWebClient
@@ -57,8 +58,9 @@ async def serve_do_nothing(mode: str, api_base: str, port: int, bot_token: str,
     from adapters.slack.server import HttpServer, SocketHandler
 
     client = AsyncWebClient(token=bot_token, base_url=api_base)
-    app = AsyncApp(client=client, signing_secret=SECRET, request_verification_enabled=(
-        mode == "http"))
+    app = AsyncApp(
+        client=client, signing_secret=SECRET, request_verification_enabled=(mode == "http")
+    )
 
     async def just_ack(ack: Any) -> None:
         await ack()
@@ -85,8 +87,9 @@ async def serve_do_nothing(mode: str, api_base: str, port: int, bot_token: str,
 class Target:
     """One bot process and how to reach it."""
 
-    def __init__(self, name: str, mode: str, proc: asyncio.subprocess.Process,
-                 url: str, slack: SlackStandIn) -> None:
+    def __init__(
+        self, name: str, mode: str, proc: asyncio.subprocess.Process, url: str, slack: SlackStandIn
+    ) -> None:
         self.name = name
         self.mode = mode
         self.proc = proc
@@ -96,8 +99,9 @@ class Target:
 
     async def ack_time(self, user: str, command: str, text: str) -> float:
         """Seconds from sending the command to receiving its ack."""
-        fields = command_payload(self.slack, user, command, text,
-                                 trigger_id=f"{next(_trigger)}.bench.{time.time_ns()}")
+        fields = command_payload(
+            self.slack, user, command, text, trigger_id=f"{next(_trigger)}.bench.{time.time_ns()}"
+        )
         if self.mode == "http":
             body = urllib.parse.urlencode(fields).encode()
             headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(SECRET, body)}
@@ -119,27 +123,49 @@ class Target:
 
 async def start(name: str, mode: str, slack: SlackStandIn, tmp: Path) -> Target:
     port = free_port()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("SLACK_", "DISCORD_", "CONNECTS_DATABASE_URL"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SLACK_", "DISCORD_", "CONNECTS_DATABASE_URL"))
+    }
     env["PYTHONPATH"] = str(ROOT)
     if name == "do-nothing bolt":
-        argv = [sys.executable, __file__, "--serve-do-nothing", mode, "--api-base",
-                slack.api_base, "--port", str(port)]
+        argv = [
+            sys.executable,
+            __file__,
+            "--serve-do-nothing",
+            mode,
+            "--api-base",
+            slack.api_base,
+            "--port",
+            str(port),
+        ]
     else:
         config = tmp / f"{mode}.toml"
-        section = [f'mode = "{mode}"', f'bot_token = "{slack.bot_token}"',
-                   f'api_base = "{slack.api_base}"']
+        section = [
+            f'mode = "{mode}"',
+            f'bot_token = "{slack.bot_token}"',
+            f'api_base = "{slack.api_base}"',
+        ]
         if mode == "http":
             section += [f'signing_secret = "{SECRET}"', 'host = "127.0.0.1"', f"port = {port}"]
         else:
             section += [f'app_token = "{slack.app_token}"']
-        config.write_text(f'[storage]\nurl = "sqlite:///{tmp}/bench-{mode}.db"\n\n[slack]\n'
-                          + "\n".join(section) + "\n")
+        config.write_text(
+            f'[storage]\nurl = "sqlite:///{tmp}/bench-{mode}.db"\n\n[slack]\n'
+            + "\n".join(section)
+            + "\n"
+        )
         argv = [sys.executable, "-m", "bot", "run", "--config", str(config)]
     before = slack.socket_connections
     proc = await asyncio.create_subprocess_exec(
-        *argv, cwd=str(tmp), env=env, stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+        *argv,
+        cwd=str(tmp),
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
     target = Target(name, mode, proc, f"http://127.0.0.1:{port}/slack/events", slack)
     import aiohttp
 
@@ -203,17 +229,25 @@ async def bench(n: int, burst: int) -> dict[str, Any]:
                             times = []
                             for i in range(n):
                                 user = USERS[i % len(USERS)]
-                                text = "" if command == "/balance" else \
-                                    f'job:"bench {mode} {i}" connects:1'
+                                text = (
+                                    ""
+                                    if command == "/balance"
+                                    else f'job:"bench {mode} {i}" connects:1'
+                                )
                                 times.append(await target.ack_time(user, command, text))
-                            results["rows"].append((mode, name, command, "sequential",
-                                                    ms(times)))
+                            results["rows"].append((mode, name, command, "sequential", ms(times)))
                         # a burst: every user bids at the same moment
-                        times = await asyncio.gather(*(
-                            target.ack_time(user, "/bid", f'job:"burst {mode} {user}" '
-                                            "connects:1") for user in USERS[:burst]))
-                        results["rows"].append((mode, name, "/bid", f"{burst} at once",
-                                                ms(list(times))))
+                        times = await asyncio.gather(
+                            *(
+                                target.ack_time(
+                                    user, "/bid", f'job:"burst {mode} {user}" connects:1'
+                                )
+                                for user in USERS[:burst]
+                            )
+                        )
+                        results["rows"].append(
+                            (mode, name, "/bid", f"{burst} at once", ms(list(times)))
+                        )
                     finally:
                         await target.session.close()
                         await target.stop()
@@ -223,12 +257,13 @@ async def bench(n: int, burst: int) -> dict[str, Any]:
 def report(results: dict[str, Any]) -> None:
     med, p99, _ = results["sqlite_commit_ms"]
     print(f"raw SQLite commit (WAL, synchronous=FULL): median {med:.2f} ms, p99 {p99:.2f} ms")
-    print(f"{'mode':7} {'app':16} {'command':9} {'load':12} {'median':>9} {'p99':>9} "
-          f"{'max':>9}")
+    print(f"{'mode':7} {'app':16} {'command':9} {'load':12} {'median':>9} {'p99':>9} {'max':>9}")
     for mode, name, command, load, (m, p, x) in results["rows"]:
         print(f"{mode:7} {name:16} {command:9} {load:12} {m:7.2f}ms {p:7.2f}ms {x:7.2f}ms")
-    print(f"({results['n']} sequential requests per row; the burst row sends "
-          f"{results['burst']} at once)")
+    print(
+        f"({results['n']} sequential requests per row; the burst row sends "
+        f"{results['burst']} at once)"
+    )
 
 
 def main() -> None:
@@ -241,8 +276,15 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_do_nothing:
-        asyncio.run(serve_do_nothing(args.serve_do_nothing, args.api_base, args.port,
-                                     "xoxb-standin-bot", "xapp-standin-app"))
+        asyncio.run(
+            serve_do_nothing(
+                args.serve_do_nothing,
+                args.api_base,
+                args.port,
+                "xoxb-standin-bot",
+                "xapp-standin-app",
+            )
+        )
         return
     results = asyncio.run(bench(args.n, min(args.burst, len(USERS))))
     if args.json:

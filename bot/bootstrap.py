@@ -13,8 +13,9 @@ from core.store import Store, open_store
 
 def one_shot(config: Config) -> Config:
     """``config`` for a command that runs once: a single database connection."""
-    storage = dataclasses.replace(config.storage, pool_min=min(config.storage.pool_min, 1),
-                                  pool_max=1)
+    storage = dataclasses.replace(
+        config.storage, pool_min=min(config.storage.pool_min, 1), pool_max=1
+    )
     return dataclasses.replace(config, storage=storage)
 
 
@@ -22,8 +23,14 @@ async def open_configured_store(config: Config, *, migrate: bool = True) -> Stor
     """The store ``[storage]`` names, with pending migrations applied unless ``migrate`` is
     false."""
     s = config.storage
-    return await open_store(s.url, synchronous=s.synchronous, busy_timeout_ms=s.busy_timeout_ms,
-                            pool_min=s.pool_min, pool_max=s.pool_max, migrate=migrate)
+    return await open_store(
+        s.url,
+        synchronous=s.synchronous,
+        busy_timeout_ms=s.busy_timeout_ms,
+        pool_min=s.pool_min,
+        pool_max=s.pool_max,
+        migrate=migrate,
+    )
 
 
 async def create_app(config: Config, clock: Clock | None = None) -> App:

@@ -36,52 +36,88 @@ def _default_user() -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", metavar="FILE", help="TOML config file (see "
-                        "config.example.toml); env CONNECTS_DATABASE_URL overrides storage.url")
-    common.add_argument("--log-level", metavar="LEVEL",
-                        help="DEBUG, INFO, WARNING or ERROR (default: WARNING for exec, "
-                        "export, db and a run with only the console unless the config file "
-                        "sets [log] level; else [log] level, INFO by default)")
+    common.add_argument(
+        "--config",
+        metavar="FILE",
+        help="TOML config file (see "
+        "config.example.toml); env CONNECTS_DATABASE_URL overrides storage.url",
+    )
+    common.add_argument(
+        "--log-level",
+        metavar="LEVEL",
+        help="DEBUG, INFO, WARNING or ERROR (default: WARNING for exec, "
+        "export, db and a run with only the console unless the config file "
+        "sets [log] level; else [log] level, INFO by default)",
+    )
     user = argparse.ArgumentParser(add_help=False)
-    user.add_argument("--user", default=_default_user(),
-                      help="the local user the console acts for (default: your OS user name)")
+    user.add_argument(
+        "--user",
+        default=_default_user(),
+        help="the local user the console acts for (default: your OS user name)",
+    )
 
     parser = argparse.ArgumentParser(
-        prog="connects-bot",
-        description="Price, spend, refund and account for Upwork Connects.")
+        prog="connects-bot", description="Price, spend, refund and account for Upwork Connects."
+    )
     sub = parser.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
-    run = sub.add_parser("run", parents=[common, user],
-                         help="start every platform with credentials (console if none)")
-    run.add_argument("--no-sync", action="store_true",
-                     help="do not sync Discord application commands on start")
-    run.add_argument("--console", action="store_true",
-                     help="also read console commands from stdin while platforms run")
-    ex = sub.add_parser("exec", parents=[common, user], help='run one command, e.g. '
-                        'connects-bot exec "/quote price:500 size:small"')
+    run = sub.add_parser(
+        "run",
+        parents=[common, user],
+        help="start every platform with credentials (console if none)",
+    )
+    run.add_argument(
+        "--no-sync", action="store_true", help="do not sync Discord application commands on start"
+    )
+    run.add_argument(
+        "--console",
+        action="store_true",
+        help="also read console commands from stdin while platforms run",
+    )
+    ex = sub.add_parser(
+        "exec",
+        parents=[common, user],
+        help='run one command, e.g. connects-bot exec "/quote price:500 size:small"',
+    )
     ex.add_argument("line", nargs="+", help="the command in the text syntax")
-    ex.add_argument("--files", metavar="DIR", default=".",
-                    help="where attached files (charts, CSV) are saved (default: .)")
+    ex.add_argument(
+        "--files",
+        metavar="DIR",
+        default=".",
+        help="where attached files (charts, CSV) are saved (default: .)",
+    )
     db = sub.add_parser("db", help="database maintenance")
     dbsub = db.add_subparsers(dest="dbcmd", required=True, metavar="ACTION")
     dbsub.add_parser("upgrade", parents=[common], help="apply pending migrations")
-    copy = dbsub.add_parser("copy", parents=[common],
-                            help="copy a whole ledger between databases and verify it")
+    copy = dbsub.add_parser(
+        "copy", parents=[common], help="copy a whole ledger between databases and verify it"
+    )
     copy.add_argument("src", metavar="SRC_URL")
     copy.add_argument("dst", metavar="DST_URL")
-    copy.add_argument("--force", action="store_true",
-                      help="replace the contents of a non-empty destination")
-    sub.add_parser("export", parents=[common],
-                   help="the whole ledger and bids as CSV (UTF-8 with a BOM) on stdout, "
-                        "deterministic")
-    sub.add_parser("discord-invite", parents=[common],
-                   help="print the URL that adds the bot to a Discord server")
-    man = sub.add_parser("slack-manifest", parents=[common],
-                         help="print a Slack app manifest generated from the catalog")
+    copy.add_argument(
+        "--force", action="store_true", help="replace the contents of a non-empty destination"
+    )
+    sub.add_parser(
+        "export",
+        parents=[common],
+        help="the whole ledger and bids as CSV (UTF-8 with a BOM) on stdout, deterministic",
+    )
+    sub.add_parser(
+        "discord-invite",
+        parents=[common],
+        help="print the URL that adds the bot to a Discord server",
+    )
+    man = sub.add_parser(
+        "slack-manifest",
+        parents=[common],
+        help="print a Slack app manifest generated from the catalog",
+    )
     man.add_argument(
-        "--request-url", metavar="URL",
+        "--request-url",
+        metavar="URL",
         help="public https URL Slack sends commands, clicks and events to; given, the "
-             "manifest is for HTTP mode even when [slack] mode is not \"http\"; without "
-             "it the manifest follows [slack] mode (HTTP with a placeholder URL to edit)")
+        'manifest is for HTTP mode even when [slack] mode is not "http"; without '
+        "it the manifest follows [slack] mode (HTTP with a placeholder URL to edit)",
+    )
     return parser
 
 
@@ -177,13 +213,11 @@ async def _run(config: Config, args: argparse.Namespace) -> int:
     app = await create_app(config)
     log.info("storage %s ready", redact(config.storage.url))
     try:
-        options = platforms.RunOptions(user=args.user, sync=not args.no_sync,
-                                       console=args.console)
+        options = platforms.RunOptions(user=args.user, sync=not args.no_sync, console=args.console)
         background = []
         if config.notices.enabled:
             background.append(lambda stop: notices.run(app, config, stop))
-        return await platforms.serve(app, platforms.enabled(app, config, options), stop,
-                                     background)
+        return await platforms.serve(app, platforms.enabled(app, config, options), stop, background)
     finally:
         await app.close()
         log.info("stopped; database closed")
@@ -254,9 +288,11 @@ def _slack_manifest(config: Config, args: argparse.Namespace) -> int:
 
     slack = config.section(SlackConfig)
     if args.request_url and slack.mode != "http":
-        print(f"connects-bot: printing an HTTP-mode manifest for --request-url; [slack] mode "
-              f"is {slack.mode!r}: set mode = \"http\" and signing_secret to serve it",
-              file=sys.stderr)
+        print(
+            f"connects-bot: printing an HTTP-mode manifest for --request-url; [slack] mode "
+            f'is {slack.mode!r}: set mode = "http" and signing_secret to serve it',
+            file=sys.stderr,
+        )
     print(json.dumps(slack_runner.manifest(slack, args.request_url), indent=2))
     return EXIT_OK
 

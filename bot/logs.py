@@ -55,8 +55,9 @@ class StderrHandler(logging.StreamHandler[TextIO]):
 def setup(level: str, secrets: Iterable[str] = ()) -> None:
     """Send logs at ``level`` and above to stderr, one line each with the request id."""
     handler = StderrHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter(
-        "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"))
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+    )
     handler.addFilter(RequestIdFilter())
     handler.addFilter(SecretFilter(secrets))
     root = logging.getLogger()

@@ -78,10 +78,12 @@ def _console(app: App, config: Config, options: RunOptions) -> Platform:
 
 
 REGISTRY: tuple[Registration, ...] = (
-    Registration("discord", DISCORD_SECTION,
-                 lambda c, o: bool(c.section(DiscordConfig).token), _discord),
-    Registration("slack", SLACK_SECTION,
-                 lambda c, o: bool(c.section(SlackConfig).bot_token), _slack),
+    Registration(
+        "discord", DISCORD_SECTION, lambda c, o: bool(c.section(DiscordConfig).token), _discord
+    ),
+    Registration(
+        "slack", SLACK_SECTION, lambda c, o: bool(c.section(SlackConfig).bot_token), _slack
+    ),
 )
 #: The console runs when no other platform has credentials, or when asked for.
 CONSOLE = Registration("console", None, lambda c, o: o.console, _console)
@@ -99,9 +101,12 @@ def enabled(app: App, config: Config, options: RunOptions) -> list[Platform]:
     return chosen
 
 
-async def serve(app: App, platforms: Sequence[Platform], stop: asyncio.Event,
-                background: Sequence[Callable[[asyncio.Event], Coroutine[None, None, None]]] = (),
-                ) -> int:
+async def serve(
+    app: App,
+    platforms: Sequence[Platform],
+    stop: asyncio.Event,
+    background: Sequence[Callable[[asyncio.Event], Coroutine[None, None, None]]] = (),
+) -> int:
     """Start ``platforms`` (registering each one's notifier), run ``background`` jobs, serve
     until ``stop`` is set or a platform ends; then stop them all. The exit code: 0, or 1
     when a platform failed."""

@@ -10,8 +10,9 @@ from core import config as core_config
 from core.config import Config
 
 
-def parse(data: Mapping[str, object], path: str = "(config)",
-          env: Mapping[str, str] | None = None) -> Config:
+def parse(
+    data: Mapping[str, object], path: str = "(config)", env: Mapping[str, str] | None = None
+) -> Config:
     """:func:`core.config.parse` with the platforms' sections."""
     return core_config.parse(data, path, env, SECTIONS)
 

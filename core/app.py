@@ -50,9 +50,15 @@ class App:
         self.notifiers: dict[str, Notifier] = {}
 
     async def dispatch(
-        self, actor: Actor, command: str, args: Mapping[str, RawValue], request_id: str,
-        resolve_user: UserResolver | None = None, *,
-        resolve_channel: ChannelResolver | None = None, text_commands: bool = True,
+        self,
+        actor: Actor,
+        command: str,
+        args: Mapping[str, RawValue],
+        request_id: str,
+        resolve_user: UserResolver | None = None,
+        *,
+        resolve_channel: ChannelResolver | None = None,
+        text_commands: bool = True,
         hints: Mapping[str, str] | None = None,
     ) -> Reply:
         """Run ``command`` (``"quote"``, ``"pool add"``) with ``args``.
@@ -70,8 +76,9 @@ class App:
                 return error_reply(f"Unknown command {command!r}; try /help.")
             try:
                 values = check(spec, args, resolve_user, resolve_channel, hints)
-                ctx = Context(actor, request_id, self.services, spec.name,
-                              text_commands=text_commands)
+                ctx = Context(
+                    actor, request_id, self.services, spec.name, text_commands=text_commands
+                )
                 reply = await HANDLERS[spec.name].run(ctx, values)
             except ConnectsError as exc:
                 log.info("refused /%s for %s: %s", command, actor.user.key, exc.message)
@@ -101,31 +108,40 @@ class App:
             if command is None:
                 return help_reply()
             if command.name == "help":  # /help pool add: the rest names a command
-                return await self.dispatch(actor, "help", {"command": rest or None},
-                                           request_id)
+                return await self.dispatch(actor, "help", {"command": rest or None}, request_id)
             raw = parse_options(command, rest)
         except ConnectsError as exc:
             return error_reply(exc.message)
         hints = {name: positional_hint(command, raw, name) for name in raw.positional}
-        return await self.dispatch(actor, command.name, dict(raw), request_id,
-                                   resolve_user or console_user,
-                                   resolve_channel=resolve_channel, hints=hints)
+        return await self.dispatch(
+            actor,
+            command.name,
+            dict(raw),
+            request_id,
+            resolve_user or console_user,
+            resolve_channel=resolve_channel,
+            hints=hints,
+        )
 
-    async def press(self, actor: Actor, action: str, value: str, request_id: str, *,
-                    text_commands: bool = True) -> Reply:
+    async def press(
+        self, actor: Actor, action: str, value: str, request_id: str, *, text_commands: bool = True
+    ) -> Reply:
         """A click on a reply's button (its ``action`` and ``value``). The button's own value
         keys the change, so a second click on the same button changes nothing."""
         if action == "undo":
             bid = value.split(".", 1)[0]
-            return await self.dispatch(actor, "undo", {"bid": bid}, f"undo:{value}",
-                                       text_commands=text_commands)
+            return await self.dispatch(
+                actor, "undo", {"bid": bid}, f"undo:{value}", text_commands=text_commands
+            )
         if action == "void":
             purchase = value.split(".", 1)[0]
-            return await self.dispatch(actor, "void", {"purchase": purchase}, f"void:{value}",
-                                       text_commands=text_commands)
+            return await self.dispatch(
+                actor, "void", {"purchase": purchase}, f"void:{value}", text_commands=text_commands
+            )
         if action == "confirm":
-            return await self.dispatch(actor, "confirm", {"token": value}, request_id,
-                                       text_commands=text_commands)
+            return await self.dispatch(
+                actor, "confirm", {"token": value}, request_id, text_commands=text_commands
+            )
         return error_reply("That button is no longer supported.")
 
     async def autocomplete(self, actor: Actor, kind: str, partial: str) -> list[Choice]:
@@ -148,8 +164,11 @@ class App:
                 return [Choice(f"/{n}", n) for n in names if needle in n][:25]
             if kind == "pool":
                 pools = await services.pools.of_member(tx, actor.user.key, actor.scope)
-                return [Choice(f"{p.pool.name} ({p.balance} Connects)", p.pool.name)
-                        for p in pools if needle in p.pool.name][:25]
+                return [
+                    Choice(f"{p.pool.name} ({p.balance} Connects)", p.pool.name)
+                    for p in pools
+                    if needle in p.pool.name
+                ][:25]
             return []
 
         try:

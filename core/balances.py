@@ -73,8 +73,11 @@ class Balances:
 
         async def current(tx: Tx) -> bool:
             user = await find_user(tx, actor.user.key)
-            return user is not None and not self.wallets.grant_due(user, now) and \
-                not await has_expired(tx, user.account_id, now)
+            return (
+                user is not None
+                and not self.wallets.grant_due(user, now)
+                and not await has_expired(tx, user.account_id, now)
+            )
 
         if await self.store.read(current, quick=True):
             return
@@ -84,15 +87,15 @@ class Balances:
 
         await self.store.write(prepare)
 
-    async def readable(self, tx: Tx, actor: Actor, pool_name: str | None,
-                       admin: bool) -> tuple[int, str]:
+    async def readable(
+        self, tx: Tx, actor: Actor, pool_name: str | None, admin: bool
+    ) -> tuple[int, str]:
         """The account to read and its label: the actor's wallet, or a pool they belong to
         (with ``admin``: only its admins)."""
         if not pool_name:
             account = await user_account(tx, actor.user.key)
             if account is None:
-                raise NotFound("Nothing recorded yet: your wallet starts with your first "
-                               "command.")
+                raise NotFound("Nothing recorded yet: your wallet starts with your first command.")
             return account, "Your wallet"
         pool = await self.pools.find(tx, actor, pool_name)
         if admin:
@@ -104,9 +107,12 @@ class Balances:
     async def pool_view(self, tx: Tx, pool: Pool, now: int) -> PoolView:
         balance = await postings.balance(tx, pool.account_id)
         members = [
-            MemberLine(m.key, m.allowance,
-                       await self.pools.spent_this_month(tx, pool.id, m.key, now),
-                       m.key == pool.owner)
+            MemberLine(
+                m.key,
+                m.allowance,
+                await self.pools.spent_this_month(tx, pool.id, m.key, now),
+                m.key == pool.owner,
+            )
             for m in await self.pools.members(tx, pool.id)
         ]
         due = await expiring(tx, pool.account_id, now, self.config.wallet.expiring_soon_days)
@@ -132,8 +138,9 @@ class Balances:
             lines.append(PoolLine(m.pool.name, m.balance, m.allowance, spent))
         return lines
 
-    async def balance(self, actor: Actor, pool_name: str | None, now: int,
-                      request_id: str) -> WalletView | PoolView:
+    async def balance(
+        self, actor: Actor, pool_name: str | None, now: int, request_id: str
+    ) -> WalletView | PoolView:
         """The actor's wallet (with their pools here), or the pool ``pool_name``."""
         soon = self.config.wallet.expiring_soon_days
 
@@ -141,7 +148,9 @@ class Balances:
             """The view, or ``None`` when a write must come first."""
             row = await tx.fetchone(
                 "SELECT u.*, a.balance FROM users u JOIN accounts a ON a.id = u.account_id "
-                "WHERE u.key = :k", {"k": actor.user.key})
+                "WHERE u.key = :k",
+                {"k": actor.user.key},
+            )
             if row is None or self.wallets.grant_due(User.of(row), now):
                 return None
             account = int(row["account_id"])

@@ -170,8 +170,9 @@ class Bids:
         self.wallets = wallets
         self.pools = pools
 
-    async def place(self, tx: Tx, actor: Actor, spec: BidSpec, stamp: Stamp,
-                    confirmed: bool = False) -> BidPlaced:
+    async def place(
+        self, tx: Tx, actor: Actor, spec: BidSpec, stamp: Stamp, confirmed: bool = False
+    ) -> BidPlaced:
         """Spend ``spec.connects + spec.boost`` on a job; refused when short, over allowance,
         or (unless ``confirmed``) when the pool already bid on the same job."""
         account = await self.wallets.account_for(tx, actor, spec.pool, stamp)
@@ -184,8 +185,7 @@ class Bids:
             if member is None:
                 raise Forbidden(f"You are not a member of pool {pool.name}; ask its owner.")
             if member.allowance is not None:
-                spent = await self.pools.spent_this_month(tx, pool.id, actor.user.key,
-                                                          stamp.now)
+                spent = await self.pools.spent_this_month(tx, pool.id, actor.user.key, stamp.now)
                 left = member.allowance - spent
                 if total > left:
                     raise AllowanceExceeded(total, max(left, 0), pool.name)
@@ -197,8 +197,12 @@ class Bids:
                     {"p": pool.id, "k": key},
                 )
                 if earlier is not None:
-                    raise NeedsConfirmation(Earlier(int(earlier["id"]), str(earlier["bidder"]),
-                                                    int(earlier["created_at"])), pool.name)
+                    raise NeedsConfirmation(
+                        Earlier(
+                            int(earlier["id"]), str(earlier["bidder"]), int(earlier["created_at"])
+                        ),
+                        pool.name,
+                    )
 
         async def record(cents: int) -> int:
             row = await tx.fetchone(
@@ -206,10 +210,21 @@ class Bids:
                 "cost_cents, rate_type, rate_cents, note, status, refunded, created_at, "
                 "updated_at, request_id) VALUES (:a, :p, :b, :job, :key, :c, :boost, :cents, "
                 ":rt, :rate, :note, 'submitted', 0, :now, :now, :rid) RETURNING id",
-                {"a": account.id, "p": pool.id if pool else None, "b": actor.user.key,
-                 "job": spec.job, "key": key, "c": spec.connects, "boost": spec.boost,
-                 "cents": cents, "rt": spec.rate_type, "rate": spec.rate_cents,
-                 "note": spec.note, "now": stamp.now, "rid": stamp.request_id},
+                {
+                    "a": account.id,
+                    "p": pool.id if pool else None,
+                    "b": actor.user.key,
+                    "job": spec.job,
+                    "key": key,
+                    "c": spec.connects,
+                    "boost": spec.boost,
+                    "cents": cents,
+                    "rt": spec.rate_type,
+                    "rate": spec.rate_cents,
+                    "note": spec.note,
+                    "now": stamp.now,
+                    "rid": stamp.request_id,
+                },
             )
             assert row is not None
             return int(row["id"])
@@ -224,18 +239,31 @@ class Bids:
 
         fix = None
         if pool is not None:
-            fix = (f"Top it up with /pool topup name:{pool.name} connects:{max(total, 80)}"
-                   if self.pools.is_admin(actor, pool)
-                   else Rich("Ask its owner, ", Mention(pool.owner), ", to top it up."))
-        draw = await postings.debit(tx, account.id, legs, stamp, label=account.label, link=link,
-                                    fix=fix)
+            fix = (
+                f"Top it up with /pool topup name:{pool.name} connects:{max(total, 80)}"
+                if self.pools.is_admin(actor, pool)
+                else Rich("Ask its owner, ", Mention(pool.owner), ", to top it up.")
+            )
+        draw = await postings.debit(
+            tx, account.id, legs, stamp, label=account.label, link=link, fix=fix
+        )
         return BidPlaced(
-            bid=bid_id, job=spec.job, connects=spec.connects, boost=spec.boost, total=total,
-            where=account.label, balance=draw.balance, cost_cents=draw.cents,
-            quoted=spec.quoted, allowance_left=allowance_left,
+            bid=bid_id,
+            job=spec.job,
+            connects=spec.connects,
+            boost=spec.boost,
+            total=total,
+            where=account.label,
+            balance=draw.balance,
+            cost_cents=draw.cents,
+            quoted=spec.quoted,
+            allowance_left=allowance_left,
             undo_until=stamp.now + self.config.wallet.undo_minutes * 60,
-            nonce=secrets.token_hex(4), rate_type=spec.rate_type, rate_cents=spec.rate_cents,
-            pool=pool.name if pool else None, threshold=pool.threshold if pool else 0,
+            nonce=secrets.token_hex(4),
+            rate_type=spec.rate_type,
+            rate_cents=spec.rate_cents,
+            pool=pool.name if pool else None,
+            threshold=pool.threshold if pool else 0,
         )
 
     async def _for_change(self, tx: Tx, actor: Actor, bid_id: int) -> Row:
@@ -250,8 +278,10 @@ class Bids:
             if pool is not None and self.pools.is_admin(actor, pool):
                 return bid
             if pool is not None and actor.scope == pool.scope:
-                raise Forbidden(f"Bid #{bid_id} is another member's; only its author or a pool "
-                                "admin can change it.")
+                raise Forbidden(
+                    f"Bid #{bid_id} is another member's; only its author or a pool "
+                    "admin can change it."
+                )
         raise NotFound(f"No bid #{bid_id} of yours. /history lists your bids.")
 
     @staticmethod
@@ -263,22 +293,31 @@ class Bids:
         assert row is not None
         return row
 
-    async def _give_back(self, tx: Tx, bid: Row, amount: int, kind: str, stamp: Stamp,
-                         reason: str | None) -> int:
+    async def _give_back(
+        self, tx: Tx, bid: Row, amount: int, kind: str, stamp: Stamp, reason: str | None
+    ) -> int:
         """Return ``amount`` of the bid's Connects and mark it ``refunded`` or ``undone``; the
         account's balance afterwards."""
-        back = await postings.give_back(tx, int(bid["account_id"]), int(bid["id"]), amount,
-                                        kind, stamp, reason or kind)
+        back = await postings.give_back(
+            tx, int(bid["account_id"]), int(bid["id"]), amount, kind, stamp, reason or kind
+        )
         await tx.execute(
             "UPDATE bids SET status = :s, refunded = :n, refunded_cents = :c, "
             "refund_reason = :r, updated_at = :now WHERE id = :id",
-            {"s": "refunded" if kind == "refund" else "undone", "n": amount, "c": back.cents,
-             "r": reason, "now": stamp.now, "id": bid["id"]},
+            {
+                "s": "refunded" if kind == "refund" else "undone",
+                "n": amount,
+                "c": back.cents,
+                "r": reason,
+                "now": stamp.now,
+                "id": bid["id"],
+            },
         )
         return back.balance
 
-    async def refund(self, tx: Tx, actor: Actor, bid_id: int, reason: str,
-                     stamp: Stamp) -> Refunded:
+    async def refund(
+        self, tx: Tx, actor: Actor, bid_id: int, reason: str, stamp: Stamp
+    ) -> Refunded:
         """Refund a bid once, by policy: refundable reasons return everything, ``outbid`` only
         the boost, others nothing (refused)."""
         await self.wallets.ensure_user(tx, actor.user, stamp)
@@ -292,14 +331,23 @@ class Bids:
         elif reason in policy.boost_only:
             amount = int(bid["boost"])
             if amount == 0:
-                raise NotRefundable(f"'{reason}' returns the boost only, and bid #{bid_id} had "
-                                    "no boost: nothing to refund.")
+                raise NotRefundable(
+                    f"'{reason}' returns the boost only, and bid #{bid_id} had "
+                    "no boost: nothing to refund."
+                )
         else:
             refundable = ", ".join((*policy.refundable, *policy.boost_only))
             raise NotRefundable(f"'{reason}' does not refund Connects. Refundable: {refundable}.")
         balance = await self._give_back(tx, bid, amount, "refund", stamp, reason)
-        return Refunded(bid_id, amount, reason, balance, total, str(bid["job"]),
-                        "your wallet" if bid["pool_id"] is None else "the pool")
+        return Refunded(
+            bid_id,
+            amount,
+            reason,
+            balance,
+            total,
+            str(bid["job"]),
+            "your wallet" if bid["pool_id"] is None else "the pool",
+        )
 
     async def undo(self, tx: Tx, actor: Actor, bid_id: int, stamp: Stamp) -> Undone:
         """Take back a fresh bid: its author only, within the undo window."""
@@ -316,8 +364,9 @@ class Bids:
         balance = await self._give_back(tx, bid, total, "undo", stamp, None)
         return Undone(bid_id, total, balance, str(bid["job"]))
 
-    async def set_outcome(self, tx: Tx, actor: Actor, bid_id: int, status: str,
-                          now: int) -> OutcomeSet:
+    async def set_outcome(
+        self, tx: Tx, actor: Actor, bid_id: int, status: str, now: int
+    ) -> OutcomeSet:
         """Record news of a bid (viewed, interviewing, hired, lost); final statuses stay."""
         bid = await self._for_change(tx, actor, bid_id)
         if bid["status"] in FINAL:
@@ -352,15 +401,18 @@ class Bids:
         row = await tx.fetchone("SELECT * FROM confirmations WHERE token = :t", {"t": token})
         if row is None:
             return None
-        return Confirmation(str(row["token"]), str(row["actor"]), str(row["args"]),
-                            int(row["created_at"]))
+        return Confirmation(
+            str(row["token"]), str(row["actor"]), str(row["args"]), int(row["created_at"])
+        )
 
     @staticmethod
     async def state(tx: Tx, bid_id: int, now: int) -> BidState | None:
         row = await tx.fetchone(
             "SELECT b.status, (SELECT COALESCE(SUM(l.remaining), 0) FROM lots l "
             "WHERE l.account_id = b.account_id AND (l.expires_at IS NULL OR l.expires_at > :now)"
-            ") AS spendable FROM bids b WHERE b.id = :id", {"id": bid_id, "now": now})
+            ") AS spendable FROM bids b WHERE b.id = :id",
+            {"id": bid_id, "now": now},
+        )
         return None if row is None else BidState(str(row["status"]), int(row["spendable"]))
 
     @staticmethod
@@ -371,5 +423,9 @@ class Bids:
             "ORDER BY id DESC LIMIT :n",
             {"b": key, "n": limit},
         )
-        return [RecentBid(int(r["id"]), str(r["job"]), int(r["connects"]), int(r["boost"]),
-                          str(r["status"])) for r in rows]
+        return [
+            RecentBid(
+                int(r["id"]), str(r["job"]), int(r["connects"]), int(r["boost"]), str(r["status"])
+            )
+            for r in rows
+        ]

@@ -116,8 +116,14 @@ MAX_PURCHASE = 10_000
 MAX_DOLLARS = 10_000_000
 
 QUOTE_FACTORS: tuple[Option, ...] = (
-    Option("price", OptionType.NUMBER, "Job budget in dollars", min_value=0, max_value=MAX_DOLLARS,
-           unit=Unit.DOLLARS),
+    Option(
+        "price",
+        OptionType.NUMBER,
+        "Job budget in dollars",
+        min_value=0,
+        max_value=MAX_DOLLARS,
+        unit=Unit.DOLLARS,
+    ),
     Option("size", OptionType.STRING, "Job size", choices=SIZES),
     Option("funded", OptionType.BOOLEAN, "Client has funded the job"),
     Option("verified", OptionType.BOOLEAN, "Client payment verified"),
@@ -129,25 +135,43 @@ QUOTE_FACTORS: tuple[Option, ...] = (
         max_value=MAX_DOLLARS,
         unit=Unit.DOLLARS,
     ),
-    Option("hire_rate", OptionType.INTEGER, "Client hire rate, %", min_value=0, max_value=100,
-           unit=Unit.PERCENT),
+    Option(
+        "hire_rate",
+        OptionType.INTEGER,
+        "Client hire rate, %",
+        min_value=0,
+        max_value=100,
+        unit=Unit.PERCENT,
+    ),
     Option("rating", OptionType.NUMBER, "Client rating, 0-5", min_value=0, max_value=5),
 )
 BOOST = Option(
     "boost", OptionType.INTEGER, "Extra Connects to rank higher", min_value=0, max_value=50
 )
-POOL = Option("pool", OptionType.STRING, "Pool name (else your wallet)", autocomplete="pool",
-              max_length=40)
+POOL = Option(
+    "pool", OptionType.STRING, "Pool name (else your wallet)", autocomplete="pool", max_length=40
+)
 BID = Option(
-    "bid", OptionType.STRING, "Bid number, e.g. #12", required=True, autocomplete="bid",
+    "bid",
+    OptionType.STRING,
+    "Bid number, e.g. #12",
+    required=True,
+    autocomplete="bid",
     max_length=12,
 )
-POOL_NAME = Option("name", OptionType.STRING, "Pool name", required=True, autocomplete="pool",
-                   max_length=40)
+POOL_NAME = Option(
+    "name", OptionType.STRING, "Pool name", required=True, autocomplete="pool", max_length=40
+)
 NEW_POOL_NAME = Option("name", OptionType.STRING, "New pool name", required=True, max_length=40)
 MEMBER = Option("member", OptionType.USER, "Member", required=True)
-PAID = Option("paid", OptionType.NUMBER, "Dollars paid (else the tier price)", min_value=0,
-              max_value=MAX_DOLLARS, unit=Unit.DOLLARS)
+PAID = Option(
+    "paid",
+    OptionType.NUMBER,
+    "Dollars paid (else the tier price)",
+    min_value=0,
+    max_value=MAX_DOLLARS,
+    unit=Unit.DOLLARS,
+)
 
 COMMANDS: tuple[Command, ...] = (
     Command(
@@ -160,8 +184,14 @@ COMMANDS: tuple[Command, ...] = (
         "bid",
         "Spend Connects on a job",
         (
-            Option("job", OptionType.STRING, "Job URL or title", required=True, max_length=200,
-                   free_text=True),
+            Option(
+                "job",
+                OptionType.STRING,
+                "Job URL or title",
+                required=True,
+                max_length=200,
+                free_text=True,
+            ),
             Option(
                 "connects",
                 OptionType.INTEGER,
@@ -172,10 +202,17 @@ COMMANDS: tuple[Command, ...] = (
             POOL,
             BOOST,
             Option("rate_type", OptionType.STRING, "Hourly or fixed price", choices=RATE_TYPES),
-            Option("rate", OptionType.NUMBER, "Your rate in dollars", min_value=0,
-                   max_value=MAX_DOLLARS, unit=Unit.DOLLARS),
-            Option("note", OptionType.STRING, "A note for yourself", max_length=300,
-                   free_text=True),
+            Option(
+                "rate",
+                OptionType.NUMBER,
+                "Your rate in dollars",
+                min_value=0,
+                max_value=MAX_DOLLARS,
+                unit=Unit.DOLLARS,
+            ),
+            Option(
+                "note", OptionType.STRING, "A note for yourself", max_length=300, free_text=True
+            ),
             *QUOTE_FACTORS,
         ),
         changes_state=True,
@@ -193,8 +230,14 @@ COMMANDS: tuple[Command, ...] = (
         "buy",
         "Record Connects you bought",
         (
-            Option("connects", OptionType.INTEGER, "Connects bought", required=True, min_value=1,
-                   max_value=MAX_PURCHASE),
+            Option(
+                "connects",
+                OptionType.INTEGER,
+                "Connects bought",
+                required=True,
+                min_value=1,
+                max_value=MAX_PURCHASE,
+            ),
             POOL,
             PAID,
         ),
@@ -212,8 +255,14 @@ COMMANDS: tuple[Command, ...] = (
         "history",
         "Recent entries and a balance chart",
         (
-            Option("limit", OptionType.INTEGER, "How many entries", default=10, min_value=1,
-                   max_value=50),
+            Option(
+                "limit",
+                OptionType.INTEGER,
+                "How many entries",
+                default=10,
+                min_value=1,
+                max_value=50,
+            ),
             POOL,
             Option("chart", OptionType.BOOLEAN, "Attach a balance chart", default=True),
         ),
@@ -230,12 +279,22 @@ COMMANDS: tuple[Command, ...] = (
         ),
         usage_example="/stats period:year",
     ),
-    Command("export", "Your ledger and bids as CSV", (POOL,), slow=True,
-            usage_example="/export"),
-    Command("help", "What this bot can do, or how to use one command",
-            (Option("command", OptionType.STRING, "A command to explain, e.g. bid",
-                    max_length=40, free_text=True, autocomplete="command"),),
-            usage_example="/help bid"),
+    Command("export", "Your ledger and bids as CSV", (POOL,), slow=True, usage_example="/export"),
+    Command(
+        "help",
+        "What this bot can do, or how to use one command",
+        (
+            Option(
+                "command",
+                OptionType.STRING,
+                "A command to explain, e.g. bid",
+                max_length=40,
+                free_text=True,
+                autocomplete="command",
+            ),
+        ),
+        usage_example="/help bid",
+    ),
     Command(
         "notices",
         "Turn your private notices on or off",
@@ -254,8 +313,15 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "void",
         "Void a purchase recorded by mistake",
-        (Option("purchase", OptionType.STRING, "Purchase number, e.g. #3", required=True,
-                max_length=12),),
+        (
+            Option(
+                "purchase",
+                OptionType.STRING,
+                "Purchase number, e.g. #3",
+                required=True,
+                max_length=12,
+            ),
+        ),
         changes_state=True,
         text_only=True,
         usage_example="/void purchase:#3",
@@ -263,8 +329,11 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "confirm",
         "Confirm a bid the pool already made",
-        (Option("token", OptionType.STRING, "Code from the warning", required=True,
-                max_length=40),),
+        (
+            Option(
+                "token", OptionType.STRING, "Code from the warning", required=True, max_length=40
+            ),
+        ),
         changes_state=True,
         text_only=True,
         usage_example="/confirm token:ab12cd34",
@@ -298,8 +367,13 @@ COMMANDS: tuple[Command, ...] = (
         (
             POOL_NAME,
             MEMBER,
-            Option("connects", OptionType.INTEGER, "Connects a month (0: none at all)",
-                   min_value=0, max_value=MAX_PURCHASE),
+            Option(
+                "connects",
+                OptionType.INTEGER,
+                "Connects a month (0: none at all)",
+                min_value=0,
+                max_value=MAX_PURCHASE,
+            ),
             Option("unlimited", OptionType.BOOLEAN, "No monthly limit (instead of connects)"),
         ),
         access=Access.POOL_ADMIN,
@@ -311,8 +385,14 @@ COMMANDS: tuple[Command, ...] = (
         "Record Connects bought for a pool",
         (
             POOL_NAME,
-            Option("connects", OptionType.INTEGER, "Connects bought", required=True,
-                   min_value=1, max_value=MAX_PURCHASE),
+            Option(
+                "connects",
+                OptionType.INTEGER,
+                "Connects bought",
+                required=True,
+                min_value=1,
+                max_value=MAX_PURCHASE,
+            ),
             PAID,
         ),
         access=Access.POOL_ADMIN,
@@ -331,8 +411,14 @@ COMMANDS: tuple[Command, ...] = (
         "Low-balance warning level and channel",
         (
             POOL_NAME,
-            Option("connects", OptionType.INTEGER, "Warn below this (0: off)", required=True,
-                   min_value=0, max_value=MAX_PURCHASE),
+            Option(
+                "connects",
+                OptionType.INTEGER,
+                "Warn below this (0: off)",
+                required=True,
+                min_value=0,
+                max_value=MAX_PURCHASE,
+            ),
             Option("channel", OptionType.CHANNEL, "Channel for the warning"),
         ),
         access=Access.POOL_ADMIN,

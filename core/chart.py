@@ -26,8 +26,23 @@ MINUTE, HOUR, DAY = 60, 3600, 86400
 MOST_TICKS = 5
 # tick steps, finest first: fixed steps in seconds (aligned to UTC midnight), then days of the
 # month, then months (aligned to January)
-STEPS = (MINUTE, 2 * MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR,
-         2 * HOUR, 3 * HOUR, 4 * HOUR, 6 * HOUR, 8 * HOUR, 12 * HOUR, DAY, 2 * DAY)
+STEPS = (
+    MINUTE,
+    2 * MINUTE,
+    5 * MINUTE,
+    10 * MINUTE,
+    15 * MINUTE,
+    30 * MINUTE,
+    HOUR,
+    2 * HOUR,
+    3 * HOUR,
+    4 * HOUR,
+    6 * HOUR,
+    8 * HOUR,
+    12 * HOUR,
+    DAY,
+    2 * DAY,
+)
 MONTH_DAYS = (tuple(range(1, 29, 3)), (1, 6, 11, 16, 21, 26), (1, 8, 15, 22), (1, 15))
 MONTHS = (1, 2, 3, 6, 12, 24, 36, 60, 120)
 
@@ -58,8 +73,11 @@ def ticks(start: int, end: int) -> list[int]:
         if len(marks) <= MOST_TICKS:
             return marks
     for months in MONTHS:
-        marks = [int(m.timestamp()) for m in _months(start, end)
-                 if (m.year * 12 + m.month - 1) % months == 0]
+        marks = [
+            int(m.timestamp())
+            for m in _months(start, end)
+            if (m.year * 12 + m.month - 1) % months == 0
+        ]
         marks = [t for t in marks if start <= t <= end]
         if len(marks) <= MOST_TICKS:
             return marks
@@ -88,8 +106,9 @@ def time_axis(first: int, last: int) -> TimeAxis:
     if a.date() == b.date():
         return TimeAxis(start, end, marks, f"{a.day} {a:%B %Y} (UTC)", lambda d: f"{d:%H:%M}")
     if any(t % DAY for t in marks):
-        return TimeAxis(start, end, marks, "Date and time (UTC)",
-                        lambda d: f"{d.day} {d:%b}\n{d:%H:%M}")
+        return TimeAxis(
+            start, end, marks, "Date and time (UTC)", lambda d: f"{d.day} {d:%b}\n{d:%H:%M}"
+        )
     if end - start > 150 * DAY and all(_utc(t).day == 1 for t in marks):
         return TimeAxis(start, end, marks, "Date (UTC)", lambda d: f"{d:%b}\n{d.year}")
     years = str(a.year) if a.year == b.year else f"{a.year}–{b.year}"
@@ -115,18 +134,32 @@ def chart_figure(series: Sequence[tuple[int, int]], title: str) -> Figure:
     ax.step(xs, values, where="post", color=GREEN, linewidth=2.0)
     ax.fill_between(xs, values, step="post", alpha=0.15, color=GREEN, linewidth=0)
     ax.plot([xs[-2]], [values[-1]], "o", color=GREEN, markersize=5)
-    ax.annotate(f"{values[-1]:,}", (xs[-1], values[-1]), textcoords="offset points",
-                xytext=(-2, 5), ha="right", va="bottom", fontsize=12, fontweight="bold",
-                color=INK)
+    ax.annotate(
+        f"{values[-1]:,}",
+        (xs[-1], values[-1]),
+        textcoords="offset points",
+        xytext=(-2, 5),
+        ha="right",
+        va="bottom",
+        fontsize=12,
+        fontweight="bold",
+        color=INK,
+    )
     ax.set_xlim(axis.start, axis.end)
     ax.xaxis.set_major_locator(FixedLocator(axis.ticks))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: axis.tick(_utc(round(v)))))
     ax.set_xlabel(axis.label, fontsize=10, color=INK)
     top = max(*values, 1) * 1.3  # room above the line for the last balance
     ax.set_ylim(0, top)
-    ax.yaxis.set_major_locator(FixedLocator(  # only ticks inside the axes get a label
-        [y for y in MaxNLocator(nbins=4, integer=True, min_n_ticks=3).tick_values(0, top)
-         if 0 <= y <= top]))
+    ax.yaxis.set_major_locator(
+        FixedLocator(  # only ticks inside the axes get a label
+            [
+                y
+                for y in MaxNLocator(nbins=4, integer=True, min_n_ticks=3).tick_values(0, top)
+                if 0 <= y <= top
+            ]
+        )
+    )
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{int(v):,}"))
     ax.set_ylabel("Connects", fontsize=10, color=INK)
     _style(ax)
@@ -147,11 +180,20 @@ def _fit_title(fig: Figure, ax: Axes, title: str) -> None:
     until it fits; the figure is drawn, so every position is final."""
     half = max(-(-len(title) // 2) + 4, 16)
     lines = textwrap.wrap(title, half) or [""]
-    two = "\n".join([lines[0], textwrap.shorten(" ".join(lines[1:]), half, placeholder="…")]
-                    if len(lines) > 2 else lines)
+    two = "\n".join(
+        [lines[0], textwrap.shorten(" ".join(lines[1:]), half, placeholder="…")]
+        if len(lines) > 2
+        else lines
+    )
     text = ax.set_title(title, fontsize=12, fontweight="bold", color=INK, loc="left")
-    for words, size in ((title, 12.0), (title, 11.0), (two, 12.0), (two, 11.0), (two, 10.0),
-                        (two, 9.0)):
+    for words, size in (
+        (title, 12.0),
+        (title, 11.0),
+        (two, 12.0),
+        (two, 11.0),
+        (two, 10.0),
+        (two, 9.0),
+    ):
         text.set_text(words)
         text.set_fontsize(size)
         fig.canvas.draw()

@@ -262,8 +262,12 @@ def _tiers(path: str, raw: object) -> tuple[tuple[int, int], ...]:
     return tuple((t[0], t[1]) for t in raw)
 
 
-def parse(data: Mapping[str, object], path: str = "(config)",
-          env: Mapping[str, str] | None = None, sections: Sequence[Section] = ()) -> Config:
+def parse(
+    data: Mapping[str, object],
+    path: str = "(config)",
+    env: Mapping[str, str] | None = None,
+    sections: Sequence[Section] = (),
+) -> Config:
     """Build a :class:`Config` from parsed TOML ``data``; environment variables override.
     ``sections`` are the adapter-owned sections besides the core's own."""
     env = os.environ if env is None else env
@@ -288,19 +292,27 @@ def parse(data: Mapping[str, object], path: str = "(config)",
             current = parsed.get(spec.name) or spec.cls()
             parsed[spec.name] = dataclasses.replace(current, **overrides)  # type: ignore[type-var]
     secrets = tuple(
-        value for spec in known.values() for key in spec.secrets
+        value
+        for spec in known.values()
+        for key in spec.secrets
         if isinstance(value := getattr(parsed.get(spec.name) or spec.cls(), key), str) and value
     )
     core = {s.name for s in CORE_SECTIONS}
-    cfg = Config(**{k: v for k, v in parsed.items() if k in core},  # type: ignore[arg-type]
-                 platforms={k: v for k, v in parsed.items() if k not in core},
-                 secrets=secrets, source=path)
+    cfg = Config(
+        **{k: v for k, v in parsed.items() if k in core},  # type: ignore[arg-type]
+        platforms={k: v for k, v in parsed.items() if k not in core},
+        secrets=secrets,
+        source=path,
+    )
     _validate(path, cfg)
     return cfg
 
 
-def load(path: str | os.PathLike[str] | None, env: Mapping[str, str] | None = None,
-         sections: Sequence[Section] = ()) -> Config:
+def load(
+    path: str | os.PathLike[str] | None,
+    env: Mapping[str, str] | None = None,
+    sections: Sequence[Section] = (),
+) -> Config:
     """Read the TOML file at ``path`` (``None``: defaults only) and the environment."""
     if path is None:
         return parse({}, env=env, sections=sections)

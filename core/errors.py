@@ -31,12 +31,12 @@ class Forbidden(ConnectsError):
 class InsufficientConnects(ConnectsError):
     """The wallet or pool holds fewer Connects than the bid costs."""
 
-    def __init__(self, needed: int, available: int, where: str,
-                 fix: str = "Record a purchase with /buy.") -> None:
+    def __init__(
+        self, needed: int, available: int, where: str, fix: str = "Record a purchase with /buy."
+    ) -> None:
         have = "you have" if where == "your wallet" else "it has"
         super().__init__(
-            Rich(f"Not enough Connects in {where}: this needs {needed}, {have} {available}. ",
-                 fix)
+            Rich(f"Not enough Connects in {where}: this needs {needed}, {have} {available}. ", fix)
         )
         self.needed = needed
         self.available = available

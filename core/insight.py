@@ -24,10 +24,31 @@ PERIOD_DAYS = {"week": 7, "month": 30, "quarter": 91, "year": 365}
 # The export's columns, in order (README, "CSV export"). New columns go next to the ones they
 # explain; existing ones are never renamed or removed.
 ENTRY_COLUMNS = (
-    "entry", "time", "account", "account_kind", "owner", "kind", "delta", "balance_after",
-    "value_cents", "value_dollars", "actor", "member", "request", "memo", "bid", "job",
-    "bid_connects", "boost", "bid_status", "rate_type", "rate_cents", "rate_dollars", "note",
-    "refunded", "refund_reason",
+    "entry",
+    "time",
+    "account",
+    "account_kind",
+    "owner",
+    "kind",
+    "delta",
+    "balance_after",
+    "value_cents",
+    "value_dollars",
+    "actor",
+    "member",
+    "request",
+    "memo",
+    "bid",
+    "job",
+    "bid_connects",
+    "boost",
+    "bid_status",
+    "rate_type",
+    "rate_cents",
+    "rate_dollars",
+    "note",
+    "refunded",
+    "refund_reason",
 )
 CSV_BOM = "\ufeff"  # UTF-8 byte order mark: Excel then reads the file as UTF-8
 
@@ -65,10 +86,18 @@ async def recent_entries(tx: Tx, account_id: int, limit: int) -> list[Entry]:
         "WHERE e.account_id = :a ORDER BY e.id DESC LIMIT :n",
         {"a": account_id, "n": limit},
     )
-    return [Entry(int(r["created_at"]), int(r["delta"]), str(r["kind"]),
-                  int(r["balance_after"]), str(r["memo"] or ""),
-                  None if r["bid_id"] is None else int(r["bid_id"]),
-                  None if r["job"] is None else str(r["job"])) for r in rows]
+    return [
+        Entry(
+            int(r["created_at"]),
+            int(r["delta"]),
+            str(r["kind"]),
+            int(r["balance_after"]),
+            str(r["memo"] or ""),
+            None if r["bid_id"] is None else int(r["bid_id"]),
+            None if r["job"] is None else str(r["job"]),
+        )
+        for r in rows
+    ]
 
 
 async def balance_series(tx: Tx, account_id: int, limit: int = 1000) -> list[tuple[int, int]]:
@@ -131,8 +160,7 @@ class Stats:
             status in ("submitted", "viewed") and int(bid["updated_at"]) < ghost_before
         ):
             self.ghosted += 1
-            self.ghosted_connects += int(bid["connects"]) + int(bid["boost"]) - int(
-                bid["refunded"])
+            self.ghosted_connects += int(bid["connects"]) + int(bid["boost"]) - int(bid["refunded"])
 
 
 async def _free_connects(tx: Tx, bids: Sequence[Row]) -> dict[int, int]:
@@ -145,7 +173,9 @@ async def _free_connects(tx: Tx, bids: Sequence[Row]) -> dict[int, int]:
     rows = await tx.fetchall(
         "SELECT u.bid_id, u.amount, l.cost_cents FROM lot_usage u JOIN lots l ON l.id = u.lot_id "
         f"WHERE u.bid_id IN ({', '.join(':' + k for k in params)}) "
-        "ORDER BY u.bid_id, l.acquired_at DESC, l.id DESC", params)
+        "ORDER BY u.bid_id, l.acquired_at DESC, l.id DESC",
+        params,
+    )
     free: dict[int, int] = {}
     for row in rows:
         bid_id, amount = int(row["bid_id"]), int(row["amount"])
@@ -156,8 +186,9 @@ async def _free_connects(tx: Tx, bids: Sequence[Row]) -> dict[int, int]:
     return free
 
 
-async def stats(tx: Tx, *, bidder: str | None, pool_id: int | None, start: int, now: int,
-                ghost_days: int) -> Stats:
+async def stats(
+    tx: Tx, *, bidder: str | None, pool_id: int | None, start: int, now: int, ghost_days: int
+) -> Stats:
     """Figures for the user's wallet bids (``bidder``) or a pool's bids, per member."""
     if pool_id is not None:
         rows = await tx.fetchall(
@@ -178,7 +209,8 @@ async def stats(tx: Tx, *, bidder: str | None, pool_id: int | None, start: int, 
         total.add(bid, ghost_before, free.get(int(bid["id"]), 0))
         if pool_id is not None:
             total.members.setdefault(str(bid["bidder"]), Stats()).add(
-                bid, ghost_before, free.get(int(bid["id"]), 0))
+                bid, ghost_before, free.get(int(bid["id"]), 0)
+            )
     return total
 
 
@@ -249,15 +281,34 @@ def export_line(r: Row) -> list[object]:
     """One export row's cells, in ``ENTRY_COLUMNS`` order."""
     value, rate = entry_cents(r), r["rate_cents"]
     cells: dict[str, object] = {
-        "entry": r["entry"], "time": iso(r["created_at"]), "account": r["account_id"],
-        "account_kind": r["account_kind"], "owner": r["owner"], "kind": r["kind"],
-        "delta": r["delta"], "balance_after": r["balance_after"], "value_cents": _cell(value),
-        "value_dollars": plain_dollars(value), "actor": r["actor"], "member": _cell(r["member"]),
-        "request": r["request_id"], "memo": r["memo"], "bid": _cell(r["bid_id"]),
+        "entry": r["entry"],
+        "time": iso(r["created_at"]),
+        "account": r["account_id"],
+        "account_kind": r["account_kind"],
+        "owner": r["owner"],
+        "kind": r["kind"],
+        "delta": r["delta"],
+        "balance_after": r["balance_after"],
+        "value_cents": _cell(value),
+        "value_dollars": plain_dollars(value),
+        "actor": r["actor"],
+        "member": _cell(r["member"]),
+        "request": r["request_id"],
+        "memo": r["memo"],
+        "bid": _cell(r["bid_id"]),
         "rate_dollars": plain_dollars(None if rate is None else int(rate)),
     }
-    for key in ("job", "bid_connects", "boost", "bid_status", "rate_type", "rate_cents", "note",
-                "refunded", "refund_reason"):
+    for key in (
+        "job",
+        "bid_connects",
+        "boost",
+        "bid_status",
+        "rate_type",
+        "rate_cents",
+        "note",
+        "refunded",
+        "refund_reason",
+    ):
         cells[key] = _cell(r[key])
     return [cells[c] for c in ENTRY_COLUMNS]
 

@@ -58,17 +58,34 @@ class JobReport:
     errors: list[str] = field(default_factory=list)
 
 
-async def _queue(tx: Tx, *, key: str, subject: str, target_kind: str, scope: str | None,
-                 target: str, text: str, at_time: int | None, now: int) -> bool:
+async def _queue(
+    tx: Tx,
+    *,
+    key: str,
+    subject: str,
+    target_kind: str,
+    scope: str | None,
+    target: str,
+    text: str,
+    at_time: int | None,
+    now: int,
+) -> bool:
     """Record a notice under ``key``; ``False`` when that key was already taken."""
     row = await tx.fetchone(
         "INSERT INTO notices (key, subject, platform, target_kind, scope, target, text, at_time, "
         "created_at) VALUES (:key, :subject, :platform, :kind, :scope, :target, :text, :at, "
         ":now) ON CONFLICT (key) DO NOTHING RETURNING id",
-        {"key": key, "subject": subject, "platform": platform_of(target if target_kind == "dm"
-                                                                 else scope or target),
-         "kind": target_kind, "scope": scope, "target": target, "text": text, "at": at_time,
-         "now": now},
+        {
+            "key": key,
+            "subject": subject,
+            "platform": platform_of(target if target_kind == "dm" else scope or target),
+            "kind": target_kind,
+            "scope": scope,
+            "target": target,
+            "text": text,
+            "at": at_time,
+            "now": now,
+        },
     )
     return row is not None
 
@@ -89,9 +106,13 @@ class Jobs:
     async def run_all(self, now: int) -> JobReport:
         """One pass of every job at ``now``; a failing job is logged and the others still run."""
         report = JobReport()
-        for name, job in (("expire", self.expire), ("grants", self.grants),
-                          ("low balance", self.low_balance), ("expiry", self.expiry_warnings),
-                          ("ghosts", self.ghosts)):
+        for name, job in (
+            ("expire", self.expire),
+            ("grants", self.grants),
+            ("low balance", self.low_balance),
+            ("expiry", self.expiry_warnings),
+            ("ghosts", self.ghosts),
+        ):
             try:
                 await job(now, report)
             except Exception as exc:
@@ -137,12 +158,20 @@ class Jobs:
                     return
                 await tx.lock_account(int(fresh["account_id"]))
                 amount = await self.services.wallets.grant_if_due(
-                    tx, User.of(fresh), Stamp("system", f"job:grant:{now}", now))
+                    tx, User.of(fresh), Stamp("system", f"job:grant:{now}", now)
+                )
                 if amount and bool(fresh["notices"]):
-                    await _queue(tx, key=f"grant:{key}:{utc_day(now)[:7]}", subject=f"grant:{key}",
-                                 target_kind="dm", scope=None, target=key,
-                                 text=f"🎁 Your monthly {amount} Connects arrived.",
-                                 at_time=None, now=now)
+                    await _queue(
+                        tx,
+                        key=f"grant:{key}:{utc_day(now)[:7]}",
+                        subject=f"grant:{key}",
+                        target_kind="dm",
+                        scope=None,
+                        target=key,
+                        text=f"🎁 Your monthly {amount} Connects arrived.",
+                        at_time=None,
+                        now=now,
+                    )
                 if amount:
                     report.grants += 1
 
@@ -160,26 +189,37 @@ class Jobs:
             )
 
         for row in await self.store.read(low):
+
             async def announce(tx: Tx, pool_id: int = int(row["id"])) -> bool:
                 pool = await tx.fetchone(
                     "SELECT p.*, a.balance FROM pools p JOIN accounts a ON a.id = p.account_id "
-                    "WHERE p.id = :p", {"p": pool_id})
+                    "WHERE p.id = :p",
+                    {"p": pool_id},
+                )
                 if pool is None or int(pool["balance"]) >= int(pool["threshold"]):
                     return False
                 await tx.lock_account(int(pool["account_id"]))
                 subject = f"low:{pool_id}"
                 last = await tx.fetchone(
-                    "SELECT MAX(created_at) AS t FROM notices WHERE subject = :s",
-                    {"s": subject})
+                    "SELECT MAX(created_at) AS t FROM notices WHERE subject = :s", {"s": subject}
+                )
                 if last is not None and last["t"] is not None and int(last["t"]) > now - DAY:
                     return False
                 return await _queue(
-                    tx, key=f"{subject}:{now // DAY}", subject=subject, target_kind="channel",
-                    scope=str(pool["scope"]), target=str(pool["channel"]),
-                    text=(f"⚠ Pool {pool['name']} is low: {pool['balance']} Connects left "
-                          f"(warns below {pool['threshold']}). Top up with /pool topup "
-                          f"name:{pool['name']} connects:80"),
-                    at_time=None, now=now)
+                    tx,
+                    key=f"{subject}:{now // DAY}",
+                    subject=subject,
+                    target_kind="channel",
+                    scope=str(pool["scope"]),
+                    target=str(pool["channel"]),
+                    text=(
+                        f"⚠ Pool {pool['name']} is low: {pool['balance']} Connects left "
+                        f"(warns below {pool['threshold']}). Top up with /pool topup "
+                        f"name:{pool['name']} connects:80"
+                    ),
+                    at_time=None,
+                    now=now,
+                )
 
             if await self.store.write(announce):
                 report.low_balance += 1
@@ -211,11 +251,18 @@ class Jobs:
                 where = "" if lot["user_key"] else f" in pool {lot['name']}"
                 count = int(lot["remaining"])
                 noun = "Connect expires" if count == 1 else "Connects expire"
-                if await _queue(tx, key=f"expiry:{lot['id']}:{window}",
-                                subject=f"expiry:{lot['id']}", target_kind="dm", scope=None,
-                                target=target, text=f"⏳ {count} {noun}{where} {{when}}. "
-                                "Spend them first: bids use the oldest Connects.",
-                                at_time=int(lot["expires_at"]), now=now):
+                if await _queue(
+                    tx,
+                    key=f"expiry:{lot['id']}:{window}",
+                    subject=f"expiry:{lot['id']}",
+                    target_kind="dm",
+                    scope=None,
+                    target=target,
+                    text=f"⏳ {count} {noun}{where} {{when}}. "
+                    "Spend them first: bids use the oldest Connects.",
+                    at_time=int(lot["expires_at"]),
+                    now=now,
+                ):
                     sent += 1
             return sent
 
@@ -241,44 +288,60 @@ class Jobs:
         async def bidders(tx: Tx) -> Sequence[Row]:
             return await tx.fetchall(
                 "SELECT DISTINCT bidder FROM bids WHERE status = 'ghosted' AND ghost_notified = 0 "
-                "ORDER BY bidder")
+                "ORDER BY bidder"
+            )
 
         for row in await self.store.read(bidders):
+
             async def digest(tx: Tx, user: str = str(row["bidder"])) -> bool:
                 if not await _notices_on(tx, user):
                     return False
                 last = await tx.fetchone(
                     "SELECT MAX(created_at) AS t FROM notices WHERE subject = :s",
-                    {"s": f"ghosts:{user}"})
+                    {"s": f"ghosts:{user}"},
+                )
                 if last is not None and last["t"] is not None and int(last["t"]) > now - 7 * DAY:
                     return False
                 bids = await tx.fetchall(
                     "SELECT id, job, connects, boost, refunded FROM bids WHERE bidder = :u "
-                    "AND status = 'ghosted' AND ghost_notified = 0 ORDER BY id", {"u": user})
+                    "AND status = 'ghosted' AND ghost_notified = 0 ORDER BY id",
+                    {"u": user},
+                )
                 if not bids:
                     return False
-                cost = sum(int(b["connects"]) + int(b["boost"]) - int(b["refunded"])
-                           for b in bids)
+                cost = sum(int(b["connects"]) + int(b["boost"]) - int(b["refunded"]) for b in bids)
                 listed = "; ".join(f"#{b['id']} {str(b['job'])[:40]}" for b in bids[:10])
                 more = f" and {len(bids) - 10} more" if len(bids) > 10 else ""
-                text = (f"👻 {len(bids)} bid{'s' if len(bids) != 1 else ''} got no answer in "
-                        f"{self.config.policy.ghost_days} days ({cost} Connects): "
-                        f"{listed}{more}. Set news with /outcome.")
-                if not await _queue(tx, key=f"ghosts:{user}:{week}", subject=f"ghosts:{user}",
-                                    target_kind="dm", scope=None, target=user, text=text,
-                                    at_time=None, now=now):
+                text = (
+                    f"👻 {len(bids)} bid{'s' if len(bids) != 1 else ''} got no answer in "
+                    f"{self.config.policy.ghost_days} days ({cost} Connects): "
+                    f"{listed}{more}. Set news with /outcome."
+                )
+                if not await _queue(
+                    tx,
+                    key=f"ghosts:{user}:{week}",
+                    subject=f"ghosts:{user}",
+                    target_kind="dm",
+                    scope=None,
+                    target=user,
+                    text=text,
+                    at_time=None,
+                    now=now,
+                ):
                     return False
                 for b in bids:
-                    await tx.execute("UPDATE bids SET ghost_notified = 1 WHERE id = :id",
-                                     {"id": b["id"]})
+                    await tx.execute(
+                        "UPDATE bids SET ghost_notified = 1 WHERE id = :id", {"id": b["id"]}
+                    )
                 return True
 
             if await self.store.write(digest):
                 report.digests += 1
 
 
-async def deliver(store: Store, notifiers: Mapping[str, Notifier], now: int,
-                  batch: int = 50) -> int:
+async def deliver(
+    store: Store, notifiers: Mapping[str, Notifier], now: int, batch: int = 50
+) -> int:
     """Send pending notices of the platforms in ``notifiers``; the number sent.
 
     A notice is claimed with a lease before sending, so another process skips it; a failed send
@@ -295,8 +358,13 @@ async def deliver(store: Store, notifiers: Mapping[str, Notifier], now: int,
                 "ORDER BY id LIMIT :n) "
                 "AND sent_at IS NULL AND (claimed_at IS NULL OR claimed_at < :stale) "
                 "RETURNING *",
-                {"now": now, "p": platform, "stale": now - LEASE_SECONDS, "max": MAX_ATTEMPTS,
-                 "n": batch},
+                {
+                    "now": now,
+                    "p": platform,
+                    "stale": now - LEASE_SECONDS,
+                    "max": MAX_ATTEMPTS,
+                    "n": batch,
+                },
             )
 
         for notice in sorted(await store.write(claim), key=lambda r: int(r["id"])):
@@ -313,14 +381,17 @@ async def deliver(store: Store, notifiers: Mapping[str, Notifier], now: int,
                 error = f"{type(exc).__name__}: {exc}"[:500]
                 log.warning("notice %s to %s failed: %s", notice["key"], notice["target"], error)
 
-            async def settle(tx: Tx, nid: int = int(notice["id"]), error: str | None = error
-                             ) -> None:
+            async def settle(
+                tx: Tx, nid: int = int(notice["id"]), error: str | None = error
+            ) -> None:
                 if error is None:
-                    await tx.execute("UPDATE notices SET sent_at = :now WHERE id = :id",
-                                     {"now": now, "id": nid})
+                    await tx.execute(
+                        "UPDATE notices SET sent_at = :now WHERE id = :id", {"now": now, "id": nid}
+                    )
                 else:
-                    await tx.execute("UPDATE notices SET last_error = :e WHERE id = :id",
-                                     {"e": error, "id": nid})
+                    await tx.execute(
+                        "UPDATE notices SET last_error = :e WHERE id = :id", {"e": error, "id": nid}
+                    )
 
             await store.write(settle)
             if error is None:

@@ -46,7 +46,7 @@ def _strip_unit(text: str, unit: Unit) -> _Form:
     if unit is Unit.DOLLARS:
         for sign in _SIGNS:
             if body.startswith(sign):
-                body = body[len(sign):].strip()
+                body = body[len(sign) :].strip()
                 break
             if body.endswith(sign):
                 body = body[: -len(sign)].strip()
@@ -81,8 +81,9 @@ def read_number(text: str, unit: Unit = Unit.PLAIN, *, whole: bool = False) -> D
         raise Unreadable("not a number")
     readings = _readings(form.digits)
     if not readings:
-        raise Unreadable("not a number: commas group thousands, as in 1,500, or mark "
-                         "decimals, as in 1,50")
+        raise Unreadable(
+            "not a number: commas group thousands, as in 1,500, or mark decimals, as in 1,50"
+        )
     values = set(readings.values())
     if len(values) == 1:
         value = values.pop()
@@ -90,8 +91,10 @@ def read_number(text: str, unit: Unit = Unit.PLAIN, *, whole: bool = False) -> D
         value = readings["en"]  # commas in well-formed thousands groups: 1,500
     else:
         en, de = readings["en"], readings["de"]
-        raise Unreadable(f"{en.normalize():f} or {de.normalize():f}? write it without the "
-                         "dot, or with two decimals")
+        raise Unreadable(
+            f"{en.normalize():f} or {de.normalize():f}? write it without the "
+            "dot, or with two decimals"
+        )
     if whole and (value.as_tuple().exponent != 0 or value != value.to_integral_value()):
         raise Unreadable("not a whole number")
     value = value * form.multiplier

@@ -41,9 +41,14 @@ def _hint(opt: Option) -> str:
     if opt.choices:
         return f"one of {', '.join(opt.choices)}"
     lo, hi = opt.min_value, opt.max_value
-    kind = {OptionType.INTEGER: "a whole number", OptionType.NUMBER: "a number",
-            OptionType.BOOLEAN: "true or false", OptionType.USER: "a user",
-            OptionType.CHANNEL: "a channel", OptionType.STRING: "text"}[opt.type]
+    kind = {
+        OptionType.INTEGER: "a whole number",
+        OptionType.NUMBER: "a number",
+        OptionType.BOOLEAN: "true or false",
+        OptionType.USER: "a user",
+        OptionType.CHANNEL: "a channel",
+        OptionType.STRING: "text",
+    }[opt.type]
     if opt.unit is Unit.DOLLARS:
         kind = "dollars"
     elif opt.unit is Unit.PERCENT:
@@ -73,8 +78,7 @@ class _Input:
     def bad(self, why: str = "") -> BadInput:
         shown = self.value if not isinstance(self.value, str) else self.value.strip()
         because = f" ({why})" if why else ""
-        return BadInput(f"{self.opt.name}: {shown!r} is not valid{because}; use "
-                        f"{_hint(self.opt)}.")
+        return BadInput(f"{self.opt.name}: {shown!r} is not valid{because}; use {_hint(self.opt)}.")
 
 
 def _boolean(i: _Input) -> Value:
@@ -174,25 +178,33 @@ _CONVERTERS: dict[OptionType, Callable[[_Input], Value]] = {
 }
 
 
-def convert(command: Command, opt: Option, value: RawValue,
-            resolve_user: UserResolver | None = None,
-            resolve_channel: ChannelResolver | None = None) -> Value:
+def convert(
+    command: Command,
+    opt: Option,
+    value: RawValue,
+    resolve_user: UserResolver | None = None,
+    resolve_channel: ChannelResolver | None = None,
+) -> Value:
     """``value`` as the option's type, or :class:`BadInput`."""
     return _CONVERTERS[opt.type](_Input(command, opt, value, resolve_user, resolve_channel))
 
 
-def check(command: Command, args: Mapping[str, RawValue],
-          resolve_user: UserResolver | None = None,
-          resolve_channel: ChannelResolver | None = None,
-          hints: Mapping[str, str] | None = None) -> Values:
+def check(
+    command: Command,
+    args: Mapping[str, RawValue],
+    resolve_user: UserResolver | None = None,
+    resolve_channel: ChannelResolver | None = None,
+    hints: Mapping[str, str] | None = None,
+) -> Values:
     """Every option of ``command`` converted, defaults filled in; unknown or missing options
     raise :class:`BadInput`. ``hints`` adds a sentence to the refusal of an option (how to
     write a value the text syntax read without its key)."""
     names = [o.name for o in command.options]
     for key in args:
         if key not in names:
-            raise BadInput(f"/{command.name} has no option {key!r}. "
-                           f"Options: {', '.join(names) or 'none'}.")
+            raise BadInput(
+                f"/{command.name} has no option {key!r}. Options: {', '.join(names) or 'none'}."
+            )
     out: dict[str, Value] = {}
     for opt in command.options:
         value = args.get(opt.name)

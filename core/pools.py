@@ -35,9 +35,15 @@ class Pool:
     @staticmethod
     def of(row: Row) -> Pool:
         channel = row["channel"]
-        return Pool(int(row["id"]), str(row["scope"]), str(row["name"]), int(row["account_id"]),
-                    str(row["owner"]), int(row["threshold"]),
-                    None if channel is None else str(channel))
+        return Pool(
+            int(row["id"]),
+            str(row["scope"]),
+            str(row["name"]),
+            int(row["account_id"]),
+            str(row["owner"]),
+            int(row["threshold"]),
+            None if channel is None else str(channel),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,8 +181,7 @@ class Pools:
             "WHERE m.member = :m AND p.scope = :s ORDER BY p.name",
             {"m": key, "s": scope},
         )
-        return [Membership(Pool.of(r), int(r["balance"]), _allowance(r["allowance"]))
-                for r in rows]
+        return [Membership(Pool.of(r), int(r["balance"]), _allowance(r["allowance"])) for r in rows]
 
     async def stale(self, tx: Tx, key: str, scope: str | None, now: int) -> Sequence[int]:
         """Accounts of the user's pools here that hold expired lots not swept yet."""
@@ -193,24 +198,32 @@ class Pools:
 
     # ------------------------------------------------------------------ changes
 
-    async def create(self, tx: Tx, actor: Actor, name: str, channel: str | None,
-                     now: int) -> PoolCreated:
+    async def create(
+        self, tx: Tx, actor: Actor, name: str, channel: str | None, now: int
+    ) -> PoolCreated:
         """A new pool of the actor's community, owned by them, with them as its member."""
         key = name.strip().lower()
         if not NAME.match(key):
             raise BadInput("name: use 1-40 letters, digits, - or _, e.g. name:agency")
         if actor.scope is None:
             raise BadInput("Pools belong to a server or workspace: create one there.")
-        exists = await tx.fetchone("SELECT id FROM pools WHERE scope = :s AND name = :n",
-                                   {"s": actor.scope, "n": key})
+        exists = await tx.fetchone(
+            "SELECT id FROM pools WHERE scope = :s AND name = :n", {"s": actor.scope, "n": key}
+        )
         if exists is not None:
             raise BadInput(f"A pool named {key} already exists here; pick another name.")
         account = await postings.open_account(tx, "pool", now)
         row = await tx.fetchone(
             "INSERT INTO pools (scope, name, account_id, owner, threshold, channel, created_at) "
             "VALUES (:s, :n, :a, :o, 0, :c, :now) RETURNING id",
-            {"s": actor.scope, "n": key, "a": account, "o": actor.user.key, "c": channel,
-             "now": now},
+            {
+                "s": actor.scope,
+                "n": key,
+                "a": account,
+                "o": actor.user.key,
+                "c": channel,
+                "now": now,
+            },
         )
         assert row is not None
         await tx.execute(
@@ -239,8 +252,9 @@ class Pools:
             raise NotFound(f"{member.display} is not in pool {pool.name}.")
         return MemberRemoved(pool.name)
 
-    async def set_allowance(self, tx: Tx, pool: Pool, member: UserRef, connects: int | None,
-                            now: int) -> AllowanceSet:
+    async def set_allowance(
+        self, tx: Tx, pool: Pool, member: UserRef, connects: int | None, now: int
+    ) -> AllowanceSet:
         """A member's monthly allowance: ``connects`` a month (0: none), ``None``: no limit."""
         changed = await tx.execute(
             "UPDATE pool_members SET allowance = :n WHERE pool_id = :p AND member = :m",
@@ -251,10 +265,13 @@ class Pools:
         spent = await self.spent_this_month(tx, pool.id, member.key, now)
         return AllowanceSet(pool.name, connects, spent)
 
-    async def set_threshold(self, tx: Tx, pool: Pool, connects: int,
-                            channel: str | None) -> ThresholdSet:
+    async def set_threshold(
+        self, tx: Tx, pool: Pool, connects: int, channel: str | None
+    ) -> ThresholdSet:
         """Warn below ``connects`` (0: off) in ``channel`` (else the pool's channel so far)."""
         where = channel or pool.channel
-        await tx.execute("UPDATE pools SET threshold = :n, channel = :c WHERE id = :p",
-                         {"n": connects, "c": where, "p": pool.id})
+        await tx.execute(
+            "UPDATE pools SET threshold = :n, channel = :c WHERE id = :p",
+            {"n": connects, "c": where, "p": pool.id},
+        )
         return ThresholdSet(pool.name, connects, where)

@@ -78,21 +78,48 @@ async def balance(tx: Tx, account_id: int) -> int:
     return int(row["balance"]) if row else 0
 
 
-async def _entry(tx: Tx, account_id: int, delta: int, balance_after: int, kind: str,
-                 stamp: Stamp, *, bid_id: int | None = None, lot_id: int | None = None,
-                 memo: str = "") -> None:
+async def _entry(
+    tx: Tx,
+    account_id: int,
+    delta: int,
+    balance_after: int,
+    kind: str,
+    stamp: Stamp,
+    *,
+    bid_id: int | None = None,
+    lot_id: int | None = None,
+    memo: str = "",
+) -> None:
     await tx.execute(
         "INSERT INTO entries (account_id, delta, balance_after, kind, bid_id, lot_id, actor, "
         "request_id, memo, created_at) VALUES (:a, :d, :b, :k, :bid, :lot, :actor, :rid, "
         ":memo, :now)",
-        {"a": account_id, "d": delta, "b": balance_after, "k": kind, "bid": bid_id,
-         "lot": lot_id, "actor": stamp.actor, "rid": stamp.request_id, "memo": memo,
-         "now": stamp.now},
+        {
+            "a": account_id,
+            "d": delta,
+            "b": balance_after,
+            "k": kind,
+            "bid": bid_id,
+            "lot": lot_id,
+            "actor": stamp.actor,
+            "rid": stamp.request_id,
+            "memo": memo,
+            "now": stamp.now,
+        },
     )
 
 
-async def _move(tx: Tx, account_id: int, delta: int, kind: str, stamp: Stamp, *,
-                bid_id: int | None = None, lot_id: int | None = None, memo: str = "") -> int:
+async def _move(
+    tx: Tx,
+    account_id: int,
+    delta: int,
+    kind: str,
+    stamp: Stamp,
+    *,
+    bid_id: int | None = None,
+    lot_id: int | None = None,
+    memo: str = "",
+) -> int:
     """Add ``delta`` to the balance with its entry; the new balance. Only for movements whose
     lots were already adjusted by the caller in this module."""
     row = await tx.fetchone(
@@ -101,13 +128,21 @@ async def _move(tx: Tx, account_id: int, delta: int, kind: str, stamp: Stamp, *,
     )
     assert row is not None
     after = int(row["balance"])
-    await _entry(tx, account_id, delta, after, kind, stamp, bid_id=bid_id, lot_id=lot_id,
-                 memo=memo)
+    await _entry(tx, account_id, delta, after, kind, stamp, bid_id=bid_id, lot_id=lot_id, memo=memo)
     return after
 
 
-async def credit(tx: Tx, account_id: int, amount: int, kind: str, stamp: Stamp, *,
-                 cost_cents: int = 0, expires_at: int | None = None, memo: str = "") -> int:
+async def credit(
+    tx: Tx,
+    account_id: int,
+    amount: int,
+    kind: str,
+    stamp: Stamp,
+    *,
+    cost_cents: int = 0,
+    expires_at: int | None = None,
+    memo: str = "",
+) -> int:
     """Add a lot of ``amount`` Connects (bought for ``cost_cents``, expiring at
     ``expires_at``) with its ``kind`` entry; the new lot's id. The lot's source is ``kind``."""
     if amount <= 0:
@@ -115,17 +150,30 @@ async def credit(tx: Tx, account_id: int, amount: int, kind: str, stamp: Stamp, 
     lot = await tx.fetchone(
         "INSERT INTO lots (account_id, source, connects, remaining, cost_cents, acquired_at, "
         "expires_at) VALUES (:a, :s, :n, :n, :c, :now, :exp) RETURNING id",
-        {"a": account_id, "s": kind, "n": amount, "c": cost_cents, "now": stamp.now,
-         "exp": expires_at},
+        {
+            "a": account_id,
+            "s": kind,
+            "n": amount,
+            "c": cost_cents,
+            "now": stamp.now,
+            "exp": expires_at,
+        },
     )
     assert lot is not None
     await _move(tx, account_id, amount, kind, stamp, lot_id=int(lot["id"]), memo=memo)
     return int(lot["id"])
 
 
-async def debit(tx: Tx, account_id: int, legs: Sequence[Leg], stamp: Stamp, *, label: str,
-                link: Callable[[int], Awaitable[int]] | None = None,
-                fix: str | None = None) -> Draw:
+async def debit(
+    tx: Tx,
+    account_id: int,
+    legs: Sequence[Leg],
+    stamp: Stamp,
+    *,
+    label: str,
+    link: Callable[[int], Awaitable[int]] | None = None,
+    fix: str | None = None,
+) -> Draw:
     """Take the legs' total from the account's oldest lots and write one entry per leg.
 
     Refused with :class:`InsufficientConnects` (naming ``label``, e.g. "your wallet") when the
@@ -159,8 +207,10 @@ async def debit(tx: Tx, account_id: int, legs: Sequence[Leg], stamp: Stamp, *, l
         if left == 0:
             break
         take = min(left, int(lot["remaining"]))
-        await tx.execute("UPDATE lots SET remaining = remaining - :t WHERE id = :id",
-                         {"t": take, "id": lot["id"]})
+        await tx.execute(
+            "UPDATE lots SET remaining = remaining - :t WHERE id = :id",
+            {"t": take, "id": lot["id"]},
+        )
         used.append((int(lot["id"]), take))
         cents += share_cents(take, int(lot["connects"]), int(lot["cost_cents"]))
         left -= take
@@ -177,13 +227,15 @@ async def debit(tx: Tx, account_id: int, legs: Sequence[Leg], stamp: Stamp, *, l
     for leg in legs:
         if leg.amount:
             after -= leg.amount
-            await _entry(tx, account_id, -leg.amount, after, leg.kind, stamp, bid_id=bid_id,
-                         memo=leg.memo)
+            await _entry(
+                tx, account_id, -leg.amount, after, leg.kind, stamp, bid_id=bid_id, memo=leg.memo
+            )
     return Draw(after, cents)
 
 
-async def give_back(tx: Tx, account_id: int, bid_id: int, amount: int, kind: str,
-                    stamp: Stamp, memo: str) -> Draw:
+async def give_back(
+    tx: Tx, account_id: int, bid_id: int, amount: int, kind: str, stamp: Stamp, memo: str
+) -> Draw:
     """Return ``amount`` of a bid's Connects to the lots they came from (newest first), with
     one ``kind`` entry; lots past their date expire again at once. The balance afterwards and
     the dollar cost of what came back."""
@@ -198,8 +250,10 @@ async def give_back(tx: Tx, account_id: int, bid_id: int, amount: int, kind: str
         if left == 0:
             break
         back = min(left, int(use["amount"]))
-        await tx.execute("UPDATE lots SET remaining = remaining + :n WHERE id = :id",
-                         {"n": back, "id": use["lot_id"]})
+        await tx.execute(
+            "UPDATE lots SET remaining = remaining + :n WHERE id = :id",
+            {"n": back, "id": use["lot_id"]},
+        )
         cents += share_cents(back, int(use["connects"]), int(use["cost_cents"]))
         left -= back
     if left:
@@ -209,16 +263,18 @@ async def give_back(tx: Tx, account_id: int, bid_id: int, amount: int, kind: str
     return Draw(await balance(tx, account_id), cents)
 
 
-async def adjust(tx: Tx, account_id: int, delta: int, stamp: Stamp, *, label: str,
-                 memo: str) -> int:
+async def adjust(
+    tx: Tx, account_id: int, delta: int, stamp: Stamp, *, label: str, memo: str
+) -> int:
     """Correct the balance by ``delta`` (a new lot when positive, oldest lots first when
     negative, refused when short); the balance afterwards."""
     if delta > 0:
         await credit(tx, account_id, delta, "adjust", stamp, memo=memo)
         return await balance(tx, account_id)
     if delta < 0:
-        return (await debit(tx, account_id, [Leg("adjust", -delta, memo)], stamp,
-                            label=label)).balance
+        return (
+            await debit(tx, account_id, [Leg("adjust", -delta, memo)], stamp, label=label)
+        ).balance
     return await balance(tx, account_id)
 
 
@@ -261,7 +317,14 @@ async def expire(tx: Tx, account_id: int, stamp: Stamp) -> int:
     for lot in lots:
         amount = int(lot["remaining"])
         await tx.execute("UPDATE lots SET remaining = 0 WHERE id = :id", {"id": lot["id"]})
-        await _move(tx, account_id, -amount, "expiry", system, lot_id=int(lot["id"]),
-                    memo=f"bought {utc_day(int(lot['acquired_at']))}, expired")
+        await _move(
+            tx,
+            account_id,
+            -amount,
+            "expiry",
+            system,
+            lot_id=int(lot["id"]),
+            memo=f"bought {utc_day(int(lot['acquired_at']))}, expired",
+        )
         total += amount
     return total

@@ -89,23 +89,30 @@ def _seed(cfg: PricingConfig, f: Factors) -> tuple[list[FactorLine], int, int]:
         if value is None:
             lines.append(FactorLine(name, "unknown", neutral, points, False))
         else:
-            lines.append(FactorLine(name, "yes" if value else "no", points if value else 0,
-                                    points, True))
+            lines.append(
+                FactorLine(name, "yes" if value else "no", points if value else 0, points, True)
+            )
 
     size_top = max(cfg.size_points.values())
     if f.size is None:
         lines.append(FactorLine("size", "unknown", cfg.size_neutral, size_top, False))
     else:
         lines.append(FactorLine("size", f.size, cfg.size_points[f.size], size_top, True))
-    banded("price", cfg.price, None if f.price_cents is None else f.price_cents // 100,
-           dollars(f.price_cents or 0))
-    banded("client spent", cfg.client_spent,
-           None if f.client_spent_cents is None else f.client_spent_cents // 100,
-           dollars(f.client_spent_cents or 0))
+    banded(
+        "price",
+        cfg.price,
+        None if f.price_cents is None else f.price_cents // 100,
+        dollars(f.price_cents or 0),
+    )
+    banded(
+        "client spent",
+        cfg.client_spent,
+        None if f.client_spent_cents is None else f.client_spent_cents // 100,
+        dollars(f.client_spent_cents or 0),
+    )
     banded("hire rate", cfg.hire_rate, f.hire_rate, f"{f.hire_rate}%")
     rating = f.rating_tenths
-    banded("rating", cfg.rating, rating,
-           f"{(rating or 0) // 10}.{(rating or 0) % 10}")
+    banded("rating", cfg.rating, rating, f"{(rating or 0) // 10}.{(rating or 0) % 10}")
     flag("verified", f.verified, cfg.verified_points, cfg.verified_neutral)
     flag("funded", f.funded, cfg.funded_points, cfg.funded_neutral)
     points = sum(line.points for line in lines)
@@ -127,10 +134,10 @@ def quote(cfg: PricingConfig, factors: Factors, boost: int = 0) -> Quote:
             index = bisect.bisect_right(cfg.rate_card_edges, factors.price_cents // 100)
             connects = cfg.rate_card_connects[index]
             shown = dollars(factors.price_cents)
-        line = FactorLine("price", shown, connects, max(cfg.rate_card_connects),
-                          factors.price_cents is not None)
-        return Quote(connects, boost, "rate_card", (line,), connects,
-                     max(cfg.rate_card_connects))
+        line = FactorLine(
+            "price", shown, connects, max(cfg.rate_card_connects), factors.price_cents is not None
+        )
+        return Quote(connects, boost, "rate_card", (line,), connects, max(cfg.rate_card_connects))
     lines, points, top = _seed(cfg, factors)
     span = cfg.max_connects - cfg.min_connects
     connects = cfg.min_connects

@@ -73,9 +73,13 @@ def _plain(part: Part) -> str:
     return part if isinstance(part, str) else part.plain()
 
 
-def render(text: str, *, mention: Callable[[Mention], str],
-           channel: Callable[[ChannelRef], str],
-           literal: Callable[[str], str] = lambda s: s) -> str:
+def render(
+    text: str,
+    *,
+    mention: Callable[[Mention], str],
+    channel: Callable[[ChannelRef], str],
+    literal: Callable[[str], str] = lambda s: s,
+) -> str:
     """``text`` with its tokens written by ``mention`` and ``channel`` and its literal parts
     by ``literal`` (an adapter's escaping)."""
     if not isinstance(text, Rich):

@@ -83,11 +83,13 @@ def load(kind: type[R], text: str) -> R:
     if not isinstance(version, int) or not 1 <= version <= SCHEMA:
         raise StoredResultError(
             f"This request was recorded by another version of the bot (stored schema "
-            f"{version}, this one reads {SCHEMA}); nothing was done.")
+            f"{version}, this one reads {SCHEMA}); nothing was done."
+        )
     stored_type = body.pop("type", kind.KIND)
     if stored_type != kind.KIND:
-        raise StoredResultError(f"This request id belongs to another kind of change "
-                                f"({stored_type}); nothing was done.")
+        raise StoredResultError(
+            f"This request id belongs to another kind of change ({stored_type}); nothing was done."
+        )
     upgrade = getattr(kind, "upgrade", None)
     if version < SCHEMA and upgrade is not None:
         body = upgrade(version, body)
@@ -102,8 +104,15 @@ def load(kind: type[R], text: str) -> R:
     return kind(**values)
 
 
-async def change(store: Store, clock: Callable[[], int], request_id: str, fp: str, actor: str,
-                 op: Callable[[Tx, int], Awaitable[R]], kind: type[R]) -> tuple[R, bool]:
+async def change(
+    store: Store,
+    clock: Callable[[], int],
+    request_id: str,
+    fp: str,
+    actor: str,
+    op: Callable[[Tx, int], Awaitable[R]],
+    kind: type[R],
+) -> tuple[R, bool]:
     """Run ``op`` once per ``request_id`` in one write transaction; (result, replayed)."""
     if not request_id:
         raise ValueError("a change needs a request id")
@@ -123,8 +132,9 @@ async def change(store: Store, clock: Callable[[], int], request_id: str, fp: st
                 raise IdempotencyConflict()
             return load(kind, str(row["result"])), True
         result = await op(tx, now)
-        await tx.execute("UPDATE requests SET result = :r WHERE id = :id",
-                         {"r": dump(result), "id": request_id})
+        await tx.execute(
+            "UPDATE requests SET result = :r WHERE id = :id", {"r": dump(result), "id": request_id}
+        )
         return result, False
 
     return await store.write(run)

@@ -29,7 +29,13 @@ class Services:
         self.bids = Bids(config, self.wallets, self.pools)
         self.balances = Balances(config, store, self.wallets, self.pools)
 
-    async def change(self, request_id: str, fp: str, actor: str,
-                     op: Callable[[Tx, int], Awaitable[R]], kind: type[R]) -> tuple[R, bool]:
+    async def change(
+        self,
+        request_id: str,
+        fp: str,
+        actor: str,
+        op: Callable[[Tx, int], Awaitable[R]],
+        kind: type[R],
+    ) -> tuple[R, bool]:
         """Run ``op`` once per request id (see :func:`core.requests.change`)."""
         return await change(self.store, self.clock, request_id, fp, actor, op, kind)

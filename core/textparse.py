@@ -25,8 +25,7 @@ from core.errors import BadInput
 _KEY = re.compile(r"([A-Za-z_]+):(?!//)")
 _KEY_AFTER_SPACE = re.compile(r"\s([A-Za-z_]+):(?!//)")
 # an opening quote and the closers it accepts
-_QUOTES: dict[str, str] = {'"': '"', "“": "”\"", "”": "”", "„": "“”", "'": "'",
-                           "‘": "’", "«": "»"}
+_QUOTES: dict[str, str] = {'"': '"', "“": '”"', "”": "”", "„": "“”", "'": "'", "‘": "’", "«": "»"}
 _DOUBLE = '"“”„«'
 ORDINALS = ("1st", "2nd", "3rd")
 
@@ -76,8 +75,12 @@ class _Reader:
         i, n = self.pos + 1, len(self.text)
         while i < n:
             ch = self.text[i]
-            if ch == "\\" and i + 1 < n and self.text[i + 1] in closers + "\\" \
-                    and opener in _DOUBLE:
+            if (
+                ch == "\\"
+                and i + 1 < n
+                and self.text[i + 1] in closers + "\\"
+                and opener in _DOUBLE
+            ):
                 out.append(self.text[i + 1])
                 i += 2
                 continue
@@ -87,8 +90,7 @@ class _Reader:
             out.append(ch)
             i += 1
         if opener in _DOUBLE:
-            raise BadInput('A quoted value is missing its closing ", e.g. '
-                           'job:"Logo for a bakery"')
+            raise BadInput('A quoted value is missing its closing ", e.g. job:"Logo for a bakery"')
         return None
 
     def word(self) -> str:
@@ -112,10 +114,12 @@ class _Reader:
             key = match.group(1).lower()
             if key in names:
                 self.pos = match.start()
-                return self.text[start:self.pos].strip()
+                return self.text[start : self.pos].strip()
             if near(key, names) is not None:
-                raise BadInput(f"{match.group(1)[:40]!r} is not an option here; did you mean "
-                               f"{near(key, names)}:? Write options as key:value.")
+                raise BadInput(
+                    f"{match.group(1)[:40]!r} is not an option here; did you mean "
+                    f"{near(key, names)}:? Write options as key:value."
+                )
         self.pos = len(self.text)
         return self.text[start:].strip()
 
@@ -154,13 +158,14 @@ def split_command(text: str) -> tuple[Command | None, str]:
         if subs:
             typo = near(words[1], subs) if len(words) >= 2 else None
             hint = f"did you mean /{first} {typo}? " if typo else ""
-            raise BadInput(f"/{first} needs one of: {', '.join(subs)}; {hint}e.g. "
-                           f"/{first} {subs[0]}")
+            raise BadInput(
+                f"/{first} needs one of: {', '.join(subs)}; {hint}e.g. /{first} {subs[0]}"
+            )
         names = sorted({c.group or c.name for c in COMMANDS})
         typo = near(first[:40], names)
         hint = f" Did you mean /{typo}?" if typo else ""
         raise BadInput(f"Unknown command {first[:40]!r}.{hint} Commands: {', '.join(names)}.")
-    return command, stripped[len(words[0]):].strip()
+    return command, stripped[len(words[0]) :].strip()
 
 
 def parse_options(command: Command, text: str) -> Parsed:
@@ -183,16 +188,21 @@ def parse_options(command: Command, text: str) -> Parsed:
         if key not in names:
             typo = near(key, names)
             hint = f" Did you mean {typo}?" if typo else ""
-            raise BadInput(f"/{command.name} has no option {match.group(1)[:40]!r}.{hint} "
-                           f"Options: {', '.join(names) or 'none'}.")
+            raise BadInput(
+                f"/{command.name} has no option {match.group(1)[:40]!r}.{hint} "
+                f"Options: {', '.join(names) or 'none'}."
+            )
         if key in values:
             raise BadInput(f"{key} is given twice; give it once.")
         reader.pos = match.end()
         while not reader.done() and reader.text[reader.pos] in " \t":
             reader.pos += 1
         after = _KEY.match(text, reader.pos)
-        if reader.done() or reader.text[reader.pos].isspace() or (
-                after is not None and after.group(1).lower() in names):
+        if (
+            reader.done()
+            or reader.text[reader.pos].isspace()
+            or (after is not None and after.group(1).lower() in names)
+        ):
             values[key] = ""  # key: with nothing before the next key
             continue
         value = reader.quoted()
@@ -202,8 +212,10 @@ def parse_options(command: Command, text: str) -> Parsed:
     slots = [n for n in names if n not in values]
     if len(keyless) > len(slots):
         extra = keyless[len(slots)]
-        raise BadInput(f"/{command.name}: unexpected {extra[:60]!r}; write options as key:value "
-                       f"({', '.join(names) or 'no options'}).")
+        raise BadInput(
+            f"/{command.name}: unexpected {extra[:60]!r}; write options as key:value "
+            f"({', '.join(names) or 'no options'})."
+        )
     for place, (name, value) in enumerate(zip(slots, keyless, strict=False), 1):
         values[name] = value
         values.positional[name] = place
@@ -215,6 +227,9 @@ def positional_hint(command: Command, parsed: Parsed, name: str) -> str:
     place = parsed.positional[name]
     earlier = [n for n, p in parsed.positional.items() if p < place]
     free = [n for n in earlier if (opt := command.option(n)) is not None and opt.free_text]
-    fix = (f"put the {free[-1]} in quotes or write {free[-1]}:…" if free
-           else f"write it with its key, {name}:…")
+    fix = (
+        f"put the {free[-1]} in quotes or write {free[-1]}:…"
+        if free
+        else f"write it with its key, {name}:…"
+    )
     return f"It was read as {name}, the {_ordinal(place)} value without a key; {fix}"

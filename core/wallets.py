@@ -37,9 +37,14 @@ class User:
     @staticmethod
     def of(row: Row) -> User:
         last = row["last_grant_at"]
-        return User(str(row["key"]), str(row["display"]), int(row["account_id"]),
-                    int(row["created_at"]), None if last is None else int(last),
-                    bool(row["notices"]))
+        return User(
+            str(row["key"]),
+            str(row["display"]),
+            int(row["account_id"]),
+            int(row["created_at"]),
+            None if last is None else int(last),
+            bool(row["notices"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,9 +125,14 @@ class Wallets:
             if created is None:  # another transaction created this user first
                 await tx.execute("DELETE FROM accounts WHERE id = :a", {"a": account})
             elif self.config.wallet.welcome_grant > 0:
-                await postings.credit(tx, account, self.config.wallet.welcome_grant, "welcome",
-                                      Stamp(user.key, stamp.request_id, stamp.now),
-                                      memo="welcome grant")
+                await postings.credit(
+                    tx,
+                    account,
+                    self.config.wallet.welcome_grant,
+                    "welcome",
+                    Stamp(user.key, stamp.request_id, stamp.now),
+                    memo="welcome grant",
+                )
             found = await find_user(tx, user.key)
             assert found is not None
         await tx.lock_account(found.account_id)
@@ -133,8 +143,9 @@ class Wallets:
     async def set_notices(self, tx: Tx, user: UserRef, on: bool, stamp: Stamp) -> NoticesSet:
         """Turn the user's private notices on or off."""
         await self.ensure_user(tx, user, stamp)
-        await tx.execute("UPDATE users SET notices = :v WHERE key = :k",
-                         {"v": 1 if on else 0, "k": user.key})
+        await tx.execute(
+            "UPDATE users SET notices = :v WHERE key = :k", {"v": 1 if on else 0, "k": user.key}
+        )
         return NoticesSet(on)
 
     def grant_due(self, user: User, now: int) -> bool:
@@ -163,13 +174,17 @@ class Wallets:
             have = await postings.balance(tx, user.account_id)
             amount = max(0, min(amount, limit - have))
         if amount:
-            await postings.credit(tx, user.account_id, amount, "grant",
-                                  Stamp("system", stamp.request_id, stamp.now),
-                                  memo="monthly grant")
+            await postings.credit(
+                tx,
+                user.account_id,
+                amount,
+                "grant",
+                Stamp("system", stamp.request_id, stamp.now),
+                memo="monthly grant",
+            )
         return amount
 
-    async def account_for(self, tx: Tx, actor: Actor, pool: str | None,
-                          stamp: Stamp) -> Account:
+    async def account_for(self, tx: Tx, actor: Actor, pool: str | None, stamp: Stamp) -> Account:
         """The account a command acts on: the actor's wallet, or the pool ``pool`` of their
         community (locked, its expired lots swept). Permissions are the caller's to check."""
         user = await self.ensure_user(tx, actor.user, stamp)
@@ -185,8 +200,15 @@ class Wallets:
         months = self.config.wallet.expiry_months
         return add_months(now, months) if months else None
 
-    async def buy(self, tx: Tx, actor: Actor, connects: int, paid_cents: int | None,
-                  pool: str | None, stamp: Stamp) -> Purchased:
+    async def buy(
+        self,
+        tx: Tx,
+        actor: Actor,
+        connects: int,
+        paid_cents: int | None,
+        pool: str | None,
+        stamp: Stamp,
+    ) -> Purchased:
         """Record Connects bought, priced by tier unless ``paid_cents`` is given; into a pool
         (a top-up, its admins only) when ``pool`` is named."""
         account = await self.account_for(tx, actor, pool, stamp)
@@ -205,12 +227,27 @@ class Wallets:
                     f"Buy at most {max(limit - have, 0)}."
                 )
         expires = self.expiry_for(stamp.now)
-        lot = await postings.credit(tx, account.id, connects, kind, stamp, cost_cents=cents,
-                                    expires_at=expires,
-                                    memo=f"{connects} Connects for {dollars(cents)}")
-        return Purchased(connects, cents, per, paid_cents is not None, account.label,
-                         await postings.balance(tx, account.id), expires, lot,
-                         secrets.token_hex(4))
+        lot = await postings.credit(
+            tx,
+            account.id,
+            connects,
+            kind,
+            stamp,
+            cost_cents=cents,
+            expires_at=expires,
+            memo=f"{connects} Connects for {dollars(cents)}",
+        )
+        return Purchased(
+            connects,
+            cents,
+            per,
+            paid_cents is not None,
+            account.label,
+            await postings.balance(tx, account.id),
+            expires,
+            lot,
+            secrets.token_hex(4),
+        )
 
     async def void(self, tx: Tx, actor: Actor, purchase: int, stamp: Stamp) -> Voided:
         """Take back a purchase or top-up recorded by mistake: its author or a pool admin,
@@ -223,10 +260,15 @@ class Wallets:
             "l.account_id WHERE l.id = :l",
             {"l": purchase},
         )
-        pool = None if row is None or row["pool_id"] is None else \
-            await self.pools.by_id(tx, int(row["pool_id"]))
-        mine = row is not None and (row["actor"] == actor.user.key or (
-            pool is not None and self.pools.is_admin(actor, pool)))
+        pool = (
+            None
+            if row is None or row["pool_id"] is None
+            else await self.pools.by_id(tx, int(row["pool_id"]))
+        )
+        mine = row is not None and (
+            row["actor"] == actor.user.key
+            or (pool is not None and self.pools.is_admin(actor, pool))
+        )
         if row is None or not mine:
             raise NotFound(f"No purchase #{purchase} of yours. /history lists your entries.")
         await tx.lock_account(int(row["account_id"]))
@@ -234,13 +276,18 @@ class Wallets:
         if int(row["voided"]):
             raise AlreadyDone(f"Purchase #{purchase} was already voided.")
         if stamp.now > int(row["acquired_at"]) + minutes * 60:
-            raise AlreadyDone(f"Purchase #{purchase} is older than {minutes} minutes; it "
-                              "stays. Record a correction with a new purchase.")
+            raise AlreadyDone(
+                f"Purchase #{purchase} is older than {minutes} minutes; it "
+                "stays. Record a correction with a new purchase."
+            )
         spent = int(row["connects"]) - int(row["remaining"])
         if spent:
-            raise AlreadyDone(f"{spent} of purchase #{purchase}'s Connects were spent already; "
-                              "undo those bids first.")
+            raise AlreadyDone(
+                f"{spent} of purchase #{purchase}'s Connects were spent already; "
+                "undo those bids first."
+            )
         where = "your wallet" if pool is None else f"pool {pool.name}"
-        balance = await postings.void(tx, int(row["account_id"]), purchase, stamp,
-                                      f"purchase #{purchase} voided")
+        balance = await postings.void(
+            tx, int(row["account_id"]), purchase, stamp, f"purchase #{purchase} voided"
+        )
         return Voided(purchase, int(row["connects"]), int(row["cost_cents"]), where, balance)

@@ -20,8 +20,11 @@ from core.config import Config, parse
 from core.keys import Actor, UserRef
 
 PG_URL = os.environ.get("CONNECTS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
-BACKENDS = [b.strip() for b in os.environ.get("CONNECTS_TEST_BACKENDS", "sqlite,postgres")
-            .split(",") if b.strip()]
+BACKENDS = [
+    b.strip()
+    for b in os.environ.get("CONNECTS_TEST_BACKENDS", "sqlite,postgres").split(",")
+    if b.strip()
+]
 
 _pg_reason: list[str] = []
 
@@ -37,8 +40,10 @@ async def _postgres_unavailable() -> str | None:
         await conn.close()
         _pg_reason.append("")
     except Exception as exc:  # any failure means: skip with the reason
-        _pg_reason.append(f"PostgreSQL at {PG_URL} is not reachable ({type(exc).__name__}: "
-                          f"{exc}); set CONNECTS_TEST_PG or CONNECTS_TEST_BACKENDS=sqlite")
+        _pg_reason.append(
+            f"PostgreSQL at {PG_URL} is not reachable ({type(exc).__name__}: "
+            f"{exc}); set CONNECTS_TEST_PG or CONNECTS_TEST_BACKENDS=sqlite"
+        )
     return _pg_reason[0] or None
 
 

@@ -61,8 +61,14 @@ class ConsolePlatform(Served):
 
     name = "console"
 
-    def __init__(self, app: App, user: str, stdin: TextIO | None = None,
-                 stdout: TextIO | None = None, files_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        app: App,
+        user: str,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        files_dir: Path | None = None,
+    ) -> None:
         super().__init__()
         self.app = app
         self.user = user
@@ -79,8 +85,9 @@ def console_actor(name: str) -> Actor:
     """The local user, acting in the console's own scope. The key is the name in lower case,
     so ``Sam`` and ``sam`` are one wallet; the name shows as typed."""
     shown = name.strip()
-    return Actor(UserRef(UserKey.of("console", shown.lower()), shown), scope_of("console"),
-                 is_admin=False)
+    return Actor(
+        UserRef(UserKey.of("console", shown.lower()), shown), scope_of("console"), is_admin=False
+    )
 
 
 class Shown(NamedTuple):
@@ -103,11 +110,9 @@ def render(reply: Reply, files_dir: Path) -> tuple[str, bool]:
             path.write_bytes(reply.file.data)
         except OSError as exc:
             saved = False
-            text += f"\nCould not save {reply.file.filename} to {files_dir}: " \
-                    f"{exc.strerror or exc}"
+            text += f"\nCould not save {reply.file.filename} to {files_dir}: {exc.strerror or exc}"
         else:
-            text += (f"\nSaved {reply.file.filename} ({len(reply.file.data):,} bytes) "
-                     f"to {path}")
+            text += f"\nSaved {reply.file.filename} ({len(reply.file.data):,} bytes) to {path}"
     for button in reply.buttons:
         if button.text_command:
             text += f"\n[{button.label}] {button.text_command}"
@@ -138,20 +143,25 @@ class PipeLines:
 
     editing = False
 
-    def __init__(self, reader: asyncio.StreamReader, transport: asyncio.BaseTransport,
-                 prompt: str = "", out: TextIO | None = None) -> None:
+    def __init__(
+        self,
+        reader: asyncio.StreamReader,
+        transport: asyncio.BaseTransport,
+        prompt: str = "",
+        out: TextIO | None = None,
+    ) -> None:
         self.reader = reader
         self.transport = transport
         self.prompt = prompt
         self.out = out
 
     @classmethod
-    async def open(cls, stdin: TextIO, prompt: str = "",
-                   out: TextIO | None = None) -> PipeLines:
+    async def open(cls, stdin: TextIO, prompt: str = "", out: TextIO | None = None) -> PipeLines:
         loop = asyncio.get_running_loop()
         reader = asyncio.StreamReader(limit=1 << 20)
         transport, _ = await loop.connect_read_pipe(
-            lambda: asyncio.StreamReaderProtocol(reader), stdin)
+            lambda: asyncio.StreamReaderProtocol(reader), stdin
+        )
         return cls(reader, transport, prompt, out)
 
     async def read(self) -> str | None:
@@ -177,7 +187,8 @@ class FileLines:
     async def read(self) -> str | None:
         buffer = getattr(self.stdin, "buffer", None)
         raw: str | bytes = await asyncio.to_thread(
-            buffer.readline if buffer is not None else self.stdin.readline)
+            buffer.readline if buffer is not None else self.stdin.readline
+        )
         if not raw:
             return None
         return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
@@ -230,8 +241,14 @@ async def _next_line(lines: Lines, stop: asyncio.Event) -> str | None:
     return read.result()
 
 
-async def serve(app: App, name: str, stop: asyncio.Event, stdin: TextIO | None = None,
-                stdout: TextIO | None = None, files_dir: Path | None = None) -> None:
+async def serve(
+    app: App,
+    name: str,
+    stop: asyncio.Event,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    files_dir: Path | None = None,
+) -> None:
     """Read commands from ``stdin`` until end of input, ``quit`` or ``stop``."""
     stdin = stdin or sys.stdin
     files_dir = files_dir or Path.cwd()

@@ -63,7 +63,7 @@ def _split(text: str) -> tuple[list[str], str, bool]:
     while i < len(text):
         ch = text[i]
         if quoted and ch == "\\" and i + 1 < len(text) and text[i + 1] in '"\\':
-            buf.append(text[i:i + 2])
+            buf.append(text[i : i + 2])
             i += 2
             continue
         if ch == '"':
@@ -86,8 +86,9 @@ class CatalogCompleter(Completer):
         self.commands = tuple(commands)
         self.groups = {c.group for c in self.commands if c.group}
 
-    def get_completions(self, document: Document,
-                        complete_event: CompleteEvent) -> Iterator[Completion]:
+    def get_completions(
+        self, document: Document, complete_event: CompleteEvent
+    ) -> Iterator[Completion]:
         words, current, quoted = _split(document.text_before_cursor)
         if quoted:
             return
@@ -106,8 +107,9 @@ class CatalogCompleter(Completer):
         typed = current.lstrip("/").lower()
         for command in self.commands:
             if command.name.startswith(typed):
-                yield Completion(f"/{command.name}", -len(current),
-                                 display_meta=command.description)
+                yield Completion(
+                    f"/{command.name}", -len(current), display_meta=command.description
+                )
 
     def _leaves(self, group: str, current: str) -> Iterator[Completion]:
         for command in self.commands:
@@ -120,8 +122,9 @@ class CatalogCompleter(Completer):
             return find(f"{first} {words[1].lower()}"), words[2:]
         return find(first), words[1:]
 
-    def _options(self, command: Command, used_words: list[str],
-                 current: str) -> Iterator[Completion]:
+    def _options(
+        self, command: Command, used_words: list[str], current: str
+    ) -> Iterator[Completion]:
         key, colon, value = current.partition(":")
         if colon:
             option = command.option(key)
@@ -135,8 +138,7 @@ class CatalogCompleter(Completer):
         used = {w.split(":", 1)[0] for w in used_words if ":" in w}
         for option in command.options:
             if option.name not in used and option.name.startswith(current.lower()):
-                yield Completion(f"{option.name}:", -len(current),
-                                 display_meta=option.description)
+                yield Completion(f"{option.name}:", -len(current), display_meta=option.description)
 
 
 def _bindings() -> KeyBindings:
@@ -160,26 +162,35 @@ class PromptLines:
 
     editing = True
 
-    def __init__(self, prompt: str, *, history: History | None = None,
-                 stdin: TextIO | Input | None = None,
-                 stdout: TextIO | Output | None = None, patch: bool = True) -> None:
+    def __init__(
+        self,
+        prompt: str,
+        *,
+        history: History | None = None,
+        stdin: TextIO | Input | None = None,
+        stdout: TextIO | Output | None = None,
+        patch: bool = True,
+    ) -> None:
         self._stack = contextlib.ExitStack()
         input_ = stdin if isinstance(stdin, Input) or stdin is None else create_input(stdin)
-        output = (stdout if isinstance(stdout, Output) or stdout is None
-                  else create_output(stdout))
+        output = stdout if isinstance(stdout, Output) or stdout is None else create_output(stdout)
         self.session: PromptSession[str] = PromptSession(
-            prompt, history=open_history(history_path()) if history is None else history,
-            completer=CatalogCompleter(), complete_while_typing=True,
-            enable_history_search=False, key_bindings=_bindings(), input=input_,
-            output=output)
+            prompt,
+            history=open_history(history_path()) if history is None else history,
+            completer=CatalogCompleter(),
+            complete_while_typing=True,
+            enable_history_search=False,
+            key_bindings=_bindings(),
+            input=input_,
+            output=output,
+        )
         if patch:  # notices and log lines printed while the prompt is shown go above it
             self._stack.enter_context(patch_stdout())
 
     async def read(self) -> str | None:
         try:
             # the bot owns SIGINT (it stops every platform) and the loop's exception handler
-            return await self.session.prompt_async(handle_sigint=False,
-                                                   set_exception_handler=False)
+            return await self.session.prompt_async(handle_sigint=False, set_exception_handler=False)
         except (EOFError, KeyboardInterrupt):
             return None
 

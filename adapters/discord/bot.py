@@ -65,7 +65,10 @@ class Handler:
 
         async def work() -> Reply:
             return await self.app.dispatch(
-                actor(interaction), command.name, args, str(interaction.id),
+                actor(interaction),
+                command.name,
+                args,
+                str(interaction.id),
                 text_commands=False,
             )
 
@@ -73,8 +76,9 @@ class Handler:
 
     async def run_press(self, interaction: discord.Interaction, action: str, value: str) -> None:
         async def work() -> Reply:
-            return await self.app.press(actor(interaction), action, value, str(interaction.id),
-                                        text_commands=False)
+            return await self.app.press(
+                actor(interaction), action, value, str(interaction.id), text_commands=False
+            )
 
         await self._answer(interaction, work, slow=False, private=True, edit=True)
 
@@ -143,8 +147,9 @@ class Handler:
             else:
                 await interaction.response.defer(ephemeral=private, thinking=True)
         except RESPONSE_ERRORS as exc:
-            log.warning("interaction %s: Discord did not take the deferral: %s",
-                        interaction.id, exc)
+            log.warning(
+                "interaction %s: Discord did not take the deferral: %s", interaction.id, exc
+            )
 
     async def _send_safely(self, interaction: discord.Interaction, msg: render.Message) -> None:
         try:
@@ -177,8 +182,12 @@ class Tree(app_commands.CommandTree[Any]):
         elif isinstance(error, app_commands.CheckFailure):
             line = "You cannot use that command here."
         else:
-            log.error("interaction %s: %s", interaction.id, error,
-                      exc_info=(type(error), error, error.__traceback__))
+            log.error(
+                "interaction %s: %s",
+                interaction.id,
+                error,
+                exc_info=(type(error), error, error.__traceback__),
+            )
             line = render.APOLOGY
         if handler is not None:
             await handler._send_safely(interaction, render.Message(content=line))
@@ -237,8 +246,9 @@ class ShardedConnectsClient(ClientMixin, discord.AutoShardedClient):
     def __init__(self, app: App, config: DiscordConfig, *, sync: bool = True) -> None:
         # no shard_ids means every shard of shard_count (discord.py's default)
         if config.shard_ids:
-            super().__init__(intents=intents(), shard_count=config.shard_count,
-                             shard_ids=list(config.shard_ids))
+            super().__init__(
+                intents=intents(), shard_count=config.shard_count, shard_ids=list(config.shard_ids)
+            )
         else:
             super().__init__(intents=intents(), shard_count=config.shard_count)
         self._setup(app, config, sync)

@@ -139,8 +139,9 @@ def _callback(command: Command, handler: Handler) -> Callable[..., Coroutine[Any
         await handler.run_command(interaction, command, args)
 
     params = [
-        inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                          annotation=discord.Interaction)
+        inspect.Parameter(
+            "interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=discord.Interaction
+        )
     ]
     for opt in command.options:
         arg = AutocompleteArg(opt, handler) if opt.autocomplete else OptionArg(opt)

@@ -23,8 +23,9 @@ VOICE_FLAGS = ("warn_nacl", "warn_dave")
 def ignore_audioop_deprecation() -> None:
     """Ignore the ``audioop`` deprecation that importing ``discord.player`` triggers (once,
     at its first import, so this must run before discord is imported)."""
-    warnings.filterwarnings("ignore", message=AUDIOOP_MESSAGE, category=DeprecationWarning,
-                            module=r"discord\.player")
+    warnings.filterwarnings(
+        "ignore", message=AUDIOOP_MESSAGE, category=DeprecationWarning, module=r"discord\.player"
+    )
 
 
 def skip_voice_warnings() -> None:

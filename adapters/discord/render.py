@@ -78,11 +78,19 @@ def custom_id(button: Button) -> str:
 class PressButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CUSTOM_ID):
     """A reply button; a click, even after a restart, reaches the core's ``press``."""
 
-    def __init__(self, action: str, value: str, label: str = "OK",
-                 style: discord.ButtonStyle = discord.ButtonStyle.primary) -> None:
+    def __init__(
+        self,
+        action: str,
+        value: str,
+        label: str = "OK",
+        style: discord.ButtonStyle = discord.ButtonStyle.primary,
+    ) -> None:
         super().__init__(
-            discord.ui.Button(label=_cut(label, LABEL_MAX), style=style,
-                              custom_id=f"cb:{action}:{value}"[:CUSTOM_ID_MAX])
+            discord.ui.Button(
+                label=_cut(label, LABEL_MAX),
+                style=style,
+                custom_id=f"cb:{action}:{value}"[:CUSTOM_ID_MAX],
+            )
         )
         self.action = action
         self.value = value
@@ -120,8 +128,10 @@ def embed(reply: Reply) -> discord.Embed:
         budget -= len(name) + len(value)
         out.add_field(name=name, value=value, inline=len(value) <= INLINE_MAX)
     if reply.lines:
-        out.description = _cut("\n".join(text(x, local_date) for x in reply.lines),
-                               min(DESCRIPTION_MAX, max(budget, 1)))
+        out.description = _cut(
+            "\n".join(text(x, local_date) for x in reply.lines),
+            min(DESCRIPTION_MAX, max(budget, 1)),
+        )
     if reply.file is not None and reply.file.content_type == "image/png":
         out.set_image(url=f"attachment://{reply.file.filename}")
     return out
@@ -133,8 +143,9 @@ def view(buttons: list[Button]) -> discord.ui.View | None:
         return None
     out = discord.ui.View(timeout=None)
     for i, b in enumerate(buttons[: BUTTONS_PER_ROW * 5]):
-        item = PressButton(b.action, b.value, b.label, _STYLES.get(b.style,
-                                                                   discord.ButtonStyle.primary))
+        item = PressButton(
+            b.action, b.value, b.label, _STYLES.get(b.style, discord.ButtonStyle.primary)
+        )
         item.item.row = i // BUTTONS_PER_ROW
         out.add_item(item)
     # clicks are routed by custom_id to PressButton (registered as a dynamic item), so the view
@@ -202,8 +213,7 @@ def message(reply: Reply) -> Message:
     file = None
     if reply.file is not None:
         file = discord.File(io.BytesIO(reply.file.data), filename=reply.file.filename)
-    return Message(embed=embed(reply), view=view(reply.buttons), file=file,
-                   ephemeral=reply.private)
+    return Message(embed=embed(reply), view=view(reply.buttons), file=file, ephemeral=reply.private)
 
 
 def apology() -> Message:

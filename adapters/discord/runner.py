@@ -75,8 +75,9 @@ class DiscordPlatform(Served):
             connect = asyncio.create_task(bot.connect(reconnect=True), name="discord-gateway")
             stopped = asyncio.create_task(stop.wait(), name="discord-stop")
             try:
-                done, _ = await asyncio.wait({connect, stopped},
-                                             return_when=asyncio.FIRST_COMPLETED)
+                done, _ = await asyncio.wait(
+                    {connect, stopped}, return_when=asyncio.FIRST_COMPLETED
+                )
             finally:
                 stopped.cancel()
                 await bot.close()

@@ -74,8 +74,9 @@ def _channel(channel: ChannelRef) -> str:
 def mrkdwn(text: str) -> str:
     """The core's ``**bold**`` -> Slack's ``*bold*``, everything else escaped; users and
     channels as Slack mentions; command names as Slack users type them."""
-    return times(render_tokens(text, mention=_mention, channel=_channel, literal=_literal),
-                 local_date)
+    return times(
+        render_tokens(text, mention=_mention, channel=_channel, literal=_literal), local_date
+    )
 
 
 def local_date(ts: int) -> str:
@@ -115,8 +116,9 @@ def _sections(lines: list[str]) -> list[Block]:
 
 def button_value(button: Button) -> str:
     """What a Slack button carries: the core's action and value, and who may press it."""
-    return json.dumps({"a": button.action, "v": button.value, "u": button.only_user},
-                      separators=(",", ":"))
+    return json.dumps(
+        {"a": button.action, "v": button.value, "u": button.only_user}, separators=(",", ":")
+    )
 
 
 def parse_button_value(value: str) -> tuple[str, str, str | None]:
@@ -147,8 +149,9 @@ def render(reply: Reply, *, note: str | None = None) -> dict[str, Any]:
     response_type = "ephemeral" if reply.private or reply.error else "in_channel"
     if reply.error:
         return {"response_type": "ephemeral", "text": _clip(error_line(reply), _SECTION_MAX)}
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(
-        text=_clip(f"*{mrkdwn(reply.title)}*", _SECTION_MAX)))]
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=_clip(f"*{mrkdwn(reply.title)}*", _SECTION_MAX)))
+    ]
     blocks.extend(_sections(reply.lines))
     fields = [
         MarkdownTextObject(text=_clip(f"*{mrkdwn(k)}*\n{mrkdwn(v) or ' '}", _FIELD_MAX))

@@ -30,8 +30,12 @@ class SlackConfig:
 
 
 SECTION = Section(
-    "slack", SlackConfig,
-    env={"bot_token": "SLACK_BOT_TOKEN", "app_token": "SLACK_APP_TOKEN",
-         "signing_secret": "SLACK_SIGNING_SECRET"},
+    "slack",
+    SlackConfig,
+    env={
+        "bot_token": "SLACK_BOT_TOKEN",
+        "app_token": "SLACK_APP_TOKEN",
+        "signing_secret": "SLACK_SIGNING_SECRET",
+    },
     secrets=("bot_token", "app_token", "signing_secret"),
 )

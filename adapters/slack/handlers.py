@@ -39,8 +39,7 @@ log = logging.getLogger(__name__)
 ACK_BUDGET = 2.0  # seconds a command may take before it is acked with a placeholder
 
 
-def web_client(config: SlackConfig, session: aiohttp.ClientSession | None = None
-               ) -> AsyncWebClient:
+def web_client(config: SlackConfig, session: aiohttp.ClientSession | None = None) -> AsyncWebClient:
     """A Web API client on ``config.api_base`` that retries rate limits and dropped
     connections the way Slack asks (``Retry-After``)."""
     base = config.api_base if config.api_base.endswith("/") else config.api_base + "/"
@@ -59,8 +58,9 @@ def web_client(config: SlackConfig, session: aiohttp.ClientSession | None = None
 class SlackAdapter:
     """Registers the catalog on a bolt ``AsyncApp`` and tracks the work it starts."""
 
-    def __init__(self, app: App, config: SlackConfig, *,
-                 client: AsyncWebClient | None = None) -> None:
+    def __init__(
+        self, app: App, config: SlackConfig, *, client: AsyncWebClient | None = None
+    ) -> None:
         self.core = app
         self.config = config
         self.client = client or web_client(config)
@@ -108,8 +108,12 @@ class SlackAdapter:
 
     # -- middleware and errors ------------------------------------------------------------------
 
-    async def _skip_retried_events(self, body: dict[str, Any], request: AsyncBoltRequest,
-                                   next: Callable[[], Awaitable[BoltResponse]]) -> BoltResponse:
+    async def _skip_retried_events(
+        self,
+        body: dict[str, Any],
+        request: AsyncBoltRequest,
+        next: Callable[[], Awaitable[BoltResponse]],
+    ) -> BoltResponse:
         """Ack an Events API retry of an event already seen, without processing it again."""
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if event_id:
@@ -124,13 +128,17 @@ class SlackAdapter:
         return await next()
 
     async def _on_error(self, error: Exception, body: Mapping[str, Any]) -> None:
-        log.error("unhandled error in a Slack listener (request %s)", _request_id(body, {}),
-                  exc_info=error)
+        log.error(
+            "unhandled error in a Slack listener (request %s)",
+            _request_id(body, {}),
+            exc_info=error,
+        )
 
     # -- slash commands -------------------------------------------------------------------------
 
-    async def _on_command(self, ack: AsyncAck, body: CommandBody, respond: AsyncRespond,
-                          context: AsyncBoltContext) -> None:
+    async def _on_command(
+        self, ack: AsyncAck, body: CommandBody, respond: AsyncRespond, context: AsyncBoltContext
+    ) -> None:
         started = time.monotonic()
         request_id = _request_id(body, context)
         token = REQUEST_ID.set(request_id)  # log lines (and the tasks started here) carry it
@@ -139,8 +147,14 @@ class SlackAdapter:
         finally:
             REQUEST_ID.reset(token)
 
-    async def _command(self, ack: AsyncAck, body: CommandBody, respond: AsyncRespond,
-                       request_id: str, started: float) -> None:
+    async def _command(
+        self,
+        ack: AsyncAck,
+        body: CommandBody,
+        respond: AsyncRespond,
+        request_id: str,
+        started: float,
+    ) -> None:
         line = text.command_text(body.get("command", ""), body.get("text") or "")
         command = text.catalog_command(line)
         work = self.spawn(self._run_text(body, line, request_id))
@@ -165,14 +179,19 @@ class SlackAdapter:
                 self.directory.names(team_id, missing),
             )
             return await self.core.run_text(
-                actor, line, request_id, resolve_user=text.user_resolver(team_id, names),
-                resolve_channel=text.channel_id)
+                actor,
+                line,
+                request_id,
+                resolve_user=text.user_resolver(team_id, names),
+                resolve_channel=text.channel_id,
+            )
         except Exception:
             log.exception("Slack command failed (request %s)", request_id)
             return Reply(title=blocks.FAILED_TEXT, error=True)
 
-    async def _finish(self, work: asyncio.Task[Reply], body: CommandBody,
-                      respond: AsyncRespond, request_id: str) -> None:
+    async def _finish(
+        self, work: asyncio.Task[Reply], body: CommandBody, respond: AsyncRespond, request_id: str
+    ) -> None:
         reply = await work
         message = blocks.render(reply)
         if reply.file is not None and not reply.error:
@@ -185,19 +204,28 @@ class SlackAdapter:
         await self._respond(respond, {**message, "replace_original": False}, request_id)
         await self._respond(respond, {"delete_original": True}, request_id)
 
-    async def _respond(self, respond: AsyncRespond, message: dict[str, Any],
-                       request_id: str) -> None:
+    async def _respond(
+        self, respond: AsyncRespond, message: dict[str, Any], request_id: str
+    ) -> None:
         try:
             resp = await respond(message)
             if getattr(resp, "status_code", 200) >= 300:
-                log.warning("response_url refused a reply (request %s): %s %s", request_id,
-                            resp.status_code, getattr(resp, "body", ""))
+                log.warning(
+                    "response_url refused a reply (request %s): %s %s",
+                    request_id,
+                    resp.status_code,
+                    getattr(resp, "body", ""),
+                )
         except Exception as exc:
-            log.warning("could not post a reply to response_url (request %s): %s", request_id,
-                        type(exc).__name__)
+            log.warning(
+                "could not post a reply to response_url (request %s): %s",
+                request_id,
+                type(exc).__name__,
+            )
 
-    async def _upload(self, file: Attachment, body: CommandBody, private: bool,
-                      request_id: str) -> str:
+    async def _upload(
+        self, file: Attachment, body: CommandBody, private: bool, request_id: str
+    ) -> str:
         """Upload ``file`` (to a direct message when private); return a line saying where."""
         try:
             channel = body.get("channel_id") or ""
@@ -205,13 +233,19 @@ class SlackAdapter:
                 opened = await self.client.conversations_open(users=body["user_id"])
                 channel = opened["channel"]["id"]
             resp = await self.client.files_upload_v2(
-                channel=channel, content=file.data, filename=file.filename, title=file.filename,
+                channel=channel,
+                content=file.data,
+                filename=file.filename,
+                title=file.filename,
             )
             files = resp.get("files") or [{}]
             link = files[0].get("permalink")
             where = "in your direct messages with me" if private else "in this channel"
-            return f"<{link}|{file.filename}> sent {where}." if link else \
-                f"{file.filename} sent {where}."
+            return (
+                f"<{link}|{file.filename}> sent {where}."
+                if link
+                else f"{file.filename} sent {where}."
+            )
         except (SlackClientError, OSError, KeyError) as exc:
             error = api_error(exc)
             log.warning("file upload failed (request %s): %s", request_id, error)
@@ -219,8 +253,9 @@ class SlackAdapter:
 
     # -- buttons --------------------------------------------------------------------------------
 
-    async def _on_action(self, ack: AsyncAck, body: ActionBody, respond: AsyncRespond,
-                         context: AsyncBoltContext) -> None:
+    async def _on_action(
+        self, ack: AsyncAck, body: ActionBody, respond: AsyncRespond, context: AsyncBoltContext
+    ) -> None:
         await ack()
         request_id = _request_id(body, context)
         token = REQUEST_ID.set(request_id)
@@ -241,8 +276,9 @@ class SlackAdapter:
             team_id = (body.get("team") or {}).get("id") or user.get("team_id", "")
             actor = await self.directory.actor(team_id, user["id"], user.get("name"))
             if only_user and only_user != actor.user.key:
-                reply = Reply(title="Only the person who made this bid can use that button.",
-                              error=True)
+                reply = Reply(
+                    title="Only the person who made this bid can use that button.", error=True
+                )
             else:
                 reply = await self.core.press(actor, name, value, request_id)
         except Exception:
@@ -264,13 +300,13 @@ class SlackAdapter:
         message = blocks.render(reply)
         message.pop("response_type", None)
         try:
-            await self.client.chat_postEphemeral(channel=event["channel"], user=event["user"],
-                                                 **message)
+            await self.client.chat_postEphemeral(
+                channel=event["channel"], user=event["user"], **message
+            )
         except (SlackClientError, OSError) as exc:
             log.warning("could not answer a mention: %s", api_error(exc))
 
 
 def _request_id(body: Mapping[str, Any], context: Mapping[str, Any]) -> str:
     """The trigger id of a command or click; else the Socket Mode envelope id or event id."""
-    return str(body.get("trigger_id") or context.get("envelope_id") or body.get("event_id")
-               or "")
+    return str(body.get("trigger_id") or context.get("envelope_id") or body.get("event_id") or "")

@@ -71,8 +71,7 @@ class Directory:
 
     async def _fetch(self, user_id: str) -> Profile | None:
         try:
-            resp = await asyncio.wait_for(
-                self._client.users_info(user=user_id), self._timeout)
+            resp = await asyncio.wait_for(self._client.users_info(user=user_id), self._timeout)
         except (SlackClientError, OSError, TimeoutError) as exc:
             log.warning("users.info for %s failed: %s", user_id, api_error(exc))
             return None
@@ -99,5 +98,6 @@ class Directory:
         """Display names of ``user_ids`` (those that could be looked up)."""
         unique = list(dict.fromkeys(user_ids))
         profiles = await asyncio.gather(*(self.profile(team_id, u) for u in unique))
-        return {u: p.name for u, p in zip(unique, profiles, strict=True)
-                if p is not None and p.name}
+        return {
+            u: p.name for u, p in zip(unique, profiles, strict=True) if p is not None and p.name
+        }

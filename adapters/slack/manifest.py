@@ -41,8 +41,11 @@ def _hint(slash: str) -> str:
     return text.usage_hint(command) if command else ""
 
 
-def build(config: SlackConfig, request_url: str | None = None,
-          commands: tuple[str, ...] = text.SLASH_COMMANDS) -> dict[str, Any]:
+def build(
+    config: SlackConfig,
+    request_url: str | None = None,
+    commands: tuple[str, ...] = text.SLASH_COMMANDS,
+) -> dict[str, Any]:
     """The manifest for ``commands``: HTTP when ``request_url`` is given (whatever
     ``config.mode`` says: the URL is what HTTP mode needs) or the configured mode is HTTP (then
     without a URL, a placeholder host with the configured path, to be edited before pasting);
@@ -62,8 +65,9 @@ def build(config: SlackConfig, request_url: str | None = None,
         if http:
             entry["url"] = url
         slash_commands.append(entry)
-    scopes = sorted({"commands", *(s for s in METHOD_SCOPES.values() if s),
-                     *BOT_EVENTS.values(), *EXTRA_SCOPES})
+    scopes = sorted(
+        {"commands", *(s for s in METHOD_SCOPES.values() if s), *BOT_EVENTS.values(), *EXTRA_SCOPES}
+    )
     settings: dict[str, Any] = {
         "event_subscriptions": {"bot_events": sorted(BOT_EVENTS)},
         "interactivity": {"is_enabled": True},

@@ -23,8 +23,7 @@ class _Message(TypedDict):
 def _message(text: str) -> _Message:
     body = escape(slack_commands(text))
     body = body if len(body) <= TEXT_MAX else body[: TEXT_MAX - 1] + "…"
-    return {"text": body, "blocks": [{"type": "section",
-                                      "text": {"type": "mrkdwn", "text": body}}]}
+    return {"text": body, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": body}}]}
 
 
 class SlackNotifier:
@@ -47,8 +46,7 @@ class SlackNotifier:
         if kind != "slack" or not channel:
             raise ValueError(f"not a Slack channel: {scope} {channel}")
         self._check_team(team_id, "channel")
-        await self.client.chat_postMessage(channel=channel, unfurl_links=False,
-                                           **_message(text))
+        await self.client.chat_postMessage(channel=channel, unfurl_links=False, **_message(text))
 
     async def send_dm(self, user_key: str, text: str) -> None:
         """Send ``text`` privately to ``slack:<team>:<user>`` (the bot's DM with them)."""
@@ -57,8 +55,9 @@ class SlackNotifier:
             raise ValueError(f"not a Slack user: {user_key}")
         self._check_team(team_id, "user")
         opened = await self.client.conversations_open(users=user_id)
-        await self.client.chat_postMessage(channel=opened["channel"]["id"], unfurl_links=False,
-                                           **_message(text))
+        await self.client.chat_postMessage(
+            channel=opened["channel"]["id"], unfurl_links=False, **_message(text)
+        )
 
     def format_time(self, ts: int) -> str:
         """A Slack date token: each reader sees it in their own time zone."""

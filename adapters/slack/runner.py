@@ -33,10 +33,12 @@ def check(config: SlackConfig) -> None:
         raise ConfigurationError("slack.bot_token (or SLACK_BOT_TOKEN) is not set")
     if config.mode == "socket" and not config.app_token:
         raise ConfigurationError(
-            "slack.mode is 'socket' but slack.app_token (or SLACK_APP_TOKEN) is not set")
+            "slack.mode is 'socket' but slack.app_token (or SLACK_APP_TOKEN) is not set"
+        )
     if config.mode == "http" and not config.signing_secret:
         raise ConfigurationError(
-            "slack.mode is 'http' but slack.signing_secret (or SLACK_SIGNING_SECRET) is not set")
+            "slack.mode is 'http' but slack.signing_secret (or SLACK_SIGNING_SECRET) is not set"
+        )
 
 
 class SlackPlatform(Served):
@@ -84,13 +86,19 @@ async def _introduce(adapter: SlackAdapter) -> str | None:
     logged, not fatal."""
     try:
         resp = await adapter.client.auth_test()
-        log.info("Slack: connected as %s in workspace %s (%s mode)", resp.get("user"),
-                 resp.get("team"), adapter.config.mode)
+        log.info(
+            "Slack: connected as %s in workspace %s (%s mode)",
+            resp.get("user"),
+            resp.get("team"),
+            adapter.config.mode,
+        )
         team = resp.get("team_id")
         return str(team) if team else None
     except Exception as exc:
-        log.error("Slack auth.test failed (%s); commands will fail until the bot token is "
-                  "fixed", api_error(exc))
+        log.error(
+            "Slack auth.test failed (%s); commands will fail until the bot token is fixed",
+            api_error(exc),
+        )
         return None
 
 

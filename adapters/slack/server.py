@@ -82,10 +82,14 @@ class FormAwareRequest(AsyncBoltRequest):
     skips its check of bolt's parser once bolt parses such forms whole.
     """
 
-    def __init__(self, *, raw_body: str,
-                 query: str | dict[str, Sequence[str]] | None = None,
-                 headers: dict[str, str | Sequence[str]] | None = None,
-                 context: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        raw_body: str,
+        query: str | dict[str, Sequence[str]] | None = None,
+        headers: dict[str, str | Sequence[str]] | None = None,
+        context: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(body="", query=query, headers=headers, context=context, mode="http")
         self.raw_body = raw_body
         self.body = parse_body(raw_body, self.content_type)
@@ -93,8 +97,12 @@ class FormAwareRequest(AsyncBoltRequest):
 
     def to_copyable(self) -> FormAwareRequest:
         """A copy (bolt makes one for lazy listeners), parsed the same way."""
-        return FormAwareRequest(raw_body=self.raw_body, query=self.query,
-                                headers=dict(self.headers), context=self.context.to_copyable())
+        return FormAwareRequest(
+            raw_body=self.raw_body,
+            query=self.query,
+            headers=dict(self.headers),
+            context=self.context.to_copyable(),
+        )
 
 
 class HttpServer:
@@ -112,8 +120,9 @@ class HttpServer:
         app = web.Application(client_max_size=2 * 1024 * 1024)
         app.router.add_post(self.path, self._handle)
         app.router.add_get("/healthz", self._health)
-        self._runner = web.AppRunner(app, handle_signals=False, access_log=None,
-                                     shutdown_timeout=30.0)
+        self._runner = web.AppRunner(
+            app, handle_signals=False, access_log=None, shutdown_timeout=30.0
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
@@ -121,17 +130,18 @@ class HttpServer:
         sockets = getattr(site._server, "sockets", None)
         if sockets:
             self.port = sockets[0].getsockname()[1]
-        log.info("Slack HTTP endpoint listening on http://%s:%d%s", self.host, self.port,
-                 self.path)
+        log.info("Slack HTTP endpoint listening on http://%s:%d%s", self.host, self.port, self.path)
 
     async def _handle(self, request: web.Request) -> web.Response:
         # Not slack_bolt's to_bolt_request: bolt's parse_body (1.30.0) misreads any form body
         # containing "payload" as an interaction; see FormAwareRequest. The raw body is kept
         # as read, for bolt's signature check.
         headers: dict[str, str | Sequence[str]] = {
-            name: request.headers.getall(name) for name in request.headers}
-        bolt_request = FormAwareRequest(raw_body=await request.text(),
-                                        query=request.query_string, headers=headers)
+            name: request.headers.getall(name) for name in request.headers
+        }
+        bolt_request = FormAwareRequest(
+            raw_body=await request.text(), query=request.query_string, headers=headers
+        )
         bolt_response = await self._bolt.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 
@@ -192,8 +202,9 @@ class SocketHandler(AsyncSocketModeHandler):
     flight so shutdown can wait for them."""
 
     def __init__(self, bolt: AsyncApp, app_token: str) -> None:
-        super().__init__(bolt, app_token=app_token, logger=SOCKET_LOG,
-                         ping_interval=SOCKET_PING_INTERVAL)
+        super().__init__(
+            bolt, app_token=app_token, logger=SOCKET_LOG, ping_interval=SOCKET_PING_INTERVAL
+        )
         if _RETRY_NOISE not in SOCKET_LOG.filters:
             SOCKET_LOG.addFilter(_RETRY_NOISE)
         self.in_flight = 0
@@ -210,7 +221,9 @@ class SocketHandler(AsyncSocketModeHandler):
         try:
             # slack-bolt internals: its run_async_bolt_app + envelope id (pyproject bounds bolt)
             bolt_request = AsyncBoltRequest(
-                mode="socket_mode", body=req.payload, headers=build_headers(req),
+                mode="socket_mode",
+                body=req.payload,
+                headers=build_headers(req),
                 context={"envelope_id": req.envelope_id},
             )
             bolt_response = await self.app.async_dispatch(bolt_request)

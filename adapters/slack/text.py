@@ -28,8 +28,9 @@ CATCH_ALL = "connects"
 SLASH_COMMANDS: tuple[str, ...] = (*(f"/{n}" for n in DIRECT_COMMANDS), f"/{CATCH_ALL}")
 
 
-_INDIRECT = sorted({c.group or c.name for c in COMMANDS} - set(DIRECT_COMMANDS),
-                   key=len, reverse=True)
+_INDIRECT = sorted(
+    {c.group or c.name for c in COMMANDS} - set(DIRECT_COMMANDS), key=len, reverse=True
+)
 _COMMAND_REF = re.compile(r"(?<![\w/:.<|])/(" + "|".join(map(re.escape, _INDIRECT)) + r")\b")
 
 
@@ -84,8 +85,9 @@ def user_resolver(team_id: str, names: Mapping[str, str]) -> Callable[[str], Use
         if m is None:
             return None
         user_id = m.group(1)
-        return UserRef(UserKey.of("slack", user_id, team_id),
-                       m.group(2) or names.get(user_id, user_id))
+        return UserRef(
+            UserKey.of("slack", user_id, team_id), m.group(2) or names.get(user_id, user_id)
+        )
 
     return resolve
 

@@ -1,10 +1,10 @@
 """Command handlers: checked options in, a platform-neutral reply out.
 
 :mod:`core.commands.registry` says how a command runs; the handlers of the catalog register
-themselves by area: :mod:`~core.commands.money` (quote, bid, confirm, undo, refund, outcome,
-buy), :mod:`~core.commands.pools` (the /pool group) and :mod:`~core.commands.account`
-(balance, history, stats, export, notices, help). Importing this package checks that every
-catalog command has exactly one handler of the right kind.
+themselves by area: :mod:`~core.commands.money` (quote, bid, confirm, undo, refund, outcome),
+:mod:`~core.commands.purchases` (buy, void), :mod:`~core.commands.pools` (the /pool group) and
+:mod:`~core.commands.account` (balance, history, stats, export, notices, help). Importing this
+package checks that every catalog command has exactly one handler of the right kind.
 """
 
 from __future__ import annotations
@@ -16,4 +16,4 @@ from core.commands.registry import HANDLERS, Context, validate
 
 validate(COMMANDS)
 
-__all__ = ["HANDLERS", "Context", "account", "help_reply", "money", "pools"]
+__all__ = ["HANDLERS", "Context", "account", "help_reply", "money", "pools", "purchases"]

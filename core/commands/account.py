@@ -78,8 +78,9 @@ async def history_read(ctx: Context, o: HistoryOptions) -> Reply:
         for r in rows:
             what = f"#{r.bid_id} {r.job}" if r.bid_id else (r.memo or r.kind)
             sign = "+" if r.delta > 0 else ""
-            lines.append(f"{when(r.created_at)} {sign}{r.delta} {r.kind} · {what[:60]} "
-                         f"→ {r.balance_after}")
+            lines.append(
+                f"{when(r.created_at)} {sign}{r.delta} {r.kind} · {what[:60]} → {r.balance_after}"
+            )
         series = await balance_series(tx, account) if o.chart else []
         return label, lines, series, len(rows)
 
@@ -124,10 +125,12 @@ async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
         if o.pool:
             pool = await services.pools.find(tx, ctx.actor, o.pool)
             await services.pools.require_member_or_admin(tx, ctx.actor, pool)
-            return f"Pool {pool.name}", await stats(tx, bidder=None, pool_id=pool.id,
-                                                    start=start, now=now, ghost_days=ghost_days)
-        return "Your", await stats(tx, bidder=ctx.actor.user.key, pool_id=None, start=start,
-                                   now=now, ghost_days=ghost_days)
+            return f"Pool {pool.name}", await stats(
+                tx, bidder=None, pool_id=pool.id, start=start, now=now, ghost_days=ghost_days
+            )
+        return "Your", await stats(
+            tx, bidder=ctx.actor.user.key, pool_id=None, start=start, now=now, ghost_days=ghost_days
+        )
 
     label, s = await services.store.read(read)
     win = "–" if s.win_rate_pct is None else f"{s.win_rate_pct}%"
@@ -140,16 +143,20 @@ async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
     ]
     if s.hired:
         bought = " of bought Connects" if s.free else ""
-        fields.append(("Per hire", f"{s.net // s.hired} Connects · "
-                                   f"{dollars(s.net_cents // s.hired)}{bought}"))
+        fields.append(
+            ("Per hire", f"{s.net // s.hired} Connects · {dollars(s.net_cents // s.hired)}{bought}")
+        )
     if s.ghosted:
         fields.append(("Ghosted", f"{s.ghosted} bids · {plural(s.ghosted_connects)}"))
     lines: list[str] = [f"Since {when(start)}" if o.period != "all" else "All time"]
     if s.members:
         ranked = sorted(s.members.items(), key=lambda kv: (-kv[1].hired, kv[1].net, kv[0]))
         for i, (member, m) in enumerate(ranked[:10], 1):
-            lines.append(Rich(f"{i}. ", Mention(member),
-                              f": {m.bids} bids, {m.hired} hired, {plural(m.net)}"))
+            lines.append(
+                Rich(
+                    f"{i}. ", Mention(member), f": {m.bids} bids, {m.hired} hired, {plural(m.net)}"
+                )
+            )
     title = f"{label} stats ({o.period})" if label != "Your" else f"Your stats ({o.period})"
     return Reply(title, lines, fields, private=not o.public)
 
@@ -172,9 +179,11 @@ async def export_read(ctx: Context, o: PoolOptions) -> Reply:
 
     label, data, count = await ctx.services.store.read(read)
     name = "pool-" + o.pool.strip().lower() if o.pool else "wallet"
-    return Reply(f"{label}: {plural(count, 'entry')}".replace("entrys", "entries"),
-                 [f"CSV attached: {name}.csv"],
-                 file=Attachment(f"{name}.csv", "text/csv", data))
+    return Reply(
+        f"{label}: {plural(count, 'entry')}".replace("entrys", "entries"),
+        [f"CSV attached: {name}.csv"],
+        file=Attachment(f"{name}.csv", "text/csv", data),
+    )
 
 
 register("export", Read(PoolOptions, PoolOptions.of, export_read))
@@ -199,14 +208,18 @@ async def notices_apply(ctx: Context, o: NoticesOptions, tx: Tx, now: int) -> No
 
 def notices_render(ctx: Context, o: NoticesOptions, r: NoticesSet) -> Reply:
     if r.on:
-        return Reply("Notices on", ["You will hear about expiring Connects, ghosted bids and "
-                                    "grants."])
-    return Reply("Notices off", ["No private notices; pool channel warnings continue. "
-                                 "/notices on to resume."])
+        return Reply(
+            "Notices on", ["You will hear about expiring Connects, ghosted bids and grants."]
+        )
+    return Reply(
+        "Notices off",
+        ["No private notices; pool channel warnings continue. /notices on to resume."],
+    )
 
 
-register("notices", Change(NoticesOptions, NoticesSet, NoticesOptions.of, notices_apply,
-                           notices_render))
+register(
+    "notices", Change(NoticesOptions, NoticesSet, NoticesOptions.of, notices_apply, notices_render)
+)
 
 
 # ---------------------------------------------------------------------------------- /help
@@ -249,9 +262,10 @@ def command_help(name: str, text_commands: bool = True) -> Reply:
     wanted = " ".join(name.strip().lstrip("/").lower().split())
     group = [c for c in COMMANDS if c.group == wanted]
     if group:
-        return Reply(f"/{wanted} — {GROUPS.get(wanted, '')}",
-                     [f"/{c.name} — {c.description}" for c in group] +
-                     [f"More: /help {group[0].name}"])
+        return Reply(
+            f"/{wanted} — {GROUPS.get(wanted, '')}",
+            [f"/{c.name} — {c.description}" for c in group] + [f"More: /help {group[0].name}"],
+        )
     command = BY_NAME.get(wanted)
     if command is None:
         names = sorted({c.name for c in COMMANDS} | set(GROUPS))
@@ -259,12 +273,17 @@ def command_help(name: str, text_commands: bool = True) -> Reply:
         hint = f" Did you mean {typo}?" if typo else ""
         raise BadInput(f"No command {wanted[:40]!r}.{hint} /help lists them.")
     if command.text_only and not text_commands:
-        return Reply(f"/{command.name} — {command.description}",
-                     [f"Here it is a button: use {command.leaf.capitalize()} on the reply."])
+        return Reply(
+            f"/{command.name} — {command.description}",
+            [f"Here it is a button: use {command.leaf.capitalize()} on the reply."],
+        )
     lines = []
     for opt in command.options:
-        need = "required" if opt.required else (
-            f"default {str(opt.default).lower()}" if opt.default is not None else "optional")
+        need = (
+            "required"
+            if opt.required
+            else (f"default {str(opt.default).lower()}" if opt.default is not None else "optional")
+        )
         lines.append(f"**{opt.name}** ({need}): {opt.description}; {describe(opt)}")
     if not command.options:
         lines.append("No options.")

@@ -28,7 +28,7 @@ from core.pricing import Factors, Quote, cents, dollars, quote
 from core.reply import Button, ButtonStyle, Mention, Reply, Rich, plural, when
 from core.requests import seen
 from core.store.base import Tx
-from core.wallets import Purchased, Voided, user_account
+from core.wallets import user_account
 
 
 def _stamp(ctx: Context, now: int) -> Stamp:
@@ -55,17 +55,26 @@ class QuoteOptions:
 
     @staticmethod
     def of(v: Values) -> QuoteOptions:
-        return QuoteOptions(v.opt_number("price"), v.opt_text("size"), v.opt_flag("funded"),
-                            v.opt_flag("verified"), v.opt_number("client_spent"),
-                            v.opt_integer("hire_rate"), v.opt_number("rating"),
-                            v.opt_integer("boost"))
+        return QuoteOptions(
+            v.opt_number("price"),
+            v.opt_text("size"),
+            v.opt_flag("funded"),
+            v.opt_flag("verified"),
+            v.opt_number("client_spent"),
+            v.opt_integer("hire_rate"),
+            v.opt_number("rating"),
+            v.opt_integer("boost"),
+        )
 
     def factors(self) -> Factors:
         return Factors(
             price_cents=None if self.price is None else cents(self.price),
-            size=self.size, funded=self.funded, verified=self.verified,
+            size=self.size,
+            funded=self.funded,
+            verified=self.verified,
             client_spent_cents=None if self.client_spent is None else cents(self.client_spent),
-            hire_rate=self.hire_rate, rating_tenths=_rating_tenths(self.rating),
+            hire_rate=self.hire_rate,
+            rating_tenths=_rating_tenths(self.rating),
         )
 
 
@@ -74,8 +83,9 @@ def explain(q: Quote) -> list[tuple[str, str]]:
     rows = []
     for line in q.lines:
         points = f"+{line.points}/{line.max_points}"
-        rows.append((line.factor, f"{line.shown} {points}" if line.known else
-                     f"unknown {points} (neutral)"))
+        rows.append(
+            (line.factor, f"{line.shown} {points}" if line.known else f"unknown {points} (neutral)")
+        )
     return rows
 
 
@@ -101,8 +111,10 @@ async def quote_read(ctx: Context, o: QuoteOptions) -> Reply:
     if q.boost:
         lines.insert(0, f"{q.connects} + {q.boost} boost")
     if q.model == "seed":
-        lines.append(f"{q.points}/{q.max_points} points → {plural(q.connects)}. "
-                     "A transparent estimate: Upwork does not publish its formula.")
+        lines.append(
+            f"{q.points}/{q.max_points} points → {plural(q.connects)}. "
+            "A transparent estimate: Upwork does not publish its formula."
+        )
     else:
         lines.append("Rate card by job value; Upwork's own card may differ.")
     return Reply(f"{plural(q.total)}", lines, explain(q))
@@ -134,28 +146,52 @@ class BidOptions:
     @staticmethod
     def of(v: Values) -> BidOptions:
         return BidOptions(
-            v.text("job"), v.opt_integer("connects"), v.opt_text("pool"), v.opt_integer("boost"),
-            v.opt_text("rate_type"), v.opt_number("rate"), v.opt_text("note"),
-            v.opt_number("price"), v.opt_text("size"), v.opt_flag("funded"),
-            v.opt_flag("verified"), v.opt_number("client_spent"), v.opt_integer("hire_rate"),
-            v.opt_number("rating"))
+            v.text("job"),
+            v.opt_integer("connects"),
+            v.opt_text("pool"),
+            v.opt_integer("boost"),
+            v.opt_text("rate_type"),
+            v.opt_number("rate"),
+            v.opt_text("note"),
+            v.opt_number("price"),
+            v.opt_text("size"),
+            v.opt_flag("funded"),
+            v.opt_flag("verified"),
+            v.opt_number("client_spent"),
+            v.opt_integer("hire_rate"),
+            v.opt_number("rating"),
+        )
 
     def spec(self, ctx: Context) -> BidSpec:
         connects = self.connects
         if connects is None:
-            factors = QuoteOptions(self.price, self.size, self.funded, self.verified,
-                                   self.client_spent, self.hire_rate, self.rating,
-                                   None).factors()
+            factors = QuoteOptions(
+                self.price,
+                self.size,
+                self.funded,
+                self.verified,
+                self.client_spent,
+                self.hire_rate,
+                self.rating,
+                None,
+            ).factors()
             connects = quote(ctx.services.config.pricing, factors).connects
-        return BidSpec(job=self.job, connects=connects, boost=self.boost or 0, pool=self.pool,
-                       rate_type=self.rate_type,
-                       rate_cents=None if self.rate is None else cents(self.rate),
-                       note=self.note, quoted=self.connects is None)
+        return BidSpec(
+            job=self.job,
+            connects=connects,
+            boost=self.boost or 0,
+            pool=self.pool,
+            rate_type=self.rate_type,
+            rate_cents=None if self.rate is None else cents(self.rate),
+            note=self.note,
+            quoted=self.connects is None,
+        )
 
 
 async def bid_apply(ctx: Context, o: BidOptions, tx: Tx, now: int) -> BidPlaced:
-    return await ctx.services.bids.place(tx, ctx.actor, o.spec(ctx), _stamp(ctx, now),
-                                         ctx.confirmed)
+    return await ctx.services.bids.place(
+        tx, ctx.actor, o.spec(ctx), _stamp(ctx, now), ctx.confirmed
+    )
 
 
 def bid_render(ctx: Context, o: BidOptions, r: BidPlaced) -> Reply:
@@ -165,8 +201,14 @@ def bid_render(ctx: Context, o: BidOptions, r: BidPlaced) -> Reply:
         lines.append(f"Allowance left this month: {plural(r.allowance_left)}")
     if r.pool and r.threshold and r.balance < r.threshold:
         lines.append(f"⚠ Pool {r.pool} is below its {r.threshold}-Connect threshold.")
-    undo = Button("Undo", "undo", f"{r.bid}.{r.nonce}", ButtonStyle.DANGER,
-                  text_command=f"/undo bid:#{r.bid}", only_user=ctx.actor.user.key)
+    undo = Button(
+        "Undo",
+        "undo",
+        f"{r.bid}.{r.nonce}",
+        ButtonStyle.DANGER,
+        text_command=f"/undo bid:#{r.bid}",
+        only_user=ctx.actor.user.key,
+    )
     return Reply(f"Bid #{r.bid} placed", lines, buttons=[undo])
 
 
@@ -204,22 +246,37 @@ async def bid_refused(ctx: Context, o: BidOptions, exc: Exception) -> Reply | No
         await services.bids.remember(tx, token, ctx.actor, args, services.clock())
 
     await services.store.write(remember)
-    who: str = "you" if exc.earlier.bidder == ctx.actor.user.key else Rich(
-        Mention(exc.earlier.bidder))
+    who: str = (
+        "you" if exc.earlier.bidder == ctx.actor.user.key else Rich(Mention(exc.earlier.bidder))
+    )
     reply = Reply(
         "Already bid on this job",
-        [Rich(f"Pool {exc.pool} bid on it as #{exc.earlier.id} (by ", who,
-              f", {when(exc.earlier.created_at)}). Nothing spent yet: confirm to bid anyway.")],
-        buttons=[Button("Confirm bid", "confirm", token, ButtonStyle.PRIMARY,
-                        text_command=f"/confirm token:{token}",
-                        only_user=ctx.actor.user.key)],
+        [
+            Rich(
+                f"Pool {exc.pool} bid on it as #{exc.earlier.id} (by ",
+                who,
+                f", {when(exc.earlier.created_at)}). Nothing spent yet: confirm to bid anyway.",
+            )
+        ],
+        buttons=[
+            Button(
+                "Confirm bid",
+                "confirm",
+                token,
+                ButtonStyle.PRIMARY,
+                text_command=f"/confirm token:{token}",
+                only_user=ctx.actor.user.key,
+            )
+        ],
     )
     reply.needs_confirmation = True
     return reply
 
 
-register("bid", Change(BidOptions, BidPlaced, BidOptions.of, bid_apply, bid_render,
-                       bid_refused, bid_replay))
+register(
+    "bid",
+    Change(BidOptions, BidPlaced, BidOptions.of, bid_apply, bid_render, bid_refused, bid_replay),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,11 +301,13 @@ async def confirm_resolve(ctx: Context, o: ConfirmOptions) -> tuple[Context, Val
     if found is None or found.actor != ctx.actor.user.key:
         raise NotFound("That confirmation code is unknown or not yours.")
     if found.created_at + CONFIRM_SECONDS < services.clock() and not await seen(
-            services.store, request_id):
+        services.store, request_id
+    ):
         raise BadInput("That confirmation expired; run the bid again.")
     values = check(BY_NAME["bid"], json.loads(found.args), resolve_user=None)
-    sub = Context(ctx.actor, request_id, services, "bid", confirmed=True,
-                  text_commands=ctx.text_commands)
+    sub = Context(
+        ctx.actor, request_id, services, "bid", confirmed=True, text_commands=ctx.text_commands
+    )
     return sub, values
 
 
@@ -294,12 +353,13 @@ async def refund_apply(ctx: Context, o: RefundOptions, tx: Tx, now: int) -> Refu
 
 def refund_render(ctx: Context, o: RefundOptions, r: Refunded) -> Reply:
     part = "" if r.refunded == r.total else f" of {r.total} (boost only)"
-    return Reply(f"Refunded {plural(r.refunded)}",
-                 [f"Bid #{r.bid}{part} · {r.reason}", f"{plural(r.balance)} in {r.where} now"])
+    return Reply(
+        f"Refunded {plural(r.refunded)}",
+        [f"Bid #{r.bid}{part} · {r.reason}", f"{plural(r.balance)} in {r.where} now"],
+    )
 
 
-register("refund", Change(RefundOptions, Refunded, RefundOptions.of, refund_apply,
-                          refund_render))
+register("refund", Change(RefundOptions, Refunded, RefundOptions.of, refund_apply, refund_render))
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,69 +380,6 @@ def outcome_render(ctx: Context, o: OutcomeOptions, r: OutcomeSet) -> Reply:
     return Reply(f"Bid #{r.bid}: {r.status}", [f"{r.job} · was {r.was}"])
 
 
-register("outcome", Change(OutcomeOptions, OutcomeSet, OutcomeOptions.of, outcome_apply,
-                           outcome_render))
-
-
-# ---------------------------------------------------------------------------------- /buy
-
-
-@dataclass(frozen=True, slots=True)
-class BuyOptions:
-    connects: int
-    pool: str | None
-    paid: Decimal | None
-
-    @staticmethod
-    def of(v: Values) -> BuyOptions:
-        return BuyOptions(v.integer("connects"), v.opt_text("pool"), v.opt_number("paid"))
-
-
-def render_purchase(r: Purchased, title: str, author: str) -> Reply:
-    how = "paid" if r.paid_given else f"at {dollars(r.tier_cents)} each"
-    lines = [f"{dollars(r.cents)} {how} · {plural(r.balance)} in {r.where}"]
-    if r.expires_at:
-        lines.append(f"Expire on {when(r.expires_at)}")
-    buttons = [] if r.purchase is None else [
-        Button("Undo", "void", f"{r.purchase}.{r.nonce}", ButtonStyle.DANGER,
-               text_command=f"/void purchase:#{r.purchase}", only_user=author)]
-    return Reply(title, lines, buttons=buttons)
-
-
-async def buy_apply(ctx: Context, o: BuyOptions, tx: Tx, now: int) -> Purchased:
-    paid = None if o.paid is None else cents(o.paid)
-    return await ctx.services.wallets.buy(tx, ctx.actor, o.connects, paid, o.pool,
-                                          _stamp(ctx, now))
-
-
-def buy_render(ctx: Context, o: BuyOptions, r: Purchased) -> Reply:
-    return render_purchase(r, f"Bought {plural(r.connects)}", ctx.actor.user.key)
-
-
-register("buy", Change(BuyOptions, Purchased, BuyOptions.of, buy_apply, buy_render))
-
-
-@dataclass(frozen=True, slots=True)
-class VoidOptions:
-    purchase: int
-
-    @staticmethod
-    def of(v: Values) -> VoidOptions:
-        text = v.text("purchase").strip().lstrip("#").strip()
-        if not text.isdigit() or len(text) > 12:
-            raise BadInput(f"purchase: {v.text('purchase')!r} is not a purchase number; use "
-                           "#N from the purchase's reply, e.g. purchase:#3")
-        return VoidOptions(int(text))
-
-
-async def void_apply(ctx: Context, o: VoidOptions, tx: Tx, now: int) -> Voided:
-    return await ctx.services.wallets.void(tx, ctx.actor, o.purchase, _stamp(ctx, now))
-
-
-def void_render(ctx: Context, o: VoidOptions, r: Voided) -> Reply:
-    return Reply(f"Purchase #{r.purchase} voided",
-                 [f"{plural(r.connects)} ({dollars(r.cents)}) taken back · "
-                  f"{plural(r.balance)} in {r.where}"])
-
-
-register("void", Change(VoidOptions, Voided, VoidOptions.of, void_apply, void_render))
+register(
+    "outcome", Change(OutcomeOptions, OutcomeSet, OutcomeOptions.of, outcome_apply, outcome_render)
+)

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from core.balances import PoolView
 from core.catalog import BY_NAME
-from core.commands.money import render_purchase
+from core.commands.purchases import render_purchase
 from core.commands.registry import Change, Context, Read, register
 from core.errors import BadInput
 from core.keys import UserRef
@@ -31,8 +31,7 @@ from core.wallets import Purchased
 T = TypeVar("T")
 
 
-async def _in_pool(ctx: Context, tx: Tx, name: str,
-                   op: Callable[[Pool], Awaitable[T]]) -> T:
+async def _in_pool(ctx: Context, tx: Tx, name: str, op: Callable[[Pool], Awaitable[T]]) -> T:
     """Run ``op`` on the pool ``name`` once the command's declared access allows it, with the
     pool's account locked."""
     services = ctx.services
@@ -57,19 +56,25 @@ class CreateOptions:
 
 async def create_apply(ctx: Context, o: CreateOptions, tx: Tx, now: int) -> PoolCreated:
     services = ctx.services
-    await services.wallets.ensure_user(tx, ctx.actor.user,
-                                       Stamp(ctx.actor.user.key, ctx.request_id, now))
+    await services.wallets.ensure_user(
+        tx, ctx.actor.user, Stamp(ctx.actor.user.key, ctx.request_id, now)
+    )
     return await services.pools.create(tx, ctx.actor, o.name, o.channel, now)
 
 
 def create_render(ctx: Context, o: CreateOptions, r: PoolCreated) -> Reply:
-    return Reply(f"Pool {r.pool} created",
-                 ["You own it; it starts at 0 Connects.",
-                  f"Next: /pool topup name:{r.pool} connects:80, then /pool add"])
+    return Reply(
+        f"Pool {r.pool} created",
+        [
+            "You own it; it starts at 0 Connects.",
+            f"Next: /pool topup name:{r.pool} connects:80, then /pool add",
+        ],
+    )
 
 
-register("pool create", Change(CreateOptions, PoolCreated, CreateOptions.of, create_apply,
-                               create_render))
+register(
+    "pool create", Change(CreateOptions, PoolCreated, CreateOptions.of, create_apply, create_render)
+)
 
 
 # ---------------------------------------------------------------------------------- members
@@ -86,8 +91,9 @@ class MemberOptions:
 
 
 async def add_apply(ctx: Context, o: MemberOptions, tx: Tx, now: int) -> MemberAdded:
-    return await _in_pool(ctx, tx, o.name,
-                          lambda pool: ctx.services.pools.add_member(tx, pool, o.member, now))
+    return await _in_pool(
+        ctx, tx, o.name, lambda pool: ctx.services.pools.add_member(tx, pool, o.member, now)
+    )
 
 
 def add_render(ctx: Context, o: MemberOptions, r: MemberAdded) -> Reply:
@@ -97,22 +103,25 @@ def add_render(ctx: Context, o: MemberOptions, r: MemberAdded) -> Reply:
     return Reply(f"{who} added to pool {r.pool}", ["They can now /bid with pool:" + r.pool])
 
 
-register("pool add", Change(MemberOptions, MemberAdded, MemberOptions.of, add_apply,
-                            add_render))
+register("pool add", Change(MemberOptions, MemberAdded, MemberOptions.of, add_apply, add_render))
 
 
 async def remove_apply(ctx: Context, o: MemberOptions, tx: Tx, now: int) -> MemberRemoved:
-    return await _in_pool(ctx, tx, o.name,
-                          lambda pool: ctx.services.pools.remove_member(tx, pool, o.member))
+    return await _in_pool(
+        ctx, tx, o.name, lambda pool: ctx.services.pools.remove_member(tx, pool, o.member)
+    )
 
 
 def remove_render(ctx: Context, o: MemberOptions, r: MemberRemoved) -> Reply:
-    return Reply(f"{o.member.display} removed from pool {r.pool}",
-                 ["Their past bids stay in the ledger."])
+    return Reply(
+        f"{o.member.display} removed from pool {r.pool}", ["Their past bids stay in the ledger."]
+    )
 
 
-register("pool remove", Change(MemberOptions, MemberRemoved, MemberOptions.of, remove_apply,
-                               remove_render))
+register(
+    "pool remove",
+    Change(MemberOptions, MemberRemoved, MemberOptions.of, remove_apply, remove_render),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,32 +133,43 @@ class AllowanceOptions:
 
     @staticmethod
     def of(v: Values) -> AllowanceOptions:
-        options = AllowanceOptions(v.text("name"), v.user("member"), v.opt_integer("connects"),
-                                   v.opt_flag("unlimited"))
+        options = AllowanceOptions(
+            v.text("name"), v.user("member"), v.opt_integer("connects"), v.opt_flag("unlimited")
+        )
         if (options.connects is None) == (not options.unlimited):
-            raise BadInput("Give connects:N (0 stops their spending) or unlimited:true, "
-                           "e.g. /pool allowance name:agency member:@sam connects:40")
+            raise BadInput(
+                "Give connects:N (0 stops their spending) or unlimited:true, "
+                "e.g. /pool allowance name:agency member:@sam connects:40"
+            )
         return options
 
 
 async def allowance_apply(ctx: Context, o: AllowanceOptions, tx: Tx, now: int) -> AllowanceSet:
     limit = None if o.unlimited else o.connects
-    return await _in_pool(ctx, tx, o.name, lambda pool: ctx.services.pools.set_allowance(
-        tx, pool, o.member, limit, now))
+    return await _in_pool(
+        ctx,
+        tx,
+        o.name,
+        lambda pool: ctx.services.pools.set_allowance(tx, pool, o.member, limit, now),
+    )
 
 
 def allowance_render(ctx: Context, o: AllowanceOptions, r: AllowanceSet) -> Reply:
     if r.allowance is None:
-        return Reply(f"{o.member.display}: no monthly limit in pool {r.pool}",
-                     [f"{r.spent} spent this month"])
+        return Reply(
+            f"{o.member.display}: no monthly limit in pool {r.pool}",
+            [f"{r.spent} spent this month"],
+        )
     lines = [f"Pool {r.pool} · {allowance_left(r.allowance, r.spent)}"]
     if r.allowance == 0:
         lines.append("They cannot spend from the pool until you raise it.")
     return Reply(f"{o.member.display}: {plural(r.allowance)} a month", lines)
 
 
-register("pool allowance", Change(AllowanceOptions, AllowanceSet, AllowanceOptions.of,
-                                  allowance_apply, allowance_render))
+register(
+    "pool allowance",
+    Change(AllowanceOptions, AllowanceSet, AllowanceOptions.of, allowance_apply, allowance_render),
+)
 
 
 # ---------------------------------------------------------------------------------- topup
@@ -168,16 +188,16 @@ class TopupOptions:
 
 async def topup_apply(ctx: Context, o: TopupOptions, tx: Tx, now: int) -> Purchased:
     paid = None if o.paid is None else cents(o.paid)
-    return await ctx.services.wallets.buy(tx, ctx.actor, o.connects, paid, o.name,
-                                          Stamp(ctx.actor.user.key, ctx.request_id, now))
+    return await ctx.services.wallets.buy(
+        tx, ctx.actor, o.connects, paid, o.name, Stamp(ctx.actor.user.key, ctx.request_id, now)
+    )
 
 
 def topup_render(ctx: Context, o: TopupOptions, r: Purchased) -> Reply:
     return render_purchase(r, f"Pool topped up: +{plural(r.connects)}", ctx.actor.user.key)
 
 
-register("pool topup", Change(TopupOptions, Purchased, TopupOptions.of, topup_apply,
-                              topup_render))
+register("pool topup", Change(TopupOptions, Purchased, TopupOptions.of, topup_apply, topup_render))
 
 
 # ---------------------------------------------------------------------------------- info
@@ -202,8 +222,11 @@ def render_pool(view: PoolView) -> Reply:
     fields: list[tuple[str, str]] = []
     for m in view.members:
         owner = " (owner)" if m.owner else ""
-        spend = (f"{m.spent} spent this month, no limit" if m.allowance is None
-                 else allowance_left(m.allowance, m.spent))
+        spend = (
+            f"{m.spent} spent this month, no limit"
+            if m.allowance is None
+            else allowance_left(m.allowance, m.spent)
+        )
         fields.append((Rich(Mention(m.key), owner), spend))
     lines: list[str] = [f"{plural(len(view.members), 'member')}"]
     if view.threshold:
@@ -215,8 +238,9 @@ def render_pool(view: PoolView) -> Reply:
 
 
 async def info_read(ctx: Context, o: NameOptions) -> Reply:
-    view = await ctx.services.balances.pool_info(ctx.actor, o.name, BY_NAME[ctx.command].access,
-                                                 ctx.now())
+    view = await ctx.services.balances.pool_info(
+        ctx.actor, o.name, BY_NAME[ctx.command].access, ctx.now()
+    )
     return render_pool(view)
 
 
@@ -238,8 +262,12 @@ class ThresholdOptions:
 
 
 async def threshold_apply(ctx: Context, o: ThresholdOptions, tx: Tx, now: int) -> ThresholdSet:
-    return await _in_pool(ctx, tx, o.name, lambda pool: ctx.services.pools.set_threshold(
-        tx, pool, o.connects, o.channel))
+    return await _in_pool(
+        ctx,
+        tx,
+        o.name,
+        lambda pool: ctx.services.pools.set_threshold(tx, pool, o.connects, o.channel),
+    )
 
 
 def threshold_render(ctx: Context, o: ThresholdOptions, r: ThresholdSet) -> Reply:
@@ -249,5 +277,7 @@ def threshold_render(ctx: Context, o: ThresholdOptions, r: ThresholdSet) -> Repl
     return Reply(f"Pool {r.pool}: warns below {r.threshold}", [Rich("Announced", where)])
 
 
-register("pool threshold", Change(ThresholdOptions, ThresholdSet, ThresholdOptions.of,
-                                  threshold_apply, threshold_render))
+register(
+    "pool threshold",
+    Change(ThresholdOptions, ThresholdSet, ThresholdOptions.of, threshold_apply, threshold_render),
+)

@@ -104,8 +104,9 @@ class Change(Generic[Opts, R]):
             return await self.apply(ctx, options, tx, now)
 
         try:
-            result, replayed = await ctx.services.change(ctx.request_id, fp,
-                                                         ctx.actor.user.key, op, self.result)
+            result, replayed = await ctx.services.change(
+                ctx.request_id, fp, ctx.actor.user.key, op, self.result
+            )
         except Exception as exc:
             if self.refused is not None:
                 reply = await self.refused(ctx, options, exc)
@@ -153,14 +154,16 @@ def validate(commands: tuple[Command, ...]) -> None:
     missing = sorted(names - set(HANDLERS))
     extra = sorted(set(HANDLERS) - names)
     if missing or extra:
-        raise RuntimeError(f"catalog and handlers disagree: no handler for {missing}, "
-                           f"no command for {extra}")
+        raise RuntimeError(
+            f"catalog and handlers disagree: no handler for {missing}, no command for {extra}"
+        )
     for command in commands:
         handler = HANDLERS[command.name]
         changes = isinstance(handler, (Change, Forward))
         if changes != command.changes_state:
-            raise RuntimeError(f"/{command.name}: changes_state={command.changes_state} but "
-                               f"its handler is a {type(handler).__name__}")
-        if isinstance(handler, Forward) and not isinstance(HANDLERS.get(handler.target),
-                                                           Change):
+            raise RuntimeError(
+                f"/{command.name}: changes_state={command.changes_state} but "
+                f"its handler is a {type(handler).__name__}"
+            )
+        if isinstance(handler, Forward) and not isinstance(HANDLERS.get(handler.target), Change):
             raise RuntimeError(f"/{command.name} forwards to /{handler.target}, not a change")

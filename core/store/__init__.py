@@ -6,16 +6,24 @@ from __future__ import annotations
 from core.store.base import Store, redact
 
 
-async def open_store(url: str, *, synchronous: str = "FULL", busy_timeout_ms: int = 30000,
-                     pool_min: int = 1, pool_max: int = 10, migrate: bool = True) -> Store:
+async def open_store(
+    url: str,
+    *,
+    synchronous: str = "FULL",
+    busy_timeout_ms: int = 30000,
+    pool_min: int = 1,
+    pool_max: int = 10,
+    migrate: bool = True,
+) -> Store:
     """Open the store named by ``url`` (``sqlite:///file.db`` or ``postgresql://...``) and apply
     pending migrations. Raises ``ValueError`` for an unknown scheme."""
     store: Store
     if url.startswith("sqlite:"):
         from core.store.sqlite import SQLiteStore
 
-        store = await SQLiteStore.open(url, synchronous=synchronous,
-                                       busy_timeout_ms=busy_timeout_ms)
+        store = await SQLiteStore.open(
+            url, synchronous=synchronous, busy_timeout_ms=busy_timeout_ms
+        )
     elif url.startswith(("postgresql:", "postgres:")):
         from core.store.postgres import PostgresStore
 

@@ -19,20 +19,15 @@ import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TypeVar
 
 from core.errors import ConnectsError
 from core.store import open_store
 from core.store.base import Store, Tx, migrations, redact
+from core.store.sides import Side, quote_name, side_of
 from core.store.sqlite import sqlite_path
 
-#: One value of a copied row, as the drivers read and write it.
-Cell = int | float | str | bytes | bool | None
-
 T = TypeVar("T")
-
-#: Rows moved per round trip.
-BATCH = 10_000
 
 Progress = Callable[[str, int, int], None]
 
@@ -64,182 +59,19 @@ class CopySummary:
     def lines(self) -> list[str]:
         """The summary as short lines for a terminal."""
         width = max((len(t) for t in self.counts), default=0)
-        out = [f"Copied {self.source} -> {self.destination} in {self.seconds:.1f} s"
-               + (" (its previous contents replaced)" if self.replaced else "")]
+        out = [
+            f"Copied {self.source} -> {self.destination} in {self.seconds:.1f} s"
+            + (" (its previous contents replaced)" if self.replaced else "")
+        ]
         out.extend(f"  {table.ljust(width)}  {n:>12,}" for table, n in self.counts.items())
-        out.append(f"Verified: row counts equal in {len(self.counts)} tables; "
-                   f"{self.accounts_checked:,} account balance"
-                   f"{'' if self.accounts_checked == 1 else 's'} equal (cached and sum of "
-                   f"entries), {self.connects_total:,} Connects in all.")
+        out.append(
+            f"Verified: row counts equal in {len(self.counts)} tables; "
+            f"{self.accounts_checked:,} account balance"
+            f"{'' if self.accounts_checked == 1 else 's'} equal (cached and sum of "
+            f"entries), {self.connects_total:,} Connects in all."
+        )
         out.extend(f"Warning: {w}" for w in self.warnings)
         return out
-
-
-class _Side(Protocol):
-    """One database as the copy sees it, inside an open transaction."""
-
-    async def tables(self) -> list[str]:
-        """Every table, the migration history included."""
-
-    async def columns(self, table: str) -> list[str]: ...
-    async def primary_key(self, table: str) -> list[str]: ...
-    async def parents(self, table: str) -> set[str]: ...
-    async def count(self, table: str) -> int: ...
-    def rows(self, table: str, columns: Sequence[str],
-             order: Sequence[str]) -> AsyncIterator[list[tuple[Cell, ...]]]: ...
-    async def insert(self, table: str, columns: Sequence[str],
-                     rows: list[tuple[Cell, ...]]) -> None: ...
-    async def clear(self, tables: Sequence[str]) -> None: ...
-    async def after_copy(self, tables: Sequence[str]) -> None: ...
-    async def balances(self) -> dict[int, tuple[int, int]]: ...
-
-
-def _q(name: str) -> str:
-    """A quoted identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-_BALANCES = (
-    "SELECT a.id, a.balance, COALESCE(s.total, 0) AS total FROM accounts a "
-    "LEFT JOIN (SELECT account_id, SUM(delta) AS total FROM entries GROUP BY account_id) s "
-    "ON s.account_id = a.id"
-)
-
-
-class _SQLiteSide:
-    def __init__(self, conn: Any) -> None:
-        self.conn = conn
-
-    async def _all(self, sql: str, *args: Any) -> list[Any]:
-        async with self.conn.execute(sql, args) as cur:
-            return list(await cur.fetchall())
-
-    async def tables(self) -> list[str]:
-        rows = await self._all("SELECT name FROM sqlite_master WHERE type = 'table' "
-                               "AND name NOT LIKE 'sqlite_%' ORDER BY name")
-        return [str(r[0]) for r in rows]
-
-    async def columns(self, table: str) -> list[str]:
-        return [str(r[1]) for r in await self._all(f"PRAGMA table_info({_q(table)})")]
-
-    async def primary_key(self, table: str) -> list[str]:
-        info = await self._all(f"PRAGMA table_info({_q(table)})")
-        return [str(r[1]) for r in sorted((r for r in info if r[5]), key=lambda r: r[5])]
-
-    async def parents(self, table: str) -> set[str]:
-        return {str(r[2]) for r in await self._all(f"PRAGMA foreign_key_list({_q(table)})")}
-
-    async def count(self, table: str) -> int:
-        return int((await self._all(f"SELECT COUNT(*) FROM {_q(table)}"))[0][0])
-
-    async def rows(self, table: str, columns: Sequence[str],
-                   order: Sequence[str]) -> AsyncIterator[list[tuple[Cell, ...]]]:
-        sql = (f"SELECT {', '.join(map(_q, columns))} FROM {_q(table)}"
-               + (f" ORDER BY {', '.join(map(_q, order))}" if order else ""))
-        async with self.conn.execute(sql) as cur:
-            while True:
-                batch = await cur.fetchmany(BATCH)
-                if not batch:
-                    return
-                yield [tuple(r) for r in batch]
-
-    async def insert(self, table: str, columns: Sequence[str],
-                     rows: list[tuple[Cell, ...]]) -> None:
-        marks = ", ".join("?" for _ in columns)
-        await self.conn.executemany(
-            f"INSERT INTO {_q(table)} ({', '.join(map(_q, columns))}) VALUES ({marks})", rows)
-
-    async def clear(self, tables: Sequence[str]) -> None:
-        # the append-only triggers refuse DELETE: lift them for this transaction only
-        triggers = await self._all("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
-        for name, _ in triggers:
-            await self.conn.execute(f"DROP TRIGGER {_q(name)}")
-        for table in reversed(tables):
-            await self.conn.execute(f"DELETE FROM {_q(table)}")
-        for _, sql in triggers:
-            await self.conn.execute(sql)
-
-    async def after_copy(self, tables: Sequence[str]) -> None:
-        return None  # INTEGER PRIMARY KEY continues after the largest id by itself
-
-    async def balances(self) -> dict[int, tuple[int, int]]:
-        return {int(r[0]): (int(r[1]), int(r[2])) for r in await self._all(_BALANCES)}
-
-
-class _PostgresSide:
-    def __init__(self, conn: Any) -> None:
-        self.conn = conn
-
-    async def tables(self) -> list[str]:
-        rows = await self.conn.fetch(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = "
-            "current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name")
-        return [str(r[0]) for r in rows]
-
-    async def columns(self, table: str) -> list[str]:
-        rows = await self.conn.fetch(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = "
-            "current_schema() AND table_name = $1 ORDER BY ordinal_position", table)
-        return [str(r[0]) for r in rows]
-
-    async def primary_key(self, table: str) -> list[str]:
-        rows = await self.conn.fetch(
-            "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
-            "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = $1::regclass AND i.indisprimary "
-            "ORDER BY array_position(i.indkey, a.attnum)", _q(table))
-        return [str(r[0]) for r in rows]
-
-    async def parents(self, table: str) -> set[str]:
-        rows = await self.conn.fetch(
-            "SELECT p.relname FROM pg_constraint c JOIN pg_class p ON p.oid = c.confrelid "
-            "WHERE c.contype = 'f' AND c.conrelid = $1::regclass", _q(table))
-        return {str(r[0]) for r in rows}
-
-    async def count(self, table: str) -> int:
-        return int(await self.conn.fetchval(f"SELECT COUNT(*) FROM {_q(table)}"))
-
-    async def rows(self, table: str, columns: Sequence[str],
-                   order: Sequence[str]) -> AsyncIterator[list[tuple[Cell, ...]]]:
-        sql = (f"SELECT {', '.join(map(_q, columns))} FROM {_q(table)}"
-               + (f" ORDER BY {', '.join(map(_q, order))}" if order else ""))
-        cursor = await self.conn.cursor(sql)
-        while True:
-            batch = await cursor.fetch(BATCH)
-            if not batch:
-                return
-            yield [tuple(r) for r in batch]
-
-    async def insert(self, table: str, columns: Sequence[str],
-                     rows: list[tuple[Cell, ...]]) -> None:
-        await self.conn.copy_records_to_table(table, records=rows, columns=list(columns))
-
-    async def clear(self, tables: Sequence[str]) -> None:
-        # TRUNCATE fires no row triggers, so the append-only rule stays in force for everyone
-        await self.conn.execute(f"TRUNCATE {', '.join(map(_q, tables))}")
-
-    async def after_copy(self, tables: Sequence[str]) -> None:
-        rows = await self.conn.fetch(
-            "SELECT table_name, column_name FROM information_schema.columns WHERE "
-            "table_schema = current_schema() AND (is_identity = 'YES' OR column_default LIKE "
-            "'nextval(%')")
-        for table, column in rows:
-            if table not in tables:
-                continue
-            await self.conn.execute(
-                f"SELECT setval(pg_get_serial_sequence($1, $2), "
-                f"COALESCE(MAX({_q(column)}), 0) + 1, false) FROM {_q(table)}",
-                _q(table), column)
-
-    async def balances(self) -> dict[int, tuple[int, int]]:
-        return {int(r[0]): (int(r[1]), int(r[2])) for r in await self.conn.fetch(_BALANCES)}
-
-
-def _side(store: Store, tx: Tx) -> _Side:
-    # both backends' transactions carry their driver connection as ``conn``
-    conn: Any = getattr(tx, "conn")  # noqa: B009
-    if getattr(store, "dialect", "") == "sqlite":
-        return _SQLiteSide(conn)
-    return _PostgresSide(conn)
 
 
 def _dialect(url: str) -> str:
@@ -251,11 +83,21 @@ def _dialect(url: str) -> str:
 
 
 # The order a reader expects in the summary (the schema's own order); other tables follow.
-_READING_ORDER = ("accounts", "users", "pools", "pool_members", "lots", "bids", "lot_usage",
-                  "entries", "requests", "confirmations")
+_READING_ORDER = (
+    "accounts",
+    "users",
+    "pools",
+    "pool_members",
+    "lots",
+    "bids",
+    "lot_usage",
+    "entries",
+    "requests",
+    "confirmations",
+)
 
 
-async def _order(side: _Side, tables: Sequence[str]) -> list[str]:
+async def _order(side: Side, tables: Sequence[str]) -> list[str]:
     """``tables`` with every table after the tables its foreign keys point to, otherwise in
     the schema's reading order."""
     parents = {t: (await side.parents(t)) & set(tables) - {t} for t in tables}
@@ -299,7 +141,7 @@ async def _open_source(url: str) -> Store:
         latest = max(v for v, _, _ in migrations(_dialect(url)))
 
         async def version(tx: Tx) -> int | None:
-            if not {"schema_version", "accounts"} <= set(await _side(store, tx).tables()):
+            if not {"schema_version", "accounts"} <= set(await side_of(store, tx).tables()):
                 return None
             row = await tx.fetchone("SELECT MAX(version) AS v FROM schema_version")
             return None if row is None or row["v"] is None else int(row["v"])
@@ -308,9 +150,11 @@ async def _open_source(url: str) -> Store:
         if found is None:
             raise CopyRefused(f"source {redact(url)} holds no Connects ledger.")
         if found != latest:
-            raise CopyRefused(f"source {redact(url)} is at schema version {found}, this "
-                              f"program at {latest}: run `connects-bot db upgrade` with the "
-                              "source's URL first.")
+            raise CopyRefused(
+                f"source {redact(url)} is at schema version {found}, this "
+                f"program at {latest}: run `connects-bot db upgrade` with the "
+                "source's URL first."
+            )
     except BaseException:
         await store.close()
         raise
@@ -334,8 +178,9 @@ def _same_database(a: str, b: str) -> bool:
     return a == b
 
 
-async def copy_ledger(src_url: str, dst_url: str, *, force: bool = False,
-                      progress: Progress | None = None) -> CopySummary:
+async def copy_ledger(
+    src_url: str, dst_url: str, *, force: bool = False, progress: Progress | None = None
+) -> CopySummary:
     """Copy the ledger at ``src_url`` into ``dst_url`` and verify it; see the module text.
 
     Raises ``ValueError`` for an unknown URL scheme or the same database twice,
@@ -369,8 +214,9 @@ async def copy_ledger(src_url: str, dst_url: str, *, force: bool = False,
     return summary
 
 
-async def _copy_tables(s: _Side, d: _Side, tables: Sequence[str],
-                       progress: Progress | None) -> dict[str, int]:
+async def _copy_tables(
+    s: Side, d: Side, tables: Sequence[str], progress: Progress | None
+) -> dict[str, int]:
     """Every row of ``tables`` from ``s`` into ``d`` (parents first); rows copied by table."""
     counts: dict[str, int] = {}
     for table in tables:
@@ -391,55 +237,72 @@ async def _copy_tables(s: _Side, d: _Side, tables: Sequence[str],
     return counts
 
 
-async def _verify(s: _Side, d: _Side, tables: Sequence[str],
-                  counts: dict[str, int]) -> tuple[dict[int, tuple[int, int]], list[str]]:
+async def _verify(
+    s: Side, d: Side, tables: Sequence[str], counts: dict[str, int]
+) -> tuple[dict[int, tuple[int, int]], list[str]]:
     """The check before commit: equal row counts and balances, or :class:`CopyFailed` (the
     whole copy rolls back). The balances and warnings about the source's own drift."""
     for table in tables:
         want, got = await s.count(table), await d.count(table)
         if want != got or counts[table] != want:
-            raise CopyFailed(f"table {table}: {want} rows in the source, {got} copied; "
-                             "nothing was committed.")
+            raise CopyFailed(
+                f"table {table}: {want} rows in the source, {got} copied; nothing was committed."
+            )
     before, after = await s.balances(), await d.balances()
     if before != after:
         bad = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
-        raise CopyFailed(f"{len(bad)} account balances differ after the copy (first: "
-                         f"account {bad[0]}); nothing was committed.")
-    warnings = [f"account {k}: cached balance {cached} but its entries sum to {total} "
-                "(so in the source too)"
-                for k, (cached, total) in sorted(after.items()) if cached != total]
+        raise CopyFailed(
+            f"{len(bad)} account balances differ after the copy (first: "
+            f"account {bad[0]}); nothing was committed."
+        )
+    warnings = [
+        f"account {k}: cached balance {cached} but its entries sum to {total} "
+        "(so in the source too)"
+        for k, (cached, total) in sorted(after.items())
+        if cached != total
+    ]
     return after, warnings
 
 
 async def _copy(src: Store, dst: Store, force: bool, progress: Progress | None) -> CopySummary:
     async def from_snapshot(stx: Tx) -> CopySummary:
-        s = _side(src, stx)
+        s = side_of(src, stx)
         src_tables = set(await s.tables()) - set(_SKIP)
 
         async def into(dtx: Tx) -> CopySummary:
-            d = _side(dst, dtx)
+            d = side_of(dst, dtx)
             tables = await _order(d, [t for t in await d.tables() if t not in _SKIP])
             if set(tables) != src_tables:
                 raise CopyRefused(
                     f"the two schemas differ (tables only in the source: "
                     f"{sorted(src_tables - set(tables)) or 'none'}, only in the destination: "
-                    f"{sorted(set(tables) - src_tables) or 'none'}); upgrade both first.")
+                    f"{sorted(set(tables) - src_tables) or 'none'}); upgrade both first."
+                )
             if getattr(dst, "dialect", "") != "sqlite":
                 await dtx.execute(
-                    f"LOCK TABLE {', '.join(map(_q, tables))} IN ACCESS EXCLUSIVE MODE")
+                    f"LOCK TABLE {', '.join(map(quote_name, tables))} IN ACCESS EXCLUSIVE MODE"
+                )
             held = {t: await d.count(t) for t in tables}
             if any(held.values()):
                 if not force:
                     raise CopyRefused(
                         f"destination already holds a ledger ({held.get('entries', 0):,} "
-                        "entries); pass --force to replace its contents.")
+                        "entries); pass --force to replace its contents."
+                    )
                 await d.clear(tables)
             counts = await _copy_tables(s, d, tables, progress)
             await d.after_copy(tables)
             after, warnings = await _verify(s, d, tables, counts)
-            return CopySummary("", "", counts, len(after),
-                               sum(cached for cached, _ in after.values()),
-                               any(held.values()), 0.0, warnings)
+            return CopySummary(
+                "",
+                "",
+                counts,
+                len(after),
+                sum(cached for cached, _ in after.values()),
+                any(held.values()),
+                0.0,
+                warnings,
+            )
 
         return await dst.write(into)
 

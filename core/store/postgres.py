@@ -120,8 +120,7 @@ class _Tx:
     async def lock_account(self, account_id: int) -> None:
         if account_id in self.locked:
             return
-        await self.conn.execute("SELECT id FROM accounts WHERE id = $1 FOR UPDATE",
-                                int(account_id))
+        await self.conn.execute("SELECT id FROM accounts WHERE id = $1 FOR UPDATE", int(account_id))
         self.locked.add(int(account_id))
 
 
@@ -131,8 +130,10 @@ def _retryable(exc: BaseException, unique_seen: int) -> bool:
     # Two processes inserted the same key at once (a request id delivered twice, a user seen
     # for the first time, a pool name): the rerun sees the committed row and takes the path
     # for an existing one.
-    return (isinstance(exc, asyncpg.exceptions.UniqueViolationError)
-            and unique_seen < MAX_UNIQUE_RETRIES)
+    return (
+        isinstance(exc, asyncpg.exceptions.UniqueViolationError)
+        and unique_seen < MAX_UNIQUE_RETRIES
+    )
 
 
 def search_path_entries(setting: str) -> list[str]:
@@ -182,13 +183,15 @@ async def _ensure_schema(pool: asyncpg.Pool[asyncpg.Record]) -> None:
             async with conn.transaction():
                 # processes starting together create it once (IF NOT EXISTS alone can race)
                 await conn.execute(
-                    "SELECT pg_advisory_xact_lock(hashtext('connects-bot create schema'))")
+                    "SELECT pg_advisory_xact_lock(hashtext('connects-bot create schema'))"
+                )
                 if not await conn.fetchval(exists, target):
                     await conn.execute(f"CREATE SCHEMA {quote_ident(target)}")
         except asyncpg.PostgresError as exc:
             raise ConnectionError(
                 f"schema {quote_ident(target)} named in search_path does not exist and "
-                f"could not be created ({exc})") from exc
+                f"could not be created ({exc})"
+            ) from exc
 
 
 class PostgresStore:
@@ -209,13 +212,18 @@ class PostgresStore:
         pool sizes and ``ConnectionError`` (one line, password hidden) when the server cannot be
         reached or refuses the login or database."""
         if pool_max < 1 or pool_min < 0 or pool_min > pool_max:
-            raise ValueError(f"storage pool sizes: need 0 <= pool_min ({pool_min}) <= "
-                             f"pool_max ({pool_max}) and pool_max >= 1")
+            raise ValueError(
+                f"storage pool sizes: need 0 <= pool_min ({pool_min}) <= "
+                f"pool_max ({pool_max}) and pool_max >= 1"
+            )
         # settings in the URL win over these defaults
         settings = {k: v for k, v in _SESSION_DEFAULTS.items() if f"{k}=" not in url}
         try:
             pool = await asyncpg.create_pool(
-                url, min_size=pool_min, max_size=pool_max, server_settings=settings,
+                url,
+                min_size=pool_min,
+                max_size=pool_max,
+                server_settings=settings,
                 max_inactive_connection_lifetime=300.0,
             )
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
@@ -247,8 +255,10 @@ class PostgresStore:
                 await asyncio.sleep(random.uniform(0, 0.002 * min(attempt, 10)))
 
     async def read(self, fn: Callable[[_Tx], Awaitable[T]], *, quick: bool = False) -> T:
-        async with self._pool.acquire() as conn, conn.transaction(
-                isolation="repeatable_read", readonly=True):
+        async with (
+            self._pool.acquire() as conn,
+            conn.transaction(isolation="repeatable_read", readonly=True),
+        ):
             return await fn(_Tx(conn))
 
     async def migrate(self) -> int:
@@ -256,19 +266,24 @@ class PostgresStore:
             # one migrator per schema at a time, however many processes start together
             await conn.execute(
                 "SELECT pg_advisory_xact_lock(hashtext('connects-bot migrate ' || "
-                "current_schema()))")
+                "current_schema()))"
+            )
             await conn.execute(
                 "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
-                "name TEXT NOT NULL, applied_at BIGINT NOT NULL)")
-            current = int(await conn.fetchval(
-                "SELECT COALESCE(MAX(version), 0) FROM schema_version"))
+                "name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
+            )
+            current = int(
+                await conn.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_version")
+            )
             for version, name, sql in migrations("postgres"):
                 if version <= current:
                     continue
                 await conn.execute(sql)
                 await conn.execute(
                     "INSERT INTO schema_version (version, name, applied_at) VALUES ($1, $2, $3)",
-                    version, name, int(time.time()),
+                    version,
+                    name,
+                    int(time.time()),
                 )
                 current = version
             return current

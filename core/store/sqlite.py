@@ -27,7 +27,7 @@ def sqlite_path(url: str) -> str:
         return ":memory:"
     if not url.startswith("sqlite:///"):
         raise ValueError(f"storage url {url!r}: SQLite URLs look like sqlite:///connects.db")
-    return url[len("sqlite:///"):]
+    return url[len("sqlite:///") :]
 
 
 def _one(conn: sqlite3.Connection, sql: str, params: Params) -> Row | None:
@@ -64,12 +64,14 @@ class _Tx:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
 
-    async def _call(self, fn: Callable[[sqlite3.Connection, str, Params], T], sql: str,
-                    params: Params | None) -> T:
+    async def _call(
+        self, fn: Callable[[sqlite3.Connection, str, Params], T], sql: str, params: Params | None
+    ) -> T:
         # aiosqlite internals ._conn/._execute: one thread hop a statement (pyproject bounds it)
         raw = self.conn._conn  # the sqlite3 connection, used on aiosqlite's own thread
         result: T = await self.conn._execute(  # type: ignore[no-untyped-call]
-            fn, raw, sql, params or {})
+            fn, raw, sql, params or {}
+        )
         return result
 
     async def fetchone(self, sql: str, params: Params | None = None) -> Row | None:
@@ -98,8 +100,9 @@ class _InlineTx(_Tx):
 
     __slots__ = ()
 
-    async def _call(self, fn: Callable[[sqlite3.Connection, str, Params], T], sql: str,
-                    params: Params | None) -> T:
+    async def _call(
+        self, fn: Callable[[sqlite3.Connection, str, Params], T], sql: str, params: Params | None
+    ) -> T:
         # aiosqlite internal ._conn: the sqlite3 connection, run inline (pyproject bounds it)
         return fn(self.conn._conn, sql, params or {})
 
@@ -109,8 +112,9 @@ class SQLiteStore:
 
     dialect = "sqlite"
 
-    def __init__(self, url: str, writer: aiosqlite.Connection,
-                 reader: aiosqlite.Connection) -> None:
+    def __init__(
+        self, url: str, writer: aiosqlite.Connection, reader: aiosqlite.Connection
+    ) -> None:
         self.url = url
         self._writer = writer
         self._reader = reader
@@ -119,8 +123,9 @@ class SQLiteStore:
         self._busy_timeout_ms = 30000
 
     @classmethod
-    async def open(cls, url: str, *, synchronous: str = "FULL",
-                   busy_timeout_ms: int = 30000) -> SQLiteStore:
+    async def open(
+        cls, url: str, *, synchronous: str = "FULL", busy_timeout_ms: int = 30000
+    ) -> SQLiteStore:
         path = sqlite_path(url)
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -128,9 +133,9 @@ class SQLiteStore:
         async def connect() -> aiosqlite.Connection:
             # check_same_thread=False: write statements run on the event loop's thread while
             # the connection holds the write lock (see _WriteTx); never two threads at once
-            conn = await aiosqlite.connect(path, isolation_level=None,
-                                           timeout=busy_timeout_ms / 1000,
-                                           check_same_thread=False)
+            conn = await aiosqlite.connect(
+                path, isolation_level=None, timeout=busy_timeout_ms / 1000, check_same_thread=False
+            )
             conn.row_factory = sqlite3.Row
             await conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             await conn.execute("PRAGMA foreign_keys = ON")
@@ -215,8 +220,9 @@ class SQLiteStore:
                     "CREATE TABLE IF NOT EXISTS schema_version "
                     "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)"
                 )
-                row = await (await conn.execute(
-                    "SELECT COALESCE(MAX(version), 0) FROM schema_version")).fetchone()
+                row = await (
+                    await conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version")
+                ).fetchone()
                 current = int(row[0]) if row else 0
                 for version, name, sql in migrations("sqlite"):
                     if version <= current:
@@ -254,8 +260,6 @@ def _statements(script: str) -> list[str]:
     if buf.strip():
         out.append(buf.strip())
     return out
-
-
 
 
 async def _statement(conn: aiosqlite.Connection, sql: str) -> None:

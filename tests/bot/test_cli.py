@@ -11,20 +11,38 @@ from pathlib import Path
 
 import pytest
 
-ENV_KEYS = ("CONNECTS_DATABASE_URL", "DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN",
-            "SLACK_SIGNING_SECRET")
+ENV_KEYS = (
+    "CONNECTS_DATABASE_URL",
+    "DISCORD_TOKEN",
+    "SLACK_BOT_TOKEN",
+    "SLACK_APP_TOKEN",
+    "SLACK_SIGNING_SECRET",
+)
 
 
-def cli(tmp: Path, *args: str, stdin: str | None = None, env: dict[str, str] | None = None,
-        timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def cli(
+    tmp: Path,
+    *args: str,
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m bot ARGS`` in ``tmp`` as user ana."""
     full_env = {k: v for k, v in os.environ.items() if k not in ENV_KEYS}
     full_env.update(env or {})
     argv = [sys.executable, "-m", "bot", *args]
     if args and args[0] in ("exec", "run"):
         argv += ["--user", "ana"]
-    return subprocess.run(argv, cwd=tmp, input=stdin, capture_output=True, text=True,
-                          env=full_env, timeout=timeout, check=False)
+    return subprocess.run(
+        argv,
+        cwd=tmp,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def test_exec_story(tmp_path: Path) -> None:
@@ -93,7 +111,7 @@ def test_exec_saves_files(tmp_path: Path) -> None:
 
 def test_export_deterministic(tmp_path: Path) -> None:
     """connects-bot export prints the whole ledger as CSV, the same bytes every time."""
-    cli(tmp_path, "exec", "/bid job:\"a, b\" connects:3")
+    cli(tmp_path, "exec", '/bid job:"a, b" connects:3')
     cli(tmp_path, "exec", "/buy connects:10")
     first = cli(tmp_path, "export")
     second = cli(tmp_path, "export")
@@ -106,13 +124,20 @@ def test_export_deterministic(tmp_path: Path) -> None:
 
 def test_config_file_and_env(tmp_path: Path) -> None:
     """--config selects the database; CONNECTS_DATABASE_URL overrides it."""
-    (tmp_path / "c.toml").write_text('[storage]\nurl = "sqlite:///from-config.db"\n'
-                                     '[wallet]\nwelcome_grant = 7\n')
+    (tmp_path / "c.toml").write_text(
+        '[storage]\nurl = "sqlite:///from-config.db"\n[wallet]\nwelcome_grant = 7\n'
+    )
     result = cli(tmp_path, "exec", "/balance", "--config", "c.toml")
     assert result.stdout.startswith("7 Connects")
     assert (tmp_path / "from-config.db").exists()
-    cli(tmp_path, "exec", "/balance", "--config", "c.toml",
-        env={"CONNECTS_DATABASE_URL": "sqlite:///from-env.db"})
+    cli(
+        tmp_path,
+        "exec",
+        "/balance",
+        "--config",
+        "c.toml",
+        env={"CONNECTS_DATABASE_URL": "sqlite:///from-env.db"},
+    )
     assert (tmp_path / "from-env.db").exists()
 
 
@@ -147,8 +172,9 @@ def test_console_session(tmp_path: Path) -> None:
 def test_logs_carry_request_id_and_hide_secrets(tmp_path: Path) -> None:
     """Log lines carry the request id; configured secrets never appear."""
     secret = "xoxb-very-secret-token-123"
-    (tmp_path / "c.toml").write_text(f'[log]\nlevel = "DEBUG"\n[slack]\nsigning_secret = '
-                                     f'"{secret}"\n')
+    (tmp_path / "c.toml").write_text(
+        f'[log]\nlevel = "DEBUG"\n[slack]\nsigning_secret = "{secret}"\n'
+    )
     result = cli(tmp_path, "exec", "/balance", "--config", "c.toml", "--log-level", "DEBUG")
     assert "[console:" in result.stderr
     assert secret not in result.stderr + result.stdout
@@ -158,10 +184,15 @@ def test_logs_carry_request_id_and_hide_secrets(tmp_path: Path) -> None:
 def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
     """SIGTERM stops run cleanly: the database closes and the exit code is 0."""
     env = {k: v for k, v in os.environ.items() if k not in ENV_KEYS}
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "run", "--user", "ana",
-                             "--log-level", "INFO"], cwd=tmp_path,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run", "--user", "ana", "--log-level", "INFO"],
+        cwd=tmp_path,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     assert proc.stdin is not None
     proc.stdin.write("/bid job:x connects:2\n")
     proc.stdin.flush()

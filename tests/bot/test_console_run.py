@@ -17,8 +17,9 @@ from bot.cli import main
 from tests.bot.test_cli import ENV_KEYS, cli
 
 
-def bot(tmp: Path, *args: str, stdin: int | str | None = None,
-        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def bot(
+    tmp: Path, *args: str, stdin: int | str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """``python -m bot ARGS`` in ``tmp``, exactly as given; ``stdin`` is text for a pipe or an
     open file descriptor."""
     full_env = {k: v for k, v in os.environ.items() if k not in ENV_KEYS}
@@ -26,9 +27,17 @@ def bot(tmp: Path, *args: str, stdin: int | str | None = None,
     full_env.update(env or {})
     text = stdin if isinstance(stdin, str) else None
     fd = stdin if isinstance(stdin, int) else None
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=tmp, input=text,
-                          stdin=fd, capture_output=True, text=True, env=full_env, timeout=60,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=tmp,
+        input=text,
+        stdin=fd,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=60,
+        check=False,
+    )
 
 
 COMMANDS = '/bid job:"A job" connects:2\n\n/refund bid:#7 reason:completed\n/balance\n'
@@ -70,8 +79,9 @@ def test_run_with_no_input_ends_at_once(tmp_path: Path) -> None:
 def test_console_shows_replies_and_warnings_only(tmp_path: Path) -> None:
     """With only the console served, a refusal prints its one line once: no INFO lines on
     stderr, nothing repeated there."""
-    result = bot(tmp_path, "run", "--user", "ana",
-                 stdin="/refund bid:#9 reason:completed\n/balance\n")
+    result = bot(
+        tmp_path, "run", "--user", "ana", stdin="/refund bid:#9 reason:completed\n/balance\n"
+    )
     assert result.returncode == 0
     assert result.stdout.splitlines()[0] == "No bid #9 of yours. /history lists your bids."
     assert result.stdout.count("No bid #9") == 1
@@ -86,23 +96,26 @@ def test_log_level_or_config_brings_info_back(tmp_path: Path) -> None:
     config = bot(tmp_path, "run", "--user", "ana", "--config", "c.toml", stdin="/balance\n")
     assert "/balance by console:ana" in config.stderr
     (tmp_path / "other.toml").write_text("[wallet]\nwelcome_grant = 60\n")
-    other = bot(tmp_path, "run", "--user", "ana", "--config", "other.toml",
-                stdin="/balance\n")
+    other = bot(tmp_path, "run", "--user", "ana", "--config", "other.toml", stdin="/balance\n")
     assert other.stderr == ""
 
 
-@pytest.mark.parametrize(("argv", "sections", "level"), [
-    (["run"], {}, "WARNING"),
-    (["run", "--console"], {}, "WARNING"),
-    (["run", "--log-level", "DEBUG"], {}, "DEBUG"),
-    (["run"], {"discord": {"token": "t0ken"}}, "INFO"),
-    (["run", "--console"], {"slack": {"bot_token": "xoxb-1"}}, "INFO"),
-    (["run"], {"discord": {"token": "t0ken"}, "log": {"level": "ERROR"}}, "ERROR"),
-    (["exec", "/balance"], {"log": {"level": "DEBUG"}}, "WARNING"),
-    (["export", "--log-level", "INFO"], {}, "INFO"),
-])
-def test_default_log_levels(argv: list[str], sections: dict[str, dict[str, object]],
-                            level: str) -> None:
+@pytest.mark.parametrize(
+    ("argv", "sections", "level"),
+    [
+        (["run"], {}, "WARNING"),
+        (["run", "--console"], {}, "WARNING"),
+        (["run", "--log-level", "DEBUG"], {}, "DEBUG"),
+        (["run"], {"discord": {"token": "t0ken"}}, "INFO"),
+        (["run", "--console"], {"slack": {"bot_token": "xoxb-1"}}, "INFO"),
+        (["run"], {"discord": {"token": "t0ken"}, "log": {"level": "ERROR"}}, "ERROR"),
+        (["exec", "/balance"], {"log": {"level": "DEBUG"}}, "WARNING"),
+        (["export", "--log-level", "INFO"], {}, "INFO"),
+    ],
+)
+def test_default_log_levels(
+    argv: list[str], sections: dict[str, dict[str, object]], level: str
+) -> None:
     """Quiet (WARNING) for one-shot commands and a run with only the console; a run serving
     another platform logs at ``[log] level``; ``--log-level`` always wins."""
     from bot.cli import _log_level, build_parser
@@ -151,8 +164,13 @@ def test_a_file_that_cannot_be_saved_keeps_the_reply(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["", "   "])
 @pytest.mark.parametrize("sub", ["exec", "run"])
-def test_an_empty_user_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                  monkeypatch: pytest.MonkeyPatch, name: str, sub: str) -> None:
+def test_an_empty_user_is_refused(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    sub: str,
+) -> None:
     """``--user ""`` or blanks: one line, exit code 2, before anything is opened."""
     monkeypatch.chdir(tmp_path)
     argv = [sub, "--user", name] + (["/balance"] if sub == "exec" else [])
@@ -171,14 +189,22 @@ def test_user_names_ignore_case(tmp_path: Path) -> None:
 
 def test_exec_does_not_load_the_terminal_library(tmp_path: Path) -> None:
     """The one-shot path stays light: no prompt_toolkit (nor platform libraries)."""
-    code = ("import sys\nfrom bot.cli import main\n"
-            "code = main(['exec', '--user', 'ana', '/balance'])\n"
-            "heavy = [m for m in ('prompt_toolkit', 'discord', 'slack_bolt', 'matplotlib') "
-            "if m in sys.modules]\n"
-            "print('loaded:', heavy)\nsys.exit(code)\n")
-    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
-                            text=True, timeout=60, check=False,
-                            env={k: v for k, v in os.environ.items() if k not in ENV_KEYS})
+    code = (
+        "import sys\nfrom bot.cli import main\n"
+        "code = main(['exec', '--user', 'ana', '/balance'])\n"
+        "heavy = [m for m in ('prompt_toolkit', 'discord', 'slack_bolt', 'matplotlib') "
+        "if m in sys.modules]\n"
+        "print('loaded:', heavy)\nsys.exit(code)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={k: v for k, v in os.environ.items() if k not in ENV_KEYS},
+    )
     assert result.returncode == 0, result.stderr
     assert "loaded: []" in result.stdout
 
@@ -205,9 +231,15 @@ def test_run_at_a_terminal_edits_completes_and_keeps_history(tmp_path: Path) -> 
     env = {k: v for k, v in os.environ.items() if k not in ENV_KEYS}
     env.update(XDG_STATE_HOME=str(tmp_path / "state"), TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1")
     leader, follower = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "run", "--user", "Ana"], cwd=tmp_path,
-                            stdin=follower, stdout=follower, stderr=follower, env=env,
-                            close_fds=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run", "--user", "Ana"],
+        cwd=tmp_path,
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+        close_fds=True,
+    )
     os.close(follower)
     try:
         assert b"Tab completes" in _read_until(leader, b"connects>")

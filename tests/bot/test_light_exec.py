@@ -16,10 +16,26 @@ import subprocess
 import sys
 from pathlib import Path
 
-HEAVY = ("discord", "slack_bolt", "slack_sdk", "matplotlib", "numpy", "sklearn", "scipy",
-         "lightgbm", "aiohttp")
-ENV_KEYS = ("CONNECTS_DATABASE_URL", "DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN",
-            "SLACK_SIGNING_SECRET", "PYTHONSTARTUP", "PYTHONINSPECT")
+HEAVY = (
+    "discord",
+    "slack_bolt",
+    "slack_sdk",
+    "matplotlib",
+    "numpy",
+    "sklearn",
+    "scipy",
+    "lightgbm",
+    "aiohttp",
+)
+ENV_KEYS = (
+    "CONNECTS_DATABASE_URL",
+    "DISCORD_TOKEN",
+    "SLACK_BOT_TOKEN",
+    "SLACK_APP_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "PYTHONSTARTUP",
+    "PYTHONINSPECT",
+)
 
 # argv: OUT_FILE, then connects-bot's own arguments
 WRAPPER = """
@@ -52,7 +68,7 @@ def import_chains(importtime: str, wanted: set[str]) -> list[str]:
         if name not in wanted:
             continue
         chain, level = [name], depth
-        for later_depth, later in rows[i + 1:]:  # a parent is logged after its children
+        for later_depth, later in rows[i + 1 :]:  # a parent is logged after its children
             if later_depth < level:
                 chain.append(later)
                 level = later_depth
@@ -70,9 +86,25 @@ def test_exec_balance_imports_no_platform_chart_or_numeric_library(tmp_path: Pat
     env = {k: v for k, v in os.environ.items() if k not in ENV_KEYS}
     env.update(HOME=str(home), CONNECTS_DATABASE_URL=f"sqlite:///{db}")
     result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", WRAPPER, str(out),
-         "exec", "--user", "ana", "/balance"],
-        cwd=home, env=env, capture_output=True, text=True, timeout=60, check=False)
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-c",
+            WRAPPER,
+            str(out),
+            "exec",
+            "--user",
+            "ana",
+            "/balance",
+        ],
+        cwd=home,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr[-2000:]
     assert result.stdout.splitlines()[:2] == ["60 Connects", "Your wallet"], result.stdout
@@ -85,20 +117,23 @@ def test_exec_balance_imports_no_platform_chart_or_numeric_library(tmp_path: Pat
     assert {"bot", "core", "adapters", "aiosqlite", "sqlite3"} <= top, sorted(top)
     assert "core.postings" in modules and "adapters.console.console" in modules
     heavy = sorted(top & set(HEAVY))
-    assert not heavy, (f"exec /balance imported {heavy}:\n  "
-                       + "\n  ".join(import_chains(result.stderr, set(heavy))))
+    assert not heavy, f"exec /balance imported {heavy}:\n  " + "\n  ".join(
+        import_chains(result.stderr, set(heavy))
+    )
 
 
 def test_import_chains_name_who_imported_a_module() -> None:
     """The failure message's chain is read from ``-X importtime``'s nesting."""
-    sample = "\n".join([
-        "import time: self [us] | cumulative | imported package",
-        "import time:        10 |         10 |       matplotlib.colors",
-        "import time:        20 |         30 |     matplotlib",
-        "import time:         5 |         35 |   core.insight",
-        "import time:         5 |         40 | adapters.console.console",
-        "import time:         1 |          1 | json",
-    ])
+    sample = "\n".join(
+        [
+            "import time: self [us] | cumulative | imported package",
+            "import time:        10 |         10 |       matplotlib.colors",
+            "import time:        20 |         30 |     matplotlib",
+            "import time:         5 |         35 |   core.insight",
+            "import time:         5 |         40 | adapters.console.console",
+            "import time:         1 |          1 | json",
+        ]
+    )
     assert import_chains(sample, {"matplotlib", "numpy"}) == [
         "matplotlib <- core.insight <- adapters.console.console",
     ]

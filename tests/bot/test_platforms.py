@@ -23,8 +23,13 @@ class Notes:
 
 
 class Fake(Served):
-    def __init__(self, name: str, *, fail_start: bool = False, end_after: float | None = None,
-                 ) -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        fail_start: bool = False,
+        end_after: float | None = None,
+    ) -> None:
         super().__init__()
         self.name = name
         self.fail_start = fail_start
@@ -83,8 +88,7 @@ def test_registry_enables_platforms_with_credentials(app: App) -> None:
     assert [p.name for p in platforms.enabled(app, bare, options)] == ["console"]
     assert [p.name for p in platforms.enabled(app, both, options)] == ["discord", "slack"]
     asked = platforms.RunOptions(user="sam", console=True)
-    assert [p.name for p in platforms.enabled(app, both, asked)] == ["discord", "slack",
-                                                                    "console"]
+    assert [p.name for p in platforms.enabled(app, both, asked)] == ["discord", "slack", "console"]
     assert both.section(DiscordConfig).token == "d-token"
     assert both.section(SlackConfig).bot_token == "xoxb-1"
     assert set(both.secrets) == {"d-token", "xoxb-1"}

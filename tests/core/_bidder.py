@@ -23,13 +23,24 @@ from core.reply import Reply
 
 
 def as_json(rid: str, reply: Reply) -> dict[str, Any]:
-    return {"rid": rid, "title": reply.title, "lines": reply.lines, "error": reply.error,
-            "buttons": [b.value for b in reply.buttons], "repr": repr(reply)}
+    return {
+        "rid": rid,
+        "title": reply.title,
+        "lines": reply.lines,
+        "error": reply.error,
+        "buttons": [b.value for b in reply.buttons],
+        "repr": repr(reply),
+    }
 
 
 async def main(spec: dict[str, Any]) -> None:
-    config = parse({"storage": {"url": spec["url"], "synchronous": spec.get("sync", "NORMAL")},
-                    "wallet": {"welcome_grant": spec["welcome"]}}, env={})
+    config = parse(
+        {
+            "storage": {"url": spec["url"], "synchronous": spec.get("sync", "NORMAL")},
+            "wallet": {"welcome_grant": spec["welcome"]},
+        },
+        env={},
+    )
     app = await create_app(config)
     actor = Actor(UserRef(f"console:{spec['user']}", spec["user"]), "console")
     try:
@@ -37,16 +48,21 @@ async def main(spec: dict[str, Any]) -> None:
         start = float(await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline))
         await asyncio.sleep(max(0.0, start - time.time()))
         bids = spec["bids"]
-        replies = await asyncio.gather(*(
-            app.dispatch(actor, "bid", {"job": b["job"], "connects": b["connects"]}, b["rid"])
-            for b in bids))
+        replies = await asyncio.gather(
+            *(
+                app.dispatch(actor, "bid", {"job": b["job"], "connects": b["connects"]}, b["rid"])
+                for b in bids
+            )
+        )
     finally:
         await app.close()
-    print(json.dumps([as_json(b["rid"], r) for b, r in zip(bids, replies, strict=True)]),
-          flush=True)
+    print(
+        json.dumps([as_json(b["rid"], r) for b, r in zip(bids, replies, strict=True)]), flush=True
+    )
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
-                        format="%(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s %(message)s"
+    )
     asyncio.run(main(json.loads(sys.argv[1])))

@@ -35,8 +35,9 @@ class FileNotifier:
 
 
 async def main(url: str, now: int, out: str) -> None:
-    app = await create_app(parse({"storage": {"url": url}, "wallet": {"monthly_grant": 5}},
-                                 env={}), lambda: now)
+    app = await create_app(
+        parse({"storage": {"url": url}, "wallet": {"monthly_grant": 5}}, env={}), lambda: now
+    )
     app.notifiers["console"] = FileNotifier(out)
     try:
         await tick(app)

@@ -38,17 +38,27 @@ async def wallet_of_100(url: str) -> None:
         await app.close()
 
 
-async def run_processes(url: str, bid_lists: list[list[dict[str, Any]]],
-                        ) -> tuple[list[list[dict[str, Any]]], str]:
+async def run_processes(
+    url: str,
+    bid_lists: list[list[dict[str, Any]]],
+) -> tuple[list[list[dict[str, Any]]], str]:
     """Run one bidder process per list of bids, released together; (replies per process,
     everything the processes printed)."""
     procs = []
     for bids in bid_lists:
         spec = {"url": url, "user": "ana", "welcome": 100, "bids": bids}
-        procs.append(await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "tests.core._bidder", json.dumps(spec), cwd=ROOT,
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE))
+        procs.append(
+            await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "tests.core._bidder",
+                json.dumps(spec),
+                cwd=ROOT,
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+            )
+        )
     try:
         for proc in procs:  # every process has its app open before anyone bids
             assert proc.stdout is not None
@@ -61,8 +71,7 @@ async def run_processes(url: str, bid_lists: list[list[dict[str, Any]]],
             assert proc.stdin is not None
             proc.stdin.write(f"{start}\n".encode())
             await proc.stdin.drain()
-        outputs = await asyncio.wait_for(
-            asyncio.gather(*(p.communicate() for p in procs)), 120)
+        outputs = await asyncio.wait_for(asyncio.gather(*(p.communicate() for p in procs)), 120)
     finally:
         for proc in procs:
             if proc.returncode is None:
@@ -88,7 +97,8 @@ async def ledger_state(url: str) -> dict[str, Any]:
             "(SELECT COUNT(*) FROM entries e WHERE e.account_id = a.id AND e.kind = 'bid') "
             " AS charges, "
             "(SELECT COUNT(*) FROM requests) AS requests "
-            "FROM accounts a JOIN users u ON u.account_id = a.id WHERE u.key = 'console:ana'")
+            "FROM accounts a JOIN users u ON u.account_id = a.id WHERE u.key = 'console:ana'"
+        )
         assert row is not None
         return {k: int(row[k]) for k in ("balance", "se", "sl", "bids", "charges", "requests")}
 
@@ -102,8 +112,10 @@ async def test_200_concurrent_bids_from_two_processes_never_overspend(db_url: st
     """200 bids of 3 Connects against a wallet of 100, from two processes at once: exactly 33
     succeed, the rest are refused as short, the balance ends at 1, nothing is locked out."""
     await wallet_of_100(db_url)
-    bid_lists = [[{"rid": f"p{p}-{i}", "job": f"job {p}-{i}", "connects": 3} for i in range(100)]
-                 for p in range(2)]
+    bid_lists = [
+        [{"rid": f"p{p}-{i}", "job": f"job {p}-{i}", "connects": 3} for i in range(100)]
+        for p in range(2)
+    ]
     results, printed = await run_processes(db_url, bid_lists)
     replies = [r for per_process in results for r in per_process]
     placed = [r for r in replies if not r["error"]]
@@ -117,8 +129,7 @@ async def test_200_concurrent_bids_from_two_processes_never_overspend(db_url: st
     assert "database is locked" not in printed
     assert "Traceback" not in printed
     state = await ledger_state(db_url)
-    assert state == {"balance": 1, "se": 1, "sl": 1, "bids": 33, "charges": 33,
-                     "requests": 33}
+    assert state == {"balance": 1, "se": 1, "sl": 1, "bids": 33, "charges": 33, "requests": 33}
 
 
 async def test_same_request_ids_from_two_processes_at_once_charge_once(db_url: str) -> None:
@@ -134,5 +145,4 @@ async def test_same_request_ids_from_two_processes_at_once_charge_once(db_url: s
     assert len({r["title"] for r in first}) == 20
     assert "database is locked" not in printed
     state = await ledger_state(db_url)
-    assert state == {"balance": 40, "se": 40, "sl": 40, "bids": 20, "charges": 20,
-                     "requests": 20}
+    assert state == {"balance": 40, "se": 40, "sl": 40, "bids": 20, "charges": 20, "requests": 20}

@@ -23,8 +23,10 @@ def test_defaults() -> None:
 
 def test_environment_overrides() -> None:
     """CONNECTS_DATABASE_URL and platform tokens come from the environment."""
-    cfg = parse({"storage": {"url": "sqlite:///a.db"}},
-                env={"CONNECTS_DATABASE_URL": "sqlite:///b.db", "DISCORD_TOKEN": "s3cr3t-value"})
+    cfg = parse(
+        {"storage": {"url": "sqlite:///a.db"}},
+        env={"CONNECTS_DATABASE_URL": "sqlite:///b.db", "DISCORD_TOKEN": "s3cr3t-value"},
+    )
     assert cfg.storage.url == "sqlite:///b.db"
     assert cfg.section(DiscordConfig).token == "s3cr3t-value"
     assert "s3cr3t-value" not in repr(cfg.section(DiscordConfig))
@@ -44,8 +46,10 @@ def test_example_config_parses() -> None:
 def test_pricing_tables(tmp_path: Path) -> None:
     """Tiers and seed factors are configurable."""
     path = tmp_path / "c.toml"
-    path.write_text('[pricing]\ntiers = [[1, 90], [50, 12]]\nmodel = "rate_card"\n'
-                    '[pricing.hire_rate]\nedges = [50]\npoints = [0, 3]\nneutral = 1\n')
+    path.write_text(
+        '[pricing]\ntiers = [[1, 90], [50, 12]]\nmodel = "rate_card"\n'
+        "[pricing.hire_rate]\nedges = [50]\npoints = [0, 3]\nneutral = 1\n"
+    )
     cfg = load(path, env={})
     assert cfg.pricing.tiers == ((1, 90), (50, 12))
     assert cfg.pricing.hire_rate.points == (0, 3)
@@ -57,12 +61,12 @@ def test_pricing_tables(tmp_path: Path) -> None:
         ("[storage\nurl=1", "not valid TOML"),
         ("[nope]\n", "unknown section [nope]"),
         ("[wallet]\nwelcome = 5\n", "unknown key wallet.welcome"),
-        ("[wallet]\nwelcome_grant = \"lots\"\n", "wallet.welcome_grant: expected a whole number"),
-        ("[pricing]\nmodel = \"magic\"\n", "pricing.model"),
+        ('[wallet]\nwelcome_grant = "lots"\n', "wallet.welcome_grant: expected a whole number"),
+        ('[pricing]\nmodel = "magic"\n', "pricing.model"),
         ("[pricing]\ntiers = [[5, 10]]\n", "pricing.tiers"),
         ("[pricing.price]\nedges = [1, 2]\npoints = [0, 1]\n", "pricing.price"),
-        ("[storage]\nsynchronous = \"SOMETIMES\"\n", "storage.synchronous"),
-        ("[discord]\nguild_ids = [\"x\"]\n", "discord.guild_ids[0]"),
+        ('[storage]\nsynchronous = "SOMETIMES"\n', "storage.synchronous"),
+        ('[discord]\nguild_ids = ["x"]\n', "discord.guild_ids[0]"),
     ],
 )
 def test_broken_files_name_file_and_key(tmp_path: Path, text: str, fragment: str) -> None:

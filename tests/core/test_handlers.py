@@ -16,8 +16,9 @@ def test_every_command_has_one_handler_of_its_kind() -> None:
     assert set(HANDLERS) == {c.name for c in COMMANDS}
     for command in COMMANDS:
         handler = HANDLERS[command.name]
-        assert isinstance(handler, (Change, Forward) if command.changes_state else Read), \
+        assert isinstance(handler, (Change, Forward) if command.changes_state else Read), (
             command.name
+        )
     validate(COMMANDS)  # the check the package runs on import
 
 
@@ -30,8 +31,9 @@ def test_a_command_without_handler_or_a_handler_without_command_fails() -> None:
 
 
 def test_a_change_declared_as_a_read_fails() -> None:
-    flipped = tuple(dataclasses.replace(c, changes_state=False) if c.name == "buy" else c
-                    for c in COMMANDS)
+    flipped = tuple(
+        dataclasses.replace(c, changes_state=False) if c.name == "buy" else c for c in COMMANDS
+    )
     with pytest.raises(RuntimeError, match="/buy: changes_state=False"):
         validate(flipped)
 

@@ -33,14 +33,16 @@ def x_ticks(fig: Any) -> list[tuple[float, str]]:
     """The x axis ticks inside the view: (position, label)."""
     ax = fig.axes[0]
     lo, hi = ax.get_xlim()
-    return [(x, label.get_text()) for x, label in zip(ax.get_xticks(), ax.get_xticklabels(),
-                                                     strict=True) if lo <= x <= hi]
+    return [
+        (x, label.get_text())
+        for x, label in zip(ax.get_xticks(), ax.get_xticklabels(), strict=True)
+        if lo <= x <= hi
+    ]
 
 
 @pytest.mark.parametrize(
     "series",
-    [ONE_ENTRY, WITHIN_AN_HOUR, A_YEAR,
-     [(T0 + i * 2 * 3600, 60 - i) for i in range(30)]],
+    [ONE_ENTRY, WITHIN_AN_HOUR, A_YEAR, [(T0 + i * 2 * 3600, 60 - i) for i in range(30)]],
     ids=["one entry", "within an hour", "a year", "a few days"],
 )
 def test_chart_is_a_phone_sized_png(series: list[tuple[int, int]]) -> None:
@@ -57,8 +59,9 @@ def test_chart_is_a_phone_sized_png(series: list[tuple[int, int]]) -> None:
     ],
     ids=["one entry", "within an hour", "a year"],
 )
-def test_chart_x_axis_shows_dates_and_times(series: list[tuple[int, int]], tick: str,
-                                            axis_label: str) -> None:
+def test_chart_x_axis_shows_dates_and_times(
+    series: list[tuple[int, int]], tick: str, axis_label: str
+) -> None:
     """The x axis is time in every case: times of day under the date for a history within
     one day, months and years for a long one; never entry numbers. Each label names the time
     at its position, and the positions span the history."""
@@ -80,20 +83,24 @@ def test_chart_x_axis_shows_dates_and_times(series: list[tuple[int, int]], tick:
         (ONE_ENTRY, "Your wallet: Connects over time"),
         (WITHIN_AN_HOUR, "Your wallet: Connects over time"),
         (A_YEAR, "Pool agency: Connects over time"),
-        ([(T0 + i * 5 * 3600, 12_600 - 370 * i) for i in range(12)],
-         "Pool agency-with-a-long-name-of-forty-ch: Connects over time"),
+        (
+            [(T0 + i * 5 * 3600, 12_600 - 370 * i) for i in range(12)],
+            "Pool agency-with-a-long-name-of-forty-ch: Connects over time",
+        ),
     ],
     ids=["one entry", "within an hour", "a year", "long title, big balance"],
 )
 def test_chart_text_stays_inside_and_last_balance_is_labelled(
-        series: list[tuple[int, int]], title: str) -> None:
+    series: list[tuple[int, int]], title: str
+) -> None:
     """Every piece of text (title, axis labels, ticks, the last balance) lies inside the
     figure, and the image's edges are blank: nothing is clipped."""
     fig = chart_figure(series, title)
     renderer = fig.canvas.get_renderer()
     width, height = fig.bbox.width, fig.bbox.height
-    texts = [t for t in fig.findobj(lambda a: hasattr(a, "get_text") and a.get_visible())
-             if t.get_text()]
+    texts = [
+        t for t in fig.findobj(lambda a: hasattr(a, "get_text") and a.get_visible()) if t.get_text()
+    ]
     assert len(texts) >= 10  # title, two axis labels, x and y ticks, the last balance
     for text in texts:
         box = text.get_window_extent(renderer)
@@ -125,15 +132,23 @@ def test_time_axis_keeps_three_to_five_ticks_at_any_span() -> None:
 
 def test_one_shot_commands_do_not_import_matplotlib() -> None:
     """The chart module imports matplotlib only when it draws."""
-    code = ("import sys, core.app, core.commands.account, core.chart; "
-            "sys.exit('matplotlib' in sys.modules)")
+    code = (
+        "import sys, core.app, core.commands.account, core.chart; "
+        "sys.exit('matplotlib' in sys.modules)"
+    )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
 def test_dollars_for_spreadsheets() -> None:
     """Export dollars are plain numbers with two decimals; unknown is empty."""
     assert [plain_dollars(c) for c in (1250, 5, 0, -75, 123_456_789, None)] == [
-        "12.50", "0.05", "0.00", "-0.75", "1234567.89", ""]
+        "12.50",
+        "0.05",
+        "0.00",
+        "-0.75",
+        "1234567.89",
+        "",
+    ]
 
 
 def test_times_are_utc() -> None:

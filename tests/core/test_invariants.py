@@ -74,8 +74,11 @@ def add_months(ts: int, months: int) -> int:
     dt = datetime.fromtimestamp(ts, UTC)
     m = dt.month - 1 + months
     year, month = dt.year + m // 12, m % 12 + 1
-    return int(dt.replace(year=year, month=month,
-                          day=min(dt.day, calendar.monthrange(year, month)[1])).timestamp())
+    return int(
+        dt.replace(
+            year=year, month=month, day=min(dt.day, calendar.monthrange(year, month)[1])
+        ).timestamp()
+    )
 
 
 def month_start(ts: int) -> int:
@@ -195,13 +198,20 @@ class LedgerMachine(RuleBasedStateMachine):
     def snapshot(self) -> Snapshot:
         async def fn(tx: Tx) -> Snapshot:
             s = Snapshot()
-            s.accounts = [(int(r["id"]), int(r["balance"])) for r in
-                          await tx.fetchall("SELECT id, balance FROM accounts ORDER BY id")]
-            s.lots = [(int(r["id"]), int(r["remaining"])) for r in
-                      await tx.fetchall("SELECT id, remaining FROM lots ORDER BY id")]
-            s.bids = [(r["id"], r["status"], r["refunded"], r["updated_at"]) for r in
-                      await tx.fetchall(
-                          "SELECT id, status, refunded, updated_at FROM bids ORDER BY id")]
+            s.accounts = [
+                (int(r["id"]), int(r["balance"]))
+                for r in await tx.fetchall("SELECT id, balance FROM accounts ORDER BY id")
+            ]
+            s.lots = [
+                (int(r["id"]), int(r["remaining"]))
+                for r in await tx.fetchall("SELECT id, remaining FROM lots ORDER BY id")
+            ]
+            s.bids = [
+                (r["id"], r["status"], r["refunded"], r["updated_at"])
+                for r in await tx.fetchall(
+                    "SELECT id, status, refunded, updated_at FROM bids ORDER BY id"
+                )
+            ]
             row = await tx.fetchone("SELECT COUNT(*) AS n FROM entries")
             s.entries = int(row["n"]) if row else 0
             row = await tx.fetchone("SELECT COUNT(*) AS n FROM requests")
@@ -251,19 +261,31 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def ben_spent_this_month(self) -> int:
         since = month_start(self.clock.now)
-        return sum(b.total - b.refunded for b in self.bids
-                   if b.account == "team" and b.bidder == "ben" and b.created >= since)
+        return sum(
+            b.total - b.refunded
+            for b in self.bids
+            if b.account == "team" and b.bidder == "ben" and b.created >= since
+        )
 
     def find_bid(self, pick: int, ghost: bool, recent: bool = False) -> tuple[int, Bid | None]:
         if ghost or not self.bids:
             return 9999, None
-        bid = self.bids[-1 - pick % min(3, len(self.bids))] if recent else \
-            self.bids[pick % len(self.bids)]
+        bid = (
+            self.bids[-1 - pick % min(3, len(self.bids))]
+            if recent
+            else self.bids[pick % len(self.bids)]
+        )
         return bid.id, bid
 
-    def record(self, rid: str, send: Callable[[], Awaitable[Reply]], reply: Reply,
-               other: Callable[[], Awaitable[Reply]], other_conflicts: bool = True,
-               bid: Bid | None = None) -> None:
+    def record(
+        self,
+        rid: str,
+        send: Callable[[], Awaitable[Reply]],
+        reply: Reply,
+        other: Callable[[], Awaitable[Reply]],
+        other_conflicts: bool = True,
+        bid: Bid | None = None,
+    ) -> None:
         event(f"done: {reply.title.split()[0]}")
         self.changes += 1
         self.sent.append(Sent(rid, send, reply, other, other_conflicts, bid))
@@ -300,18 +322,24 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @initialize()
     def setup(self) -> None:
-        config = parse({
-            "storage": {"url": self.store_url(), "synchronous": "OFF"},
-            "wallet": {"welcome_grant": WELCOME, "expiry_months": 12, "undo_minutes": 5},
-        }, env={})
+        config = parse(
+            {
+                "storage": {"url": self.store_url(), "synchronous": "OFF"},
+                "wallet": {"welcome_grant": WELCOME, "expiry_months": 12, "undo_minutes": 5},
+            },
+            env={},
+        )
         self.app = self.run(create_app(config, self.clock))
         for name in USERS:
             reply = self.run(self.a.dispatch(who(name), "balance", {}, self.rid()))
             assert reply.title == plural(WELCOME), reply
             self.lots[name].append(Lot(WELCOME, WELCOME, None))
-        for line in ("/pool create name:team", "/pool add name:team member:ben",
-                     f"/pool allowance name:team member:ben connects:{BEN_ALLOWANCE}",
-                     f"/buy pool:team connects:{FIRST_TOPUP}"):
+        for line in (
+            "/pool create name:team",
+            "/pool add name:team member:ben",
+            f"/pool allowance name:team member:ben connects:{BEN_ALLOWANCE}",
+            f"/buy pool:team connects:{FIRST_TOPUP}",
+        ):
             reply = self.run(self.a.run_text(who("ana"), line, self.rid()))
             assert not reply.error, (line, reply)
             self.changes += 1
@@ -320,8 +348,9 @@ class LedgerMachine(RuleBasedStateMachine):
         async def ids(tx: Tx) -> dict[str, int]:
             out = {}
             for name in USERS:
-                row = await tx.fetchone("SELECT account_id FROM users WHERE key = :k",
-                                        {"k": f"console:{name}"})
+                row = await tx.fetchone(
+                    "SELECT account_id FROM users WHERE key = :k", {"k": f"console:{name}"}
+                )
                 assert row is not None
                 out[name] = int(row["account_id"])
             row = await tx.fetchone("SELECT account_id FROM pools WHERE name = 'team'")
@@ -345,9 +374,18 @@ class LedgerMachine(RuleBasedStateMachine):
 
     # ------------------------------------------------------------------ bids
 
-    def _place(self, name: str, account: str, job: str, connects: int, boost: int,
-               rid: str, send: Callable[[], Awaitable[Reply]],
-               other: Callable[[], Awaitable[Reply]], confirmed: bool) -> None:
+    def _place(
+        self,
+        name: str,
+        account: str,
+        job: str,
+        connects: int,
+        boost: int,
+        rid: str,
+        send: Callable[[], Awaitable[Reply]],
+        other: Callable[[], Awaitable[Reply]],
+        confirmed: bool,
+    ) -> None:
         """Predict a bid, send it, compare, and apply it to the model."""
         total = connects + boost
         pool = account == "team"
@@ -355,26 +393,42 @@ class LedgerMachine(RuleBasedStateMachine):
         if pool and name == "ben":
             left = BEN_ALLOWANCE - self.ben_spent_this_month()
             if total > left:
-                self.refused(send, f"Your monthly allowance in pool team has {max(left, 0)} "
-                                   f"Connects left; this needs {total}.")
+                self.refused(
+                    send,
+                    f"Your monthly allowance in pool team has {max(left, 0)} "
+                    f"Connects left; this needs {total}.",
+                )
                 return
-        duplicate = pool and not confirmed and any(
-            b.account == "team" and b.job == job and b.status != "undone" for b in self.bids)
+        duplicate = (
+            pool
+            and not confirmed
+            and any(
+                b.account == "team" and b.job == job and b.status != "undone" for b in self.bids
+            )
+        )
         if duplicate:
             before = self.snapshot()
             reply = self.run(send())
             assert reply.needs_confirmation and not reply.error, reply
             assert self.snapshot() == before
-            self.pending.append(Pending(name, job, connects, boost, self.clock.now,
-                                        reply.buttons[0].value))
+            self.pending.append(
+                Pending(name, job, connects, boost, self.clock.now, reply.buttons[0].value)
+            )
             return
         have = self.spendable(account)
         if have < total:
-            fix = ("Record a purchase with /buy." if not pool else
-                   "Top it up with /pool topup name:team connects:80" if name == "ana" else
-                   "Ask its owner, ana, to top it up.")
-            self.refused(send, f"Not enough Connects in {where}: this needs {total}, "
-                               f"{'it has' if pool else 'you have'} {have}. {fix}")
+            fix = (
+                "Record a purchase with /buy."
+                if not pool
+                else "Top it up with /pool topup name:team connects:80"
+                if name == "ana"
+                else "Ask its owner, ana, to top it up."
+            )
+            self.refused(
+                send,
+                f"Not enough Connects in {where}: this needs {total}, "
+                f"{'it has' if pool else 'you have'} {have}. {fix}",
+            )
             return
         reply = self.run(send())
         assert not reply.error, reply
@@ -385,8 +439,19 @@ class LedgerMachine(RuleBasedStateMachine):
         assert reply.lines[:2] == [job, f"{cost} from {where} · {plural(have - total)} left"]
         assert [b.action for b in reply.buttons] == ["undo"]
         used = self.spend(account, total)
-        self.bids.append(Bid(bid_id, account, name, job, connects, boost, self.clock.now, used,
-                             reply.buttons[0].value))
+        self.bids.append(
+            Bid(
+                bid_id,
+                account,
+                name,
+                job,
+                connects,
+                boost,
+                self.clock.now,
+                used,
+                reply.buttons[0].value,
+            )
+        )
         self.record(rid, send, reply, other, bid=self.bids[-1])
 
     def _bid(self, name: str, connects: int, boost: int, on_pool: bool, job: str | None) -> None:
@@ -404,16 +469,29 @@ class LedgerMachine(RuleBasedStateMachine):
         def other() -> Awaitable[Reply]:
             return self.a.dispatch(actor, "bid", changed, rid)
 
-        self._place(name, "team" if on_pool else name, job, connects, boost, rid, send, other,
-                    confirmed=False)
+        self._place(
+            name,
+            "team" if on_pool else name,
+            job,
+            connects,
+            boost,
+            rid,
+            send,
+            other,
+            confirmed=False,
+        )
 
     @rule(name=st.sampled_from(USERS), connects=st.integers(1, 8), boost=st.integers(0, 3))
     def bid(self, name: str, connects: int, boost: int) -> None:
         """A bid from the author's wallet, with an explicit cost and a boost."""
         self._bid(name, connects, boost, False, None)
 
-    @rule(name=st.sampled_from(USERS), connects=st.integers(1, 8), boost=st.integers(0, 3),
-          job=st.one_of(st.sampled_from(JOBS), st.none()))
+    @rule(
+        name=st.sampled_from(USERS),
+        connects=st.integers(1, 8),
+        boost=st.integers(0, 3),
+        job=st.one_of(st.sampled_from(JOBS), st.none()),
+    )
     def bid_pool(self, name: str, connects: int, boost: int, job: str | None) -> None:
         """A bid from the pool; a job the pool already bid on asks for a Confirm first."""
         self._bid(name, connects, boost, True, job)
@@ -441,12 +519,12 @@ class LedgerMachine(RuleBasedStateMachine):
             return
 
         def other() -> Awaitable[Reply]:
-            return self.a.press(who("ana" if p.actor == "ben" else "ben"), "confirm", p.token,
-                                self.rid())
+            return self.a.press(
+                who("ana" if p.actor == "ben" else "ben"), "confirm", p.token, self.rid()
+            )
 
         # a refusal stores nothing, so a later press runs the bid again
-        self._place(p.actor, "team", p.job, p.connects, p.boost, rid, send, other,
-                    confirmed=True)
+        self._place(p.actor, "team", p.job, p.connects, p.boost, rid, send, other, confirmed=True)
         if self.sent and self.sent[-1].rid == rid:
             self.sent[-1].other_conflicts = False
 
@@ -463,8 +541,12 @@ class LedgerMachine(RuleBasedStateMachine):
         return f"No bid #{bid_id} of yours."
 
     @precondition(lambda self: self.bids)
-    @rule(pick=st.integers(0, 1000), ghost=st.integers(0, 15).map(lambda n: n == 0),
-          name=st.sampled_from(USERS), reason=st.sampled_from(REASONS))
+    @rule(
+        pick=st.integers(0, 1000),
+        ghost=st.integers(0, 15).map(lambda n: n == 0),
+        name=st.sampled_from(USERS),
+        reason=st.sampled_from(REASONS),
+    )
     def refund(self, pick: int, ghost: bool, name: str, reason: str) -> None:
         """/refund by policy: everything, the boost only (outbid), or nothing; once."""
         bid_id, bid = self.find_bid(pick, ghost)
@@ -499,14 +581,24 @@ class LedgerMachine(RuleBasedStateMachine):
         bid.status, bid.refunded = "refunded", amount
         part = "" if amount == bid.total else f" of {bid.total} (boost only)"
         where = "the pool" if bid.account == "team" else "your wallet"
-        assert reply == Reply(f"Refunded {plural(amount)}",
-                              [f"Bid #{bid_id}{part} · {reason}",
-                               f"{plural(self.spendable(bid.account))} in {where} now"]), reply
+        assert reply == Reply(
+            f"Refunded {plural(amount)}",
+            [
+                f"Bid #{bid_id}{part} · {reason}",
+                f"{plural(self.spendable(bid.account))} in {where} now",
+            ],
+        ), reply
         self.record(rid, send, reply, other)
 
-    def _undo(self, name: str, bid_id: int, bid: Bid | None, rid: str,
-              send: Callable[[], Awaitable[Reply]], other: Callable[[], Awaitable[Reply]],
-              ) -> None:
+    def _undo(
+        self,
+        name: str,
+        bid_id: int,
+        bid: Bid | None,
+        rid: str,
+        send: Callable[[], Awaitable[Reply]],
+        other: Callable[[], Awaitable[Reply]],
+    ) -> None:
         if bid is None or bid.bidder != name:
             self.refused(send, f"No bid #{bid_id} of yours to undo.")
             return
@@ -519,9 +611,10 @@ class LedgerMachine(RuleBasedStateMachine):
         reply = self.run(send())
         self.give_back(bid, bid.total)
         bid.status, bid.refunded = "undone", bid.total
-        assert reply == Reply(f"Bid #{bid_id} undone",
-                              [f"{plural(bid.total)} back · "
-                               f"{plural(self.spendable(bid.account))} now"]), reply
+        assert reply == Reply(
+            f"Bid #{bid_id} undone",
+            [f"{plural(bid.total)} back · {plural(self.spendable(bid.account))} now"],
+        ), reply
         self.record(rid, send, reply, other)
 
     @precondition(lambda self: self.bids)
@@ -546,8 +639,9 @@ class LedgerMachine(RuleBasedStateMachine):
             return
 
         def other() -> Awaitable[Reply]:
-            return self.a.press(who("ana" if name == "ben" else "ben"), "undo", bid.undo_value,
-                                self.rid())
+            return self.a.press(
+                who("ana" if name == "ben" else "ben"), "undo", bid.undo_value, self.rid()
+            )
 
         self._undo(name, bid.id, bid, rid, send, other)
 
@@ -560,8 +654,11 @@ class LedgerMachine(RuleBasedStateMachine):
         self.undo_button(0, author=True)
 
     @precondition(lambda self: self.bids)
-    @rule(pick=st.integers(0, 1000), ghost=st.integers(0, 15).map(lambda n: n == 0),
-          name=st.sampled_from(USERS))
+    @rule(
+        pick=st.integers(0, 1000),
+        ghost=st.integers(0, 15).map(lambda n: n == 0),
+        name=st.sampled_from(USERS),
+    )
     def undo_text(self, pick: int, ghost: bool, name: str) -> None:
         """/undo bid:#N, the text twin of the button."""
         bid_id, bid = self.find_bid(pick, ghost, recent=True)
@@ -577,8 +674,12 @@ class LedgerMachine(RuleBasedStateMachine):
         self._undo(name, bid_id, bid, rid, send, other)
 
     @precondition(lambda self: self.bids)
-    @rule(pick=st.integers(0, 1000), ghost=st.integers(0, 15).map(lambda n: n == 0),
-          name=st.sampled_from(USERS), status=st.sampled_from(STATUSES))
+    @rule(
+        pick=st.integers(0, 1000),
+        ghost=st.integers(0, 15).map(lambda n: n == 0),
+        name=st.sampled_from(USERS),
+        status=st.sampled_from(STATUSES),
+    )
     def outcome(self, pick: int, ghost: bool, name: str, status: str) -> None:
         """/outcome moves a bid's status; refunded and undone bids are final."""
         bid_id, bid = self.find_bid(pick, ghost)
@@ -587,12 +688,12 @@ class LedgerMachine(RuleBasedStateMachine):
         other_status = STATUSES[(STATUSES.index(status) + 1) % len(STATUSES)]
 
         def send() -> Awaitable[Reply]:
-            return self.a.dispatch(actor, "outcome", {"bid": f"#{bid_id}", "status": status},
-                                   rid)
+            return self.a.dispatch(actor, "outcome", {"bid": f"#{bid_id}", "status": status}, rid)
 
         def other() -> Awaitable[Reply]:
-            return self.a.dispatch(actor, "outcome",
-                                   {"bid": f"#{bid_id}", "status": other_status}, rid)
+            return self.a.dispatch(
+                actor, "outcome", {"bid": f"#{bid_id}", "status": other_status}, rid
+            )
 
         why = self._may_change(name, bid_id, bid)
         if why is not None:
@@ -607,8 +708,11 @@ class LedgerMachine(RuleBasedStateMachine):
         assert reply.title == f"Bid #{bid_id}: {status}", reply
         assert reply.lines == [f"{bid.job} · was {bid.status}"]
         after = self.snapshot()
-        assert (after.accounts, after.lots, after.entries) == \
-            (before.accounts, before.lots, before.entries)
+        assert (after.accounts, after.lots, after.entries) == (
+            before.accounts,
+            before.lots,
+            before.entries,
+        )
         bid.status = status
         self.record(rid, send, reply, other)
 
@@ -653,7 +757,9 @@ class LedgerMachine(RuleBasedStateMachine):
     async def unswept_pool(self, tx: Tx) -> bool:
         row = await tx.fetchone(
             "SELECT COUNT(*) AS n FROM lots WHERE account_id = :a AND remaining > 0 "
-            "AND expires_at <= :now", {"a": self.account_ids["team"], "now": self.clock.now})
+            "AND expires_at <= :now",
+            {"a": self.account_ids["team"], "now": self.clock.now},
+        )
         return row is not None and row["n"] > 0
 
     @rule(name=st.sampled_from(USERS), pool=st.booleans())
@@ -681,13 +787,17 @@ class LedgerMachine(RuleBasedStateMachine):
         if bid is None or bid.status == "submitted":
             assert reply == sent.reply, (reply, sent.reply)
         else:  # the bid has news since: the replay says so, with the balance now
-            assert reply.title == (f"Bid #{bid.id} was placed, then {bid.status}"
-                                   if bid.status in ("undone", "refunded")
-                                   else f"Bid #{bid.id} placed earlier · {bid.status} now")
+            assert reply.title == (
+                f"Bid #{bid.id} was placed, then {bid.status}"
+                if bid.status in ("undone", "refunded")
+                else f"Bid #{bid.id} placed earlier · {bid.status} now"
+            )
             cost = plural(bid.connects) + (f" + {bid.boost} boost" if bid.boost else "")
             where = "pool team" if bid.account == "team" else "your wallet"
-            assert reply.lines == [bid.job, f"{cost} from {where} · "
-                                   f"{plural(self.spendable(bid.account))} there now"], reply
+            assert reply.lines == [
+                bid.job,
+                f"{cost} from {where} · {plural(self.spendable(bid.account))} there now",
+            ], reply
             assert not reply.buttons
         assert self.snapshot() == before
 
@@ -704,16 +814,21 @@ class LedgerMachine(RuleBasedStateMachine):
         sent = self.sent[pick % len(self.sent)]
         self.refused(sent.other, CONFLICT if sent.other_conflicts else "")
 
-    @rule(bad=st.sampled_from([
-        ("bid", {"job": "x", "connects": 0}),
-        ("bid", {"job": "x", "connects": 101}),
-        ("bid", {"job": "", "connects": 2}),
-        ("bid", {"job": "x", "connects": 2, "pool": "nope"}),
-        ("refund", {"bid": "#x", "reason": "completed"}),
-        ("refund", {"bid": "#1", "reason": "because"}),
-        ("outcome", {"bid": "#1", "status": "refunded"}),
-        ("buy", {"connects": 0}),
-    ]), name=st.sampled_from(USERS))
+    @rule(
+        bad=st.sampled_from(
+            [
+                ("bid", {"job": "x", "connects": 0}),
+                ("bid", {"job": "x", "connects": 101}),
+                ("bid", {"job": "", "connects": 2}),
+                ("bid", {"job": "x", "connects": 2, "pool": "nope"}),
+                ("refund", {"bid": "#x", "reason": "completed"}),
+                ("refund", {"bid": "#1", "reason": "because"}),
+                ("outcome", {"bid": "#1", "status": "refunded"}),
+                ("buy", {"connects": 0}),
+            ]
+        ),
+        name=st.sampled_from(USERS),
+    )
     def bad_input(self, bad: tuple[str, dict[str, Any]], name: str) -> None:
         """Bad input is refused in one line and changes nothing."""
         command, args = bad
@@ -739,7 +854,8 @@ class LedgerMachine(RuleBasedStateMachine):
                 assert row["balance"] >= 0
             running: dict[int, int] = {}
             for e in await tx.fetchall(
-                    "SELECT account_id, delta, balance_after FROM entries ORDER BY id"):
+                "SELECT account_id, delta, balance_after FROM entries ORDER BY id"
+            ):
                 running[e["account_id"]] = running.get(e["account_id"], 0) + e["delta"]
                 assert e["balance_after"] == running[e["account_id"]] >= 0, dict(e)
             for lot in await tx.fetchall("SELECT connects, remaining FROM lots"):
@@ -776,23 +892,49 @@ class LedgerMachine(RuleBasedStateMachine):
             for name, account in self.account_ids.items():
                 lots = await tx.fetchall(
                     "SELECT connects, remaining, expires_at FROM lots WHERE account_id = :a "
-                    "ORDER BY id", {"a": account})
+                    "ORDER BY id",
+                    {"a": account},
+                )
                 model = self.lots[name]
-                assert [(r["connects"], r["expires_at"]) for r in lots] == \
-                    [(m.connects, m.expires) for m in model], name
+                assert [(r["connects"], r["expires_at"]) for r in lots] == [
+                    (m.connects, m.expires) for m in model
+                ], name
                 for r, m in zip(lots, model, strict=True):
                     if not self.expired(m):
                         assert r["remaining"] == m.remaining, (name, dict(r), m)
-                spendable = sum(int(r["remaining"]) for r, m in zip(lots, model, strict=True)
-                                if not self.expired(m))
+                spendable = sum(
+                    int(r["remaining"])
+                    for r, m in zip(lots, model, strict=True)
+                    if not self.expired(m)
+                )
                 assert spendable == self.spendable(name)
             rows = await tx.fetchall(
                 "SELECT id, account_id, bidder, connects, boost, refunded, status FROM bids "
-                "ORDER BY id")
-            assert [(r["id"], r["account_id"], r["bidder"], r["connects"], r["boost"],
-                     r["refunded"], r["status"]) for r in rows] == [
-                (b.id, self.account_ids[b.account], f"console:{b.bidder}", b.connects, b.boost,
-                 b.refunded, b.status) for b in self.bids]
+                "ORDER BY id"
+            )
+            assert [
+                (
+                    r["id"],
+                    r["account_id"],
+                    r["bidder"],
+                    r["connects"],
+                    r["boost"],
+                    r["refunded"],
+                    r["status"],
+                )
+                for r in rows
+            ] == [
+                (
+                    b.id,
+                    self.account_ids[b.account],
+                    f"console:{b.bidder}",
+                    b.connects,
+                    b.boost,
+                    b.refunded,
+                    b.status,
+                )
+                for b in self.bids
+            ]
 
         self.read(fn)
 
@@ -803,8 +945,10 @@ class PostgresLedgerMachine(LedgerMachine):
     backend = "postgres"
 
 
-MACHINES: dict[str, type[LedgerMachine]] = {"sqlite": LedgerMachine,
-                                            "postgres": PostgresLedgerMachine}
+MACHINES: dict[str, type[LedgerMachine]] = {
+    "sqlite": LedgerMachine,
+    "postgres": PostgresLedgerMachine,
+}
 #: Runs per backend, each of up to 50 steps. A PostgreSQL step waits on the network for every
 #: statement (the invariants read the whole ledger after each step). Measured on 2 cores: a run
 #: takes 0.07-0.1 s on SQLite and 0.27-0.35 s on PostgreSQL, so SQLite's 200 runs take 14-20 s
@@ -816,15 +960,22 @@ DERANDOMIZE = bool(os.environ.get("CI"))
 
 def machine_settings(backend: str) -> settings:
     return settings(
-        max_examples=MAX_EXAMPLES[backend], stateful_step_count=50, deadline=None,
-        derandomize=DERANDOMIZE, print_blob=True,
+        max_examples=MAX_EXAMPLES[backend],
+        stateful_step_count=50,
+        deadline=None,
+        derandomize=DERANDOMIZE,
+        print_blob=True,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
 
 
-@pytest.mark.parametrize("backend", [
-    pytest.param(b, marks=[pytest.mark.postgres] if b == "postgres" else []) for b in root.BACKENDS
-])
+@pytest.mark.parametrize(
+    "backend",
+    [
+        pytest.param(b, marks=[pytest.mark.postgres] if b == "postgres" else [])
+        for b in root.BACKENDS
+    ],
+)
 def test_ledger_machine(backend: str) -> None:
     """The ledger stays consistent and matches the model under random interleavings."""
     if backend == "postgres":
@@ -846,7 +997,8 @@ async def _balance_of(app: App, name: str) -> tuple[int, int, int]:
             "(SELECT COALESCE(SUM(delta), 0) FROM entries e WHERE e.account_id = a.id) AS se, "
             "(SELECT COALESCE(SUM(remaining), 0) FROM lots l WHERE l.account_id = a.id) AS sl "
             "FROM accounts a JOIN users u ON u.account_id = a.id WHERE u.key = :k",
-            {"k": f"console:{name}"})
+            {"k": f"console:{name}"},
+        )
         assert row is not None
         return int(row["balance"]), int(row["se"]), int(row["sl"])
 
@@ -875,9 +1027,11 @@ async def test_request_id_reused_for_other_arguments_is_refused(app: App) -> Non
     and changes nothing."""
     ana, ben = who("ana"), who("ben")
     await app.dispatch(ana, "bid", {"job": "Logo", "connects": 3}, "rq-1")
-    for actor, command, args in ((ana, "bid", {"job": "Logo", "connects": 4}),
-                                 (ana, "buy", {"connects": 10}),
-                                 (ben, "bid", {"job": "Logo", "connects": 3})):
+    for actor, command, args in (
+        (ana, "bid", {"job": "Logo", "connects": 4}),
+        (ana, "buy", {"connects": 10}),
+        (ben, "bid", {"job": "Logo", "connects": 3}),
+    ):
         reply = await app.dispatch(actor, command, args, "rq-1")
         assert reply.error and reply.title == CONFLICT
     assert await _balance_of(app, "ana") == (57, 57, 57)
@@ -906,8 +1060,7 @@ async def test_pool_balance_leaves_out_expired_connects(app: App, clock: Any) ->
     assert not any("expire on" in line for line in reply.lines)
 
 
-async def test_wallet_balance_lists_pools_without_expired_connects(app: App,
-                                                                   clock: Any) -> None:
+async def test_wallet_balance_lists_pools_without_expired_connects(app: App, clock: Any) -> None:
     """/balance lists the user's pools with what they can spend: expired Connects are gone."""
     ana = who("ana")
     for i, line in enumerate(("/pool create name:team", "/buy pool:team connects:30")):
@@ -917,12 +1070,16 @@ async def test_wallet_balance_lists_pools_without_expired_connects(app: App,
     assert "Pool team: 0 Connects" in reply.lines
 
 
-async def test_confirm_clicked_again_after_an_hour_repeats_its_reply(app: App,
-                                                                     clock: Any) -> None:
+async def test_confirm_clicked_again_after_an_hour_repeats_its_reply(app: App, clock: Any) -> None:
     """A Confirm button clicked again later repeats its first answer: the bid was placed."""
     ana = who("ana")
-    for i, line in enumerate(("/pool create name:team", "/buy pool:team connects:30",
-                              "/bid pool:team job:Logo connects:2")):
+    for i, line in enumerate(
+        (
+            "/pool create name:team",
+            "/buy pool:team connects:30",
+            "/bid pool:team job:Logo connects:2",
+        )
+    ):
         assert not (await app.run_text(ana, line, f"rq-{i}")).error
     warning = await app.run_text(ana, "/bid pool:team job:Logo connects:2", "rq-9")
     assert warning.needs_confirmation

@@ -64,8 +64,9 @@ async def snapshot(app: App) -> tuple[Any, ...]:
 async def balance(app: App, who: Actor) -> int:
     async def read(tx: Tx) -> int:
         row = await tx.fetchone(
-            "SELECT a.balance FROM users u JOIN accounts a ON a.id = u.account_id "
-            "WHERE u.key = :k", {"k": who.user.key})
+            "SELECT a.balance FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.key = :k",
+            {"k": who.user.key},
+        )
         return int(row["balance"]) if row else 0
 
     return await app.store.read(read)
@@ -75,7 +76,9 @@ async def pool_balance(app: App, name: str) -> int:
     async def read(tx: Tx) -> int:
         row = await tx.fetchone(
             "SELECT a.balance FROM pools p JOIN accounts a ON a.id = p.account_id "
-            "WHERE p.name = :n", {"n": name})
+            "WHERE p.name = :n",
+            {"n": name},
+        )
         assert row is not None
         return int(row["balance"])
 
@@ -89,10 +92,12 @@ async def assert_ledger_consistent(app: App) -> None:
         for acc in await tx.fetchall("SELECT id, balance FROM accounts"):
             entries = await tx.fetchone(
                 "SELECT COALESCE(SUM(delta), 0) AS s FROM entries WHERE account_id = :a",
-                {"a": acc["id"]})
+                {"a": acc["id"]},
+            )
             lots = await tx.fetchone(
                 "SELECT COALESCE(SUM(remaining), 0) AS s FROM lots WHERE account_id = :a",
-                {"a": acc["id"]})
+                {"a": acc["id"]},
+            )
             assert entries is not None and lots is not None
             assert acc["balance"] >= 0
             assert int(entries["s"]) == int(acc["balance"]) == int(lots["s"])
@@ -125,8 +130,12 @@ async def test_welcome_grant_once(app: App) -> None:
 
 async def test_quote_headline_and_afford(app: App) -> None:
     """The quote's headline states the total, and what the wallet can afford."""
-    reply = await ok(app, ANA, "/quote price:5000 size:large funded:true verified:true "
-                               "client_spent:50000 hire_rate:90 rating:4.9 boost:2")
+    reply = await ok(
+        app,
+        ANA,
+        "/quote price:5000 size:large funded:true verified:true "
+        "client_spent:50000 hire_rate:90 rating:4.9 boost:2",
+    )
     assert reply.title == "8 Connects"
     assert "afford 7 such bids" in reply.text()
     assert any(name == "rating" and "+2/2" in value for name, value in reply.fields)
@@ -134,8 +143,11 @@ async def test_quote_headline_and_afford(app: App) -> None:
 
 async def test_bid_spends_and_logs(app: App) -> None:
     """A bid deducts its cost plus boost and records the job, rate and note."""
-    reply = await ok(app, ANA, '/bid job:"Logo for a bakery" connects:4 boost:2 '
-                               'rate_type:fixed rate:250 note:"call Tue"')
+    reply = await ok(
+        app,
+        ANA,
+        '/bid job:"Logo for a bakery" connects:4 boost:2 rate_type:fixed rate:250 note:"call Tue"',
+    )
     assert reply.title == "Bid #1 placed"
     assert "54 Connects left" in reply.text()
     assert reply.buttons[0].action == "undo" and reply.buttons[0].only_user == ANA.user.key
@@ -145,9 +157,15 @@ async def test_bid_spends_and_logs(app: App) -> None:
         return await tx.fetchone("SELECT * FROM bids WHERE id = 1")
 
     bid = await app.store.read(read)
-    assert (bid["job"], bid["connects"], bid["boost"], bid["rate_type"], bid["rate_cents"],
-            bid["note"], bid["bidder"]) == ("Logo for a bakery", 4, 2, "fixed", 25000,
-                                            "call Tue", "console:ana")
+    assert (
+        bid["job"],
+        bid["connects"],
+        bid["boost"],
+        bid["rate_type"],
+        bid["rate_cents"],
+        bid["note"],
+        bid["bidder"],
+    ) == ("Logo for a bakery", 4, 2, "fixed", 25000, "call Tue", "console:ana")
 
 
 async def test_bid_cost_from_quote(app: App) -> None:
@@ -207,8 +225,9 @@ async def test_max_balance(make_config: Callable[..., Config], clock: Clock) -> 
         await app.close()
 
 
-async def test_monthly_grant_on_anniversary(make_config: Callable[..., Config],
-                                            clock: Clock) -> None:
+async def test_monthly_grant_on_anniversary(
+    make_config: Callable[..., Config], clock: Clock
+) -> None:
     """A monthly grant is credited once per anniversary month."""
     app = await create_app(make_config(wallet={"monthly_grant": 10}), clock)
     try:
@@ -297,8 +316,7 @@ async def test_refund_once(app: App) -> None:
     await refused(app, ANA, "/refund bid:#1 reason:completed", "refunds once")
 
 
-async def test_refund_policy_configurable(make_config: Callable[..., Config],
-                                          clock: Clock) -> None:
+async def test_refund_policy_configurable(make_config: Callable[..., Config], clock: Clock) -> None:
     """Which reasons refund is configuration."""
     app = await create_app(make_config(policy={"refundable": ["withdrawn"]}), clock)
     try:
@@ -408,10 +426,10 @@ async def test_pool_allowance(app: App, clock: Clock) -> None:
 async def test_pool_duplicate_job_confirm(app: App) -> None:
     """A second bid on the same job asks to confirm; confirming bids once."""
     await make_pool(app)
-    await ok(app, ANA, "/bid job:https://www.upwork.com/jobs/~01abc123456 connects:3 "
-                       "pool:agency")
-    warn = await run(app, BEN, "/bid job:https://www.upwork.com/jobs/Logo_~01abc123456/ "
-                               "connects:3 pool:agency")
+    await ok(app, ANA, "/bid job:https://www.upwork.com/jobs/~01abc123456 connects:3 pool:agency")
+    warn = await run(
+        app, BEN, "/bid job:https://www.upwork.com/jobs/Logo_~01abc123456/ connects:3 pool:agency"
+    )
     assert warn.needs_confirmation and not warn.error
     assert await pool_balance(app, "agency") == 77
     button = warn.buttons[0]
@@ -546,15 +564,46 @@ async def test_export_csv_for_spreadsheets(app: App, clock: Clock) -> None:
     assert data.startswith(b"\xef\xbb\xbfentry,time,account,")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     header, body = rows[0], [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
-    old = ["entry", "time", "account", "account_kind", "owner", "kind", "delta",
-           "balance_after", "actor", "request", "memo", "bid", "job", "bid_connects", "boost",
-           "bid_status", "rate_type", "rate_cents", "note", "refunded", "refund_reason"]
+    old = [
+        "entry",
+        "time",
+        "account",
+        "account_kind",
+        "owner",
+        "kind",
+        "delta",
+        "balance_after",
+        "actor",
+        "request",
+        "memo",
+        "bid",
+        "job",
+        "bid_connects",
+        "boost",
+        "bid_status",
+        "rate_type",
+        "rate_cents",
+        "note",
+        "refunded",
+        "refund_reason",
+    ]
     assert [c for c in header if c in old] == old
     assert header.index("member") == header.index("actor") + 1
     assert header.index("rate_dollars") == header.index("rate_cents") + 1
     assert header.index("value_dollars") == header.index("value_cents") + 1
-    got = [(r["kind"], r["delta"], r["value_cents"], r["value_dollars"], r["actor"],
-            r["member"], r["rate_cents"], r["rate_dollars"]) for r in body]
+    got = [
+        (
+            r["kind"],
+            r["delta"],
+            r["value_cents"],
+            r["value_dollars"],
+            r["actor"],
+            r["member"],
+            r["rate_cents"],
+            r["rate_dollars"],
+        )
+        for r in body
+    ]
     assert got == [
         ("topup", "80", "1200", "12.00", "console:ana", "Ana Lima", "", ""),
         ("bid", "-5", "-75", "-0.75", "console:ben", "Bjørn Ødegård", "", ""),
@@ -571,7 +620,8 @@ async def test_export_csv_for_spreadsheets(app: App, clock: Clock) -> None:
     assert wallet.file is not None
     mine = list(csv.DictReader(io.StringIO(wallet.file.data.decode("utf-8-sig"))))
     assert [(r["kind"], r["value_dollars"], r["member"]) for r in mine] == [
-        ("welcome", "0.00", "Ana Lima"), ("purchase", "12.00", "Ana Lima"),
+        ("welcome", "0.00", "Ana Lima"),
+        ("purchase", "12.00", "Ana Lima"),
         ("expiry", "-12.00", ""),  # swept by the system, not by a member
     ]
 

@@ -87,8 +87,14 @@ async def test_expiry_warnings_and_entries(app: App, clock: Clock, recorder: Rec
     clock.now = expires - 7 * DAY
     await tick(app)
     await tick(app)
-    assert recorder.sent == [("dm", "console:ana", f"⏳ 20 Connects expire <at {expires}>. "
-                              "Spend them first: bids use the oldest Connects.")]
+    assert recorder.sent == [
+        (
+            "dm",
+            "console:ana",
+            f"⏳ 20 Connects expire <at {expires}>. "
+            "Spend them first: bids use the oldest Connects.",
+        )
+    ]
     clock.now = expires - DAY + 60
     await tick(app)
     assert len(recorder.sent) == 2
@@ -193,7 +199,9 @@ async def test_two_apps_send_once(make_config: Callable[..., Config], clock: Clo
         clock.advance(360 * DAY)
         await asyncio.gather(tick(first), tick(second), tick(first), tick(second))
         assert sorted(kind + target for kind, target, _ in rec.sent) == [
-            "dmconsole:ana", "dmconsole:ben"]
+            "dmconsole:ana",
+            "dmconsole:ben",
+        ]
     finally:
         await first.close()
         await second.close()
@@ -202,8 +210,12 @@ async def test_two_apps_send_once(make_config: Callable[..., Config], clock: Clo
 @pytest.mark.slow
 async def test_two_processes_send_once(db_url: str, tmp_path: Path, clock: Clock) -> None:
     """Two OS processes running the notice pass at once on one database send each notice once."""
-    app = await create_app(__import__("core.config", fromlist=["parse"]).parse(
-        {"storage": {"url": db_url}, "wallet": {"monthly_grant": 5}}, env={}), clock)
+    app = await create_app(
+        __import__("core.config", fromlist=["parse"]).parse(
+            {"storage": {"url": db_url}, "wallet": {"monthly_grant": 5}}, env={}
+        ),
+        clock,
+    )
     try:
         for name in ("ana", "ben", "cleo"):
             await ok(app, actor(name), "/buy connects:20")
@@ -214,9 +226,18 @@ async def test_two_processes_send_once(db_url: str, tmp_path: Path, clock: Clock
     now = clock.now + 360 * DAY
     worker = Path(__file__).with_name("_notice_worker.py")
     root = Path(__file__).parents[2]
-    procs = [await asyncio.create_subprocess_exec(
-        sys.executable, str(worker), db_url, str(now), str(out), cwd=root,
-        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}) for _ in range(2)]
+    procs = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            str(worker),
+            db_url,
+            str(now),
+            str(out),
+            cwd=root,
+            env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+        )
+        for _ in range(2)
+    ]
     codes = await asyncio.wait_for(asyncio.gather(*(p.wait() for p in procs)), 60)
     assert codes == [0, 0]
     lines = out.read_text().splitlines()

@@ -16,27 +16,56 @@ from core.numbers import Unit, Unreadable, read_number, read_whole
 D = Unit.DOLLARS
 
 
-@pytest.mark.parametrize(("text", "unit", "value"), [
-    ("1,50", D, "1.50"), ("1,5", D, "1.5"), ("4,9", Unit.PLAIN, "4.9"), ("0,5", D, "0.5"),
-    ("1,500", D, "1500"), ("1,505", D, "1505"), ("12,000.50", D, "12000.50"),
-    ("1.500,50", D, "1500.50"),
-    ("1,000,000", D, "1000000"), ("$12k", D, "12000"), ("1.5K", D, "1500"),
-    ("€10", D, "10"), ("10 €", D, "10"), ("$ 25.00", D, "25"), ("$900K", D, "900000"),
-    ("2M", D, "2000000"), ("75%", Unit.PERCENT, "75"), ("4.98", Unit.PLAIN, "4.98"),
-    ("500.0", D, "500"), ("0.01", D, "0.01"), (" 7 ", Unit.PLAIN, "7"),
-])
+@pytest.mark.parametrize(
+    ("text", "unit", "value"),
+    [
+        ("1,50", D, "1.50"),
+        ("1,5", D, "1.5"),
+        ("4,9", Unit.PLAIN, "4.9"),
+        ("0,5", D, "0.5"),
+        ("1,500", D, "1500"),
+        ("1,505", D, "1505"),
+        ("12,000.50", D, "12000.50"),
+        ("1.500,50", D, "1500.50"),
+        ("1,000,000", D, "1000000"),
+        ("$12k", D, "12000"),
+        ("1.5K", D, "1500"),
+        ("€10", D, "10"),
+        ("10 €", D, "10"),
+        ("$ 25.00", D, "25"),
+        ("$900K", D, "900000"),
+        ("2M", D, "2000000"),
+        ("75%", Unit.PERCENT, "75"),
+        ("4.98", Unit.PLAIN, "4.98"),
+        ("500.0", D, "500"),
+        ("0.01", D, "0.01"),
+        (" 7 ", Unit.PLAIN, "7"),
+    ],
+)
 def test_accepted_forms(text: str, unit: Unit, value: str) -> None:
     assert read_number(text, unit) == Decimal(value)
 
 
-@pytest.mark.parametrize(("text", "unit", "why"), [
-    ("1,5,0", D, "not a number"), ("1.505", D, "1.505 or 1505"), ("1.500", D, "1.5 or 1500"),
-    ("1,5055", D, "more precision"), ("abc", D, "not a number"), ("nan", D, "not a number"),
-    ("1e3", D, "not a number"), ("1_0", D, "not a number"), ("##5", D, "not a number"),
-    ("12k", Unit.PLAIN, "not a number"), ("75%", D, "not a number"), ("$5", Unit.PLAIN,
-                                                                     "not a number"),
-    ("", D, "not a number"), ("1,00,000", D, "not a number"), ("--5", D, "not a number"),
-])
+@pytest.mark.parametrize(
+    ("text", "unit", "why"),
+    [
+        ("1,5,0", D, "not a number"),
+        ("1.505", D, "1.505 or 1505"),
+        ("1.500", D, "1.5 or 1500"),
+        ("1,5055", D, "more precision"),
+        ("abc", D, "not a number"),
+        ("nan", D, "not a number"),
+        ("1e3", D, "not a number"),
+        ("1_0", D, "not a number"),
+        ("##5", D, "not a number"),
+        ("12k", Unit.PLAIN, "not a number"),
+        ("75%", D, "not a number"),
+        ("$5", Unit.PLAIN, "not a number"),
+        ("", D, "not a number"),
+        ("1,00,000", D, "not a number"),
+        ("--5", D, "not a number"),
+    ],
+)
 def test_refused_forms(text: str, unit: Unit, why: str) -> None:
     with pytest.raises(Unreadable, match=why.replace(".", "\\.")):
         read_number(text, unit)
@@ -61,13 +90,15 @@ def test_whole_numbers(text: str, value: int) -> None:
     assert read_whole(text) == value
 
 
-amounts = st.decimals(min_value=0, max_value=9_999_999, places=2, allow_nan=False,
-                      allow_infinity=False)
+amounts = st.decimals(
+    min_value=0, max_value=9_999_999, places=2, allow_nan=False, allow_infinity=False
+)
 
 
 @given(amounts, st.sampled_from(["en_US", "de_DE"]), st.booleans(), st.sampled_from(["", "$"]))
-def test_any_written_amount_reads_as_its_value(value: Decimal, locale: str, grouped: bool,
-                                               sign: str) -> None:
+def test_any_written_amount_reads_as_its_value(
+    value: Decimal, locale: str, grouped: bool, sign: str
+) -> None:
     """An amount written with two decimals, with or without thousands groups, in either
     convention, reads back exactly."""
     text = format_decimal(value, format="#,##0.00" if grouped else "0.00", locale=locale)

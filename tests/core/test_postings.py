@@ -19,14 +19,18 @@ async def _totals(tx: Tx, account: int) -> tuple[int, int, int]:
         "SELECT a.balance, "
         "(SELECT COALESCE(SUM(delta), 0) FROM entries e WHERE e.account_id = a.id) AS se, "
         "(SELECT COALESCE(SUM(remaining), 0) FROM lots l WHERE l.account_id = a.id) AS sl "
-        "FROM accounts a WHERE a.id = :a", {"a": account})
+        "FROM accounts a WHERE a.id = :a",
+        {"a": account},
+    )
     assert row is not None
     return int(row["balance"]), int(row["se"]), int(row["sl"])
 
 
 async def _last_entries(tx: Tx, account: int) -> list[tuple[str, int, int]]:
-    rows = await tx.fetchall("SELECT kind, delta, balance_after FROM entries "
-                             "WHERE account_id = :a ORDER BY id", {"a": account})
+    rows = await tx.fetchall(
+        "SELECT kind, delta, balance_after FROM entries WHERE account_id = :a ORDER BY id",
+        {"a": account},
+    )
     return [(str(r["kind"]), int(r["delta"]), int(r["balance_after"])) for r in rows]
 
 
@@ -37,18 +41,29 @@ async def test_every_movement_keeps_the_invariants(app: App) -> None:
 
     async def run(tx: Tx) -> int:
         account = await postings.open_account(tx, "user", NOW)
-        await postings.credit(tx, account, 10, "purchase", stamp, cost_cents=500,
-                              expires_at=NOW + 100, memo="10 for $5")
+        await postings.credit(
+            tx,
+            account,
+            10,
+            "purchase",
+            stamp,
+            cost_cents=500,
+            expires_at=NOW + 100,
+            memo="10 for $5",
+        )
         await postings.credit(tx, account, 5, "grant", stamp)
         assert await _totals(tx, account) == (15, 15, 15)
-        draw = await postings.debit(tx, account, [Leg("bid", 4, "job"), Leg("boost", 2)],
-                                    stamp, label="your wallet")
+        draw = await postings.debit(
+            tx, account, [Leg("bid", 4, "job"), Leg("boost", 2)], stamp, label="your wallet"
+        )
         assert draw.balance == 9 and draw.cents == 300  # 6 of the $5.00 lot of 10
         assert await _totals(tx, account) == (9, 9, 9)
-        assert await postings.adjust(tx, account, 3, stamp, label="your wallet",
-                                     memo="recount") == 12
-        assert await postings.adjust(tx, account, -5, stamp, label="your wallet",
-                                     memo="recount") == 7
+        assert (
+            await postings.adjust(tx, account, 3, stamp, label="your wallet", memo="recount") == 12
+        )
+        assert (
+            await postings.adjust(tx, account, -5, stamp, label="your wallet", memo="recount") == 7
+        )
         assert await _totals(tx, account) == (7, 7, 7)
         later = Stamp("console:ana", "r2", NOW + 100)
         assert await postings.expire(tx, account, later) == 0  # the lot was drawn first
@@ -56,8 +71,14 @@ async def test_every_movement_keeps_the_invariants(app: App) -> None:
 
     account = await app.store.write(run)
     entries = await app.store.read(lambda tx: _last_entries(tx, account))
-    assert entries == [("purchase", 10, 10), ("grant", 5, 15), ("bid", -4, 11),
-                       ("boost", -2, 9), ("adjust", 3, 12), ("adjust", -5, 7)]
+    assert entries == [
+        ("purchase", 10, 10),
+        ("grant", 5, 15),
+        ("bid", -4, 11),
+        ("boost", -2, 9),
+        ("adjust", 3, 12),
+        ("adjust", -5, 7),
+    ]
 
 
 async def test_expiry_and_give_back_return_to_their_lots(app: App) -> None:
@@ -67,13 +88,16 @@ async def test_expiry_and_give_back_return_to_their_lots(app: App) -> None:
 
     async def setup(tx: Tx) -> tuple[int, int]:
         account = await postings.open_account(tx, "user", NOW)
-        await postings.credit(tx, account, 4, "purchase", stamp, cost_cents=400,
-                              expires_at=NOW + 10)
+        await postings.credit(
+            tx, account, 4, "purchase", stamp, cost_cents=400, expires_at=NOW + 10
+        )
         await postings.credit(tx, account, 6, "grant", stamp)
         bid = await tx.fetchone(
             "INSERT INTO bids (account_id, bidder, job, job_key, connects, boost, status, "
             "created_at, updated_at, request_id) VALUES (:a, 'console:ana', 'j', 'j', 5, 0, "
-            "'submitted', :now, :now, 'r1') RETURNING id", {"a": account, "now": NOW})
+            "'submitted', :now, :now, 'r1') RETURNING id",
+            {"a": account, "now": NOW},
+        )
         assert bid is not None
 
         async def link(cents: int) -> int:
@@ -86,8 +110,9 @@ async def test_expiry_and_give_back_return_to_their_lots(app: App) -> None:
     account, bid_id = await app.store.write(setup)
 
     async def refund(tx: Tx) -> postings.Draw:
-        return await postings.give_back(tx, account, bid_id, 5, "refund",
-                                        Stamp("console:ana", "r2", NOW + 20), "completed")
+        return await postings.give_back(
+            tx, account, bid_id, 5, "refund", Stamp("console:ana", "r2", NOW + 20), "completed"
+        )
 
     back = await app.store.write(refund)
     # 4 returned to the bought lot, which had expired by then: they leave again
@@ -108,15 +133,17 @@ async def test_short_debit_is_refused_and_changes_nothing(app: App) -> None:
     account = await app.store.write(setup)
 
     async def overspend(tx: Tx) -> None:
-        await postings.debit(tx, account, [Leg("bid", 2), Leg("boost", 2)], stamp,
-                             label="your wallet")
+        await postings.debit(
+            tx, account, [Leg("bid", 2), Leg("boost", 2)], stamp, label="your wallet"
+        )
 
     with pytest.raises(InsufficientConnects) as err:
         await app.store.write(overspend)
     assert err.value.needed == 4 and err.value.available == 3
     with pytest.raises(InsufficientConnects):
-        await app.store.write(lambda tx: postings.adjust(tx, account, -4, stamp,
-                                                         label="your wallet", memo="x"))
+        await app.store.write(
+            lambda tx: postings.adjust(tx, account, -4, stamp, label="your wallet", memo="x")
+        )
     assert await app.store.read(lambda tx: _totals(tx, account)) == (3, 3, 3)
 
 

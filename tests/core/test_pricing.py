@@ -13,10 +13,24 @@ from core.pricing import Factors, cents, dollars, purchase_cents, quote, tier_ce
 
 CFG = PricingConfig()
 
-WEAK_SMALL = Factors(price_cents=3000, size="small", funded=False, verified=False,
-                     client_spent_cents=0, hire_rate=0, rating_tenths=0)
-STRONG_BIG = Factors(price_cents=800_000, size="large", funded=True, verified=True,
-                     client_spent_cents=10_000_000, hire_rate=95, rating_tenths=49)
+WEAK_SMALL = Factors(
+    price_cents=3000,
+    size="small",
+    funded=False,
+    verified=False,
+    client_spent_cents=0,
+    hire_rate=0,
+    rating_tenths=0,
+)
+STRONG_BIG = Factors(
+    price_cents=800_000,
+    size="large",
+    funded=True,
+    verified=True,
+    client_spent_cents=10_000_000,
+    hire_rate=95,
+    rating_tenths=49,
+)
 
 
 @pytest.mark.parametrize(
@@ -65,8 +79,17 @@ def test_boost_adds_on_top() -> None:
 
 @pytest.mark.parametrize(
     ("price", "connects"),
-    [(None, 4), (0, 2), (4_999, 2), (5_000, 4), (49_999, 4), (50_000, 6), (499_999, 6),
-     (500_000, 8), (10**9, 8)],
+    [
+        (None, 4),
+        (0, 2),
+        (4_999, 2),
+        (5_000, 4),
+        (49_999, 4),
+        (50_000, 6),
+        (499_999, 6),
+        (500_000, 8),
+        (10**9, 8),
+    ],
 )
 def test_rate_card_bands(price: int | None, connects: int) -> None:
     """The rate card prices by job value band, 2/4/6/8 by default."""
@@ -106,8 +129,7 @@ def _improve(f: Factors, which: str) -> Factors | None:
     return None
 
 
-@given(factors, st.sampled_from(["price", "spent", "hire", "rating", "size", "funded",
-                                 "verified"]))
+@given(factors, st.sampled_from(["price", "spent", "hire", "rating", "size", "funded", "verified"]))
 def test_monotone(f: Factors, which: str) -> None:
     """Improving any one factor never lowers the quote."""
     better = _improve(f, which)
@@ -131,8 +153,8 @@ def test_custom_bounds(f: Factors) -> None:
 
 
 @pytest.mark.parametrize(
-    ("qty", "per"), [(1, 100), (9, 100), (10, 75), (19, 75), (20, 50), (40, 30), (79, 30),
-                     (80, 15), (10_000, 15)],
+    ("qty", "per"),
+    [(1, 100), (9, 100), (10, 75), (19, 75), (20, 50), (40, 30), (79, 30), (80, 15), (10_000, 15)],
 )
 def test_tiers(qty: int, per: int) -> None:
     """The price per Connect falls with quantity, from $1.00 to $0.15."""

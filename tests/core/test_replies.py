@@ -42,9 +42,10 @@ async def test_allowance_zero_means_none_and_unlimited_means_no_limit(app: App) 
     free = await ok(app, OLIVE, "/pool allowance name:crew member:sam unlimited:true")
     assert free.title == "sam: no monthly limit in pool crew"
     await ok(app, SAM, "/bid job:a pool:crew connects:5")
-    for line, fragment in (("/pool allowance name:crew member:sam", "connects:N"),
-                           ("/pool allowance name:crew member:sam connects:4 unlimited:true",
-                            "connects:N")):
+    for line, fragment in (
+        ("/pool allowance name:crew member:sam", "connects:N"),
+        ("/pool allowance name:crew member:sam connects:4 unlimited:true", "connects:N"),
+    ):
         reply = await run(app, OLIVE, line)
         assert reply.error and fragment in reply.title
 
@@ -64,8 +65,10 @@ async def test_an_empty_pool_says_whom_to_ask(app: App) -> None:
     await crew(app, topup=0)
     member = await run(app, SAM, "/bid job:a pool:crew connects:2")
     assert member.error
-    assert member.title == ("Not enough Connects in pool crew: this needs 2, it has 0. "
-                            "Ask its owner, olive, to top it up.")
+    assert member.title == (
+        "Not enough Connects in pool crew: this needs 2, it has 0. "
+        "Ask its owner, olive, to top it up."
+    )
     owner = await run(app, OLIVE, "/bid job:a pool:crew connects:2")
     assert "Top it up with /pool topup name:crew" in owner.title
     mine = await run(app, SAM, "/bid job:a connects:61")
@@ -131,8 +134,10 @@ async def test_void_a_purchase_recorded_by_mistake(app: App, clock: Clock) -> No
     assert "at the best tier price" in quote.lines[0]  # the voided price no longer counts
 
     async def kinds(tx: Tx) -> list[str]:
-        rows = await tx.fetchall("SELECT e.kind FROM entries e JOIN users u ON u.account_id "
-                                 "= e.account_id WHERE u.key = 'console:sam' ORDER BY e.id")
+        rows = await tx.fetchall(
+            "SELECT e.kind FROM entries e JOIN users u ON u.account_id "
+            "= e.account_id WHERE u.key = 'console:sam' ORDER BY e.id"
+        )
         return [str(r["kind"]) for r in rows]
 
     assert await app.store.read(kinds) == ["welcome", "purchase", "void"]
@@ -143,8 +148,9 @@ async def test_void_a_purchase_recorded_by_mistake(app: App, clock: Clock) -> No
 
 
 @pytest.mark.parametrize(("who", "fragment"), [(SAM, "No purchase"), (OLIVE, "voided")])
-async def test_a_pool_topup_is_voided_by_an_admin_only(app: App, who: object,
-                                                       fragment: str) -> None:
+async def test_a_pool_topup_is_voided_by_an_admin_only(
+    app: App, who: object, fragment: str
+) -> None:
     await crew(app, topup=0)
     value = await _purchase(await ok(app, OLIVE, "/pool topup name:crew connects:10"))
     reply = await run(app, who, f"/void purchase:#{value.split('.')[0]}")

@@ -15,10 +15,24 @@ from core.wallets import Purchased
 from tests.conftest import actor
 
 ANA = actor("ana")
-PLACED = BidPlaced(bid=3, job="Logo", connects=4, boost=1, total=5, where="your wallet",
-                   balance=55, cost_cents=0, quoted=False, allowance_left=None,
-                   undo_until=1_790_000_300, nonce="ab12cd34", rate_type=None, rate_cents=None,
-                   pool=None, threshold=0)
+PLACED = BidPlaced(
+    bid=3,
+    job="Logo",
+    connects=4,
+    boost=1,
+    total=5,
+    where="your wallet",
+    balance=55,
+    cost_cents=0,
+    quoted=False,
+    allowance_left=None,
+    undo_until=1_790_000_300,
+    nonce="ab12cd34",
+    rate_type=None,
+    rate_cents=None,
+    pool=None,
+    threshold=0,
+)
 
 
 def test_round_trip_carries_version_and_type() -> None:
@@ -33,13 +47,16 @@ def test_results_stored_before_versioning_load() -> None:
     assert load(BidPlaced, json.dumps(legacy)) == PLACED
 
 
-@pytest.mark.parametrize(("change", "fragment"), [
-    ({"schema": SCHEMA + 1}, "another version"),
-    ({"type": "undone"}, "another kind"),
-    ({"balance": "55"}, "'balance'"),
-    ({"quoted": 1}, "'quoted'"),
-    ({"allowance_left": 2.5}, "'allowance_left'"),
-])
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [
+        ({"schema": SCHEMA + 1}, "another version"),
+        ({"type": "undone"}, "another kind"),
+        ({"balance": "55"}, "'balance'"),
+        ({"quoted": 1}, "'quoted'"),
+        ({"allowance_left": 2.5}, "'allowance_left'"),
+    ],
+)
 def test_what_cannot_be_read_is_refused(change: dict[str, object], fragment: str) -> None:
     body = json.loads(dump(PLACED))
     body.update(change)
@@ -60,8 +77,9 @@ def test_a_missing_field_is_refused() -> None:
 
 async def _set_result(app: App, request_id: str, text: str) -> None:
     async def run(tx: Tx) -> None:
-        await tx.execute("UPDATE requests SET result = :r WHERE id = :id",
-                         {"r": text, "id": request_id})
+        await tx.execute(
+            "UPDATE requests SET result = :r WHERE id = :id", {"r": text, "id": request_id}
+        )
 
     await app.store.write(run)
 
@@ -69,11 +87,11 @@ async def _set_result(app: App, request_id: str, text: str) -> None:
 async def test_a_legacy_stored_reply_replays_the_same(app: App) -> None:
     """A bid recorded by a version that stored plain dicts replays the same reply."""
     first = await app.run_text(ANA, "/bid job:Logo connects:4", "rid-1")
-    stored = await app.store.read(lambda tx: tx.fetchone(
-        "SELECT result FROM requests WHERE id = 'rid-1'"))
+    stored = await app.store.read(
+        lambda tx: tx.fetchone("SELECT result FROM requests WHERE id = 'rid-1'")
+    )
     assert stored is not None
-    legacy = {k: v for k, v in json.loads(stored["result"]).items()
-              if k not in ("schema", "type")}
+    legacy = {k: v for k, v in json.loads(stored["result"]).items() if k not in ("schema", "type")}
     await _set_result(app, "rid-1", json.dumps(legacy))
     again = await app.run_text(ANA, "/bid job:Logo connects:4", "rid-1")
     assert (again.title, again.lines) == (first.title, first.lines)
@@ -81,8 +99,9 @@ async def test_a_legacy_stored_reply_replays_the_same(app: App) -> None:
 
 async def test_a_newer_stored_reply_is_refused_and_changes_nothing(app: App) -> None:
     await app.run_text(ANA, "/bid job:Logo connects:4", "rid-1")
-    stored = await app.store.read(lambda tx: tx.fetchone(
-        "SELECT result FROM requests WHERE id = 'rid-1'"))
+    stored = await app.store.read(
+        lambda tx: tx.fetchone("SELECT result FROM requests WHERE id = 'rid-1'")
+    )
     assert stored is not None
     body = json.loads(stored["result"])
     body["schema"] = SCHEMA + 1

@@ -20,52 +20,67 @@ BID = BY_NAME["bid"]
 ANA = actor("ana")
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("job:Logo for a bakery connects:3", {"job": "Logo for a bakery", "connects": "3"}),
-    ("job: Logo for a bakery connects: 3", {"job": "Logo for a bakery", "connects": "3"}),
-    ("Job:Logo CONNECTS:3", {"job": "Logo", "connects": "3"}),
-    ("job:“Logo for a bakery” connects:3", {"job": "Logo for a bakery", "connects": "3"}),
-    ("job:'Logo for a bakery' connects:3", {"job": "Logo for a bakery", "connects": "3"}),
-    ("job:‘Logo’ connects:3", {"job": "Logo", "connects": "3"}),
-    ("job:Bob's logo note:it's fine", {"job": "Bob's logo", "note": "it's fine"}),
-    ("job:Bob’s “big” logo", {"job": "Bob’s “big” logo"}),
-    ("job:Fix bug: urgent connects:2", {"job": "Fix bug: urgent", "connects": "2"}),
-    ("job:call at 10:30 note:a: b", {"job": "call at 10:30", "note": "a: b"}),
-    ("job:https://www.upwork.com/jobs/~01ab?x=1 connects:2",
-     {"job": "https://www.upwork.com/jobs/~01ab?x=1", "connects": "2"}),
-    ('job:"quoted wins: connects:9" connects:2',
-     {"job": "quoted wins: connects:9", "connects": "2"}),
-    ("connects:2 job:Logo for a bakery", {"connects": "2", "job": "Logo for a bakery"}),
-    ("job:a\nb connects:2", {"job": "a\nb", "connects": "2"}),
-    ("job:Logo note: connects:2", {"job": "Logo", "note": "", "connects": "2"}),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("job:Logo for a bakery connects:3", {"job": "Logo for a bakery", "connects": "3"}),
+        ("job: Logo for a bakery connects: 3", {"job": "Logo for a bakery", "connects": "3"}),
+        ("Job:Logo CONNECTS:3", {"job": "Logo", "connects": "3"}),
+        ("job:“Logo for a bakery” connects:3", {"job": "Logo for a bakery", "connects": "3"}),
+        ("job:'Logo for a bakery' connects:3", {"job": "Logo for a bakery", "connects": "3"}),
+        ("job:‘Logo’ connects:3", {"job": "Logo", "connects": "3"}),
+        ("job:Bob's logo note:it's fine", {"job": "Bob's logo", "note": "it's fine"}),
+        ("job:Bob’s “big” logo", {"job": "Bob’s “big” logo"}),
+        ("job:Fix bug: urgent connects:2", {"job": "Fix bug: urgent", "connects": "2"}),
+        ("job:call at 10:30 note:a: b", {"job": "call at 10:30", "note": "a: b"}),
+        (
+            "job:https://www.upwork.com/jobs/~01ab?x=1 connects:2",
+            {"job": "https://www.upwork.com/jobs/~01ab?x=1", "connects": "2"},
+        ),
+        (
+            'job:"quoted wins: connects:9" connects:2',
+            {"job": "quoted wins: connects:9", "connects": "2"},
+        ),
+        ("connects:2 job:Logo for a bakery", {"connects": "2", "job": "Logo for a bakery"}),
+        ("job:a\nb connects:2", {"job": "a\nb", "connects": "2"}),
+        ("job:Logo note: connects:2", {"job": "Logo", "note": "", "connects": "2"}),
+    ],
+)
 def test_bid_text_reads_as_typed(text: str, expected: dict[str, str]) -> None:
     assert parse_options(BID, text) == expected
 
 
-@pytest.mark.parametrize(("text", "fragment"), [
-    ("job:x conects:3", "did you mean connects:"),
-    ("conects:3 job:x", "Did you mean connects?"),
-    ('job:"never closed', "closing"),
-])
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("job:x conects:3", "did you mean connects:"),
+        ("conects:3 job:x", "Did you mean connects?"),
+        ('job:"never closed', "closing"),
+    ],
+)
 def test_near_misses_are_named(text: str, fragment: str) -> None:
     with pytest.raises(BadInput, match=fragment):
         parse_options(BID, text)
 
 
-@pytest.mark.parametrize(("line", "fragment"), [
-    ("/qoute price:5", "Did you mean /quote?"),
-    ("/pool ad name:x", "did you mean /pool add?"),
-    ("/bid Logo for a bakery", "read as connects, the 2nd value without a key; put the job "
-                               "in quotes or write job:…"),
-    ("/quote small 500", "read as price, the 1st value without a key; write it with its key"),
-    ("/buy connects:1,0", "'1,0' is not valid (not a whole number)"),
-    ("/buy connects:1_0", "'1_0' is not valid (not a number)"),
-    ("/buy connects:##5", "'##5' is not valid (not a number)"),
-    ("/buy connects:10 paid:1,5,0", "'1,5,0' is not valid (not a number"),
-    ("/buy connects:10 paid:1.505", "'1.505' is not valid (1.505 or 1505?"),
-    ("/quote price:1.500", "1.5 or 1500?"),
-])
+@pytest.mark.parametrize(
+    ("line", "fragment"),
+    [
+        ("/qoute price:5", "Did you mean /quote?"),
+        ("/pool ad name:x", "did you mean /pool add?"),
+        (
+            "/bid Logo for a bakery",
+            "read as connects, the 2nd value without a key; put the job in quotes or write job:…",
+        ),
+        ("/quote small 500", "read as price, the 1st value without a key; write it with its key"),
+        ("/buy connects:1,0", "'1,0' is not valid (not a whole number)"),
+        ("/buy connects:1_0", "'1_0' is not valid (not a number)"),
+        ("/buy connects:##5", "'##5' is not valid (not a number)"),
+        ("/buy connects:10 paid:1,5,0", "'1,5,0' is not valid (not a number"),
+        ("/buy connects:10 paid:1.505", "'1.505' is not valid (1.505 or 1505?"),
+        ("/quote price:1.500", "1.5 or 1500?"),
+    ],
+)
 async def test_refusals_say_what_to_fix(app: App, line: str, fragment: str) -> None:
     reply = await app.run_text(ANA, line, "r1")
     assert reply.error and fragment in reply.title
@@ -76,27 +91,41 @@ async def test_refusals_say_what_to_fix(app: App, line: str, fragment: str) -> N
 
 async def _purchase_cents(app: App) -> list[int]:
     async def read(tx: Tx) -> list[int]:
-        rows = await tx.fetchall("SELECT cost_cents FROM lots WHERE source = 'purchase' "
-                                 "ORDER BY id")
+        rows = await tx.fetchall(
+            "SELECT cost_cents FROM lots WHERE source = 'purchase' ORDER BY id"
+        )
         return [int(r["cost_cents"]) for r in rows]
 
     return await app.store.read(read)
 
 
-@pytest.mark.parametrize(("paid", "cents"), [
-    ("1,50", 150), ("1.50", 150), ("$1,500", 150_000), ("12,000.50", 1_200_050),
-    ("€10", 1000), ("1.5k", 150_000), ("0,5", 50),
-])
+@pytest.mark.parametrize(
+    ("paid", "cents"),
+    [
+        ("1,50", 150),
+        ("1.50", 150),
+        ("$1,500", 150_000),
+        ("12,000.50", 1_200_050),
+        ("€10", 1000),
+        ("1.5k", 150_000),
+        ("0,5", 50),
+    ],
+)
 async def test_purchases_record_exactly_what_was_paid(app: App, paid: str, cents: int) -> None:
     reply = await app.run_text(ANA, f"/buy connects:10 paid:{paid}", "r1")
     assert not reply.error, reply.title
     assert await _purchase_cents(app) == [cents]
 
 
-@pytest.mark.parametrize(("option", "value", "shown"), [
-    ("rating:4,9", "rating", "4.9 +2/2"), ("price:1,5", "price", "$1.50"),
-    ("hire_rate:75%", "hire rate", "75%"), ("client_spent:$12k", "client spent", "$12,000.00"),
-])
+@pytest.mark.parametrize(
+    ("option", "value", "shown"),
+    [
+        ("rating:4,9", "rating", "4.9 +2/2"),
+        ("price:1,5", "price", "$1.50"),
+        ("hire_rate:75%", "hire rate", "75%"),
+        ("client_spent:$12k", "client spent", "$12,000.00"),
+    ],
+)
 async def test_quote_factors_read_right(app: App, option: str, value: str, shown: str) -> None:
     reply = await app.run_text(ANA, f"/quote {option}", "r1")
     assert not reply.error, reply.title
@@ -107,8 +136,12 @@ async def test_quote_factors_read_right(app: App, option: str, value: str, shown
 
 _BID_KEYS = [o.name for o in BID.options]
 _SPECIAL = "&=+%#;?\"'“”‘’:<>@\n\t😀é_-/\\"
-texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")) |
-                st.sampled_from(list(_SPECIAL)), min_size=1, max_size=60)
+texts = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
+    | st.sampled_from(list(_SPECIAL)),
+    min_size=1,
+    max_size=60,
+)
 
 
 def _keyed(text: str) -> bool:
@@ -116,12 +149,13 @@ def _keyed(text: str) -> bool:
     import re
 
     return any(re.search(rf"(?:^|\s){k}:", text, re.IGNORECASE) for k in _BID_KEYS) or any(
-        re.search(rf"(?:^|\s){k[:-1]}\w?:", text, re.IGNORECASE) for k in _BID_KEYS)
+        re.search(rf"(?:^|\s){k[:-1]}\w?:", text, re.IGNORECASE) for k in _BID_KEYS
+    )
 
 
 def _write(text: str) -> str:
     """``text`` as a person would write it: bare where unambiguous, else in quotes."""
-    bare_ok = (text == text.strip() and text[0] not in "\"“”„«'‘" and not _keyed(text))
+    bare_ok = text == text.strip() and text[0] not in "\"“”„«'‘" and not _keyed(text)
     if bare_ok:
         return text
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -135,8 +169,11 @@ def test_any_job_and_note_read_as_typed(job: str, note: str) -> None:
     assert parsed["job"] == job and parsed["note"] == note and parsed["connects"] == "2"
 
 
-@settings(max_examples=50, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(texts)
 async def test_stored_job_equals_what_was_typed(app: App, job: str) -> None:
     job = " ".join(job.split())[:200] or "x"
@@ -152,15 +189,18 @@ async def test_stored_job_equals_what_was_typed(app: App, job: str) -> None:
     assert await app.store.read(read) == job
 
 
-amounts = st.decimals(min_value=0, max_value=99_999, places=2, allow_nan=False,
-                      allow_infinity=False)
+amounts = st.decimals(
+    min_value=0, max_value=99_999, places=2, allow_nan=False, allow_infinity=False
+)
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(amounts, st.sampled_from(["{:,.2f}", "{:.2f}", "${:,.2f}", "DE"]))
-async def test_any_written_amount_is_recorded_exactly(app: App, value: Decimal,
-                                                      form: str) -> None:
+async def test_any_written_amount_is_recorded_exactly(app: App, value: Decimal, form: str) -> None:
     if form == "DE":
         text = f"{value:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
     else:
@@ -170,8 +210,11 @@ async def test_any_written_amount_is_recorded_exactly(app: App, value: Decimal,
     assert not reply.error, (text, reply.title)
 
     async def read(tx: Tx) -> int:
-        row = await tx.fetchone("SELECT cost_cents FROM lots l JOIN entries e ON e.lot_id = "
-                                "l.id WHERE e.request_id = :r", {"r": rid})
+        row = await tx.fetchone(
+            "SELECT cost_cents FROM lots l JOIN entries e ON e.lot_id = "
+            "l.id WHERE e.request_id = :r",
+            {"r": rid},
+        )
         assert row is not None
         return int(row["cost_cents"])
 

@@ -19,9 +19,14 @@ from core.textparse import parse_options, split_command, tokenize
         ('job:"Logo for a bakery" connects:4', {"job": "Logo for a bakery", "connects": "4"}),
         (r'job:"say \"hi\" now"', {"job": 'say "hi" now'}),
         ('"Logo for a bakery" 4', {"job": "Logo for a bakery", "connects": "4"}),
-        ("job:https://www.upwork.com/jobs/~01ab?x=1", {"job": "https://www.upwork.com/jobs/~01ab?x=1"}),
-        ("https://www.upwork.com/jobs/~01ab 3", {"job": "https://www.upwork.com/jobs/~01ab",
-                                                "connects": "3"}),
+        (
+            "job:https://www.upwork.com/jobs/~01ab?x=1",
+            {"job": "https://www.upwork.com/jobs/~01ab?x=1"},
+        ),
+        (
+            "https://www.upwork.com/jobs/~01ab 3",
+            {"job": "https://www.upwork.com/jobs/~01ab", "connects": "3"},
+        ),
         ('job:"Café ☕ — 🎉 design" note:"a: b"', {"job": "Café ☕ — 🎉 design", "note": "a: b"}),
         ('"note: not an option" connects:2', {"job": "note: not an option", "connects": "2"}),
         ("connects:2 job:x", {"connects": "2", "job": "x"}),
@@ -92,8 +97,16 @@ def test_mentions_stay_whole() -> None:
 def test_check_converts_types() -> None:
     """Raw strings become typed values; omitted options take their defaults."""
     quote = BY_NAME["quote"]
-    out = check(quote, {"price": "$1,500.50", "funded": "yes", "hire_rate": "80",
-                        "size": "LARGE", "rating": "4.9"})
+    out = check(
+        quote,
+        {
+            "price": "$1,500.50",
+            "funded": "yes",
+            "hire_rate": "80",
+            "size": "LARGE",
+            "rating": "4.9",
+        },
+    )
     assert out["price"] == Decimal("1500.50")
     assert out["funded"] is True
     assert out["hire_rate"] == 80

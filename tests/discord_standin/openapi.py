@@ -55,8 +55,14 @@ class SpecChecker:
         if content_type not in content:
             return False
         pointer = "/".join(
-            ("#/paths", _escape(template), method, "requestBody/content", _escape(content_type),
-             "schema")
+            (
+                "#/paths",
+                _escape(template),
+                method,
+                "requestBody/content",
+                _escape(content_type),
+                "schema",
+            )
         )
         schema = {"$ref": f"{_URI}{pointer}"}
         cls = jsonschema.validators.validator_for({}, default=jsonschema.Draft202012Validator)
@@ -88,9 +94,11 @@ def _lenient(body: Any, key: str = "") -> Any:
     schema only says string. Other integers (a component's ``id``) stay as they are."""
     if isinstance(body, dict):
         return {
-            k: str(v) if isinstance(v, int) and not isinstance(v, bool) and (
-                k.endswith("_id") or (k == "id" and key == "attachments")
-            ) else _lenient(v, k)
+            k: str(v)
+            if isinstance(v, int)
+            and not isinstance(v, bool)
+            and (k.endswith("_id") or (k == "id" and key == "attachments"))
+            else _lenient(v, k)
             for k, v in body.items()
         }
     if isinstance(body, list):

@@ -363,9 +363,11 @@ class DiscordStandin:
     async def wait_ready(self, shards: int = 1, timeout: float = 20.0) -> list[Session]:  # noqa: ASYNC109
         """Wait until ``shards`` gateway sessions have identified and been sent READY."""
         return await self.wait_for(  # type: ignore[no-any-return]
-            lambda: [s for s in self.sessions if s.identified.is_set()][:shards]
-            if sum(s.identified.is_set() for s in self.sessions) >= shards
-            else None,
+            lambda: (
+                [s for s in self.sessions if s.identified.is_set()][:shards]
+                if sum(s.identified.is_set() for s in self.sessions) >= shards
+                else None
+            ),
             timeout,
         )
 
@@ -523,7 +525,10 @@ class DiscordStandin:
                 cid = int(value)
                 opt["value"] = str(cid)
                 resolved.setdefault("channels", {})[str(cid)] = {
-                    "id": str(cid), "type": 0, "name": "bids", "permissions": str(PERMISSIONS_ALL),
+                    "id": str(cid),
+                    "type": 0,
+                    "name": "bids",
+                    "permissions": str(PERMISSIONS_ALL),
                 }
             else:
                 opt["value"] = value
@@ -579,7 +584,12 @@ class DiscordStandin:
         return await self.send(self.slash_payload(command, user, guild, **options))
 
     async def autocomplete(
-        self, command: str, focused: str, user: User, guild: Guild | None = None, /,
+        self,
+        command: str,
+        focused: str,
+        user: User,
+        guild: Guild | None = None,
+        /,
         **options: Any,
     ) -> InteractionRecord:
         """Ask for suggestions while ``user`` types option ``focused`` of ``/command``."""
@@ -604,7 +614,8 @@ class DiscordStandin:
     def _json(self, data: Any, status: int = 200) -> web.Response:
         # discord.py only parses a body whose Content-Type is exactly application/json
         return web.Response(
-            body=json.dumps(data).encode(), status=status,
+            body=json.dumps(data).encode(),
+            status=status,
             headers={"Content-Type": "application/json"},
         )
 
@@ -695,7 +706,10 @@ class DiscordStandin:
                     "url": self.gateway_url,
                     "shards": 1,
                     "session_start_limit": {
-                        "total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1,
+                        "total": 1000,
+                        "remaining": 1000,
+                        "reset_after": 0,
+                        "max_concurrency": 1,
                     },
                 }
             )
@@ -714,8 +728,9 @@ class DiscordStandin:
             if user is None:
                 return self._error(400, 50007, "Cannot send messages to this user")
             dm = self.dm_channels.setdefault(user.id, snowflake())
-            return self._json({"id": str(dm), "type": 1, "last_message_id": None,
-                               "recipients": [user.payload()]})
+            return self._json(
+                {"id": str(dm), "type": 1, "last_message_id": None, "recipients": [user.payload()]}
+            )
         if parts[0] == "channels" and parts[-1] == "messages" and method == "POST":
             msg = self._message(body or {}, files, snowflake(), channel_id=int(parts[1]))
             self.channel_messages.append(

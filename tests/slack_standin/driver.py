@@ -37,8 +37,14 @@ def new_trigger_id() -> str:
 
 
 def command_payload(
-    slack: SlackStandIn, user_id: str, command: str, text: str, *,
-    trigger_id: str | None = None, channel_id: str = "C0GENERAL", channel_name: str = "general",
+    slack: SlackStandIn,
+    user_id: str,
+    command: str,
+    text: str,
+    *,
+    trigger_id: str | None = None,
+    channel_id: str = "C0GENERAL",
+    channel_name: str = "general",
     response_url: str | None = None,
 ) -> dict[str, str]:
     """The fields of a slash command request, as Slack sends them."""
@@ -61,38 +67,59 @@ def command_payload(
 
 
 def action_payload(
-    slack: SlackStandIn, user_id: str, action_id: str, value: str, *,
-    trigger_id: str | None = None, channel_id: str = "C0GENERAL",
+    slack: SlackStandIn,
+    user_id: str,
+    action_id: str,
+    value: str,
+    *,
+    trigger_id: str | None = None,
+    channel_id: str = "C0GENERAL",
     response_url: str | None = None,
 ) -> dict[str, Any]:
     """A ``block_actions`` payload for a click on a button."""
     return {
         "type": "block_actions",
-        "user": {"id": user_id, "username": user_id.lower(), "name": user_id.lower(),
-                 "team_id": slack.team_id},
+        "user": {
+            "id": user_id,
+            "username": user_id.lower(),
+            "name": user_id.lower(),
+            "team_id": slack.team_id,
+        },
         "api_app_id": "ASTANDIN",
         "token": "deprecated-verification-token",
-        "container": {"type": "message", "message_ts": "1700000000.000100",
-                      "channel_id": channel_id, "is_ephemeral": True},
+        "container": {
+            "type": "message",
+            "message_ts": "1700000000.000100",
+            "channel_id": channel_id,
+            "is_ephemeral": True,
+        },
         "trigger_id": trigger_id or new_trigger_id(),
         "team": {"id": slack.team_id, "domain": "standin"},
         "enterprise": None,
         "is_enterprise_install": False,
         "channel": {"id": channel_id, "name": "general"},
         "response_url": response_url or slack.new_response_url(),
-        "actions": [{
-            "action_id": action_id, "block_id": "buttons",
-            "text": {"type": "plain_text", "text": "Button"}, "value": value,
-            "type": "button", "action_ts": f"{time.time():.6f}",
-        }],
+        "actions": [
+            {
+                "action_id": action_id,
+                "block_id": "buttons",
+                "text": {"type": "plain_text", "text": "Button"},
+                "value": value,
+                "type": "button",
+                "action_ts": f"{time.time():.6f}",
+            }
+        ],
     }
 
 
 def buttons_of(message: dict[str, Any]) -> list[dict[str, Any]]:
     """The button elements of a message's actions blocks."""
     return [
-        el for block in message.get("blocks") or [] if block.get("type") == "actions"
-        for el in block["elements"] if el.get("type") == "button"
+        el
+        for block in message.get("blocks") or []
+        if block.get("type") == "actions"
+        for el in block["elements"]
+        if el.get("type") == "button"
     ]
 
 
@@ -129,8 +156,9 @@ class Exchange:
 class SlackDriver:
     """Sends requests to the bot over HTTP (signed) or Socket Mode, like Slack does."""
 
-    def __init__(self, slack: SlackStandIn, mode: str, *, bot_url: str = "",
-                 signing_secret: str = "") -> None:
+    def __init__(
+        self, slack: SlackStandIn, mode: str, *, bot_url: str = "", signing_secret: str = ""
+    ) -> None:
         self.slack = slack
         self.mode = mode
         self.bot_url = bot_url
@@ -146,10 +174,15 @@ class SlackDriver:
             self._session = aiohttp.ClientSession()
         return self._session
 
-    async def post_signed(self, body: bytes, *, headers: dict[str, str] | None = None,
-                          secret: str | None = None, timestamp: int | None = None,
-                          content_type: str = "application/x-www-form-urlencoded",
-                          ) -> tuple[int, str]:
+    async def post_signed(
+        self,
+        body: bytes,
+        *,
+        headers: dict[str, str] | None = None,
+        secret: str | None = None,
+        timestamp: int | None = None,
+        content_type: str = "application/x-www-form-urlencoded",
+    ) -> tuple[int, str]:
         """POST ``body`` to the bot's request URL, signed with ``secret`` (default: the right
         one) at ``timestamp`` (default: now)."""
         hdrs = {"Content-Type": content_type}
@@ -160,33 +193,65 @@ class SlackDriver:
             return resp.status, await resp.text()
 
     async def command(
-        self, user_id: str, command: str, text: str = "", *, trigger_id: str | None = None,
-        channel_id: str = "C0GENERAL", channel_name: str = "general",
+        self,
+        user_id: str,
+        command: str,
+        text: str = "",
+        *,
+        trigger_id: str | None = None,
+        channel_id: str = "C0GENERAL",
+        channel_name: str = "general",
         retry_num: int | None = None,
     ) -> Exchange:
         """Send a slash command; return the bot's ack."""
-        fields = command_payload(self.slack, user_id, command, text, trigger_id=trigger_id,
-                                 channel_id=channel_id, channel_name=channel_name)
+        fields = command_payload(
+            self.slack,
+            user_id,
+            command,
+            text,
+            trigger_id=trigger_id,
+            channel_id=channel_id,
+            channel_name=channel_name,
+        )
         if self.mode == "http":
             body = urllib.parse.urlencode(fields).encode()
-            headers = {} if retry_num is None else {"X-Slack-Retry-Num": str(retry_num),
-                                                    "X-Slack-Retry-Reason": "http_timeout"}
+            headers = (
+                {}
+                if retry_num is None
+                else {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
+            )
             status, raw = await self.post_signed(body, headers=headers)
             ack = json.loads(raw) if raw.startswith("{") else ({"text": raw} if raw else {})
         else:
             reply = await self.slack.send_envelope(
-                "slash_commands", fields, retry_attempt=retry_num or 0)
-            status, raw, ack = 200, json.dumps(reply.get("payload") or {}), reply.get(
-                "payload") or {}
+                "slash_commands", fields, retry_attempt=retry_num or 0
+            )
+            status, raw, ack = (
+                200,
+                json.dumps(reply.get("payload") or {}),
+                reply.get("payload") or {},
+            )
         if ack and status == 200:
             validate_message(ack)
         return Exchange(status, ack, fields["response_url"], fields["trigger_id"], raw)
 
-    async def click(self, user_id: str, button: dict[str, Any], *,
-                    trigger_id: str | None = None, response_url: str | None = None) -> Exchange:
+    async def click(
+        self,
+        user_id: str,
+        button: dict[str, Any],
+        *,
+        trigger_id: str | None = None,
+        response_url: str | None = None,
+    ) -> Exchange:
         """Click ``button`` (an element from a message the bot sent)."""
-        payload = action_payload(self.slack, user_id, button["action_id"], button["value"],
-                                 trigger_id=trigger_id, response_url=response_url)
+        payload = action_payload(
+            self.slack,
+            user_id,
+            button["action_id"],
+            button["value"],
+            trigger_id=trigger_id,
+            response_url=response_url,
+        )
         if self.mode == "http":
             body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
             status, raw = await self.post_signed(body)

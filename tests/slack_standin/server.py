@@ -180,15 +180,21 @@ class SlackStandIn:
     # -- test controls --------------------------------------------------------------------------
 
     def add_user(
-        self, user_id: str, name: str, *, is_admin: bool = False, is_owner: bool = False,
+        self,
+        user_id: str,
+        name: str,
+        *,
+        is_admin: bool = False,
+        is_owner: bool = False,
         locale: str = "en-US",
     ) -> User:
         user = User(user_id, name, self.team_id, is_admin, is_owner, locale)
         self.users[user_id] = user
         return user
 
-    def fail_next(self, method: str, error: str = "ratelimited", *,
-                  retry_after: float | None = None) -> None:
+    def fail_next(
+        self, method: str, error: str = "ratelimited", *, retry_after: float | None = None
+    ) -> None:
         """Make the next call of ``method`` fail with ``error`` (429 with Retry-After for
         ``ratelimited``)."""
         self.failures[method].append((error, retry_after))
@@ -203,8 +209,9 @@ class SlackStandIn:
         url_id = response_url.rsplit("/", 1)[-1]
         return [p.payload for p in self.posted if p.url_id == url_id]
 
-    async def wait_posts(self, response_url: str, count: int = 1,
-                         within: float = 10.0) -> list[dict[str, Any]]:
+    async def wait_posts(
+        self, response_url: str, count: int = 1, within: float = 10.0
+    ) -> list[dict[str, Any]]:
         """Wait until ``count`` posts reached ``response_url``; return them all."""
         async with self._posted_event:
             await asyncio.wait_for(
@@ -217,8 +224,14 @@ class SlackStandIn:
         await asyncio.wait_for(self._socket_ready.wait(), within)
 
     async def send_envelope(
-        self, type_: str, payload: dict[str, Any], *, envelope_id: str | None = None,
-        retry_attempt: int = 0, retry_reason: str = "", within: float = 10.0,
+        self,
+        type_: str,
+        payload: dict[str, Any],
+        *,
+        envelope_id: str | None = None,
+        retry_attempt: int = 0,
+        retry_reason: str = "",
+        within: float = 10.0,
     ) -> dict[str, Any]:
         """Send an envelope on the Socket Mode connection and wait for its ack."""
         await self.wait_socket()
@@ -239,10 +252,15 @@ class SlackStandIn:
     async def disconnect(self, reason: str = "refresh_requested") -> None:
         """Ask the connected Socket Mode client to reconnect, as Slack does every few hours."""
         await self.wait_socket()
-        await self._sockets[-1].send_str(json.dumps({
-            "type": "disconnect", "reason": reason,
-            "debug_info": {"host": "standin"},
-        }))
+        await self._sockets[-1].send_str(
+            json.dumps(
+                {
+                    "type": "disconnect",
+                    "reason": reason,
+                    "debug_info": {"host": "standin"},
+                }
+            )
+        )
 
     # -- handlers -------------------------------------------------------------------------------
 
@@ -262,8 +280,7 @@ class SlackStandIn:
             error, retry_after = self.failures[method].pop(0)
             if error == "ratelimited":
                 headers = {"Retry-After": str(int(retry_after or 0))}
-                return web.json_response({"ok": False, "error": error}, status=429,
-                                         headers=headers)
+                return web.json_response({"ok": False, "error": error}, status=429, headers=headers)
             return _error(error)
         expected = self.app_token if method == "apps.connections.open" else self.bot_token
         if token != expected:
@@ -280,8 +297,14 @@ class SlackStandIn:
         return response
 
     async def _m_auth_test(self, params: dict[str, Any]) -> web.Response:
-        return _ok(url="https://standin.slack.test/", team="Stand-in", user="connects",
-                   team_id=self.team_id, user_id=self.bot_user_id, bot_id="BBOT")
+        return _ok(
+            url="https://standin.slack.test/",
+            team="Stand-in",
+            user="connects",
+            team_id=self.team_id,
+            user_id=self.bot_user_id,
+            bot_id="BBOT",
+        )
 
     async def _m_chat_postMessage(self, params: dict[str, Any]) -> web.Response:
         if not params.get("channel"):
@@ -311,18 +334,29 @@ class SlackStandIn:
         user = self.users.get(str(params.get("user")))
         if user is None:
             return _error("user_not_found")
-        return _ok(user={
-            "id": user.id, "team_id": user.team_id, "name": user.name, "real_name": user.name,
-            "is_admin": user.is_admin, "is_owner": user.is_owner, "is_bot": False,
-            "locale": user.locale, "profile": {"display_name": user.name, "real_name": user.name},
-        })
+        return _ok(
+            user={
+                "id": user.id,
+                "team_id": user.team_id,
+                "name": user.name,
+                "real_name": user.name,
+                "is_admin": user.is_admin,
+                "is_owner": user.is_owner,
+                "is_bot": False,
+                "locale": user.locale,
+                "profile": {"display_name": user.name, "real_name": user.name},
+            }
+        )
 
     async def _m_files_getUploadURLExternal(self, params: dict[str, Any]) -> web.Response:
         if not params.get("filename") or not str(params.get("length", "")).isdigit():
             return _error("invalid_arguments")
         file_id = f"F{next(self._ids):08d}"
-        self.files[file_id] = {"id": file_id, "name": params["filename"],
-                               "length": int(params["length"])}
+        self.files[file_id] = {
+            "id": file_id,
+            "name": params["filename"],
+            "length": int(params["length"]),
+        }
         return _ok(upload_url=f"{self.base_url}/upload/{file_id}", file_id=file_id)
 
     async def _m_files_completeUploadExternal(self, params: dict[str, Any]) -> web.Response:
@@ -337,10 +371,19 @@ class SlackStandIn:
                 return _error("file_not_found")
             if len(self.uploads[f["id"]]) != meta["length"]:
                 return _error("file_upload_size_mismatch")
-            meta.update(title=f.get("title"), channel=params.get("channel_id"),
-                        comment=params.get("initial_comment"))
-            out.append({"id": f["id"], "name": meta["name"], "title": f.get("title"),
-                        "permalink": f"https://standin.slack.test/files/{f['id']}"})
+            meta.update(
+                title=f.get("title"),
+                channel=params.get("channel_id"),
+                comment=params.get("initial_comment"),
+            )
+            out.append(
+                {
+                    "id": f["id"],
+                    "name": meta["name"],
+                    "title": f.get("title"),
+                    "permalink": f"https://standin.slack.test/files/{f['id']}",
+                }
+            )
         return _ok(files=out)
 
     async def _m_apps_connections_open(self, params: dict[str, Any]) -> web.Response:
@@ -371,11 +414,16 @@ class SlackStandIn:
         await ws.prepare(request)
         self._sockets.append(ws)
         self.socket_connections += 1
-        await ws.send_str(json.dumps({
-            "type": "hello", "num_connections": len(self._sockets),
-            "debug_info": {"host": "standin", "approximate_connection_time": 3600},
-            "connection_info": {"app_id": "ASTANDIN"},
-        }))
+        await ws.send_str(
+            json.dumps(
+                {
+                    "type": "hello",
+                    "num_connections": len(self._sockets),
+                    "debug_info": {"host": "standin", "approximate_connection_time": 3600},
+                    "connection_info": {"app_id": "ASTANDIN"},
+                }
+            )
+        )
         self._socket_ready.set()
         try:
             async for msg in ws:

@@ -15,8 +15,14 @@ from collections import defaultdict
 from typing import Any
 
 START = 1_700_000_000
-JOBS = ("Logo design, v2", 'Shopify "quick" fix', "Données — ETL\nsecond line", "",
-        "https://www.upwork.com/jobs/~01abcdef123456?ref=x", "日本語のサイト")
+JOBS = (
+    "Logo design, v2",
+    'Shopify "quick" fix',
+    "Données — ETL\nsecond line",
+    "",
+    "https://www.upwork.com/jobs/~01abcdef123456?ref=x",
+    "日本語のサイト",
+)
 
 
 async def create_schema(url: str) -> None:
@@ -45,14 +51,37 @@ def generate(path: str, entries: int, seed: int = 7) -> dict[str, int]:
         ids[kind] += 1
         return ids[kind]
 
-    def entry(account: int, delta: int, kind: str, actor: str, rid: str, *,
-              bid: int | None = None, lot: int | None = None, memo: str = "") -> None:
+    def entry(
+        account: int,
+        delta: int,
+        kind: str,
+        actor: str,
+        rid: str,
+        *,
+        bid: int | None = None,
+        lot: int | None = None,
+        memo: str = "",
+    ) -> None:
         balance[account] += delta
-        rows["entries"].append((next_id("entry"), account, delta, balance[account], kind, bid,
-                                lot, actor, rid, memo, now))
+        rows["entries"].append(
+            (
+                next_id("entry"),
+                account,
+                delta,
+                balance[account],
+                kind,
+                bid,
+                lot,
+                actor,
+                rid,
+                memo,
+                now,
+            )
+        )
 
-    def credit(account: int, amount: int, kind: str, cents: int, actor: str, rid: str,
-               expires: int | None) -> None:
+    def credit(
+        account: int, amount: int, kind: str, cents: int, actor: str, rid: str, expires: int | None
+    ) -> None:
         lot = next_id("lot")
         lot_rows[lot] = [lot, account, kind, amount, amount, cents, now, expires]
         lot_index[lot] = len(lots[account])
@@ -60,8 +89,9 @@ def generate(path: str, entries: int, seed: int = 7) -> dict[str, int]:
         entry(account, amount, kind, actor, rid, lot=lot, memo=f"{amount} Connects")
 
     def request(rid: str, actor: str, result: dict[str, Any]) -> None:
-        rows["requests"].append((rid, f"{rng.getrandbits(64):016x}", actor,
-                                 json.dumps(result, sort_keys=True), now))
+        rows["requests"].append(
+            (rid, f"{rng.getrandbits(64):016x}", actor, json.dumps(result, sort_keys=True), now)
+        )
 
     users: list[tuple[str, int]] = []
     for i in range(max(entries // 200, 5)):
@@ -69,8 +99,9 @@ def generate(path: str, entries: int, seed: int = 7) -> dict[str, int]:
         account = next_id("account")
         balance[account] = 0
         rows["accounts"].append((account, "user", 0, now))
-        rows["users"].append((key, f"Member ‘{i}’, \"the {i}th\"", account, now,
-                              None if i % 3 else now, i % 2))
+        rows["users"].append(
+            (key, f'Member ‘{i}’, "the {i}th"', account, now, None if i % 3 else now, i % 2)
+        )
         rid = f"req-welcome-{i}"
         credit(account, 60, "welcome", 0, key, rid, None)
         request(rid, key, {"welcome": True})
@@ -81,8 +112,18 @@ def generate(path: str, entries: int, seed: int = 7) -> dict[str, int]:
         balance[account] = 0
         rows["accounts"].append((account, "pool", 0, now))
         owner = users[p][0]
-        rows["pools"].append((p + 1, f"guild:{p}", f"pool-{p}", account, owner, 20 * p,
-                              None if p % 2 else f"C{p}", now))
+        rows["pools"].append(
+            (
+                p + 1,
+                f"guild:{p}",
+                f"pool-{p}",
+                account,
+                owner,
+                20 * p,
+                None if p % 2 else f"C{p}",
+                now,
+            )
+        )
         members = [users[(p * 7 + k) % len(users)][0] for k in range(6)]
         for k, m in enumerate(dict.fromkeys([owner, *members])):
             rows["pool_members"].append((p + 1, m, 0 if k % 2 else 1_000_000, now))
@@ -132,11 +173,29 @@ def generate(path: str, entries: int, seed: int = 7) -> dict[str, int]:
                 if lot[1] == 0:
                     first[account] += 1
             job = rng.choice(JOBS) + f" #{step}"
-            rows["bids"].append([bid, account, pool_id, bidder, job, job.lower(), connects,
-                                 boost, cents, rng.choice((None, "hourly", "fixed")),
-                                 rng.choice((None, 2500, 100000)),
-                                 rng.choice((None, "", "note, with \"quotes\"")), "submitted",
-                                 0, 0, None, now, now, rid])
+            rows["bids"].append(
+                [
+                    bid,
+                    account,
+                    pool_id,
+                    bidder,
+                    job,
+                    job.lower(),
+                    connects,
+                    boost,
+                    cents,
+                    rng.choice((None, "hourly", "fixed")),
+                    rng.choice((None, 2500, 100000)),
+                    rng.choice((None, "", 'note, with "quotes"')),
+                    "submitted",
+                    0,
+                    0,
+                    None,
+                    now,
+                    now,
+                    rid,
+                ]
+            )
             entry(account, -connects, "bid", bidder, rid, bid=bid, memo=job[:200])
             if boost:
                 entry(account, -boost, "boost", bidder, rid, bid=bid, memo="boost")
@@ -152,8 +211,13 @@ def generate(path: str, entries: int, seed: int = 7) -> dict[str, int]:
             for lot_id, amount in usage[bid]:
                 lots[account][lot_index[lot_id]][1] += amount
                 first[account] = min(first[account], lot_index[lot_id])
-            row[12], row[13], row[14], row[15], row[17] = "refunded", back, back * 15, \
-                "completed", now
+            row[12], row[13], row[14], row[15], row[17] = (
+                "refunded",
+                back,
+                back * 15,
+                "completed",
+                now,
+            )
             entry(account, back, "refund", row[3], rid, bid=bid, memo="completed")
             request(rid, row[3], {"refund": bid})
     for lot_id, lot in lot_rows.items():
@@ -161,21 +225,21 @@ def generate(path: str, entries: int, seed: int = 7) -> dict[str, int]:
     rows["lots"] = [tuple(v) for v in lot_rows.values()]
     rows["bids"] = [tuple(b) for b in rows["bids"]]
     rows["accounts"] = [(a, kind, balance[a], t) for a, kind, _, t in rows["accounts"]]
-    rows["confirmations"] = [(f"tok{i}", users[i][0], "guild:0", json.dumps({"job": "x"}), now)
-                             for i in range(3)]
+    rows["confirmations"] = [
+        (f"tok{i}", users[i][0], "guild:0", json.dumps({"job": "x"}), now) for i in range(3)
+    ]
     columns = {
         "accounts": "id, kind, balance, created_at",
         "users": "key, display, account_id, created_at, last_grant_at, notices",
         "pools": "id, scope, name, account_id, owner, threshold, channel, created_at",
         "pool_members": "pool_id, member, allowance, added_at",
-        "lots": "id, account_id, source, connects, remaining, cost_cents, acquired_at, "
-                "expires_at",
+        "lots": "id, account_id, source, connects, remaining, cost_cents, acquired_at, expires_at",
         "bids": "id, account_id, pool_id, bidder, job, job_key, connects, boost, cost_cents, "
-                "rate_type, rate_cents, note, status, refunded, refunded_cents, refund_reason, "
-                "created_at, updated_at, request_id",
+        "rate_type, rate_cents, note, status, refunded, refunded_cents, refund_reason, "
+        "created_at, updated_at, request_id",
         "lot_usage": "bid_id, lot_id, amount",
         "entries": "id, account_id, delta, balance_after, kind, bid_id, lot_id, actor, "
-                   "request_id, memo, created_at",
+        "request_id, memo, created_at",
         "requests": "id, fingerprint, actor, result, created_at",
         "confirmations": "token, actor, scope, args, created_at",
     }

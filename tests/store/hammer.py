@@ -54,8 +54,12 @@ async def setup(url: str) -> None:
         ]
         for name in MEMBERS:
             steps.append(("pool add", {"name": POOL, "member": member(name).user}))
-            steps.append(("pool allowance", {"name": POOL, "member": member(name).user,
-                                             "connects": ALLOWANCE}))
+            steps.append(
+                (
+                    "pool allowance",
+                    {"name": POOL, "member": member(name).user, "connects": ALLOWANCE},
+                )
+            )
         for i, (command, args) in enumerate(steps):
             reply = await app.dispatch(owner(), command, args, f"setup-{i}")
             assert not reply.error, (command, reply.title)
@@ -80,17 +84,30 @@ async def _work(url: str, index: int, ops: int, journal: Path, start: Any) -> No
         async def send(who: Actor, command: str, args: dict[str, Any], rid: str) -> None:
             reply = await app.dispatch(who, command, args, rid)
             plain = {k: (v.key if isinstance(v, UserRef) else v) for k, v in args.items()}
-            log.write(json.dumps({"rid": rid, "who": who.user.display, "command": command,
-                                  "args": plain, "error": reply.error,
-                                  "confirm": reply.needs_confirmation, "title": reply.title,
-                                  "worker": index}) + "\n")
+            log.write(
+                json.dumps(
+                    {
+                        "rid": rid,
+                        "who": who.user.display,
+                        "command": command,
+                        "args": plain,
+                        "error": reply.error,
+                        "confirm": reply.needs_confirmation,
+                        "title": reply.title,
+                        "worker": index,
+                    }
+                )
+                + "\n"
+            )
             log.flush()
             sent.append((who.user.display, command, rid, args))
 
         async def recent_bids() -> Sequence[Any]:
             async def read(tx: Tx) -> Sequence[Any]:
                 return await tx.fetchall(
-                    "SELECT id, bidder FROM bids ORDER BY id DESC LIMIT :n", {"n": 12})
+                    "SELECT id, bidder FROM bids ORDER BY id DESC LIMIT :n", {"n": 12}
+                )
+
             rows: Sequence[Any] = await app.store.read(read)
             return rows
 
@@ -99,9 +116,12 @@ async def _work(url: str, index: int, ops: int, journal: Path, start: Any) -> No
             # the same requests delivered by every process at once: each must apply once
             for k in range(SHARED):
                 name = MEMBERS[k % len(MEMBERS)]
-                await send(member(name), "bid",
-                           {"job": f"shared job {k}", "connects": 2, "pool": POOL},
-                           f"shared-{k}")
+                await send(
+                    member(name),
+                    "bid",
+                    {"job": f"shared job {k}", "connects": 2, "pool": POOL},
+                    f"shared-{k}",
+                )
             for i in range(ops):
                 roll = rng.random()
                 rid = f"w{index}-{i}"
@@ -109,9 +129,17 @@ async def _work(url: str, index: int, ops: int, journal: Path, start: Any) -> No
                 if roll < 0.45:
                     hot = rng.random() < 0.1
                     job = f"~01hot{rng.randrange(3)}abc" if hot else f"job {index}-{i}"
-                    await send(member(name), "bid",
-                               {"job": job, "connects": rng.randint(1, 4),
-                                "boost": rng.choice((0, 0, 1, 2)), "pool": POOL}, rid)
+                    await send(
+                        member(name),
+                        "bid",
+                        {
+                            "job": job,
+                            "connects": rng.randint(1, 4),
+                            "boost": rng.choice((0, 0, 1, 2)),
+                            "pool": POOL,
+                        },
+                        rid,
+                    )
                 elif roll < 0.58:
                     bids = await recent_bids()
                     if bids:
@@ -122,25 +150,39 @@ async def _work(url: str, index: int, ops: int, journal: Path, start: Any) -> No
                     bids = await recent_bids()
                     if bids:
                         bid = rng.choice(bids)
-                        await send(owner(), "refund",
-                                   {"bid": f"#{bid['id']}", "reason": rng.choice(REASONS)}, rid)
+                        await send(
+                            owner(),
+                            "refund",
+                            {"bid": f"#{bid['id']}", "reason": rng.choice(REASONS)},
+                            rid,
+                        )
                 elif roll < 0.78:
                     bids = await recent_bids()
                     if bids:
                         bid = rng.choice(bids)
-                        await send(owner(), "outcome",
-                                   {"bid": f"#{bid['id']}",
-                                    "status": rng.choice(("viewed", "hired", "lost"))}, rid)
+                        await send(
+                            owner(),
+                            "outcome",
+                            {
+                                "bid": f"#{bid['id']}",
+                                "status": rng.choice(("viewed", "hired", "lost")),
+                            },
+                            rid,
+                        )
                 elif roll < 0.86:
-                    await send(owner(), "pool topup",
-                               {"name": POOL, "connects": rng.randint(3, 12)}, rid)
+                    await send(
+                        owner(), "pool topup", {"name": POOL, "connects": rng.randint(3, 12)}, rid
+                    )
                 elif roll < 0.93:
                     if rng.random() < 0.5:
                         await send(member(name), "buy", {"connects": rng.randint(1, 10)}, rid)
                     else:
-                        await send(member(name), "bid",
-                                   {"job": f"own job {index}-{i}", "connects": rng.randint(1, 6)},
-                                   rid)
+                        await send(
+                            member(name),
+                            "bid",
+                            {"job": f"own job {index}-{i}", "connects": rng.randint(1, 6)},
+                            rid,
+                        )
                 elif sent:
                     # a platform re-delivering an earlier request
                     who_name, command, old, args = rng.choice(sent)
@@ -174,16 +216,15 @@ async def check_invariants(store: Any, journal: Sequence[dict[str, Any]]) -> lis
         q = {
             "accounts": "SELECT id, kind, balance FROM accounts ORDER BY id",
             "entries": "SELECT id, account_id, delta, balance_after, kind, bid_id, lot_id, "
-                       "request_id "
-                       "FROM entries ORDER BY id",
+            "request_id "
+            "FROM entries ORDER BY id",
             "lots": "SELECT account_id, COALESCE(SUM(remaining), 0) AS r FROM lots "
-                    "GROUP BY account_id",
+            "GROUP BY account_id",
             "bids": "SELECT * FROM bids ORDER BY id",
-            "usage": "SELECT bid_id, COALESCE(SUM(amount), 0) AS n FROM lot_usage "
-                     "GROUP BY bid_id",
+            "usage": "SELECT bid_id, COALESCE(SUM(amount), 0) AS n FROM lot_usage GROUP BY bid_id",
             "requests": "SELECT id, result FROM requests",
             "members": "SELECT m.member, m.allowance, p.id AS pool_id FROM pool_members m "
-                       "JOIN pools p ON p.id = m.pool_id",
+            "JOIN pools p ON p.id = m.pool_id",
         }
         return {k: await tx.fetchall(sql) for k, sql in q.items()}
 
@@ -206,8 +247,9 @@ async def check_invariants(store: Any, journal: Sequence[dict[str, Any]]) -> lis
         for e in rows:  # entries of one account are written under its row lock, in id order
             running += int(e["delta"])
             if running != int(e["balance_after"]) or running < 0:
-                problems.append(f"entry {e['id']}: balance_after {e['balance_after']}, "
-                                f"running sum {running}")
+                problems.append(
+                    f"entry {e['id']}: balance_after {e['balance_after']}, running sum {running}"
+                )
                 break
 
     by_bid: dict[int, list[Any]] = defaultdict(list)
@@ -245,8 +287,12 @@ async def check_invariants(store: Any, journal: Sequence[dict[str, Any]]) -> lis
             spent[key] += total - int(bid["refunded"])
     for m in data["members"]:
         for (pool_id, who, _month), net in spent.items():
-            if pool_id == int(m["pool_id"]) and who == m["member"] and \
-                    m["allowance"] is not None and net > int(m["allowance"]):
+            if (
+                pool_id == int(m["pool_id"])
+                and who == m["member"]
+                and m["allowance"] is not None
+                and net > int(m["allowance"])
+            ):
                 problems.append(f"{who}: spent {net} of a {m['allowance']} allowance")
     expired: dict[int, int] = defaultdict(int)
     for e in data["entries"]:
@@ -264,8 +310,10 @@ async def check_invariants(store: Any, journal: Sequence[dict[str, Any]]) -> lis
         if match and not item["error"]:
             bid = bids_by_rid.get(item["rid"])
             if bid is None or int(bid["id"]) != int(match.group(1)):
-                problems.append(f"reply {item['rid']} said bid #{match.group(1)}, ledger has "
-                                f"{None if bid is None else bid['id']}")
+                problems.append(
+                    f"reply {item['rid']} said bid #{match.group(1)}, ledger has "
+                    f"{None if bid is None else bid['id']}"
+                )
         if not item["error"] and not item["confirm"] and item["rid"] not in requests:
             problems.append(f"reply {item['rid']} ({item['command']}) succeeded, no request row")
     return problems
@@ -284,8 +332,9 @@ async def setup_expired_lots(url: str, now: int) -> None:
     try:
         for name in EXPIRY_USERS:
             for k in range(3):
-                reply = await app.dispatch(member(name), "buy", {"connects": 10},
-                                           f"old-buy-{name}-{k}")
+                reply = await app.dispatch(
+                    member(name), "buy", {"connects": 10}, f"old-buy-{name}-{k}"
+                )
                 assert not reply.error, reply.title
     finally:
         await app.close()
@@ -308,9 +357,21 @@ async def _expiry_work(url: str, index: int, journal: Path, start: Any) -> None:
                 rid = f"x-{index}-{name}"
                 args = {"job": f"job {rid}", "connects": 1}
                 reply = await app.dispatch(member(name), "bid", args, rid)
-                log.write(json.dumps({"rid": rid, "who": name, "command": "bid", "args": args,
-                                      "error": reply.error, "confirm": False,
-                                      "title": reply.title, "worker": index}) + "\n")
+                log.write(
+                    json.dumps(
+                        {
+                            "rid": rid,
+                            "who": name,
+                            "command": "bid",
+                            "args": args,
+                            "error": reply.error,
+                            "confirm": False,
+                            "title": reply.title,
+                            "worker": index,
+                        }
+                    )
+                    + "\n"
+                )
                 log.flush()
         finally:
             await app.close()
@@ -328,9 +389,14 @@ async def setup_exact(url: str, pool_connects: int, allowance: int | None) -> No
             ("pool create", {"name": POOL}),
             ("pool topup", {"name": POOL, "connects": pool_connects}),
             ("pool add", {"name": POOL, "member": member("m0").user}),
-            ("pool allowance", {"name": POOL, "member": member("m0").user,
-                                **({"unlimited": True} if allowance is None
-                                   else {"connects": allowance})}),
+            (
+                "pool allowance",
+                {
+                    "name": POOL,
+                    "member": member("m0").user,
+                    **({"unlimited": True} if allowance is None else {"connects": allowance}),
+                },
+            ),
         ]
         for i, (command, args) in enumerate(steps):
             reply = await app.dispatch(owner(), command, args, f"setup-{i}")
@@ -356,9 +422,21 @@ async def _exact_work(url: str, index: int, bids: int, journal: Path, start: Any
                 rid = f"e-{index}-{i}"
                 args = {"job": f"job {rid}", "connects": 1, "pool": POOL}
                 reply = await app.dispatch(member("m0"), "bid", args, rid)
-                log.write(json.dumps({"rid": rid, "who": "m0", "command": "bid", "args": args,
-                                      "error": reply.error, "confirm": reply.needs_confirmation,
-                                      "title": reply.title, "worker": index}) + "\n")
+                log.write(
+                    json.dumps(
+                        {
+                            "rid": rid,
+                            "who": "m0",
+                            "command": "bid",
+                            "args": args,
+                            "error": reply.error,
+                            "confirm": reply.needs_confirmation,
+                            "title": reply.title,
+                            "worker": index,
+                        }
+                    )
+                    + "\n"
+                )
                 log.flush()
         finally:
             await app.close()

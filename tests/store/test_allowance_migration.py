@@ -9,30 +9,39 @@ from core.store import open_store
 from core.store.base import Tx, migrations
 
 
-async def test_existing_limits_keep_their_meaning(db_url: str,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_existing_limits_keep_their_meaning(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import core.store.postgres as pg
     import core.store.sqlite as lite
 
     for module in (lite, pg):
-        monkeypatch.setattr(module, "migrations",
-                            lambda dialect: [m for m in migrations(dialect) if m[0] <= 3])
+        monkeypatch.setattr(
+            module, "migrations", lambda dialect: [m for m in migrations(dialect) if m[0] <= 3]
+        )
     store = await open_store(db_url)
 
     async def seed(tx: Tx) -> None:
-        await tx.execute("INSERT INTO accounts (id, kind, balance, created_at) "
-                         "VALUES (1, 'pool', 0, 0)")
-        await tx.execute("INSERT INTO pools (id, scope, name, account_id, owner, threshold, "
-                         "created_at) VALUES (1, 'console', 'crew', 1, 'console:olive', 0, 0)")
+        await tx.execute(
+            "INSERT INTO accounts (id, kind, balance, created_at) VALUES (1, 'pool', 0, 0)"
+        )
+        await tx.execute(
+            "INSERT INTO pools (id, scope, name, account_id, owner, threshold, "
+            "created_at) VALUES (1, 'console', 'crew', 1, 'console:olive', 0, 0)"
+        )
         for member, allowance in (("console:olive", 0), ("console:sam", 25)):
-            await tx.execute("INSERT INTO pool_members (pool_id, member, allowance, added_at) "
-                             "VALUES (1, :m, :a, 0)", {"m": member, "a": allowance})
+            await tx.execute(
+                "INSERT INTO pool_members (pool_id, member, allowance, added_at) "
+                "VALUES (1, :m, :a, 0)",
+                {"m": member, "a": allowance},
+            )
 
     await store.write(seed)
     await store.close()
     monkeypatch.undo()
     store = await open_store(db_url)
     try:
+
         async def read(tx: Tx) -> dict[str, int | None]:
             rows = await tx.fetchall("SELECT member, allowance FROM pool_members ORDER BY member")
             return {str(r["member"]): r["allowance"] for r in rows}

@@ -13,8 +13,7 @@ from bot.bootstrap import create_app
 from core.config import parse
 from core.insight import export_rows, to_csv
 from core.keys import Actor
-from core.store import copy as copy_mod
-from core.store import open_store
+from core.store import open_store, sides
 from core.store.base import Tx
 from core.store.copy import CopyFailed, CopyRefused, copy_ledger
 from tests.conftest import Clock, actor
@@ -25,6 +24,7 @@ async def export(url: str) -> bytes:
     """The whole ledger as the CLI's export CSV."""
     store = await open_store(url, migrate=False)
     try:
+
         async def read(tx: Tx) -> bytes:
             return to_csv(await export_rows(tx, None))
 
@@ -36,6 +36,7 @@ async def export(url: str) -> bytes:
 async def scalar(url: str, sql: str) -> int:
     store = await open_store(url, migrate=False)
     try:
+
         async def read(tx: Tx) -> int:
             row = await tx.fetchone(sql)
             assert row is not None
@@ -54,7 +55,7 @@ async def small_ledger(url: str, clock: Clock | None = None) -> None:
         (owner, "pool create", {"name": "agency"}),
         (owner, "pool topup", {"name": "agency", "connects": 80}),
         (owner, "pool add", {"name": "agency", "member": bob.user}),
-        (bob, "bid", {"job": "Logo, \"v2\"", "connects": 4, "pool": "agency"}),
+        (bob, "bid", {"job": 'Logo, "v2"', "connects": 4, "pool": "agency"}),
         (bob, "bid", {"job": "Données", "connects": 3, "boost": 2}),
         (owner, "refund", {"bid": "#1", "reason": "completed"}),
         (bob, "undo", {"bid": "#2"}),
@@ -69,7 +70,8 @@ async def small_ledger(url: str, clock: Clock | None = None) -> None:
 
 
 async def test_the_same_ledger_exports_the_same_bytes_on_both_backends(
-        pg_url: str, tmp_path: Path) -> None:
+    pg_url: str, tmp_path: Path
+) -> None:
     """The same commands at the same times on SQLite and on PostgreSQL give byte-identical
     exports, with the byte order mark, the members' names and the dollar values."""
     sqlite_url = f"sqlite:///{tmp_path / 'a.db'}"
@@ -95,8 +97,9 @@ async def test_round_trip_of_100k_entries_keeps_every_byte(pg_url: str, tmp_path
     assert written["entries"] >= 100_000
     seen: list[tuple[str, int, int]] = []
 
-    there = await copy_ledger(first_url, pg_url,
-                              progress=lambda t, done, total: seen.append((t, done, total)))
+    there = await copy_ledger(
+        first_url, pg_url, progress=lambda t, done, total: seen.append((t, done, total))
+    )
     back = await copy_ledger(pg_url, last_url)
 
     for summary in (there, back):
@@ -126,19 +129,20 @@ async def test_copied_ledger_keeps_working(pg_url: str, tmp_path: Path, directio
     assert await export(dst) == await export(src)
     app = await create_app(parse({"storage": {"url": dst}}, env={}))
     try:
-        reply = await app.dispatch(actor("bob"), "bid", {"job": "after the move", "connects": 2},
-                                   "after-1")
+        reply = await app.dispatch(
+            actor("bob"), "bid", {"job": "after the move", "connects": 2}, "after-1"
+        )
         assert reply.title == "Bid #3 placed"
         balance = await app.dispatch(actor("bob"), "balance", {}, "after-2")
         assert balance.title == "98 Connects"  # 60 + 40 bought - 2 (bid #2 was undone)
     finally:
         await app.close()
     assert await scalar(dst, "SELECT MAX(id) AS n FROM entries") > await scalar(
-        src, "SELECT MAX(id) AS n FROM entries")
+        src, "SELECT MAX(id) AS n FROM entries"
+    )
 
 
-async def test_non_empty_destination_is_refused_unless_forced(pg_url: str,
-                                                              tmp_path: Path) -> None:
+async def test_non_empty_destination_is_refused_unless_forced(pg_url: str, tmp_path: Path) -> None:
     """A destination holding a ledger is left alone without force; with force its contents are
     replaced by the source's, in one go, and it stays append-only."""
     a, b = f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"
@@ -166,6 +170,7 @@ async def test_non_empty_destination_is_refused_unless_forced(pg_url: str,
     for url in (pg_url, b):
         store = await open_store(url)
         try:
+
             async def delete(tx: Tx) -> None:
                 await tx.execute("DELETE FROM entries")
 
@@ -175,21 +180,22 @@ async def test_non_empty_destination_is_refused_unless_forced(pg_url: str,
             await store.close()
 
 
-async def test_a_failed_check_commits_nothing(pg_url: str, tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_failed_check_commits_nothing(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """When the check before commit finds a difference, the destination keeps what it had and
     a SQLite file the copy created is removed."""
     src = f"sqlite:///{tmp_path / 'src.db'}"
     await small_ledger(src)
     await small_ledger(pg_url)
     before = await export(pg_url)
-    real = copy_mod._PostgresSide.balances
+    real = sides.PostgresSide.balances
 
-    async def off_by_one(self: copy_mod._PostgresSide) -> dict[int, tuple[int, int]]:
+    async def off_by_one(self: sides.PostgresSide) -> dict[int, tuple[int, int]]:
         got = await real(self)
         return {k: (cached + 1, total) for k, (cached, total) in got.items()}
 
-    monkeypatch.setattr(copy_mod._PostgresSide, "balances", off_by_one)
+    monkeypatch.setattr(sides.PostgresSide, "balances", off_by_one)
     with pytest.raises(CopyFailed, match="nothing was committed"):
         await copy_ledger(src, pg_url, force=True)
     assert await export(pg_url) == before
@@ -235,6 +241,7 @@ async def test_a_source_behind_on_migrations_is_refused(tmp_path: Path) -> None:
     await small_ledger(src)
     store = await open_store(src)
     try:
+
         async def downgrade(tx: Tx) -> None:
             await tx.execute("DELETE FROM schema_version WHERE version > 1")
 

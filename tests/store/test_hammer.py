@@ -29,8 +29,10 @@ def _start(url: str, tmp_path: Path, ops: int) -> tuple[list[Any], list[Path]]:
     barrier = ctx.Barrier(PROCESSES)
     _keep[:] = [barrier]
     journals = [tmp_path / f"worker{i}.jsonl" for i in range(PROCESSES)]
-    procs = [ctx.Process(target=hammer.worker, args=(url, i, ops, str(journals[i]), barrier))
-             for i in range(PROCESSES)]
+    procs = [
+        ctx.Process(target=hammer.worker, args=(url, i, ops, str(journals[i]), barrier))
+        for i in range(PROCESSES)
+    ]
     for p in procs:
         p.start()
     return procs, journals
@@ -67,8 +69,11 @@ async def test_four_processes_share_one_pool(db_url: str, tmp_path: Path) -> Non
     assert [p.exitcode for p in procs] == [0] * PROCESSES
     journal = await _verify(db_url, journals)
     placed = [j for j in journal if str(j["title"]).startswith("Bid #") and not j["error"]]
-    refused = [j for j in journal if "allowance" in str(j["title"]).lower()
-               or "Not enough" in str(j["title"])]
+    refused = [
+        j
+        for j in journal
+        if "allowance" in str(j["title"]).lower() or "Not enough" in str(j["title"])
+    ]
     # the run really contended: bids went through and limits were hit
     assert len(placed) > 50
     assert refused
@@ -84,8 +89,9 @@ async def test_four_processes_share_one_pool(db_url: str, tmp_path: Path) -> Non
     assert all(len(t) == 1 for t in titles.values()), titles
 
 
-async def test_a_process_killed_mid_run_leaves_no_half_transaction(db_url: str,
-                                                                   tmp_path: Path) -> None:
+async def test_a_process_killed_mid_run_leaves_no_half_transaction(
+    db_url: str, tmp_path: Path
+) -> None:
     """SIGKILL one of four processes mid-run: every transaction is fully present or absent and
     what the survivors (and the victim, before it died) were told holds."""
     await hammer.setup(db_url)
@@ -105,16 +111,17 @@ async def test_a_process_killed_mid_run_leaves_no_half_transaction(db_url: str,
     await _verify(db_url, journals)
 
 
-async def test_expired_lots_are_swept_once_when_processes_race(db_url: str,
-                                                               tmp_path: Path) -> None:
+async def test_expired_lots_are_swept_once_when_processes_race(db_url: str, tmp_path: Path) -> None:
     """Four processes serving the first request of users whose lots have expired: each lot
     leaves the wallet once, and the wallet's lots still hold exactly its balance."""
     await hammer.setup_expired_lots(db_url, int(time.time()))
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(PROCESSES)
     journals = [tmp_path / f"expiry{i}.jsonl" for i in range(PROCESSES)]
-    procs = [ctx.Process(target=hammer.expiry_worker, args=(db_url, i, str(journals[i]), barrier))
-             for i in range(PROCESSES)]
+    procs = [
+        ctx.Process(target=hammer.expiry_worker, args=(db_url, i, str(journals[i]), barrier))
+        for i in range(PROCESSES)
+    ]
     for p in procs:
         p.start()
     _join(procs)
@@ -129,9 +136,10 @@ def _run_exact(url: str, tmp_path: Path, bids: int) -> list[Path]:
     barrier = ctx.Barrier(PROCESSES)
     _keep[:] = [barrier]
     journals = [tmp_path / f"exact{i}.jsonl" for i in range(PROCESSES)]
-    procs = [ctx.Process(target=hammer.exact_worker,
-                         args=(url, i, bids, str(journals[i]), barrier))
-             for i in range(PROCESSES)]
+    procs = [
+        ctx.Process(target=hammer.exact_worker, args=(url, i, bids, str(journals[i]), barrier))
+        for i in range(PROCESSES)
+    ]
     for p in procs:
         p.start()
     _join(procs)
@@ -139,13 +147,16 @@ def _run_exact(url: str, tmp_path: Path, bids: int) -> list[Path]:
     return journals
 
 
-@pytest.mark.parametrize(("pool", "allowance", "placed", "refusal"), [
-    (1000, 30, 30, "monthly allowance"),  # the allowance is the limit
-    (25, None, 25, "Not enough Connects"),  # no allowance: the pool's balance is the limit
-])
+@pytest.mark.parametrize(
+    ("pool", "allowance", "placed", "refusal"),
+    [
+        (1000, 30, 30, "monthly allowance"),  # the allowance is the limit
+        (25, None, 25, "Not enough Connects"),  # no allowance: the pool's balance is the limit
+    ],
+)
 async def test_four_processes_stop_exactly_at_the_limit(
-        db_url: str, tmp_path: Path, pool: int, allowance: int | None, placed: int,
-        refusal: str) -> None:
+    db_url: str, tmp_path: Path, pool: int, allowance: int | None, placed: int, refusal: str
+) -> None:
     """Four processes each placing 20 one-Connect bids for one member: exactly as many bids go
     through as the limit allows, and every other one is refused for that limit."""
     await hammer.setup_exact(db_url, pool, allowance)

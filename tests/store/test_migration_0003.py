@@ -21,23 +21,35 @@ async def _ledger_at_version_2(url: str) -> None:
 
     async def seed(tx: Tx) -> None:
         for n, key in ((1, "console:ana"), (2, "console:ben")):
-            await tx.execute("INSERT INTO accounts (id, kind, balance, created_at) "
-                             "VALUES (:n, 'user', 60, 0)", {"n": n})
-            await tx.execute("INSERT INTO users (key, display, account_id, created_at) "
-                             "VALUES (:k, :d, :n, 0)", {"k": key, "d": key[8:], "n": n})
-            await tx.execute("INSERT INTO lots (id, account_id, source, connects, remaining, "
-                             "cost_cents, acquired_at) VALUES (:n, :n, 'welcome', 60, 60, 0, 0)",
-                             {"n": n})
-            await tx.execute("INSERT INTO entries (account_id, delta, balance_after, kind, "
-                             "lot_id, actor, request_id, memo, created_at) VALUES (:n, 60, 60, "
-                             "'welcome', :n, :k, :r, 'welcome grant', 0)",
-                             {"n": n, "k": key, "r": f"rq-{n}"})
+            await tx.execute(
+                "INSERT INTO accounts (id, kind, balance, created_at) VALUES (:n, 'user', 60, 0)",
+                {"n": n},
+            )
+            await tx.execute(
+                "INSERT INTO users (key, display, account_id, created_at) VALUES (:k, :d, :n, 0)",
+                {"k": key, "d": key[8:], "n": n},
+            )
+            await tx.execute(
+                "INSERT INTO lots (id, account_id, source, connects, remaining, "
+                "cost_cents, acquired_at) VALUES (:n, :n, 'welcome', 60, 60, 0, 0)",
+                {"n": n},
+            )
+            await tx.execute(
+                "INSERT INTO entries (account_id, delta, balance_after, kind, "
+                "lot_id, actor, request_id, memo, created_at) VALUES (:n, 60, 60, "
+                "'welcome', :n, :k, :r, 'welcome grant', 0)",
+                {"n": n, "k": key, "r": f"rq-{n}"},
+            )
         for i in range(8):
-            await tx.execute("INSERT INTO requests (id, fingerprint, actor, result, created_at) "
-                             "VALUES (:id, 'f', 'console:ana', '{}', :t)",
-                             {"id": f"rq-{i}", "t": i})
-        await tx.execute("INSERT INTO confirmations (token, actor, scope, args, created_at) "
-                         "VALUES ('ab12cd34ef', 'console:ana', 'console', '{}', 0)")
+            await tx.execute(
+                "INSERT INTO requests (id, fingerprint, actor, result, created_at) "
+                "VALUES (:id, 'f', 'console:ana', '{}', :t)",
+                {"id": f"rq-{i}", "t": i},
+            )
+        await tx.execute(
+            "INSERT INTO confirmations (token, actor, scope, args, created_at) "
+            "VALUES ('ab12cd34ef', 'console:ana', 'console', '{}', 0)"
+        )
 
     try:
         await store.write(seed)
@@ -46,7 +58,8 @@ async def _ledger_at_version_2(url: str) -> None:
 
 
 async def test_an_existing_sqlite_ledger_upgrades_without_losing_a_row(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A ledger written at version 2 upgrades to the latest version: its export is the same
     bytes, the rows of the rebuilt tables are all there, foreign keys still hold, and the keys
     now refuse NULL."""
@@ -56,8 +69,10 @@ async def test_an_existing_sqlite_ledger_upgrades_without_losing_a_row(
     await _ledger_at_version_2(url)
     exported = await export(url)
     with sqlite3.connect(tmp_path / "old.db") as db:
-        counts = {t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-                  for t in ("users", "requests", "confirmations", "accounts", "entries")}
+        counts = {
+            t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+            for t in ("users", "requests", "confirmations", "accounts", "entries")
+        }
         assert db.execute("SELECT MAX(version) FROM schema_version").fetchone() == (2,)
     monkeypatch.undo()
 
@@ -70,17 +85,20 @@ async def test_an_existing_sqlite_ledger_upgrades_without_losing_a_row(
                 row = await tx.fetchone(f"SELECT COUNT(*) AS n FROM {table}")
                 assert row is not None and row["n"] == n, table
             assert await tx.fetchall("SELECT * FROM pragma_foreign_key_check") == []
-            for table, key in (("users", "key"), ("requests", "id"),
-                               ("confirmations", "token")):
-                info = await tx.fetchall(f"SELECT name, \"notnull\" FROM pragma_table_info"
-                                         f"('{table}') WHERE name = '{key}'")
+            for table, key in (("users", "key"), ("requests", "id"), ("confirmations", "token")):
+                info = await tx.fetchall(
+                    f'SELECT name, "notnull" FROM pragma_table_info'
+                    f"('{table}') WHERE name = '{key}'"
+                )
                 assert [tuple(r) for r in info] == [(key, 1)], table
 
         await store.read(check)
 
         async def null_request(tx: Tx) -> None:
-            await tx.execute("INSERT INTO requests (id, fingerprint, actor, created_at) "
-                             "VALUES (NULL, 'f', 'console:ana', 0)")
+            await tx.execute(
+                "INSERT INTO requests (id, fingerprint, actor, created_at) "
+                "VALUES (NULL, 'f', 'console:ana', 0)"
+            )
 
         with pytest.raises(sqlite3.IntegrityError, match="NOT NULL"):
             await store.write(null_request)

@@ -22,8 +22,16 @@ CLI = [sys.executable, "-m", "bot"]
 async def _exec(url: str, app_name: str, *line: str) -> tuple[int, str]:
     env = {**os.environ, "CONNECTS_DATABASE_URL": f"{url}&application_name={app_name}"}
     proc = await asyncio.create_subprocess_exec(
-        *CLI, "exec", "--user", "ana", *line, env=env, cwd=str(Path(__file__).parents[2]),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        *CLI,
+        "exec",
+        "--user",
+        "ana",
+        *line,
+        env=env,
+        cwd=str(Path(__file__).parents[2]),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     out, _ = await proc.communicate()
     return proc.returncode or 0, out.decode()
 
@@ -42,8 +50,9 @@ async def test_two_dozen_one_shot_commands_at_once(pg_url: str, tmp_path: Path) 
         conn = await asyncpg.connect(root.PG_URL)
         try:
             while not stop.is_set():
-                n = await conn.fetchval("SELECT COUNT(*) FROM pg_stat_activity "
-                                        "WHERE application_name = $1", name)
+                n = await conn.fetchval(
+                    "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = $1", name
+                )
                 peak = max(peak, int(n))
                 await asyncio.sleep(0.005)
         finally:
@@ -51,8 +60,9 @@ async def test_two_dozen_one_shot_commands_at_once(pg_url: str, tmp_path: Path) 
 
     watcher = asyncio.create_task(watch())
     try:
-        results = await asyncio.gather(*(
-            _exec(pg_url, name, f"/bid job:\"job {i}\" connects:3") for i in range(PROCESSES)))
+        results = await asyncio.gather(
+            *(_exec(pg_url, name, f'/bid job:"job {i}" connects:3') for i in range(PROCESSES))
+        )
     finally:
         stop.set()
         await watcher

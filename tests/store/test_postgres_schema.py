@@ -21,12 +21,15 @@ from core.store.postgres import search_path_entries
 from tests import conftest as root
 
 
-@pytest.mark.parametrize(("setting", "entries"), [
-    ('"$user", public', ['"$user"', "public"]),
-    ("connects", ["connects"]),
-    ('a,"b, c" , "d""e"', ["a", '"b, c"', '"d""e"']),
-    ("", []),
-])
+@pytest.mark.parametrize(
+    ("setting", "entries"),
+    [
+        ('"$user", public', ['"$user"', "public"]),
+        ("connects", ["connects"]),
+        ('a,"b, c" , "d""e"', ["a", '"b, c"', '"d""e"']),
+        ("", []),
+    ],
+)
 def test_search_path_entries(setting: str, entries: list[str]) -> None:
     assert search_path_entries(setting) == entries
 
@@ -60,8 +63,9 @@ def _url(query: str) -> str:
 async def _tables(schema: str) -> set[str]:
     conn = await asyncpg.connect(root.PG_URL)
     try:
-        rows = await conn.fetch("SELECT table_name FROM information_schema.tables "
-                                "WHERE table_schema = $1", schema)
+        rows = await conn.fetch(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = $1", schema
+        )
         return {str(r["table_name"]) for r in rows}
     finally:
         await conn.close()
@@ -71,6 +75,7 @@ async def _migrations(url: str) -> int:
     """Open ``url`` (migrating it) and count the migrations recorded there."""
     store = await open_store(url)
     try:
+
         async def read(tx: Tx) -> int:
             row = await tx.fetchone("SELECT COUNT(*) AS n FROM schema_version")
             assert row is not None
@@ -87,12 +92,14 @@ async def test_a_missing_schema_is_created_and_migrated(missing: list[str], form
     exist, and the ledger's tables go there."""
     name = f"missing_{uuid.uuid4().hex[:12]}"
     missing.append(name)
-    query = (f"search_path={name}" if form == "search_path"
-             else "options=" + urllib.parse.quote(f"-csearch_path={name}"))
+    query = (
+        f"search_path={name}"
+        if form == "search_path"
+        else "options=" + urllib.parse.quote(f"-csearch_path={name}")
+    )
     url = _url(query)
     assert await _migrations(url) >= 1
-    assert {"accounts", "entries", "bids", "requests", "schema_version"} <= \
-        await _tables(name)
+    assert {"accounts", "entries", "bids", "requests", "schema_version"} <= await _tables(name)
     # the second start finds it and changes nothing
     assert await _migrations(url) >= 1
 
@@ -158,9 +165,9 @@ def _as_role(role: str, query: str) -> str:
     return f"{url}{sep}{query}"
 
 
-async def test_a_schema_that_cannot_be_created_is_one_line(weak_role: str,
-                                                            missing: list[str],
-                                                            tmp_path: Path) -> None:
+async def test_a_schema_that_cannot_be_created_is_one_line(
+    weak_role: str, missing: list[str], tmp_path: Path
+) -> None:
     """Without the privilege to create it, the command says so in one line, naming the schema,
     and exits 1 without a traceback."""
     name = f"missing_{uuid.uuid4().hex[:12]}"
@@ -172,9 +179,15 @@ async def test_a_schema_that_cannot_be_created_is_one_line(weak_role: str,
     assert f'"{name}"' in message and "could not be created" in message
     assert "permission denied" in message
     result = await asyncio.to_thread(
-        subprocess.run, [sys.executable, "-m", "bot", "exec", "--user", "ana", "/balance"],
-        cwd=tmp_path, env={**os.environ, "CONNECTS_DATABASE_URL": url}, capture_output=True,
-        text=True, timeout=60, check=False)
+        subprocess.run,
+        [sys.executable, "-m", "bot", "exec", "--user", "ana", "/balance"],
+        cwd=tmp_path,
+        env={**os.environ, "CONNECTS_DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "could not be created" in lines[0], result.stderr

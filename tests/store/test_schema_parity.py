@@ -84,8 +84,10 @@ BY_DESIGN: dict[tuple[str, str], str] = {
     # The store code (not a migration) creates this bookkeeping table. On SQLite every
     # INTEGER PRIMARY KEY is the rowid, which SQLite assigns when an insert omits it; migrate()
     # always names the version, so PostgreSQL's plain INTEGER key behaves the same for it.
-    ("schema_version", "column version: generated"):
-        "SQLite's INTEGER PRIMARY KEY is always a rowid; migrate() always gives the version",
+    (
+        "schema_version",
+        "column version: generated",
+    ): "SQLite's INTEGER PRIMARY KEY is always a rowid; migrate() always gives the version",
 }
 
 
@@ -99,9 +101,13 @@ _TOKEN = re.compile(
     r"|(?P<word>[A-Za-z_][A-Za-z0-9_$]*)"
     r"|(?P<op><=|>=|<>|!=|==|\|\||::|[-+*/%=<>(),\[\].])"
 )
-_MULTIWORD_TYPES = {"character": ("varying",), "double": ("precision",),
-                    "timestamp": ("with", "without", "time", "zone"),
-                    "time": ("with", "without", "time", "zone"), "bit": ("varying",)}
+_MULTIWORD_TYPES = {
+    "character": ("varying",),
+    "double": ("precision",),
+    "timestamp": ("with", "without", "time", "zone"),
+    "time": ("with", "without", "time", "zone"),
+    "bit": ("varying",),
+}
 _COMPARE = {"=", "==", "<>", "!=", "<", "<=", ">", ">=", "like", "glob"}
 
 
@@ -111,7 +117,7 @@ def _tokens(text: str) -> list[str]:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if m is None:
-            raise ValueError(f"cannot read {text[pos:pos + 20]!r}")
+            raise ValueError(f"cannot read {text[pos : pos + 20]!r}")
         pos = m.end()
         if m.group("str") is not None:
             out.append(m.group("str"))
@@ -172,7 +178,7 @@ class _Parser:
     def parse(self) -> str:
         out = self.expr()
         if self.i != len(self.t):
-            raise ValueError(f"left over: {self.t[self.i:]}")
+            raise ValueError(f"left over: {self.t[self.i :]}")
         return out
 
     def expr(self) -> str:
@@ -363,15 +369,19 @@ def _names_in(expr: str) -> list[str]:
 
 _SQLITE_SQL_TOKEN = re.compile(
     r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`[^`]*`|\[[^\]]*\]|--[^\n]*|/\*.*?\*/"
-    r"|[A-Za-z_][A-Za-z0-9_$]*|\s+|.", re.DOTALL)
+    r"|[A-Za-z_][A-Za-z0-9_$]*|\s+|.",
+    re.DOTALL,
+)
 
 
 def sqlite_checks(create_sql: str) -> list[str]:
     """The expressions of every CHECK in a ``CREATE TABLE`` statement (column or table
     constraint, named or not, including columns added later by ``ALTER TABLE``), as written."""
-    tokens = [(m.group(0), m.start(), m.end())
-              for m in _SQLITE_SQL_TOKEN.finditer(create_sql)
-              if not m.group(0).isspace() and not m.group(0).startswith(("--", "/*"))]
+    tokens = [
+        (m.group(0), m.start(), m.end())
+        for m in _SQLITE_SQL_TOKEN.finditer(create_sql)
+        if not m.group(0).isspace() and not m.group(0).startswith(("--", "/*"))
+    ]
     found: list[str] = []
     i = 0
     while i < len(tokens):
@@ -382,7 +392,7 @@ def sqlite_checks(create_sql: str) -> list[str]:
                 if depth == 0:
                     break
                 j += 1
-            found.append(create_sql[tokens[i + 1][2]:tokens[j][1]].strip())
+            found.append(create_sql[tokens[i + 1][2] : tokens[j][1]].strip())
             i = j
         i += 1
     return found
@@ -410,12 +420,15 @@ _SQLITE_TRIGGER = re.compile(
     r"(?P<timing>BEFORE|AFTER|INSTEAD\s+OF)?\s*"
     r"(?P<event>DELETE|INSERT|UPDATE(?:\s+OF\s+(?P<cols>.+?))?)\s+ON\s+\S+\s*"
     r"(?P<row>FOR\s+EACH\s+ROW)?\s*(?:WHEN\s+(?P<when>.+?)\s+)?BEGIN\s+(?P<body>.*?)\s*END\s*;?\s*$",
-    re.IGNORECASE | re.DOTALL)
+    re.IGNORECASE | re.DOTALL,
+)
 _SQLITE_RAISE = re.compile(
     r"^SELECT\s+RAISE\s*\(\s*(?:ABORT|FAIL|ROLLBACK)\s*,\s*'((?:[^']|'')*)'\s*\)\s*;?$",
-    re.IGNORECASE | re.DOTALL)
+    re.IGNORECASE | re.DOTALL,
+)
 _PG_RAISE = re.compile(
-    r"^BEGIN\s+RAISE\s+EXCEPTION\s+'((?:[^']|'')*)'\s*;\s*END\s*;?$", re.IGNORECASE | re.DOTALL)
+    r"^BEGIN\s+RAISE\s+EXCEPTION\s+'((?:[^']|'')*)'\s*;\s*END\s*;?$", re.IGNORECASE | re.DOTALL
+)
 _INDEX_WHERE = re.compile(r"\bWHERE\b(.*)$", re.IGNORECASE | re.DOTALL)
 
 
@@ -430,16 +443,19 @@ async def read_sqlite(store: Store) -> Schema:
         schema: Schema = {}
         tables = await tx.fetchall(
             "SELECT name, sql FROM sqlite_master WHERE type = 'table' "
-            "AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
         for t in tables:
             name = str(t["name"])
             table = schema[name] = Table()
-            cols = await tx.fetchall("SELECT * FROM pragma_table_info(:t) ORDER BY cid",
-                                     {"t": name})
+            cols = await tx.fetchall(
+                "SELECT * FROM pragma_table_info(:t) ORDER BY cid", {"t": name}
+            )
             pk = sorted((int(c["pk"]), str(c["name"])) for c in cols if int(c["pk"]))
             table.primary_key = tuple(n for _, n in pk)
             rowid_key = len(pk) == 1 and next(
-                str(c["type"]).upper() == "INTEGER" for c in cols if c["name"] == pk[0][1])
+                str(c["type"]).upper() == "INTEGER" for c in cols if c["name"] == pk[0][1]
+            )
             for c in cols:
                 is_rowid = rowid_key and c["name"] == pk[0][1]
                 table.columns[str(c["name"])] = Column(
@@ -449,27 +465,43 @@ async def read_sqlite(store: Store) -> Schema:
                     default=normalize(c["dflt_value"]),
                     generated=bool(is_rowid),
                 )
-            for fk_id in sorted({int(r["id"]) for r in await tx.fetchall(
-                    "SELECT id FROM pragma_foreign_key_list(:t)", {"t": name})}):
+            for fk_id in sorted(
+                {
+                    int(r["id"])
+                    for r in await tx.fetchall(
+                        "SELECT id FROM pragma_foreign_key_list(:t)", {"t": name}
+                    )
+                }
+            ):
                 rows = await tx.fetchall(
                     "SELECT * FROM pragma_foreign_key_list(:t) WHERE id = :i ORDER BY seq",
-                    {"t": name, "i": fk_id})
+                    {"t": name, "i": fk_id},
+                )
                 ref = str(rows[0]["table"])
                 ref_cols = tuple(str(r["to"]) for r in rows if r["to"] is not None)
                 if not ref_cols:  # REFERENCES parent without columns: the parent's key
                     parent = await tx.fetchall(
                         "SELECT name, pk FROM pragma_table_info(:t) WHERE pk > 0 ORDER BY pk",
-                        {"t": ref})
+                        {"t": ref},
+                    )
                     ref_cols = tuple(str(p["name"]) for p in parent)
-                table.foreign_keys.add(ForeignKey(
-                    tuple(str(r["from"]) for r in rows), ref, ref_cols,
-                    str(rows[0]["on_update"]).upper(), str(rows[0]["on_delete"]).upper()))
-            table.checks.update(n for n in map(normalize, sqlite_checks(str(t["sql"])))
-                                if n is not None)
+                table.foreign_keys.add(
+                    ForeignKey(
+                        tuple(str(r["from"]) for r in rows),
+                        ref,
+                        ref_cols,
+                        str(rows[0]["on_update"]).upper(),
+                        str(rows[0]["on_delete"]).upper(),
+                    )
+                )
+            table.checks.update(
+                n for n in map(normalize, sqlite_checks(str(t["sql"]))) if n is not None
+            )
             for ix in await tx.fetchall("SELECT * FROM pragma_index_list(:t)", {"t": name}):
                 keys = await tx.fetchall(
                     "SELECT * FROM pragma_index_xinfo(:i) WHERE key = 1 ORDER BY seqno",
-                    {"i": ix["name"]})
+                    {"i": ix["name"]},
+                )
                 if ix["origin"] == "pk":
                     continue
                 if ix["origin"] == "u":
@@ -477,30 +509,41 @@ async def read_sqlite(store: Store) -> Schema:
                     continue
                 sql_row = await tx.fetchone(
                     "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = :i",
-                    {"i": ix["name"]})
+                    {"i": ix["name"]},
+                )
                 sql = str(sql_row["sql"]) if sql_row else ""
                 where = _INDEX_WHERE.search(sql) if int(ix["partial"]) else None
                 table.indexes[str(ix["name"])] = Index(
-                    tuple((str(k["name"]) if k["name"] is not None else "(expression)")
-                          + (" DESC" if int(k["desc"]) else "") for k in keys),
+                    tuple(
+                        (str(k["name"]) if k["name"] is not None else "(expression)")
+                        + (" DESC" if int(k["desc"]) else "")
+                        for k in keys
+                    ),
                     bool(int(ix["unique"])),
-                    normalize(where.group(1)) if where else None)
+                    normalize(where.group(1)) if where else None,
+                )
         for trig in await tx.fetchall(
-                "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'"):
+            "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'"
+        ):
             m = _SQLITE_TRIGGER.match(str(trig["sql"]).strip())
             if m is None:
                 raise AssertionError(f"cannot read trigger {trig['name']}: {trig['sql']}")
             body = m.group("body").strip()
             raised = _SQLITE_RAISE.match(body)
             event = m.group("event").split()[0].upper()
-            schema[str(trig["tbl_name"])].triggers[Trigger(
-                timing=" ".join((m.group("timing") or "BEFORE").upper().split()),
-                event=_update_of(m.group("cols")) if event == "UPDATE" else event,
-                row_level=True,  # SQLite has only row-level triggers
-                when=normalize(m.group("when")),
-                action=(f"raises '{raised.group(1)}'" if raised
-                        else "runs " + " ".join(body.split())),
-            )] += 1
+            schema[str(trig["tbl_name"])].triggers[
+                Trigger(
+                    timing=" ".join((m.group("timing") or "BEFORE").upper().split()),
+                    event=_update_of(m.group("cols")) if event == "UPDATE" else event,
+                    row_level=True,  # SQLite has only row-level triggers
+                    when=normalize(m.group("when")),
+                    action=(
+                        f"raises '{raised.group(1)}'"
+                        if raised
+                        else "runs " + " ".join(body.split())
+                    ),
+                )
+            ] += 1
         return schema
 
     return await store.read(fn)
@@ -509,13 +552,26 @@ async def read_sqlite(store: Store) -> Schema:
 # ---------------------------------------------------------------------- PostgreSQL's catalog
 
 _PG_FAMILY = {
-    "smallint": "integer", "integer": "integer", "bigint": "integer",
-    "text": "text", "character varying": "text", "character": "text",
-    "boolean": "bool", "bytea": "blob", "real": "real", "double precision": "real",
+    "smallint": "integer",
+    "integer": "integer",
+    "bigint": "integer",
+    "text": "text",
+    "character varying": "text",
+    "character": "text",
+    "boolean": "bool",
+    "bytea": "blob",
+    "real": "real",
+    "double precision": "real",
     "numeric": "numeric",
 }
-_PG_ACTION = {" ": "", "a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL",
-              "d": "SET DEFAULT"}
+_PG_ACTION = {
+    " ": "",
+    "a": "NO ACTION",
+    "r": "RESTRICT",
+    "c": "CASCADE",
+    "n": "SET NULL",
+    "d": "SET DEFAULT",
+}
 
 _PG_CONSTRAINTS = """
 SELECT con.contype::text AS contype, cl.relname AS tbl, pg_get_constraintdef(con.oid) AS def,
@@ -567,13 +623,15 @@ async def read_postgres(store: Store) -> Schema:
     async def fn(tx: Tx) -> Schema:
         schema: Schema = {}
         for t in await tx.fetchall(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = "
-                "current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"):
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+            "current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
+        ):
             schema[str(t["table_name"])] = Table()
         for c in await tx.fetchall(
-                "SELECT table_name, column_name, is_nullable, data_type, column_default, "
-                "is_identity FROM information_schema.columns WHERE table_schema = "
-                "current_schema() ORDER BY table_name, ordinal_position"):
+            "SELECT table_name, column_name, is_nullable, data_type, column_default, "
+            "is_identity FROM information_schema.columns WHERE table_schema = "
+            "current_schema() ORDER BY table_name, ordinal_position"
+        ):
             if c["table_name"] not in schema:
                 continue
             default = c["column_default"]
@@ -595,9 +653,15 @@ async def read_postgres(store: Store) -> Schema:
             elif kind == "u":
                 table.uniques.add(cols)
             elif kind == "f":
-                table.foreign_keys.add(ForeignKey(
-                    cols, str(con["ref_table"]), tuple(str(c) for c in con["ref_cols"]),
-                    _PG_ACTION[con["confupdtype"]], _PG_ACTION[con["confdeltype"]]))
+                table.foreign_keys.add(
+                    ForeignKey(
+                        cols,
+                        str(con["ref_table"]),
+                        tuple(str(c) for c in con["ref_cols"]),
+                        _PG_ACTION[con["confupdtype"]],
+                        _PG_ACTION[con["confdeltype"]],
+                    )
+                )
             elif kind == "c":
                 definition = str(con["def"])
                 m = re.match(r"CHECK \((.*)\)( NOT VALID)?$", definition, re.DOTALL)
@@ -612,27 +676,43 @@ async def read_postgres(store: Store) -> Schema:
             if table is None or ix["backs_constraint"]:
                 continue
             table.indexes[str(ix["name"])] = Index(
-                tuple((k if re.fullmatch(r"[a-z_][a-z0-9_]*", k) else "(expression)")
-                      + (" DESC" if d else "") for k, d in zip(ix["keys"], ix["descs"],
-                                                              strict=True)),
-                bool(ix["uniq"]), normalize(ix["pred"]))
+                tuple(
+                    (k if re.fullmatch(r"[a-z_][a-z0-9_]*", k) else "(expression)")
+                    + (" DESC" if d else "")
+                    for k, d in zip(ix["keys"], ix["descs"], strict=True)
+                ),
+                bool(ix["uniq"]),
+                normalize(ix["pred"]),
+            )
         for trig in await tx.fetchall(_PG_TRIGGERS):
             tgtype = int(trig["tgtype"])
             timing = "INSTEAD OF" if tgtype & 64 else "BEFORE" if tgtype & 2 else "AFTER"
             when = re.search(r"\bWHEN \((.*)\) EXECUTE ", str(trig["def"]), re.DOTALL)
             raised = _PG_RAISE.match(str(trig["prosrc"]).strip())
-            action = (f"raises '{raised.group(1)}'" if raised
-                      else f"runs {trig['proname']}(): " + " ".join(str(trig["prosrc"]).split()))
+            action = (
+                f"raises '{raised.group(1)}'"
+                if raised
+                else f"runs {trig['proname']}(): " + " ".join(str(trig["prosrc"]).split())
+            )
             if trig["tgenabled"] == "D":
                 action = "disabled: " + action
-            events = [e for bit, e in ((4, "INSERT"), (16, "UPDATE"), (8, "DELETE"),
-                                       (32, "TRUNCATE")) if tgtype & bit]
+            events = [
+                e
+                for bit, e in ((4, "INSERT"), (16, "UPDATE"), (8, "DELETE"), (32, "TRUNCATE"))
+                if tgtype & bit
+            ]
             for event in events:
                 if event == "UPDATE":
                     event = _update_of(", ".join(str(c) for c in trig["of_cols"]))
-                schema[str(trig["tbl"])].triggers[Trigger(
-                    timing, event, bool(tgtype & 1), normalize(when.group(1)) if when else None,
-                    action)] += 1
+                schema[str(trig["tbl"])].triggers[
+                    Trigger(
+                        timing,
+                        event,
+                        bool(tgtype & 1),
+                        normalize(when.group(1)) if when else None,
+                        action,
+                    )
+                ] += 1
         return schema
 
     return await store.read(fn)
@@ -640,8 +720,14 @@ async def read_postgres(store: Store) -> Schema:
 
 # ---------------------------------------------------------------------- comparing
 
-def differences(a: Schema, b: Schema, a_name: str = "SQLite", b_name: str = "PostgreSQL",
-                allowed: dict[tuple[str, str], str] | None = None) -> list[str]:
+
+def differences(
+    a: Schema,
+    b: Schema,
+    a_name: str = "SQLite",
+    b_name: str = "PostgreSQL",
+    allowed: dict[tuple[str, str], str] | None = None,
+) -> list[str]:
     """Every way ``a`` and ``b`` differ, one line each, naming table, column or object and
     what each side has; ``allowed`` (table, what) pairs are left out."""
     out: list[str] = []
@@ -681,8 +767,10 @@ def differences(a: Schema, b: Schema, a_name: str = "SQLite", b_name: str = "Pos
             add(f"foreign key {fk}", f"only in {b_name}")
         for check in sorted(set(ta.checks) | set(tb.checks)):
             if ta.checks[check] != tb.checks[check]:
-                add(f"check {check} on {', '.join(_names_in(check))}",
-                    f"{a_name} has {ta.checks[check]}, {b_name} {tb.checks[check]}")
+                add(
+                    f"check {check} on {', '.join(_names_in(check))}",
+                    f"{a_name} has {ta.checks[check]}, {b_name} {tb.checks[check]}",
+                )
         for ix in sorted(set(ta.indexes) - set(tb.indexes)):
             add(f"index {ix}", f"only in {a_name}: {ta.indexes[ix]}")
         for ix in sorted(set(tb.indexes) - set(ta.indexes)):
@@ -692,10 +780,15 @@ def differences(a: Schema, b: Schema, a_name: str = "SQLite", b_name: str = "Pos
                 add(f"index {ix}", f"{a_name} {ta.indexes[ix]}, {b_name} {tb.indexes[ix]}")
         for trig in sorted(set(ta.triggers) | set(tb.triggers), key=repr):
             if ta.triggers[trig] != tb.triggers[trig]:
-                add(f"trigger {trig}", f"{a_name} has {ta.triggers[trig]}, "
-                                       f"{b_name} {tb.triggers[trig]}")
-        out.extend(f"{name}: {what}: {detail}" for what, detail in lines
-                   if (name, what) not in (allowed or {}))
+                add(
+                    f"trigger {trig}",
+                    f"{a_name} has {ta.triggers[trig]}, {b_name} {tb.triggers[trig]}",
+                )
+        out.extend(
+            f"{name}: {what}: {detail}"
+            for what, detail in lines
+            if (name, what) not in (allowed or {})
+        )
     return out
 
 
@@ -713,24 +806,40 @@ async def _schema(url: str, reader: Any) -> Schema:
 
 @pytest.mark.postgres
 async def test_sqlite_and_postgresql_migrations_build_the_same_schema(
-        tmp_path: Path, pg_url: str) -> None:
+    tmp_path: Path, pg_url: str
+) -> None:
     """Tables, columns, keys, constraints, indexes and triggers agree on both backends."""
     lite = await _schema(f"sqlite:///{tmp_path / 'parity.db'}", read_sqlite)
     pg = await _schema(pg_url, read_postgres)
     found = differences(lite, pg, allowed=BY_DESIGN)
-    assert not found, (f"{len(found)} differences between the SQLite and PostgreSQL "
-                       "migrations:\n  " + "\n  ".join(found))
+    assert not found, (
+        f"{len(found)} differences between the SQLite and PostgreSQL "
+        "migrations:\n  " + "\n  ".join(found)
+    )
     every = differences(lite, pg)
-    stale = [key for key in BY_DESIGN if not any(d.startswith(f"{key[0]}: {key[1]}:")
-                                                 for d in every)]
+    stale = [
+        key for key in BY_DESIGN if not any(d.startswith(f"{key[0]}: {key[1]}:") for d in every)
+    ]
     assert not stale, f"accepted differences that no longer exist (remove them): {stale}"
 
 
 def _known_facts(schema: Schema, side: str) -> None:
     """What the migrations declare, seen by one reader: guards against a reader that sees
     nothing (two empty schemas would compare equal)."""
-    assert {"accounts", "users", "pools", "pool_members", "lots", "bids", "lot_usage",
-            "entries", "requests", "confirmations", "notices", "schema_version"} <= set(schema)
+    assert {
+        "accounts",
+        "users",
+        "pools",
+        "pool_members",
+        "lots",
+        "bids",
+        "lot_usage",
+        "entries",
+        "requests",
+        "confirmations",
+        "notices",
+        "schema_version",
+    } <= set(schema)
     accounts = schema["accounts"]
     assert list(accounts.columns) == ["id", "kind", "balance", "created_at"], side
     assert accounts.columns["balance"] == Column("integer", False, "0", False), side
@@ -740,17 +849,22 @@ def _known_facts(schema: Schema, side: str) -> None:
     assert schema["lots"].checks["((remaining >= 0) AND (remaining <= connects))"] == 1, side
     assert schema["pools"].uniques == {("scope", "name")}, side
     assert schema["pool_members"].primary_key == ("pool_id", "member"), side
-    assert ForeignKey(("pool_id",), "pools", ("id",), "NO ACTION", "NO ACTION") in \
-        schema["pool_members"].foreign_keys, side
+    assert (
+        ForeignKey(("pool_id",), "pools", ("id",), "NO ACTION", "NO ACTION")
+        in schema["pool_members"].foreign_keys
+    ), side
     assert schema["lots"].indexes["lots_open"] == Index(
-        ("account_id", "acquired_at", "id"), False, "(remaining > 0)"), side
+        ("account_id", "acquired_at", "id"), False, "(remaining > 0)"
+    ), side
     assert schema["notices"].uniques == {("key",)}, side
     assert schema["entries"].columns["memo"].default == "''", side
     raises = "raises 'ledger entries are append-only'"
-    assert schema["entries"].triggers == Counter({
-        Trigger("BEFORE", "UPDATE", True, None, raises): 1,
-        Trigger("BEFORE", "DELETE", True, None, raises): 1,
-    }), side
+    assert schema["entries"].triggers == Counter(
+        {
+            Trigger("BEFORE", "UPDATE", True, None, raises): 1,
+            Trigger("BEFORE", "DELETE", True, None, raises): 1,
+        }
+    ), side
 
 
 async def test_the_sqlite_reader_sees_what_the_migrations_declare(tmp_path: Path) -> None:
@@ -773,6 +887,7 @@ async def test_each_kind_of_difference_is_named(tmp_path: Path) -> None:
     shutil.copy(base, tmp_path / "drift.db")
     drift = await open_store(f"sqlite:///{tmp_path / 'drift.db'}", synchronous="OFF")
     try:
+
         async def change(tx: Tx) -> None:
             for sql in (
                 "ALTER TABLE notices ADD COLUMN channel TEXT CHECK (channel <> '')",
@@ -805,8 +920,7 @@ async def test_each_kind_of_difference_is_named(tmp_path: Path) -> None:
     ], found
     extra = drifted["extra"]
     assert extra.uniques == {("code",)}
-    assert extra.foreign_keys == {ForeignKey(("bid_id",), "bids", ("id",), "NO ACTION",
-                                             "CASCADE")}
+    assert extra.foreign_keys == {ForeignKey(("bid_id",), "bids", ("id",), "NO ACTION", "CASCADE")}
 
 
 @pytest.mark.postgres
@@ -815,11 +929,14 @@ async def test_a_postgres_side_drift_is_named(tmp_path: Path, pg_url: str) -> No
     default, a type) is named against SQLite."""
     store = await open_store(pg_url)
     try:
+
         async def change(tx: Tx) -> None:
-            for sql in ("ALTER TABLE accounts DROP CONSTRAINT accounts_balance_check",
-                        "ALTER TABLE bids ALTER COLUMN job DROP NOT NULL",
-                        "ALTER TABLE bids ALTER COLUMN boost SET DEFAULT 1",
-                        "ALTER TABLE lots ALTER COLUMN source TYPE BOOLEAN USING false"):
+            for sql in (
+                "ALTER TABLE accounts DROP CONSTRAINT accounts_balance_check",
+                "ALTER TABLE bids ALTER COLUMN job DROP NOT NULL",
+                "ALTER TABLE bids ALTER COLUMN boost SET DEFAULT 1",
+                "ALTER TABLE lots ALTER COLUMN source TYPE BOOLEAN USING false",
+            ):
                 await tx.execute(sql)
 
         await store.write(change)
@@ -828,24 +945,34 @@ async def test_a_postgres_side_drift_is_named(tmp_path: Path, pg_url: str) -> No
         await store.close()
     lite = await _schema(f"sqlite:///{tmp_path / 'c.db'}", read_sqlite)
     found = differences(lite, pg)
-    for expected in ("accounts: check (balance >= 0) on balance: SQLite has 1, PostgreSQL 0",
-                     "bids: column job: nullable: SQLite False, PostgreSQL True",
-                     "bids: column boost: default: SQLite '0', PostgreSQL '1'",
-                     "lots: column source: family: SQLite 'text', PostgreSQL 'bool'"):
+    for expected in (
+        "accounts: check (balance >= 0) on balance: SQLite has 1, PostgreSQL 0",
+        "bids: column job: nullable: SQLite False, PostgreSQL True",
+        "bids: column boost: default: SQLite '0', PostgreSQL '1'",
+        "lots: column source: family: SQLite 'text', PostgreSQL 'bool'",
+    ):
         assert expected in found, found
 
 
-@pytest.mark.parametrize(("sqlite_text", "postgres_text"), [
-    ("kind IN ('user', 'pool')", "(kind = ANY (ARRAY['user'::text, 'pool'::text]))"),
-    ("remaining >= 0 AND remaining <= connects", "((remaining >= 0) AND (remaining <= connects))"),
-    ("refunded >= 0 AND refunded <= connects + boost",
-     "((refunded >= 0) AND (refunded <= (connects + boost)))"),
-    ("a BETWEEN 1 AND 3", "((a >= 1) AND (a <= 3))"),
-    ("x != 'a''b'", "(x <> 'a''b'::character varying)"),
-    ("sent_at IS NULL", "(sent_at IS NULL)"),
-    ("a > 0 AND b > 0 AND c > 0", "((a > 0) AND (b > 0) AND (c > 0))"),
-    ("''", "''::text"),
-])
+@pytest.mark.parametrize(
+    ("sqlite_text", "postgres_text"),
+    [
+        ("kind IN ('user', 'pool')", "(kind = ANY (ARRAY['user'::text, 'pool'::text]))"),
+        (
+            "remaining >= 0 AND remaining <= connects",
+            "((remaining >= 0) AND (remaining <= connects))",
+        ),
+        (
+            "refunded >= 0 AND refunded <= connects + boost",
+            "((refunded >= 0) AND (refunded <= (connects + boost)))",
+        ),
+        ("a BETWEEN 1 AND 3", "((a >= 1) AND (a <= 3))"),
+        ("x != 'a''b'", "(x <> 'a''b'::character varying)"),
+        ("sent_at IS NULL", "(sent_at IS NULL)"),
+        ("a > 0 AND b > 0 AND c > 0", "((a > 0) AND (b > 0) AND (c > 0))"),
+        ("''", "''::text"),
+    ],
+)
 def test_expressions_meet_in_one_spelling(sqlite_text: str, postgres_text: str) -> None:
     """SQLite keeps a constraint as written; PostgreSQL prints its own form: they normalize to
     the same text."""
@@ -853,12 +980,15 @@ def test_expressions_meet_in_one_spelling(sqlite_text: str, postgres_text: str) 
     assert not str(normalize(sqlite_text)).startswith("unparsed")
 
 
-@pytest.mark.parametrize(("one", "other"), [
-    ("a AND (b OR c)", "(a AND b) OR c"),
-    ("a + b * c", "(a + b) * c"),
-    ("kind IN ('user', 'pool')", "kind IN ('user', 'team')"),
-    ("a >= 0", "a > 0"),
-])
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("a AND (b OR c)", "(a AND b) OR c"),
+        ("a + b * c", "(a + b) * c"),
+        ("kind IN ('user', 'pool')", "kind IN ('user', 'team')"),
+        ("a >= 0", "a > 0"),
+    ],
+)
 def test_different_expressions_stay_different(one: str, other: str) -> None:
     """Normalizing does not make different constraints look alike."""
     assert normalize(one) != normalize(other)

@@ -25,8 +25,12 @@ def complete(text: str, cursor: int | None = None) -> list[tuple[str, int]]:
     """What Tab offers for ``text`` (cursor at the end unless given): each completion's text
     and where it starts, relative to the cursor."""
     document = Document(text, len(text) if cursor is None else cursor)
-    return [(c.text, c.start_position) for c in CatalogCompleter().get_completions(
-        document, CompleteEvent(completion_requested=True))]
+    return [
+        (c.text, c.start_position)
+        for c in CatalogCompleter().get_completions(
+            document, CompleteEvent(completion_requested=True)
+        )
+    ]
 
 
 def texts(text: str) -> list[str]:
@@ -37,15 +41,28 @@ def test_empty_line_offers_every_command() -> None:
     assert texts("") == [f"/{c.name}" for c in COMMANDS]
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("/qu", ["/quote"]),
-    ("qu", ["/quote"]),
-    ("/QU", ["/quote"]),
-    ("/b", ["/bid", "/balance", "/buy"]),
-    ("/po", ["/pool create", "/pool add", "/pool remove", "/pool allowance", "/pool topup",
-             "/pool info", "/pool threshold"]),
-    ("/teleport", []),
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("/qu", ["/quote"]),
+        ("qu", ["/quote"]),
+        ("/QU", ["/quote"]),
+        ("/b", ["/bid", "/balance", "/buy"]),
+        (
+            "/po",
+            [
+                "/pool create",
+                "/pool add",
+                "/pool remove",
+                "/pool allowance",
+                "/pool topup",
+                "/pool info",
+                "/pool threshold",
+            ],
+        ),
+        ("/teleport", []),
+    ],
+)
 def test_command_names(typed: str, expected: list[str]) -> None:
     """A command name being typed completes to the catalog's names, the typed part replaced."""
     got = complete(typed)
@@ -54,8 +71,7 @@ def test_command_names(typed: str, expected: list[str]) -> None:
 
 
 def test_subcommands_after_the_group() -> None:
-    assert texts("/pool ") == ["create", "add", "remove", "allowance", "topup", "info",
-                               "threshold"]
+    assert texts("/pool ") == ["create", "add", "remove", "allowance", "topup", "info", "threshold"]
     assert complete("/pool a") == [("add", -1), ("allowance", -1)]
 
 
@@ -99,18 +115,20 @@ def test_completion_at_the_cursor_not_the_end_of_the_line() -> None:
 def test_history_file_under_the_state_dir(tmp_path: Path) -> None:
     """$XDG_STATE_HOME when absolute, else ~/.local/state; the file and its folders are
     created on first use."""
-    assert history_path({"XDG_STATE_HOME": str(tmp_path)}) == \
-        tmp_path / "connects-bot" / "history"
-    assert history_path({"XDG_STATE_HOME": "relative"}) == \
-        Path.home() / ".local" / "state" / "connects-bot" / "history"
+    assert history_path({"XDG_STATE_HOME": str(tmp_path)}) == tmp_path / "connects-bot" / "history"
+    assert (
+        history_path({"XDG_STATE_HOME": "relative"})
+        == Path.home() / ".local" / "state" / "connects-bot" / "history"
+    )
     assert history_path({}) == Path.home() / ".local" / "state" / "connects-bot" / "history"
     path = tmp_path / "deep" / "connects-bot" / "history"
     assert isinstance(open_history(path), FileHistory)
     assert path.is_file() and oct(path.stat().st_mode & 0o777) == oct(0o600)
 
 
-def test_an_unwritable_history_is_kept_in_memory(tmp_path: Path,
-                                                 caplog: pytest.LogCaptureFixture) -> None:
+def test_an_unwritable_history_is_kept_in_memory(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
     history = open_history(blocker / "connects-bot" / "history")
@@ -123,9 +141,11 @@ async def test_prompt_keys_history_and_search(tmp_path: Path) -> None:
     Ctrl-R searches, Tab completes, Ctrl-C drops a typed line and ends on an empty one."""
     path = tmp_path / "history"
     with create_pipe_input() as keys:
-        lines = PromptLines("connects> ", history=open_history(path), stdin=keys,
-                            stdout=DummyOutput(), patch=False)
+        lines = PromptLines(
+            "connects> ", history=open_history(path), stdin=keys, stdout=DummyOutput(), patch=False
+        )
         try:
+
             async def typed(*parts: str) -> str | None:
                 read = asyncio.ensure_future(lines.read())
                 for part in parts:  # completions arrive asynchronously: let them
@@ -148,8 +168,9 @@ async def test_prompt_keys_history_and_search(tmp_path: Path) -> None:
 
 async def test_ctrl_d_ends() -> None:
     with create_pipe_input() as keys:
-        lines = PromptLines("> ", history=InMemoryHistory(), stdin=keys, stdout=DummyOutput(),
-                            patch=False)
+        lines = PromptLines(
+            "> ", history=InMemoryHistory(), stdin=keys, stdout=DummyOutput(), patch=False
+        )
         try:
             keys.send_text("\x04")
             assert await asyncio.wait_for(lines.read(), 5) is None

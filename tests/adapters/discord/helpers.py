@@ -40,8 +40,12 @@ class World:
 
 def discord_config(standin: DiscordStandin, **extra: object) -> DiscordConfig:
     """A ``[discord]`` section pointing at the stand-in."""
-    values = {"token": standin.token, "api_base": standin.api_base,
-              "gateway_url": standin.gateway_url, **extra}
+    values = {
+        "token": standin.token,
+        "api_base": standin.api_base,
+        "gateway_url": standin.gateway_url,
+        **extra,
+    }
     return parse({"discord": values}, env={}).section(DiscordConfig)
 
 

@@ -13,8 +13,14 @@ from core.catalog import COMMANDS, OptionType
 from tests.adapters.discord.helpers import World, discord_config
 from tests.discord_standin import DiscordStandin, command_problems
 
-_TYPES = {OptionType.INTEGER: 4, OptionType.NUMBER: 10, OptionType.STRING: 3,
-          OptionType.BOOLEAN: 5, OptionType.USER: 6, OptionType.CHANNEL: 7}
+_TYPES = {
+    OptionType.INTEGER: 4,
+    OptionType.NUMBER: 10,
+    OptionType.STRING: 3,
+    OptionType.BOOLEAN: 5,
+    OptionType.USER: 6,
+    OptionType.CHANNEL: 7,
+}
 
 
 def _declared(synced: list[dict[str, Any]], name: str) -> dict[str, Any]:
@@ -68,15 +74,17 @@ async def test_pool_is_one_guild_only_group(world: World) -> None:
     assert set(synced["balance"]["contexts"]) == {0, 1}
 
 
-async def test_guild_ids_sync_to_those_guilds_only(standin: DiscordStandin,
-                                                   discord_app: App) -> None:
+async def test_guild_ids_sync_to_those_guilds_only(
+    standin: DiscordStandin, discord_app: App
+) -> None:
     """With guild_ids set, commands are registered per guild and not globally."""
     owner = standin.add_user("Olive")
     g1, g2 = standin.add_guild("One", owner), standin.add_guild("Two", owner)
     stop = asyncio.Event()
     config = discord_config(standin, guild_ids=[g1.id, g2.id])
-    task = asyncio.create_task(serve(discord_app, [runner.DiscordPlatform(discord_app, config)],
-                                     stop))
+    task = asyncio.create_task(
+        serve(discord_app, [runner.DiscordPlatform(discord_app, config)], stop)
+    )
     await standin.wait_ready()
     assert [gid for gid, _ in standin.syncs] == [g1.id, g2.id]
     assert None not in standin.commands
@@ -90,8 +98,11 @@ async def test_no_sync_leaves_commands_alone(standin: DiscordStandin, discord_ap
     """sync=False (--no-sync) connects without registering anything."""
     stop = asyncio.Event()
     task = asyncio.create_task(
-        serve(discord_app, [runner.DiscordPlatform(discord_app, discord_config(standin),
-                                                   sync=False)], stop)
+        serve(
+            discord_app,
+            [runner.DiscordPlatform(discord_app, discord_config(standin), sync=False)],
+            stop,
+        )
     )
     await standin.wait_ready()
     assert standin.syncs == []
@@ -99,17 +110,28 @@ async def test_no_sync_leaves_commands_alone(standin: DiscordStandin, discord_ap
     await asyncio.wait_for(task, 10)
 
 
-async def test_shards_split_guilds_over_one_database(standin: DiscordStandin,
-                                                     discord_app: App) -> None:
+async def test_shards_split_guilds_over_one_database(
+    standin: DiscordStandin, discord_app: App
+) -> None:
     """Two shard runners share the guilds and one ledger: each answers its own guilds."""
     owner = standin.add_user("Olive")
     guilds = [standin.add_guild(f"G{i}", owner, guild_id=(1000 + i) << 22) for i in range(2)]
     assert {(g.id >> 22) % 2 for g in guilds} == {0, 1}
     stop = asyncio.Event()
     tasks = [
-        asyncio.create_task(serve(discord_app, [runner.DiscordPlatform(
-            discord_app, discord_config(standin, shard_count=2, shard_ids=[i]),
-            sync=(i == 0))], stop))
+        asyncio.create_task(
+            serve(
+                discord_app,
+                [
+                    runner.DiscordPlatform(
+                        discord_app,
+                        discord_config(standin, shard_count=2, shard_ids=[i]),
+                        sync=(i == 0),
+                    )
+                ],
+                stop,
+            )
+        )
         for i in range(2)
     ]
     sessions = await standin.wait_ready(shards=2)

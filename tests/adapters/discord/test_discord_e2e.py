@@ -43,8 +43,9 @@ class Process:
         return "".join(self.stderr)
 
 
-def write_config(path: Path, standin: DiscordStandin, db: Path, *, token: bool = True,
-                 extra: str = "") -> Path:
+def write_config(
+    path: Path, standin: DiscordStandin, db: Path, *, token: bool = True, extra: str = ""
+) -> Path:
     token_line = f'token = "{standin.token}"\n' if token else ""
     path.write_text(
         f'[storage]\nurl = "sqlite:///{db}"\n\n'
@@ -61,9 +62,18 @@ async def start(config: Path, *args: str, env: dict[str, str] | None = None) -> 
     full_env.pop("CONNECTS_DATABASE_URL", None)
     full_env.update(env or {})
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "--config", str(config), *args,
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        env=full_env, cwd=config.parent,
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        "--config",
+        str(config),
+        *args,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=full_env,
+        cwd=config.parent,
     )
     out = Process(proc)
 
@@ -91,8 +101,12 @@ async def bot(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Bot]:
     async with DiscordStandin() as sd:
         owner = sd.add_user("Olive")
         guild = sd.add_guild("Agency", owner)
-        config = write_config(tmp / "connects.toml", sd, tmp / "connects.db",
-                              extra="\n[notices]\ninterval_seconds = 1\n")
+        config = write_config(
+            tmp / "connects.toml",
+            sd,
+            tmp / "connects.db",
+            extra="\n[notices]\ninterval_seconds = 1\n",
+        )
         process = await start(config)
         try:
             await sd.wait_ready()
@@ -133,8 +147,16 @@ async def test_quote_bid_balance_refund_balance(bot: Bot) -> None:
     quote = await run(bot, "quote", sam, price=2500, size="large", verified=True, funded=True)
     cost = int(quote.embeds[0]["title"].split()[0])
     assert 5 <= cost <= 6
-    bid = await run(bot, "bid", sam, job="https://www.upwork.com/jobs/~01", price=2500,
-                    size="large", verified=True, funded=True)
+    bid = await run(
+        bot,
+        "bid",
+        sam,
+        job="https://www.upwork.com/jobs/~01",
+        price=2500,
+        size="large",
+        verified=True,
+        funded=True,
+    )
     assert button(bid, "undo")
     assert balance(await run(bot, "balance", sam)) == 60 - cost
     refund = await run(bot, "refund", sam, bid=bid_number(bid), reason="completed")
@@ -240,9 +262,7 @@ async def test_help_in_a_dm(bot: Bot) -> None:
     assert balance(sent) == 60
 
 
-async def test_two_processes_one_database_charge_once(
-    tmp_path: Path, bot: Bot
-) -> None:
+async def test_two_processes_one_database_charge_once(tmp_path: Path, bot: Bot) -> None:
     """Two bot processes on one database both receive the same interaction: one charge."""
     async with DiscordStandin() as sd:
         owner = sd.add_user("Olive")
@@ -253,8 +273,9 @@ async def test_two_processes_one_database_charge_once(
         second = await start(config, "--no-sync")
         await sd.wait_ready(shards=2)
         try:
-            rec = await sd.send(sd.slash_payload("bid", owner, guild, job="Race", connects=10),
-                                every_session=True)
+            rec = await sd.send(
+                sd.slash_payload("bid", owner, guild, job="Race", connects=10), every_session=True
+            )
             await rec.first()
             await sd.wait_for(lambda: rec.rejected)
             assert len(sd.syncs) == 1  # --no-sync left the commands alone
@@ -269,8 +290,13 @@ async def test_two_processes_one_database_charge_once(
 async def test_token_from_environment_and_invite(tmp_path: Path, bot: Bot) -> None:
     """DISCORD_TOKEN alone starts the adapter; discord-invite prints the OAuth2 URL."""
     async with DiscordStandin(token="env-only-token") as sd:
-        config = write_config(tmp_path / "c.toml", sd, tmp_path / "env.db", token=False,
-                              extra=f"application_id = {sd.application_id}\n")
+        config = write_config(
+            tmp_path / "c.toml",
+            sd,
+            tmp_path / "env.db",
+            token=False,
+            extra=f"application_id = {sd.application_id}\n",
+        )
         proc = await start(config, env={"DISCORD_TOKEN": sd.token})
         try:
             await sd.wait_ready()
@@ -278,8 +304,14 @@ async def test_token_from_environment_and_invite(tmp_path: Path, bot: Bot) -> No
             assert await proc.stop() == 0
         assert sd.token not in proc.log
         invite = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "discord-invite", "--config", str(config),
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            sys.executable,
+            "-m",
+            "bot",
+            "discord-invite",
+            "--config",
+            str(config),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         out, err = await invite.communicate()
         assert invite.returncode == 0, err
@@ -308,16 +340,30 @@ async def test_invite_asks_discord_for_the_application_id(tmp_path: Path, bot: B
         config = write_config(tmp_path / "c.toml", sd, tmp_path / "inv.db", token=False)
         env = {**os.environ, "DISCORD_TOKEN": sd.token}
         invite = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "discord-invite", "--config", str(config),
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+            sys.executable,
+            "-m",
+            "bot",
+            "discord-invite",
+            "--config",
+            str(config),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
         )
         out, err = await invite.communicate()
         assert invite.returncode == 0, err
         assert f"client_id={sd.application_id}" in out.decode()
         env.pop("DISCORD_TOKEN")
         missing = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "discord-invite", "--config", str(config),
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+            sys.executable,
+            "-m",
+            "bot",
+            "discord-invite",
+            "--config",
+            str(config),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
         )
         _, err = await missing.communicate()
         assert missing.returncode == 1

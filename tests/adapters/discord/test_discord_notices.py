@@ -15,8 +15,9 @@ async def test_low_pool_balance_is_announced_in_its_channel(world: World) -> Non
     channel = 1_250_000_000_000_000_777
     await (await sd.slash("pool create", owner, g, name="ops")).final()
     await (await sd.slash("pool topup", owner, g, name="ops", connects=10)).final()
-    await (await sd.slash("pool threshold", owner, g, name="ops", connects=20,
-                          channel=channel)).final()
+    await (
+        await sd.slash("pool threshold", owner, g, name="ops", connects=20, channel=channel)
+    ).final()
     assert await tick(world.app) == 1
     assert await tick(world.app) == 0  # once, not on every pass
     [(where, message)] = sd.channel_messages

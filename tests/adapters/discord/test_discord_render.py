@@ -61,10 +61,13 @@ def test_refusal_is_one_private_line() -> None:
 
 def test_buttons_carry_action_and_value() -> None:
     """Each button's custom id names its action and value, within Discord's 100 characters."""
-    reply = Reply("Bid #12 placed", buttons=[
-        Button("Undo", "undo", "12." + "n" * 77, ButtonStyle.DANGER),
-        Button("Confirm bid", "confirm", "ab12cd34ef"),
-    ])
+    reply = Reply(
+        "Bid #12 placed",
+        buttons=[
+            Button("Undo", "undo", "12." + "n" * 77, ButtonStyle.DANGER),
+            Button("Confirm bid", "confirm", "ab12cd34ef"),
+        ],
+    )
     assert problems(reply) == []
     comps = body(reply)["data"]["components"][0]["components"]
     assert comps[0]["custom_id"] == "cb:undo:12." + "n" * 77 and comps[0]["style"] == 4
@@ -86,8 +89,7 @@ def test_dates_show_in_each_readers_time_zone() -> None:
     from core.reply import when
 
     ts = 1_800_000_000
-    reply = Reply(f"Bought on {when(ts)}", [f"Expire on {when(ts)}"],
-                  [("Since", when(ts))])
+    reply = Reply(f"Bought on {when(ts)}", [f"Expire on {when(ts)}"], [("Since", when(ts))])
     embed = render.embed(reply)
     assert embed.title == "Bought on 2027-01-15"
     assert embed.description == f"Expire on <t:{ts}:d>"

@@ -30,8 +30,9 @@ async def plain_bot() -> AsyncIterator[tuple[DiscordStandin, discord.Client, dic
         @tree.command(description="Answers pong")
         async def ping(interaction: discord.Interaction, title: str = "pong") -> None:
             seen["guild"] = interaction.guild_id
-            await interaction.response.send_message(embed=discord.Embed(title=title),
-                                                    ephemeral=True)
+            await interaction.response.send_message(
+                embed=discord.Embed(title=title), ephemeral=True
+            )
 
         @tree.command(description="Sends a file, later")
         async def report(interaction: discord.Interaction, later: bool = False) -> None:
@@ -88,27 +89,47 @@ def test_checker_knows_discords_routes() -> None:
     """Bodies are matched to Discord's own operations; a wrong type or an unknown route fails."""
     checker = SpecChecker()
     cb = "/interactions/1/tok/callback"
-    assert checker.check("POST", cb, {"type": 4, "data": {"content": "hi"}},
-                         "application/json") == []
+    assert (
+        checker.check("POST", cb, {"type": 4, "data": {"content": "hi"}}, "application/json") == []
+    )
     assert checker.check("POST", cb, {"type": 4, "data": {"flags": "x"}}, "application/json")
     assert checker.check("POST", "/no/such/route", {}, "application/json")
-    bad_button = {"type": 4, "data": {"components": [{"type": 1, "components": [
-        {"type": 2, "style": 1, "label": "x", "custom_id": "c" * 101}]}]}}
+    bad_button = {
+        "type": 4,
+        "data": {
+            "components": [
+                {
+                    "type": 1,
+                    "components": [{"type": 2, "style": 1, "label": "x", "custom_id": "c" * 101}],
+                }
+            ]
+        },
+    }
     assert checker.check("POST", cb, bad_button, "application/json")
 
 
 def test_command_limits_are_enforced() -> None:
     """Names, description lengths, option order and counts follow Discord's documented rules."""
-    good = {"name": "quote", "description": "Price a job", "options": [
-        {"type": 4, "name": "price", "description": "Dollars", "required": True}]}
+    good = {
+        "name": "quote",
+        "description": "Price a job",
+        "options": [{"type": 4, "name": "price", "description": "Dollars", "required": True}],
+    }
     assert command_problems(good) == []
     assert command_problems({**good, "name": "Quote"})
     assert command_problems({**good, "description": "x" * 101})
-    assert command_problems({**good, "options": [
-        {"type": 4, "name": f"o{i}", "description": "d"} for i in range(26)]})
-    assert command_problems({**good, "options": [
-        {"type": 4, "name": "a", "description": "d"},
-        {"type": 4, "name": "b", "description": "d", "required": True}]})
+    assert command_problems(
+        {**good, "options": [{"type": 4, "name": f"o{i}", "description": "d"} for i in range(26)]}
+    )
+    assert command_problems(
+        {
+            **good,
+            "options": [
+                {"type": 4, "name": "a", "description": "d"},
+                {"type": 4, "name": "b", "description": "d", "required": True},
+            ],
+        }
+    )
 
 
 async def test_files_in_callbacks_and_follow_ups(

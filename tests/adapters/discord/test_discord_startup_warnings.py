@@ -20,8 +20,7 @@ from core.app import App
 from tests.adapters.discord.helpers import discord_config
 from tests.discord_standin import DiscordStandin
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__)))))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 
 @pytest.fixture
@@ -34,20 +33,26 @@ def fresh_voice_flags(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def voice_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [r.getMessage() for r in caplog.records
-            if any(w in r.getMessage() for w in ("voice", "PyNaCl", "davey"))]
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if any(w in r.getMessage() for w in ("voice", "PyNaCl", "davey"))
+    ]
 
 
 async def test_starting_the_adapter_logs_nothing_about_voice(
-        standin: DiscordStandin, discord_app: App, caplog: pytest.LogCaptureFixture,
-        fresh_voice_flags: None) -> None:
+    standin: DiscordStandin,
+    discord_app: App,
+    caplog: pytest.LogCaptureFixture,
+    fresh_voice_flags: None,
+) -> None:
     """The adapter's client logs in, connects and stops without a word about voice; other
     warnings of discord.py's client logger still get through."""
     stop = asyncio.Event()
     with caplog.at_level(logging.DEBUG):
         task = asyncio.create_task(
-            serve(discord_app, [runner.DiscordPlatform(discord_app, discord_config(standin))],
-                  stop))
+            serve(discord_app, [runner.DiscordPlatform(discord_app, discord_config(standin))], stop)
+        )
         await standin.wait_ready()
         stop.set()
         await asyncio.wait_for(task, 10)
@@ -59,8 +64,12 @@ async def test_starting_the_adapter_logs_nothing_about_voice(
 
 @pytest.mark.parametrize("shard_count", [0, 2])
 def test_building_either_client_logs_nothing_about_voice(
-        discord_app: App, standin: DiscordStandin, caplog: pytest.LogCaptureFixture,
-        fresh_voice_flags: None, shard_count: int) -> None:
+    discord_app: App,
+    standin: DiscordStandin,
+    caplog: pytest.LogCaptureFixture,
+    fresh_voice_flags: None,
+    shard_count: int,
+) -> None:
     """Neither the plain nor the sharded client warns about voice when built."""
     with caplog.at_level(logging.DEBUG):
         client(discord_app, discord_config(standin, shard_count=shard_count))
@@ -68,8 +77,8 @@ def test_building_either_client_logs_nothing_about_voice(
 
 
 async def test_looking_up_the_application_id_logs_nothing_about_voice(
-        standin: DiscordStandin, caplog: pytest.LogCaptureFixture,
-        fresh_voice_flags: None) -> None:
+    standin: DiscordStandin, caplog: pytest.LogCaptureFixture, fresh_voice_flags: None
+) -> None:
     """``connects-bot discord-invite`` builds a client of its own: silent about voice too."""
     with caplog.at_level(logging.DEBUG):
         app_id = await runner.fetch_application_id(discord_config(standin))
@@ -97,14 +106,24 @@ def test_a_fresh_process_shows_no_voice_or_audioop_warning_and_every_other() -> 
     while other deprecations, discord.player's included, and discord.py warnings still show."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONWARNINGS"}
     env["PYTHONPATH"] = ROOT
-    out = subprocess.run([sys.executable, "-W", "default", "-c", PROBE], capture_output=True,
-                         text=True, env=env, cwd=ROOT, timeout=60, check=False)
+    out = subprocess.run(
+        [sys.executable, "-W", "default", "-c", PROBE],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
     assert out.returncode == 0, out.stderr
     err = out.stderr
     for noise in ("audioop", "PyNaCl", "davey", "voice"):
         assert noise not in err, err
-    for kept in ("another discord.player deprecation", "an unrelated deprecation",
-                 "an unrelated discord.py warning"):
+    for kept in (
+        "another discord.player deprecation",
+        "an unrelated deprecation",
+        "an unrelated discord.py warning",
+    ):
         assert kept in err, err
 
 
@@ -116,10 +135,19 @@ def test_the_audioop_filter_is_that_message_from_that_module_only() -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         ignore_audioop_deprecation()
-        for module, category in (("discord.player", DeprecationWarning),
-                                 ("someone.else", DeprecationWarning),
-                                 ("discord.player", UserWarning)):
-            warnings.warn_explicit("'audioop' is deprecated and slated for removal in "
-                                   "Python 3.13", category, "x.py", 1, module=module)
+        for module, category in (
+            ("discord.player", DeprecationWarning),
+            ("someone.else", DeprecationWarning),
+            ("discord.player", UserWarning),
+        ):
+            warnings.warn_explicit(
+                "'audioop' is deprecated and slated for removal in Python 3.13",
+                category,
+                "x.py",
+                1,
+                module=module,
+            )
     assert [(str(w.message)[:9], w.category) for w in caught] == [
-        ("'audioop'", DeprecationWarning), ("'audioop'", UserWarning)]
+        ("'audioop'", DeprecationWarning),
+        ("'audioop'", UserWarning),
+    ]

@@ -31,8 +31,9 @@ def balance_of(sent: Sent) -> int:
 
 async def test_quote_is_a_private_embed(world: World) -> None:
     """/quote answers at once with a private embed naming the Connects a job costs."""
-    sent = await (await world.standin.slash("quote", world.member, world.guild, price=500,
-                                            size="large")).first()
+    sent = await (
+        await world.standin.slash("quote", world.member, world.guild, price=500, size="large")
+    ).first()
     assert sent.type == 4
     assert sent.ephemeral
     assert sent.embeds[0]["title"].endswith("Connects")
@@ -46,8 +47,9 @@ async def test_quote_bid_balance_refund_balance(world: World) -> None:
     before = balance_of(await run(world, "balance", world.member, world.guild))
     assert before == 60  # the welcome grant
 
-    bid = await run(world, "bid", world.member, world.guild, job="Logo for a bakery",
-                    price=500, size="small")
+    bid = await run(
+        world, "bid", world.member, world.guild, job="Logo for a bakery", price=500, size="small"
+    )
     assert bid.ephemeral
     assert bid.embeds[0]["title"].startswith("Bid #")
     assert button(bid, "undo")  # Undo offered on a fresh bid
@@ -55,8 +57,9 @@ async def test_quote_bid_balance_refund_balance(world: World) -> None:
     assert after_bid == before - cost
 
     bid_id = bid.embeds[0]["title"].split("#")[1].split()[0]
-    refund = await run(world, "refund", world.member, world.guild, bid=f"#{bid_id}",
-                       reason="client_cancelled")
+    refund = await run(
+        world, "refund", world.member, world.guild, bid=f"#{bid_id}", reason="client_cancelled"
+    )
     assert refund.embeds[0]["title"] == f"Refunded {cost} Connect{'s' if cost != 1 else ''}"
     assert balance_of(await run(world, "balance", world.member, world.guild)) == before
 
@@ -91,10 +94,10 @@ async def test_bad_options_get_one_line(world: World) -> None:
     bid = await run(world, "bid", world.member, world.guild, job="Mine", connects=2)
     bid_id = bid.embeds[0]["title"].split("#")[1].split()[0]
     for sent in (
-        await run(world, "refund", world.member, world.guild, bid="#999999",
-                  reason="completed"),
-        await run(world, "refund", world.outsider, world.guild, bid=f"#{bid_id}",
-                  reason="completed"),
+        await run(world, "refund", world.member, world.guild, bid="#999999", reason="completed"),
+        await run(
+            world, "refund", world.outsider, world.guild, bid=f"#{bid_id}", reason="completed"
+        ),
         await run(world, "refund", world.member, world.guild, bid="twelve", reason="completed"),
         await run(world, "bid", world.member, world.guild, job="x", connects=2, pool="nope"),
     ):
@@ -246,9 +249,7 @@ async def test_slow_core_is_deferred(world: World, monkeypatch: pytest.MonkeyPat
     assert final.kind == "edit" and balance_of(final) == 60
 
 
-async def test_failed_response_is_not_fatal(
-    world: World, caplog: pytest.LogCaptureFixture
-) -> None:
+async def test_failed_response_is_not_fatal(world: World, caplog: pytest.LogCaptureFixture) -> None:
     """An expired interaction token is logged and the bot answers the next command."""
     world.standin.fail_next_callbacks = 1
     with caplog.at_level(logging.WARNING, logger="connects.discord"):

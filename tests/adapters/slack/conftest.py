@@ -30,13 +30,13 @@ async def slack() -> AsyncIterator[SlackStandIn]:
 
 
 @pytest.fixture(params=["http", "socket"])
-async def bot(request: pytest.FixtureRequest, slack: SlackStandIn,
-              tmp_path: Path) -> AsyncIterator[Bot]:
+async def bot(
+    request: pytest.FixtureRequest, slack: SlackStandIn, tmp_path: Path
+) -> AsyncIterator[Bot]:
     """The Slack adapter serving the stand-in in each mode."""
     mode: str = request.param
     section = slack_section(slack, mode)
-    config = parse({"storage": {"url": f"sqlite:///{tmp_path}/bot.db"}, "slack": section},
-                   env={})
+    config = parse({"storage": {"url": f"sqlite:///{tmp_path}/bot.db"}, "slack": section}, env={})
     app = await create_app(config)
     stop = asyncio.Event()
     platform = SlackPlatform(app, config.section(SlackConfig))

@@ -31,8 +31,9 @@ def slack_section(slack: SlackStandIn, mode: str, port: int = 0) -> dict[str, An
     if mode == "socket":
         section["app_token"] = slack.app_token
     else:
-        section.update(signing_secret=SECRET, host="127.0.0.1", port=port or free_port(),
-                       path="/slack/events")
+        section.update(
+            signing_secret=SECRET, host="127.0.0.1", port=port or free_port(), path="/slack/events"
+        )
     return section
 
 
@@ -59,9 +60,13 @@ class Bot:
         """The user's bids as stored (job and note as the core keeps them)."""
 
         async def read(tx: Any) -> list[Any]:
-            return list(await tx.fetchall(
-                "SELECT id, job, note, connects, boost, status FROM bids WHERE bidder = :b "
-                "ORDER BY id", {"b": self.key(user_id)}))
+            return list(
+                await tx.fetchall(
+                    "SELECT id, job, note, connects, boost, status FROM bids WHERE bidder = :b "
+                    "ORDER BY id",
+                    {"b": self.key(user_id)},
+                )
+            )
 
         bids: list[Any] = await self.app.store.read(read)
         return bids

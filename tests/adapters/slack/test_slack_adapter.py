@@ -96,8 +96,9 @@ async def test_replayed_trigger_id_charges_once(bot: Bot) -> None:
     """The same bid sent twice with one trigger id charges once and answers the same."""
     d = bot.driver
     first = await d.run("USAM", "/bid", "job:Replay connects:7", trigger_id="111.222.abc")
-    second = await d.run("USAM", "/bid", "job:Replay connects:7", trigger_id="111.222.abc",
-                         retry_num=1)
+    second = await d.run(
+        "USAM", "/bid", "job:Replay connects:7", trigger_id="111.222.abc", retry_num=1
+    )
     assert message_text(first) == message_text(second)
     assert await bot.balance_of("USAM") == 53
     assert len(await bot.bids_of("USAM")) == 1
@@ -123,8 +124,7 @@ async def test_free_text_arrives_intact(bot: Bot) -> None:
         sent = typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         if sent.startswith("https://"):
             sent = f"<{sent}>"
-        reply = await d.run("USAM", "/bid",
-                            f'job:"{sent}" connects:1 note:"n{i}: {sent}"')
+        reply = await d.run("USAM", "/bid", f'job:"{sent}" connects:1 note:"n{i}: {sent}"')
         assert "placed" in message_text(reply), reply
     bids = await bot.bids_of("USAM")
     assert sorted(b["job"] for b in bids) == sorted(FREE_TEXT[:-1])
@@ -169,8 +169,10 @@ async def test_export_and_chart_are_uploaded_to_the_users_dm(bot: Bot) -> None:
     files.completeUploadExternal to the user's DM and the reply replaces the placeholder."""
     d = bot.driver
     await d.run("USAM", "/bid", "job:Export-me connects:2")
-    for text, name, magic in (("export", "wallet.csv", b""), ("history", "balance.png",
-                                                               b"\x89PNG")):
+    for text, name, magic in (
+        ("export", "wallet.csv", b""),
+        ("history", "balance.png", b"\x89PNG"),
+    ):
         ex = await d.command("USAM", "/connects", text)
         assert "Working on it" in ex.ack["text"]
         [final] = await bot.slack.wait_posts(ex.response_url, 1, 30)
@@ -180,8 +182,9 @@ async def test_export_and_chart_are_uploaded_to_the_users_dm(bot: Bot) -> None:
         assert meta["channel"] == "DSAM"
         data = bot.slack.uploads[meta["id"]]
         assert data.startswith(magic) and len(data) == meta["length"]
-    csv = next(bot.slack.uploads[m["id"]] for m in bot.slack.files.values()
-               if m["name"] == "wallet.csv")
+    csv = next(
+        bot.slack.uploads[m["id"]] for m in bot.slack.files.values() if m["name"] == "wallet.csv"
+    )
     assert b"Export-me" in csv
 
 
@@ -212,7 +215,8 @@ async def test_failed_upload_is_reported_not_fatal(bot: Bot) -> None:
 
 
 async def test_unexpected_error_is_logged_with_request_id_not_shown(
-        bot: Bot, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    bot: Bot, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A crash inside the core is logged with the trigger id and shown as one polite line."""
 
     async def crash(*args: Any, **kwargs: Any) -> Any:
@@ -229,18 +233,28 @@ async def test_unexpected_error_is_logged_with_request_id_not_shown(
 async def test_retried_event_is_processed_once(bot: Bot) -> None:
     """An app_mention delivered again with a retry number is acked and not processed twice."""
     body = {
-        "token": "x", "team_id": bot.slack.team_id, "api_app_id": "ASTANDIN",
-        "type": "event_callback", "event_id": "Ev0001", "event_time": 1700000000,
-        "event": {"type": "app_mention", "user": "USAM", "text": "<@UBOT> help",
-                  "channel": "C0GENERAL", "ts": "1700000000.000100"},
+        "token": "x",
+        "team_id": bot.slack.team_id,
+        "api_app_id": "ASTANDIN",
+        "type": "event_callback",
+        "event_id": "Ev0001",
+        "event_time": 1700000000,
+        "event": {
+            "type": "app_mention",
+            "user": "USAM",
+            "text": "<@UBOT> help",
+            "channel": "C0GENERAL",
+            "ts": "1700000000.000100",
+        },
         "authorizations": [{"team_id": bot.slack.team_id, "user_id": "UBOT", "is_bot": True}],
     }
     for retry in (0, 1, 2):
         if bot.mode == "http":
             raw = json.dumps(body).encode()
             headers = {"X-Slack-Retry-Num": str(retry)} if retry else {}
-            status, _ = await bot.driver.post_signed(raw, headers=headers,
-                                                     content_type="application/json")
+            status, _ = await bot.driver.post_signed(
+                raw, headers=headers, content_type="application/json"
+            )
             assert status == 200
         else:
             await bot.slack.send_envelope("events_api", body, retry_attempt=retry)
@@ -283,7 +297,8 @@ async def test_healthz_answers_for_load_balancers(bot: Bot) -> None:
 
 
 async def test_slow_core_acks_a_placeholder_then_responds(
-        bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """When the core is not done within the ack budget, the ack is a placeholder and the
     answer replaces it through response_url."""
     from adapters.slack import handlers
@@ -321,7 +336,8 @@ async def test_simultaneous_duplicates_charge_once(bot: Bot) -> None:
 
 
 async def test_slow_public_reply_is_posted_and_placeholder_removed(
-        bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A public reply that missed the ack goes to the channel; the private placeholder is
     deleted rather than left behind."""
     from adapters.slack import handlers

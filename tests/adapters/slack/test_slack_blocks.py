@@ -12,9 +12,12 @@ from tests.slack_standin import buttons_of, message_text, validate_message
 
 def test_reply_layout() -> None:
     """Title bold, lines, fields as a table, buttons with their action and author."""
-    reply = Reply("Bid #3 placed", ["Logo **now**", "a < b & c"], [("Spent", "4")],
-                  buttons=[Button("Undo", "undo", "3.ab", ButtonStyle.DANGER,
-                                  only_user="slack:T:U1")])
+    reply = Reply(
+        "Bid #3 placed",
+        ["Logo **now**", "a < b & c"],
+        [("Spent", "4")],
+        buttons=[Button("Undo", "undo", "3.ab", ButtonStyle.DANGER, only_user="slack:T:U1")],
+    )
     msg = render(reply)
     validate_message(msg)
     assert msg["response_type"] == "ephemeral"
@@ -50,16 +53,16 @@ def test_public_reply_and_file_note() -> None:
 @given(
     title=st.text(min_size=1, max_size=300),
     lines=st.lists(st.text(max_size=4000), max_size=8),
-    fields=st.lists(st.tuples(st.text(min_size=1, max_size=50), st.text(max_size=2500)),
-                    max_size=30),
+    fields=st.lists(
+        st.tuples(st.text(min_size=1, max_size=50), st.text(max_size=2500)), max_size=30
+    ),
     buttons=st.lists(st.text(min_size=1, max_size=120), max_size=3),
 )
-def test_any_reply_renders_to_valid_blocks(title: str, lines: list[str],
-                                           fields: list[tuple[str, str]],
-                                           buttons: list[str]) -> None:
+def test_any_reply_renders_to_valid_blocks(
+    title: str, lines: list[str], fields: list[tuple[str, str]], buttons: list[str]
+) -> None:
     """Whatever the core says (long, many fields, odd characters), Slack's limits hold."""
-    reply = Reply(title, lines, fields,
-                  buttons=[Button(label, "undo", "1.x") for label in buttons])
+    reply = Reply(title, lines, fields, buttons=[Button(label, "undo", "1.x") for label in buttons])
     validate_message(render(reply))
 
 
@@ -81,11 +84,15 @@ def test_user_and_channel_tokens_render_as_slack_mentions() -> None:
     a user of another platform and a channel given by name stay plain text."""
     from core.reply import ChannelRef, Mention, Rich
 
-    reply = Reply("Pool agency: 5 Connects",
-                  [Rich("Warns below 5 in ", ChannelRef("C22")),
-                   Rich("Announced in ", ChannelRef("bids")),
-                   Rich("1. ", Mention("console:sam"), ": 2 bids")],
-                  [(Rich(Mention("slack:T1:U1"), " (owner)"), "3 this month")])
+    reply = Reply(
+        "Pool agency: 5 Connects",
+        [
+            Rich("Warns below 5 in ", ChannelRef("C22")),
+            Rich("Announced in ", ChannelRef("bids")),
+            Rich("1. ", Mention("console:sam"), ": 2 bids"),
+        ],
+        [(Rich(Mention("slack:T1:U1"), " (owner)"), "3 this month")],
+    )
     msg = render(reply)
     validate_message(msg)
     text = message_text(msg)

@@ -31,8 +31,13 @@ pytestmark = pytest.mark.slow
 
 
 def toml_value(value: Any) -> str:
-    return json.dumps(value) if isinstance(value, str) else str(value).lower() \
-        if isinstance(value, bool) else str(value)
+    return (
+        json.dumps(value)
+        if isinstance(value, str)
+        else str(value).lower()
+        if isinstance(value, bool)
+        else str(value)
+    )
 
 
 def write_config(path: Path, sections: dict[str, dict[str, Any]]) -> None:
@@ -46,8 +51,7 @@ def write_config(path: Path, sections: dict[str, dict[str, Any]]) -> None:
 class Process:
     """A running ``connects-bot run`` and a driver talking to it through the stand-in."""
 
-    def __init__(self, proc: asyncio.subprocess.Process, driver: SlackDriver,
-                 stderr: Path) -> None:
+    def __init__(self, proc: asyncio.subprocess.Process, driver: SlackDriver, stderr: Path) -> None:
         self.proc = proc
         self.driver = driver
         self.stderr = stderr
@@ -61,21 +65,41 @@ class Process:
         return self.stderr.read_text(encoding="utf-8", errors="replace")
 
 
-async def start_bot(slack: SlackStandIn, mode: str, tmp: Path, log_level: str = "INFO",
-                    extra: dict[str, dict[str, Any]] | None = None) -> Process:
+async def start_bot(
+    slack: SlackStandIn,
+    mode: str,
+    tmp: Path,
+    log_level: str = "INFO",
+    extra: dict[str, dict[str, Any]] | None = None,
+) -> Process:
     section = slack_section(slack, mode)
     config = tmp / f"{mode}.toml"
-    write_config(config, {"storage": {"url": f"sqlite:///{tmp}/e2e.db"}, "slack": section,
-                          **(extra or {})})
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("SLACK_", "DISCORD_", "CONNECTS_DATABASE_URL"))}
+    write_config(
+        config, {"storage": {"url": f"sqlite:///{tmp}/e2e.db"}, "slack": section, **(extra or {})}
+    )
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SLACK_", "DISCORD_", "CONNECTS_DATABASE_URL"))
+    }
     env["PYTHONPATH"] = str(ROOT)
     stderr = tmp / f"{mode}.stderr"
     with stderr.open("wb") as err:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", "--config", str(config),
-            "--log-level", log_level, cwd=str(tmp), env=env,
-            stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL, stderr=err)
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            "--config",
+            str(config),
+            "--log-level",
+            log_level,
+            cwd=str(tmp),
+            env=env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=err,
+        )
     url = f"http://127.0.0.1:{section.get('port')}{section.get('path')}"
     driver = SlackDriver(slack, mode, bot_url=url, signing_secret=SECRET)
     deadline = time.monotonic() + 30
@@ -88,8 +112,7 @@ async def start_bot(slack: SlackStandIn, mode: str, tmp: Path, log_level: str = 
                             break
                 except aiohttp.ClientConnectionError:
                     pass
-                assert proc.returncode is None and time.monotonic() < deadline, \
-                    stderr.read_text()
+                assert proc.returncode is None and time.monotonic() < deadline, stderr.read_text()
                 await asyncio.sleep(0.05)
     else:
         await slack.wait_socket(within=30)
@@ -97,8 +120,9 @@ async def start_bot(slack: SlackStandIn, mode: str, tmp: Path, log_level: str = 
 
 
 @pytest.fixture(params=["http", "socket"])
-async def process(request: pytest.FixtureRequest, slack: SlackStandIn,
-                  tmp_path: Path) -> AsyncIterator[Process]:
+async def process(
+    request: pytest.FixtureRequest, slack: SlackStandIn, tmp_path: Path
+) -> AsyncIterator[Process]:
     """``connects-bot run`` serving the stand-in in each mode."""
     proc = await start_bot(slack, request.param, tmp_path)
     try:
@@ -115,23 +139,24 @@ async def test_wallet_and_pool_stories(process: Process, slack: SlackStandIn) ->
     duplicate, a replayed trigger id and free text, through the real command line."""
     d = process.driver
     assert "3 Connects" in message_text(await d.run("USAM", "/quote", "price:500 size:small"))
-    bid = await d.run("USAM", "/bid", 'job:"Logo \\"Bäckerei\\" 🥐 & <co>" connects:4',
-                      trigger_id="42.42.e2e")
+    bid = await d.run(
+        "USAM", "/bid", 'job:"Logo \\"Bäckerei\\" 🥐 & <co>" connects:4', trigger_id="42.42.e2e"
+    )
     assert 'Logo "Bäckerei" 🥐 &amp; &lt;co&gt;' in message_text(bid)
-    replay = await d.run("USAM", "/bid", 'job:"Logo \\"Bäckerei\\" 🥐 & <co>" connects:4',
-                         trigger_id="42.42.e2e")
+    replay = await d.run(
+        "USAM", "/bid", 'job:"Logo \\"Bäckerei\\" 🥐 & <co>" connects:4', trigger_id="42.42.e2e"
+    )
     assert message_text(replay) == message_text(bid)
     assert "56 Connects" in message_text(await d.run("USAM", "/balance"))
-    assert "Refunded 4" in message_text(
-        await d.run("USAM", "/refund", "bid:#1 reason:completed"))
+    assert "Refunded 4" in message_text(await d.run("USAM", "/refund", "bid:#1 reason:completed"))
     assert "60 Connects" in message_text(await d.run("USAM", "/balance"))
     bad = await d.run("USAM", "/bid", "job:x connects:lots")
-    assert bad["response_type"] == "ephemeral" and "connects" in bad["text"] \
-        and "blocks" not in bad
+    assert bad["response_type"] == "ephemeral" and "connects" in bad["text"] and "blocks" not in bad
 
     await d.run("UKIM", "/connects", "pool create name:agency")
     assert "+80" in message_text(
-        await d.run("UKIM", "/connects", "pool topup name:agency connects:80"))
+        await d.run("UKIM", "/connects", "pool topup name:agency connects:80")
+    )
     added = await d.run("UKIM", "/connects", "pool add name:agency member:<@USAM|sam>")
     assert "sam" in message_text(added) or "USAM" in message_text(added)
     await d.run("USAM", "/bid", "job:Shop pool:agency connects:5")
@@ -159,15 +184,17 @@ async def test_stop_lets_a_slow_command_finish(slack: SlackStandIn, tmp_path: Pa
         await proc.driver.close()
 
 
-async def test_bad_signatures_refused_by_the_running_bot(slack: SlackStandIn,
-                                                         tmp_path: Path) -> None:
+async def test_bad_signatures_refused_by_the_running_bot(
+    slack: SlackStandIn, tmp_path: Path
+) -> None:
     """Forged, tampered and stale requests get 401 from ``connects-bot run``; no state changes
     and no secret reaches the log, even at DEBUG."""
     proc = await start_bot(slack, "http", tmp_path, log_level="DEBUG")
     d = proc.driver
     try:
         body = urllib.parse.urlencode(
-            command_payload(slack, "USAM", "/bid", "job:Forged connects:9")).encode()
+            command_payload(slack, "USAM", "/bid", "job:Forged connects:9")
+        ).encode()
         assert (await d.post_signed(body, secret="forged"))[0] == 401
         assert (await d.post_signed(body + b"x", headers=sign(SECRET, body)))[0] == 401
         assert (await d.post_signed(body, timestamp=int(time.time()) - 400))[0] == 401
@@ -189,15 +216,25 @@ async def test_slack_and_discord_in_one_process(slack: SlackStandIn, tmp_path: P
     async with DiscordStandin() as discord:
         owner = discord.add_user("dana")
         guild = discord.add_guild("Agency", owner)
-        proc = await start_bot(slack, "socket", tmp_path, extra={"discord": {
-            "token": discord.token, "api_base": discord.api_base,
-            "gateway_url": discord.gateway_url}})
+        proc = await start_bot(
+            slack,
+            "socket",
+            tmp_path,
+            extra={
+                "discord": {
+                    "token": discord.token,
+                    "api_base": discord.api_base,
+                    "gateway_url": discord.gateway_url,
+                }
+            },
+        )
         try:
             await discord.wait_ready()
             bid = await proc.driver.run("USAM", "/bid", "job:Both connects:4")
             assert "Bid #1 placed" in message_text(bid)
-            on_discord = await (await discord.slash("bid", owner, guild, job="Both",
-                                                    connects=2)).final()
+            on_discord = await (
+                await discord.slash("bid", owner, guild, job="Both", connects=2)
+            ).final()
             assert "Bid #2 placed" in on_discord.text()
             assert "56 Connects" in message_text(await proc.driver.run("USAM", "/balance"))
         finally:

@@ -48,8 +48,12 @@ async def test_command_fields_arrive_intact(bot: Bot) -> None:
     d = bot.driver
     for i, typed in enumerate(TYPED):
         sent = as_slack_sends(typed)
-        ex = await d.command("UPAY", "/bid", f'job:"{sent}" connects:1 note:"payload {i}"',
-                             channel_name="payload-reviews")
+        ex = await d.command(
+            "UPAY",
+            "/bid",
+            f'job:"{sent}" connects:1 note:"payload {i}"',
+            channel_name="payload-reviews",
+        )
         assert ex.status == 200, (typed, ex.status, ex.raw)
         if bot.mode == "socket":
             assert json.loads(ex.raw) == ex.ack  # the ack came back as JSON on the socket
@@ -72,8 +76,9 @@ async def test_curly_quotes_from_a_phone_keyboard_quote_a_payload_title(bot: Bot
 async def test_connects_catch_all_with_payload_in_every_field(bot: Bot) -> None:
     """``/connects`` with ``payload`` in the text, the channel and the user name is answered."""
     bot.slack.add_user("UPAY", "payload")
-    ex = await bot.driver.command("UPAY", "/connects", "pool create name:payload",
-                                  channel_name="payload")
+    ex = await bot.driver.command(
+        "UPAY", "/connects", "pool create name:payload", channel_name="payload"
+    )
     assert ex.status == 200, ex.raw
     assert "Pool payload created" in message_text(await bot.driver.reply(ex))
 
@@ -83,8 +88,7 @@ async def test_signature_is_checked_against_the_raw_body(bot: Bot) -> None:
     """A body with ``payload`` in its fields is verified as sent: a tampered one, a forged
     secret or a missing signature gets 401 and changes nothing; the genuine one is served."""
     d = bot.driver
-    fields = command_payload(bot.slack, "USAM", "/bid", 'job:"Fix the payload parser" '
-                             "connects:9")
+    fields = command_payload(bot.slack, "USAM", "/bid", 'job:"Fix the payload parser" connects:9')
     body = urllib.parse.urlencode(fields).encode()
     tampered = body.replace(b"connects%3A9", b"connects%3A1")
     assert tampered != body
@@ -98,7 +102,8 @@ async def test_signature_is_checked_against_the_raw_body(bot: Bot) -> None:
     status, _ = await d.post_signed(body)
     assert status == 200
     assert [(b["job"], b["connects"]) for b in await bot.bids_of("USAM")] == [
-        ("Fix the payload parser", 9)]
+        ("Fix the payload parser", 9)
+    ]
 
 
 FORM = "application/x-www-form-urlencoded"
@@ -106,13 +111,20 @@ FORM = "application/x-www-form-urlencoded"
 
 def test_form_fields_are_parsed_whole() -> None:
     """A form is its fields; only a form whose one field is ``payload`` is an interaction."""
-    fields = {"command": "/bid", "text": 'job:"a&b=c+d%e#f;g?h payload" “x” 🥐\nnext',
-              "channel_name": "payload", "user_name": "payload", "empty": ""}
+    fields = {
+        "command": "/bid",
+        "text": 'job:"a&b=c+d%e#f;g?h payload" “x” 🥐\nnext',
+        "channel_name": "payload",
+        "user_name": "payload",
+        "empty": "",
+    }
     body = urllib.parse.urlencode(fields)
     assert parse_body(body, FORM) == fields
     interaction = {"type": "block_actions", "actions": [{"value": "payload=1&x"}]}
-    assert parse_body(urllib.parse.urlencode({"payload": json.dumps(interaction)}),
-                      FORM) == interaction
+    assert (
+        parse_body(urllib.parse.urlencode({"payload": json.dumps(interaction)}), FORM)
+        == interaction
+    )
     # a field named payload next to others is a field like any other
     assert parse_body("payload=x&text=y", FORM) == {"payload": "x", "text": "y"}
     event = {"type": "event_callback", "event": {"text": "payload"}}
@@ -126,17 +138,22 @@ def test_form_fields_are_parsed_whole() -> None:
 def test_bolt_request_keeps_the_raw_body_and_the_parsed_fields() -> None:
     """bolt verifies ``raw_body`` (the bytes as sent) and routes on ``body``; copies (bolt
     makes them for lazy listeners) parse the same way."""
-    fields = {"team_id": "T1", "user_id": "U1", "channel_id": "C1", "command": "/bid",
-              "text": "job:payload & more"}
+    fields = {
+        "team_id": "T1",
+        "user_id": "U1",
+        "channel_id": "C1",
+        "command": "/bid",
+        "text": "job:payload & more",
+    }
     raw = urllib.parse.urlencode(fields)
-    request = FormAwareRequest(raw_body=raw, query="a=1",
-                               headers={"Content-Type": FORM + "; charset=utf-8"})
+    request = FormAwareRequest(
+        raw_body=raw, query="a=1", headers={"Content-Type": FORM + "; charset=utf-8"}
+    )
     for r in (request, request.to_copyable()):
         assert isinstance(r, FormAwareRequest)
         assert r.raw_body == raw and r.body == fields and r.mode == "http"
         assert r.query == {"a": ["1"]}
-        assert (r.context.team_id, r.context.user_id, r.context.channel_id) == (
-            "T1", "U1", "C1")
+        assert (r.context.team_id, r.context.user_id, r.context.channel_id) == ("T1", "U1", "C1")
 
 
 def test_bolt_still_misreads_forms_mentioning_payload() -> None:

@@ -31,8 +31,9 @@ REFUSALS = [
 
 async def _purchases(bot: Bot) -> list[int]:
     async def read(tx: Any) -> list[int]:
-        rows = await tx.fetchall("SELECT cost_cents FROM lots WHERE source = 'purchase' "
-                                 "ORDER BY id")
+        rows = await tx.fetchall(
+            "SELECT cost_cents FROM lots WHERE source = 'purchase' ORDER BY id"
+        )
         return [int(r["cost_cents"]) for r in rows]
 
     result: list[int] = await bot.app.store.read(read)
@@ -40,7 +41,7 @@ async def _purchases(bot: Bot) -> list[int]:
 
 
 async def test_typed_text_reads_as_on_the_console(bot: Bot) -> None:
-    for slash, text, job, connects in BIDS:
+    for slash, text, _job, _connects in BIDS:
         reply = await bot.driver.run("USAM", slash, text)
         assert "placed" in message_text(reply), (text, reply)
     bids = await bot.bids_of("USAM")
@@ -53,7 +54,7 @@ async def test_numbers_read_exactly_or_are_refused(bot: Bot) -> None:
         assert fragment in message_text(reply), (text, reply)
         assert reply.get("response_type") == "ephemeral"
     assert await _purchases(bot) == []
-    for paid, cents in (("1,50", 150), ("$1,500", 150_000), ("€12k", 1_200_000)):
+    for paid, _cents in (("1,50", 150), ("$1,500", 150_000), ("€12k", 1_200_000)):
         await bot.driver.run("UKIM", "/connects", f"buy connects:10 paid:{paid}")
     assert await _purchases(bot) == [150, 150_000, 1_200_000]
     quote = await bot.driver.run("UKIM", "/quote", "rating:4,9 hire_rate:75%")

@@ -41,8 +41,10 @@ def test_socket_manifest_has_no_urls_and_http_manifest_points_at_the_bot() -> No
     http = manifest(HTTP, "https://bot.example.org/slack/events")
     assert http["settings"]["socket_mode_enabled"] is False
     urls = {c["url"] for c in http["features"]["slash_commands"]}
-    urls |= {http["settings"]["interactivity"]["request_url"],
-             http["settings"]["event_subscriptions"]["request_url"]}
+    urls |= {
+        http["settings"]["interactivity"]["request_url"],
+        http["settings"]["event_subscriptions"]["request_url"],
+    }
     assert urls == {"https://bot.example.org/slack/events"}
 
 
@@ -82,9 +84,21 @@ def test_cli_prints_the_manifest(tmp_path: Any) -> None:
     config = tmp_path / "c.toml"
     config.write_text('[slack]\nmode = "http"\nbot_token = "xoxb-x"\nsigning_secret = "s"\n')
     out = subprocess.run(
-        [sys.executable, "-m", "bot", "slack-manifest", "--config", str(config),
-         "--request-url", "https://bot.example.org/slack/events"],
-        capture_output=True, text=True, check=True, cwd=ROOT, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "slack-manifest",
+            "--config",
+            str(config),
+            "--request-url",
+            "https://bot.example.org/slack/events",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        timeout=60,
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
     )
     printed = json.loads(out.stdout)
@@ -107,16 +121,18 @@ def restore_logging() -> Any:
 
 @pytest.mark.parametrize("mode", ["socket", "http"])
 def test_request_url_gives_an_http_manifest_in_any_mode(
-        mode: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        restore_logging: None) -> None:
+    mode: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], restore_logging: None
+) -> None:
     """``slack-manifest --request-url URL`` prints an HTTP-mode manifest pointing every
     command, click and event at URL, also when ``[slack] mode`` is not "http" (saying so
     on stderr, in one line, so the config can be changed to match)."""
     from bot.cli import main
 
     config = tmp_path / "c.toml"
-    config.write_text(f'[slack]\nmode = "{mode}"\nbot_token = "xoxb-x"\n'
-                      'app_token = "xapp-x"\nsigning_secret = "s"\n')
+    config.write_text(
+        f'[slack]\nmode = "{mode}"\nbot_token = "xoxb-x"\n'
+        'app_token = "xapp-x"\nsigning_secret = "s"\n'
+    )
     url = "https://bot.example.org/slack/events"
     assert main(["slack-manifest", "--config", str(config), "--request-url", url]) == 0
     out, err = capsys.readouterr()
@@ -124,8 +140,10 @@ def test_request_url_gives_an_http_manifest_in_any_mode(
     assert printed == manifest(HTTP, url)
     assert printed["settings"]["socket_mode_enabled"] is False
     urls = {c["url"] for c in printed["features"]["slash_commands"]}
-    urls |= {printed["settings"]["interactivity"]["request_url"],
-             printed["settings"]["event_subscriptions"]["request_url"]}
+    urls |= {
+        printed["settings"]["interactivity"]["request_url"],
+        printed["settings"]["event_subscriptions"]["request_url"],
+    }
     assert urls == {url}
     if mode == "http":
         assert err == ""
@@ -135,7 +153,8 @@ def test_request_url_gives_an_http_manifest_in_any_mode(
 
 
 def test_without_request_url_the_manifest_follows_the_mode(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], restore_logging: None) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], restore_logging: None
+) -> None:
     """Without ``--request-url`` a Socket Mode config gets a Socket Mode manifest."""
     from bot.cli import main
 

@@ -17,8 +17,9 @@ async def test_low_pool_balance_is_announced_in_its_channel_once(bot: Bot) -> No
     user can type."""
     d = bot.driver
     await d.run("UADMIN", "/connects", "pool create name:agency")
-    await d.run("UADMIN", "/connects",
-                "pool threshold name:agency connects:20 channel:<#C0BIDS|bids>")
+    await d.run(
+        "UADMIN", "/connects", "pool threshold name:agency connects:20 channel:<#C0BIDS|bids>"
+    )
     await d.run("UADMIN", "/connects", "pool topup name:agency connects:25")
     await d.run("UADMIN", "/bid", "job:Drain pool:agency connects:10")
     assert await tick(bot.app) == 1
@@ -47,8 +48,9 @@ async def test_refused_notice_is_kept_for_a_later_pass(bot: Bot) -> None:
 
 async def test_dm_and_time_tokens(slack: SlackStandIn) -> None:
     """A personal notice opens the DM and posts there; times render per reader."""
-    notifier = SlackNotifier(AsyncWebClient(token=slack.bot_token, base_url=slack.api_base),
-                             slack.team_id)
+    notifier = SlackNotifier(
+        AsyncWebClient(token=slack.bot_token, base_url=slack.api_base), slack.team_id
+    )
     when = notifier.format_time(1_790_000_000)
     await notifier.send_dm(f"slack:{slack.team_id}:USAM", f"5 Connects expire {when} <soon>")
     [post] = slack.calls_of("chat.postMessage")

@@ -17,11 +17,14 @@ from tests.adapters.slack.helpers import free_port
 from tests.slack_standin import SlackStandIn
 
 
-@pytest.mark.parametrize(("config", "missing"), [
-    (SlackConfig(mode="socket"), "bot_token"),
-    (SlackConfig(mode="socket", bot_token="xoxb-1"), "app_token"),
-    (SlackConfig(mode="http", bot_token="xoxb-1"), "signing_secret"),
-])
+@pytest.mark.parametrize(
+    ("config", "missing"),
+    [
+        (SlackConfig(mode="socket"), "bot_token"),
+        (SlackConfig(mode="socket", bot_token="xoxb-1"), "app_token"),
+        (SlackConfig(mode="http", bot_token="xoxb-1"), "signing_secret"),
+    ],
+)
 def test_missing_credentials_are_named(config: SlackConfig, missing: str) -> None:
     """A mode without its credential is refused with the setting's name."""
     with pytest.raises(ConfigurationError, match=missing):
@@ -29,17 +32,28 @@ def test_missing_credentials_are_named(config: SlackConfig, missing: str) -> Non
 
 
 async def test_bad_tokens_are_logged_and_retried_not_fatal(
-        slack: SlackStandIn, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    slack: SlackStandIn, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     """A refused bot token and app token are logged (never printed), the Socket Mode
     connection is retried, and stop still ends run() cleanly."""
-    config = parse({"storage": {"url": f"sqlite:///{tmp_path}/x.db"}, "slack": {
-        "mode": "socket", "bot_token": "xoxb-revoked", "app_token": "xapp-revoked",
-        "api_base": slack.api_base}}, env={})
+    config = parse(
+        {
+            "storage": {"url": f"sqlite:///{tmp_path}/x.db"},
+            "slack": {
+                "mode": "socket",
+                "bot_token": "xoxb-revoked",
+                "app_token": "xapp-revoked",
+                "api_base": slack.api_base,
+            },
+        },
+        env={},
+    )
     app = await create_app(config)
     stop = asyncio.Event()
     with caplog.at_level(logging.INFO):
         task = asyncio.create_task(
-            serve(app, [SlackPlatform(app, config.section(SlackConfig))], stop))
+            serve(app, [SlackPlatform(app, config.section(SlackConfig))], stop)
+        )
         for _ in range(500):
             if slack.calls_of("apps.connections.open"):
                 break
@@ -56,28 +70,46 @@ async def test_bad_tokens_are_logged_and_retried_not_fatal(
 
 @pytest.mark.parametrize("failure", ["refused app token", "Slack unreachable"])
 async def test_connection_retries_log_one_line_each_without_traceback(
-        failure: str, slack: SlackStandIn, tmp_path: Path, caplog: pytest.LogCaptureFixture,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    failure: str,
+    slack: SlackStandIn,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Each failed Socket Mode connection attempt is one short line (the error, no
     traceback), and the connection is still retried until stop."""
     from adapters.slack import server
 
     monkeypatch.setattr(server, "SOCKET_PING_INTERVAL", 0.05)  # the wait between attempts
-    api_base = slack.api_base if failure == "refused app token" else \
-        f"http://127.0.0.1:{free_port()}/api/"
-    config = parse({"storage": {"url": f"sqlite:///{tmp_path}/x.db"}, "slack": {
-        "mode": "socket", "bot_token": slack.bot_token, "app_token": "xapp-revoked",
-        "api_base": api_base}}, env={})
+    api_base = (
+        slack.api_base if failure == "refused app token" else f"http://127.0.0.1:{free_port()}/api/"
+    )
+    config = parse(
+        {
+            "storage": {"url": f"sqlite:///{tmp_path}/x.db"},
+            "slack": {
+                "mode": "socket",
+                "bot_token": slack.bot_token,
+                "app_token": "xapp-revoked",
+                "api_base": api_base,
+            },
+        },
+        env={},
+    )
     app = await create_app(config)
     stop = asyncio.Event()
 
     def attempts() -> list[logging.LogRecord]:
-        return [r for r in caplog.records if r.name == "adapters.slack.socket"
-                and r.levelno >= logging.WARNING]
+        return [
+            r
+            for r in caplog.records
+            if r.name == "adapters.slack.socket" and r.levelno >= logging.WARNING
+        ]
 
     with caplog.at_level(logging.INFO):
         task = asyncio.create_task(
-            serve(app, [SlackPlatform(app, config.section(SlackConfig))], stop))
+            serve(app, [SlackPlatform(app, config.section(SlackConfig))], stop)
+        )
         for _ in range(1000):
             if len(attempts()) >= 2:
                 break
@@ -90,8 +122,9 @@ async def test_connection_retries_log_one_line_each_without_traceback(
     assert len(lines) >= 2, caplog.text  # retried, not given up
     assert "Traceback" not in caplog.text
     assert all(r.exc_info is None and "\n" not in r.getMessage() for r in lines), caplog.text
-    assert all("Failed to connect" in r.getMessage() and "Retrying" in r.getMessage()
-               for r in lines), caplog.text
+    assert all(
+        "Failed to connect" in r.getMessage() and "Retrying" in r.getMessage() for r in lines
+    ), caplog.text
     if failure == "refused app token":
         assert all("invalid_auth" in r.getMessage() for r in lines)
         # one line per attempt: the attempt stop interrupted may not have logged yet
@@ -102,8 +135,7 @@ async def test_connection_retries_log_one_line_each_without_traceback(
     assert "xapp-revoked" not in caplog.text
 
 
-def test_other_socket_mode_errors_keep_their_traceback(
-        caplog: pytest.LogCaptureFixture) -> None:
+def test_other_socket_mode_errors_keep_their_traceback(caplog: pytest.LogCaptureFixture) -> None:
     """Only expected connection failures lose their traceback: a bug keeps it."""
     from adapters.slack.server import SOCKET_LOG, RetryNoiseFilter
 

@@ -28,8 +28,9 @@ from tests.slack_standin import (
 
 def do_nothing_app(slack: SlackStandIn, http: bool) -> AsyncApp:
     client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_base)
-    app = AsyncApp(client=client, signing_secret=SECRET if http else "x",
-                   request_verification_enabled=http)
+    app = AsyncApp(
+        client=client, signing_secret=SECRET if http else "x", request_verification_enabled=http
+    )
 
     @app.command("/balance")
     async def balance(ack: Any) -> None:
@@ -43,8 +44,9 @@ async def test_signed_command_reaches_a_bolt_app_over_http(slack: SlackStandIn) 
     app = do_nothing_app(slack, http=True)
     server = HttpServer(app, "127.0.0.1", 0, "/slack/events")
     await server.start()
-    driver = SlackDriver(slack, "http", bot_url=f"http://127.0.0.1:{server.port}/slack/events",
-                         signing_secret=SECRET)
+    driver = SlackDriver(
+        slack, "http", bot_url=f"http://127.0.0.1:{server.port}/slack/events", signing_secret=SECRET
+    )
     try:
         ex = await driver.command("USAM", "/balance")
         assert ex.status == 200
@@ -84,8 +86,9 @@ async def test_web_api_checks_tokens_and_blocks(slack: SlackStandIn) -> None:
     with pytest.raises(Exception, match="invalid_auth"):
         await bad.auth_test()
     with pytest.raises(Exception, match="invalid_blocks"):
-        await good.chat_postMessage(channel="C1", text="x",
-                                    blocks=[{"type": "section", "text": {"type": "mrkdwn"}}])
+        await good.chat_postMessage(
+            channel="C1", text="x", blocks=[{"type": "section", "text": {"type": "mrkdwn"}}]
+        )
     assert slack.block_errors
 
 
@@ -96,23 +99,37 @@ def test_block_validation_catches_limits() -> None:
     with pytest.raises(BlockError):
         validate_blocks([{"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}])
     with pytest.raises(BlockError):
-        validate_blocks([{"type": "actions", "elements": [
-            {"type": "button", "text": {"type": "plain_text", "text": "x" * 76},
-             "action_id": "a"}]}])
+        validate_blocks(
+            [
+                {
+                    "type": "actions",
+                    "elements": [
+                        {
+                            "type": "button",
+                            "text": {"type": "plain_text", "text": "x" * 76},
+                            "action_id": "a",
+                        }
+                    ],
+                }
+            ]
+        )
     with pytest.raises(BlockError):
         validate_blocks(ok * 51)
 
 
 async def test_signature_matches_slacks_documented_example() -> None:
     """The signer reproduces the example from Slack's request-verification guide."""
-    body = (b"token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&"
-            b"channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&"
-            b"command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2F"
-            b"commands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&"
-            b"trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c")
+    body = (
+        b"token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&"
+        b"channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&"
+        b"command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2F"
+        b"commands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&"
+        b"trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"
+    )
     headers = sign("8f742231b10e8888abcd99yyyzzz85a5", body, 1531420618)
     assert headers["X-Slack-Signature"] == (
-        "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503")
+        "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
+    )
     await asyncio.sleep(0)
 
 

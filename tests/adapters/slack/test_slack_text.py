@@ -18,29 +18,46 @@ from core.keys import UserRef
 from core.textparse import parse_options, split_command
 
 
-@pytest.mark.parametrize(("slash", "sent", "line"), [
-    ("/bid", 'job:"Logo" connects:4', 'bid job:"Logo" connects:4'),
-    ("/balance", "", "balance"),
-    ("/connects", "", ""),
-    ("/connects", "  pool add name:a member:<@U1|sam> ", "pool add name:a member:<@U1|sam>"),
-    ("/bid", "job:&lt;b&gt; &amp;amp;", "bid job:<b> &amp;"),
-    ("/bid", "job:<https://upwork.com/j/~1?a=1&amp;b=2>", "bid job:https://upwork.com/j/~1?a=1&b=2"),
-    ("/bid", "job:<https://x.io|x.io>", "bid job:https://x.io"),
-    ("/connects", "pool threshold name:a connects:5 channel:<#C9|bids>",
-     "pool threshold name:a connects:5 channel:<#C9|bids>"),
-    # curly quotes reach the core as typed; its text syntax reads them (tests/core)
-    ("/bid", "job:\u201cLogo for a bakery\u201d", "bid job:\u201cLogo for a bakery\u201d"),
-    ("/bid", 'job:"say \u201chi\u201d"', 'bid job:"say \u201chi\u201d"'),
-])
+@pytest.mark.parametrize(
+    ("slash", "sent", "line"),
+    [
+        ("/bid", 'job:"Logo" connects:4', 'bid job:"Logo" connects:4'),
+        ("/balance", "", "balance"),
+        ("/connects", "", ""),
+        ("/connects", "  pool add name:a member:<@U1|sam> ", "pool add name:a member:<@U1|sam>"),
+        ("/bid", "job:&lt;b&gt; &amp;amp;", "bid job:<b> &amp;"),
+        (
+            "/bid",
+            "job:<https://upwork.com/j/~1?a=1&amp;b=2>",
+            "bid job:https://upwork.com/j/~1?a=1&b=2",
+        ),
+        ("/bid", "job:<https://x.io|x.io>", "bid job:https://x.io"),
+        (
+            "/connects",
+            "pool threshold name:a connects:5 channel:<#C9|bids>",
+            "pool threshold name:a connects:5 channel:<#C9|bids>",
+        ),
+        # curly quotes reach the core as typed; its text syntax reads them (tests/core)
+        ("/bid", "job:\u201cLogo for a bakery\u201d", "bid job:\u201cLogo for a bakery\u201d"),
+        ("/bid", 'job:"say \u201chi\u201d"', 'bid job:"say \u201chi\u201d"'),
+    ],
+)
 def test_command_text(slash: str, sent: str, line: str) -> None:
     """Links unwrapped, entities decoded once, mentions kept, phone quotes straightened."""
     assert command_text(slash, sent) == line
 
 
-@pytest.mark.parametrize(("line", "name"), [
-    ("bid job:x", "bid"), ("pool add name:x", "pool add"), ("", "help"), ("/quote", "quote"),
-    ("pool", None), ("nonsense", None),
-])
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("bid job:x", "bid"),
+        ("pool add name:x", "pool add"),
+        ("", "help"),
+        ("/quote", "quote"),
+        ("pool", None),
+        ("nonsense", None),
+    ],
+)
 def test_catalog_command(line: str, name: str | None) -> None:
     """The catalog command a line starts with, subcommands included."""
     found = catalog_command(line)
@@ -64,8 +81,10 @@ def test_unescape_decodes_once() -> None:
 
 def test_special_mentions_come_back_as_typed() -> None:
     """``@here``, ``@channel`` and user groups in free text are kept as the user typed them."""
-    assert unescape("ping <!here> and <!channel|channel> or <!subteam^S1|@design>") == \
-        "ping @here and @channel or @design"
+    assert (
+        unescape("ping <!here> and <!channel|channel> or <!subteam^S1|@design>")
+        == "ping @here and @channel or @design"
+    )
 
 
 def slack_escapes(typed: str) -> str:
@@ -90,8 +109,10 @@ def test_channel_mentions() -> None:
     from core.catalog import BY_NAME
     from core.options import check
 
-    out = check(BY_NAME["pool threshold"], {"name": "a", "connects": "5",
-                                            "channel": "<#C123|bids>"},
-                resolve_channel=channel_id)
+    out = check(
+        BY_NAME["pool threshold"],
+        {"name": "a", "connects": "5", "channel": "<#C123|bids>"},
+        resolve_channel=channel_id,
+    )
     assert out["channel"] == "C123"
     assert channel_id("<@U1>") is None and channel_id("C123") is None

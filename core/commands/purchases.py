@@ -1,0 +1,100 @@
+"""Purchase commands: /buy, and /void for a purchase recorded by mistake (/pool topup renders
+with the same reply)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from core.commands.registry import Change, Context, register
+from core.errors import BadInput
+from core.options import Values
+from core.postings import Stamp
+from core.pricing import cents, dollars
+from core.reply import Button, ButtonStyle, Reply, plural, when
+from core.store.base import Tx
+from core.wallets import Purchased, Voided
+
+
+def _stamp(ctx: Context, now: int) -> Stamp:
+    return Stamp(ctx.actor.user.key, ctx.request_id, now)
+
+
+# ---------------------------------------------------------------------------------- /buy
+
+
+@dataclass(frozen=True, slots=True)
+class BuyOptions:
+    connects: int
+    pool: str | None
+    paid: Decimal | None
+
+    @staticmethod
+    def of(v: Values) -> BuyOptions:
+        return BuyOptions(v.integer("connects"), v.opt_text("pool"), v.opt_number("paid"))
+
+
+def render_purchase(r: Purchased, title: str, author: str) -> Reply:
+    how = "paid" if r.paid_given else f"at {dollars(r.tier_cents)} each"
+    lines = [f"{dollars(r.cents)} {how} · {plural(r.balance)} in {r.where}"]
+    if r.expires_at:
+        lines.append(f"Expire on {when(r.expires_at)}")
+    buttons = (
+        []
+        if r.purchase is None
+        else [
+            Button(
+                "Undo",
+                "void",
+                f"{r.purchase}.{r.nonce}",
+                ButtonStyle.DANGER,
+                text_command=f"/void purchase:#{r.purchase}",
+                only_user=author,
+            )
+        ]
+    )
+    return Reply(title, lines, buttons=buttons)
+
+
+async def buy_apply(ctx: Context, o: BuyOptions, tx: Tx, now: int) -> Purchased:
+    paid = None if o.paid is None else cents(o.paid)
+    return await ctx.services.wallets.buy(tx, ctx.actor, o.connects, paid, o.pool, _stamp(ctx, now))
+
+
+def buy_render(ctx: Context, o: BuyOptions, r: Purchased) -> Reply:
+    return render_purchase(r, f"Bought {plural(r.connects)}", ctx.actor.user.key)
+
+
+register("buy", Change(BuyOptions, Purchased, BuyOptions.of, buy_apply, buy_render))
+
+
+@dataclass(frozen=True, slots=True)
+class VoidOptions:
+    purchase: int
+
+    @staticmethod
+    def of(v: Values) -> VoidOptions:
+        text = v.text("purchase").strip().lstrip("#").strip()
+        if not text.isdigit() or len(text) > 12:
+            raise BadInput(
+                f"purchase: {v.text('purchase')!r} is not a purchase number; use "
+                "#N from the purchase's reply, e.g. purchase:#3"
+            )
+        return VoidOptions(int(text))
+
+
+async def void_apply(ctx: Context, o: VoidOptions, tx: Tx, now: int) -> Voided:
+    return await ctx.services.wallets.void(tx, ctx.actor, o.purchase, _stamp(ctx, now))
+
+
+def void_render(ctx: Context, o: VoidOptions, r: Voided) -> Reply:
+    return Reply(
+        f"Purchase #{r.purchase} voided",
+        [
+            f"{plural(r.connects)} ({dollars(r.cents)}) taken back · "
+            f"{plural(r.balance)} in {r.where}"
+        ],
+    )
+
+
+register("void", Change(VoidOptions, Voided, VoidOptions.of, void_apply, void_render))
