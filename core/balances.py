@@ -173,8 +173,9 @@ class Balances:
 
             async def prepare(tx: Tx) -> None:
                 await self.wallets.ensure_user(tx, actor.user, stamp)
-                if pool_name:
+                if pool_name:  # refused here, nothing is kept (not even a first-sight wallet)
                     pool = await self.pools.find(tx, actor, pool_name)
+                    await self.pools.require_member_or_admin(tx, actor, pool)
                     await postings.expire(tx, pool.account_id, stamp)
                 for account in await self.pools.stale(tx, actor.user.key, actor.scope, now):
                     await postings.expire(tx, account, stamp)

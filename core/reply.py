@@ -1,15 +1,16 @@
 """Platform-neutral replies: text, fields, buttons, files, and the tokens each platform renders.
 
-The core never writes platform markup. A date goes into reply text through :func:`when`; a
-user or a channel through :class:`Rich` text holding :class:`Mention` and :class:`ChannelRef`
-parts. Each adapter renders those tokens its own way (:func:`render`); plain text (the console,
-logs) reads them as UTC dates, user ids and ``#channel``.
+The core never writes platform markup, and no text a user typed is ever read as markup: reply
+text is :class:`Rich` text, literal parts (job titles, notes, anything typed) and tokens the
+core placed on purpose: a :class:`Date` (:func:`when`), a :class:`Mention`, a
+:class:`ChannelRef`, :class:`Bold` text. Each adapter escapes the literal parts for its
+platform and renders the tokens its own way (:func:`render`); plain text (the console, logs)
+reads them as UTC dates, user ids, ``#channel`` and the text itself.
 """
 
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,7 +38,27 @@ class ChannelRef:
         return f"#{self.channel}"
 
 
-Token = Mention | ChannelRef
+@dataclass(frozen=True, slots=True)
+class Date:
+    """A moment shown as a date, each reader's own where the platform can (UTC epoch s)."""
+
+    ts: int
+
+    def plain(self) -> str:
+        return utc_date(self.ts)
+
+
+@dataclass(frozen=True, slots=True)
+class Bold:
+    """Text the core emphasizes (an option's name in help)."""
+
+    text: str
+
+    def plain(self) -> str:
+        return self.text
+
+
+Token = Mention | ChannelRef | Date | Bold
 Part = str | Token
 
 
@@ -73,48 +94,53 @@ def _plain(part: Part) -> str:
     return part if isinstance(part, str) else part.plain()
 
 
-def render(
-    text: str,
-    *,
-    mention: Callable[[Mention], str],
-    channel: Callable[[ChannelRef], str],
-    literal: Callable[[str], str] = lambda s: s,
-) -> str:
-    """``text`` with its tokens written by ``mention`` and ``channel`` and its literal parts
-    by ``literal`` (an adapter's escaping)."""
+@dataclass(frozen=True, slots=True)
+class Renderer:
+    """How a platform writes reply text: its escaping of literal text and its markup for each
+    token. The defaults write plain text."""
+
+    literal: Callable[[str], str] = str
+    mention: Callable[[Mention], str] = Mention.plain
+    channel: Callable[[ChannelRef], str] = ChannelRef.plain
+    date: Callable[[Date], str] = Date.plain
+    bold: Callable[[Bold], str] = Bold.plain
+
+
+PLAIN = Renderer()
+
+
+def render(text: str, renderer: Renderer = PLAIN) -> str:
+    """``text`` in a platform's markup: literal parts escaped, tokens written as markup."""
     if not isinstance(text, Rich):
-        return literal(text)
+        return renderer.literal(text)
     out: list[str] = []
     for part in text.parts:
         if isinstance(part, str):
-            out.append(literal(part))
+            out.append(renderer.literal(part))
         elif isinstance(part, Mention):
-            out.append(mention(part))
+            out.append(renderer.mention(part))
+        elif isinstance(part, ChannelRef):
+            out.append(renderer.channel(part))
+        elif isinstance(part, Date):
+            out.append(renderer.date(part))
         else:
-            out.append(channel(part))
+            out.append(renderer.bold(part))
     return "".join(out)
 
 
-_TIME_MARK = re.compile(r"⟦t:(-?\d{1,12})⟧")
-
-
-def when(ts: int) -> str:
-    """A date inside reply text (``ts`` in UTC epoch seconds). Platforms that can show each
-    reader's own time zone and language do (:func:`times` with their format); elsewhere it
-    reads as a UTC date."""
-    return f"⟦t:{int(ts)}⟧"
+def when(ts: int) -> Rich:
+    """A date inside reply text (``ts`` in UTC epoch seconds): each reader's own time zone and
+    language where the platform can show it, else a UTC date. Join it with ``+`` or
+    :class:`Rich`; formatting it into an f-string keeps only the UTC date."""
+    return Rich(Date(int(ts)))
 
 
 def utc_date(ts: int) -> str:
-    """``ts`` as ``2026-11-26`` (UTC)."""
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d")
-
-
-def times(text: str, fmt: Callable[[int], str] = utc_date) -> str:
-    """``text`` with each :func:`when` date written by ``fmt``."""
-    if "⟦" not in text:
-        return text
-    return _TIME_MARK.sub(lambda m: fmt(int(m.group(1))), text)
+    """``ts`` as ``2026-11-26`` (UTC); a moment out of the calendar's range as its number."""
+    try:
+        return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d")
+    except (OverflowError, OSError, ValueError):
+        return f"@{ts}"
 
 
 class ButtonStyle(enum.Enum):
@@ -175,7 +201,7 @@ class Reply:
         out.extend(self.lines)
         width = max((len(k) for k, _ in self.fields), default=0)
         out.extend(f"{k.ljust(width)}  {v}" for k, v in self.fields)
-        return times("\n".join(out))
+        return "\n".join(out)
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,7 +102,10 @@ class Shown(NamedTuple):
 def render(reply: Reply, files_dir: Path) -> tuple[str, bool]:
     """The reply as terminal text, and whether its attached file, if any, was written to
     ``files_dir``. A file that cannot be written is one line of the text; the reply is kept."""
-    text = reply.text()
+    try:
+        text = reply.text()
+    except Exception:  # a reply that cannot be written out still reports what happened
+        text = reply.title
     saved = True
     if reply.file is not None:
         path = files_dir / reply.file.filename

@@ -9,6 +9,7 @@ is also shown as the embed's image).
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,7 +18,16 @@ from typing import TYPE_CHECKING, Any, Required, TypedDict
 import discord
 
 from core.keys import UserKey
-from core.reply import Button, ButtonStyle, ChannelRef, Mention, Reply, render, times, utc_date
+from core.reply import (
+    Button,
+    ButtonStyle,
+    ChannelRef,
+    Mention,
+    Renderer,
+    Reply,
+    render,
+    utc_date,
+)
 
 if TYPE_CHECKING:
     from adapters.discord.bot import Handler
@@ -34,6 +44,8 @@ LABEL_MAX = 80
 CUSTOM_ID_MAX = 100
 BUTTONS_PER_ROW = 5
 INLINE_MAX = 24  # short field values sit side by side
+
+log = logging.getLogger("connects.discord")
 
 COLOUR = discord.Colour(0x14A800)  # Upwork green
 APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."
@@ -55,15 +67,36 @@ def _channel(channel: ChannelRef) -> str:
     return f"<#{channel.channel}>" if channel.channel.isdigit() else channel.plain()
 
 
+def _literal(text: str) -> str:
+    """Text a user may have typed, shown as typed: never a mention, a channel, a timestamp, an
+    emoji tag, ``@everyone`` or a masked link (a zero-width space breaks each up)."""
+    return (
+        text.replace("<", "<\u200b")
+        .replace("@everyone", "@\u200beveryone")
+        .replace("@here", "@\u200bhere")
+        .replace("](", "]\u200b(")
+    )
+
+
 def text(line: str, fmt: Callable[[int], str] = utc_date) -> str:
-    """A line of a reply in Discord's markup: users and channels as mentions, dates by
-    ``fmt``."""
-    return times(render(line, mention=_mention, channel=_channel), fmt)
+    """A line of a reply in Discord's markup: literal text escaped, users and channels as
+    mentions, dates by ``fmt``, bold as bold."""
+    return render(
+        line,
+        Renderer(
+            literal=_literal,
+            mention=_mention,
+            channel=_channel,
+            date=lambda d: fmt(d.ts),
+            bold=lambda b: f"**{_literal(b.text)}**",
+        ),
+    )
 
 
 def local_date(ts: int) -> str:
-    """A Discord timestamp: each reader sees the date in their own time zone and language."""
-    return f"<t:{ts}:d>"
+    """A Discord timestamp: each reader sees the date in their own time zone and language
+    (a moment Discord cannot show stays a UTC date)."""
+    return f"<t:{ts}:d>" if -8_640_000_000_000 <= ts <= 8_640_000_000_000 else utc_date(ts)
 
 
 def _cut(text: str, limit: int) -> str:
@@ -207,7 +240,18 @@ class Message:
 
 
 def message(reply: Reply) -> Message:
-    """The Discord message for ``reply``: refusals are one private line."""
+    """The Discord message for ``reply``: refusals are one private line. A reply that cannot
+    be laid out is sent as plain text: a change it reports has happened either way."""
+    try:
+        return _message(reply)
+    except Exception:
+        log.exception("a reply could not be laid out; sending it as plain text")
+        return Message(
+            content=_cut(_literal(reply.text()) or APOLOGY, CONTENT_MAX), ephemeral=reply.private
+        )
+
+
+def _message(reply: Reply) -> Message:
     if reply.error:
         return Message(content=error_line(reply), ephemeral=True)
     file = None

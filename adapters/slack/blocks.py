@@ -7,6 +7,7 @@ fields side by side, also on a phone) and its buttons. Errors are one ephemeral 
 from __future__ import annotations
 
 import json
+import logging
 import re
 from typing import Any
 
@@ -21,8 +22,10 @@ from slack_sdk.models.blocks import (
 
 from adapters.slack.text import slack_commands
 from core.keys import UserKey
-from core.reply import Button, ButtonStyle, ChannelRef, Mention, Reply, times, utc_date
+from core.reply import Button, ButtonStyle, ChannelRef, Mention, Renderer, Reply, utc_date
 from core.reply import render as render_tokens
+
+log = logging.getLogger("connects.slack")
 
 ACTION_PREFIX = "connects:"
 WORKING_TEXT = "Working on it…"
@@ -32,7 +35,6 @@ _SECTION_MAX = 3000
 _FIELD_MAX = 2000
 _FIELDS_PER_SECTION = 10
 _MAX_BLOCKS = 50
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
 # tokens the core or a notifier writes on purpose: mentions, channels, Slack date tokens
 _MENTION = re.compile(r"<(?:[@#][A-Z0-9]+(?:\|[^<>|]*)?|!date\^\d+\^[^<>|]*\|[^<>]*)>")
 _CHANNEL_ID = re.compile(r"[CG][A-Z0-9]+")
@@ -57,26 +59,37 @@ def escape(text: str) -> str:
 
 
 def _literal(text: str) -> str:
-    return _BOLD.sub(r"*\1*", escape(slack_commands(text)))
+    """Text a user may have typed: ``&``, ``<`` and ``>`` escaped, so no mention, channel,
+    ``<!here>`` or link is ever read from it; command names as Slack users type them."""
+    return _escape_plain(slack_commands(text))
 
 
 def _mention(mention: Mention) -> str:
     key = UserKey(mention.key)
-    return f"<@{key.user_id}>" if key.platform == "slack" else escape(mention.plain())
+    return f"<@{key.user_id}>" if key.platform == "slack" else _escape_plain(mention.plain())
 
 
 def _channel(channel: ChannelRef) -> str:
     if _CHANNEL_ID.fullmatch(channel.channel):
         return f"<#{channel.channel}>"
-    return escape(channel.plain())
+    return _escape_plain(channel.plain())
+
+
+_MRKDWN = Renderer(
+    literal=_literal,
+    mention=_mention,
+    channel=_channel,
+    date=lambda d: local_date(d.ts),
+    bold=lambda b: f"*{_escape_plain(b.text)}*",
+)
+# notification text: the same, with dates as UTC dates
+_TEXT = Renderer(literal=_literal, mention=_mention, channel=_channel)
 
 
 def mrkdwn(text: str) -> str:
-    """The core's ``**bold**`` -> Slack's ``*bold*``, everything else escaped; users and
-    channels as Slack mentions; command names as Slack users type them."""
-    return times(
-        render_tokens(text, mention=_mention, channel=_channel, literal=_literal), local_date
-    )
+    """Reply text in Slack's mrkdwn: literal text escaped, users and channels as mentions,
+    dates in each reader's time zone, bold as bold."""
+    return render_tokens(text, _MRKDWN)
 
 
 def local_date(ts: int) -> str:
@@ -91,13 +104,13 @@ def _clip(text: str, limit: int) -> str:
 
 def error_line(reply: Reply) -> str:
     """The one line an error reply is shown as."""
-    parts = [_plain(p).strip() for p in (reply.title, *reply.lines) if p and p.strip()]
-    return times(slack_commands(" ".join(parts)), local_date) or "That did not work."
+    parts = [mrkdwn(p).strip() for p in (reply.title, *reply.lines) if p and p.strip()]
+    return " ".join(parts) or "That did not work."
 
 
 def _plain(text: str) -> str:
-    """Notification text: tokens as Slack mentions, the rest as written."""
-    return render_tokens(text, mention=_mention, channel=_channel)
+    """Notification text: literal text escaped, users and channels as mentions."""
+    return render_tokens(text, _TEXT)
 
 
 def _sections(lines: list[str]) -> list[Block]:
@@ -145,7 +158,17 @@ def _buttons(buttons: list[Button]) -> Block:
 def render(reply: Reply, *, note: str | None = None) -> dict[str, Any]:
     """The Slack message for ``reply``: ``text`` (notification fallback), ``blocks`` and
     ``response_type`` (ephemeral unless the reply is public). ``note`` adds a context line
-    (where an uploaded file went)."""
+    (where an uploaded file went). A reply that cannot be laid out is sent as plain text: a
+    change it reports has happened either way."""
+    try:
+        return _render(reply, note)
+    except Exception:
+        log.exception("a reply could not be laid out; sending it as plain text")
+        kind = "ephemeral" if reply.private or reply.error else "in_channel"
+        return {"response_type": kind, "text": _clip(_escape_plain(reply.text()), _SECTION_MAX)}
+
+
+def _render(reply: Reply, note: str | None) -> dict[str, Any]:
     response_type = "ephemeral" if reply.private or reply.error else "in_channel"
     if reply.error:
         return {"response_type": "ephemeral", "text": _clip(error_line(reply), _SECTION_MAX)}
@@ -170,7 +193,7 @@ def render(reply: Reply, *, note: str | None = None) -> dict[str, Any]:
         blocks = keep
     return {
         "response_type": response_type,
-        "text": _clip(slack_commands(_fallback(reply)), _SECTION_MAX),
+        "text": _clip(_fallback(reply), _SECTION_MAX),
         "blocks": [b.to_dict() for b in blocks],
     }
 
@@ -180,7 +203,7 @@ def _fallback(reply: Reply) -> str:
     lines = [_plain(reply.title), *(_plain(x) for x in reply.lines)]
     width = max((len(k) for k, _ in reply.fields), default=0)
     lines.extend(f"{_plain(k)}{' ' * (width - len(k))}  {_plain(v)}" for k, v in reply.fields)
-    return times("\n".join(lines))
+    return "\n".join(lines)
 
 
 def working() -> dict[str, Any]:

@@ -14,7 +14,7 @@ from core.insight import Stats, balance_series, export_csv, recent_entries, sinc
 from core.options import Values, describe
 from core.postings import Stamp
 from core.pricing import dollars
-from core.reply import Attachment, Mention, Reply, Rich, plural, when
+from core.reply import Attachment, Bold, Mention, Reply, Rich, plural, when
 from core.store.base import Tx
 from core.textparse import near
 from core.wallets import NoticesSet
@@ -40,7 +40,7 @@ def render_wallet(view: WalletView) -> Reply:
             text += f" · your allowance: {allowance_left(p.allowance, p.spent)}"
         lines.append(text)
     for lot in view.expiring:
-        lines.append(f"⚠ {plural(lot.remaining)} expire on {when(lot.expires_at)}")
+        lines.append(f"⚠ {plural(lot.remaining)} expire on " + when(lot.expires_at))
     return Reply(f"{plural(view.balance)}", ["Your wallet", *lines])
 
 
@@ -74,12 +74,12 @@ async def history_read(ctx: Context, o: HistoryOptions) -> Reply:
     async def read(tx: Tx) -> tuple[str, list[str], list[tuple[int, int]], int]:
         account, label = await balances.readable(tx, ctx.actor, o.pool, admin=False)
         rows = await recent_entries(tx, account, o.limit)
-        lines = []
+        lines: list[str] = []
         for r in rows:
             what = f"#{r.bid_id} {r.job}" if r.bid_id else (r.memo or r.kind)
             sign = "+" if r.delta > 0 else ""
             lines.append(
-                f"{when(r.created_at)} {sign}{r.delta} {r.kind} · {what[:60]} → {r.balance_after}"
+                when(r.created_at) + f" {sign}{r.delta} {r.kind} · {what[:60]} → {r.balance_after}"
             )
         series = await balance_series(tx, account) if o.chart else []
         return label, lines, series, len(rows)
@@ -148,7 +148,7 @@ async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
         )
     if s.ghosted:
         fields.append(("Ghosted", f"{s.ghosted} bids · {plural(s.ghosted_connects)}"))
-    lines: list[str] = [f"Since {when(start)}" if o.period != "all" else "All time"]
+    lines: list[str] = ["Since " + when(start) if o.period != "all" else "All time"]
     if s.members:
         ranked = sorted(s.members.items(), key=lambda kv: (-kv[1].hired, kv[1].net, kv[0]))
         for i, (member, m) in enumerate(ranked[:10], 1):
@@ -277,14 +277,14 @@ def command_help(name: str, text_commands: bool = True) -> Reply:
             f"/{command.name} — {command.description}",
             [f"Here it is a button: use {command.leaf.capitalize()} on the reply."],
         )
-    lines = []
+    lines: list[str] = []
     for opt in command.options:
         need = (
             "required"
             if opt.required
             else (f"default {str(opt.default).lower()}" if opt.default is not None else "optional")
         )
-        lines.append(f"**{opt.name}** ({need}): {opt.description}; {describe(opt)}")
+        lines.append(Rich(Bold(opt.name), f" ({need}): {opt.description}; {describe(opt)}"))
     if not command.options:
         lines.append("No options.")
     if command.usage_example:

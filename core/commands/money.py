@@ -255,7 +255,9 @@ async def bid_refused(ctx: Context, o: BidOptions, exc: Exception) -> Reply | No
             Rich(
                 f"Pool {exc.pool} bid on it as #{exc.earlier.id} (by ",
                 who,
-                f", {when(exc.earlier.created_at)}). Nothing spent yet: confirm to bid anyway.",
+                ", ",
+                when(exc.earlier.created_at),
+                "). Nothing spent yet: confirm to bid anyway.",
             )
         ],
         buttons=[

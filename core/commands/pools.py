@@ -233,7 +233,7 @@ def render_pool(view: PoolView) -> Reply:
         where = Rich(" in ", ChannelRef(view.channel)) if view.channel else ""
         lines.append(Rich(f"Warns below {view.threshold}", where))
     for lot in view.expiring:
-        lines.append(f"⚠ {plural(lot.remaining)} expire on {when(lot.expires_at)}")
+        lines.append(f"⚠ {plural(lot.remaining)} expire on " + when(lot.expires_at))
     return Reply(f"Pool {view.name}: {plural(view.balance)}", lines, fields)
 
 

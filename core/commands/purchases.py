@@ -38,7 +38,7 @@ def render_purchase(r: Purchased, title: str, author: str) -> Reply:
     how = "paid" if r.paid_given else f"at {dollars(r.tier_cents)} each"
     lines = [f"{dollars(r.cents)} {how} · {plural(r.balance)} in {r.where}"]
     if r.expires_at:
-        lines.append(f"Expire on {when(r.expires_at)}")
+        lines.append("Expire on " + when(r.expires_at))
     buttons = (
         []
         if r.purchase is None

@@ -16,6 +16,7 @@ catalog-checked :class:`~core.options.Values`); :func:`validate` ties handlers t
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
@@ -27,6 +28,8 @@ from core.reply import Reply
 from core.requests import Recorded, fingerprint
 from core.services import Services
 from core.store.base import Tx
+
+log = logging.getLogger("connects")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,9 +116,13 @@ class Change(Generic[Opts, R]):
                 if reply is not None:
                     return reply
             raise
-        if replayed and self.replay is not None:
-            return await self.replay(ctx, options, result)
-        return self.render(ctx, options, result)
+        try:
+            if replayed and self.replay is not None:
+                return await self.replay(ctx, options, result)
+            return self.render(ctx, options, result)
+        except Exception:  # the change is committed: say so rather than fail
+            log.exception("/%s: the reply to a committed change failed", ctx.command)
+            return committed_fallback(ctx.command)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +140,14 @@ class Forward(Generic[Opts]):
         handler = HANDLERS[self.target]
         assert isinstance(handler, Change)
         return await handler.run(sub, target_values)
+
+
+def committed_fallback(command: str) -> Reply:
+    """The reply to a change that was made but whose own reply could not be written."""
+    return Reply(
+        f"Done: /{command} was recorded",
+        ["Its reply could not be shown; /history lists the change."],
+    )
 
 
 HANDLERS: dict[str, Handler] = {}

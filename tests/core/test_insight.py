@@ -160,10 +160,13 @@ def test_times_are_utc() -> None:
 
 
 def test_reply_dates_read_as_utc_in_text() -> None:
-    """A date placed with when() reads as a UTC date in plain text, and any format elsewhere."""
-    from core.reply import Reply, times, when
+    """A date placed with when() reads as a UTC date in plain text, and any format elsewhere;
+    text that looks like a date token is only text."""
+    from core.reply import Renderer, Reply, render, when
 
-    reply = Reply("Bought", [f"Expire on {when(1_800_000_000)}"])
+    reply = Reply("Bought", ["Expire on " + when(1_800_000_000)])
     assert reply.text() == "Bought\nExpire on 2027-01-15"
-    assert times(f"at {when(5)}", lambda ts: f"<{ts}>") == "at <5>"
-    assert times("no dates ⟦here⟧") == "no dates ⟦here⟧"
+    angle = Renderer(date=lambda d: f"<{d.ts}>")
+    assert render("at " + when(5), angle) == "at <5>"
+    assert render("no dates ⟦t:5⟧ <t:5>", angle) == "no dates ⟦t:5⟧ <t:5>"
+    assert "x " + when(10**15) == "x @1000000000000000"  # out of the calendar: no crash

@@ -89,9 +89,24 @@ def test_dates_show_in_each_readers_time_zone() -> None:
     from core.reply import when
 
     ts = 1_800_000_000
-    reply = Reply(f"Bought on {when(ts)}", [f"Expire on {when(ts)}"], [("Since", when(ts))])
+    reply = Reply("Bought on " + when(ts), ["Expire on " + when(ts)], [("Since", when(ts))])
     embed = render.embed(reply)
     assert embed.title == "Bought on 2027-01-15"
     assert embed.description == f"Expire on <t:{ts}:d>"
     assert embed.fields[0].value == f"<t:{ts}:d>"
+    assert problems(reply) == []
+
+
+def test_typed_text_is_never_markup() -> None:
+    """Mentions, channels, timestamps, @everyone and masked links a user typed are shown as
+    typed; only the core's tokens become markup."""
+    from core.reply import Mention, Rich
+
+    typed = "<@1> <#2> <t:999999999999:R> @everyone [free](https://evil)"
+    reply = Reply("Bid #1 placed", [typed, Rich(Mention("discord:42"), " (owner)")])
+    embed = render.embed(reply)
+    description = embed.description or ""
+    for token in ("<@1>", "<#2>", "<t:", "@everyone", "](https"):
+        assert token not in description.split("\n")[0], token
+    assert description.split("\n")[1] == "<@42> (owner)"
     assert problems(reply) == []

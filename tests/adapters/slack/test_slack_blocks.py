@@ -12,9 +12,11 @@ from tests.slack_standin import buttons_of, message_text, validate_message
 
 def test_reply_layout() -> None:
     """Title bold, lines, fields as a table, buttons with their action and author."""
+    from core.reply import Bold, Rich
+
     reply = Reply(
         "Bid #3 placed",
-        ["Logo **now**", "a < b & c"],
+        [Rich("Logo ", Bold("now")), "a < b & c"],
         [("Spent", "4")],
         buttons=[Button("Undo", "undo", "3.ab", ButtonStyle.DANGER, only_user="slack:T:U1")],
     )
@@ -34,11 +36,16 @@ def test_error_is_one_ephemeral_line() -> None:
     assert msg == {"response_type": "ephemeral", "text": "bid: required e.g. /bid job:x"}
 
 
-def test_core_mentions_are_kept() -> None:
-    """``<@U1>`` and ``<#C1>`` written by the core stay mentions; other brackets escape."""
-    msg = render(Reply("Pool", ["<@U1> (owner)", "warns in <#C22>", "<b>"]))
-    assert "<@U1> (owner)" in message_text(msg) and "<#C22>" in message_text(msg)
-    assert "&lt;b&gt;" in message_text(msg)
+def test_typed_text_is_never_markup() -> None:
+    """Mentions, channels, ``<!here>``, dates and links a user typed are shown as typed
+    (escaped); only the core's tokens become markup."""
+    from core.reply import Mention, Rich
+
+    typed = "<@U1> <#C22> <!here> <!date^1^{date}|x> <https://evil|ok> **b** & done"
+    msg = render(Reply("Pool", [typed, Rich(Mention("slack:T1:U9"), " (owner)")]))
+    text = message_text(msg)
+    assert "&lt;@U1&gt; &lt;#C22&gt; &lt;!here&gt;" in text and "&lt;https://evil|ok&gt;" in text
+    assert "<@U9> (owner)" in text and "<@U1>" not in text and "<!here>" not in msg["text"]
 
 
 def test_public_reply_and_file_note() -> None:
@@ -71,7 +78,7 @@ def test_dates_show_in_each_readers_time_zone() -> None:
     from core.reply import when
 
     ts = 1_800_000_000
-    message = render(Reply("Bought", [f"Expire on {when(ts)}"], [("Since", when(ts))]))
+    message = render(Reply("Bought", ["Expire on " + when(ts)], [("Since", when(ts))]))
     validate_message(message)
     token = f"<!date^{ts}^{{date_short}}|2027-01-15>"
     assert token in str(message["blocks"])
