@@ -245,6 +245,23 @@ COMMANDS: tuple[Command, ...] = (
         usage_example="/buy connects:40",
     ),
     Command(
+        "reconcile",
+        "Set your balance to what Upwork shows",
+        (
+            Option(
+                "connects",
+                OptionType.INTEGER,
+                "Connects Upwork shows you have",
+                required=True,
+                min_value=0,
+                max_value=MAX_PURCHASE,
+            ),
+            POOL,
+        ),
+        changes_state=True,
+        usage_example="/reconcile connects:42",
+    ),
+    Command(
         "outcome",
         "Set a bid's status",
         (BID, Option("status", OptionType.STRING, "New status", required=True, choices=OUTCOMES)),

@@ -8,7 +8,8 @@ transaction:
   the balance is short (a conditional ``UPDATE ... WHERE balance >= :n``), and writes one entry
   per :class:`Leg`;
 - :func:`give_back` returns a bid's Connects to the lots they came from (a refund, an undo);
-- :func:`adjust` corrects a balance by a signed amount (a credit or a debit of kind ``adjust``);
+- :func:`adjust` corrects a balance by a signed amount (a credit or a debit of kind
+  ``adjustment``);
 - :func:`expire` removes lots past their date, one ``expiry`` entry each;
 - :func:`void` takes back an untouched lot credited by mistake, as a ``void`` entry.
 
@@ -269,11 +270,11 @@ async def adjust(
     """Correct the balance by ``delta`` (a new lot when positive, oldest lots first when
     negative, refused when short); the balance afterwards."""
     if delta > 0:
-        await credit(tx, account_id, delta, "adjust", stamp, memo=memo)
+        await credit(tx, account_id, delta, "adjustment", stamp, memo=memo)
         return await balance(tx, account_id)
     if delta < 0:
         return (
-            await debit(tx, account_id, [Leg("adjust", -delta, memo)], stamp, label=label)
+            await debit(tx, account_id, [Leg("adjustment", -delta, memo)], stamp, label=label)
         ).balance
     return await balance(tx, account_id)
 

@@ -85,6 +85,16 @@ class Voided:
 
 
 @dataclass(frozen=True, slots=True)
+class Reconciled:
+    """An account set to the balance Upwork shows: before, after, and where."""
+
+    KIND: ClassVar[str] = "reconciled"
+    before: int
+    after: int
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
 class NoticesSet:
     """A user's private notices turned on or off."""
 
@@ -248,6 +258,32 @@ class Wallets:
             lot,
             secrets.token_hex(4),
         )
+
+    async def reconcile(
+        self, tx: Tx, actor: Actor, connects: int, pool: str | None, stamp: Stamp
+    ) -> Reconciled:
+        """Make the wallet (or a pool, by its admins) hold exactly ``connects``, the balance
+        Upwork shows, with one ``adjustment`` entry: a free lot when it is short, Connects taken
+        oldest lots first when it holds more. Nothing is written when they agree."""
+        account = await self.account_for(tx, actor, pool, stamp)
+        if account.pool is not None:
+            self.pools.require_admin(actor, account.pool)
+        limit = self.config.wallet.max_balance
+        if limit and account.pool is None and connects > limit:
+            raise MaxBalanceExceeded(
+                f"Upwork's {connects} is over this bot's maximum of "
+                f"{limit} Connects ([wallet] max_balance)."
+            )
+        before = await postings.balance(tx, account.id)
+        after = await postings.adjust(
+            tx,
+            account.id,
+            connects - before,
+            stamp,
+            label=account.label,
+            memo=f"set to {connects} as on Upwork (was {before})",
+        )
+        return Reconciled(before, after, account.label)
 
     async def void(self, tx: Tx, actor: Actor, purchase: int, stamp: Stamp) -> Voided:
         """Take back a purchase or top-up recorded by mistake: its author or a pool admin,

@@ -1,5 +1,5 @@
-"""Purchase commands: /buy, and /void for a purchase recorded by mistake (/pool topup renders
-with the same reply)."""
+"""Purchase commands: /buy, /void for a purchase recorded by mistake (/pool topup renders with
+the same reply), and /reconcile to match the balance Upwork shows."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from core.postings import Stamp
 from core.pricing import cents, dollars
 from core.reply import Button, ButtonStyle, Reply, plural, when
 from core.store.base import Tx
-from core.wallets import Purchased, Voided
+from core.wallets import Purchased, Reconciled, Voided
 
 
 def _stamp(ctx: Context, now: int) -> Stamp:
@@ -66,6 +66,37 @@ def buy_render(ctx: Context, o: BuyOptions, r: Purchased) -> Reply:
 
 
 register("buy", Change(BuyOptions, Purchased, BuyOptions.of, buy_apply, buy_render))
+
+
+@dataclass(frozen=True, slots=True)
+class ReconcileOptions:
+    connects: int
+    pool: str | None
+
+    @staticmethod
+    def of(v: Values) -> ReconcileOptions:
+        return ReconcileOptions(v.integer("connects"), v.opt_text("pool"))
+
+
+async def reconcile_apply(ctx: Context, o: ReconcileOptions, tx: Tx, now: int) -> Reconciled:
+    return await ctx.services.wallets.reconcile(tx, ctx.actor, o.connects, o.pool, _stamp(ctx, now))
+
+
+def reconcile_render(ctx: Context, o: ReconcileOptions, r: Reconciled) -> Reply:
+    if r.before == r.after:
+        return Reply(f"Already {plural(r.after)}", [f"{r.where.capitalize()} matches Upwork."])
+    change = r.after - r.before
+    sign = "+" if change > 0 else ""
+    return Reply(
+        f"Set to {plural(r.after)}",
+        [f"{r.where.capitalize()}: {r.before} → {r.after} ({sign}{change} adjustment)"],
+    )
+
+
+register(
+    "reconcile",
+    Change(ReconcileOptions, Reconciled, ReconcileOptions.of, reconcile_apply, reconcile_render),
+)
 
 
 @dataclass(frozen=True, slots=True)

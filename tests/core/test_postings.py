@@ -76,8 +76,8 @@ async def test_every_movement_keeps_the_invariants(app: App) -> None:
         ("grant", 5, 15),
         ("bid", -4, 11),
         ("boost", -2, 9),
-        ("adjust", 3, 12),
-        ("adjust", -5, 7),
+        ("adjustment", 3, 12),
+        ("adjustment", -5, 7),
     ]
 
 
