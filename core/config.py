@@ -40,6 +40,7 @@ class SeedFactor:
 
 @dataclass(frozen=True, slots=True)
 class PricingConfig:
+    profile: str = "seed"  # the defaults below: "seed" (the article's) or "upwork" (today's)
     model: str = "seed"  # "seed" or "rate_card"
     min_connects: int = 1
     max_connects: int = 6
@@ -61,10 +62,29 @@ class PricingConfig:
     rate_card_edges: tuple[int, ...] = (50, 500, 5000)
     rate_card_connects: tuple[int, ...] = (2, 4, 6, 8)
     rate_card_unknown: int = 4
+    rate_card_scale: int = 1  # 2: the doubled card Upwork tested (4/8/12/16)
     # purchase tiers: (minimum quantity, cents per Connect), ascending quantity
     tiers: tuple[tuple[int, int], ...] = ((1, 100), (10, 75), (20, 50), (40, 30), (80, 15))
     # cost per Connect assumed for a user who never recorded a purchase
     default_cents_per_connect: int = 15
+
+
+#: Pricing defaults by ``[pricing] profile``; keys set in the file win over them.
+#: ``seed``: the seed article's model (1-6 Connects from the job's factors; $1.00 a Connect
+#: alone down to $0.15 in an 80 bundle). ``upwork``: Upwork's published numbers as of 2026
+#: ($0.15 a Connect in bundles of 10, 20, 40, 60 and 80; the 2/4/6/8 rate card by job value,
+#: 4/8/12/16 with ``rate_card_scale = 2``; bounds wide enough for the 7-26 posts state).
+PRICING_PROFILES: dict[str, PricingConfig] = {
+    "seed": PricingConfig(),
+    "upwork": PricingConfig(
+        profile="upwork",
+        model="rate_card",
+        min_connects=1,
+        max_connects=32,
+        tiers=((1, 15),),
+        default_cents_per_connect=15,
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +233,13 @@ def _section(path: str, section: Section, raw: object) -> object:
         raise ConfigError(f"{path}: [{section.name}] must be a table")
     cls: Any = section.cls
     defaults = cls()
+    if section.name == "pricing":
+        profile = raw.get("profile", "seed")
+        if profile not in PRICING_PROFILES:
+            raise ConfigError(
+                f"{path}: pricing.profile must be one of {', '.join(sorted(PRICING_PROFILES))}"
+            )
+        defaults = PRICING_PROFILES[profile]
     hints = typing.get_type_hints(cls)
     known = {f.name for f in fields(cls)}
     values: dict[str, object] = {}
@@ -226,7 +253,7 @@ def _section(path: str, section: Section, raw: object) -> object:
             default = (_item_sample(hints[key]),)
         values[key] = _convert(f"{path}: {section.name}.{key}", default, value)
     try:
-        return cls(**values)
+        return dataclasses.replace(defaults, **values)
     except ValueError as exc:
         raise ConfigError(f"{path}: {exc}") from None
 
@@ -241,6 +268,8 @@ def _validate(path: str, cfg: Config) -> None:
         raise ConfigError(f"{path}: pricing.size_points needs small, medium and large")
     if len(p.rate_card_connects) != len(p.rate_card_edges) + 1:
         raise ConfigError(f"{path}: pricing.rate_card_connects needs one more entry than edges")
+    if p.rate_card_scale not in (1, 2):
+        raise ConfigError(f"{path}: pricing.rate_card_scale must be 1 or 2 (the doubled card)")
     if not p.tiers or p.tiers[0][0] != 1 or list(p.tiers) != sorted(p.tiers):
         raise ConfigError(f"{path}: pricing.tiers must start at quantity 1 and ascend")
     if any(len(t) != 2 or t[1] < 0 for t in p.tiers):

@@ -128,16 +128,21 @@ def quote(cfg: PricingConfig, factors: Factors, boost: int = 0) -> Quote:
     """
     if cfg.model == "rate_card":
         if factors.price_cents is None:
-            connects = cfg.rate_card_unknown
+            connects = cfg.rate_card_unknown * cfg.rate_card_scale
             shown = "unknown"
         else:
             index = bisect.bisect_right(cfg.rate_card_edges, factors.price_cents // 100)
-            connects = cfg.rate_card_connects[index]
+            connects = cfg.rate_card_connects[index] * cfg.rate_card_scale
             shown = dollars(factors.price_cents)
         line = FactorLine(
-            "price", shown, connects, max(cfg.rate_card_connects), factors.price_cents is not None
+            "price",
+            shown,
+            connects,
+            max(cfg.rate_card_connects) * cfg.rate_card_scale,
+            factors.price_cents is not None,
         )
-        return Quote(connects, boost, "rate_card", (line,), connects, max(cfg.rate_card_connects))
+        top = max(cfg.rate_card_connects) * cfg.rate_card_scale
+        return Quote(connects, boost, "rate_card", (line,), connects, top)
     lines, points, top = _seed(cfg, factors)
     span = cfg.max_connects - cfg.min_connects
     connects = cfg.min_connects

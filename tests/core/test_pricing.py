@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.config import PricingConfig
+from core.config import ConfigError, PricingConfig
 from core.pricing import Factors, cents, dollars, purchase_cents, quote, tier_cents_per_connect
 
 CFG = PricingConfig()
@@ -174,3 +174,32 @@ def test_dollars_format() -> None:
     """Cents print as dollars with separators."""
     assert dollars(123456) == "$1,234.56"
     assert dollars(-5) == "-$0.05"
+
+
+def test_pricing_profiles() -> None:
+    """[pricing] profile picks the defaults (seed: the article's, upwork: today's published
+    numbers); keys set in the file win; the doubled card doubles every band."""
+    from bot.settings import parse
+
+    seed = parse({}, env={}).pricing
+    assert (seed.profile, seed.model, seed.max_connects) == ("seed", "seed", 6)
+    upwork = parse({"pricing": {"profile": "upwork"}}, env={}).pricing
+    assert (upwork.model, upwork.tiers, upwork.default_cents_per_connect) == (
+        "rate_card",
+        ((1, 15),),
+        15,
+    )
+    assert [
+        quote(upwork, Factors(price_cents=c)).connects
+        for c in (1_000, 10_000, 100_000, 1_000_000, None)
+    ] == [2, 4, 6, 8, 4]
+    doubled = parse({"pricing": {"profile": "upwork", "rate_card_scale": 2}}, env={}).pricing
+    assert [
+        quote(doubled, Factors(price_cents=c)).connects for c in (1_000, 10_000, 100_000, 1_000_000)
+    ] == [4, 8, 12, 16]
+    mine = parse({"pricing": {"profile": "upwork", "max_connects": 26}}, env={}).pricing
+    assert mine.max_connects == 26 and mine.model == "rate_card"
+    with pytest.raises(ConfigError, match=r"pricing\.profile"):
+        parse({"pricing": {"profile": "cheap"}}, env={})
+    with pytest.raises(ConfigError, match="rate_card_scale"):
+        parse({"pricing": {"rate_card_scale": 3}}, env={})
