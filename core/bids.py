@@ -9,6 +9,7 @@ in ``refundable`` return everything, ``boost_only`` the boost, others nothing. `
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import secrets
@@ -52,8 +53,43 @@ def parse_bid_id(text: str) -> int:
 
 
 @dataclass(frozen=True, slots=True)
+class BidFactors:
+    """What a bid was priced on, typed or read from a job post; ``None``: not known (never
+    0). Amounts in cents, a rating in hundredths of a star, a date as ``YYYY-MM-DD``."""
+
+    budget_type: str | None = None  # "hourly" or "fixed"
+    price_cents: int | None = None
+    size: str | None = None
+    experience: str | None = None
+    length: str | None = None
+    hours: str | None = None
+    funded: bool | None = None
+    verified: bool | None = None
+    client_spent_cents: int | None = None
+    hire_rate: int | None = None
+    rating_hundredths: int | None = None
+    reviews: int | None = None
+    hires: int | None = None
+    proposals_min: int | None = None
+    proposals_max: int | None = None
+    interviewing: int | None = None
+    invites: int | None = None
+    country: str | None = None
+    member_since: str | None = None
+
+    def columns(self) -> dict[str, int | str | None]:
+        """The bid row's factor columns (booleans as 0/1)."""
+        out: dict[str, int | str | None] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = int(value) if isinstance(value, bool) else value
+        return out
+
+
+@dataclass(frozen=True, slots=True)
 class BidSpec:
-    """A bid to place, with its cost already decided."""
+    """A bid to place, with its cost already decided; ``quoted`` when the pricing model
+    estimated it, else its Connects were stated (typed, or read from a post)."""
 
     job: str
     connects: int
@@ -63,6 +99,7 @@ class BidSpec:
     rate_cents: int | None
     note: str | None
     quoted: bool
+    factors: BidFactors = BidFactors()
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,11 +242,15 @@ class Bids:
                     )
 
         async def record(cents: int) -> int:
+            factors = spec.factors.columns()
+            names = ", ".join(factors)
+            marks = ", ".join(f":f_{k}" for k in factors)
             row = await tx.fetchone(
                 "INSERT INTO bids (account_id, pool_id, bidder, job, job_key, connects, boost, "
                 "cost_cents, rate_type, rate_cents, note, status, refunded, created_at, "
-                "updated_at, request_id) VALUES (:a, :p, :b, :job, :key, :c, :boost, :cents, "
-                ":rt, :rate, :note, 'submitted', 0, :now, :now, :rid) RETURNING id",
+                f"updated_at, request_id, connects_stated, {names}) VALUES (:a, :p, :b, :job, "
+                ":key, :c, :boost, :cents, :rt, :rate, :note, 'submitted', 0, :now, :now, :rid, "
+                f":stated, {marks}) RETURNING id",
                 {
                     "a": account.id,
                     "p": pool.id if pool else None,
@@ -224,6 +265,8 @@ class Bids:
                     "note": spec.note,
                     "now": stamp.now,
                     "rid": stamp.request_id,
+                    "stated": 0 if spec.quoted else 1,
+                    **{f"f_{k}": v for k, v in factors.items()},
                 },
             )
             assert row is not None

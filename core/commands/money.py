@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from core.bids import (
     CONFIRM_SECONDS,
+    BidFactors,
     BidPlaced,
     BidSpec,
     BidState,
@@ -164,18 +165,29 @@ class BidOptions:
 
     def spec(self, ctx: Context) -> BidSpec:
         connects = self.connects
+        typed = QuoteOptions(
+            self.price,
+            self.size,
+            self.funded,
+            self.verified,
+            self.client_spent,
+            self.hire_rate,
+            self.rating,
+            None,
+        ).factors()
         if connects is None:
-            factors = QuoteOptions(
-                self.price,
-                self.size,
-                self.funded,
-                self.verified,
-                self.client_spent,
-                self.hire_rate,
-                self.rating,
-                None,
-            ).factors()
-            connects = quote(ctx.services.config.pricing, factors).connects
+            connects = quote(ctx.services.config.pricing, typed).connects
+        rating = None if self.rating is None else int((self.rating * 100).to_integral_value())
+        factors = BidFactors(
+            budget_type=self.rate_type,
+            price_cents=typed.price_cents,
+            size=typed.size,
+            funded=typed.funded,
+            verified=typed.verified,
+            client_spent_cents=typed.client_spent_cents,
+            hire_rate=typed.hire_rate,
+            rating_hundredths=rating,
+        )
         return BidSpec(
             job=self.job,
             connects=connects,
@@ -185,6 +197,7 @@ class BidOptions:
             rate_cents=None if self.rate is None else cents(self.rate),
             note=self.note,
             quoted=self.connects is None,
+            factors=factors,
         )
 
 

@@ -1,0 +1,76 @@
+"""Every bid keeps the factors it was priced on and whether its Connects were stated, on both
+backends; unknown factors stay NULL; db copy keeps them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.app import App
+from core.store import open_store
+from core.store.base import Tx
+from core.store.copy import copy_ledger
+from tests.conftest import actor
+
+ANA = actor("ana")
+COLUMNS = (
+    "connects_stated",
+    "budget_type",
+    "price_cents",
+    "size",
+    "funded",
+    "verified",
+    "client_spent_cents",
+    "hire_rate",
+    "rating_hundredths",
+    "reviews",
+    "country",
+)
+
+
+async def _rows(app_or_url: App | str) -> list[tuple[object, ...]]:
+    async def read(tx: Tx) -> list[tuple[object, ...]]:
+        rows = await tx.fetchall(f"SELECT {', '.join(COLUMNS)} FROM bids ORDER BY id")
+        return [tuple(r[c] for c in COLUMNS) for r in rows]
+
+    if isinstance(app_or_url, App):
+        return await app_or_url.store.read(read)
+    store = await open_store(app_or_url)
+    try:
+        return await store.read(read)
+    finally:
+        await store.close()
+
+
+async def test_bids_keep_their_factors(app: App) -> None:
+    await app.run_text(
+        ANA,
+        "/bid job:a price:$1,500 size:large verified:yes "
+        "client_spent:12k hire_rate:81% rating:4.98 rate_type:fixed",
+        "r1",
+    )
+    await app.run_text(ANA, "/bid job:b connects:7", "r2")
+    assert await _rows(app) == [
+        (0, "fixed", 150_000, "large", None, 1, 1_200_000, 81, 498, None, None),
+        (1, None, None, None, None, None, None, None, None, None, None),
+    ]
+
+
+async def test_db_copy_keeps_them(tmp_path: Path, db_url: str) -> None:
+    from bot.bootstrap import create_app
+    from core.config import parse
+
+    source = f"sqlite:///{tmp_path / 'src.db'}"
+    app = await create_app(parse({"storage": {"url": source}}, env={}))
+    try:
+        await app.run_text(ANA, "/bid job:a price:500 funded:no connects:3", "r1")
+        want = await _rows(app)
+    finally:
+        await app.close()
+    if db_url.startswith("sqlite"):
+        db_url = f"sqlite:///{tmp_path / 'dst.db'}"
+    await copy_ledger(source, db_url)
+    assert (
+        await _rows(db_url)
+        == want
+        == [(1, None, 50_000, None, 0, None, None, None, None, None, None)]
+    )
