@@ -192,6 +192,13 @@ class SlackDriver:
         async with session.post(self.bot_url, data=body, headers=hdrs) as resp:
             return resp.status, await resp.text()
 
+    async def post(self, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+        """POST ``body`` to the bot's request URL with exactly ``headers`` (no signature
+        unless they carry one): what anyone on the internet can send."""
+        session = await self._http()
+        async with session.post(self.bot_url, data=body, headers=headers) as resp:
+            return resp.status, await resp.text()
+
     async def command(
         self,
         user_id: str,
