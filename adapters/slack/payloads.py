@@ -20,6 +20,7 @@ class CommandBody(TypedDict, total=False):
     user_name: str
     channel_id: str
     trigger_id: str
+    response_url: str
 
 
 class ActionUser(TypedDict, total=False):

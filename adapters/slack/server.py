@@ -44,6 +44,9 @@ FORM = "application/x-www-form-urlencoded"
 # Slack signs a request at most this long before it arrives (its documented replay window).
 MAX_AGE = 60 * 5
 
+# The bolt context key of an HTTP request's delivery id (see HttpServer._handle).
+DELIVERY_ID = "delivery_id"
+
 
 class RequestSignature(SignatureVerifier):
     """Slack's ``v0`` request signature, checked on the raw bytes of a request from anyone.
@@ -239,11 +242,15 @@ class HttpServer:
         headers: dict[str, str | Sequence[str]] = {
             name: request.headers.getall(name) for name in request.headers
         }
+        # this delivery's own id: its signed timestamp and signature, the same when the
+        # same request is delivered again (a command without a trigger id falls back on it)
+        delivery = hashlib.sha256(f"{timestamp}:{signature}".encode()).hexdigest()[:32]
         try:
             bolt_request = FormAwareRequest(
                 raw_body=decode_body(raw, request.charset),
                 query=request.query_string,
                 headers=headers,
+                context={DELIVERY_ID: "http:" + delivery},
             )
         except MalformedRequest as exc:
             log.warning("refused a signed Slack request from %s: %s (400)", request.remote, exc)

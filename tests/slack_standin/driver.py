@@ -209,8 +209,14 @@ class SlackDriver:
         channel_id: str = "C0GENERAL",
         channel_name: str = "general",
         retry_num: int | None = None,
+        response_url: str | None = None,
+        omit: tuple[str, ...] = (),
+        envelope_id: str | None = None,
+        timestamp: int | None = None,
     ) -> Exchange:
-        """Send a slash command; return the bot's ack."""
+        """Send a slash command; return the bot's ack. ``omit`` names fields left out of
+        the payload (``trigger_id``); ``response_url`` and ``envelope_id`` (Socket Mode)
+        repeat an earlier delivery's; ``timestamp`` is when an HTTP request is signed."""
         fields = command_payload(
             self.slack,
             user_id,
@@ -219,7 +225,10 @@ class SlackDriver:
             trigger_id=trigger_id,
             channel_id=channel_id,
             channel_name=channel_name,
+            response_url=response_url,
         )
+        for name in omit:
+            fields.pop(name, None)
         if self.mode == "http":
             body = urllib.parse.urlencode(fields).encode()
             headers = (
@@ -227,11 +236,11 @@ class SlackDriver:
                 if retry_num is None
                 else {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
             )
-            status, raw = await self.post_signed(body, headers=headers)
+            status, raw = await self.post_signed(body, headers=headers, timestamp=timestamp)
             ack = json.loads(raw) if raw.startswith("{") else ({"text": raw} if raw else {})
         else:
             reply = await self.slack.send_envelope(
-                "slash_commands", fields, retry_attempt=retry_num or 0
+                "slash_commands", fields, envelope_id=envelope_id, retry_attempt=retry_num or 0
             )
             status, raw, ack = (
                 200,
@@ -240,7 +249,9 @@ class SlackDriver:
             )
         if ack and status == 200:
             validate_message(ack)
-        return Exchange(status, ack, fields["response_url"], fields["trigger_id"], raw)
+        return Exchange(
+            status, ack, fields.get("response_url", ""), fields.get("trigger_id", ""), raw
+        )
 
     async def click(
         self,
