@@ -77,13 +77,15 @@ def action_payload(
     response_url: str | None = None,
 ) -> dict[str, Any]:
     """A ``block_actions`` payload for a click on a button."""
+    user = slack.users.get(user_id)
     return {
         "type": "block_actions",
         "user": {
             "id": user_id,
             "username": user_id.lower(),
             "name": user_id.lower(),
-            "team_id": slack.team_id,
+            # the clicker's home workspace: another one for a Slack Connect user
+            "team_id": user.team_id if user else slack.team_id,
         },
         "api_app_id": "ASTANDIN",
         "token": "deprecated-verification-token",
