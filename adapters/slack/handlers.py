@@ -3,12 +3,15 @@
 Listeners run before the response is sent (``process_before_response``): a quick command is
 answered in its ack, with no polling; one still running after :data:`ACK_BUDGET` seconds, or
 marked ``slow`` in the catalog, is acked with a placeholder and answered through
-``response_url``. The trigger id is the request id, so a replayed request changes state once.
+``response_url``. The trigger id is the request id (see :func:`command_request_id` for a
+command without one), so a replayed request changes state once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
 import re
 import time
@@ -31,6 +34,7 @@ from adapters.slack import blocks, text
 from adapters.slack.config import SlackConfig
 from adapters.slack.identity import Directory, api_error
 from adapters.slack.payloads import ActionBody, CommandBody, EventBody, MentionEvent
+from adapters.slack.server import DELIVERY_ID
 from core.app import REQUEST_ID, App
 from core.reply import Attachment, Reply
 
@@ -69,10 +73,13 @@ class SlackAdapter:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._seen_events: OrderedDict[str, None] = OrderedDict()
         http = config.mode == "http"
+        # bolt's own RequestVerification stays off: in HTTP mode server.HttpServer checks
+        # every signature on the raw bytes before bolt sees the request (one check, one
+        # answer), and Socket Mode has none
         self.bolt = AsyncApp(
             client=self.client,
             signing_secret=config.signing_secret if http else "unused-in-socket-mode",
-            request_verification_enabled=http,
+            request_verification_enabled=False,
             process_before_response=True,
             logger=logging.getLogger("adapters.slack.bolt"),
         )
@@ -140,7 +147,7 @@ class SlackAdapter:
         self, ack: AsyncAck, body: CommandBody, respond: AsyncRespond, context: AsyncBoltContext
     ) -> None:
         started = time.monotonic()
-        request_id = _request_id(body, context)
+        request_id = command_request_id(body, context)
         token = REQUEST_ID.set(request_id)  # log lines (and the tasks started here) carry it
         try:
             await self._command(ack, body, respond, request_id, started)
@@ -307,6 +314,37 @@ class SlackAdapter:
             log.warning("could not answer a mention: %s", api_error(exc))
 
 
+def command_request_id(body: CommandBody, context: Mapping[str, Any]) -> str:
+    """The request id of a slash command: its trigger id.
+
+    A command Slack sent without one gets an id of its own invocation instead: a digest of
+    its workspace, user, channel, command and text with its ``response_url``, which Slack
+    makes for each invocation and which a redelivery of it repeats, so the same command
+    delivered again replays once while the same text typed again is a new request. Lacking
+    a ``response_url`` too, the delivery stands for the invocation: the Socket Mode
+    envelope id, or over HTTP the request's signed timestamp and signature (the same only
+    when the very same signed request arrives again).
+    """
+    trigger = body.get("trigger_id")
+    if trigger:
+        return str(trigger)
+    invocation = (
+        body.get("response_url") or context.get("envelope_id") or context.get(DELIVERY_ID) or ""
+    )
+    if not invocation:
+        return ""  # no id at all: a change is refused by the core
+    fields = [body.get(name) or "" for name in ("team_id", "user_id", "channel_id", "command")]
+    key = json.dumps([*fields, body.get("text") or "", invocation], ensure_ascii=False)
+    return "slack-command:" + hashlib.sha256(key.encode()).hexdigest()[:40]
+
+
 def _request_id(body: Mapping[str, Any], context: Mapping[str, Any]) -> str:
-    """The trigger id of a command or click; else the Socket Mode envelope id or event id."""
-    return str(body.get("trigger_id") or context.get("envelope_id") or body.get("event_id") or "")
+    """The trigger id of a click; else the Socket Mode envelope id or HTTP delivery id (see
+    :func:`command_request_id`), or the event id."""
+    return str(
+        body.get("trigger_id")
+        or context.get("envelope_id")
+        or context.get(DELIVERY_ID)
+        or body.get("event_id")
+        or ""
+    )

@@ -1,8 +1,10 @@
 """Who is asking: Slack users -> core actors, with ``users.info`` cached briefly.
 
-Workspace admins and owners (per ``users.info``) are admins of every pool of their workspace.
-A failed lookup is logged and the user is treated as a plain member, so a Web API hiccup never
-blocks a command.
+Workspace admins and owners (per ``users.info``) are admins of every pool of their workspace,
+and only of their own: ``is_admin`` and ``is_owner`` describe the user's home workspace (the
+``team_id`` of the user object), so a Slack Connect user from another organization, an admin
+there, is a plain member of the workspace a request is for. A failed lookup is logged and the
+user is treated as a plain member, so a Web API hiccup never blocks a command.
 """
 
 from __future__ import annotations
@@ -34,7 +36,13 @@ def api_error(exc: BaseException) -> str:
 @dataclass(frozen=True, slots=True)
 class Profile:
     name: str | None
-    is_admin: bool
+    is_admin: bool  # an admin or owner of ``team_id``, the user's home workspace
+    team_id: str | None = None
+
+    def admin_of(self, team_id: str) -> bool:
+        """Whether the user administers workspace ``team_id``: an admin or owner whose home
+        workspace it is (an unknown home administers nothing)."""
+        return self.is_admin and bool(team_id) and self.team_id == team_id
 
 
 class Directory:
@@ -82,16 +90,18 @@ class Directory:
         return Profile(
             name=name or None,
             is_admin=bool(user.get("is_admin") or user.get("is_owner")),
+            team_id=user.get("team_id") or None,
         )
 
     async def actor(self, team_id: str, user_id: str, fallback_name: str | None = None) -> Actor:
-        """The core actor for ``user_id`` of workspace ``team_id``."""
+        """The core actor for ``user_id`` making a request of workspace ``team_id``: a pool
+        admin there only when that is their home workspace (:meth:`Profile.admin_of`)."""
         profile = await self.profile(team_id, user_id)
         name = (profile.name if profile else None) or fallback_name or user_id
         return Actor(
             user=UserRef(UserKey.of("slack", user_id, team_id), name),
             scope=scope_of("slack", team_id),
-            is_admin=bool(profile and profile.is_admin),
+            is_admin=profile is not None and profile.admin_of(team_id),
         )
 
     async def names(self, team_id: str, user_ids: list[str]) -> dict[str, str]:

@@ -20,6 +20,7 @@ class CommandBody(TypedDict, total=False):
     user_name: str
     channel_id: str
     trigger_id: str
+    response_url: str
 
 
 class ActionUser(TypedDict, total=False):
@@ -80,6 +81,8 @@ class UserProfile(TypedDict, total=False):
 class User(TypedDict, total=False):
     """The ``user`` of a ``users.info`` answer."""
 
+    id: str
+    team_id: str  # the user's home workspace (another one for a Slack Connect user)
     name: str
     real_name: str
     is_admin: bool

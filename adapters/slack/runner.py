@@ -62,7 +62,13 @@ class SlackPlatform(Served):
             team_id = await _introduce(adapter)
             self.ready(SlackNotifier(adapter.client, team_id))
             if config.mode == "http":
-                server = HttpServer(adapter.bolt, config.host, config.port, config.path)
+                server = HttpServer(
+                    adapter.bolt,
+                    config.host,
+                    config.port,
+                    config.path,
+                    signing_secret=config.signing_secret,
+                )
                 await server.start()
                 try:
                     await stop.wait()

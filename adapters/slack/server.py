@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import codecs
 import contextlib
+import hashlib
+import hmac
 import json
 import logging
 import sys
@@ -23,6 +26,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.socket_mode.async_client import AsyncBaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 
@@ -37,31 +41,103 @@ SOCKET_PING_INTERVAL = 10.0
 
 FORM = "application/x-www-form-urlencoded"
 
+# Slack signs a request at most this long before it arrives (its documented replay window).
+MAX_AGE = 60 * 5
+
+# The bolt context key of an HTTP request's delivery id (see HttpServer._handle).
+DELIVERY_ID = "delivery_id"
+
+
+class RequestSignature(SignatureVerifier):
+    """Slack's ``v0`` request signature, checked on the raw bytes of a request from anyone.
+
+    slack_sdk's :class:`SignatureVerifier` (3.48.0) computes the right HMAC-SHA256 of
+    ``v0:<timestamp>:<body>``, but it decodes the body as UTF-8 (an invalid byte raises),
+    reads the timestamp with ``int()`` (``abc`` raises) and compares ``str`` digests (a
+    non-ASCII header raises ``TypeError``), so a junk request ends in a traceback. Here the
+    signing secret, the clock and the five-minute window are slack_sdk's; the base string
+    is built from bytes and compared as bytes, in constant time, and every failure is a
+    reason, never an exception.
+    """
+
+    def problem(self, body: bytes, timestamp: str | None, signature: str | None) -> str | None:
+        """Why the request is not signed by Slack (a short phrase for logs), or ``None``."""
+        if not signature:
+            return "no signature"
+        if not timestamp:
+            return "no timestamp"
+        if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > 12:
+            return "a timestamp that is not a number"
+        age = self.clock.now() - int(timestamp)
+        if abs(age) > MAX_AGE:
+            return f"a timestamp {abs(int(age))} s {'old' if age > 0 else 'ahead'}"
+        expected = self.generate_signature(timestamp=timestamp, body=body) or ""
+        given = signature.encode("utf-8", "replace")
+        if not hmac.compare_digest(expected.encode(), given):
+            return "a wrong signature"
+        return None
+
+    def is_valid(self, body: str | bytes, timestamp: str | None, signature: str | None) -> bool:
+        raw = body.encode() if isinstance(body, str) else body
+        return self.problem(raw, timestamp, signature) is None
+
+    def generate_signature(self, *, timestamp: str, body: str | bytes) -> str | None:
+        raw = body.encode() if isinstance(body, str) else body
+        base = b"v0:" + timestamp.encode() + b":" + raw
+        digest = hmac.new(self.signing_secret.encode(), base, hashlib.sha256).hexdigest()
+        return f"v0={digest}"
+
+
+class MalformedRequest(ValueError):
+    """A signed request whose body is no request Slack sends; the message says why."""
+
+
+def decode_body(raw: bytes, charset: str | None) -> str:
+    """The text of a request body: Slack sends UTF-8, with or without saying so."""
+    if charset is not None:
+        try:
+            name = codecs.lookup(charset).name
+        except LookupError:
+            raise MalformedRequest(f"an unknown charset {charset[:40]!r}") from None
+        if name != "utf-8":
+            raise MalformedRequest(f"charset {charset[:40]!r}, not UTF-8")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise MalformedRequest("a body that is not UTF-8") from None
+
 
 def parse_body(raw: str, content_type: str | None) -> dict[str, Any]:
     """The fields of a request body as Slack sent them.
 
     A form (slash commands) is its fields, each value intact; only a form whose one field is
-    ``payload`` is an interaction (buttons), whose JSON that field holds. A JSON body (the
-    Events API) is its object. A body that is none of these is ``{}``, which bolt answers
-    with 404 once the signature checks out.
+    ``payload`` is an interaction (buttons), whose JSON object that field holds. A JSON body
+    (the Events API) is its object. Raises :class:`MalformedRequest` for what Slack never
+    sends: an empty body, JSON that does not parse or is not an object, an interaction
+    whose ``payload`` is not a JSON object, a percent-escape that is not UTF-8. A well-formed
+    body bolt has no listener for is bolt's to answer (404).
     """
     if not raw:
-        return {}
+        raise MalformedRequest("an empty body")
     if content_type == "application/json" or (content_type != FORM and raw.startswith("{")):
-        return _json_object(raw)
-    fields = parse_qs(raw, keep_blank_values=True)
+        return _json_object(raw, "a JSON body")
+    try:
+        fields = parse_qs(raw, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise MalformedRequest("a form field that is not UTF-8") from None
     if fields.keys() == {"payload"} and len(fields["payload"]) == 1:
-        return _json_object(fields["payload"][0])
+        return _json_object(fields["payload"][0], "an interaction payload")
     return {name: values[-1] for name, values in fields.items()}  # the last, as bolt keeps
 
 
-def _json_object(text: str) -> dict[str, Any]:
+def _json_object(text: str, what: str) -> dict[str, Any]:
     try:
         value = json.loads(text)
     except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
+        raise MalformedRequest(f"{what} that does not parse as JSON") from None
+    if not isinstance(value, dict):
+        raise MalformedRequest(f"{what} that is not a JSON object")
+    return value
 
 
 class FormAwareRequest(AsyncBoltRequest):
@@ -72,12 +148,11 @@ class FormAwareRequest(AsyncBoltRequest):
     the substring ``payload`` occurs for an interaction, then finds no ``payload`` field and
     returns ``{}``, so a slash command whose text, channel name or user name contains the
     word is unhandled (404) and lost. Here bolt is given an empty body to parse, and the
-    raw body and :func:`parse_body`'s fields are set afterwards: bolt's signature check
-    (``AsyncRequestVerification``) reads ``raw_body``, so it still verifies the exact bytes
-    Slack signed, and listeners, matchers and the context read ``body``. This relies on
-    bolt's request attributes (``raw_body``, ``body``, ``context``) and
-    ``build_async_context``; pyproject bounds slack-bolt to the tested range, as a new
-    release can change them:
+    raw body and :func:`parse_body`'s fields are set afterwards (a body it refuses raises
+    :class:`MalformedRequest`): ``raw_body`` stays the exact text Slack signed, and
+    listeners, matchers and the context read ``body``. This relies on bolt's request
+    attributes (``raw_body``, ``body``, ``context``) and ``build_async_context``; pyproject
+    bounds slack-bolt to the tested range, as a new release can change them:
     ``tests/adapters/slack/test_slack_form_fields.py`` covers both modes end to end and
     skips its check of bolt's parser once bolt parses such forms whole.
     """
@@ -106,11 +181,33 @@ class FormAwareRequest(AsyncBoltRequest):
 
 
 class HttpServer:
-    """Serves ``POST <path>`` to bolt (which checks the signature and timestamp: 401 when
-    either is wrong) and ``GET /healthz`` for load balancers."""
+    """Serves ``POST <path>`` to bolt and ``GET /healthz`` for load balancers.
 
-    def __init__(self, bolt: AsyncApp, host: str, port: int, path: str) -> None:
+    Every POST is checked before anything reads it: its ``v0`` signature over the raw bytes
+    and its timestamp (:class:`RequestSignature`); an unsigned, badly signed or stale request
+    gets 401 and one log line. Only then is the body decoded and parsed: a signed body that
+    is no request Slack sends gets 400 and one log line. ``signing_secret`` defaults to the
+    bolt app's own; the bot's app (:class:`adapters.slack.handlers.SlackAdapter`) leaves
+    bolt's ``RequestVerification`` off in HTTP mode, so this is the one check and the one
+    answer. A bolt app that keeps it on (a default ``AsyncApp``, with the default secret)
+    re-checks the same bytes with the same secret and window, so it only ever sees requests
+    it accepts too.
+    """
+
+    def __init__(
+        self,
+        bolt: AsyncApp,
+        host: str,
+        port: int,
+        path: str,
+        *,
+        signing_secret: str | None = None,
+    ) -> None:
         self._bolt = bolt
+        # slack-bolt internal AsyncApp._signing_secret (pyproject bounds bolt): the secret the
+        # app was built with, when none is given here
+        secret = signing_secret if signing_secret is not None else bolt._signing_secret
+        self._signature = RequestSignature(secret)  # an empty secret raises ValueError
         self.host = host
         self.port = port
         self.path = path if path.startswith("/") else "/" + path
@@ -133,15 +230,31 @@ class HttpServer:
         log.info("Slack HTTP endpoint listening on http://%s:%d%s", self.host, self.port, self.path)
 
     async def _handle(self, request: web.Request) -> web.Response:
+        raw = await request.read()
+        timestamp = request.headers.get("X-Slack-Request-Timestamp")
+        signature = request.headers.get("X-Slack-Signature")
+        problem = self._signature.problem(raw, timestamp, signature)
+        if problem is not None:
+            log.warning("refused a Slack request from %s: %s (401)", request.remote, problem)
+            return web.json_response({"error": "invalid request"}, status=401)
         # Not slack_bolt's to_bolt_request: bolt's parse_body (1.30.0) misreads any form body
-        # containing "payload" as an interaction; see FormAwareRequest. The raw body is kept
-        # as read, for bolt's signature check.
+        # containing "payload" as an interaction; see FormAwareRequest.
         headers: dict[str, str | Sequence[str]] = {
             name: request.headers.getall(name) for name in request.headers
         }
-        bolt_request = FormAwareRequest(
-            raw_body=await request.text(), query=request.query_string, headers=headers
-        )
+        # this delivery's own id: its signed timestamp and signature, the same when the
+        # same request is delivered again (a command without a trigger id falls back on it)
+        delivery = hashlib.sha256(f"{timestamp}:{signature}".encode()).hexdigest()[:32]
+        try:
+            bolt_request = FormAwareRequest(
+                raw_body=decode_body(raw, request.charset),
+                query=request.query_string,
+                headers=headers,
+                context={DELIVERY_ID: "http:" + delivery},
+            )
+        except MalformedRequest as exc:
+            log.warning("refused a signed Slack request from %s: %s (400)", request.remote, exc)
+            return web.json_response({"error": "malformed request"}, status=400)
         bolt_response = await self._bolt.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 

@@ -77,13 +77,15 @@ def action_payload(
     response_url: str | None = None,
 ) -> dict[str, Any]:
     """A ``block_actions`` payload for a click on a button."""
+    user = slack.users.get(user_id)
     return {
         "type": "block_actions",
         "user": {
             "id": user_id,
             "username": user_id.lower(),
             "name": user_id.lower(),
-            "team_id": slack.team_id,
+            # the clicker's home workspace: another one for a Slack Connect user
+            "team_id": user.team_id if user else slack.team_id,
         },
         "api_app_id": "ASTANDIN",
         "token": "deprecated-verification-token",
@@ -192,6 +194,13 @@ class SlackDriver:
         async with session.post(self.bot_url, data=body, headers=hdrs) as resp:
             return resp.status, await resp.text()
 
+    async def post(self, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+        """POST ``body`` to the bot's request URL with exactly ``headers`` (no signature
+        unless they carry one): what anyone on the internet can send."""
+        session = await self._http()
+        async with session.post(self.bot_url, data=body, headers=headers) as resp:
+            return resp.status, await resp.text()
+
     async def command(
         self,
         user_id: str,
@@ -202,8 +211,14 @@ class SlackDriver:
         channel_id: str = "C0GENERAL",
         channel_name: str = "general",
         retry_num: int | None = None,
+        response_url: str | None = None,
+        omit: tuple[str, ...] = (),
+        envelope_id: str | None = None,
+        timestamp: int | None = None,
     ) -> Exchange:
-        """Send a slash command; return the bot's ack."""
+        """Send a slash command; return the bot's ack. ``omit`` names fields left out of
+        the payload (``trigger_id``); ``response_url`` and ``envelope_id`` (Socket Mode)
+        repeat an earlier delivery's; ``timestamp`` is when an HTTP request is signed."""
         fields = command_payload(
             self.slack,
             user_id,
@@ -212,7 +227,10 @@ class SlackDriver:
             trigger_id=trigger_id,
             channel_id=channel_id,
             channel_name=channel_name,
+            response_url=response_url,
         )
+        for name in omit:
+            fields.pop(name, None)
         if self.mode == "http":
             body = urllib.parse.urlencode(fields).encode()
             headers = (
@@ -220,11 +238,11 @@ class SlackDriver:
                 if retry_num is None
                 else {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
             )
-            status, raw = await self.post_signed(body, headers=headers)
+            status, raw = await self.post_signed(body, headers=headers, timestamp=timestamp)
             ack = json.loads(raw) if raw.startswith("{") else ({"text": raw} if raw else {})
         else:
             reply = await self.slack.send_envelope(
-                "slash_commands", fields, retry_attempt=retry_num or 0
+                "slash_commands", fields, envelope_id=envelope_id, retry_attempt=retry_num or 0
             )
             status, raw, ack = (
                 200,
@@ -233,7 +251,9 @@ class SlackDriver:
             )
         if ack and status == 200:
             validate_message(ack)
-        return Exchange(status, ack, fields["response_url"], fields["trigger_id"], raw)
+        return Exchange(
+            status, ack, fields.get("response_url", ""), fields.get("trigger_id", ""), raw
+        )
 
     async def click(
         self,

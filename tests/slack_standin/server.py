@@ -187,8 +187,12 @@ class SlackStandIn:
         is_admin: bool = False,
         is_owner: bool = False,
         locale: str = "en-US",
+        team_id: str | None = None,
     ) -> User:
-        user = User(user_id, name, self.team_id, is_admin, is_owner, locale)
+        """A user ``users.info`` knows. ``team_id`` is their home workspace: by default this
+        one; another for a Slack Connect user from another organization, whose ``is_admin``
+        and ``is_owner`` describe that workspace (as Slack's user object does)."""
+        user = User(user_id, name, team_id or self.team_id, is_admin, is_owner, locale)
         self.users[user_id] = user
         return user
 

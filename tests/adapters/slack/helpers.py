@@ -70,3 +70,30 @@ class Bot:
 
         bids: list[Any] = await self.app.store.read(read)
         return bids
+
+    async def ledger(self) -> dict[str, list[dict[str, Any]]]:
+        """Every row of every table a request can change, to compare before and after."""
+
+        async def read(tx: Any) -> dict[str, list[dict[str, Any]]]:
+            return {
+                table: [dict(r) for r in await tx.fetchall(f"SELECT * FROM {table}")]
+                for table in LEDGER_TABLES
+            }
+
+        tables: dict[str, list[dict[str, Any]]] = await self.app.store.read(read)
+        return tables
+
+
+# The tables a command, a click or an event can write.
+LEDGER_TABLES = (
+    "users",
+    "accounts",
+    "pools",
+    "pool_members",
+    "lots",
+    "lot_usage",
+    "bids",
+    "entries",
+    "requests",
+    "confirmations",
+)

@@ -14,7 +14,7 @@ import pytest
 from slack_bolt.request.internals import parse_body as bolt_parse_body
 
 from adapters.slack.blocks import escape
-from adapters.slack.server import FormAwareRequest, parse_body
+from adapters.slack.server import FormAwareRequest, MalformedRequest, parse_body
 from tests.adapters.slack.helpers import Bot
 from tests.slack_standin import command_payload, message_text, sign
 
@@ -129,10 +129,30 @@ def test_form_fields_are_parsed_whole() -> None:
     assert parse_body("payload=x&text=y", FORM) == {"payload": "x", "text": "y"}
     event = {"type": "event_callback", "event": {"text": "payload"}}
     assert parse_body(json.dumps(event), "application/json") == event
-    assert parse_body("", FORM) == {}
-    # an unreadable interaction is no request bolt can route (it answers 404 once verified)
-    assert parse_body("payload=not-json", FORM) == {}
-    assert parse_body("payload=%5B1%5D", FORM) == {}
+    # a form bolt has no listener for is still a form (bolt answers 404)
+    assert parse_body("a=b", FORM) == {"a": "b"}
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "why"),
+    [
+        ("", FORM, "an empty body"),
+        ("payload=not-json", FORM, "an interaction payload that does not parse as JSON"),
+        ("payload=%7Bnot", FORM, "an interaction payload that does not parse as JSON"),
+        ("payload=%5B1%5D", FORM, "an interaction payload that is not a JSON object"),
+        ("text=%FF%FE", FORM, "a form field that is not UTF-8"),
+        ("{not json", "application/json", "a JSON body that does not parse as JSON"),
+        ("{not json", None, "a JSON body that does not parse as JSON"),
+        ("[1, 2]", "application/json", "a JSON body that is not a JSON object"),
+    ],
+)
+def test_bodies_slack_never_sends_are_refused(
+    body: str, content_type: str | None, why: str
+) -> None:
+    """What no Slack request looks like is refused, saying why (the server answers 400)."""
+    with pytest.raises(MalformedRequest) as refused:
+        parse_body(body, content_type)
+    assert str(refused.value) == why
 
 
 def test_bolt_request_keeps_the_raw_body_and_the_parsed_fields() -> None:
