@@ -21,9 +21,16 @@ from dataclasses import dataclass
 
 from core.catalog import COMMANDS, Command, find
 from core.errors import BadInput
+from core.text import FORBIDDEN
 
+#: What separates words: whitespace, except the control characters text may not hold (CR,
+#: VT, FF, U+001C-U+001F), which stay inside the word they touch so that the option it ends
+#: up in refuses them by name.
+SPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and not FORBIDDEN.match(c))
+_SPACE_CLASS = "[" + "".join(f"\\u{ord(c):04x}" for c in SPACE) + "]"
+_SPACES = re.compile(_SPACE_CLASS + "+")
 _KEY = re.compile(r"([A-Za-z_]+):(?!//)")
-_KEY_AFTER_SPACE = re.compile(r"\s([A-Za-z_]+):(?!//)")
+_KEY_AFTER_SPACE = re.compile(_SPACE_CLASS + r"([A-Za-z_]+):(?!//)")
 # an opening quote and the closers it accepts
 _QUOTES: dict[str, str] = {'"': '"', "“": '”"', "”": "”", "„": "“”", "'": "'", "‘": "’", "«": "»"}
 _DOUBLE = '"“”„«'
@@ -58,7 +65,7 @@ class _Reader:
 
     def skip_space(self) -> None:
         n = len(self.text)
-        while self.pos < n and self.text[self.pos].isspace():
+        while self.pos < n and self.text[self.pos] in SPACE:
             self.pos += 1
 
     def done(self) -> bool:
@@ -84,7 +91,7 @@ class _Reader:
                 out.append(self.text[i + 1])
                 i += 2
                 continue
-            if ch in closers and (i + 1 >= n or self.text[i + 1].isspace()):
+            if ch in closers and (i + 1 >= n or self.text[i + 1] in SPACE):
                 self.pos = i + 1
                 return "".join(out)
             out.append(ch)
@@ -97,7 +104,7 @@ class _Reader:
         """One word at the cursor (consumed); ``<...>`` mentions stay whole."""
         start, n = self.pos, len(self.text)
         i = start
-        while i < n and not self.text[i].isspace():
+        while i < n and self.text[i] not in SPACE:
             if self.text[i] == "<":
                 end = self.text.find(">", i)
                 if end != -1:
@@ -114,14 +121,14 @@ class _Reader:
             key = match.group(1).lower()
             if key in names:
                 self.pos = match.start()
-                return self.text[start : self.pos].strip()
+                return self.text[start : self.pos].strip(SPACE)
             if near(key, names) is not None:
                 raise BadInput(
                     f"{match.group(1)[:40]!r} is not an option here; did you mean "
                     f"{near(key, names)}:? Write options as key:value."
                 )
         self.pos = len(self.text)
-        return self.text[start:].strip()
+        return self.text[start:].strip(SPACE)
 
 
 def tokenize(text: str) -> list[tuple[str, bool]]:
@@ -141,10 +148,10 @@ def split_command(text: str) -> tuple[Command | None, str]:
     Returns ``(None, "")`` for empty text or ``help``. Raises :class:`BadInput` naming the
     nearest command when the name is unknown.
     """
-    stripped = text.strip()
+    stripped = text.strip(SPACE)
     if stripped.startswith("/"):
         stripped = stripped[1:]
-    words = stripped.split(None, 2)
+    words = _SPACES.split(stripped, maxsplit=2) if stripped else []
     if not words or (words[0].lower() == "help" and len(words) == 1):
         return None, ""
     first = words[0].lower()
@@ -165,7 +172,7 @@ def split_command(text: str) -> tuple[Command | None, str]:
         typo = near(first[:40], names)
         hint = f" Did you mean /{typo}?" if typo else ""
         raise BadInput(f"Unknown command {first[:40]!r}.{hint} Commands: {', '.join(names)}.")
-    return command, stripped[len(words[0]) :].strip()
+    return command, stripped[len(words[0]) :].strip(SPACE)
 
 
 def parse_options(command: Command, text: str) -> Parsed:
@@ -200,7 +207,7 @@ def parse_options(command: Command, text: str) -> Parsed:
         after = _KEY.match(text, reader.pos)
         if (
             reader.done()
-            or reader.text[reader.pos].isspace()
+            or reader.text[reader.pos] in SPACE
             or (after is not None and after.group(1).lower() in names)
         ):
             values[key] = ""  # key: with nothing before the next key
