@@ -1,4 +1,4 @@
-"""The characters text may hold, decided once for every backend.
+"""The characters text may hold, decided once for every backend, and how text is echoed.
 
 Text that reaches the ledger (an option value, a display name) may hold any character except the
 C0 control characters other than tab and newline, DEL, and lone surrogates (what Python makes of
@@ -12,6 +12,9 @@ import re
 
 #: One character text may not hold.
 FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+
+#: How much of a value a refusal repeats.
+ECHO = 40
 
 
 def forbidden(text: str) -> str | None:
@@ -31,3 +34,10 @@ def forbidden(text: str) -> str | None:
 def scrub(text: str) -> str:
     """``text`` without the characters text may not hold (for names a platform gives)."""
     return FORBIDDEN.sub("", text)
+
+
+def echo(text: str, limit: int = ECHO) -> str:
+    """``text`` quoted for a refusal, cut to its first ``limit`` characters."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}…"
