@@ -125,7 +125,7 @@ def _config(args: argparse.Namespace) -> Config:
     config = load(args.config)
     from bot import logs
 
-    logs.setup(_log_level(args, config), config.secrets)
+    logs.setup(_log_level(args, config), config.secrets, [config.storage.url])
     return config
 
 
@@ -308,8 +308,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.cmd == "db" and args.dbcmd == "copy":
             from bot import logs
 
-            logs.setup(args.log_level or "WARNING")
-            return _guard(lambda: _db_copy(args))
+            logs.setup(args.log_level or "WARNING", urls=[args.src, args.dst])
+            return _guard(lambda: _db_copy(args), [args.src, args.dst])
         config = _config(args)
     except ConfigError as exc:
         return _fail(str(exc))
@@ -321,13 +321,22 @@ def main(argv: list[str] | None = None) -> int:
         "discord-invite": lambda: _discord_invite(config),
     }
     if args.cmd in commands:
-        return _guard(commands[args.cmd])
+        return _guard(commands[args.cmd], [config.storage.url])
     return _slack_manifest(config, args)
 
 
-def _guard(make: Callable[[], Awaitable[int]]) -> int:
-    """Run a subcommand; known failures become one line on stderr, never a traceback."""
+def _guard(make: Callable[[], Awaitable[int]], urls: list[str]) -> int:
+    """Run a subcommand; known failures become one line on stderr, never a traceback, with
+    the credentials of the database ``urls`` masked."""
     from core.errors import ConnectsError
+    from core.store.base import masker
+
+    masks = [masker(u) for u in urls]
+
+    def fail(message: str) -> int:
+        for mask in masks:
+            message = mask(message)
+        return _fail(message, EXIT_REFUSED)
 
     async def runner() -> int:
         return await make()
@@ -337,10 +346,10 @@ def _guard(make: Callable[[], Awaitable[int]]) -> int:
     except KeyboardInterrupt:
         return 130
     except (ConnectsError, ValueError, OSError) as exc:
-        return _fail(str(exc), EXIT_REFUSED)
+        return fail(str(exc))
     except Exception as exc:  # a database that refuses to open, a broken file
         log.debug("failed", exc_info=True)
-        return _fail(f"{type(exc).__name__}: {exc}", EXIT_REFUSED)
+        return fail(f"{type(exc).__name__}: {exc}")
 
 
 if __name__ == "__main__":  # pragma: no cover
