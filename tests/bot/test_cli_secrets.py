@@ -187,3 +187,42 @@ def test_logged_errors_mask_the_database_url(
     assert "Sorry, something went wrong" in out
     assert "Traceback" in err and "RuntimeError: lost the connection to postgresql://" in err
     _assert_no_secret(out + err)
+
+
+@pytest.mark.parametrize(
+    ("config", "key", "kind"),
+    [
+        ('[slack]\nbot_token = ["xoxb-SECRET-token"]\n', "slack.bot_token", "a list"),
+        ("[slack]\nsigning_secret = 123456789\n", "slack.signing_secret", "a whole number"),
+        ('[discord]\ntoken = { v = "SECRET-token" }\n', "discord.token", "a table"),
+        ('[storage]\nurl = ["postgresql://u:SECRET-pw@h/db"]\n', "storage.url", "a list"),
+    ],
+)
+def test_a_secret_of_the_wrong_type_is_named_never_shown(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    config: str,
+    key: str,
+    kind: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bot.toml").write_text(config)
+    assert main(["exec", "--config", "bot.toml", "/balance", "--user", "ana"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.strip() == (
+        f"connects-bot: bot.toml: {key}: expected a string, got {kind} "
+        "(not shown: the key holds a secret)"
+    )
+    assert "SECRET" not in err and "123456789" not in err
+    assert not (tmp_path / "connects.db").exists()
+
+
+def test_other_wrongly_typed_values_are_still_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bot.toml").write_text('[wallet]\nwelcome_grant = "lots"\n')
+    assert main(["exec", "--config", "bot.toml", "/balance", "--user", "ana"]) == 2
+    assert "wallet.welcome_grant: expected a whole number, got 'lots'" in capsys.readouterr().err
