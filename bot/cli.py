@@ -129,6 +129,31 @@ def _config(args: argparse.Namespace) -> Config:
     return config
 
 
+# Arguments that are file paths: any bytes make a valid name on POSIX, so they pass as given.
+_PATHS = ("config", "files")
+_SHOWN = {"line": "the command", "src": "SRC_URL", "dst": "DST_URL"}
+
+
+def _bad_argument(args: argparse.Namespace) -> str | None:
+    """A one-line refusal of an argument that is not valid UTF-8 (Python keeps such bytes as
+    lone surrogates), or of a ``--user`` name holding a control character; ``None`` if all
+    are fine."""
+    from core.text import forbidden
+
+    for dest, value in vars(args).items():
+        if dest in _PATHS:
+            continue
+        for text in value if isinstance(value, list) else [value]:
+            if not isinstance(text, str):
+                continue
+            found = forbidden(text)
+            if found is None or (dest != "user" and "UTF-8" not in found):
+                continue  # control characters in a command are the command's to refuse
+            name = _SHOWN.get(dest, "--" + dest.replace("_", "-"))
+            return f"{name} contains {found}; nothing was run"
+    return None
+
+
 def _log_level(args: argparse.Namespace, config: Config) -> str:
     """``--log-level`` if given. Otherwise one-shot commands print their reply on stdout and
     keep stderr for warnings; so does ``run`` when the console is the only platform (its
@@ -300,6 +325,9 @@ def _slack_manifest(config: Config, args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``connects-bot``; the process exit code."""
     args = build_parser().parse_args(argv)
+    bad = _bad_argument(args)
+    if bad is not None:
+        return _fail(bad)
     if getattr(args, "user", None) is not None:
         args.user = args.user.strip()
         if not args.user:
