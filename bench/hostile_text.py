@@ -36,6 +36,7 @@ ANA = Actor(UserRef("console:ana", "ana"), "console")
 
 HUGE = {
     "400,000 '<'": "<" * 400_000,
+    "'/bid ' and 400,000 '<'": "/bid " + "<" * 400_000,
     "1.5 MB unknown command": "/" + "x" * 1_500_000,
     "400,000 chars of unclosed ' quotes": "/bid job:" + "'a " * 133_330,
     "400,000 chars of unclosed <": "/bid " + "<@ " * 133_330,
