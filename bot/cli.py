@@ -125,8 +125,33 @@ def _config(args: argparse.Namespace) -> Config:
     config = load(args.config)
     from bot import logs
 
-    logs.setup(_log_level(args, config), config.secrets)
+    logs.setup(_log_level(args, config), config.secrets, [config.storage.url])
     return config
+
+
+# Arguments that are file paths: any bytes make a valid name on POSIX, so they pass as given.
+_PATHS = ("config", "files")
+_SHOWN = {"line": "the command", "src": "SRC_URL", "dst": "DST_URL"}
+
+
+def _bad_argument(args: argparse.Namespace) -> str | None:
+    """A one-line refusal of an argument that is not valid UTF-8 (Python keeps such bytes as
+    lone surrogates), or of a ``--user`` name holding a control character; ``None`` if all
+    are fine."""
+    from core.text import forbidden
+
+    for dest, value in vars(args).items():
+        if dest in _PATHS:
+            continue
+        for text in value if isinstance(value, list) else [value]:
+            if not isinstance(text, str):
+                continue
+            found = forbidden(text)
+            if found is None or (dest != "user" and "UTF-8" not in found):
+                continue  # control characters in a command are the command's to refuse
+            name = _SHOWN.get(dest, "--" + dest.replace("_", "-"))
+            return f"{name} contains {found}; nothing was run"
+    return None
 
 
 def _log_level(args: argparse.Namespace, config: Config) -> str:
@@ -300,6 +325,9 @@ def _slack_manifest(config: Config, args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``connects-bot``; the process exit code."""
     args = build_parser().parse_args(argv)
+    bad = _bad_argument(args)
+    if bad is not None:
+        return _fail(bad)
     if getattr(args, "user", None) is not None:
         args.user = args.user.strip()
         if not args.user:
@@ -308,8 +336,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.cmd == "db" and args.dbcmd == "copy":
             from bot import logs
 
-            logs.setup(args.log_level or "WARNING")
-            return _guard(lambda: _db_copy(args))
+            logs.setup(args.log_level or "WARNING", urls=[args.src, args.dst])
+            return _guard(lambda: _db_copy(args), [args.src, args.dst])
         config = _config(args)
     except ConfigError as exc:
         return _fail(str(exc))
@@ -321,13 +349,22 @@ def main(argv: list[str] | None = None) -> int:
         "discord-invite": lambda: _discord_invite(config),
     }
     if args.cmd in commands:
-        return _guard(commands[args.cmd])
+        return _guard(commands[args.cmd], [config.storage.url])
     return _slack_manifest(config, args)
 
 
-def _guard(make: Callable[[], Awaitable[int]]) -> int:
-    """Run a subcommand; known failures become one line on stderr, never a traceback."""
+def _guard(make: Callable[[], Awaitable[int]], urls: list[str]) -> int:
+    """Run a subcommand; known failures become one line on stderr, never a traceback, with
+    the credentials of the database ``urls`` masked."""
     from core.errors import ConnectsError
+    from core.store.base import masker
+
+    masks = [masker(u) for u in urls]
+
+    def fail(message: str) -> int:
+        for mask in masks:
+            message = mask(message)
+        return _fail(message, EXIT_REFUSED)
 
     async def runner() -> int:
         return await make()
@@ -337,10 +374,10 @@ def _guard(make: Callable[[], Awaitable[int]]) -> int:
     except KeyboardInterrupt:
         return 130
     except (ConnectsError, ValueError, OSError) as exc:
-        return _fail(str(exc), EXIT_REFUSED)
+        return fail(str(exc))
     except Exception as exc:  # a database that refuses to open, a broken file
         log.debug("failed", exc_info=True)
-        return _fail(f"{type(exc).__name__}: {exc}", EXIT_REFUSED)
+        return fail(f"{type(exc).__name__}: {exc}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from core.app import REQUEST_ID
+from core.store.base import masker
 
 
 class RequestIdFilter(logging.Filter):
@@ -19,26 +20,33 @@ class RequestIdFilter(logging.Filter):
 
 
 class SecretFilter(logging.Filter):
-    """Replaces every configured secret in a log line with ``***``."""
+    """Replaces every configured secret in a log line with ``***``, and every credential of
+    the database ``urls`` (a password in the URL or in its query, as written or decoded)."""
 
-    def __init__(self, secrets: Iterable[str]) -> None:
+    def __init__(self, secrets: Iterable[str], urls: Iterable[str] = ()) -> None:
         super().__init__()
         self.secrets = [s for s in secrets if s and len(s) >= 4]
+        self.masks = [masker(u) for u in urls if u]
+
+    def mask(self, text: str) -> str:
+        """``text`` with every secret masked."""
+        for mask in self.masks:
+            text = mask(text)
+        for secret in self.secrets:
+            text = text.replace(secret, "***")
+        return text
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not self.secrets:
+        if not self.secrets and not self.masks:
             return True
         message = record.getMessage()
-        masked = message
-        for secret in self.secrets:
-            masked = masked.replace(secret, "***")
+        masked = self.mask(message)
         if masked != message:
             record.msg, record.args = masked, None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            for secret in self.secrets:
-                record.exc_text = record.exc_text.replace(secret, "***")
+            record.exc_text = self.mask(record.exc_text)
         return True
 
 
@@ -52,14 +60,15 @@ class StderrHandler(logging.StreamHandler[TextIO]):
         super().emit(record)
 
 
-def setup(level: str, secrets: Iterable[str] = ()) -> None:
-    """Send logs at ``level`` and above to stderr, one line each with the request id."""
+def setup(level: str, secrets: Iterable[str] = (), urls: Iterable[str] = ()) -> None:
+    """Send logs at ``level`` and above to stderr, one line each with the request id, the
+    configured ``secrets`` and the credentials of the database ``urls`` masked."""
     handler = StderrHandler(sys.stderr)
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
     )
     handler.addFilter(RequestIdFilter())
-    handler.addFilter(SecretFilter(secrets))
+    handler.addFilter(SecretFilter(secrets, urls))
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

@@ -23,7 +23,7 @@ from core.options import ChannelResolver, RawValue, UserResolver, check, console
 from core.reply import Choice, Reply
 from core.services import Clock, Services
 from core.store.base import Store, Tx
-from core.textparse import parse_options, positional_hint, split_command
+from core.textparse import check_length, parse_options, positional_hint, split_command
 
 log = logging.getLogger("connects")
 
@@ -102,8 +102,10 @@ class App:
     ) -> Reply:
         """Parse ``text`` (``/bid job:"Logo" connects:4``, ``pool add name:x member:y``) in the
         console/Slack syntax and dispatch it; empty text or ``help`` gives the catalog.
-        ``resolve_user`` turns a mention into a user; ``None`` reads console names."""
+        ``resolve_user`` turns a mention into a user; ``None`` reads console names. A line
+        longer than :data:`~core.textparse.MAX_LINE` is refused unread."""
         try:
+            check_length(text)
             command, rest = split_command(text)
             if command is None:
                 return help_reply()

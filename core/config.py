@@ -191,35 +191,58 @@ def _seed_factor(where: str, default: SeedFactor, value: Any) -> SeedFactor:
     return SeedFactor(edges, points, neutral)
 
 
-def _scalar(where: str, default: bool | int | str, value: Any) -> bool | int | str:
+#: Words in a key's name that mark its value as a secret (a token, a password, a URL that may
+#: carry one): a refusal of such a value names the key and the type, never the value.
+_SECRET_WORDS = ("token", "secret", "password", "passwd", "key", "url", "dsn", "credential")
+
+
+def _is_secret(section: Section, key: str) -> bool:
+    lowered = key.lower()
+    return key in section.secrets or any(word in lowered for word in _SECRET_WORDS)
+
+
+def _got(value: Any, secret: bool) -> str:
+    """What a refusal says it found: the value, or only its type for a secret."""
+    if not secret:
+        return f"got {value!r}"
+    kinds = {bool: "true or false", int: "a whole number", float: "a number", str: "a string"}
+    kinds.update({list: "a list", dict: "a table"})
+    kind = kinds.get(type(value), f"a {type(value).__name__}")
+    return f"got {kind} (not shown: the key holds a secret)"
+
+
+def _scalar(
+    where: str, default: bool | int | str, value: Any, secret: bool = False
+) -> bool | int | str:
     """``value`` if it has the type of ``default`` (a bool is not a whole number)."""
     if isinstance(default, bool):
         if not isinstance(value, bool):
-            raise ConfigError(f"{where}: expected true or false, got {value!r}")
+            raise ConfigError(f"{where}: expected true or false, {_got(value, secret)}")
     elif isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{where}: expected a whole number, got {value!r}")
+            raise ConfigError(f"{where}: expected a whole number, {_got(value, secret)}")
     elif not isinstance(value, str):
-        raise ConfigError(f"{where}: expected a string, got {value!r}")
+        raise ConfigError(f"{where}: expected a string, {_got(value, secret)}")
     return value  # type: ignore[no-any-return]
 
 
-def _convert(where: str, default: Any, value: Any) -> Any:
-    """Coerce ``value`` to the type of ``default`` or raise ConfigError naming ``where``."""
+def _convert(where: str, default: Any, value: Any, secret: bool = False) -> Any:
+    """Coerce ``value`` to the type of ``default`` or raise ConfigError naming ``where``;
+    ``secret``: the refusal never repeats the value."""
     if isinstance(default, SeedFactor):
         return _seed_factor(where, default, value)
     if isinstance(default, (bool, int, str)):
-        return _scalar(where, default, value)
+        return _scalar(where, default, value, secret)
     if isinstance(default, Mapping):
         if not isinstance(value, Mapping):
             raise ConfigError(f"{where}: expected a table")
-        return {str(k): _convert(f"{where}.{k}", 0, v) for k, v in value.items()}
+        return {str(k): _convert(f"{where}.{k}", 0, v, secret) for k, v in value.items()}
     if isinstance(default, tuple):
         if not isinstance(value, list):
-            raise ConfigError(f"{where}: expected a list, got {value!r}")
+            raise ConfigError(f"{where}: expected a list, {_got(value, secret)}")
         sample = default[0] if default else ""
-        return tuple(_convert(f"{where}[{i}]", sample, v) for i, v in enumerate(value))
-    raise ConfigError(f"{where}: unsupported value {value!r}")  # pragma: no cover
+        return tuple(_convert(f"{where}[{i}]", sample, v, secret) for i, v in enumerate(value))
+    raise ConfigError(f"{where}: unsupported value {_got(value, secret)}")  # pragma: no cover
 
 
 def _item_sample(hint: object) -> object:
@@ -251,7 +274,9 @@ def _section(path: str, section: Section, raw: object) -> object:
         default = getattr(defaults, key)
         if isinstance(default, tuple) and not default:
             default = (_item_sample(hints[key]),)
-        values[key] = _convert(f"{path}: {section.name}.{key}", default, value)
+        values[key] = _convert(
+            f"{path}: {section.name}.{key}", default, value, _is_secret(section, key)
+        )
     try:
         return dataclasses.replace(defaults, **values)
     except ValueError as exc:

@@ -15,6 +15,7 @@ from core.catalog import Command, Option, OptionType
 from core.errors import BadInput
 from core.keys import UserKey, UserRef
 from core.numbers import Unit, Unreadable, read_number, read_whole
+from core.text import echo, forbidden
 
 #: A checked option value: int (INTEGER), Decimal (NUMBER), str (STRING, CHANNEL), bool
 #: (BOOLEAN), :class:`UserRef` (USER), or ``None`` when omitted without a default.
@@ -76,9 +77,9 @@ class _Input:
     resolve_channel: ChannelResolver | None
 
     def bad(self, why: str = "") -> BadInput:
-        shown = self.value if not isinstance(self.value, str) else self.value.strip()
+        shown = echo(self.value.strip()) if isinstance(self.value, str) else repr(self.value)
         because = f" ({why})" if why else ""
-        return BadInput(f"{self.opt.name}: {shown!r} is not valid{because}; use {_hint(self.opt)}.")
+        return BadInput(f"{self.opt.name}: {shown} is not valid{because}; use {_hint(self.opt)}.")
 
 
 def _boolean(i: _Input) -> Value:
@@ -139,7 +140,7 @@ def _user(i: _Input) -> Value:
     text = str(i.value).strip()
     found = i.resolve_user(text) if i.resolve_user else None
     if found is None:
-        raise BadInput(f"{i.opt.name}: {text!r} is not a user you can name here; mention them.")
+        raise BadInput(f"{i.opt.name}: {echo(text)} is not a user you can name here; mention them.")
     return found
 
 
@@ -160,7 +161,7 @@ def _string(i: _Input) -> Value:
         lowered = text.lower()
         if lowered in opt.choices:
             return lowered
-        raise BadInput(f"{opt.name}: {text!r} is not one of {', '.join(opt.choices)}.")
+        raise BadInput(f"{opt.name}: {echo(text)} is not one of {', '.join(opt.choices)}.")
     if not text and opt.required:
         raise BadInput(f"{opt.name}: must not be empty.")
     if opt.max_length is not None and len(text) > opt.max_length:
@@ -185,7 +186,10 @@ def convert(
     resolve_user: UserResolver | None = None,
     resolve_channel: ChannelResolver | None = None,
 ) -> Value:
-    """``value`` as the option's type, or :class:`BadInput`."""
+    """``value`` as the option's type, or :class:`BadInput`. Text of any option may not hold
+    the characters :mod:`core.text` forbids (control characters, bytes that are not UTF-8)."""
+    if isinstance(value, str) and (found := forbidden(value)) is not None:
+        raise BadInput(f"{opt.name}: contains {found}; remove it.")
     return _CONVERTERS[opt.type](_Input(command, opt, value, resolve_user, resolve_channel))
 
 
@@ -203,7 +207,7 @@ def check(
     for key in args:
         if key not in names:
             raise BadInput(
-                f"/{command.name} has no option {key!r}. Options: {', '.join(names) or 'none'}."
+                f"/{command.name} has no option {echo(key)}. Options: {', '.join(names) or 'none'}."
             )
     out: dict[str, Value] = {}
     for opt in command.options:

@@ -11,19 +11,33 @@ converts them.
 A key that is not an option of the command is refused with the nearest option named; inside a
 free-text value, only a near miss of an option's name (``conects:3``) is, since titles may hold
 colons of their own (``Fix bug: urgent``).
+
+Reading is linear in the length of the text (every character is looked at a bounded number of
+times, whatever it holds), and a line longer than :data:`MAX_LINE` is refused before it is read.
+Refusals repeat at most a short prefix of what was typed.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.catalog import COMMANDS, Command, find
 from core.errors import BadInput
+from core.text import FORBIDDEN, echo
 
+#: The longest command line read, in characters; the longest options fit several times over.
+MAX_LINE = 4000
+
+#: What separates words: whitespace, except the control characters text may not hold (CR,
+#: VT, FF, U+001C-U+001F), which stay inside the word they touch so that the option it ends
+#: up in refuses them by name.
+SPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and not FORBIDDEN.match(c))
+_SPACE_CLASS = "[" + "".join(f"\\u{ord(c):04x}" for c in SPACE) + "]"
+_SPACES = re.compile(_SPACE_CLASS + "+")
 _KEY = re.compile(r"([A-Za-z_]+):(?!//)")
-_KEY_AFTER_SPACE = re.compile(r"\s([A-Za-z_]+):(?!//)")
+_KEY_AFTER_SPACE = re.compile(_SPACE_CLASS + r"([A-Za-z_]+):(?!//)")
 # an opening quote and the closers it accepts
 _QUOTES: dict[str, str] = {'"': '"', "“": '”"', "”": "”", "„": "“”", "'": "'", "‘": "’", "«": "»"}
 _DOUBLE = '"“”„«'
@@ -45,20 +59,38 @@ class Parsed(dict[str, str]):
         self.positional = {}
 
 
+def check_length(text: str) -> None:
+    """Refuse a command line longer than :data:`MAX_LINE`, before anything reads it."""
+    if len(text) > MAX_LINE:
+        raise BadInput(
+            f"A command is at most {MAX_LINE:,} characters; this one has {len(text):,}. Shorten it."
+        )
+
+
 def near(word: str, names: list[str]) -> str | None:
     """The name ``word`` is most likely a typo of, or ``None``."""
+    if len(word) > 2 * max((len(n) for n in names), default=0):
+        return None  # too long to be a typo of any of them
     found = difflib.get_close_matches(word.lower(), names, n=1, cutoff=0.75)
     return found[0] if found else None
 
 
 @dataclass(slots=True)
 class _Reader:
+    """A cursor over the text. The cursor only moves forward, so a search that found nothing
+    ahead of it (no closing quote, no ``>``) finds nothing later either: each is remembered and
+    never repeated, which keeps reading linear."""
+
     text: str
     pos: int = 0
+    #: openers whose closing quote is known to be missing from here on
+    unclosed: set[str] = field(default_factory=set)
+    #: where the next ``>`` is, once searched for (-1: none ahead)
+    next_gt: int | None = None
 
     def skip_space(self) -> None:
         n = len(self.text)
-        while self.pos < n and self.text[self.pos].isspace():
+        while self.pos < n and self.text[self.pos] in SPACE:
             self.pos += 1
 
     def done(self) -> bool:
@@ -69,7 +101,7 @@ class _Reader:
         single quote without its closer is an apostrophe, not a quote."""
         opener = self.text[self.pos]
         closers = _QUOTES.get(opener)
-        if closers is None:
+        if closers is None or opener in self.unclosed:
             return None
         out: list[str] = []
         i, n = self.pos + 1, len(self.text)
@@ -84,24 +116,26 @@ class _Reader:
                 out.append(self.text[i + 1])
                 i += 2
                 continue
-            if ch in closers and (i + 1 >= n or self.text[i + 1].isspace()):
+            if ch in closers and (i + 1 >= n or self.text[i + 1] in SPACE):
                 self.pos = i + 1
                 return "".join(out)
             out.append(ch)
             i += 1
         if opener in _DOUBLE:
             raise BadInput('A quoted value is missing its closing ", e.g. job:"Logo for a bakery"')
+        self.unclosed.add(opener)
         return None
 
     def word(self) -> str:
         """One word at the cursor (consumed); ``<...>`` mentions stay whole."""
         start, n = self.pos, len(self.text)
         i = start
-        while i < n and not self.text[i].isspace():
+        while i < n and self.text[i] not in SPACE:
             if self.text[i] == "<":
-                end = self.text.find(">", i)
-                if end != -1:
-                    i = end + 1
+                if self.next_gt is None or 0 <= self.next_gt < i:
+                    self.next_gt = self.text.find(">", i)
+                if self.next_gt != -1:
+                    i = self.next_gt + 1
                     continue
             i += 1
         self.pos = i
@@ -114,14 +148,14 @@ class _Reader:
             key = match.group(1).lower()
             if key in names:
                 self.pos = match.start()
-                return self.text[start : self.pos].strip()
+                return self.text[start : self.pos].strip(SPACE)
             if near(key, names) is not None:
                 raise BadInput(
-                    f"{match.group(1)[:40]!r} is not an option here; did you mean "
+                    f"{echo(match.group(1))} is not an option here; did you mean "
                     f"{near(key, names)}:? Write options as key:value."
                 )
         self.pos = len(self.text)
-        return self.text[start:].strip()
+        return self.text[start:].strip(SPACE)
 
 
 def tokenize(text: str) -> list[tuple[str, bool]]:
@@ -141,10 +175,10 @@ def split_command(text: str) -> tuple[Command | None, str]:
     Returns ``(None, "")`` for empty text or ``help``. Raises :class:`BadInput` naming the
     nearest command when the name is unknown.
     """
-    stripped = text.strip()
+    stripped = text.strip(SPACE)
     if stripped.startswith("/"):
         stripped = stripped[1:]
-    words = stripped.split(None, 2)
+    words = _SPACES.split(stripped, maxsplit=2) if stripped else []
     if not words or (words[0].lower() == "help" and len(words) == 1):
         return None, ""
     first = words[0].lower()
@@ -162,10 +196,10 @@ def split_command(text: str) -> tuple[Command | None, str]:
                 f"/{first} needs one of: {', '.join(subs)}; {hint}e.g. /{first} {subs[0]}"
             )
         names = sorted({c.group or c.name for c in COMMANDS})
-        typo = near(first[:40], names)
+        typo = near(first, names)
         hint = f" Did you mean /{typo}?" if typo else ""
-        raise BadInput(f"Unknown command {first[:40]!r}.{hint} Commands: {', '.join(names)}.")
-    return command, stripped[len(words[0]) :].strip()
+        raise BadInput(f"Unknown command {echo(first)}.{hint} Commands: {', '.join(names)}.")
+    return command, stripped[len(words[0]) :].strip(SPACE)
 
 
 def parse_options(command: Command, text: str) -> Parsed:
@@ -189,7 +223,7 @@ def parse_options(command: Command, text: str) -> Parsed:
             typo = near(key, names)
             hint = f" Did you mean {typo}?" if typo else ""
             raise BadInput(
-                f"/{command.name} has no option {match.group(1)[:40]!r}.{hint} "
+                f"/{command.name} has no option {echo(match.group(1))}.{hint} "
                 f"Options: {', '.join(names) or 'none'}."
             )
         if key in values:
@@ -200,7 +234,7 @@ def parse_options(command: Command, text: str) -> Parsed:
         after = _KEY.match(text, reader.pos)
         if (
             reader.done()
-            or reader.text[reader.pos].isspace()
+            or reader.text[reader.pos] in SPACE
             or (after is not None and after.group(1).lower() in names)
         ):
             values[key] = ""  # key: with nothing before the next key
@@ -213,7 +247,7 @@ def parse_options(command: Command, text: str) -> Parsed:
     if len(keyless) > len(slots):
         extra = keyless[len(slots)]
         raise BadInput(
-            f"/{command.name}: unexpected {extra[:60]!r}; write options as key:value "
+            f"/{command.name}: unexpected {echo(extra)}; write options as key:value "
             f"({', '.join(names) or 'no options'})."
         )
     for place, (name, value) in enumerate(zip(slots, keyless, strict=False), 1):

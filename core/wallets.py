@@ -21,6 +21,7 @@ from core.pools import Pool, Pools
 from core.postings import Stamp
 from core.pricing import dollars, tier_cents_per_connect
 from core.store.base import Row, Tx
+from core.text import scrub
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +131,7 @@ class Wallets:
             created = await tx.fetchone(
                 "INSERT INTO users (key, display, account_id, created_at) "
                 "VALUES (:k, :d, :a, :now) ON CONFLICT (key) DO NOTHING RETURNING key",
-                {"k": user.key, "d": user.display[:80], "a": account, "now": stamp.now},
+                {"k": user.key, "d": scrub(user.display)[:80], "a": account, "now": stamp.now},
             )
             if created is None:  # another transaction created this user first
                 await tx.execute("DELETE FROM accounts WHERE id = :a", {"a": account})

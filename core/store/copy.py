@@ -9,6 +9,8 @@ Ids are kept, so bids, entries and lots keep the numbers users have seen; Postgr
 sequences are moved past the copied ids afterwards. A missing SQLite file, or an empty
 PostgreSQL database, is created and migrated first. A destination that already holds data is
 refused unless ``force`` is given; then its contents are replaced in the same transaction.
+Text PostgreSQL cannot store (NUL, from a SQLite ledger written before text was checked) is
+changed on the way in and counted in the summary, rather than failing the copy.
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ class CopySummary:
     replaced: bool
     seconds: float
     warnings: list[str] = field(default_factory=list)
+    #: text cells whose NUL characters became U+FFFD (PostgreSQL cannot store NUL)
+    cleaned: int = 0
 
     def lines(self) -> list[str]:
         """The summary as short lines for a terminal."""
@@ -70,6 +74,11 @@ class CopySummary:
             f"{'' if self.accounts_checked == 1 else 's'} equal (cached and sum of "
             f"entries), {self.connects_total:,} Connects in all."
         )
+        if self.cleaned:
+            out.append(
+                f"Changed: {self.cleaned:,} text cell{'' if self.cleaned == 1 else 's'} held NUL "
+                "characters, which PostgreSQL cannot store; each NUL became U+FFFD."
+            )
         out.extend(f"Warning: {w}" for w in self.warnings)
         return out
 
@@ -216,9 +225,11 @@ async def copy_ledger(
 
 async def _copy_tables(
     s: Side, d: Side, tables: Sequence[str], progress: Progress | None
-) -> dict[str, int]:
-    """Every row of ``tables`` from ``s`` into ``d`` (parents first); rows copied by table."""
+) -> tuple[dict[str, int], int]:
+    """Every row of ``tables`` from ``s`` into ``d`` (parents first); rows copied by table,
+    and the text cells the destination could only store changed."""
     counts: dict[str, int] = {}
+    cleaned = 0
     for table in tables:
         columns = await d.columns(table)
         if set(columns) != set(await s.columns(table)):
@@ -227,14 +238,14 @@ async def _copy_tables(
         done = 0
         batches = s.rows(table, columns, await s.primary_key(table))
         async for batch in _read_ahead(batches):
-            await d.insert(table, columns, batch)
+            cleaned += await d.insert(table, columns, batch)
             done += len(batch)
             if progress is not None:
                 progress(table, done, total)
         if progress is not None and done == 0:
             progress(table, 0, 0)
         counts[table] = done
-    return counts
+    return counts, cleaned
 
 
 async def _verify(
@@ -290,7 +301,7 @@ async def _copy(src: Store, dst: Store, force: bool, progress: Progress | None) 
                         "entries); pass --force to replace its contents."
                     )
                 await d.clear(tables)
-            counts = await _copy_tables(s, d, tables, progress)
+            counts, cleaned = await _copy_tables(s, d, tables, progress)
             await d.after_copy(tables)
             after, warnings = await _verify(s, d, tables, counts)
             return CopySummary(
@@ -302,6 +313,7 @@ async def _copy(src: Store, dst: Store, force: bool, progress: Progress | None) 
                 any(held.values()),
                 0.0,
                 warnings,
+                cleaned,
             )
 
         return await dst.write(into)

@@ -29,7 +29,7 @@ from typing import Any, TypeVar, cast
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
-from core.store.base import Params, Row, migrations, redact
+from core.store.base import Params, Row, migrations, redact, redact_text
 
 T = TypeVar("T")
 
@@ -194,6 +194,13 @@ async def _ensure_schema(pool: asyncpg.Pool[asyncpg.Record]) -> None:
             ) from exc
 
 
+def _failed(url: str, exc: BaseException) -> str:
+    """Why the server at ``url`` could not be used, in one line with every credential of the
+    URL masked (a driver's message can quote the connection string or part of it)."""
+    why = " ".join(str(exc).split()) or type(exc).__name__
+    return f"PostgreSQL at {redact(url)}: {redact_text(why, url)}"
+
+
 class PostgresStore:
     """The shared store for several processes."""
 
@@ -209,8 +216,8 @@ class PostgresStore:
     async def open(cls, url: str, *, pool_min: int = 1, pool_max: int = 10) -> PostgresStore:
         """Connect to ``url`` (``postgresql://user:password@host:port/db``; query parameters
         such as ``?search_path=schema`` become session settings). Raises ``ValueError`` for bad
-        pool sizes and ``ConnectionError`` (one line, password hidden) when the server cannot be
-        reached or refuses the login or database."""
+        pool sizes and ``ConnectionError`` (one line, every credential of the URL masked) when the
+        URL cannot be read or the server cannot be reached or refuses the login or database."""
         if pool_max < 1 or pool_min < 0 or pool_min > pool_max:
             raise ValueError(
                 f"storage pool sizes: need 0 <= pool_min ({pool_min}) <= "
@@ -226,13 +233,13 @@ class PostgresStore:
                 server_settings=settings,
                 max_inactive_connection_lifetime=300.0,
             )
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-            raise ConnectionError(f"PostgreSQL at {redact(url)}: {exc}") from exc
+        except Exception as exc:  # the driver's text may quote the URL: never chained
+            raise ConnectionError(_failed(url, exc)) from None
         try:
             await _ensure_schema(pool)
-        except (ConnectionError, asyncpg.PostgresError) as exc:
+        except Exception as exc:  # with pool_min = 0 the first connection is made here
             await pool.close()
-            raise ConnectionError(f"PostgreSQL at {redact(url)}: {exc}") from exc
+            raise ConnectionError(_failed(url, exc)) from None
         except BaseException:
             await pool.close()
             raise

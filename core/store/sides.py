@@ -1,5 +1,10 @@
 """The two sides of ``db copy``: each backend's catalog, rows and bulk inserts, seen through
-one small interface inside an open transaction."""
+one small interface inside an open transaction.
+
+PostgreSQL text cannot hold NUL (U+0000), which SQLite stores; a ledger written before text was
+checked at the boundary (see :mod:`core.text`) may hold some. Copied into PostgreSQL, each NUL
+becomes U+FFFD, the replacement character, the same way in every table (so keys still match
+the rows that name them), and the copy counts the cells it changed."""
 
 from __future__ import annotations
 
@@ -13,6 +18,9 @@ Cell = int | float | str | bytes | bool | None
 
 #: Rows moved per round trip.
 BATCH = 10_000
+
+#: What a NUL becomes in a text cell copied into PostgreSQL.
+NUL_REPLACEMENT = "\ufffd"
 
 
 class Side(Protocol):
@@ -28,9 +36,9 @@ class Side(Protocol):
     def rows(
         self, table: str, columns: Sequence[str], order: Sequence[str]
     ) -> AsyncIterator[list[tuple[Cell, ...]]]: ...
-    async def insert(
-        self, table: str, columns: Sequence[str], rows: list[tuple[Cell, ...]]
-    ) -> None: ...
+    async def insert(self, table: str, columns: Sequence[str], rows: list[tuple[Cell, ...]]) -> int:
+        """Insert ``rows``; how many text cells had to be changed to be stored."""
+
     async def clear(self, tables: Sequence[str]) -> None: ...
     async def after_copy(self, tables: Sequence[str]) -> None: ...
     async def balances(self) -> dict[int, tuple[int, int]]: ...
@@ -89,14 +97,13 @@ class SQLiteSide:
                     return
                 yield [tuple(r) for r in batch]
 
-    async def insert(
-        self, table: str, columns: Sequence[str], rows: list[tuple[Cell, ...]]
-    ) -> None:
+    async def insert(self, table: str, columns: Sequence[str], rows: list[tuple[Cell, ...]]) -> int:
         marks = ", ".join("?" for _ in columns)
         names = ", ".join(map(quote_name, columns))
         await self.conn.executemany(
             f"INSERT INTO {quote_name(table)} ({names}) VALUES ({marks})", rows
         )
+        return 0  # SQLite stores every text cell as it is
 
     async def clear(self, tables: Sequence[str]) -> None:
         # the append-only triggers refuse DELETE: lift them for this transaction only
@@ -167,10 +174,10 @@ class PostgresSide:
                 return
             yield [tuple(r) for r in batch]
 
-    async def insert(
-        self, table: str, columns: Sequence[str], rows: list[tuple[Cell, ...]]
-    ) -> None:
-        await self.conn.copy_records_to_table(table, records=rows, columns=list(columns))
+    async def insert(self, table: str, columns: Sequence[str], rows: list[tuple[Cell, ...]]) -> int:
+        storable, changed = without_nul(rows)
+        await self.conn.copy_records_to_table(table, records=storable, columns=list(columns))
+        return changed
 
     async def clear(self, tables: Sequence[str]) -> None:
         # TRUNCATE fires no row triggers, so the append-only rule stays in force for everyone
@@ -194,6 +201,26 @@ class PostgresSide:
 
     async def balances(self) -> dict[int, tuple[int, int]]:
         return {int(r[0]): (int(r[1]), int(r[2])) for r in await self.conn.fetch(_BALANCES)}
+
+
+def without_nul(rows: list[tuple[Cell, ...]]) -> tuple[list[tuple[Cell, ...]], int]:
+    """``rows`` with every NUL in a text cell replaced by :data:`NUL_REPLACEMENT`, and how
+    many cells were changed (rows without one are passed through as they are)."""
+    changed = 0
+    out = rows
+    for i, row in enumerate(rows):
+        if not any(isinstance(cell, str) and "\x00" in cell for cell in row):
+            continue
+        if out is rows:
+            out = list(rows)
+        cells: list[Cell] = []
+        for cell in row:
+            if isinstance(cell, str) and "\x00" in cell:
+                cell = cell.replace("\x00", NUL_REPLACEMENT)
+                changed += 1
+            cells.append(cell)
+        out[i] = tuple(cells)
+    return out, changed
 
 
 def side_of(store: Store, tx: Tx) -> Side:

@@ -1,0 +1,43 @@
+"""The characters text may hold, decided once for every backend, and how text is echoed.
+
+Text that reaches the ledger (an option value, a display name) may hold any character except the
+C0 control characters other than tab and newline, DEL, and lone surrogates (what Python makes of
+bytes that are not UTF-8). SQLite would store them but PostgreSQL refuses NUL, and none of them
+is meant to be typed; refusing them at the boundary keeps both backends holding the same text.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: One character text may not hold.
+FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+
+#: How much of a value a refusal repeats.
+ECHO = 40
+
+
+def forbidden(text: str) -> str | None:
+    """What ``text`` holds that text may not, for a refusal (``a control character
+    (U+0000)``), or ``None`` when it holds nothing of the kind."""
+    match = FORBIDDEN.search(text)
+    if match is None:
+        return None
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that did not decode, kept by surrogateescape
+        return f"a byte that is not valid UTF-8 (0x{code - 0xDC00:02X})"
+    if 0xD800 <= code <= 0xDFFF:
+        return f"an unpaired surrogate (U+{code:04X})"
+    return f"a control character (U+{code:04X})"
+
+
+def scrub(text: str) -> str:
+    """``text`` without the characters text may not hold (for names a platform gives)."""
+    return FORBIDDEN.sub("", text)
+
+
+def echo(text: str, limit: int = ECHO) -> str:
+    """``text`` quoted for a refusal, cut to its first ``limit`` characters."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}…"
