@@ -9,15 +9,24 @@ in ``refundable`` return everything, ``boost_only`` the boost, others nothing. `
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import re
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import ClassVar
 
 from core import postings
+from core.bidrecords import (
+    BidPlaced,
+    BidSpec,
+    BidState,
+    Confirmation,
+    Earlier,
+    NeedsConfirmation,
+    OutcomeSet,
+    RecentBid,
+    Refunded,
+    Undone,
+)
 from core.config import Config
 from core.errors import AllowanceExceeded, AlreadyDone, BadInput, Forbidden, NotFound, NotRefundable
 from core.keys import Actor
@@ -50,153 +59,6 @@ def parse_bid_id(text: str) -> int:
     if not match:
         raise BadInput(f"bid: {raw!r} is not a bid number; use #N, e.g. bid:#12")
     return int(match.group(1))
-
-
-@dataclass(frozen=True, slots=True)
-class BidFactors:
-    """What a bid was priced on, typed or read from a job post; ``None``: not known (never
-    0). Amounts in cents, a rating in hundredths of a star, a date as ``YYYY-MM-DD``."""
-
-    budget_type: str | None = None  # "hourly" or "fixed"
-    price_cents: int | None = None
-    size: str | None = None
-    experience: str | None = None
-    length: str | None = None
-    hours: str | None = None
-    funded: bool | None = None
-    verified: bool | None = None
-    client_spent_cents: int | None = None
-    hire_rate: int | None = None
-    rating_hundredths: int | None = None
-    reviews: int | None = None
-    hires: int | None = None
-    proposals_min: int | None = None
-    proposals_max: int | None = None
-    interviewing: int | None = None
-    invites: int | None = None
-    country: str | None = None
-    member_since: str | None = None
-
-    def columns(self) -> dict[str, int | str | None]:
-        """The bid row's factor columns (booleans as 0/1)."""
-        out: dict[str, int | str | None] = {}
-        for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            out[f.name] = int(value) if isinstance(value, bool) else value
-        return out
-
-
-@dataclass(frozen=True, slots=True)
-class BidSpec:
-    """A bid to place, with its cost already decided; ``quoted`` when the pricing model
-    estimated it, else its Connects were stated (typed, or read from a post)."""
-
-    job: str
-    connects: int
-    boost: int
-    pool: str | None
-    rate_type: str | None
-    rate_cents: int | None
-    note: str | None
-    quoted: bool
-    factors: BidFactors = BidFactors()
-
-
-@dataclass(frozen=True, slots=True)
-class Earlier:
-    """The pool's earlier bid on the same job."""
-
-    id: int
-    bidder: str
-    created_at: int
-
-
-class NeedsConfirmation(Exception):
-    """The pool already bid on this job; the author must confirm. Nothing was spent."""
-
-    def __init__(self, earlier: Earlier, pool: str) -> None:
-        super().__init__("duplicate job")
-        self.earlier = earlier
-        self.pool = pool
-
-
-@dataclass(frozen=True, slots=True)
-class BidPlaced:
-    KIND: ClassVar[str] = "bid_placed"
-    bid: int
-    job: str
-    connects: int
-    boost: int
-    total: int
-    where: str
-    balance: int
-    cost_cents: int
-    quoted: bool
-    allowance_left: int | None
-    undo_until: int
-    nonce: str
-    rate_type: str | None
-    rate_cents: int | None
-    pool: str | None
-    threshold: int
-
-
-@dataclass(frozen=True, slots=True)
-class Refunded:
-    KIND: ClassVar[str] = "refunded"
-    bid: int
-    refunded: int
-    reason: str
-    balance: int
-    total: int
-    job: str
-    where: str
-
-
-@dataclass(frozen=True, slots=True)
-class Undone:
-    KIND: ClassVar[str] = "undone"
-    bid: int
-    returned: int
-    balance: int
-    job: str
-
-
-@dataclass(frozen=True, slots=True)
-class OutcomeSet:
-    KIND: ClassVar[str] = "outcome_set"
-    bid: int
-    status: str
-    was: str
-    job: str
-
-
-@dataclass(frozen=True, slots=True)
-class Confirmation:
-    """A stored request to bid despite a duplicate: who asked, and the bid's options."""
-
-    token: str
-    actor: str
-    args: str  # the bid's options as JSON
-    created_at: int
-
-
-@dataclass(frozen=True, slots=True)
-class BidState:
-    """A bid's status now and what its account can spend now (expired lots not counted,
-    swept or not)."""
-
-    status: str
-    balance: int
-
-
-@dataclass(frozen=True, slots=True)
-class RecentBid:
-    id: int
-    job: str
-    connects: int
-    boost: int
-    status: str
 
 
 class Bids:

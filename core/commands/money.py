@@ -6,8 +6,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core.bids import (
-    CONFIRM_SECONDS,
+from core.bidrecords import (
     BidFactors,
     BidPlaced,
     BidSpec,
@@ -17,8 +16,8 @@ from core.bids import (
     OutcomeSet,
     Refunded,
     Undone,
-    parse_bid_id,
 )
+from core.bids import CONFIRM_SECONDS, parse_bid_id
 from core.catalog import BY_NAME
 from core.commands.registry import Change, Context, Forward, Read, options_json, register
 from core.errors import BadInput, NotFound

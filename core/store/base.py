@@ -155,7 +155,7 @@ def masker(url: str) -> Callable[[str], str]:
     shown = redact(url)
     # where each stands on its own: a short password must not eat the words around it
     alternatives = [
-        ("(?<!\\w)" if s[0].isalnum() or s[0] == "_" else "")
+        ("(?:^|(?<=\\W))" if s[0].isalnum() or s[0] == "_" else "")
         + re.escape(s)
         + ("(?!\\w)" if s[-1].isalnum() or s[-1] == "_" else "")
         for s in url_secrets(url)

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from core.app import App
-from core.bids import BidPlaced, Undone
+from core.bidrecords import BidPlaced, Undone
 from core.requests import SCHEMA, StoredResultError, dump, load
 from core.store.base import Tx
 from core.wallets import Purchased
