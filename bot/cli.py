@@ -276,21 +276,29 @@ async def _db_copy(args: argparse.Namespace) -> int:
 
 
 async def _export(config: Config) -> int:
+    """The whole ledger as CSV on stdout. It is read in one snapshot, page by page, into a
+    spool (memory up to 8 MB, then a temporary file), and copied out once the read is over:
+    memory stays flat however long the ledger, a slow reader of stdout (a pager) never keeps
+    the database's transaction open, and a failed read prints nothing."""
+    import shutil
+    import tempfile
+
     from bot.bootstrap import one_shot, open_configured_store
-    from core.insight import export_csv
+    from core.insight import write_export
     from core.store.base import Tx
 
     store = await open_configured_store(one_shot(config))
+    with tempfile.SpooledTemporaryFile(max_size=8 << 20) as spool:
 
-    async def read(tx: Tx) -> bytes:
-        data, _ = await export_csv(tx, None)
-        return data
+        async def read(tx: Tx) -> int:
+            return await write_export(tx, None, spool.write)
 
-    try:
-        data = await store.read(read)
-    finally:
-        await store.close()
-    sys.stdout.buffer.write(data)
+        try:
+            await store.read(read)
+        finally:
+            await store.close()
+        spool.seek(0)
+        shutil.copyfileobj(spool, sys.stdout.buffer)
     sys.stdout.flush()
     return EXIT_OK
 

@@ -48,7 +48,9 @@ class Store(Protocol):
     async def read(self, fn: Callable[[Tx], Awaitable[T]], *, quick: bool = False) -> T:
         """Run ``fn`` on a consistent read-only snapshot. ``quick`` marks a few indexed
         lookups (a balance, autocomplete) that a backend may run without handing off to
-        another thread; scans (exports, statistics) must not set it."""
+        another thread; scans (exports, statistics) must not set it. A scan may take long
+        (an export reads its rows page by page inside ``fn``): backends run scans apart from
+        quick reads, so a quick read never waits for one."""
 
     async def migrate(self) -> int:
         """Apply pending migrations; the schema version afterwards."""

@@ -14,6 +14,9 @@ and run again from the start: the rerun reads the winner's committed rows and de
 
 The pool opens at most ``pool_min`` connections up front (the default is one) and grows to
 ``pool_max`` only under concurrent load, so a one-shot command holds a single connection.
+Scans (reads without ``quick``: exports, statistics) hold at most half of the pool at once
+(one connection when ``pool_max`` is 1 or 2), so however many long reads run, quick reads and
+writes always find a connection.
 """
 
 from __future__ import annotations
@@ -211,6 +214,7 @@ class PostgresStore:
         self._pool = pool
         #: Conflicts retried since opening (deadlocks, serialization failures, unique races).
         self.retries = 0
+        self._scan_slots = asyncio.Semaphore(max(1, pool.get_max_size() // 2))
 
     @classmethod
     async def open(cls, url: str, *, pool_min: int = 1, pool_max: int = 10) -> PostgresStore:
@@ -262,6 +266,12 @@ class PostgresStore:
                 await asyncio.sleep(random.uniform(0, 0.002 * min(attempt, 10)))
 
     async def read(self, fn: Callable[[_Tx], Awaitable[T]], *, quick: bool = False) -> T:
+        if quick:
+            return await self._snapshot(fn)
+        async with self._scan_slots:  # a scan waits here for a slot, holding no connection
+            return await self._snapshot(fn)
+
+    async def _snapshot(self, fn: Callable[[_Tx], Awaitable[T]]) -> T:
         async with (
             self._pool.acquire() as conn,
             conn.transaction(isolation="repeatable_read", readonly=True),

@@ -1,6 +1,9 @@
 """SQLite through aiosqlite: WAL, a busy timeout, ``BEGIN IMMEDIATE`` write transactions.
 
-One writer connection and one reader connection per process. The asyncio locks only share each
+One writer connection, one reader connection for quick reads, and up to ``SCAN_CONNECTIONS``
+more for scans (exports, statistics), opened when the first scan comes. WAL lets every reader
+read its own snapshot while others read and write, so a quick read (``/balance``) never waits
+behind a scan, and a scan never waits behind a quick read. The asyncio locks only share each
 connection between tasks; overspend across processes is refused by the database (the
 conditional update inside ``BEGIN IMMEDIATE``), never by these locks.
 """
@@ -19,6 +22,10 @@ import aiosqlite
 from core.store.base import Params, Row, migrations
 
 T = TypeVar("T")
+
+#: Scans (reads without ``quick``) that run at once, each on a connection of its own; more wait
+#: for one of them to finish, never the quick reads.
+SCAN_CONNECTIONS = 2
 
 
 def sqlite_path(url: str) -> str:
@@ -113,7 +120,12 @@ class SQLiteStore:
     dialect = "sqlite"
 
     def __init__(
-        self, url: str, writer: aiosqlite.Connection, reader: aiosqlite.Connection
+        self,
+        url: str,
+        writer: aiosqlite.Connection,
+        reader: aiosqlite.Connection,
+        connect: Callable[[], Awaitable[aiosqlite.Connection]] | None = None,
+        scan_connections: int = SCAN_CONNECTIONS,
     ) -> None:
         self.url = url
         self._writer = writer
@@ -121,6 +133,12 @@ class SQLiteStore:
         self._write_lock = asyncio.Lock()
         self._read_lock = asyncio.Lock()
         self._busy_timeout_ms = 30000
+        # scans: connections of their own, opened on demand (None: they share the reader)
+        self._connect = connect
+        self._scan_slots = asyncio.Semaphore(max(1, scan_connections))
+        self._scanners: list[aiosqlite.Connection] = []  # every scan connection opened
+        self._idle_scanners: list[aiosqlite.Connection] = []
+        self._closed = False
 
     @classmethod
     async def open(
@@ -151,10 +169,12 @@ class SQLiteStore:
         except BaseException:
             await writer.close()
             raise
-        store = cls(url, writer, reader)
-        store._busy_timeout_ms = int(busy_timeout_ms)
-        if reader is writer:
+        if reader is writer:  # one in-memory database: every statement on its one connection
+            store = cls(url, writer, reader)
             store._read_lock = store._write_lock
+        else:
+            store = cls(url, writer, reader, connect)
+        store._busy_timeout_ms = int(busy_timeout_ms)
         return store
 
     async def write(self, fn: Callable[[_Tx], Awaitable[T]]) -> T:
@@ -195,6 +215,8 @@ class SQLiteStore:
                 await asyncio.sleep(0.01)
 
     async def read(self, fn: Callable[[_Tx], Awaitable[T]], *, quick: bool = False) -> T:
+        if not quick and self._connect is not None:
+            return await self._scan(fn)
         async with self._read_lock:
             conn = self._reader
             if quick:
@@ -205,11 +227,24 @@ class SQLiteStore:
                     return await fn(_InlineTx(conn))
                 finally:
                     raw.execute("COMMIT")
-            await _statement(conn, "BEGIN")
+            return await _snapshot(conn, fn)
+
+    async def _scan(self, fn: Callable[[_Tx], Awaitable[T]]) -> T:
+        """A read that may take long, on a scan connection of its own: the reader stays free
+        for quick reads however long this one takes."""
+        async with self._scan_slots:
+            if self._closed:
+                raise RuntimeError("the store is closed")
+            if self._idle_scanners:
+                conn = self._idle_scanners.pop()
+            else:
+                assert self._connect is not None
+                conn = await self._connect()
+                self._scanners.append(conn)
             try:
-                return await fn(_Tx(conn))
+                return await _snapshot(conn, fn)
             finally:
-                await _statement(conn, "COMMIT")
+                self._idle_scanners.append(conn)
 
     async def migrate(self) -> int:
         async with self._write_lock:
@@ -241,6 +276,9 @@ class SQLiteStore:
             return current
 
     async def close(self) -> None:
+        self._closed = True
+        for conn in self._scanners:
+            await conn.close()
         if self._reader is not self._writer:
             await self._reader.close()
         await self._writer.close()
@@ -260,6 +298,16 @@ def _statements(script: str) -> list[str]:
     if buf.strip():
         out.append(buf.strip())
     return out
+
+
+async def _snapshot(conn: aiosqlite.Connection, fn: Callable[[_Tx], Awaitable[T]]) -> T:
+    """``fn`` in a read transaction on ``conn``, one thread hop per statement: the event loop
+    serves other requests while each statement runs."""
+    await _statement(conn, "BEGIN")
+    try:
+        return await fn(_Tx(conn))
+    finally:
+        await _statement(conn, "COMMIT")
 
 
 async def _statement(conn: aiosqlite.Connection, sql: str) -> None:

@@ -857,6 +857,8 @@ def _known_facts(schema: Schema, side: str) -> None:
         ("account_id", "acquired_at", "id"), False, "(remaining > 0)"
     ), side
     assert schema["notices"].uniques == {("key",)}, side
+    for table in ("users", "pools"):  # the export's owner joins (0005)
+        assert schema[table].indexes[f"{table}_account"] == Index(("account_id",), False, None)
     assert schema["entries"].columns["memo"].default == "''", side
     raises = "raises 'ledger entries are append-only'"
     assert schema["entries"].triggers == Counter(
