@@ -218,9 +218,9 @@ async def stats(
 
 #: Entries read per page of an export: the rows of one page take little memory.
 EXPORT_PAGE = 1000
-#: Rows formatted between two yields to the event loop: a slice takes a few milliseconds, so
+#: Rows formatted between two yields to the event loop: a slice takes about a millisecond, so
 #: other requests (a ``/balance`` between its round trips) wait for no more than that.
-EXPORT_SLICE = 200
+EXPORT_SLICE = 50
 
 _EXPORT_SELECT = (
     "SELECT e.id AS entry, e.created_at, e.account_id, a.kind AS account_kind, "
