@@ -284,7 +284,7 @@ async def _export(config: Config) -> int:
     import tempfile
 
     from bot.bootstrap import one_shot, open_configured_store
-    from core.insight import write_export
+    from core.export import write_export
     from core.store.base import Tx
 
     store = await open_configured_store(one_shot(config))

@@ -10,7 +10,8 @@ from core.chart import chart_png
 from core.commands.pools import allowance_left, render_pool
 from core.commands.registry import Change, Context, Read, register
 from core.errors import BadInput
-from core.insight import Stats, balance_series, export_csv, recent_entries, since, stats
+from core.export import export_csv
+from core.insight import Stats, balance_series, recent_entries, since, stats
 from core.options import Values, describe
 from core.postings import Stamp
 from core.pricing import dollars

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from core.chart import chart_figure, chart_png, time_axis
-from core.insight import iso, plain_dollars, since
+from core.export import plain_dollars
+from core.insight import iso, since
 
 DAY = 86400
 T0 = 1_790_000_000  # 2026-09-21 14:13:20 UTC

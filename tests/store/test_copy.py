@@ -11,7 +11,7 @@ import pytest
 
 from bot.bootstrap import create_app
 from core.config import parse
-from core.insight import export_rows, to_csv
+from core.export import export_rows, to_csv
 from core.keys import Actor
 from core.store import open_store, sides
 from core.store.base import Tx

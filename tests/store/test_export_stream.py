@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from core.insight import (
+from core.export import (
     CSV_BOM,
     ENTRY_COLUMNS,
     export_csv,
