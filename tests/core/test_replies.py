@@ -162,3 +162,23 @@ async def test_a_spent_purchase_stays(app: App) -> None:
     await ok(app, SAM, "/bid job:a connects:65")
     reply = await run(app, SAM, f"/void purchase:#{value.split('.')[0]}")
     assert reply.error and "5 of purchase" in reply.title and "spent" in reply.title
+
+
+async def test_a_refused_read_keeps_no_first_sight_wallet(app: App) -> None:
+    """Someone who never used the bot asks for a pool they cannot see: refused, and no wallet
+    (no welcome grant) is created for them."""
+    await crew(app)
+    stranger = actor("stranger")
+    for line, fragment in (
+        ("/balance pool:nope", "No pool named"),
+        ("/balance pool:crew", "not a member"),
+        ("/history pool:crew", "not a member"),
+        ("/export pool:crew", "owner or an admin"),
+    ):
+        reply = await run(app, stranger, line)
+        assert reply.error and fragment in reply.title, (line, reply.title)
+
+    async def users(tx: Tx) -> list[str]:
+        return [str(r["key"]) for r in await tx.fetchall("SELECT key FROM users ORDER BY key")]
+
+    assert "console:stranger" not in await app.store.read(users)

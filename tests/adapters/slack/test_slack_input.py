@@ -66,3 +66,15 @@ async def test_help_for_one_command(bot: Bot) -> None:
     text = message_text(reply)
     assert "unlimited" in text and "0: none at all" in text
     assert "/connects pool allowance" in text  # command names as Slack users type them
+
+
+async def test_markup_typed_into_a_job_is_only_text(bot: Bot) -> None:
+    """The date marker replies once used, and Slack markup, typed into a job: charged once,
+    answered, shown as typed; /connects history still answers."""
+    typed = "⟦t:999999999999⟧ <!here> <@UKIM>"
+    reply = await bot.driver.run("USAM", "/bid", f'job:"{typed}" connects:1')
+    assert "Bid #1 placed" in message_text(reply)
+    assert "<!here>" not in str(reply) and "<@UKIM>" not in str(reply)
+    history = await bot.driver.run("USAM", "/connects", "history chart:false")
+    assert "⟦t:999999999999⟧" in message_text(history)
+    assert await bot.balance_of("USAM") == 59
