@@ -13,7 +13,6 @@ from core.errors import BadInput
 from core.export import export_csv
 from core.insight import Stats, balance_series, recent_entries, since, stats
 from core.options import Values, describe
-from core.postings import Stamp
 from core.pricing import dollars
 from core.reply import Attachment, Bold, Mention, Reply, Rich, plural, when
 from core.store.base import Tx
@@ -203,7 +202,7 @@ class NoticesOptions:
 
 
 async def notices_apply(ctx: Context, o: NoticesOptions, tx: Tx, now: int) -> NoticesSet:
-    stamp = Stamp(ctx.actor.user.key, ctx.request_id, now)
+    stamp = ctx.stamp(now)
     return await ctx.services.wallets.set_notices(tx, ctx.actor.user, o.state == "on", stamp)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from core.bidrecords import (
     BidFactors,
@@ -23,7 +24,7 @@ from core.commands.registry import Change, Context, Forward, Read, options_json,
 from core.errors import BadInput, NotFound
 from core.insight import cents_per_connect
 from core.options import Values, check
-from core.postings import Stamp, balance
+from core.postings import balance
 from core.pricing import Factors, Quote, cents, dollars, quote
 from core.reply import Button, ButtonStyle, Mention, Reply, Rich, plural, when
 from core.requests import seen
@@ -31,15 +32,43 @@ from core.store.base import Tx
 from core.wallets import user_account
 
 
-def _stamp(ctx: Context, now: int) -> Stamp:
-    return Stamp(ctx.actor.user.key, ctx.request_id, now)
-
-
 def _rating_tenths(rating: Decimal | None) -> int | None:
     return None if rating is None else int((rating * 10).to_integral_value())
 
 
 # ---------------------------------------------------------------------------------- /quote
+
+
+class _Typed(Protocol):
+    """The quote factors as typed: options of /quote and /bid alike."""
+
+    @property
+    def price(self) -> Decimal | None: ...
+    @property
+    def size(self) -> str | None: ...
+    @property
+    def funded(self) -> bool | None: ...
+    @property
+    def verified(self) -> bool | None: ...
+    @property
+    def client_spent(self) -> Decimal | None: ...
+    @property
+    def hire_rate(self) -> int | None: ...
+    @property
+    def rating(self) -> Decimal | None: ...
+
+
+def typed_factors(o: _Typed) -> Factors:
+    """The pricing factors of typed options (amounts in cents, the rating in tenths)."""
+    return Factors(
+        price_cents=None if o.price is None else cents(o.price),
+        size=o.size,
+        funded=o.funded,
+        verified=o.verified,
+        client_spent_cents=None if o.client_spent is None else cents(o.client_spent),
+        hire_rate=o.hire_rate,
+        rating_tenths=_rating_tenths(o.rating),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,15 +96,7 @@ class QuoteOptions:
         )
 
     def factors(self) -> Factors:
-        return Factors(
-            price_cents=None if self.price is None else cents(self.price),
-            size=self.size,
-            funded=self.funded,
-            verified=self.verified,
-            client_spent_cents=None if self.client_spent is None else cents(self.client_spent),
-            hire_rate=self.hire_rate,
-            rating_tenths=_rating_tenths(self.rating),
-        )
+        return typed_factors(self)
 
 
 def explain(q: Quote) -> list[tuple[str, str]]:
@@ -164,16 +185,7 @@ class BidOptions:
 
     def spec(self, ctx: Context) -> BidSpec:
         connects = self.connects
-        typed = QuoteOptions(
-            self.price,
-            self.size,
-            self.funded,
-            self.verified,
-            self.client_spent,
-            self.hire_rate,
-            self.rating,
-            None,
-        ).factors()
+        typed = typed_factors(self)
         if connects is None:
             connects = quote(ctx.services.config.pricing, typed).connects
         rating = None if self.rating is None else int((self.rating * 100).to_integral_value())
@@ -201,9 +213,7 @@ class BidOptions:
 
 
 async def bid_apply(ctx: Context, o: BidOptions, tx: Tx, now: int) -> BidPlaced:
-    return await ctx.services.bids.place(
-        tx, ctx.actor, o.spec(ctx), _stamp(ctx, now), ctx.confirmed
-    )
+    return await ctx.services.bids.place(tx, ctx.actor, o.spec(ctx), ctx.stamp(now), ctx.confirmed)
 
 
 def bid_render(ctx: Context, o: BidOptions, r: BidPlaced) -> Reply:
@@ -341,7 +351,7 @@ class UndoOptions:
 
 
 async def undo_apply(ctx: Context, o: UndoOptions, tx: Tx, now: int) -> Undone:
-    return await ctx.services.bids.undo(tx, ctx.actor, o.bid, _stamp(ctx, now))
+    return await ctx.services.bids.undo(tx, ctx.actor, o.bid, ctx.stamp(now))
 
 
 def undo_render(ctx: Context, o: UndoOptions, r: Undone) -> Reply:
@@ -362,7 +372,7 @@ class RefundOptions:
 
 
 async def refund_apply(ctx: Context, o: RefundOptions, tx: Tx, now: int) -> Refunded:
-    return await ctx.services.bids.refund(tx, ctx.actor, o.bid, o.reason, _stamp(ctx, now))
+    return await ctx.services.bids.refund(tx, ctx.actor, o.bid, o.reason, ctx.stamp(now))
 
 
 def refund_render(ctx: Context, o: RefundOptions, r: Refunded) -> Reply:

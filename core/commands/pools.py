@@ -22,7 +22,6 @@ from core.pools import (
     PoolCreated,
     ThresholdSet,
 )
-from core.postings import Stamp
 from core.pricing import cents
 from core.reply import ChannelRef, Mention, Reply, Rich, plural, when
 from core.store.base import Tx
@@ -56,9 +55,7 @@ class CreateOptions:
 
 async def create_apply(ctx: Context, o: CreateOptions, tx: Tx, now: int) -> PoolCreated:
     services = ctx.services
-    await services.wallets.ensure_user(
-        tx, ctx.actor.user, Stamp(ctx.actor.user.key, ctx.request_id, now)
-    )
+    await services.wallets.ensure_user(tx, ctx.actor.user, ctx.stamp(now))
     return await services.pools.create(tx, ctx.actor, o.name, o.channel, now)
 
 
@@ -188,9 +185,7 @@ class TopupOptions:
 
 async def topup_apply(ctx: Context, o: TopupOptions, tx: Tx, now: int) -> Purchased:
     paid = None if o.paid is None else cents(o.paid)
-    return await ctx.services.wallets.buy(
-        tx, ctx.actor, o.connects, paid, o.name, Stamp(ctx.actor.user.key, ctx.request_id, now)
-    )
+    return await ctx.services.wallets.buy(tx, ctx.actor, o.connects, paid, o.name, ctx.stamp(now))
 
 
 def topup_render(ctx: Context, o: TopupOptions, r: Purchased) -> Reply:

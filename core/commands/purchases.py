@@ -9,16 +9,10 @@ from decimal import Decimal
 from core.commands.registry import Change, Context, register
 from core.errors import BadInput
 from core.options import Values
-from core.postings import Stamp
 from core.pricing import cents, dollars
 from core.reply import Button, ButtonStyle, Reply, plural, when
 from core.store.base import Tx
 from core.wallets import Purchased, Reconciled, Voided
-
-
-def _stamp(ctx: Context, now: int) -> Stamp:
-    return Stamp(ctx.actor.user.key, ctx.request_id, now)
-
 
 # ---------------------------------------------------------------------------------- /buy
 
@@ -58,7 +52,7 @@ def render_purchase(r: Purchased, title: str, author: str) -> Reply:
 
 async def buy_apply(ctx: Context, o: BuyOptions, tx: Tx, now: int) -> Purchased:
     paid = None if o.paid is None else cents(o.paid)
-    return await ctx.services.wallets.buy(tx, ctx.actor, o.connects, paid, o.pool, _stamp(ctx, now))
+    return await ctx.services.wallets.buy(tx, ctx.actor, o.connects, paid, o.pool, ctx.stamp(now))
 
 
 def buy_render(ctx: Context, o: BuyOptions, r: Purchased) -> Reply:
@@ -79,7 +73,7 @@ class ReconcileOptions:
 
 
 async def reconcile_apply(ctx: Context, o: ReconcileOptions, tx: Tx, now: int) -> Reconciled:
-    return await ctx.services.wallets.reconcile(tx, ctx.actor, o.connects, o.pool, _stamp(ctx, now))
+    return await ctx.services.wallets.reconcile(tx, ctx.actor, o.connects, o.pool, ctx.stamp(now))
 
 
 def reconcile_render(ctx: Context, o: ReconcileOptions, r: Reconciled) -> Reply:
@@ -115,7 +109,7 @@ class VoidOptions:
 
 
 async def void_apply(ctx: Context, o: VoidOptions, tx: Tx, now: int) -> Voided:
-    return await ctx.services.wallets.void(tx, ctx.actor, o.purchase, _stamp(ctx, now))
+    return await ctx.services.wallets.void(tx, ctx.actor, o.purchase, ctx.stamp(now))
 
 
 def void_render(ctx: Context, o: VoidOptions, r: Voided) -> Reply:

@@ -24,6 +24,7 @@ from typing import Generic, Protocol, TypeVar
 from core.catalog import BY_NAME, Command
 from core.keys import Actor
 from core.options import Json, Values, jsonable
+from core.postings import Stamp
 from core.reply import Reply
 from core.requests import Recorded, fingerprint
 from core.services import Services
@@ -50,6 +51,10 @@ class Context:
 
     def now(self) -> int:
         return self.services.clock()
+
+    def stamp(self, now: int) -> Stamp:
+        """Who changes what, for which request, at ``now``: the stamp of every entry."""
+        return Stamp(self.actor.user.key, self.request_id, now)
 
 
 Opts = TypeVar("Opts")
