@@ -7,7 +7,7 @@ generated from these declarations, so the platforms cannot drift apart.  Handler
 
 from __future__ import annotations
 
-from core.commandspec import Access, Command, Option, OptionType
+from core.commandspec import Access, Command, Form, MessageAction, Option, OptionType
 from core.numbers import Unit
 
 # ---------------------------------------------------------------------------------------------
@@ -82,6 +82,15 @@ POOL_NAME = Option(
 )
 NEW_POOL_NAME = Option("name", OptionType.STRING, "New pool name", required=True, max_length=40)
 MEMBER = Option("member", OptionType.USER, "Member", required=True)
+#: The longest job post read after ``post:``; a whole desktop page with its tail fits.
+MAX_POST = 50_000
+POST = Option(
+    "post",
+    OptionType.STRING,
+    "A job post pasted whole (everything after post:)",
+    max_length=MAX_POST,
+    verbatim=True,
+)
 PAID = Option(
     "paid",
     OptionType.NUMBER,
@@ -95,8 +104,22 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "quote",
         "Connects a job will cost, and what you can afford",
-        (*QUOTE_FACTORS, BOOST),
+        (*QUOTE_FACTORS, BOOST, POST),
         usage_example="/quote price:500 size:small",
+    ),
+    Command(
+        "paste",
+        "Paste a job post: its real cost and every factor",
+        (POST,),
+        usage_example="/paste",
+        form=Form(
+            title="Quote a job post",
+            field="post",
+            label="The job post",
+            placeholder="Copy the whole Upwork job page (or its link) and paste it here",
+            submit="quote",
+            max_length=4000,
+        ),
     ),
     Command(
         "bid",
@@ -105,8 +128,7 @@ COMMANDS: tuple[Command, ...] = (
             Option(
                 "job",
                 OptionType.STRING,
-                "Job URL or title",
-                required=True,
+                "Job URL or title (else read from post)",
                 max_length=200,
                 free_text=True,
             ),
@@ -132,6 +154,7 @@ COMMANDS: tuple[Command, ...] = (
                 "note", OptionType.STRING, "A note for yourself", max_length=300, free_text=True
             ),
             *QUOTE_FACTORS,
+            POST,
         ),
         changes_state=True,
         usage_example='/bid job:"Logo for a bakery" connects:4',
@@ -362,6 +385,17 @@ COMMANDS: tuple[Command, ...] = (
     ),
 )
 
+#: Actions on any message: Discord's message commands, Slack's message shortcuts.
+MESSAGE_ACTIONS: tuple[MessageAction, ...] = (
+    MessageAction(
+        "Quote this job",
+        "quote_message",
+        "Quote the job post or job link in this message",
+        "quote",
+        "post",
+    ),
+)
+
 BY_NAME: dict[str, Command] = {c.name: c for c in COMMANDS}
 GROUPS: dict[str, str] = {"pool": "Manage a shared Connects pool"}
 
@@ -379,20 +413,25 @@ __all__ = [
     "GROUPS",
     "MAX_CONNECTS_PER_BID",
     "MAX_DOLLARS",
+    "MAX_POST",
     "MAX_PURCHASE",
     "MEMBER",
+    "MESSAGE_ACTIONS",
     "NEW_POOL_NAME",
     "OUTCOMES",
     "PAID",
     "PERIODS",
     "POOL",
     "POOL_NAME",
+    "POST",
     "QUOTE_FACTORS",
     "RATE_TYPES",
     "REFUND_REASONS",
     "SIZES",
     "Access",
     "Command",
+    "Form",
+    "MessageAction",
     "Option",
     "OptionType",
     "find",

@@ -49,6 +49,35 @@ class Option:
     autocomplete: str | None = None
     unit: Unit = Unit.PLAIN  # what a number counts: dollars take $ and k, percents take %
     free_text: bool = False  # in the text syntax, runs until the next option's key
+    #: in the text syntax, takes everything after its key as it is (newlines, quotes and
+    #: colons included): a pasted job post. Only the last option of a command may be verbatim.
+    verbatim: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """A one-field form a platform shows where typing the value into a command is painful (a
+    Discord modal, a Slack modal): ``field`` names the option the text fills, ``submit`` the
+    command the submission runs with it, ``max_length`` what the platform's input takes."""
+
+    title: str
+    field: str
+    label: str
+    placeholder: str
+    submit: str
+    max_length: int
+
+
+@dataclass(frozen=True, slots=True)
+class MessageAction:
+    """An action on any message (Discord's message command, Slack's message shortcut): it runs
+    ``command`` with the message's text as ``option``. ``callback`` is its stable id."""
+
+    name: str
+    callback: str
+    description: str
+    command: str
+    option: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +87,8 @@ class Command:
     ``name`` is the full name: ``"quote"``, or ``"pool create"`` for a subcommand of ``/pool``.
     ``changes_state`` commands carry the platform's request id for idempotency.
     ``text_only`` commands exist for platforms without buttons (console, Slack text); Discord
-    offers the same action as a button.
+    offers the same action as a button. A command with a ``form`` opens it on platforms that
+    have forms; elsewhere its options are read as usual.
     """
 
     name: str
@@ -69,6 +99,8 @@ class Command:
     slow: bool = False  # may take long (charts, exports): platforms defer first
     text_only: bool = False
     usage_example: str = ""
+    #: the form platforms with forms open for this command, instead of reading options
+    form: Form | None = None
 
     @property
     def group(self) -> str | None:

@@ -15,7 +15,7 @@ from core.catalog import Command, Option, OptionType
 from core.errors import BadInput
 from core.keys import UserKey, UserRef
 from core.numbers import Unit, Unreadable, read_number, read_whole
-from core.text import echo, forbidden
+from core.text import echo, forbidden, scrub
 
 #: A checked option value: int (INTEGER), Decimal (NUMBER), str (STRING, CHANNEL), bool
 #: (BOOLEAN), :class:`UserRef` (USER), or ``None`` when omitted without a default.
@@ -188,6 +188,10 @@ def convert(
 ) -> Value:
     """``value`` as the option's type, or :class:`BadInput`. Text of any option may not hold
     the characters :mod:`core.text` forbids (control characters, bytes that are not UTF-8)."""
+    if isinstance(value, str) and opt.verbatim:
+        # a pasted post is read, never stored as typed: line ends of any platform become
+        # newlines and the characters text may not hold become spaces
+        value = scrub(value.replace("\r\n", "\n").replace("\r", "\n"), " ")
     if isinstance(value, str) and (found := forbidden(value)) is not None:
         raise BadInput(f"{opt.name}: contains {found}; remove it.")
     return _CONVERTERS[opt.type](_Input(command, opt, value, resolve_user, resolve_channel))

@@ -31,9 +31,10 @@ def forbidden(text: str) -> str | None:
     return f"a control character (U+{code:04X})"
 
 
-def scrub(text: str) -> str:
-    """``text`` without the characters text may not hold (for names a platform gives)."""
-    return FORBIDDEN.sub("", text)
+def scrub(text: str, instead: str = "") -> str:
+    """``text`` with the characters text may not hold replaced by ``instead`` (dropped by
+    default: names a platform gives)."""
+    return FORBIDDEN.sub(instead, text)
 
 
 def echo(text: str, limit: int = ECHO) -> str:

@@ -12,8 +12,13 @@ A key that is not an option of the command is refused with the nearest option na
 free-text value, only a near miss of an option's name (``conects:3``) is, since titles may hold
 colons of their own (``Fix bug: urgent``).
 
+A verbatim option (``post:``, a pasted job post) takes everything after its key as it is:
+newlines, quotes and colons included, so a post needs no quoting. It is the command's last
+option; whatever follows its key is its value.
+
 Reading is linear in the length of the text (every character is looked at a bounded number of
-times, whatever it holds), and a line longer than :data:`MAX_LINE` is refused before it is read.
+times, whatever it holds), and a line longer than :data:`MAX_LINE` is refused before it is read;
+only a verbatim value may run longer, up to :data:`~core.catalog.MAX_POST` characters.
 Refusals repeat at most a short prefix of what was typed.
 """
 
@@ -23,7 +28,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from core.catalog import COMMANDS, Command, find
+from core.catalog import COMMANDS, MAX_POST, Command, find
 from core.errors import BadInput
 from core.text import FORBIDDEN, echo
 
@@ -59,11 +64,27 @@ class Parsed(dict[str, str]):
         self.positional = {}
 
 
+_VERBATIM_KEYS = sorted({o.name for c in COMMANDS for o in c.options if o.verbatim})
+_VERBATIM = re.compile(
+    "(?:^|" + _SPACE_CLASS + ")(?:" + "|".join(_VERBATIM_KEYS) + "):", re.IGNORECASE
+)
+
+
 def check_length(text: str) -> None:
-    """Refuse a command line longer than :data:`MAX_LINE`, before anything reads it."""
-    if len(text) > MAX_LINE:
+    """Refuse a command line longer than :data:`MAX_LINE`, before anything reads it; a
+    verbatim value (``post:`` and the job post after it) may hold up to
+    :data:`~core.catalog.MAX_POST` characters of its own."""
+    if len(text) <= MAX_LINE:
+        return
+    key = _VERBATIM.search(text, 0, MAX_LINE) if _VERBATIM_KEYS else None
+    if key is None:
         raise BadInput(
             f"A command is at most {MAX_LINE:,} characters; this one has {len(text):,}. Shorten it."
+        )
+    if len(text) - key.end() > MAX_POST:
+        raise BadInput(
+            f"A pasted post is at most {MAX_POST:,} characters; this one has "
+            f"{len(text) - key.end():,}. Paste the job's own part of the page."
         )
 
 
@@ -202,10 +223,24 @@ def split_command(text: str) -> tuple[Command | None, str]:
     return command, stripped[len(words[0]) :].strip(SPACE)
 
 
+def _all_verbatim(name: str, text: str) -> Parsed:
+    """The options of a command whose only option is verbatim (``/paste <post>``): all of the
+    text is its value, with or without its key."""
+    values = Parsed()
+    head = _KEY.match(text)
+    body = text[head.end() :] if head and head.group(1).lower() == name else text
+    if body.strip(SPACE):
+        values[name] = body.strip(SPACE)
+    return values
+
+
 def parse_options(command: Command, text: str) -> Parsed:
     """Raw option strings by name, from ``key:value`` pairs and values in catalog order."""
+    if command.options and command.options[0].verbatim:
+        return _all_verbatim(command.options[0].name, text)
     names = [o.name for o in command.options]
     free = {o.name for o in command.options if o.free_text}
+    verbatim = {o.name for o in command.options if o.verbatim}
     values = Parsed()
     keyless: list[str] = []
     reader = _Reader(text)
@@ -228,6 +263,9 @@ def parse_options(command: Command, text: str) -> Parsed:
             )
         if key in values:
             raise BadInput(f"{key} is given twice; give it once.")
+        if key in verbatim:
+            values[key] = text[match.end() :].strip(SPACE)
+            break
         reader.pos = match.end()
         while not reader.done() and reader.text[reader.pos] in " \t":
             reader.pos += 1
@@ -243,7 +281,15 @@ def parse_options(command: Command, text: str) -> Parsed:
         if value is None:
             value = reader.free_text(names) if key in free else reader.word()
         values[key] = value
-    slots = [n for n in names if n not in values]
+    _fill_in_order(command, values, keyless)
+    return values
+
+
+def _fill_in_order(command: Command, values: Parsed, keyless: list[str]) -> None:
+    """Values given without a key fill the options not given, in catalog order (a verbatim
+    option only ever by its key)."""
+    names = [o.name for o in command.options]
+    slots = [o.name for o in command.options if o.name not in values and not o.verbatim]
     if len(keyless) > len(slots):
         extra = keyless[len(slots)]
         raise BadInput(
@@ -253,7 +299,6 @@ def parse_options(command: Command, text: str) -> Parsed:
     for place, (name, value) in enumerate(zip(slots, keyless, strict=False), 1):
         values[name] = value
         values.positional[name] = place
-    return values
 
 
 def positional_hint(command: Command, parsed: Parsed, name: str) -> str:

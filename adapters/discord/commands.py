@@ -34,6 +34,8 @@ _TYPES = {
 _TEXT_CHANNELS = [discord.ChannelType.text, discord.ChannelType.news]
 MAX_CHOICES = 25
 MAX_DESCRIPTION = 100
+#: the longest string option Discord takes (a pasted post longer than this goes to /paste)
+MAX_STRING = 6000
 
 
 class Handler(Protocol):
@@ -82,7 +84,8 @@ class OptionArg(app_commands.Transformer):
     @property
     def max_value(self) -> int | float | None:
         if self.option.type is OptionType.STRING:
-            return self.option.max_length
+            length = self.option.max_length
+            return None if length is None else min(length, MAX_STRING)
         return _bound(self.option, self.option.max_value)
 
     @property

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol
 
 from core.bidrecords import (
     BidFactors,
@@ -20,136 +19,21 @@ from core.bidrecords import (
 )
 from core.bids import CONFIRM_SECONDS, parse_bid_id
 from core.catalog import BY_NAME
-from core.commands.registry import Change, Context, Forward, Read, options_json, register
+from core.commands.quotes import typed_factors
+from core.commands.registry import Change, Context, Forward, options_json, register
 from core.errors import BadInput, NotFound
-from core.insight import cents_per_connect
 from core.options import Values, check
-from core.postings import balance
-from core.pricing import Factors, Quote, cents, dollars, quote
+from core.pricing import cents, quote
 from core.reply import Button, ButtonStyle, Mention, Reply, Rich, plural, when
 from core.requests import seen
 from core.store.base import Tx
-from core.wallets import user_account
-
-
-def _rating_tenths(rating: Decimal | None) -> int | None:
-    return None if rating is None else int((rating * 10).to_integral_value())
-
-
-# ---------------------------------------------------------------------------------- /quote
-
-
-class _Typed(Protocol):
-    """The quote factors as typed: options of /quote and /bid alike."""
-
-    @property
-    def price(self) -> Decimal | None: ...
-    @property
-    def size(self) -> str | None: ...
-    @property
-    def funded(self) -> bool | None: ...
-    @property
-    def verified(self) -> bool | None: ...
-    @property
-    def client_spent(self) -> Decimal | None: ...
-    @property
-    def hire_rate(self) -> int | None: ...
-    @property
-    def rating(self) -> Decimal | None: ...
-
-
-def typed_factors(o: _Typed) -> Factors:
-    """The pricing factors of typed options (amounts in cents, the rating in tenths)."""
-    return Factors(
-        price_cents=None if o.price is None else cents(o.price),
-        size=o.size,
-        funded=o.funded,
-        verified=o.verified,
-        client_spent_cents=None if o.client_spent is None else cents(o.client_spent),
-        hire_rate=o.hire_rate,
-        rating_tenths=_rating_tenths(o.rating),
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class QuoteOptions:
-    price: Decimal | None
-    size: str | None
-    funded: bool | None
-    verified: bool | None
-    client_spent: Decimal | None
-    hire_rate: int | None
-    rating: Decimal | None
-    boost: int | None
-
-    @staticmethod
-    def of(v: Values) -> QuoteOptions:
-        return QuoteOptions(
-            v.opt_number("price"),
-            v.opt_text("size"),
-            v.opt_flag("funded"),
-            v.opt_flag("verified"),
-            v.opt_number("client_spent"),
-            v.opt_integer("hire_rate"),
-            v.opt_number("rating"),
-            v.opt_integer("boost"),
-        )
-
-    def factors(self) -> Factors:
-        return typed_factors(self)
-
-
-def explain(q: Quote) -> list[tuple[str, str]]:
-    """One field per factor: what was known and the points it added."""
-    rows = []
-    for line in q.lines:
-        points = f"+{line.points}/{line.max_points}"
-        rows.append(
-            (line.factor, f"{line.shown} {points}" if line.known else f"unknown {points} (neutral)")
-        )
-    return rows
-
-
-async def quote_read(ctx: Context, o: QuoteOptions) -> Reply:
-    config = ctx.services.config
-    q = quote(config.pricing, o.factors(), o.boost or 0)
-    await ctx.services.balances.ensure_known(ctx.actor, ctx.now(), ctx.request_id)
-
-    async def read(tx: Tx) -> tuple[int, tuple[int, int] | None]:
-        account = await user_account(tx, ctx.actor.user.key)
-        assert account is not None, "ensure_known created the wallet"
-        return await balance(tx, account), await cents_per_connect(tx, account)
-
-    have, bought = await ctx.services.store.read(read, quick=True)
-    if bought is None:
-        per_text = "at the best tier price"
-        cost = q.total * config.pricing.default_cents_per_connect
-    else:
-        spent, count = bought
-        cost = (q.total * spent * 2 + count) // (count * 2)
-        per_text = "at your average purchase price"
-    lines = [f"≈ {dollars(cost)} {per_text} · you can afford {have // q.total} such bids"]
-    if q.boost:
-        lines.insert(0, f"{q.connects} + {q.boost} boost")
-    if q.model == "seed":
-        lines.append(
-            f"{q.points}/{q.max_points} points → {plural(q.connects)}. "
-            "A transparent estimate: Upwork does not publish its formula."
-        )
-    else:
-        lines.append("Rate card by job value; Upwork's own card may differ.")
-    return Reply(f"{plural(q.total)}", lines, explain(q))
-
-
-register("quote", Read(QuoteOptions, QuoteOptions.of, quote_read))
-
 
 # ---------------------------------------------------------------------------------- /bid
 
 
 @dataclass(frozen=True, slots=True)
 class BidOptions:
-    job: str
+    job: str | None
     connects: int | None
     pool: str | None
     boost: int | None
@@ -163,11 +47,12 @@ class BidOptions:
     client_spent: Decimal | None
     hire_rate: int | None
     rating: Decimal | None
+    post: str | None = None
 
     @staticmethod
     def of(v: Values) -> BidOptions:
         return BidOptions(
-            v.text("job"),
+            v.opt_text("job"),
             v.opt_integer("connects"),
             v.opt_text("pool"),
             v.opt_integer("boost"),
@@ -181,9 +66,16 @@ class BidOptions:
             v.opt_number("client_spent"),
             v.opt_integer("hire_rate"),
             v.opt_number("rating"),
+            v.opt_text("post"),
         )
 
     def spec(self, ctx: Context) -> BidSpec:
+        if self.post is not None:
+            raise BadInput("Job posts cannot be read yet; give job: and connects: instead.")
+        if self.job is None:
+            raise BadInput(
+                'job is required: the job\'s URL or title, e.g. /bid job:"Logo for a bakery"'
+            )
         connects = self.connects
         typed = typed_factors(self)
         if connects is None:

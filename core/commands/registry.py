@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
-from core.catalog import BY_NAME, Command
+from core.catalog import BY_NAME, MESSAGE_ACTIONS, Command
 from core.keys import Actor
 from core.options import Json, Values, jsonable
 from core.postings import Stamp
@@ -187,3 +187,21 @@ def validate(commands: tuple[Command, ...]) -> None:
             )
         if isinstance(handler, Forward) and not isinstance(HANDLERS.get(handler.target), Change):
             raise RuntimeError(f"/{command.name} forwards to /{handler.target}, not a change")
+        _validate_entry_points(command)
+    for action in MESSAGE_ACTIONS:
+        target = BY_NAME.get(action.command)
+        if target is None or target.option(action.option) is None:
+            raise RuntimeError(f"{action.name!r} runs /{action.command} {action.option}: unknown")
+
+
+def _validate_entry_points(command: Command) -> None:
+    """A form fills an option of the command it submits to; verbatim options come last."""
+    for opt in command.options[:-1]:
+        if opt.verbatim:
+            raise RuntimeError(f"/{command.name}: verbatim option {opt.name} is not the last")
+    form = command.form
+    if form is None:
+        return
+    target = BY_NAME.get(form.submit)
+    if target is None or target.option(form.field) is None:
+        raise RuntimeError(f"/{command.name}: its form fills /{form.submit} {form.field}: unknown")

@@ -126,7 +126,6 @@ def test_check_converts_types() -> None:
         ("quote", {"funded": "maybe"}, "true or false"),
         ("quote", {"size": "huge"}, "small, medium, large"),
         ("quote", {"hire_rate": True}, "not valid"),
-        ("bid", {}, "job is required"),
         ("bid", {"job": "x", "connects": "0"}, "out of range"),
         ("bid", {"job": "x" * 201}, "at most 200"),
         ("refund", {"bid": "#1", "reason": "because"}, "not one of"),
