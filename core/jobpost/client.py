@@ -79,32 +79,38 @@ def hires(page: Page) -> Pair | None:
 
 
 def jobs_posted(page: Page) -> int | None:
-    """``31 jobs posted``."""
-    hit = searched(page, ("posted",), p.JOBS_POSTED)
+    """``31 jobs posted``, ``Jobs posted: 31``."""
+    hit = searched(page, ("posted",), p.JOBS_POSTED) or labeled(
+        page, ("jobs posted",), p.JOBS_POSTED_LABEL, p.INT_VALUE
+    )
+    return None if hit is None else whole(hit.value["n"])
+
+
+def _open_jobs(page: Page) -> int | None:
+    """``2 open jobs`` alone, or ``Open jobs: 2``, whichever comes first."""
+    hit = labeled(page, ("open job",), p.OPEN_JOBS_LABEL, p.INT_VALUE)
+    for i in page.having("open job"):
+        if hit is not None and hit.line <= i:
+            break
+        for seg in page.segs(i):
+            found = p.OPEN_JOBS.fullmatch(seg)
+            if found is not None:
+                return whole(found["n"])
     return None if hit is None else whole(hit.value["n"])
 
 
 def hire_rate(page: Page) -> Pair | None:
-    """(rate, open jobs) of ``81% hire rate, 2 open jobs``; also ``Hire rate: 81%`` and
-    ``2 open jobs`` on their own."""
+    """(rate in percent, open jobs) of ``81% hire rate, 2 open jobs``; also ``Hire rate:
+    81%`` and ``2 open jobs`` on their own."""
     hit = searched(page, ("hire rate",), p.HIRE_RATE)
+    hit = hit or labeled(page, ("hire rate",), p.HIRE_RATE_LABEL, p.PERCENT_VALUE)
+    rate = None
     if hit is not None:
-        rate, open_ = hit.value["rate"], hit.value["open"]
-        first = whole(rate)
-        return Pair(
-            first if first is not None and first <= 100 else None,
-            None if open_ is None else whole(open_),
-        )
-    found = labeled(page, ("hire rate",), p.HIRE_RATE_LABEL, p.PERCENT_VALUE)
-    rate = None if found is None else whole(found.value["n"])
-    open_hit = None
-    for i in page.having("open job"):
-        for seg in page.segs(i):
-            open_hit = open_hit or p.OPEN_JOBS.fullmatch(seg)
-    jobs = None if open_hit is None else whole(open_hit["n"])
-    if rate is None and jobs is None:
-        return None
-    return Pair(rate if rate is None or rate <= 100 else None, jobs)
+        rate = whole(hit.value["rate" if "rate" in hit.value.groupdict() else "n"])
+        rate = rate if rate is not None and rate <= 100 else None
+    opened = hit.value.groupdict().get("open") if hit is not None else None
+    jobs = whole(opened) if opened is not None else _open_jobs(page)
+    return None if hit is None and jobs is None else Pair(rate, jobs)
 
 
 def avg_hourly(page: Page) -> int | None:
@@ -118,7 +124,11 @@ def avg_hourly(page: Page) -> int | None:
 
 
 def hours_billed(page: Page, near: frozenset[int]) -> int | None:
-    """``3,463 hours`` alone on a line of the client's block (lines ``near``)."""
+    """``3,463 hours`` alone on a line of the client's block (lines ``near``), or
+    ``Hours billed: 3,463``."""
+    hit = labeled(page, ("hours billed", "total hours"), p.HOURS_BILLED_LABEL, p.INT_VALUE)
+    if hit is not None:
+        return whole(hit.value["n"])
     for i in sorted(near):
         if "hour" in page.lower[i]:
             found = p.HOURS_BILLED.fullmatch(page.lines[i])

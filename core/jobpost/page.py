@@ -155,8 +155,12 @@ def segments(line: str) -> tuple[str, ...]:
 
 
 def page(text: str) -> Page:
-    """The first :data:`MAX_CHARS` characters of ``text`` as a :class:`Page`."""
-    lines = [" ".join(raw.split()) for raw in text[:MAX_CHARS].translate(_PLAIN).splitlines()]
+    """The first :data:`MAX_CHARS` characters of ``text`` as a :class:`Page`, without the
+    line the bound cuts (``Available Connects: 11`` cut after ``1`` is not 1)."""
+    body = text[:MAX_CHARS]
+    if len(text) > MAX_CHARS and text[MAX_CHARS] not in "\r\n":
+        body = body[: max(body.rfind("\n"), body.rfind("\r"), 0)]  # a cut line is not read
+    lines = [" ".join(raw.split()) for raw in body.translate(_PLAIN).splitlines()]
     lines = [line for line in lines if line]
     if "-" in lines:
         lines = _joined(lines)

@@ -121,12 +121,40 @@ SPENT_LABEL = label(r"total spent|spent")
 HIRES = value(rf"(?P<hires>{INT}) hires?(?:, (?P<active>{INT}) active)?$")
 HIRES_ACTIVE = value(rf"{_WORD_START}(?P<hires>{INT}) hires?, (?P<active>{INT}) active\b")
 JOBS_POSTED = value(rf"{_WORD_START}(?P<n>{INT}) jobs? posted\b")
+JOBS_POSTED_LABEL = label(r"jobs posted")
 HIRE_RATE = value(rf"{_WORD_START}(?P<rate>{INT}) ?% hire rate(?:, (?P<open>{INT}) open jobs?)?")
 HIRE_RATE_LABEL = label(r"hire rate")
 PERCENT_VALUE = value(rf"(?P<n>{INT}) ?%")
 OPEN_JOBS = value(rf"(?P<n>{INT}) open jobs?$")
+OPEN_JOBS_LABEL = label(r"open jobs")
 AVG_HOURLY = value(rf"(?P<m>{MONEY}) ?/ ?hr avg\.? hourly rate paid\b")
 AVG_HOURLY_LABEL = label(r"avg\.? hourly rate paid|average hourly rate paid|avg hourly rate")
 HOURS_BILLED = value(rf"(?P<n>{INT}) (?:total )?hours?(?: billed)?$")
+HOURS_BILLED_LABEL = label(r"hours billed|total hours")
 MEMBER_SINCE = value(rf"\bmember since:? (?P<date>{DATE_PATTERN})")
 COUNTRY_LABEL = label(r"client location|client country|location|country")
+
+#: Every label that may stand alone on its line with its value on the next.
+LABELS = (
+    BUDGET_LABEL,
+    EXPERIENCE_LABEL,
+    LENGTH_LABEL,
+    HOURS_LABEL,
+    POSTED_LABEL,
+    CONNECTS_LABEL,
+    AVAILABLE_LABEL,
+    PROPOSALS_LABEL,
+    INTERVIEWING_LABEL,
+    INVITES_LABEL,
+    UNANSWERED_LABEL,
+    LAST_VIEWED_LABEL,
+    RATING_LABEL,
+    SPENT_LABEL,
+    JOBS_POSTED_LABEL,
+    HIRE_RATE_LABEL,
+    OPEN_JOBS_LABEL,
+    AVG_HOURLY_LABEL,
+    HOURS_BILLED_LABEL,
+    COUNTRY_LABEL,
+    label(r"project type|experience level|bid range|activity on this job|about the client"),
+)

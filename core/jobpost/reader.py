@@ -10,7 +10,7 @@ import core.jobpost.client as client_
 import core.jobpost.job as job_
 import core.jobpost.title as title_
 from core.jobpost.model import JobPost
-from core.jobpost.page import page
+from core.jobpost.page import Page, page
 from core.jobpost.patterns import CANONICAL
 
 
@@ -22,6 +22,22 @@ def read_post(text: str) -> JobPost:
     lines = page(text)
     if not lines.lines:
         return JobPost()
+    post = _facts(lines)
+    name = title_.stated(lines)
+    if name is None and post.found():
+        # a line is taken for a title only when the text is a post at all
+        posted = job_.posted(lines)
+        name = title_.shown(lines, None if posted is None else posted[0], _is_fact)
+    return post if name is None else replace(post, title=name)
+
+
+def _is_fact(line: str) -> bool:
+    """Whether one line, read alone, states a fact."""
+    return bool(_facts(page(line)).found())
+
+
+def _facts(lines: Page) -> JobPost:
+    """Every field but the title."""
     job_id = job_.link(lines)
     budget = job_.budget(lines)
     posted = job_.posted(lines)
@@ -31,7 +47,7 @@ def read_post(text: str) -> JobPost:
     rating = client_.rating(lines)
     hires = client_.hires(lines)
     hire_rate = client_.hire_rate(lines)
-    post = JobPost(
+    return JobPost(
         url=None if job_id is None else CANONICAL + job_id,
         job_id=job_id,
         budget_type=None if budget is None else budget.kind,
@@ -67,12 +83,3 @@ def read_post(text: str) -> JobPost:
         member_since=client_.member_since(lines),
         country=client_.client_country(lines, near),
     )
-    name = title_.stated(lines)
-    if name is None and post.found():
-        # a line taken for a title only when the text is a post at all
-        name = title_.shown(lines, None if posted is None else posted[0])
-    return post if name is None else _titled(post, name)
-
-
-def _titled(post: JobPost, name: str) -> JobPost:
-    return replace(post, title=name)

@@ -6,6 +6,7 @@ below it on a feed tile, else the first line. A line of the page's chrome (``Fin
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import core.jobpost.patterns as p
 from core.jobpost.countries import country
@@ -118,7 +119,16 @@ def _chrome(line: str) -> bool:
     return low in CHROME or bool(_CHROME_LIKE.fullmatch(low))
 
 
-def _plausible(line: str) -> bool:
+def _label(line: str) -> bool:
+    """A label standing alone (``Duration``, ``Hours needed:``)."""
+    for label in p.LABELS:
+        found = label.match(line)
+        if found is not None and found.end() == len(line):
+            return True
+    return False
+
+
+def _plausible(line: str, is_fact: Callable[[str], bool]) -> bool:
     low = line.lower()
     return (
         2 <= len(line) <= MAX_TITLE
@@ -129,6 +139,8 @@ def _plausible(line: str) -> bool:
         and "upwork.com" not in low
         and not (any(c.isdigit() for c in line) and len(line.split()) <= 3 and low[0].isdigit())
         and country(line) is None
+        and not _label(line)
+        and not is_fact(line)
     )
 
 
@@ -150,18 +162,19 @@ def stated(page: Page) -> str | None:
     return None
 
 
-def shown(page: Page, posted_line: int | None) -> str | None:
-    """The title where the page layout puts it (see the module's docstring)."""
+def shown(page: Page, posted_line: int | None, is_fact: Callable[[str], bool]) -> str | None:
+    """The title where the page layout puts it (see the module's docstring): a line that
+    is no chrome, no label and, read alone, no fact (``is_fact``)."""
     lines = page.lines
     if posted_line is None:
         for line in lines[:5]:
             if not _chrome(line):
-                return line if _plausible(line) else None
+                return line if _plausible(line, is_fact) else None
         return None
     for i in range(posted_line - 1, max(-1, posted_line - 4), -1):
         if not _chrome(lines[i]):
-            return lines[i] if _plausible(lines[i]) else None
+            return lines[i] if _plausible(lines[i], is_fact) else None
     for line in lines[posted_line + 1 : posted_line + 3]:
         if not _chrome(line):
-            return line if _plausible(line) else None
+            return line if _plausible(line, is_fact) else None
     return None
