@@ -151,9 +151,8 @@ def _clean(title: str) -> str | None:
 
 def stated(page: Page) -> str | None:
     """A title the text labels as one: ``New job: ...``, ``Title: ...``, a share text."""
-    for i, line in enumerate(page.lines[:40]):
-        if not page.segs(i):
-            continue
+    for i in page.having("job", "title", "gig"):
+        line = page.lines[i]
         found = p.TITLE_LABEL.fullmatch(line) or p.SHARE.fullmatch(line)
         if found:
             title = _clean(found["title"])
