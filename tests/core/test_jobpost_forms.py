@@ -95,6 +95,8 @@ FORMS: list[tuple[str, dict[str, object]]] = [
     ("Posted yesterday", {"posted": "yesterday"}),
     ("Posted\n5 minutes ago", {"posted": "5 minutes ago"}),
     ("Posted On: March 3, 2025 14:05 UTC", {"posted": "March 3, 2025 14:05 UTC"}),
+    ("Posted over a month ago", {"posted": "over a month ago"}),
+    ("Posted 30+ days ago", {"posted": "30+ days ago"}),
     ("Posted by a verified client", {}),
     # the cost and the balance
     ("Required Connects to submit a proposal: 13", {"connects": 13}),
@@ -218,6 +220,21 @@ def test_each_form_reads_its_fact_and_nothing_else(text: str, want: dict[str, ob
 )
 def test_case_and_spacing_do_not_matter(line: str) -> None:
     assert read_post(line).verified is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\ud800Payment verified\nUnited States\udfff",
+        "Payment verified\n\x00\x1c\x1d\u2028Canada\u0085",
+        "\u0130stanbul\nPayment verified",
+        "\U0001f600" * 5_000,
+        "\u0301" * 20_000,
+    ],
+)
+def test_odd_characters_read_without_an_exception(text: str) -> None:
+    post = read_post(text)
+    assert post.country in (None, "CA")
 
 
 # ------------------------------------------------------------------------ the pieces
