@@ -1,0 +1,118 @@
+"""What applying costs and who else applies: the Connects a proposal takes, the reader's
+balance, the bid range, and the job's activity (proposals, interviews, invites)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import core.jobpost.patterns as p
+from core.jobpost.lines import labeled, searched
+from core.jobpost.page import Page
+from core.jobpost.values import cents, whole
+
+#: How many lines after ``Bid range`` its figures may sit on.
+BID_REACH = 3
+#: How many ``Bid range`` lines are tried for figures.
+BID_TRIES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Bids:
+    high_cents: int | None
+    avg_cents: int | None
+    low_cents: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Proposals:
+    low: int | None
+    high: int | None
+
+
+def connects(page: Page) -> int | None:
+    """``Required Connects to submit a proposal: 13``, ``Send a proposal for: 20 Connects``,
+    ``This proposal requires 16 Connects``."""
+    hit = labeled(page, ("connects", "proposal"), p.CONNECTS_LABEL, p.CONNECTS_VALUE)
+    return None if hit is None else whole(hit.value["n"])
+
+
+def available(page: Page) -> int | None:
+    """``Available Connects: 11``."""
+    hit = labeled(page, ("connects",), p.AVAILABLE_LABEL, p.INT_VALUE)
+    return None if hit is None else whole(hit.value["n"])
+
+
+def remaining(page: Page) -> int | None:
+    """``you'll have 32 Connects remaining``."""
+    hit = searched(page, ("connect",), p.REMAINING)
+    return None if hit is None else whole(hit.value["n"])
+
+
+def bid_range(page: Page) -> Bids | None:
+    """``Bid range - High $75.00 | Avg $31.69 | Low $6.00``, on one line or the next few."""
+    for i in page.having(p.BID_RANGE)[:BID_TRIES]:
+        window = " ".join(page.lines[i : i + BID_REACH + 1])
+        window = window[window.lower().index(p.BID_RANGE) :]
+        figures = {}
+        for name, pattern in p.BID.items():
+            found = pattern.search(window)
+            figures[name] = None if found is None else cents(found["m"])
+        if any(v is not None for v in figures.values()):
+            return Bids(figures["high"], figures["avg"], figures["low"])
+    return None
+
+
+def _range(text: str) -> Proposals | None:
+    found = p.PROPOSALS_VALUE.match(text)
+    if found is None:
+        return None
+    if found["below"]:
+        below = whole(found["below"])
+        return None if below is None or below < 1 else Proposals(0, below - 1)
+    if found["lo"]:
+        low, high = whole(found["lo"]), whole(found["hi"])
+        if low is None or high is None or low > high:
+            return None
+        return Proposals(low, high)
+    if found["plus"]:
+        return Proposals(whole(found["plus"]), None)
+    one = whole(found["one"])
+    return Proposals(one, one)
+
+
+def proposals(page: Page) -> Proposals | None:
+    """``Proposals: 15 to 20``, ``Less than 5`` (0 to 4), ``50+`` (50 and more)."""
+    hit = labeled(page, ("proposals",), p.PROPOSALS_LABEL, p.PROPOSALS_VALUE)
+    after = None
+    for i in page.having("proposals"):
+        found = p.PROPOSALS_AFTER.fullmatch(page.lines[i])
+        if found is not None and _range(found["value"]) is not None:
+            after = (i, found["value"])
+            break
+    if hit is not None and (after is None or hit.line <= after[0]):
+        return _range(hit.value.group())
+    return None if after is None else _range(after[1])
+
+
+def _count(page: Page, marks: tuple[str, ...], label: re.Pattern[str]) -> int | None:
+    hit = labeled(page, marks, label, p.INT_VALUE)
+    return None if hit is None else whole(hit.value["n"])
+
+
+def interviewing(page: Page) -> int | None:
+    return _count(page, ("interviewing",), p.INTERVIEWING_LABEL)
+
+
+def invites(page: Page) -> int | None:
+    return _count(page, ("invites sent",), p.INVITES_LABEL)
+
+
+def unanswered(page: Page) -> int | None:
+    return _count(page, ("unanswered",), p.UNANSWERED_LABEL)
+
+
+def last_viewed(page: Page) -> str | None:
+    """``Last viewed by client: 2 hours ago``, the time as written."""
+    hit = labeled(page, ("last viewed",), p.LAST_VIEWED_LABEL, p.TIME_VALUE)
+    return None if hit is None else hit.value["time"]
