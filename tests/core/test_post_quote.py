@@ -89,7 +89,7 @@ async def test_typed_options_win_over_the_post(app: App) -> None:
     assert low.title != high.title
     boosted = await app.run_text(ANA, f"/quote boost:2 post:{POST}", "q3")
     assert "13 + 2 boost = 15 Connects" in boosted.lines
-    value, command = _button(boosted, "bid")
+    _, command = _button(boosted, "bid")
     assert command.endswith("connects:13 boost:2")
 
 
@@ -183,7 +183,8 @@ async def test_paste_answers_as_quote_post_does(app: App) -> None:
     """/paste <post> is /quote post:<post>; /paste alone says what to do."""
     pasted = await app.run_text(ANA, f"/paste {POST}", "p1")
     quoted = await app.run_text(ANA, f"/quote post:{POST}", "p2")
-    assert (pasted.title, pasted.lines, pasted.fields) == (quoted.title, quoted.lines, quoted.fields)
+    assert pasted.title == quoted.title
+    assert (pasted.lines, pasted.fields) == (quoted.lines, quoted.fields)
     alone = await app.run_text(ANA, "/paste", "p3")
     assert alone.error and "Paste the job post" in alone.title
 
