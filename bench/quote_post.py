@@ -2,7 +2,7 @@
 
 Both go through ``App.run_text`` on SQLite (``synchronous=NORMAL``) for one console user:
 the typed quote reads the wallet; the post quote also reads the post (a desktop page of about
-1,000 characters, and the same page with a long "recent history" tail, cut at 10,000 ) and keeps
+1,000 characters, and the same page with a long "recent history" tail, cut at 10,000) and keeps
 its Bid button's options (one write). Prints p50 and p99 in milliseconds.
 
     .venv/bin/python bench/quote_post.py [--runs N]
@@ -74,7 +74,7 @@ TAIL = (
         "Data entry for a catalogue\nRating is 4.0 out of 5.\nFixed-price $150.00\n"
         "To freelancer: great work, thanks!\n"
     )
-    * 80
+    * 120
 )
 
 
