@@ -3,6 +3,8 @@
 The handler only translates. It builds the :class:`~core.catalog.Actor` (personal wallet keyed by
 user, pools scoped to the server, owners and Manage Server members as admins), uses the
 interaction id as the request id, defers whatever may be slow, and renders the core's reply.
+A submitted form and a message command become the command they run, with the text as its
+option, answered the same way.
 A failed answer to Discord is logged, never fatal; an unexpected exception is logged with the
 interaction id and the user gets a short apology.
 """
