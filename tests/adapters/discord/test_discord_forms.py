@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from adapters.discord import runner
+from adapters.discord import forms, runner
 from bot.platforms import serve
 from core.app import App
 from core.catalog import BY_NAME, MESSAGE_ACTIONS
@@ -317,3 +317,30 @@ async def test_help_lists_paste_and_the_message_command(world: World) -> None:
     assert "post (optional)" not in text  # no option to type on Discord
     other = await world.standin.slash("help", world.member, world.guild, command="bid")
     assert "job" in (await other.final()).text()
+
+
+def test_submitted_text_is_found_in_either_layout() -> None:
+    """A text input's value is read from an action row or from a label (Discord's newer
+    modal layout); an input that is not there is None."""
+    row = {
+        "type": 1,
+        "id": 1,
+        "components": [{"type": 4, "id": 2, "custom_id": "post", "value": "a"}],
+    }
+    label = {
+        "type": 18,
+        "id": 1,
+        "component": {"type": 4, "id": 2, "custom_id": "post", "value": "b"},
+    }
+    assert forms.submitted({"components": [row]}, "post") == "a"
+    assert forms.submitted({"components": [{"type": 10, "id": 3}, label]}, "post") == "b"
+    assert forms.submitted({"components": [row]}, "other") is None
+    assert forms.submitted({}, "post") is None
+
+
+def test_form_ids_name_catalog_forms_only() -> None:
+    """Only a command that has a form is found by its modal's custom id."""
+    assert forms.form_command(forms.form_id(PASTE)) is PASTE
+    assert forms.form_command("connects:form:balance") is None  # no form
+    assert forms.form_command("connects:form:") is None
+    assert forms.form_command("cb:undo:1") is None
