@@ -344,3 +344,42 @@ def test_form_ids_name_catalog_forms_only() -> None:
     assert forms.form_command("connects:form:balance") is None  # no form
     assert forms.form_command("connects:form:") is None
     assert forms.form_command("cb:undo:1") is None
+
+
+PAGE = (
+    "Senior Python developer for a scraping tool\n"
+    "Hourly: $25-$40\n"
+    "Required Connects to submit a proposal: 13\n"
+    "Available Connects: 11\n"
+    "Payment method verified\n"
+    "https://www.upwork.com/jobs/~01abcdef1234567890\n"
+)
+
+
+async def test_a_pasted_post_quotes_and_its_bid_button_bids_once(world: World) -> None:
+    """The form's quote is the stated cost with Bid and Set-to buttons; Bid places exactly
+    that bid (a second click replays it), Set to 11 reconciles the wallet to Upwork's."""
+    sd, me, g = world.standin, world.member, world.guild
+    rec = await sd.submit(await open_paste(sd, me, g), me, g, post=PAGE)
+    quote = await rec.final()
+    assert quote.ephemeral
+    assert quote.embeds[0]["title"] == "13 Connects, stated by the post"
+    bid = button(quote, "bid")
+    placed = await (await sd.click(quote, bid, me, g)).final()
+    assert placed.type == 7 and placed.embeds[0]["title"] == "Bid #1 placed"
+    again = await (await sd.click(quote, bid, me, g)).final()
+    assert again.embeds[0]["title"] == "Bid #1 placed"
+    assert "13 Connects from your wallet" in placed.text()
+    reconcile = button(quote, "reconcile")
+    done = await (await sd.click(quote, reconcile, me, g)).final()
+    assert "Set to 11 Connects" in done.text()
+    assert sd.violations == []
+
+
+async def test_quote_this_job_on_a_job_page_message(world: World) -> None:
+    """The message command on a message holding a job page answers with its stated cost."""
+    sd, me, g = world.standin, world.member, world.guild
+    target = sd.user_message(world.owner, PAGE, g)
+    reply = await (await sd.message_command(QUOTE_THIS_JOB, target, me, g)).final()
+    assert reply.ephemeral and reply.embeds[0]["title"] == "13 Connects, stated by the post"
+    assert button(reply, "bid")
