@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import contextvars
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
 from core.catalog import BY_NAME, COMMANDS, GROUPS
 from core.commands import HANDLERS, Context, help_reply
+from core.commands.money import press_bid
 from core.config import Config
 from core.errors import ConnectsError
 from core.keys import Actor
@@ -69,27 +70,16 @@ class App:
         the same id twice changes state once and gives the same reply. ``text_commands`` is
         false where the surface offers the catalog's text-only commands as buttons.
         """
-        token = REQUEST_ID.set(request_id)
-        try:
-            spec = BY_NAME.get(command)
-            if spec is None:
-                return error_reply(f"Unknown command {command!r}; try /help.")
-            try:
-                values = check(spec, args, resolve_user, resolve_channel, hints)
-                ctx = Context(
-                    actor, request_id, self.services, spec.name, text_commands=text_commands
-                )
-                reply = await HANDLERS[spec.name].run(ctx, values)
-            except ConnectsError as exc:
-                log.info("refused /%s for %s: %s", command, actor.user.key, exc.message)
-                return error_reply(exc.message)
-            except Exception:
-                log.exception("/%s failed for %s", command, actor.user.key)
-                return error_reply(APOLOGY)
-            log.info("/%s by %s", command, actor.user.key)
-            return reply
-        finally:
-            REQUEST_ID.reset(token)
+        spec = BY_NAME.get(command)
+        if spec is None:
+            return error_reply(f"Unknown command {command!r}; try /help.")
+        ctx = Context(actor, request_id, self.services, spec.name, text_commands=text_commands)
+
+        async def run() -> Reply:
+            values = check(spec, args, resolve_user, resolve_channel, hints)
+            return await HANDLERS[spec.name].run(ctx, values)
+
+        return await self._guarded(ctx, run)
 
     async def run_text(
         self,
@@ -144,7 +134,35 @@ class App:
             return await self.dispatch(
                 actor, "confirm", {"token": value}, request_id, text_commands=text_commands
             )
+        if action == "bid":  # a quote's Bid button: the bid it stands for, once
+            ctx = Context(actor, request_id, self.services, "bid", text_commands=text_commands)
+            return await self._guarded(ctx, lambda: press_bid(ctx, value))
+        if action == "reconcile":  # "Set to N": the balance Upwork showed in a pasted post
+            connects = value.split(".", 1)[0]
+            return await self.dispatch(
+                actor,
+                "reconcile",
+                {"connects": connects},
+                f"reconcile:{value}",
+                text_commands=text_commands,
+            )
         return error_reply("That button is no longer supported.")
+
+    async def _guarded(self, ctx: Context, run: Callable[[], Awaitable[Reply]]) -> Reply:
+        """``run``'s reply; a refusal as one line, a failure logged and apologised for."""
+        token = REQUEST_ID.set(ctx.request_id)
+        try:
+            reply = await run()
+        except ConnectsError as exc:
+            log.info("refused /%s for %s: %s", ctx.command, ctx.actor.user.key, exc.message)
+            return error_reply(exc.message)
+        except Exception:
+            log.exception("/%s failed for %s", ctx.command, ctx.actor.user.key)
+            return error_reply(APOLOGY)
+        finally:
+            REQUEST_ID.reset(token)
+        log.info("/%s by %s", ctx.command, ctx.actor.user.key)
+        return reply
 
     async def autocomplete(self, actor: Actor, kind: str, partial: str) -> list[Choice]:
         """Up to 25 suggestions for an option whose ``autocomplete`` is ``kind``: the user's

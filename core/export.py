@@ -43,6 +43,49 @@ ENTRY_COLUMNS = (
     "note",
     "refunded",
     "refund_reason",
+    *(
+        "connects_source",  # stated (typed, or read from a job post) or estimated by the model
+        "budget_type",
+        "price_cents",
+        "price_dollars",
+        "size",
+        "experience",
+        "length",
+        "hours",
+        "funded",
+        "verified",
+        "client_spent_cents",
+        "client_spent_dollars",
+        "hire_rate",
+        "client_rating",
+        "reviews",
+        "hires",
+        "proposals_min",
+        "proposals_max",
+        "interviewing",
+        "invites",
+        "country",
+        "member_since",
+    ),
+)
+#: The factor columns copied as the bid row holds them (unknown: empty, never 0).
+_FACTOR_CELLS = (
+    "budget_type",
+    "price_cents",
+    "size",
+    "experience",
+    "length",
+    "hours",
+    "client_spent_cents",
+    "hire_rate",
+    "reviews",
+    "hires",
+    "proposals_min",
+    "proposals_max",
+    "interviewing",
+    "invites",
+    "country",
+    "member_since",
 )
 CSV_BOM = "\ufeff"  # UTF-8 byte order mark: Excel then reads the file as UTF-8
 
@@ -58,7 +101,11 @@ _EXPORT_SELECT = (
     "e.actor, m.display AS member, e.request_id, e.memo, e.bid_id, e.lot_id, b.job, "
     "b.connects AS bid_connects, b.boost, b.status AS bid_status, b.rate_type, "
     "b.rate_cents, b.note, b.refunded, b.refund_reason, b.cost_cents AS bid_cents, "
-    "b.refunded_cents, l.connects AS lot_connects, l.cost_cents AS lot_cents "
+    "b.refunded_cents, l.connects AS lot_connects, l.cost_cents AS lot_cents, "
+    "b.connects_stated, b.budget_type, b.price_cents, b.size, b.experience, b.length, b.hours, "
+    "b.funded, b.verified, b.client_spent_cents, b.hire_rate, b.rating_hundredths, b.reviews, "
+    "b.hires, b.proposals_min, b.proposals_max, b.interviewing, b.invites, b.country, "
+    "b.member_since "
     "FROM entries e JOIN accounts a ON a.id = e.account_id "
     "LEFT JOIN users u ON u.account_id = e.account_id "
     "LEFT JOIN pools p ON p.account_id = e.account_id "
@@ -175,6 +222,28 @@ def _cell(value: object) -> str:
     return "" if value is None else str(value)
 
 
+def _flag(value: object) -> str:
+    return "" if value is None else ("true" if int(str(value)) else "false")
+
+
+def _factor_cells(r: Row) -> dict[str, object]:
+    """A bid's factors as cells: amounts also in dollars, the rating in stars, booleans as
+    true/false; all empty on entries without a bid and where unknown."""
+    stated = r["connects_stated"]
+    rating = r["rating_hundredths"]
+    price, spent = r["price_cents"], r["client_spent_cents"]
+    cells: dict[str, object] = {key: _cell(r[key]) for key in _FACTOR_CELLS}
+    cells.update(
+        connects_source="" if stated is None else ("stated" if int(stated) else "estimated"),
+        price_dollars=plain_dollars(None if price is None else int(price)),
+        client_spent_dollars=plain_dollars(None if spent is None else int(spent)),
+        funded=_flag(r["funded"]),
+        verified=_flag(r["verified"]),
+        client_rating=plain_dollars(None if rating is None else int(rating)),
+    )
+    return cells
+
+
 def export_line(r: Row) -> list[object]:
     """One export row's cells, in ``ENTRY_COLUMNS`` order."""
     value, rate = entry_cents(r), r["rate_cents"]
@@ -208,6 +277,7 @@ def export_line(r: Row) -> list[object]:
         "refund_reason",
     ):
         cells[key] = _cell(r[key])
+    cells.update(_factor_cells(r))
     return [cells[c] for c in ENTRY_COLUMNS]
 
 

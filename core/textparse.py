@@ -265,6 +265,8 @@ def parse_options(command: Command, text: str) -> Parsed:
             raise BadInput(f"{key} is given twice; give it once.")
         if key in verbatim:
             values[key] = text[match.end() :].strip(SPACE)
+            if not values[key]:
+                raise BadInput(f"{key}: nothing after {key}:; paste the job post after it.")
             break
         reader.pos = match.end()
         while not reader.done() and reader.text[reader.pos] in " \t":

@@ -1,6 +1,8 @@
 """The console: the catalog in a terminal, for one local user.
 
-Each line is a command in the text syntax (``/quote price:500 size:small``); replies print as
+Each line is a command in the text syntax (``/quote price:500 size:small``); ``/paste`` alone,
+or a line ending at ``post:``, reads the job post from the lines after it, up to an empty
+line. Replies print as
 text, files are saved in the working directory, buttons print their text equivalent. At a
 terminal the line is edited with history and completion (:mod:`adapters.console.interactive`);
 from a pipe or a file, lines are read as they come, without a prompt, until end of input.
@@ -11,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import stat
 import sys
 import uuid
@@ -20,8 +23,11 @@ from typing import NamedTuple, Protocol, TextIO
 
 from adapters.served import Served
 from core.app import App
+from core.catalog import COMMANDS
+from core.errors import ConnectsError
 from core.keys import Actor, UserKey, UserRef, scope_of
 from core.reply import Reply
+from core.textparse import split_command
 
 PROMPT = "connects> "
 QUIT = ("quit", "exit", "/quit", "/exit")
@@ -244,6 +250,44 @@ async def _next_line(lines: Lines, stop: asyncio.Event) -> str | None:
     return read.result()
 
 
+#: A line that ends at a verbatim option's key (``/quote post:``) continues on the lines after.
+_ENDS_AT_VERBATIM = re.compile(
+    r"(?:^|\s)(?:"
+    + "|".join(sorted({o.name for c in COMMANDS for o in c.options if o.verbatim}))
+    + r"):\s*$",
+    re.IGNORECASE,
+)
+POST_PROMPT = "Paste the job post, then an empty line:"
+
+
+def awaits_post(line: str) -> str | None:
+    """What to ask for when ``line`` waits for a pasted post on the lines after it (``/paste``
+    alone, or a line ending at ``post:``), else ``None``."""
+    try:
+        command, rest = split_command(line)
+    except ConnectsError:
+        return None
+    if command is None:
+        return None
+    if (command.form is not None and not rest.strip()) or _ENDS_AT_VERBATIM.search(line):
+        return POST_PROMPT
+    return None
+
+
+def with_post(line: str, post: str) -> str:
+    """``line`` with the pasted ``post`` after it."""
+    return f"{line}{'' if line.endswith(':') else ' '}{post}" if post else line
+
+
+async def _read_post(lines: Lines, stop: asyncio.Event) -> str:
+    """The lines that follow, up to an empty one or the end of input (a terminal that pastes
+    in one go hands over the whole post, blank lines and all, as one read)."""
+    out: list[str] = []
+    while (raw := await _next_line(lines, stop)) is not None and raw.strip():
+        out.append(raw.rstrip("\r\n"))
+    return "\n".join(out)
+
+
 async def serve(
     app: App,
     name: str,
@@ -272,6 +316,11 @@ async def serve(
                 continue
             if line.lower() in QUIT:
                 break
+            if (ask := awaits_post(line)) is not None:
+                if _isatty(stdin):
+                    out.write(ask + "\n")
+                    out.flush()
+                line = with_post(line, await _read_post(lines, stop))
             shown = await run_once(app, name, line, files_dir)
             out.write(shown.text + "\n")
             out.flush()

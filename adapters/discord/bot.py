@@ -3,6 +3,8 @@
 The handler only translates. It builds the :class:`~core.catalog.Actor` (personal wallet keyed by
 user, pools scoped to the server, owners and Manage Server members as admins), uses the
 interaction id as the request id, defers whatever may be slow, and renders the core's reply.
+A submitted form and a message command become the command they run, with the text as its
+option, answered the same way.
 A failed answer to Discord is logged, never fatal; an unexpected exception is logged with the
 interaction id and the user gets a short apology.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
 import aiohttp
@@ -20,11 +22,11 @@ from discord import app_commands
 
 from adapters.discord.config import DiscordConfig
 from core.app import App
-from core.catalog import Command
+from core.catalog import BY_NAME, Command, MessageAction
 from core.keys import Actor, scope_of
 from core.reply import Reply
 
-from . import commands, render
+from . import commands, forms, render
 from .quiet import skip_voice_warnings
 
 log = logging.getLogger("connects.discord")
@@ -64,15 +66,74 @@ class Handler:
         private = not args.get("public", False)
 
         async def work() -> Reply:
-            return await self.app.dispatch(
+            reply = await self.app.dispatch(
                 actor(interaction),
                 command.name,
                 args,
                 str(interaction.id),
                 text_commands=False,
             )
+            return (
+                forms.discord_help(reply, args.get("command")) if command.name == "help" else reply
+            )
 
         await self._answer(interaction, work, slow=command.slow, private=private, edit=False)
+
+    async def open_form(self, interaction: discord.Interaction, command: Command) -> None:
+        """Answer with the command's form (a modal); its submission comes to :meth:`run_form`."""
+        try:
+            await interaction.response.send_modal(forms.modal(command))
+        except RESPONSE_ERRORS as exc:
+            log.warning("interaction %s: Discord did not take the form: %s", interaction.id, exc)
+
+    async def run_form(self, interaction: discord.Interaction, data: Mapping[str, Any]) -> None:
+        """A submitted form (``data`` of the MODAL_SUBMIT): the text typed runs the command the
+        form submits to, answered as that slash command would be; a blank form gets one line."""
+        custom_id = str(data.get("custom_id") or "")
+        command = forms.form_command(custom_id)
+        if command is None or command.form is None:
+            log.warning("interaction %s: unknown form %r", interaction.id, custom_id)
+            await self._send_safely(interaction, render.Message(content=forms.FORM_CHANGED))
+            return
+        form = command.form
+        text = forms.submitted(data, form.field)
+        if text is None or not text.strip():
+            line = forms.empty_form_line(command)
+            await self._send_safely(interaction, render.Message(content=line))
+            return
+        await self._run_with_text(interaction, form.submit, form.field, text, ephemeral=False)
+
+    async def run_action(
+        self, interaction: discord.Interaction, action: MessageAction, message: discord.Message
+    ) -> None:
+        """A message command: the message's text runs the action's command; the reply is
+        private (the message may be someone else's)."""
+        text = forms.message_text(message)
+        if not text:
+            line = forms.empty_message_line(action)
+            await self._send_safely(interaction, render.Message(content=line))
+            return
+        await self._run_with_text(interaction, action.command, action.option, text, ephemeral=True)
+
+    async def _run_with_text(
+        self,
+        interaction: discord.Interaction,
+        name: str,
+        option: str,
+        text: str,
+        *,
+        ephemeral: bool,
+    ) -> None:
+        async def work() -> Reply:
+            return await self.app.dispatch(
+                actor(interaction), name, {option: text}, str(interaction.id), text_commands=False
+            )
+
+        # the catalog checks at import that forms and actions name commands it has
+        slow = BY_NAME[name].slow
+        await self._answer(
+            interaction, work, slow=slow, private=True, edit=False, ephemeral=ephemeral
+        )
 
     async def run_press(self, interaction: discord.Interaction, action: str, value: str) -> None:
         async def work() -> Reply:
@@ -103,8 +164,10 @@ class Handler:
         slow: bool,
         private: bool,
         edit: bool,
+        ephemeral: bool = False,
     ) -> None:
-        """Run ``work`` and answer with its reply: at once, or deferred first if slow."""
+        """Run ``work`` and answer with its reply: at once, or deferred first if slow;
+        ``ephemeral`` keeps even a public reply to the user alone."""
         iid = interaction.id
         try:
             task: asyncio.Task[Reply] = asyncio.ensure_future(work())
@@ -124,6 +187,8 @@ class Handler:
             await self._send_safely(interaction, render.apology())
             return
         msg = render.message(reply)
+        if ephemeral:
+            msg.ephemeral = True
         try:
             if deferred:
                 if edit and reply.error:
@@ -206,6 +271,8 @@ class ClientMixin(discord.Client):
         self.tree = Tree(self)
         for cmd in commands.build(self.handler):
             self.tree.add_command(cmd)
+        for menu in commands.menus(self.handler):
+            self.tree.add_command(menu)
         self._config = config
         self._sync = sync
         self.synced: list[app_commands.AppCommand] = []
@@ -214,6 +281,15 @@ class ClientMixin(discord.Client):
         self.add_dynamic_items(render.PressButton)
         if self._sync:
             await self.sync_commands()
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Every interaction, after discord.py's own routing: a submitted form is found by its
+        modal's ``custom_id``, so a form opened before a restart still answers."""
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        data: Mapping[str, Any] = interaction.data or {}
+        if str(data.get("custom_id") or "").startswith(forms.FORM_PREFIX):
+            await self.handler.run_form(interaction, data)
 
     async def sync_commands(self) -> None:
         """Register the commands with Discord: to the configured guilds, else globally."""

@@ -2,7 +2,9 @@
 
 Every catalog command (except the ``text_only`` ones, which Discord offers as buttons) becomes a
 discord.py :class:`~discord.app_commands.Command` with the same name and option names; ``pool``
-subcommands live under one ``/pool`` group. Each option's annotation is an :class:`OptionArg`
+subcommands live under one ``/pool`` group. A command with a form (``/paste``) has no options on
+Discord: it opens its form. Each catalog message action becomes a message command
+(:func:`menus`). Each option's annotation is an :class:`OptionArg`
 transformer built from the catalog's :class:`~core.catalog.Option`, so discord.py both declares the
 option to Discord (type, bounds, choices, autocomplete) and converts the value it receives into
 the type the core expects.
@@ -19,7 +21,15 @@ import discord
 from discord import app_commands
 from discord.enums import AppCommandOptionType
 
-from core.catalog import COMMANDS, GROUPS, Command, Option, OptionType
+from core.catalog import (
+    COMMANDS,
+    GROUPS,
+    MESSAGE_ACTIONS,
+    Command,
+    MessageAction,
+    Option,
+    OptionType,
+)
 from core.keys import UserKey, UserRef
 
 _TYPES = {
@@ -48,6 +58,12 @@ class Handler(Protocol):
     async def suggest(
         self, interaction: discord.Interaction, kind: str, partial: str
     ) -> list[app_commands.Choice[int | float | str]]: ...
+
+    async def open_form(self, interaction: discord.Interaction, command: Command) -> None: ...
+
+    async def run_action(
+        self, interaction: discord.Interaction, action: MessageAction, message: discord.Message
+    ) -> None: ...
 
 
 def user_ref(user: discord.abc.User) -> UserRef:
@@ -135,7 +151,10 @@ def _bound(option: Option, value: int | float | None) -> int | float | None:
 
 
 def _callback(command: Command, handler: Handler) -> Callable[..., Coroutine[Any, Any, None]]:
-    """A callback whose signature declares the command's options, for discord.py to read."""
+    """A callback whose signature declares the command's options, for discord.py to read; a
+    command with a form declares none: it opens the form."""
+    if command.form is not None:
+        return _form_callback(command, handler)
 
     async def callback(interaction: discord.Interaction, **kwargs: Any) -> None:
         args = {k: v for k, v in kwargs.items() if v is not None}
@@ -164,6 +183,16 @@ def _callback(command: Command, handler: Handler) -> Callable[..., Coroutine[Any
     callback.__discord_app_commands_param_description__ = {  # type: ignore[attr-defined]
         o.name: _describe(o) for o in command.options
     }
+    return callback
+
+
+def _form_callback(
+    command: Command, handler: Handler
+) -> Callable[[discord.Interaction], Coroutine[Any, Any, None]]:
+    async def callback(interaction: discord.Interaction) -> None:
+        await handler.open_form(interaction, command)
+
+    callback.__qualname__ = callback.__name__ = f"form_{command.name.replace(' ', '_')}"
     return callback
 
 
@@ -212,3 +241,22 @@ def build(
             cmd.allowed_contexts = everywhere
             top.append(cmd)
     return top
+
+
+def menus(
+    handler: Handler, actions: Iterable[MessageAction] = MESSAGE_ACTIONS
+) -> list[app_commands.ContextMenu]:
+    """A message command (in a message's menu, under Apps) for each catalog message action."""
+    return [_menu(action, handler) for action in actions]
+
+
+def _menu(action: MessageAction, handler: Handler) -> app_commands.ContextMenu:
+    async def callback(interaction: discord.Interaction, message: discord.Message) -> None:
+        await handler.run_action(interaction, action, message)
+
+    callback.__qualname__ = callback.__name__ = f"menu_{action.callback}"
+    menu = app_commands.ContextMenu(
+        name=action.name, callback=callback, type=discord.AppCommandType.message
+    )
+    menu.allowed_contexts = app_commands.AppCommandContext(guild=True, dm_channel=True)
+    return menu

@@ -20,8 +20,9 @@ from core.bidrecords import (
 from core.bids import CONFIRM_SECONDS, parse_bid_id
 from core.catalog import BY_NAME
 from core.commands.quotes import typed_factors
-from core.commands.registry import Change, Context, Forward, options_json, register
+from core.commands.registry import HANDLERS, Change, Context, Forward, options_json, register
 from core.errors import BadInput, NotFound
+from core.jobquote import job_name, over_bid, over_pricing, read_job
 from core.options import Values, check
 from core.pricing import cents, quote
 from core.reply import Button, ButtonStyle, Mention, Reply, Rich, plural, when
@@ -70,18 +71,23 @@ class BidOptions:
         )
 
     def spec(self, ctx: Context) -> BidSpec:
-        if self.post is not None:
-            raise BadInput("Job posts cannot be read yet; give job: and connects: instead.")
-        if self.job is None:
+        """The bid to place: typed options over what the post (if any) states; the cost
+        typed, else stated by the post, else estimated by the pricing model."""
+        post = None if self.post is None else read_job(self.post)
+        job = self.job or (None if post is None else job_name(post))
+        if job is None:
             raise BadInput(
                 'job is required: the job\'s URL or title, e.g. /bid job:"Logo for a bakery"'
+                + ("" if post is None else " (the post shows neither)")
             )
-        connects = self.connects
         typed = typed_factors(self)
+        stated = self.connects if post is None or self.connects is not None else post.connects
+        connects = stated
         if connects is None:
-            connects = quote(ctx.services.config.pricing, typed).connects
+            pricing = typed if post is None else over_pricing(typed, post)
+            connects = quote(ctx.services.config.pricing, pricing).connects
         rating = None if self.rating is None else int((self.rating * 100).to_integral_value())
-        factors = BidFactors(
+        mine = BidFactors(
             budget_type=self.rate_type,
             price_cents=typed.price_cents,
             size=typed.size,
@@ -91,15 +97,16 @@ class BidOptions:
             hire_rate=typed.hire_rate,
             rating_hundredths=rating,
         )
+        factors = over_bid(mine, post)
         return BidSpec(
-            job=self.job,
+            job=job,
             connects=connects,
             boost=self.boost or 0,
             pool=self.pool,
-            rate_type=self.rate_type,
+            rate_type=factors.budget_type,
             rate_cents=None if self.rate is None else cents(self.rate),
             note=self.note,
-            quoted=self.connects is None,
+            quoted=stated is None,
             factors=factors,
         )
 
@@ -204,27 +211,61 @@ class ConfirmOptions:
         return ConfirmOptions(v.text("token").strip())
 
 
-async def confirm_resolve(ctx: Context, o: ConfirmOptions) -> tuple[Context, Values]:
-    """The bid a Confirm button (or ``/confirm``) stands for, under its own request id: a
-    repeated click on a confirmed bid replays its reply, however late."""
+async def _remembered(
+    ctx: Context, token: str, request_id: str, ttl: int, stale: str
+) -> tuple[Context, Values]:
+    """The bid kept under ``token`` (by a refusal asking to confirm, or by a quote's Bid
+    button), as the checked options of /bid under its own request id: a repeated click
+    replays its reply, however late; a first click after ``ttl`` seconds is refused."""
     services = ctx.services
-    request_id = f"confirm:{o.token}"
 
     async def load(tx: Tx) -> Confirmation | None:
-        return await services.bids.confirmation(tx, o.token)
+        return await services.bids.confirmation(tx, token)
 
     found = await services.store.read(load, quick=True)
     if found is None or found.actor != ctx.actor.user.key:
-        raise NotFound("That confirmation code is unknown or not yours.")
-    if found.created_at + CONFIRM_SECONDS < services.clock() and not await seen(
-        services.store, request_id
-    ):
-        raise BadInput("That confirmation expired; run the bid again.")
+        raise NotFound("That code is unknown or not yours.")
+    if found.created_at + ttl < services.clock() and not await seen(services.store, request_id):
+        raise BadInput(stale)
     values = check(BY_NAME["bid"], json.loads(found.args), resolve_user=None)
     sub = Context(
-        ctx.actor, request_id, services, "bid", confirmed=True, text_commands=ctx.text_commands
+        ctx.actor,
+        request_id,
+        services,
+        "bid",
+        confirmed=request_id.startswith("confirm:"),
+        text_commands=ctx.text_commands,
     )
     return sub, values
+
+
+async def confirm_resolve(ctx: Context, o: ConfirmOptions) -> tuple[Context, Values]:
+    """The bid a Confirm button (or ``/confirm``) stands for."""
+    return await _remembered(
+        ctx,
+        o.token,
+        f"confirm:{o.token}",
+        CONFIRM_SECONDS,
+        "That confirmation expired; run the bid again.",
+    )
+
+
+#: How long a quote's Bid button places its bid.
+BID_BUTTON_SECONDS = 86_400
+
+
+async def press_bid(ctx: Context, token: str) -> Reply:
+    """A quote's Bid button: the quoted bid, placed once however often it is clicked (keyed
+    by the button's own code); refused, changing nothing, when the wallet no longer covers
+    it or the quote is over a day old."""
+    sub, values = await _remembered(
+        ctx,
+        token,
+        f"bidbutton:{token}",
+        BID_BUTTON_SECONDS,
+        "That quote is over a day old; quote the post again.",
+    )
+    return await HANDLERS["bid"].run(sub, values)
 
 
 register("confirm", Forward(ConfirmOptions, ConfirmOptions.of, "bid", confirm_resolve))

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from core.commands.registry import Context, Read, register
+from core.commands.registry import Context, Read, options_json, register
 from core.errors import BadInput
 from core.insight import cents_per_connect
+from core.jobquote import facts, job_name, not_stated, over_pricing, read_job, upwork_balance
 from core.options import Values
 from core.postings import balance
 from core.pricing import Factors, Quote, cents, dollars, quote
-from core.reply import Reply, plural
+from core.reply import Button, ButtonStyle, Reply, plural
 from core.store.base import Tx
 from core.wallets import user_account
 
@@ -98,11 +101,8 @@ def explain(q: Quote) -> list[tuple[str, str]]:
     return rows
 
 
-async def quote_read(ctx: Context, o: QuoteOptions) -> Reply:
-    if o.post is not None:
-        raise BadInput("Job posts cannot be read yet; type the job's factors instead.")
-    config = ctx.services.config
-    q = quote(config.pricing, o.factors(), o.boost or 0)
+async def _wallet(ctx: Context) -> tuple[int, tuple[int, int] | None]:
+    """The user's balance and what their Connects cost them (spent cents, count)."""
     await ctx.services.balances.ensure_known(ctx.actor, ctx.now(), ctx.request_id)
 
     async def read(tx: Tx) -> tuple[int, tuple[int, int] | None]:
@@ -110,28 +110,131 @@ async def quote_read(ctx: Context, o: QuoteOptions) -> Reply:
         assert account is not None, "ensure_known created the wallet"
         return await balance(tx, account), await cents_per_connect(tx, account)
 
-    have, bought = await ctx.services.store.read(read, quick=True)
+    return await ctx.services.store.read(read, quick=True)
+
+
+def _spend(ctx: Context, total: int, have: int, bought: tuple[int, int] | None) -> str:
+    """``≈ $1.95 at your average purchase price · you can afford 3 such bids``."""
     if bought is None:
         per_text = "at the best tier price"
-        cost = q.total * config.pricing.default_cents_per_connect
+        cost = total * ctx.services.config.pricing.default_cents_per_connect
     else:
         spent, count = bought
-        cost = (q.total * spent * 2 + count) // (count * 2)
+        cost = (total * spent * 2 + count) // (count * 2)
         per_text = "at your average purchase price"
-    lines = [f"≈ {dollars(cost)} {per_text} · you can afford {have // q.total} such bids"]
-    if q.boost:
-        lines.insert(0, f"{q.connects} + {q.boost} boost")
+    return f"≈ {dollars(cost)} {per_text} · you can afford {have // total} such bids"
+
+
+def _model_note(q: Quote) -> str:
     if q.model == "seed":
-        lines.append(
+        return (
             f"{q.points}/{q.max_points} points → {plural(q.connects)}. "
             "A transparent estimate: Upwork does not publish its formula."
         )
-    else:
-        lines.append("Rate card by job value; Upwork's own card may differ.")
+    return "Rate card by job value; Upwork's own card may differ."
+
+
+async def quote_read(ctx: Context, o: QuoteOptions) -> Reply:
+    if o.post is not None:
+        return await post_quote(ctx, o, o.post)
+    q = quote(ctx.services.config.pricing, o.factors(), o.boost or 0)
+    have, bought = await _wallet(ctx)
+    lines = [_spend(ctx, q.total, have, bought)]
+    if q.boost:
+        lines.insert(0, f"{q.connects} + {q.boost} boost")
+    lines.append(_model_note(q))
     return Reply(f"{plural(q.total)}", lines, explain(q))
 
 
 register("quote", Read(QuoteOptions, QuoteOptions.of, quote_read))
+
+
+# ------------------------------------------------------------------------- /quote post:
+
+
+def _compared(stated: int, estimate: int) -> str:
+    if estimate == stated:
+        return f"The pricing model would have said {estimate} too."
+    off = abs(stated - estimate)
+    side = "low" if estimate < stated else "high"
+    return f"The pricing model would have said {estimate}: {plural(off)} too {side}."
+
+
+async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
+    """A quote from a pasted post: the cost it states (else the model's, from the factors it
+    states), typed options over the post, what the user's Connects make of it, what the post
+    left out, and buttons to bid and to match the wallet to Upwork's balance."""
+    post = read_job(text)
+    boost = o.boost or 0
+    estimate = quote(ctx.services.config.pricing, over_pricing(o.factors(), post), boost)
+    have, bought = await _wallet(ctx)
+    stated = post.connects
+    connects = estimate.connects if stated is None else stated
+    total = connects + boost
+    lines: list[str] = []
+    if (job := job_name(post)) is not None:
+        lines.append(post.title or job)
+    if boost:
+        lines.append(f"{connects} + {boost} boost = {plural(total)}")
+    if stated is None:
+        title = f"≈ {plural(connects)}, estimated"
+        lines.append("The post states no Connects cost; this is the pricing model's estimate.")
+        lines.append(_model_note(estimate))
+    else:
+        title = f"{plural(connects)}, stated by the post"
+        lines.append(_compared(stated, estimate.connects))
+    lines.append(_spend(ctx, total, have, bought))
+    buttons: list[Button] = []
+    upwork = upwork_balance(post)
+    if upwork is not None and upwork != have:
+        lines.append(f"Upwork shows {plural(upwork)}; your wallet here has {have}.")
+        buttons.append(_reconcile_button(ctx, upwork))
+    if (missing := not_stated(post)) is not None:
+        lines.append(missing)
+    if job is None:
+        lines.append("No job link or title in the post: add job:… to bid on it.")
+    else:
+        buttons.insert(0, await _bid_button(ctx, o, job, connects, total))
+    return Reply(title, lines, facts(post), buttons=buttons)
+
+
+async def _bid_button(ctx: Context, o: QuoteOptions, job: str, connects: int, total: int) -> Button:
+    """The button that places exactly the quoted bid: its options are kept under a code."""
+    services = ctx.services
+    token = services.bids.confirmation_token(f"bidbutton:{ctx.request_id}")
+    args = json.dumps(options_json(o), sort_keys=True)
+
+    async def remember(tx: Tx) -> None:
+        await services.bids.remember(tx, token, ctx.actor, args, services.clock())
+
+    await services.store.write(remember)
+    command = f"/bid job:{_quoted(job)} connects:{connects}"
+    if total > connects:
+        command += f" boost:{total - connects}"
+    return Button(
+        f"Bid {plural(total)}",
+        "bid",
+        token,
+        ButtonStyle.PRIMARY,
+        text_command=command,
+        only_user=ctx.actor.user.key,
+    )
+
+
+def _quoted(text: str) -> str:
+    return text if " " not in text and '"' not in text else '"' + text.replace('"', '\\"') + '"'
+
+
+def _reconcile_button(ctx: Context, connects: int) -> Button:
+    code = hashlib.sha256(ctx.request_id.encode()).hexdigest()[:10]
+    return Button(
+        f"Set to {connects}",
+        "reconcile",
+        f"{connects}.{code}",
+        ButtonStyle.SECONDARY,
+        text_command=f"/reconcile connects:{connects}",
+        only_user=ctx.actor.user.key,
+    )
 
 
 # ---------------------------------------------------------------------------------- /paste

@@ -1,7 +1,8 @@
 """A local stand-in for Discord's REST API and gateway, for tests and bench scripts."""
 
+from .limits import bulk_problems, command_problems, embed_problems
 from .openapi import SpecChecker
-from .server import DiscordStandin, Guild, InteractionRecord, Sent, User, command_problems
+from .server import DiscordStandin, Guild, InteractionRecord, Sent, User
 
 __all__ = [
     "DiscordStandin",
@@ -10,5 +11,7 @@ __all__ = [
     "Sent",
     "SpecChecker",
     "User",
+    "bulk_problems",
     "command_problems",
+    "embed_problems",
 ]

@@ -7,9 +7,11 @@ READY, GUILD_CREATE) and answer interactions (callbacks with files, webhook foll
 the documented limits of application commands; problems land in :attr:`DiscordStandin.violations`
 and get the 400 answer Discord would give.
 
-Tests drive it with :meth:`DiscordStandin.slash`, :meth:`DiscordStandin.autocomplete` and
-:meth:`DiscordStandin.click`, which build INTERACTION_CREATE payloads from the commands the bot
-synced, so an option the bot did not declare cannot be sent.
+Tests drive it with :meth:`DiscordStandin.slash`, :meth:`DiscordStandin.autocomplete`,
+:meth:`DiscordStandin.click`, :meth:`DiscordStandin.submit` (a modal the bot opened) and
+:meth:`DiscordStandin.message_command` (on a message from :meth:`DiscordStandin.user_message`),
+which build INTERACTION_CREATE payloads from what the bot synced or sent, so an option the bot
+did not declare, a button it did not show or a modal it did not open cannot be sent.
 """
 
 from __future__ import annotations
@@ -18,15 +20,15 @@ import asyncio
 import contextlib
 import itertools
 import json
-import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from .limits import bulk_problems, embed_problems
 from .openapi import SpecChecker
 
 API_PREFIX = "/api/v10"
@@ -36,7 +38,6 @@ PERMISSIONS_ALL = (1 << 51) - 1
 MANAGE_GUILD = 1 << 5
 MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 31)  # view channel, send messages, use commands
 
-_NAME = re.compile(r"^[-_\w]{1,32}$")
 _snowflakes = itertools.count(1_300_000_000_000_000_000)
 
 
@@ -160,7 +161,7 @@ class Sent:
     """One thing the bot sent about an interaction: a callback, a follow-up or an edit."""
 
     kind: str  # "callback", "followup" or "edit"
-    type: int | None  # callback type (4 message, 5 deferred, 7 update, 8 autocomplete)
+    type: int | None  # callback type (4 message, 5 deferred, 7 update, 8 autocomplete, 9 modal)
     data: dict[str, Any]
     files: list[tuple[str, str, bytes]]  # (filename, content type, bytes)
     at: float
@@ -200,6 +201,39 @@ class Sent:
     @property
     def choices(self) -> list[dict[str, Any]]:
         return list(self.data.get("choices") or [])
+
+    def inputs(self) -> list[dict[str, Any]]:
+        """The text inputs of a modal, in an action row or a label."""
+        return [c for top in self.data.get("components") or [] for c in _inputs(top)]
+
+
+def _inputs(component: dict[str, Any]) -> list[dict[str, Any]]:
+    kind = component.get("type")
+    if kind == 1:
+        return [c for child in component.get("components") or [] for c in _inputs(child)]
+    if kind == 18:
+        return _inputs(component.get("component") or {})
+    return [component] if kind == 4 else []
+
+
+def _submitted(component: dict[str, Any], values: dict[str, str], ids: Iterator[int]) -> Any:
+    """A modal component as Discord sends it back on submission: the same layout, each
+    component with its id, each text input with its custom id and value."""
+    kind = component.get("type")
+    out: dict[str, Any] = {"type": kind, "id": component.get("id") or next(ids)}
+    if kind == 1:
+        out["components"] = [_submitted(c, values, ids) for c in component["components"]]
+    elif kind == 18:
+        out["component"] = _submitted(component["component"], values, ids)
+    elif kind == 4:
+        custom_id = component["custom_id"]
+        out["custom_id"] = custom_id
+        out["value"] = values.get(custom_id, component.get("value") or "")
+    return out
+
+
+#: the callbacks Discord takes for each interaction type (docs: interaction response types)
+CALLBACKS_FOR = {1: {1}, 2: {4, 5, 9, 12}, 3: {4, 5, 6, 7, 9, 12}, 4: {8}, 5: {4, 5, 6, 7}}
 
 
 @dataclass
@@ -451,13 +485,15 @@ class DiscordStandin:
         dm = self.dm_channels.get(user.id)
         return [m for c, m in self.channel_messages if c == dm]
 
-    def find_command(self, name: str, guild: Guild | None) -> dict[str, Any]:
-        top = name.split(" ", maxsplit=1)[0]
+    def find_command(self, name: str, guild: Guild | None, kind: int = 1) -> dict[str, Any]:
+        """The synced command ``name`` of type ``kind`` (1 slash, 2 user, 3 message); a slash
+        command by its first word (``"pool add"`` finds ``pool``)."""
+        wanted = name.split(" ", maxsplit=1)[0] if kind == 1 else name
         for scope in ((guild.id if guild else None), None):
             for cmd in self.commands.get(scope, []):
-                if cmd["name"] == top:
+                if cmd["name"] == wanted and int(cmd.get("type") or 1) == kind:
                     return cmd
-        raise LookupError(f"/{top} was not synced")
+        raise LookupError(f"{'/' if kind == 1 else ''}{wanted} was not synced")
 
     def _base(self, kind: int, user: User, guild: Guild | None) -> dict[str, Any]:
         iid = snowflake()
@@ -609,6 +645,91 @@ class DiscordStandin:
         payload["message"] = self._message(message.data, [], message.data.get("id", snowflake()))
         return await self.send(payload)
 
+    async def submit(
+        self, modal: Sent, user: User, guild: Guild | None = None, /, **values: str
+    ) -> InteractionRecord:
+        """Submit a modal the bot opened, typing ``values`` into its text inputs (by custom id),
+        as Discord's client does: it refuses to send a required input left empty or a value
+        outside the input's lengths, and sends every input with its value."""
+        if modal.kind != "callback" or modal.type != 9:
+            raise LookupError("that answer is not a modal")
+        inputs = {str(i["custom_id"]): i for i in modal.inputs()}
+        unknown = set(values) - set(inputs)
+        if unknown:
+            raise LookupError(f"the modal has no text input {sorted(unknown)}")
+        for custom_id, spec in inputs.items():
+            value = values.get(custom_id, spec.get("value") or "")
+            if value == "" and spec.get("required", True) is not False:
+                raise ValueError(f"Discord does not submit {custom_id!r} empty: it is required")
+            if value and not (spec.get("min_length") or 0) <= len(value) <= (
+                spec.get("max_length") or 4000
+            ):
+                raise ValueError(f"Discord does not submit {custom_id!r}: {len(value)} characters")
+        payload = self._base(5, user, guild)
+        ids = itertools.count(1)
+        payload["data"] = {
+            "custom_id": modal.data["custom_id"],
+            "components": [_submitted(c, values, ids) for c in modal.data["components"]],
+        }
+        return await self.send(payload)
+
+    def user_message(
+        self,
+        author: User,
+        content: str = "",
+        guild: Guild | None = None,
+        *,
+        embeds: Iterable[dict[str, Any]] = (),
+    ) -> dict[str, Any]:
+        """A message someone posted (in ``guild``'s channel, else in a DM with the bot), as
+        Discord sends it in ``resolved.messages``."""
+        channel = (
+            guild.channel_id
+            if guild is not None
+            else self.dm_channels.setdefault(author.id, snowflake())
+        )
+        message: dict[str, Any] = {
+            "id": str(snowflake()),
+            "channel_id": str(channel),
+            "type": 0,
+            "content": content,
+            "author": author.payload(),
+            "attachments": [],
+            "embeds": list(embeds),
+            "mentions": [],
+            "mention_roles": [],
+            "pinned": False,
+            "mention_everyone": False,
+            "tts": False,
+            "timestamp": _now(),
+            "edited_timestamp": None,
+            "flags": 0,
+            "components": [],
+        }
+        if guild is not None:
+            message["guild_id"] = str(guild.id)
+        return message
+
+    async def message_command(
+        self, name: str, target: dict[str, Any], user: User, guild: Guild | None = None
+    ) -> InteractionRecord:
+        """Run the message command ``name`` (message menu, Apps) on the message ``target``."""
+        cmd = self.find_command(name, guild, kind=3)
+        payload = self._base(2, user, guild)
+        if guild is None:  # the DM the message is in
+            payload["channel_id"] = payload["channel"]["id"] = target["channel_id"]
+        data: dict[str, Any] = {
+            "id": cmd["id"],
+            "name": cmd["name"],
+            "type": 3,
+            "target_id": target["id"],
+            "resolved": {"messages": {target["id"]: target}},
+        }
+        if cmd.get("guild_id"):
+            data["guild_id"] = cmd["guild_id"]
+        payload["data"] = data
+        return await self.send(payload)
+
     # ------------------------------------------------------------------ REST
 
     def _json(self, data: Any, status: int = 200) -> web.Response:
@@ -672,8 +793,7 @@ class DiscordStandin:
         """Documented rules the OpenAPI schema cannot express."""
         problems: list[str] = []
         if method == "PUT" and path.endswith("/commands") and isinstance(body, list):
-            for cmd in body:
-                problems += command_problems(cmd)
+            problems += bulk_problems(body)
         if isinstance(body, dict):
             data = body.get("data") if path.endswith("/callback") else body
             if isinstance(data, dict):
@@ -763,6 +883,7 @@ class DiscordStandin:
                 "application_id": str(self.application_id),
                 "version": str(snowflake()),
                 "type": cmd.get("type", 1),
+                "description": cmd.get("description") or "",  # always there, empty on menus
                 "default_member_permissions": cmd.get("default_member_permissions"),
                 "nsfw": bool(cmd.get("nsfw")),
             }
@@ -842,6 +963,13 @@ class DiscordStandin:
             record.changed.set()
             return self._error(400, 40060, "Interaction has already been acknowledged.")
         kind = int(body["type"])
+        if kind not in CALLBACKS_FOR.get(int(record.payload["type"]), set()):
+            problem = f"callback type {kind} is not allowed for interaction type "
+            problem += str(record.payload["type"])
+            self.violations.append(problem)
+            record.rejected.append(problem)
+            record.changed.set()
+            return self._error(400, 50035, "Invalid Form Body")
         data = dict(body.get("data") or {})
         if kind == 7 and record.payload.get("message"):
             # an update keeps the message's flags
@@ -851,15 +979,13 @@ class DiscordStandin:
         if request.query.get("with_response") not in ("1", "true", "True"):
             return web.Response(status=204)
         message_id = snowflake()
-        response: dict[str, Any] = {
-            "interaction": {
-                "id": str(iid),
-                "type": record.payload["type"],
-                "response_message_id": str(message_id),
-                "response_message_loading": kind == 5,
-                "response_message_ephemeral": bool(int(data.get("flags") or 0) & EPHEMERAL),
-            }
-        }
+        response: dict[str, Any] = {"interaction": {"id": str(iid), "type": record.payload["type"]}}
+        if kind in (4, 5, 6, 7):  # a modal or suggestions are no message
+            response["interaction"].update(
+                response_message_id=str(message_id),
+                response_message_loading=kind == 5,
+                response_message_ephemeral=bool(int(data.get("flags") or 0) & EPHEMERAL),
+            )
         if kind in (4, 5, 7):
             response["resource"] = {"type": kind, "message": self._message(data, files, message_id)}
             record.sent[-1].data["id"] = str(message_id)
@@ -896,59 +1022,3 @@ class DiscordStandin:
         if method == "DELETE":
             return web.Response(status=204)
         return self._error(404, 0, "404: Not Found")
-
-
-def command_problems(cmd: dict[str, Any], where: str = "") -> list[str]:
-    """Discord's documented limits on an application command, beyond its JSON schema."""
-    problems: list[str] = []
-    name = str(cmd.get("name", ""))
-    here = f"{where}/{name}"
-    if not _NAME.match(name) or name != name.lower():
-        problems.append(f"{here}: name must be 1-32 lowercase letters, digits, - or _")
-    desc = str(cmd.get("description") or "")
-    if not 1 <= len(desc) <= 100:
-        problems.append(f"{here}: description must be 1-100 characters")
-    options = cmd.get("options") or []
-    if len(options) > 25:
-        problems.append(f"{here}: more than 25 options")
-    names = [o.get("name") for o in options]
-    if len(set(names)) != len(names):
-        problems.append(f"{here}: duplicate option names")
-    seen_optional = False
-    for opt in options:
-        if opt.get("type") in (1, 2):
-            problems += command_problems(opt, here)
-            continue
-        if not opt.get("required"):
-            seen_optional = True
-        elif seen_optional:
-            problems.append(f"{here}: required option {opt.get('name')} after an optional one")
-        problems += command_problems({**opt, "options": []}, here)
-        if opt.get("choices") and opt.get("autocomplete"):
-            problems.append(f"{here}/{opt.get('name')}: choices and autocomplete together")
-        if len(opt.get("choices") or []) > 25:
-            problems.append(f"{here}/{opt.get('name')}: more than 25 choices")
-    if not where:
-        total = _characters(cmd)
-        if total > 4000:
-            problems.append(f"{here}: {total} characters in names and descriptions (max 4000)")
-    return problems
-
-
-def _characters(cmd: dict[str, Any]) -> int:
-    n = len(cmd.get("name", "")) + len(cmd.get("description") or "")
-    for c in cmd.get("choices") or []:
-        n += len(str(c.get("name", ""))) + len(str(c.get("value", "")))
-    for o in cmd.get("options") or []:
-        n += _characters(o)
-    return n
-
-
-def embed_problems(embeds: list[dict[str, Any]]) -> list[str]:
-    """Discord's limit on the total text of a message's embeds (6000 characters)."""
-    total = 0
-    for e in embeds:
-        total += len(e.get("title") or "") + len(e.get("description") or "")
-        total += sum(len(f.get("name", "")) + len(f.get("value", "")) for f in e.get("fields", []))
-        total += len((e.get("footer") or {}).get("text", ""))
-    return [f"embeds: {total} characters (max 6000)"] if total > 6000 else []

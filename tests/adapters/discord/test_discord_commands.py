@@ -10,9 +10,9 @@ from adapters.discord import runner
 from adapters.discord.commands import MAX_STRING
 from bot.platforms import serve
 from core.app import App
-from core.catalog import COMMANDS, OptionType
+from core.catalog import COMMANDS, MESSAGE_ACTIONS, OptionType
 from tests.adapters.discord.helpers import World, discord_config
-from tests.discord_standin import DiscordStandin, command_problems
+from tests.discord_standin import DiscordStandin, bulk_problems, command_problems
 
 _TYPES = {
     OptionType.INTEGER: 4,
@@ -42,6 +42,9 @@ async def test_every_catalog_command_is_synced_as_declared(world: World) -> None
         decl = _declared(synced, cmd.name)
         assert decl["description"] == cmd.description
         options = {o["name"]: o for o in decl.get("options") or []}
+        if cmd.form is not None:
+            assert options == {}, cmd.name  # it opens its form instead
+            continue
         assert set(options) == {o.name for o in cmd.options}, cmd.name
         for opt in cmd.options:
             got = options[opt.name]
@@ -56,12 +59,23 @@ async def test_every_catalog_command_is_synced_as_declared(world: World) -> None
                 assert got["max_length"] == min(opt.max_length, MAX_STRING)
 
 
+async def test_message_actions_are_synced_as_message_commands(world: World) -> None:
+    """Each catalog message action is a MESSAGE command (type 3) named as in the catalog,
+    with no description or options, offered in servers and DMs."""
+    menus = [c for c in world.standin.commands[None] if c["type"] == 3]
+    assert [c["name"] for c in menus] == [a.name for a in MESSAGE_ACTIONS]
+    for menu in menus:
+        assert menu["description"] == "" and not menu.get("options")
+        assert set(menu["contexts"]) == {0, 1}
+
+
 async def test_synced_commands_fit_discords_limits(world: World) -> None:
     """Every synced command passes Discord's documented limits, so none can fail to register."""
     synced = world.standin.commands[None]
     assert synced
     for cmd in synced:
         assert command_problems(cmd) == [], cmd["name"]
+    assert bulk_problems(synced) == []
     assert len(synced) <= 100
 
 

@@ -287,6 +287,48 @@ async def test_two_processes_one_database_charge_once(tmp_path: Path, bot: Bot) 
         assert sd.violations == []
 
 
+async def test_paste_form_and_quote_this_job(bot: Bot) -> None:
+    """/paste opens its form; what is typed there, or the text of a message, gets a private
+    answer from the core; an empty message gets one line."""
+    sd, g = bot.standin, bot.guild
+    pat = sd.add_user("Pat")
+    modal = await (await sd.slash("paste", pat, g)).first()
+    assert modal.type == 9 and modal.data["custom_id"] == "connects:form:paste"
+    sent = await (await sd.submit(modal, pat, g, post="Logo job: 'fast'\nBudget $50")).final()
+    assert sent.ephemeral and "post" in sent.text().lower()
+    post = sd.user_message(bot.owner, "https://www.upwork.com/jobs/~01f00dcafe", g)
+    sent = await (await sd.message_command("Quote this job", post, pat, g)).final()
+    assert sent.ephemeral and "post" in sent.text().lower()
+    empty = sd.user_message(bot.owner, "", g)
+    sent = await (await sd.message_command("Quote this job", empty, pat, g)).final()
+    assert sent.ephemeral and sent.content.startswith("That message holds no text")
+
+
+async def test_form_opened_before_a_restart_is_answered_after_it(tmp_path: Path, bot: Bot) -> None:
+    """A form opened while one process ran is answered by the next one: the submission is
+    routed by the modal's custom id, not by anything the first process kept."""
+    async with DiscordStandin() as sd:
+        owner = sd.add_user("Olive")
+        guild = sd.add_guild("Agency", owner)
+        config = write_config(tmp_path / "c.toml", sd, tmp_path / "restart.db")
+        first = await start(config)
+        try:
+            await sd.wait_ready()
+            modal = await (await sd.slash("paste", owner, guild)).first()
+        finally:
+            assert await first.stop() == 0, first.log
+        await sd.wait_for(lambda: not sd.sessions)
+        second = await start(config, "--no-sync")
+        try:
+            await sd.wait_ready()
+            sent = await (await sd.submit(modal, owner, guild, post="A job post")).final()
+            assert sent.type == 4 and sent.ephemeral and "post" in sent.text().lower()
+        finally:
+            assert await second.stop() == 0, second.log
+        assert "Traceback" not in first.log + second.log
+        assert sd.violations == []
+
+
 async def test_token_from_environment_and_invite(tmp_path: Path, bot: Bot) -> None:
     """DISCORD_TOKEN alone starts the adapter; discord-invite prints the OAuth2 URL."""
     async with DiscordStandin(token="env-only-token") as sd:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from adapters.discord import render
 from core.reply import Attachment, Button, ButtonStyle, Reply
 from tests.discord_standin import SpecChecker
-from tests.discord_standin.server import embed_problems
+from tests.discord_standin.limits import embed_problems
 
 CHECKER = SpecChecker()
 CALLBACK = "/interactions/1/token/callback"

@@ -14,7 +14,7 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from tests.discord_standin import DiscordStandin, SpecChecker, command_problems
+from tests.discord_standin import DiscordStandin, SpecChecker, bulk_problems, command_problems
 
 
 @pytest.fixture
@@ -43,6 +43,31 @@ async def plain_bot() -> AsyncIterator[tuple[DiscordStandin, discord.Client, dic
             else:
                 await interaction.response.send_message("here", file=file, ephemeral=True)
 
+        class Ask(discord.ui.Modal, title="Ask"):
+            question: discord.ui.TextInput[Any] = discord.ui.TextInput(
+                label="Question", style=discord.TextStyle.paragraph, max_length=50
+            )
+
+            async def on_submit(self, interaction: discord.Interaction) -> None:
+                if self.question.value == "again":  # a modal in answer to a modal: refused
+                    seen["refused"] = None
+                    try:
+                        await interaction.response.send_modal(Ask())
+                    except discord.HTTPException as exc:
+                        seen["refused"] = exc.status
+                    return
+                await interaction.response.send_message(f"asked: {self.question.value}")
+
+        @tree.command(description="Opens a modal")
+        async def ask(interaction: discord.Interaction) -> None:
+            await interaction.response.send_modal(Ask(custom_id="ask-modal"))
+
+        @tree.context_menu(name="Echo text")
+        async def echo(interaction: discord.Interaction, message: discord.Message) -> None:
+            await interaction.response.send_message(
+                f"{message.author.name}: {message.content}", ephemeral=True
+            )
+
         async def setup_hook() -> None:
             await tree.sync()
 
@@ -62,7 +87,12 @@ async def test_plain_bot_logs_in_syncs_and_answers(
     sd, client, seen = plain_bot
     owner = sd.add_user("Olive")
     guild = sd.add_guild("Late", owner)
-    assert [c["name"] for c in sd.commands[None]] == ["ping", "report"]
+    assert [(c["name"], c["type"]) for c in sd.commands[None]] == [
+        ("ping", 1),
+        ("report", 1),
+        ("ask", 1),
+        ("Echo text", 3),
+    ]
     assert client.user is not None and client.user.id == sd.bot.id
     sent = await (await sd.slash("ping", owner, guild)).first()
     assert sent.type == 4 and sent.ephemeral
@@ -130,6 +160,99 @@ def test_command_limits_are_enforced() -> None:
             ],
         }
     )
+
+
+async def test_modal_opens_and_its_submission_arrives(
+    plain_bot: tuple[DiscordStandin, discord.Client, dict[str, Any]],
+) -> None:
+    """A modal callback (type 9) is checked against the spec; the test submits it as Discord's
+    client would (type 5), refusing what the client would not send."""
+    sd, _, _ = plain_bot
+    user = sd.add_user("Sam")
+    guild = sd.add_guild("Modals", user)
+    modal = await (await sd.slash("ask", user, guild)).first()
+    assert modal.type == 9 and modal.data["custom_id"] == "ask-modal"
+    [field] = modal.inputs()
+    assert field["style"] == 2 and field["max_length"] == 50
+    with pytest.raises(ValueError, match="required"):
+        await sd.submit(modal, user, guild)
+    with pytest.raises(ValueError):
+        await sd.submit(modal, user, guild, **{field["custom_id"]: "x" * 51})
+    rec = await sd.submit(modal, user, guild, **{field["custom_id"]: "why:\n'this'?"})
+    assert rec.payload["type"] == 5
+    answer = await rec.first()
+    assert answer.type == 4 and answer.content == "asked: why:\n'this'?"
+    assert sd.violations == []
+
+
+async def test_modal_is_no_answer_to_a_submission(
+    plain_bot: tuple[DiscordStandin, discord.Client, dict[str, Any]],
+) -> None:
+    """Discord takes no modal in answer to a modal submission: a 400 and a violation."""
+    sd, _, seen = plain_bot
+    user = sd.add_user("Sam")
+    modal = await (await sd.slash("ask", user, None)).first()
+    rec = await sd.submit(modal, user, None, **{modal.inputs()[0]["custom_id"]: "again"})
+    await sd.wait_for(lambda: rec.rejected)
+    await sd.wait_for(lambda: seen.get("refused"))
+    assert seen["refused"] == 400 and rec.callback is None
+    assert sd.violations == ["callback type 9 is not allowed for interaction type 5"]
+    sd.violations.clear()
+
+
+async def test_message_command_reads_the_resolved_message(
+    plain_bot: tuple[DiscordStandin, discord.Client, dict[str, Any]],
+) -> None:
+    """A message command (type 3) carries its target in data.resolved.messages."""
+    sd, _, _ = plain_bot
+    author, user = sd.add_user("Poster"), sd.add_user("Reader")
+    guild = sd.add_guild("Menus", author)
+    target = sd.user_message(author, "hello: 'world'", guild)
+    sent = await (await sd.message_command("Echo text", target, user, guild)).first()
+    assert sent.type == 4 and sent.ephemeral and sent.content == "poster: hello: 'world'"
+    dm = sd.user_message(author, "in a DM")
+    sent = await (await sd.message_command("Echo text", dm, author, None)).first()
+    assert sent.content == "poster: in a DM"
+    with pytest.raises(LookupError):
+        await sd.message_command("ping", target, user, guild)
+    assert sd.violations == []
+
+
+def test_message_commands_follow_their_own_limits() -> None:
+    """A MESSAGE command may have capitals and spaces; it takes no description or options;
+    only a few are allowed."""
+    menu = {"name": "Quote this job", "type": 3}
+    assert command_problems(menu) == []
+    assert command_problems({**menu, "description": ""}) == []
+    assert command_problems({**menu, "description": "Quote it"})
+    assert command_problems({**menu, "options": [{"type": 3, "name": "x", "description": "d"}]})
+    assert command_problems({**menu, "name": "x" * 33})
+    assert command_problems({**menu, "type": 1})  # a slash command name has no capitals
+    assert bulk_problems([menu, {"name": "quote", "description": "Price a job"}]) == []
+    assert bulk_problems([menu, menu])
+    assert bulk_problems([{**menu, "name": f"Menu {i}"} for i in range(6)])
+    checker = SpecChecker()
+    path = "/applications/1/commands"
+    assert checker.check("PUT", path, [menu], "application/json") == []
+    modal = {
+        "type": 9,
+        "data": {
+            "custom_id": "connects:form:paste",
+            "title": "Quote a job post",
+            "components": [
+                {
+                    "type": 1,
+                    "components": [
+                        {"type": 4, "custom_id": "post", "style": 2, "label": "Post"},
+                    ],
+                }
+            ],
+        },
+    }
+    cb = "/interactions/1/tok/callback"
+    assert checker.check("POST", cb, modal, "application/json") == []
+    too_long = {**modal, "data": {**modal["data"], "title": "x" * 46}}
+    assert checker.check("POST", cb, too_long, "application/json")
 
 
 async def test_files_in_callbacks_and_follow_ups(

@@ -1,0 +1,265 @@
+"""Hire rates from bids with outcomes: with their 95% interval, by client factor band, and for
+jobs like one being quoted.
+
+A bid has an outcome once it is ``hired``, ``lost`` or ``ghosted`` (no news for the ghost
+period); its hire rate is hires over those bids. Every rate comes with its sample size and a
+Wilson score interval, which stays inside 0-100% and is honest for small samples, where the
+normal approximation is not. Rates are aggregates only: a band or a set of similar jobs with
+fewer bids than the configured minimum is not shown, so no reply reveals one member's bid.
+
+Jobs are *similar* to the one quoted when they share its budget type, its budget band and its
+client's payment verification (each where the job states it): the three facts that most
+separate a serious client's job from a long shot, and coarse enough that a community's bids
+fill them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from core.store.base import Row, Tx
+
+#: z for a two-sided 95% interval.
+Z95 = 1.959963984540054
+#: The statuses that are an outcome.
+OUTCOME_STATUSES = ("hired", "lost", "ghosted")
+
+
+_OUTCOME_COLUMNS = (
+    "status, budget_type, price_cents, verified, proposals_min, client_spent_cents, experience"
+)
+_HAS_OUTCOME = (
+    "(status IN ('hired', 'lost', 'ghosted') "
+    "OR (status IN ('submitted', 'viewed') AND updated_at < :ghost))"
+)
+
+
+async def outcomes(
+    tx: Tx,
+    *,
+    ghost_before: int,
+    bidder: str | None = None,
+    pool_id: int | None = None,
+    scope: str | None = None,
+    since: int = 0,
+) -> list[Row]:
+    """The bids with an outcome (a bid with no news since ``ghost_before`` counts as
+    ghosted) of a user's wallet (``bidder``), of a pool, or of a scope (``scope``; every bid
+    of the database when all three are ``None``), placed from ``since``: their outcome and the
+    facts rates are banded by, never who placed them."""
+    where = [_HAS_OUTCOME, "created_at >= :since"]
+    params: dict[str, object] = {"ghost": ghost_before, "since": since}
+    if pool_id is not None:
+        where.append("pool_id = :p")
+        params["p"] = pool_id
+    elif bidder is not None:
+        where.append("bidder = :b AND pool_id IS NULL")
+        params["b"] = bidder
+    elif scope is not None:
+        where.append("scope = :s")
+        params["s"] = scope
+    rows = await tx.fetchall(
+        f"SELECT {_OUTCOME_COLUMNS} FROM bids WHERE {' AND '.join(where)}", params
+    )
+    return [{**r, "status": _status(r)} for r in rows]
+
+
+def _status(row: Row) -> str:
+    status = str(row["status"])
+    return status if status in OUTCOME_STATUSES else "ghosted"
+
+
+def wilson(hits: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """The Wilson score interval of ``hits`` successes in ``n`` trials, as fractions."""
+    if n <= 0:
+        return 0.0, 1.0
+    p = hits / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """Hires among bids with outcomes."""
+
+    hired: int
+    bids: int
+
+    @property
+    def share(self) -> float:
+        return self.hired / self.bids if self.bids else 0.0
+
+    def interval(self) -> tuple[float, float]:
+        return wilson(self.hired, self.bids)
+
+    def text(self) -> str:
+        """``6 of 41 hired: 15% (95%: 7-28%)``."""
+        low, high = self.interval()
+        return (
+            f"{self.hired} of {self.bids} hired: {_pct(self.share)} "
+            f"(95%: {_pct(low, sign=False)}-{_pct(high)})"
+        )
+
+
+def _pct(share: float, sign: bool = True) -> str:
+    value = share * 100
+    text = f"{value:.1f}" if 0 < value < 10 else f"{value:.0f}"
+    return text + ("%" if sign else "")
+
+
+def _hourly_band(cents: int) -> str:
+    if cents < 2_500:
+        return "under $25/hr"
+    return "$25-50/hr" if cents < 5_000 else "$50+/hr"
+
+
+def _fixed_band(cents: int) -> str:
+    for edge, label in ((25_000, "under $250"), (100_000, "$250-1K"), (500_000, "$1K-5K")):
+        if cents < edge:
+            return label
+    return "$5K+"
+
+
+def budget_band(budget_type: str | None, price_cents: int | None) -> str | None:
+    """The budget band of a job: ``$25-50/hr``, ``$250-1K``; ``None`` when unknown."""
+    if price_cents is None:
+        return None
+    if budget_type == "hourly":
+        return _hourly_band(price_cents)
+    if budget_type == "fixed":
+        return _fixed_band(price_cents)
+    return None
+
+
+def _proposals_band(row: Row) -> str | None:
+    low = row["proposals_min"]
+    if low is None:
+        return None
+    for edge, label in ((5, "under 5"), (10, "5-10"), (15, "10-15"), (20, "15-20"), (50, "20-50")):
+        if int(low) < edge:
+            return label
+    return "50+"
+
+
+def _spend_band(row: Row) -> str | None:
+    spent = row["client_spent_cents"]
+    if spent is None:
+        return None
+    cents = int(spent)
+    if cents == 0:
+        return "$0"
+    for edge, label in ((100_000, "under $1K"), (1_000_000, "$1K-10K"), (10_000_000, "$10K-100K")):
+        if cents < edge:
+            return label
+    return "$100K+"
+
+
+def _verified_band(row: Row) -> str | None:
+    value = row["verified"]
+    return None if value is None else ("verified" if int(value) else "not verified")
+
+
+def _budget_row_band(row: Row) -> str | None:
+    price = row["price_cents"]
+    kind = row["budget_type"]
+    band = budget_band(None if kind is None else str(kind), None if price is None else int(price))
+    return None if band is None else f"{kind} {band}"
+
+
+#: The client and job factors /stats shows hire rates by: (name, band of a bid row).
+BANDS: tuple[tuple[str, Callable[[Row], str | None]], ...] = (
+    ("Payment", _verified_band),
+    ("Proposals", _proposals_band),
+    ("Client spend", _spend_band),
+    ("Budget", _budget_row_band),
+    ("Experience", lambda row: None if row["experience"] is None else str(row["experience"])),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BandRate:
+    """The hire rate of one band of one factor."""
+
+    factor: str
+    band: str
+    rate: Rate
+
+
+def by_band(rows: Iterable[Row], min_count: int) -> list[BandRate]:
+    """Hire rates by factor band over bid rows with outcomes; bands with fewer than
+    ``min_count`` bids are left out. In :data:`BANDS` order, then by band name."""
+    counts: dict[tuple[int, str], list[int]] = {}
+    for row in rows:
+        hired = int(str(row["status"]) == "hired")
+        for i, (_, band_of) in enumerate(BANDS):
+            band = band_of(row)
+            if band is not None:
+                hit = counts.setdefault((i, band), [0, 0])
+                hit[0] += hired
+                hit[1] += 1
+    return [
+        BandRate(BANDS[i][0], band, Rate(hired, n))
+        for (i, band), (hired, n) in sorted(counts.items())
+        if n >= min_count
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Likeness:
+    """What makes a job like the one quoted (``None``: not stated, so not compared)."""
+
+    budget_type: str | None
+    budget_band: str | None
+    verified: bool | None
+
+    def describe(self) -> str:
+        """``hourly, $25-50/hr, payment verified``; ``any job`` when nothing is known."""
+        parts = [p for p in (self.budget_type, self.budget_band) if p is not None]
+        if self.verified is not None:
+            parts.append("payment verified" if self.verified else "payment not verified")
+        return ", ".join(parts) or "any job"
+
+    def matches(self, row: Row) -> bool:
+        if self.budget_type is not None and row["budget_type"] != self.budget_type:
+            return False
+        if self.budget_band is not None:
+            price = row["price_cents"]
+            kind = row["budget_type"]
+            if price is None or budget_band(str(kind), int(price)) != self.budget_band:
+                return False
+        if self.verified is not None:
+            value = row["verified"]
+            if value is None or bool(int(value)) != self.verified:
+                return False
+        return True
+
+
+def likeness(budget_type: str | None, price_cents: int | None, verified: bool | None) -> Likeness:
+    """The likeness of a job with these facts."""
+    return Likeness(budget_type, budget_band(budget_type, price_cents), verified)
+
+
+def similar(rows: Sequence[Row], like: Likeness) -> Rate:
+    """The hire rate of the bids with outcomes on jobs like ``like``."""
+    matched = [r for r in rows if like.matches(r)]
+    return Rate(sum(1 for r in matched if r["status"] == "hired"), len(matched))
+
+
+__all__ = [
+    "BANDS",
+    "OUTCOME_STATUSES",
+    "Z95",
+    "BandRate",
+    "Likeness",
+    "Rate",
+    "budget_band",
+    "by_band",
+    "likeness",
+    "outcomes",
+    "similar",
+    "wilson",
+]

@@ -1,0 +1,211 @@
+"""/quote post:, /bid post: and /paste: the stated cost, typed options over the post, the Bid
+and Set-to buttons, and the factors every bid keeps."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from core.app import App
+from core.jobpost import FIELDS
+from core.jobquote import PRICED_ON, facts, read_job
+from core.reply import Reply
+from core.store.base import Tx
+from tests.conftest import Clock, actor
+
+ANA, BEN = actor("ana"), actor("ben")
+
+POST = """Senior Python developer for a scraping tool
+Posted 2 weeks ago
+Hourly: $25-$40
+Expert
+Required Connects to submit a proposal: 13
+Available Connects: 11
+Proposals: 15 to 20
+Payment method verified
+4.98 of 17 reviews
+$12K total spent
+United States
+https://www.upwork.com/jobs/~01abcdef1234567890
+"""
+NO_COST = """Logo for a bakery
+Fixed-price
+$500
+Intermediate
+Payment method not verified
+$900K+ spent
+"""
+
+
+def _button(reply: Reply, action: str) -> tuple[str, str]:
+    found = [b for b in reply.buttons if b.action == action]
+    assert found, f"no {action} button in {reply.buttons}"
+    return found[0].value, found[0].text_command
+
+
+async def _bids(app: App) -> list[dict[str, object]]:
+    async def read(tx: Tx) -> list[dict[str, object]]:
+        rows = await tx.fetchall("SELECT * FROM bids ORDER BY id")
+        return [dict(r) for r in rows]
+
+    return await app.store.read(read)
+
+
+async def test_the_headline_is_the_stated_cost_with_the_model_beside_it(app: App) -> None:
+    """13 Connects stated by the post; the model's estimate, the facts, what is missing."""
+    reply = await app.run_text(ANA, f"/quote post:{POST}", "q1")
+    assert not reply.error, reply.title
+    assert reply.title == "13 Connects, stated by the post"
+    assert reply.lines[0] == "Senior Python developer for a scraping tool"
+    assert reply.lines[1].startswith("The pricing model would have said ")
+    assert "you can afford 4 such bids" in reply.lines[2]  # 60 welcome Connects // 13
+    assert "Upwork shows 11 Connects; your wallet here has 60." in reply.lines
+    assert reply.lines[-1].startswith("Not in the post: project length, hours per week")
+    shown = dict(reply.fields)
+    assert shown["Budget"] == "Hourly $25.00-$40.00/hr"
+    assert shown["Proposals"] == "15 to 20"
+    assert shown["Rating"] == "4.98 (17 reviews)"
+    assert shown["Spent"] == "$12,000"
+    assert shown["Country"] == "United States"
+    assert [b.action for b in reply.buttons] == ["bid", "reconcile"]
+
+
+async def test_a_post_without_cost_is_the_models_estimate(app: App) -> None:
+    """No stated cost: the quote is the pricing model's, from the factors the post states."""
+    reply = await app.run_text(ANA, f"/quote post:{NO_COST}", "q1")
+    typed = await app.run_text(ANA, "/quote price:500 verified:no client_spent:900000", "q2")
+    assert reply.title == f"≈ {typed.title}, estimated"
+    assert "The post states no Connects cost" in reply.lines[1]
+    assert dict(reply.fields)["Payment"] == "not verified"
+    assert "Connects cost" in reply.lines[-1]
+
+
+async def test_typed_options_win_over_the_post(app: App) -> None:
+    """price: typed beside the post is what the model prices; boost adds to the stated cost."""
+    low = await app.run_text(ANA, f"/quote price:5 post:{NO_COST}", "q1")
+    high = await app.run_text(ANA, f"/quote price:5000 post:{NO_COST}", "q2")
+    assert low.title != high.title
+    boosted = await app.run_text(ANA, f"/quote boost:2 post:{POST}", "q3")
+    assert "13 + 2 boost = 15 Connects" in boosted.lines
+    _, command = _button(boosted, "bid")
+    assert command.endswith("connects:13 boost:2")
+
+
+@pytest.mark.parametrize("text", ["hello world", "Posted 2 weeks ago", " "])
+async def test_a_post_that_yields_nothing_gets_one_line(app: App, text: str) -> None:
+    """One line saying what a job post should contain; nothing is recorded."""
+    reply = await app.run_text(ANA, f"/quote post:{text}", "q1")
+    assert reply.error
+    assert "\n" not in reply.title
+    assert await _bids(app) == []
+
+
+async def test_the_bid_button_places_exactly_that_bid_once(app: App) -> None:
+    """One bid at the stated cost plus boost, with the post's factors; a second click (a new
+    click id) or a retry replays it."""
+    quote = await app.run_text(ANA, f"/quote boost:1 post:{POST}", "q1")
+    token, _ = _button(quote, "bid")
+    first = await app.press(ANA, "bid", token, "click-1")
+    assert first.title == "Bid #1 placed"
+    assert "13 Connects + 1 boost from your wallet · 46 Connects left" in first.lines
+    again = await app.press(ANA, "bid", token, "click-2")
+    assert again.title == first.title
+    [bid] = await _bids(app)
+    assert (bid["connects"], bid["boost"], bid["connects_stated"]) == (13, 1, 1)
+    assert bid["job"] == "https://www.upwork.com/jobs/~01abcdef1234567890"
+    assert (bid["rate_type"], bid["price_cents"], bid["experience"]) == ("hourly", 4000, "expert")
+    assert (bid["verified"], bid["rating_hundredths"], bid["reviews"]) == (1, 498, 17)
+    assert (bid["proposals_min"], bid["proposals_max"], bid["country"]) == (15, 20, "US")
+    assert bid["hire_rate"] is None and bid["member_since"] is None  # unknown, never 0
+
+
+async def test_the_bid_button_is_the_quoters_and_refused_when_broke(app: App) -> None:
+    """Another user's click is refused; a wallet that no longer covers it changes nothing."""
+    quote = await app.run_text(ANA, f"/quote post:{POST}", "q1")
+    token, _ = _button(quote, "bid")
+    assert (await app.press(BEN, "bid", token, "c1")).error
+    assert not (await app.run_text(ANA, "/reconcile connects:12", "r1")).error
+    broke = await app.press(ANA, "bid", token, "c2")
+    assert broke.error and "\n" not in broke.title
+    assert await _bids(app) == []
+    assert not (await app.run_text(ANA, "/reconcile connects:30", "r2")).error
+    assert (await app.press(ANA, "bid", token, "c3")).title == "Bid #1 placed"
+
+
+async def test_the_bid_button_expires_after_a_day(app: App, clock: Clock) -> None:
+    """A first click more than a day after the quote is refused; nothing is spent."""
+    quote = await app.run_text(ANA, f"/quote post:{POST}", "q1")
+    token, _ = _button(quote, "bid")
+    clock.now += 86_401
+    late = await app.press(ANA, "bid", token, "c1")
+    assert late.error and "over a day old" in late.title
+    assert await _bids(app) == []
+
+
+async def test_set_to_makes_the_wallet_what_upwork_shows_once(app: App) -> None:
+    """Set to 11 reconciles to the post's Available Connects; a second click changes nothing."""
+    quote = await app.run_text(ANA, f"/quote post:{POST}", "q1")
+    value, command = _button(quote, "reconcile")
+    assert command == "/reconcile connects:11"
+    done = await app.press(ANA, "reconcile", value, "c1")
+    assert done.title == "Set to 11 Connects"
+    assert await app.press(ANA, "reconcile", value, "c2") == done
+    again = await app.run_text(ANA, f"/quote post:{POST}", "q2")
+    assert not any("Upwork shows" in line for line in again.lines)
+    assert [b.action for b in again.buttons] == ["bid"]
+
+
+async def test_bid_post_records_the_job_by_url_and_the_pool_guard_holds(app: App) -> None:
+    """/bid post: names the job by its link, so a second bid from the pool asks to confirm."""
+    for line in ("/pool create name:crew", "/pool topup name:crew connects:60"):
+        assert not (await app.run_text(ANA, line, line)).error
+    first = await app.run_text(ANA, f"/bid pool:crew post:{POST}", "b1")
+    assert first.title == "Bid #1 placed"
+    moved = POST.replace("Senior Python", "Python")  # same link, another title
+    second = await app.run_text(ANA, f"/bid pool:crew post:{moved}", "b2")
+    assert second.needs_confirmation
+
+
+async def test_bid_post_without_cost_is_estimated_and_typed_connects_win(app: App) -> None:
+    """The stored source of the cost follows where it came from."""
+    titled = f"{NO_COST}"
+    assert not (await app.run_text(ANA, f"/bid post:{titled}", "b1")).error
+    assert not (await app.run_text(ANA, f"/bid connects:9 post:{POST}", "b2")).error
+    estimated, typed = await _bids(app)
+    assert (estimated["job"], estimated["connects_stated"]) == ("Logo for a bakery", 0)
+    assert (estimated["budget_type"], estimated["price_cents"]) == ("fixed", 50_000)
+    assert (typed["connects"], typed["connects_stated"]) == (9, 1)
+
+
+async def test_paste_answers_as_quote_post_does(app: App) -> None:
+    """/paste <post> is /quote post:<post>; /paste alone says what to do."""
+    pasted = await app.run_text(ANA, f"/paste {POST}", "p1")
+    quoted = await app.run_text(ANA, f"/quote post:{POST}", "p2")
+    assert pasted.title == quoted.title
+    assert (pasted.lines, pasted.fields) == (quoted.lines, quoted.fields)
+    alone = await app.run_text(ANA, "/paste", "p3")
+    assert alone.error and "Paste the job post" in alone.title
+
+
+async def test_export_carries_the_factors(app: App) -> None:
+    """The bid's factor columns in /export: dollars beside cents, stars, unknown empty."""
+    assert not (await app.run_text(ANA, f"/bid post:{POST}", "b1")).error
+    reply = await app.run_text(ANA, "/export", "e1")
+    assert reply.file is not None
+    rows = list(csv.DictReader(io.StringIO(reply.file.data.decode("utf-8-sig"))))
+    [bid] = [r for r in rows if r["kind"] == "bid"]
+    assert bid["connects_source"] == "stated"
+    assert (bid["price_cents"], bid["price_dollars"]) == ("4000", "40.00")
+    assert (bid["client_spent_dollars"], bid["client_rating"]) == ("12000.00", "4.98")
+    assert (bid["verified"], bid["funded"], bid["hire_rate"]) == ("true", "", "")
+    welcome = next(r for r in rows if r["kind"] == "welcome")
+    assert welcome["connects_source"] == "" and welcome["country"] == ""
+
+
+def test_every_fact_a_reply_names_is_a_field_of_the_reader() -> None:
+    """The 'not in the post' list speaks of the reader's own fields."""
+    assert set(PRICED_ON) <= {name for name, _ in FIELDS}
+    shown = dict(facts(read_job(POST)))
+    assert "Budget" in shown and "Hire rate" not in shown

@@ -1,0 +1,97 @@
+"""Hire rates: the Wilson interval against published values, bands, likeness, privacy."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core.winrates import Rate, budget_band, by_band, likeness, similar, wilson
+
+
+@pytest.mark.parametrize(
+    ("hits", "n", "low", "high"),
+    [
+        # Brown, Cai and DasGupta (2001) and Newcombe (1998), 95% Wilson intervals
+        (0, 10, 0.0, 0.2775),
+        (5, 10, 0.2366, 0.7634),
+        (10, 10, 0.7225, 1.0),
+        (1, 20, 0.0089, 0.2361),
+        (81, 263, 0.2553, 0.3662),
+    ],
+)
+def test_wilson_matches_published_intervals(hits: int, n: int, low: float, high: float) -> None:
+    """Four decimals of the published values."""
+    got = wilson(hits, n)
+    assert got == pytest.approx((low, high), abs=1e-4)
+
+
+@given(st.integers(0, 500), st.integers(1, 500))
+def test_wilson_holds_the_observed_share(hits: int, n: int) -> None:
+    """The interval stays in [0, 1] and holds the observed share."""
+    hits = min(hits, n)
+    low, high = wilson(hits, n)
+    assert 0.0 <= low <= hits / n <= high + 1e-12 <= 1.0 + 1e-12
+
+
+def test_rate_text() -> None:
+    """Hires of bids, the share and the interval, in one phrase."""
+    assert Rate(6, 41).text() == "6 of 41 hired: 15% (95%: 6.9-28%)"
+
+
+@pytest.mark.parametrize(
+    ("kind", "cents", "band"),
+    [
+        ("hourly", 2_499, "under $25/hr"),
+        ("hourly", 2_500, "$25-50/hr"),
+        ("hourly", 5_000, "$50+/hr"),
+        ("fixed", 24_999, "under $250"),
+        ("fixed", 100_000, "$1K-5K"),
+        ("fixed", 500_000, "$5K+"),
+        (None, 500_000, None),
+        ("fixed", None, None),
+    ],
+)
+def test_budget_bands(kind: str | None, cents: int | None, band: str | None) -> None:
+    """Bands by budget type; unknown stays unknown."""
+    assert budget_band(kind, cents) == band
+
+
+def _row(status: str, **facts: object) -> dict[str, object]:
+    base: dict[str, object] = dict.fromkeys(
+        (
+            "verified",
+            "proposals_min",
+            "client_spent_cents",
+            "budget_type",
+            "price_cents",
+            "experience",
+        )
+    )
+    base.update(facts, status=status)
+    return base
+
+
+def test_bands_below_the_minimum_are_not_shown() -> None:
+    """Five verified bids show; four unverified do not (no small aggregates)."""
+    rows = [_row("hired" if i < 2 else "lost", verified=1) for i in range(5)]
+    rows += [_row("lost", verified=0) for _ in range(4)]
+    rates = by_band(rows, min_count=5)
+    assert [(r.factor, r.band, r.rate) for r in rates] == [("Payment", "verified", Rate(2, 5))]
+
+
+def test_similar_jobs_share_budget_type_band_and_verification() -> None:
+    """Only bids on jobs like the quoted one count; unknown facts of the quote compare all."""
+    rows = [
+        _row("hired", budget_type="hourly", price_cents=3_000, verified=1),
+        _row("lost", budget_type="hourly", price_cents=4_500, verified=1),
+        _row("hired", budget_type="hourly", price_cents=6_000, verified=1),
+        _row("hired", budget_type="fixed", price_cents=3_000, verified=1),
+        _row("lost", budget_type="hourly", price_cents=3_000, verified=0),
+        _row("lost", budget_type="hourly", price_cents=None, verified=1),
+    ]
+    like = likeness("hourly", 4_000, True)
+    assert like.describe() == "hourly, $25-50/hr, payment verified"
+    assert similar(rows, like) == Rate(1, 2)
+    assert similar(rows, likeness("hourly", None, None)) == Rate(2, 5)
+    assert likeness(None, None, None).describe() == "any job"
