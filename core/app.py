@@ -153,6 +153,8 @@ class App:
         token = REQUEST_ID.set(ctx.request_id)
         try:
             reply = await run()
+            log.info("/%s by %s", ctx.command, ctx.actor.user.key)
+            return reply
         except ConnectsError as exc:
             log.info("refused /%s for %s: %s", ctx.command, ctx.actor.user.key, exc.message)
             return error_reply(exc.message)
@@ -161,8 +163,6 @@ class App:
             return error_reply(APOLOGY)
         finally:
             REQUEST_ID.reset(token)
-        log.info("/%s by %s", ctx.command, ctx.actor.user.key)
-        return reply
 
     async def autocomplete(self, actor: Actor, kind: str, partial: str) -> list[Choice]:
         """Up to 25 suggestions for an option whose ``autocomplete`` is ``kind``: the user's
