@@ -1,4 +1,5 @@
-"""The bolt app: slash commands and button clicks -> core calls -> Slack messages.
+"""The bolt app: slash commands and button clicks -> core calls -> Slack messages (shortcuts
+and modals: :mod:`adapters.slack.interactions`).
 
 Listeners run before the response is sent (``process_before_response``): a quick command is
 answered in its ack, with no polling; one still running after :data:`ACK_BUDGET` seconds, or
@@ -30,9 +31,10 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import blocks, text
+from adapters.slack import blocks, forms, text
 from adapters.slack.config import SlackConfig
 from adapters.slack.identity import Directory, api_error
+from adapters.slack.interactions import Interactions
 from adapters.slack.payloads import ActionBody, CommandBody, EventBody, MentionEvent
 from adapters.slack.server import DELIVERY_ID
 from core.app import REQUEST_ID, App
@@ -89,6 +91,7 @@ class SlackAdapter:
             self.registered.append(slash)
         self.bolt.action(re.compile("^" + re.escape(blocks.ACTION_PREFIX)))(self._on_action)
         self.bolt.event("app_mention")(self._on_mention)
+        self.interactions = Interactions(self)  # shortcuts and modals
         self.bolt.error(self._on_error)
 
     # -- background work ------------------------------------------------------------------------
@@ -164,6 +167,14 @@ class SlackAdapter:
     ) -> None:
         line = text.command_text(body.get("command", ""), body.get("text") or "")
         command = text.catalog_command(line)
+        trigger_id = body.get("trigger_id")
+        if command is not None and forms.opens_form(command, line) and trigger_id:
+            await ack()  # nothing to show: the form opens
+            channel = body.get("channel_id")
+            self.spawn(
+                self.interactions.open_form(command, trigger_id, channel, request_id, respond)
+            )
+            return
         work = self.spawn(self._run_text(body, line, request_id))
         if command is None or not command.slow:
             budget = max(0.0, ACK_BUDGET - (time.monotonic() - started))
@@ -202,18 +213,20 @@ class SlackAdapter:
         reply = await work
         message = blocks.render(reply)
         if reply.file is not None and not reply.error:
-            note = await self._upload(reply.file, body, reply.private, request_id)
+            user_id, channel = body.get("user_id", ""), body.get("channel_id") or ""
+            note = await self.upload(reply.file, user_id, channel, reply.private, request_id)
             message = blocks.render(reply, note=note)
         if message["response_type"] == "ephemeral":
-            await self._respond(respond, {**message, "replace_original": True}, request_id)
+            await self.send_response(respond, {**message, "replace_original": True}, request_id)
             return
         # an ephemeral placeholder cannot become a channel message: post anew, then remove it
-        await self._respond(respond, {**message, "replace_original": False}, request_id)
-        await self._respond(respond, {"delete_original": True}, request_id)
+        await self.send_response(respond, {**message, "replace_original": False}, request_id)
+        await self.send_response(respond, {"delete_original": True}, request_id)
 
-    async def _respond(
+    async def send_response(
         self, respond: AsyncRespond, message: dict[str, Any], request_id: str
     ) -> None:
+        """Post ``message`` to the request's ``response_url``; a refusal is logged."""
         try:
             resp = await respond(message)
             if getattr(resp, "status_code", 200) >= 300:
@@ -230,14 +243,15 @@ class SlackAdapter:
                 type(exc).__name__,
             )
 
-    async def _upload(
-        self, file: Attachment, body: CommandBody, private: bool, request_id: str
+    async def upload(
+        self, file: Attachment, user_id: str, channel: str, private: bool, request_id: str
     ) -> str:
-        """Upload ``file`` (to a direct message when private); return a line saying where."""
+        """Upload ``file`` for ``user_id`` in ``channel`` (in a direct message when private);
+        return a line saying where."""
         try:
-            channel = body.get("channel_id") or ""
+            private = private or not channel
             if private:
-                opened = await self.client.conversations_open(users=body["user_id"])
+                opened = await self.client.conversations_open(users=user_id)
                 channel = opened["channel"]["id"]
             resp = await self.client.files_upload_v2(
                 channel=channel,
@@ -293,7 +307,7 @@ class SlackAdapter:
             reply = Reply(title=blocks.FAILED_TEXT, error=True)
         message = blocks.render(reply)
         message["replace_original"] = not reply.error
-        await self._respond(respond, message, request_id)
+        await self.send_response(respond, message, request_id)
 
     # -- events ---------------------------------------------------------------------------------
 

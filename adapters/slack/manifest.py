@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.slack import text
+from adapters.slack import forms, text
 from adapters.slack.config import SlackConfig
 from core.catalog import GROUPS, find
 
@@ -19,6 +19,7 @@ METHOD_SCOPES: dict[str, str | None] = {
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
     "users.info": "users:read",
+    "views.open": None,  # a modal opened with a trigger id needs no scope of its own
 }
 BOT_EVENTS: dict[str, str] = {"app_mention": "app_mentions:read"}
 # Low-balance notices go to the channel a pool names, which the bot may not have joined.
@@ -93,7 +94,15 @@ def build(
             "background_color": "#14a800",
         },
         "features": {
+            # answers to a global shortcut arrive in the app's DM: users read it there
+            "app_home": {
+                "home_tab_enabled": False,
+                "messages_tab_enabled": True,
+                "messages_tab_read_only_enabled": True,
+            },
             "bot_user": {"display_name": "Connects", "always_online": True},
+            # shortcuts need the commands scope and interactivity, both asked for above
+            "shortcuts": forms.manifest_shortcuts(),
             "slash_commands": slash_commands,
         },
         "oauth_config": {"scopes": {"bot": scopes}},

@@ -7,7 +7,7 @@ Slack sends more fields than these; only the ones read are declared, and none is
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import Any, TypedDict
 
 
 class CommandBody(TypedDict, total=False):
@@ -52,6 +52,99 @@ class ActionBody(TypedDict, total=False):
     user: ActionUser
     team: ActionTeam | None
     actions: list[Action]
+
+
+class ShortcutBody(TypedDict, total=False):
+    """A global shortcut (``type: shortcut``): who used it; no channel, no response_url."""
+
+    type: str
+    callback_id: str
+    trigger_id: str
+    action_ts: str
+    user: ActionUser
+    team: ActionTeam | None
+
+
+class AttachmentField(TypedDict, total=False):
+    title: str
+    value: str
+
+
+class MessageAttachment(TypedDict, total=False):
+    """A message attachment, such as the unfurl of a link: its title, link and text."""
+
+    fallback: str
+    pretext: str
+    title: str
+    title_link: str
+    from_url: str
+    original_url: str
+    text: str
+    fields: list[AttachmentField]
+
+
+class ShortcutMessage(TypedDict, total=False):
+    """The message a message shortcut was used on (``text`` in Slack's mrkdwn)."""
+
+    type: str
+    user: str
+    ts: str
+    text: str
+    attachments: list[MessageAttachment]
+    blocks: list[dict[str, Any]]
+
+
+class ShortcutChannel(TypedDict, total=False):
+    id: str
+    name: str
+
+
+class MessageActionBody(TypedDict, total=False):
+    """A message shortcut (``type: message_action``) on ``message`` in ``channel``."""
+
+    type: str
+    callback_id: str
+    trigger_id: str
+    action_ts: str
+    message_ts: str
+    response_url: str
+    user: ActionUser
+    team: ActionTeam | None
+    channel: ShortcutChannel
+    message: ShortcutMessage
+
+
+class InputValue(TypedDict, total=False):
+    """The value of one input element of a submitted view."""
+
+    type: str
+    value: str | None
+
+
+class ViewState(TypedDict, total=False):
+    """``values``: block id -> action id -> the element's value."""
+
+    values: dict[str, dict[str, InputValue]]
+
+
+class ViewBody(TypedDict, total=False):
+    """A view as Slack sends it back: its ids, what the bot stored in it, what was typed."""
+
+    id: str
+    hash: str
+    callback_id: str
+    private_metadata: str
+    state: ViewState
+
+
+class ViewSubmissionBody(TypedDict, total=False):
+    """A ``view_submission``: the user submitted a modal the bot opened."""
+
+    type: str
+    trigger_id: str
+    user: ActionUser
+    team: ActionTeam | None
+    view: ViewBody
 
 
 class MentionEvent(TypedDict, total=False):

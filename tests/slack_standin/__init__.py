@@ -7,23 +7,40 @@ from tests.slack_standin.driver import (
     action_payload,
     buttons_of,
     command_payload,
+    message_action_payload,
     message_text,
     new_trigger_id,
+    shortcut_payload,
     sign,
+    view_submission_payload,
 )
-from tests.slack_standin.server import BlockError, SlackStandIn, validate_blocks, validate_message
+from tests.slack_standin.server import (
+    BlockError,
+    OpenedView,
+    SlackStandIn,
+    validate_blocks,
+    validate_message,
+    validate_view,
+    validate_view_response,
+)
 
 __all__ = [
     "BlockError",
     "Exchange",
+    "OpenedView",
     "SlackDriver",
     "SlackStandIn",
     "action_payload",
     "buttons_of",
     "command_payload",
+    "message_action_payload",
     "message_text",
     "new_trigger_id",
+    "shortcut_payload",
     "sign",
     "validate_blocks",
     "validate_message",
+    "validate_view",
+    "validate_view_response",
+    "view_submission_payload",
 ]

@@ -1,4 +1,5 @@
-"""Play Slack's side of a conversation with the bot: slash commands and button clicks.
+"""Play Slack's side of a conversation with the bot: slash commands, button clicks,
+shortcuts (global and on a message) and modal submissions.
 
 In HTTP mode requests are signed exactly as Slack signs them (``v0:<timestamp>:<raw body>``,
 HMAC-SHA256 with the signing secret); in Socket Mode they go out as envelopes on the stand-in's
@@ -19,7 +20,13 @@ from typing import Any
 
 import aiohttp
 
-from tests.slack_standin.server import SlackStandIn, validate_message
+from tests.slack_standin.server import (
+    OpenedView,
+    SlackStandIn,
+    input_blocks,
+    validate_message,
+    validate_view_response,
+)
 
 _ids = itertools.count(1)
 
@@ -49,6 +56,7 @@ def command_payload(
 ) -> dict[str, str]:
     """The fields of a slash command request, as Slack sends them."""
     user = slack.users.get(user_id)
+    trigger_id = slack.issue_trigger(trigger_id or new_trigger_id(), user_id)
     return {
         "token": "deprecated-verification-token",
         "team_id": slack.team_id,
@@ -62,7 +70,19 @@ def command_payload(
         "api_app_id": "ASTANDIN",
         "is_enterprise_install": "false",
         "response_url": response_url or slack.new_response_url(),
-        "trigger_id": trigger_id or new_trigger_id(),
+        "trigger_id": trigger_id,
+    }
+
+
+def _user(slack: SlackStandIn, user_id: str) -> dict[str, str]:
+    """The ``user`` object of an interaction payload."""
+    user = slack.users.get(user_id)
+    return {
+        "id": user_id,
+        "username": user_id.lower(),
+        "name": user_id.lower(),
+        # the user's home workspace: another one for a Slack Connect user
+        "team_id": user.team_id if user else slack.team_id,
     }
 
 
@@ -77,16 +97,9 @@ def action_payload(
     response_url: str | None = None,
 ) -> dict[str, Any]:
     """A ``block_actions`` payload for a click on a button."""
-    user = slack.users.get(user_id)
     return {
         "type": "block_actions",
-        "user": {
-            "id": user_id,
-            "username": user_id.lower(),
-            "name": user_id.lower(),
-            # the clicker's home workspace: another one for a Slack Connect user
-            "team_id": user.team_id if user else slack.team_id,
-        },
+        "user": _user(slack, user_id),
         "api_app_id": "ASTANDIN",
         "token": "deprecated-verification-token",
         "container": {
@@ -95,7 +108,7 @@ def action_payload(
             "channel_id": channel_id,
             "is_ephemeral": True,
         },
-        "trigger_id": trigger_id or new_trigger_id(),
+        "trigger_id": slack.issue_trigger(trigger_id or new_trigger_id(), user_id),
         "team": {"id": slack.team_id, "domain": "standin"},
         "enterprise": None,
         "is_enterprise_install": False,
@@ -111,6 +124,95 @@ def action_payload(
                 "action_ts": f"{time.time():.6f}",
             }
         ],
+    }
+
+
+def shortcut_payload(
+    slack: SlackStandIn, user_id: str, callback_id: str, *, trigger_id: str | None = None
+) -> dict[str, Any]:
+    """A global shortcut (``type: shortcut``): no channel, no response_url."""
+    return {
+        "type": "shortcut",
+        "token": "deprecated-verification-token",
+        "action_ts": f"{time.time():.6f}",
+        "team": {"id": slack.team_id, "domain": "standin"},
+        "user": _user(slack, user_id),
+        "is_enterprise_install": False,
+        "enterprise": None,
+        "callback_id": callback_id,
+        "trigger_id": slack.issue_trigger(trigger_id or new_trigger_id(), user_id),
+    }
+
+
+def message_action_payload(
+    slack: SlackStandIn,
+    user_id: str,
+    callback_id: str,
+    message: dict[str, Any],
+    *,
+    channel_id: str = "C0GENERAL",
+    trigger_id: str | None = None,
+    response_url: str | None = None,
+) -> dict[str, Any]:
+    """A message shortcut (``type: message_action``) used on ``message`` (its ``text`` in
+    Slack's mrkdwn, as Slack stores it; ``user`` and ``ts`` filled in if missing)."""
+    ts = message.get("ts") or f"{1700000000 + len(slack.calls)}.000300"
+    return {
+        "type": "message_action",
+        "token": "deprecated-verification-token",
+        "action_ts": f"{time.time():.6f}",
+        "team": {"id": slack.team_id, "domain": "standin"},
+        "user": _user(slack, user_id),
+        "channel": {"id": channel_id, "name": "general"},
+        "is_enterprise_install": False,
+        "enterprise": None,
+        "callback_id": callback_id,
+        "trigger_id": slack.issue_trigger(trigger_id or new_trigger_id(), user_id),
+        "response_url": response_url or slack.new_response_url(),
+        "message_ts": ts,
+        "message": {"type": "message", "user": "UKIM", "team": slack.team_id, **message, "ts": ts},
+    }
+
+
+def view_submission_payload(
+    slack: SlackStandIn,
+    opened: OpenedView,
+    values: dict[str, str],
+    *,
+    user_id: str | None = None,
+    trigger_id: str | None = None,
+) -> dict[str, Any]:
+    """The ``view_submission`` of a modal the bot opened, with ``values`` (block id -> what
+    the user typed) in ``view.state.values``. Refuses, as Slack's client does, what a user
+    cannot submit: a required input left empty, text over an input's ``max_length``, a line
+    break in a single-line input."""
+    user_id = user_id or opened.user_id or "USAM"
+    inputs = input_blocks(opened.view)
+    unknown = set(values) - set(inputs)
+    if unknown:
+        raise ValueError(f"no input blocks {sorted(unknown)} in the view")
+    state: dict[str, dict[str, Any]] = {}
+    for block_id, block in inputs.items():
+        element = block["element"]
+        value = values.get(block_id) or None
+        if value is None and not block.get("optional"):
+            raise ValueError(f"{block_id}: Slack's client refuses an empty required input")
+        if value is not None and len(value) > element.get("max_length", 3000):
+            raise ValueError(f"{block_id}: longer than max_length {element.get('max_length')}")
+        if value is not None and "\n" in value and not element.get("multiline"):
+            raise ValueError(f"{block_id}: a single-line input takes no line breaks")
+        state[block_id] = {element["action_id"]: {"type": element["type"], "value": value}}
+    return {
+        "type": "view_submission",
+        "team": {"id": slack.team_id, "domain": "standin"},
+        "user": _user(slack, user_id),
+        "api_app_id": "ASTANDIN",
+        "token": "deprecated-verification-token",
+        "trigger_id": slack.issue_trigger(trigger_id or new_trigger_id(), user_id),
+        "view": {**opened.view, "state": {"values": state}},
+        "response_urls": [],
+        "is_enterprise_install": False,
+        "enterprise": None,
     }
 
 
@@ -272,14 +374,60 @@ class SlackDriver:
             trigger_id=trigger_id,
             response_url=response_url,
         )
+        return await self.interact(payload)
+
+    async def interact(self, payload: dict[str, Any], **envelope: Any) -> Exchange:
+        """Send an interaction payload: over HTTP a signed form whose one field is
+        ``payload`` (its JSON), in Socket Mode an ``interactive`` envelope. The ack comes back
+        as a dict: the HTTP response body, or the envelope ack's payload."""
         if self.mode == "http":
             body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
             status, raw = await self.post_signed(body)
             ack = json.loads(raw) if raw.startswith("{") else {}
         else:
-            reply = await self.slack.send_envelope("interactive", payload)
-            status, raw, ack = 200, "", reply.get("payload") or {}
-        return Exchange(status, ack, payload["response_url"], payload["trigger_id"], raw)
+            reply = await self.slack.send_envelope("interactive", payload, **envelope)
+            ack = reply.get("payload") or {}
+            status, raw = 200, json.dumps(ack) if ack else ""
+        return Exchange(
+            status, ack, payload.get("response_url", ""), payload.get("trigger_id", ""), raw
+        )
+
+    async def shortcut(self, user_id: str, callback_id: str, **kw: Any) -> Exchange:
+        """Use a global shortcut (the shortcuts menu or search)."""
+        return await self.interact(shortcut_payload(self.slack, user_id, callback_id, **kw))
+
+    async def message_shortcut(
+        self, user_id: str, callback_id: str, message: dict[str, Any], **kw: Any
+    ) -> Exchange:
+        """Use a message shortcut on ``message`` (its context menu)."""
+        payload = message_action_payload(self.slack, user_id, callback_id, message, **kw)
+        return await self.interact(payload)
+
+    async def submit_view(
+        self,
+        opened: OpenedView,
+        values: dict[str, str],
+        *,
+        user_id: str | None = None,
+        trigger_id: str | None = None,
+        envelope_id: str | None = None,
+        retry_num: int = 0,
+    ) -> Exchange:
+        """Submit a modal the bot opened with ``values`` typed in; the ack is the bot's
+        answer (``response_action``), checked against the view."""
+        payload = view_submission_payload(
+            self.slack, opened, values, user_id=user_id, trigger_id=trigger_id
+        )
+        if self.mode == "http":
+            exchange = await self.interact(payload)
+        else:
+            exchange = await self.interact(
+                payload, envelope_id=envelope_id, retry_attempt=retry_num
+            )
+        if exchange.status == 200:
+            validate_view_response(exchange.ack, opened.view)
+        exchange.extra["payload"] = payload
+        return exchange
 
     async def reply(self, exchange: Exchange, within: float = 15.0) -> dict[str, Any]:
         """The message the user finally sees for a command: the ack, or, when the bot acked

@@ -13,12 +13,15 @@ import asyncio
 import contextlib
 import itertools
 import json
+import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import WSMsgType, web
 from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
 
 KNOWN_METHODS = {
     "auth.test",
@@ -30,15 +33,24 @@ KNOWN_METHODS = {
     "files.completeUploadExternal",
     "users.info",
     "apps.connections.open",
+    "views.open",
 }
+
+# Slack's limits on views (views.open reference, Block Kit reference)
+TRIGGER_TTL = 3.0  # seconds a trigger id may open a modal, once
+VIEW_MAX_BLOCKS = 100
+MESSAGE_MAX_BLOCKS = 50
+INPUT_MAX_LENGTH = 3000  # a plain_text_input's min_length and max_length
+TEXT_LABELS = ("title", "submit", "close")
 
 
 class BlockError(ValueError):
     """A Block Kit payload slack_sdk's models refuse."""
 
 
-def validate_blocks(blocks: Any) -> list[dict[str, Any]]:
-    """Parse ``blocks`` (a list or its JSON text) with slack_sdk's models and validate each.
+def validate_blocks(blocks: Any, limit: int = MESSAGE_MAX_BLOCKS) -> list[dict[str, Any]]:
+    """Parse ``blocks`` (a list or its JSON text) with slack_sdk's models and validate each;
+    at most ``limit`` of them (50 in a message, 100 in a view).
 
     Returns the parsed list; raises :class:`BlockError` naming the first problem.
     """
@@ -46,8 +58,8 @@ def validate_blocks(blocks: Any) -> list[dict[str, Any]]:
         blocks = json.loads(blocks)
     if not isinstance(blocks, list):
         raise BlockError(f"blocks must be a list, got {type(blocks).__name__}")
-    if len(blocks) > 50:
-        raise BlockError(f"{len(blocks)} blocks: Slack allows at most 50")
+    if len(blocks) > limit:
+        raise BlockError(f"{len(blocks)} blocks: Slack allows at most {limit}")
     for raw in blocks:
         try:
             model = Block.parse(raw)
@@ -75,6 +87,100 @@ def validate_message(payload: dict[str, Any]) -> None:
         raise BlockError("text longer than 40,000 characters")
     if payload.get("response_type") not in (None, "ephemeral", "in_channel"):
         raise BlockError(f"bad response_type {payload.get('response_type')!r}")
+
+
+def _input_element(block: dict[str, Any]) -> None:
+    """The checks Slack makes on an input block's plain_text_input that slack_sdk does not."""
+    element = block.get("element") or {}
+    where = f"input {block.get('block_id')!r}"
+    if not block.get("block_id") or not element.get("action_id"):
+        raise BlockError(f"{where}: needs a block_id and an action_id to be read back")
+    if element.get("type") != "plain_text_input":
+        return
+    low, high = element.get("min_length"), element.get("max_length")
+    for name, value, least in (("min_length", low, 0), ("max_length", high, 1)):
+        if value is None:
+            continue
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise BlockError(f"{where}: {name} must be an integer")
+        if not least <= value <= INPUT_MAX_LENGTH:
+            raise BlockError(f"{where}: {name} {value} is not within {least}-{INPUT_MAX_LENGTH}")
+    if low is not None and high is not None and low > high:
+        raise BlockError(f"{where}: min_length {low} exceeds max_length {high}")
+    if "multiline" in element and not isinstance(element["multiline"], bool):
+        raise BlockError(f"{where}: multiline must be a boolean")
+
+
+def validate_view(view: Any) -> dict[str, Any]:
+    """Parse a modal (a dict or its JSON text) as ``views.open`` takes it and check Slack's
+    limits: slack_sdk's :class:`View` model (title, submit and close at most 24 characters,
+    1-100 blocks, callback_id at most 255, private_metadata at most 3,000), every block
+    through :func:`validate_blocks`, labels in plain text, a submit button when the view
+    has inputs, unique block ids, and each plain_text_input's bounds. Returns the view."""
+    if isinstance(view, str):
+        view = json.loads(view)
+    if not isinstance(view, dict):
+        raise BlockError(f"a view must be an object, got {type(view).__name__}")
+    if view.get("type") != "modal":
+        raise BlockError(f"views.open opens a modal, not {view.get('type')!r}")
+    unknown = set(view) - View.attributes
+    if unknown:
+        raise BlockError(f"unknown view fields {sorted(unknown)}")
+    if not view.get("title"):
+        raise BlockError("a modal needs a title")
+    for name in TEXT_LABELS:
+        label = view.get(name)
+        if label is not None and (not isinstance(label, dict) or label.get("type") != "plain_text"):
+            raise BlockError(f"{name} must be a plain_text object")
+    blocks = validate_blocks(view.get("blocks"), VIEW_MAX_BLOCKS)
+    try:
+        model = View(**view)
+        model.validate_json()
+        again = model.to_dict()
+    except Exception as exc:
+        raise BlockError(f"view: {exc}") from exc
+    if again != view:
+        raise BlockError(f"view does not round-trip: {view!r} != {again!r}")
+    inputs = [b for b in blocks if b.get("type") == "input"]
+    if inputs and not view.get("submit"):
+        raise BlockError("a modal with input blocks needs a submit button")
+    ids = [b["block_id"] for b in blocks if b.get("block_id")]
+    if len(ids) != len(set(ids)):
+        raise BlockError(f"block ids repeat: {ids}")
+    for block in inputs:
+        _input_element(block)
+    return view
+
+
+def input_blocks(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The input blocks of a view by block id."""
+    return {b["block_id"]: b for b in view.get("blocks") or [] if b.get("type") == "input"}
+
+
+def validate_view_response(ack: dict[str, Any], view: dict[str, Any]) -> None:
+    """Check the bot's answer to a ``view_submission`` of ``view``: empty (close the modal),
+    ``clear``, ``errors`` naming input blocks of the view with a message each, or
+    ``update``/``push`` with a valid modal."""
+    if not ack:
+        return
+    action = ack.get("response_action")
+    if action == "errors":
+        errors = ack.get("errors")
+        if set(ack) != {"response_action", "errors"} or not isinstance(errors, dict) or not errors:
+            raise BlockError(f"errors needs a non-empty errors object alone: {ack!r}")
+        inputs = input_blocks(view)
+        for block_id, message in errors.items():
+            if block_id not in inputs:
+                raise BlockError(f"errors names {block_id!r}, not an input block of the view")
+            if not isinstance(message, str) or not message.strip():
+                raise BlockError(f"the error for {block_id!r} must be text")
+    elif action == "clear":
+        if set(ack) != {"response_action"}:
+            raise BlockError(f"clear takes nothing else: {ack!r}")
+    elif action in ("update", "push"):
+        validate_view(ack.get("view"))
+    else:
+        raise BlockError(f"bad response_action {action!r}")
 
 
 @dataclass
@@ -106,6 +212,29 @@ class Posted:
 class Envelope:
     envelope_id: str
     ack: asyncio.Future[dict[str, Any]] = field(repr=False)
+    payload: dict[str, Any] = field(default_factory=dict, repr=False)
+
+
+@dataclass
+class Trigger:
+    """A trigger id Slack issued with an interaction: it opens one modal within 3 seconds."""
+
+    user_id: str | None
+    issued: float  # time.monotonic()
+    used: bool = False
+
+
+@dataclass
+class OpenedView:
+    """A modal the bot opened with ``views.open``, as Slack stores it (id, hash, state)."""
+
+    view: dict[str, Any]
+    user_id: str | None
+    trigger_id: str
+
+    @property
+    def id(self) -> str:
+        return str(self.view["id"])
 
 
 class SlackStandIn:
@@ -132,11 +261,13 @@ class SlackStandIn:
         self.acks: list[dict[str, Any]] = []
         self.socket_connections = 0
         self.failures: dict[str, list[tuple[str, float | None]]] = defaultdict(list)
+        self.triggers: dict[str, Trigger] = {}
+        self.views: list[OpenedView] = []
         self._ids = itertools.count(1)
         self._envelopes: dict[str, Envelope] = {}
         self._sockets: list[web.WebSocketResponse] = []
         self._socket_ready = asyncio.Event()
-        self._posted_event = asyncio.Condition()
+        self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -203,6 +334,12 @@ class SlackStandIn:
         ``ratelimited``)."""
         self.failures[method].append((error, retry_after))
 
+    def issue_trigger(self, trigger_id: str, user_id: str | None = None) -> str:
+        """Record ``trigger_id`` as issued now with an interaction of ``user_id`` (the
+        driver does this for every payload it sends); returns it."""
+        self.triggers[trigger_id] = Trigger(user_id, time.monotonic())
+        return trigger_id
+
     def new_response_url(self) -> str:
         return f"{self.base_url}/response/R{next(self._ids):06d}"
 
@@ -217,12 +354,30 @@ class SlackStandIn:
         self, response_url: str, count: int = 1, within: float = 10.0
     ) -> list[dict[str, Any]]:
         """Wait until ``count`` posts reached ``response_url``; return them all."""
-        async with self._posted_event:
+        async with self._changed:
             await asyncio.wait_for(
-                self._posted_event.wait_for(lambda: len(self.posts_to(response_url)) >= count),
+                self._changed.wait_for(lambda: len(self.posts_to(response_url)) >= count),
                 within,
             )
         return self.posts_to(response_url)
+
+    async def wait_for(self, ready: Callable[[], bool], within: float = 10.0) -> None:
+        """Wait until ``ready()`` holds; it is checked after every post and Web API call."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(ready), within)
+
+    async def wait_calls(self, method: str, count: int = 1, within: float = 10.0) -> list[ApiCall]:
+        """Wait until ``method`` was called ``count`` times; return those calls."""
+        await self.wait_for(lambda: len(self.calls_of(method)) >= count, within)
+        return self.calls_of(method)
+
+    async def wait_views(self, count: int = 1, within: float = 10.0) -> list[OpenedView]:
+        """Wait until the bot opened ``count`` modals; return them all."""
+        await self.wait_for(lambda: len(self.views) >= count, within)
+        return list(self.views)
+
+    def view(self, view_id: str) -> OpenedView:
+        return next(v for v in self.views if v.id == view_id)
 
     async def wait_socket(self, within: float = 10.0) -> None:
         await asyncio.wait_for(self._socket_ready.wait(), within)
@@ -241,7 +396,7 @@ class SlackStandIn:
         await self.wait_socket()
         envelope_id = envelope_id or f"env-{next(self._ids):06d}"
         fut: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        self._envelopes[envelope_id] = Envelope(envelope_id, fut)
+        self._envelopes[envelope_id] = Envelope(envelope_id, fut, payload)
         message = {
             "envelope_id": envelope_id,
             "type": type_,
@@ -298,6 +453,8 @@ class SlackStandIn:
                     return _error("invalid_blocks")
         handler = getattr(self, "_m_" + method.replace(".", "_"))
         response: web.Response = await handler(params)
+        async with self._changed:
+            self._changed.notify_all()
         return response
 
     async def _m_auth_test(self, params: dict[str, Any]) -> web.Response:
@@ -311,12 +468,18 @@ class SlackStandIn:
         )
 
     async def _m_chat_postMessage(self, params: dict[str, Any]) -> web.Response:
-        if not params.get("channel"):
+        channel = str(params.get("channel") or "")
+        if not channel:
             return _error("channel_not_found")
+        if channel[0] in "UW":
+            # a user id: Slack posts in the app's direct message with that user
+            if channel not in self.users:
+                return _error("channel_not_found")
+            channel = "D" + channel[1:]
         if not params.get("text") and not params.get("blocks"):
             return _error("no_text")
         ts = f"{1700000000 + next(self._ids)}.000100"
-        return _ok(channel=params["channel"], ts=ts, message={"text": params.get("text")})
+        return _ok(channel=channel, ts=ts, message={"text": params.get("text")})
 
     async def _m_chat_postEphemeral(self, params: dict[str, Any]) -> web.Response:
         if not params.get("channel") or not params.get("user"):
@@ -390,6 +553,48 @@ class SlackStandIn:
             )
         return _ok(files=out)
 
+    async def _m_views_open(self, params: dict[str, Any]) -> web.Response:
+        trigger_id = str(params.get("trigger_id") or "")
+        if not trigger_id or not params.get("view"):
+            return _error("invalid_arguments")
+        trigger = self.triggers.get(trigger_id)
+        if trigger is None:
+            return _error("invalid_trigger_id")
+        if trigger.used:
+            return _error("exchanged_trigger_id")
+        if time.monotonic() - trigger.issued > TRIGGER_TTL:
+            return _error("expired_trigger_id")
+        try:
+            view = validate_view(params["view"])
+        except (BlockError, ValueError) as exc:
+            self.block_errors.append(f"views.open: {exc}")
+            return _error("invalid_arguments")
+        trigger.used = True
+        view_id = f"V{next(self._ids):08d}"
+        stored = {
+            "id": view_id,
+            "team_id": self.team_id,
+            "type": "modal",
+            "blocks": view["blocks"],
+            "private_metadata": view.get("private_metadata", ""),
+            "callback_id": view.get("callback_id", ""),
+            "state": {"values": {}},
+            "hash": f"{int(time.time())}.{next(self._ids):08x}",
+            "title": view["title"],
+            "clear_on_close": view.get("clear_on_close", False),
+            "notify_on_close": view.get("notify_on_close", False),
+            "close": view.get("close"),
+            "submit": view.get("submit"),
+            "previous_view_id": None,
+            "root_view_id": view_id,
+            "app_id": "ASTANDIN",
+            "external_id": view.get("external_id", ""),
+            "app_installed_team_id": self.team_id,
+            "bot_id": "BBOT",
+        }
+        self.views.append(OpenedView(stored, trigger.user_id, trigger_id))
+        return _ok(view=stored)
+
     async def _m_apps_connections_open(self, params: dict[str, Any]) -> web.Response:
         return _ok(url=f"ws://127.0.0.1:{self.port}/socket")
 
@@ -408,9 +613,9 @@ class SlackStandIn:
         except (BlockError, ValueError) as exc:
             self.block_errors.append(f"response_url: {exc}")
             return web.Response(status=400, text="invalid_blocks")
-        async with self._posted_event:
+        async with self._changed:
             self.posted.append(Posted(url_id, payload))
-            self._posted_event.notify_all()
+            self._changed.notify_all()
         return web.Response(text="ok")
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
@@ -438,11 +643,14 @@ class SlackStandIn:
                 if envelope is None:
                     continue
                 self.acks.append(data)
-                if data.get("payload"):
-                    try:
+                submitted = envelope.payload.get("type") == "view_submission"
+                try:
+                    if submitted:
+                        validate_view_response(data.get("payload") or {}, envelope.payload["view"])
+                    elif data.get("payload"):
                         validate_message(data["payload"])
-                    except (BlockError, ValueError) as exc:
-                        self.block_errors.append(f"ack: {exc}")
+                except (BlockError, ValueError) as exc:
+                    self.block_errors.append(f"ack: {exc}")
                 if not envelope.ack.done():
                     envelope.ack.set_result(data)
         finally:

@@ -240,3 +240,21 @@ async def test_slack_and_discord_in_one_process(slack: SlackStandIn, tmp_path: P
         finally:
             assert await proc.stop() == 0, proc.log()
             await proc.driver.close()
+
+
+async def test_pasting_a_post_through_the_running_bot(
+    process: Process, slack: SlackStandIn
+) -> None:
+    """The Paste a job post shortcut opens its modal and the submission is answered on the
+    input; Quote this job answers through its response_url, from ``connects-bot run``."""
+    d = process.driver
+    assert (await d.shortcut("USAM", "paste")).status == 200
+    [opened] = await slack.wait_views(within=15)
+    assert opened.view["callback_id"] == "paste"
+    ex = await d.submit_view(opened, {"post": "Logo for a bakery\nBudget: $500"})
+    assert ex.ack["response_action"] in ("errors", "clear"), ex.ack
+    if ex.ack["response_action"] == "errors":
+        assert list(ex.ack["errors"]) == ["post"]
+    used = await d.message_shortcut("USAM", "quote_message", {"text": "Logo for a bakery"})
+    [answer] = await slack.wait_posts(used.response_url, 1, 15)
+    assert answer["response_type"] == "ephemeral"

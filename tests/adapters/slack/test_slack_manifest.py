@@ -15,7 +15,7 @@ from adapters.slack.config import SlackConfig
 from adapters.slack.handlers import SlackAdapter
 from adapters.slack.manifest import METHOD_SCOPES
 from adapters.slack.runner import manifest
-from core.catalog import COMMANDS
+from core.catalog import COMMANDS, MESSAGE_ACTIONS
 from tests.adapters.slack.helpers import ROOT, Bot
 
 SOCKET = SlackConfig(mode="socket", bot_token="xoxb-1", app_token="xapp-1")
@@ -31,6 +31,45 @@ def test_manifest_commands_are_the_registered_ones() -> None:
     adapter = SlackAdapter(object(), SOCKET)  # type: ignore[arg-type]
     assert sorted(slash_names(manifest(SOCKET))) == sorted(adapter.registered)
     assert set(adapter.registered) == {"/quote", "/bid", "/refund", "/balance", "/connects"}
+
+
+def test_manifest_declares_both_shortcuts_the_adapter_listens_for() -> None:
+    """A global shortcut for the /paste form and a message shortcut per message action, each
+    within Slack's limits, exactly the ones the adapter registers; interactivity is on and
+    the app's DM, where a global shortcut's answer goes, is readable."""
+    for config in (SOCKET, HTTP):
+        m = manifest(config)
+        shortcuts = m["features"]["shortcuts"]
+        assert shortcuts == [
+            {
+                "name": "Paste a job post",
+                "type": "global",
+                "callback_id": "paste",
+                "description": "Paste a job post: its real cost and every factor",
+            },
+            *(
+                {
+                    "name": a.name,
+                    "type": "message",
+                    "callback_id": a.callback,
+                    "description": a.description,
+                }
+                for a in MESSAGE_ACTIONS
+            ),
+        ]
+        assert {"name": "Quote this job", "callback_id": "quote_message"}.items() <= shortcuts[
+            1
+        ].items()
+        for shortcut in shortcuts:
+            assert set(shortcut) == {"name", "type", "callback_id", "description"}
+            assert 0 < len(shortcut["name"]) <= 24
+            assert 0 < len(shortcut["description"]) <= 150
+            assert 0 < len(shortcut["callback_id"]) <= 255
+        assert m["settings"]["interactivity"]["is_enabled"] is True
+        assert "commands" in m["oauth_config"]["scopes"]["bot"]
+        assert m["features"]["app_home"]["messages_tab_enabled"] is True
+        adapter = SlackAdapter(object(), config)  # type: ignore[arg-type]
+        assert adapter.interactions.registered == [(s["type"], s["callback_id"]) for s in shortcuts]
 
 
 def test_socket_manifest_has_no_urls_and_http_manifest_points_at_the_bot() -> None:
@@ -71,11 +110,15 @@ async def test_scopes_cover_every_web_api_method_used(bot: Bot) -> None:
     await d.run("USAM", "/bid", "job:Scopes connects:1")
     ex = await d.command("USAM", "/connects", "export")
     await bot.slack.wait_posts(ex.response_url, 1, 30)
+    # a global shortcut opens its modal (views.open), whose submission is answered
+    await d.shortcut("USAM", "paste")
+    [opened] = await bot.slack.wait_views()
+    assert (await d.submit_view(opened, {"post": "A job"})).status == 200
     scopes = set(manifest(SOCKET)["oauth_config"]["scopes"]["bot"])
     used = {c.method for c in bot.slack.calls}
     assert used <= set(METHOD_SCOPES), used - set(METHOD_SCOPES)
     assert {METHOD_SCOPES[m] for m in used if METHOD_SCOPES[m]} <= scopes
-    assert "files.completeUploadExternal" in used
+    assert {"files.completeUploadExternal", "views.open"} <= used
 
 
 @pytest.mark.slow

@@ -1,0 +1,250 @@
+"""Shortcuts and modals: a form's global shortcut (and ``/connects paste`` without text) opens
+its modal, the modal's submission runs the form's command, and a message shortcut runs its
+action on the message's text.
+
+A refusal of a submission is shown under the modal's input (``response_action: errors``) so
+the user fixes it there; anything else closes the modal and is delivered as a private message
+in the channel the form was opened from, or in the user's direct messages with the app when
+there is none (a global shortcut) or Slack refuses the channel. A message shortcut is answered
+privately through its ``response_url``. Replies are rendered by :func:`blocks.render`, buttons
+included, so a click on them goes through :meth:`core.app.App.press` like any other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt.async_app import AsyncAck, AsyncRespond
+from slack_sdk.errors import SlackClientError
+
+from adapters.slack import blocks, forms, text
+from adapters.slack.identity import api_error
+from adapters.slack.payloads import (
+    ActionTeam,
+    ActionUser,
+    MessageActionBody,
+    ShortcutBody,
+    ViewSubmissionBody,
+)
+from core.app import REQUEST_ID
+from core.catalog import Command, MessageAction
+from core.options import RawValue
+from core.reply import Reply
+
+if TYPE_CHECKING:
+    from adapters.slack.handlers import SlackAdapter
+
+log = logging.getLogger(__name__)
+
+# Seconds a submission may take before the modal is closed and the answer sent after it
+# (Slack waits 3 seconds for the answer to a view_submission).
+SUBMIT_BUDGET = 2.0
+
+
+class Interactions:
+    """Registers the catalog's forms and message actions on the adapter's bolt app."""
+
+    def __init__(self, adapter: SlackAdapter) -> None:
+        self.adapter = adapter
+        bolt = adapter.bolt
+        self.registered: list[tuple[str, str]] = []  # (shortcut type, callback id)
+        for callback in forms.FORMS:
+            bolt.global_shortcut(callback)(self._on_global_shortcut)
+            bolt.view_submission(callback)(self._on_submission)
+            self.registered.append(("global", callback))
+        for callback in forms.ACTIONS:
+            bolt.message_shortcut(callback)(self._on_message_shortcut)
+            self.registered.append(("message", callback))
+
+    # -- opening a form -------------------------------------------------------------------------
+
+    async def open_form(
+        self,
+        command: Command,
+        trigger_id: str,
+        channel_id: str | None,
+        request_id: str,
+        respond: AsyncRespond | None = None,
+    ) -> None:
+        """Open ``command``'s modal with ``trigger_id`` (valid for 3 seconds). A failure is
+        logged and, when the command came with a ``response_url``, told in one line."""
+        try:
+            await self.adapter.client.views_open(
+                trigger_id=trigger_id, view=forms.modal(command, channel_id)
+            )
+        except (SlackClientError, OSError) as exc:
+            error = api_error(exc)
+            log.warning(
+                "could not open the /%s form (request %s): %s", command.name, request_id, error
+            )
+            if respond is not None:
+                line = (
+                    f"Could not open the form ({error}). Try again, or paste the post after "
+                    f"{text.slack_commands('/' + command.name)}."
+                )
+                await self.adapter.send_response(
+                    respond, {"response_type": "ephemeral", "text": line}, request_id
+                )
+
+    async def _on_global_shortcut(self, ack: AsyncAck, body: ShortcutBody) -> None:
+        await ack()
+        request_id = str(body.get("trigger_id") or "")
+        command = forms.FORMS[body.get("callback_id", "")]
+        if not request_id:
+            log.warning("a /%s shortcut came without a trigger id; no form opened", command.name)
+            return
+        token = REQUEST_ID.set(request_id)
+        try:
+            self.adapter.spawn(self.open_form(command, request_id, None, request_id))
+        finally:
+            REQUEST_ID.reset(token)
+
+    # -- a submitted form -----------------------------------------------------------------------
+
+    async def _on_submission(self, ack: AsyncAck, body: ViewSubmissionBody) -> None:
+        view = body.get("view") or {}
+        command = forms.FORMS[view.get("callback_id", "")]
+        form = command.form
+        assert form is not None
+        value = forms.submitted(view, form)
+        user = body.get("user") or {}
+        request_id = str(
+            body.get("trigger_id")
+            or "slack-view:"
+            + forms.digest(_team(body), user.get("id"), view.get("id"), view.get("hash"), value)
+        )
+        token = REQUEST_ID.set(request_id)
+        try:
+            if value is None:  # Slack's client refuses an empty required input; in case
+                await ack(response_action="errors", errors={form.field: "Paste it here first."})
+                return
+            args: dict[str, RawValue] = {form.field: value}
+            work = self.adapter.spawn(self._run(body, form.submit, args, request_id))
+            done, _ = await asyncio.wait({work}, timeout=SUBMIT_BUDGET)
+            if done and work.result().error:
+                line = forms.error_line(work.result())
+                await ack(response_action="errors", errors={form.field: line})
+                return
+            await ack(response_action="clear")
+            channel = forms.channel_of(view)
+            self.adapter.spawn(self._deliver(work, user.get("id", ""), channel, request_id))
+        finally:
+            REQUEST_ID.reset(token)
+
+    async def _run(
+        self,
+        body: ViewSubmissionBody | MessageActionBody,
+        command: str,
+        args: Mapping[str, RawValue],
+        request_id: str,
+    ) -> Reply:
+        """Run ``command`` for the user of ``body``; an unexpected failure is an apology."""
+        try:
+            user: ActionUser = body.get("user") or {}
+            actor = await self.adapter.directory.actor(_team(body), user["id"], user.get("name"))
+            return await self.adapter.core.dispatch(actor, command, args, request_id)
+        except Exception:
+            log.exception("Slack %s failed (request %s)", body.get("type"), request_id)
+            return Reply(title=blocks.FAILED_TEXT, error=True)
+
+    async def _deliver(
+        self, work: asyncio.Task[Reply], user_id: str, channel: str | None, request_id: str
+    ) -> None:
+        """Send a form's answer: privately in ``channel`` (in it, when public), else, or when
+        Slack refuses the channel, in the user's direct messages with the app."""
+        reply = await work
+        message = await self._message(reply, user_id, channel, request_id)
+        public = message.pop("response_type", "ephemeral") == "in_channel"
+        client = self.adapter.client
+        if channel:
+            try:
+                if public:
+                    await client.chat_postMessage(channel=channel, unfurl_links=False, **message)
+                else:
+                    await client.chat_postEphemeral(channel=channel, user=user_id, **message)
+                return
+            except (SlackClientError, OSError) as exc:
+                log.info(
+                    "could not answer in %s (request %s): %s; answering in a direct message",
+                    channel,
+                    request_id,
+                    api_error(exc),
+                )
+        try:
+            # a user id as the channel: Slack posts in the app's direct message with them
+            await client.chat_postMessage(channel=user_id, unfurl_links=False, **message)
+        except (SlackClientError, OSError) as exc:
+            log.warning("could not deliver a reply (request %s): %s", request_id, api_error(exc))
+
+    async def _message(
+        self, reply: Reply, user_id: str, channel: str | None, request_id: str
+    ) -> dict[str, Any]:
+        """The rendered reply; a file it carries is uploaded first and named in it."""
+        if reply.file is None or reply.error:
+            return blocks.render(reply)
+        note = await self.adapter.upload(
+            reply.file, user_id, channel or "", reply.private, request_id
+        )
+        return blocks.render(reply, note=note)
+
+    # -- a message shortcut ---------------------------------------------------------------------
+
+    async def _on_message_shortcut(
+        self, ack: AsyncAck, body: MessageActionBody, respond: AsyncRespond
+    ) -> None:
+        await ack()
+        request_id = str(
+            body.get("trigger_id")
+            or "slack-shortcut:"
+            + forms.digest(
+                _team(body),
+                (body.get("user") or {}).get("id"),
+                (body.get("channel") or {}).get("id"),
+                body.get("message_ts"),
+                body.get("action_ts"),
+            )
+        )
+        token = REQUEST_ID.set(request_id)
+        try:
+            self.adapter.spawn(self._on_message(body, respond, request_id))
+        finally:
+            REQUEST_ID.reset(token)
+
+    async def _on_message(
+        self, body: MessageActionBody, respond: AsyncRespond, request_id: str
+    ) -> None:
+        action = forms.ACTIONS[body.get("callback_id", "")]
+        post = forms.message_text(body.get("message") or {})
+        if post:
+            reply = await self._run(body, action.command, {action.option: post}, request_id)
+        else:
+            reply = Reply(title=_no_text(action), error=True)
+        user_id = (body.get("user") or {}).get("id", "")
+        channel = (body.get("channel") or {}).get("id")
+        message = await self._message(reply, user_id, channel, request_id)
+        message["replace_original"] = False  # a new private message, not the user's own
+        await self.adapter.send_response(respond, message, request_id)
+
+
+def _team(body: ViewSubmissionBody | MessageActionBody) -> str:
+    """The workspace an interaction came from (the user's home one if Slack left it out)."""
+    team: ActionTeam = body.get("team") or {}
+    user: ActionUser = body.get("user") or {}
+    return team.get("id") or user.get("team_id", "")
+
+
+def _no_text(action: MessageAction) -> str:
+    """The one line for a message shortcut on a message with no text (a file, an image)."""
+    for command in forms.FORMS.values():
+        form = command.form
+        if form is not None and (form.submit, form.field) == (action.command, action.option):
+            name = forms.shortcut_name(command)
+            slash = text.slack_commands("/" + command.name)
+            return (
+                f"That message has no text to read. Use the {name} shortcut (or {slash}) "
+                "and paste the post there."
+            )
+    return "That message has no text to read."
