@@ -21,7 +21,7 @@ import pytest
 from adapters.slack import interactions
 from adapters.slack.blocks import parse_button_value
 from core.catalog import find
-from core.keys import Actor, UserRef
+from core.keys import Actor
 from core.reply import Reply
 from tests.adapters.slack.helpers import Bot
 from tests.slack_standin import OpenedView, buttons_of, message_text
@@ -377,19 +377,14 @@ POST = (
     "Logo design for a bakery\n"
     "Fixed-price · Budget: $500 · Intermediate\n"
     "Payment method verified · 4.9 of 5 reviews · $20K+ total spent · 75% hire rate\n"
+    "Required Connects to submit a proposal: 12 · Available Connects: 40\n"
     "https://www.upwork.com/jobs/~01abcdef"
 )
 
 
-async def test_quote_of_a_pasted_post_once_the_core_reads_posts(bot: Bot) -> None:
+async def test_quote_of_a_pasted_post_and_its_bid_button(bot: Bot) -> None:
     """The quote of a pasted post, from the modal and from a message shortcut: a private
-    reply with the core's buttons (Bid, Reconcile), whose click reaches ``App.press``.
-    Skipped while the core refuses every post (its answer is built in parallel)."""
-    actor = Actor(UserRef(bot.key("USAM"), "sam"), f"slack:{bot.slack.team_id}")
-    probe = await bot.app.dispatch(actor, "quote", {"post": POST}, "probe-post")
-    if probe.error and "cannot be read yet" in probe.text():
-        pytest.skip("the core does not read job posts yet")
-    assert not probe.error, probe.text()
+    reply stating the post's cost, with Bid and Set-to buttons; Bid places that bid once."""
     opened = await open_by_command(bot)
     ex = await bot.driver.submit_view(opened, {"post": POST})
     assert ex.ack == {"response_action": "clear"}
@@ -397,10 +392,15 @@ async def test_quote_of_a_pasted_post_once_the_core_reads_posts(bot: Bot) -> Non
     shortcut = await bot.driver.message_shortcut("USAM", "quote_message", {"text": POST})
     [answer] = await bot.slack.wait_posts(shortcut.response_url)
     for delivered in (call.params, answer):
-        assert "Connects" in message_text(delivered)
+        assert "12 Connects, stated by the post" in message_text(delivered)
         actions = {parse_button_value(b["value"])[0] for b in buttons_of(delivered)}
         assert {"bid", "reconcile"} <= actions
     first = buttons_of(answer)[0]
+    assert parse_button_value(first["value"])[0] == "bid"
     click = await bot.driver.click("USAM", first)
     [clicked] = await bot.slack.wait_posts(click.response_url)
-    assert "no longer supported" not in message_text(clicked)
+    assert "Bid #1 placed" in message_text(clicked)
+    again = await bot.driver.click("USAM", first)
+    [replayed] = await bot.slack.wait_posts(again.response_url)
+    assert "Bid #1 placed" in message_text(replayed)
+    assert await bot.balance_of("USAM") == 60 - 12
