@@ -21,6 +21,7 @@ import pytest
 from adapters.slack import interactions
 from adapters.slack.blocks import parse_button_value
 from core.catalog import find
+from core.jobquote import NOT_A_POST
 from core.keys import Actor
 from core.reply import Reply
 from tests.adapters.slack.helpers import Bot
@@ -36,7 +37,7 @@ TYPED = (
     "Budget: $500 fixed price: yes\n"
     "\n"
     "  Client: payment verified: yes, 4.9 ★ & <b>hires</b> *often*\n"
-    "https://www.upwork.com/jobs/~01abcdef?source=rss&x=1"
+    "https://www.upwork.com/jobs/~01abcdef0123456789?source=rss&x=1"
 )
 
 
@@ -138,21 +139,33 @@ async def test_a_form_that_cannot_open_says_so(bot: Bot) -> None:
 
 
 @pytest.mark.parametrize("opener", ["shortcut", "command"])
-async def test_the_submission_reaches_the_core_as_typed_and_a_refusal_stays_in_the_modal(
+async def test_the_submission_reaches_the_core_as_typed(
     bot: Bot, monkeypatch: pytest.MonkeyPatch, opener: str
 ) -> None:
     """The typed post reaches ``/quote post:`` exactly (line breaks, quotes, colons, markup),
-    with the submission's trigger id as the request id; the core's refusal comes back as
-    ``response_action: errors`` on the input, in one line, and nothing is posted."""
+    with the submission's trigger id as the request id; the modal closes and the quote is
+    delivered once."""
     calls = spy(bot, monkeypatch)
     opened = await (open_by_shortcut(bot) if opener == "shortcut" else open_by_command(bot))
-    before = await bot.ledger()
     ex = await bot.driver.submit_view(opened, {"post": TYPED})
     assert ex.status == 200
     assert calls.dispatched == [("quote", {"post": TYPED}, ex.trigger_id)]
-    assert ex.ack["response_action"] == "errors" and list(ex.ack["errors"]) == ["post"]
-    line = ex.ack["errors"]["post"]
-    assert "cannot be read yet" in line and "\n" not in line and "&lt;" not in line
+    assert ex.ack == {"response_action": "clear"}  # a post: the quote is delivered
+    where = "chat.postMessage" if opener == "shortcut" else "chat.postEphemeral"  # DM / channel
+    [quote] = await bot.slack.wait_calls(where)
+    assert "Logo for a" in quote.params["text"]
+
+
+@pytest.mark.parametrize("opener", ["shortcut", "command"])
+async def test_a_refusal_stays_in_the_modal(bot: Bot, opener: str) -> None:
+    """The core's refusal of a text that is no job post comes back as ``response_action:
+    errors`` on the input, in one line; nothing is posted and nothing changes."""
+    opened = await (open_by_shortcut(bot) if opener == "shortcut" else open_by_command(bot))
+    before = await bot.ledger()
+    refused = await bot.driver.submit_view(opened, {"post": "Hi <b>all</b>, any tips?"})
+    assert refused.ack["response_action"] == "errors" and list(refused.ack["errors"]) == ["post"]
+    line = refused.ack["errors"]["post"]
+    assert line == NOT_A_POST and "\n" not in line and "&lt;" not in line
     assert await bot.ledger() == before
     assert not bot.slack.calls_of("chat.postEphemeral")
     assert not bot.slack.calls_of("chat.postMessage")
@@ -176,7 +189,7 @@ async def test_a_late_answer_closes_the_modal_then_arrives_in_the_channel(
     assert ex.ack == {"response_action": "clear"}
     [posted] = await bot.slack.wait_calls("chat.postEphemeral")
     assert posted.params["channel"] == "C0BIDS" and posted.params["user"] == "USAM"
-    assert "cannot be read yet" in posted.params["text"] and not posted.params.get("blocks")
+    assert posted.params["text"] == NOT_A_POST and not posted.params.get("blocks")
 
 
 def same_buttons(delivered: dict[str, Any], typed: dict[str, Any]) -> None:
@@ -263,22 +276,22 @@ async def test_a_redelivered_submission_is_one_request(
 UNFURLED = {
     "text": (
         "Logo &amp; brand for a bakery &lt;urgent&gt;\n"
-        "Budget: $500 <https://www.upwork.com/jobs/~01abcdef|job post> cc <@UKIM|kim>"
+        "Budget: $500 <https://www.upwork.com/jobs/~01abcdef0123456789|job post> cc <@UKIM|kim>"
     ),
     "attachments": [
         {
             "fallback": "Upwork: Logo design for a bakery",
             "service_name": "Upwork",
             "title": "Logo design for a bakery - Upwork",
-            "title_link": "https://www.upwork.com/jobs/~01abcdef",
-            "from_url": "https://www.upwork.com/jobs/~01abcdef",
+            "title_link": "https://www.upwork.com/jobs/~01abcdef0123456789",
+            "from_url": "https://www.upwork.com/jobs/~01abcdef0123456789",
             "text": "Fixed price: $500 · Payment verified · $20K+ spent",
         }
     ],
 }
 UNFURLED_TEXT = (
     "Logo & brand for a bakery <urgent>\n"
-    "Budget: $500 https://www.upwork.com/jobs/~01abcdef cc @kim\n"
+    "Budget: $500 https://www.upwork.com/jobs/~01abcdef0123456789 cc @kim\n"
     "Logo design for a bakery - Upwork\n"
     "Fixed price: $500 · Payment verified · $20K+ spent"
 )
@@ -288,16 +301,16 @@ async def test_message_shortcut_quotes_the_message_through_response_url(
     bot: Bot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """ "Quote this job" on a message sends its text, as people read it, with what its link's
-    unfurl adds, to ``/quote post:``; the answer (for now the core's one-line refusal) comes
-    privately through the shortcut's ``response_url``."""
+    unfurl adds, to ``/quote post:``; the answer comes privately through the shortcut's
+    ``response_url``."""
     calls = spy(bot, monkeypatch)
     ex = await bot.driver.message_shortcut("USAM", "quote_message", UNFURLED)
     assert (ex.status, ex.ack) == (200, {})
     [answer] = await bot.slack.wait_posts(ex.response_url)
     assert calls.dispatched == [("quote", {"post": UNFURLED_TEXT}, ex.trigger_id)]
     assert answer["response_type"] == "ephemeral" and answer["replace_original"] is False
-    assert "cannot be read yet" in answer["text"] and "\n" not in answer["text"]
-    assert not answer.get("blocks")
+    assert "stated by the post" in answer["text"] or "estimated" in answer["text"]
+    assert answer.get("blocks")
 
 
 async def test_message_shortcut_reads_blocks_when_a_message_has_no_text(
@@ -378,7 +391,7 @@ POST = (
     "Fixed-price · Budget: $500 · Intermediate\n"
     "Payment method verified · 4.9 of 5 reviews · $20K+ total spent · 75% hire rate\n"
     "Required Connects to submit a proposal: 12 · Available Connects: 40\n"
-    "https://www.upwork.com/jobs/~01abcdef"
+    "https://www.upwork.com/jobs/~01abcdef0123456789"
 )
 
 
