@@ -81,9 +81,11 @@ async def count_stated(tx: Tx, scope: str, since: int, limit: int) -> int:
     return found
 
 
-async def has_new(tx: Tx, scope: str, after: int) -> bool:
-    """Whether the scope has a stated bid placed after ``after``."""
-    return await count_stated(tx, scope, after + 1, 1) > 0
+async def has_new(tx: Tx, scope: str, since: int) -> bool:
+    """Whether the scope has a stated bid placed at or after ``since`` (a fit at ``since``
+    may have read the bids of that second before the last of them was placed: counted as new,
+    it costs one more fit rather than a bid left out)."""
+    return await count_stated(tx, scope, since, 1) > 0
 
 
 async def community_scopes(tx: Tx) -> list[str]:
