@@ -14,6 +14,7 @@ otherwise :attr:`CostModel.reason` says why, and how many more stated bids the s
 from __future__ import annotations
 
 import json
+import logging
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from core.learning.effects import in_words
 from core.learning.features import vector
 from core.learning.predictor import Predictor, from_json
 from core.store.base import Row, Tx
+
+log = logging.getLogger("connects.learning")
 
 #: The model scope that pools every scope of the database.
 EVERY_SCOPE = "*"
@@ -165,19 +168,31 @@ async def current(tx: Tx, scope: str) -> CostModel | None:
     row = await tx.fetchone("SELECT * FROM cost_models WHERE scope = :s", {"s": scope})
     if row is None or row["digest"] is None:  # pragma: no cover - the same snapshot
         return None
-    model = parse_row(row)
+    model = _parsed_or_none(row)
+    if model is None:
+        return None
     if len(_PARSED) >= CACHE_SCOPES:
         _PARSED.clear()
     _PARSED[scope] = model
     return model
 
 
+def _parsed_or_none(row: Row) -> CostModel | None:
+    """``row`` parsed, or ``None`` (logged) when its model cannot be read: written by another
+    version of this code, or damaged. The heuristic answers until the next fit replaces it."""
+    try:
+        return parse_row(row)
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        log.warning("cost model %s cannot be read (%s); refit it", row["scope"], exc)
+        return None
+
+
 async def every_model(tx: Tx) -> list[CostModel]:
-    """Every fitted model, by scope."""
+    """Every fitted model that can be read, by scope."""
     rows = await tx.fetchall(
         "SELECT * FROM cost_models WHERE fitted_at > 0 AND digest IS NOT NULL ORDER BY scope"
     )
-    return [parse_row(r) for r in rows]
+    return [m for m in map(_parsed_or_none, rows) if m is not None]
 
 
 def predict(model: CostModel, factors: BidFactors, now: int) -> float:

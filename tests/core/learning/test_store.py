@@ -295,3 +295,31 @@ async def test_a_fit_leaves_the_event_loop_free(
     assert lines[0].startswith("cost model console: 150 stated bids, MAE ")
     for part in ("within ±1", "within ±2", "heuristic MAE", "fitted in"):
         assert part in lines[0]
+
+
+async def test_a_model_that_cannot_be_read_is_no_model(
+    store: Store, config: Config, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A row whose model another version wrote (or that was damaged) answers nothing, with a
+    warning, instead of failing the quote; the next fit replaces it."""
+    await insert(store, community(25, NOW, seed=20), "console")
+    await learning.fit(store, config, "console", NOW)
+
+    async def damage(tx: Tx) -> None:
+        await tx.execute(
+            "UPDATE cost_models SET model = :m, digest = 'other' WHERE scope = 'console'",
+            {"m": '{"predictor": {"version": 99}}'},
+        )
+
+    await store.write(damage)
+    with caplog.at_level(logging.WARNING, logger="connects.learning"):
+        assert await read_current(store, "console") is None
+
+        async def every(tx: Tx) -> list[CostModel]:
+            return await learning.every_model(tx)
+
+        assert [m.scope for m in await store.read(every)] == ["*"] or not await store.read(every)
+    assert any("cannot be read" in r.getMessage() for r in caplog.records)
+    await learning.fit(store, config, "console", NOW + 1)
+    model = await read_current(store, "console")
+    assert model is not None and model.in_use
