@@ -318,7 +318,7 @@ async def test_a_model_that_cannot_be_read_is_no_model(
         async def every(tx: Tx) -> list[CostModel]:
             return await learning.every_model(tx)
 
-        assert [m.scope for m in await store.read(every)] == ["*"] or not await store.read(every)
+        assert await store.read(every) == []
     assert any("cannot be read" in r.getMessage() for r in caplog.records)
     await learning.fit(store, config, "console", NOW + 1)
     model = await read_current(store, "console")
