@@ -2,8 +2,9 @@
 
 ``run`` starts every platform with credentials (the console when there are none); ``exec`` runs
 one command and exits non-zero on any refusal; ``db upgrade``, ``db copy``, ``export``,
-``discord-invite`` and ``slack-manifest`` serve operators. Platform libraries are imported only
-by the subcommands that need them, so the one-shot paths stay light.
+``model fit``, ``model show``, ``discord-invite`` and ``slack-manifest`` serve operators.
+Platform libraries are imported only by the subcommands that need them, so the one-shot paths
+stay light (scikit-learn only by a fit, in its worker thread).
 """
 
 from __future__ import annotations
@@ -96,6 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
     copy.add_argument(
         "--force", action="store_true", help="replace the contents of a non-empty destination"
     )
+    model = sub.add_parser("model", help="the learned Connects-cost model")
+    msub = model.add_subparsers(dest="modelcmd", required=True, metavar="ACTION")
+    mfit = msub.add_parser("fit", parents=[common], help="fit cost models now")
+    which = mfit.add_mutually_exclusive_group()
+    which.add_argument("--scope", metavar="SCOPE", help="one scope (e.g. console, or * for all)")
+    which.add_argument("--all", action="store_true", help="every model scope (the default)")
+    mshow = msub.add_parser("show", parents=[common], help="the stored models and their error")
+    mshow.add_argument("--scope", metavar="SCOPE", help="one scope (default: every stored model)")
     sub.add_parser(
         "export",
         parents=[common],
@@ -161,7 +170,7 @@ def _log_level(args: argparse.Namespace, config: Config) -> str:
     file sets ``[log] level``; other runs log at ``[log] level`` (INFO by default)."""
     if args.log_level:
         return str(args.log_level)
-    if args.cmd in ("exec", "export", "db"):
+    if args.cmd in ("exec", "export", "db", "model"):
         return "WARNING"
     if args.cmd == "run" and _console_only(config, args) and not _sets_log_level(args.config):
         return "WARNING"
@@ -261,6 +270,16 @@ async def _db_upgrade(config: Config) -> int:
     return EXIT_OK
 
 
+async def _model(config: Config, args: argparse.Namespace) -> int:
+    import time
+
+    from bot import modelcmd
+
+    if args.modelcmd == "fit":
+        return await modelcmd.model_fit(config, args.scope, int(time.time()))
+    return await modelcmd.model_show(config, args.scope, int(time.time()))
+
+
 async def _db_copy(args: argparse.Namespace) -> int:
     from core.store.copy import copy_ledger
 
@@ -353,6 +372,7 @@ def main(argv: list[str] | None = None) -> int:
         "exec": lambda: _exec(config, args),
         "run": lambda: _run(config, args),
         "db": lambda: _db_upgrade(config),
+        "model": lambda: _model(config, args),
         "export": lambda: _export(config),
         "discord-invite": lambda: _discord_invite(config),
     }

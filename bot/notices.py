@@ -3,6 +3,11 @@
 Every ``[notices] interval_seconds`` it runs the jobs of :mod:`core.notices` and delivers what
 they queued through the notifiers the running adapters registered on the app. Jobs claim their
 work in the database, so several processes may run this loop on one database.
+
+The same loop keeps the learned cost models fresh (``[learning] fit_every_hours``): each pass
+starts :func:`core.learning.fit_due` in a task of its own when the previous one has ended, so
+a long fit never delays a notice; the fit claims each scope in the database first, so of
+several processes one refits it.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import asyncio
 import contextlib
 import logging
 
+from core import learning
 from core.app import App
 from core.config import Config
 from core.notices import Jobs, deliver
@@ -27,15 +33,36 @@ async def tick(app: App) -> int:
     return await deliver(app.store, dict(app.notifiers), now)
 
 
+async def refit(app: App, config: Config) -> int:
+    """One scheduled pass of the cost models: every scope that is due refitted (see
+    :func:`core.learning.fit_due`); how many this process fitted."""
+    return len(await learning.fit_due(app.store, config, app.services.clock()))
+
+
+def _ended(task: asyncio.Task[int]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("cost model pass failed", exc_info=task.exception())
+
+
 async def run(app: App, config: Config, stop: asyncio.Event) -> None:
     """Tick until ``stop`` is set; a failed pass is logged and the next one runs."""
     interval = max(1, config.notices.interval_seconds)
-    while not stop.is_set():
-        try:
-            sent = await tick(app)
-            if sent:
-                log.info("sent %d notices", sent)
-        except Exception:
-            log.exception("notice pass failed")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=interval)
+    fitting: asyncio.Task[int] | None = None
+    try:
+        while not stop.is_set():
+            try:
+                sent = await tick(app)
+                if sent:
+                    log.info("sent %d notices", sent)
+            except Exception:
+                log.exception("notice pass failed")
+            if config.learning.fit_every_hours > 0 and (fitting is None or fitting.done()):
+                fitting = asyncio.create_task(refit(app, config))
+                fitting.add_done_callback(_ended)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=interval)
+    finally:
+        if fitting is not None and not fitting.done():
+            fitting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await fitting

@@ -110,9 +110,9 @@ class Bids:
             row = await tx.fetchone(
                 "INSERT INTO bids (account_id, pool_id, bidder, job, job_key, connects, boost, "
                 "cost_cents, rate_type, rate_cents, note, status, refunded, created_at, "
-                f"updated_at, request_id, connects_stated, {names}) VALUES (:a, :p, :b, :job, "
-                ":key, :c, :boost, :cents, :rt, :rate, :note, 'submitted', 0, :now, :now, :rid, "
-                f":stated, {marks}) RETURNING id",
+                f"updated_at, request_id, connects_stated, scope, {names}) VALUES (:a, :p, :b, "
+                ":job, :key, :c, :boost, :cents, :rt, :rate, :note, 'submitted', 0, :now, :now, "
+                f":rid, :stated, :scope, {marks}) RETURNING id",
                 {
                     "a": account.id,
                     "p": pool.id if pool else None,
@@ -128,6 +128,7 @@ class Bids:
                     "now": stamp.now,
                     "rid": stamp.request_id,
                     "stated": 0 if spec.quoted else 1,
+                    "scope": actor.scope,
                     **{f"f_{k}": v for k, v in factors.items()},
                 },
             )

@@ -126,6 +126,34 @@ class NoticesConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class LearningConfig:
+    """The learned cost model (:mod:`core.learning`): whose stated bids it learns from, how
+    recent bids weigh more, when it is fitted, and the smallest counts it shows."""
+
+    scope: str = "community"  # "community": each scope its own; "global": every scope pooled
+    min_bids: int = 30  # stated bids a model needs before it may answer quotes
+    half_life_days: int = 180  # a bid's weight halves every this many days of age
+    max_age_days: int = 730  # older bids are left out
+    folds: int = 5  # cross-validation folds of the error figures
+    fit_every_hours: int = 24  # scheduled refits while `run` runs (0: never on schedule)
+    min_outcomes: int = 20  # outcomes a hire-rate figure needs
+    min_count: int = 5  # aggregates of fewer bids are never shown
+
+    def __post_init__(self) -> None:
+        if self.scope not in ("community", "global"):
+            raise ValueError("learning.scope must be 'community' or 'global'")
+        if not 2 <= self.folds <= 20:
+            raise ValueError("learning.folds must be between 2 and 20")
+        if self.min_bids < self.folds * 2:
+            raise ValueError("learning.min_bids must be at least twice learning.folds")
+        for key in ("half_life_days", "max_age_days", "min_outcomes", "min_count"):
+            if getattr(self, key) < 1:
+                raise ValueError(f"learning.{key} must be 1 or more")
+        if self.fit_every_hours < 0:
+            raise ValueError("learning.fit_every_hours must not be negative (0: never)")
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     pricing: PricingConfig = field(default_factory=PricingConfig)
     wallet: WalletConfig = field(default_factory=WalletConfig)
@@ -133,6 +161,7 @@ class Config:
     storage: StorageConfig = field(default_factory=StorageConfig)
     log: LogConfig = field(default_factory=LogConfig)
     notices: NoticesConfig = field(default_factory=NoticesConfig)
+    learning: LearningConfig = field(default_factory=LearningConfig)
     #: The sections adapters own (``[discord]``, ``[slack]``), by section name.
     platforms: Mapping[str, object] = field(default_factory=dict)
     #: Every configured secret value, for masking in logs.
@@ -167,6 +196,7 @@ CORE_SECTIONS: tuple[Section, ...] = (
     Section("storage", StorageConfig, env={"url": "CONNECTS_DATABASE_URL"}),
     Section("log", LogConfig),
     Section("notices", NoticesConfig),
+    Section("learning", LearningConfig),
 )
 
 

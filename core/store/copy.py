@@ -103,6 +103,8 @@ _READING_ORDER = (
     "entries",
     "requests",
     "confirmations",
+    "notices",
+    "cost_models",
 )
 
 

@@ -1,6 +1,7 @@
-"""``connects-bot exec "/balance"`` stays light: no platform, chart or numeric library is
-imported on the one-shot path (README, Figures: "Discord, Slack or matplotlib imported by
-exec "/balance": none").
+"""``connects-bot exec "/balance"`` and ``exec "/quote"`` stay light: no platform, chart or
+numeric library (numpy, scikit-learn, scipy) is imported on the one-shot path (README,
+Figures: "Discord, Slack or matplotlib imported by exec "/balance": none"), even with a
+learned cost model in the ledger; reading that model and predicting from it is pure Python.
 
 The command runs in a fresh interpreter through the real entry point (``bot.cli.main``, what
 the ``connects-bot`` script calls) on a temporary SQLite database, with HOME and the working
@@ -137,3 +138,105 @@ def test_import_chains_name_who_imported_a_module() -> None:
     assert import_chains(sample, {"matplotlib", "numpy"}) == [
         "matplotlib <- core.insight <- adapters.console.console",
     ]
+
+
+def _ledger_with_a_model(db: Path) -> None:
+    """A ledger whose console scope has a fitted cost model (fitted here, in the test's own
+    process, which may import scikit-learn)."""
+    import asyncio
+
+    from core import learning
+    from core.config import parse
+    from core.store import open_store
+    from tests.core.learning.synthetic import community, insert
+
+    now = 1_790_000_000
+    config = parse(
+        {"storage": {"url": f"sqlite:///{db}"}, "learning": {"min_bids": 20, "folds": 2}},
+        env={},
+    )
+
+    async def fill() -> None:
+        store = await open_store(config.storage.url)
+        try:
+            await insert(store, community(40, now, seed=1), "console")
+            model = await learning.fit(store, config, "console", now)
+            assert model.in_use
+        finally:
+            await store.close()
+
+    asyncio.run(fill())
+
+
+def test_exec_quote_imports_no_numeric_library(tmp_path: Path) -> None:
+    """A one-shot /quote on a ledger holding a fitted cost model imports none of the heavy
+    packages either (a quote reads the model; only a fit trains)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    db = tmp_path / "ledger" / "connects.db"
+    db.parent.mkdir()
+    _ledger_with_a_model(db)
+    out = tmp_path / "modules.json"
+    env = {k: v for k, v in os.environ.items() if k not in ENV_KEYS}
+    env.update(HOME=str(home), CONNECTS_DATABASE_URL=f"sqlite:///{db}")
+    result = subprocess.run(
+        [
+            *(sys.executable, "-X", "importtime", "-c", WRAPPER, str(out)),
+            *("exec", "--user", "ana", "/quote price:500 size:small"),
+        ],
+        cwd=home,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+    assert "Connects" in result.stdout.splitlines()[0], result.stdout
+    top = {m.split(".")[0] for m in json.loads(out.read_text(encoding="utf-8"))}
+    heavy = sorted(top & set(HEAVY))
+    assert not heavy, f"exec /quote imported {heavy}:\n  " + "\n  ".join(
+        import_chains(result.stderr, set(heavy))
+    )
+
+
+PREDICT = """
+import asyncio, json, sys
+from core import learning
+from core.bidrecords import BidFactors
+from core.store import open_store
+
+async def main():
+    store = await open_store(sys.argv[1])
+    try:
+        async def read(tx):
+            return await learning.current(tx, "console")
+        model = await store.read(read, quick=True)
+    finally:
+        await store.close()
+    job = BidFactors(budget_type="fixed", price_cents=100_000, verified=True)
+    return learning.predict(model, job, 1_790_000_000)
+
+value = asyncio.run(main())
+print(json.dumps({"value": value, "modules": sorted(sys.modules)}))
+"""
+
+
+def test_reading_the_model_and_predicting_import_no_numeric_library(tmp_path: Path) -> None:
+    """``core.learning``'s current model and its predict run in pure Python: a fresh
+    interpreter that reads a fitted model and predicts from it loads no numpy, scikit-learn
+    or scipy."""
+    db = tmp_path / "connects.db"
+    _ledger_with_a_model(db)
+    result = subprocess.run(
+        [sys.executable, "-c", PREDICT, f"sqlite:///{db}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    found = json.loads(result.stdout)
+    assert 10 < found["value"] < 26, found["value"]
+    top = {m.split(".")[0] for m in found["modules"]}
+    assert "core" in top and not top & {"numpy", "sklearn", "scipy", "threadpoolctl"}, sorted(top)

@@ -38,9 +38,34 @@ def test_example_config_parses() -> None:
     example = Path(__file__).parents[2] / "config.example.toml"
     cfg = load(example, env={})
     text = example.read_text()
-    for section in ("pricing", "wallet", "policy", "storage", "log", "discord", "slack"):
+    for section in (
+        "pricing",
+        "wallet",
+        "policy",
+        "storage",
+        "log",
+        "discord",
+        "slack",
+        "learning",
+    ):
         assert f"[{section}]" in text
     assert cfg.pricing.model == "seed"
+    assert cfg.learning == parse({}, env={}).learning  # the example shows the defaults
+
+
+def test_learning_section(tmp_path: Path) -> None:
+    """[learning]: its defaults, and each key read from the file."""
+    learning = parse({}, env={}).learning
+    assert (learning.scope, learning.min_bids, learning.half_life_days) == ("community", 30, 180)
+    assert (learning.max_age_days, learning.folds, learning.fit_every_hours) == (730, 5, 24)
+    assert (learning.min_outcomes, learning.min_count) == (20, 5)
+    path = tmp_path / "c.toml"
+    path.write_text(
+        '[learning]\nscope = "global"\nmin_bids = 50\nhalf_life_days = 30\nfit_every_hours = 0\n'
+    )
+    learning = load(path, env={}).learning
+    assert (learning.scope, learning.min_bids, learning.half_life_days) == ("global", 50, 30)
+    assert learning.fit_every_hours == 0
 
 
 def test_pricing_tables(tmp_path: Path) -> None:
@@ -67,6 +92,13 @@ def test_pricing_tables(tmp_path: Path) -> None:
         ("[pricing.price]\nedges = [1, 2]\npoints = [0, 1]\n", "pricing.price"),
         ('[storage]\nsynchronous = "SOMETIMES"\n', "storage.synchronous"),
         ('[discord]\nguild_ids = ["x"]\n', "discord.guild_ids[0]"),
+        ('[learning]\nscope = "server"\n', "learning.scope must be 'community' or 'global'"),
+        ("[learning]\nfolds = 1\n", "learning.folds must be between 2 and 20"),
+        ("[learning]\nmin_bids = 5\n", "learning.min_bids must be at least twice"),
+        ("[learning]\nhalf_life_days = 0\n", "learning.half_life_days must be 1 or more"),
+        ("[learning]\nmin_count = 0\n", "learning.min_count must be 1 or more"),
+        ("[learning]\nfit_every_hours = -1\n", "learning.fit_every_hours must not be negative"),
+        ('[learning]\nmin_bids = "30"\n', "learning.min_bids: expected a whole number"),
     ],
 )
 def test_broken_files_name_file_and_key(tmp_path: Path, text: str, fragment: str) -> None:

@@ -1,5 +1,6 @@
-"""Every bid keeps the factors it was priced on and whether its Connects were stated, on both
-backends; unknown factors stay NULL; db copy keeps them."""
+"""Every bid keeps the factors it was priced on, whether its Connects were stated and the scope
+it was placed in, on both backends; unknown factors stay NULL; db copy keeps them, and the
+learned cost models."""
 
 from __future__ import annotations
 
@@ -55,6 +56,32 @@ async def test_bids_keep_their_factors(app: App) -> None:
     ]
 
 
+async def test_bids_keep_the_scope_they_were_placed_in(app: App) -> None:
+    """The actor's scope (the console, a server), NULL in a direct message."""
+    await app.run_text(ANA, "/bid job:a connects:3", "r1")
+    await app.run_text(actor("ana", scope=None), "/bid job:b connects:4", "r2")
+    await app.run_text(actor("bo", scope="discord:42"), "/bid job:c connects:5", "r3")
+
+    async def read(tx: Tx) -> list[object]:
+        return [r["scope"] for r in await tx.fetchall("SELECT scope FROM bids ORDER BY id")]
+
+    assert await app.store.read(read) == ["console", None, "discord:42"]
+
+
+async def _scopes_and_models(url: str) -> tuple[list[object], list[tuple[object, ...]]]:
+    store = await open_store(url)
+    try:
+
+        async def read(tx: Tx) -> tuple[list[object], list[tuple[object, ...]]]:
+            scopes = [r["scope"] for r in await tx.fetchall("SELECT scope FROM bids ORDER BY id")]
+            models = await tx.fetchall("SELECT * FROM cost_models ORDER BY scope")
+            return scopes, [tuple(r[k] for k in sorted(r.keys())) for r in models]
+
+        return await store.read(read)
+    finally:
+        await store.close()
+
+
 async def test_db_copy_keeps_them(tmp_path: Path, db_url: str) -> None:
     from bot.bootstrap import create_app
     from core.config import parse
@@ -63,6 +90,17 @@ async def test_db_copy_keeps_them(tmp_path: Path, db_url: str) -> None:
     app = await create_app(parse({"storage": {"url": source}}, env={}))
     try:
         await app.run_text(ANA, "/bid job:a price:500 funded:no connects:3", "r1")
+
+        async def model(tx: Tx) -> None:
+            await tx.execute(
+                "INSERT INTO cost_models (scope, fitted_at, sample_size, min_bids, "
+                "mae_hundredths, within1_permille, within2_permille, heuristic_mae_hundredths, "
+                "half_life_days, max_age_days, fit_ms, in_use, model, digest) VALUES "
+                "('console', 1790000000, 212, 30, 162, 600, 810, 310, 180, 730, 1200, 1, "
+                "'{\"predictor\": {}}', 'abc')"
+            )
+
+        await app.store.write(model)
         want = await _rows(app)
     finally:
         await app.close()
@@ -74,3 +112,6 @@ async def test_db_copy_keeps_them(tmp_path: Path, db_url: str) -> None:
         == want
         == [(1, None, 50_000, None, 0, None, None, None, None, None, None)]
     )
+    scopes, models = await _scopes_and_models(db_url)
+    assert (scopes, models) == await _scopes_and_models(source)
+    assert scopes == ["console"] and len(models) == 1 and "console" in models[0]

@@ -838,6 +838,7 @@ def _known_facts(schema: Schema, side: str) -> None:
         "requests",
         "confirmations",
         "notices",
+        "cost_models",
         "schema_version",
     } <= set(schema)
     accounts = schema["accounts"]
@@ -860,6 +861,14 @@ def _known_facts(schema: Schema, side: str) -> None:
     for table in ("users", "pools"):  # the export's owner joins (0005)
         assert schema[table].indexes[f"{table}_account"] == Index(("account_id",), False, None)
     assert schema["entries"].columns["memo"].default == "''", side
+    # the learned cost models (0007): the bid's scope, the fit's read, one row per scope
+    assert "scope" in schema["bids"].columns, side
+    assert schema["bids"].indexes["bids_scope_stated"] == Index(
+        ("scope", "connects_stated", "created_at"), False, None
+    ), side
+    assert schema["cost_models"].primary_key == ("scope",), side
+    assert not schema["cost_models"].columns["scope"].nullable, side
+    assert schema["cost_models"].checks["(in_use IN (0, 1))"] == 1, side
     raises = "raises 'ledger entries are append-only'"
     assert schema["entries"].triggers == Counter(
         {

@@ -1,0 +1,226 @@
+"""Fitting a scope's cost model off the event loop, on demand and on schedule.
+
+:func:`fit` reads the scope's stated bids in one read transaction, trains in a worker thread
+(``asyncio.to_thread``: scikit-learn releases the GIL in its loops, and the event loop keeps
+serving while it runs), and replaces the scope's ``cost_models`` row in one write transaction.
+A scope with fewer than ``[learning] min_bids`` stated bids is not trained: its row keeps the
+count, so ``model show`` and quotes can say how many more it needs.
+
+:func:`fit_due` is the schedule, called from the notice loop of ``connects-bot run``: a scope
+is refitted when its model is at least ``fit_every_hours`` old and it has stated bids placed
+since (a scope still short of ``min_bids`` as soon as it has new ones, which costs a count).
+Before fitting, a process claims the scope with a conditional update of ``claimed_until``, so
+of several processes on one database one fits it and the others skip it; a claim left by a
+process that stopped runs out after :data:`LEASE_SECONDS`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from core.config import Config, LearningConfig, PricingConfig
+from core.dates import DAY
+from core.learning.models import EVERY_SCOPE, CostModel, parse_row
+from core.learning.rows import (
+    Sample,
+    claim,
+    community_scopes,
+    count_stated,
+    has_new,
+    heads,
+    release_claim,
+    save,
+    stated_bids,
+)
+from core.store.base import Store, Tx
+
+if TYPE_CHECKING:
+    from core.learning.training import Trained
+
+log = logging.getLogger("connects.learning")
+
+#: How long a claim holds a scope's refit for the process that took it.
+LEASE_SECONDS = 3600
+
+
+def _train(
+    samples: Sequence[Sample], learning: LearningConfig, pricing: PricingConfig, now: int
+) -> Trained:
+    from core.learning.training import train  # numpy and scikit-learn: only here
+
+    return train(samples, learning, pricing, now)
+
+
+def _values(
+    learning: LearningConfig, now: int, n: int, trained: Trained | None, fit_ms: int
+) -> dict[str, int | str | None]:
+    values: dict[str, int | str | None] = {
+        "fitted_at": now,
+        "sample_size": n,
+        "min_bids": learning.min_bids,
+        "mae_hundredths": None,
+        "within1_permille": None,
+        "within2_permille": None,
+        "heuristic_mae_hundredths": None,
+        "half_life_days": learning.half_life_days,
+        "max_age_days": learning.max_age_days,
+        "fit_ms": fit_ms,
+        "in_use": 0,
+        "model": None,
+    }
+    if trained is not None:
+        mae, heuristic = round(trained.mae * 100), round(trained.heuristic_mae * 100)
+        model = {
+            "predictor": trained.predictor.to_json(),
+            "effects": [[key, delta] for key, delta in trained.effects],
+        }
+        values.update(
+            mae_hundredths=mae,
+            within1_permille=round(trained.within1 * 1000),
+            within2_permille=round(trained.within2 * 1000),
+            heuristic_mae_hundredths=heuristic,
+            in_use=int(mae < heuristic),
+            model=json.dumps(model, separators=(",", ":")),
+        )
+    return values
+
+
+def _log(model: CostModel) -> None:
+    seconds = model.fit_ms / 1000
+    if model.mae_hundredths is None:
+        log.info(
+            "cost model %s: %d stated bids of %d needed, not fitted (%.1f s)",
+            model.scope,
+            model.sample_size,
+            model.min_bids,
+            seconds,
+        )
+        return
+    log.info(
+        "cost model %s: %d stated bids, MAE %.2f, %.1f%% within ±1, %.1f%% within ±2, "
+        "heuristic MAE %.2f, fitted in %.1f s%s",
+        model.scope,
+        model.sample_size,
+        model.mae_hundredths / 100,
+        (model.within1_permille or 0) / 10,
+        (model.within2_permille or 0) / 10,
+        (model.heuristic_mae_hundredths or 0) / 100,
+        seconds,
+        "" if model.in_use else " (not in use: the heuristic is closer)",
+    )
+
+
+async def _fit(store: Store, config: Config, scope: str, now: int, release: bool) -> CostModel:
+    learning = config.learning
+    since = now - learning.max_age_days * DAY
+
+    async def read(tx: Tx) -> list[Sample]:
+        return await stated_bids(tx, scope, since)
+
+    samples = await store.read(read)
+    started = time.perf_counter()
+    trained = None
+    if len(samples) >= learning.min_bids:
+        trained = await asyncio.to_thread(_train, samples, learning, config.pricing, now)
+    fit_ms = round((time.perf_counter() - started) * 1000)
+    values = _values(learning, now, len(samples), trained, fit_ms)
+
+    async def write(tx: Tx) -> CostModel:
+        if not await save(tx, scope, values, release=release):
+            log.info("cost model %s: a fit of later bids was stored meanwhile; kept it", scope)
+        row = await tx.fetchone("SELECT * FROM cost_models WHERE scope = :s", {"s": scope})
+        assert row is not None
+        return parse_row(row)
+
+    model = await store.write(write)
+    if model.fitted_at == now:
+        _log(model)
+    return model
+
+
+async def fit(store: Store, config: Config, scope: str, now: int) -> CostModel:
+    """Fit the model of ``scope`` (a community's scope, or ``*`` for every scope) on its
+    stated bids as of the epoch second ``now`` and store it; the stored model."""
+    return await _fit(store, config, scope, now, release=False)
+
+
+async def model_scopes(tx: Tx, config: Config) -> list[str]:
+    """The model scopes the configuration fits: ``*`` (every scope pooled; under
+    ``"community"`` it answers direct messages) and, under ``"community"``, every scope with a
+    stated bid."""
+    if config.learning.scope == "global":
+        return [EVERY_SCOPE]
+    return [EVERY_SCOPE, *await community_scopes(tx)]
+
+
+async def fit_all(store: Store, config: Config, now: int) -> list[CostModel]:
+    """Fit every model scope now, one after another (``connects-bot model fit --all``)."""
+
+    async def read(tx: Tx) -> list[str]:
+        return await model_scopes(tx, config)
+
+    return [await fit(store, config, scope, now) for scope in await store.read(read)]
+
+
+async def due(store: Store, config: Config, now: int) -> list[tuple[str, int]]:
+    """The scopes the schedule refits at ``now``, each with the ``fitted_at`` it saw."""
+    every = config.learning.fit_every_hours * 3600
+    if every <= 0:
+        return []
+
+    async def read(tx: Tx) -> list[tuple[str, int]]:
+        found = []
+        held = await heads(tx)
+        for scope in await model_scopes(tx, config):
+            head = held.get(scope)
+            if head is not None and head.claimed_until is not None and head.claimed_until > now:
+                continue  # another process is fitting it
+            if head is None or head.fitted_at == 0:
+                found.append((scope, 0))
+            elif (not head.fitted or now - head.fitted_at >= every) and await has_new(
+                tx, scope, head.fitted_at
+            ):
+                found.append((scope, head.fitted_at))
+        return found
+
+    return await store.read(read)
+
+
+async def fit_due(store: Store, config: Config, now: int) -> list[CostModel]:
+    """Refit every scope that is due (see the module text), each claimed first; the models
+    this process fitted. A scope whose fit fails is logged, released and left for the next
+    pass."""
+    fitted = []
+    for scope, seen in await due(store, config, now):
+
+        async def take(tx: Tx, scope: str = scope, seen: int = seen) -> bool:
+            return await claim(tx, scope, seen, now, now + LEASE_SECONDS)
+
+        if not await store.write(take):
+            continue
+        try:
+            fitted.append(await _fit(store, config, scope, now, release=True))
+        except BaseException as exc:  # failed, or cancelled (the bot stops): let go of it
+
+            async def give_up(tx: Tx, scope: str = scope) -> None:
+                await release_claim(tx, scope)
+
+            await asyncio.shield(store.write(give_up))
+            if not isinstance(exc, Exception):
+                raise
+            log.exception("cost model %s: the fit failed", scope)
+    return fitted
+
+
+async def needed(tx: Tx, config: Config, scope: str, now: int) -> int:
+    """How many more stated bids (within ``max_age_days`` of ``now``) the scope needs before
+    a model may be fitted for it; 0 when it has enough. Counts at most ``min_bids`` index
+    entries, so it is cheap enough for a quote."""
+    learning = config.learning
+    have = await count_stated(tx, scope, now - learning.max_age_days * DAY, learning.min_bids)
+    return max(0, learning.min_bids - have)

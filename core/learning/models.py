@@ -1,0 +1,208 @@
+"""The current cost model of a scope as quotes see it, and prediction from it.
+
+:func:`current` answers "the model this scope's quotes use now" from the one ``cost_models``
+row of the scope: a primary-key read of two small columns (``fitted_at``, ``digest``), and the
+whole row only when this process has not parsed that fit yet. Every process therefore answers
+from the model the database holds, and picks up a new fit on its next quote. Nothing here
+imports numpy or scikit-learn.
+
+A model answers quotes (``in_use``) only when it learned from at least ``[learning]
+min_bids`` stated bids and its cross-validated error is below the heuristic's on the same bids;
+otherwise :attr:`CostModel.reason` says why, and how many more stated bids the scope needs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from core.bidrecords import BidFactors
+from core.config import Config
+from core.learning.effects import in_words
+from core.learning.features import vector
+from core.learning.predictor import Predictor, from_json
+from core.store.base import Row, Tx
+
+log = logging.getLogger("connects.learning")
+
+#: The model scope that pools every scope of the database.
+EVERY_SCOPE = "*"
+
+
+def model_scope(config: Config, actor_scope: str | None) -> str:
+    """The model scope a quote asked in ``actor_scope`` is answered from: the actor's own
+    community under ``[learning] scope = "community"``, :data:`EVERY_SCOPE` under ``"global"``
+    and in a direct message (``None``: no community)."""
+    if config.learning.scope == "global" or actor_scope is None:
+        return EVERY_SCOPE
+    return actor_scope
+
+
+def connects_text(hundredths: int) -> str:
+    """Hundredths of a Connect as ``1.62``."""
+    return f"{hundredths / 100:.2f}"
+
+
+def judge(
+    sample_size: int, min_bids: int, mae: int | None, heuristic_mae: int | None
+) -> tuple[bool, str]:
+    """Whether a model of these figures answers quotes, and why (or why not), in words."""
+    if sample_size < min_bids:
+        more = min_bids - sample_size
+        return False, (
+            f"{sample_size} stated bids of the {min_bids} a model needs: {more} more and the "
+            "learned model is fitted; until then the heuristic answers."
+        )
+    if mae is None or heuristic_mae is None:
+        return False, "not fitted yet; the heuristic answers."
+    if mae >= heuristic_mae:
+        return False, (
+            f"the heuristic is closer (typical error ±{connects_text(heuristic_mae)} against "
+            f"±{connects_text(mae)} learned); the heuristic answers."
+        )
+    return True, (
+        f"closer than the heuristic (typical error ±{connects_text(mae)} against "
+        f"±{connects_text(heuristic_mae)})."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CostModel:
+    """A scope's fitted model and its figures. Errors are cross-validated on the scope's own
+    stated bids, weighted toward recent ones like the fit: ``mae_hundredths`` is the mean
+    absolute error of the rounded prediction in hundredths of a Connect, ``within1_permille``
+    and ``within2_permille`` the shares within 1 and 2 Connects in tenths of a percent,
+    ``heuristic_mae_hundredths`` the heuristic's error on the same bids; all ``None`` when
+    too few bids were there to fit (``predictor`` is then ``None`` too)."""
+
+    scope: str
+    fitted_at: int
+    sample_size: int
+    min_bids: int
+    mae_hundredths: int | None
+    within1_permille: int | None
+    within2_permille: int | None
+    heuristic_mae_hundredths: int | None
+    half_life_days: int
+    max_age_days: int
+    fit_ms: int
+    effects: tuple[str, ...]
+    in_use: bool
+    reason: str
+    predictor: Predictor | None = field(repr=False)
+    digest: str = ""
+
+    @property
+    def needed(self) -> int:
+        """How many more stated bids the scope needed at the fit (0: enough)."""
+        return max(0, self.min_bids - self.sample_size)
+
+
+def _opt(row: Row, key: str) -> int | None:
+    value = row[key]
+    return None if value is None else int(value)
+
+
+def parse_row(row: Row) -> CostModel:
+    """A ``cost_models`` row as a :class:`CostModel` (``ValueError`` for a damaged model)."""
+    predictor = None
+    effects: tuple[str, ...] = ()
+    if row["model"] is not None:
+        data = json.loads(str(row["model"]))
+        if not isinstance(data, Mapping):
+            raise ValueError("cost model: not a JSON object")
+        predictor_data = data.get("predictor")
+        if not isinstance(predictor_data, Mapping):
+            raise ValueError("cost model: no predictor")
+        predictor = from_json(predictor_data)
+        raw_effects = data.get("effects", [])
+        pairs = [
+            (str(e[0]), float(e[1]))
+            for e in (raw_effects if isinstance(raw_effects, list) else [])
+            if isinstance(e, list) and len(e) == 2 and isinstance(e[1], (int, float))
+        ]
+        effects = in_words(pairs)
+    sample, min_bids = int(row["sample_size"]), int(row["min_bids"])
+    mae, heuristic = _opt(row, "mae_hundredths"), _opt(row, "heuristic_mae_hundredths")
+    in_use, reason = judge(sample, min_bids, mae, heuristic)
+    return CostModel(
+        scope=str(row["scope"]),
+        fitted_at=int(row["fitted_at"]),
+        sample_size=sample,
+        min_bids=min_bids,
+        mae_hundredths=mae,
+        within1_permille=_opt(row, "within1_permille"),
+        within2_permille=_opt(row, "within2_permille"),
+        heuristic_mae_hundredths=heuristic,
+        half_life_days=int(row["half_life_days"]),
+        max_age_days=int(row["max_age_days"]),
+        fit_ms=int(row["fit_ms"]),
+        effects=effects,
+        in_use=in_use and predictor is not None,
+        reason=reason,
+        predictor=predictor,
+        digest=str(row["digest"] or ""),
+    )
+
+
+#: Parsed models by scope: this process's cache, keyed by the row's digest (its content).
+_PARSED: dict[str, CostModel] = {}
+#: Scopes kept parsed at most; past it the cache starts afresh.
+CACHE_SCOPES = 256
+
+
+async def current(tx: Tx, scope: str) -> CostModel | None:
+    """The scope's current model (``None``: never fitted), from the database, parsed once per
+    fit in this process. One primary-key read of two columns when the fit is already parsed."""
+    head = await tx.fetchone(
+        "SELECT fitted_at, digest FROM cost_models WHERE scope = :s", {"s": scope}
+    )
+    if head is None or not int(head["fitted_at"]) or head["digest"] is None:
+        return None
+    cached = _PARSED.get(scope)
+    if cached is not None and cached.digest == head["digest"]:
+        return cached
+    row = await tx.fetchone("SELECT * FROM cost_models WHERE scope = :s", {"s": scope})
+    if row is None or row["digest"] is None:  # pragma: no cover - the same snapshot
+        return None
+    model = _parsed_or_none(row)
+    if model is None:
+        return None
+    if len(_PARSED) >= CACHE_SCOPES:
+        _PARSED.clear()
+    _PARSED[scope] = model
+    return model
+
+
+def _parsed_or_none(row: Row) -> CostModel | None:
+    """``row`` parsed, or ``None`` (logged) when its model cannot be read: written by another
+    version of this code, or damaged. The heuristic answers until the next fit replaces it."""
+    try:
+        return parse_row(row)
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        log.warning("cost model %s cannot be read (%s); refit it", row["scope"], exc)
+        return None
+
+
+async def every_model(tx: Tx) -> list[CostModel]:
+    """Every fitted model that can be read, by scope."""
+    rows = await tx.fetchall(
+        "SELECT * FROM cost_models WHERE fitted_at > 0 AND digest IS NOT NULL ORDER BY scope"
+    )
+    return [m for m in map(_parsed_or_none, rows) if m is not None]
+
+
+def predict(model: CostModel, factors: BidFactors, now: int) -> float:
+    """The learned cost of a job with ``factors``, asked at the epoch second ``now``, in
+    Connects (not rounded). ``ValueError`` when the model holds no predictor (too few bids)."""
+    if model.predictor is None:
+        raise ValueError(f"the cost model of {model.scope} has no predictor: {model.reason}")
+    return model.predictor.raw(vector(factors, now))
+
+
+def predict_connects(model: CostModel, factors: BidFactors, now: int) -> int:
+    """:func:`predict` rounded to whole Connects (half up), never below 0."""
+    return max(0, math.floor(predict(model, factors, now) + 0.5))
