@@ -237,6 +237,12 @@ COMMANDS: tuple[Command, ...] = (
         ),
         usage_example="/stats period:year",
     ),
+    Command(
+        "model",
+        "How good learned quotes are here, and what they learned",
+        (),
+        usage_example="/model",
+    ),
     Command("export", "Your ledger and bids as CSV", (POOL,), slow=True, usage_example="/export"),
     Command(
         "help",

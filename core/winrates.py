@@ -111,28 +111,35 @@ def _pct(share: float, sign: bool = True) -> str:
     return text + ("%" if sign else "")
 
 
-def _hourly_band(cents: int) -> str:
-    if cents < 2_500:
-        return "under $25/hr"
-    return "$25-50/hr" if cents < 5_000 else "$50+/hr"
+#: A budget band: from cents, below cents (``None``: open), label.
+Band = tuple[int, int | None, str]
+#: Budget bands by budget type.
+BUDGET_BANDS: dict[str, tuple[Band, ...]] = {
+    "hourly": ((0, 2_500, "under $25/hr"), (2_500, 5_000, "$25-50/hr"), (5_000, None, "$50+/hr")),
+    "fixed": (
+        (0, 25_000, "under $250"),
+        (25_000, 100_000, "$250-1K"),
+        (100_000, 500_000, "$1K-5K"),
+        (500_000, None, "$5K+"),
+    ),
+}
 
 
-def _fixed_band(cents: int) -> str:
-    for edge, label in ((25_000, "under $250"), (100_000, "$250-1K"), (500_000, "$1K-5K")):
-        if cents < edge:
-            return label
-    return "$5K+"
+def _band_of(
+    budget_type: str | None, price_cents: int | None
+) -> tuple[int, int | None, str] | None:
+    if price_cents is None or budget_type not in BUDGET_BANDS:
+        return None
+    for band in BUDGET_BANDS[budget_type]:
+        if band[1] is None or price_cents < band[1]:
+            return band
+    return None  # pragma: no cover - the last band is open
 
 
 def budget_band(budget_type: str | None, price_cents: int | None) -> str | None:
     """The budget band of a job: ``$25-50/hr``, ``$250-1K``; ``None`` when unknown."""
-    if price_cents is None:
-        return None
-    if budget_type == "hourly":
-        return _hourly_band(price_cents)
-    if budget_type == "fixed":
-        return _fixed_band(price_cents)
-    return None
+    band = _band_of(budget_type, price_cents)
+    return None if band is None else band[2]
 
 
 def _proposals_band(row: Row) -> str | None:
@@ -215,6 +222,7 @@ class Likeness:
     budget_type: str | None
     budget_band: str | None
     verified: bool | None
+    bounds: Band | None = None  # the band's cents, for SQL
 
     def describe(self) -> str:
         """``hourly, $25-50/hr, payment verified``; ``any job`` when nothing is known."""
@@ -240,7 +248,37 @@ class Likeness:
 
 def likeness(budget_type: str | None, price_cents: int | None, verified: bool | None) -> Likeness:
     """The likeness of a job with these facts."""
-    return Likeness(budget_type, budget_band(budget_type, price_cents), verified)
+    band = _band_of(budget_type, price_cents)
+    return Likeness(budget_type, None if band is None else band[2], verified, band)
+
+
+async def similar_rate(tx: Tx, like: Likeness, scope: str | None, *, ghost_before: int) -> Rate:
+    """The hire rate of the bids with outcomes on jobs like ``like``, in ``scope`` (every
+    bid of the database when ``None``), counted by the database."""
+    where = [_HAS_OUTCOME]
+    params: dict[str, object] = {"ghost": ghost_before}
+    if scope is not None:
+        where.append("scope = :s")
+        params["s"] = scope
+    if like.budget_type is not None:
+        where.append("budget_type = :t")
+        params["t"] = like.budget_type
+    if like.bounds is not None:
+        where.append("price_cents >= :lo")
+        params["lo"] = like.bounds[0]
+        if like.bounds[1] is not None:
+            where.append("price_cents < :hi")
+            params["hi"] = like.bounds[1]
+    if like.verified is not None:
+        where.append("verified = :v")
+        params["v"] = int(like.verified)
+    row = await tx.fetchone(
+        "SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN status = 'hired' THEN 1 ELSE 0 END), 0) "
+        f"AS h FROM bids WHERE {' AND '.join(where)}",
+        params,
+    )
+    assert row is not None
+    return Rate(int(row["h"]), int(row["n"]))
 
 
 def similar(rows: Sequence[Row], like: Likeness) -> Rate:
@@ -251,6 +289,7 @@ def similar(rows: Sequence[Row], like: Likeness) -> Rate:
 
 __all__ = [
     "BANDS",
+    "BUDGET_BANDS",
     "OUTCOME_STATUSES",
     "Z95",
     "BandRate",
@@ -261,5 +300,6 @@ __all__ = [
     "likeness",
     "outcomes",
     "similar",
+    "similar_rate",
     "wilson",
 ]

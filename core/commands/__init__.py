@@ -2,6 +2,7 @@
 
 :mod:`core.commands.registry` says how a command runs; the handlers of the catalog register
 themselves by area: :mod:`~core.commands.quotes` (quote, paste),
+:mod:`~core.commands.learned` (model),
 :mod:`~core.commands.money` (bid, confirm, undo, refund, outcome),
 :mod:`~core.commands.purchases` (buy, void), :mod:`~core.commands.pools` (the /pool group) and
 :mod:`~core.commands.account` (balance, history, stats, export, notices, help). Importing this
@@ -11,10 +12,20 @@ package checks that every catalog command has exactly one handler of the right k
 from __future__ import annotations
 
 from core.catalog import COMMANDS
-from core.commands import account, money, pools, quotes
+from core.commands import account, learned, money, pools, quotes
 from core.commands.account import help_reply
 from core.commands.registry import HANDLERS, Context, validate
 
 validate(COMMANDS)
 
-__all__ = ["HANDLERS", "Context", "account", "help_reply", "money", "pools", "purchases", "quotes"]
+__all__ = [
+    "HANDLERS",
+    "Context",
+    "account",
+    "help_reply",
+    "learned",
+    "money",
+    "pools",
+    "purchases",
+    "quotes",
+]

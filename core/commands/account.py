@@ -18,6 +18,7 @@ from core.reply import Attachment, Bold, Mention, Reply, Rich, plural, when
 from core.store.base import Tx
 from core.textparse import near
 from core.wallets import NoticesSet
+from core.winrates import BandRate, by_band, outcomes
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,18 +122,29 @@ async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
     start = since(o.period, now)
     ghost_days = services.config.policy.ghost_days
 
-    async def read(tx: Tx) -> tuple[str, Stats]:
+    ghost_before = now - ghost_days * 86_400
+
+    async def read(tx: Tx) -> tuple[str, Stats, list[BandRate]]:
         if o.pool:
             pool = await services.pools.find(tx, ctx.actor, o.pool)
             await services.pools.require_member_or_admin(tx, ctx.actor, pool)
-            return f"Pool {pool.name}", await stats(
-                tx, bidder=None, pool_id=pool.id, start=start, now=now, ghost_days=ghost_days
+            rows = await outcomes(tx, ghost_before=ghost_before, pool_id=pool.id, since=start)
+            return (
+                f"Pool {pool.name}",
+                await stats(
+                    tx, bidder=None, pool_id=pool.id, start=start, now=now, ghost_days=ghost_days
+                ),
+                by_band(rows, services.config.learning.min_count),
             )
-        return "Your", await stats(
-            tx, bidder=ctx.actor.user.key, pool_id=None, start=start, now=now, ghost_days=ghost_days
+        key = ctx.actor.user.key
+        rows = await outcomes(tx, ghost_before=ghost_before, bidder=key, since=start)
+        return (
+            "Your",
+            await stats(tx, bidder=key, pool_id=None, start=start, now=now, ghost_days=ghost_days),
+            by_band(rows, services.config.learning.min_count),
         )
 
-    label, s = await services.store.read(read)
+    label, s, bands = await services.store.read(read)
     win = "–" if s.win_rate_pct is None else f"{s.win_rate_pct}%"
     free = f" · {s.free} of them free" if s.free else ""
     fields = [
@@ -157,6 +169,12 @@ async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
                     f"{i}. ", Mention(member), f": {m.bids} bids, {m.hired} hired, {plural(m.net)}"
                 )
             )
+    if bands:
+        lines.append(
+            f"What wins: hire rate of bids with an outcome, by factor (95% interval; bands of "
+            f"{services.config.learning.min_count}+ bids)"
+        )
+        lines.extend(f"{b.factor} {b.band}: {b.rate.text()}" for b in bands)
     title = f"{label} stats ({o.period})" if label != "Your" else f"Your stats ({o.period})"
     return Reply(title, lines, fields, private=not o.public)
 

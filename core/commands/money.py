@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core.bidrecords import (
-    BidFactors,
     BidPlaced,
     BidSpec,
     BidState,
@@ -19,9 +18,10 @@ from core.bidrecords import (
 )
 from core.bids import CONFIRM_SECONDS, parse_bid_id
 from core.catalog import BY_NAME
-from core.commands.quotes import typed_factors
+from core.commands.quotes import typed_bid_factors, typed_factors
 from core.commands.registry import HANDLERS, Change, Context, Forward, options_json, register
 from core.errors import BadInput, NotFound
+from core.estimates import estimate
 from core.jobquote import job_name, over_bid, over_pricing, read_job
 from core.options import Values, check
 from core.pricing import cents, quote
@@ -70,9 +70,10 @@ class BidOptions:
             v.opt_text("post"),
         )
 
-    def spec(self, ctx: Context) -> BidSpec:
+    async def spec(self, ctx: Context, tx: Tx, now: int) -> BidSpec:
         """The bid to place: typed options over what the post (if any) states; the cost
-        typed, else stated by the post, else estimated by the pricing model."""
+        typed, else stated by the post, else what a quote would answer (learned where the
+        scope's model is in use, else the heuristic)."""
         post = None if self.post is None else read_job(self.post)
         job = self.job or (None if post is None else job_name(post))
         if job is None:
@@ -82,22 +83,14 @@ class BidOptions:
             )
         typed = typed_factors(self)
         stated = self.connects if post is None or self.connects is not None else post.connects
+        factors = over_bid(typed_bid_factors(self, self.rate_type), post)
         connects = stated
         if connects is None:
             pricing = typed if post is None else over_pricing(typed, post)
-            connects = quote(ctx.services.config.pricing, pricing).connects
-        rating = None if self.rating is None else int((self.rating * 100).to_integral_value())
-        mine = BidFactors(
-            budget_type=self.rate_type,
-            price_cents=typed.price_cents,
-            size=typed.size,
-            funded=typed.funded,
-            verified=typed.verified,
-            client_spent_cents=typed.client_spent_cents,
-            hire_rate=typed.hire_rate,
-            rating_hundredths=rating,
-        )
-        factors = over_bid(mine, post)
+            heuristic = quote(ctx.services.config.pricing, pricing)
+            connects = await estimate(
+                tx, ctx.services.config, ctx.actor.scope, heuristic, factors, now
+            )
         return BidSpec(
             job=job,
             connects=connects,
@@ -112,7 +105,8 @@ class BidOptions:
 
 
 async def bid_apply(ctx: Context, o: BidOptions, tx: Tx, now: int) -> BidPlaced:
-    return await ctx.services.bids.place(tx, ctx.actor, o.spec(ctx), ctx.stamp(now), ctx.confirmed)
+    spec = await o.spec(ctx, tx, now)
+    return await ctx.services.bids.place(tx, ctx.actor, spec, ctx.stamp(now), ctx.confirmed)
 
 
 def bid_render(ctx: Context, o: BidOptions, r: BidPlaced) -> Reply:

@@ -9,10 +9,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
+from core.bidrecords import BidFactors
 from core.commands.registry import Context, Read, options_json, register
 from core.errors import BadInput
+from core.estimates import Answer, Knowledge, answer, know, worth
 from core.insight import cents_per_connect
-from core.jobquote import facts, job_name, not_stated, over_pricing, read_job, upwork_balance
+from core.jobquote import (
+    facts,
+    job_name,
+    not_stated,
+    over_bid,
+    over_pricing,
+    read_job,
+    upwork_balance,
+)
 from core.options import Values
 from core.postings import balance
 from core.pricing import Factors, Quote, cents, dollars, quote
@@ -45,6 +55,22 @@ class _Typed(Protocol):
     def hire_rate(self) -> int | None: ...
     @property
     def rating(self) -> Decimal | None: ...
+
+
+def typed_bid_factors(o: _Typed, budget_type: str | None = None) -> BidFactors:
+    """The stored factors of typed options (amounts in cents, the rating in hundredths)."""
+    typed = typed_factors(o)
+    rating = None if o.rating is None else int((o.rating * 100).to_integral_value())
+    return BidFactors(
+        budget_type=budget_type,
+        price_cents=typed.price_cents,
+        size=typed.size,
+        funded=typed.funded,
+        verified=typed.verified,
+        client_spent_cents=typed.client_spent_cents,
+        hire_rate=typed.hire_rate,
+        rating_hundredths=rating,
+    )
 
 
 def typed_factors(o: _Typed) -> Factors:
@@ -101,49 +127,74 @@ def explain(q: Quote) -> list[tuple[str, str]]:
     return rows
 
 
-async def _wallet(ctx: Context) -> tuple[int, tuple[int, int] | None]:
-    """The user's balance and what their Connects cost them (spent cents, count)."""
-    await ctx.services.balances.ensure_known(ctx.actor, ctx.now(), ctx.request_id)
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """What a quote reads: the wallet's balance, what its Connects cost (spent cents and
+    count, ``None`` before any purchase), and what the scope knows."""
 
-    async def read(tx: Tx) -> tuple[int, tuple[int, int] | None]:
+    have: int
+    bought: tuple[int, int] | None
+    knowledge: Knowledge
+
+
+async def _read(ctx: Context, factors: BidFactors) -> _Seen:
+    await ctx.services.balances.ensure_known(ctx.actor, ctx.now(), ctx.request_id)
+    config, now = ctx.services.config, ctx.now()
+
+    async def read(tx: Tx) -> _Seen:
         account = await user_account(tx, ctx.actor.user.key)
         assert account is not None, "ensure_known created the wallet"
-        return await balance(tx, account), await cents_per_connect(tx, account)
+        knowledge = await know(tx, config, ctx.actor.scope, factors, now)
+        return _Seen(await balance(tx, account), await cents_per_connect(tx, account), knowledge)
 
     return await ctx.services.store.read(read, quick=True)
 
 
-def _spend(ctx: Context, total: int, have: int, bought: tuple[int, int] | None) -> str:
-    """``≈ $1.95 at your average purchase price · you can afford 3 such bids``."""
-    if bought is None:
+def _spend(ctx: Context, total: int, seen: _Seen) -> tuple[int, str]:
+    """What ``total`` Connects cost the user, in cents, and ``≈ $1.95 at your average purchase
+    price · you can afford 3 such bids``."""
+    if seen.bought is None:
         per_text = "at the best tier price"
         cost = total * ctx.services.config.pricing.default_cents_per_connect
     else:
-        spent, count = bought
+        spent, count = seen.bought
         cost = (total * spent * 2 + count) // (count * 2)
         per_text = "at your average purchase price"
-    return f"≈ {dollars(cost)} {per_text} · you can afford {have // total} such bids"
+    afford = seen.have // total if total else 0
+    return cost, f"≈ {dollars(cost)} {per_text} · you can afford {afford} such bids"
 
 
 def _model_note(q: Quote) -> str:
     if q.model == "seed":
         return (
-            f"{q.points}/{q.max_points} points → {plural(q.connects)}. "
-            "A transparent estimate: Upwork does not publish its formula."
+            f"Heuristic: {q.points}/{q.max_points} points → {plural(q.connects)}. "
+            "Upwork does not publish its formula."
         )
-    return "Rate card by job value; Upwork's own card may differ."
+    return "Heuristic: a rate card by job value; Upwork's own card may differ."
+
+
+def _answer_lines(ctx: Context, a: Answer, boost: int, seen: _Seen, f: BidFactors) -> list[str]:
+    """The number's source, the boost, the dollars, and whether such jobs are worth it."""
+    total = a.connects + boost
+    lines = [f"{a.connects} + {boost} boost = {plural(total)}"] if boost else []
+    cost, spend = _spend(ctx, total, seen)
+    lines.append(spend)
+    lines.extend(a.lines())
+    if a.source == "heuristic":
+        lines.append(_model_note(a.heuristic))
+    lines.extend(worth(seen.knowledge, total, cost, f.budget_type, f.price_cents))
+    return lines
 
 
 async def quote_read(ctx: Context, o: QuoteOptions) -> Reply:
     if o.post is not None:
         return await post_quote(ctx, o, o.post)
-    q = quote(ctx.services.config.pricing, o.factors(), o.boost or 0)
-    have, bought = await _wallet(ctx)
-    lines = [_spend(ctx, q.total, have, bought)]
-    if q.boost:
-        lines.insert(0, f"{q.connects} + {q.boost} boost")
-    lines.append(_model_note(q))
-    return Reply(f"{plural(q.total)}", lines, explain(q))
+    boost = o.boost or 0
+    q = quote(ctx.services.config.pricing, o.factors(), boost)
+    factors = typed_bid_factors(o)
+    seen = await _read(ctx, factors)
+    a = answer(None, q, factors, seen.knowledge, ctx.now())
+    return Reply(a.title(), _answer_lines(ctx, a, boost, seen, factors), explain(q))
 
 
 register("quote", Read(QuoteOptions, QuoteOptions.of, quote_read))
@@ -152,50 +203,35 @@ register("quote", Read(QuoteOptions, QuoteOptions.of, quote_read))
 # ------------------------------------------------------------------------- /quote post:
 
 
-def _compared(stated: int, estimate: int) -> str:
-    if estimate == stated:
-        return f"The pricing model would have said {estimate} too."
-    off = abs(stated - estimate)
-    side = "low" if estimate < stated else "high"
-    return f"The pricing model would have said {estimate}: {plural(off)} too {side}."
-
-
 async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
-    """A quote from a pasted post: the cost it states (else the model's, from the factors it
-    states), typed options over the post, what the user's Connects make of it, what the post
-    left out, and buttons to bid and to match the wallet to Upwork's balance."""
+    """A quote from a pasted post: the cost it states (else learned or the heuristic's, from
+    the factors it states), typed options over the post, what the user's Connects make of it,
+    what the post left out, and buttons to bid and to match the wallet to Upwork's balance."""
     post = read_job(text)
     boost = o.boost or 0
-    estimate = quote(ctx.services.config.pricing, over_pricing(o.factors(), post), boost)
-    have, bought = await _wallet(ctx)
-    stated = post.connects
-    connects = estimate.connects if stated is None else stated
-    total = connects + boost
+    heuristic = quote(ctx.services.config.pricing, over_pricing(o.factors(), post), boost)
+    factors = over_bid(typed_bid_factors(o), post)
+    seen = await _read(ctx, factors)
+    a = answer(post.connects, heuristic, factors, seen.knowledge, ctx.now())
+    total = a.connects + boost
     lines: list[str] = []
     if (job := job_name(post)) is not None:
         lines.append(post.title or job)
-    if boost:
-        lines.append(f"{connects} + {boost} boost = {plural(total)}")
-    if stated is None:
-        title = f"≈ {plural(connects)}, estimated"
-        lines.append("The post states no Connects cost; this is the pricing model's estimate.")
-        lines.append(_model_note(estimate))
-    else:
-        title = f"{plural(connects)}, stated by the post"
-        lines.append(_compared(stated, estimate.connects))
-    lines.append(_spend(ctx, total, have, bought))
+    if post.connects is None:
+        lines.append("The post states no Connects cost.")
+    lines.extend(_answer_lines(ctx, a, boost, seen, factors))
     buttons: list[Button] = []
     upwork = upwork_balance(post)
-    if upwork is not None and upwork != have:
-        lines.append(f"Upwork shows {plural(upwork)}; your wallet here has {have}.")
+    if upwork is not None and upwork != seen.have:
+        lines.append(f"Upwork shows {plural(upwork)}; your wallet here has {seen.have}.")
         buttons.append(_reconcile_button(ctx, upwork))
     if (missing := not_stated(post)) is not None:
         lines.append(missing)
     if job is None:
         lines.append("No job link or title in the post: add job:… to bid on it.")
     else:
-        buttons.insert(0, await _bid_button(ctx, o, job, connects, total))
-    return Reply(title, lines, facts(post), buttons=buttons)
+        buttons.insert(0, await _bid_button(ctx, o, job, a.connects, total))
+    return Reply(a.title(), lines, facts(post), buttons=buttons)
 
 
 async def _bid_button(ctx: Context, o: QuoteOptions, job: str, connects: int, total: int) -> Button:

@@ -129,14 +129,16 @@ async def test_welcome_grant_once(app: App) -> None:
 
 
 async def test_quote_headline_and_afford(app: App) -> None:
-    """The quote's headline states the total, and what the wallet can afford."""
+    """The quote's headline states the cost and where it comes from; the boost adds to it in
+    the first line; the wallet affords the total."""
     reply = await ok(
         app,
         ANA,
         "/quote price:5000 size:large funded:true verified:true "
         "client_spent:50000 hire_rate:90 rating:4.9 boost:2",
     )
-    assert reply.title == "8 Connects"
+    assert reply.title == "6 Connects, heuristic"
+    assert reply.lines[0] == "6 + 2 boost = 8 Connects"
     assert "afford 7 such bids" in reply.text()
     assert any(name == "rating" and "+2/2" in value for name, value in reply.fields)
 

@@ -59,8 +59,8 @@ async def test_the_headline_is_the_stated_cost_with_the_model_beside_it(app: App
     assert not reply.error, reply.title
     assert reply.title == "13 Connects, stated by the post"
     assert reply.lines[0] == "Senior Python developer for a scraping tool"
-    assert reply.lines[1].startswith("The pricing model would have said ")
-    assert "you can afford 4 such bids" in reply.lines[2]  # 60 welcome Connects // 13
+    assert "you can afford 4 such bids" in reply.lines[1]  # 60 welcome Connects // 13
+    assert reply.lines[2] == "The heuristic would have said 4: 9 Connects too low."
     assert "Upwork shows 11 Connects; your wallet here has 60." in reply.lines
     assert reply.lines[-1].startswith("Not in the post: project length, hours per week")
     shown = dict(reply.fields)
@@ -76,8 +76,9 @@ async def test_a_post_without_cost_is_the_models_estimate(app: App) -> None:
     """No stated cost: the quote is the pricing model's, from the factors the post states."""
     reply = await app.run_text(ANA, f"/quote post:{NO_COST}", "q1")
     typed = await app.run_text(ANA, "/quote price:500 verified:no client_spent:900000", "q2")
-    assert reply.title == f"≈ {typed.title}, estimated"
-    assert "The post states no Connects cost" in reply.lines[1]
+    assert reply.title == typed.title
+    assert reply.title.endswith(", heuristic")
+    assert reply.lines[1] == "The post states no Connects cost."
     assert dict(reply.fields)["Payment"] == "not verified"
     assert "Connects cost" in reply.lines[-1]
 

@@ -31,7 +31,7 @@ def test_wilson_holds_the_observed_share(hits: int, n: int) -> None:
     """The interval stays in [0, 1] and holds the observed share."""
     hits = min(hits, n)
     low, high = wilson(hits, n)
-    assert 0.0 <= low <= hits / n <= high + 1e-12 <= 1.0 + 1e-12
+    assert 0.0 <= low <= hits / n + 1e-12 and hits / n <= high + 1e-12 <= 1.0 + 1e-12
 
 
 def test_rate_text() -> None:

@@ -8,9 +8,12 @@ import re
 
 import pytest
 
+from core import learning
 from core.app import App
+from core.keys import scope_of
 from core.reply import Reply
 from tests.adapters.discord.helpers import Clock, World, button
+from tests.core.learning.synthetic import community, insert
 from tests.discord_standin import Guild, Sent, User
 
 
@@ -36,7 +39,7 @@ async def test_quote_is_a_private_embed(world: World) -> None:
     ).first()
     assert sent.type == 4
     assert sent.ephemeral
-    assert sent.embeds[0]["title"].endswith("Connects")
+    assert sent.embeds[0]["title"].endswith(" Connects, heuristic")
     assert "Upwork does not publish its formula" in sent.text()
 
 
@@ -348,3 +351,18 @@ async def test_typed_values_read_exactly_or_are_refused(world: World) -> None:
     assert "$1.50 paid" in bought.embeds[0]["description"]
     help_reply = await run(world, "help", world.member, world.guild, command="pool allowance")
     assert "unlimited" in help_reply.text()
+
+
+async def test_a_server_with_a_fitted_model_gets_learned_quotes(world: World) -> None:
+    """Once the server's own stated bids are fitted, /quote is labelled learned, with its
+    sample and error; another server still gets the heuristic."""
+    scope = scope_of("discord", str(world.guild.id))
+    now = world.app.services.clock()
+    await insert(world.app.store, community(60, now, seed=5), scope)
+    model = await learning.fit(world.app.store, world.app.config, scope, now)
+    assert model.in_use, model.reason
+    sent = await run(world, "quote", world.member, world.guild, price=1000, verified=True)
+    assert sent.embeds[0]["title"].endswith(" Connects, learned")
+    assert "learned from 60 bids in this community" in sent.text()
+    other = await run(world, "quote", world.outsider, world.other_guild, price=1000)
+    assert other.embeds[0]["title"].endswith(" Connects, heuristic")

@@ -11,7 +11,10 @@ from typing import Any
 
 import pytest
 
+from core import learning
+from core.keys import scope_of
 from tests.adapters.slack.helpers import Bot
+from tests.core.learning.synthetic import community, insert
 from tests.slack_standin import buttons_of, command_payload, message_text, sign
 
 
@@ -347,3 +350,17 @@ async def test_slow_public_reply_is_posted_and_placeholder_removed(
     posted, deleted = await bot.slack.wait_posts(ex.response_url, 2)
     assert posted["response_type"] == "in_channel" and posted["replace_original"] is False
     assert deleted["delete_original"] is True and not deleted.get("text")
+
+
+async def test_quote_labels_heuristic_then_learned(bot: Bot) -> None:
+    """/quote says where its number comes from: the heuristic, until the workspace's own
+    stated bids are fitted; then learned, with its sample and error."""
+    d = bot.driver
+    before = message_text(await d.run("USAM", "/quote", "price:1000 verified:yes"))
+    assert ", heuristic" in before and "30 more bids with a stated cost" in before
+    scope = scope_of("slack", bot.slack.team_id)
+    now = bot.app.services.clock()
+    await insert(bot.app.store, community(60, now, seed=5), scope)
+    assert (await learning.fit(bot.app.store, bot.app.config, scope, now)).in_use
+    after = message_text(await d.run("USAM", "/quote", "price:1000 verified:yes"))
+    assert ", learned" in after and "learned from 60 bids in this community" in after

@@ -1,0 +1,188 @@
+"""Which answer a quote gives, and how sure it is.
+
+A quote's number is, in this order: the cost a job post **states**; else the cost **learned**
+from the community's own stated bids, when its model is in use (enough bids, and closer than
+the heuristic on them); else the **heuristic** (:mod:`core.pricing`). Each is labelled with
+where it comes from, and where both a learned and a heuristic number exist, both are shown.
+
+"Is it worth it": the hire rate of the community's bids with outcomes on jobs like this one
+(:mod:`core.winrates`), with its 95% interval and the Connects and dollars a hire costs at
+that rate, shown only from ``[learning] min_outcomes`` such bids; with a fixed budget known,
+the hire rate at which the bid pays for itself beside it. Replies show aggregates only.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from core.bidrecords import BidFactors
+from core.catalog import MAX_CONNECTS_PER_BID
+from core.config import Config
+from core.learning import EVERY_SCOPE, CostModel, current, model_scope, needed, predict_connects
+from core.pricing import Quote, dollars
+from core.reply import plural
+from core.store.base import Tx
+from core.winrates import Likeness, Rate, likeness, similar_rate
+
+
+def _where(scope: str) -> str:
+    return "across every community" if scope == EVERY_SCOPE else "in this community"
+
+
+@dataclass(frozen=True, slots=True)
+class Knowledge:
+    """What the quoting scope knows: its model (if any), how many more stated bids it needs,
+    and the hire rate of bids on similar jobs (``None`` below ``min_outcomes``)."""
+
+    scope: str
+    model: CostModel | None
+    need: int
+    like: Likeness
+    similar: Rate | None
+
+
+#: Similar-job hire rates kept per process: (scope, likeness) -> (read at, rate).
+_RATES: dict[tuple[str, Likeness], tuple[float, Rate]] = {}
+#: How long a similar-job hire rate is reused before it is read again, in seconds.
+RATE_SECONDS = 300.0
+
+
+async def know(
+    tx: Tx, config: Config, actor_scope: str | None, factors: BidFactors, now: int
+) -> Knowledge:
+    """What the scope of ``actor_scope`` knows about a job with ``factors``, read in ``tx``."""
+    scope = model_scope(config, actor_scope)
+    model = await current(tx, scope)
+    need = 0 if model is not None and model.in_use else await needed(tx, config, scope, now)
+    like = likeness(factors.budget_type, factors.price_cents, factors.verified)
+    key = (scope, like)
+    cached = _RATES.get(key)
+    if cached is not None and time.monotonic() - cached[0] < RATE_SECONDS:
+        rate = cached[1]
+    else:
+        ghost_before = now - config.policy.ghost_days * 86_400
+        rate = await similar_rate(
+            tx, like, None if scope == EVERY_SCOPE else scope, ghost_before=ghost_before
+        )
+        if len(_RATES) > 4096:
+            _RATES.clear()
+        _RATES[key] = (time.monotonic(), rate)
+    shown = (
+        rate if rate.bids >= max(config.learning.min_outcomes, config.learning.min_count) else None
+    )
+    return Knowledge(scope, model, need, like, shown)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The number a quote shows (``connects``, before boost) and where it comes from."""
+
+    connects: int
+    source: str  # "stated", "learned" or "heuristic"
+    heuristic: Quote
+    learned: int | None
+    knowledge: Knowledge
+
+    def title(self) -> str:
+        """``13 Connects, stated by the post``, ``14 Connects, learned``, ``3 Connects,
+        heuristic``."""
+        label = {"stated": "stated by the post"}.get(self.source, self.source)
+        return f"{plural(self.connects)}, {label}"
+
+    def _learned_text(self, model: CostModel, value: int) -> str:
+        mae = (model.mae_hundredths or 0) / 100
+        within = (model.within2_permille or 0) / 10
+        return (
+            f"≈ {value} learned from {model.sample_size} bids {_where(model.scope)} "
+            f"(typical error ±{mae:.1f}, {within:.0f}% within ±2)"
+        )
+
+    def lines(self) -> list[str]:
+        """How the number was reached, and the other numbers beside it."""
+        k, h = self.knowledge, self.heuristic.connects
+        out: list[str] = []
+        if self.source == "learned" and k.model is not None and self.learned is not None:
+            out.append(self._learned_text(k.model, self.learned) + f"; the heuristic says {h}.")
+            return out
+        if self.source == "stated":
+            if k.model is not None and self.learned is not None:
+                out.append(f"{self._learned_text(k.model, self.learned)}; the heuristic {h}.")
+            else:
+                out.append(_compared(self.connects, h))
+        if k.model is not None and k.model.in_use:
+            return out
+        if k.model is not None and k.need == 0:
+            out.append(f"The heuristic answers here: {k.model.reason}")
+        elif k.need:
+            out.append(
+                f"A learned quote needs {plural(k.need, 'more bid')} with a stated cost "
+                f"{_where(k.scope)}."
+            )
+        return out
+
+
+def _compared(stated: int, estimate: int) -> str:
+    if estimate == stated:
+        return f"The heuristic would have said {estimate} too."
+    off = abs(stated - estimate)
+    side = "low" if estimate < stated else "high"
+    return f"The heuristic would have said {estimate}: {plural(off)} too {side}."
+
+
+def answer(
+    stated: int | None, heuristic: Quote, factors: BidFactors, knowledge: Knowledge, now: int
+) -> Answer:
+    """The quote's number: ``stated`` when given, else learned when the scope's model is in
+    use, else the heuristic's."""
+    model = knowledge.model
+    learned = None
+    if model is not None and model.in_use:
+        learned = min(MAX_CONNECTS_PER_BID, max(1, predict_connects(model, factors, now)))
+    if stated is not None:
+        return Answer(stated, "stated", heuristic, learned, knowledge)
+    if learned is not None:
+        return Answer(learned, "learned", heuristic, learned, knowledge)
+    return Answer(heuristic.connects, "heuristic", heuristic, None, knowledge)
+
+
+async def estimate(
+    tx: Tx,
+    config: Config,
+    actor_scope: str | None,
+    heuristic: Quote,
+    factors: BidFactors,
+    now: int,
+) -> int:
+    """The Connects a bid without a stated cost is placed at: what a quote answers (learned
+    when the scope's model is in use, else the heuristic's), within ``MAX_CONNECTS_PER_BID``."""
+    model = await current(tx, model_scope(config, actor_scope))
+    if model is None or not model.in_use:
+        return heuristic.connects
+    return min(MAX_CONNECTS_PER_BID, max(1, predict_connects(model, factors, now)))
+
+
+def worth(
+    knowledge: Knowledge, total: int, cost_cents: int, budget_type: str | None, budget: int | None
+) -> list[str]:
+    """Is it worth it: the hire rate of bids on similar jobs, the Connects and dollars a hire
+    costs at that rate, and the break-even hire rate of a fixed budget (``budget`` cents)."""
+    out: list[str] = []
+    rate = knowledge.similar
+    if rate is not None:
+        out.append(f"Jobs like this ({knowledge.like.describe()}) {_where(knowledge.scope)}: ")
+        out[-1] += rate.text()
+        if rate.hired:
+            per = total * rate.bids / rate.hired
+            money = cost_cents * rate.bids // rate.hired
+            out.append(f"≈ {per:.0f} Connects ({dollars(money)}) per hire at that rate")
+    if budget_type == "fixed" and budget:
+        share = cost_cents / budget * 100
+        out.append(
+            f"Break-even hire rate: {share:.2g}% (this bid's {dollars(cost_cents)} ÷ the "
+            f"job's {dollars(budget)})"
+        )
+    return out
+
+
+__all__ = ["RATE_SECONDS", "Answer", "Knowledge", "answer", "estimate", "know", "worth"]

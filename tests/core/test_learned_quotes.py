@@ -1,0 +1,170 @@
+"""Which answer a quote gives once a community has a model: labels, the heuristic beside the
+learned number, /bid at the learned cost, /model, "is it worth it" and /stats' bands."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+
+import pytest
+
+from bot.bootstrap import create_app
+from core import learning
+from core.app import App
+from core.config import Config
+from core.estimates import _RATES
+from core.store.base import Tx
+from tests.conftest import Clock, actor
+from tests.core.learning.synthetic import Sample, community, insert, rule
+
+ANA, BEN = actor("ana"), actor("ben")
+JOB = "/quote price:1000 verified:yes client_spent:0"
+
+
+@pytest.fixture
+async def learned(make_config: Callable[..., Config], clock: Clock) -> AsyncIterator[App]:
+    """An app whose console community has 200 stated bids from the synthetic rule, fitted."""
+    config = make_config(
+        learning={"min_bids": 20, "folds": 2, "min_outcomes": 20, "min_count": 5},
+        pricing={"profile": "upwork"},
+    )
+    app = await create_app(config, clock)
+    try:
+        await insert(app.store, community(200, clock.now, seed=3), "console")
+        model = await learning.fit(app.store, app.config, "console", clock.now)
+        assert model.in_use, model.reason
+        _RATES.clear()
+        yield app
+    finally:
+        await app.close()
+
+
+async def _bids(app: App) -> list[dict[str, object]]:
+    async def read(tx: Tx) -> list[dict[str, object]]:
+        return [
+            dict(r) for r in await tx.fetchall("SELECT * FROM bids WHERE bidder <> 'console:x'")
+        ]
+
+    return await app.store.read(read)
+
+
+async def test_a_typed_quote_is_learned_with_its_error_and_the_heuristic_beside_it(
+    learned: App,
+) -> None:
+    """The learned number is the headline, labelled; its sample, error and the heuristic's
+    number follow; dollars and 'afford' follow the learned number."""
+    reply = await learned.run_text(ANA, JOB, "q1")
+    n = int(reply.title.split()[0])
+    assert reply.title == f"{n} Connects, learned"
+    assert f"you can afford {60 // n} such bids" in reply.lines[0]
+    assert reply.lines[1].startswith(f"≈ {n} learned from 200 bids in this community (typical ")
+    assert "% within ±2); the heuristic says " in reply.lines[1]
+    assert abs(n - 17) <= 2  # the synthetic rule's cost of a verified $1,000 job
+
+
+async def test_a_stated_cost_shows_the_learned_and_heuristic_numbers(learned: App) -> None:
+    """The post's cost wins; the learned estimate and the heuristic's are both beside it."""
+    post = "Logo job\nFixed-price\n$1,000\nPayment method verified\n"
+    reply = await learned.run_text(
+        ANA, f"/quote post:{post}Required Connects to submit a proposal: 16", "q1"
+    )
+    assert reply.title == "16 Connects, stated by the post"
+    assert "learned from 200 bids" in reply.lines[2] and "the heuristic " in reply.lines[2]
+
+
+async def test_a_bid_without_connects_is_placed_at_the_learned_cost(learned: App) -> None:
+    """/bid without connects spends what the quote shows, and is stored as estimated."""
+    quoted = await learned.run_text(ANA, JOB, "q1")
+    placed = await learned.run_text(ANA, JOB.replace("/quote", "/bid job:Logo"), "b1")
+    assert not placed.error, placed.title
+    [bid] = await _bids(learned)
+    assert bid["connects"] == int(quoted.title.split()[0])
+    assert bid["connects_stated"] == 0 and bid["scope"] == "console"
+
+
+async def test_another_community_gets_the_heuristic_and_what_it_needs(learned: App) -> None:
+    """A community without a model of its own is told how many stated bids it needs."""
+    elsewhere = actor("ana", scope="discord:42")
+    reply = await learned.run_text(elsewhere, JOB, "q1")
+    assert reply.title.endswith(" Connects, heuristic")
+    assert "A learned quote needs 20 more bids with a stated cost in this community." in (
+        reply.lines
+    )
+
+
+async def test_model_shows_its_figures_and_effects(learned: App) -> None:
+    """/model: in use, sample size, error beside the heuristic's, effects in words."""
+    reply = await learned.run_text(ANA, "/model", "m1")
+    assert reply.title == "Learned quotes: in use"
+    fields = dict(reply.fields)
+    assert fields["Bids"] == "200 with a stated cost"
+    assert fields["Typical error"].startswith("±") and fields["Heuristic's error"].startswith("±")
+    assert any("budget" in line.lower() for line in reply.lines)
+    none = await learned.run_text(actor("ana", scope="discord:42"), "/model", "m2")
+    assert none.title == "No learned quotes yet"
+
+
+def _outcomes(n: int, hired: int, verified: bool) -> list[Sample]:
+    out = []
+    for s in community(n, 1_790_000_000 - 100 * 86_400, seed=9, days=30, hide=0.0):
+        f = replace(s.factors, budget_type="fixed", price_cents=120_000, verified=verified)
+        out.append(Sample(f, rule(f), s.created_at))
+    return out[:n]
+
+
+async def _set_status(app: App, hired: int) -> None:
+    async def write(tx: Tx) -> None:
+        await tx.execute("UPDATE bids SET status = 'lost' WHERE price_cents = 120000")
+        await tx.execute(
+            "UPDATE bids SET status = 'hired' WHERE id IN (SELECT id FROM bids WHERE "
+            "bidder = 'console:x' AND verified = 1 AND price_cents = 120000 ORDER BY id LIMIT :n)",
+            {"n": hired},
+        )
+
+    await app.store.write(write)
+
+
+async def test_worth_it_from_similar_jobs_with_outcomes(learned: App) -> None:
+    """Jobs like this one (fixed, $1K-5K, payment verified) with outcomes: the hire rate and
+    its interval, Connects and dollars per hire, and a fixed budget's break-even rate."""
+    await insert(learned.store, _outcomes(40, 0, True), "console")
+    await _set_status(learned, 8)
+    _RATES.clear()
+    post = "Logo job\nFixed-price\n$1,200\nPayment method verified\nExpert"
+    reply = await learned.run_text(ANA, f"/quote post:{post}", "q1")
+    [rate] = [line for line in reply.lines if line.startswith("Jobs like this")]
+    assert rate.startswith("Jobs like this (fixed, $1K-5K, payment verified) in this community: ")
+    assert "8 of " in rate and "(95%: " in rate
+    assert any(line.startswith("≈ ") and "per hire at that rate" in line for line in reply.lines)
+
+
+@pytest.mark.parametrize(("n", "shown"), [(19, False), (20, True)])
+async def test_worth_it_is_shown_from_min_outcomes(app: App, n: int, shown: bool) -> None:
+    """Fewer similar bids with outcomes than min_outcomes (20): no rate at all."""
+    await insert(app.store, _outcomes(n, 0, True), "console")
+    await _set_status(app, 3)
+    _RATES.clear()
+    reply = await app.run_text(ANA, "/quote price:1200 verified:yes", "q1")
+    assert any(line.startswith("Jobs like this") for line in reply.lines) is shown
+
+
+async def test_break_even_of_a_fixed_budget(learned: App) -> None:
+    """A fixed budget from a post: the hire rate at which the bid pays for itself."""
+    post = "Logo job\nFixed-price\n$500\nRequired Connects to submit a proposal: 10\nExpert"
+    reply = await learned.run_text(ANA, f"/quote post:{post}", "q1")
+    [line] = [x for x in reply.lines if x.startswith("Break-even hire rate")]
+    assert line == "Break-even hire rate: 0.3% (this bid's $1.50 ÷ the job's $500.00)"
+
+
+async def test_stats_shows_what_wins_by_band_above_the_minimum(app: App) -> None:
+    """Hire rate by payment verification among the user's own bids with outcomes."""
+    for i in range(6):
+        line = f"/bid job:j{i} connects:1 verified:{'yes' if i < 5 else 'no'}"
+        assert not (await app.run_text(ANA, line, f"b{i}")).error
+        status = "hired" if i < 2 else "lost"
+        assert not (
+            await app.run_text(ANA, f"/outcome bid:#{i + 1} status:{status}", f"o{i}")
+        ).error
+    reply = await app.run_text(ANA, "/stats", "s1")
+    assert "Payment verified: 2 of 5 hired: 40% (95%: 12-77%)" in reply.lines
+    assert not any("not verified" in line for line in reply.lines)  # one bid: not shown
