@@ -1,9 +1,13 @@
-"""``/quote post:`` end to end next to ``/quote`` with typed factors, in the same run.
+"""``/quote post:`` end to end next to ``/quote`` with typed factors, and ``/quote`` answered
+by a fitted learned model next to the heuristic, in the same run.
 
 Both go through ``App.run_text`` on SQLite (``synchronous=NORMAL``) for one console user:
 the typed quote reads the wallet; the post quote also reads the post (a desktop page of about
 1,000 characters, and the same page with a long "recent history" tail, cut at 10,000) and keeps
-its Bid button's options (one write). Prints p50 and p99 in milliseconds.
+its Bid button's options (one write). The learned case quotes in a community whose 2,000
+synthetic stated bids were fitted (``[learning]`` defaults); the heuristic case quotes in a
+community without a model, which also counts the stated bids it still needs. Prints p50 and
+p99 in milliseconds.
 
     .venv/bin/python bench/quote_post.py [--runs N]
 """
@@ -28,6 +32,7 @@ from core.config import parse  # noqa: E402
 from core.keys import Actor, UserRef  # noqa: E402
 
 ANA = Actor(UserRef("console:ana", "ana"), "console")
+ELSEWHERE = Actor(UserRef("console:ana", "ana"), "discord:42")
 
 PAGE = """Senior Python developer for a scraping tool
 Posted 2 weeks ago
@@ -83,11 +88,11 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def _time(app: object, line: str, runs: int, tag: str) -> list[float]:
+async def _time(app: object, line: str, runs: int, tag: str, who: Actor = ANA) -> list[float]:
     out = []
     for i in range(runs):
         started = time.perf_counter()
-        reply = await app.run_text(ANA, line, f"{tag}-{i}")  # type: ignore[attr-defined]
+        reply = await app.run_text(who, line, f"{tag}-{i}")  # type: ignore[attr-defined]
         out.append((time.perf_counter() - started) * 1000)
         assert not reply.error, reply.title
     return out
@@ -101,16 +106,26 @@ async def main(runs: int) -> None:
         try:
             long_post = (PAGE + TAIL)[:10_000]
             cases = {
-                "/quote typed factors": "/quote price:40 verified:yes client_spent:12000 "
+                "/quote typed factors, learned": "/quote price:40 verified:yes client_spent:12000 "
                 "hire_rate:81 rating:4.98",
                 f"/quote post: ({len(PAGE):,} chars)": f"/quote post:{PAGE}",
                 f"/quote post: ({len(long_post):,} chars)": f"/quote post:{long_post}",
             }
+            from core import learning
+            from tests.core.learning.synthetic import community, insert
+
+            now = app.services.clock()
+            await insert(app.store, community(2000, now, seed=1), "console")
+            fitted = await learning.fit(app.store, app.config, "console", now)
+            assert fitted.in_use, fitted.reason
+            typed = cases["/quote typed factors, learned"]
             await _time(app, "/balance", 20, "warm")
-            results = {}
+            results: dict[str, list[float]] = {}
             for _ in range(2):  # interleaved rounds: the figures share the same machine state
                 for name, line in cases.items():
                     results.setdefault(name, []).extend(await _time(app, line, runs // 2, name))
+                heuristic = await _time(app, typed, runs // 2, "h", ELSEWHERE)
+                results.setdefault("/quote, heuristic (no model)", []).extend(heuristic)
             print(f"{'case':<32} {'p50 ms':>8} {'p99 ms':>8} {'runs':>6}")
             for name, values in results.items():
                 p50 = statistics.median(values)
