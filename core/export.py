@@ -68,24 +68,20 @@ ENTRY_COLUMNS = (
         "member_since",
     ),
 )
+#: The factor columns written from a computation rather than copied from the bid row.
+_DERIVED = frozenset(
+    (
+        "connects_source",
+        "price_dollars",
+        "client_spent_dollars",
+        "funded",
+        "verified",
+        "client_rating",
+    )
+)
 #: The factor columns copied as the bid row holds them (unknown: empty, never 0).
-_FACTOR_CELLS = (
-    "budget_type",
-    "price_cents",
-    "size",
-    "experience",
-    "length",
-    "hours",
-    "client_spent_cents",
-    "hire_rate",
-    "reviews",
-    "hires",
-    "proposals_min",
-    "proposals_max",
-    "interviewing",
-    "invites",
-    "country",
-    "member_since",
+_FACTOR_CELLS = tuple(
+    c for c in ENTRY_COLUMNS[ENTRY_COLUMNS.index("connects_source") :] if c not in _DERIVED
 )
 CSV_BOM = "\ufeff"  # UTF-8 byte order mark: Excel then reads the file as UTF-8
 
