@@ -18,7 +18,7 @@ from core.bidrecords import (
 )
 from core.bids import CONFIRM_SECONDS, parse_bid_id
 from core.catalog import BY_NAME
-from core.commands.quotes import typed_bid_factors, typed_factors
+from core.commands.quotes import typed_bid_factors, typed_factors, typed_values
 from core.commands.registry import HANDLERS, Change, Context, Forward, options_json, register
 from core.errors import BadInput, NotFound
 from core.estimates import estimate
@@ -60,13 +60,7 @@ class BidOptions:
             v.opt_text("rate_type"),
             v.opt_number("rate"),
             v.opt_text("note"),
-            v.opt_number("price"),
-            v.opt_text("size"),
-            v.opt_flag("funded"),
-            v.opt_flag("verified"),
-            v.opt_number("client_spent"),
-            v.opt_integer("hire_rate"),
-            v.opt_number("rating"),
+            *typed_values(v),
             v.opt_text("post"),
         )
 

@@ -86,6 +86,24 @@ def typed_factors(o: _Typed) -> Factors:
     )
 
 
+def typed_values(
+    v: Values,
+) -> tuple[
+    Decimal | None, str | None, bool | None, bool | None, Decimal | None, int | None, Decimal | None
+]:
+    """The quote factors' checked options, in catalog order (``QUOTE_FACTORS``): price, size,
+    funded, verified, client_spent, hire_rate, rating; the same fields in /quote and /bid."""
+    return (
+        v.opt_number("price"),
+        v.opt_text("size"),
+        v.opt_flag("funded"),
+        v.opt_flag("verified"),
+        v.opt_number("client_spent"),
+        v.opt_integer("hire_rate"),
+        v.opt_number("rating"),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class QuoteOptions:
     price: Decimal | None
@@ -101,13 +119,7 @@ class QuoteOptions:
     @staticmethod
     def of(v: Values) -> QuoteOptions:
         return QuoteOptions(
-            v.opt_number("price"),
-            v.opt_text("size"),
-            v.opt_flag("funded"),
-            v.opt_flag("verified"),
-            v.opt_number("client_spent"),
-            v.opt_integer("hire_rate"),
-            v.opt_number("rating"),
+            *typed_values(v),
             v.opt_integer("boost"),
             v.opt_text("post"),
         )
