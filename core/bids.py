@@ -38,6 +38,8 @@ from core.wallets import Wallets
 
 FINAL = ("refunded", "undone")
 CONFIRM_SECONDS = 3600
+#: How long a kept bid (for a Confirm button or a quote's Bid button) stays in the database.
+KEEP_SECONDS = 7 * 86_400
 
 
 def job_key(job: str) -> str:

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from core import postings
+from core.bids import KEEP_SECONDS
 from core.dates import DAY, utc_day
 from core.keys import platform_of
 from core.postings import Stamp
@@ -55,6 +56,7 @@ class JobReport:
     ghosted: int = 0
     digests: int = 0
     grants: int = 0
+    swept: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -112,6 +114,7 @@ class Jobs:
             ("low balance", self.low_balance),
             ("expiry", self.expiry_warnings),
             ("ghosts", self.ghosts),
+            ("kept bids", self.sweep_kept),
         ):
             try:
                 await job(now, report)
@@ -119,6 +122,16 @@ class Jobs:
                 log.exception("notice job %s failed", name)
                 report.errors.append(f"{name}: {exc}")
         return report
+
+    async def sweep_kept(self, now: int, report: JobReport) -> None:
+        """Bids kept for a Confirm or a Bid button leave the database a week after they were
+        kept, well past both buttons' use (a click then is answered as unknown)."""
+        cut = now - KEEP_SECONDS
+
+        async def sweep(tx: Tx) -> int:
+            return await tx.execute("DELETE FROM confirmations WHERE created_at < :c", {"c": cut})
+
+        report.swept += await self.store.write(sweep)
 
     async def expire(self, now: int, report: JobReport) -> None:
         """Expired lots leave their accounts as ledger entries of their own."""

@@ -11,6 +11,7 @@ import pytest
 from core.app import App
 from core.jobpost import FIELDS
 from core.jobquote import PRICED_ON, facts, read_job
+from core.notices import Jobs
 from core.reply import Reply
 from core.store.base import Tx
 from tests.conftest import Clock, actor
@@ -210,3 +211,16 @@ def test_every_fact_a_reply_names_is_a_field_of_the_reader() -> None:
     assert set(PRICED_ON) <= {name for name, _ in FIELDS}
     shown = dict(facts(read_job(POST)))
     assert "Budget" in shown and "Hire rate" not in shown
+
+
+async def test_kept_bids_are_swept_a_week_later(app: App, clock: Clock) -> None:
+    """The notice jobs remove a quote's kept bid (its post included) a week on; a click then
+    is answered as unknown, in one line."""
+    quote = await app.run_text(ANA, f"/quote post:{POST}", "q1")
+    token, _ = _button(quote, "bid")
+    clock.now += 6 * 86_400
+    assert (await Jobs(app.services).run_all(clock.now)).swept == 0
+    clock.now += 86_401
+    assert (await Jobs(app.services).run_all(clock.now)).swept == 1
+    late = await app.press(ANA, "bid", token, "c1")
+    assert late.error and "unknown" in late.title

@@ -869,6 +869,10 @@ def _known_facts(schema: Schema, side: str) -> None:
     assert schema["cost_models"].primary_key == ("scope",), side
     assert not schema["cost_models"].columns["scope"].nullable, side
     assert schema["cost_models"].checks["(in_use IN (0, 1))"] == 1, side
+    # kept bids are swept by age (0008)
+    assert schema["confirmations"].indexes["confirmations_created"] == Index(
+        ("created_at",), False, None
+    ), side
     raises = "raises 'ledger entries are append-only'"
     assert schema["entries"].triggers == Counter(
         {
