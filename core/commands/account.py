@@ -305,6 +305,11 @@ def command_help(name: str, text_commands: bool = True) -> Reply:
         lines.append(Rich(Bold(opt.name), f" ({need}): {opt.description}; {describe(opt)}"))
     if not command.options:
         lines.append("No options.")
+    if command.form is not None:
+        lines.append(
+            f"Alone, /{command.name} opens a form to paste into where the app has one (Discord, "
+            "Slack), or reads the lines you paste after it, up to an empty line (console)."
+        )
     if command.usage_example:
         lines.append(f"Example: {command.usage_example}")
     return Reply(f"/{command.name} — {command.description}", lines)

@@ -224,3 +224,11 @@ async def test_kept_bids_are_swept_a_week_later(app: App, clock: Clock) -> None:
     assert (await Jobs(app.services).run_all(clock.now)).swept == 1
     late = await app.press(ANA, "bid", token, "c1")
     assert late.error and "unknown" in late.title
+
+
+async def test_help_paste_says_what_it_does_alone(app: App) -> None:
+    """/help paste names the form and the console's following lines."""
+    reply = await app.run_text(ANA, "/help paste", "h1")
+    assert any(line.startswith("Alone, /paste opens a form") for line in reply.lines)
+    other = await app.run_text(ANA, "/help quote", "h2")
+    assert not any(line.startswith("Alone,") for line in other.lines)
