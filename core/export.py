@@ -68,21 +68,6 @@ ENTRY_COLUMNS = (
         "member_since",
     ),
 )
-#: The factor columns written from a computation rather than copied from the bid row.
-_DERIVED = frozenset(
-    (
-        "connects_source",
-        "price_dollars",
-        "client_spent_dollars",
-        "funded",
-        "verified",
-        "client_rating",
-    )
-)
-#: The factor columns copied as the bid row holds them (unknown: empty, never 0).
-_FACTOR_CELLS = tuple(
-    c for c in ENTRY_COLUMNS[ENTRY_COLUMNS.index("connects_source") :] if c not in _DERIVED
-)
 CSV_BOM = "\ufeff"  # UTF-8 byte order mark: Excel then reads the file as UTF-8
 
 
@@ -223,21 +208,19 @@ def _flag(value: object) -> str:
 
 
 def _factor_cells(r: Row) -> dict[str, object]:
-    """A bid's factors as cells: amounts also in dollars, the rating in stars, booleans as
-    true/false; all empty on entries without a bid and where unknown."""
+    """The bid factor cells computed from the row: amounts in dollars, the rating in stars,
+    booleans as true/false, where the cost came from; empty without a bid or when unknown."""
     stated = r["connects_stated"]
     rating = r["rating_hundredths"]
     price, spent = r["price_cents"], r["client_spent_cents"]
-    cells: dict[str, object] = {key: _cell(r[key]) for key in _FACTOR_CELLS}
-    cells.update(
-        connects_source="" if stated is None else ("stated" if int(stated) else "estimated"),
-        price_dollars=plain_dollars(None if price is None else int(price)),
-        client_spent_dollars=plain_dollars(None if spent is None else int(spent)),
-        funded=_flag(r["funded"]),
-        verified=_flag(r["verified"]),
-        client_rating=plain_dollars(None if rating is None else int(rating)),
-    )
-    return cells
+    return {
+        "connects_source": "" if stated is None else ("stated" if int(stated) else "estimated"),
+        "price_dollars": plain_dollars(None if price is None else int(price)),
+        "client_spent_dollars": plain_dollars(None if spent is None else int(spent)),
+        "funded": _flag(r["funded"]),
+        "verified": _flag(r["verified"]),
+        "client_rating": plain_dollars(None if rating is None else int(rating)),
+    }
 
 
 def export_line(r: Row) -> list[object]:
@@ -261,20 +244,9 @@ def export_line(r: Row) -> list[object]:
         "bid": _cell(r["bid_id"]),
         "rate_dollars": plain_dollars(None if rate is None else int(rate)),
     }
-    for key in (
-        "job",
-        "bid_connects",
-        "boost",
-        "bid_status",
-        "rate_type",
-        "rate_cents",
-        "note",
-        "refunded",
-        "refund_reason",
-    ):
-        cells[key] = _cell(r[key])
     cells.update(_factor_cells(r))
-    return [cells[c] for c in ENTRY_COLUMNS]
+    # every other column is the row's value of the same name, as it is (unknown: empty)
+    return [cells[c] if c in cells else _cell(r[c]) for c in ENTRY_COLUMNS]
 
 
 class _CsvChunks:
