@@ -26,8 +26,14 @@ from core.store.base import Tx
 from core.winrates import Likeness, Rate, likeness, similar_rate
 
 
-def _where(scope: str) -> str:
+def where(scope: str) -> str:
+    """Whose bids a model scope holds, for a reply: ``in this community``."""
     return "across every community" if scope == EVERY_SCOPE else "in this community"
+
+
+def learned_connects(model: CostModel, factors: BidFactors, now: int) -> int:
+    """The cost the scope's model in use gives a job, within a bid's bounds."""
+    return min(MAX_CONNECTS_PER_BID, max(1, predict_connects(model, factors, now)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +100,7 @@ class Answer:
         mae = (model.mae_hundredths or 0) / 100
         within = (model.within2_permille or 0) / 10
         return (
-            f"≈ {value} learned from {model.sample_size} bids {_where(model.scope)} "
+            f"≈ {value} learned from {model.sample_size} bids {where(model.scope)} "
             f"(typical error ±{mae:.1f}, {within:.0f}% within ±2)"
         )
 
@@ -117,7 +123,7 @@ class Answer:
         elif k.need:
             out.append(
                 f"A learned quote needs {plural(k.need, 'more bid')} with a stated cost "
-                f"{_where(k.scope)}."
+                f"{where(k.scope)}."
             )
         return out
 
@@ -138,7 +144,7 @@ def answer(
     model = knowledge.model
     learned = None
     if model is not None and model.in_use:
-        learned = min(MAX_CONNECTS_PER_BID, max(1, predict_connects(model, factors, now)))
+        learned = learned_connects(model, factors, now)
     if stated is not None:
         return Answer(stated, "stated", heuristic, learned, knowledge)
     if learned is not None:
@@ -159,7 +165,7 @@ async def estimate(
     model = await current(tx, model_scope(config, actor_scope))
     if model is None or not model.in_use:
         return heuristic.connects
-    return min(MAX_CONNECTS_PER_BID, max(1, predict_connects(model, factors, now)))
+    return learned_connects(model, factors, now)
 
 
 def worth(
@@ -170,7 +176,7 @@ def worth(
     out: list[str] = []
     rate = knowledge.similar
     if rate is not None:
-        out.append(f"Jobs like this ({knowledge.like.describe()}) {_where(knowledge.scope)}: ")
+        out.append(f"Jobs like this ({knowledge.like.describe()}) {where(knowledge.scope)}: ")
         out[-1] += rate.text()
         if rate.hired:
             per = total * rate.bids / rate.hired
@@ -185,4 +191,14 @@ def worth(
     return out
 
 
-__all__ = ["RATE_SECONDS", "Answer", "Knowledge", "answer", "estimate", "know", "worth"]
+__all__ = [
+    "RATE_SECONDS",
+    "Answer",
+    "Knowledge",
+    "answer",
+    "estimate",
+    "know",
+    "learned_connects",
+    "where",
+    "worth",
+]
