@@ -91,6 +91,14 @@ POST = Option(
     max_length=MAX_POST,
     verbatim=True,
 )
+BOUGHT = Option(
+    "connects",
+    OptionType.INTEGER,
+    "Connects bought",
+    required=True,
+    min_value=1,
+    max_value=MAX_PURCHASE,
+)
 PAID = Option(
     "paid",
     OptionType.NUMBER,
@@ -171,14 +179,7 @@ COMMANDS: tuple[Command, ...] = (
         "buy",
         "Record Connects you bought",
         (
-            Option(
-                "connects",
-                OptionType.INTEGER,
-                "Connects bought",
-                required=True,
-                min_value=1,
-                max_value=MAX_PURCHASE,
-            ),
+            BOUGHT,
             POOL,
             PAID,
         ),
@@ -349,14 +350,7 @@ COMMANDS: tuple[Command, ...] = (
         "Record Connects bought for a pool",
         (
             POOL_NAME,
-            Option(
-                "connects",
-                OptionType.INTEGER,
-                "Connects bought",
-                required=True,
-                min_value=1,
-                max_value=MAX_PURCHASE,
-            ),
+            BOUGHT,
             PAID,
         ),
         access=Access.POOL_ADMIN,
