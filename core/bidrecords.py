@@ -4,8 +4,12 @@ factors it was priced on, and the results stored for replays (see :mod:`core.bid
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
+
+#: The factors stored as 0/1.
+_BOOLEANS = ("funded", "verified")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +44,15 @@ class BidFactors:
             value = getattr(self, f.name)
             out[f.name] = int(value) if isinstance(value, bool) else value
         return out
+
+    @classmethod
+    def of_columns(cls, row: Mapping[str, object]) -> BidFactors:
+        """The factors a bid row holds: :meth:`columns` read back (0/1 as booleans)."""
+        values = {f.name: row[f.name] for f in dataclasses.fields(cls)}
+        for name in _BOOLEANS:
+            if values[name] is not None:
+                values[name] = bool(values[name])
+        return cls(**values)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,6 @@ from core.learning.models import EVERY_SCOPE
 from core.store.base import Row, Tx
 
 _FACTORS = tuple(f.name for f in dataclasses.fields(BidFactors))
-_BOOLEANS = ("funded", "verified")
 _COLUMNS = ", ".join(["b.connects", "b.created_at", *(f"b.{name}" for name in _FACTORS)])
 _STATED = (
     "b.connects_stated = 1 AND b.created_at >= :since AND b.status <> 'undone' AND b.connects > 0"
@@ -49,12 +48,7 @@ def _selects(scope: str, what: str) -> list[str]:
 
 
 def _sample(row: Row) -> Sample:
-    values: dict[str, object] = {}
-    for name in _FACTORS:
-        value = row[name]
-        values[name] = None if value is None else bool(value) if name in _BOOLEANS else value
-    factors = BidFactors(**values)  # type: ignore[arg-type]
-    return Sample(factors, int(row["connects"]), int(row["created_at"]))
+    return Sample(BidFactors.of_columns(row), int(row["connects"]), int(row["created_at"]))
 
 
 async def stated_bids(tx: Tx, scope: str, since: int) -> list[Sample]:
