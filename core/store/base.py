@@ -14,10 +14,45 @@ import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
+from core.errors import ConnectsError
+
 T = TypeVar("T")
 
 Row = Mapping[str, Any]
 Params = Mapping[str, Any]
+
+#: The whole numbers every integer column holds on both backends: SQLite's INTEGER and
+#: PostgreSQL's BIGINT (migration 0009) are both signed 64-bit.
+INT_MIN = -(2**63)
+INT_MAX = 2**63 - 1
+
+
+class Unstorable(ConnectsError):
+    """A whole number no column of either backend holds; nothing was written."""
+
+    def __init__(self, value: int, what: str = "") -> None:
+        name = f"{what.replace('_', ' ')} " if what else ""
+        side = "more" if value > 0 else "less"
+        super().__init__(
+            f"{name}{value:,} is {side} than the ledger can keep (whole numbers up to "
+            f"{INT_MAX:,}); nothing was changed."
+        )
+        self.value = value
+
+
+def storable(value: object) -> bool:
+    """Whether ``value`` fits every backend's columns: anything but a whole number beyond
+    64 bits (booleans, text and ``None`` always do)."""
+    return type(value) is not int or INT_MIN <= value <= INT_MAX
+
+
+def check_params(params: Params) -> None:
+    """Raise :class:`Unstorable` for a parameter no backend can hold, before the statement
+    runs: one line for the user, never a driver's error (SQLite's ``OverflowError``,
+    asyncpg's ``DataError``)."""
+    for value in params.values():
+        if type(value) is int and not INT_MIN <= value <= INT_MAX:
+            raise Unstorable(value)
 
 
 class Tx(Protocol):

@@ -32,7 +32,15 @@ from typing import Any, TypeVar, cast
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
-from core.store.base import Params, Row, log_applied, pending, redact, redact_text
+from core.store.base import (
+    Params,
+    Row,
+    check_params,
+    log_applied,
+    pending,
+    redact,
+    redact_text,
+)
 
 T = TypeVar("T")
 
@@ -88,6 +96,7 @@ def _bind(sql: str, params: Params | None) -> tuple[str, list[Any]]:
     missing = [n for n in names if n not in values]
     if missing:
         raise ValueError(f"SQL parameter :{missing[0]} has no value")
+    check_params(values)
     return query, [values[n] for n in names]
 
 

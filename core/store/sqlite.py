@@ -19,7 +19,7 @@ from typing import TypeVar
 
 import aiosqlite
 
-from core.store.base import Params, Row, log_applied, pending
+from core.store.base import Params, Row, check_params, log_applied, pending
 
 T = TypeVar("T")
 
@@ -74,6 +74,8 @@ class _Tx:
     async def _call(
         self, fn: Callable[[sqlite3.Connection, str, Params], T], sql: str, params: Params | None
     ) -> T:
+        if params:
+            check_params(params)
         # aiosqlite internals ._conn/._execute: one thread hop a statement (pyproject bounds it)
         raw = self.conn._conn  # the sqlite3 connection, used on aiosqlite's own thread
         result: T = await self.conn._execute(  # type: ignore[no-untyped-call]
@@ -110,6 +112,8 @@ class _InlineTx(_Tx):
     async def _call(
         self, fn: Callable[[sqlite3.Connection, str, Params], T], sql: str, params: Params | None
     ) -> T:
+        if params:
+            check_params(params)
         # aiosqlite internal ._conn: the sqlite3 connection, run inline (pyproject bounds it)
         return fn(self.conn._conn, sql, params or {})
 
