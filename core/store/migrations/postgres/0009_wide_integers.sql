@@ -3,6 +3,8 @@
 -- value SQLite stored (a $30,000,000 budget in cents, 3,000,000,000 invites) failed here and
 -- `db copy` from SQLite failed on it. Ids and times were BIGINT already. Each table is
 -- rewritten once; CHECK constraints, indexes and the append-only trigger stay as they are.
+-- SUM() of a BIGINT column is NUMERIC (a Python Decimal), not BIGINT as 0001 said of INTEGER:
+-- the core reads every sum through int().
 ALTER TABLE accounts ALTER COLUMN balance TYPE BIGINT;
 ALTER TABLE users ALTER COLUMN notices TYPE BIGINT;
 ALTER TABLE pools ALTER COLUMN threshold TYPE BIGINT;
