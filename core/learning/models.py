@@ -149,7 +149,7 @@ def parse_row(row: Row) -> CostModel:
     heuristic, and ``/model`` and ``model show`` both say why."""
     try:
         return _parse_row(row)
-    except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError) as exc:
         why = str(exc).removeprefix("cost model: ")
         log.warning("cost model %s cannot be read (%s); refit it", row["scope"], why)
         return _unreadable(row, why)
