@@ -264,9 +264,15 @@ async def _db_upgrade(config: Config) -> int:
     store = await open_configured_store(one_shot(config), migrate=False)
     try:
         version = await store.migrate()
+        applied = store.migrated
     finally:
         await store.close()
-    print(f"{redact(config.storage.url)}: schema at version {version}")
+    url = redact(config.storage.url)
+    if not applied:
+        print(f"{url}: schema at version {version}; nothing to apply")
+    else:
+        names = ", ".join(applied)
+        print(f"{url}: schema at version {version}; applied {names}")
     return EXIT_OK
 
 

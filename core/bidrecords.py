@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
+from core.store.base import storable
+
 #: The factors stored as 0/1.
 _BOOLEANS = ("funded", "verified")
 
@@ -45,6 +47,15 @@ class BidFactors:
             out[f.name] = int(value) if isinstance(value, bool) else value
         return out
 
+    def unstorable(self) -> tuple[str, int] | None:
+        """The first factor no database column holds (a whole number beyond 64 bits), with
+        its value; ``None`` when every one fits."""
+        for name, value in self.columns().items():
+            if not storable(value):
+                assert isinstance(value, int)
+                return name, value
+        return None
+
     @classmethod
     def of_columns(cls, row: Mapping[str, object]) -> BidFactors:
         """The factors a bid row holds: :meth:`columns` read back (0/1 as booleans)."""
@@ -69,6 +80,20 @@ class BidSpec:
     note: str | None
     quoted: bool
     factors: BidFactors = BidFactors()
+
+    def unstorable(self) -> tuple[str, int] | None:
+        """The first number of the bid no database column holds, with its value; ``None``
+        when every one fits (see :meth:`BidFactors.unstorable`)."""
+        for name, value in (
+            ("connects", self.connects),
+            ("boost", self.boost),
+            ("connects with boost", self.connects + self.boost),
+            ("rate_cents", self.rate_cents),
+        ):
+            if not storable(value):
+                assert isinstance(value, int)
+                return name, value
+        return self.factors.unstorable()
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,7 @@ from core.keys import Actor
 from core.pools import Pools
 from core.postings import Leg, Stamp
 from core.reply import Mention, Rich
-from core.store.base import Row, Tx
+from core.store.base import Row, Tx, Unstorable
 from core.wallets import Wallets
 
 FINAL = ("refunded", "undone")
@@ -75,7 +75,10 @@ class Bids:
         self, tx: Tx, actor: Actor, spec: BidSpec, stamp: Stamp, confirmed: bool = False
     ) -> BidPlaced:
         """Spend ``spec.connects + spec.boost`` on a job; refused when short, over allowance,
-        or (unless ``confirmed``) when the pool already bid on the same job."""
+        or (unless ``confirmed``) when the pool already bid on the same job, or when a number
+        of it is beyond what the ledger keeps (before anything is read or charged)."""
+        if (bad := spec.unstorable()) is not None:
+            raise Unstorable(bad[1], bad[0])
         account = await self.wallets.account_for(tx, actor, spec.pool, stamp)
         total = spec.connects + spec.boost
         key = job_key(spec.job)

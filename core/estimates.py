@@ -118,7 +118,7 @@ class Answer:
                 out.append(_compared(self.connects, h))
         if k.model is not None and k.model.in_use:
             return out
-        if k.model is not None and k.need == 0:
+        if k.model is not None and (k.need == 0 or not k.model.readable):
             out.append(f"The heuristic answers here: {k.model.reason}")
         elif k.need:
             out.append(

@@ -239,8 +239,15 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
         buttons.append(_reconcile_button(ctx, upwork))
     if (missing := not_stated(post)) is not None:
         lines.append(missing)
+    unstorable = factors.unstorable()
     if job is None:
         lines.append("No job link or title in the post: add job:… to bid on it.")
+    elif unstorable is not None:
+        name, value = unstorable
+        lines.append(
+            f"No Bid button: the post's {name.replace('_', ' ')} ({value:,}) is more than "
+            "the ledger can keep."
+        )
     else:
         buttons.insert(0, await _bid_button(ctx, o, job, a.connects, total))
     return Reply(a.title(), lines, facts(post), buttons=buttons)

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from core.bidrecords import BidFactors
+from core.catalog import MAX_CONNECTS_PER_BID
 from core.config import Config
 from core.learning.effects import in_words
 from core.learning.features import vector
@@ -94,6 +95,9 @@ class CostModel:
     reason: str
     predictor: Predictor | None = field(repr=False)
     digest: str = ""
+    #: ``False``: the stored model could not be read (see :func:`parse_row`); its reason says
+    #: why, and it holds no predictor and no error figures.
+    readable: bool = True
 
     @property
     def needed(self) -> int:
@@ -106,8 +110,81 @@ def _opt(row: Row, key: str) -> int | None:
     return None if value is None else int(value)
 
 
+#: Every answer a readable model can give, rounded to whole Connects, lies within these: what
+#: a bid takes at most (``MAX_CONNECTS_PER_BID``), and no fewer than none.
+LOWEST, HIGHEST = 0, MAX_CONNECTS_PER_BID
+
+
+def _checked(predictor: Predictor) -> Predictor:
+    """``predictor`` when every prediction it can make is finite and, rounded, within
+    :data:`LOWEST` to :data:`HIGHEST` Connects; else ``ValueError`` saying which."""
+    low, high = predictor.span()
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise ValueError("cost model: its predictions are not finite numbers")
+    if low < LOWEST - 0.5 or high >= HIGHEST + 0.5:
+        raise ValueError(
+            f"cost model: it predicts {low:.3g} to {high:.3g} Connects, outside a bid's "
+            f"{LOWEST} to {HIGHEST}"
+        )
+    return predictor
+
+
+def _effects(raw: object) -> tuple[str, ...]:
+    """The stored effects in words; ``ValueError`` for one that is not a finite number of
+    Connects within a bid's bounds."""
+    pairs = []
+    for e in raw if isinstance(raw, list) else []:
+        if isinstance(e, list) and len(e) == 2 and type(e[1]) in (int, float):
+            delta = float(e[1])
+            if not (math.isfinite(delta) and abs(delta) <= HIGHEST):
+                raise ValueError(f"cost model: an effect of {delta:.3g} Connects")
+            pairs.append((str(e[0]), delta))
+    return in_words(pairs)
+
+
 def parse_row(row: Row) -> CostModel:
-    """A ``cost_models`` row as a :class:`CostModel` (``ValueError`` for a damaged model)."""
+    """A ``cost_models`` row as a :class:`CostModel`. A model this code cannot read (written
+    by another version, damaged, not finite, or predicting outside a bid's bounds) is kept as
+    one not in use, whose reason says so, with a warning in the log: quotes fall back to the
+    heuristic, and ``/model`` and ``model show`` both say why."""
+    try:
+        return _parse_row(row)
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError) as exc:
+        why = str(exc).removeprefix("cost model: ")
+        log.warning("cost model %s cannot be read (%s); refit it", row["scope"], why)
+        return _unreadable(row, why)
+
+
+def _unreadable(row: Row, why: str) -> CostModel:
+    def number(key: str) -> int:
+        value = row[key]
+        return value if type(value) is int else 0
+
+    return CostModel(
+        scope=str(row["scope"]),
+        fitted_at=number("fitted_at"),
+        sample_size=number("sample_size"),
+        min_bids=number("min_bids"),
+        mae_hundredths=None,
+        within1_permille=None,
+        within2_permille=None,
+        heuristic_mae_hundredths=None,
+        half_life_days=number("half_life_days"),
+        max_age_days=number("max_age_days"),
+        fit_ms=number("fit_ms"),
+        effects=(),
+        in_use=False,
+        reason=(
+            f"the stored model cannot be read ({why}); the heuristic answers until the "
+            "next fit replaces it."
+        ),
+        predictor=None,
+        digest=str(row["digest"] or ""),
+        readable=False,
+    )
+
+
+def _parse_row(row: Row) -> CostModel:
     predictor = None
     effects: tuple[str, ...] = ()
     if row["model"] is not None:
@@ -117,14 +194,8 @@ def parse_row(row: Row) -> CostModel:
         predictor_data = data.get("predictor")
         if not isinstance(predictor_data, Mapping):
             raise ValueError("cost model: no predictor")
-        predictor = from_json(predictor_data)
-        raw_effects = data.get("effects", [])
-        pairs = [
-            (str(e[0]), float(e[1]))
-            for e in (raw_effects if isinstance(raw_effects, list) else [])
-            if isinstance(e, list) and len(e) == 2 and isinstance(e[1], (int, float))
-        ]
-        effects = in_words(pairs)
+        predictor = _checked(from_json(predictor_data))
+        effects = _effects(data.get("effects", []))
     sample, min_bids = int(row["sample_size"]), int(row["min_bids"])
     mae, heuristic = _opt(row, "mae_hundredths"), _opt(row, "heuristic_mae_hundredths")
     in_use, reason = judge(sample, min_bids, mae, heuristic)
@@ -168,31 +239,19 @@ async def current(tx: Tx, scope: str) -> CostModel | None:
     row = await tx.fetchone("SELECT * FROM cost_models WHERE scope = :s", {"s": scope})
     if row is None or row["digest"] is None:  # pragma: no cover - the same snapshot
         return None
-    model = _parsed_or_none(row)
-    if model is None:
-        return None
+    model = parse_row(row)
     if len(_PARSED) >= CACHE_SCOPES:
         _PARSED.clear()
     _PARSED[scope] = model
     return model
 
 
-def _parsed_or_none(row: Row) -> CostModel | None:
-    """``row`` parsed, or ``None`` (logged) when its model cannot be read: written by another
-    version of this code, or damaged. The heuristic answers until the next fit replaces it."""
-    try:
-        return parse_row(row)
-    except (ValueError, TypeError, KeyError, IndexError) as exc:
-        log.warning("cost model %s cannot be read (%s); refit it", row["scope"], exc)
-        return None
-
-
 async def every_model(tx: Tx) -> list[CostModel]:
-    """Every fitted model that can be read, by scope."""
+    """Every fitted model, by scope (one that cannot be read says so in its reason)."""
     rows = await tx.fetchall(
         "SELECT * FROM cost_models WHERE fitted_at > 0 AND digest IS NOT NULL ORDER BY scope"
     )
-    return [m for m in map(_parsed_or_none, rows) if m is not None]
+    return [parse_row(row) for row in rows]
 
 
 def predict(model: CostModel, factors: BidFactors, now: int) -> float:

@@ -69,6 +69,16 @@ class Predictor:
             total += tree.leaf(row)
         return total
 
+    def span(self) -> tuple[float, float]:
+        """The lowest and the highest prediction the trees can add up to: the baseline plus
+        each tree's smallest (largest) leaf. Every row's prediction lies within it."""
+        low = high = self.baseline
+        for tree in self.trees:
+            leaves = [v for v, child in zip(tree.value, tree.left, strict=True) if not child]
+            low += min(leaves)
+            high += max(leaves)
+        return low, high
+
     def to_json(self) -> dict[str, object]:
         """The stored form (see the module text)."""
         return {
@@ -136,10 +146,12 @@ def from_json(data: Mapping[str, object]) -> Predictor:
     baseline = data.get("baseline")
     if type(baseline) not in (int, float):
         raise ValueError("cost model: the baseline must be a number")
+    assert isinstance(baseline, (int, float))
+    if not math.isfinite(baseline):
+        raise ValueError(f"cost model: the baseline is {baseline}, not a finite number")
     trees = data.get("trees")
     if not isinstance(trees, list):
         raise ValueError("cost model: trees must be a list")
-    assert isinstance(baseline, (int, float))
     return Predictor(
         tuple(FEATURES), float(baseline), tuple(_tree(t, len(FEATURES)) for t in trees)
     )

@@ -14,10 +14,45 @@ import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
+from core.errors import ConnectsError
+
 T = TypeVar("T")
 
 Row = Mapping[str, Any]
 Params = Mapping[str, Any]
+
+#: The whole numbers every integer column holds on both backends: SQLite's INTEGER and
+#: PostgreSQL's BIGINT (migration 0009) are both signed 64-bit.
+INT_MIN = -(2**63)
+INT_MAX = 2**63 - 1
+
+
+class Unstorable(ConnectsError):
+    """A whole number no column of either backend holds; nothing was written."""
+
+    def __init__(self, value: int, what: str = "") -> None:
+        name = f"{what.replace('_', ' ')} " if what else ""
+        side = "more" if value > 0 else "less"
+        super().__init__(
+            f"{name}{value:,} is {side} than the ledger can keep (whole numbers up to "
+            f"{INT_MAX:,}); nothing was changed."
+        )
+        self.value = value
+
+
+def storable(value: object) -> bool:
+    """Whether ``value`` fits every backend's columns: anything but a whole number beyond
+    64 bits (booleans, text and ``None`` always do)."""
+    return type(value) is not int or INT_MIN <= value <= INT_MAX
+
+
+def check_params(params: Params) -> None:
+    """Raise :class:`Unstorable` for a parameter no backend can hold, before the statement
+    runs: one line for the user, never a driver's error (SQLite's ``OverflowError``,
+    asyncpg's ``DataError``)."""
+    for value in params.values():
+        if type(value) is int and not INT_MIN <= value <= INT_MAX:
+            raise Unstorable(value)
 
 
 class Tx(Protocol):
@@ -52,8 +87,13 @@ class Store(Protocol):
         (an export reads its rows page by page inside ``fn``): backends run scans apart from
         quick reads, so a quick read never waits for one."""
 
+    #: The migrations the last :meth:`migrate` applied, by file name, in the order applied.
+    migrated: tuple[str, ...]
+
     async def migrate(self) -> int:
-        """Apply pending migrations; the schema version afterwards."""
+        """Apply every packaged migration the database has not recorded, in version order,
+        also one missing below the highest recorded (see :func:`pending`); the schema version
+        afterwards. :attr:`migrated` names what was applied."""
 
     async def close(self) -> None:
         """Close every connection."""
@@ -187,3 +227,25 @@ def migrations(dialect: str) -> list[tuple[int, str, str]]:
             version = int(item.name.split("_", 1)[0])
             found.append((version, item.name, item.read_text(encoding="utf-8")))
     return sorted(found)
+
+
+def pending(dialect: str, applied: set[int]) -> list[tuple[int, str, str]]:
+    """The packaged migrations of ``dialect`` whose versions are not in ``applied``, ascending:
+    every one missing, not only those above the highest applied. A database made by a build
+    that numbered its migrations differently can hold 6 to 8 without 5; 5 is then applied
+    after them (each migration is written to be safe to apply late, and the runner logs it)."""
+    return [m for m in migrations(dialect) if m[0] not in applied]
+
+
+def log_applied(name: str, version: int, highest: int) -> None:
+    """Log one applied migration: a warning when it filled a gap below ``highest``, the
+    highest version applied before this run."""
+    import logging
+
+    log = logging.getLogger("connects.store")
+    if version < highest:
+        log.warning(
+            "applied migration %s late: the database had version %d without it", name, highest
+        )
+    else:
+        log.info("applied migration %s", name)

@@ -149,22 +149,25 @@ async def _open_source(url: str) -> Store:
             raise CopyRefused(f"source {path!r} does not exist: nothing to copy.")
     store = await open_store(url, migrate=False)
     try:
-        latest = max(v for v, _, _ in migrations(_dialect(url)))
+        packaged = {v for v, _, _ in migrations(_dialect(url))}
+        latest = max(packaged)
 
-        async def version(tx: Tx) -> int | None:
+        async def versions(tx: Tx) -> set[int] | None:
             if not {"schema_version", "accounts"} <= set(await side_of(store, tx).tables()):
                 return None
-            row = await tx.fetchone("SELECT MAX(version) AS v FROM schema_version")
-            return None if row is None or row["v"] is None else int(row["v"])
+            rows = await tx.fetchall("SELECT version FROM schema_version")
+            return {int(r["version"]) for r in rows}
 
-        found = await store.read(version)
+        found = await store.read(versions)
         if found is None:
             raise CopyRefused(f"source {redact(url)} holds no Connects ledger.")
-        if found != latest:
+        if found != packaged:
+            at = max(found, default=0)
+            gap = sorted(packaged - found) if at >= latest else []
+            without = f" without {', '.join(map(str, gap))}" if gap else ""
             raise CopyRefused(
-                f"source {redact(url)} is at schema version {found}, this "
-                f"program at {latest}: run `connects-bot db upgrade` with the "
-                "source's URL first."
+                f"source {redact(url)} is at schema version {at}{without}, this program at "
+                f"{latest}: run `connects-bot db upgrade` with the source's URL first."
             )
     except BaseException:
         await store.close()

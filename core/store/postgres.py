@@ -32,7 +32,15 @@ from typing import Any, TypeVar, cast
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
-from core.store.base import Params, Row, migrations, redact, redact_text
+from core.store.base import (
+    Params,
+    Row,
+    check_params,
+    log_applied,
+    pending,
+    redact,
+    redact_text,
+)
 
 T = TypeVar("T")
 
@@ -88,6 +96,7 @@ def _bind(sql: str, params: Params | None) -> tuple[str, list[Any]]:
     missing = [n for n in names if n not in values]
     if missing:
         raise ValueError(f"SQL parameter :{missing[0]} has no value")
+    check_params(values)
     return query, [values[n] for n in names]
 
 
@@ -214,6 +223,7 @@ class PostgresStore:
         self._pool = pool
         #: Conflicts retried since opening (deadlocks, serialization failures, unique races).
         self.retries = 0
+        self.migrated: tuple[str, ...] = ()
         self._scan_slots = asyncio.Semaphore(max(1, pool.get_max_size() // 2))
 
     @classmethod
@@ -279,6 +289,7 @@ class PostgresStore:
             return await fn(_Tx(conn))
 
     async def migrate(self) -> int:
+        applied: list[str] = []
         async with self._pool.acquire() as conn, conn.transaction():
             # one migrator per schema at a time, however many processes start together
             await conn.execute(
@@ -286,15 +297,12 @@ class PostgresStore:
                 "current_schema()))"
             )
             await conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+                "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY KEY, "
                 "name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
             )
-            current = int(
-                await conn.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_version")
-            )
-            for version, name, sql in migrations("postgres"):
-                if version <= current:
-                    continue
+            done = {int(r[0]) for r in await conn.fetch("SELECT version FROM schema_version")}
+            highest = max(done, default=0)
+            for version, name, sql in pending("postgres", done):
                 await conn.execute(sql)
                 await conn.execute(
                     "INSERT INTO schema_version (version, name, applied_at) VALUES ($1, $2, $3)",
@@ -302,8 +310,12 @@ class PostgresStore:
                     name,
                     int(time.time()),
                 )
-                current = version
-            return current
+                applied.append(name)
+                done.add(version)
+        for name in applied:
+            log_applied(name, int(name.split("_", 1)[0]), highest)
+        self.migrated = tuple(applied)
+        return max(done, default=0)
 
     async def close(self) -> None:
         await self._pool.close()

@@ -19,7 +19,7 @@ from typing import TypeVar
 
 import aiosqlite
 
-from core.store.base import Params, Row, migrations
+from core.store.base import Params, Row, check_params, log_applied, pending
 
 T = TypeVar("T")
 
@@ -74,6 +74,8 @@ class _Tx:
     async def _call(
         self, fn: Callable[[sqlite3.Connection, str, Params], T], sql: str, params: Params | None
     ) -> T:
+        if params:
+            check_params(params)
         # aiosqlite internals ._conn/._execute: one thread hop a statement (pyproject bounds it)
         raw = self.conn._conn  # the sqlite3 connection, used on aiosqlite's own thread
         result: T = await self.conn._execute(  # type: ignore[no-untyped-call]
@@ -110,6 +112,8 @@ class _InlineTx(_Tx):
     async def _call(
         self, fn: Callable[[sqlite3.Connection, str, Params], T], sql: str, params: Params | None
     ) -> T:
+        if params:
+            check_params(params)
         # aiosqlite internal ._conn: the sqlite3 connection, run inline (pyproject bounds it)
         return fn(self.conn._conn, sql, params or {})
 
@@ -139,6 +143,7 @@ class SQLiteStore:
         self._scanners: list[aiosqlite.Connection] = []  # every scan connection opened
         self._idle_scanners: list[aiosqlite.Connection] = []
         self._closed = False
+        self.migrated: tuple[str, ...] = ()
 
     @classmethod
     async def open(
@@ -250,30 +255,35 @@ class SQLiteStore:
         async with self._write_lock:
             conn = self._writer
             await self._begin(conn)
+            applied: list[str] = []
             try:
                 await conn.execute(
                     "CREATE TABLE IF NOT EXISTS schema_version "
                     "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)"
                 )
-                row = await (
-                    await conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version")
-                ).fetchone()
-                current = int(row[0]) if row else 0
-                for version, name, sql in migrations("sqlite"):
-                    if version <= current:
-                        continue
+                rows = await (await conn.execute("SELECT version FROM schema_version")).fetchall()
+                done = {int(r[0]) for r in rows}
+                highest = max(done, default=0)
+                for version, name, sql in pending("sqlite", done):
+                    kept = await _indexes_and_triggers(conn) if version < highest else None
                     for statement in _statements(sql):
                         await conn.execute(statement)
+                    if kept is not None:
+                        await _restore(conn, kept)
                     await conn.execute(
                         "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
                         (version, name, int(time.time())),
                     )
-                    current = version
+                    applied.append(name)
+                    done.add(version)
             except BaseException:
                 await conn.execute("ROLLBACK")
                 raise
             await conn.execute("COMMIT")
-            return current
+            for name in applied:
+                log_applied(name, int(name.split("_", 1)[0]), highest)
+            self.migrated = tuple(applied)
+            return max(done, default=0)
 
     async def close(self) -> None:
         self._closed = True
@@ -282,6 +292,24 @@ class SQLiteStore:
         if self._reader is not self._writer:
             await self._reader.close()
         await self._writer.close()
+
+
+async def _indexes_and_triggers(conn: aiosqlite.Connection) -> list[tuple[str, str]]:
+    """Every index and trigger a migration declared: (name, CREATE text)."""
+    cur = await conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL"
+    )
+    return [(str(r[0]), str(r[1])) for r in await cur.fetchall()]
+
+
+async def _restore(conn: aiosqlite.Connection, kept: list[tuple[str, str]]) -> None:
+    """Create again the indexes and triggers a migration applied late dropped with a table it
+    rebuilt (SQLite changes a column's constraints only by rebuilding its table): a later
+    version had created them on the old table."""
+    present = {name for name, _ in await _indexes_and_triggers(conn)}
+    for name, sql in kept:
+        if name not in present:
+            await conn.execute(sql)
 
 
 def _statements(script: str) -> list[str]:

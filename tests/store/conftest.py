@@ -13,6 +13,18 @@ from tests import conftest as root
 @pytest.fixture
 async def pg_url() -> AsyncIterator[str]:
     """A URL on an empty schema of its own (skipped, saying why, without a server)."""
+    async for url in _schema_url():
+        yield url
+
+
+@pytest.fixture
+async def pg_url_2() -> AsyncIterator[str]:
+    """A second URL on an empty schema of its own, beside :func:`pg_url`."""
+    async for url in _schema_url():
+        yield url
+
+
+async def _schema_url() -> AsyncIterator[str]:
     if "postgres" not in root.BACKENDS:
         pytest.skip("CONNECTS_TEST_BACKENDS does not include postgres")
     reason = await root._postgres_unavailable()

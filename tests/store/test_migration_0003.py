@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from core.store import open_store
-from core.store import sqlite as sqlite_store
+from core.store import base, open_store
 from core.store.base import Tx, migrations
 from tests.store.test_copy import export
 
@@ -66,7 +65,7 @@ async def test_an_existing_sqlite_ledger_upgrades_without_losing_a_row(
     now refuse NULL."""
     url = f"sqlite:///{tmp_path / 'old.db'}"
     before_0003 = [m for m in migrations("sqlite") if m[0] < 3]
-    monkeypatch.setattr(sqlite_store, "migrations", lambda dialect: before_0003)
+    monkeypatch.setattr(base, "migrations", lambda dialect: before_0003)
     await _ledger_at_version_2(url)
     # the export reads the bid factor columns of 0006, which only add columns: export a copy
     # at version 2 with those columns added, to compare with the upgraded ledger's export

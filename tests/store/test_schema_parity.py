@@ -35,7 +35,7 @@ from core.store.base import Store, Tx, migrations
 
 @dataclass(frozen=True)
 class Column:
-    family: str  # integer, text, bool, real, blob, numeric, or other:<declared type>
+    family: str  # integer (64-bit), integer32, integer16, text, bool, real, blob, numeric, other:…
     nullable: bool
     default: str | None  # normalized expression text
     generated: bool  # the database assigns a value when the insert leaves it out
@@ -552,8 +552,9 @@ async def read_sqlite(store: Store) -> Schema:
 # ---------------------------------------------------------------------- PostgreSQL's catalog
 
 _PG_FAMILY = {
-    "smallint": "integer",
-    "integer": "integer",
+    # SQLite's INTEGER holds 64 bits: only BIGINT holds the same
+    "smallint": "integer16",
+    "integer": "integer32",
     "bigint": "integer",
     "text": "text",
     "character varying": "text",

@@ -297,11 +297,12 @@ async def test_a_fit_leaves_the_event_loop_free(
         assert part in lines[0]
 
 
-async def test_a_model_that_cannot_be_read_is_no_model(
+async def test_a_model_that_cannot_be_read_is_not_in_use(
     store: Store, config: Config, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A row whose model another version wrote (or that was damaged) answers nothing, with a
-    warning, instead of failing the quote; the next fit replaces it."""
+    warning, instead of failing the quote; it is listed as not in use, saying why, and the
+    next fit replaces it."""
     await insert(store, community(25, NOW, seed=20), "console")
     await learning.fit(store, config, "console", NOW)
 
@@ -313,12 +314,15 @@ async def test_a_model_that_cannot_be_read_is_no_model(
 
     await store.write(damage)
     with caplog.at_level(logging.WARNING, logger="connects.learning"):
-        assert await read_current(store, "console") is None
+        damaged = await read_current(store, "console")
+        assert damaged is not None and not damaged.in_use and not damaged.readable
+        assert damaged.predictor is None and damaged.mae_hundredths is None
+        assert damaged.reason.startswith("the stored model cannot be read (version 99, ")
 
         async def every(tx: Tx) -> list[CostModel]:
             return await learning.every_model(tx)
 
-        assert await store.read(every) == []
+        assert await store.read(every) == [damaged]
     assert any("cannot be read" in r.getMessage() for r in caplog.records)
     await learning.fit(store, config, "console", NOW + 1)
     model = await read_current(store, "console")
