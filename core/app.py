@@ -22,6 +22,7 @@ from core.keys import Actor
 from core.notices import Notifier
 from core.options import ChannelResolver, RawValue, UserResolver, check, console_user
 from core.reply import Choice, Reply
+from core.requests import first
 from core.services import Clock, Services
 from core.store.base import Store, Tx
 from core.textparse import check_length, parse_options, positional_hint, split_command
@@ -154,6 +155,11 @@ class App:
             )
             return await self._guarded(ctx, lambda: press_reconcile(ctx, value))
         return error_reply("That button is no longer supported.")
+
+    async def first_answer(self, key: str, actor: str) -> bool:
+        """Whether the answer ``key`` (a platform's id of one submission) is sent here first:
+        a submission delivered again, to this process or another, is answered once."""
+        return await first(self.store, f"answer:{key}", actor, self.services.clock())
 
     async def _guarded(self, ctx: Context, run: Callable[[], Awaitable[Reply]]) -> Reply:
         """``run``'s reply; a refusal as one line, a failure logged and apologised for."""

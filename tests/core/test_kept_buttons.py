@@ -9,6 +9,7 @@ of another kind, a made-up ``Set to 999999``) gets one line and no change; a mem
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -307,3 +308,23 @@ async def test_a_swept_button_still_says_what_it_did(app: App, clock: Clock) -> 
     unplaced = await app.press(ANA, "bid", button(other, "bid"), "c6")
     assert unplaced.error and "unknown" in unplaced.title
     assert len(await bids(app)) == 1
+
+
+# ------------------------------------------------------------------ answered once
+
+
+async def test_an_answer_is_claimed_once_across_processes(
+    make_config: Callable[..., Config], clock: Clock
+) -> None:
+    """Two processes on one database, each handed the same submission several times at
+    once: exactly one claim to answer it wins."""
+    apps = [await create_app(make_config(), clock) for _ in range(2)]
+    try:
+        wins = await asyncio.gather(
+            *(app.first_answer("slack-view:abc", "U1") for app in apps for _ in range(3))
+        )
+        assert sorted(wins) == [False] * 5 + [True]
+        assert await apps[1].first_answer("slack-view:other", "U1")
+    finally:
+        for app in apps:
+            await app.close()
