@@ -293,10 +293,10 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "confirm",
-        "Confirm a bid the pool already made",
+        "Do what a kept button does, by its code: a Confirm, a Bid or a Set-to, once",
         (
             Option(
-                "token", OptionType.STRING, "Code from the warning", required=True, max_length=40
+                "token", OptionType.STRING, "Code from the button", required=True, max_length=40
             ),
         ),
         changes_state=True,

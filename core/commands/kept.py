@@ -136,7 +136,11 @@ class ConfirmOptions:
 
 
 async def confirm_resolve(ctx: Context, o: ConfirmOptions) -> tuple[Context, Values] | Reply:
-    """The bid a Confirm button (or ``/confirm``) stands for."""
+    """What a kept button does, by its code (the text a surface without buttons shows for
+    it): the bid a Confirm or a Bid button stands for, or a quote's Set-to offer."""
+    offer = await _load(ctx, o.token)
+    if offer[0] is not None and offer[0].kind == "reconcile":
+        return await press_reconcile(ctx, o.token)
     return await kept_bid(ctx, o.token)
 
 

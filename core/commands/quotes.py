@@ -322,7 +322,7 @@ def _reconcile_button(ctx: Context, offer: kept.Kept) -> Button:
         "reconcile",
         offer.token,
         ButtonStyle.SECONDARY,
-        text_command=f"/reconcile connects:{offer.upwork}",
+        text_command=f"/confirm token:{offer.token}",
         only_user=ctx.actor.user.key,
     )
 

@@ -151,7 +151,7 @@ async def test_set_to_makes_the_wallet_what_upwork_shows_once(app: App) -> None:
     nothing."""
     quote = await app.run_text(ANA, f"/quote post:{POST}", "q1")
     value, command = _button(quote, "reconcile")
-    assert command == "/reconcile connects:11"
+    assert command == f"/confirm token:{value}"
     assert [b.label for b in quote.buttons] == ["Bid 13 Connects", "Match Upwork's 11"]
     done = await app.press(ANA, "reconcile", value, "c1")
     assert done.title == "Set to 11 Connects"
