@@ -6,6 +6,8 @@ showed when the post was quoted."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from adapters.slack.blocks import parse_button_value
@@ -71,7 +73,7 @@ async def test_quote_this_job_on_another_persons_message_offers_no_set_to(bot: B
     [answer] = await bot.slack.wait_posts(theirs.response_url)
     assert actions(answer) == ["bid"]
     assert "not yours to match" in message_text(answer)
-    bot_message = {"text": POST, "user": None, "bot_id": "B0OTHER"}
+    bot_message = {"text": POST, "user": "U0BOTUSER", "bot_id": "B0OTHER"}
     by_bot = await bot.driver.message_shortcut("USAM", "quote_message", bot_message)
     assert actions((await bot.slack.wait_posts(by_bot.response_url))[0]) == ["bid"]
     mine = await bot.driver.message_shortcut(
@@ -106,3 +108,20 @@ async def test_bid_then_match_upwork_sets_what_upwork_shows_after_the_bid(bot: B
     assert "Set to 44 Connects" in message_text(done)
     assert "Upwork showed 64 before bid #1" in message_text(done)
     assert await bot.balance_of("USAM") == 44
+
+
+async def test_a_forged_set_to_value_does_nothing(bot: Bot) -> None:
+    """A button value nobody was given (the old ``N.code`` form, a made-up code, the quote's
+    Bid code under Set-to) gets one private line; the ledger is untouched."""
+    ex = await bot.driver.message_shortcut("USAM", "quote_message", {"text": POST, "user": "USAM"})
+    [quote] = await bot.slack.wait_posts(ex.response_url)
+    real = by_action(quote, "reconcile")
+    code = parse_button_value(str(by_action(quote, "bid")["value"]))[1]
+    before = await bot.ledger()
+    for value in ("9999.0123456789", "ffffffffff", code):
+        forged = dict(real, value=json.dumps({"a": "reconcile", "v": value, "u": None}))
+        click = await bot.driver.click("USAM", forged)
+        [answer] = await bot.slack.wait_posts(click.response_url)
+        assert "Set to" not in message_text(answer) and "\n" not in answer["text"]
+    assert await bot.ledger() == before
+    assert await bot.balance_of("USAM") == 60
