@@ -294,11 +294,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "confirm",
         "Do what a kept button does, by its code: a Confirm, a Bid or a Set-to, once",
-        (
-            Option(
-                "token", OptionType.STRING, "Code from the button", required=True, max_length=40
-            ),
-        ),
+        (Option("token", OptionType.STRING, "Code from the button", required=True, max_length=40),),
         changes_state=True,
         text_only=True,
         usage_example="/confirm token:ab12cd34",
