@@ -293,7 +293,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "confirm",
-        "Do what a kept button does, by its code: a Confirm, a Bid or a Set-to, once",
+        "Run a kept Confirm, Bid or Set-to button by its code, once",
         (Option("token", OptionType.STRING, "Code from the button", required=True, max_length=40),),
         changes_state=True,
         text_only=True,
