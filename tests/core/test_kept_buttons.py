@@ -328,3 +328,17 @@ async def test_an_answer_is_claimed_once_across_processes(
     finally:
         for app in apps:
             await app.close()
+
+
+async def test_kept_options_with_round_amounts_read_back(app: App) -> None:
+    """A kept bid typed with ``price:1000`` (kept as ``1000``, not ``1E+3``) is placed by its
+    Confirm and by a quote's Bid button, instead of refused as 'not a number'."""
+    for line in ("/pool create name:crew", "/pool topup name:crew connects:60"):
+        await app.run_text(ANA, line, line)
+    await app.run_text(ANA, "/bid pool:crew job:Logo connects:1", "b1")
+    refused = await app.run_text(ANA, "/bid pool:crew job:Logo price:1000 verified:yes", "b2")
+    done = await app.press(ANA, "confirm", button(refused, "confirm"), "c1")
+    assert done.title == "Bid #2 placed", done.title
+    quote = await app.run_text(ANA, f"/quote price:1000 client_spent:20000 post:{NO_COST}", "q1")
+    placed = await app.press(ANA, "bid", button(quote, "bid"), "c2")
+    assert placed.title == "Bid #3 placed", placed.title
