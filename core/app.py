@@ -15,13 +15,14 @@ from collections.abc import Awaitable, Callable, Mapping
 
 from core.catalog import BY_NAME, COMMANDS, GROUPS
 from core.commands import HANDLERS, Context, help_reply
-from core.commands.money import press_bid
+from core.commands.kept import press_bid, press_reconcile
 from core.config import Config
 from core.errors import ConnectsError
 from core.keys import Actor
 from core.notices import Notifier
 from core.options import ChannelResolver, RawValue, UserResolver, check, console_user
 from core.reply import Choice, Reply
+from core.requests import first
 from core.services import Clock, Services
 from core.store.base import Store, Tx
 from core.textparse import check_length, parse_options, positional_hint, split_command
@@ -61,6 +62,7 @@ class App:
         resolve_channel: ChannelResolver | None = None,
         text_commands: bool = True,
         hints: Mapping[str, str] | None = None,
+        own_post: bool = True,
     ) -> Reply:
         """Run ``command`` (``"quote"``, ``"pool add"``) with ``args``.
 
@@ -69,11 +71,20 @@ class App:
         Omitted options take their defaults. ``request_id`` is the platform's id of the request:
         the same id twice changes state once and gives the same reply. ``text_commands`` is
         false where the surface offers the catalog's text-only commands as buttons.
+        ``own_post`` is false when a post option holds another person's message (a message
+        command on it): its Upwork balance is theirs, so no offer to match it is made.
         """
         spec = BY_NAME.get(command)
         if spec is None:
             return error_reply(f"Unknown command {command!r}; try /help.")
-        ctx = Context(actor, request_id, self.services, spec.name, text_commands=text_commands)
+        ctx = Context(
+            actor,
+            request_id,
+            self.services,
+            spec.name,
+            text_commands=text_commands,
+            own_post=own_post,
+        )
 
         async def run() -> Reply:
             values = check(spec, args, resolve_user, resolve_channel, hints)
@@ -119,7 +130,8 @@ class App:
         self, actor: Actor, action: str, value: str, request_id: str, *, text_commands: bool = True
     ) -> Reply:
         """A click on a reply's button (its ``action`` and ``value``). The button's own value
-        keys the change, so a second click on the same button changes nothing."""
+        keys the change, so a second click on the same button changes nothing; a quote's Bid
+        and Set-to buttons carry only a code for what is kept in the database."""
         if action == "undo":
             bid = value.split(".", 1)[0]
             return await self.dispatch(
@@ -137,16 +149,17 @@ class App:
         if action == "bid":  # a quote's Bid button: the bid it stands for, once
             ctx = Context(actor, request_id, self.services, "bid", text_commands=text_commands)
             return await self._guarded(ctx, lambda: press_bid(ctx, value))
-        if action == "reconcile":  # "Set to N": the balance Upwork showed in a pasted post
-            connects = value.split(".", 1)[0]
-            return await self.dispatch(
-                actor,
-                "reconcile",
-                {"connects": connects},
-                f"reconcile:{value}",
-                text_commands=text_commands,
+        if action == "reconcile":  # match the balance Upwork showed in a pasted post, once
+            ctx = Context(
+                actor, request_id, self.services, "reconcile", text_commands=text_commands
             )
+            return await self._guarded(ctx, lambda: press_reconcile(ctx, value))
         return error_reply("That button is no longer supported.")
+
+    async def first_answer(self, key: str, actor: str) -> bool:
+        """Whether the answer ``key`` (a platform's id of one submission) is sent here first:
+        a submission delivered again, to this process or another, is answered once."""
+        return await first(self.store, f"answer:{key}", actor, self.services.clock())
 
     async def _guarded(self, ctx: Context, run: Callable[[], Awaitable[Reply]]) -> Reply:
         """``run``'s reply; a refusal as one line, a failure logged and apologised for."""

@@ -108,10 +108,12 @@ class Earlier:
 class NeedsConfirmation(Exception):
     """The pool already bid on this job; the author must confirm. Nothing was spent."""
 
-    def __init__(self, earlier: Earlier, pool: str) -> None:
+    def __init__(self, earlier: Earlier, pool: str, connects: int = 0, boost: int = 0) -> None:
         super().__init__("duplicate job")
         self.earlier = earlier
         self.pool = pool
+        self.connects = connects  # what the bid would spend: a Confirm places exactly that
+        self.boost = boost
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,16 +165,6 @@ class OutcomeSet:
     status: str
     was: str
     job: str
-
-
-@dataclass(frozen=True, slots=True)
-class Confirmation:
-    """A stored request to bid despite a duplicate: who asked, and the bid's options."""
-
-    token: str
-    actor: str
-    args: str  # the bid's options as JSON
-    created_at: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,6 @@ in ``refundable`` return everything, ``boost_only`` the boost, others nothing. `
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from collections.abc import Sequence
@@ -19,7 +18,6 @@ from core.bidrecords import (
     BidPlaced,
     BidSpec,
     BidState,
-    Confirmation,
     Earlier,
     NeedsConfirmation,
     OutcomeSet,
@@ -37,9 +35,6 @@ from core.store.base import Row, Tx, Unstorable
 from core.wallets import Wallets
 
 FINAL = ("refunded", "undone")
-CONFIRM_SECONDS = 3600
-#: How long a kept bid (for a Confirm button or a quote's Bid button) stays in the database.
-KEEP_SECONDS = 7 * 86_400
 
 
 def job_key(job: str) -> str:
@@ -106,6 +101,8 @@ class Bids:
                             int(earlier["id"]), str(earlier["bidder"]), int(earlier["created_at"])
                         ),
                         pool.name,
+                        spec.connects,
+                        spec.boost,
                     )
 
         async def record(cents: int) -> int:
@@ -290,31 +287,6 @@ class Bids:
         if not changed:  # refunded or undone by a concurrent request since it was read
             raise AlreadyDone(f"Bid #{bid_id} was refunded or undone; its status is final.")
         return OutcomeSet(bid_id, status, str(bid["status"]), str(bid["job"]))
-
-    # ------------------------------------------------------------------ confirmations
-
-    @staticmethod
-    def confirmation_token(request_id: str) -> str:
-        """The code of the confirmation a refused request stands for."""
-        return hashlib.sha256(request_id.encode()).hexdigest()[:10]
-
-    @staticmethod
-    async def remember(tx: Tx, token: str, actor: Actor, args: str, now: int) -> None:
-        """Keep a bid's options (JSON) until its author confirms it."""
-        await tx.execute(
-            "INSERT INTO confirmations (token, actor, scope, args, created_at) "
-            "VALUES (:t, :a, :s, :args, :now) ON CONFLICT (token) DO NOTHING",
-            {"t": token, "a": actor.user.key, "s": actor.scope, "args": args, "now": now},
-        )
-
-    @staticmethod
-    async def confirmation(tx: Tx, token: str) -> Confirmation | None:
-        row = await tx.fetchone("SELECT * FROM confirmations WHERE token = :t", {"t": token})
-        if row is None:
-            return None
-        return Confirmation(
-            str(row["token"]), str(row["actor"]), str(row["args"]), int(row["created_at"])
-        )
 
     @staticmethod
     async def state(tx: Tx, bid_id: int, now: int) -> BidState | None:

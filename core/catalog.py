@@ -293,12 +293,8 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "confirm",
-        "Confirm a bid the pool already made",
-        (
-            Option(
-                "token", OptionType.STRING, "Code from the warning", required=True, max_length=40
-            ),
-        ),
+        "Run a kept Confirm, Bid or Set-to button by its code, once",
+        (Option("token", OptionType.STRING, "Code from the button", required=True, max_length=40),),
         changes_state=True,
         text_only=True,
         usage_example="/confirm token:ab12cd34",

@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
-from core import postings
-from core.bids import KEEP_SECONDS
+from core import kept, postings
 from core.dates import DAY, utc_day
 from core.keys import platform_of
 from core.postings import Stamp
@@ -124,12 +123,11 @@ class Jobs:
         return report
 
     async def sweep_kept(self, now: int, report: JobReport) -> None:
-        """Bids kept for a Confirm or a Bid button leave the database a week after they were
-        kept, well past both buttons' use (a click then is answered as unknown)."""
-        cut = now - KEEP_SECONDS
+        """Kept buttons (a Confirm, a quote's Bid and Set-to) leave the database a week after
+        they were kept, well past their use; a click then still hears what it did, if it did."""
 
         async def sweep(tx: Tx) -> int:
-            return await tx.execute("DELETE FROM confirmations WHERE created_at < :c", {"c": cut})
+            return await kept.sweep(tx, now)
 
         report.swept += await self.store.write(sweep)
 

@@ -321,9 +321,11 @@ class Values:
 
 
 def jsonable(value: Value) -> Json:
-    """A checked value as JSON: a Decimal as normalized text, a user as their key."""
+    """A checked value as JSON: a Decimal as normalized plain digits (``1000``, ``12.5``,
+    never ``1E+3``, which the option reader refuses when a kept bid is read back), a user
+    as their key."""
     if isinstance(value, Decimal):
-        return str(value.normalize())
+        return format(value.normalize(), "f")
     if isinstance(value, UserRef):
         return value.key
     return value

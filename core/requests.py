@@ -148,3 +148,18 @@ async def seen(store: Store, request_id: str) -> bool:
         return row is not None
 
     return await store.read(read, quick=True)
+
+
+async def first(store: Store, key: str, actor: str, now: int) -> bool:
+    """Whether this is the first claim of ``key`` (``answer:...``), in every process: an answer
+    that a platform's redelivery would post again is posted by the first claim only."""
+
+    async def run(tx: Tx) -> bool:
+        row = await tx.fetchone(
+            "INSERT INTO requests (id, fingerprint, actor, result, created_at) "
+            "VALUES (:id, 'answer', :actor, '{}', :now) ON CONFLICT (id) DO NOTHING RETURNING id",
+            {"id": key, "actor": actor, "now": now},
+        )
+        return row is not None
+
+    return await store.write(run)

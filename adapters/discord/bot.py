@@ -107,13 +107,17 @@ class Handler:
         self, interaction: discord.Interaction, action: MessageAction, message: discord.Message
     ) -> None:
         """A message command: the message's text runs the action's command; the reply is
-        private (the message may be someone else's)."""
+        private. The message may be someone else's: then what it says of an Upwork balance is
+        theirs (``own_post``)."""
         text = forms.message_text(message)
         if not text:
             line = forms.empty_message_line(action)
             await self._send_safely(interaction, render.Message(content=line))
             return
-        await self._run_with_text(interaction, action.command, action.option, text, ephemeral=True)
+        own = message.author.id == interaction.user.id
+        await self._run_with_text(
+            interaction, action.command, action.option, text, ephemeral=True, own_post=own
+        )
 
     async def _run_with_text(
         self,
@@ -123,10 +127,16 @@ class Handler:
         text: str,
         *,
         ephemeral: bool,
+        own_post: bool = True,
     ) -> None:
         async def work() -> Reply:
             return await self.app.dispatch(
-                actor(interaction), name, {option: text}, str(interaction.id), text_commands=False
+                actor(interaction),
+                name,
+                {option: text},
+                str(interaction.id),
+                text_commands=False,
+                own_post=own_post,
             )
 
         # the catalog checks at import that forms and actions name commands it has

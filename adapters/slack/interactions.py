@@ -111,11 +111,12 @@ class Interactions:
         assert form is not None
         value = forms.submitted(view, form)
         user = body.get("user") or {}
-        request_id = str(
-            body.get("trigger_id")
-            or "slack-view:"
-            + forms.digest(_team(body), user.get("id"), view.get("id"), view.get("hash"), value)
+        # one submission is one view in one state: Slack's HTTP retries and new Socket Mode
+        # envelopes repeat it with the same view id, hash and values (and trigger id)
+        submission = "slack-view:" + forms.digest(
+            _team(body), user.get("id"), view.get("id"), view.get("hash"), value
         )
+        request_id = str(body.get("trigger_id") or submission)
         token = REQUEST_ID.set(request_id)
         try:
             if value is None:  # Slack's client refuses an empty required input; in case
@@ -130,7 +131,9 @@ class Interactions:
                 return
             await ack(response_action="clear")
             channel = forms.channel_of(view)
-            self.adapter.spawn(self._deliver(work, user.get("id", ""), channel, request_id))
+            self.adapter.spawn(
+                self._deliver(work, user.get("id", ""), channel, request_id, submission)
+            )
         finally:
             REQUEST_ID.reset(token)
 
@@ -140,22 +143,34 @@ class Interactions:
         command: str,
         args: Mapping[str, RawValue],
         request_id: str,
+        *,
+        own_post: bool = True,
     ) -> Reply:
         """Run ``command`` for the user of ``body``; an unexpected failure is an apology."""
         try:
             user: ActionUser = body.get("user") or {}
             actor = await self.adapter.directory.actor(_team(body), user["id"], user.get("name"))
-            return await self.adapter.core.dispatch(actor, command, args, request_id)
+            return await self.adapter.core.dispatch(
+                actor, command, args, request_id, own_post=own_post
+            )
         except Exception:
             log.exception("Slack %s failed (request %s)", body.get("type"), request_id)
             return Reply(title=blocks.FAILED_TEXT, error=True)
 
     async def _deliver(
-        self, work: asyncio.Task[Reply], user_id: str, channel: str | None, request_id: str
+        self,
+        work: asyncio.Task[Reply],
+        user_id: str,
+        channel: str | None,
+        request_id: str,
+        submission: str,
     ) -> None:
         """Send a form's answer: privately in ``channel`` (in it, when public), else, or when
-        Slack refuses the channel, in the user's direct messages with the app."""
+        Slack refuses the channel, in the user's direct messages with the app. A submission
+        delivered again (to this process or another) is answered once."""
         reply = await work
+        if not await self._first(submission, user_id):
+            return
         message = await self._message(reply, user_id, channel, request_id)
         public = message.pop("response_type", "ephemeral") == "in_channel"
         client = self.adapter.client
@@ -217,16 +232,30 @@ class Interactions:
         self, body: MessageActionBody, respond: AsyncRespond, request_id: str
     ) -> None:
         action = forms.ACTIONS[body.get("callback_id", "")]
-        post = forms.message_text(body.get("message") or {})
+        target = body.get("message") or {}
+        post = forms.message_text(target)
+        user_id = (body.get("user") or {}).get("id", "")
         if post:
-            reply = await self._run(body, action.command, {action.option: post}, request_id)
+            # another person's message (or a bot's, without a user): its Upwork balance is theirs
+            own = bool(user_id) and target.get("user") == user_id
+            args = {action.option: post}
+            reply = await self._run(body, action.command, args, request_id, own_post=own)
         else:
             reply = Reply(title=_no_text(action), error=True)
-        user_id = (body.get("user") or {}).get("id", "")
+        if not await self._first(request_id, user_id):
+            return
         channel = (body.get("channel") or {}).get("id")
         message = await self._message(reply, user_id, channel, request_id)
         message["replace_original"] = False  # a new private message, not the user's own
         await self.adapter.send_response(respond, message, request_id)
+
+    async def _first(self, request_id: str, user_id: str) -> bool:
+        """Whether this delivery answers ``request_id`` first; a failure to tell answers."""
+        try:
+            return await self.adapter.core.first_answer(request_id, user_id)
+        except Exception:
+            log.exception("could not tell whether request %s was answered", request_id)
+            return True
 
 
 def _team(body: ViewSubmissionBody | MessageActionBody) -> str:

@@ -1,4 +1,4 @@
-"""Money commands: /quote, /bid (and /confirm), /undo, /refund, /outcome, /buy."""
+"""Money commands: /bid (a duplicate kept for its Confirm), /undo, /refund, /outcome."""
 
 from __future__ import annotations
 
@@ -6,27 +6,25 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core import kept
 from core.bidrecords import (
     BidPlaced,
     BidSpec,
     BidState,
-    Confirmation,
     NeedsConfirmation,
     OutcomeSet,
     Refunded,
     Undone,
 )
-from core.bids import CONFIRM_SECONDS, parse_bid_id
-from core.catalog import BY_NAME
+from core.bids import parse_bid_id
 from core.commands.quotes import typed_bid_factors, typed_factors, typed_values
-from core.commands.registry import HANDLERS, Change, Context, Forward, options_json, register
-from core.errors import BadInput, NotFound
+from core.commands.registry import Change, Context, options_json, register
+from core.errors import BadInput
 from core.estimates import estimate
 from core.jobquote import job_name, over_bid, over_pricing, read_job
-from core.options import Values, check
+from core.options import Values
 from core.pricing import cents, quote
 from core.reply import Button, ButtonStyle, Mention, Reply, Rich, plural, when
-from core.requests import seen
 from core.store.base import Tx
 
 # ---------------------------------------------------------------------------------- /bid
@@ -67,7 +65,8 @@ class BidOptions:
     async def spec(self, ctx: Context, tx: Tx, now: int) -> BidSpec:
         """The bid to place: typed options over what the post (if any) states; the cost
         typed, else stated by the post, else what a quote would answer (learned where the
-        scope's model is in use, else the heuristic)."""
+        scope's model is in use, else the heuristic). A kept bid's button spends exactly the
+        Connects and boost it showed (``ctx.pinned``), whatever a quote would answer now."""
         post = None if self.post is None else read_job(self.post)
         job = self.job or (None if post is None else job_name(post))
         if job is None:
@@ -79,7 +78,10 @@ class BidOptions:
         stated = self.connects if post is None or self.connects is not None else post.connects
         factors = over_bid(typed_bid_factors(self, self.rate_type), post)
         connects = stated
-        if connects is None:
+        boost = self.boost or 0
+        if ctx.pinned is not None:
+            connects, boost = ctx.pinned
+        elif connects is None:
             pricing = typed if post is None else over_pricing(typed, post)
             heuristic = quote(ctx.services.config.pricing, pricing)
             connects = await estimate(
@@ -88,7 +90,7 @@ class BidOptions:
         return BidSpec(
             job=job,
             connects=connects,
-            boost=self.boost or 0,
+            boost=boost,
             pool=self.pool,
             rate_type=factors.budget_type,
             rate_cents=None if self.rate is None else cents(self.rate),
@@ -148,13 +150,23 @@ async def bid_refused(ctx: Context, o: BidOptions, exc: Exception) -> Reply | No
     if not isinstance(exc, NeedsConfirmation):
         return None
     services = ctx.services
-    token = services.bids.confirmation_token(ctx.request_id)
+    token = kept.code("confirm", ctx.request_id)
     args = json.dumps(options_json(o), sort_keys=True)
+    keeping = kept.Kept(
+        token,
+        "confirm",
+        ctx.actor.user.key,
+        args,
+        services.clock(),
+        connects=exc.connects,
+        boost=exc.boost,
+    )
 
     async def remember(tx: Tx) -> None:
-        await services.bids.remember(tx, token, ctx.actor, args, services.clock())
+        await kept.keep(tx, keeping, ctx.actor.scope)
 
     await services.store.write(remember)
+    total = exc.connects + exc.boost
     who: str = (
         "you" if exc.earlier.bidder == ctx.actor.user.key else Rich(Mention(exc.earlier.bidder))
     )
@@ -166,7 +178,7 @@ async def bid_refused(ctx: Context, o: BidOptions, exc: Exception) -> Reply | No
                 who,
                 ", ",
                 when(exc.earlier.created_at),
-                "). Nothing spent yet: confirm to bid anyway.",
+                f"). Nothing spent yet: confirm to bid {plural(total)} anyway.",
             )
         ],
         buttons=[
@@ -188,75 +200,6 @@ register(
     "bid",
     Change(BidOptions, BidPlaced, BidOptions.of, bid_apply, bid_render, bid_refused, bid_replay),
 )
-
-
-@dataclass(frozen=True, slots=True)
-class ConfirmOptions:
-    token: str
-
-    @staticmethod
-    def of(v: Values) -> ConfirmOptions:
-        return ConfirmOptions(v.text("token").strip())
-
-
-async def _remembered(
-    ctx: Context, token: str, request_id: str, ttl: int, stale: str
-) -> tuple[Context, Values]:
-    """The bid kept under ``token`` (by a refusal asking to confirm, or by a quote's Bid
-    button), as the checked options of /bid under its own request id: a repeated click
-    replays its reply, however late; a first click after ``ttl`` seconds is refused."""
-    services = ctx.services
-
-    async def load(tx: Tx) -> Confirmation | None:
-        return await services.bids.confirmation(tx, token)
-
-    found = await services.store.read(load, quick=True)
-    if found is None or found.actor != ctx.actor.user.key:
-        raise NotFound("That code is unknown or not yours.")
-    if found.created_at + ttl < services.clock() and not await seen(services.store, request_id):
-        raise BadInput(stale)
-    values = check(BY_NAME["bid"], json.loads(found.args), resolve_user=None)
-    sub = Context(
-        ctx.actor,
-        request_id,
-        services,
-        "bid",
-        confirmed=request_id.startswith("confirm:"),
-        text_commands=ctx.text_commands,
-    )
-    return sub, values
-
-
-async def confirm_resolve(ctx: Context, o: ConfirmOptions) -> tuple[Context, Values]:
-    """The bid a Confirm button (or ``/confirm``) stands for."""
-    return await _remembered(
-        ctx,
-        o.token,
-        f"confirm:{o.token}",
-        CONFIRM_SECONDS,
-        "That confirmation expired; run the bid again.",
-    )
-
-
-#: How long a quote's Bid button places its bid.
-BID_BUTTON_SECONDS = 86_400
-
-
-async def press_bid(ctx: Context, token: str) -> Reply:
-    """A quote's Bid button: the quoted bid, placed once however often it is clicked (keyed
-    by the button's own code); refused, changing nothing, when the wallet no longer covers
-    it or the quote is over a day old."""
-    sub, values = await _remembered(
-        ctx,
-        token,
-        f"bidbutton:{token}",
-        BID_BUTTON_SECONDS,
-        "That quote is over a day old; quote the post again.",
-    )
-    return await HANDLERS["bid"].run(sub, values)
-
-
-register("confirm", Forward(ConfirmOptions, ConfirmOptions.of, "bid", confirm_resolve))
 
 
 # -------------------------------------------------------------------- /undo, /refund, /outcome

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
+from core import kept
 from core.bidrecords import BidFactors
+from core.catalog import MAX_PURCHASE
 from core.commands.registry import Context, Read, options_json, register
 from core.errors import BadInput
 from core.estimates import Answer, Knowledge, answer, know, worth
@@ -147,6 +148,7 @@ class _Seen:
     have: int
     bought: tuple[int, int] | None
     knowledge: Knowledge
+    last_entry: int = 0
 
 
 async def _read(ctx: Context, factors: BidFactors) -> _Seen:
@@ -157,7 +159,15 @@ async def _read(ctx: Context, factors: BidFactors) -> _Seen:
         account = await user_account(tx, ctx.actor.user.key)
         assert account is not None, "ensure_known created the wallet"
         knowledge = await know(tx, config, ctx.actor.scope, factors, now)
-        return _Seen(await balance(tx, account), await cents_per_connect(tx, account), knowledge)
+        last = await tx.fetchone(
+            "SELECT MAX(id) AS e FROM entries WHERE account_id = :a", {"a": account}
+        )
+        return _Seen(
+            await balance(tx, account),
+            await cents_per_connect(tx, account),
+            knowledge,
+            0 if last is None or last["e"] is None else int(last["e"]),
+        )
 
     return await ctx.services.store.read(read, quick=True)
 
@@ -225,7 +235,6 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
     factors = over_bid(typed_bid_factors(o), post)
     seen = await _read(ctx, factors)
     a = answer(post.connects, heuristic, factors, seen.knowledge, ctx.now())
-    total = a.connects + boost
     lines: list[str] = []
     if (job := job_name(post)) is not None:
         lines.append(post.title or job)
@@ -233,10 +242,18 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
         lines.append("The post states no Connects cost.")
     lines.extend(_answer_lines(ctx, a, boost, seen, factors))
     buttons: list[Button] = []
+    keeping: list[kept.Kept] = []
     upwork = upwork_balance(post)
-    if upwork is not None and upwork != seen.have:
+    if upwork is not None and upwork != seen.have and not ctx.own_post:
+        lines.append(f"The post shows someone's Upwork balance ({upwork}): not yours to match.")
+    elif upwork is not None and upwork != seen.have:
         lines.append(f"Upwork shows {plural(upwork)}; your wallet here has {seen.have}.")
-        buttons.append(_reconcile_button(ctx, upwork))
+        if _matchable(ctx, upwork):
+            offer = _kept(ctx, "reconcile", "{}", upwork=upwork, had=seen.have)
+            keeping.append(dataclasses.replace(offer, last_entry=seen.last_entry))
+            buttons.append(_reconcile_button(ctx, keeping[-1]))
+        else:
+            lines.append(f"That is more than /reconcile takes ({MAX_PURCHASE}): not offered.")
     if (missing := not_stated(post)) is not None:
         lines.append(missing)
     unstorable = factors.unstorable()
@@ -249,27 +266,45 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
             "the ledger can keep."
         )
     else:
-        buttons.insert(0, await _bid_button(ctx, o, job, a.connects, total))
+        args = json.dumps(options_json(o), sort_keys=True)
+        keeping.insert(0, _kept(ctx, "bid", args, connects=a.connects, boost=boost))
+        buttons.insert(0, _bid_button(ctx, keeping[0], job))
+    if keeping:
+
+        async def remember(tx: Tx) -> None:
+            for k in keeping:
+                await kept.keep(tx, k, ctx.actor.scope)
+
+        await ctx.services.store.write(remember)
     return Reply(a.title(), lines, facts(post), buttons=buttons)
 
 
-async def _bid_button(ctx: Context, o: QuoteOptions, job: str, connects: int, total: int) -> Button:
-    """The button that places exactly the quoted bid: its options are kept under a code."""
-    services = ctx.services
-    token = services.bids.confirmation_token(f"bidbutton:{ctx.request_id}")
-    args = json.dumps(options_json(o), sort_keys=True)
+def _kept(
+    ctx: Context,
+    kind: str,
+    args: str,
+    *,
+    connects: int | None = None,
+    boost: int | None = None,
+    upwork: int | None = None,
+    had: int | None = None,
+) -> kept.Kept:
+    """A button of this quote, kept under a code made from the quote's request id."""
+    token = kept.code(kind, ctx.request_id)
+    return kept.Kept(token, kind, ctx.actor.user.key, args, ctx.now(), connects, boost, upwork, had)
 
-    async def remember(tx: Tx) -> None:
-        await services.bids.remember(tx, token, ctx.actor, args, services.clock())
 
-    await services.store.write(remember)
+def _bid_button(ctx: Context, keeping: kept.Kept, job: str) -> Button:
+    """The button that places exactly the quoted bid, at the number its label shows."""
+    assert keeping.connects is not None and keeping.boost is not None
+    connects, total = keeping.connects, keeping.connects + keeping.boost
     command = f"/bid job:{_quoted(job)} connects:{connects}"
     if total > connects:
         command += f" boost:{total - connects}"
     return Button(
         f"Bid {plural(total)}",
         "bid",
-        token,
+        keeping.token,
         ButtonStyle.PRIMARY,
         text_command=command,
         only_user=ctx.actor.user.key,
@@ -280,14 +315,21 @@ def _quoted(text: str) -> str:
     return text if " " not in text and '"' not in text else '"' + text.replace('"', '\\"') + '"'
 
 
-def _reconcile_button(ctx: Context, connects: int) -> Button:
-    code = hashlib.sha256(ctx.request_id.encode()).hexdigest()[:10]
+def _matchable(ctx: Context, upwork: int) -> bool:
+    """Whether the wallet may be matched to ``upwork``: within what /reconcile takes."""
+    limit = ctx.services.config.wallet.max_balance
+    return 0 <= upwork <= MAX_PURCHASE and not (limit and upwork > limit)
+
+
+def _reconcile_button(ctx: Context, offer: kept.Kept) -> Button:
+    """The offer to match the balance Upwork showed: kept with the wallet's balance now, so a
+    click moves the wallet by the difference, whatever happens here in between."""
     return Button(
-        f"Set to {connects}",
+        f"Match Upwork's {offer.upwork}",
         "reconcile",
-        f"{connects}.{code}",
+        offer.token,
         ButtonStyle.SECONDARY,
-        text_command=f"/reconcile connects:{connects}",
+        text_command=f"/confirm token:{offer.token}",
         only_user=ctx.actor.user.key,
     )
 

@@ -39,7 +39,10 @@ class Context:
 
     ``confirmed`` is set when the author confirmed a change that asked for it;
     ``text_commands`` says whether the surface runs the catalog's text-only commands (the
-    console and Slack's text do; Discord offers those actions as buttons).
+    console and Slack's text do; Discord offers those actions as buttons). ``pinned`` is the
+    Connects and boost a kept bid's button showed: the bid spends exactly that. ``own_post``
+    is false when a pasted post is another person's message (a message command on it): what
+    it says of an Upwork balance is theirs, not the actor's.
     """
 
     actor: Actor
@@ -48,6 +51,8 @@ class Context:
     command: str
     confirmed: bool = False
     text_commands: bool = True
+    pinned: tuple[int, int] | None = None
+    own_post: bool = True
 
     def now(self) -> int:
         return self.services.clock()
@@ -133,15 +138,19 @@ class Change(Generic[Opts, R]):
 @dataclass(frozen=True, slots=True)
 class Forward(Generic[Opts]):
     """A command that runs another command's change: ``resolve`` gives the context (its own
-    request id) and the checked options of the target command."""
+    request id) and the checked options of the target command, or the reply itself when
+    there is nothing left to run (a change made long ago, said as such)."""
 
     options: type[Opts]
     parse: Callable[[Values], Opts]
     target: str
-    resolve: Callable[[Context, Opts], Awaitable[tuple[Context, Values]]]
+    resolve: Callable[[Context, Opts], Awaitable[tuple[Context, Values] | Reply]]
 
     async def run(self, ctx: Context, values: Values) -> Reply:
-        sub, target_values = await self.resolve(ctx, self.parse(values))
+        resolved = await self.resolve(ctx, self.parse(values))
+        if isinstance(resolved, Reply):
+            return resolved
+        sub, target_values = resolved
         handler = HANDLERS[self.target]
         assert isinstance(handler, Change)
         return await handler.run(sub, target_values)

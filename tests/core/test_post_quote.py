@@ -147,12 +147,18 @@ async def test_the_bid_button_expires_after_a_day(app: App, clock: Clock) -> Non
 
 
 async def test_set_to_makes_the_wallet_what_upwork_shows_once(app: App) -> None:
-    """Set to 11 reconciles to the post's Available Connects; a second click changes nothing."""
+    """Match Upwork's 11 reconciles to the post's Available Connects; a second click changes
+    nothing."""
     quote = await app.run_text(ANA, f"/quote post:{POST}", "q1")
     value, command = _button(quote, "reconcile")
-    assert command == "/reconcile connects:11"
+    assert command == f"/confirm token:{value}"
+    assert [b.label for b in quote.buttons] == ["Bid 13 Connects", "Match Upwork's 11"]
     done = await app.press(ANA, "reconcile", value, "c1")
     assert done.title == "Set to 11 Connects"
+    assert done.lines == [
+        "Upwork showed 11 when the post was quoted (your wallet had 60 then): 60 → 11 "
+        "(-49 adjustment)"
+    ]
     assert await app.press(ANA, "reconcile", value, "c2") == done
     again = await app.run_text(ANA, f"/quote post:{POST}", "q2")
     assert not any("Upwork shows" in line for line in again.lines)
@@ -214,14 +220,14 @@ def test_every_fact_a_reply_names_is_a_field_of_the_reader() -> None:
 
 
 async def test_kept_bids_are_swept_a_week_later(app: App, clock: Clock) -> None:
-    """The notice jobs remove a quote's kept bid (its post included) a week on; a click then
-    is answered as unknown, in one line."""
+    """The notice jobs remove a quote's kept bid (its post included) and its Set-to offer a
+    week on; a click on a bid never placed is then answered as unknown, in one line."""
     quote = await app.run_text(ANA, f"/quote post:{POST}", "q1")
     token, _ = _button(quote, "bid")
     clock.now += 6 * 86_400
     assert (await Jobs(app.services).run_all(clock.now)).swept == 0
     clock.now += 86_401
-    assert (await Jobs(app.services).run_all(clock.now)).swept == 1
+    assert (await Jobs(app.services).run_all(clock.now)).swept == 2
     late = await app.press(ANA, "bid", token, "c1")
     assert late.error and "unknown" in late.title
 

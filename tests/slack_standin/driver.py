@@ -376,20 +376,37 @@ class SlackDriver:
         )
         return await self.interact(payload)
 
-    async def interact(self, payload: dict[str, Any], **envelope: Any) -> Exchange:
+    async def interact(
+        self, payload: dict[str, Any], *, retry_num: int = 0, **envelope: Any
+    ) -> Exchange:
         """Send an interaction payload: over HTTP a signed form whose one field is
         ``payload`` (its JSON), in Socket Mode an ``interactive`` envelope. The ack comes back
-        as a dict: the HTTP response body, or the envelope ack's payload."""
+        as a dict: the HTTP response body, or the envelope ack's payload. ``retry_num`` > 0
+        sends it as Slack's redelivery: over HTTP with ``X-Slack-Retry-Num`` and
+        ``X-Slack-Retry-Reason``, in Socket Mode in an envelope whose ``retry_attempt`` says
+        so (a new envelope id unless ``envelope_id`` is given)."""
         if self.mode == "http":
             body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
-            status, raw = await self.post_signed(body)
+            headers = (
+                {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
+                if retry_num
+                else None
+            )
+            status, raw = await self.post_signed(body, headers=headers)
             ack = json.loads(raw) if raw.startswith("{") else {}
         else:
+            if retry_num:
+                envelope.setdefault("retry_attempt", retry_num)
             reply = await self.slack.send_envelope("interactive", payload, **envelope)
             ack = reply.get("payload") or {}
             status, raw = 200, json.dumps(ack) if ack else ""
         return Exchange(
-            status, ack, payload.get("response_url", ""), payload.get("trigger_id", ""), raw
+            status,
+            ack,
+            payload.get("response_url", ""),
+            payload.get("trigger_id", ""),
+            raw,
+            extra={"payload": payload},
         )
 
     async def shortcut(self, user_id: str, callback_id: str, **kw: Any) -> Exchange:
@@ -400,8 +417,13 @@ class SlackDriver:
         self, user_id: str, callback_id: str, message: dict[str, Any], **kw: Any
     ) -> Exchange:
         """Use a message shortcut on ``message`` (its context menu)."""
-        payload = message_action_payload(self.slack, user_id, callback_id, message, **kw)
-        return await self.interact(payload)
+        return await self.send_message_action(
+            message_action_payload(self.slack, user_id, callback_id, message, **kw)
+        )
+
+    async def send_message_action(self, payload: dict[str, Any], *, retry_num: int = 0) -> Exchange:
+        """Send a message shortcut's payload (again, as a redelivery, when ``retry_num``)."""
+        return await self.interact(payload, retry_num=retry_num)
 
     async def submit_view(
         self,
@@ -419,7 +441,7 @@ class SlackDriver:
             self.slack, opened, values, user_id=user_id, trigger_id=trigger_id
         )
         if self.mode == "http":
-            exchange = await self.interact(payload)
+            exchange = await self.interact(payload, retry_num=retry_num)
         else:
             exchange = await self.interact(
                 payload, envelope_id=envelope_id, retry_attempt=retry_num
@@ -428,6 +450,12 @@ class SlackDriver:
             validate_view_response(exchange.ack, opened.view)
         exchange.extra["payload"] = payload
         return exchange
+
+    async def redeliver(self, exchange: Exchange, retry_num: int) -> Exchange:
+        """Send an earlier interaction's very payload again, as Slack redelivers one whose
+        ack it did not get: over HTTP with the retry headers, in Socket Mode in a new
+        envelope."""
+        return await self.interact(exchange.extra["payload"], retry_num=retry_num)
 
     async def reply(self, exchange: Exchange, within: float = 15.0) -> dict[str, Any]:
         """The message the user finally sees for a command: the ack, or, when the bot acked

@@ -358,7 +358,8 @@ PAGE = (
 
 async def test_a_pasted_post_quotes_and_its_bid_button_bids_once(world: World) -> None:
     """The form's quote is the stated cost with Bid and Set-to buttons; Bid places exactly
-    that bid (a second click replays it), Set to 11 reconciles the wallet to Upwork's."""
+    that bid (a second click replays it). Upwork showed 11 and the wallet held 60: after the
+    bid of 13, matching Upwork would leave -2, so it is refused and changes nothing."""
     sd, me, g = world.standin, world.member, world.guild
     rec = await sd.submit(await open_paste(sd, me, g), me, g, post=PAGE)
     quote = await rec.final()
@@ -372,7 +373,8 @@ async def test_a_pasted_post_quotes_and_its_bid_button_bids_once(world: World) -
     assert "13 Connects from your wallet" in placed.text()
     reconcile = button(quote, "reconcile")
     done = await (await sd.click(quote, reconcile, me, g)).final()
-    assert "Set to 11 Connects" in done.text()
+    assert done.ephemeral and "Upwork showed 11 before bid #1" in done.text()
+    assert "would leave -2" in done.text()
     assert sd.violations == []
 
 

@@ -255,7 +255,7 @@ async def test_a_redelivered_submission_is_one_request(
     bot: Bot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The same submission delivered twice (one trigger id, one envelope in Socket Mode)
-    is one request: a change it makes happens once."""
+    is one request: a change it makes happens once, and it is answered once."""
     calls = spy(bot, monkeypatch, post_as_bid=True)
     opened = await open_by_command(bot)
     for retry in (0, 1):
@@ -267,7 +267,9 @@ async def test_a_redelivered_submission_is_one_request(
             retry_num=retry,
         )
         assert ex.ack == {"response_action": "clear"}
-    await bot.slack.wait_calls("chat.postEphemeral", 2)
+    await bot.slack.wait_calls("chat.postEphemeral", 1)
+    with pytest.raises(TimeoutError):
+        await bot.slack.wait_calls("chat.postEphemeral", 2, within=1.0)
     assert [r for _, _, r in calls.dispatched] == ["42.42.same", "42.42.same"]
     assert await bot.balance_of("USAM") == 57
     assert len(await bot.bids_of("USAM")) == 1
@@ -396,13 +398,15 @@ POST = (
 
 
 async def test_quote_of_a_pasted_post_and_its_bid_button(bot: Bot) -> None:
-    """The quote of a pasted post, from the modal and from a message shortcut: a private
-    reply stating the post's cost, with Bid and Set-to buttons; Bid places that bid once."""
+    """The quote of a pasted post, from the modal and from a message shortcut on the user's
+    own message: a private reply stating the post's cost, with Bid and Set-to buttons; Bid
+    places that bid once."""
     opened = await open_by_command(bot)
     ex = await bot.driver.submit_view(opened, {"post": POST})
     assert ex.ack == {"response_action": "clear"}
     [call] = await bot.slack.wait_calls("chat.postEphemeral")
-    shortcut = await bot.driver.message_shortcut("USAM", "quote_message", {"text": POST})
+    own = {"text": POST, "user": "USAM"}
+    shortcut = await bot.driver.message_shortcut("USAM", "quote_message", own)
     [answer] = await bot.slack.wait_posts(shortcut.response_url)
     for delivered in (call.params, answer):
         assert "12 Connects, stated by the post" in message_text(delivered)

@@ -1,0 +1,227 @@
+"""Kept buttons invoked: a kept bid (a quote's Bid button, a Confirm button, ``/confirm``) and a
+quote's offer to match the balance Upwork showed (see :mod:`core.kept`).
+
+A kept bid is placed once, under its one key, at the Connects and boost its button showed,
+whichever way it is invoked and however often; a first click after its button's time is
+refused. Long after (the kept button swept), a click still says what it did.
+
+The offer to match Upwork means: Upwork showed N when the post was copied, and the wallet held
+M at that moment, so the wallet moves by N - M, whatever happened here since (a bid placed since
+was placed on Upwork too). It is made once and says what it did.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import ClassVar
+
+from core import kept, postings
+from core.bidrecords import BidPlaced
+from core.catalog import BY_NAME
+from core.commands.registry import HANDLERS, Context, Forward, register
+from core.errors import BadInput, ConnectsError, MaxBalanceExceeded, NotFound
+from core.jobquote import read_job
+from core.options import Values, check
+from core.reply import Reply, Rich, plural, when
+from core.requests import fingerprint, load
+from core.store.base import Tx
+
+UNKNOWN = "That code is unknown or not yours."
+UNKNOWN_OFFER = "That offer is unknown or not yours; quote the post again."
+STALE = {
+    "confirm": "That confirmation expired; run the bid again.",
+    "bid": "That quote is over a day old; quote the post again.",
+    "reconcile": (
+        "That offer is over a day old; quote the post again, or /reconcile with what "
+        "Upwork shows now."
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Matched:
+    """A wallet moved to match the balance Upwork showed when a post was quoted."""
+
+    KIND: ClassVar[str] = "matched"
+    upwork: int
+    had: int
+    before: int
+    after: int
+    since: str  # "when the post was quoted", "before bid #12", ...
+    where: str
+
+
+async def _load(ctx: Context, token: str) -> tuple[kept.Kept | None, kept.Placement | None]:
+    async def read(tx: Tx) -> tuple[kept.Kept | None, kept.Placement | None]:
+        return await kept.find(tx, token), await kept.placement(tx, token)
+
+    return await ctx.services.store.read(read, quick=True)
+
+
+def _told(ctx: Context, done: kept.Placement | None) -> Reply | None:
+    """What a kept button that is no longer kept did, when it was the actor's and did it."""
+    if done is None or done.actor != ctx.actor.user.key or done.result is None:
+        return None
+    kind = json.loads(done.result).get("type")
+    on = when(done.created_at)
+    if kind == BidPlaced.KIND:
+        r = load(BidPlaced, done.result)
+        cost = plural(r.connects) + (f" + {r.boost} boost" if r.boost else "")
+        return Reply(Rich(f"Bid #{r.bid} was placed on ", on), [r.job, f"{cost} from {r.where}"])
+    if kind == Matched.KIND:
+        m = load(Matched, done.result)
+        return Reply(Rich(f"Set to {plural(m.after)} on ", on), [_matched_line(m)])
+    return None
+
+
+def _states_cost(args: str) -> bool:
+    """Whether kept options fix the bid's cost themselves (typed, or stated by the post)."""
+    options = json.loads(args)
+    if options.get("connects") is not None:
+        return True
+    try:
+        return options.get("post") is not None and read_job(options["post"]).connects is not None
+    except ConnectsError:
+        return False
+
+
+async def kept_bid(ctx: Context, token: str) -> tuple[Context, Values] | Reply:
+    """The bid kept under ``token`` as the checked options of /bid under its one key, with
+    the Connects and boost its button showed; or, once it is no longer kept, what it did."""
+    found, done = await _load(ctx, token)
+    if found is None or found.actor != ctx.actor.user.key or found.kind not in kept.BID_KINDS:
+        told = _told(ctx, done) if found is None else None
+        if told is None:
+            raise NotFound(UNKNOWN)
+        return told
+    services = ctx.services
+    if done is None:
+        if found.expired(services.clock()):
+            raise BadInput(STALE[found.kind])
+        if found.pinned is None and not _states_cost(found.args):
+            raise BadInput(
+                "That button was made by an earlier version, which did not keep its number; "
+                "quote the post again."
+            )
+    values = check(BY_NAME["bid"], json.loads(found.args), resolve_user=None)
+    sub = Context(
+        ctx.actor,
+        kept.placement_key(token) if done is None else done.request_id,
+        services,
+        "bid",
+        confirmed=found.kind == "confirm",
+        text_commands=ctx.text_commands,
+        pinned=found.pinned,
+    )
+    return sub, values
+
+
+async def press_bid(ctx: Context, token: str) -> Reply:
+    """A kept bid's button (a quote's Bid, a Confirm): its bid, placed once."""
+    resolved = await kept_bid(ctx, token)
+    if isinstance(resolved, Reply):
+        return resolved
+    sub, values = resolved
+    return await HANDLERS["bid"].run(sub, values)
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmOptions:
+    token: str
+
+    @staticmethod
+    def of(v: Values) -> ConfirmOptions:
+        return ConfirmOptions(v.text("token").strip())
+
+
+async def confirm_resolve(ctx: Context, o: ConfirmOptions) -> tuple[Context, Values] | Reply:
+    """What a kept button does, by its code (the text a surface without buttons shows for
+    it): the bid a Confirm or a Bid button stands for, or a quote's Set-to offer."""
+    offer = await _load(ctx, o.token)
+    if offer[0] is not None and offer[0].kind == "reconcile":
+        return await press_reconcile(ctx, o.token)
+    return await kept_bid(ctx, o.token)
+
+
+register("confirm", Forward(ConfirmOptions, ConfirmOptions.of, "bid", confirm_resolve))
+
+
+# ------------------------------------------------------------------------- matching Upwork
+
+
+async def _since(tx: Tx, account: int, last: int) -> str:
+    """What changed the account after its entry ``last``, as ``before bid #12 and 1 other
+    change``."""
+    rows = await tx.fetchall(
+        "SELECT kind, bid_id FROM entries WHERE account_id = :a AND id > :e ORDER BY id",
+        {"a": account, "e": last},
+    )
+    bids = sorted({int(r["bid_id"]) for r in rows if r["kind"] == "bid" and r["bid_id"]})
+    others = sum(1 for r in rows if r["kind"] not in ("bid", "boost"))
+    parts = []
+    if bids:
+        shown = ", ".join(f"#{b}" for b in bids[:5]) + (
+            f" and {len(bids) - 5} more" if len(bids) > 5 else ""
+        )
+        parts.append(("bid " if len(bids) == 1 else "bids ") + shown)
+    if others:
+        parts.append(plural(others, "other change") if bids else plural(others, "change"))
+    return "before " + " and ".join(parts) if parts else "when the post was quoted"
+
+
+async def _match(ctx: Context, offer: kept.Kept, tx: Tx, now: int) -> Matched:
+    assert offer.upwork is not None and offer.had is not None
+    services, stamp = ctx.services, ctx.stamp(now)
+    account = await services.wallets.account_for(tx, ctx.actor, None, stamp)
+    await tx.lock_account(account.id)
+    before = await postings.balance(tx, account.id)
+    shift = offer.upwork - offer.had
+    since = await _since(tx, account.id, offer.last_entry or 0)
+    target = before + shift
+    if target < 0:
+        raise BadInput(
+            f"Upwork showed {offer.upwork} {since} (your wallet had {offer.had}); that would "
+            f"leave {target} here now. Use /reconcile with what Upwork shows now."
+        )
+    limit = services.config.wallet.max_balance
+    if limit and target > limit:
+        raise MaxBalanceExceeded(
+            f"That would make your wallet {target}, over this bot's maximum of {limit} "
+            "Connects ([wallet] max_balance)."
+        )
+    memo = f"matched Upwork's {offer.upwork} {since} (wallet had {offer.had})"
+    after = await postings.adjust(tx, account.id, shift, stamp, label=account.label, memo=memo)
+    return Matched(offer.upwork, offer.had, before, after, since, account.label)
+
+
+def _matched_line(m: Matched) -> str:
+    shift = m.after - m.before
+    return (
+        f"Upwork showed {m.upwork} {m.since} (your wallet had {m.had} then): "
+        f"{m.before} → {m.after} ({shift:+} adjustment)"
+    )
+
+
+async def press_reconcile(ctx: Context, token: str) -> Reply:
+    """A quote's offer to match Upwork: the wallet moves by what Upwork showed minus what it
+    held at the quote, once; refused when it is not the actor's or over a day old."""
+    found, done = await _load(ctx, token)
+    if found is None or found.actor != ctx.actor.user.key or found.kind != "reconcile":
+        told = _told(ctx, done) if found is None else None
+        if told is None:
+            raise NotFound(UNKNOWN_OFFER)
+        return told
+    services = ctx.services
+    if done is None and found.expired(services.clock()):
+        raise BadInput(STALE["reconcile"])
+    key = kept.placement_key(token) if done is None else done.request_id
+    me = ctx.actor.user.key
+    sub = Context(ctx.actor, key, services, "reconcile", text_commands=ctx.text_commands)
+
+    async def op(tx: Tx, now: int) -> Matched:
+        return await _match(sub, found, tx, now)
+
+    m, _ = await services.change(key, fingerprint("match", me, {"key": key}), me, op, Matched)
+    title = f"Set to {plural(m.after)}" if m.after != m.before else f"Already {plural(m.after)}"
+    return Reply(title, [_matched_line(m)])
