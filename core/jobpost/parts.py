@@ -1,0 +1,155 @@
+"""The parts of a post: which lines are Upwork's own blocks and which are the client's words.
+
+Upwork's page is a title, the client's description, then Upwork's blocks (job terms, activity
+on this job, the Connects block, about the client, the job link) and, last, other jobs. The
+description is a third party's text: facts are read only from the other parts.
+
+Two steps, both linear in the text:
+
+* :func:`unflatten` splits a long line (a post whose newlines became spaces, or a description
+  paragraph) where Upwork's own labels and values stand, so that each becomes a line of its
+  own, as on the page. A label or value *inside a sentence* (a lower-case word before it and
+  one after it: ``our last agency quoted $40K total spent on design alone``) is left where it
+  is, as words of that sentence.
+* :func:`description` finds the description: every line shaped like a sentence that states no
+  fact, and every line between two such lines (at most :data:`GAP` apart, no block heading
+  between them). A fact phrase planted on a line of its own inside the description stays
+  inside it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+#: Lines longer than this are looked at for Upwork's labels and values inside them.
+FLAT_MIN = 150
+#: At most this many lines between two sentences of the description are the description's.
+GAP = 3
+
+_MONEY = r"\$ ?\d[\d,]*(?:\.\d{1,2})?[KkMm]?"
+_INT = r"\d[\d,]*"
+_RATING = r"[0-5](?:\.\d{1,2})?"
+_TIME = (
+    r"(?:(?:over|about|almost|more than) )?(?:\d{1,3}\+?|an?|one|a few|few) "
+    r"(?:second|minute|hour|day|week|month|year)s? ago|yesterday|today|just now"
+)
+# Upwork's labels and values as it prints them (case as on the page): what a long line is split
+# around. Longer forms first where two begin alike.
+_ANCHORS = "|".join(
+    (
+        rf"Posted (?:on:? )?(?:{_TIME})",
+        r"Summary",
+        r"(?:Less|More) than 30 hrs/week|30\+ hrs/week",
+        r"(?:Less than (?:1|one) month|1 to 3 months|3 to 6 months|More than 6 months)",
+        rf"(?:Hourly|Fixed[- ]price|Est\. [Bb]udget|Budget)(?::? {_MONEY}(?: ?- ?{_MONEY})?"
+        r"(?: ?/ ?hr)?)?",
+        r"Duration|Project [Ll]ength|Experience [Ll]evel|Expert|Intermediate|Entry level",
+        r"I am (?:willing to pay higher rates for the most experienced freelancers"
+        r"|looking for freelancers with the lowest rates"
+        r"|looking for a mix of experience and value)",
+        r"Remote Job|One-time project|Ongoing project|Complex project|Project Type",
+        r"Skills and Expertise|Activity on this job|About the client|Job link|Skills:",
+        r"Proposals:? (?:Less than \d+|\d+ to \d+|\d+\+)",
+        rf"Last viewed by client:? (?:{_TIME})",
+        rf"(?:Interviewing|Invites sent|Unanswered invites):? {_INT}",
+        r"Bid range|Apply now|Save job|Flag as inappropriate",
+        rf"(?:Send a proposal for|Required Connects to submit a proposal|Available Connects):? "
+        rf"{_INT}(?: Connects)?",
+        rf"This proposal requires {_INT} Connects",
+        rf"When you submit this proposal, you'll have {_INT} Connects remaining\.?",
+        r"Payment (?:method )?(?:verified|not verified|unverified)",
+        rf"Rating is {_RATING} out of 5\.?|No reviews yet",
+        rf"{_RATING} of {_INT} reviews?|{_RATING} \({_INT} reviews?\)",
+        rf"{_MONEY}\+? (?:total )?spent",
+        rf"{_MONEY} ?/ ?hr avg hourly rate paid",
+        rf"{_MONEY}(?: ?- ?{_MONEY})?(?! ?\w)",
+        rf"{_INT} jobs? posted|{_INT}% hire rate(?:, {_INT} open jobs?)?",
+        rf"{_INT} hires?(?:, {_INT} active)?|{_INT} hours\b",
+        r"Member since [A-Z][a-z]{2,8}\.? (?:\d{1,2}, )?\d{4}",
+        r"https?://\S+",
+        r"Client's recent history|Explore similar jobs|Other open jobs by this client",
+    )
+)
+_ANCHOR = re.compile(rf"(?:^|(?<=[^\w$.,]))(?:{_ANCHORS})(?=\W|$)")
+_LOWER_WORD_BEFORE = re.compile(r"(?:[a-z][a-z']*|,)$")
+_LOWER_WORD_AFTER = re.compile(r"[a-z]")
+_SPACES = re.compile(r" {2,}")
+
+
+def unflatten(line: str) -> list[str]:
+    """``line`` split around each of Upwork's labels and values in it that is not inside a
+    sentence; a short line as it is."""
+    if len(line) <= FLAT_MIN:
+        return [line]
+    out: list[str] = []
+    at = 0
+    for found in _ANCHOR.finditer(line):
+        start, end = found.span()
+        before, after = line[:start].rstrip(), line[end:].lstrip()
+        if _LOWER_WORD_BEFORE.search(before) and _LOWER_WORD_AFTER.match(after):
+            continue  # a phrase inside a sentence
+        if start > at:
+            out.append(line[at:start].strip())
+        out.append(found.group())
+        at = end
+    out.append(line[at:].strip())
+    return [piece for piece in out if piece]
+
+
+#: Lines that begin a block of Upwork's page: the description never runs across them.
+HEADINGS = re.compile(
+    r"(?:summary|skills and expertise|activity on this job|about the client|job link|skills:.*"
+    r"|project type|bid range|apply now|submit a proposal|view job posting|job details"
+    r"|new job:.*|job title:.*|posted .*)",
+    re.IGNORECASE,
+)
+#: Upwork's own sentences: never the client's words.
+CHROME_SENTENCES = re.compile(
+    r"(?:i am (?:willing to pay|looking for).*|only freelancers located in .*"
+    r"|when you submit this proposal.*|you are receiving this email.*"
+    r"|a new job matching .*|hi [^ ]+,?)",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def sentence(line: str) -> bool:
+    """Shaped like a sentence of prose: several words, mostly lower case, ending as one does
+    or long."""
+    words = line.split()
+    if len(words) < 5:
+        return False
+    lower = sum(1 for w in words if w[:1].islower())
+    if lower * 3 < len(words) * 2:
+        return False
+    return line[-1] in ".!?;,\"'" or len(words) >= 14
+
+
+def description(lines: list[str], states: Callable[[str], bool]) -> list[bool]:
+    """For each line, whether it is the client's description: a sentence that, read alone,
+    ``states`` nothing, and every line between two of them at most :data:`GAP` lines apart
+    with no heading between."""
+    prose = [
+        sentence(line) and not CHROME_SENTENCES.fullmatch(line) and not states(line)
+        for line in lines
+    ]
+    out = list(prose)
+    last = -1
+    for i, line in enumerate(lines):
+        if HEADINGS.fullmatch(line):
+            last = -1
+            continue
+        if prose[i]:
+            if last >= 0 and i - last - 1 <= GAP:
+                for j in range(last + 1, i):
+                    out[j] = True
+            last = i
+    return out
+
+
+def spaced(line: str) -> tuple[str, ...]:
+    """The pieces of a line between runs of spaces (an e-mail sets its values apart so:
+    ``Payment verified   4.6 stars   $65K+ spent   Germany``), each with its spaces made
+    single."""
+    return tuple(" ".join(piece.split()) for piece in _SPACES.split(line) if piece.strip())
