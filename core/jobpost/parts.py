@@ -27,9 +27,12 @@ FLAT_MIN = 150
 #: At most this many lines between two sentences of the description are the description's.
 GAP = 3
 
-_MONEY = r"\$ ?\d[\d,]*(?:\.\d{1,2})?[KkMm]?"
+_MONEY = r"\$ ?\d[\d,]*(?:\.\d{1,2})?[KkMm]?(?!\w|[.,]\d)"
 _INT = r"\d[\d,]*"
 _RATING = r"[0-5](?:\.\d{1,2})?"
+_DATE = (
+    r"[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4}(?:,? (?:at )?\d{1,2}:\d{2}(?: ?[AP]M)?(?: [A-Z]{2,4})?)?"
+)
 _TIME = (
     r"(?:(?:over|about|almost|more than) )?(?:\d{1,3}\+?|an?|one|a few|few) "
     r"(?:second|minute|hour|day|week|month|year)s? ago|yesterday|today|just now"
@@ -38,7 +41,13 @@ _TIME = (
 # around. Longer forms first where two begin alike.
 _ANCHORS = "|".join(
     (
-        rf"Posted (?:on:? )?(?:{_TIME})",
+        rf"Posted(?: on)?:? (?:{_TIME}|{_DATE})",
+        r"Hi [A-Z][a-z]+,",
+        r"(?:Subject: )?New job:|Job title:|Skip to main content|Find Work|Deliver Work"
+        r"|Manage Finances|Messages|Job details|Submit a proposal|View job posting|View job:",
+        r"(?:Location|Country|Client location|Total spent|Jobs posted|Hire rate|Open jobs"
+        r"|Avg hourly rate paid|Hours billed|Hours per week|Hours needed|Client rating"
+        r"|Member since|Posted|Experience level|Project length|Est\. time|Job link|Link):",
         r"Summary",
         r"(?:Less|More) than 30 hrs/week|30\+ hrs/week",
         r"(?:Less than (?:1|one) month|1 to 3 months|3 to 6 months|More than 6 months)",
@@ -53,7 +62,8 @@ _ANCHORS = "|".join(
         r"Proposals:? (?:Less than \d+|\d+ to \d+|\d+\+)",
         rf"Last viewed by client:? (?:{_TIME})",
         rf"(?:Interviewing|Invites sent|Unanswered invites):? {_INT}",
-        r"Bid range|Apply now|Save job|Flag as inappropriate",
+        rf"Bid range(?: ?-? ?(?:(?:High|Avg|Low):? {_MONEY} ?\|? ?){{1,3}})?",
+        r"Apply now|Save job|Flag as inappropriate",
         rf"(?:Send a proposal for|Required Connects to submit a proposal|Available Connects):? "
         rf"{_INT}(?: Connects)?",
         rf"This proposal requires {_INT} Connects",
@@ -63,16 +73,16 @@ _ANCHORS = "|".join(
         rf"{_RATING} of {_INT} reviews?|{_RATING} \({_INT} reviews?\)",
         rf"{_MONEY}\+? (?:total )?spent",
         rf"{_MONEY} ?/ ?hr avg hourly rate paid",
-        rf"{_MONEY}(?: ?- ?{_MONEY})?(?! ?\w)",
+        rf"{_MONEY}(?: ?- ?{_MONEY})?(?: ?/ ?hr)?",
         rf"{_INT} jobs? posted|{_INT}% hire rate(?:, {_INT} open jobs?)?",
-        rf"{_INT} hires?(?:, {_INT} active)?|{_INT} hours\b",
-        r"Member since [A-Z][a-z]{2,8}\.? (?:\d{1,2}, )?\d{4}",
+        rf"{_INT} hires?(?:, {_INT} active)?(?! rate)|{_INT} hours\b",
+        r"Member since:? [A-Z][a-z]{2,8}\.? (?:\d{1,2}, )?\d{4}",
         r"https?://\S+",
         r"Client's recent history|Explore similar jobs|Other open jobs by this client",
     )
 )
-_ANCHOR = re.compile(rf"(?:^|(?<=[^\w$.,]))(?:{_ANCHORS})(?=\W|$)")
-_LOWER_WORD_BEFORE = re.compile(r"(?:[a-z][a-z']*|,)$")
+_ANCHOR = re.compile(rf"(?:^|(?<=[^\w$.,]))(?:{_ANCHORS})(?=\W|$)", re.IGNORECASE)
+_LOWER_WORD_BEFORE = re.compile(r"(?:(?:^|\s)[a-z][a-z']*|,)$")
 _LOWER_WORD_AFTER = re.compile(r"[a-z]")
 _SPACES = re.compile(r" {2,}")
 
@@ -91,10 +101,13 @@ def unflatten(line: str) -> list[str]:
             continue  # a phrase inside a sentence
         if start > at:
             out.append(line[at:start].strip())
-        out.append(found.group())
-        at = end
+        if found.group().endswith(":"):
+            at = start  # a label: its value follows it on its line
+        else:
+            out.append(found.group())
+            at = end
     out.append(line[at:].strip())
-    return [piece for piece in out if piece]
+    return [piece for piece in (piece.strip(" -|\u00b7\u2022") for piece in out) if piece]
 
 
 #: Lines that begin a block of Upwork's page: the description never runs across them.
