@@ -22,7 +22,7 @@ from core.commands.quotes import typed_bid_factors, typed_factors, typed_values
 from core.commands.registry import HANDLERS, Change, Context, Forward, options_json, register
 from core.errors import BadInput, NotFound
 from core.estimates import estimate
-from core.jobquote import job_name, over_bid, over_pricing, read_job
+from core.jobquote import job_name, over_bid, over_pricing, read_job, refusal
 from core.options import Values, check
 from core.pricing import cents, quote
 from core.reply import Button, ButtonStyle, Mention, Reply, Rich, plural, when
@@ -69,6 +69,8 @@ class BidOptions:
         typed, else stated by the post, else what a quote would answer (learned where the
         scope's model is in use, else the heuristic)."""
         post = None if self.post is None else read_job(self.post)
+        if post is not None and (refused := refusal(post, self.connects, self.job)):
+            raise BadInput(refused)
         job = self.job or (None if post is None else job_name(post))
         if job is None:
             raise BadInput(
@@ -242,10 +244,38 @@ async def confirm_resolve(ctx: Context, o: ConfirmOptions) -> tuple[Context, Val
 BID_BUTTON_SECONDS = 86_400
 
 
+#: After this long a quote's Bid button says the post may have changed before it places.
+QUOTE_FRESH_SECONDS = 3_600
+
+
+async def _stale_quote(ctx: Context, token: str, request_id: str) -> None:
+    """Refuse a first click on a quote's Bid button more than an hour (and less than a day)
+    after the quote: Upwork can change a job's cost while it is live, so the user is told so
+    before anything is placed. A replayed click is left to answer as it did."""
+    services = ctx.services
+
+    async def load(tx: Tx) -> Confirmation | None:
+        return await services.bids.confirmation(tx, token)
+
+    found = await services.store.read(load, quick=True)
+    if found is None or found.actor != ctx.actor.user.key:
+        return  # answered by the bid's own checks
+    age = services.clock() - found.created_at
+    if QUOTE_FRESH_SECONDS < age <= BID_BUTTON_SECONDS and not await seen(
+        services.store, request_id
+    ):
+        hours = age // 3_600
+        raise BadInput(
+            f"That quote read the post {plural(hours, 'hour')} ago and Upwork may have "
+            "changed the job's cost since: nothing was placed. Quote the post again to bid."
+        )
+
+
 async def press_bid(ctx: Context, token: str) -> Reply:
     """A quote's Bid button: the quoted bid, placed once however often it is clicked (keyed
     by the button's own code); refused, changing nothing, when the wallet no longer covers
-    it or the quote is over a day old."""
+    it, the quote is over an hour old (it says so) or over a day old."""
+    await _stale_quote(ctx, token, f"bidbutton:{token}")
     sub, values = await _remembered(
         ctx,
         token,

@@ -15,12 +15,15 @@ from core.errors import BadInput
 from core.estimates import Answer, Knowledge, answer, know, worth
 from core.insight import cents_per_connect
 from core.jobquote import (
+    doubts,
     facts,
     job_name,
     not_stated,
     over_bid,
     over_pricing,
     read_job,
+    read_when,
+    refusal,
     upwork_balance,
 )
 from core.options import Values
@@ -229,7 +232,7 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
     lines: list[str] = []
     if (job := job_name(post)) is not None:
         lines.append(post.title or job)
-    if post.connects is None:
+    if post.connects is None and not post.conflict("cost"):
         lines.append("The post states no Connects cost.")
     lines.extend(_answer_lines(ctx, a, boost, seen, factors))
     buttons: list[Button] = []
@@ -239,10 +242,13 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
         buttons.append(_reconcile_button(ctx, upwork))
     if (missing := not_stated(post)) is not None:
         lines.append(missing)
+    lines.extend(doubts(post))
     if job is None:
         lines.append("No job link or title in the post: add job:… to bid on it.")
-    else:
+    elif refusal(post, None, None) is None:
+        # a post whose cost or link contradicts itself is bid on with connects:/job: typed
         buttons.insert(0, await _bid_button(ctx, o, job, a.connects, total))
+    lines.append(read_when(ctx.now()))
     return Reply(a.title(), lines, facts(post), buttons=buttons)
 
 

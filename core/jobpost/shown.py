@@ -63,6 +63,8 @@ def _pair(value: object) -> str:
 
 
 def _plain(value: object) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
     return "?" if value is None else str(value)
 
 
