@@ -161,7 +161,7 @@ def client_country(page: Page, near: frozenset[int]) -> list[str]:
         found = located(line)
         if found is None:
             for seg in page.segs(i):
-                found = located(seg, city=False)
+                found = located(seg)
                 if found is not None:
                     break
         if found is not None:

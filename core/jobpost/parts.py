@@ -42,9 +42,10 @@ _TIME = (
 _ANCHORS = "|".join(
     (
         rf"Posted(?: on)?:? (?:{_TIME}|{_DATE})",
-        r"Hi [A-Z][a-z]+,",
+        r"(?:Upwork )?Hi [A-Z][a-z]+,",
         r"(?:Subject: )?New job:|Job title:|Skip to main content|Find Work|Deliver Work"
-        r"|Manage Finances|Messages|Job details|Submit a proposal|View job posting|View job:",
+        r"|Manage Finances|Messages|Job details|Submit a proposal|View job posting|View job:"
+        r"|Saved jobs|Best matches|Most recent|My jobs|Proposals(?= [A-Z])",
         r"(?:Location|Country|Client location|Total spent|Jobs posted|Hire rate|Open jobs"
         r"|Avg hourly rate paid|Hours billed|Hours per week|Hours needed|Client rating"
         r"|Member since|Posted|Experience level|Project length|Est\. time|Job link|Link):",
@@ -121,7 +122,7 @@ HEADINGS = re.compile(
 CHROME_SENTENCES = re.compile(
     r"(?:i am (?:willing to pay|looking for).*|only freelancers located in .*"
     r"|when you submit this proposal.*|you are receiving this email.*"
-    r"|a new job matching .*|hi [^ ]+,?)",
+    r"|a new job matching .*|here is a new job .*|new jobs? (?:that )?match.*|hi [^ ]+,?)",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W\d_]+")

@@ -36,7 +36,9 @@ def value(pattern: str) -> re.Pattern[str]:
 
 # ------------------------------------------------------------------------------- the job
 
-TITLE_LABEL = re.compile(r"(?:new job|job title|upwork job|title|job)\s*:\s*(?P<title>.+)", _I)
+TITLE_LABEL = re.compile(
+    r"(?:subject:\s*)?(?:new job|job title|upwork job|title|job)\s*:\s*(?P<title>.+)", _I
+)
 SHARE = re.compile(r".{0,60}\b(?:job|gig) (?:on|from) upwork\b[^:]{0,40}:\s*(?P<title>.+)", _I)
 LINK = re.compile(r"https?://\S+", _I)
 PATH = re.compile(r"upwork\.com/[^\s?#\"'<>]*", _I)
