@@ -156,9 +156,9 @@ def client_country(page: Page, near: frozenset[int]) -> list[str]:
                 labeled_lines.update((i, i + 1))
     for i in sorted(near):
         line = page.lines[i]
-        if i in labeled_lines or len(line) > 80:
+        if i in labeled_lines:
             continue
-        found = located(line)
+        found = located(line) if len(line) <= 80 else None
         if found is None:
             for seg in page.segs(i):
                 found = located(seg)

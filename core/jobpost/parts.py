@@ -25,7 +25,7 @@ from collections.abc import Callable
 #: Lines longer than this are looked at for Upwork's labels and values inside them.
 FLAT_MIN = 150
 #: At most this many lines between two sentences of the description are the description's.
-GAP = 3
+GAP = 4
 
 _MONEY = r"\$ ?\d[\d,]*(?:\.\d{1,2})?[KkMm]?(?!\w|[.,]\d)"
 _INT = r"\d[\d,]*"
@@ -45,13 +45,16 @@ _ANCHORS = "|".join(
         r"(?:Upwork )?Hi [A-Z][a-z]+,",
         r"(?:Subject: )?New job:|Job title:|Skip to main content|Find Work|Deliver Work"
         r"|Manage Finances|Messages|Job details|Submit a proposal|View job posting|View job:"
-        r"|Saved jobs|Best matches|Most recent|My jobs|Proposals(?= [A-Z])",
+        r"|Saved jobs|Best matches|Most recent|My jobs|Proposals(?= [A-Z])|Skills(?= [A-Z])"
+        r"|Here is a new job that matches your skills\.",
         r"(?:Location|Country|Client location|Total spent|Jobs posted|Hire rate|Open jobs"
         r"|Avg hourly rate paid|Hours billed|Hours per week|Hours needed|Client rating"
         r"|Member since|Posted|Experience level|Project length|Est\. time|Job link|Link):",
         r"Summary",
         r"(?:Less|More) than 30 hrs/week|30\+ hrs/week",
-        r"(?:Less than (?:1|one) month|1 to 3 months|3 to 6 months|More than 6 months)",
+        r"(?:Less than (?:1|one|a) month|(?:1|one) ?(?:to|-) ?(?:3|three) months"
+        r"|(?:3|three) ?(?:to|-) ?(?:6|six) months|(?:More than|over) (?:6|six) months"
+        r"|6\+ months)",
         rf"(?:Hourly|Fixed[- ]price|Est\. [Bb]udget|Budget)(?::? {_MONEY}(?: ?- ?{_MONEY})?"
         r"(?: ?/ ?hr)?)?",
         r"Duration|Project [Ll]ength|Experience [Ll]evel|Expert|Intermediate|Entry level",
@@ -71,10 +74,11 @@ _ANCHORS = "|".join(
         rf"When you submit this proposal, you'll have {_INT} Connects remaining\.?",
         r"Payment (?:method )?(?:verified|not verified|unverified)",
         rf"Rating is {_RATING} out of 5\.?|No reviews yet",
+        rf"[\u2605\u2606]{{1,5}} ?{_RATING}|{_RATING} ?(?:/ ?5|of 5 stars?|stars?)",
         rf"{_RATING} of {_INT} reviews?|{_RATING} \({_INT} reviews?\)",
         rf"{_MONEY}\+? (?:total )?spent",
         rf"{_MONEY} ?/ ?hr avg hourly rate paid",
-        rf"{_MONEY}(?: ?- ?{_MONEY})?(?: ?/ ?hr)?",
+        rf"{_MONEY}(?: ?- ?{_MONEY})?(?: ?/ ?hr)?\+?",
         rf"{_INT} jobs? posted|{_INT}% hire rate(?:, {_INT} open jobs?)?",
         rf"{_INT} hires?(?:, {_INT} active)?(?! rate)|{_INT} hours\b",
         r"Member since:? [A-Z][a-z]{2,8}\.? (?:\d{1,2}, )?\d{4}",
@@ -85,6 +89,7 @@ _ANCHORS = "|".join(
 _ANCHOR = re.compile(rf"(?:^|(?<=[^\w$.,]))(?:{_ANCHORS})(?=\W|$)", re.IGNORECASE)
 _LOWER_WORD_BEFORE = re.compile(r"(?:(?:^|\s)[a-z][a-z']*|,)$")
 _LOWER_WORD_AFTER = re.compile(r"[a-z]")
+_LINK_LABEL = re.compile(r"job link|view job:?|link:?", re.IGNORECASE)
 _SPACES = re.compile(r" {2,}")
 
 
@@ -94,12 +99,25 @@ def unflatten(line: str) -> list[str]:
     if len(line) <= FLAT_MIN:
         return [line]
     out: list[str] = []
-    at = 0
+    at = skip = last = 0
     for found in _ANCHOR.finditer(line):
         start, end = found.span()
-        before, after = line[:start].rstrip(), line[end:].lstrip()
-        if _LOWER_WORD_BEFORE.search(before) and _LOWER_WORD_AFTER.match(after):
+        if start < skip:
+            continue  # the value of a label read as words of a sentence
+        before, after = line[:start].rstrip(), line[end:].lstrip(" :")
+        value_end = len(line) - len(after)
+        if found.group().endswith(":") or _LINK_LABEL.fullmatch(found.group()):
+            value, _, after = after.partition(" ")  # after the label's value
+            value_end += len(value)
+        next_to_upwork = last > 0 and not line[last:start].strip()
+        if (
+            not next_to_upwork
+            and _LOWER_WORD_BEFORE.search(before)
+            and _LOWER_WORD_AFTER.match(after)
+        ):
+            skip = value_end
             continue  # a phrase inside a sentence
+        last = end
         if start > at:
             out.append(line[at:start].strip())
         if found.group().endswith(":"):
@@ -108,7 +126,16 @@ def unflatten(line: str) -> list[str]:
             out.append(found.group())
             at = end
     out.append(line[at:].strip())
-    return [piece for piece in (piece.strip(" -|\u00b7\u2022") for piece in out) if piece]
+    pieces = [piece for piece in (piece.strip(" -|,\u00b7\u2022") for piece in out) if piece]
+    joined: list[str] = []
+    for piece in pieces:
+        if joined and (
+            joined[-1].endswith(":") or piece.startswith(":") or _LINK_LABEL.fullmatch(joined[-1])
+        ):
+            joined[-1] += " " + piece  # a label and its value, as on one line of the page
+        else:
+            joined.append(piece)
+    return joined
 
 
 #: Lines that begin a block of Upwork's page: the description never runs across them.
@@ -125,7 +152,7 @@ CHROME_SENTENCES = re.compile(
     r"|a new job matching .*|here is a new job .*|new jobs? (?:that )?match.*|hi [^ ]+,?)",
     re.IGNORECASE,
 )
-_WORD = re.compile(r"[^\W\d_]+")
+_SENTENCE_END = re.compile(r"[a-z]{2}[.!?] [A-Z]")
 
 
 def sentence(line: str) -> bool:
@@ -137,7 +164,7 @@ def sentence(line: str) -> bool:
     lower = sum(1 for w in words if w[:1].islower())
     if lower * 3 < len(words) * 2:
         return False
-    return line[-1] in ".!?;,\"'" or len(words) >= 14
+    return line[-1] in ".!?;,\"'" or len(words) >= 14 or bool(_SENTENCE_END.search(line))
 
 
 def description(lines: list[str], states: Callable[[str], bool]) -> list[bool]:
@@ -152,7 +179,7 @@ def description(lines: list[str], states: Callable[[str], bool]) -> list[bool]:
     last = -1
     for i, line in enumerate(lines):
         if HEADINGS.fullmatch(line):
-            last = -1
+            last = i if prose[i] else -1
             continue
         if prose[i]:
             if last >= 0 and i - last - 1 <= GAP:

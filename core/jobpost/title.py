@@ -148,7 +148,10 @@ def _plausible(line: str, is_fact: Callable[[str], bool]) -> bool:
 
 
 def _clean(title: str) -> str | None:
+    """A labeled title, unless it runs on into a sentence (a flattened paste)."""
     title = p.LINK.sub("", title).strip(" -:|")
+    if _SENTENCE.search(title) or (title.endswith(".") and len(title.split()) > 8):
+        return None
     return title if 2 <= len(title) <= MAX_TITLE and any(c.isalpha() for c in title) else None
 
 
