@@ -19,6 +19,8 @@ from core.jobpost.parts import description, spaced, unflatten
 
 #: Longer lines are prose (a description): read only for a job link.
 MAX_LINE = 300
+#: A paste of fewer lines than this is taken for one whose newlines were lost.
+FLAT_LINES = 12
 #: Where the post ends and other jobs begin (lower case, at the start of a line).
 STOPS = (
     "explore similar jobs",
@@ -175,13 +177,18 @@ def page(text: str, states: Callable[[str], bool] | None = None) -> Page:
         body = body[: max(body.rfind("\n"), body.rfind("\r"), 0)]  # a cut line is not read
     lines: list[str] = []
     pieces: dict[str, tuple[str, ...]] = {}
-    for raw in body.translate(_PLAIN).splitlines():
+    raws = [raw for raw in body.translate(_PLAIN).splitlines() if raw and not raw.isspace()]
+    # a paste of few lines lost its newlines on the way: its lines are split again where
+    # Upwork's labels and values stand (a whole page keeps them, and its long lines are prose)
+    flat = states is not None and len(raws) < FLAT_LINES
+    for raw in raws:
         line = " ".join(raw.split())
-        if not line:
-            continue
         if len(line) <= MAX_LINE and "  " in raw.strip():
             pieces[line] = spaced(raw.strip())
-        lines.extend(unflatten(line))
+        if flat:
+            lines.extend(unflatten(line))
+        else:
+            lines.append(line)
     if "-" in lines:
         lines = _joined(lines)
     lower = "\n".join(lines).lower().split("\n")

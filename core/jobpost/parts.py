@@ -39,7 +39,7 @@ _TIME = (
 )
 # Upwork's labels and values as it prints them (case as on the page): what a long line is split
 # around. Longer forms first where two begin alike.
-_ANCHORS = "|".join(
+ANCHORS = "|".join(
     (
         rf"Posted(?: on)?:? (?:{_TIME}|{_DATE})",
         r"(?:Upwork )?Hi [A-Z][a-z]+,",
@@ -86,11 +86,93 @@ _ANCHORS = "|".join(
         r"Client's recent history|Explore similar jobs|Other open jobs by this client",
     )
 )
-_ANCHOR = re.compile(rf"(?:^|(?<=[^\w$.,]))(?:{_ANCHORS})(?=\W|$)", re.IGNORECASE)
+ANCHOR = re.compile(rf"(?:^|(?<=[^\w$.,]))(?:{ANCHORS})(?=\W|$)", re.IGNORECASE)
+#: The first word (lower case, without a final ``:`` or ``.``) of each of :data:`ANCHORS`
+#: that does not begin with a figure, ``$``, a star or ``http``: only where such a word
+#: begins is a label or value looked for, which keeps the split fast.
+_FIRST_WORDS = (
+    "new subject job skip find deliver manage messages submit view saved best most my "
+    "proposals skills here hi upwork location country client total jobs hire open avg hours "
+    "member posted experience project est link summary less more over one three hourly fixed "
+    "fixed-price budget duration expert intermediate entry i remote one-time ongoing complex "
+    "activity about last interviewing invites unanswered bid apply save flag send required "
+    "available this when payment rating no explore other client's"
+)
+FIRST_WORDS = frozenset(_FIRST_WORDS.split(" "))
+# searched in the line in lower case (quicker than ignoring case)
+_WORD = re.compile(
+    r"(?:^|(?<=[^\w$.,]))(?:[\d$\u2605\u2606]|https?:"
+    rf"|(?:{'|'.join(sorted(map(re.escape, FIRST_WORDS), key=len, reverse=True))})(?![\w'-]))"
+)
 _LOWER_WORD_BEFORE = re.compile(r"(?:(?:^|\s)[a-z][a-z']*|,)$")
 _LOWER_WORD_AFTER = re.compile(r"[a-z]")
+#: How far around a label or value the words of a sentence are looked for.
+_LOOK = 120
 _LINK_LABEL = re.compile(r"job link|view job:?|link:?", re.IGNORECASE)
 _SPACES = re.compile(r" {2,}")
+
+
+def _lowered(line: str) -> str:
+    """``line`` in lower case, each character at its place."""
+    low = line.lower()
+    if len(low) != len(line):  # a letter whose lower case is longer: lower it one by one
+        low = "".join(c.lower()[0] for c in line)
+    return low
+
+
+def _in_sentence(line: str, found: re.Match[str], last: int) -> int | None:
+    """Where the words of a sentence that ``found`` stands inside go on to (past a label's
+    value), or ``None`` when it stands as Upwork's own: next to Upwork's last label or value
+    (ending at ``last``), or without a lower-case word on one side."""
+    start, end = found.span()
+    if last > 0 and not line[last:start].strip():
+        return None
+    # a bounded look either side keeps the whole split linear in the line
+    before = line[max(0, start - _LOOK) : start].rstrip()
+    ahead = line[end : end + _LOOK]
+    after = ahead.lstrip(" :")
+    value_end = end + len(ahead) - len(after)
+    if found.group().endswith(":") or _LINK_LABEL.fullmatch(found.group()):
+        value, _, after = after.partition(" ")  # after the label's value
+        value_end += len(value)
+    if _LOWER_WORD_BEFORE.search(before) and _LOWER_WORD_AFTER.match(after):
+        return value_end
+    return None
+
+
+def _anchors(line: str) -> list[re.Match[str]]:
+    """Upwork's labels and values in ``line``, in order, less those inside a sentence."""
+    out: list[re.Match[str]] = []
+    skip = last = scanned = 0
+    for word in _WORD.finditer(_lowered(line)):
+        start = word.start()
+        if start < max(scanned, skip):
+            continue  # inside a value found, or the value of a label read as words
+        found = ANCHOR.match(line, start)
+        if found is None:
+            continue
+        scanned = found.end()
+        inside = _in_sentence(line, found, last)
+        if inside is not None:
+            skip = inside
+            continue
+        last = found.end()
+        out.append(found)
+    return out
+
+
+def _paired(pieces: list[str]) -> list[str]:
+    """Each label that stands alone joined with the value after it, as on one line."""
+    joined: list[str] = []
+    label = False  # whether the last piece is a label waiting for its value
+    for piece in pieces:
+        if label or (joined and piece.startswith(":")):
+            joined[-1] += " " + piece
+            label = False
+        else:
+            joined.append(piece)
+            label = piece.endswith(":") or bool(_LINK_LABEL.fullmatch(piece))
+    return joined
 
 
 def unflatten(line: str) -> list[str]:
@@ -99,43 +181,18 @@ def unflatten(line: str) -> list[str]:
     if len(line) <= FLAT_MIN:
         return [line]
     out: list[str] = []
-    at = skip = last = 0
-    for found in _ANCHOR.finditer(line):
+    at = 0
+    for found in _anchors(line):
         start, end = found.span()
-        if start < skip:
-            continue  # the value of a label read as words of a sentence
-        before, after = line[:start].rstrip(), line[end:].lstrip(" :")
-        value_end = len(line) - len(after)
-        if found.group().endswith(":") or _LINK_LABEL.fullmatch(found.group()):
-            value, _, after = after.partition(" ")  # after the label's value
-            value_end += len(value)
-        next_to_upwork = last > 0 and not line[last:start].strip()
-        if (
-            not next_to_upwork
-            and _LOWER_WORD_BEFORE.search(before)
-            and _LOWER_WORD_AFTER.match(after)
-        ):
-            skip = value_end
-            continue  # a phrase inside a sentence
-        last = end
         if start > at:
-            out.append(line[at:start].strip())
+            out.append(line[at:start])
         if found.group().endswith(":"):
             at = start  # a label: its value follows it on its line
         else:
             out.append(found.group())
             at = end
-    out.append(line[at:].strip())
-    pieces = [piece for piece in (piece.strip(" -|,\u00b7\u2022") for piece in out) if piece]
-    joined: list[str] = []
-    for piece in pieces:
-        if joined and (
-            joined[-1].endswith(":") or piece.startswith(":") or _LINK_LABEL.fullmatch(joined[-1])
-        ):
-            joined[-1] += " " + piece  # a label and its value, as on one line of the page
-        else:
-            joined.append(piece)
-    return joined
+    out.append(line[at:])
+    return _paired([piece for piece in (p.strip(" -|,\u00b7\u2022") for p in out) if piece])
 
 
 #: Lines that begin a block of Upwork's page: the description never runs across them.

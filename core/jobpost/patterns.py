@@ -184,3 +184,16 @@ LABELS = (
     COUNTRY_LABEL,
     label(r"project type|experience level|bid range|activity on this job|about the client"),
 )
+
+#: How a segment that states a fact may begin, besides a label of :data:`LABELS` or one of
+#: Upwork's labels and values (:data:`core.jobpost.parts.ANCHOR`): a figure, a link, a value
+#: that names itself.
+FACT_START = re.compile(
+    r"[$\d\u2605\u2606~]|https?:|www\.|upwork\.com|(?:when )?you(?:'ll| will) have"
+    r"|payment|rating|no (?:reviews|feedback)|member since|hourly|fixed|(?:est\.?|estimated) "
+    r"|entry|intermediate|expert|less than|more than|over|job|title|new job|subject"
+    r"|required|send|this proposal|proposal|connects|available|hours|hire|open jobs|total"
+    r"|avg|average|client|location|country|posted|last viewed|interviewing|invites"
+    r"|unanswered|bid range|high|avg|low|duration|project|experience|level|time|budget",
+    _I,
+)

@@ -19,8 +19,9 @@ import core.jobpost.job as job_
 import core.jobpost.title as title_
 from core.jobpost.bounds import BOUNDS, Bound
 from core.jobpost.model import Conflict, JobPost, Unread
-from core.jobpost.page import Page, page
-from core.jobpost.patterns import CANONICAL
+from core.jobpost.page import Page, page, segments
+from core.jobpost.parts import ANCHOR
+from core.jobpost.patterns import CANONICAL, FACT_START, LABELS
 from core.jobpost.shown import shown
 
 T = TypeVar("T")
@@ -48,9 +49,17 @@ def read_post(text: str) -> JobPost:
 
 def _is_fact(line: str) -> bool:
     """Whether one line, read alone, states a fact (or a contradiction, or a value out of
-    range)."""
+    range). A line none of whose segments begins like a label or a value states none."""
+    if not any(_begins_like_a_fact(seg) for seg in segments(line)) and "~0" not in line:
+        return False
     post = _facts(page(line))
     return bool(post.found() or post.conflicts or post.unread)
+
+
+def _begins_like_a_fact(seg: str) -> bool:
+    return bool(
+        ANCHOR.match(seg) or FACT_START.match(seg) or any(label.match(seg) for label in LABELS)
+    )
 
 
 @dataclass
