@@ -77,13 +77,32 @@ def post_of(length: int) -> str:
     return grown[: max(length, len(text))] if len(grown) > length else grown
 
 
-def _times(fn: Callable[[], object], runs: int) -> list[float]:
+def _times(
+    fn: Callable[[], object], runs: int, clock: Callable[[], float] = time.perf_counter
+) -> list[float]:
     out = []
     for _ in range(runs):
-        started = time.perf_counter()
+        started = clock()
         fn()
-        out.append(time.perf_counter() - started)
+        out.append(clock() - started)
     return out
+
+
+def _both(label: str, fn: Callable[[], object], runs: int) -> None:
+    """p50 and p99 by the wall clock and by this process's CPU time: on a machine shared with
+    other work the wall clock's tail is mostly waiting for a core, not reading."""
+    for _ in range(20):
+        fn()
+    wall = _times(fn, runs)
+    cpu = _times(fn, runs, time.process_time)
+    print(label)
+    for name, times in (("wall", wall), ("cpu ", cpu)):
+        p50, p99 = _p(times, 0.50), _p(times, 0.99)
+        verdict = "ok" if p99 < TARGET_MS else "OVER"
+        print(
+            f"    {name} p50 {p50:6.3f} ms   p99 {p99:6.3f} ms   max {max(times) * 1000:6.3f} ms"
+            f"   (target < {TARGET_MS} ms: {verdict})"
+        )
 
 
 def _p(times: list[float], q: float) -> float:
@@ -95,27 +114,14 @@ def typical() -> None:
     text = post_of(10_000)
     # the cut keeps whole lines: the description's last line may be shortened, no more
     assert read_post(text).connects == 13 and read_post(text).country == "US"
-    for _ in range(50):
-        read_post(text)
-    times = _times(lambda: read_post(text), 2000)
-    p50, p99 = _p(times, 0.50), _p(times, 0.99)
-    verdict = "ok" if p99 < TARGET_MS else "OVER"
-    print(f"(a) a {len(text):,}-character desktop post, 2,000 runs:")
-    print(f"    p50 {p50:6.3f} ms   p99 {p99:6.3f} ms   max {max(times) * 1000:6.3f} ms")
-    print(f"    target < {TARGET_MS} ms (p50 and p99): {verdict}")
+    _both(f"(a) a {len(text):,}-character desktop post, 2,000 runs:", lambda: read_post(text), 2000)
 
 
 def flattened() -> None:
     text = " ".join(post_of(10_000).split())
     assert read_post(text).connects == 13 and read_post(text).country == "US"
-    for _ in range(20):
-        read_post(text)
-    times = _times(lambda: read_post(text), 1000)
-    p50, p99 = _p(times, 0.50), _p(times, 0.99)
-    verdict = "ok" if p99 < TARGET_MS else "OVER"
-    print(f"(a') the same post flattened to one line ({len(text):,} characters), 1,000 runs:")
-    print(f"    p50 {p50:6.3f} ms   p99 {p99:6.3f} ms   max {max(times) * 1000:6.3f} ms")
-    print(f"    target < {TARGET_MS} ms (p50 and p99): {verdict}")
+    label = f"(a') the same post flattened to one line ({len(text):,} characters), 1,000 runs:"
+    _both(label, lambda: read_post(text), 1000)
 
 
 def generated(count: int = 300) -> None:
