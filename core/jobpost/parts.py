@@ -45,7 +45,8 @@ ANCHORS = "|".join(
         r"(?:Upwork )?Hi [A-Z][a-z]+,",
         r"(?:Subject: )?New job:|Job title:|Skip to main content|Find Work|Deliver Work"
         r"|Manage Finances|Messages|Job details|Submit a proposal|View job posting|View job:"
-        r"|Saved jobs|Best matches|Most recent|My jobs|Proposals(?= [A-Z])|Skills(?= [A-Z])"
+        r"|Saved jobs|Best matches|Most recent|My jobs|Proposals(?= (?-i:[A-Z]))"
+        r"|Skills(?! and)(?= (?-i:[A-Z]))"
         r"|Here is a new job that matches your skills\.",
         r"(?:Location|Country|Client location|Total spent|Jobs posted|Hire rate|Open jobs"
         r"|Avg hourly rate paid|Hours billed|Hours per week|Hours needed|Client rating"
