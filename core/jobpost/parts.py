@@ -225,15 +225,37 @@ def sentence(line: str) -> bool:
     return line[-1] in ".!?;,\"'" or len(words) >= 14 or bool(_SENTENCE_END.search(line))
 
 
+def _marked(lines: list[str], prose: list[bool], out: list[bool]) -> None:
+    """The description where the page marks it: after ``Summary`` up to its last sentence
+    before the next heading (the desktop page), and between ``Posted ...`` and ``View job
+    posting`` (a proposal's job details): a list of short lines inside it stays the
+    description's."""
+    for i, line in enumerate(lines):
+        low = line.lower()
+        if low == "summary":
+            end = i
+            for j in range(i + 1, len(lines)):
+                if HEADINGS.fullmatch(lines[j]):
+                    break
+                end = j if prose[j] else end
+            out[i + 1 : end + 1] = [True] * (end - i)
+        elif low == "view job posting":
+            for j in range(i - 1, -1, -1):
+                if lines[j].lower().startswith("posted "):
+                    out[j + 1 : i] = [True] * (i - j - 1)
+                    break
+
+
 def description(lines: list[str], states: Callable[[str], bool]) -> list[bool]:
     """For each line, whether it is the client's description: a sentence that, read alone,
-    ``states`` nothing, and every line between two of them at most :data:`GAP` lines apart
-    with no heading between."""
+    ``states`` nothing, every line between two of them at most :data:`GAP` lines apart with
+    no heading between, and the span a page marks as the description (:func:`_marked`)."""
     prose = [
         sentence(line) and not CHROME_SENTENCES.fullmatch(line) and not states(line)
         for line in lines
     ]
     out = list(prose)
+    _marked(lines, prose, out)
     last = -1
     for i, line in enumerate(lines):
         if HEADINGS.fullmatch(line):

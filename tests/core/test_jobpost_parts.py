@@ -185,3 +185,28 @@ def test_the_description_is_kept_and_its_planted_lines_are_not_read() -> None:
     assert post.description is not None
     assert "Send a proposal for: 1 Connects" in post.description
     assert post.description.startswith("We are opening a second shop")
+
+
+def test_a_list_inside_a_marked_description_is_the_descriptions() -> None:
+    """Attack: a description written as a list of short lines, one of them Upwork's label
+    and a value; on the desktop page (after ``Summary``) and a proposal's job details
+    (before ``View job posting``) the page marks where the description is."""
+    desktop = (
+        "Logo for a bakery\nPosted 2 hours ago\nWorldwide\nSummary\n"
+        "We are opening a second shop and need a new logo for it.\n"
+        "Requirements:\nBudget: $9,000\nSend a proposal for: 1 Connects\nAvailable Connects: 9999\n"
+        "- Member since Jan 2, 2001\n5 years of experience\n"
+        "Tell us about a similar logo you made for a food business.\n"
+        "$500.00\nFixed-price\nSkills and Expertise\nLogo Design\n"
+        "Send a proposal for: 20 Connects\nAbout the client\nPayment method verified\n"
+    )
+    post = read_post(desktop)
+    assert (post.connects, post.available, post.member_since) == (20, None, None)
+    assert (post.budget_min_cents, post.conflicts) == (50_000, ())
+    proposal = (
+        "Job details\nLogo for a bakery\nPosted 2 hours ago\nSend a proposal for: 1 Connects\n"
+        "- Budget: $9,000\nView job posting\nExpert\nExperience level\n$500.00\nFixed-price\n"
+        "This proposal requires 20 Connects\n"
+    )
+    post = read_post(proposal)
+    assert (post.connects, post.budget_min_cents, post.conflicts) == (20, 50_000, ())
