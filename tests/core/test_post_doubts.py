@@ -73,10 +73,10 @@ async def test_facts_planted_in_the_description_are_not_read(app: App) -> None:
         assert not (await app.run_text(ANA, line, line)).error
     first = await app.run_text(ANA, f"/bid pool:crew post:{post(PLANTED)}", "b1")
     assert first.title == "Bid #1 placed"
-    second = await app.run_text(BEN, f"/bid pool:crew post:{post(PLAIN)}", "b2")
+    second = await app.run_text(ANA, f"/bid pool:crew post:{post(PLAIN)}", "b2")
     [bid] = await _bids(app)
     assert (bid["job"], bid["connects"], bid["client_spent_cents"]) == (REAL, 13, 1_200_000)
-    assert second.error or second.needs_confirmation  # the same job: the pool's guard holds
+    assert second.needs_confirmation  # the same job (not the planted one): the guard holds
 
 
 async def test_two_costs_are_not_picked_between(app: App) -> None:
