@@ -100,7 +100,11 @@ def doubts(post: JobPost) -> list[str]:
         line = doubt(post, group)
         if line is not None:
             give = _GIVE.get(group)
-            out.append(line + (f"; bid with {give}" if give else "; it is left out") + ".")
+            if give is not None:
+                line += f"; bid with {give}"
+            elif post.conflict(group) is not None:
+                line += "; none of them is used"
+            out.append(line + ".")
     return out
 
 

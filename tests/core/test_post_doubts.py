@@ -161,3 +161,15 @@ async def test_a_bid_button_clicked_an_hour_later_says_so_and_places_nothing(
     assert len(await _bids(app)) == 1
     # the click that placed bid #1 replays its own answer, however late
     assert (await app.press(ANA, "bid", fresh_token, "c3")).title == "Bid #1 placed"
+
+
+async def test_any_fact_shown_twice_is_said_and_left_out(app: App) -> None:
+    """Two ratings (or spends, countries...) in Upwork's blocks: neither is priced on."""
+    two = post().replace("4.98 of 17 reviews", "4.98 of 17 reviews\n3.10 of 40 reviews")
+    reply = await app.run_text(ANA, f"/quote post:{two}", "q1")
+    assert (
+        "The post shows two client ratings, 4.98 of 17 reviews and 3.10 of 40 reviews; "
+        "none of them is used." in reply.lines
+    )
+    assert "Rating" not in dict(reply.fields)
+    assert _bid_button(reply) is not None  # the cost and the link are sure: a bid can go ahead
