@@ -9,7 +9,9 @@
 (d) the same shapes at 2,500 to 20,000 characters: microseconds per 1,000 characters, best
     of 5 (flat = linear);
 (e) posts generated from a structured job in every layout and shape: fields read right, and
-    planted costs, balances and links read from the description (target 0).
+    planted costs, balances and links read from the description (target 0);
+(f) the same with one fact (cost, balance, link, spend) shown twice with different values in
+    Upwork's lines: refused (neither read, the contradiction recorded).
 
     .venv/bin/python bench/jobpost.py
 """
@@ -148,6 +150,19 @@ def generated(count: int = 300) -> None:
                     right += getattr(got, name) == post.truth[name]
                     leaked += getattr(got, name) in planted.get(name, ())
         print(f"    {layout:<20}{posts:>7,}{fields:>9,}{right:>9,}{leaked:>12}")
+    print(f"(f) a fact shown twice with different values, {count} per layout and shape:")
+    print(f"    {'layout':<20}{'posts':>7}{'refused':>9}{'others right':>14}")
+    for layout in LAYOUTS:
+        posts = refused = others = 0
+        for shape in SHAPES:
+            for seed in range(count):
+                r = random.Random(f"c/{layout}/{shape}/{seed}")
+                post = generated(r, layout, shape, contradict=True)
+                got = read_post(post.text)
+                posts += 1
+                refused += [c.group for c in got.conflicts] == [post.conflict]
+                others += all(getattr(got, name) == post.truth[name] for name in FACTS)
+        print(f"    {layout:<20}{posts:>7,}{refused:>9,}{others:>14,}")
 
 
 def corpus() -> None:

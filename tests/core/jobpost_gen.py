@@ -138,6 +138,7 @@ class Post:
     shape: str
     text: str
     truth: dict[str, object] = field(default_factory=dict)
+    conflict: str | None = None  # the group shown twice with different values
 
 
 def job(r: random.Random) -> Job:
@@ -259,20 +260,81 @@ def _label_budget(j: Job, label: str) -> str:
     return f"Hourly: {_money(j.low)}-{_money(j.high)}"
 
 
-def generated(r: random.Random, layout: str | None = None, shape: str | None = None) -> Post:
+#: A second, different value of a fact, put in Upwork's own lines beside the first: (group,
+#: the fields it empties, how to find the fact's line, the line that contradicts it).
+CONTRADICTIONS = (
+    (
+        "cost",
+        ("connects",),
+        lambda line: "Connects" in line and "proposal" in line and "remaining" not in line,
+        lambda j: f"Send a proposal for: {j.connects + 7} Connects",
+    ),
+    (
+        "balance",
+        ("available", "remaining_after"),
+        lambda line: line.startswith(("Available Connects", "When you submit")),
+        lambda j: f"Available Connects: {j.available + 5}",
+    ),
+    (
+        "job",
+        ("url", "job_id"),
+        lambda line: "upwork.com/jobs/~01" in line and OTHER_JOB not in line,
+        lambda j: "Job link: https://www.upwork.com/jobs/~01eeeeeeeeeeeeeeee",
+    ),
+    (
+        "spent",
+        ("client_spent_cents",),
+        lambda line: " spent" in line and "$40K" not in line,
+        lambda j: "$7K total spent",
+    ),
+)
+
+
+def contradicted(
+    r: random.Random, post: Post, lines: list[str], j: Job, words: list[str]
+) -> tuple[str, list[str]]:
+    """``lines`` with one fact of Upwork's lines (not the description's ``words``) shown
+    twice with different values, and the group; the truth of ``post`` loses its fields."""
+    upwork = [
+        (i, line)
+        for i, line in enumerate(lines)
+        if line not in words and not any(phrase in line for phrase in PLANTED)
+    ]
+    shown = [c for c in CONTRADICTIONS if any(c[2](line) for _, line in upwork)]
+    group, fields, find, make = r.choice(shown)
+    at = max(i for i, line in upwork if find(line))
+    for name in fields:
+        post.truth[name] = None
+    return group, [*lines[: at + 1], make(j), *lines[at + 1 :]]
+
+
+def generated(
+    r: random.Random,
+    layout: str | None = None,
+    shape: str | None = None,
+    *,
+    contradict: bool = False,
+) -> Post:
     """A post of ``job(r)`` in ``layout`` (drawn when not given), shaped as ``shape``:
-    its lines, CRLF, or flattened to one line."""
+    its lines, CRLF, loose or flattened to one line; with ``contradict``, one fact of
+    Upwork's lines shown twice with different values (``Post.conflict`` names it)."""
     j = job(r)
     layout = layout or r.choice(LAYOUTS)
     shape = shape or r.choice(SHAPES)
-    lines, truth = BUILDERS[layout](r, j, description(r))
+    words = description(r)
+    lines, truth = BUILDERS[layout](r, j, words)
+    conflict = None
+    if contradict:
+        scratch = Post(layout, shape, "", dict(truth))
+        conflict, lines = contradicted(r, scratch, lines, j, words)
+        truth = scratch.truth
     if shape == "loose":
         pad = ("", " ", "  ", "\t", "\u00a0")
         lines = [r.choice(pad) + line + r.choice(pad) + "\n" * r.randint(0, 1) for line in lines]
     joined = {"lines": "\n", "crlf": "\r\n", "loose": "\n", "flat": " "}[shape]
     full = dict.fromkeys(FACTS)
     full.update(truth)
-    return Post(layout, shape, joined.join(lines), full)
+    return Post(layout, shape, joined.join(lines), full, conflict)
 
 
 FACTS = (

@@ -61,3 +61,20 @@ def test_the_planted_phrases_would_each_be_read_outside_a_description() -> None:
     for phrase in PLANTED:
         post = read_post(phrase)
         assert post.found() or post.conflicts, phrase
+
+
+@SETTINGS
+@given(st.randoms(use_true_random=False), st.sampled_from(LAYOUTS), st.sampled_from(SHAPES))
+def test_a_fact_shown_twice_with_different_values_is_not_read(
+    r: random.Random, layout: str, shape: str
+) -> None:
+    """A second cost, balance, job link or spend beside Upwork's own: neither is read, the
+    post records the contradiction, and every other field is still the truth."""
+    post = generated(r, layout, shape, contradict=True)
+    got = read_post(post.text)
+    read = {name: getattr(got, name) for name in FACTS}
+    wrong = {
+        name: (post.truth[name], read[name]) for name in FACTS if read[name] != post.truth[name]
+    }
+    assert not wrong, f"{layout}/{shape}: field: (truth, read) {wrong}\n{post.text}"
+    assert [c.group for c in got.conflicts] == [post.conflict]
