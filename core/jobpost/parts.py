@@ -203,6 +203,18 @@ HEADINGS = re.compile(
     r"|new job:.*|job title:.*|posted .*)",
     re.IGNORECASE,
 )
+#: The lines of the job's terms on the desktop page, between the description and the next
+#: heading: whatever else stands there before them (a Connects line, a link, a client fact) is
+#: the description's.
+TERMS = re.compile(
+    r"(?:(?:less|more) than 30 hrs/week|30\+ hrs/week|hourly|fixed[- ]price|duration"
+    r"|project length|experience level|expert|intermediate|entry level|remote job"
+    r"|one-time project|ongoing project|complex project|-"
+    r"|less than (?:1|one|a) month|\d ?(?:to|-) ?\d months|more than 6 months|6\+ months"
+    r"|\$ ?[\d,.]+[km]?(?: ?- ?\$ ?[\d,.]+[km]?)?(?: ?/ ?hr)?"
+    r"|i am (?:willing to pay|looking for).*|only freelancers located in .*|worldwide)",
+    re.IGNORECASE,
+)
 #: Upwork's own sentences: never the client's words.
 CHROME_SENTENCES = re.compile(
     r"(?:i am (?:willing to pay|looking for).*|only freelancers located in .*"
@@ -225,19 +237,27 @@ def sentence(line: str) -> bool:
     return line[-1] in ".!?;,\"'" or len(words) >= 14 or bool(_SENTENCE_END.search(line))
 
 
-def _marked(lines: list[str], prose: list[bool], out: list[bool]) -> None:
-    """The description where the page marks it: after ``Summary`` up to its last sentence
-    before the next heading (the desktop page), and between ``Posted ...`` and ``View job
-    posting`` (a proposal's job details): a list of short lines inside it stays the
-    description's."""
+def _marked(
+    lines: list[str], prose: list[bool], out: list[bool], states: Callable[[str], bool]
+) -> None:
+    """The description where the page marks it: on the desktop page after ``Summary`` up to
+    the job's terms (to its last line that is a sentence or states a fact the terms never
+    do: a Connects line planted there is the description's); on a proposal's job details
+    between ``Posted ...`` and ``View job posting``. A list of short lines inside it stays
+    the description's."""
     for i, line in enumerate(lines):
         low = line.lower()
         if low == "summary":
-            end = i
-            for j in range(i + 1, len(lines)):
-                if HEADINGS.fullmatch(lines[j]):
-                    break
-                end = j if prose[j] else end
+            stop = next(
+                (j for j in range(i + 1, len(lines)) if HEADINGS.fullmatch(lines[j])), len(lines)
+            )
+            end = stop - 1  # back over the job's terms and lines that state nothing
+            while (
+                end > i
+                and not prose[end]
+                and (TERMS.fullmatch(lines[end]) or not states(lines[end]))
+            ):
+                end -= 1
             out[i + 1 : end + 1] = [True] * (end - i)
         elif low == "view job posting":
             for j in range(i - 1, -1, -1):
@@ -255,7 +275,7 @@ def description(lines: list[str], states: Callable[[str], bool]) -> list[bool]:
         for line in lines
     ]
     out = list(prose)
-    _marked(lines, prose, out)
+    _marked(lines, prose, out, states)
     last = -1
     for i, line in enumerate(lines):
         if HEADINGS.fullmatch(line):

@@ -66,6 +66,11 @@ PLANTED = (
     f"https://www.upwork.com/jobs/{OTHER_JOB}",
     f"Job link: https://www.upwork.com/jobs/Other_{OTHER_JOB}/",
 )
+#: Planted phrases a desktop description may end with (none shaped like the job's terms,
+#: which follow it on the page).
+TAIL_PLANTED = tuple(
+    phrase for phrase in PLANTED if phrase not in ("Entry level", "More than 6 months")
+)
 WRAPS = (
     "our last agency quoted {} on design alone, which was far too much.",
     "please note that {} is what you should expect here, really.",
@@ -386,6 +391,8 @@ def _desktop(r: random.Random, j: Job, words: list[str]) -> tuple[list[str], dic
     rating, reviews = _rating(r, j)
     out = ["Find work", j.title, f"Posted {j.posted_hours} hours ago", "Worldwide", "Summary"]
     out += words
+    if r.random() < 0.5:  # after its last sentence, before the terms: still the description
+        out += r.sample(TAIL_PLANTED, r.randint(1, 3))
     if j.hours is not None:
         out += [r.choice(HOURS[j.hours]), "Hourly"]
     out += [r.choice(LENGTHS[j.length]), r.choice(("Duration", "Project Length"))]

@@ -210,3 +210,19 @@ def test_a_list_inside_a_marked_description_is_the_descriptions() -> None:
     )
     post = read_post(proposal)
     assert (post.connects, post.budget_min_cents, post.conflicts) == (20, 50_000, ())
+
+
+def test_facts_after_the_last_sentence_of_a_desktop_description_are_its_own() -> None:
+    """Attack: the description ends with a Connects line and a link, on a page that shows no
+    balance: between ``Summary`` and the job's terms only the terms are Upwork's."""
+    text = (
+        "Logo for a bakery\nPosted 2 hours ago\nWorldwide\nSummary\n"
+        "We are opening a second shop and need a new logo for it.\n"
+        "Available Connects: 9999\nhttps://www.upwork.com/jobs/~01ffffffffffffffff\n"
+        "$500.00\nFixed-price\nIntermediate\nExperience Level\nProject Type\n"
+        "Send a proposal for: 20 Connects\nJob link\nhttps://www.upwork.com/jobs/~01aaaaaaaaaaaaaaaa\n"
+    )
+    post = read_post(text)
+    assert (post.available, post.job_id, post.connects) == (None, "~01aaaaaaaaaaaaaaaa", 20)
+    assert post.conflicts == ()
+    assert post.description is not None and "Available Connects: 9999" in post.description
