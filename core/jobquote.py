@@ -8,13 +8,13 @@ the post did not state. Nothing here guesses: a fact the post does not state sta
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 from functools import cache
 from typing import TypeVar
 
 from babel import Locale
 
 from core.bidrecords import BidFactors
-from core.catalog import MAX_CONNECTS_PER_BID
 from core.errors import BadInput
 from core.jobpost import FIELDS, JobPost, bid_factors, pricing_factors, read_post
 from core.pricing import Factors, dollars
@@ -41,16 +41,81 @@ _HOURS = {"under_30": "Less than 30 hrs/week", "30_plus": "30+ hrs/week"}
 
 def read_job(text: str) -> JobPost:
     """The job post in ``text``. Raises :class:`BadInput` when it holds nothing usable (no
-    cost, no job link, fewer than two facts), or states a cost no bid can take."""
+    cost, no job link, fewer than two facts)."""
     post = read_post(text)
     if not post.usable:
         raise BadInput(NOT_A_POST)
-    if post.connects is not None and not 1 <= post.connects <= MAX_CONNECTS_PER_BID:
-        raise BadInput(
-            f"The post states {post.connects} Connects; a bid here takes 1 to "
-            f"{MAX_CONNECTS_PER_BID}. Check the post, or give connects: yourself."
-        )
     return post
+
+
+#: What a bid must be given when the post shows a fact it cannot be read from for sure.
+_GIVE = {"cost": "connects:", "job": "job:"}
+_COUNTS = {2: "two", 3: "three", 4: "four"}
+#: The plural a reply names a group's values by ("the post shows two costs").
+_PLURAL = {
+    "cost": "costs",
+    "balance": "Connects balances",
+    "job": "job links",
+    "budget": "budgets",
+    "posted": "posting times",
+    "bid_range": "bid ranges",
+    "verified": "payment verifications",
+    "rating": "client ratings",
+    "spent": "client spends",
+    "hires": "hire counts",
+    "member_since": "member-since dates",
+    "country": "client countries",
+}
+
+
+def _listed(values: tuple[str, ...]) -> str:
+    return ", ".join(values[:-1]) + " and " + values[-1]
+
+
+def doubt(post: JobPost, group: str) -> str | None:
+    """What the post shows about ``group`` that was not read: two values that contradict
+    each other (``The post shows two costs, 13 and 20``) or one out of range."""
+    labels = dict(FIELDS)
+    conflict = post.conflict(group)
+    if conflict is not None:
+        count = _COUNTS.get(len(conflict.values), str(len(conflict.values)))
+        plural = _PLURAL.get(group, f"values for {labels[group]}")
+        return f"The post shows {count} {plural}, {_listed(conflict.values)}"
+    for unread in post.unread:
+        if unread.group == group:
+            return (
+                f"The post's {labels[group]} ({unread.value}) is outside what a job post "
+                "states, so it was not read"
+            )
+    return None
+
+
+def doubts(post: JobPost) -> list[str]:
+    """One line per fact the post shows but could not be read for sure, saying what to give
+    a bid instead where it needs one: ``The post shows two costs, 13 and 20; bid with
+    connects:.``"""
+    groups = [c.group for c in post.conflicts] + [u.group for u in post.unread]
+    out = []
+    for group in dict.fromkeys(groups):
+        line = doubt(post, group)
+        if line is not None:
+            give = _GIVE.get(group)
+            if give is not None:
+                line += f"; bid with {give}"
+            elif post.conflict(group) is not None:
+                line += "; none of them is used"
+            out.append(line + ".")
+    return out
+
+
+def refusal(post: JobPost, connects: int | None, job: str | None) -> str | None:
+    """Why a bid on ``post`` cannot go ahead without ``connects:`` or ``job:`` typed: the
+    post shows its cost (or its link) twice with different values, or out of range."""
+    for group, typed in (("cost", connects), ("job", job)):
+        line = doubt(post, group)
+        if typed is None and line is not None:
+            return f"{line}: give {_GIVE[group]} yourself."
+    return None
 
 
 def over_pricing(typed: Factors, post: JobPost) -> Factors:
@@ -80,6 +145,13 @@ def job_name(post: JobPost) -> str | None:
     if post.title is not None:
         return post.title[:MAX_JOB].strip()
     return None
+
+
+def read_when(now: int) -> str:
+    """``Read from the post at 14:05 UTC on 2026-12-07``: Upwork can change a job's cost while
+    it is live, so a quote says when it read the post."""
+    moment = datetime.fromtimestamp(now, UTC)
+    return f"Read from the post at {moment:%H:%M} UTC on {moment:%Y-%m-%d}."
 
 
 def upwork_balance(post: JobPost) -> int | None:
@@ -197,8 +269,9 @@ PRICED_ON = (
 
 def not_stated(p: JobPost) -> str | None:
     """``Not in the post: budget, client rating.`` (of the facts quotes are priced on), or
-    ``None`` when it states them all."""
-    found = set(p.found())
+    ``None`` when it states them all; a fact the post shows but that was not read is told by
+    :func:`doubts` instead."""
+    found = set(p.found()) | {c.group for c in p.conflicts} | {u.group for u in p.unread}
     labels = dict(FIELDS)
     missing = [labels[name] for name in PRICED_ON if name not in found]
     return f"Not in the post: {', '.join(missing)}." if missing else None
@@ -209,11 +282,15 @@ __all__ = [
     "NOT_A_POST",
     "PRICED_ON",
     "country_name",
+    "doubt",
+    "doubts",
     "facts",
     "job_name",
     "not_stated",
     "over_bid",
     "over_pricing",
     "read_job",
+    "read_when",
+    "refusal",
     "upwork_balance",
 ]

@@ -28,6 +28,8 @@ from core.requests import fingerprint, load
 from core.store.base import Tx
 
 UNKNOWN = "That code is unknown or not yours."
+#: After this long a quote's Bid button says the post may have changed, and places nothing.
+QUOTE_FRESH_SECONDS = 3_600
 UNKNOWN_OFFER = "That offer is unknown or not yours; quote the post again."
 STALE = {
     "confirm": "That confirmation expired; run the bid again.",
@@ -99,6 +101,13 @@ async def kept_bid(ctx: Context, token: str) -> tuple[Context, Values] | Reply:
     if done is None:
         if found.expired(services.clock()):
             raise BadInput(STALE[found.kind])
+        age = services.clock() - found.created_at
+        if found.kind == "bid" and age > QUOTE_FRESH_SECONDS:
+            raise BadInput(
+                f"That quote read the post {plural(age // 3_600, 'hour')} ago and Upwork may "
+                "have changed the job's cost since: nothing was placed. Quote the post again "
+                "to bid."
+            )
         if found.pinned is None and not _states_cost(found.args):
             raise BadInput(
                 "That button was made by an earlier version, which did not keep its number; "

@@ -21,7 +21,7 @@ from core.commands.quotes import typed_bid_factors, typed_factors, typed_values
 from core.commands.registry import Change, Context, options_json, register
 from core.errors import BadInput
 from core.estimates import estimate
-from core.jobquote import job_name, over_bid, over_pricing, read_job
+from core.jobquote import job_name, over_bid, over_pricing, read_job, refusal
 from core.options import Values
 from core.pricing import cents, quote
 from core.reply import Button, ButtonStyle, Mention, Reply, Rich, plural, when
@@ -68,6 +68,8 @@ class BidOptions:
         scope's model is in use, else the heuristic). A kept bid's button spends exactly the
         Connects and boost it showed (``ctx.pinned``), whatever a quote would answer now."""
         post = None if self.post is None else read_job(self.post)
+        if post is not None and (refused := refusal(post, self.connects, self.job)):
+            raise BadInput(refused)
         job = self.job or (None if post is None else job_name(post))
         if job is None:
             raise BadInput(

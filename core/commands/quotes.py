@@ -15,13 +15,17 @@ from core.commands.registry import Context, Read, options_json, register
 from core.errors import BadInput
 from core.estimates import Answer, Knowledge, answer, know, worth
 from core.insight import cents_per_connect
+from core.jobpost import JobPost
 from core.jobquote import (
+    doubts,
     facts,
     job_name,
     not_stated,
     over_bid,
     over_pricing,
     read_job,
+    read_when,
+    refusal,
     upwork_balance,
 )
 from core.options import Values
@@ -238,7 +242,7 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
     lines: list[str] = []
     if (job := job_name(post)) is not None:
         lines.append(post.title or job)
-    if post.connects is None:
+    if post.connects is None and not post.conflict("cost"):
         lines.append("The post states no Connects cost.")
     lines.extend(_answer_lines(ctx, a, boost, seen, factors))
     buttons: list[Button] = []
@@ -256,16 +260,10 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
             lines.append(f"That is more than /reconcile takes ({MAX_PURCHASE}): not offered.")
     if (missing := not_stated(post)) is not None:
         lines.append(missing)
-    unstorable = factors.unstorable()
-    if job is None:
-        lines.append("No job link or title in the post: add job:… to bid on it.")
-    elif unstorable is not None:
-        name, value = unstorable
-        lines.append(
-            f"No Bid button: the post's {name.replace('_', ' ')} ({value:,}) is more than "
-            "the ledger can keep."
-        )
-    else:
+    lines.extend(doubts(post))
+    if (why := _no_bid_button(post, job, factors)) is not None:
+        lines.extend([why] if why else [])
+    elif job is not None:
         args = json.dumps(options_json(o), sort_keys=True)
         keeping.insert(0, _kept(ctx, "bid", args, connects=a.connects, boost=boost))
         buttons.insert(0, _bid_button(ctx, keeping[0], job))
@@ -276,7 +274,23 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
                 await kept.keep(tx, k, ctx.actor.scope)
 
         await ctx.services.store.write(remember)
+    lines.append(read_when(ctx.now()))
     return Reply(a.title(), lines, facts(post), buttons=buttons)
+
+
+def _no_bid_button(post: JobPost, job: str | None, factors: BidFactors) -> str | None:
+    """Why a quote from ``post`` offers no Bid button (``None``: it offers one; empty: the
+    post's doubts already say why: its cost or link contradicts itself, so it is bid on with
+    ``connects:``/``job:`` typed)."""
+    if job is None:
+        return "No job link or title in the post: add job:… to bid on it."
+    if (unstorable := factors.unstorable()) is not None:
+        name, value = unstorable
+        return (
+            f"No Bid button: the post's {name.replace('_', ' ')} ({value:,}) is more than "
+            "the ledger can keep."
+        )
+    return None if refusal(post, None, None) is None else ""
 
 
 def _kept(

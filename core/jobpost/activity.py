@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 import core.jobpost.patterns as p
-from core.jobpost.lines import labeled, searched
+from core.jobpost.lines import Hit, labeled, shaped
 from core.jobpost.page import Page
 from core.jobpost.values import cents, whole
 
@@ -30,27 +30,29 @@ class Proposals:
     high: int | None
 
 
-def connects(page: Page) -> int | None:
+def _ints(hits: list[Hit]) -> list[int | None]:
+    return [whole(hit.value["n"]) for hit in hits]
+
+
+def connects(page: Page) -> list[int | None]:
     """``Required Connects to submit a proposal: 13``, ``Send a proposal for: 20 Connects``,
     ``This proposal requires 16 Connects``."""
-    hit = labeled(page, ("connects", "proposal"), p.CONNECTS_LABEL, p.CONNECTS_VALUE)
-    return None if hit is None else whole(hit.value["n"])
+    return _ints(labeled(page, ("connects", "proposal"), p.CONNECTS_LABEL, p.CONNECTS_VALUE))
 
 
-def available(page: Page) -> int | None:
+def available(page: Page) -> list[int | None]:
     """``Available Connects: 11``."""
-    hit = labeled(page, ("connects",), p.AVAILABLE_LABEL, p.INT_VALUE)
-    return None if hit is None else whole(hit.value["n"])
+    return _ints(labeled(page, ("connects",), p.AVAILABLE_LABEL, p.CONNECTS_VALUE))
 
 
-def remaining(page: Page) -> int | None:
-    """``you'll have 32 Connects remaining``."""
-    hit = searched(page, ("connect",), p.REMAINING)
-    return None if hit is None else whole(hit.value["n"])
+def remaining(page: Page) -> list[int | None]:
+    """``When you submit this proposal, you'll have 32 Connects remaining.``"""
+    return _ints(shaped(page, ("connect",), p.REMAINING))
 
 
-def bid_range(page: Page) -> Bids | None:
+def bid_range(page: Page) -> list[Bids]:
     """``Bid range - High $75.00 | Avg $31.69 | Low $6.00``, on one line or the next few."""
+    out: list[Bids] = []
     for i in page.having(p.BID_RANGE)[:BID_TRIES]:
         window = " ".join(page.lines[i : i + BID_REACH + 1])
         window = window[window.lower().index(p.BID_RANGE) :]
@@ -59,8 +61,8 @@ def bid_range(page: Page) -> Bids | None:
             found = pattern.search(window)
             figures[name] = None if found is None else cents(found["m"])
         if any(v is not None for v in figures.values()):
-            return Bids(figures["high"], figures["avg"], figures["low"])
-    return None
+            out.append(Bids(figures["high"], figures["avg"], figures["low"]))
+    return out
 
 
 def _range(text: str) -> Proposals | None:
@@ -81,38 +83,36 @@ def _range(text: str) -> Proposals | None:
     return Proposals(one, one)
 
 
-def proposals(page: Page) -> Proposals | None:
-    """``Proposals: 15 to 20``, ``Less than 5`` (0 to 4), ``50+`` (50 and more)."""
-    hit = labeled(page, ("proposals",), p.PROPOSALS_LABEL, p.PROPOSALS_VALUE)
-    after = None
-    for i in page.having("proposals"):
-        found = p.PROPOSALS_AFTER.fullmatch(page.lines[i])
-        if found is not None and _range(found["value"]) is not None:
-            after = (i, found["value"])
-            break
-    if hit is not None and (after is None or hit.line <= after[0]):
-        return _range(hit.value.group())
-    return None if after is None else _range(after[1])
+def proposals(page: Page) -> list[Proposals | None]:
+    """``Proposals: 15 to 20``, ``Less than 5`` (0 to 4), ``50+`` (50 and more), ``15 to 20
+    proposals``."""
+    found = [
+        (hit.line, _range(hit.value.group()))
+        for hit in labeled(page, ("proposals",), p.PROPOSALS_LABEL, p.PROPOSALS_VALUE)
+    ]
+    for hit in shaped(page, ("proposals",), p.PROPOSALS_AFTER):
+        if _range(hit.value["value"]) is not None:
+            found.append((hit.line, _range(hit.value["value"])))
+    return [value for _, value in sorted(found, key=lambda pair: pair[0])]
 
 
-def _count(page: Page, marks: tuple[str, ...], label: re.Pattern[str]) -> int | None:
-    hit = labeled(page, marks, label, p.INT_VALUE)
-    return None if hit is None else whole(hit.value["n"])
+def _count(page: Page, marks: tuple[str, ...], label: re.Pattern[str]) -> list[int | None]:
+    return _ints(labeled(page, marks, label, p.INT_VALUE))
 
 
-def interviewing(page: Page) -> int | None:
+def interviewing(page: Page) -> list[int | None]:
     return _count(page, ("interviewing",), p.INTERVIEWING_LABEL)
 
 
-def invites(page: Page) -> int | None:
+def invites(page: Page) -> list[int | None]:
     return _count(page, ("invites sent",), p.INVITES_LABEL)
 
 
-def unanswered(page: Page) -> int | None:
+def unanswered(page: Page) -> list[int | None]:
     return _count(page, ("unanswered",), p.UNANSWERED_LABEL)
 
 
-def last_viewed(page: Page) -> str | None:
+def last_viewed(page: Page) -> list[str]:
     """``Last viewed by client: 2 hours ago``, the time as written."""
-    hit = labeled(page, ("last viewed",), p.LAST_VIEWED_LABEL, p.TIME_VALUE)
-    return None if hit is None else hit.value["time"]
+    hits = labeled(page, ("last viewed",), p.LAST_VIEWED_LABEL, p.TIME_VALUE)
+    return [hit.value["time"] for hit in hits]

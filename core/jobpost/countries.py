@@ -15,6 +15,27 @@ _SAR = re.compile(r" sar china$", re.IGNORECASE)
 _BRACKETS = re.compile(r"^(.*?) \((.*)\)$")
 # user-assigned and reserved codes CLDR also names: not countries (Kosovo, XK, is kept)
 _NOT_COUNTRIES = re.compile(r"AA|Q[M-Z]|X[A-JL-Z]|ZZ|EU|EZ|UN")
+#: CLDR's other English names (its ``alt="variant"`` and ``alt="short"`` forms, which Babel
+#: does not carry) and the former names Upwork still prints for some clients.
+OTHER_NAMES = {
+    "Czech Republic": "CZ",
+    "Turkey": "TR",
+    "Turkiye": "TR",
+    "Ivory Coast": "CI",
+    "Swaziland": "SZ",
+    "Macedonia": "MK",
+    "Cabo Verde": "CV",
+    "Congo (DRC)": "CD",
+    "Congo (Republic)": "CG",
+    "East Timor": "TL",
+    "Burma": "MM",
+    "Palestine": "PS",
+    "Macao": "MO",
+    "Hong Kong": "HK",
+    "UK": "GB",
+    "US": "US",
+    "Falkland Islands (Islas Malvinas)": "FK",
+}
 
 
 def key(name: str) -> str:
@@ -62,6 +83,8 @@ def _tables() -> tuple[dict[str, str], dict[str, str]]:
             names[k] = code
     for k in clashes:
         del names[k]
+    for name, code in OTHER_NAMES.items():
+        names.setdefault(key(name), code)
     return names, {a3: a2 for a3, a2 in alpha3.items() if a2 in countries}
 
 
@@ -94,4 +117,30 @@ def country_line(line: str) -> str | None:
             found = country(" ".join(words[:n]))
             if found is not None:
                 return found
+    return None
+
+
+_CITY = re.compile(r"[^\W\d_][\w.' -]{0,40}")
+
+
+def located(text: str, *, city: bool = True) -> str | None:
+    """The country of a location as a post shows it: a country alone, with a local time
+    (``Australia Sydney 10:42 AM``) or, when ``city``, with a city before or after it on the
+    same line (``Canada, Vancouver``, ``Vancouver, Canada``, ``Canada · Vancouver``); ``None``
+    unless exactly one part is a country and the other can be a city."""
+    found = country_line(text)
+    if found is not None or not city:
+        return found
+    for sep in (", ", " · ", " - ", " | "):
+        if sep in text:
+            parts = [part.strip() for part in text.split(sep)]
+            if len(parts) != 2:
+                return None
+            codes = [country_line(part) for part in parts]
+            if (codes[0] is None) == (codes[1] is None):
+                return None
+            other = parts[1] if codes[0] is not None else parts[0]
+            if not _CITY.fullmatch(other) and country_line(other) is None:
+                return None
+            return codes[0] or codes[1]
     return None

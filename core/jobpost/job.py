@@ -1,7 +1,7 @@
 """The job's own facts: its link, budget, experience level, length, hours and posting time.
 
-Each reader returns the first occurrence in the post, or ``None``; a value found but not
-readable for sure (``$1.200``: 1.2 or 1200?) gives ``None`` rather than a later one.
+Each reader returns every value the post shows, in order; a value found but not readable for
+sure (``$1.200``: 1.2 or 1200?) is ``None`` among them, never skipped for a later one.
 """
 
 from __future__ import annotations
@@ -24,19 +24,24 @@ class Budget:
     high_cents: int | None  # None for an hourly rate given as one figure
 
 
-def link(page: Page) -> str | None:
-    """The job id of the first Upwork link that holds one (the path only, not the query),
-    else the first bare id (``~01...``), lower-case."""
-    for i in page.having("upwork.com", prose=True):
-        for path in p.PATH.finditer(page.lines[i]):
-            found = p.ID_IN_PATH.search(path.group())
-            if found:
-                return found.group().lower()
-    for i in page.having("~0", prose=True):
-        found = p.BARE_ID.search(page.lines[i])
-        if found:
-            return found.group().lower()
-    return None
+def link(page: Page) -> list[str]:
+    """The job id of each Upwork link that stands as a value (alone on its segment, or after
+    ``Job link:``/``View job:``), from the path only, and of each bare id (``~01...``),
+    lower-case. A link inside a sentence is the writer's, not the job's."""
+    out: list[str] = []
+    for i in page.having("upwork.com", "~0"):
+        for seg in page.segs(i):
+            found = p.LINK_SEGMENT.fullmatch(seg.rstrip(".,;)"))
+            if found is None:
+                continue
+            if found["url"]:
+                path = p.PATH.search(found["url"])
+                job = None if path is None else p.ID_IN_PATH.search(path.group())
+            else:
+                job = p.BARE_ID.search(found["id"])
+            if job is not None:
+                out.append(job.group().lower())
+    return out
 
 
 def _amounts(text: str) -> tuple[int | None, int | None]:
@@ -72,32 +77,37 @@ def _marks(page: Page) -> list[tuple[int, str]]:
     return out
 
 
-def budget(page: Page) -> Budget | None:
-    """A labeled amount (``Hourly: $25-$40``, ``Fixed price: $1,200``, ``Est. Budget:
-    $300``) or else an amount alone on a line at most two lines from ``Hourly`` or
+def budget(page: Page) -> list[Budget]:
+    """Each labeled amount (``Hourly: $25-$40``, ``Fixed price: $1,200``, ``Est. Budget:
+    $300``) and each amount alone on a line at most two lines from ``Hourly`` or
     ``Fixed-price`` alone (the desktop page). A bare budget is fixed-price, as on Upwork,
-    unless the post says ``Hourly``."""
+    unless the post says ``Hourly``; a kind without an amount is a budget of that kind."""
     marks = _marks(page)
-    kind = marks[0][1] if marks else None
-    hit = labeled(page, ("hourly", "fixed", "budget"), p.BUDGET_LABEL, p.AMOUNT_VALUE, whole=True)
-    if hit is not None and hit.label is not None:
-        said = hit.label.lastgroup
-        found = _budget(said or kind, hit.value.group())
-        if found.kind is None and found.high_cents is None and found.low_cents is not None:
-            return Budget("fixed", found.low_cents, found.low_cents)
-        return found
-    for i, mark in marks:
-        if mark != kind:
+    kinds = {mark for _, mark in marks}
+    kind = marks[0][1] if len(kinds) == 1 else None
+    out: list[Budget] = []
+    for hit in labeled(
+        page, ("hourly", "fixed", "budget"), p.BUDGET_LABEL, p.AMOUNT_VALUE, whole=True
+    ):
+        if hit.label is None:
             continue
+        found = _budget(hit.label.lastgroup or kind, hit.value.group())
+        if found.kind is None and found.high_cents is None and found.low_cents is not None:
+            found = Budget("fixed", found.low_cents, found.low_cents)
+        out.append(found)
+    for i, mark in marks:
         for j in (i - 1, i + 1, i - 2, i + 2):
             if 0 <= j < len(page.lines) and len(page.segs(j)) == 1:
                 amount = p.AMOUNT_VALUE.fullmatch(page.segs(j)[0])
                 if amount:
-                    return _budget(kind, amount.group())
-    return None if kind is None else Budget(kind, None, None)
+                    out.append(_budget(mark, amount.group()))
+                    break
+    if not out:
+        out.extend(Budget(mark, None, None) for _, mark in marks)
+    return out
 
 
-def experience(page: Page) -> str | None:
+def experience(page: Page) -> list[str]:
     """``Entry level``, ``Intermediate``, ``Expert`` (also ``Experience level: Expert``)."""
     return alone(
         page,
@@ -108,17 +118,17 @@ def experience(page: Page) -> str | None:
     )
 
 
-def length(page: Page) -> str | None:
+def length(page: Page) -> list[str]:
     """``Less than 1 month`` ... ``More than 6 months``, alone or after a label."""
     return alone(page, ("month",), p.LENGTH_LABEL, p.LENGTH_VALUE)
 
 
-def hours(page: Page) -> str | None:
+def hours(page: Page) -> list[str]:
     """``Less than 30 hrs/week``, ``More than 30 hrs/week``, ``30+ hrs/week``."""
     return alone(page, ("week", "wk"), p.HOURS_LABEL, p.HOURS_VALUE)
 
 
-def posted(page: Page) -> tuple[int, str] | None:
-    """(line, time as written) of the first ``Posted 2 hours ago``/``Posted on: ...``."""
-    hit = labeled(page, ("posted",), p.POSTED_LABEL, p.TIME_VALUE)
-    return None if hit is None else (hit.line, hit.value["time"])
+def posted(page: Page) -> list[tuple[int, str]]:
+    """(line, time as written) of each ``Posted 2 hours ago``/``Posted on: ...``."""
+    hits = labeled(page, ("posted",), p.POSTED_LABEL, p.TIME_VALUE)
+    return [(hit.line, hit.value["time"]) for hit in hits]

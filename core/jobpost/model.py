@@ -10,6 +10,22 @@ MAX_CHARS = 20_000
 
 
 @dataclass(frozen=True, slots=True)
+class Conflict:
+    """A fact the post shows with different values (as a reply writes them): none is read."""
+
+    group: str  # a group of FIELDS
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Unread:
+    """A value outside what a post can state (``$30,000,000`` for a budget): not read."""
+
+    group: str  # a group of FIELDS
+    value: str  # as a reply writes it
+
+
+@dataclass(frozen=True, slots=True)
 class JobPost:
     """The facts of one job post. Amounts in cents, a rating in hundredths of a star, a
     date as ``YYYY-MM-DD``, a country as ISO 3166-1 alpha-2; times (``posted``,
@@ -50,6 +66,14 @@ class JobPost:
     hours_billed: int | None = None
     member_since: str | None = None  # "2018-04-02"; the 1st when only a month is given
     country: str | None = None  # "US"
+    # what the reader saw besides the facts (see NOTES)
+    description: str | None = None  # the client's own words, as the job's text only
+    conflicts: tuple[Conflict, ...] = ()  # a fact shown twice with different values
+    unread: tuple[Unread, ...] = ()  # a value outside what a post can state
+
+    def conflict(self, group: str) -> Conflict | None:
+        """The contradiction the post shows about ``group``, if any."""
+        return next((c for c in self.conflicts if c.group == group), None)
 
     def found(self) -> tuple[str, ...]:
         """The names of the groups of :data:`FIELDS` the post stated, in their order."""
@@ -71,6 +95,9 @@ class JobPost:
     def _has(self, group: str) -> bool:
         return any(getattr(self, attribute) is not None for attribute in GROUPS[group])
 
+
+#: The attributes of :class:`JobPost` that are not facts of the job.
+NOTES = ("description", "conflicts", "unread")
 
 #: Each thing a reply may say "no X found" about: (group name, human label), in reply order.
 FIELDS: tuple[tuple[str, str], ...] = (

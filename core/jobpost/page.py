@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from core.jobpost.model import MAX_CHARS
+from core.jobpost.parts import description, spaced, unflatten
 
 #: Longer lines are prose (a description): read only for a job link.
 MAX_LINE = 300
+#: A paste of fewer lines than this is taken for one whose newlines were lost.
+FLAT_LINES = 12
 #: Where the post ends and other jobs begin (lower case, at the start of a line).
 STOPS = (
     "explore similar jobs",
@@ -45,7 +49,8 @@ CLIENT_REACH = 2
 
 _PLAIN = str.maketrans(
     {
-        **dict.fromkeys("\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006", " "),
+        "\t": "  ",
+        **dict.fromkeys("\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006", " "),
         **dict.fromkeys("\u2007\u2008\u2009\u200a\u202f\u205f\u3000", " "),
         **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
         **dict.fromkeys("\u2018\u2019\u02bc\u2032", "'"),
@@ -63,6 +68,10 @@ class Page:
 
     lines: tuple[str, ...]
     lower: tuple[str, ...]
+    #: the client's description (see :mod:`core.jobpost.parts`): kept as text, never read
+    description: tuple[str, ...] = ()
+    #: for a line whose values were set apart by runs of spaces, its pieces between them
+    spaced: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
     # the lower-case lines joined by newlines, and where each starts in it
     _text: str = field(init=False, repr=False, compare=False)
     _starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
@@ -85,7 +94,11 @@ class Page:
         """The segments of line ``i`` (none when it is prose)."""
         cached = self._segs.get(i)
         if cached is None:
-            cached = self._segs[i] = segments(self.lines[i])
+            line = self.lines[i]
+            cached = segments(line)
+            if line in self.spaced:
+                cached += tuple(seg for seg in self.spaced[line] if seg not in cached)
+            self._segs[i] = cached
         return cached
 
     def having(self, *marks: str, prose: bool = False) -> tuple[int, ...]:
@@ -154,14 +167,28 @@ def segments(line: str) -> tuple[str, ...]:
     return tuple(part for part in _SEPARATOR.split(line) if part)
 
 
-def page(text: str) -> Page:
+def page(text: str, states: Callable[[str], bool] | None = None) -> Page:
     """The first :data:`MAX_CHARS` characters of ``text`` as a :class:`Page`, without the
-    line the bound cuts (``Available Connects: 11`` cut after ``1`` is not 1)."""
+    line the bound cuts (``Available Connects: 11`` cut after ``1`` is not 1). A long line
+    is split around Upwork's labels and values in it; with ``states`` (whether a line read
+    alone states a fact), the client's description is set apart from the lines read."""
     body = text[:MAX_CHARS]
     if len(text) > MAX_CHARS and text[MAX_CHARS] not in "\r\n":
         body = body[: max(body.rfind("\n"), body.rfind("\r"), 0)]  # a cut line is not read
-    lines = [" ".join(raw.split()) for raw in body.translate(_PLAIN).splitlines()]
-    lines = [line for line in lines if line]
+    lines: list[str] = []
+    pieces: dict[str, tuple[str, ...]] = {}
+    raws = [raw for raw in body.translate(_PLAIN).splitlines() if raw and not raw.isspace()]
+    # a paste of few lines lost its newlines on the way: its lines are split again where
+    # Upwork's labels and values stand (a whole page keeps them, and its long lines are prose)
+    flat = states is not None and len(raws) < FLAT_LINES
+    for raw in raws:
+        line = " ".join(raw.split())
+        if len(line) <= MAX_LINE and "  " in raw.strip():
+            pieces[line] = spaced(raw.strip())
+        if flat:
+            lines.extend(unflatten(line))
+        else:
+            lines.append(line)
     if "-" in lines:
         lines = _joined(lines)
     lower = "\n".join(lines).lower().split("\n")
@@ -169,4 +196,12 @@ def page(text: str) -> Page:
         if low.startswith(STOPS):
             lines, lower = lines[:i], lower[:i]
             break
-    return Page(tuple(lines), tuple(lower))
+    if states is None or len(lines) < 2:
+        return Page(tuple(lines), tuple(lower), spaced=pieces)
+    words = description(lines, states)
+    return Page(
+        tuple(line for line, said in zip(lines, words, strict=True) if not said),
+        tuple(low for low, said in zip(lower, words, strict=True) if not said),
+        tuple(line for line, said in zip(lines, words, strict=True) if said),
+        pieces,
+    )

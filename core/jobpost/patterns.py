@@ -36,13 +36,22 @@ def value(pattern: str) -> re.Pattern[str]:
 
 # ------------------------------------------------------------------------------- the job
 
-TITLE_LABEL = re.compile(r"(?:new job|job title|upwork job|title|job)\s*:\s*(?P<title>.+)", _I)
+TITLE_LABEL = re.compile(
+    r"(?:subject:\s*)?(?:new job|job title|upwork job|title|job)\s*:\s*(?P<title>.+)", _I
+)
 SHARE = re.compile(r".{0,60}\b(?:job|gig) (?:on|from) upwork\b[^:]{0,40}:\s*(?P<title>.+)", _I)
 LINK = re.compile(r"https?://\S+", _I)
 PATH = re.compile(r"upwork\.com/[^\s?#\"'<>]*", _I)
 ID_IN_PATH = re.compile(r"~0[0-9a-f]{12,30}(?![0-9a-z])", _I)
 BARE_ID = re.compile(r"(?:^|(?<=[^\w~/]))~0[12][0-9a-f]{14,30}(?![0-9a-z])", _I)
 CANONICAL = "https://www.upwork.com/jobs/"
+#: A job link standing as a value: alone on its segment or after a link label.
+LINK_SEGMENT = re.compile(
+    r"(?:(?:job link|job url|link|url|view job|see job|apply here)\s*:?\s*)?"
+    r"(?:(?P<url>(?:https?://)?(?:[\w-]+\.)*upwork\.com/\S*)"
+    r"|(?P<id>(?:job id:?\s*)?~0[12][0-9a-f]{14,30}))",
+    _I,
+)
 
 AMOUNT = rf"{MONEY}(?: ?(?:-|to) ?{MONEY})?(?: ?/ ?(?:hr|hour))?"
 BUDGET_LABEL = re.compile(
@@ -87,7 +96,10 @@ CONNECTS_LABEL = label(
 CONNECTS_VALUE = value(rf"(?P<n>{INT})(?: connects?\b)?")
 AVAILABLE_LABEL = label(r"available connects|your available connects|connects available")
 INT_VALUE = value(rf"(?P<n>{INT})")
-REMAINING = value(rf"you(?:'ll| will) have (?P<n>{INT}) connects? (?:remaining|left)\b")
+REMAINING = value(
+    rf"(?:when you submit this proposal, )?you(?:'ll| will) have (?P<n>{INT}) connects? "
+    r"(?:remaining|left)"
+)
 BID_RANGE = "bid range"
 BID = {
     "high": value(rf"\bhigh:? (?P<m>{MONEY})"),
@@ -110,14 +122,28 @@ TIME_VALUE = value(rf"(?P<time>{TIME_PATTERN})")
 # ------------------------------------------------------------------------------ the client
 
 VERIFIED = value(r"\bpayment (?:method )?(?P<word>not verified|unverified|verified)\b")
-REVIEWS_OF = value(rf"(?P<rating>{RATING_PATTERN}) of (?P<reviews>{INT}) reviews?\b")
+_RATING_LABEL = r"(?:(?:client )?rating:? )?"
+REVIEWS_OF = value(rf"{_RATING_LABEL}(?P<rating>{RATING_PATTERN}) of (?P<reviews>{INT}) reviews?\b")
 REVIEWS_PAREN = value(rf"(?P<rating>{RATING_PATTERN}) \((?P<reviews>{INT}) reviews?\)")
-RATING_IS = value(rf"\brating is (?P<rating>{RATING_PATTERN}) out of 5\b")
+RATING_IS = value(rf"rating is (?P<rating>{RATING_PATTERN}) out of 5")
 RATING_LABEL = label(r"client rating|rating")
-RATING_VALUE = value(rf"(?P<rating>{RATING_PATTERN})(?: out of 5| ?/ ?5| stars?)?(?!\w)")
+RATING_VALUE = value(
+    rf"(?P<rating>{RATING_PATTERN})(?: out of 5(?: stars)?| ?/ ?5| stars?| of 5 stars?)?(?!\w)"
+)
+_STARS = "\u2605\u2606"  # ★ ☆
+#: A rating without its count of reviews, as Upwork prints it.
+RATINGS = (
+    RATING_IS,
+    value(rf"{_RATING_LABEL}(?P<rating>{RATING_PATTERN}) (?:out )?of 5(?: stars?)?"),
+    value(rf"{_RATING_LABEL}(?P<rating>{RATING_PATTERN}) ?/ ?5(?: stars?)?"),
+    value(rf"{_RATING_LABEL}(?P<rating>{RATING_PATTERN}) stars?"),
+    value(rf"[{_STARS}]{{1,5}} ?(?P<rating>{RATING_PATTERN})"),
+    value(rf"(?P<rating>{RATING_PATTERN}) ?[{_STARS}]{{1,5}}"),
+)
 NO_REVIEWS = value(r"\bno (?:reviews|feedback) yet\b")
 SPENT = value(rf"(?P<m>{MONEY})\+? (?:total )?spent\b")
 SPENT_LABEL = label(r"total spent|spent")
+SPENT_VALUE = value(rf"(?P<m>{MONEY})\+?")
 HIRES = value(rf"(?P<hires>{INT}) hires?(?:, (?P<active>{INT}) active)?$")
 HIRES_ACTIVE = value(rf"{_WORD_START}(?P<hires>{INT}) hires?, (?P<active>{INT}) active\b")
 JOBS_POSTED = value(rf"{_WORD_START}(?P<n>{INT}) jobs? posted\b")
@@ -157,4 +183,17 @@ LABELS = (
     HOURS_BILLED_LABEL,
     COUNTRY_LABEL,
     label(r"project type|experience level|bid range|activity on this job|about the client"),
+)
+
+#: How a segment that states a fact may begin, besides a label of :data:`LABELS` or one of
+#: Upwork's labels and values (:data:`core.jobpost.parts.ANCHOR`): a figure, a link, a value
+#: that names itself.
+FACT_START = re.compile(
+    r"[$\d\u2605\u2606~]|https?:|www\.|upwork\.com|(?:when )?you(?:'ll| will) have"
+    r"|payment|rating|no (?:reviews|feedback)|member since|hourly|fixed|(?:est\.?|estimated) "
+    r"|entry|intermediate|expert|less than|more than|over|job|title|new job|subject"
+    r"|required|send|this proposal|proposal|connects|available|hours|hire|open jobs|total"
+    r"|avg|average|client|location|country|posted|last viewed|interviewing|invites"
+    r"|unanswered|bid range|high|avg|low|duration|project|experience|level|time|budget",
+    _I,
 )

@@ -1,85 +1,159 @@
-"""Reading a job post: :func:`read_post` runs each field's reader over the post's lines
-and puts what they found in a :class:`~core.jobpost.model.JobPost`."""
+"""Reading a job post: :func:`read_post` sets the client's description apart from Upwork's
+own blocks (:mod:`core.jobpost.parts`), runs each field's reader over Upwork's lines, and puts
+what they found in a :class:`~core.jobpost.model.JobPost`.
+
+Never a pick between contradictions: a fact shown twice with different values is not read,
+and the post records both (``conflicts``). A value outside what a post can state (a
+``$30,000,000`` budget, ``Invites sent: 3,000,000,000``) is not read either, and recorded
+(``unread``)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 import core.jobpost.activity as activity_
 import core.jobpost.client as client_
 import core.jobpost.job as job_
 import core.jobpost.title as title_
-from core.jobpost.model import JobPost
-from core.jobpost.page import Page, page
-from core.jobpost.patterns import CANONICAL
+from core.jobpost.bounds import BOUNDS, Bound
+from core.jobpost.model import Conflict, JobPost, Unread
+from core.jobpost.page import Page, page, segments
+from core.jobpost.parts import ANCHOR
+from core.jobpost.patterns import CANONICAL, FACT_START, LABELS
+from core.jobpost.shown import shown
+
+T = TypeVar("T")
 
 
 def read_post(text: str) -> JobPost:
-    """Whatever the job post ``text`` states (its first ``MAX_CHARS`` characters, up to
-    where other jobs begin); never raises."""
+    """Whatever Upwork's blocks of the job post ``text`` state (its first ``MAX_CHARS``
+    characters, up to where other jobs begin); never raises."""
     if not isinstance(text, str):
         return JobPost()
-    lines = page(text)
+    lines = page(text, _is_fact)
     if not lines.lines:
         return JobPost()
     post = _facts(lines)
+    if lines.description:
+        post = replace(post, description="\n".join(lines.description))
     name = title_.stated(lines)
     if name is None and post.found():
         # a line is taken for a title only when the text is a post at all
         posted = job_.posted(lines)
-        name = title_.shown(lines, None if posted is None else posted[0], _is_fact)
+        at = posted[0][0] if posted else None
+        name = title_.shown(lines, at, _is_fact)
     return post if name is None else replace(post, title=name)
 
 
 def _is_fact(line: str) -> bool:
-    """Whether one line, read alone, states a fact."""
-    return bool(_facts(page(line)).found())
+    """Whether one line, read alone, states a fact (or a contradiction, or a value out of
+    range). A line none of whose segments begins like a label or a value states none."""
+    if not any(_begins_like_a_fact(seg) for seg in segments(line)) and "~0" not in line:
+        return False
+    post = _facts(page(line))
+    return bool(post.found() or post.conflicts or post.unread)
+
+
+def _begins_like_a_fact(seg: str) -> bool:
+    return bool(
+        ANCHOR.match(seg) or FACT_START.match(seg) or any(label.match(seg) for label in LABELS)
+    )
+
+
+@dataclass
+class _Reading:
+    """The values settled so far and what could not be."""
+
+    conflicts: list[Conflict] = field(default_factory=list)
+    unread: list[Unread] = field(default_factory=list)
+
+    def one(
+        self, group: str, values: list[T], check: Callable[[T], bool] | None = None
+    ) -> T | None:
+        """The one value of ``values`` (``None`` among them is a value not readable for
+        sure); none when two differ, or when it is outside the group's bounds."""
+        distinct = list(dict.fromkeys(values))
+        if len(distinct) > 1:
+            if not any(c.group == group for c in self.conflicts):
+                self.conflicts.append(Conflict(group, tuple(shown(group, v) for v in distinct)))
+            return None
+        if not distinct or distinct[0] is None:
+            return None
+        value = distinct[0]
+        if check is not None and not check(value):
+            self.unread.append(Unread(group, shown(group, value)))
+            return None
+        return value
+
+    def number(self, group: str, values: list[int | None], bound: Bound) -> int | None:
+        return self.one(group, values, bound.holds)
 
 
 def _facts(lines: Page) -> JobPost:
-    """Every field but the title."""
-    job_id = job_.link(lines)
-    budget = job_.budget(lines)
-    posted = job_.posted(lines)
-    bids = activity_.bid_range(lines)
-    proposals = activity_.proposals(lines)
+    """Every field but the title and the description."""
+    r = _Reading()
+    b = BOUNDS
+    job_id = r.one("job", job_.link(lines))
+    budget = r.one("budget", job_.budget(lines), b.budget_ok)
+    posted = r.one("posted", [time for _, time in job_.posted(lines)])
+    bids = r.one("bid_range", activity_.bid_range(lines), b.bids_ok)
+    proposals = r.one("proposals", activity_.proposals(lines), b.proposals_ok)
     near = lines.client_lines()
-    rating = client_.rating(lines)
-    hires = client_.hires(lines)
-    hire_rate = client_.hire_rate(lines)
-    return JobPost(
+    rating = r.one("rating", client_.rating(lines), b.rating_ok)
+    hires = r.one("hires", client_.hires(lines), b.hires_ok)
+    post = JobPost(
         url=None if job_id is None else CANONICAL + job_id,
         job_id=job_id,
         budget_type=None if budget is None else budget.kind,
         budget_min_cents=None if budget is None else budget.low_cents,
         budget_max_cents=None if budget is None else budget.high_cents,
-        experience=job_.experience(lines),
-        length=job_.length(lines),
-        hours=job_.hours(lines),
-        posted=None if posted is None else posted[1],
-        connects=activity_.connects(lines),
-        available=activity_.available(lines),
-        remaining_after=activity_.remaining(lines),
+        experience=r.one("experience", job_.experience(lines)),
+        length=r.one("length", job_.length(lines)),
+        hours=r.one("hours", job_.hours(lines)),
+        posted=posted,
+        connects=r.number("cost", activity_.connects(lines), b.connects),
+        available=r.number("balance", activity_.available(lines), b.balance),
+        remaining_after=r.number("balance", activity_.remaining(lines), b.balance),
         bid_high_cents=None if bids is None else bids.high_cents,
         bid_avg_cents=None if bids is None else bids.avg_cents,
         bid_low_cents=None if bids is None else bids.low_cents,
         proposals_min=None if proposals is None else proposals.low,
         proposals_max=None if proposals is None else proposals.high,
-        interviewing=activity_.interviewing(lines),
-        invites=activity_.invites(lines),
-        unanswered_invites=activity_.unanswered(lines),
-        last_viewed=activity_.last_viewed(lines),
-        verified=client_.verified(lines),
+        interviewing=r.number("interviewing", activity_.interviewing(lines), b.count),
+        invites=r.number("invites", activity_.invites(lines), b.count),
+        unanswered_invites=r.number("unanswered", activity_.unanswered(lines), b.count),
+        last_viewed=r.one("last_viewed", activity_.last_viewed(lines)),
+        verified=r.one("verified", client_.verified(lines)),
         rating_hundredths=None if rating is None else rating.hundredths,
         reviews=None if rating is None else rating.reviews,
-        client_spent_cents=client_.spent(lines),
+        client_spent_cents=r.number("spent", client_.spent(lines), b.spent),
         hires=None if hires is None else hires.first,
         active_hires=None if hires is None else hires.second,
-        jobs_posted=client_.jobs_posted(lines),
-        hire_rate=None if hire_rate is None else hire_rate.first,
-        open_jobs=None if hire_rate is None else hire_rate.second,
-        avg_hourly_cents=client_.avg_hourly(lines),
-        hours_billed=client_.hours_billed(lines, near),
-        member_since=client_.member_since(lines),
-        country=client_.client_country(lines, near),
+        jobs_posted=r.number("jobs_posted", client_.jobs_posted(lines), b.count),
+        hire_rate=r.number("hire_rate", client_.hire_rate(lines), b.percent),
+        open_jobs=r.number("open_jobs", client_.open_jobs(lines), b.count),
+        avg_hourly_cents=r.number("avg_hourly", client_.avg_hourly(lines), b.hourly),
+        hours_billed=r.number("hours_billed", client_.hours_billed(lines, near), b.hours),
+        member_since=r.one("member_since", client_.member_since(lines), b.date_ok),
+        country=r.one("country", client_.client_country(lines, near)),
+        conflicts=tuple(r.conflicts),
+        unread=tuple(r.unread),
+    )
+    return _balances(post)
+
+
+def _balances(post: JobPost) -> JobPost:
+    """The balance shown and the one left after this proposal must agree with the cost:
+    ``Available Connects: 9999`` beside ``you'll have 97 remaining`` for 13 is no balance."""
+    have, left, cost = post.available, post.remaining_after, post.connects
+    if have is None or left is None or cost is None or have == left + cost:
+        return post
+    conflict = Conflict("balance", (str(have), str(left + cost)))
+    return replace(
+        post,
+        available=None,
+        remaining_after=None,
+        conflicts=(*post.conflicts, conflict),
     )

@@ -12,6 +12,9 @@ import core.jobpost.patterns as p
 from core.jobpost.countries import country
 from core.jobpost.page import Page
 
+#: How many lines above ``Posted`` a title is looked for (the terms of a flattened feed
+#: tile stand between them, each on a line of its own once split).
+TERMS = 6
 #: Longest title taken (Upwork's are shorter).
 MAX_TITLE = 150
 #: Lines of a page's chrome, lower case, without a trailing colon.
@@ -145,7 +148,10 @@ def _plausible(line: str, is_fact: Callable[[str], bool]) -> bool:
 
 
 def _clean(title: str) -> str | None:
+    """A labeled title, unless it runs on into a sentence (a flattened paste)."""
     title = p.LINK.sub("", title).strip(" -:|")
+    if _SENTENCE.search(title) or (title.endswith(".") and len(title.split()) > 8):
+        return None
     return title if 2 <= len(title) <= MAX_TITLE and any(c.isalpha() for c in title) else None
 
 
@@ -170,9 +176,10 @@ def shown(page: Page, posted_line: int | None, is_fact: Callable[[str], bool]) -
             if not _chrome(line):
                 return line if _plausible(line, is_fact) else None
         return None
-    for i in range(posted_line - 1, max(-1, posted_line - 4), -1):
-        if not _chrome(lines[i]):
-            return lines[i] if _plausible(lines[i], is_fact) else None
+    for i in range(posted_line - 1, max(-1, posted_line - TERMS), -1):
+        if _chrome(lines[i]) or is_fact(lines[i]):
+            continue
+        return lines[i] if _plausible(lines[i], is_fact) else None
     for line in lines[posted_line + 1 : posted_line + 3]:
         if not _chrome(line):
             return line if _plausible(line, is_fact) else None

@@ -14,12 +14,12 @@ import pytest
 
 from core.bidrecords import BidFactors
 from core.jobpost import FIELDS, MAX_CHARS, JobPost, bid_factors, pricing_factors, read_post
-from core.jobpost.model import GROUPS
+from core.jobpost.model import GROUPS, NOTES
 from core.pricing import Factors
 
 CORPUS = Path(__file__).parent / "jobposts"
 POSTS = sorted(p.stem for p in CORPUS.glob("*.txt"))
-NAMES = tuple(f.name for f in dataclasses.fields(JobPost))
+NAMES = tuple(f.name for f in dataclasses.fields(JobPost) if f.name not in NOTES)
 
 
 def text_of(stem: str) -> str:
@@ -46,6 +46,10 @@ def test_the_corpus_has_every_layout() -> None:
         "recent_history",
         "case_spacing",
         "crlf",
+        "desktop_current",
+        "mobile_app",
+        "alert_email_spaced",
+        "feed_tile_stars",
     } <= set(POSTS)
     assert "\r\n" in text_of("crlf")
     assert "\u00a0" in text_of("case_spacing") and "\t" in text_of("case_spacing")
@@ -58,6 +62,28 @@ def test_each_post_reads_as_expected_field_by_field(stem: str) -> None:
     got = dataclasses.asdict(read_post(text_of(stem)))
     wrong = {name: (want[name], got[name]) for name in NAMES if want[name] != got[name]}
     assert not wrong, f"{stem}: field: (expected, read) {wrong}"
+
+
+def _facts(post: JobPost) -> dict[str, object]:
+    return {name: getattr(post, name) for name in NAMES}
+
+
+@pytest.mark.parametrize("stem", POSTS)
+def test_each_post_flattened_to_one_line_reads_the_same(stem: str) -> None:
+    """Some paste paths turn newlines into spaces: Upwork's labels and values are found
+    again where they stand, and the description stays the description."""
+    want = read_post(text_of(stem))
+    flat = read_post(" ".join(text_of(stem).split()))
+    assert _facts(flat) == _facts(want)
+    assert flat.conflicts == want.conflicts == () and flat.unread == want.unread == ()
+
+
+@pytest.mark.parametrize("stem", POSTS)
+def test_each_posts_description_is_set_apart_and_states_nothing(stem: str) -> None:
+    """What is kept as the client's words is sentences of prose, none a fact read alone."""
+    post = read_post(text_of(stem))
+    for line in (post.description or "").split("\n"):
+        assert _facts(read_post(line)) == _facts(JobPost()), line
 
 
 @pytest.mark.parametrize("stem", POSTS)

@@ -9,11 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.catalog import MAX_DOLLARS
 from core.jobpost import JobPost, read_post
 from core.jobpost.countries import country, country_line
+from core.jobpost.model import NOTES
 from core.jobpost.values import cents, hundredths, iso_date, whole
 
-NAMES = tuple(f.name for f in dataclasses.fields(JobPost))
+NAMES = tuple(f.name for f in dataclasses.fields(JobPost) if f.name not in NOTES)
 ID = "~01a1b2c3d4e5f60718"
 NEW_ID = "~021795043473960335212"
 
@@ -38,7 +40,9 @@ FORMS: list[tuple[str, dict[str, object]]] = [
     (f"https://www.upwork.com/nx/proposals/job/{ID}/apply/", _link(ID)),
     (f"https://www.upwork.com/jobs/Some-title_{ID}/", _link(ID)),
     ("www.upwork.com/jobs/~01A1B2C3D4E5F60718", _link(ID)),
-    (f"See upwork.com/jobs/{NEW_ID} please", _link(NEW_ID)),
+    (f"Job link: upwork.com/jobs/{NEW_ID}", _link(NEW_ID)),
+    (f"View job: https://www.upwork.com/jobs/{ID}?source=alert", _link(ID)),
+    (f"See upwork.com/jobs/{NEW_ID} please", {}),  # a link inside a sentence is the writer's
     (f"job id {ID}", _link(ID)),
     ("https://www.upwork.com/nx/find-work/best-matches", {}),
     ("https://example.com/jobs/~01a1b2c3d4e5f60718x", {}),
@@ -170,7 +174,6 @@ FORMS: list[tuple[str, dict[str, object]]] = [
     ("0% hire rate, 1 open job", {"hire_rate": 0, "open_jobs": 1}),
     ("Hire rate: 75%", {"hire_rate": 75}),
     ("2 open jobs", {"open_jobs": 2}),
-    ("181% hire rate", {}),
     ("$14.08 /hr avg hourly rate paid", {"avg_hourly_cents": 1408}),
     ("$14.08/hr avg hourly rate paid", {"avg_hourly_cents": 1408}),
     ("Payment verified\n3,463 hours", {"verified": True, "hours_billed": 3463}),
@@ -203,10 +206,12 @@ FORMS: list[tuple[str, dict[str, object]]] = [
 
 @pytest.mark.parametrize(("text", "want"), FORMS, ids=[text[:40] for text, _ in FORMS])
 def test_each_form_reads_its_fact_and_nothing_else(text: str, want: dict[str, object]) -> None:
-    got = dataclasses.asdict(read_post(text))
+    post = read_post(text)
+    got = {name: getattr(post, name) for name in NAMES}
     assert {name: value for name, value in got.items() if name in want} == want
     others = {name: value for name, value in got.items() if name not in want}
     assert others == dict.fromkeys(others), f"read more than stated: {others}"
+    assert post.conflicts == () and post.unread == ()
 
 
 @pytest.mark.parametrize(
@@ -268,9 +273,9 @@ def test_any_amount_written_as_upwork_does_reads_back_exactly(amount: int) -> No
     dollars, rest = divmod(amount, 100)
     assert cents(f"${dollars:,}.{rest:02d}") == amount
     assert cents(f"${dollars}.{rest:02d}") == amount
-    assert read_post(f"Fixed price: ${dollars:,}.{rest:02d}").budget_min_cents == (
-        amount if dollars < 10**12 else None
-    )
+    post = read_post(f"Fixed price: ${dollars:,}.{rest:02d}")
+    assert post.budget_min_cents == (amount if amount <= MAX_DOLLARS * 100 else None)
+    assert bool(post.unread) == (amount > MAX_DOLLARS * 100 and dollars < 10**12)
 
 
 @pytest.mark.parametrize(

@@ -63,7 +63,7 @@ async def test_the_headline_is_the_stated_cost_with_the_model_beside_it(app: App
     assert "you can afford 4 such bids" in reply.lines[1]  # 60 welcome Connects // 13
     assert reply.lines[2] == "The heuristic would have said 4: 9 Connects too low."
     assert "Upwork shows 11 Connects; your wallet here has 60." in reply.lines
-    assert reply.lines[-1].startswith("Not in the post: project length, hours per week")
+    assert reply.lines[-2].startswith("Not in the post: project length, hours per week")
     shown = dict(reply.fields)
     assert shown["Budget"] == "Hourly $25.00-$40.00/hr"
     assert shown["Proposals"] == "15 to 20"
@@ -81,7 +81,7 @@ async def test_a_post_without_cost_is_the_models_estimate(app: App) -> None:
     assert reply.title.endswith(", heuristic")
     assert reply.lines[1] == "The post states no Connects cost."
     assert dict(reply.fields)["Payment"] == "not verified"
-    assert "Connects cost" in reply.lines[-1]
+    assert "Connects cost" in reply.lines[-2]
 
 
 async def test_typed_options_win_over_the_post(app: App) -> None:

@@ -410,3 +410,23 @@ async def test_invite_asks_discord_for_the_application_id(tmp_path: Path, bot: B
         _, err = await missing.communicate()
         assert missing.returncode == 1
         assert "no Discord token" in err.decode() and "Traceback" not in err.decode()
+
+
+async def test_quote_this_job_on_a_post_showing_two_costs(bot: Bot) -> None:
+    """Attack: a message whose post shows a planted second cost beside Upwork's, quoted by
+    another member: the private answer says what it found and offers no Bid button (one
+    that would pick a cost); nothing is charged."""
+    sd, g = bot.standin, bot.guild
+    pat = sd.add_user("Pat")
+    text = (
+        "Logo for a bakery\nFixed-price\n$500\nIntermediate\n"
+        "Required Connects to submit a proposal: 12\nSend a proposal for: 2 Connects\n"
+        "https://www.upwork.com/jobs/~01abcdef0123456789"
+    )
+    post = sd.user_message(bot.owner, text, g)
+    sent = await (await sd.message_command("Quote this job", post, pat, g)).final()
+    assert sent.ephemeral
+    assert "The post shows two costs, 12 and 2; bid with connects:." in sent.text()
+    assert not any(":bid:" in str(b.get("custom_id", "")) for b in sent.buttons())
+    after = await (await sd.slash("balance", pat, g)).final()
+    assert "60" in after.text()

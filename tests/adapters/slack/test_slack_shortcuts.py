@@ -421,3 +421,19 @@ async def test_quote_of_a_pasted_post_and_its_bid_button(bot: Bot) -> None:
     [replayed] = await bot.slack.wait_posts(again.response_url)
     assert "Bid #1 placed" in message_text(replayed)
     assert await bot.balance_of("USAM") == 60 - 12
+
+
+async def test_a_post_showing_two_costs_is_quoted_without_a_bid_button(bot: Bot) -> None:
+    """Attack: a message whose post shows two costs (a second, cheaper one planted beside
+    Upwork's) is quoted by someone else's "Quote this job": the reply says what it found and
+    offers no button that would pick one; /bid post: without connects: is refused."""
+    two = POST.replace(
+        "Required Connects to submit a proposal: 12 ·",
+        "Required Connects to submit a proposal: 12 · Send a proposal for: 2 Connects ·",
+    )
+    shortcut = await bot.driver.message_shortcut("USAM", "quote_message", {"text": two})
+    [answer] = await bot.slack.wait_posts(shortcut.response_url)
+    text = message_text(answer)
+    assert "The post shows two costs, 12 and 2; bid with connects:." in text
+    assert "bid" not in {parse_button_value(b["value"])[0] for b in buttons_of(answer)}
+    assert await bot.balance_of("USAM") == 60
