@@ -252,12 +252,12 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
         lines.append(f"The post shows someone's Upwork balance ({upwork}): not yours to match.")
     elif upwork is not None and upwork != seen.have:
         lines.append(f"Upwork shows {plural(upwork)}; your wallet here has {seen.have}.")
-        if _matchable(ctx, upwork):
+        if (top := _match_limit(ctx)) >= upwork:
             offer = _kept(ctx, "reconcile", "{}", upwork=upwork, had=seen.have)
             keeping.append(dataclasses.replace(offer, last_entry=seen.last_entry))
             buttons.append(_reconcile_button(ctx, keeping[-1]))
         else:
-            lines.append(f"That is more than /reconcile takes ({MAX_PURCHASE}): not offered.")
+            lines.append(f"That is more than /reconcile takes here ({top:,}): not offered.")
     if (missing := not_stated(post)) is not None:
         lines.append(missing)
     lines.extend(doubts(post))
@@ -329,10 +329,11 @@ def _quoted(text: str) -> str:
     return text if " " not in text and '"' not in text else '"' + text.replace('"', '\\"') + '"'
 
 
-def _matchable(ctx: Context, upwork: int) -> bool:
-    """Whether the wallet may be matched to ``upwork``: within what /reconcile takes."""
+def _match_limit(ctx: Context) -> int:
+    """The largest balance the wallet may be matched to: what /reconcile takes, within the
+    configured ``[wallet] max_balance``. (A balance a post shows is never negative.)"""
     limit = ctx.services.config.wallet.max_balance
-    return 0 <= upwork <= MAX_PURCHASE and not (limit and upwork > limit)
+    return min(MAX_PURCHASE, limit) if limit else MAX_PURCHASE
 
 
 def _reconcile_button(ctx: Context, offer: kept.Kept) -> Button:

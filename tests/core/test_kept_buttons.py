@@ -268,11 +268,25 @@ async def test_a_forged_set_to_does_nothing(app: App) -> None:
 
 
 async def test_set_to_is_offered_only_within_reconciles_range(app: App) -> None:
-    """A balance /reconcile refuses is named but not offered."""
+    """A balance /reconcile refuses is named but not offered: one beyond what a post states
+    is not read at all, and says so."""
     huge = POST64.replace("Available Connects: 64", "Available Connects: 99,999,999")
     quote = await app.run_text(ANA, f"/quote post:{huge}", "q1")
     assert [b.action for b in quote.buttons] == ["bid"]
-    assert any("more than /reconcile takes" in line for line in quote.lines)
+    assert any("99,999,999) is outside what a job post states" in line for line in quote.lines)
+
+
+async def test_set_to_is_offered_only_within_the_wallets_maximum(
+    make_config: Callable[..., Config], clock: Clock
+) -> None:
+    """A balance over the configured [wallet] max_balance is named but not offered."""
+    app = await create_app(make_config(wallet={"max_balance": 50}), clock)
+    try:
+        quote = await app.run_text(ANA, f"/quote post:{POST64}", "q1")
+        assert [b.action for b in quote.buttons] == ["bid"]
+        assert any("more than /reconcile takes" in line for line in quote.lines)
+    finally:
+        await app.close()
 
 
 async def test_set_to_is_not_offered_for_another_persons_message(app: App) -> None:
