@@ -42,7 +42,8 @@ async def learned(make_config: Callable[..., Config], clock: Clock) -> AsyncIter
 async def _bids(app: App) -> list[dict[str, object]]:
     async def read(tx: Tx) -> list[dict[str, object]]:
         return [
-            dict(r) for r in await tx.fetchall("SELECT * FROM bids WHERE bidder <> 'console:x'")
+            dict(r)
+            for r in await tx.fetchall("SELECT * FROM bids WHERE bidder NOT LIKE 'console:x%'")
         ]
 
     return await app.store.read(read)
@@ -117,7 +118,7 @@ async def _set_status(app: App, hired: int) -> None:
         await tx.execute("UPDATE bids SET status = 'lost' WHERE price_cents = 120000")
         await tx.execute(
             "UPDATE bids SET status = 'hired' WHERE id IN (SELECT id FROM bids WHERE "
-            "bidder = 'console:x' AND verified = 1 AND price_cents = 120000 ORDER BY id LIMIT :n)",
+            "bidder LIKE 'console:x%' AND verified = 1 AND price_cents = 120000 ORDER BY id LIMIT :n)",
             {"n": hired},
         )
 
