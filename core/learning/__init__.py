@@ -19,7 +19,7 @@ walk), ``effects`` (the factors' effects in words), ``models`` (:class:`CostMode
 from __future__ import annotations
 
 from core.learning.features import FEATURES, vector
-from core.learning.fitting import fit, fit_all, fit_due, model_scopes, needed
+from core.learning.fitting import fit, fit_all, fit_due, model_scopes, needed, snapshot
 from core.learning.models import (
     EVERY_SCOPE,
     CostModel,
@@ -51,5 +51,6 @@ __all__ = [
     "personal_scope",
     "predict",
     "predict_connects",
+    "snapshot",
     "vector",
 ]

@@ -17,9 +17,9 @@ so nothing that answers a quote loads them.
   1, so the leaves' regularization means the same for a community of old bids as for one
   of fresh bids.
 - **Groups of members**: a model pooling three members or more is fitted as up to
-  :data:`GROUPS` models (3 below 240 bids, one more per 60 bids up to the most), each on the bids of its own members only (members are dealt to the
-  groups heaviest first, so the groups weigh about the same), and predicts the median of
-  them. A member's bids are all in one group: however many bids they log, at whatever cost,
+  :data:`GROUPS` models (3 below 240 bids, one more per 60 bids up to the most), each on
+  the bids of its own members only (members are dealt to the groups heaviest first, so the
+  groups weigh about the same), and predicts the median of them. A member's bids are all in one group: however many bids they log, at whatever cost,
   they move one part, and the median moves at most to a neighbouring part's prediction, which
   other members' bids alone decide. An attacker with ``m`` identities moves at most ``m``
   parts; while ``m`` is under half of the parts, the median stays between predictions made
