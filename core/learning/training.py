@@ -19,9 +19,10 @@ so nothing that answers a quote loads them.
 - **Groups of members**: a model pooling three members or more is fitted as up to
   :data:`GROUPS` models (3 below 240 bids, one more per 60 bids up to the most), each on
   the bids of its own members only (members are dealt to the groups heaviest first, so the
-  groups weigh about the same), and predicts the median of them. A member's bids are all in one group: however many bids they log, at whatever cost,
-  they move one part, and the median moves at most to a neighbouring part's prediction, which
-  other members' bids alone decide. An attacker with ``m`` identities moves at most ``m``
+  groups weigh about the same), and predicts the median of them. A member's bids are all in
+  one group: however many bids they log, at whatever cost, they move one part, and the
+  median moves at most to a neighbouring part's prediction, which other members' bids alone
+  decide. An attacker with ``m`` identities moves at most ``m``
   parts; while ``m`` is under half of the parts, the median stays between predictions made
   without them. A median of functions that never fall as a factor grows never falls either.
 - **Errors**: each bid is predicted by the median of the other groups' models, which never
