@@ -17,9 +17,9 @@ so nothing that answers a quote loads them.
   1, so the leaves' regularization means the same for a community of old bids as for one
   of fresh bids.
 - **Groups of members**: a model pooling three members or more is fitted as up to
-  :data:`GROUPS` models (3 below 240 bids, one more per 60 bids up to the most), each on
-  the bids of its own members only (members are dealt to the groups heaviest first, so the
-  groups weigh about the same), and predicts the median of them. A member's bids are all in
+  :data:`GROUPS` models, each on the bids of its own members only (a member's group is a
+  hash of their key: it depends on no other member, so an attacker joining leaves every
+  other member's group as it was), and predicts the median of them. A member's bids are all in
   one group: however many bids they log, at whatever cost, they move one part, and the
   median moves at most to a neighbouring part's prediction, which other members' bids alone
   decide. An attacker with ``m`` identities moves at most ``m``
@@ -46,6 +46,7 @@ so nothing that answers a quote loads them.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -226,17 +227,21 @@ class Median:
         return predicted
 
 
-def groups_of(index: NDArray[np.intp], totals: Matrix, count: int) -> NDArray[np.intp]:
-    """Each bid's group: members (``index`` per bid, ``totals`` their weights) dealt to
-    ``count`` groups, heaviest first to the lightest group, so the groups weigh about the
-    same; every member's bids are in one group."""
-    load = np.zeros(count)
-    group_of = np.empty(len(totals), dtype=np.intp)
-    for member in np.argsort(-totals, kind="stable"):
-        g = int(np.argmin(load))
-        group_of[member] = g
-        load[g] += totals[member]
-    grouped: NDArray[np.intp] = group_of[index]
+def groups_of(names: Sequence[str], index: NDArray[np.intp], count: int) -> NDArray[np.intp]:
+    """Each bid's group: its member's (``names[index]``) hash modulo ``count``, so a member's
+    group depends on no other member (adding an identity leaves every other member where it
+    was), numbered from 0 without the empty ones. Where that leaves fewer than 3 groups
+    (a small community whose hashes meet), members are dealt in turn instead."""
+    bucket = np.array(
+        [int(hashlib.sha256(n.encode()).hexdigest()[:12], 16) % count for n in names],
+        dtype=np.intp,
+    )
+    used = np.unique(bucket)
+    if len(used) < min(3, len(names)):
+        bucket = np.arange(len(names), dtype=np.intp) % count
+        used = np.unique(bucket)
+    compact = np.searchsorted(used, bucket)
+    grouped: NDArray[np.intp] = compact[index]
     return grouped
 
 
@@ -340,8 +345,8 @@ def train(
     decayed = weights([s.created_at for s in samples], now, learning.half_life_days)
     members = [s.member for s in samples]
     w, top = capped(members, decayed, learning.member_share_percent / 100)
-    _, index = np.unique(np.asarray(members, dtype=object), return_inverse=True)
-    count = int(index.max()) + 1
+    names, index = np.unique(np.asarray(members, dtype=object), return_inverse=True)
+    count = len(names)
     heuristic = np.array(
         [quote(pricing, heuristic_factors(s.factors)).connects for s in samples],
         dtype=np.float64,
@@ -349,8 +354,7 @@ def train(
     with threadpool_limits(limits=1, user_api="openmp"):
         final: Fitted | Median
         if count >= 3:
-            totals = np.asarray(np.bincount(index, weights=w), dtype=np.float64)
-            group = groups_of(index, totals, min(GROUPS, count, max(3, len(y) // 60)))
+            group = groups_of([str(n) for n in names], index, min(GROUPS, count))
             predicted = out_of_group(fit_groups(x, y, w, group, seed), x, group)
         else:
             predicted = out_of_fold(x, y, w, None, learning.folds, seed)
