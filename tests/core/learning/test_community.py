@@ -304,7 +304,7 @@ async def test_padding_reveals_no_other_members_outcome(
         number = placed.title.split("#")[1].split()[0]
         asks = [f"/quote post:{PADDED_POST}", "/quote price:6000 verified:no", "/stats", "/model"]
         seen = []
-        for day, outcome in enumerate(("hired", "lost", "hired")):
+        for outcome in ("hired", "lost", "hired"):
             done = await app.run_text(ben, f"/outcome bid:#{number} status:{outcome}", _rid())
             assert not done.error, done.title
             clock.advance(86_400)
@@ -388,7 +388,7 @@ async def test_pool_band_lines_need_min_members_and_reveal_no_teammate(
         placed = await app.run_text(ben, f"/bid job:real connects:2 {PADDED} pool:agency", _rid())
         number = placed.title.split("#")[1].split()[0]
         seen = []
-        for day, outcome in enumerate(("hired", "lost")):
+        for outcome in ("hired", "lost"):
             await app.run_text(ben, f"/outcome bid:#{number} status:{outcome}", _rid())
             clock.advance(86_400)
             assert await learning.snapshot(app.store, app.config, clock.now)
