@@ -4,7 +4,8 @@
 (``asyncio.to_thread``: scikit-learn releases the GIL in its loops, and the event loop keeps
 serving while it runs), and replaces the scope's ``cost_models`` row in one write transaction.
 A scope with fewer than ``[learning] min_bids`` stated bids, or a scope pooling members with
-bids of fewer than ``[learning] min_members`` distinct members, is not trained: its row keeps
+bids of no more than ``[learning] min_members`` distinct members (a model shown to a member
+needs that many others besides them), is not trained: its row keeps
 the counts, so ``model show`` and quotes can say how many more it needs. A fit records, for
 the operator (``model show`` and the log, never a member's reply), how many members trained it
 and the largest share of its weight any one of them carried.
@@ -152,7 +153,7 @@ async def _fit(store: Store, config: Config, scope: str, now: int, release: bool
     trained = None
     min_members = 0 if is_personal(scope) else learning.min_members
     members = len({s.member for s in samples})
-    if len(samples) >= learning.min_bids and members >= min_members:
+    if len(samples) >= learning.min_bids and (not min_members or members > min_members):
         trained = await asyncio.to_thread(_train, samples, learning, config.pricing, now)
     fit_ms = round((time.perf_counter() - started) * 1000)
     values = _values(learning, now, samples, trained, fit_ms, min_members)

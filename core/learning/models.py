@@ -7,9 +7,10 @@ from the model the database holds, and picks up a new fit on its next quote. Not
 imports numpy or scikit-learn.
 
 A model answers quotes (``in_use``) only when it learned from at least ``[learning]
-min_bids`` stated bids, a model pooling members from at least ``[learning] min_members``
-distinct members, and its cross-validated error is below the heuristic's on the same bids;
-otherwise :attr:`CostModel.reason` says why, and how many more stated bids the scope needs.
+min_bids`` stated bids, a model pooling members from more than ``[learning] min_members``
+distinct members (so at least that many besides whoever asks), and its cross-validated
+error is below the heuristic's on the same bids; otherwise :attr:`CostModel.reason` says
+why, and how many more stated bids the scope needs.
 
 Scopes are tenants: a community's quotes use its own model (``[learning] scope =
 "community"``) or the model pooling every scope (``"global"``, set by the operator); a direct
@@ -64,10 +65,10 @@ def judge(
     min_members: int = 0,
 ) -> tuple[bool, str]:
     """Whether a model of these figures answers quotes, and why (or why not), in words."""
-    if members < min_members:
+    if min_members and members <= min_members:
         return False, (
-            f"bids of {plural(members, 'member')} of the {min_members} a model pooling "
-            "members needs; until then the heuristic answers."
+            f"bids of {plural(members, 'member')}: a model pooling members needs bids of "
+            f"{min_members} members besides the one asking; until then the heuristic answers."
         )
     if sample_size < min_bids:
         more = min_bids - sample_size

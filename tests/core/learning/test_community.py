@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import random
 import re
 import subprocess
 import sys
@@ -119,7 +120,7 @@ def _attacks(draw: st.DrawFn) -> list[Sample]:
     out = []
     for i in range(n):
         at = NOW - int(rng.integers(0, 365)) * DAY
-        f = job(__import__("random").Random(seed + i), at)
+        f = job(random.Random(seed + i), at)
         if not spread:
             f = replace(f, budget_type="fixed", price_cents=100_000, verified=True)
             f = replace(f, client_spent_cents=0, length="1_to_3_months")
@@ -419,7 +420,12 @@ async def test_a_solo_member_is_answered_from_their_own_bids(
         )
         fitted = {m.scope: m for m in await learning.fit_all(app.store, app.config, clock.now)}
         assert sorted(fitted) == ["@console:ana", "console"]
-        assert not fitted["console"].in_use and "1 member of the 5" in fitted["console"].reason
+        assert (
+            not fitted["console"].in_use
+            and "bids of 1 member: a model pooling members needs bids of 5 members besides "
+            "the one asking"
+            in fitted["console"].reason
+        )
         assert fitted["@console:ana"].in_use
         for where in ("console", None):
             reply = await app.run_text(actor("ana", scope=where), QUOTE, _rid())
