@@ -436,6 +436,9 @@ async def test_a_solo_member_is_answered_from_their_own_bids(
             model = await app.run_text(actor("ana", scope=where), "/model", _rid())
             assert model.title == "Learned quotes: in use"
             assert "Learned from your own bids" in str(model.lines[0])
+        quoted = int((await app.run_text(actor("ana"), QUOTE, _rid())).title.split()[0])
+        placed = await app.run_text(actor("ana"), f"/bid job:own {BID}", _rid())
+        assert placed.lines[1].startswith(f"{quoted} Connects from your wallet"), placed.lines
         other = await app.run_text(actor("bob"), QUOTE, _rid())
         assert other.title.endswith(" Connects, heuristic")
         assert not any("learned" in str(line) for line in other.lines)
