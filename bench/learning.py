@@ -3,9 +3,9 @@
 who spent $10,000, +1 for a project over 6 months, clipped to 7-26, 20 % of costs one Connect
 off, 10 % of factors unknown):
 
-(a) the time of ``core.learning.fit`` (read the stated bids, train in the worker thread with
-    5-fold cross-validation and the final fit, store the row) for 1,000, 10,000 and 100,000
-    stated bids, and the training alone;
+(a) the time of ``core.learning.fit`` (read the stated bids, train in the worker thread the
+    groups of members' models, both rounds, store the row; 8 synthetic members) for 1,000,
+    10,000 and 100,000 stated bids, and the training alone;
 (b) ``predict`` p50 and p99 in microseconds (the pure-Python walk of the exported trees,
     the feature row included), and ``current()`` with the model already parsed: inside one
     read transaction, and as a whole quick read (``store.read(..., quick=True)``);

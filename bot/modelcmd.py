@@ -34,12 +34,23 @@ def _share(permille: int | None) -> str:
 
 def describe(model: CostModel) -> list[str]:
     """A stored model as lines for a terminal."""
-    shown = "every scope" if model.scope == learning.EVERY_SCOPE else model.scope
+    if model.scope == learning.EVERY_SCOPE:
+        shown = "every scope"
+    elif learning.is_personal(model.scope):
+        shown = f"the bids of {model.scope[1:]} alone"
+    else:
+        shown = model.scope
+    needs = f"a model needs {model.min_bids}"
+    if model.min_members:
+        needs += f" from {model.min_members} members"
+    top = model.top_share_permille
     lines = [
         f"Cost model of {shown} ({model.scope})",
         f"  in use: {'yes' if model.in_use else 'no'}: {model.reason}",
-        f"  learned from {model.sample_size:,} stated bids (a model needs {model.min_bids}), "
-        f"fitted {_when(model.fitted_at)} in {model.fit_ms / 1000:.1f} s",
+        f"  learned from {model.sample_size:,} stated bids of {model.members:,} members "
+        f"({needs}), fitted {_when(model.fitted_at)} in {model.fit_ms / 1000:.1f} s",
+        "  largest share of the fit one member carried: "
+        + ("? (not fitted)" if top is None else f"{top / 10:.1f}%"),
     ]
     if model.mae_hundredths is not None:
         lines += [

@@ -138,6 +138,8 @@ class LearningConfig:
     fit_every_hours: int = 24  # scheduled refits while `run` runs (0: never on schedule)
     min_outcomes: int = 20  # outcomes a hire-rate figure needs
     min_count: int = 5  # aggregates of fewer bids are never shown
+    min_members: int = 5  # distinct members (besides the asker) an aggregate or model needs
+    member_share_percent: int = 10  # the most of a fit's weight any one member's bids carry
 
     def __post_init__(self) -> None:
         if self.scope not in ("community", "global"):
@@ -146,7 +148,9 @@ class LearningConfig:
             raise ValueError("learning.folds must be between 2 and 20")
         if self.min_bids < self.folds * 2:
             raise ValueError("learning.min_bids must be at least twice learning.folds")
-        for key in ("half_life_days", "max_age_days", "min_outcomes", "min_count"):
+        if not 1 <= self.member_share_percent <= 100:
+            raise ValueError("learning.member_share_percent must be between 1 and 100")
+        for key in ("half_life_days", "max_age_days", "min_outcomes", "min_count", "min_members"):
             if getattr(self, key) < 1:
                 raise ValueError(f"learning.{key} must be 1 or more")
         if self.fit_every_hours < 0:

@@ -4,8 +4,15 @@ jobs like one being quoted.
 A bid has an outcome once it is ``hired``, ``lost`` or ``ghosted`` (no news for the ghost
 period); its hire rate is hires over those bids. Every rate comes with its sample size and a
 Wilson score interval, which stays inside 0-100% and is honest for small samples, where the
-normal approximation is not. Rates are aggregates only: a band or a set of similar jobs with
-fewer bids than the configured minimum is not shown, so no reply reveals one member's bid.
+normal approximation is not.
+
+Rates shown to a member about other members are aggregates of other members only, counted
+from the daily snapshot (:func:`refresh_snapshot`, table ``outcome_snapshot``), never from
+live bids: the asker's own bids are left out of them (so padding a band with one's own bids
+reveals nothing), a band or a set of similar jobs is shown only when at least ``[learning]
+min_members`` distinct other members and the configured minimum of bids are in it, and a
+change of one bid shows only at the next snapshot, mixed with a day of other changes. A
+member's own figures (``/stats`` of their wallet) are their own, read live.
 
 Jobs are *similar* to the one quoted when they share its budget type, its budget band and its
 client's payment verification (each where the job states it): the three facts that most
@@ -88,6 +95,7 @@ class Rate:
 
     hired: int
     bids: int
+    members: int = 0
 
     @property
     def share(self) -> float:
@@ -196,22 +204,26 @@ class BandRate:
     rate: Rate
 
 
-def by_band(rows: Iterable[Row], min_count: int) -> list[BandRate]:
+def by_band(rows: Iterable[Row], min_count: int, min_members: int = 0) -> list[BandRate]:
     """Hire rates by factor band over bid rows with outcomes; bands with fewer than
-    ``min_count`` bids are left out. In :data:`BANDS` order, then by band name."""
+    ``min_count`` bids, or (rows with a ``bidder``) fewer than ``min_members`` distinct
+    bidders, are left out. In :data:`BANDS` order, then by band name."""
     counts: dict[tuple[int, str], list[int]] = {}
+    bidders: dict[tuple[int, str], set[str]] = {}
     for row in rows:
         hired = int(str(row["status"]) == "hired")
+        bidder = str(row.get("bidder", ""))
         for i, (_, band_of) in enumerate(BANDS):
             band = band_of(row)
             if band is not None:
                 hit = counts.setdefault((i, band), [0, 0])
                 hit[0] += hired
                 hit[1] += 1
+                bidders.setdefault((i, band), set()).add(bidder)
     return [
-        BandRate(BANDS[i][0], band, Rate(hired, n))
+        BandRate(BANDS[i][0], band, Rate(hired, n, len(bidders[(i, band)])))
         for (i, band), (hired, n) in sorted(counts.items())
-        if n >= min_count
+        if n >= min_count and len(bidders[(i, band)]) >= min_members
     ]
 
 
@@ -252,11 +264,14 @@ def likeness(budget_type: str | None, price_cents: int | None, verified: bool | 
     return Likeness(budget_type, None if band is None else band[2], verified, band)
 
 
-async def similar_rate(tx: Tx, like: Likeness, scope: str | None, *, ghost_before: int) -> Rate:
-    """The hire rate of the bids with outcomes on jobs like ``like``, in ``scope`` (every
-    bid of the database when ``None``), counted by the database."""
-    where = [_HAS_OUTCOME]
-    params: dict[str, object] = {"ghost": ghost_before}
+async def similar_rate(
+    tx: Tx, like: Likeness, scope: str | None, *, asker: str | None = None
+) -> Rate:
+    """The hire rate of other members' bids with outcomes on jobs like ``like`` in the daily
+    snapshot, in ``scope`` (every bid of the database when ``None``), leaving out the bids of
+    ``asker``; counted by the database, with how many distinct members placed them."""
+    where = ["bidder <> :me"]
+    params: dict[str, object] = {"me": asker or ""}
     if scope is not None:
         where.append("scope = :s")
         params["s"] = scope
@@ -273,12 +288,63 @@ async def similar_rate(tx: Tx, like: Likeness, scope: str | None, *, ghost_befor
         where.append("verified = :v")
         params["v"] = int(like.verified)
     row = await tx.fetchone(
-        "SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN status = 'hired' THEN 1 ELSE 0 END), 0) "
-        f"AS h FROM bids WHERE {' AND '.join(where)}",
+        "SELECT COUNT(*) AS n, COALESCE(SUM(hired), 0) AS h, COUNT(DISTINCT bidder) AS m "
+        f"FROM outcome_snapshot WHERE {' AND '.join(where)}",
         params,
     )
     assert row is not None
-    return Rate(int(row["h"]), int(row["n"]))
+    return Rate(int(row["h"]), int(row["n"]), int(row["m"]))
+
+
+async def snapshot_rows(tx: Tx, *, pool_id: int, asker: str, since: int) -> list[Row]:
+    """The pool's bids with outcomes placed from ``since``, as of the daily snapshot, other
+    than ``asker``'s: their outcome, bidder and the facts rates are banded by."""
+    rows = await tx.fetchall(
+        "SELECT bidder, hired, budget_type, price_cents, verified, proposals_min, "
+        "client_spent_cents, experience FROM outcome_snapshot WHERE pool_id = :p "
+        "AND created_at >= :since AND bidder <> :me",
+        {"p": pool_id, "since": since, "me": asker},
+    )
+    return [{**r, "status": "hired" if int(r["hired"]) else "lost"} for r in rows]
+
+
+#: The snapshot's row in ``snapshots``.
+SNAPSHOT = "outcomes"
+#: Snapshots are taken at most this often, in seconds: once a day.
+SNAPSHOT_SECONDS = 86_400
+
+_SNAPSHOT_FACTS = (
+    "budget_type, price_cents, verified, proposals_min, client_spent_cents, experience"
+)
+
+
+async def refresh_snapshot(tx: Tx, now: int, ghost_before: int, every: int) -> bool:
+    """Take the snapshot of every bid with an outcome (as of ``ghost_before`` for bids
+    without news) when the last one is at least ``every`` seconds old (never more often than
+    :data:`SNAPSHOT_SECONDS`): a conditional update claims it, so processes sharing a
+    database take it once. Whether it was taken."""
+    await tx.execute(
+        "INSERT INTO snapshots (name, taken_at) VALUES (:n, 0) ON CONFLICT (name) DO NOTHING",
+        {"n": SNAPSHOT},
+    )
+    claimed = await tx.execute(
+        "UPDATE snapshots SET taken_at = :now WHERE name = :n AND taken_at <= :due",
+        {"n": SNAPSHOT, "now": now, "due": now - max(every, SNAPSHOT_SECONDS)},
+    )
+    if not claimed:
+        return False
+    await tx.execute("DELETE FROM outcome_snapshot")
+    facts = ", ".join(f"b.{c}" for c in _SNAPSHOT_FACTS.split(", "))
+    await tx.execute(
+        f"INSERT INTO outcome_snapshot (scope, pool_id, bidder, hired, created_at, "
+        f"{_SNAPSHOT_FACTS}) SELECT COALESCE(b.scope, p.scope), b.pool_id, b.bidder, "
+        f"CASE WHEN b.status = 'hired' THEN 1 ELSE 0 END, b.created_at, {facts} "
+        "FROM bids b LEFT JOIN pools p ON p.id = b.pool_id "
+        "WHERE b.status IN ('hired', 'lost', 'ghosted') "
+        "OR (b.status IN ('submitted', 'viewed') AND b.updated_at < :ghost)",
+        {"ghost": ghost_before},
+    )
+    return True
 
 
 def similar(rows: Sequence[Row], like: Likeness) -> Rate:
@@ -299,7 +365,9 @@ __all__ = [
     "by_band",
     "likeness",
     "outcomes",
+    "refresh_snapshot",
     "similar",
     "similar_rate",
+    "snapshot_rows",
     "wilson",
 ]

@@ -18,7 +18,7 @@ from core.reply import Attachment, Bold, Mention, Reply, Rich, plural, when
 from core.store.base import Tx
 from core.textparse import near
 from core.wallets import NoticesSet
-from core.winrates import BandRate, by_band, outcomes
+from core.winrates import BandRate, by_band, outcomes, snapshot_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,17 +124,23 @@ async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
 
     ghost_before = now - ghost_days * 86_400
 
+    learning = services.config.learning
+    leaderboard = True
+
     async def read(tx: Tx) -> tuple[str, Stats, list[BandRate]]:
+        nonlocal leaderboard
         if o.pool:
             pool = await services.pools.find(tx, ctx.actor, o.pool)
             await services.pools.require_member_or_admin(tx, ctx.actor, pool)
-            rows = await outcomes(tx, ghost_before=ghost_before, pool_id=pool.id, since=start)
+            leaderboard = services.pools.is_admin(ctx.actor, pool)
+            # other members' outcomes: from the daily snapshot, bands of enough members only
+            rows = await snapshot_rows(tx, pool_id=pool.id, asker=ctx.actor.user.key, since=start)
             return (
                 f"Pool {pool.name}",
                 await stats(
                     tx, bidder=None, pool_id=pool.id, start=start, now=now, ghost_days=ghost_days
                 ),
-                by_band(rows, services.config.learning.min_count),
+                by_band(rows, learning.min_count, learning.min_members),
             )
         key = ctx.actor.user.key
         rows = await outcomes(tx, ghost_before=ghost_before, bidder=key, since=start)
@@ -161,7 +167,7 @@ async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
     if s.ghosted:
         fields.append(("Ghosted", f"{s.ghosted} bids · {plural(s.ghosted_connects)}"))
     lines: list[str] = ["Since " + when(start) if o.period != "all" else "All time"]
-    if s.members:
+    if s.members and leaderboard:
         ranked = sorted(s.members.items(), key=lambda kv: (-kv[1].hired, kv[1].net, kv[0]))
         for i, (member, m) in enumerate(ranked[:10], 1):
             lines.append(
@@ -169,10 +175,16 @@ async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
                     f"{i}. ", Mention(member), f": {m.bids} bids, {m.hired} hired, {plural(m.net)}"
                 )
             )
-    if bands:
+    if bands and o.pool:
+        lines.append(
+            f"What wins: hire rate of other members' bids with an outcome, by factor (95% "
+            f"interval; bands of {learning.min_count}+ bids by {learning.min_members}+ members, "
+            "as of the daily snapshot)"
+        )
+    elif bands:
         lines.append(
             f"What wins: hire rate of bids with an outcome, by factor (95% interval; bands of "
-            f"{services.config.learning.min_count}+ bids)"
+            f"{learning.min_count}+ bids)"
         )
         lines.extend(f"{b.factor} {b.band}: {b.rate.text()}" for b in bands)
     title = f"{label} stats ({o.period})" if label != "Your" else f"Your stats ({o.period})"

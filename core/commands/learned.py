@@ -1,12 +1,14 @@
-"""/model: how good the learned quotes of this community are, and what they learned."""
+"""/model: how good the learned quotes answering this member are, whose bids they learned
+from, and what they learned. The operator's figures (how many members trained a model, the
+largest share one of them carried) are for ``connects-bot model show`` only."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from core.commands.registry import Context, Read, register
-from core.estimates import where
-from core.learning import CostModel, current, model_scope, needed
+from core.estimates import answering, where
+from core.learning import CostModel, is_personal, needed
 from core.learning.models import connects_text
 from core.options import Values
 from core.reply import Reply, Rich, plural, when
@@ -40,16 +42,20 @@ def model_fields(m: CostModel) -> list[tuple[str, str]]:
 
 async def model_read(ctx: Context, o: ModelOptions) -> Reply:
     services = ctx.services
-    scope = model_scope(services.config, ctx.actor.scope)
     now = ctx.now()
 
-    async def read(tx: Tx) -> tuple[CostModel | None, int]:
-        return await current(tx, scope), await needed(tx, services.config, scope, now)
+    async def read(tx: Tx) -> tuple[CostModel | None, str, int]:
+        model, scope = await answering(tx, services.config, ctx.actor.scope, ctx.actor.user.key)
+        if model is not None and model.in_use:
+            return model, scope, 0
+        return model, scope, await needed(tx, services.config, scope, now)
 
-    model, need = await services.store.read(read, quick=True)
+    model, scope, need = await services.store.read(read, quick=True)
     bids = where(scope)
     if model is None:
-        more = f"{plural(need, 'more bid')} with a stated cost" if need else "its first fit"
+        kind = " of your own" if is_personal(scope) else ""
+        more = f"{plural(need, 'more bid')}{kind} with a stated cost" if need else "its first fit"
+        bids = "from your own bids" if is_personal(scope) else bids
         return Reply(
             "No learned quotes yet",
             [
@@ -58,7 +64,8 @@ async def model_read(ctx: Context, o: ModelOptions) -> Reply:
             ],
         )
     title = "Learned quotes: in use" if model.in_use else "Learned quotes: not in use"
-    lines: list[str] = [Rich(f"Learned from the bids {bids}, fitted ", when(model.fitted_at))]
+    whose = "your own bids" if is_personal(model.scope) else f"the bids {bids}"
+    lines: list[str] = [Rich(f"Learned from {whose}, fitted ", when(model.fitted_at))]
     lines.append(("In use: " if model.in_use else "Not in use: ") + model.reason)
     lines.extend(model.effects)
     return Reply(title, lines, model_fields(model))

@@ -87,7 +87,13 @@ class BidOptions:
             pricing = typed if post is None else over_pricing(typed, post)
             heuristic = quote(ctx.services.config.pricing, pricing)
             connects = await estimate(
-                tx, ctx.services.config, ctx.actor.scope, heuristic, factors, now
+                tx,
+                ctx.services.config,
+                ctx.actor.scope,
+                heuristic,
+                factors,
+                now,
+                ctx.actor.user.key,
             )
         return BidSpec(
             job=job,

@@ -162,7 +162,7 @@ async def _read(ctx: Context, factors: BidFactors) -> _Seen:
     async def read(tx: Tx) -> _Seen:
         account = await user_account(tx, ctx.actor.user.key)
         assert account is not None, "ensure_known created the wallet"
-        knowledge = await know(tx, config, ctx.actor.scope, factors, now)
+        knowledge = await know(tx, config, ctx.actor.scope, factors, now, ctx.actor.user.key)
         last = await tx.fetchone(
             "SELECT MAX(id) AS e FROM entries WHERE account_id = :a", {"a": account}
         )

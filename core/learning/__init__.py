@@ -6,7 +6,8 @@ error, and used for quotes only when it is closer than the heuristic.
   package); :func:`fit_due` is the schedule's pass, claiming each scope first.
 - :func:`current`: the scope's model as the database holds it, parsed once per fit.
 - :func:`predict` / :func:`predict_connects`: the learned cost of a job, in pure Python.
-- :func:`model_scope`: which model a quote asked in a scope is answered from;
+- :func:`model_scope`: which community model a quote asked in a scope is answered from;
+  :func:`personal_scope`: the model of a member's own bids;
   :func:`needed`: how many more stated bids a scope needs.
 
 Modules: ``features`` (a bid's row of numbers), ``predictor`` (the exported trees and their
@@ -18,7 +19,7 @@ walk), ``effects`` (the factors' effects in words), ``models`` (:class:`CostMode
 from __future__ import annotations
 
 from core.learning.features import FEATURES, vector
-from core.learning.fitting import fit, fit_all, fit_due, model_scopes, needed
+from core.learning.fitting import fit, fit_all, fit_due, model_scopes, needed, snapshot
 from core.learning.models import (
     EVERY_SCOPE,
     CostModel,
@@ -30,6 +31,7 @@ from core.learning.models import (
     predict_connects,
 )
 from core.learning.predictor import Predictor
+from core.learning.rows import is_personal, personal_scope
 
 __all__ = [
     "EVERY_SCOPE",
@@ -41,11 +43,14 @@ __all__ = [
     "fit",
     "fit_all",
     "fit_due",
+    "is_personal",
     "judge",
     "model_scope",
     "model_scopes",
     "needed",
+    "personal_scope",
     "predict",
     "predict_connects",
+    "snapshot",
     "vector",
 ]

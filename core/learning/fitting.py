@@ -3,8 +3,16 @@
 :func:`fit` reads the scope's stated bids in one read transaction, trains in a worker thread
 (``asyncio.to_thread``: scikit-learn releases the GIL in its loops, and the event loop keeps
 serving while it runs), and replaces the scope's ``cost_models`` row in one write transaction.
-A scope with fewer than ``[learning] min_bids`` stated bids is not trained: its row keeps the
-count, so ``model show`` and quotes can say how many more it needs.
+A scope with fewer than ``[learning] min_bids`` stated bids, or a scope pooling members with
+bids of no more than ``[learning] min_members`` distinct members (a model shown to a member
+needs that many others besides them), is not trained: its row keeps
+the counts, so ``model show`` and quotes can say how many more it needs. A fit records, for
+the operator (``model show`` and the log, never a member's reply), how many members trained it
+and the largest share of its weight any one of them carried.
+
+Model scopes: every community with a stated bid under ``[learning] scope = "community"``, the
+pooled ``*`` under ``"global"``, and under both the personal model of every member with
+``min_bids`` stated bids of their own.
 
 :func:`fit_due` is the schedule, called from the notice loop of ``connects-bot run``: a scope
 is refitted when its model is at least ``fit_every_hours`` old and it has stated bids placed
@@ -33,11 +41,14 @@ from core.learning.rows import (
     count_stated,
     has_new,
     heads,
+    is_personal,
+    personal_scopes,
     release_claim,
     save,
     stated_bids,
 )
 from core.store.base import Store, Tx
+from core.winrates import refresh_snapshot
 
 if TYPE_CHECKING:
     from core.learning.training import Trained
@@ -57,9 +68,18 @@ def _train(
 
 
 def _values(
-    learning: LearningConfig, now: int, n: int, trained: Trained | None, fit_ms: int
+    learning: LearningConfig,
+    now: int,
+    samples: Sequence[Sample],
+    trained: Trained | None,
+    fit_ms: int,
+    min_members: int,
 ) -> dict[str, int | str | None]:
+    n = len(samples)
     values: dict[str, int | str | None] = {
+        "members": len({s.member for s in samples}),
+        "min_members": min_members,
+        "top_share_permille": None,
         "fitted_at": now,
         "sample_size": n,
         "min_bids": learning.min_bids,
@@ -76,7 +96,7 @@ def _values(
     if trained is not None:
         mae, heuristic = round(trained.mae * 100), round(trained.heuristic_mae * 100)
         model = {
-            "predictor": trained.predictor.to_json(),
+            "predictors": [part.to_json() for part in trained.predictors],
             "effects": [[key, delta] for key, delta in trained.effects],
         }
         values.update(
@@ -86,6 +106,7 @@ def _values(
             heuristic_mae_hundredths=heuristic,
             in_use=int(mae < heuristic),
             model=json.dumps(model, separators=(",", ":")),
+            top_share_permille=round(trained.top_share * 1000),
         )
     return values
 
@@ -94,18 +115,23 @@ def _log(model: CostModel) -> None:
     seconds = model.fit_ms / 1000
     if model.mae_hundredths is None:
         log.info(
-            "cost model %s: %d stated bids of %d needed, not fitted (%.1f s)",
+            "cost model %s: %d stated bids of %d needed, %d members of %d needed, "
+            "not fitted (%.1f s)",
             model.scope,
             model.sample_size,
             model.min_bids,
+            model.members,
+            model.min_members,
             seconds,
         )
         return
     log.info(
-        "cost model %s: %d stated bids, MAE %.2f, %.1f%% within ±1, %.1f%% within ±2, "
-        "heuristic MAE %.2f, fitted in %.1f s%s",
+        "cost model %s: %d stated bids of %d members (largest share %.1f%%), MAE %.2f, "
+        "%.1f%% within ±1, %.1f%% within ±2, heuristic MAE %.2f, fitted in %.1f s%s",
         model.scope,
         model.sample_size,
+        model.members,
+        (model.top_share_permille or 0) / 10,
         model.mae_hundredths / 100,
         (model.within1_permille or 0) / 10,
         (model.within2_permille or 0) / 10,
@@ -125,10 +151,12 @@ async def _fit(store: Store, config: Config, scope: str, now: int, release: bool
     samples = await store.read(read)
     started = time.perf_counter()
     trained = None
-    if len(samples) >= learning.min_bids:
+    min_members = 0 if is_personal(scope) else learning.min_members
+    members = len({s.member for s in samples})
+    if len(samples) >= learning.min_bids and (not min_members or members > min_members):
         trained = await asyncio.to_thread(_train, samples, learning, config.pricing, now)
     fit_ms = round((time.perf_counter() - started) * 1000)
-    values = _values(learning, now, len(samples), trained, fit_ms)
+    values = _values(learning, now, samples, trained, fit_ms, min_members)
 
     async def write(tx: Tx) -> CostModel:
         if not await save(tx, scope, values, release=release):
@@ -144,25 +172,45 @@ async def _fit(store: Store, config: Config, scope: str, now: int, release: bool
 
 
 async def fit(store: Store, config: Config, scope: str, now: int) -> CostModel:
-    """Fit the model of ``scope`` (a community's scope, or ``*`` for every scope) on its
-    stated bids as of the epoch second ``now`` and store it; the stored model."""
+    """Fit the model of ``scope`` (a community's scope, ``*`` for every scope, or a
+    member's personal scope) on its stated bids as of the epoch second ``now`` and store it;
+    the stored model."""
     return await _fit(store, config, scope, now, release=False)
 
 
-async def model_scopes(tx: Tx, config: Config) -> list[str]:
-    """The model scopes the configuration fits: ``*`` (every scope pooled; under
-    ``"community"`` it answers direct messages) and, under ``"community"``, every scope with a
-    stated bid."""
-    if config.learning.scope == "global":
-        return [EVERY_SCOPE]
-    return [EVERY_SCOPE, *await community_scopes(tx)]
+async def model_scopes(tx: Tx, config: Config, now: int) -> list[str]:
+    """The model scopes the configuration fits: ``*`` (every scope pooled) under
+    ``"global"``, every scope with a stated bid under ``"community"``, and under both the
+    personal scope of every member with ``min_bids`` stated bids since ``max_age_days``."""
+    learning = config.learning
+    shared = [EVERY_SCOPE] if learning.scope == "global" else list(await community_scopes(tx))
+    since = now - learning.max_age_days * DAY
+    return [*shared, *await personal_scopes(tx, since, learning.min_bids)]
+
+
+async def snapshot(store: Store, config: Config, now: int) -> bool:
+    """Take the daily snapshot of outcomes that hire rates shown to members are counted from,
+    when the last one is a day old (:func:`core.winrates.refresh_snapshot`); whether it was
+    taken."""
+    every = config.learning.fit_every_hours * 3600
+    ghost_before = now - config.policy.ghost_days * DAY
+
+    async def write(tx: Tx) -> bool:
+        return await refresh_snapshot(tx, now, ghost_before, every)
+
+    taken = await store.write(write)
+    if taken:
+        log.info("outcome snapshot taken for the hire rates members see")
+    return taken
 
 
 async def fit_all(store: Store, config: Config, now: int) -> list[CostModel]:
-    """Fit every model scope now, one after another (``connects-bot model fit --all``)."""
+    """Fit every model scope now, one after another (``connects-bot model fit --all``), and
+    take the day's snapshot of outcomes if it is due."""
+    await snapshot(store, config, now)
 
     async def read(tx: Tx) -> list[str]:
-        return await model_scopes(tx, config)
+        return await model_scopes(tx, config, now)
 
     return [await fit(store, config, scope, now) for scope in await store.read(read)]
 
@@ -176,7 +224,7 @@ async def due(store: Store, config: Config, now: int) -> list[tuple[str, int]]:
     async def read(tx: Tx) -> list[tuple[str, int]]:
         found = []
         held = await heads(tx)
-        for scope in await model_scopes(tx, config):
+        for scope in await model_scopes(tx, config, now):
             head = held.get(scope)
             if head is not None and head.claimed_until is not None and head.claimed_until > now:
                 continue  # another process is fitting it
@@ -194,7 +242,9 @@ async def due(store: Store, config: Config, now: int) -> list[tuple[str, int]]:
 async def fit_due(store: Store, config: Config, now: int) -> list[CostModel]:
     """Refit every scope that is due (see the module text), each claimed first; the models
     this process fitted. A scope whose fit fails is logged, released and left for the next
-    pass."""
+    pass. The day's snapshot of outcomes is taken first when it is due."""
+    if config.learning.fit_every_hours > 0:
+        await snapshot(store, config, now)
     fitted = []
     for scope, seen in await due(store, config, now):
 

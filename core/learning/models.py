@@ -7,8 +7,15 @@ from the model the database holds, and picks up a new fit on its next quote. Not
 imports numpy or scikit-learn.
 
 A model answers quotes (``in_use``) only when it learned from at least ``[learning]
-min_bids`` stated bids and its cross-validated error is below the heuristic's on the same bids;
-otherwise :attr:`CostModel.reason` says why, and how many more stated bids the scope needs.
+min_bids`` stated bids, a model pooling members from more than ``[learning] min_members``
+distinct members (so at least that many besides whoever asks), and its cross-validated
+error is below the heuristic's on the same bids; otherwise :attr:`CostModel.reason` says
+why, and how many more stated bids the scope needs.
+
+Scopes are tenants: a community's quotes use its own model (``[learning] scope =
+"community"``) or the model pooling every scope (``"global"``, set by the operator); a direct
+message uses the pooled model only under ``"global"``. Wherever no such model is in use, the
+asker's personal model (their own stated bids, ``@`` and their user key) answers them.
 """
 
 from __future__ import annotations
@@ -24,7 +31,8 @@ from core.catalog import MAX_CONNECTS_PER_BID
 from core.config import Config
 from core.learning.effects import in_words
 from core.learning.features import vector
-from core.learning.predictor import Predictor, from_json
+from core.learning.predictor import Ensemble, Predictor, ensemble_from_json
+from core.reply import plural
 from core.store.base import Row, Tx
 
 log = logging.getLogger("connects.learning")
@@ -33,11 +41,12 @@ log = logging.getLogger("connects.learning")
 EVERY_SCOPE = "*"
 
 
-def model_scope(config: Config, actor_scope: str | None) -> str:
-    """The model scope a quote asked in ``actor_scope`` is answered from: the actor's own
-    community under ``[learning] scope = "community"``, :data:`EVERY_SCOPE` under ``"global"``
-    and in a direct message (``None``: no community)."""
-    if config.learning.scope == "global" or actor_scope is None:
+def model_scope(config: Config, actor_scope: str | None) -> str | None:
+    """The community model scope a quote asked in ``actor_scope`` is answered from: the
+    actor's own community under ``[learning] scope = "community"``, :data:`EVERY_SCOPE` under
+    ``"global"``; ``None`` in a direct message (no community) under ``"community"``: no
+    community's bids answer a stranger there."""
+    if config.learning.scope == "global":
         return EVERY_SCOPE
     return actor_scope
 
@@ -48,9 +57,20 @@ def connects_text(hundredths: int) -> str:
 
 
 def judge(
-    sample_size: int, min_bids: int, mae: int | None, heuristic_mae: int | None
+    sample_size: int,
+    min_bids: int,
+    mae: int | None,
+    heuristic_mae: int | None,
+    *,
+    members: int = 0,
+    min_members: int = 0,
 ) -> tuple[bool, str]:
     """Whether a model of these figures answers quotes, and why (or why not), in words."""
+    if min_members and members <= min_members:
+        return False, (
+            f"bids of {plural(members, 'member')}: a model pooling members needs bids of "
+            f"{min_members} members besides the one asking; until then the heuristic answers."
+        )
     if sample_size < min_bids:
         more = min_bids - sample_size
         return False, (
@@ -93,11 +113,14 @@ class CostModel:
     effects: tuple[str, ...]
     in_use: bool
     reason: str
-    predictor: Predictor | None = field(repr=False)
+    predictor: Ensemble | None = field(repr=False)
     digest: str = ""
     #: ``False``: the stored model could not be read (see :func:`parse_row`); its reason says
     #: why, and it holds no predictor and no error figures.
     readable: bool = True
+    members: int = 0
+    min_members: int = 0
+    top_share_permille: int | None = None
 
     @property
     def needed(self) -> int:
@@ -191,14 +214,16 @@ def _parse_row(row: Row) -> CostModel:
         data = json.loads(str(row["model"]))
         if not isinstance(data, Mapping):
             raise ValueError("cost model: not a JSON object")
-        predictor_data = data.get("predictor")
-        if not isinstance(predictor_data, Mapping):
-            raise ValueError("cost model: no predictor")
-        predictor = _checked(from_json(predictor_data))
+        predictor = ensemble_from_json(data)
+        for part in predictor.parts:
+            _checked(part)
         effects = _effects(data.get("effects", []))
     sample, min_bids = int(row["sample_size"]), int(row["min_bids"])
     mae, heuristic = _opt(row, "mae_hundredths"), _opt(row, "heuristic_mae_hundredths")
-    in_use, reason = judge(sample, min_bids, mae, heuristic)
+    members, min_members = int(row["members"] or 0), int(row["min_members"] or 0)
+    in_use, reason = judge(
+        sample, min_bids, mae, heuristic, members=members, min_members=min_members
+    )
     return CostModel(
         scope=str(row["scope"]),
         fitted_at=int(row["fitted_at"]),
@@ -216,6 +241,9 @@ def _parse_row(row: Row) -> CostModel:
         reason=reason,
         predictor=predictor,
         digest=str(row["digest"] or ""),
+        members=members,
+        min_members=min_members,
+        top_share_permille=_opt(row, "top_share_permille"),
     )
 
 

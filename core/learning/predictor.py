@@ -99,6 +99,42 @@ class Predictor:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Ensemble:
+    """Models fitted on disjoint groups of members; the prediction is their median, so a
+    member, whose bids are in one group only, moves it at most to a neighbouring group's
+    prediction. One part: that part's prediction."""
+
+    parts: tuple[Predictor, ...]
+
+    def raw(self, row: Sequence[float]) -> float:
+        """The median of the parts' predictions for one row."""
+        values = sorted(part.raw(row) for part in self.parts)
+        middle = len(values) // 2
+        if len(values) % 2:
+            return values[middle]
+        return (values[middle - 1] + values[middle]) / 2
+
+    @property
+    def trees(self) -> tuple[Tree, ...]:
+        """Every part's trees."""
+        return tuple(tree for part in self.parts for tree in part.trees)
+
+
+def ensemble_from_json(data: Mapping[str, object]) -> Ensemble:
+    """A stored model's predictor: ``predictors`` (a list of parts) or, as stored before
+    models were fitted by group, one ``predictor``."""
+    parts = data.get("predictors")
+    if parts is None:
+        single = data.get("predictor")
+        if not isinstance(single, Mapping):
+            raise ValueError("cost model: no predictor")
+        return Ensemble((from_json(single),))
+    if not isinstance(parts, list) or not parts or not all(isinstance(p, Mapping) for p in parts):
+        raise ValueError("cost model: predictors must be a non-empty list")
+    return Ensemble(tuple(from_json(p) for p in parts))
+
+
 def _finite(value: float) -> float:
     if math.isinf(value):
         return BIG if value > 0 else -BIG

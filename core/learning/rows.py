@@ -4,9 +4,13 @@ A bid belongs to the scope it was placed in (``bids.scope``); a bid placed befor
 recorded falls back to its pool's scope when it drew on a pool, and to no community
 otherwise. A scope's bids are read in two index ranges of ``bids_scope_stated`` (its own
 bids, then the older bids without a scope, joined to their pools), never a whole-table scan;
-the model of every scope (``*``) reads every stated bid. A bid is learned from when its
-Connects were stated (typed, or read from the post), it was not undone (an undo is often a
-typo taken back), and it cost Connects (an invited proposal costs none, whatever the job).
+the model of every scope (``*``) reads every stated bid, and a member's personal model
+(``@`` and their user key) reads that member's own stated bids, wherever placed (an index
+range of ``bids_bidder``). A bid is learned from when its Connects were stated (typed, or
+read from the post), it was not undone (an undo is often a typo taken back), it cost
+Connects (an invited proposal costs none, whatever the job) and they did not all come back
+(a bid refunded in full cost its bidder nothing: were it learned from, anyone could move
+the model for free). Each bid comes with its bidder, whose share of the fit is capped.
 """
 
 from __future__ import annotations
@@ -21,10 +25,25 @@ from core.learning.models import EVERY_SCOPE
 from core.store.base import Row, Tx
 
 _FACTORS = tuple(f.name for f in dataclasses.fields(BidFactors))
-_COLUMNS = ", ".join(["b.connects", "b.created_at", *(f"b.{name}" for name in _FACTORS)])
+_COLUMNS = ", ".join(
+    ["b.connects", "b.created_at", "b.bidder", *(f"b.{name}" for name in _FACTORS)]
+)
 _STATED = (
     "b.connects_stated = 1 AND b.created_at >= :since AND b.status <> 'undone' AND b.connects > 0"
+    " AND b.refunded < b.connects + b.boost"
 )
+#: A personal model's scope starts with this, followed by the member's user key.
+PERSONAL = "@"
+
+
+def personal_scope(member: str) -> str:
+    """The model scope of ``member``'s own bids."""
+    return PERSONAL + member
+
+
+def is_personal(scope: str) -> bool:
+    """Whether ``scope`` is a member's personal model scope."""
+    return scope.startswith(PERSONAL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,12 +53,15 @@ class Sample:
     factors: BidFactors
     connects: int
     created_at: int
+    member: str = ""
 
 
 def _selects(scope: str, what: str) -> list[str]:
     """The SELECTs whose rows together are the scope's stated bids since ``:since``."""
     if scope == EVERY_SCOPE:
         return [f"SELECT {what} FROM bids b WHERE {_STATED}"]
+    if is_personal(scope):
+        return [f"SELECT {what} FROM bids b WHERE b.bidder = :m AND {_STATED}"]
     return [
         f"SELECT {what} FROM bids b WHERE b.scope = :s AND {_STATED}",
         f"SELECT {what} FROM bids b JOIN pools p ON p.id = b.pool_id "
@@ -47,15 +69,24 @@ def _selects(scope: str, what: str) -> list[str]:
     ]
 
 
+def _params(scope: str, since: int) -> dict[str, object]:
+    return {"s": scope, "since": since, "m": scope[len(PERSONAL) :]}
+
+
 def _sample(row: Row) -> Sample:
-    return Sample(BidFactors.of_columns(row), int(row["connects"]), int(row["created_at"]))
+    return Sample(
+        BidFactors.of_columns(row),
+        int(row["connects"]),
+        int(row["created_at"]),
+        str(row["bidder"]),
+    )
 
 
 async def stated_bids(tx: Tx, scope: str, since: int) -> list[Sample]:
     """The scope's stated bids placed at or after ``since``, oldest first."""
     rows: list[Row] = []
     for sql in _selects(scope, _COLUMNS):
-        rows.extend(await tx.fetchall(sql, {"s": scope, "since": since}))
+        rows.extend(await tx.fetchall(sql, _params(scope, since)))
     rows.sort(key=lambda r: int(r["created_at"]))
     return [_sample(r) for r in rows]
 
@@ -67,7 +98,7 @@ async def count_stated(tx: Tx, scope: str, since: int, limit: int) -> int:
     for sql in _selects(scope, "1 AS one"):
         rows = await tx.fetchall(
             f"SELECT COUNT(*) AS n FROM ({sql} LIMIT :limit) c",
-            {"s": scope, "since": since, "limit": limit - found},
+            {**_params(scope, since), "limit": limit - found},
         )
         found += int(rows[0]["n"])
         if found >= limit:
@@ -90,6 +121,17 @@ async def community_scopes(tx: Tx) -> list[str]:
         "JOIN pools p ON p.id = b.pool_id WHERE b.scope IS NULL AND b.connects_stated = 1"
     )
     return sorted({str(r["scope"]) for r in rows})
+
+
+async def personal_scopes(tx: Tx, since: int, min_bids: int) -> list[str]:
+    """The personal model scope of every member with at least ``min_bids`` stated bids
+    placed at or after ``since``."""
+    rows = await tx.fetchall(
+        f"SELECT b.bidder AS bidder FROM bids b WHERE {_STATED} GROUP BY b.bidder "
+        "HAVING COUNT(*) >= :n",
+        {"since": since, "n": min_bids},
+    )
+    return sorted(personal_scope(str(r["bidder"])) for r in rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +172,9 @@ _STORED = (
     "fit_ms",
     "in_use",
     "model",
+    "members",
+    "min_members",
+    "top_share_permille",
 )
 
 

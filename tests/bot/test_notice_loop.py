@@ -40,7 +40,7 @@ async def test_the_loop_refits_due_models(make_config: Callable[..., Config], cl
         async def scopes(tx: Tx) -> list[str]:
             return [str(r["scope"]) for r in await tx.fetchall("SELECT scope FROM cost_models")]
 
-        assert sorted(await app.store.read(scopes)) == ["*", "console"]
+        assert sorted(await app.store.read(scopes)) == ["console"]
     finally:
         await app.close()
 

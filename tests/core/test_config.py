@@ -59,6 +59,7 @@ def test_learning_section(tmp_path: Path) -> None:
     assert (learning.scope, learning.min_bids, learning.half_life_days) == ("community", 30, 180)
     assert (learning.max_age_days, learning.folds, learning.fit_every_hours) == (730, 5, 24)
     assert (learning.min_outcomes, learning.min_count) == (20, 5)
+    assert (learning.min_members, learning.member_share_percent) == (5, 10)
     path = tmp_path / "c.toml"
     path.write_text(
         '[learning]\nscope = "global"\nmin_bids = 50\nhalf_life_days = 30\nfit_every_hours = 0\n'
@@ -93,6 +94,8 @@ def test_pricing_tables(tmp_path: Path) -> None:
         ('[storage]\nsynchronous = "SOMETIMES"\n', "storage.synchronous"),
         ('[discord]\nguild_ids = ["x"]\n', "discord.guild_ids[0]"),
         ('[learning]\nscope = "server"\n', "learning.scope must be 'community' or 'global'"),
+        ("[learning]\nmember_share_percent = 0\n", "learning.member_share_percent must be"),
+        ("[learning]\nmin_members = 0\n", "learning.min_members must be 1 or more"),
         ("[learning]\nfolds = 1\n", "learning.folds must be between 2 and 20"),
         ("[learning]\nmin_bids = 5\n", "learning.min_bids must be at least twice"),
         ("[learning]\nhalf_life_days = 0\n", "learning.half_life_days must be 1 or more"),

@@ -42,7 +42,8 @@ async def learned(make_config: Callable[..., Config], clock: Clock) -> AsyncIter
 async def _bids(app: App) -> list[dict[str, object]]:
     async def read(tx: Tx) -> list[dict[str, object]]:
         return [
-            dict(r) for r in await tx.fetchall("SELECT * FROM bids WHERE bidder <> 'console:x'")
+            dict(r)
+            for r in await tx.fetchall("SELECT * FROM bids WHERE bidder NOT LIKE 'console:x%'")
         ]
 
     return await app.store.read(read)
@@ -116,34 +117,60 @@ async def _set_status(app: App, hired: int) -> None:
     async def write(tx: Tx) -> None:
         await tx.execute("UPDATE bids SET status = 'lost' WHERE price_cents = 120000")
         await tx.execute(
-            "UPDATE bids SET status = 'hired' WHERE id IN (SELECT id FROM bids WHERE "
-            "bidder = 'console:x' AND verified = 1 AND price_cents = 120000 ORDER BY id LIMIT :n)",
+            "UPDATE bids SET status = 'hired' WHERE id IN (SELECT id FROM bids WHERE bidder "
+            "LIKE 'console:x%' AND verified = 1 AND price_cents = 120000 ORDER BY id LIMIT :n)",
             {"n": hired},
         )
 
     await app.store.write(write)
 
 
-async def test_worth_it_from_similar_jobs_with_outcomes(learned: App) -> None:
-    """Jobs like this one (fixed, $1K-5K, payment verified) with outcomes: the hire rate and
-    its interval, Connects and dollars per hire, and a fixed budget's break-even rate."""
+async def _snapshot(app: App, now: int) -> None:
+    """The day's snapshot of outcomes, which the rates members see are counted from."""
+    assert await learning.snapshot(app.store, app.config, now)
+    _RATES.clear()
+
+
+async def test_worth_it_from_similar_jobs_with_outcomes(learned: App, clock: Clock) -> None:
+    """Jobs like this one (fixed, $1K-5K, payment verified) with outcomes of other members:
+    the hire rate and its interval, Connects and dollars per hire, and a fixed budget's
+    break-even rate; counted from the daily snapshot, so a change shows the next day."""
     await insert(learned.store, _outcomes(40, 0, True), "console")
     await _set_status(learned, 8)
-    _RATES.clear()
     post = "Logo job\nFixed-price\n$1,200\nPayment method verified\nExpert"
+    before = await learned.run_text(ANA, f"/quote post:{post}", "q0")
+    assert not any(line.startswith("Jobs like this") for line in before.lines)  # no snapshot
+    await _snapshot(learned, clock.now)
     reply = await learned.run_text(ANA, f"/quote post:{post}", "q1")
     [rate] = [line for line in reply.lines if line.startswith("Jobs like this")]
-    assert rate.startswith("Jobs like this (fixed, $1K-5K, payment verified) in this community: ")
-    assert "8 of " in rate and "(95%: " in rate
+    assert rate.startswith(
+        "Jobs like this (fixed, $1K-5K, payment verified), other members' bids in this "
+        "community: 8 of "
+    )
+    total = rate.split(" of ")[1].split()[0]  # with the community's older bids, ghosted
+    assert "(95%: " in rate
     assert any(line.startswith("≈ ") and "per hire at that rate" in line for line in reply.lines)
-
-
-@pytest.mark.parametrize(("n", "shown"), [(19, False), (20, True)])
-async def test_worth_it_is_shown_from_min_outcomes(app: App, n: int, shown: bool) -> None:
-    """Fewer similar bids with outcomes than min_outcomes (20): no rate at all."""
-    await insert(app.store, _outcomes(n, 0, True), "console")
-    await _set_status(app, 3)
+    await _set_status(learned, 9)  # live change: not seen until the next day's snapshot
     _RATES.clear()
+    assert (await learned.run_text(ANA, f"/quote post:{post}", "q2")).lines == reply.lines
+    assert not await learning.snapshot(learned.store, learned.config, clock.now + 3600)
+    await _snapshot(learned, clock.now + 86_400)
+    later = await learned.run_text(ANA, f"/quote post:{post}", "q3")
+    assert any(f"9 of {total} hired" in line for line in later.lines)
+
+
+@pytest.mark.parametrize(
+    ("n", "members", "shown"), [(19, 8, False), (20, 8, True), (20, 4, False), (40, 4, False)]
+)
+async def test_worth_it_needs_min_outcomes_of_min_members(
+    app: App, clock: Clock, n: int, members: int, shown: bool
+) -> None:
+    """Fewer similar bids with outcomes than min_outcomes (20), or bids of fewer distinct
+    members than min_members (5): no rate at all, however many bids they placed."""
+    people = [f"console:x{i}" for i in range(members)]
+    await insert(app.store, _outcomes(n, 0, True), "console", bidders=people)
+    await _set_status(app, 3)
+    await _snapshot(app, clock.now)
     reply = await app.run_text(ANA, "/quote price:1200 verified:yes", "q1")
     assert any(line.startswith("Jobs like this") for line in reply.lines) is shown
 

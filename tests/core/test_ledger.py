@@ -525,13 +525,17 @@ async def test_stats(app: App, clock: Clock) -> None:
 
 
 async def test_pool_leaderboard(app: App) -> None:
-    """Pool stats rank members."""
+    """Pool stats rank members for the pool's owner; a member sees the pool's totals, not
+    how each other member did."""
     await make_pool(app)
     await ok(app, BEN, "/bid job:a connects:3 pool:agency")
     await ok(app, BEN, "/outcome bid:#1 status:hired")
     await ok(app, ANA, "/bid job:b connects:2 pool:agency")
-    reply = await ok(app, BEN, "/stats pool:agency")
+    reply = await ok(app, ANA, "/stats pool:agency")
     assert reply.lines[1].startswith("1. ben: 1 bids, 1 hired")
+    member = await ok(app, BEN, "/stats pool:agency")
+    assert len(member.lines) == 1 and len(reply.lines) == 3  # the period; then two members
+    assert dict(member.fields)["Bids"].startswith("2 · won 1")
 
 
 async def test_export_csv(app: App) -> None:

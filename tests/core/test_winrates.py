@@ -77,7 +77,16 @@ def test_bands_below_the_minimum_are_not_shown() -> None:
     rows = [_row("hired" if i < 2 else "lost", verified=1) for i in range(5)]
     rows += [_row("lost", verified=0) for _ in range(4)]
     rates = by_band(rows, min_count=5)
-    assert [(r.factor, r.band, r.rate) for r in rates] == [("Payment", "verified", Rate(2, 5))]
+    # rows without a bidder: one (unnamed) member
+    assert [(r.factor, r.band, r.rate) for r in rates] == [("Payment", "verified", Rate(2, 5, 1))]
+
+
+def test_bands_need_min_members_distinct_bidders() -> None:
+    """Ten bids in a band: shown with 5 distinct bidders, not with 4 (however many bids)."""
+    rows = [_row("lost", verified=1, bidder=f"m{i % 5}") for i in range(10)]
+    assert [r.rate for r in by_band(rows, 5, min_members=5)] == [Rate(0, 10, 5)]
+    fewer = [_row("lost", verified=1, bidder=f"m{i % 4}") for i in range(10)]
+    assert by_band(fewer, 5, min_members=5) == []
 
 
 def test_similar_jobs_share_budget_type_band_and_verification() -> None:

@@ -30,6 +30,8 @@ from core.store.base import Store, Tx
 DAY = 86400
 BANDS = ((50, 8), (500, 12), (5000, 16))
 TOP = 20
+#: The honest members a synthetic community's bids are spread over, in turn.
+HONEST = tuple(f"console:x{i}" for i in range(8))
 LENGTHS = ("under_1_month", "1_to_3_months", "3_to_6_months", "over_6_months")
 
 
@@ -138,10 +140,14 @@ async def insert(
     *,
     pool_scope: str | None = None,
     stated: bool = True,
+    bidders: Sequence[str] = HONEST,
+    refunded: bool = False,
+    status: str = "submitted",
 ) -> None:
-    """Write ``samples`` as bids of one account placed in ``scope``; with ``pool_scope``,
-    drawn on a pool of that scope (``scope`` may then be ``None``: a bid placed before
-    bids kept their scope)."""
+    """Write ``samples`` as bids of one account placed in ``scope`` by ``bidders`` in turn
+    (the sample's own ``member`` where it has one); with ``pool_scope``, drawn on a pool of
+    that scope (``scope`` may then be ``None``: a bid placed before bids kept their scope);
+    ``refunded``: every Connect of each bid given back."""
     names = [
         "budget_type",
         "price_cents",
@@ -180,9 +186,9 @@ async def insert(
             pool_id = pool["id"]
         sql = (
             "INSERT INTO bids (account_id, pool_id, bidder, job, job_key, connects, status, "
-            "created_at, updated_at, request_id, connects_stated, scope, "
-            f"{', '.join(names)}) VALUES (:a, :p, 'console:x', 'job', 'job', :c, 'submitted', "
-            f":t, :t, :r, :stated, :scope, {', '.join(':' + n for n in names)})"
+            "created_at, updated_at, request_id, connects_stated, scope, refunded, "
+            f"{', '.join(names)}) VALUES (:a, :p, :bidder, 'job', 'job', :c, :status, "
+            f":t, :t, :r, :stated, :scope, :back, {', '.join(':' + n for n in names)})"
         )
         for i, s in enumerate(samples):
             columns = s.factors.columns()
@@ -191,6 +197,9 @@ async def insert(
                 {
                     "a": account["id"],
                     "p": pool_id,
+                    "bidder": s.member or bidders[i % len(bidders)],
+                    "status": status,
+                    "back": s.connects if refunded else 0,
                     "c": s.connects,
                     "t": s.created_at,
                     "r": f"syn:{account['id']}:{i}",
