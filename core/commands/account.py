@@ -308,7 +308,8 @@ def command_help(name: str, text_commands: bool = True) -> Reply:
     if command.form is not None:
         lines.append(
             f"Alone, /{command.name} opens a form to paste into where the app has one (Discord, "
-            "Slack), or reads the lines you paste after it, up to an empty line (console)."
+            "Slack), or reads the post you paste after it (console: it ends with the paste, at the "
+            "end line the prompt names, or at the end of input; no line of it runs)."
         )
     if command.usage_example:
         lines.append(f"Example: {command.usage_example}")
