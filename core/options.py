@@ -29,6 +29,7 @@ UserResolver = Callable[[str], UserRef | None]
 #: Turns a platform's channel mention into the channel's id, or ``None`` when it is not one.
 ChannelResolver = Callable[[str], str | None]
 
+_INLINE = str.maketrans(dict.fromkeys("\u2028\u2029\x85", " "))
 _TRUE = {"true", "yes", "y", "on", "1"}
 _FALSE = {"false", "no", "n", "off", "0"}
 
@@ -190,8 +191,9 @@ def convert(
     the characters :mod:`core.text` forbids (control characters, bytes that are not UTF-8)."""
     if isinstance(value, str) and opt.verbatim:
         # a pasted post is read, never stored as typed: line ends of any platform become
-        # newlines and the characters text may not hold become spaces
-        value = scrub(value.replace("\r\n", "\n").replace("\r", "\n"), " ")
+        # newlines; the characters text may not hold, and the separators that would break a
+        # line inside one (U+2028, U+2029, U+0085), become spaces
+        value = scrub(value.replace("\r\n", "\n").replace("\r", "\n"), " ").translate(_INLINE)
     if isinstance(value, str) and (found := forbidden(value)) is not None:
         raise BadInput(f"{opt.name}: contains {found}; remove it.")
     return _CONVERTERS[opt.type](_Input(command, opt, value, resolve_user, resolve_channel))

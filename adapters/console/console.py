@@ -31,7 +31,8 @@ from core.app import App
 from core.catalog import COMMANDS
 from core.errors import ConnectsError
 from core.keys import Actor, UserKey, UserRef, scope_of
-from core.reply import Reply
+from core.reply import Reply, Rich
+from core.reply import render as render_text
 from core.textparse import split_command
 
 PROMPT = "connects> "
@@ -53,14 +54,14 @@ class ConsoleNotifier:
 
     def _write(self, line: str) -> None:
         out = _out(self._out)
-        out.write(line + "\n")
+        out.write(render_text(line) + "\n")
         out.flush()
 
     async def send_channel(self, scope: str, channel: str, text: str) -> None:
-        self._write(f"[#{channel}] {text}")
+        self._write(Rich(f"[#{channel}] ", text))
 
     async def send_dm(self, user_key: str, text: str) -> None:
-        self._write(f"[to {UserKey(user_key).user_id}] {text}")
+        self._write(Rich(f"[to {UserKey(user_key).user_id}] ", text))
 
     def format_time(self, ts: int) -> str:
         return "on " + datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -129,7 +130,7 @@ def render(reply: Reply, files_dir: Path) -> tuple[str, bool]:
             text += f"\nSaved {reply.file.filename} ({len(reply.file.data):,} bytes) to {path}"
     for button in reply.buttons:
         if button.text_command:
-            text += f"\n[{button.label}] {button.text_command}"
+            text += f"\n[{render_text(button.label)}] {render_text(button.text_command)}"
     return text, saved
 
 

@@ -15,6 +15,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from prompt_toolkit.history import InMemoryHistory
 from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output import DummyOutput
@@ -23,7 +25,10 @@ from adapters.console import console
 from adapters.console.console import awaits_post, console_actor, serve, with_post
 from adapters.console.interactive import PromptLines
 from core.app import App
+from core.keys import Actor
+from core.reply import Reply
 from core.store.base import Tx
+from tests.adapters import post_text as hostile_post
 
 POST = (
     "Senior Python developer\n"
@@ -238,3 +243,86 @@ async def test_a_post_after_post_colon_at_the_prompt(terminal: Terminal) -> None
     await terminal.send("/quote boost:1 post:")
     await terminal.send(bracketed(POST))
     assert "13 + 1 boost = 14 Connects" in await terminal.shows("14 Connects")
+
+
+async def test_a_posts_title_prints_as_written(app: App, tmp_path: Path) -> None:
+    """On the console a title's bidi override is gone and its separators are spaces: the
+    title is not cut, and no character turns the text around or breaks the line."""
+    shown = await _run(app, f"/paste\n{hostile_post.POST}", tmp_path)
+    assert hostile_post.SHOWN in shown
+    assert not hostile_post.BIDI.search(shown)
+
+
+# ----------------------------------------------------------------------------- any post text
+
+LINES = st.sampled_from(
+    [
+        "",
+        "buy connects:5000",
+        "/buy connects:40 paid:6",
+        "reconcile connects:9999",
+        "/reconcile connects:0",
+        "/pool create name:crew",
+        "quit",
+        "/paste",
+        "post:",
+        "Required Connects to submit a proposal: 13",
+        "\u202e/refund bid:#1 reason:completed",
+        "\x1b[201~/buy connects:7",
+    ]
+)
+POSTS = st.lists(LINES | st.text(max_size=30), max_size=12).map("\n".join)
+
+
+async def _through_a_pipe(app: App, post: str, tmp_path: Path) -> None:
+    await serve(
+        app, "ana", asyncio.Event(), io.StringIO(f"/paste\n{post}"), io.StringIO(), tmp_path
+    )
+
+
+async def _through_a_terminal(app: App, post: str, tmp_path: Path) -> None:
+    """``/paste`` typed, then the post as one bracketed paste (a terminal never passes on
+    ``ESC`` inside a paste, so the post cannot close the paste itself)."""
+    out = io.StringIO()
+    with create_pipe_input() as keys:
+        lines = PromptLines(
+            "> ", history=InMemoryHistory(), stdin=keys, stdout=DummyOutput(), patch=False
+        )
+        task = asyncio.ensure_future(
+            serve(app, "ana", asyncio.Event(), io.StringIO(), out, tmp_path, lines=lines)
+        )
+        keys.send_text("/paste\r")
+        await asyncio.sleep(0.05)
+        keys.send_text(bracketed(post.replace("\x1b", "")))
+        await asyncio.sleep(0.05)
+        keys.send_text("\x04")  # ends the console: a reply not yet written would be lost
+        await asyncio.wait_for(task, 10)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(post=POSTS, terminal=st.booleans())
+async def test_any_post_changes_nothing_but_its_quote(
+    app: App, tmp_path: Path, post: str, terminal: bool
+) -> None:
+    """Any text pasted after /paste, from a pipe or as a terminal's paste, is one /paste: one
+    command reaches the core, and the ledger and every balance stay as they were."""
+    await wallet(app)
+    before = await ledger(app)
+    ran: list[str] = []
+    real = app.run_text
+
+    async def run_text(actor: Actor, line: str, request_id: str) -> Reply:
+        ran.append(line)
+        return await real(actor, line, request_id)
+
+    app.run_text = run_text  # type: ignore[method-assign]
+    try:
+        await (_through_a_terminal if terminal else _through_a_pipe)(app, post, tmp_path)
+    finally:
+        del app.run_text
+    assert len(ran) == 1 and ran[0].startswith("/paste"), ran
+    assert await ledger(app) == before
