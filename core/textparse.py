@@ -4,8 +4,11 @@
 fine, keys in any case). A free-text option (a job, a note) runs until the next key of one of
 the command's options, so it needs no quotes; any value may also be quoted, with straight or
 curly double quotes (``\\"`` inside) or single quotes, and quotes win where given. Values without
-keys fill the options in catalog order, one word (or one quoted value) each. ``<...>`` mentions
-stay whole. The parser only splits text into raw strings; :mod:`core.options` checks and
+keys fill the options in catalog order, one word (or one quoted value) each, but only before the
+first key: a value without a key after ``key:value`` never fills another option (``/pool create
+name: Acme Agency`` is refused, saying to quote the name or key the other value), so the words
+of a value the user meant as one never spill into an option they did not name. ``<...>``
+mentions stay whole. The parser only splits text into raw strings; :mod:`core.options` checks and
 converts them.
 
 A key that is not an option of the command is refused with the nearest option named; inside a
@@ -28,7 +31,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from core.catalog import COMMANDS, MAX_POST, Command, find
+from core.catalog import COMMANDS, MAX_POST, Command, OptionType, find
 from core.errors import BadInput
 from core.text import FORBIDDEN, echo
 
@@ -244,6 +247,7 @@ def parse_options(command: Command, text: str) -> Parsed:
     values = Parsed()
     keyless: list[str] = []
     reader = _Reader(text)
+    keyed: str | None = None  # the option the last key named: what words after it belong to
     while True:
         reader.skip_space()
         if reader.done():
@@ -251,24 +255,19 @@ def parse_options(command: Command, text: str) -> Parsed:
         match = _KEY.match(text, reader.pos)
         if match is None:
             value = reader.quoted()
-            keyless.append(reader.word() if value is None else value)
+            word = reader.word() if value is None else value
+            if keyed is not None:
+                raise BadInput(_spilled(command, values, keyed, word))
+            keyless.append(word)
             continue
-        key = match.group(1).lower()
-        if key not in names:
-            typo = near(key, names)
-            hint = f" Did you mean {typo}?" if typo else ""
-            raise BadInput(
-                f"/{command.name} has no option {echo(match.group(1))}.{hint} "
-                f"Options: {', '.join(names) or 'none'}."
-            )
-        if key in values:
-            raise BadInput(f"{key} is given twice; give it once.")
+        key = _key(command, names, values, match.group(1))
         if key in verbatim:
             values[key] = text[match.end() :].strip(SPACE)
             if not values[key]:
                 raise BadInput(f"{key}: nothing after {key}:; paste the job post after it.")
             break
         reader.pos = match.end()
+        keyed = key
         while not reader.done() and reader.text[reader.pos] in " \t":
             reader.pos += 1
         after = _KEY.match(text, reader.pos)
@@ -285,6 +284,39 @@ def parse_options(command: Command, text: str) -> Parsed:
         values[key] = value
     _fill_in_order(command, values, keyless)
     return values
+
+
+def _key(command: Command, names: list[str], values: Parsed, typed: str) -> str:
+    """The option a typed key names, or :class:`BadInput` for an unknown or repeated one."""
+    key = typed.lower()
+    if key not in names:
+        typo = near(key, names)
+        hint = f" Did you mean {typo}?" if typo else ""
+        raise BadInput(
+            f"/{command.name} has no option {echo(typed)}.{hint} "
+            f"Options: {', '.join(names) or 'none'}."
+        )
+    if key in values:
+        raise BadInput(f"{key} is given twice; give it once.")
+    return key
+
+
+def _spilled(command: Command, values: Parsed, key: str, word: str) -> str:
+    """The refusal of ``word``, given without a key after ``key:``'s value: how to write a
+    text value of several words whole, and the option the word may have been meant for."""
+    value = values.get(key, "")
+    opt = command.option(key)
+    others = [o.name for o in command.options if o.name not in values and not o.verbatim]
+    fixes: list[str] = []
+    if opt is not None and opt.type is OptionType.STRING and not opt.choices:
+        whole = f"{value} {word}".strip().replace("\\", "\\\\").replace('"', '\\"')
+        fixes.append(f'a value of several words goes in quotes, {key}:"{whole}"')
+    fixes.append(
+        f"another option's value goes after its key, {others[0]}:{word}"
+        if others
+        else "nothing else goes after it"
+    )
+    return f"{key}: {echo(value)} is followed by {echo(word)} without a key; {'; '.join(fixes)}."
 
 
 def _fill_in_order(command: Command, values: Parsed, keyless: list[str]) -> None:
