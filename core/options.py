@@ -14,7 +14,7 @@ from decimal import Decimal
 from core.catalog import Command, Option, OptionType
 from core.errors import BadInput
 from core.keys import UserKey, UserRef
-from core.numbers import Unit, Unreadable, read_number, read_whole
+from core.numbers import OtherCurrency, Unit, Unreadable, read_number, read_whole
 from core.text import echo, forbidden, scrub
 
 #: A checked option value: int (INTEGER), Decimal (NUMBER), str (STRING, CHANNEL), bool
@@ -82,6 +82,14 @@ class _Input:
         because = f" ({why})" if why else ""
         return BadInput(f"{self.opt.name}: {shown} is not valid{because}; use {_hint(self.opt)}.")
 
+    def other_currency(self, exc: OtherCurrency) -> BadInput:
+        """An amount in another currency: never read as dollars, and said so."""
+        shown = echo(str(self.value).strip())
+        return BadInput(
+            f"{self.opt.name}: {shown} is {exc}; Connects are sold in US dollars, so give the "
+            "amount in US dollars ($, US$ or USD), converted."
+        )
+
 
 def _boolean(i: _Input) -> Value:
     if isinstance(i.value, bool):
@@ -105,6 +113,8 @@ def _integer(i: _Input) -> Value:
             raise i.bad("too long")
         try:
             number = read_whole(text, i.opt.unit)
+        except OtherCurrency as exc:
+            raise i.other_currency(exc) from None
         except Unreadable as exc:
             raise i.bad(str(exc)) from None
     _bounds(i.command, i.opt, number)
@@ -127,6 +137,8 @@ def _number(i: _Input) -> Value:
             raise i.bad("too long")
         try:
             number = read_number(text, i.opt.unit)
+        except OtherCurrency as exc:
+            raise i.other_currency(exc) from None
         except Unreadable as exc:
             raise i.bad(str(exc)) from None
     if not number.is_finite():

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 from core.catalog import COMMANDS, MAX_POST, Command, OptionType, find
 from core.errors import BadInput
+from core.numbers import Unit
 from core.text import FORBIDDEN, echo
 
 #: The longest command line read, in characters; the longest options fit several times over.
@@ -244,6 +245,7 @@ def parse_options(command: Command, text: str) -> Parsed:
     names = [o.name for o in command.options]
     free = {o.name for o in command.options if o.free_text}
     verbatim = {o.name for o in command.options if o.verbatim}
+    money = {o.name for o in command.options if o.unit is Unit.DOLLARS}
     values = Parsed()
     keyless: list[str] = []
     reader = _Reader(text)
@@ -281,9 +283,35 @@ def parse_options(command: Command, text: str) -> Parsed:
         value = reader.quoted()
         if value is None:
             value = reader.free_text(names) if key in free else reader.word()
+            if key in money:
+                value = _with_currency(reader, value)
         values[key] = value
     _fill_in_order(command, values, keyless)
     return values
+
+
+#: A currency written apart from its amount: a code or a sign (``USD``, ``€``, ``US$``).
+_CURRENCY_WORD = re.compile(r"[^\W\d_]{3}|[^\w\s:\"'“”‘’«»]{1,2}|[A-Za-z]{1,3}\$", re.UNICODE)
+
+
+def _with_currency(reader: _Reader, value: str) -> str:
+    """An amount's word with the currency written apart from it, before (``USD 6``) or after
+    (``6 USD``, ``6 €``), so that the amount is read with its currency, never one without the
+    other; the reader moves past what it took."""
+    start = reader.pos
+    while not reader.done() and reader.text[reader.pos] in " \t":
+        reader.pos += 1
+    if reader.done() or _KEY.match(reader.text, reader.pos) or reader.text[reader.pos] in SPACE:
+        reader.pos = start
+        return value
+    word = reader.word()
+    digits = any(c.isdigit() for c in value)
+    if (digits and _CURRENCY_WORD.fullmatch(word)) or (
+        not digits and _CURRENCY_WORD.fullmatch(value) and any(c.isdigit() for c in word)
+    ):
+        return f"{value} {word}"
+    reader.pos = start
+    return value
 
 
 def _key(command: Command, names: list[str], values: Parsed, typed: str) -> str:
