@@ -58,16 +58,24 @@ def escape(text: str) -> str:
     return "".join(out)
 
 
-_FORMATTING = re.compile(r"[*_~`]")
-_EMOJI = re.compile(r":(?=[\w+'-]+:)")
+#: A bare link, left whole (Slack links it as written); a formatting character; the first colon
+#: of an emoji code (``:tada:``).
+_FORMATTING = re.compile(
+    r"(?P<url>(?:https?|mailto):[^\s<>]+)|(?P<char>[*_~`])|(?P<emoji>:(?=[\w+'-]+:))"
+)
 _QUOTE = re.compile(r"^(\s*)&gt;", re.MULTILINE)
 _ZWSP = "\u200b"
 
 
 def _unformat(match: re.Match[str]) -> str:
-    """A formatting character kept as itself, a zero-width space on each side wherever it
+    """A formatting character kept as itself, with a zero-width space on each side wherever it
     could open or close formatting (mrkdwn has no escape): one between two letters or digits
-    (``client_cancelled``) cannot, and stays as it is."""
+    (``client_cancelled``) cannot, and stays as it is; an emoji code's colon is followed by
+    one; a link stays whole."""
+    if match["url"]:
+        return match["url"]
+    if match["emoji"]:
+        return ":" + _ZWSP
     text, i = match.string, match.start()
     before = text[i - 1] if i else ""
     after = text[i + 1] if i + 1 < len(text) else ""
@@ -81,8 +89,7 @@ def _literal(text: str) -> str:
     mention, channel, ``<!here>`` or link is ever read from it; no bold, italics, strike-through,
     code, quote or emoji made from it (a zero-width space breaks each up); command names as
     Slack users type them."""
-    plain = _FORMATTING.sub(_unformat, slack_commands(text))
-    escaped = _escape_plain(_EMOJI.sub(":" + _ZWSP, plain))
+    escaped = _escape_plain(_FORMATTING.sub(_unformat, slack_commands(text)))
     return _QUOTE.sub(r"\1" + _ZWSP + "&gt;", escaped)
 
 
