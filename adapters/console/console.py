@@ -117,7 +117,7 @@ def render(reply: Reply, files_dir: Path) -> tuple[str, bool]:
     try:
         text = reply.text()
     except Exception:  # a reply that cannot be written out still reports what happened
-        text = reply.title
+        text = render_text(str(reply.title))
     saved = True
     if reply.file is not None:
         path = files_dir / reply.file.filename

@@ -9,6 +9,7 @@ import pytest
 
 from core.app import App
 from core.figures import per, per_cents, percent
+from core.winrates import _pct
 from tests.conftest import actor
 
 ANA = actor("ana")
@@ -62,3 +63,12 @@ def test_percent_never_rounds_to_all_or_none(
     part: int, whole: int, places: int, shown: str
 ) -> None:
     assert percent(part, whole, places) == shown
+
+
+@pytest.mark.parametrize(
+    ("share", "shown"),
+    [(0.996, ">99%"), (0.0004, "<0.1%"), (1.0, "100%"), (0.0, "0%"), (0.15, "15%")],
+)
+def test_hire_rates_never_read_as_all_or_none(share: float, shown: str) -> None:
+    """The hire rates of "what wins" and "jobs like this" (and their 95% intervals)."""
+    assert _pct(share) == shown
