@@ -25,6 +25,8 @@ ZWSP = "\u200b"
 BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\u0085]")
 
 
+#: A bare link, which both platforms link as written (left out of the checks for formatting).
+URL = re.compile(r"(?:https?|mailto|steam):[^\s<>]+")
 SLACK_DATE = re.compile(r"<!date\^\d+\^\{date_short\}\|\d{4}-\d\d-\d\d>")
 DISCORD_DATE = re.compile(r"<t:\d+:d>")
 
@@ -38,7 +40,8 @@ def discord_plain(markdown: str) -> str:
 def discord_inert(markdown: str) -> bool:
     """No formatting character left unescaped, no mention, heading or quote (the core's own
     date tokens taken out first)."""
-    unescaped = re.sub(r"\\.", "", DISCORD_DATE.sub("", markdown))
+    # an escaped character (and a link, a date token) stands as a plain letter
+    unescaped = re.sub(r"\\.", "x", URL.sub("x", DISCORD_DATE.sub("x", markdown)))
     return not re.search(r"[*_`|~]|^#|^>|<@|@everyone|\]\(", unescaped, re.MULTILINE)
 
 
@@ -53,7 +56,7 @@ def slack_inert(mrkdwn: str) -> bool:
     """Every formatting character that could open or close formatting is flanked by zero-width
     spaces; no ``<`` (a mention, a link) and no line starting a quote. The core's own date
     tokens, in the exact form the renderer writes them, are taken out first."""
-    mrkdwn = SLACK_DATE.sub("", mrkdwn)
+    mrkdwn = URL.sub("x", SLACK_DATE.sub("x", mrkdwn))
     for m in re.finditer(r"[*_~`]", mrkdwn):
         i = m.start()
         before, after = mrkdwn[i - 1 : i], mrkdwn[i + 1 : i + 2]
