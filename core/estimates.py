@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from core.bidrecords import BidFactors
 from core.catalog import MAX_CONNECTS_PER_BID
 from core.config import Config
+from core.figures import per, per_cents, percent
 from core.learning import (
     EVERY_SCOPE,
     CostModel,
@@ -237,14 +238,13 @@ def worth(
             f"{where(knowledge.rate_scope)}: {rate.text()}"
         )
         if rate.hired:
-            per = total * rate.bids / rate.hired
-            money = cost_cents * rate.bids // rate.hired
-            out.append(f"≈ {per:.0f} Connects ({dollars(money)}) per hire at that rate")
+            connects = per(total * rate.bids, rate.hired)
+            money = per_cents(cost_cents * rate.bids, rate.hired)
+            out.append(f"≈ {connects} Connects ({dollars(money)}) per hire at that rate")
     if budget_type == "fixed" and budget:
-        share = cost_cents / budget * 100
         out.append(
-            f"Break-even hire rate: {share:.2g}% (this bid's {dollars(cost_cents)} ÷ the "
-            f"job's {dollars(budget)})"
+            f"Break-even hire rate: {percent(cost_cents, budget)}% (this bid's "
+            f"{dollars(cost_cents)} ÷ the job's {dollars(budget)})"
         )
     return out
 

@@ -1,7 +1,14 @@
 """CSV exports: a ledger's entries with their bids, owners and members, for spreadsheets.
 
 Deterministic: rows in id order, times as ISO 8601 UTC, integers as written, dollars computed
-from integer cents, so the same ledger always gives the same bytes on every backend. Read in
+from integer cents, so the same ledger always gives the same bytes on every backend.
+
+No text cell is a formula: a text a spreadsheet would read as one (it starts with ``=``, ``+``,
+``-``, ``@``, a tab, a carriage return or a line feed, or their full-width forms, after any
+spaces: OWASP's CSV injection rule) is written after an apostrophe, which spreadsheets show
+as text and hide; job titles, notes, names and memos are users' and job posts' words, and a
+pool member's land in the owner's export. Numbers (Connects, cents, the computed dollars)
+are written as numbers, negative ones included. Read in
 keyset pages and written as they come, so memory stays bounded and other reads go on.
 """
 
@@ -10,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import re
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 
@@ -199,8 +207,23 @@ def plain_dollars(cents: int | None) -> str:
     return f"{'-' if cents < 0 else ''}{whole}.{frac:02d}"
 
 
-def _cell(value: object) -> str:
-    return "" if value is None else str(value)
+#: What makes a spreadsheet read a text cell as a formula (or a DDE call): its first character
+#: after any spaces, or a leading tab, carriage return or line feed.
+_FORMULA = re.compile("^(?:[ \u3000]*[=+\\-@\uff1d\uff0b\uff0d\uff20]|[\t\r\n])")
+
+
+def text_cell(value: object) -> str:
+    """A text cell that no spreadsheet reads as a formula: the text itself, after an
+    apostrophe when it would be one (``'=HYPERLINK(…)``); empty when unknown."""
+    text = "" if value is None else str(value)
+    return "'" + text if _FORMULA.match(text) else text
+
+
+def _cell(value: object) -> object:
+    """A cell of the row as it is: a number as a number, text as :func:`text_cell`."""
+    if value is None:
+        return ""
+    return value if isinstance(value, int) else text_cell(value)
 
 
 def _flag(value: object) -> str:
@@ -231,16 +254,16 @@ def export_line(r: Row) -> list[object]:
         "time": iso(r["created_at"]),
         "account": r["account_id"],
         "account_kind": r["account_kind"],
-        "owner": r["owner"],
+        "owner": text_cell(r["owner"]),
         "kind": r["kind"],
         "delta": r["delta"],
         "balance_after": r["balance_after"],
         "value_cents": _cell(value),
         "value_dollars": plain_dollars(value),
-        "actor": r["actor"],
+        "actor": text_cell(r["actor"]),
         "member": _cell(r["member"]),
-        "request": r["request_id"],
-        "memo": r["memo"],
+        "request": text_cell(r["request_id"]),
+        "memo": text_cell(r["memo"]),
         "bid": _cell(r["bid_id"]),
         "rate_dollars": plain_dollars(None if rate is None else int(rate)),
     }

@@ -104,11 +104,6 @@ class Stats:
     def net_cents(self) -> int:
         return self.cents - self.refunded_cents
 
-    @property
-    def win_rate_pct(self) -> int | None:
-        """Hires per bid, percent rounded half up; ``None`` without bids."""
-        return None if not self.bids else (self.hired * 200 + self.bids) // (self.bids * 2)
-
     def add(self, bid: Row, ghost_before: int, free: int = 0) -> None:
         self.bids += 1
         self.connects += int(bid["connects"])

@@ -22,6 +22,7 @@ from core import kept, postings
 from core.dates import DAY, utc_day
 from core.keys import platform_of
 from core.postings import Stamp
+from core.reply import Markup, Rich
 from core.services import Services
 from core.store.base import Row, Store, Tx
 from core.wallets import User
@@ -379,9 +380,12 @@ async def deliver(
             )
 
         for notice in sorted(await store.write(claim), key=lambda r: int(r["id"])):
-            text = str(notice["text"])
+            text: str = str(notice["text"])
             if notice["at_time"] is not None:
-                text = text.replace("{when}", notifier.format_time(int(notice["at_time"])))
+                # the notifier's time is its own markup; the rest is literal text for it to escape
+                when = Markup(notifier.format_time(int(notice["at_time"])))
+                pieces = text.split("{when}")
+                text = Rich(pieces[0], *(p for piece in pieces[1:] for p in (when, piece)))
             error = None
             try:
                 if notice["target_kind"] == "channel":

@@ -14,7 +14,7 @@ from decimal import Decimal
 from core.catalog import Command, Option, OptionType
 from core.errors import BadInput
 from core.keys import UserKey, UserRef
-from core.numbers import Unit, Unreadable, read_number, read_whole
+from core.numbers import OtherCurrency, Unit, Unreadable, read_number, read_whole
 from core.text import echo, forbidden, scrub
 
 #: A checked option value: int (INTEGER), Decimal (NUMBER), str (STRING, CHANNEL), bool
@@ -29,6 +29,7 @@ UserResolver = Callable[[str], UserRef | None]
 #: Turns a platform's channel mention into the channel's id, or ``None`` when it is not one.
 ChannelResolver = Callable[[str], str | None]
 
+_INLINE = str.maketrans(dict.fromkeys("\u2028\u2029\x85", " "))
 _TRUE = {"true", "yes", "y", "on", "1"}
 _FALSE = {"false", "no", "n", "off", "0"}
 
@@ -81,6 +82,14 @@ class _Input:
         because = f" ({why})" if why else ""
         return BadInput(f"{self.opt.name}: {shown} is not valid{because}; use {_hint(self.opt)}.")
 
+    def other_currency(self, exc: OtherCurrency) -> BadInput:
+        """An amount in another currency: never read as dollars, and said so."""
+        shown = echo(str(self.value).strip())
+        return BadInput(
+            f"{self.opt.name}: {shown} is {exc}; Connects are sold in US dollars, so give the "
+            "amount in US dollars ($, US$ or USD), converted."
+        )
+
 
 def _boolean(i: _Input) -> Value:
     if isinstance(i.value, bool):
@@ -104,6 +113,8 @@ def _integer(i: _Input) -> Value:
             raise i.bad("too long")
         try:
             number = read_whole(text, i.opt.unit)
+        except OtherCurrency as exc:
+            raise i.other_currency(exc) from None
         except Unreadable as exc:
             raise i.bad(str(exc)) from None
     _bounds(i.command, i.opt, number)
@@ -126,6 +137,8 @@ def _number(i: _Input) -> Value:
             raise i.bad("too long")
         try:
             number = read_number(text, i.opt.unit)
+        except OtherCurrency as exc:
+            raise i.other_currency(exc) from None
         except Unreadable as exc:
             raise i.bad(str(exc)) from None
     if not number.is_finite():
@@ -190,8 +203,9 @@ def convert(
     the characters :mod:`core.text` forbids (control characters, bytes that are not UTF-8)."""
     if isinstance(value, str) and opt.verbatim:
         # a pasted post is read, never stored as typed: line ends of any platform become
-        # newlines and the characters text may not hold become spaces
-        value = scrub(value.replace("\r\n", "\n").replace("\r", "\n"), " ")
+        # newlines; the characters text may not hold, and the separators that would break a
+        # line inside one (U+2028, U+2029, U+0085), become spaces
+        value = scrub(value.replace("\r\n", "\n").replace("\r", "\n"), " ").translate(_INLINE)
     if isinstance(value, str) and (found := forbidden(value)) is not None:
         raise BadInput(f"{opt.name}: contains {found}; remove it.")
     return _CONVERTERS[opt.type](_Input(command, opt, value, resolve_user, resolve_channel))

@@ -3,9 +3,11 @@
 The core never writes platform markup, and no text a user typed is ever read as markup: reply
 text is :class:`Rich` text, literal parts (job titles, notes, anything typed) and tokens the
 core placed on purpose: a :class:`Date` (:func:`when`), a :class:`Mention`, a
-:class:`ChannelRef`, :class:`Bold` text. Each adapter escapes the literal parts for its
-platform and renders the tokens its own way (:func:`render`); plain text (the console, logs)
-reads them as UTC dates, user ids, ``#channel`` and the text itself.
+:class:`ChannelRef`, :class:`Bold` text, and :class:`Markup` an adapter wrote itself. Each
+adapter escapes the literal parts for its platform and renders the tokens its own way
+(:func:`render`); plain text (the console, logs) reads them as UTC dates, user ids,
+``#channel`` and the text itself. Every literal part is shown as its characters
+(:func:`core.text.shown`): no bidi control reorders it, no separator breaks its line.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from core.keys import UserKey
+from core.text import shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +61,18 @@ class Bold:
         return self.text
 
 
-Token = Mention | ChannelRef | Date | Bold
+@dataclass(frozen=True, slots=True)
+class Markup:
+    """Text a platform adapter wrote in its own markup (a notifier's time), passed through as
+    it is; never made from what a user typed."""
+
+    text: str
+
+    def plain(self) -> str:
+        return self.text
+
+
+Token = Mention | ChannelRef | Date | Bold | Markup
 Part = str | Token
 
 
@@ -104,25 +118,29 @@ class Renderer:
     channel: Callable[[ChannelRef], str] = ChannelRef.plain
     date: Callable[[Date], str] = Date.plain
     bold: Callable[[Bold], str] = Bold.plain
+    markup: Callable[[Markup], str] = Markup.plain
 
 
 PLAIN = Renderer()
 
 
 def render(text: str, renderer: Renderer = PLAIN) -> str:
-    """``text`` in a platform's markup: literal parts escaped, tokens written as markup."""
+    """``text`` in a platform's markup: literal parts shown as their characters and escaped,
+    tokens written as markup."""
     if not isinstance(text, Rich):
-        return renderer.literal(text)
+        return renderer.literal(shown(text))
     out: list[str] = []
     for part in text.parts:
         if isinstance(part, str):
-            out.append(renderer.literal(part))
+            out.append(renderer.literal(shown(part)))
         elif isinstance(part, Mention):
             out.append(renderer.mention(part))
         elif isinstance(part, ChannelRef):
             out.append(renderer.channel(part))
         elif isinstance(part, Date):
             out.append(renderer.date(part))
+        elif isinstance(part, Markup):
+            out.append(renderer.markup(part))
         else:
             out.append(renderer.bold(part))
     return "".join(out)
@@ -196,11 +214,12 @@ class Reply:
     needs_confirmation: bool = False  # nothing changed yet: the user must confirm (a button)
 
     def text(self) -> str:
-        """The reply as plain text (console, logs, Slack fallbacks)."""
-        out = [self.title]
-        out.extend(self.lines)
+        """The reply as plain text (console, logs, Slack fallbacks), each part shown as its
+        characters (:func:`render`)."""
+        out = [render(self.title)]
+        out.extend(render(x) for x in self.lines)
         width = max((len(k) for k, _ in self.fields), default=0)
-        out.extend(f"{k.ljust(width)}  {v}" for k, v in self.fields)
+        out.extend(f"{render(k).ljust(width)}  {render(v)}" for k, v in self.fields)
         return "\n".join(out)
 
 

@@ -1,4 +1,5 @@
-"""The characters text may hold, decided once for every backend, and how text is echoed.
+"""The characters text may hold, decided once for every backend, how text is echoed, and how
+text a user or a job post wrote is shown.
 
 Text that reaches the ledger (an option value, a display name) may hold any character except the
 C0 control characters other than tab and newline, DEL, and lone surrogates (what Python makes of
@@ -42,3 +43,20 @@ def echo(text: str, limit: int = ECHO) -> str:
     if len(text) <= limit:
         return repr(text)
     return f"{text[:limit]!r}…"
+
+
+#: Characters that reorder the text around them (bidi embeddings, overrides, isolates and marks):
+#: ``U+202E`` makes ``gpj.exe`` of ``exe.jpg``. Text shown in a reply never holds them.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+#: Characters a platform or a terminal may act on rather than show: line and paragraph
+#: separators (``U+2028``, ``U+2029``) and next line (``U+0085``) break lines, the other C1 and
+#: C0 controls (``ESC``, ``CSI``) drive terminals. Shown text holds a space for each.
+_ACTING = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_SHOWN = str.maketrans(dict.fromkeys(BIDI_CONTROLS, None))
+
+
+def shown(text: str) -> str:
+    """``text`` as a reply shows it: the characters as written, without the bidi controls that
+    would reorder them and with a space for each character that would break a line or drive a
+    terminal. Tab and newline stay (the core's own lines hold them)."""
+    return _ACTING.sub(" ", text.translate(_SHOWN))

@@ -4,8 +4,11 @@
 fine, keys in any case). A free-text option (a job, a note) runs until the next key of one of
 the command's options, so it needs no quotes; any value may also be quoted, with straight or
 curly double quotes (``\\"`` inside) or single quotes, and quotes win where given. Values without
-keys fill the options in catalog order, one word (or one quoted value) each. ``<...>`` mentions
-stay whole. The parser only splits text into raw strings; :mod:`core.options` checks and
+keys fill the options in catalog order, one word (or one quoted value) each, but only before the
+first key: a value without a key after ``key:value`` never fills another option (``/pool create
+name: Acme Agency`` is refused, saying to quote the name or key the other value), so the words
+of a value the user meant as one never spill into an option they did not name. ``<...>``
+mentions stay whole. The parser only splits text into raw strings; :mod:`core.options` checks and
 converts them.
 
 A key that is not an option of the command is refused with the nearest option named; inside a
@@ -28,8 +31,9 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from core.catalog import COMMANDS, MAX_POST, Command, find
+from core.catalog import COMMANDS, MAX_POST, Command, OptionType, find
 from core.errors import BadInput
+from core.numbers import Unit
 from core.text import FORBIDDEN, echo
 
 #: The longest command line read, in characters; the longest options fit several times over.
@@ -241,9 +245,11 @@ def parse_options(command: Command, text: str) -> Parsed:
     names = [o.name for o in command.options]
     free = {o.name for o in command.options if o.free_text}
     verbatim = {o.name for o in command.options if o.verbatim}
+    money = {o.name for o in command.options if o.unit is Unit.DOLLARS}
     values = Parsed()
     keyless: list[str] = []
     reader = _Reader(text)
+    keyed: str | None = None  # the option the last key named: what words after it belong to
     while True:
         reader.skip_space()
         if reader.done():
@@ -251,24 +257,19 @@ def parse_options(command: Command, text: str) -> Parsed:
         match = _KEY.match(text, reader.pos)
         if match is None:
             value = reader.quoted()
-            keyless.append(reader.word() if value is None else value)
+            word = reader.word() if value is None else value
+            if keyed is not None:
+                raise BadInput(_spilled(command, values, keyed, word))
+            keyless.append(word)
             continue
-        key = match.group(1).lower()
-        if key not in names:
-            typo = near(key, names)
-            hint = f" Did you mean {typo}?" if typo else ""
-            raise BadInput(
-                f"/{command.name} has no option {echo(match.group(1))}.{hint} "
-                f"Options: {', '.join(names) or 'none'}."
-            )
-        if key in values:
-            raise BadInput(f"{key} is given twice; give it once.")
+        key = _key(command, names, values, match.group(1))
         if key in verbatim:
             values[key] = text[match.end() :].strip(SPACE)
             if not values[key]:
                 raise BadInput(f"{key}: nothing after {key}:; paste the job post after it.")
             break
         reader.pos = match.end()
+        keyed = key
         while not reader.done() and reader.text[reader.pos] in " \t":
             reader.pos += 1
         after = _KEY.match(text, reader.pos)
@@ -282,9 +283,68 @@ def parse_options(command: Command, text: str) -> Parsed:
         value = reader.quoted()
         if value is None:
             value = reader.free_text(names) if key in free else reader.word()
+            if key in money:
+                value = _with_currency(reader, value)
         values[key] = value
     _fill_in_order(command, values, keyless)
     return values
+
+
+#: A currency written apart from its amount: a code or a sign (``USD``, ``€``, ``US$``).
+_CURRENCY_WORD = re.compile(r"[^\W\d_]{3}|[^\w\s:\"'“”‘’«»]{1,2}|[A-Za-z]{1,3}\$", re.UNICODE)
+
+
+def _with_currency(reader: _Reader, value: str) -> str:
+    """An amount's word with the currency written apart from it, before (``USD 6``) or after
+    (``6 USD``, ``6 €``), so that the amount is read with its currency, never one without the
+    other; the reader moves past what it took."""
+    start = reader.pos
+    while not reader.done() and reader.text[reader.pos] in " \t":
+        reader.pos += 1
+    if reader.done() or _KEY.match(reader.text, reader.pos) or reader.text[reader.pos] in SPACE:
+        reader.pos = start
+        return value
+    word = reader.word()
+    digits = any(c.isdigit() for c in value)
+    if (digits and _CURRENCY_WORD.fullmatch(word)) or (
+        not digits and _CURRENCY_WORD.fullmatch(value) and any(c.isdigit() for c in word)
+    ):
+        return f"{value} {word}"
+    reader.pos = start
+    return value
+
+
+def _key(command: Command, names: list[str], values: Parsed, typed: str) -> str:
+    """The option a typed key names, or :class:`BadInput` for an unknown or repeated one."""
+    key = typed.lower()
+    if key not in names:
+        typo = near(key, names)
+        hint = f" Did you mean {typo}?" if typo else ""
+        raise BadInput(
+            f"/{command.name} has no option {echo(typed)}.{hint} "
+            f"Options: {', '.join(names) or 'none'}."
+        )
+    if key in values:
+        raise BadInput(f"{key} is given twice; give it once.")
+    return key
+
+
+def _spilled(command: Command, values: Parsed, key: str, word: str) -> str:
+    """The refusal of ``word``, given without a key after ``key:``'s value: how to write a
+    text value of several words whole, and the option the word may have been meant for."""
+    value = values.get(key, "")
+    opt = command.option(key)
+    others = [o.name for o in command.options if o.name not in values and not o.verbatim]
+    fixes: list[str] = []
+    if opt is not None and opt.type is OptionType.STRING and not opt.choices:
+        whole = f"{value} {word}".strip().replace("\\", "\\\\").replace('"', '\\"')
+        fixes.append(f'a value of several words goes in quotes, {key}:"{whole}"')
+    fixes.append(
+        f"another option's value goes after its key, {others[0]}:{word}"
+        if others
+        else "nothing else goes after it"
+    )
+    return f"{key}: {echo(value)} is followed by {echo(word)} without a key; {'; '.join(fixes)}."
 
 
 def _fill_in_order(command: Command, values: Parsed, keyless: list[str]) -> None:

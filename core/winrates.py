@@ -114,8 +114,13 @@ class Rate:
 
 
 def _pct(share: float, sign: bool = True) -> str:
+    """A share in percent, rounded; one that is neither none nor all never reads as 0 or 100."""
     value = share * 100
     text = f"{value:.1f}" if 0 < value < 10 else f"{value:.0f}"
+    if text == "0.0":
+        text = "<0.1"
+    elif text == "100" and value < 100:
+        text = ">99"
     return text + ("%" if sign else "")
 
 

@@ -1,11 +1,14 @@
 """The console: the catalog in a terminal, for one local user.
 
-Each line is a command in the text syntax (``/quote price:500 size:small``); ``/paste`` alone,
-or a line ending at ``post:``, reads the job post from the lines after it, up to an empty
-line. Replies print as
-text, files are saved in the working directory, buttons print their text equivalent. At a
-terminal the line is edited with history and completion (:mod:`adapters.console.interactive`);
-from a pipe or a file, lines are read as they come, without a prompt, until end of input.
+Each line is a command in the text syntax (``/quote price:500 size:small``). ``/paste`` alone,
+or a line ending at ``post:``, reads a job post after it, and a post's lines are never commands:
+from a pipe or a file the post is everything up to the end of input; at a terminal it ends with
+the paste itself (bracketed paste, with line editing), at a line reading the end word the prompt
+names (a new random one each time, which no post can know in advance), or at Ctrl-D. Replies
+print as text, files are saved in the working directory, buttons print their text equivalent.
+At a terminal the line is edited with history and completion
+(:mod:`adapters.console.interactive`); from a pipe or a file, lines are read as they come,
+without a prompt, until end of input.
 """
 
 from __future__ import annotations
@@ -14,19 +17,22 @@ import asyncio
 import logging
 import os
 import re
+import secrets
 import stat
 import sys
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NamedTuple, Protocol, TextIO
+from typing import NamedTuple, Protocol, TextIO, TypeVar
 
 from adapters.served import Served
 from core.app import App
 from core.catalog import COMMANDS
 from core.errors import ConnectsError
 from core.keys import Actor, UserKey, UserRef, scope_of
-from core.reply import Reply
+from core.reply import Reply, Rich
+from core.reply import render as render_text
 from core.textparse import split_command
 
 PROMPT = "connects> "
@@ -48,14 +54,14 @@ class ConsoleNotifier:
 
     def _write(self, line: str) -> None:
         out = _out(self._out)
-        out.write(line + "\n")
+        out.write(render_text(line) + "\n")
         out.flush()
 
     async def send_channel(self, scope: str, channel: str, text: str) -> None:
-        self._write(f"[#{channel}] {text}")
+        self._write(Rich(f"[#{channel}] ", text))
 
     async def send_dm(self, user_key: str, text: str) -> None:
-        self._write(f"[to {UserKey(user_key).user_id}] {text}")
+        self._write(Rich(f"[to {UserKey(user_key).user_id}] ", text))
 
     def format_time(self, ts: int) -> str:
         return "on " + datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -111,7 +117,7 @@ def render(reply: Reply, files_dir: Path) -> tuple[str, bool]:
     try:
         text = reply.text()
     except Exception:  # a reply that cannot be written out still reports what happened
-        text = reply.title
+        text = render_text(str(reply.title))
     saved = True
     if reply.file is not None:
         path = files_dir / reply.file.filename
@@ -124,7 +130,7 @@ def render(reply: Reply, files_dir: Path) -> tuple[str, bool]:
             text += f"\nSaved {reply.file.filename} ({len(reply.file.data):,} bytes) to {path}"
     for button in reply.buttons:
         if button.text_command:
-            text += f"\n[{button.label}] {button.text_command}"
+            text += f"\n[{render_text(button.label)}] {render_text(button.text_command)}"
     return text, saved
 
 
@@ -142,6 +148,10 @@ class Lines(Protocol):
 
     async def read(self) -> str | None:
         """The next line, or ``None`` at end of input."""
+
+    async def read_post(self, end: str) -> str | None:
+        """A pasted post, up to the end of input or a line reading ``end`` (when not empty);
+        ``None`` when the user dropped it."""
 
     def close(self) -> None:
         """Stop reading."""
@@ -177,6 +187,15 @@ class PipeLines:
         if self.prompt:
             _out(self.out).write(self.prompt)
             _out(self.out).flush()
+        return await self._line()
+
+    async def read_post(self, end: str) -> str | None:
+        if self.prompt:
+            _out(self.out).write(post_prompt(end) + "\n")
+            _out(self.out).flush()
+        return await _post_lines(self._line, end)
+
+    async def _line(self) -> str | None:
         raw = await self.reader.readline()
         return raw.decode("utf-8", "replace") if raw else None
 
@@ -202,8 +221,23 @@ class FileLines:
             return None
         return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
 
+    async def read_post(self, end: str) -> str | None:
+        return await _post_lines(self.read, end)
+
     def close(self) -> None:
         """Nothing to release: the stream belongs to the caller."""
+
+
+async def _post_lines(read: Callable[[], Awaitable[str | None]], end: str) -> str:
+    """Lines from ``read`` up to the end of input, or up to a line reading ``end`` when it is
+    not empty, as one text; blank lines are the post's own."""
+    out: list[str] = []
+    while (raw := await read()) is not None:
+        line = raw.rstrip("\r\n")
+        if end and line.strip() == end:
+            break
+        out.append(line)
+    return "\n".join(out)
 
 
 def _isatty(stream: TextIO) -> bool:
@@ -233,21 +267,29 @@ async def open_lines(stdin: TextIO, stdout: TextIO | None = None) -> Lines:
     return FileLines(stdin)
 
 
-async def _next_line(lines: Lines, stop: asyncio.Event) -> str | None:
-    """The next line, or ``None`` at end of input or once ``stop`` is set."""
-    read = asyncio.ensure_future(lines.read())
+T = TypeVar("T")
+
+
+async def _unless_stopped(read: Awaitable[T | None], stop: asyncio.Event) -> T | None:
+    """What ``read`` gives, or ``None`` once ``stop`` is set first."""
+    task = asyncio.ensure_future(read)
     halt = asyncio.ensure_future(stop.wait())
     try:
-        done, _ = await asyncio.wait({read, halt}, return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait({task, halt}, return_when=asyncio.FIRST_COMPLETED)
     finally:
         halt.cancel()
-        if not read.done():
-            read.cancel()
-    if read not in done:
+        if not task.done():
+            task.cancel()
+    if task not in done:
         # let a prompt put the terminal back before anything else is printed
-        await asyncio.gather(read, return_exceptions=True)
+        await asyncio.gather(task, return_exceptions=True)
         return None
-    return read.result()
+    return task.result()
+
+
+async def _next_line(lines: Lines, stop: asyncio.Event) -> str | None:
+    """The next line, or ``None`` at end of input or once ``stop`` is set."""
+    return await _unless_stopped(lines.read(), stop)
 
 
 #: A line that ends at a verbatim option's key (``/quote post:``) continues on the lines after.
@@ -257,35 +299,37 @@ _ENDS_AT_VERBATIM = re.compile(
     + r"):\s*$",
     re.IGNORECASE,
 )
-POST_PROMPT = "Paste the job post, then an empty line:"
 
 
-def awaits_post(line: str) -> str | None:
-    """What to ask for when ``line`` waits for a pasted post on the lines after it (``/paste``
-    alone, or a line ending at ``post:``), else ``None``."""
+def end_word() -> str:
+    """The word that ends a post typed or pasted at a terminal, new for every post, so that no
+    post holds it in advance: ``end-3fa9c2``."""
+    return f"end-{secrets.token_hex(3)}"
+
+
+def post_prompt(end: str) -> str:
+    """What a terminal asks for when a post is to be pasted."""
+    return (
+        "Paste the job post; no line of it runs as a command. It is read when the paste\n"
+        f"ends; if it is not, finish with a line reading {end}, or Ctrl-D."
+    )
+
+
+def awaits_post(line: str) -> bool:
+    """Whether ``line`` waits for a pasted post after it (``/paste`` alone, or a line ending at
+    ``post:``)."""
     try:
         command, rest = split_command(line)
     except ConnectsError:
-        return None
+        return False
     if command is None:
-        return None
-    if (command.form is not None and not rest.strip()) or _ENDS_AT_VERBATIM.search(line):
-        return POST_PROMPT
-    return None
+        return False
+    return (command.form is not None and not rest.strip()) or bool(_ENDS_AT_VERBATIM.search(line))
 
 
 def with_post(line: str, post: str) -> str:
     """``line`` with the pasted ``post`` after it."""
     return f"{line}{'' if line.endswith(':') else ' '}{post}" if post else line
-
-
-async def _read_post(lines: Lines, stop: asyncio.Event) -> str:
-    """The lines that follow, up to an empty one or the end of input (a terminal that pastes
-    in one go hands over the whole post, blank lines and all, as one read)."""
-    out: list[str] = []
-    while (raw := await _next_line(lines, stop)) is not None and raw.strip():
-        out.append(raw.rstrip("\r\n"))
-    return "\n".join(out)
 
 
 async def serve(
@@ -295,14 +339,16 @@ async def serve(
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
     files_dir: Path | None = None,
+    lines: Lines | None = None,
 ) -> None:
-    """Read commands from ``stdin`` until end of input, ``quit`` or ``stop``."""
+    """Read commands from ``stdin`` (or from ``lines`` when given) until end of input, ``quit``
+    or ``stop``."""
     stdin = stdin or sys.stdin
     files_dir = files_dir or Path.cwd()
     # replies are written while no prompt is shown: straight out, not through the wrapper a
     # prompt puts around standard output for notices
     out = _out(stdout)
-    lines = await open_lines(stdin, stdout)
+    lines = lines if lines is not None else await open_lines(stdin, stdout)
     try:
         if _isatty(stdin):
             hint = "; Tab completes, up arrow and Ctrl-R recall" if lines.editing else ""
@@ -316,11 +362,18 @@ async def serve(
                 continue
             if line.lower() in QUIT:
                 break
-            if (ask := awaits_post(line)) is not None:
-                if _isatty(stdin):
-                    out.write(ask + "\n")
-                    out.flush()
-                line = with_post(line, await _read_post(lines, stop))
+            if awaits_post(line):
+                # from a pipe or a file the post runs to the end of input: only a terminal
+                # user sees the end word
+                post = await _unless_stopped(
+                    lines.read_post(end_word() if lines.editing or _isatty(stdin) else ""), stop
+                )
+                if post is None:
+                    if not stop.is_set():
+                        out.write("Paste dropped; nothing was read.\n")
+                        out.flush()
+                    continue
+                line = with_post(line, post.strip())
             shown = await run_once(app, name, line, files_dir)
             out.write(shown.text + "\n")
             out.flush()

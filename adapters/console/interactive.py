@@ -5,6 +5,12 @@ piped input never load prompt_toolkit. History is kept in ``$XDG_STATE_HOME/conn
 history`` (``~/.local/state/connects-bot/history`` by default); completion offers the catalog's
 command names, then the chosen command's option names and the values of options with a fixed
 set of them (``size:``, ``reason:``, booleans).
+
+A pasted job post is text, never commands: after ``/paste`` (or a line ending at ``post:``) the
+post is read at a prompt of its own that ends with the terminal's paste (bracketed paste), at a
+line reading the end word the prompt names, or at Ctrl-D; whatever arrived in the same burst
+as the paste is dropped with it. A paste of several lines at the command prompt is a post too
+(``/paste`` and the text). Posts are never kept in the history.
 """
 
 from __future__ import annotations
@@ -22,9 +28,11 @@ from prompt_toolkit.document import Document
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.input import Input, create_input
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+from prompt_toolkit.keys import Keys
 from prompt_toolkit.output import Output, create_output
 from prompt_toolkit.patch_stdout import patch_stdout
 
+from adapters.console.console import awaits_post, post_prompt, with_post
 from core.catalog import COMMANDS, Command, OptionType, find
 
 log = logging.getLogger("connects.console")
@@ -141,6 +149,17 @@ class CatalogCompleter(Completer):
                 yield Completion(f"{option.name}:", -len(current), display_meta=option.description)
 
 
+def _pasted(data: str) -> str:
+    """A terminal's pasted text with ``\n`` line ends (some paste ``\r\n`` or ``\r``)."""
+    return data.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _drop_burst(event: KeyPressEvent) -> None:
+    """Drop the keys that arrived in the same read as a paste: they are the paste's (a post
+    that closes the paste early to type commands after it), not keys the user typed."""
+    event.app.key_processor.empty_queue()
+
+
 def _bindings() -> KeyBindings:
     bindings = KeyBindings()
 
@@ -153,7 +172,59 @@ def _bindings() -> KeyBindings:
         else:
             event.app.exit(exception=EOFError())
 
+    @bindings.add(Keys.BracketedPaste)
+    def _paste(event: KeyPressEvent) -> None:
+        """A paste of several lines is a job post: on an empty line it is ``/paste`` and the
+        post, after a line that waits for a post it is that post; it is read at once, the
+        burst it came in with dropped. Inside other text its line breaks become spaces, so
+        the line stays one command that the user sees whole before pressing Enter."""
+        data = _pasted(event.data)
+        buffer = event.current_buffer
+        if "\n" not in data.strip():
+            buffer.insert_text(data.replace("\n", " "))
+            return
+        typed = buffer.text.strip()
+        if not typed or awaits_post(typed):
+            _drop_burst(event)
+            event.app.exit(result=with_post(typed or "/paste", data.strip()))
+            return
+        buffer.insert_text(" ".join(data.split("\n")))
+
     return bindings
+
+
+class _PostKeys:
+    """The keys of the post prompt: a paste is the whole post, read at once; typed or pasted
+    without the terminal marking it, the post runs to a line reading ``end`` or to Ctrl-D;
+    Enter inside it is a line break; Ctrl-C drops it."""
+
+    def __init__(self) -> None:
+        self.end = ""
+        self.bindings = KeyBindings()
+        add = self.bindings.add
+        add(Keys.BracketedPaste)(self._paste)
+        add("enter")(self._enter)
+        add("c-d")(self._done)
+        add("c-c")(self._cancel)
+
+    def _paste(self, event: KeyPressEvent) -> None:
+        event.current_buffer.insert_text(_pasted(event.data))
+        _drop_burst(event)
+        event.app.exit(result=event.current_buffer.text)
+
+    def _enter(self, event: KeyPressEvent) -> None:
+        buffer = event.current_buffer
+        head, _, last = buffer.text.rpartition("\n")
+        if self.end and last.strip() == self.end:
+            event.app.exit(result=head)
+        else:
+            buffer.insert_text("\n")
+
+    def _done(self, event: KeyPressEvent) -> None:
+        event.app.exit(result=event.current_buffer.text)
+
+    def _cancel(self, event: KeyPressEvent) -> None:
+        event.app.exit(exception=KeyboardInterrupt())
 
 
 class PromptLines:
@@ -184,6 +255,15 @@ class PromptLines:
             input=input_,
             output=output,
         )
+        self._post_keys = _PostKeys()
+        self.post_session: PromptSession[str] = PromptSession(
+            "",
+            history=InMemoryHistory(),  # a post is never kept
+            multiline=True,
+            key_bindings=self._post_keys.bindings,
+            input=input_,
+            output=output,
+        )
         if patch:  # notices and log lines printed while the prompt is shown go above it
             self._stack.enter_context(patch_stdout())
 
@@ -193,6 +273,18 @@ class PromptLines:
             return await self.session.prompt_async(handle_sigint=False, set_exception_handler=False)
         except (EOFError, KeyboardInterrupt):
             return None
+
+    async def read_post(self, end: str) -> str | None:
+        """The pasted post; ``None`` when Ctrl-C drops it."""
+        self._post_keys.end = end
+        try:
+            return await self.post_session.prompt_async(
+                post_prompt(end) + "\n", handle_sigint=False, set_exception_handler=False
+            )
+        except KeyboardInterrupt:
+            return None
+        except EOFError:
+            return ""
 
     def close(self) -> None:
         self._stack.close()

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import discord
 
+from adapters.discord.render import text as rendered
+
 CONTENT_MAX = 2000
 # notices name people (<@id>) without pinging them
 QUIET = discord.AllowedMentions.none()
 
 
 def _cut(text: str) -> str:
+    """The notice in Discord's markup (what users and posts wrote escaped, the notifier's own
+    times kept), within a message's length."""
+    text = rendered(text)
     return text if len(text) <= CONTENT_MAX else text[: CONTENT_MAX - 1] + "…"
 
 

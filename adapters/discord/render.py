@@ -67,11 +67,31 @@ def _channel(channel: ChannelRef) -> str:
     return f"<#{channel.channel}>" if channel.channel.isdigit() else channel.plain()
 
 
+#: A bare link, left whole (a backslash inside would change it), or a character Discord's markdown
+#: reads: escaped with a backslash, which Discord hides.
+_MARKDOWN = re.compile(
+    r"(?P<url>(?:https?|steam)://[^\s<]+[^<.,:;\"'\]\s])|(?P<char>[\\*_~|`\[\]])"
+)
+#: A line's heading, quote, list or subtext marker.
+_LINE_MARK = re.compile(r"^(?P<lead>[ \t]*)(?P<mark>#|>|-|\d+(?=\.))", re.MULTILINE)
+
+
+def _escape_markdown(text: str) -> str:
+    out = _MARKDOWN.sub(lambda m: m["url"] or "\\" + m["char"], text)
+    return _LINE_MARK.sub(
+        lambda m: m["lead"] + (m["mark"] + "\\" if m["mark"][0].isdigit() else "\\" + m["mark"]),
+        out,
+    )
+
+
 def _literal(text: str) -> str:
-    """Text a user may have typed, shown as typed: never a mention, a channel, a timestamp, an
-    emoji tag, ``@everyone`` or a masked link (a zero-width space breaks each up)."""
+    """Text a user may have typed, shown as typed: never formatting (bold, italics, code,
+    spoilers, strike-through, headings, quotes, lists and masked links are escaped with a
+    backslash, which Discord hides), a mention, a channel, a timestamp, an emoji tag or
+    ``@everyone`` (a zero-width space breaks each up)."""
     return (
-        text.replace("<", "<\u200b")
+        _escape_markdown(text)
+        .replace("<", "<\u200b")
         .replace("@everyone", "@\u200beveryone")
         .replace("@here", "@\u200bhere")
         .replace("](", "]\u200b(")

@@ -58,10 +58,39 @@ def escape(text: str) -> str:
     return "".join(out)
 
 
+#: A bare link, left whole (Slack links it as written); a formatting character; the first colon
+#: of an emoji code (``:tada:``).
+_FORMATTING = re.compile(
+    r"(?P<url>(?:https?|mailto):[^\s<>]+)|(?P<char>[*_~`])|(?P<emoji>:(?=[\w+'-]+:))"
+)
+_QUOTE = re.compile(r"^(\s*)&gt;", re.MULTILINE)
+_ZWSP = "\u200b"
+
+
+def _unformat(match: re.Match[str]) -> str:
+    """A formatting character kept as itself, with a zero-width space on each side wherever it
+    could open or close formatting (mrkdwn has no escape): one between two letters or digits
+    (``client_cancelled``) cannot, and stays as it is; an emoji code's colon is followed by
+    one; a link stays whole."""
+    if match["url"]:
+        return match["url"]
+    if match["emoji"]:
+        return ":" + _ZWSP
+    text, i = match.string, match.start()
+    before = text[i - 1] if i else ""
+    after = text[i + 1] if i + 1 < len(text) else ""
+    if before.isalnum() and after.isalnum():
+        return match.group()
+    return f"{_ZWSP}{match.group()}{_ZWSP}"
+
+
 def _literal(text: str) -> str:
-    """Text a user may have typed: ``&``, ``<`` and ``>`` escaped, so no mention, channel,
-    ``<!here>`` or link is ever read from it; command names as Slack users type them."""
-    return _escape_plain(slack_commands(text))
+    """Text a user may have typed, shown as typed: ``&``, ``<`` and ``>`` escaped, so no
+    mention, channel, ``<!here>`` or link is ever read from it; no bold, italics, strike-through,
+    code, quote or emoji made from it (a zero-width space breaks each up); command names as
+    Slack users type them."""
+    escaped = _escape_plain(_FORMATTING.sub(_unformat, slack_commands(text)))
+    return _QUOTE.sub(r"\1" + _ZWSP + "&gt;", escaped)
 
 
 def _mention(mention: Mention) -> str:
@@ -84,6 +113,12 @@ _MRKDWN = Renderer(
 )
 # notification text: the same, with dates as UTC dates
 _TEXT = Renderer(literal=_literal, mention=_mention, channel=_channel)
+
+
+def notice_text(text: str) -> str:
+    """A notice in mrkdwn: what users and posts wrote escaped (no mention, link or formatting
+    made from it), the notifier's own date tokens kept."""
+    return render_tokens(text, _TEXT)
 
 
 def mrkdwn(text: str) -> str:

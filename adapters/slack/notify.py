@@ -7,8 +7,7 @@ from typing import TypedDict
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.blocks import escape
-from adapters.slack.text import slack_commands
+from adapters.slack.blocks import notice_text
 
 TEXT_MAX = 3000
 
@@ -21,7 +20,7 @@ class _Message(TypedDict):
 
 
 def _message(text: str) -> _Message:
-    body = escape(slack_commands(text))
+    body = notice_text(text)
     body = body if len(body) <= TEXT_MAX else body[: TEXT_MAX - 1] + "…"
     return {"text": body, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": body}}]}
 

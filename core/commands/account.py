@@ -11,6 +11,7 @@ from core.commands.pools import allowance_left, render_pool
 from core.commands.registry import Change, Context, Read, register
 from core.errors import BadInput
 from core.export import export_csv
+from core.figures import per, per_cents, percent
 from core.insight import Stats, balance_series, recent_entries, since, stats
 from core.options import Values, describe
 from core.pricing import dollars
@@ -151,7 +152,7 @@ async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
         )
 
     label, s, bands = await services.store.read(read)
-    win = "–" if s.win_rate_pct is None else f"{s.win_rate_pct}%"
+    win = "–" if not s.bids else f"{percent(s.hired, s.bids, places=0)}%"
     free = f" · {s.free} of them free" if s.free else ""
     fields = [
         ("Bids", f"{s.bids} · won {s.hired} ({win})"),
@@ -162,7 +163,11 @@ async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
     if s.hired:
         bought = " of bought Connects" if s.free else ""
         fields.append(
-            ("Per hire", f"{s.net // s.hired} Connects · {dollars(s.net_cents // s.hired)}{bought}")
+            (
+                "Per hire",
+                f"{per(s.net, s.hired)} Connects · "
+                f"{dollars(per_cents(s.net_cents, s.hired))}{bought}",
+            )
         )
     if s.ghosted:
         fields.append(("Ghosted", f"{s.ghosted} bids · {plural(s.ghosted_connects)}"))
@@ -320,7 +325,8 @@ def command_help(name: str, text_commands: bool = True) -> Reply:
     if command.form is not None:
         lines.append(
             f"Alone, /{command.name} opens a form to paste into where the app has one (Discord, "
-            "Slack), or reads the lines you paste after it, up to an empty line (console)."
+            "Slack), or reads the post you paste after it (console: it ends with the paste, at the "
+            "end line the prompt names, or at the end of input; no line of it runs)."
         )
     if command.usage_example:
         lines.append(f"Example: {command.usage_example}")

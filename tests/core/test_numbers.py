@@ -11,7 +11,7 @@ from babel.numbers import format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.numbers import Unit, Unreadable, read_number, read_whole
+from core.numbers import OtherCurrency, Unit, Unreadable, read_number, read_whole
 
 D = Unit.DOLLARS
 
@@ -30,8 +30,10 @@ D = Unit.DOLLARS
         ("1,000,000", D, "1000000"),
         ("$12k", D, "12000"),
         ("1.5K", D, "1500"),
-        ("€10", D, "10"),
-        ("10 €", D, "10"),
+        ("US$10", D, "10"),
+        ("10 USD", D, "10"),
+        ("usd 10", D, "10"),
+        ("10$", D, "10"),
         ("$ 25.00", D, "25"),
         ("$900K", D, "900000"),
         ("2M", D, "2000000"),
@@ -123,3 +125,28 @@ def test_never_a_wrong_value(text: str) -> None:
     assert value in readings.values()
     if len(set(readings.values())) > 1:
         assert "." not in text and value == readings["en_US"]
+
+
+@pytest.mark.parametrize(
+    ("text", "currency"),
+    [
+        ("€6", "Euro (EUR)"),
+        ("6 €", "Euro (EUR)"),
+        ("£6", "British Pound (GBP)"),
+        ("6 EUR", "Euro (EUR)"),
+        ("gbp 6", "British Pound (GBP)"),
+        ("¥600", "Japanese Yen (JPY)"),
+        ("CA$6", "Canadian Dollar (CAD)"),
+        ("A$6", "Australian Dollar (AUD)"),
+        ("6 CHF", "Swiss Franc (CHF)"),
+        ("€12k", "Euro (EUR)"),
+        ("₺5", "'₺'"),
+        ("C$5", "'C$'"),
+    ],
+)
+def test_another_currency_is_never_dollars(text: str, currency: str) -> None:
+    """An amount in any currency Babel knows (its ISO code or English symbol), any Unicode
+    currency sign and any other dollar is refused, naming it; never read as US dollars."""
+    with pytest.raises(OtherCurrency) as refused:
+        read_number(text, D)
+    assert refused.value.currency == currency

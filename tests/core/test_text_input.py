@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.app import App
-from core.catalog import BY_NAME
+from core.catalog import BY_NAME, COMMANDS
 from core.errors import BadInput
+from core.numbers import Unit
 from core.store.base import Tx
 from core.textparse import parse_options
 from tests.conftest import actor
@@ -106,7 +107,10 @@ async def _purchase_cents(app: App) -> list[int]:
         ("1.50", 150),
         ("$1,500", 150_000),
         ("12,000.50", 1_200_050),
-        ("€10", 1000),
+        ("US$10", 1000),
+        ("10 USD", 1000),
+        ("USD 10", 1000),
+        ("$ 10", 1000),
         ("1.5k", 150_000),
         ("0,5", 50),
     ],
@@ -219,3 +223,39 @@ async def test_any_written_amount_is_recorded_exactly(app: App, value: Decimal, 
         return int(row["cost_cents"])
 
     assert await app.store.read(read) == int(value * 100)
+
+
+def _money_options() -> list[tuple[str, str]]:
+    """Every option that means US dollars, with a command that takes it."""
+    return [(c.name, o.name) for c in COMMANDS for o in c.options if o.unit is Unit.DOLLARS]
+
+
+@pytest.mark.parametrize(("command", "option"), _money_options())
+@pytest.mark.parametrize(
+    ("typed", "currency"),
+    [("€6", "Euro (EUR)"), ("£6", "British Pound (GBP)"), ("6 EUR", "Euro (EUR)")],
+)
+async def test_another_currency_is_refused_in_every_money_option(
+    app: App, command: str, option: str, typed: str, currency: str
+) -> None:
+    """Connects are sold in US dollars: an amount in another currency, in any option that
+    means dollars, is refused in one line naming the currency; nothing is recorded."""
+    needs = {
+        "buy": " connects:40",
+        "bid": ' job:"A job" connects:2',
+        "pool topup": " name:crew connects:40",
+    }.get(command, "")
+    if command == "pool topup":
+        assert not (await app.run_text(ANA, "/pool create name:crew", "r0")).error
+    reply = await app.run_text(ANA, f"/{command}{needs} {option}: {typed}", "r1")
+    assert reply.error and f"is in {currency}, not US dollars" in reply.title, reply.title
+    assert "\n" not in reply.title
+    assert await _purchase_cents(app) == []
+    assert (await app.run_text(ANA, "/balance", "r2")).title == "60 Connects"
+
+
+@pytest.mark.parametrize("typed", ["$6", "6 USD", "US$6", "USD 6", "6 usd"])
+async def test_us_dollars_written_any_way_are_read(app: App, typed: str) -> None:
+    reply = await app.run_text(ANA, f"/buy connects:40 paid: {typed}", "r1")
+    assert not reply.error, reply.title
+    assert await _purchase_cents(app) == [600]

@@ -6,6 +6,7 @@ import asyncio
 
 from adapters.discord.notify import DiscordNotifier
 from bot.notices import tick
+from core.reply import Markup, Rich
 from tests.adapters.discord.helpers import World
 
 
@@ -30,10 +31,11 @@ async def test_direct_message_and_local_time(world: World) -> None:
     """A personal notice opens a DM with the user; times render in the reader's own zone."""
     notifier = world.app.notifiers["discord"]
     assert isinstance(notifier, DiscordNotifier)
-    text = "Connects expire {when}.".replace("{when}", notifier.format_time(1_800_000_000))
+    # as deliver() hands it over: the notifier's time is markup, the rest literal text
+    text = Rich("Connects of *Logo* <@1> expire ", Markup(notifier.format_time(1_800_000_000)))
     await notifier.send_dm(f"discord:{world.member.id}", text)
     [message] = world.standin.dms(world.member)
-    assert message["content"] == "Connects expire <t:1800000000:R>."
+    assert message["content"] == "Connects of \\*Logo\\* <\u200b@1> expire <t:1800000000:R>"
 
 
 async def test_notifier_only_while_running(world: World) -> None:

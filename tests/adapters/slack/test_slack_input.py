@@ -26,6 +26,9 @@ REFUSALS = [
     ("/connects", "buy connects:1,0", "not a whole number"),
     ("/connects", "buy connects:10 paid:1,5,0", "'1,5,0' is not valid"),
     ("/connects", "buy connects:10 paid:1.505", "1.505 or 1505?"),
+    ("/connects", "buy connects:40 paid: €6", "'€6' is in Euro (EUR), not US dollars"),
+    ("/connects", "buy connects:40 paid: 6 GBP", "'6 GBP' is in British Pound (GBP)"),
+    ("/connects", "pool create name: Acme Agency", 'name:"Acme Agency"'),
 ]
 
 
@@ -54,7 +57,7 @@ async def test_numbers_read_exactly_or_are_refused(bot: Bot) -> None:
         assert fragment in message_text(reply), (text, reply)
         assert reply.get("response_type") == "ephemeral"
     assert await _purchases(bot) == []
-    for paid, _cents in (("1,50", 150), ("$1,500", 150_000), ("€12k", 1_200_000)):
+    for paid, _cents in (("1,50", 150), ("$1,500", 150_000), ("US$12k", 1_200_000)):
         await bot.driver.run("UKIM", "/connects", f"buy connects:10 paid:{paid}")
     assert await _purchases(bot) == [150, 150_000, 1_200_000]
     quote = await bot.driver.run("UKIM", "/quote", "rating:4,9 hire_rate:75%")

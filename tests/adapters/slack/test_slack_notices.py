@@ -8,6 +8,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.notify import SlackNotifier
 from bot.notices import tick
+from core.reply import Markup, Rich
 from tests.adapters.slack.helpers import Bot
 from tests.slack_standin import SlackStandIn, message_text
 
@@ -52,11 +53,16 @@ async def test_dm_and_time_tokens(slack: SlackStandIn) -> None:
         AsyncWebClient(token=slack.bot_token, base_url=slack.api_base), slack.team_id
     )
     when = notifier.format_time(1_790_000_000)
-    await notifier.send_dm(f"slack:{slack.team_id}:USAM", f"5 Connects expire {when} <soon>")
+    # as deliver() hands it over: the notifier's time is markup, the rest literal text
+    await notifier.send_dm(
+        f"slack:{slack.team_id}:USAM",
+        Rich("5 Connects of *Logo* <@U1> expire ", Markup(when), " <soon>"),
+    )
     [post] = slack.calls_of("chat.postMessage")
     assert post.params["channel"] == "DSAM"
     shown = message_text({"blocks": post.params["blocks"]})
     assert "<!date^1790000000^" in shown and "&lt;soon&gt;" in shown
+    assert "\u200b*\u200bLogo\u200b*\u200b &lt;@U1&gt;" in shown
     for bad in ("discord:1", "slack:TOTHER:USAM"):
         try:
             await notifier.send_dm(bad, "x")
