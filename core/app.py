@@ -12,19 +12,21 @@ from __future__ import annotations
 import contextvars
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING
 
 from core.catalog import BY_NAME, COMMANDS, GROUPS
-from core.commands import HANDLERS, Context, help_reply
-from core.commands.money import press_bid
+from core.commands import Context, handler
 from core.config import Config
 from core.errors import ConnectsError
 from core.keys import Actor
-from core.notices import Notifier
 from core.options import ChannelResolver, RawValue, UserResolver, check, console_user
 from core.reply import Choice, Reply
 from core.services import Clock, Services
 from core.store.base import Store, Tx
 from core.textparse import check_length, parse_options, positional_hint, split_command
+
+if TYPE_CHECKING:
+    from core.notices import Notifier
 
 log = logging.getLogger("connects")
 
@@ -77,7 +79,7 @@ class App:
 
         async def run() -> Reply:
             values = check(spec, args, resolve_user, resolve_channel, hints)
-            return await HANDLERS[spec.name].run(ctx, values)
+            return await handler(spec.name).run(ctx, values)
 
         return await self._guarded(ctx, run)
 
@@ -98,6 +100,8 @@ class App:
             check_length(text)
             command, rest = split_command(text)
             if command is None:
+                from core.commands.account import help_reply
+
                 return help_reply()
             if command.name == "help":  # /help pool add: the rest names a command
                 return await self.dispatch(actor, "help", {"command": rest or None}, request_id)
@@ -135,6 +139,8 @@ class App:
                 actor, "confirm", {"token": value}, request_id, text_commands=text_commands
             )
         if action == "bid":  # a quote's Bid button: the bid it stands for, once
+            from core.commands.money import press_bid
+
             ctx = Context(actor, request_id, self.services, "bid", text_commands=text_commands)
             return await self._guarded(ctx, lambda: press_bid(ctx, value))
         if action == "reconcile":  # "Set to N": the balance Upwork showed in a pasted post

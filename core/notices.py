@@ -19,7 +19,6 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from core import postings
-from core.bids import KEEP_SECONDS
 from core.dates import DAY, utc_day
 from core.keys import platform_of
 from core.postings import Stamp
@@ -126,6 +125,8 @@ class Jobs:
     async def sweep_kept(self, now: int, report: JobReport) -> None:
         """Bids kept for a Confirm or a Bid button leave the database a week after they were
         kept, well past both buttons' use (a click then is answered as unknown)."""
+        from core.bids import KEEP_SECONDS
+
         cut = now - KEEP_SECONDS
 
         async def sweep(tx: Tx) -> int:

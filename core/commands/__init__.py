@@ -5,27 +5,72 @@ themselves by area: :mod:`~core.commands.quotes` (quote, paste),
 :mod:`~core.commands.learned` (model),
 :mod:`~core.commands.money` (bid, confirm, undo, refund, outcome),
 :mod:`~core.commands.purchases` (buy, void), :mod:`~core.commands.pools` (the /pool group) and
-:mod:`~core.commands.account` (balance, history, stats, export, notices, help). Importing this
-package checks that every catalog command has exactly one handler of the right kind.
+:mod:`~core.commands.account` (balance, history, stats, export, notices, help).
+
+An area is imported when one of its commands first runs (:func:`handler`), so a one-shot
+command loads only its own area's modules; :func:`load_all` imports every area and checks that
+every catalog command has exactly one handler of the right kind, in the area :data:`AREAS`
+names (a long-running bot does this at start).
 """
 
 from __future__ import annotations
 
+import importlib
+
 from core.catalog import COMMANDS
-from core.commands import account, learned, money, pools, quotes
-from core.commands.account import help_reply
-from core.commands.registry import HANDLERS, Context, validate
+from core.commands.registry import HANDLERS, Context, Handler, defined_in, validate
 
-validate(COMMANDS)
+#: The module of :mod:`core.commands` whose handler runs each catalog command.
+AREAS: dict[str, str] = {
+    "quote": "quotes",
+    "paste": "quotes",
+    "model": "learned",
+    "bid": "money",
+    "confirm": "money",
+    "undo": "money",
+    "refund": "money",
+    "outcome": "money",
+    "buy": "purchases",
+    "reconcile": "purchases",
+    "void": "purchases",
+    "pool create": "pools",
+    "pool add": "pools",
+    "pool remove": "pools",
+    "pool allowance": "pools",
+    "pool topup": "pools",
+    "pool info": "pools",
+    "pool threshold": "pools",
+    "balance": "account",
+    "history": "account",
+    "stats": "account",
+    "export": "account",
+    "notices": "account",
+    "help": "account",
+}
 
-__all__ = [
-    "HANDLERS",
-    "Context",
-    "account",
-    "help_reply",
-    "learned",
-    "money",
-    "pools",
-    "purchases",
-    "quotes",
-]
+
+def handler(name: str) -> Handler:
+    """The handler of the catalog command ``name``, importing its area on first use."""
+    if name not in HANDLERS:
+        area = AREAS.get(name)
+        if area is None:
+            raise KeyError(f"/{name}: no area in core.commands.AREAS")
+        importlib.import_module(f"{__name__}.{area}")
+    return HANDLERS[name]
+
+
+def load_all() -> None:
+    """Import every area and check handlers, catalog and :data:`AREAS` agree; raises
+    ``RuntimeError`` when they do not."""
+    for area in sorted(set(AREAS.values())):
+        importlib.import_module(f"{__name__}.{area}")
+    validate(COMMANDS)
+    if set(AREAS) != set(HANDLERS):
+        raise RuntimeError(f"AREAS names no command {sorted(set(AREAS) - set(HANDLERS))}")
+    for name, found in HANDLERS.items():
+        module, where = f"{__name__}.{AREAS.get(name)}", defined_in(found)
+        if where != module:
+            raise RuntimeError(f"/{name}: its handler is in {where}, AREAS says {module}")
+
+
+__all__ = ["AREAS", "HANDLERS", "Context", "handler", "load_all"]

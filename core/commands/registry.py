@@ -158,6 +158,17 @@ def committed_fallback(command: str) -> Reply:
 HANDLERS: dict[str, Handler] = {}
 
 
+def defined_in(handler: Handler) -> str:
+    """The module that defines ``handler``'s own function (where it is registered)."""
+    if isinstance(handler, Read):
+        return handler.read.__module__
+    if isinstance(handler, Change):
+        return handler.apply.__module__
+    if isinstance(handler, Forward):
+        return handler.resolve.__module__
+    return type(handler).__module__
+
+
 def register(name: str, handler: Handler) -> None:
     """Register the handler of the catalog command ``name`` (once)."""
     if name not in BY_NAME:

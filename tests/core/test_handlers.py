@@ -4,12 +4,17 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import subprocess
+import sys
 
 import pytest
 
 from core.catalog import COMMANDS, Command
-from core.commands import HANDLERS
-from core.commands.registry import Change, Forward, Read, validate
+from core.commands import AREAS, HANDLERS, load_all
+from core.commands.registry import Change, Forward, Read, defined_in, validate
+
+load_all()  # every area: these tests read the whole registry
 
 
 def test_every_command_has_one_handler_of_its_kind() -> None:
@@ -19,29 +24,58 @@ def test_every_command_has_one_handler_of_its_kind() -> None:
         assert isinstance(handler, (Change, Forward) if command.changes_state else Read), (
             command.name
         )
-    validate(COMMANDS)  # the check the package runs on import
+    validate(COMMANDS)  # the check load_all runs
 
 
-def test_a_command_without_handler_or_a_handler_without_command_fails() -> None:
-    extra = Command("forecast", "Connects you will need next month", changes_state=True)
-    with pytest.raises(RuntimeError, match="no handler for \\['forecast'\\]"):
-        validate((*COMMANDS, extra))
-    with pytest.raises(RuntimeError, match="no command for \\['quote'\\]"):
-        validate(tuple(c for c in COMMANDS if c.name != "quote"))
+def test_each_handler_lives_in_the_area_that_loads_it() -> None:
+    """:data:`AREAS` names, for every command, the module that registers its handler, so
+    importing that one module is enough to run it."""
+    assert set(AREAS) == {c.name for c in COMMANDS}
+    for name, area in AREAS.items():
+        assert defined_in(HANDLERS[name]) == f"core.commands.{area}", name
 
 
-def test_a_change_declared_as_a_read_fails() -> None:
-    flipped = tuple(
-        dataclasses.replace(c, changes_state=False) if c.name == "buy" else c for c in COMMANDS
+def test_a_wrong_area_fails_the_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(AREAS, "balance", "money")
+    with pytest.raises(RuntimeError, match="/balance: its handler is in core.commands.account"):
+        load_all()
+    monkeypatch.setitem(AREAS, "forecast", "account")
+    monkeypatch.setitem(AREAS, "balance", "account")
+    with pytest.raises(RuntimeError, match="AREAS names no command \\['forecast'\\]"):
+        load_all()
+
+
+LAZY = """
+import json, sys
+from core.commands import handler
+before = {m for m in sys.modules if m.startswith("core.commands.")}
+found = handler(sys.argv[1])
+after = {m for m in sys.modules if m.startswith("core.commands.")}
+print(json.dumps({"kind": type(found).__name__, "before": sorted(before), "after": sorted(after)}))
+"""
+
+
+@pytest.mark.parametrize(
+    ("command", "absent"),
+    [
+        ("balance", {"money", "quotes", "pools", "purchases", "learned"}),
+        ("model", {"money", "quotes", "pools", "purchases", "account"}),
+        ("bid", {"account", "pools", "purchases", "learned"}),
+    ],
+)
+def test_a_command_loads_only_its_area(command: str, absent: set[str]) -> None:
+    """In a fresh interpreter, looking up a command's handler imports its own area (and what
+    that area imports), not every area: /balance loads no quote, bid or pool commands."""
+    result = subprocess.run(
+        [sys.executable, "-c", LAZY, command],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
-    with pytest.raises(RuntimeError, match="/buy: changes_state=False"):
-        validate(flipped)
-
-
-def test_options_dataclasses_match_the_catalog() -> None:
-    """Each handler's options dataclass has one field per catalog option, by name."""
-    for command in COMMANDS:
-        handler = HANDLERS[command.name]
-        assert isinstance(handler, (Read, Change, Forward))
-        names = [f.name for f in dataclasses.fields(handler.options)]  # type: ignore[arg-type]
-        assert sorted(names) == sorted(o.name for o in command.options), command.name
+    found = json.loads(result.stdout)
+    assert found["before"] == ["core.commands.registry"]
+    areas = {m.removeprefix("core.commands.") for m in found["after"]}
+    assert AREAS[command] in areas
+    assert not areas & absent, sorted(areas & absent)
+    assert found["kind"] == ("Change" if command == "bid" else "Read")
