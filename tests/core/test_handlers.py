@@ -37,7 +37,7 @@ def test_each_handler_lives_in_the_area_that_loads_it() -> None:
 
 def test_a_wrong_area_fails_the_check(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(AREAS, "balance", "money")
-    with pytest.raises(RuntimeError, match="/balance: its handler is in core.commands.account"):
+    with pytest.raises(RuntimeError, match=r"/balance: its handler is in core\.commands\.account"):
         load_all()
     monkeypatch.setitem(AREAS, "forecast", "account")
     monkeypatch.setitem(AREAS, "balance", "account")
@@ -79,3 +79,28 @@ def test_a_command_loads_only_its_area(command: str, absent: set[str]) -> None:
     assert AREAS[command] in areas
     assert not areas & absent, sorted(areas & absent)
     assert found["kind"] == ("Change" if command == "bid" else "Read")
+
+
+def test_a_command_without_handler_or_a_handler_without_command_fails() -> None:
+    extra = Command("forecast", "Connects you will need next month", changes_state=True)
+    with pytest.raises(RuntimeError, match="no handler for \\['forecast'\\]"):
+        validate((*COMMANDS, extra))
+    with pytest.raises(RuntimeError, match="no command for \\['quote'\\]"):
+        validate(tuple(c for c in COMMANDS if c.name != "quote"))
+
+
+def test_a_change_declared_as_a_read_fails() -> None:
+    flipped = tuple(
+        dataclasses.replace(c, changes_state=False) if c.name == "buy" else c for c in COMMANDS
+    )
+    with pytest.raises(RuntimeError, match="/buy: changes_state=False"):
+        validate(flipped)
+
+
+def test_options_dataclasses_match_the_catalog() -> None:
+    """Each handler's options dataclass has one field per catalog option, by name."""
+    for command in COMMANDS:
+        handler = HANDLERS[command.name]
+        assert isinstance(handler, (Read, Change, Forward))
+        names = [f.name for f in dataclasses.fields(handler.options)]  # type: ignore[arg-type]
+        assert sorted(names) == sorted(o.name for o in command.options), command.name
