@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING
 
 from core.catalog import BY_NAME, COMMANDS, GROUPS
-from core.commands import Context, handler
+from core.commands import HANDLERS, Context
 from core.config import Config
 from core.errors import ConnectsError
 from core.keys import Actor
@@ -79,7 +79,7 @@ class App:
 
         async def run() -> Reply:
             values = check(spec, args, resolve_user, resolve_channel, hints)
-            return await handler(spec.name).run(ctx, values)
+            return await HANDLERS[spec.name].run(ctx, values)
 
         return await self._guarded(ctx, run)
 

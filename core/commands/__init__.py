@@ -7,7 +7,8 @@ themselves by area: :mod:`~core.commands.quotes` (quote, paste),
 :mod:`~core.commands.purchases` (buy, void), :mod:`~core.commands.pools` (the /pool group) and
 :mod:`~core.commands.account` (balance, history, stats, export, notices, help).
 
-An area is imported when one of its commands first runs (:func:`handler`), so a one-shot
+An area is imported when one of its commands is first looked up in :data:`HANDLERS`
+(:data:`AREAS` says which area registers each command), so a one-shot
 command loads only its own area's modules; :func:`load_all` imports every area and checks that
 every catalog command has exactly one handler of the right kind, in the area :data:`AREAS`
 names (a long-running bot does this at start).
@@ -18,45 +19,7 @@ from __future__ import annotations
 import importlib
 
 from core.catalog import COMMANDS
-from core.commands.registry import HANDLERS, Context, Handler, defined_in, validate
-
-#: The module of :mod:`core.commands` whose handler runs each catalog command.
-AREAS: dict[str, str] = {
-    "quote": "quotes",
-    "paste": "quotes",
-    "model": "learned",
-    "bid": "money",
-    "confirm": "money",
-    "undo": "money",
-    "refund": "money",
-    "outcome": "money",
-    "buy": "purchases",
-    "reconcile": "purchases",
-    "void": "purchases",
-    "pool create": "pools",
-    "pool add": "pools",
-    "pool remove": "pools",
-    "pool allowance": "pools",
-    "pool topup": "pools",
-    "pool info": "pools",
-    "pool threshold": "pools",
-    "balance": "account",
-    "history": "account",
-    "stats": "account",
-    "export": "account",
-    "notices": "account",
-    "help": "account",
-}
-
-
-def handler(name: str) -> Handler:
-    """The handler of the catalog command ``name``, importing its area on first use."""
-    if name not in HANDLERS:
-        area = AREAS.get(name)
-        if area is None:
-            raise KeyError(f"/{name}: no area in core.commands.AREAS")
-        importlib.import_module(f"{__name__}.{area}")
-    return HANDLERS[name]
+from core.commands.registry import AREAS, HANDLERS, Context, defined_in, validate
 
 
 def load_all() -> None:
@@ -73,4 +36,4 @@ def load_all() -> None:
             raise RuntimeError(f"/{name}: its handler is in {where}, AREAS says {module}")
 
 
-__all__ = ["AREAS", "HANDLERS", "Context", "handler", "load_all"]
+__all__ = ["AREAS", "HANDLERS", "Context", "load_all"]

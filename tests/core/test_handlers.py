@@ -45,11 +45,19 @@ def test_a_wrong_area_fails_the_check(monkeypatch: pytest.MonkeyPatch) -> None:
         load_all()
 
 
+def test_a_name_no_area_registers_is_not_a_handler() -> None:
+    """A lookup of a name that is no command raises ``KeyError``, as a dict does; ``get`` and
+    ``in`` see only what is registered."""
+    with pytest.raises(KeyError):
+        HANDLERS["forecast"]
+    assert HANDLERS.get("forecast") is None and "forecast" not in HANDLERS
+
+
 LAZY = """
 import json, sys
-from core.commands import handler
+from core.commands import HANDLERS
 before = {m for m in sys.modules if m.startswith("core.commands.")}
-found = handler(sys.argv[1])
+found = HANDLERS[sys.argv[1]]
 after = {m for m in sys.modules if m.startswith("core.commands.")}
 print(json.dumps({"kind": type(found).__name__, "before": sorted(before), "after": sorted(after)}))
 """
