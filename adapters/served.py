@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import TYPE_CHECKING
 
-from core.notices import Notifier
+if TYPE_CHECKING:
+    from core.notices import Notifier
 
 
 class Served:

@@ -237,8 +237,10 @@ async def _exec(config: Config, args: argparse.Namespace) -> int:
 async def _run(config: Config, args: argparse.Namespace) -> int:
     from bot import notices, platforms
     from bot.bootstrap import create_app
+    from core.commands import load_all
     from core.store import redact
 
+    load_all()  # every command's handler, checked against the catalog before serving
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -13,7 +13,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from adapters.discord.config import SECTION as DISCORD_SECTION
 from adapters.discord.config import DiscordConfig
@@ -21,7 +21,9 @@ from adapters.slack.config import SECTION as SLACK_SECTION
 from adapters.slack.config import SlackConfig
 from core.app import App
 from core.config import Config, Section
-from core.notices import Notifier
+
+if TYPE_CHECKING:
+    from core.notices import Notifier
 
 log = logging.getLogger("connects.cli")
 

@@ -12,20 +12,22 @@ from __future__ import annotations
 import contextvars
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING
 
 from core.catalog import BY_NAME, COMMANDS, GROUPS
-from core.commands import HANDLERS, Context, help_reply
-from core.commands.kept import press_bid, press_reconcile
+from core.commands import HANDLERS, Context
 from core.config import Config
 from core.errors import ConnectsError
 from core.keys import Actor
-from core.notices import Notifier
 from core.options import ChannelResolver, RawValue, UserResolver, check, console_user
 from core.reply import Choice, Reply
 from core.requests import first
 from core.services import Clock, Services
 from core.store.base import Store, Tx
 from core.textparse import check_length, parse_options, positional_hint, split_command
+
+if TYPE_CHECKING:
+    from core.notices import Notifier
 
 log = logging.getLogger("connects")
 
@@ -109,6 +111,8 @@ class App:
             check_length(text)
             command, rest = split_command(text)
             if command is None:
+                from core.commands.account import help_reply
+
                 return help_reply()
             if command.name == "help":  # /help pool add: the rest names a command
                 return await self.dispatch(actor, "help", {"command": rest or None}, request_id)
@@ -147,9 +151,13 @@ class App:
                 actor, "confirm", {"token": value}, request_id, text_commands=text_commands
             )
         if action == "bid":  # a quote's Bid button: the bid it stands for, once
+            from core.commands.kept import press_bid
+
             ctx = Context(actor, request_id, self.services, "bid", text_commands=text_commands)
             return await self._guarded(ctx, lambda: press_bid(ctx, value))
         if action == "reconcile":  # match the balance Upwork showed in a pasted post, once
+            from core.commands.kept import press_reconcile
+
             ctx = Context(
                 actor, request_id, self.services, "reconcile", text_commands=text_commands
             )

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from core.balances import Balances
-from core.bids import Bids
 from core.config import Config
 from core.pools import Pools
 from core.requests import R, change
 from core.store.base import Store, Tx
 from core.wallets import Wallets
+
+if TYPE_CHECKING:
+    from core.bids import Bids
 
 Clock = Callable[[], int]
 
@@ -26,8 +30,15 @@ class Services:
         self.clock: Clock = clock or (lambda: int(time.time()))
         self.pools = Pools()
         self.wallets = Wallets(config, self.pools)
-        self.bids = Bids(config, self.wallets, self.pools)
         self.balances = Balances(config, store, self.wallets, self.pools)
+
+    @cached_property
+    def bids(self) -> Bids:
+        """Bids and their outcomes; their module is imported by the first command that uses
+        them."""
+        from core.bids import Bids
+
+        return Bids(self.config, self.wallets, self.pools)
 
     async def change(
         self,

@@ -27,7 +27,6 @@ Refusals repeat at most a short prefix of what was typed.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -96,6 +95,8 @@ def near(word: str, names: list[str]) -> str | None:
     """The name ``word`` is most likely a typo of, or ``None``."""
     if len(word) > 2 * max((len(n) for n in names), default=0):
         return None  # too long to be a typo of any of them
+    import difflib
+
     found = difflib.get_close_matches(word.lower(), names, n=1, cutoff=0.75)
     return found[0] if found else None
 

@@ -8,7 +8,6 @@ command acts on: the actor's wallet, or a pool of their community. Money moves o
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -248,6 +247,8 @@ class Wallets:
             expires_at=expires,
             memo=f"{connects} Connects for {dollars(cents)}",
         )
+        import secrets
+
         return Purchased(
             connects,
             cents,

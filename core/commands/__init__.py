@@ -6,28 +6,35 @@ themselves by area: :mod:`~core.commands.quotes` (quote, paste),
 :mod:`~core.commands.money` (bid, undo, refund, outcome),
 :mod:`~core.commands.kept` (confirm, and the kept buttons: Bid, Confirm, Set-to),
 :mod:`~core.commands.purchases` (buy, void), :mod:`~core.commands.pools` (the /pool group) and
-:mod:`~core.commands.account` (balance, history, stats, export, notices, help). Importing this
-package checks that every catalog command has exactly one handler of the right kind.
+:mod:`~core.commands.account` (balance, history, stats, export, notices, help).
+
+An area is imported when one of its commands is first looked up in :data:`HANDLERS`
+(:data:`AREAS` says which area registers each command), so a one-shot
+command loads only its own area's modules; :func:`load_all` imports every area and checks that
+every catalog command has exactly one handler of the right kind, in the area :data:`AREAS`
+names (a long-running bot does this at start).
 """
 
 from __future__ import annotations
 
+import importlib
+
 from core.catalog import COMMANDS
-from core.commands import account, kept, learned, money, pools, quotes
-from core.commands.account import help_reply
-from core.commands.registry import HANDLERS, Context, validate
+from core.commands.registry import AREAS, HANDLERS, Context, defined_in, validate
 
-validate(COMMANDS)
 
-__all__ = [
-    "HANDLERS",
-    "Context",
-    "account",
-    "help_reply",
-    "kept",
-    "learned",
-    "money",
-    "pools",
-    "purchases",
-    "quotes",
-]
+def load_all() -> None:
+    """Import every area and check handlers, catalog and :data:`AREAS` agree; raises
+    ``RuntimeError`` when they do not."""
+    for area in sorted(set(AREAS.values())):
+        importlib.import_module(f"{__name__}.{area}")
+    validate(COMMANDS)
+    if set(AREAS) != set(HANDLERS):
+        raise RuntimeError(f"AREAS names no command {sorted(set(AREAS) - set(HANDLERS))}")
+    for name, found in HANDLERS.items():
+        module, where = f"{__name__}.{AREAS.get(name)}", defined_in(found)
+        if where != module:
+            raise RuntimeError(f"/{name}: its handler is in {where}, AREAS says {module}")
+
+
+__all__ = ["AREAS", "HANDLERS", "Context", "load_all"]

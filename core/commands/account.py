@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from core.balances import PoolView, WalletView
 from core.catalog import BY_NAME, COMMANDS, GROUPS, Command
-from core.chart import chart_png
-from core.commands.pools import allowance_left, render_pool
 from core.commands.registry import Change, Context, Read, register
 from core.errors import BadInput
-from core.export import export_csv
 from core.figures import per, per_cents, percent
-from core.insight import Stats, balance_series, recent_entries, since, stats
 from core.options import Values, describe
-from core.pricing import dollars
 from core.reply import Attachment, Bold, Mention, Reply, Rich, plural, when
 from core.store.base import Tx
-from core.textparse import near
 from core.wallets import NoticesSet
-from core.winrates import BandRate, by_band, outcomes, snapshot_rows
+
+if TYPE_CHECKING:
+    from core.insight import Stats
+    from core.winrates import BandRate
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +37,8 @@ def render_wallet(view: WalletView) -> Reply:
     for p in view.pools:
         text = f"Pool {p.name}: {plural(p.balance)}"
         if p.allowance is not None:
+            from core.commands.pools import allowance_left
+
             text += f" · your allowance: {allowance_left(p.allowance, p.spent)}"
         lines.append(text)
     for lot in view.expiring:
@@ -48,7 +48,11 @@ def render_wallet(view: WalletView) -> Reply:
 
 async def balance_read(ctx: Context, o: PoolOptions) -> Reply:
     view = await ctx.services.balances.balance(ctx.actor, o.pool, ctx.now(), ctx.request_id)
-    return render_pool(view) if isinstance(view, PoolView) else render_wallet(view)
+    if isinstance(view, PoolView):
+        from core.commands.pools import render_pool
+
+        return render_pool(view)
+    return render_wallet(view)
 
 
 register("balance", Read(PoolOptions, PoolOptions.of, balance_read))
@@ -69,6 +73,9 @@ class HistoryOptions:
 
 
 async def history_read(ctx: Context, o: HistoryOptions) -> Reply:
+    from core.chart import chart_png
+    from core.insight import balance_series, recent_entries
+
     balances = ctx.services.balances
     if o.pool is None:
         await balances.ensure_known(ctx.actor, ctx.now(), ctx.request_id)
@@ -116,6 +123,10 @@ class StatsOptions:
 
 
 async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
+    from core.insight import since, stats
+    from core.pricing import dollars
+    from core.winrates import by_band, outcomes, snapshot_rows
+
     services = ctx.services
     now = ctx.now()
     if o.pool is None:
@@ -203,6 +214,8 @@ register("stats", Read(StatsOptions, StatsOptions.of, stats_read))
 
 
 async def export_read(ctx: Context, o: PoolOptions) -> Reply:
+    from core.export import export_csv
+
     balances = ctx.services.balances
     if o.pool is None:
         await balances.ensure_known(ctx.actor, ctx.now(), ctx.request_id)
@@ -303,6 +316,8 @@ def command_help(name: str, text_commands: bool = True) -> Reply:
         )
     command = BY_NAME.get(wanted)
     if command is None:
+        from core.textparse import near
+
         names = sorted({c.name for c in COMMANDS} | set(GROUPS))
         typo = near(wanted, names)
         hint = f" Did you mean {typo}?" if typo else ""

@@ -16,6 +16,7 @@ catalog-checked :class:`~core.options.Values`); :func:`validate` ties handlers t
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -164,7 +165,61 @@ def committed_fallback(command: str) -> Reply:
     )
 
 
-HANDLERS: dict[str, Handler] = {}
+#: The module of :mod:`core.commands` that registers each catalog command's handler.
+AREAS: dict[str, str] = {
+    "quote": "quotes",
+    "paste": "quotes",
+    "model": "learned",
+    "bid": "money",
+    "confirm": "kept",
+    "undo": "money",
+    "refund": "money",
+    "outcome": "money",
+    "buy": "purchases",
+    "reconcile": "purchases",
+    "void": "purchases",
+    "pool create": "pools",
+    "pool add": "pools",
+    "pool remove": "pools",
+    "pool allowance": "pools",
+    "pool topup": "pools",
+    "pool info": "pools",
+    "pool threshold": "pools",
+    "balance": "account",
+    "history": "account",
+    "stats": "account",
+    "export": "account",
+    "notices": "account",
+    "help": "account",
+}
+
+
+class Handlers(dict[str, Handler]):
+    """The registered handlers by command name. Looking up a command that is not registered
+    yet imports its area (:data:`AREAS`), which registers it: a one-shot command loads only
+    its own area's modules, and a command that runs another (a :class:`Forward`) finds it."""
+
+    def __missing__(self, name: str) -> Handler:
+        area = AREAS.get(name)
+        if area is not None:
+            importlib.import_module(f"core.commands.{area}")
+            if dict.__contains__(self, name):
+                return dict.__getitem__(self, name)
+        raise KeyError(name)
+
+
+HANDLERS: dict[str, Handler] = Handlers()
+
+
+def defined_in(handler: Handler) -> str:
+    """The module that defines ``handler``'s own function (where it is registered)."""
+    if isinstance(handler, Read):
+        return handler.read.__module__
+    if isinstance(handler, Change):
+        return handler.apply.__module__
+    if isinstance(handler, Forward):
+        return handler.resolve.__module__
+    return type(handler).__module__
 
 
 def register(name: str, handler: Handler) -> None:

@@ -4,12 +4,17 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import subprocess
+import sys
 
 import pytest
 
 from core.catalog import COMMANDS, Command
-from core.commands import HANDLERS
-from core.commands.registry import Change, Forward, Read, validate
+from core.commands import AREAS, HANDLERS, load_all
+from core.commands.registry import Change, Forward, Read, defined_in, validate
+
+load_all()  # every area: these tests read the whole registry
 
 
 def test_every_command_has_one_handler_of_its_kind() -> None:
@@ -19,7 +24,69 @@ def test_every_command_has_one_handler_of_its_kind() -> None:
         assert isinstance(handler, (Change, Forward) if command.changes_state else Read), (
             command.name
         )
-    validate(COMMANDS)  # the check the package runs on import
+    validate(COMMANDS)  # the check load_all runs
+
+
+def test_each_handler_lives_in_the_area_that_loads_it() -> None:
+    """:data:`AREAS` names, for every command, the module that registers its handler, so
+    importing that one module is enough to run it."""
+    assert set(AREAS) == {c.name for c in COMMANDS}
+    for name, area in AREAS.items():
+        assert defined_in(HANDLERS[name]) == f"core.commands.{area}", name
+
+
+def test_a_wrong_area_fails_the_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(AREAS, "balance", "money")
+    with pytest.raises(RuntimeError, match=r"/balance: its handler is in core\.commands\.account"):
+        load_all()
+    monkeypatch.setitem(AREAS, "forecast", "account")
+    monkeypatch.setitem(AREAS, "balance", "account")
+    with pytest.raises(RuntimeError, match="AREAS names no command \\['forecast'\\]"):
+        load_all()
+
+
+def test_a_name_no_area_registers_is_not_a_handler() -> None:
+    """A lookup of a name that is no command raises ``KeyError``, as a dict does; ``get`` and
+    ``in`` see only what is registered."""
+    with pytest.raises(KeyError):
+        HANDLERS["forecast"]
+    assert HANDLERS.get("forecast") is None and "forecast" not in HANDLERS
+
+
+LAZY = """
+import json, sys
+from core.commands import HANDLERS
+before = {m for m in sys.modules if m.startswith("core.commands.")}
+found = HANDLERS[sys.argv[1]]
+after = {m for m in sys.modules if m.startswith("core.commands.")}
+print(json.dumps({"kind": type(found).__name__, "before": sorted(before), "after": sorted(after)}))
+"""
+
+
+@pytest.mark.parametrize(
+    ("command", "absent"),
+    [
+        ("balance", {"money", "quotes", "pools", "purchases", "learned"}),
+        ("model", {"money", "quotes", "pools", "purchases", "account"}),
+        ("bid", {"account", "pools", "purchases", "learned"}),
+    ],
+)
+def test_a_command_loads_only_its_area(command: str, absent: set[str]) -> None:
+    """In a fresh interpreter, looking up a command's handler imports its own area (and what
+    that area imports), not every area: /balance loads no quote, bid or pool commands."""
+    result = subprocess.run(
+        [sys.executable, "-c", LAZY, command],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    found = json.loads(result.stdout)
+    assert found["before"] == ["core.commands.registry"]
+    areas = {m.removeprefix("core.commands.") for m in found["after"]}
+    assert AREAS[command] in areas
+    assert not areas & absent, sorted(areas & absent)
+    assert found["kind"] == ("Change" if command == "bid" else "Read")
 
 
 def test_a_command_without_handler_or_a_handler_without_command_fails() -> None:
