@@ -19,7 +19,7 @@ from core.store.base import Row, Tx
 PERIOD_DAYS = {"week": 7, "month": 30, "quarter": 91, "year": 365}
 
 
-# The export's columns, in order (README, "CSV export"). New columns go next to the ones they
+# The export's columns, in order (docs/csv.md). New columns go next to the ones they
 # explain; existing ones are never renamed or removed.
 def iso(ts: int | None) -> str:
     """Epoch seconds as ``2026-11-26T04:00:00Z``; empty for ``None``."""

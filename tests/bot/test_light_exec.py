@@ -1,5 +1,5 @@
 """``connects-bot exec "/balance"`` and ``exec "/quote"`` stay light: no platform, chart or
-numeric library (numpy, scikit-learn, scipy) is imported on the one-shot path (README,
+numeric library (numpy, scikit-learn, scipy) is imported on the one-shot path (docs/benchmarks.md,
 Figures: "Discord, Slack or matplotlib imported by exec "/balance": none"), even with a
 learned cost model in the ledger; reading that model and predicting from it is pure Python.
 
