@@ -13,7 +13,6 @@ from adapters.slack.runner import ConfigurationError, SlackPlatform, check
 from bot.bootstrap import create_app
 from bot.platforms import serve
 from bot.settings import parse
-from tests.adapters.slack.helpers import free_port
 from tests.slack_standin import SlackStandIn
 
 
@@ -75,15 +74,15 @@ async def test_connection_retries_log_one_line_each_without_traceback(
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
+    refused_port: int,
 ) -> None:
     """Each failed Socket Mode connection attempt is one short line (the error, no
     traceback), and the connection is still retried until stop."""
     from adapters.slack import server
 
     monkeypatch.setattr(server, "SOCKET_PING_INTERVAL", 0.05)  # the wait between attempts
-    api_base = (
-        slack.api_base if failure == "refused app token" else f"http://127.0.0.1:{free_port()}/api/"
-    )
+    unreachable = f"http://127.0.0.1:{refused_port}/api/"
+    api_base = slack.api_base if failure == "refused app token" else unreachable
     config = parse(
         {
             "storage": {"url": f"sqlite:///{tmp_path}/x.db"},
