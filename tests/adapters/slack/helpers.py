@@ -3,6 +3,9 @@ handle on a running bot."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +14,17 @@ from tests.slack_standin import SlackDriver, SlackStandIn
 
 ROOT = Path(__file__).resolve().parents[3]
 SECRET = "standin-signing-secret"
+
+
+async def until(ready: Callable[[], bool], within: float = 30.0) -> None:
+    """Wait until ``ready()`` holds, polling (log records and refused calls signal nothing to
+    wait on); a condition, not a fixed pause, so a busy machine only makes it slower."""
+    deadline = time.monotonic() + within
+    while True:
+        if ready():
+            return
+        assert time.monotonic() < deadline, f"not ready within {within} s"
+        await asyncio.sleep(0.01)
 
 
 def slack_section(slack: SlackStandIn, mode: str) -> dict[str, Any]:
