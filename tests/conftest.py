@@ -13,11 +13,18 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from bot.bootstrap import create_app
 from core.app import App
 from core.config import Config, parse
 from core.keys import Actor, UserRef
+
+# No example has a deadline: speed is measured by the bench/ scripts, and under pytest-xdist the
+# workers share the cores, so a wall-clock limit per example would fail on a busy machine, not on
+# slow code. Every other setting comes from the profile Hypothesis loaded (``ci`` under CI=1).
+settings.register_profile("connects", deadline=None)
+settings.load_profile("connects")
 
 PG_URL = os.environ.get("CONNECTS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 BACKENDS = [

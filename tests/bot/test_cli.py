@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -180,6 +182,17 @@ def test_logs_carry_request_id_and_hide_secrets(tmp_path: Path) -> None:
     assert secret not in result.stderr + result.stdout
 
 
+def _bids(db: Path) -> int:
+    """How many bids the database at ``db`` holds (0 while it or its tables do not exist)."""
+    if not db.exists():
+        return 0
+    try:
+        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)) as conn:
+            return int(conn.execute("SELECT COUNT(*) FROM bids").fetchone()[0])
+    except sqlite3.OperationalError:  # the schema is not created yet
+        return 0
+
+
 @pytest.mark.slow
 def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
     """SIGTERM stops run cleanly: the database closes and the exit code is 0."""
@@ -196,11 +209,11 @@ def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
     assert proc.stdin is not None
     proc.stdin.write("/bid job:x connects:2\n")
     proc.stdin.flush()
-    deadline = time.monotonic() + 20
-    db = tmp_path / "connects.db"
-    while time.monotonic() < deadline and not (db.exists() and db.stat().st_size > 0):
-        time.sleep(0.1)
-    time.sleep(1)
+    # signal once the bid is committed (not after a fixed pause, which a busy machine outruns)
+    deadline = time.monotonic() + 60
+    while _bids(tmp_path / "connects.db") < 1:
+        assert proc.poll() is None and time.monotonic() < deadline, "no bid was stored"
+        time.sleep(0.05)
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=20)
     assert proc.returncode == 0, err

@@ -7,9 +7,12 @@ import asyncio
 import time
 from collections.abc import Callable
 
+import pytest
+
 from bot import notices
 from bot.bootstrap import create_app
 from core import learning
+from core.app import App
 from core.config import Config
 from core.learning import CostModel
 from core.store.base import Tx
@@ -46,15 +49,34 @@ async def test_the_loop_refits_due_models(make_config: Callable[..., Config], cl
 
 
 async def test_no_refit_when_the_schedule_is_off(
-    make_config: Callable[..., Config], clock: Clock
+    make_config: Callable[..., Config], clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = make_config(learning={"fit_every_hours": 0}, notices={"interval_seconds": 1})
     app = await create_app(config, clock)
+    passes: list[int] = []
+    refits: list[int] = []
+    tick, refit = notices.tick, notices.refit
+
+    async def counted_tick(app: App) -> int:
+        passes.append(1)
+        return await tick(app)
+
+    async def counted_refit(app: App, config: Config) -> int:
+        refits.append(1)
+        return await refit(app, config)
+
+    monkeypatch.setattr(notices, "tick", counted_tick)
+    monkeypatch.setattr(notices, "refit", counted_refit)
     try:
         await insert(app.store, community(40, clock.now, seed=1), "console")
         stop = asyncio.Event()
         loop = asyncio.create_task(notices.run(app, config, stop))
-        await asyncio.sleep(1.5)
+        # the second pass starts after the first decided whether to refit (however busy the
+        # machine is: no fixed pause that a slow pass could outlast)
+        deadline = time.monotonic() + 60
+        while len(passes) < 2:
+            assert time.monotonic() < deadline and not loop.done()
+            await asyncio.sleep(0.05)
         stop.set()
         await asyncio.wait_for(loop, timeout=30)
 
@@ -64,5 +86,6 @@ async def test_no_refit_when_the_schedule_is_off(
             return int(row["n"])
 
         assert await app.store.read(count) == 0
+        assert refits == []
     finally:
         await app.close()

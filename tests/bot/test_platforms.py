@@ -73,7 +73,10 @@ async def test_stop_ends_serving(app: App) -> None:
     stop = asyncio.Event()
     one = Fake("alpha")
     task = asyncio.create_task(platforms.serve(app, [one], stop))
-    await asyncio.sleep(0.02)
+    for _ in range(1000):  # started: a condition to wait for, not a pause to guess
+        if "alpha" in app.notifiers or task.done():
+            break
+        await asyncio.sleep(0.01)
     assert "alpha" in app.notifiers
     stop.set()
     assert await asyncio.wait_for(task, 5) == 0

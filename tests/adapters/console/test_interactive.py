@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 
 import pytest
@@ -146,18 +147,27 @@ async def test_prompt_keys_history_and_search(tmp_path: Path) -> None:
         )
         try:
 
-            async def typed(*parts: str) -> str | None:
+            async def typed(*parts: str, showing: tuple[str, ...] = ()) -> str | None:
+                """Type ``parts``; after the i-th, wait until the line being edited reads
+                ``showing[i]`` (keys and completions are handled asynchronously, and a fixed
+                pause loses to a busy machine)."""
                 read = asyncio.ensure_future(lines.read())
-                for part in parts:  # completions arrive asynchronously: let them
+                buffer = lines.session.default_buffer
+                for i, part in enumerate(parts):
                     keys.send_text(part)
-                    await asyncio.sleep(0.2)
-                return await asyncio.wait_for(read, 5)
+                    deadline = time.monotonic() + 30
+                    while i < len(showing) and buffer.text != showing[i]:
+                        assert time.monotonic() < deadline, f"the line reads {buffer.text!r}"
+                        await asyncio.sleep(0.01)
+                return await asyncio.wait_for(read, 30)
 
             assert await typed("/quote size:small\r") == "/quote size:small"
             assert await typed("/balance\r") == "/balance"
             assert await typed("\x1b[A\r") == "/balance"  # up arrow
             assert await typed("\x12quo\r\r") == "/quote size:small"  # Ctrl-R
-            assert await typed("/bala", "\t", "\r") == "/balance"  # Tab
+            assert (
+                await typed("/bala", "\t", "\r", showing=("/bala", "/balance")) == "/balance"
+            )  # Tab
             assert await typed("/refund bid:#1\x03/help\r") == "/help"  # Ctrl-C drops
             assert await typed("\x03") is None  # Ctrl-C on an empty line ends
         finally:

@@ -4,14 +4,16 @@ mode with the real core."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import socket
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import aiohttp
 import pytest
 
+from adapters.slack import runner
 from adapters.slack.config import SlackConfig
 from adapters.slack.runner import SlackPlatform
+from adapters.slack.server import HttpServer
 from bot.bootstrap import create_app
 from bot.platforms import serve
 from bot.settings import parse
@@ -29,28 +31,46 @@ async def slack() -> AsyncIterator[SlackStandIn]:
         yield standin
 
 
+@pytest.fixture
+def refused_port() -> Iterator[int]:
+    """A local port nothing answers on: bound for the whole test (so no parallel test or other
+    process can take it) but not listening, so every connection to it is refused."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        yield port
+
+
 @pytest.fixture(params=["http", "socket"])
 async def bot(
-    request: pytest.FixtureRequest, slack: SlackStandIn, tmp_path: Path
+    request: pytest.FixtureRequest,
+    slack: SlackStandIn,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> AsyncIterator[Bot]:
-    """The Slack adapter serving the stand-in in each mode."""
+    """The Slack adapter serving the stand-in in each mode (HTTP on a port the OS picks)."""
     mode: str = request.param
     section = slack_section(slack, mode)
     config = parse({"storage": {"url": f"sqlite:///{tmp_path}/bot.db"}, "slack": section}, env={})
     app = await create_app(config)
     stop = asyncio.Event()
+    listening: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    class Listening(HttpServer):
+        """The real server, telling the test the port it bound."""
+
+        async def start(self) -> None:
+            await super().start()
+            listening.set_result(self.port)
+
+    monkeypatch.setattr(runner, "HttpServer", Listening)
     platform = SlackPlatform(app, config.section(SlackConfig))
     task = asyncio.create_task(serve(app, [platform], stop))
-    url = f"http://127.0.0.1:{section.get('port')}{section.get('path')}"
+    url = ""
     if mode == "http":
-        async with aiohttp.ClientSession() as s:
-            for _ in range(200):
-                try:
-                    async with s.get(f"http://127.0.0.1:{section['port']}/healthz") as r:
-                        if r.status == 200:
-                            break
-                except aiohttp.ClientConnectionError:
-                    await asyncio.sleep(0.02)
+        done, _ = await asyncio.wait([listening, task], timeout=30, return_when="FIRST_COMPLETED")
+        assert listening in done, "the Slack HTTP server did not start"
+        url = f"http://127.0.0.1:{listening.result()}{section['path']}"
     else:
         await slack.wait_socket()
     driver = SlackDriver(slack, mode, bot_url=url, signing_secret=SECRET)

@@ -3,7 +3,9 @@ handle on a running bot."""
 
 from __future__ import annotations
 
-import socket
+import asyncio
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,15 +16,21 @@ ROOT = Path(__file__).resolve().parents[3]
 SECRET = "standin-signing-secret"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+async def until(ready: Callable[[], bool], within: float = 30.0) -> None:
+    """Wait until ``ready()`` holds, polling (log records and refused calls signal nothing to
+    wait on); a condition, not a fixed pause, so a busy machine only makes it slower."""
+    deadline = time.monotonic() + within
+    while True:
+        if ready():
+            return
+        assert time.monotonic() < deadline, f"not ready within {within} s"
+        await asyncio.sleep(0.01)
 
 
-def slack_section(slack: SlackStandIn, mode: str, port: int = 0) -> dict[str, Any]:
-    """The ``[slack]`` config section pointing the bot at the stand-in."""
+def slack_section(slack: SlackStandIn, mode: str) -> dict[str, Any]:
+    """The ``[slack]`` config section pointing the bot at the stand-in. In HTTP mode the port
+    is 0: the OS picks a free one when the server binds (a port chosen beforehand could be
+    taken by a parallel test in between), and the test reads the bound port back."""
     section: dict[str, Any] = {
         "mode": mode,
         "bot_token": slack.bot_token,
@@ -31,9 +39,7 @@ def slack_section(slack: SlackStandIn, mode: str, port: int = 0) -> dict[str, An
     if mode == "socket":
         section["app_token"] = slack.app_token
     else:
-        section.update(
-            signing_secret=SECRET, host="127.0.0.1", port=port or free_port(), path="/slack/events"
-        )
+        section.update(signing_secret=SECRET, host="127.0.0.1", port=0, path="/slack/events")
     return section
 
 

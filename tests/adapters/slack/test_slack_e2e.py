@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import signal
 import sys
 import time
@@ -26,6 +27,9 @@ from tests.slack_standin import (
     message_text,
     sign,
 )
+
+#: the line ``connects-bot run`` logs (at INFO) once the Slack HTTP endpoint is bound
+LISTENING = re.compile(r"Slack HTTP endpoint listening on http://127\.0\.0\.1:(\d+)/")
 
 pytestmark = pytest.mark.slow
 
@@ -100,22 +104,19 @@ async def start_bot(
             stdout=asyncio.subprocess.DEVNULL,
             stderr=err,
         )
-    url = f"http://127.0.0.1:{section.get('port')}{section.get('path')}"
-    driver = SlackDriver(slack, mode, bot_url=url, signing_secret=SECRET)
+    url = ""
     deadline = time.monotonic() + 30
     if mode == "http":
-        async with aiohttp.ClientSession() as s:
-            while True:
-                try:
-                    async with s.get(f"http://127.0.0.1:{section['port']}/healthz") as r:
-                        if r.status == 200:
-                            break
-                except aiohttp.ClientConnectionError:
-                    pass
-                assert proc.returncode is None and time.monotonic() < deadline, stderr.read_text()
-                await asyncio.sleep(0.05)
+        # the bot binds port 0; its log names the port the OS gave it
+        while not (bound := LISTENING.search(stderr.read_text())):
+            assert proc.returncode is None and time.monotonic() < deadline, stderr.read_text()
+            await asyncio.sleep(0.05)
+        url = f"http://127.0.0.1:{bound[1]}{section['path']}"
+        async with aiohttp.ClientSession() as s, s.get(f"http://127.0.0.1:{bound[1]}/healthz") as r:
+            assert r.status == 200
     else:
         await slack.wait_socket(within=30)
+    driver = SlackDriver(slack, mode, bot_url=url, signing_secret=SECRET)
     return Process(proc, driver, stderr)
 
 

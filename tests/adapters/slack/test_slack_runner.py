@@ -13,7 +13,7 @@ from adapters.slack.runner import ConfigurationError, SlackPlatform, check
 from bot.bootstrap import create_app
 from bot.platforms import serve
 from bot.settings import parse
-from tests.adapters.slack.helpers import free_port
+from tests.adapters.slack.helpers import until
 from tests.slack_standin import SlackStandIn
 
 
@@ -54,11 +54,8 @@ async def test_bad_tokens_are_logged_and_retried_not_fatal(
         task = asyncio.create_task(
             serve(app, [SlackPlatform(app, config.section(SlackConfig))], stop)
         )
-        for _ in range(500):
-            if slack.calls_of("apps.connections.open"):
-                break
-            await asyncio.sleep(0.01)
-        await asyncio.sleep(0.05)
+        await until(lambda: bool(slack.calls_of("apps.connections.open")))
+        await until(lambda: "invalid_auth" in caplog.text)  # logged once the answer is read
         assert not task.done()
         stop.set()
         await asyncio.wait_for(task, 10)
@@ -75,15 +72,15 @@ async def test_connection_retries_log_one_line_each_without_traceback(
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
+    refused_port: int,
 ) -> None:
     """Each failed Socket Mode connection attempt is one short line (the error, no
     traceback), and the connection is still retried until stop."""
     from adapters.slack import server
 
     monkeypatch.setattr(server, "SOCKET_PING_INTERVAL", 0.05)  # the wait between attempts
-    api_base = (
-        slack.api_base if failure == "refused app token" else f"http://127.0.0.1:{free_port()}/api/"
-    )
+    unreachable = f"http://127.0.0.1:{refused_port}/api/"
+    api_base = slack.api_base if failure == "refused app token" else unreachable
     config = parse(
         {
             "storage": {"url": f"sqlite:///{tmp_path}/x.db"},
@@ -110,10 +107,7 @@ async def test_connection_retries_log_one_line_each_without_traceback(
         task = asyncio.create_task(
             serve(app, [SlackPlatform(app, config.section(SlackConfig))], stop)
         )
-        for _ in range(1000):
-            if len(attempts()) >= 2:
-                break
-            await asyncio.sleep(0.01)
+        await until(lambda: len(attempts()) >= 2)
         assert not task.done()
         stop.set()
         await asyncio.wait_for(task, 10)
