@@ -305,7 +305,7 @@ class Bids:
             ") AS spendable FROM bids b WHERE b.id = :id",
             {"id": bid_id, "now": now},
         )
-        return None if row is None else BidState(str(row["status"]), int(row["spendable"]))
+        return None if row is None else BidState(BidStatus(row["status"]), int(row["spendable"]))
 
     @staticmethod
     async def recent(tx: Tx, key: str, limit: int = 25) -> Sequence[RecentBid]:
@@ -317,7 +317,11 @@ class Bids:
         )
         return [
             RecentBid(
-                int(r["id"]), str(r["job"]), int(r["connects"]), int(r["boost"]), str(r["status"])
+                int(r["id"]),
+                str(r["job"]),
+                int(r["connects"]),
+                int(r["boost"]),
+                BidStatus(r["status"]),
             )
             for r in rows
         ]
