@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from core.store.base import storable
+from core.vocabulary import BidStatus
 
 #: The factors stored as 0/1.
 _BOOLEANS = ("funded", "verified")
@@ -172,7 +173,7 @@ class BidState:
     """A bid's status now and what its account can spend now (expired lots not counted,
     swept or not)."""
 
-    status: str
+    status: BidStatus
     balance: int
 
 
@@ -182,4 +183,4 @@ class RecentBid:
     job: str
     connects: int
     boost: int
-    status: str
+    status: BidStatus

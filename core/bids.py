@@ -32,9 +32,8 @@ from core.pools import Pools
 from core.postings import Leg, Stamp
 from core.reply import Mention, Rich
 from core.store.base import Row, Tx, Unstorable
+from core.vocabulary import FINAL, BidStatus, EntryKind, ghost_cutoff, sql_list, unanswered_sql
 from core.wallets import Wallets
-
-FINAL = ("refunded", "undone")
 
 
 def job_key(job: str) -> str:
@@ -92,7 +91,7 @@ class Bids:
             if not confirmed:
                 earlier = await tx.fetchone(
                     "SELECT id, bidder, created_at FROM bids WHERE pool_id = :p AND job_key = :k "
-                    "AND status <> 'undone' ORDER BY id LIMIT 1",
+                    f"AND status <> '{BidStatus.UNDONE.value}' ORDER BY id LIMIT 1",
                     {"p": pool.id, "k": key},
                 )
                 if earlier is not None:
@@ -113,7 +112,7 @@ class Bids:
                 "INSERT INTO bids (account_id, pool_id, bidder, job, job_key, connects, boost, "
                 "cost_cents, rate_type, rate_cents, note, status, refunded, created_at, "
                 f"updated_at, request_id, connects_stated, scope, {names}) VALUES (:a, :p, :b, "
-                ":job, :key, :c, :boost, :cents, :rt, :rate, :note, 'submitted', 0, :now, :now, "
+                ":job, :key, :c, :boost, :cents, :rt, :rate, :note, :status, 0, :now, :now, "
                 f":rid, :stated, :scope, {marks}) RETURNING id",
                 {
                     "a": account.id,
@@ -127,6 +126,7 @@ class Bids:
                     "rt": spec.rate_type,
                     "rate": spec.rate_cents,
                     "note": spec.note,
+                    "status": BidStatus.SUBMITTED.value,
                     "now": stamp.now,
                     "rid": stamp.request_id,
                     "stated": 0 if spec.quoted else 1,
@@ -137,7 +137,10 @@ class Bids:
             assert row is not None
             return int(row["id"])
 
-        legs = [Leg("bid", spec.connects, spec.job[:200]), Leg("boost", spec.boost, "boost")]
+        legs = [
+            Leg(EntryKind.BID, spec.connects, spec.job[:200]),
+            Leg(EntryKind.BOOST, spec.boost, "boost"),
+        ]
         bid_id = 0
 
         async def link(cents: int) -> int:
@@ -166,7 +169,7 @@ class Bids:
             cost_cents=draw.cents,
             quoted=spec.quoted,
             allowance_left=allowance_left,
-            undo_until=stamp.now + self.config.wallet.undo_minutes * 60,
+            undo_until=self.config.wallet.undo_until(stamp.now),
             nonce=secrets.token_hex(4),
             rate_type=spec.rate_type,
             rate_cents=spec.rate_cents,
@@ -202,7 +205,13 @@ class Bids:
         return row
 
     async def _give_back(
-        self, tx: Tx, bid: Row, amount: int, kind: str, stamp: Stamp, reason: str | None
+        self,
+        tx: Tx,
+        bid: Row,
+        amount: int,
+        kind: EntryKind,
+        stamp: Stamp,
+        reason: str | None,
     ) -> int:
         """Return ``amount`` of the bid's Connects and mark it ``refunded`` or ``undone``; the
         account's balance afterwards."""
@@ -213,7 +222,7 @@ class Bids:
             "UPDATE bids SET status = :s, refunded = :n, refunded_cents = :c, "
             "refund_reason = :r, updated_at = :now WHERE id = :id",
             {
-                "s": "refunded" if kind == "refund" else "undone",
+                "s": (BidStatus.REFUNDED if kind == EntryKind.REFUND else BidStatus.UNDONE).value,
                 "n": amount,
                 "c": back.cents,
                 "r": reason,
@@ -246,7 +255,7 @@ class Bids:
         else:
             refundable = ", ".join((*policy.refundable, *policy.boost_only))
             raise NotRefundable(f"'{reason}' does not refund Connects. Refundable: {refundable}.")
-        balance = await self._give_back(tx, bid, amount, "refund", stamp, reason)
+        balance = await self._give_back(tx, bid, amount, EntryKind.REFUND, stamp, reason)
         return Refunded(
             bid_id,
             amount,
@@ -265,15 +274,15 @@ class Bids:
         bid = await self._locked(tx, bid)
         if bid["status"] in FINAL:
             raise AlreadyDone(f"Bid #{bid_id} was already {bid['status']}.")
-        minutes = self.config.wallet.undo_minutes
-        if stamp.now > int(bid["created_at"]) + minutes * 60:
+        if not self.config.wallet.undoable(int(bid["created_at"]), stamp.now):
+            minutes = self.config.wallet.undo_minutes
             raise AlreadyDone(f"Bid #{bid_id} is older than {minutes} minutes; use /refund.")
         total = int(bid["connects"]) + int(bid["boost"])
-        balance = await self._give_back(tx, bid, total, "undo", stamp, None)
+        balance = await self._give_back(tx, bid, total, EntryKind.UNDO, stamp, None)
         return Undone(bid_id, total, balance, str(bid["job"]))
 
     async def set_outcome(
-        self, tx: Tx, actor: Actor, bid_id: int, status: str, now: int
+        self, tx: Tx, actor: Actor, bid_id: int, status: BidStatus, now: int
     ) -> OutcomeSet:
         """Record news of a bid (viewed, interviewing, hired, lost); final statuses stay."""
         bid = await self._for_change(tx, actor, bid_id)
@@ -281,8 +290,8 @@ class Bids:
             raise AlreadyDone(f"Bid #{bid_id} was {bid['status']}; its status is final.")
         changed = await tx.execute(
             "UPDATE bids SET status = :s, updated_at = :now WHERE id = :id "
-            "AND status NOT IN ('refunded', 'undone')",
-            {"s": status, "now": now, "id": bid_id},
+            f"AND status NOT IN {sql_list(FINAL)}",
+            {"s": status.value, "now": now, "id": bid_id},
         )
         if not changed:  # refunded or undone by a concurrent request since it was read
             raise AlreadyDone(f"Bid #{bid_id} was refunded or undone; its status is final.")
@@ -296,7 +305,7 @@ class Bids:
             ") AS spendable FROM bids b WHERE b.id = :id",
             {"id": bid_id, "now": now},
         )
-        return None if row is None else BidState(str(row["status"]), int(row["spendable"]))
+        return None if row is None else BidState(BidStatus(row["status"]), int(row["spendable"]))
 
     @staticmethod
     async def recent(tx: Tx, key: str, limit: int = 25) -> Sequence[RecentBid]:
@@ -308,7 +317,20 @@ class Bids:
         )
         return [
             RecentBid(
-                int(r["id"]), str(r["job"]), int(r["connects"]), int(r["boost"]), str(r["status"])
+                int(r["id"]),
+                str(r["job"]),
+                int(r["connects"]),
+                int(r["boost"]),
+                BidStatus(r["status"]),
             )
             for r in rows
         ]
+
+
+async def mark_ghosted(tx: Tx, now: int, ghost_days: int) -> int:
+    """Mark every bid with no news for ``ghost_days`` as ``ghosted`` (see
+    :mod:`core.vocabulary`); how many were marked."""
+    return await tx.execute(
+        "UPDATE bids SET status = :s, updated_at = :now WHERE " + unanswered_sql(),
+        {"s": BidStatus.GHOSTED.value, "now": now, "ghost": ghost_cutoff(now, ghost_days)},
+    )

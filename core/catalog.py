@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from core.commandspec import Access, Command, Form, MessageAction, Option, OptionType
 from core.numbers import Unit
+from core.vocabulary import NEWS
 
 # ---------------------------------------------------------------------------------------------
 # Shared option declarations
@@ -26,7 +27,7 @@ REFUND_REASONS = (
     "hired_other",
     "expired",
 )
-OUTCOMES = ("submitted", "viewed", "interviewing", "hired", "lost")
+OUTCOMES = tuple(status.value for status in NEWS)
 PERIODS = ("week", "month", "quarter", "year", "all")
 
 MAX_CONNECTS_PER_BID = 100

@@ -96,6 +96,15 @@ class WalletConfig:
     undo_minutes: int = 5
     expiring_soon_days: int = 30
 
+    def undo_until(self, at: int) -> int:
+        """The last moment a bid or purchase made at ``at`` may be taken back (``/undo``,
+        ``/void``): ``undo_minutes`` later."""
+        return at + self.undo_minutes * 60
+
+    def undoable(self, at: int, now: int) -> bool:
+        """Whether what was made at ``at`` is still within the undo window at ``now``."""
+        return now <= self.undo_until(at)
+
 
 @dataclass(frozen=True, slots=True)
 class PolicyConfig:

@@ -24,6 +24,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from core.insight import iso
 from core.pricing import share_cents
 from core.store.base import Row, Tx
+from core.vocabulary import EntryKind
 
 ENTRY_COLUMNS = (
     "entry",
@@ -190,7 +191,7 @@ def entry_cents(r: Row) -> int | None:
             return int(r["refunded_cents"])
         cost, connects = int(r["bid_cents"]), int(r["bid_connects"])
         bid_part = share_cents(connects, connects + int(r["boost"]), cost)
-        return -(cost - bid_part if r["kind"] == "boost" else bid_part)
+        return -(cost - bid_part if r["kind"] == EntryKind.BOOST else bid_part)
     if r["lot_id"] is not None:
         if delta > 0:
             return int(r["lot_cents"])

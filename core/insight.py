@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from core.dates import DAY
 from core.store.base import Row, Tx
+from core.vocabulary import BOUGHT, BidStatus, EntryKind, ghost_cutoff, is_ghosted, sql_list
 
 PERIOD_DAYS = {"week": 7, "month": 30, "quarter": 91, "year": 365}
 
@@ -112,16 +113,14 @@ class Stats:
         self.cents += int(bid["cost_cents"])
         self.refunded_cents += int(bid["refunded_cents"])
         self.free += free
-        status = bid["status"]
-        if status == "hired":
+        status = str(bid["status"])
+        if status == BidStatus.HIRED:
             self.hired += 1
-        elif status == "lost":
+        elif status == BidStatus.LOST:
             self.lost += 1
-        elif status == "interviewing":
+        elif status == BidStatus.INTERVIEWING:
             self.interviewing += 1
-        elif status == "ghosted" or (
-            status in ("submitted", "viewed") and int(bid["updated_at"]) < ghost_before
-        ):
+        elif is_ghosted(status, int(bid["updated_at"]), ghost_before):
             self.ghosted += 1
             self.ghosted_connects += int(bid["connects"]) + int(bid["boost"]) - int(bid["refunded"])
 
@@ -156,17 +155,17 @@ async def stats(
     if pool_id is not None:
         rows = await tx.fetchall(
             "SELECT * FROM bids WHERE pool_id = :p AND created_at >= :s "
-            "AND status <> 'undone' ORDER BY id",
-            {"p": pool_id, "s": start},
+            "AND status <> :undone ORDER BY id",
+            {"p": pool_id, "s": start, "undone": BidStatus.UNDONE.value},
         )
     else:
         rows = await tx.fetchall(
             "SELECT * FROM bids WHERE bidder = :b AND pool_id IS NULL AND created_at >= :s "
-            "AND status <> 'undone' ORDER BY id",
-            {"b": bidder, "s": start},
+            "AND status <> :undone ORDER BY id",
+            {"b": bidder, "s": start, "undone": BidStatus.UNDONE.value},
         )
     total = Stats()
-    ghost_before = now - ghost_days * 86400
+    ghost_before = ghost_cutoff(now, ghost_days)
     free = await _free_connects(tx, rows)
     for bid in rows:
         total.add(bid, ghost_before, free.get(int(bid["id"]), 0))
@@ -215,9 +214,9 @@ async def cents_per_connect(tx: Tx, account_id: int | None) -> tuple[int, int] |
         return None
     row = await tx.fetchone(
         "SELECT COALESCE(SUM(cost_cents), 0) AS c, COALESCE(SUM(connects), 0) AS n FROM lots l "
-        "WHERE account_id = :a AND source IN ('purchase', 'topup') AND NOT EXISTS (SELECT 1 "
-        "FROM entries v WHERE v.lot_id = l.id AND v.kind = 'void')",
-        {"a": account_id},
+        f"WHERE account_id = :a AND source IN {sql_list(BOUGHT)} AND NOT EXISTS (SELECT 1 "
+        "FROM entries v WHERE v.lot_id = l.id AND v.kind = :void)",
+        {"a": account_id, "void": EntryKind.VOID.value},
     )
     if row is None or int(row["n"]) == 0:
         return None

@@ -19,12 +19,14 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from core import kept, postings
+from core.bids import mark_ghosted
 from core.dates import DAY, utc_day
 from core.keys import platform_of
 from core.postings import Stamp
 from core.reply import Markup, Rich
 from core.services import Services
 from core.store.base import Row, Store, Tx
+from core.vocabulary import BidStatus
 from core.wallets import User
 
 log = logging.getLogger("connects.notices")
@@ -285,22 +287,18 @@ class Jobs:
     async def ghosts(self, now: int, report: JobReport) -> None:
         """Bids with no news for ``ghost_days`` become ghosted; a weekly private digest lists
         them with the Connects they cost."""
-        cut = now - self.config.policy.ghost_days * DAY
 
         async def mark(tx: Tx) -> int:
-            return await tx.execute(
-                "UPDATE bids SET status = 'ghosted', updated_at = :now "
-                "WHERE status IN ('submitted', 'viewed') AND updated_at < :cut",
-                {"now": now, "cut": cut},
-            )
+            return await mark_ghosted(tx, now, self.config.policy.ghost_days)
 
         report.ghosted += await self.store.write(mark)
         week = datetime.fromtimestamp(now, UTC).strftime("%G-W%V")
 
         async def bidders(tx: Tx) -> Sequence[Row]:
             return await tx.fetchall(
-                "SELECT DISTINCT bidder FROM bids WHERE status = 'ghosted' AND ghost_notified = 0 "
-                "ORDER BY bidder"
+                "SELECT DISTINCT bidder FROM bids WHERE status = :s AND ghost_notified = 0 "
+                "ORDER BY bidder",
+                {"s": BidStatus.GHOSTED.value},
             )
 
         for row in await self.store.read(bidders):
@@ -316,8 +314,8 @@ class Jobs:
                     return False
                 bids = await tx.fetchall(
                     "SELECT id, job, connects, boost, refunded FROM bids WHERE bidder = :u "
-                    "AND status = 'ghosted' AND ghost_notified = 0 ORDER BY id",
-                    {"u": user},
+                    "AND status = :s AND ghost_notified = 0 ORDER BY id",
+                    {"u": user, "s": BidStatus.GHOSTED.value},
                 )
                 if not bids:
                     return False

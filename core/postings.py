@@ -35,6 +35,7 @@ from core.dates import utc_day
 from core.errors import InsufficientConnects
 from core.pricing import share_cents
 from core.store.base import Tx
+from core.vocabulary import EntryKind, LotSource
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +51,7 @@ class Stamp:
 class Leg:
     """One entry of a debit: ``amount`` Connects (positive) of ``kind``."""
 
-    kind: str
+    kind: EntryKind
     amount: int
     memo: str = ""
 
@@ -84,7 +85,7 @@ async def _entry(
     account_id: int,
     delta: int,
     balance_after: int,
-    kind: str,
+    kind: EntryKind,
     stamp: Stamp,
     *,
     bid_id: int | None = None,
@@ -99,7 +100,7 @@ async def _entry(
             "a": account_id,
             "d": delta,
             "b": balance_after,
-            "k": kind,
+            "k": EntryKind(kind).value,
             "bid": bid_id,
             "lot": lot_id,
             "actor": stamp.actor,
@@ -114,7 +115,7 @@ async def _move(
     tx: Tx,
     account_id: int,
     delta: int,
-    kind: str,
+    kind: EntryKind,
     stamp: Stamp,
     *,
     bid_id: int | None = None,
@@ -137,7 +138,7 @@ async def credit(
     tx: Tx,
     account_id: int,
     amount: int,
-    kind: str,
+    source: LotSource,
     stamp: Stamp,
     *,
     cost_cents: int = 0,
@@ -145,7 +146,7 @@ async def credit(
     memo: str = "",
 ) -> int:
     """Add a lot of ``amount`` Connects (bought for ``cost_cents``, expiring at
-    ``expires_at``) with its ``kind`` entry; the new lot's id. The lot's source is ``kind``."""
+    ``expires_at``) from ``source``, with an entry of the same kind; the new lot's id."""
     if amount <= 0:
         raise ValueError("a credit adds a positive amount")
     lot = await tx.fetchone(
@@ -153,7 +154,7 @@ async def credit(
         "expires_at) VALUES (:a, :s, :n, :n, :c, :now, :exp) RETURNING id",
         {
             "a": account_id,
-            "s": kind,
+            "s": LotSource(source).value,
             "n": amount,
             "c": cost_cents,
             "now": stamp.now,
@@ -161,6 +162,7 @@ async def credit(
         },
     )
     assert lot is not None
+    kind = EntryKind(LotSource(source).value)
     await _move(tx, account_id, amount, kind, stamp, lot_id=int(lot["id"]), memo=memo)
     return int(lot["id"])
 
@@ -235,7 +237,7 @@ async def debit(
 
 
 async def give_back(
-    tx: Tx, account_id: int, bid_id: int, amount: int, kind: str, stamp: Stamp, memo: str
+    tx: Tx, account_id: int, bid_id: int, amount: int, kind: EntryKind, stamp: Stamp, memo: str
 ) -> Draw:
     """Return ``amount`` of a bid's Connects to the lots they came from (newest first), with
     one ``kind`` entry; lots past their date expire again at once. The balance afterwards and
@@ -270,12 +272,11 @@ async def adjust(
     """Correct the balance by ``delta`` (a new lot when positive, oldest lots first when
     negative, refused when short); the balance afterwards."""
     if delta > 0:
-        await credit(tx, account_id, delta, "adjustment", stamp, memo=memo)
+        await credit(tx, account_id, delta, LotSource.ADJUSTMENT, stamp, memo=memo)
         return await balance(tx, account_id)
     if delta < 0:
-        return (
-            await debit(tx, account_id, [Leg("adjustment", -delta, memo)], stamp, label=label)
-        ).balance
+        leg = Leg(EntryKind.ADJUSTMENT, -delta, memo)
+        return (await debit(tx, account_id, [leg], stamp, label=label)).balance
     return await balance(tx, account_id)
 
 
@@ -298,7 +299,7 @@ async def void(tx: Tx, account_id: int, lot_id: int, stamp: Stamp, memo: str) ->
     if row is None:  # the lot holds Connects the balance does not: refuse rather than corrupt
         raise RuntimeError(f"account {account_id}: balance below an untouched lot")
     after = int(row["balance"])
-    await _entry(tx, account_id, -amount, after, "void", stamp, lot_id=lot_id, memo=memo)
+    await _entry(tx, account_id, -amount, after, EntryKind.VOID, stamp, lot_id=lot_id, memo=memo)
     return after
 
 
@@ -322,7 +323,7 @@ async def expire(tx: Tx, account_id: int, stamp: Stamp) -> int:
             tx,
             account_id,
             -amount,
-            "expiry",
+            EntryKind.EXPIRY,
             system,
             lot_id=int(lot["id"]),
             memo=f"bought {utc_day(int(lot['acquired_at']))}, expired",

@@ -8,6 +8,7 @@ command acts on: the actor's wallet, or a pool of their community. Money moves o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -21,6 +22,7 @@ from core.postings import Stamp
 from core.pricing import dollars, tier_cents_per_connect
 from core.store.base import Row, Tx
 from core.text import scrub
+from core.vocabulary import BOUGHT, EntryKind, LotSource, sql_list
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +141,7 @@ class Wallets:
                     tx,
                     account,
                     self.config.wallet.welcome_grant,
-                    "welcome",
+                    LotSource.WELCOME,
                     Stamp(user.key, stamp.request_id, stamp.now),
                     memo="welcome grant",
                 )
@@ -179,16 +181,16 @@ class Wallets:
         if not claimed:
             return 0
         amount = self.config.wallet.monthly_grant
-        limit = self.config.wallet.max_balance
-        if limit:
-            have = await postings.balance(tx, user.account_id)
+        cap = await self._maximum(tx, user.account_id)
+        if cap is not None:
+            have, limit = cap
             amount = max(0, min(amount, limit - have))
         if amount:
             await postings.credit(
                 tx,
                 user.account_id,
                 amount,
-                "grant",
+                LotSource.GRANT,
                 Stamp("system", stamp.request_id, stamp.now),
                 memo="monthly grant",
             )
@@ -204,6 +206,24 @@ class Wallets:
         await tx.lock_account(found.account_id)
         await postings.expire(tx, found.account_id, stamp)
         return Account(found.account_id, f"pool {found.name}", found)
+
+    async def _maximum(self, tx: Tx, account_id: int) -> tuple[int, int] | None:
+        """What a wallet holds and ``[wallet] max_balance``; ``None`` (nothing read) without a
+        maximum."""
+        limit = self.config.wallet.max_balance
+        if not limit:
+            return None
+        return await postings.balance(tx, account_id), limit
+
+    async def require_room(
+        self, tx: Tx, account: Account, change: int, refusal: Callable[[int, int], str]
+    ) -> None:
+        """Refuse a change of ``change`` Connects that would leave a wallet over ``[wallet]
+        max_balance``: :class:`MaxBalanceExceeded` with ``refusal(held, maximum)``. Pools have
+        no maximum."""
+        cap = None if account.pool is not None else await self._maximum(tx, account.id)
+        if cap is not None and cap[0] + change > cap[1]:
+            raise MaxBalanceExceeded(refusal(*cap))
 
     def expiry_for(self, now: int) -> int | None:
         """When Connects bought at ``now`` expire (``None``: never)."""
@@ -222,20 +242,21 @@ class Wallets:
         """Record Connects bought, priced by tier unless ``paid_cents`` is given; into a pool
         (a top-up, its admins only) when ``pool`` is named."""
         account = await self.account_for(tx, actor, pool, stamp)
-        kind = "purchase"
+        kind = LotSource.PURCHASE
         if account.pool is not None:
             self.pools.require_admin(actor, account.pool)
-            kind = "topup"
+            kind = LotSource.TOPUP
         per = tier_cents_per_connect(self.config.pricing, connects)
         cents = connects * per if paid_cents is None else paid_cents
-        limit = self.config.wallet.max_balance
-        if limit and account.pool is None:
-            have = await postings.balance(tx, account.id)
-            if have + connects > limit:
-                raise MaxBalanceExceeded(
-                    f"That would make {have + connects} Connects; the maximum is {limit}. "
-                    f"Buy at most {max(limit - have, 0)}."
-                )
+        await self.require_room(
+            tx,
+            account,
+            connects,
+            lambda have, limit: (
+                f"That would make {have + connects} Connects; the maximum is {limit}. "
+                f"Buy at most {max(limit - have, 0)}."
+            ),
+        )
         expires = self.expiry_for(stamp.now)
         lot = await postings.credit(
             tx,
@@ -270,13 +291,16 @@ class Wallets:
         account = await self.account_for(tx, actor, pool, stamp)
         if account.pool is not None:
             self.pools.require_admin(actor, account.pool)
-        limit = self.config.wallet.max_balance
-        if limit and account.pool is None and connects > limit:
-            raise MaxBalanceExceeded(
+        before = await postings.balance(tx, account.id)
+        await self.require_room(
+            tx,
+            account,
+            connects - before,
+            lambda _, limit: (
                 f"Upwork's {connects} is over this bot's maximum of "
                 f"{limit} Connects ([wallet] max_balance)."
-            )
-        before = await postings.balance(tx, account.id)
+            ),
+        )
         after = await postings.adjust(
             tx,
             account.id,
@@ -293,9 +317,9 @@ class Wallets:
         row = await tx.fetchone(
             "SELECT l.id, l.account_id, l.connects, l.remaining, l.cost_cents, l.acquired_at, "
             "e.actor, p.id AS pool_id, (SELECT COUNT(*) FROM entries v WHERE v.lot_id = l.id "
-            "AND v.kind = 'void') AS voided FROM lots l JOIN entries e ON e.lot_id = l.id "
-            "AND e.kind IN ('purchase', 'topup') LEFT JOIN pools p ON p.account_id = "
-            "l.account_id WHERE l.id = :l",
+            f"AND v.kind = '{EntryKind.VOID.value}') AS voided FROM lots l JOIN entries e "
+            f"ON e.lot_id = l.id AND e.kind IN {sql_list(BOUGHT)} LEFT JOIN pools p "
+            "ON p.account_id = l.account_id WHERE l.id = :l",
             {"l": purchase},
         )
         pool = (
@@ -310,10 +334,10 @@ class Wallets:
         if row is None or not mine:
             raise NotFound(f"No purchase #{purchase} of yours. /history lists your entries.")
         await tx.lock_account(int(row["account_id"]))
-        minutes = self.config.wallet.undo_minutes
         if int(row["voided"]):
             raise AlreadyDone(f"Purchase #{purchase} was already voided.")
-        if stamp.now > int(row["acquired_at"]) + minutes * 60:
+        if not self.config.wallet.undoable(int(row["acquired_at"]), stamp.now):
+            minutes = self.config.wallet.undo_minutes
             raise AlreadyDone(
                 f"Purchase #{purchase} is older than {minutes} minutes; it "
                 "stays. Record a correction with a new purchase."

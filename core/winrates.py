@@ -1,10 +1,10 @@
 """Hire rates from bids with outcomes: with their 95% interval, by client factor band, and for
 jobs like one being quoted.
 
-A bid has an outcome once it is ``hired``, ``lost`` or ``ghosted`` (no news for the ghost
-period); its hire rate is hires over those bids. Every rate comes with its sample size and a
-Wilson score interval, which stays inside 0-100% and is honest for small samples, where the
-normal approximation is not.
+A bid has an outcome once it is ``hired``, ``lost`` or ghosted (no news for the ghost period,
+:mod:`core.vocabulary`); its hire rate is hires over those bids. Every rate comes with its
+sample size and a Wilson score interval, which stays inside 0-100% and is honest for small
+samples, where the normal approximation is not.
 
 Rates shown to a member about other members are aggregates of other members only, counted
 from the daily snapshot (:func:`refresh_snapshot`, table ``outcome_snapshot``), never from
@@ -27,20 +27,18 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from core.store.base import Row, Tx
+from core.vocabulary import OUTCOMES, BidStatus, outcome_of, outcome_sql
 
 #: z for a two-sided 95% interval.
 Z95 = 1.959963984540054
 #: The statuses that are an outcome.
-OUTCOME_STATUSES = ("hired", "lost", "ghosted")
+OUTCOME_STATUSES = tuple(status.value for status in OUTCOMES)
 
 
 _OUTCOME_COLUMNS = (
     "status, budget_type, price_cents, verified, proposals_min, client_spent_cents, experience"
 )
-_HAS_OUTCOME = (
-    "(status IN ('hired', 'lost', 'ghosted') "
-    "OR (status IN ('submitted', 'viewed') AND updated_at < :ghost))"
-)
+_HAS_OUTCOME = outcome_sql()
 
 
 async def outcomes(
@@ -70,12 +68,7 @@ async def outcomes(
     rows = await tx.fetchall(
         f"SELECT {_OUTCOME_COLUMNS} FROM bids WHERE {' AND '.join(where)}", params
     )
-    return [{**r, "status": _status(r)} for r in rows]
-
-
-def _status(row: Row) -> str:
-    status = str(row["status"])
-    return status if status in OUTCOME_STATUSES else "ghosted"
+    return [{**r, "status": outcome_of(str(r["status"])).value} for r in rows]
 
 
 def wilson(hits: int, n: int, z: float = Z95) -> tuple[float, float]:
@@ -216,7 +209,7 @@ def by_band(rows: Iterable[Row], min_count: int, min_members: int = 0) -> list[B
     counts: dict[tuple[int, str], list[int]] = {}
     bidders: dict[tuple[int, str], set[str]] = {}
     for row in rows:
-        hired = int(str(row["status"]) == "hired")
+        hired = int(str(row["status"]) == BidStatus.HIRED)
         bidder = str(row.get("bidder", ""))
         for i, (_, band_of) in enumerate(BANDS):
             band = band_of(row)
@@ -310,7 +303,10 @@ async def snapshot_rows(tx: Tx, *, pool_id: int, asker: str, since: int) -> list
         "AND created_at >= :since AND bidder <> :me",
         {"p": pool_id, "since": since, "me": asker},
     )
-    return [{**r, "status": "hired" if int(r["hired"]) else "lost"} for r in rows]
+    return [
+        {**r, "status": (BidStatus.HIRED if int(r["hired"]) else BidStatus.LOST).value}
+        for r in rows
+    ]
 
 
 #: The snapshot's row in ``snapshots``.
@@ -343,11 +339,9 @@ async def refresh_snapshot(tx: Tx, now: int, ghost_before: int, every: int) -> b
     await tx.execute(
         f"INSERT INTO outcome_snapshot (scope, pool_id, bidder, hired, created_at, "
         f"{_SNAPSHOT_FACTS}) SELECT COALESCE(b.scope, p.scope), b.pool_id, b.bidder, "
-        f"CASE WHEN b.status = 'hired' THEN 1 ELSE 0 END, b.created_at, {facts} "
-        "FROM bids b LEFT JOIN pools p ON p.id = b.pool_id "
-        "WHERE b.status IN ('hired', 'lost', 'ghosted') "
-        "OR (b.status IN ('submitted', 'viewed') AND b.updated_at < :ghost)",
-        {"ghost": ghost_before},
+        f"CASE WHEN b.status = :hired THEN 1 ELSE 0 END, b.created_at, {facts} "
+        f"FROM bids b LEFT JOIN pools p ON p.id = b.pool_id WHERE {outcome_sql('b')}",
+        {"ghost": ghost_before, "hired": BidStatus.HIRED.value},
     )
     return True
 
@@ -355,7 +349,7 @@ async def refresh_snapshot(tx: Tx, now: int, ghost_before: int, every: int) -> b
 def similar(rows: Sequence[Row], like: Likeness) -> Rate:
     """The hire rate of the bids with outcomes on jobs like ``like``."""
     matched = [r for r in rows if like.matches(r)]
-    return Rate(sum(1 for r in matched if r["status"] == "hired"), len(matched))
+    return Rate(sum(1 for r in matched if r["status"] == BidStatus.HIRED), len(matched))
 
 
 __all__ = [

@@ -125,6 +125,7 @@ class StatsOptions:
 async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
     from core.insight import since, stats
     from core.pricing import dollars
+    from core.vocabulary import ghost_cutoff
     from core.winrates import by_band, outcomes, snapshot_rows
 
     services = ctx.services
@@ -133,8 +134,7 @@ async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
         await services.balances.ensure_known(ctx.actor, now, ctx.request_id)
     start = since(o.period, now)
     ghost_days = services.config.policy.ghost_days
-
-    ghost_before = now - ghost_days * 86_400
+    ghost_before = ghost_cutoff(now, ghost_days)
 
     learning = services.config.learning
     leaderboard = True

@@ -20,12 +20,13 @@ from core import kept, postings
 from core.bidrecords import BidPlaced
 from core.catalog import BY_NAME
 from core.commands.registry import HANDLERS, Context, Forward, register
-from core.errors import BadInput, ConnectsError, MaxBalanceExceeded, NotFound
+from core.errors import BadInput, ConnectsError, NotFound
 from core.jobquote import read_job
 from core.options import Values, check
 from core.reply import Reply, Rich, plural, when
 from core.requests import fingerprint, load
 from core.store.base import Tx
+from core.vocabulary import EntryKind
 
 UNKNOWN = "That code is unknown or not yours."
 #: After this long a quote's Bid button says the post may have changed, and places nothing.
@@ -166,8 +167,8 @@ async def _since(tx: Tx, account: int, last: int) -> str:
         "SELECT kind, bid_id FROM entries WHERE account_id = :a AND id > :e ORDER BY id",
         {"a": account, "e": last},
     )
-    bids = sorted({int(r["bid_id"]) for r in rows if r["kind"] == "bid" and r["bid_id"]})
-    others = sum(1 for r in rows if r["kind"] not in ("bid", "boost"))
+    bids = sorted({int(r["bid_id"]) for r in rows if r["kind"] == EntryKind.BID and r["bid_id"]})
+    others = sum(1 for r in rows if r["kind"] not in (EntryKind.BID, EntryKind.BOOST))
     parts = []
     if bids:
         shown = ", ".join(f"#{b}" for b in bids[:5]) + (
@@ -193,12 +194,15 @@ async def _match(ctx: Context, offer: kept.Kept, tx: Tx, now: int) -> Matched:
             f"Upwork showed {offer.upwork} {since} (your wallet had {offer.had}); that would "
             f"leave {target} here now. Use /reconcile with what Upwork shows now."
         )
-    limit = services.config.wallet.max_balance
-    if limit and target > limit:
-        raise MaxBalanceExceeded(
-            f"That would make your wallet {target}, over this bot's maximum of {limit} "
+    await services.wallets.require_room(
+        tx,
+        account,
+        shift,
+        lambda have, limit: (
+            f"That would make your wallet {have + shift}, over this bot's maximum of {limit} "
             "Connects ([wallet] max_balance)."
-        )
+        ),
+    )
     memo = f"matched Upwork's {offer.upwork} {since} (wallet had {offer.had})"
     after = await postings.adjust(tx, account.id, shift, stamp, label=account.label, memo=memo)
     return Matched(offer.upwork, offer.had, before, after, since, account.label)

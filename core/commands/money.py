@@ -26,6 +26,7 @@ from core.options import Values
 from core.pricing import cents, quote
 from core.reply import Button, ButtonStyle, Mention, Reply, Rich, plural, when
 from core.store.base import Tx
+from core.vocabulary import FINAL, BidStatus
 
 # ---------------------------------------------------------------------------------- /bid
 
@@ -142,10 +143,10 @@ async def bid_replay(ctx: Context, o: BidOptions, r: BidPlaced) -> Reply:
     """A bid asked for again (a retry, a second Confirm): the same reply while the bid stands
     as placed; once it was undone, refunded or has news, what it is now and the balance now."""
     state = await _state(ctx, r.bid)
-    if state is None or state.status == "submitted":
+    if state is None or state.status == BidStatus.SUBMITTED:
         return bid_render(ctx, o, r)
     cost = plural(r.connects) + (f" + {r.boost} boost" if r.boost else "")
-    final = state.status in ("undone", "refunded")
+    final = state.status in FINAL
     if final:
         title = f"Bid #{r.bid} was placed, then {state.status}"
     else:
@@ -261,11 +262,11 @@ register("refund", Change(RefundOptions, Refunded, RefundOptions.of, refund_appl
 @dataclass(frozen=True, slots=True)
 class OutcomeOptions:
     bid: int
-    status: str
+    status: BidStatus
 
     @staticmethod
     def of(v: Values) -> OutcomeOptions:
-        return OutcomeOptions(parse_bid_id(v.text("bid")), v.text("status"))
+        return OutcomeOptions(parse_bid_id(v.text("bid")), BidStatus(v.text("status")))
 
 
 async def outcome_apply(ctx: Context, o: OutcomeOptions, tx: Tx, now: int) -> OutcomeSet:

@@ -48,6 +48,7 @@ from core.learning.rows import (
     stated_bids,
 )
 from core.store.base import Store, Tx
+from core.vocabulary import ghost_cutoff
 from core.winrates import refresh_snapshot
 
 if TYPE_CHECKING:
@@ -193,7 +194,7 @@ async def snapshot(store: Store, config: Config, now: int) -> bool:
     when the last one is a day old (:func:`core.winrates.refresh_snapshot`); whether it was
     taken."""
     every = config.learning.fit_every_hours * 3600
-    ghost_before = now - config.policy.ghost_days * DAY
+    ghost_before = ghost_cutoff(now, config.policy.ghost_days)
 
     async def write(tx: Tx) -> bool:
         return await refresh_snapshot(tx, now, ghost_before, every)

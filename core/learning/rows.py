@@ -23,13 +23,15 @@ from dataclasses import dataclass
 from core.bidrecords import BidFactors
 from core.learning.models import EVERY_SCOPE
 from core.store.base import Row, Tx
+from core.vocabulary import BidStatus
 
 _FACTORS = tuple(f.name for f in dataclasses.fields(BidFactors))
 _COLUMNS = ", ".join(
     ["b.connects", "b.created_at", "b.bidder", *(f"b.{name}" for name in _FACTORS)]
 )
 _STATED = (
-    "b.connects_stated = 1 AND b.created_at >= :since AND b.status <> 'undone' AND b.connects > 0"
+    "b.connects_stated = 1 AND b.created_at >= :since "
+    f"AND b.status <> '{BidStatus.UNDONE.value}' AND b.connects > 0"
     " AND b.refunded < b.connects + b.boost"
 )
 #: A personal model's scope starts with this, followed by the member's user key.
