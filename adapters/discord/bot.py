@@ -72,6 +72,7 @@ class Handler:
                 args,
                 str(interaction.id),
                 text_commands=False,
+                message_actions=forms.WHERE_ACTIONS,
             )
             return (
                 forms.discord_help(reply, args.get("command")) if command.name == "help" else reply

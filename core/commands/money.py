@@ -24,7 +24,7 @@ from core.estimates import estimate
 from core.jobquote import job_name, over_bid, over_pricing, read_job, refusal
 from core.options import Values
 from core.pricing import cents, quote
-from core.reply import Button, ButtonStyle, Mention, Reply, Rich, plural, when
+from core.reply import Button, ButtonStyle, Mention, Reply, Rich, cmd, plural, when
 from core.store.base import Tx
 
 # ---------------------------------------------------------------------------------- /bid
@@ -73,8 +73,11 @@ class BidOptions:
         job = self.job or (None if post is None else job_name(post))
         if job is None:
             raise BadInput(
-                'job is required: the job\'s URL or title, e.g. /bid job:"Logo for a bakery"'
-                + ("" if post is None else " (the post shows neither)")
+                Rich(
+                    "job is required: the job's URL or title, e.g. ",
+                    cmd("bid", 'job:"Logo for a bakery"'),
+                    "" if post is None else " (the post shows neither)",
+                )
             )
         typed = typed_factors(self)
         stated = self.connects if post is None or self.connects is not None else post.connects
