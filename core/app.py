@@ -20,7 +20,7 @@ from core.config import Config
 from core.errors import ConnectsError
 from core.keys import Actor
 from core.options import ChannelResolver, RawValue, UserResolver, check, console_user
-from core.reply import Choice, Reply, Rich, cmd
+from core.reply import APOLOGY, Choice, Reply, Rich, cmd
 from core.requests import first
 from core.services import Clock, Services
 from core.store.base import Store, Tx
@@ -33,8 +33,6 @@ log = logging.getLogger("connects")
 
 #: The request being served, for log lines.
 REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
-
-APOLOGY = "Sorry, something went wrong on our side; nothing was changed. Please try again."
 
 
 def error_reply(message: str) -> Reply:

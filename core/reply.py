@@ -23,6 +23,10 @@ from datetime import UTC, datetime
 from core.keys import UserKey
 from core.text import shown
 
+#: The one line every platform answers an unexpected failure with. It promises nothing about
+#: what changed: a failure after the core's commit (sending the reply) gets it too.
+APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."
+
 
 @dataclass(frozen=True, slots=True)
 class Mention:

@@ -24,7 +24,7 @@ from adapters.discord.config import DiscordConfig
 from core.app import App
 from core.catalog import BY_NAME, Command, MessageAction
 from core.keys import Actor, scope_of
-from core.reply import Reply
+from core.reply import APOLOGY, Reply
 
 from . import commands, forms, render
 from .quiet import skip_voice_warnings
@@ -264,7 +264,7 @@ class Tree(app_commands.CommandTree[Any]):
                 error,
                 exc_info=(type(error), error, error.__traceback__),
             )
-            line = render.APOLOGY
+            line = APOLOGY
         if handler is not None:
             await handler._send_safely(interaction, render.Message(content=line))
 

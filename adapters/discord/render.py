@@ -19,6 +19,7 @@ import discord
 
 from core.keys import UserKey
 from core.reply import (
+    APOLOGY,
     Button,
     ButtonStyle,
     ChannelRef,
@@ -48,7 +49,6 @@ INLINE_MAX = 24  # short field values sit side by side
 log = logging.getLogger("connects.discord")
 
 COLOUR = discord.Colour(0x14A800)  # Upwork green
-APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."
 
 _STYLES = {
     ButtonStyle.PRIMARY: discord.ButtonStyle.primary,

@@ -23,6 +23,7 @@ from slack_sdk.models.blocks import (
 from adapters.slack.text import slash
 from core.keys import UserKey
 from core.reply import (
+    APOLOGY,
     Button,
     ButtonStyle,
     ChannelRef,
@@ -38,7 +39,7 @@ log = logging.getLogger("connects.slack")
 
 ACTION_PREFIX = "connects:"
 WORKING_TEXT = "Working on it…"
-FAILED_TEXT = "Something went wrong on our side. Please try again in a minute."
+FAILED_TEXT = APOLOGY
 
 _SECTION_MAX = 3000
 _FIELD_MAX = 2000
