@@ -242,7 +242,7 @@ class Button:
 
     ``action`` is ``"undo"`` or ``"confirm"``; ``value`` is an opaque string (at most 80
     characters) that the platform hands back on a click, through :meth:`core.app.App.press`.
-    ``text_command`` is the equivalent command for platforms without buttons.
+    ``text_command`` is the equivalent command for platforms without buttons (:func:`cmd`).
     ``only_user`` restricts clicks to one user key.
     """
 

@@ -128,7 +128,7 @@ def bid_render(ctx: Context, o: BidOptions, r: BidPlaced) -> Reply:
         "undo",
         f"{r.bid}.{r.nonce}",
         ButtonStyle.DANGER,
-        text_command=f"/undo bid:#{r.bid}",
+        text_command=cmd("undo", f"bid:#{r.bid}"),
         only_user=ctx.actor.user.key,
     )
     return Reply(f"Bid #{r.bid} placed", lines, buttons=[undo])
@@ -198,7 +198,7 @@ async def bid_refused(ctx: Context, o: BidOptions, exc: Exception) -> Reply | No
                 "confirm",
                 token,
                 ButtonStyle.PRIMARY,
-                text_command=f"/confirm token:{token}",
+                text_command=cmd("confirm", f"token:{token}"),
                 only_user=ctx.actor.user.key,
             )
         ],

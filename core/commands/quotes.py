@@ -314,7 +314,7 @@ def _bid_button(ctx: Context, keeping: kept.Kept, job: str) -> Button:
     """The button that places exactly the quoted bid, at the number its label shows."""
     assert keeping.connects is not None and keeping.boost is not None
     connects, total = keeping.connects, keeping.connects + keeping.boost
-    command = f"/bid job:{_quoted(job)} connects:{connects}"
+    command = cmd("bid", f"job:{_quoted(job)} connects:{connects}")
     if total > connects:
         command += f" boost:{total - connects}"
     return Button(
@@ -346,7 +346,7 @@ def _reconcile_button(ctx: Context, offer: kept.Kept) -> Button:
         "reconcile",
         offer.token,
         ButtonStyle.SECONDARY,
-        text_command=f"/confirm token:{offer.token}",
+        text_command=cmd("confirm", f"token:{offer.token}"),
         only_user=ctx.actor.user.key,
     )
 
