@@ -100,7 +100,7 @@ def _literal(text: str) -> str:
 
 def text(line: str, fmt: Callable[[int], str] = utc_date) -> str:
     """A line of a reply in Discord's markup: literal text escaped, users and channels as
-    mentions, dates by ``fmt``, bold as bold."""
+    mentions, dates by ``fmt``, bold as bold, commands as typed (``/pool add``)."""
     return render(
         line,
         Renderer(
