@@ -20,7 +20,7 @@ from core.config import Config
 from core.errors import ConnectsError
 from core.keys import Actor
 from core.options import ChannelResolver, RawValue, UserResolver, check, console_user
-from core.reply import Choice, Reply
+from core.reply import APOLOGY, Choice, Reply, Rich, cmd
 from core.requests import first
 from core.services import Clock, Services
 from core.store.base import Store, Tx
@@ -33,8 +33,6 @@ log = logging.getLogger("connects")
 
 #: The request being served, for log lines.
 REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
-
-APOLOGY = "Sorry, something went wrong on our side; nothing was changed. Please try again."
 
 
 def error_reply(message: str) -> Reply:
@@ -65,6 +63,7 @@ class App:
         text_commands: bool = True,
         hints: Mapping[str, str] | None = None,
         own_post: bool = True,
+        message_actions: str = "",
     ) -> Reply:
         """Run ``command`` (``"quote"``, ``"pool add"``) with ``args``.
 
@@ -75,10 +74,11 @@ class App:
         false where the surface offers the catalog's text-only commands as buttons.
         ``own_post`` is false when a post option holds another person's message (a message
         command on it): its Upwork balance is theirs, so no offer to match it is made.
+        ``message_actions`` says where the surface shows message actions (``/help`` lists them).
         """
         spec = BY_NAME.get(command)
         if spec is None:
-            return error_reply(f"Unknown command {command!r}; try /help.")
+            return error_reply(Rich(f"Unknown command {command!r}; try ", cmd("help"), "."))
         ctx = Context(
             actor,
             request_id,
@@ -86,6 +86,7 @@ class App:
             spec.name,
             text_commands=text_commands,
             own_post=own_post,
+            message_actions=message_actions,
         )
 
         async def run() -> Reply:

@@ -30,7 +30,7 @@ from core.errors import AllowanceExceeded, AlreadyDone, BadInput, Forbidden, Not
 from core.keys import Actor
 from core.pools import Pools
 from core.postings import Leg, Stamp
-from core.reply import Mention, Rich
+from core.reply import Mention, Rich, cmd
 from core.store.base import Row, Tx, Unstorable
 from core.vocabulary import FINAL, BidStatus, EntryKind, ghost_cutoff, sql_list, unanswered_sql
 from core.wallets import Wallets
@@ -46,6 +46,10 @@ def job_key(job: str) -> str:
     if re.match(r"^https?://", text, re.IGNORECASE):
         return re.split(r"[?#]", text, maxsplit=1)[0].rstrip("/").lower()
     return " ".join(text.lower().split())
+
+
+def _no_bid(bid_id: int) -> Rich:
+    return Rich(f"No bid #{bid_id} of yours. ", cmd("history"), " lists your bids.")
 
 
 def parse_bid_id(text: str) -> int:
@@ -151,12 +155,15 @@ class Bids:
         fix = None
         if pool is not None:
             fix = (
-                f"Top it up with /pool topup name:{pool.name} connects:{max(total, 80)}"
+                Rich(
+                    "Top it up with ",
+                    cmd("pool topup", f"name:{pool.name} connects:{max(total, 80)}"),
+                )
                 if self.pools.is_admin(actor, pool)
                 else Rich("Ask its owner, ", Mention(pool.owner), ", to top it up.")
             )
         draw = await postings.debit(
-            tx, account.id, legs, stamp, label=account.label, link=link, fix=fix
+            tx, account.id, legs, stamp, label=account.label, own=account.own, link=link, fix=fix
         )
         return BidPlaced(
             bid=bid_id,
@@ -181,7 +188,7 @@ class Bids:
         """A bid the actor may change: their own, or one of a pool they administer."""
         bid = await tx.fetchone("SELECT * FROM bids WHERE id = :id", {"id": bid_id})
         if bid is None:
-            raise NotFound(f"No bid #{bid_id} of yours. /history lists your bids.")
+            raise NotFound(_no_bid(bid_id))
         if bid["bidder"] == actor.user.key:
             return bid
         if bid["pool_id"] is not None:
@@ -193,7 +200,7 @@ class Bids:
                     f"Bid #{bid_id} is another member's; only its author or a pool "
                     "admin can change it."
                 )
-        raise NotFound(f"No bid #{bid_id} of yours. /history lists your bids.")
+        raise NotFound(_no_bid(bid_id))
 
     @staticmethod
     async def _locked(tx: Tx, bid: Row) -> Row:
@@ -276,7 +283,9 @@ class Bids:
             raise AlreadyDone(f"Bid #{bid_id} was already {bid['status']}.")
         if not self.config.wallet.undoable(int(bid["created_at"]), stamp.now):
             minutes = self.config.wallet.undo_minutes
-            raise AlreadyDone(f"Bid #{bid_id} is older than {minutes} minutes; use /refund.")
+            raise AlreadyDone(
+                Rich(f"Bid #{bid_id} is older than {minutes} minutes; use ", cmd("refund"), ".")
+            )
         total = int(bid["connects"]) + int(bid["boost"])
         balance = await self._give_back(tx, bid, total, EntryKind.UNDO, stamp, None)
         return Undone(bid_id, total, balance, str(bid["job"]))

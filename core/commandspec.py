@@ -112,6 +112,13 @@ class Command:
         """The last word of the name (``"create"`` for ``"pool create"``)."""
         return self.name.rsplit(" ", 1)[-1]
 
+    @property
+    def example_args(self) -> str:
+        """What ``usage_example`` types after the command's name (``price:500 size:small``)."""
+        head = f"/{self.name}"
+        example = self.usage_example
+        return example[len(head) :].strip() if example.startswith(head) else example
+
     def option(self, name: str) -> Option | None:
         """The option called ``name``, or ``None``."""
         for opt in self.options:

@@ -5,7 +5,7 @@ Adapters render ``str(error)`` as one friendly line; nothing was changed when on
 
 from __future__ import annotations
 
-from core.reply import Rich
+from core.reply import Rich, cmd
 
 
 class ConnectsError(Exception):
@@ -32,15 +32,22 @@ class InsufficientConnects(ConnectsError):
     """The wallet or pool holds fewer Connects than the bid costs."""
 
     def __init__(
-        self, needed: int, available: int, where: str, fix: str = "Record a purchase with /buy."
+        self, needed: int, available: int, where: str, fix: str = "", *, own: bool = False
     ) -> None:
-        have = "you have" if where == "your wallet" else "it has"
+        """``where`` names the account (``your wallet``, ``pool agency``); ``own`` says it is
+        the user's own wallet (the message then speaks to them); ``fix`` is what to do
+        (recording a purchase with /buy unless given)."""
+        have = "you have" if own else "it has"
         super().__init__(
-            Rich(f"Not enough Connects in {where}: this needs {needed}, {have} {available}. ", fix)
+            Rich(
+                f"Not enough Connects in {where}: this needs {needed}, {have} {available}. ",
+                fix or Rich("Record a purchase with ", cmd("buy"), "."),
+            )
         )
         self.needed = needed
         self.available = available
         self.where = where
+        self.own = own
 
 
 class AllowanceExceeded(ConnectsError):

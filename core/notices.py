@@ -6,8 +6,10 @@ rerun or a second process finds the key taken and sends nothing twice. Delivery 
 deliverer claims pending notices of the platforms it serves with a lease, sends them through
 that platform's :class:`Notifier`, and marks them sent.
 
-Times are stored as UTC epoch seconds; a notice's text may hold ``{when}``, which each platform
-renders in the reader's own locale and time zone where it can.
+Times are stored as UTC epoch seconds. A notice's text is kept as :func:`core.reply.stored`
+writes it: its date as ``{when}``, which each platform renders in the reader's own locale and
+time zone where it can, a command as ``{/pool topup}``, which each platform writes as its users
+type it, and every brace of the literal text (a job title) doubled, so no title reads as either.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from core.bids import mark_ghosted
 from core.dates import DAY, utc_day
 from core.keys import platform_of
 from core.postings import Stamp
-from core.reply import Markup, Rich
+from core.reply import Markup, Rich, cmd, restored, stored, when
 from core.services import Services
 from core.store.base import Row, Store, Tx
 from core.vocabulary import BidStatus
@@ -86,7 +88,7 @@ async def _queue(
             "kind": target_kind,
             "scope": scope,
             "target": target,
-            "text": text,
+            "text": stored(text),
             "at": at_time,
             "now": now,
         },
@@ -226,10 +228,10 @@ class Jobs:
                     target_kind="channel",
                     scope=str(pool["scope"]),
                     target=str(pool["channel"]),
-                    text=(
+                    text=Rich(
                         f"⚠ Pool {pool['name']} is low: {pool['balance']} Connects left "
-                        f"(warns below {pool['threshold']}). Top up with /pool topup "
-                        f"name:{pool['name']} connects:80"
+                        f"(warns below {pool['threshold']}). Top up with ",
+                        cmd("pool topup", f"name:{pool['name']} connects:80"),
                     ),
                     at_time=None,
                     now=now,
@@ -272,8 +274,11 @@ class Jobs:
                     target_kind="dm",
                     scope=None,
                     target=target,
-                    text=f"⏳ {count} {noun}{where} {{when}}. "
-                    "Spend them first: bids use the oldest Connects.",
+                    text=Rich(
+                        f"⏳ {count} {noun}{where} ",
+                        when(int(lot["expires_at"])),
+                        ". Spend them first: bids use the oldest Connects.",
+                    ),
                     at_time=int(lot["expires_at"]),
                     now=now,
                 ):
@@ -323,9 +328,13 @@ class Jobs:
                 listed = "; ".join(f"#{b['id']} {str(b['job'])[:40]}" for b in bids[:10])
                 more = f" and {len(bids) - 10} more" if len(bids) > 10 else ""
                 text = (
-                    f"👻 {len(bids)} bid{'s' if len(bids) != 1 else ''} got no answer in "
-                    f"{self.config.policy.ghost_days} days ({cost} Connects): "
-                    f"{listed}{more}. Set news with /outcome."
+                    (
+                        f"👻 {len(bids)} bid{'s' if len(bids) != 1 else ''} got no answer in "
+                        f"{self.config.policy.ghost_days} days ({cost} Connects): "
+                        f"{listed}{more}. Set news with "
+                    )
+                    + cmd("outcome", "")
+                    + "."
                 )
                 if not await _queue(
                     tx,
@@ -378,12 +387,11 @@ async def deliver(
             )
 
         for notice in sorted(await store.write(claim), key=lambda r: int(r["id"])):
-            text: str = str(notice["text"])
-            if notice["at_time"] is not None:
-                # the notifier's time is its own markup; the rest is literal text for it to escape
-                when = Markup(notifier.format_time(int(notice["at_time"])))
-                pieces = text.split("{when}")
-                text = Rich(pieces[0], *(p for piece in pieces[1:] for p in (when, piece)))
+            # the notifier's time is its own markup; the rest is literal text for it to escape
+            at = notice["at_time"]
+            text = restored(
+                str(notice["text"]), None if at is None else Markup(notifier.format_time(int(at)))
+            )
             error = None
             try:
                 if notice["target_kind"] == "channel":

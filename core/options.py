@@ -15,6 +15,7 @@ from core.catalog import Command, Option, OptionType
 from core.errors import BadInput
 from core.keys import UserKey, UserRef
 from core.numbers import OtherCurrency, Unit, Unreadable, read_number, read_whole
+from core.reply import Rich, cmd
 from core.text import echo, forbidden, scrub
 
 #: A checked option value: int (INTEGER), Decimal (NUMBER), str (STRING, CHANNEL), bool
@@ -225,15 +226,22 @@ def check(
     for key in args:
         if key not in names:
             raise BadInput(
-                f"/{command.name} has no option {echo(key)}. Options: {', '.join(names) or 'none'}."
+                Rich(
+                    cmd(command.name),
+                    f" has no option {echo(key)}. Options: {', '.join(names) or 'none'}.",
+                )
             )
     out: dict[str, Value] = {}
     for opt in command.options:
         value = args.get(opt.name)
         if value is None or (isinstance(value, str) and value == "" and not opt.required):
             if opt.required:
-                example = f" e.g. {command.usage_example}" if command.usage_example else ""
-                raise BadInput(f"{opt.name} is required:{example}")
+                example = (
+                    Rich(" e.g. ", cmd(command.name, command.example_args))
+                    if command.usage_example
+                    else ""
+                )
+                raise BadInput(Rich(f"{opt.name} is required:", example))
             out[opt.name] = _default(opt)
             continue
         try:
@@ -242,7 +250,7 @@ def check(
             hint = (hints or {}).get(opt.name)
             if hint is None:
                 raise
-            raise BadInput(f"{exc.message} {hint}") from None
+            raise BadInput(Rich(exc.message, f" {hint}")) from None
     return Values(command.name, out)
 
 

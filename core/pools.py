@@ -17,6 +17,7 @@ from core.catalog import Access
 from core.dates import month_start
 from core.errors import BadInput, Forbidden, NotFound
 from core.keys import Actor, UserRef
+from core.reply import Rich, cmd
 from core.store.base import Row, Tx
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
@@ -120,7 +121,9 @@ class Pools:
             "SELECT * FROM pools WHERE scope = :s AND name = :n", {"s": actor.scope, "n": key}
         )
         if row is None:
-            raise NotFound(f"No pool named {key!r} here. /balance lists your pools.")
+            raise NotFound(
+                Rich(f"No pool named {key!r} here. ", cmd("balance"), " lists your pools.")
+            )
         return Pool.of(row)
 
     async def by_id(self, tx: Tx, pool_id: int) -> Pool | None:
@@ -261,7 +264,9 @@ class Pools:
             {"n": connects, "p": pool.id, "m": member.key},
         )
         if not changed:
-            raise NotFound(f"{member.display} is not in pool {pool.name}; /pool add first.")
+            raise NotFound(
+                Rich(f"{member.display} is not in pool {pool.name}; ", cmd("pool add"), " first.")
+            )
         spent = await self.spent_this_month(tx, pool.id, member.key, now)
         return AllowanceSet(pool.name, connects, spent)
 

@@ -174,14 +174,16 @@ async def debit(
     stamp: Stamp,
     *,
     label: str,
+    own: bool = False,
     link: Callable[[int], Awaitable[int]] | None = None,
     fix: str | None = None,
 ) -> Draw:
     """Take the legs' total from the account's oldest lots and write one entry per leg.
 
-    Refused with :class:`InsufficientConnects` (naming ``label``, e.g. "your wallet") when the
-    balance is short (``fix`` says what to do about it): the conditional update is the guard,
-    so two processes can never both spend the last Connects. ``link``, given the cost in
+    Refused with :class:`InsufficientConnects` (naming ``label``, e.g. "your wallet"; ``own``
+    when it is the user's own wallet) when the balance is short (``fix`` says what to do about
+    it): the conditional update is the guard, so two processes can never both spend the last
+    Connects. ``link``, given the cost in
     cents of the Connects taken, creates the bid the draw pays for and returns its id: the
     entries and the lot usage then name it, so a later :func:`give_back` returns them to the
     same lots.
@@ -195,10 +197,7 @@ async def debit(
         {"n": total, "a": account_id},
     )
     if row is None:
-        short = InsufficientConnects(total, await balance(tx, account_id), label)
-        if fix is not None:
-            short = InsufficientConnects(total, short.available, label, fix)
-        raise short
+        raise InsufficientConnects(total, await balance(tx, account_id), label, fix or "", own=own)
     used: list[tuple[int, int]] = []
     cents, left = 0, total
     lots = await tx.fetchall(
@@ -267,7 +266,7 @@ async def give_back(
 
 
 async def adjust(
-    tx: Tx, account_id: int, delta: int, stamp: Stamp, *, label: str, memo: str
+    tx: Tx, account_id: int, delta: int, stamp: Stamp, *, label: str, memo: str, own: bool = False
 ) -> int:
     """Correct the balance by ``delta`` (a new lot when positive, oldest lots first when
     negative, refused when short); the balance afterwards."""
@@ -276,7 +275,7 @@ async def adjust(
         return await balance(tx, account_id)
     if delta < 0:
         leg = Leg(EntryKind.ADJUSTMENT, -delta, memo)
-        return (await debit(tx, account_id, [leg], stamp, label=label)).balance
+        return (await debit(tx, account_id, [leg], stamp, label=label, own=own)).balance
     return await balance(tx, account_id)
 
 

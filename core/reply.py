@@ -3,22 +3,29 @@
 The core never writes platform markup, and no text a user typed is ever read as markup: reply
 text is :class:`Rich` text, literal parts (job titles, notes, anything typed) and tokens the
 core placed on purpose: a :class:`Date` (:func:`when`), a :class:`Mention`, a
-:class:`ChannelRef`, :class:`Bold` text, and :class:`Markup` an adapter wrote itself. Each
-adapter escapes the literal parts for its platform and renders the tokens its own way
-(:func:`render`); plain text (the console, logs) reads them as UTC dates, user ids,
-``#channel`` and the text itself. Every literal part is shown as its characters
-(:func:`core.text.shown`): no bidi control reorders it, no separator breaks its line.
+:class:`ChannelRef`, a :class:`CommandRef` (:func:`cmd`), :class:`Bold` text, and :class:`Markup`
+an adapter wrote itself. Each adapter escapes the literal parts for its platform and renders the
+tokens its own way (:func:`render`); plain text (the console, logs) reads them as UTC dates, user
+ids, ``#channel``, ``/pool add`` and the text itself. A command is named only by a token: no
+adapter rewrites reply text, so a job titled ``/pool add`` stays as its author wrote it. Every
+literal part is shown as its characters (:func:`core.text.shown`): no bidi control reorders it,
+no separator breaks its line.
 """
 
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from core.keys import UserKey
 from core.text import shown
+
+#: The one line every platform answers an unexpected failure with. It promises nothing about
+#: what changed: a failure after the core's commit (sending the reply) gets it too.
+APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +46,17 @@ class ChannelRef:
 
     def plain(self) -> str:
         return f"#{self.channel}"
+
+
+@dataclass(frozen=True, slots=True)
+class CommandRef:
+    """A catalog command named in a reply, by its catalog name (``pool add``, ``buy``): each
+    platform writes it as its users type it (Slack: ``/connects pool add``)."""
+
+    name: str
+
+    def plain(self) -> str:
+        return f"/{self.name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +90,7 @@ class Markup:
         return self.text
 
 
-Token = Mention | ChannelRef | Date | Bold | Markup
+Token = Mention | ChannelRef | CommandRef | Date | Bold | Markup
 Part = str | Token
 
 
@@ -116,6 +134,7 @@ class Renderer:
     literal: Callable[[str], str] = str
     mention: Callable[[Mention], str] = Mention.plain
     channel: Callable[[ChannelRef], str] = ChannelRef.plain
+    command: Callable[[CommandRef], str] = CommandRef.plain
     date: Callable[[Date], str] = Date.plain
     bold: Callable[[Bold], str] = Bold.plain
     markup: Callable[[Markup], str] = Markup.plain
@@ -137,6 +156,8 @@ def render(text: str, renderer: Renderer = PLAIN) -> str:
             out.append(renderer.mention(part))
         elif isinstance(part, ChannelRef):
             out.append(renderer.channel(part))
+        elif isinstance(part, CommandRef):
+            out.append(renderer.command(part))
         elif isinstance(part, Date):
             out.append(renderer.date(part))
         elif isinstance(part, Markup):
@@ -144,6 +165,54 @@ def render(text: str, renderer: Renderer = PLAIN) -> str:
         else:
             out.append(renderer.bold(part))
     return "".join(out)
+
+
+def cmd(name: str, args: str = "") -> Rich:
+    """A command inside reply text: ``cmd("pool topup", f"name:{pool}")`` reads
+    ``/pool topup name:agency`` in plain text and ``/connects pool topup name:agency`` on Slack.
+    ``args`` are literal text (a pool name is what someone typed). Join it with ``+`` or
+    :class:`Rich`; formatting it into an f-string keeps only the plain reading."""
+    return Rich(CommandRef(name), f" {args}" if args else "")
+
+
+_STORED = re.compile(r"\{\{|\}\}|\{when\}|\{/([a-z]+(?: [a-z]+)?)\}")
+
+
+def stored(text: str) -> str:
+    """Reply text as one string to keep (a notice waiting to be sent): a :class:`Date` as
+    ``{when}`` (the moment kept beside it), a :class:`CommandRef` as ``{/name}``, literal
+    braces doubled; any other token as its plain reading."""
+    parts = text.parts if isinstance(text, Rich) else (text,)
+    out: list[str] = []
+    for part in parts:
+        if isinstance(part, Date):
+            out.append("{when}")
+        elif isinstance(part, CommandRef):
+            out.append("{/" + part.name + "}")
+        else:
+            plain = part if isinstance(part, str) else part.plain()
+            out.append(plain.replace("{", "{{").replace("}", "}}"))
+    return "".join(out)
+
+
+def restored(text: str, at: Markup | None) -> Rich:
+    """The reply text :func:`stored` kept: ``{when}`` as ``at`` (a notifier's own time markup;
+    left as it is without one), ``{/name}`` as a command. A text kept before braces were
+    doubled reads the same, but for a doubled brace it held."""
+    parts: list[Part] = []
+    last = 0
+    for m in _STORED.finditer(text):
+        parts.append(text[last : m.start()])
+        last = m.end()
+        token = m.group()
+        if token in ("{{", "}}"):
+            parts.append(token[0])
+        elif token == "{when}":
+            parts.append(at if at is not None else token)
+        else:
+            parts.append(CommandRef(m.group(1)))
+    parts.append(text[last:])
+    return Rich(*parts)
 
 
 def when(ts: int) -> Rich:
@@ -173,7 +242,7 @@ class Button:
 
     ``action`` is ``"undo"`` or ``"confirm"``; ``value`` is an opaque string (at most 80
     characters) that the platform hands back on a click, through :meth:`core.app.App.press`.
-    ``text_command`` is the equivalent command for platforms without buttons.
+    ``text_command`` is the equivalent command for platforms without buttons (:func:`cmd`).
     ``only_user`` restricts clicks to one user key.
     """
 

@@ -20,6 +20,7 @@ from core.keys import Actor, UserRef
 from core.pools import Pool, Pools
 from core.postings import Stamp
 from core.pricing import dollars, tier_cents_per_connect
+from core.reply import Rich, cmd
 from core.store.base import Row, Tx
 from core.text import scrub
 from core.vocabulary import BOUGHT, EntryKind, LotSource, sql_list
@@ -56,6 +57,11 @@ class Account:
     id: int
     label: str  # "your wallet" or "pool agency"
     pool: Pool | None = None
+
+    @property
+    def own(self) -> bool:
+        """Whether this is the user's own wallet (not a pool's account)."""
+        return self.pool is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,6 +313,7 @@ class Wallets:
             connects - before,
             stamp,
             label=account.label,
+            own=account.own,
             memo=f"set to {connects} as on Upwork (was {before})",
         )
         return Reconciled(before, after, account.label)
@@ -332,7 +339,9 @@ class Wallets:
             or (pool is not None and self.pools.is_admin(actor, pool))
         )
         if row is None or not mine:
-            raise NotFound(f"No purchase #{purchase} of yours. /history lists your entries.")
+            raise NotFound(
+                Rich(f"No purchase #{purchase} of yours. ", cmd("history"), " lists your entries.")
+            )
         await tx.lock_account(int(row["account_id"]))
         if int(row["voided"]):
             raise AlreadyDone(f"Purchase #{purchase} was already voided.")

@@ -24,7 +24,7 @@ from adapters.discord.config import DiscordConfig
 from core.app import App
 from core.catalog import BY_NAME, Command, MessageAction
 from core.keys import Actor, scope_of
-from core.reply import Reply
+from core.reply import APOLOGY, Reply
 
 from . import commands, forms, render
 from .quiet import skip_voice_warnings
@@ -72,6 +72,7 @@ class Handler:
                 args,
                 str(interaction.id),
                 text_commands=False,
+                message_actions=forms.WHERE_ACTIONS,
             )
             return (
                 forms.discord_help(reply, args.get("command")) if command.name == "help" else reply
@@ -263,7 +264,7 @@ class Tree(app_commands.CommandTree[Any]):
                 error,
                 exc_info=(type(error), error, error.__traceback__),
             )
-            line = render.APOLOGY
+            line = APOLOGY
         if handler is not None:
             await handler._send_safely(interaction, render.Message(content=line))
 

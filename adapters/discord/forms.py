@@ -19,7 +19,7 @@ from typing import Any
 import discord
 
 from core.catalog import BY_NAME, COMMANDS, MESSAGE_ACTIONS, Command, MessageAction
-from core.reply import Reply
+from core.reply import Reply, Rich, cmd
 
 from .commands import MAX_STRING
 
@@ -128,9 +128,10 @@ def empty_message_line(action: MessageAction) -> str:
     form = form_for(action)
     if form is None or form.form is None:
         return f"That message holds no text to {verb}."
-    return (
-        f"That message holds no text to {verb}; paste {form.form.label.lower()} "
-        f"into /{form.name} instead."
+    return Rich(
+        f"That message holds no text to {verb}; paste {form.form.label.lower()} into ",
+        cmd(form.name),
+        " instead.",
     )
 
 
@@ -143,42 +144,33 @@ def form_for(action: MessageAction) -> Command | None:
     return None
 
 
-def action_help() -> list[str]:
-    """The lines ``/help`` adds on Discord: each message action, and where to find it."""
-    return [f"{a.name} ({WHERE_ACTIONS}) — {a.description}" for a in MESSAGE_ACTIONS]
-
-
 def form_help(command: Command) -> list[str]:
     """How a command with a form is used on Discord (``/help paste``): it takes no options."""
     form = command.form
     if form is None:
         return []
-    lines = [
+    lines: list[str] = [
         f"Opens a form to paste {form.label.lower()} into (up to {form.max_length:,} "
         "characters); submit it for the answer."
     ]
     option = BY_NAME[form.submit].option(form.field)
     longest = min(option.max_length or MAX_STRING, MAX_STRING) if option is not None else 0
     if longest > form.max_length:
-        lines.append(f"Longer? /{form.submit} {form.field}: takes up to {longest:,}.")
+        lines.append(Rich("Longer? ", cmd(form.submit, form.field), f": takes up to {longest:,}."))
     lines += [
         f"Or on any message: {a.name} ({WHERE_ACTIONS})."
         for a in MESSAGE_ACTIONS
         if form_for(a) is command
     ]
-    lines.append(f"Example: /{command.name}")
+    lines.append(Rich("Example: ", cmd(command.name)))
     return lines
 
 
 def discord_help(reply: Reply, asked: object) -> Reply:
-    """``/help`` as Discord offers it: the message actions (in a message's menu) listed too,
-    and a command with a form explained as the form it opens."""
-    if reply.error:
+    """``/help`` as Discord offers it: a command with a form explained as the form it opens
+    (the core lists the message actions, told where Discord shows them)."""
+    if reply.error or not asked:
         return reply
-    if not asked:
-        lines = list(reply.lines)
-        at = len(lines) - 1 if lines else 0  # before the closing example line
-        return dataclasses.replace(reply, lines=lines[:at] + action_help() + lines[at:])
     command = BY_NAME.get(" ".join(str(asked).strip().lstrip("/").lower().split()))
     if command is None or command.form is None:
         return reply

@@ -19,6 +19,7 @@ import discord
 
 from core.keys import UserKey
 from core.reply import (
+    APOLOGY,
     Button,
     ButtonStyle,
     ChannelRef,
@@ -48,7 +49,6 @@ INLINE_MAX = 24  # short field values sit side by side
 log = logging.getLogger("connects.discord")
 
 COLOUR = discord.Colour(0x14A800)  # Upwork green
-APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."
 
 _STYLES = {
     ButtonStyle.PRIMARY: discord.ButtonStyle.primary,
@@ -100,7 +100,7 @@ def _literal(text: str) -> str:
 
 def text(line: str, fmt: Callable[[int], str] = utc_date) -> str:
     """A line of a reply in Discord's markup: literal text escaped, users and channels as
-    mentions, dates by ``fmt``, bold as bold."""
+    mentions, dates by ``fmt``, bold as bold, commands as typed (``/pool add``)."""
     return render(
         line,
         Renderer(

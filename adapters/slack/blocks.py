@@ -20,16 +20,26 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from adapters.slack.text import slack_commands
+from adapters.slack.text import slash
 from core.keys import UserKey
-from core.reply import Button, ButtonStyle, ChannelRef, Mention, Renderer, Reply, utc_date
+from core.reply import (
+    APOLOGY,
+    Button,
+    ButtonStyle,
+    ChannelRef,
+    CommandRef,
+    Mention,
+    Renderer,
+    Reply,
+    utc_date,
+)
 from core.reply import render as render_tokens
 
 log = logging.getLogger("connects.slack")
 
 ACTION_PREFIX = "connects:"
 WORKING_TEXT = "Working on it…"
-FAILED_TEXT = "Something went wrong on our side. Please try again in a minute."
+FAILED_TEXT = APOLOGY
 
 _SECTION_MAX = 3000
 _FIELD_MAX = 2000
@@ -87,9 +97,9 @@ def _unformat(match: re.Match[str]) -> str:
 def _literal(text: str) -> str:
     """Text a user may have typed, shown as typed: ``&``, ``<`` and ``>`` escaped, so no
     mention, channel, ``<!here>`` or link is ever read from it; no bold, italics, strike-through,
-    code, quote or emoji made from it (a zero-width space breaks each up); command names as
-    Slack users type them."""
-    escaped = _escape_plain(_FORMATTING.sub(_unformat, slack_commands(text)))
+    code, quote or emoji made from it (a zero-width space breaks each up). Never rewritten: a
+    command the core names is a :class:`~core.reply.CommandRef`, not text that looks like one."""
+    escaped = _escape_plain(_FORMATTING.sub(_unformat, text))
     return _QUOTE.sub(r"\1" + _ZWSP + "&gt;", escaped)
 
 
@@ -104,15 +114,20 @@ def _channel(channel: ChannelRef) -> str:
     return _escape_plain(channel.plain())
 
 
+def _command(command: CommandRef) -> str:
+    return _escape_plain(slash(command.name))
+
+
 _MRKDWN = Renderer(
     literal=_literal,
     mention=_mention,
     channel=_channel,
+    command=_command,
     date=lambda d: local_date(d.ts),
     bold=lambda b: f"*{_escape_plain(b.text)}*",
 )
 # notification text: the same, with dates as UTC dates
-_TEXT = Renderer(literal=_literal, mention=_mention, channel=_channel)
+_TEXT = Renderer(literal=_literal, mention=_mention, channel=_channel, command=_command)
 
 
 def notice_text(text: str) -> str:

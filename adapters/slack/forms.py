@@ -20,7 +20,7 @@ from slack_sdk.models.views import View
 from adapters.slack import text
 from adapters.slack.payloads import MessageAttachment, ShortcutMessage, ViewBody
 from core.catalog import COMMANDS, MESSAGE_ACTIONS, Command, Form, MessageAction
-from core.reply import Reply
+from core.reply import Renderer, Reply
 from core.reply import render as render_tokens
 
 # Slack's limits (Block Kit reference, manifest schema)
@@ -141,10 +141,16 @@ def submitted(view: ViewBody, form: Form) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+#: Plain text with commands as Slack users type them (a form's error shows no markup).
+_PLAIN = Renderer(command=lambda c: text.slash(c.name))
+
+
 def error_line(reply: Reply) -> str:
     """A refusal as the one plain-text line Slack shows under the input."""
-    parts = [render_tokens(p).strip() for p in (reply.title, *reply.lines) if p and p.strip()]
-    line = " ".join(text.slack_commands(" ".join(parts)).split()) or "That did not work."
+    parts = [
+        render_tokens(p, _PLAIN).strip() for p in (reply.title, *reply.lines) if p and p.strip()
+    ]
+    line = " ".join(" ".join(parts).split()) or "That did not work."
     return _clip(line, ERROR_MAX)
 
 

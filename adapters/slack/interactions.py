@@ -83,7 +83,7 @@ class Interactions:
             if respond is not None:
                 line = (
                     f"Could not open the form ({error}). Try again, or paste the post after "
-                    f"{text.slack_commands('/' + command.name)}."
+                    f"{text.slash(command.name)}."
                 )
                 await self.adapter.send_response(
                     respond, {"response_type": "ephemeral", "text": line}, request_id
@@ -271,7 +271,7 @@ def _no_text(action: MessageAction) -> str:
         form = command.form
         if form is not None and (form.submit, form.field) == (action.command, action.option):
             name = forms.shortcut_name(command)
-            slash = text.slack_commands("/" + command.name)
+            slash = text.slash(command.name)
             return (
                 f"That message has no text to read. Use the {name} shortcut (or {slash}) "
                 "and paste the post there."

@@ -28,16 +28,11 @@ CATCH_ALL = "connects"
 SLASH_COMMANDS: tuple[str, ...] = (*(f"/{n}" for n in DIRECT_COMMANDS), f"/{CATCH_ALL}")
 
 
-_INDIRECT = sorted(
-    {c.group or c.name for c in COMMANDS} - set(DIRECT_COMMANDS), key=len, reverse=True
-)
-_COMMAND_REF = re.compile(r"(?<![\w/:.<|])/(" + "|".join(map(re.escape, _INDIRECT)) + r")\b")
-
-
-def slack_commands(text: str) -> str:
-    """Command names as a Slack user types them: ``/pool add`` -> ``/connects pool add``
-    (only the four most used commands have slash commands of their own)."""
-    return _COMMAND_REF.sub(lambda m: f"/{CATCH_ALL} {m.group(1)}", text)
+def slash(name: str) -> str:
+    """A catalog command as a Slack user types it: ``pool add`` -> ``/connects pool add``
+    (only the four most used commands have slash commands of their own: ``bid`` -> ``/bid``)."""
+    root = name.split(" ", 1)[0]
+    return f"/{name}" if root in DIRECT_COMMANDS else f"/{CATCH_ALL} {name}"
 
 
 def unescape(text: str) -> str:

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from core.balances import PoolView, WalletView
-from core.catalog import BY_NAME, COMMANDS, GROUPS, Command
+from core.catalog import BY_NAME, COMMANDS, GROUPS, MESSAGE_ACTIONS, Command
 from core.commands.registry import Change, Context, Read, register
 from core.errors import BadInput
 from core.figures import per, per_cents, percent
 from core.options import Values, describe
-from core.reply import Attachment, Bold, Mention, Reply, Rich, plural, when
+from core.reply import Attachment, Bold, Mention, Reply, Rich, cmd, plural, when
 from core.store.base import Tx
 from core.wallets import NoticesSet
 
@@ -261,7 +261,13 @@ def notices_render(ctx: Context, o: NoticesOptions, r: NoticesSet) -> Reply:
         )
     return Reply(
         "Notices off",
-        ["No private notices; pool channel warnings continue. /notices on to resume."],
+        [
+            Rich(
+                "No private notices; pool channel warnings continue. ",
+                cmd("notices", "on"),
+                " to resume.",
+            )
+        ],
     )
 
 
@@ -282,14 +288,16 @@ class HelpOptions:
         return HelpOptions(v.opt_text("command"))
 
 
-def help_reply(text_commands: bool = True) -> Reply:
+def help_reply(text_commands: bool = True, message_actions: str = "") -> Reply:
     """The catalog in a few lines; without the text-only commands where the surface offers
-    their actions as buttons instead."""
+    their actions as buttons instead; with the message actions where the surface shows them
+    (``message_actions`` says where: ``message menu → Apps``). Commands are
+    :class:`~core.reply.CommandRef` tokens: each platform writes them as its users type them."""
 
     def offered(c: Command) -> bool:
         return text_commands or not c.text_only
 
-    lines = []
+    lines: list[str] = []
     seen: set[str] = set()
     for c in COMMANDS:
         if not offered(c):
@@ -298,10 +306,20 @@ def help_reply(text_commands: bool = True) -> Reply:
             if c.group not in seen:
                 seen.add(c.group)
                 subs = "|".join(x.leaf for x in COMMANDS if x.group == c.group and offered(x))
-                lines.append(f"/{c.group} {subs} — {GROUPS.get(c.group, '')}")
+                lines.append(Rich(cmd(c.group, subs), f" — {GROUPS.get(c.group, '')}"))
             continue
-        lines.append(f"/{c.name} — {c.description}")
-    lines.append("Example: /quote price:500 size:small · /help bid explains one command")
+        lines.append(Rich(cmd(c.name), f" — {c.description}"))
+    if message_actions:
+        lines += [f"{a.name} ({message_actions}) — {a.description}" for a in MESSAGE_ACTIONS]
+    lines.append(
+        Rich(
+            "Example: ",
+            cmd("quote", "price:500 size:small"),
+            " · ",
+            cmd("help", "bid"),
+            " explains one command",
+        )
+    )
     return Reply("Connects bot", lines)
 
 
@@ -310,10 +328,9 @@ def command_help(name: str, text_commands: bool = True) -> Reply:
     wanted = " ".join(name.strip().lstrip("/").lower().split())
     group = [c for c in COMMANDS if c.group == wanted]
     if group:
-        return Reply(
-            f"/{wanted} — {GROUPS.get(wanted, '')}",
-            [f"/{c.name} — {c.description}" for c in group] + [f"More: /help {group[0].name}"],
-        )
+        listed: list[str] = [Rich(cmd(c.name), f" — {c.description}") for c in group]
+        listed.append(Rich("More: ", cmd("help", group[0].name)))
+        return Reply(Rich(cmd(wanted), f" — {GROUPS.get(wanted, '')}"), listed)
     command = BY_NAME.get(wanted)
     if command is None:
         from core.textparse import near
@@ -321,10 +338,11 @@ def command_help(name: str, text_commands: bool = True) -> Reply:
         names = sorted({c.name for c in COMMANDS} | set(GROUPS))
         typo = near(wanted, names)
         hint = f" Did you mean {typo}?" if typo else ""
-        raise BadInput(f"No command {wanted[:40]!r}.{hint} /help lists them.")
+        raise BadInput(Rich(f"No command {wanted[:40]!r}.{hint} ", cmd("help"), " lists them."))
+    title = Rich(cmd(command.name), f" — {command.description}")
     if command.text_only and not text_commands:
         return Reply(
-            f"/{command.name} — {command.description}",
+            title,
             [f"Here it is a button: use {command.leaf.capitalize()} on the reply."],
         )
     lines: list[str] = []
@@ -339,19 +357,23 @@ def command_help(name: str, text_commands: bool = True) -> Reply:
         lines.append("No options.")
     if command.form is not None:
         lines.append(
-            f"Alone, /{command.name} opens a form to paste into where the app has one (Discord, "
-            "Slack), or reads the post you paste after it (console: it ends with the paste, at the "
-            "end line the prompt names, or at the end of input; no line of it runs)."
+            Rich(
+                "Alone, ",
+                cmd(command.name),
+                " opens a form to paste into where the app has one (Discord, Slack), or reads the "
+                "post you paste after it (console: it ends with the paste, at the end line the "
+                "prompt names, or at the end of input; no line of it runs).",
+            )
         )
     if command.usage_example:
-        lines.append(f"Example: {command.usage_example}")
-    return Reply(f"/{command.name} — {command.description}", lines)
+        lines.append(Rich("Example: ", cmd(command.name, command.example_args)))
+    return Reply(title, lines)
 
 
 async def help_read(ctx: Context, o: HelpOptions) -> Reply:
     if o.command:
         return command_help(o.command, ctx.text_commands)
-    return help_reply(ctx.text_commands)
+    return help_reply(ctx.text_commands, ctx.message_actions)
 
 
 register("help", Read(HelpOptions, HelpOptions.of, help_read))

@@ -23,7 +23,7 @@ from core.commands.registry import HANDLERS, Context, Forward, register
 from core.errors import BadInput, ConnectsError, NotFound
 from core.jobquote import read_job
 from core.options import Values, check
-from core.reply import Reply, Rich, plural, when
+from core.reply import Reply, Rich, cmd, plural, when
 from core.requests import fingerprint, load
 from core.store.base import Tx
 from core.vocabulary import EntryKind
@@ -36,8 +36,11 @@ STALE = {
     "confirm": "That confirmation expired; run the bid again.",
     "bid": "That quote is over a day old; quote the post again.",
     "reconcile": (
-        "That offer is over a day old; quote the post again, or /reconcile with what "
-        "Upwork shows now."
+        Rich(
+            "That offer is over a day old; quote the post again, or ",
+            cmd("reconcile"),
+            " with what Upwork shows now.",
+        )
     ),
 }
 
@@ -191,8 +194,12 @@ async def _match(ctx: Context, offer: kept.Kept, tx: Tx, now: int) -> Matched:
     target = before + shift
     if target < 0:
         raise BadInput(
-            f"Upwork showed {offer.upwork} {since} (your wallet had {offer.had}); that would "
-            f"leave {target} here now. Use /reconcile with what Upwork shows now."
+            Rich(
+                f"Upwork showed {offer.upwork} {since} (your wallet had {offer.had}); that would "
+                f"leave {target} here now. Use ",
+                cmd("reconcile"),
+                " with what Upwork shows now.",
+            )
         )
     await services.wallets.require_room(
         tx,
@@ -204,7 +211,9 @@ async def _match(ctx: Context, offer: kept.Kept, tx: Tx, now: int) -> Matched:
         ),
     )
     memo = f"matched Upwork's {offer.upwork} {since} (wallet had {offer.had})"
-    after = await postings.adjust(tx, account.id, shift, stamp, label=account.label, memo=memo)
+    after = await postings.adjust(
+        tx, account.id, shift, stamp, label=account.label, memo=memo, own=account.own
+    )
     return Matched(offer.upwork, offer.had, before, after, since, account.label)
 
 

@@ -24,7 +24,7 @@ from core.estimates import estimate
 from core.jobquote import job_name, over_bid, over_pricing, read_job, refusal
 from core.options import Values
 from core.pricing import cents, quote
-from core.reply import Button, ButtonStyle, Mention, Reply, Rich, plural, when
+from core.reply import Button, ButtonStyle, Mention, Reply, Rich, cmd, plural, when
 from core.store.base import Tx
 from core.vocabulary import FINAL, BidStatus
 
@@ -74,8 +74,11 @@ class BidOptions:
         job = self.job or (None if post is None else job_name(post))
         if job is None:
             raise BadInput(
-                'job is required: the job\'s URL or title, e.g. /bid job:"Logo for a bakery"'
-                + ("" if post is None else " (the post shows neither)")
+                Rich(
+                    "job is required: the job's URL or title, e.g. ",
+                    cmd("bid", 'job:"Logo for a bakery"'),
+                    "" if post is None else " (the post shows neither)",
+                )
             )
         typed = typed_factors(self)
         stated = self.connects if post is None or self.connects is not None else post.connects
@@ -126,7 +129,7 @@ def bid_render(ctx: Context, o: BidOptions, r: BidPlaced) -> Reply:
         "undo",
         f"{r.bid}.{r.nonce}",
         ButtonStyle.DANGER,
-        text_command=f"/undo bid:#{r.bid}",
+        text_command=cmd("undo", f"bid:#{r.bid}"),
         only_user=ctx.actor.user.key,
     )
     return Reply(f"Bid #{r.bid} placed", lines, buttons=[undo])
@@ -196,7 +199,7 @@ async def bid_refused(ctx: Context, o: BidOptions, exc: Exception) -> Reply | No
                 "confirm",
                 token,
                 ButtonStyle.PRIMARY,
-                text_command=f"/confirm token:{token}",
+                text_command=cmd("confirm", f"token:{token}"),
                 only_user=ctx.actor.user.key,
             )
         ],

@@ -23,7 +23,7 @@ from core.pools import (
     ThresholdSet,
 )
 from core.pricing import cents
-from core.reply import ChannelRef, Mention, Reply, Rich, plural, when
+from core.reply import ChannelRef, Mention, Reply, Rich, cmd, plural, when
 from core.store.base import Tx
 from core.wallets import Purchased
 
@@ -64,7 +64,12 @@ def create_render(ctx: Context, o: CreateOptions, r: PoolCreated) -> Reply:
         f"Pool {r.pool} created",
         [
             "You own it; it starts at 0 Connects.",
-            f"Next: /pool topup name:{r.pool} connects:80, then /pool add",
+            Rich(
+                "Next: ",
+                cmd("pool topup", f"name:{r.pool} connects:80"),
+                ", then ",
+                cmd("pool add"),
+            ),
         ],
     )
 
@@ -97,7 +102,9 @@ def add_render(ctx: Context, o: MemberOptions, r: MemberAdded) -> Reply:
     who = o.member.display
     if not r.added:
         return Reply(f"{who} is already in pool {r.pool}")
-    return Reply(f"{who} added to pool {r.pool}", ["They can now /bid with pool:" + r.pool])
+    return Reply(
+        f"{who} added to pool {r.pool}", [Rich("They can now ", cmd("bid"), f" with pool:{r.pool}")]
+    )
 
 
 register("pool add", Change(MemberOptions, MemberAdded, MemberOptions.of, add_apply, add_render))
@@ -135,8 +142,10 @@ class AllowanceOptions:
         )
         if (options.connects is None) == (not options.unlimited):
             raise BadInput(
-                "Give connects:N (0 stops their spending) or unlimited:true, "
-                "e.g. /pool allowance name:agency member:@sam connects:40"
+                Rich(
+                    "Give connects:N (0 stops their spending) or unlimited:true, e.g. ",
+                    cmd("pool allowance", "name:agency member:@sam connects:40"),
+                )
             )
         return options
 

@@ -10,7 +10,7 @@ from core.commands.registry import Change, Context, register
 from core.errors import BadInput
 from core.options import Values
 from core.pricing import cents, dollars
-from core.reply import Button, ButtonStyle, Reply, plural, when
+from core.reply import Button, ButtonStyle, Reply, cmd, plural, when
 from core.store.base import Tx
 from core.wallets import Purchased, Reconciled, Voided
 
@@ -42,7 +42,7 @@ def render_purchase(r: Purchased, title: str, author: str) -> Reply:
                 "void",
                 f"{r.purchase}.{r.nonce}",
                 ButtonStyle.DANGER,
-                text_command=f"/void purchase:#{r.purchase}",
+                text_command=cmd("void", f"purchase:#{r.purchase}"),
                 only_user=author,
             )
         ]

@@ -31,7 +31,7 @@ from core.jobquote import (
 from core.options import Values
 from core.postings import balance
 from core.pricing import Factors, Quote, cents, dollars, quote
-from core.reply import Button, ButtonStyle, Reply, plural
+from core.reply import Button, ButtonStyle, Reply, Rich, cmd, plural
 from core.store.base import Tx
 from core.wallets import user_account
 
@@ -257,7 +257,9 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
             keeping.append(dataclasses.replace(offer, last_entry=seen.last_entry))
             buttons.append(_reconcile_button(ctx, keeping[-1]))
         else:
-            lines.append(f"That is more than /reconcile takes here ({top:,}): not offered.")
+            lines.append(
+                Rich("That is more than ", cmd("reconcile"), f" takes here ({top:,}): not offered.")
+            )
     if (missing := not_stated(post)) is not None:
         lines.append(missing)
     lines.extend(doubts(post))
@@ -312,7 +314,7 @@ def _bid_button(ctx: Context, keeping: kept.Kept, job: str) -> Button:
     """The button that places exactly the quoted bid, at the number its label shows."""
     assert keeping.connects is not None and keeping.boost is not None
     connects, total = keeping.connects, keeping.connects + keeping.boost
-    command = f"/bid job:{_quoted(job)} connects:{connects}"
+    command = cmd("bid", f"job:{_quoted(job)} connects:{connects}")
     if total > connects:
         command += f" boost:{total - connects}"
     return Button(
@@ -344,7 +346,7 @@ def _reconcile_button(ctx: Context, offer: kept.Kept) -> Button:
         "reconcile",
         offer.token,
         ButtonStyle.SECONDARY,
-        text_command=f"/confirm token:{offer.token}",
+        text_command=cmd("confirm", f"token:{offer.token}"),
         only_user=ctx.actor.user.key,
     )
 
@@ -366,7 +368,11 @@ async def paste_read(ctx: Context, o: PasteOptions) -> Reply:
     platforms with forms open one instead)."""
     if o.post is None:
         raise BadInput(
-            "Paste the job post after /paste: copy the whole Upwork job page (or its link)."
+            Rich(
+                "Paste the job post after ",
+                cmd("paste"),
+                ": copy the whole Upwork job page (or its link).",
+            )
         )
     empty = QuoteOptions(None, None, None, None, None, None, None, None)
     return await quote_read(ctx, dataclasses.replace(empty, post=o.post))

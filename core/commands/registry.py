@@ -26,7 +26,7 @@ from core.catalog import BY_NAME, MESSAGE_ACTIONS, Command
 from core.keys import Actor
 from core.options import Json, Values, jsonable
 from core.postings import Stamp
-from core.reply import Reply
+from core.reply import Reply, Rich, cmd
 from core.requests import Recorded, fingerprint
 from core.services import Services
 from core.store.base import Tx
@@ -43,7 +43,9 @@ class Context:
     console and Slack's text do; Discord offers those actions as buttons). ``pinned`` is the
     Connects and boost a kept bid's button showed: the bid spends exactly that. ``own_post``
     is false when a pasted post is another person's message (a message command on it): what
-    it says of an Upwork balance is theirs, not the actor's.
+    it says of an Upwork balance is theirs, not the actor's. ``message_actions`` says where
+    the surface shows the catalog's message actions (``/help`` lists them there), empty where
+    it does not.
     """
 
     actor: Actor
@@ -54,6 +56,7 @@ class Context:
     text_commands: bool = True
     pinned: tuple[int, int] | None = None
     own_post: bool = True
+    message_actions: str = ""
 
     def now(self) -> int:
         return self.services.clock()
@@ -160,8 +163,8 @@ class Forward(Generic[Opts]):
 def committed_fallback(command: str) -> Reply:
     """The reply to a change that was made but whose own reply could not be written."""
     return Reply(
-        f"Done: /{command} was recorded",
-        ["Its reply could not be shown; /history lists the change."],
+        Rich("Done: ", cmd(command), " was recorded"),
+        [Rich("Its reply could not be shown; ", cmd("history"), " lists the change.")],
     )
 
 

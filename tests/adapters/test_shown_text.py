@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from adapters.console.console import render as console_render
 from adapters.discord.render import text as discord_text
 from adapters.slack.blocks import mrkdwn
-from adapters.slack.text import slack_commands
 from core.reply import Reply
 from core.text import shown
 from tests.adapters.post_text import (
@@ -49,7 +48,7 @@ def test_slack_shows_the_characters_and_no_formatting(text: str) -> None:
     assert slack_inert(out), out
     assert not BIDI.search(out)
     if ":" not in text:
-        assert slack_plain(out) == shown(slack_commands(text)).replace(ZWSP, "")
+        assert slack_plain(out) == shown(text).replace(ZWSP, "")
 
 
 @given(TEXTS)

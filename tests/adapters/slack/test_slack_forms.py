@@ -9,7 +9,7 @@ import pytest
 
 from adapters.slack import forms
 from core.catalog import find
-from core.reply import Mention, Reply, Rich
+from core.reply import Mention, Reply, Rich, cmd
 from tests.slack_standin import validate_view
 
 PASTE = find("paste")
@@ -121,7 +121,7 @@ def test_a_messages_text_as_people_read_it(message: Any, text: str) -> None:
 def test_a_refusal_is_one_plain_line() -> None:
     """Tokens in plain text, no mrkdwn escaping, commands as Slack users type them."""
     reply = Reply(
-        title=Rich("Ask ", Mention("slack:T:U1"), " about <this> & /pool add"),
+        title=Rich("Ask ", Mention("slack:T:U1"), " about <this> & ", cmd("pool add")),
         lines=["then\ntry again"],
         error=True,
     )
