@@ -21,8 +21,9 @@ from bot.bootstrap import create_app
 from core.app import App
 from core.base.config import Config
 from core.interface.reply import Reply
-from core.ledger import kept, learning
+from core.ledger import kept
 from core.notices import Jobs
+from core.quotes import learning
 from core.quotes.estimates import _RATES
 from core.store.base import Tx
 from tests.conftest import Clock, actor
