@@ -31,13 +31,13 @@ SCOPE = "bench"
 
 
 def _actor(name: str, admin: bool = False) -> Any:
-    from core.keys import Actor, UserRef
+    from core.base.keys import Actor, UserRef
 
     return Actor(UserRef(f"console:{name}", name), SCOPE, admin)
 
 
 def _config(url: str) -> Any:
-    from core.config import parse
+    from core.base.config import parse
 
     # the defaults: SQLite synchronous=FULL and PostgreSQL synchronous_commit=on, so every
     # committed bid is on disk on both

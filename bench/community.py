@@ -1,6 +1,6 @@
 """What one member's bids can do to another member's learned quote: the poisoning attacks on
 the synthetic community of ``tests/core/learning/synthetic.py``, through the database and
-``core.learning.fit`` (SQLite).
+``core.quotes.learning.fit`` (SQLite).
 
 The honest community: 400 stated bids of the last year spread over 8 members (the rule: a
 rate card by job value, +1 verified, +2 for a client who spent $10,000, +1 for a project over
@@ -37,12 +37,12 @@ from pathlib import Path
 ROOT = Path(os.environ.get("CONNECTS_ROOT") or Path(__file__).resolve().parents[1])
 sys.path.insert(0, str(ROOT))
 
-from core import learning  # noqa: E402
-from core.bidrecords import BidFactors  # noqa: E402
-from core.config import Config, parse  # noqa: E402
-from core.learning.features import heuristic_factors  # noqa: E402
-from core.learning.rows import Sample  # noqa: E402
-from core.pricing import quote  # noqa: E402
+from core.base.config import Config, parse  # noqa: E402
+from core.quotes import learning  # noqa: E402
+from core.quotes.bidrecords import BidFactors  # noqa: E402
+from core.quotes.learning.features import heuristic_factors  # noqa: E402
+from core.quotes.learning.rows import Sample  # noqa: E402
+from core.quotes.pricing import quote  # noqa: E402
 from core.store import Store, open_store  # noqa: E402
 from core.store.base import Tx  # noqa: E402
 from tests.core.learning.synthetic import community, job  # noqa: E402

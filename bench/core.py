@@ -38,7 +38,7 @@ DAY = 86400
 
 
 def _config(url: str, synchronous: str = "FULL", welcome: int = 60) -> Any:
-    from core.config import parse
+    from core.base.config import parse
 
     return parse(
         {"storage": {"url": url, "synchronous": synchronous}, "wallet": {"welcome_grant": welcome}},
@@ -47,7 +47,7 @@ def _config(url: str, synchronous: str = "FULL", welcome: int = 60) -> Any:
 
 
 def _actor(name: str) -> Any:
-    from core.keys import Actor, UserRef
+    from core.base.keys import Actor, UserRef
 
     return Actor(UserRef(f"console:{name}", name), "console")
 

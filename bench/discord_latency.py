@@ -81,7 +81,7 @@ def constant_bot(api_base: str, gateway: str, token: str) -> None:
     from adapters.discord import runner
     from adapters.discord.config import DiscordConfig
     from bot.settings import parse
-    from core.reply import Button, ButtonStyle, Choice, Reply
+    from core.interface.reply import Button, ButtonStyle, Choice, Reply
 
     class ConstantApp:
         notifiers: dict[str, object] = {}  # noqa: RUF012 - the adapter registers its notifier

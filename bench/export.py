@@ -47,13 +47,13 @@ OTHER, OTHER_SCOPE = "discord:104999", "discord"
 
 
 def _actor(key: str, scope: str) -> Any:
-    from core.keys import Actor, UserRef
+    from core.base.keys import Actor, UserRef
 
     return Actor(UserRef(key, key.rsplit(":", 1)[-1]), scope)
 
 
 def _config(url: str) -> Any:
-    from core.config import parse
+    from core.base.config import parse
 
     return parse({"storage": {"url": url}}, env={})
 

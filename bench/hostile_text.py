@@ -26,11 +26,11 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path[0] = str(ROOT)
 
 from bot.bootstrap import create_app  # noqa: E402
-from core.catalog import BY_NAME  # noqa: E402
-from core.config import parse  # noqa: E402
-from core.errors import BadInput  # noqa: E402
-from core.keys import Actor, UserRef  # noqa: E402
-from core.textparse import MAX_LINE, parse_options, tokenize  # noqa: E402
+from core.base.config import parse  # noqa: E402
+from core.base.keys import Actor, UserRef  # noqa: E402
+from core.interface.catalog import BY_NAME  # noqa: E402
+from core.interface.errors import BadInput  # noqa: E402
+from core.interface.textparse import MAX_LINE, parse_options, tokenize  # noqa: E402
 
 ANA = Actor(UserRef("console:ana", "ana"), "console")
 

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path[0] = str(ROOT)
 
-from core.jobpost import MAX_CHARS, read_post  # noqa: E402
+from core.quotes.jobpost import MAX_CHARS, read_post  # noqa: E402
 
 CORPUS = ROOT / "tests" / "core" / "jobposts"
 TARGET_MS = 5.0

@@ -3,7 +3,7 @@
 who spent $10,000, +1 for a project over 6 months, clipped to 7-26, 20 % of costs one Connect
 off, 10 % of factors unknown):
 
-(a) the time of ``core.learning.fit`` (read the stated bids, train in the worker thread the
+(a) the time of ``core.quotes.learning.fit`` (read the stated bids, train in the worker thread the
     groups of members' models, both rounds, store the row; 8 synthetic members) for 1,000,
     10,000 and 100,000 stated bids, and the training alone;
 (b) ``predict`` p50 and p99 in microseconds (the pure-Python walk of the exported trees,
@@ -32,11 +32,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path[0] = str(ROOT)
 
-from core import learning  # noqa: E402
-from core.config import PRICING_PROFILES, Config, parse  # noqa: E402
-from core.learning.features import heuristic_factors  # noqa: E402
-from core.learning.rows import Sample  # noqa: E402
-from core.pricing import quote  # noqa: E402
+from core.base.config import PRICING_PROFILES, Config, parse  # noqa: E402
+from core.quotes import learning  # noqa: E402
+from core.quotes.learning.features import heuristic_factors  # noqa: E402
+from core.quotes.learning.rows import Sample  # noqa: E402
+from core.quotes.pricing import quote  # noqa: E402
 from core.store import Store, open_store  # noqa: E402
 from core.store.base import Tx  # noqa: E402
 from tests.core.learning.synthetic import community, insert  # noqa: E402

@@ -28,8 +28,8 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path[0] = str(ROOT)
 
 from bot.bootstrap import create_app  # noqa: E402
-from core.config import parse  # noqa: E402
-from core.keys import Actor, UserRef  # noqa: E402
+from core.base.config import parse  # noqa: E402
+from core.base.keys import Actor, UserRef  # noqa: E402
 
 ANA = Actor(UserRef("console:ana", "ana"), "console")
 ELSEWHERE = Actor(UserRef("console:ana", "ana"), "discord:42")
@@ -111,7 +111,7 @@ async def main(runs: int) -> None:
                 f"/quote post: ({len(PAGE):,} chars)": f"/quote post:{PAGE}",
                 f"/quote post: ({len(long_post):,} chars)": f"/quote post:{long_post}",
             }
-            from core import learning
+            from core.quotes import learning
             from tests.core.learning.synthetic import community, insert
 
             now = app.services.clock()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from core.app import App
-from core.config import Config
+from core.base.config import Config
 from core.services import Clock
 from core.store import Store, open_store
 

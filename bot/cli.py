@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.settings import load
-from core.config import Config, ConfigError
+from core.base.config import Config, ConfigError
 
 log = logging.getLogger("connects.cli")
 
@@ -147,7 +147,7 @@ def _bad_argument(args: argparse.Namespace) -> str | None:
     """A one-line refusal of an argument that is not valid UTF-8 (Python keeps such bytes as
     lone surrogates), or of a ``--user`` name holding a control character; ``None`` if all
     are fine."""
-    from core.text import forbidden
+    from core.base.text import forbidden
 
     for dest, value in vars(args).items():
         if dest in _PATHS:
@@ -311,7 +311,7 @@ async def _export(config: Config) -> int:
     import tempfile
 
     from bot.bootstrap import one_shot, open_configured_store
-    from core.export import write_export
+    from core.reads.export import write_export
     from core.store.base import Tx
 
     store = await open_configured_store(one_shot(config))
@@ -392,7 +392,7 @@ def main(argv: list[str] | None = None) -> int:
 def _guard(make: Callable[[], Awaitable[int]], urls: list[str]) -> int:
     """Run a subcommand; known failures become one line on stderr, never a traceback, with
     the credentials of the database ``urls`` masked."""
-    from core.errors import ConnectsError
+    from core.interface.errors import ConnectsError
     from core.store.base import masker
 
     masks = [masker(u) for u in urls]

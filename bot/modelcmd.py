@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from core import learning
-from core.config import Config
-from core.learning import CostModel
+from core.base.config import Config
+from core.quotes import learning
+from core.quotes.learning import CostModel
 from core.store.base import Store, Tx
 
 EXIT_OK, EXIT_REFUSED = 0, 1

@@ -5,7 +5,7 @@ they queued through the notifiers the running adapters registered on the app. Jo
 work in the database, so several processes may run this loop on one database.
 
 The same loop keeps the learned cost models fresh (``[learning] fit_every_hours``): each pass
-starts :func:`core.learning.fit_due` in a task of its own when the previous one has ended, so
+starts :func:`core.quotes.learning.fit_due` in a task of its own when the previous one has ended, so
 a long fit never delays a notice; the fit claims each scope in the database first, so of
 several processes one refits it.
 """
@@ -16,10 +16,10 @@ import asyncio
 import contextlib
 import logging
 
-from core import learning
 from core.app import App
-from core.config import Config
+from core.base.config import Config
 from core.notices import Jobs, deliver
+from core.quotes import learning
 
 log = logging.getLogger("connects.notices")
 
@@ -35,7 +35,7 @@ async def tick(app: App) -> int:
 
 async def refit(app: App, config: Config) -> int:
     """One scheduled pass of the cost models: every scope that is due refitted (see
-    :func:`core.learning.fit_due`); how many this process fitted."""
+    :func:`core.quotes.learning.fit_due`); how many this process fitted."""
     return len(await learning.fit_due(app.store, config, app.services.clock()))
 
 

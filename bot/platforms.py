@@ -20,7 +20,7 @@ from adapters.discord.config import DiscordConfig
 from adapters.slack.config import SECTION as SLACK_SECTION
 from adapters.slack.config import SlackConfig
 from core.app import App
-from core.config import Config, Section
+from core.base.config import Config, Section
 
 if TYPE_CHECKING:
     from core.notices import Notifier

@@ -6,17 +6,17 @@ import os
 from collections.abc import Mapping
 
 from bot.platforms import SECTIONS
-from core import config as core_config
-from core.config import Config
+from core.base import config as core_config
+from core.base.config import Config
 
 
 def parse(
     data: Mapping[str, object], path: str = "(config)", env: Mapping[str, str] | None = None
 ) -> Config:
-    """:func:`core.config.parse` with the platforms' sections."""
+    """:func:`core.base.config.parse` with the platforms' sections."""
     return core_config.parse(data, path, env, SECTIONS)
 
 
 def load(path: str | os.PathLike[str] | None, env: Mapping[str, str] | None = None) -> Config:
-    """:func:`core.config.load` with the platforms' sections."""
+    """:func:`core.base.config.load` with the platforms' sections."""
     return core_config.load(path, env, SECTIONS)

@@ -14,17 +14,17 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING
 
-from core.catalog import BY_NAME, COMMANDS, GROUPS
+from core.base.config import Config
+from core.base.keys import Actor
 from core.commands import HANDLERS, Context
-from core.config import Config
-from core.errors import ConnectsError
-from core.keys import Actor
-from core.options import ChannelResolver, RawValue, UserResolver, check, console_user
-from core.reply import APOLOGY, Choice, Reply, Rich, cmd
-from core.requests import first
+from core.interface.catalog import BY_NAME, COMMANDS, GROUPS
+from core.interface.errors import ConnectsError
+from core.interface.options import ChannelResolver, RawValue, UserResolver, check, console_user
+from core.interface.reply import APOLOGY, Choice, Reply, Rich, cmd
+from core.interface.textparse import check_length, parse_options, positional_hint, split_command
+from core.ledger.idempotency import first
 from core.services import Clock, Services
 from core.store.base import Store, Tx
-from core.textparse import check_length, parse_options, positional_hint, split_command
 
 if TYPE_CHECKING:
     from core.notices import Notifier
@@ -107,7 +107,7 @@ class App:
         """Parse ``text`` (``/bid job:"Logo" connects:4``, ``pool add name:x member:y``) in the
         console/Slack syntax and dispatch it; empty text or ``help`` gives the catalog.
         ``resolve_user`` turns a mention into a user; ``None`` reads console names. A line
-        longer than :data:`~core.textparse.MAX_LINE` is refused unread."""
+        longer than :data:`~core.interface.textparse.MAX_LINE` is refused unread."""
         try:
             check_length(text)
             command, rest = split_command(text)

@@ -6,10 +6,11 @@ rerun or a second process finds the key taken and sends nothing twice. Delivery 
 deliverer claims pending notices of the platforms it serves with a lease, sends them through
 that platform's :class:`Notifier`, and marks them sent.
 
-Times are stored as UTC epoch seconds. A notice's text is kept as :func:`core.reply.stored`
-writes it: its date as ``{when}``, which each platform renders in the reader's own locale and
-time zone where it can, a command as ``{/pool topup}``, which each platform writes as its users
-type it, and every brace of the literal text (a job title) doubled, so no title reads as either.
+Times are stored as UTC epoch seconds. A notice's text is kept as
+:func:`core.interface.reply.stored` writes it: its date as ``{when}``, which each platform renders
+in the reader's own locale and time zone where it can, a command as ``{/pool topup}``, which each
+platform writes as its users type it, and every brace of the literal text (a job title) doubled, so
+no title reads as either.
 """
 
 from __future__ import annotations
@@ -20,16 +21,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
-from core import kept, postings
-from core.bids import mark_ghosted
-from core.dates import DAY, utc_day
-from core.keys import platform_of
-from core.postings import Stamp
-from core.reply import Markup, Rich, cmd, restored, stored, when
+from core.base.dates import DAY, utc_day
+from core.base.keys import platform_of
+from core.base.vocabulary import BidStatus
+from core.interface.reply import Markup, Rich, cmd, restored, stored, when
+from core.ledger import kept, postings
+from core.ledger.bids import mark_ghosted
+from core.ledger.postings import Stamp
+from core.ledger.wallets import User
 from core.services import Services
 from core.store.base import Row, Store, Tx
-from core.vocabulary import BidStatus
-from core.wallets import User
 
 log = logging.getLogger("connects.notices")
 

@@ -8,15 +8,15 @@ from collections.abc import Awaitable, Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from core.balances import Balances
-from core.config import Config
-from core.pools import Pools
-from core.requests import R, change
+from core.base.config import Config
+from core.ledger.idempotency import R, change
+from core.ledger.pools import Pools
+from core.ledger.wallets import Wallets
+from core.reads.balances import Balances
 from core.store.base import Store, Tx
-from core.wallets import Wallets
 
 if TYPE_CHECKING:
-    from core.bids import Bids
+    from core.ledger.bids import Bids
 
 Clock = Callable[[], int]
 
@@ -36,7 +36,7 @@ class Services:
     def bids(self) -> Bids:
         """Bids and their outcomes; their module is imported by the first command that uses
         them."""
-        from core.bids import Bids
+        from core.ledger.bids import Bids
 
         return Bids(self.config, self.wallets, self.pools)
 
@@ -48,5 +48,5 @@ class Services:
         op: Callable[[Tx, int], Awaitable[R]],
         kind: type[R],
     ) -> tuple[R, bool]:
-        """Run ``op`` once per request id (see :func:`core.requests.change`)."""
+        """Run ``op`` once per request id (see :func:`core.ledger.idempotency.change`)."""
         return await change(self.store, self.clock, request_id, fp, actor, op, kind)

@@ -17,8 +17,8 @@ from hypothesis import settings
 
 from bot.bootstrap import create_app
 from core.app import App
-from core.config import Config, parse
-from core.keys import Actor, UserRef
+from core.base.config import Config, parse
+from core.base.keys import Actor, UserRef
 
 # No example has a deadline: speed is measured by the bench/ scripts, and under pytest-xdist the
 # workers share the cores, so a wall-clock limit per example would fail on a busy machine, not on

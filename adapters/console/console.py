@@ -28,12 +28,12 @@ from typing import NamedTuple, Protocol, TextIO, TypeVar
 
 from adapters.served import Served
 from core.app import App
-from core.catalog import COMMANDS
-from core.errors import ConnectsError
-from core.keys import Actor, UserKey, UserRef, scope_of
-from core.reply import Reply, Rich
-from core.reply import render as render_text
-from core.textparse import split_command
+from core.base.keys import Actor, UserKey, UserRef, scope_of
+from core.interface.catalog import COMMANDS
+from core.interface.errors import ConnectsError
+from core.interface.reply import Reply, Rich
+from core.interface.reply import render as render_text
+from core.interface.textparse import split_command
 
 PROMPT = "connects> "
 QUIT = ("quit", "exit", "/quit", "/exit")

@@ -33,7 +33,7 @@ from prompt_toolkit.output import Output, create_output
 from prompt_toolkit.patch_stdout import patch_stdout
 
 from adapters.console.console import awaits_post, post_prompt, with_post
-from core.catalog import COMMANDS, Command, OptionType, find
+from core.interface.catalog import COMMANDS, Command, OptionType, find
 
 log = logging.getLogger("connects.console")
 

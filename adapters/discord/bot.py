@@ -1,7 +1,7 @@
 """The Discord bot: receives interactions through discord.py and answers them from the core.
 
-The handler only translates. It builds the :class:`~core.catalog.Actor` (personal wallet keyed by
-user, pools scoped to the server, owners and Manage Server members as admins), uses the
+The handler only translates. It builds the :class:`~core.interface.catalog.Actor` (personal wallet
+keyed by user, pools scoped to the server, owners and Manage Server members as admins), uses the
 interaction id as the request id, defers whatever may be slow, and renders the core's reply.
 A submitted form and a message command become the command they run, with the text as its
 option, answered the same way.
@@ -22,9 +22,9 @@ from discord import app_commands
 
 from adapters.discord.config import DiscordConfig
 from core.app import App
-from core.catalog import BY_NAME, Command, MessageAction
-from core.keys import Actor, scope_of
-from core.reply import APOLOGY, Reply
+from core.base.keys import Actor, scope_of
+from core.interface.catalog import BY_NAME, Command, MessageAction
+from core.interface.reply import APOLOGY, Reply
 
 from . import commands, forms, render
 from .quiet import skip_voice_warnings

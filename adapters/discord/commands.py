@@ -5,9 +5,9 @@ discord.py :class:`~discord.app_commands.Command` with the same name and option 
 subcommands live under one ``/pool`` group. A command with a form (``/paste``) has no options on
 Discord: it opens its form. Each catalog message action becomes a message command
 (:func:`menus`). Each option's annotation is an :class:`OptionArg`
-transformer built from the catalog's :class:`~core.catalog.Option`, so discord.py both declares the
-option to Discord (type, bounds, choices, autocomplete) and converts the value it receives into
-the type the core expects.
+transformer built from the catalog's :class:`~core.interface.catalog.Option`, so discord.py both
+declares the option to Discord (type, bounds, choices, autocomplete) and converts the value it
+receives into the type the core expects.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ import discord
 from discord import app_commands
 from discord.enums import AppCommandOptionType
 
-from core.catalog import (
+from core.base.keys import UserKey, UserRef
+from core.interface.catalog import (
     COMMANDS,
     GROUPS,
     MESSAGE_ACTIONS,
@@ -30,7 +31,6 @@ from core.catalog import (
     Option,
     OptionType,
 )
-from core.keys import UserKey, UserRef
 
 _TYPES = {
     OptionType.INTEGER: AppCommandOptionType.integer,

@@ -1,12 +1,12 @@
 """Forms and message actions on Discord: a catalog form as a modal, the text of a message.
 
-A catalog command with a :class:`~core.catalog.Form` (``/paste``) opens a modal with one
+A catalog command with a :class:`~core.interface.catalog.Form` (``/paste``) opens a modal with one
 paragraph text input. The modal's ``custom_id`` names the command (``connects:form:paste``), and
 submissions are routed by it from every MODAL_SUBMIT interaction the client receives
 (:meth:`~adapters.discord.bot.ClientMixin.on_interaction`), never through a modal object kept in
 memory, so a form opened before a restart still answers. A catalog
-:class:`~core.catalog.MessageAction` is a message command (in a message's menu, under Apps)
-that reads the message's text, its embeds included, so a job link Discord unfurled still
+:class:`~core.interface.catalog.MessageAction` is a message command (in a message's menu, under
+Apps) that reads the message's text, its embeds included, so a job link Discord unfurled still
 carries its URL.
 """
 
@@ -18,8 +18,8 @@ from typing import Any
 
 import discord
 
-from core.catalog import BY_NAME, COMMANDS, MESSAGE_ACTIONS, Command, MessageAction
-from core.reply import Reply, Rich, cmd
+from core.interface.catalog import BY_NAME, COMMANDS, MESSAGE_ACTIONS, Command, MessageAction
+from core.interface.reply import Reply, Rich, cmd
 
 from .commands import MAX_STRING
 

@@ -1,4 +1,4 @@
-"""Turns a platform-neutral :class:`~core.catalog.Reply` into a Discord message.
+"""Turns a platform-neutral :class:`~core.interface.catalog.Reply` into a Discord message.
 
 Replies become one embed with a short title, the lines as its description and a few inline
 fields, which read well on a phone; refusals become one plain line. Buttons carry their action
@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, Required, TypedDict
 
 import discord
 
-from core.keys import UserKey
-from core.reply import (
+from core.base.keys import UserKey
+from core.interface.reply import (
     APOLOGY,
     Button,
     ButtonStyle,

@@ -21,8 +21,8 @@ from slack_sdk.models.blocks import (
 )
 
 from adapters.slack.text import slash
-from core.keys import UserKey
-from core.reply import (
+from core.base.keys import UserKey
+from core.interface.reply import (
     APOLOGY,
     Button,
     ButtonStyle,
@@ -33,7 +33,7 @@ from core.reply import (
     Reply,
     utc_date,
 )
-from core.reply import render as render_tokens
+from core.interface.reply import render as render_tokens
 
 log = logging.getLogger("connects.slack")
 
@@ -98,7 +98,8 @@ def _literal(text: str) -> str:
     """Text a user may have typed, shown as typed: ``&``, ``<`` and ``>`` escaped, so no
     mention, channel, ``<!here>`` or link is ever read from it; no bold, italics, strike-through,
     code, quote or emoji made from it (a zero-width space breaks each up). Never rewritten: a
-    command the core names is a :class:`~core.reply.CommandRef`, not text that looks like one."""
+    command the core names is a :class:`~core.interface.reply.CommandRef`, not text that looks like
+    one."""
     escaped = _escape_plain(_FORMATTING.sub(_unformat, text))
     return _QUOTE.sub(r"\1" + _ZWSP + "&gt;", escaped)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.config import Section
+from core.base.config import Section
 
 MODES = ("socket", "http")
 

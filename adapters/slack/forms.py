@@ -1,7 +1,7 @@
 """The catalog's forms and message actions as Slack shortcuts and modals.
 
-A command with a :class:`~core.commandspec.Form` is a global shortcut (``/connects paste``
-without text opens the same modal); each :data:`~core.catalog.MESSAGE_ACTIONS` entry is a
+A command with a :class:`~core.interface.commandspec.Form` is a global shortcut (``/connects paste``
+without text opens the same modal); each :data:`~core.interface.catalog.MESSAGE_ACTIONS` entry is a
 message shortcut. The manifest and the listeners both read :data:`FORMS` and :data:`ACTIONS`,
 so they cannot drift. Everything here is pure: views as dicts, payloads as text.
 """
@@ -19,9 +19,9 @@ from slack_sdk.models.views import View
 
 from adapters.slack import text
 from adapters.slack.payloads import MessageAttachment, ShortcutMessage, ViewBody
-from core.catalog import COMMANDS, MESSAGE_ACTIONS, Command, Form, MessageAction
-from core.reply import Renderer, Reply
-from core.reply import render as render_tokens
+from core.interface.catalog import COMMANDS, MESSAGE_ACTIONS, Command, Form, MessageAction
+from core.interface.reply import Renderer, Reply
+from core.interface.reply import render as render_tokens
 
 # Slack's limits (Block Kit reference, manifest schema)
 TITLE_MAX = 24  # a modal's title, submit and close labels

@@ -38,7 +38,7 @@ from adapters.slack.interactions import Interactions
 from adapters.slack.payloads import ActionBody, CommandBody, EventBody, MentionEvent
 from adapters.slack.server import DELIVERY_ID
 from core.app import REQUEST_ID, App
-from core.reply import Attachment, Reply
+from core.interface.reply import Attachment, Reply
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.payloads import User, UserProfile
-from core.keys import Actor, UserKey, UserRef, scope_of
+from core.base.keys import Actor, UserKey, UserRef, scope_of
 
 log = logging.getLogger(__name__)
 

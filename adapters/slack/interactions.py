@@ -30,9 +30,9 @@ from adapters.slack.payloads import (
     ViewSubmissionBody,
 )
 from core.app import REQUEST_ID
-from core.catalog import Command, MessageAction
-from core.options import RawValue
-from core.reply import Reply
+from core.interface.catalog import Command, MessageAction
+from core.interface.options import RawValue
+from core.interface.reply import Reply
 
 if TYPE_CHECKING:
     from adapters.slack.handlers import SlackAdapter

@@ -6,7 +6,7 @@ from typing import Any
 
 from adapters.slack import forms, text
 from adapters.slack.config import SlackConfig
-from core.catalog import GROUPS, find
+from core.interface.catalog import GROUPS, find
 
 # Every Web API method the adapter calls, and the bot scope it needs.
 METHOD_SCOPES: dict[str, str | None] = {

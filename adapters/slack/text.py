@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
-from core.catalog import COMMANDS, Command, find
-from core.keys import UserKey, UserRef
+from core.base.keys import UserKey, UserRef
+from core.interface.catalog import COMMANDS, Command, find
 
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
 CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")

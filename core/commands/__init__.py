@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import importlib
 
-from core.catalog import COMMANDS
 from core.commands.registry import AREAS, HANDLERS, Context, defined_in, validate
+from core.interface.catalog import COMMANDS
 
 
 def load_all() -> None:

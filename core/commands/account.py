@@ -5,19 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from core.balances import PoolView, WalletView
-from core.catalog import BY_NAME, COMMANDS, GROUPS, MESSAGE_ACTIONS, Command
+from core.base.figures import per, per_cents, percent
 from core.commands.registry import Change, Context, Read, register
-from core.errors import BadInput
-from core.figures import per, per_cents, percent
-from core.options import Values, describe
-from core.reply import Attachment, Bold, Mention, Reply, Rich, cmd, plural, when
+from core.interface.catalog import BY_NAME, COMMANDS, GROUPS, MESSAGE_ACTIONS, Command
+from core.interface.errors import BadInput
+from core.interface.options import Values, describe
+from core.interface.reply import Attachment, Bold, Mention, Reply, Rich, cmd, plural, when
+from core.ledger.wallets import NoticesSet
+from core.reads.balances import PoolView, WalletView
 from core.store.base import Tx
-from core.wallets import NoticesSet
 
 if TYPE_CHECKING:
-    from core.insight import Stats
-    from core.winrates import BandRate
+    from core.quotes.winrates import BandRate
+    from core.reads.insight import Stats
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +73,8 @@ class HistoryOptions:
 
 
 async def history_read(ctx: Context, o: HistoryOptions) -> Reply:
-    from core.chart import chart_png
-    from core.insight import balance_series, recent_entries
+    from core.reads.chart import chart_png
+    from core.reads.insight import balance_series, recent_entries
 
     balances = ctx.services.balances
     if o.pool is None:
@@ -123,10 +123,10 @@ class StatsOptions:
 
 
 async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
-    from core.insight import since, stats
-    from core.pricing import dollars
-    from core.vocabulary import ghost_cutoff
-    from core.winrates import by_band, outcomes, snapshot_rows
+    from core.base.vocabulary import ghost_cutoff
+    from core.quotes.pricing import dollars
+    from core.quotes.winrates import by_band, outcomes, snapshot_rows
+    from core.reads.insight import since, stats
 
     services = ctx.services
     now = ctx.now()
@@ -214,7 +214,7 @@ register("stats", Read(StatsOptions, StatsOptions.of, stats_read))
 
 
 async def export_read(ctx: Context, o: PoolOptions) -> Reply:
-    from core.export import export_csv
+    from core.reads.export import export_csv
 
     balances = ctx.services.balances
     if o.pool is None:
@@ -292,7 +292,8 @@ def help_reply(text_commands: bool = True, message_actions: str = "") -> Reply:
     """The catalog in a few lines; without the text-only commands where the surface offers
     their actions as buttons instead; with the message actions where the surface shows them
     (``message_actions`` says where: ``message menu → Apps``). Commands are
-    :class:`~core.reply.CommandRef` tokens: each platform writes them as its users type them."""
+    :class:`~core.interface.reply.CommandRef` tokens: each platform writes them as its users type
+    them."""
 
     def offered(c: Command) -> bool:
         return text_commands or not c.text_only
@@ -333,7 +334,7 @@ def command_help(name: str, text_commands: bool = True) -> Reply:
         return Reply(Rich(cmd(wanted), f" — {GROUPS.get(wanted, '')}"), listed)
     command = BY_NAME.get(wanted)
     if command is None:
-        from core.textparse import near
+        from core.interface.textparse import near
 
         names = sorted({c.name for c in COMMANDS} | set(GROUPS))
         typo = near(wanted, names)

@@ -1,5 +1,5 @@
 """Kept buttons invoked: a kept bid (a quote's Bid button, a Confirm button, ``/confirm``) and a
-quote's offer to match the balance Upwork showed (see :mod:`core.kept`).
+quote's offer to match the balance Upwork showed (see :mod:`core.ledger.kept`).
 
 A kept bid is placed once, under its one key, at the Connects and boost its button showed,
 whichever way it is invoked and however often; a first click after its button's time is
@@ -16,17 +16,17 @@ import json
 from dataclasses import dataclass
 from typing import ClassVar
 
-from core import kept, postings
-from core.bidrecords import BidPlaced
-from core.catalog import BY_NAME
+from core.base.vocabulary import EntryKind
 from core.commands.registry import HANDLERS, Context, Forward, register
-from core.errors import BadInput, ConnectsError, NotFound
-from core.jobquote import read_job
-from core.options import Values, check
-from core.reply import Reply, Rich, cmd, plural, when
-from core.requests import fingerprint, load
+from core.interface.catalog import BY_NAME
+from core.interface.errors import BadInput, ConnectsError, NotFound
+from core.interface.options import Values, check
+from core.interface.reply import Reply, Rich, cmd, plural, when
+from core.ledger import kept, postings
+from core.ledger.idempotency import fingerprint, load
+from core.quotes.bidrecords import BidPlaced
+from core.quotes.jobquote import read_job
 from core.store.base import Tx
-from core.vocabulary import EntryKind
 
 UNKNOWN = "That code is unknown or not yours."
 #: After this long a quote's Bid button says the post may have changed, and places nothing.

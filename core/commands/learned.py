@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.commands.registry import Context, Read, register
-from core.estimates import answering, where
-from core.learning import CostModel, is_personal, needed
-from core.learning.models import connects_text
-from core.options import Values
-from core.reply import Reply, Rich, plural, when
+from core.interface.options import Values
+from core.interface.reply import Reply, Rich, plural, when
+from core.quotes.estimates import answering, where
+from core.quotes.learning import CostModel, is_personal, needed
+from core.quotes.learning.models import connects_text
 from core.store.base import Tx
 
 

@@ -6,8 +6,15 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core import kept
-from core.bidrecords import (
+from core.base.vocabulary import FINAL, BidStatus
+from core.commands.quotes import typed_bid_factors, typed_factors, typed_values
+from core.commands.registry import Change, Context, options_json, register
+from core.interface.errors import BadInput
+from core.interface.options import Values
+from core.interface.reply import Button, ButtonStyle, Mention, Reply, Rich, cmd, plural, when
+from core.ledger import kept
+from core.ledger.bids import parse_bid_id
+from core.quotes.bidrecords import (
     BidPlaced,
     BidSpec,
     BidState,
@@ -16,17 +23,10 @@ from core.bidrecords import (
     Refunded,
     Undone,
 )
-from core.bids import parse_bid_id
-from core.commands.quotes import typed_bid_factors, typed_factors, typed_values
-from core.commands.registry import Change, Context, options_json, register
-from core.errors import BadInput
-from core.estimates import estimate
-from core.jobquote import job_name, over_bid, over_pricing, read_job, refusal
-from core.options import Values
-from core.pricing import cents, quote
-from core.reply import Button, ButtonStyle, Mention, Reply, Rich, cmd, plural, when
+from core.quotes.estimates import estimate
+from core.quotes.jobquote import job_name, over_bid, over_pricing, read_job, refusal
+from core.quotes.pricing import cents, quote
 from core.store.base import Tx
-from core.vocabulary import FINAL, BidStatus
 
 # ---------------------------------------------------------------------------------- /bid
 

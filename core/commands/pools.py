@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
-from core.balances import PoolView
-from core.catalog import BY_NAME
+from core.base.keys import UserRef
 from core.commands.purchases import render_purchase
 from core.commands.registry import Change, Context, Read, register
-from core.errors import BadInput
-from core.keys import UserRef
-from core.options import Values
-from core.pools import (
+from core.interface.catalog import BY_NAME
+from core.interface.errors import BadInput
+from core.interface.options import Values
+from core.interface.reply import ChannelRef, Mention, Reply, Rich, cmd, plural, when
+from core.ledger.pools import (
     AllowanceSet,
     MemberAdded,
     MemberRemoved,
@@ -22,10 +22,10 @@ from core.pools import (
     PoolCreated,
     ThresholdSet,
 )
-from core.pricing import cents
-from core.reply import ChannelRef, Mention, Reply, Rich, cmd, plural, when
+from core.ledger.wallets import Purchased
+from core.quotes.pricing import cents
+from core.reads.balances import PoolView
 from core.store.base import Tx
-from core.wallets import Purchased
 
 T = TypeVar("T")
 

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core.commands.registry import Change, Context, register
-from core.errors import BadInput
-from core.options import Values
-from core.pricing import cents, dollars
-from core.reply import Button, ButtonStyle, Reply, cmd, plural, when
+from core.interface.errors import BadInput
+from core.interface.options import Values
+from core.interface.reply import Button, ButtonStyle, Reply, cmd, plural, when
+from core.ledger.wallets import Purchased, Reconciled, Voided
+from core.quotes.pricing import cents, dollars
 from core.store.base import Tx
-from core.wallets import Purchased, Reconciled, Voided
 
 # ---------------------------------------------------------------------------------- /buy
 

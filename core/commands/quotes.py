@@ -8,15 +8,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from core import kept
-from core.bidrecords import BidFactors
-from core.catalog import MAX_PURCHASE
 from core.commands.registry import Context, Read, options_json, register
-from core.errors import BadInput
-from core.estimates import Answer, Knowledge, answer, know, worth
-from core.insight import cents_per_connect
-from core.jobpost import JobPost
-from core.jobquote import (
+from core.interface.catalog import MAX_PURCHASE
+from core.interface.errors import BadInput
+from core.interface.options import Values
+from core.interface.reply import Button, ButtonStyle, Reply, Rich, cmd, plural
+from core.ledger import kept
+from core.ledger.postings import balance
+from core.ledger.wallets import user_account
+from core.quotes.bidrecords import BidFactors
+from core.quotes.estimates import Answer, Knowledge, answer, know, worth
+from core.quotes.jobpost import JobPost
+from core.quotes.jobquote import (
     doubts,
     facts,
     job_name,
@@ -28,12 +31,9 @@ from core.jobquote import (
     refusal,
     upwork_balance,
 )
-from core.options import Values
-from core.postings import balance
-from core.pricing import Factors, Quote, cents, dollars, quote
-from core.reply import Button, ButtonStyle, Reply, Rich, cmd, plural
+from core.quotes.pricing import Factors, Quote, cents, dollars, quote
+from core.reads.insight import cents_per_connect
 from core.store.base import Tx
-from core.wallets import user_account
 
 
 def _rating_tenths(rating: Decimal | None) -> int | None:

@@ -1,16 +1,17 @@
 """How a catalog command runs: its handler kind, its typed options, its context.
 
-Every command of :mod:`core.catalog` has exactly one handler in :data:`HANDLERS`:
+Every command of :mod:`core.interface.catalog` has exactly one handler in :data:`HANDLERS`:
 
 - a :class:`Read` for commands that change nothing;
 - a :class:`Change` for ``changes_state`` commands: its ``apply`` runs inside the idempotent
-  change (:func:`core.requests.change`) keyed by the request id, so a retry replays the stored
-  result and renders the same reply, and a handler cannot forget to go through it;
+  change (:func:`core.ledger.idempotency.change`) keyed by the request id, so a retry replays the
+  stored result and renders the same reply, and a handler cannot forget to go through it;
 - a :class:`Forward` for a command that stands for another command's change (``/confirm`` runs
   the bid it confirms, under the confirmation's own request id).
 
 Each handler declares the frozen dataclass of its checked options (built by ``parse`` from the
-catalog-checked :class:`~core.options.Values`); :func:`validate` ties handlers to the catalog.
+catalog-checked :class:`~core.interface.options.Values`); :func:`validate` ties handlers to the
+catalog.
 """
 
 from __future__ import annotations
@@ -22,12 +23,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
-from core.catalog import BY_NAME, MESSAGE_ACTIONS, Command
-from core.keys import Actor
-from core.options import Json, Values, jsonable
-from core.postings import Stamp
-from core.reply import Reply, Rich, cmd
-from core.requests import Recorded, fingerprint
+from core.base.keys import Actor
+from core.interface.catalog import BY_NAME, MESSAGE_ACTIONS, Command
+from core.interface.options import Json, Values, jsonable
+from core.interface.reply import Reply, Rich, cmd
+from core.ledger.idempotency import Recorded, fingerprint
+from core.ledger.postings import Stamp
 from core.services import Services
 from core.store.base import Tx
 

@@ -1,5 +1,8 @@
 """The ledger's database: the store interface (:mod:`.base`), its SQLite and PostgreSQL
-backends, and :func:`open_store`, which picks the backend a URL names."""
+backends, and :func:`open_store`, which picks the backend a URL names.
+
+May import ``core.base`` and ``core.interface`` (its errors); never the quotes, the ledger, the
+reads or the command handlers."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
-from core.errors import ConnectsError
+from core.interface.errors import ConnectsError
 
 T = TypeVar("T")
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from core.errors import ConnectsError
+from core.interface.errors import ConnectsError
 from core.store import open_store
 from core.store.base import Store, Tx, migrations, redact
 from core.store.sides import Side, quote_name, side_of

@@ -2,7 +2,7 @@
 one small interface inside an open transaction.
 
 PostgreSQL text cannot hold NUL (U+0000), which SQLite stores; a ledger written before text was
-checked at the boundary (see :mod:`core.text`) may hold some. Copied into PostgreSQL, each NUL
+checked at the boundary (see :mod:`core.base.text`) may hold some. Copied into PostgreSQL, each NUL
 becomes U+FFFD, the replacement character, the same way in every table (so keys still match
 the rows that name them), and the copy counts the cells it changed."""
 

@@ -14,9 +14,9 @@ from adapters.discord.render import text as discord_text
 from adapters.slack import forms as slack_forms
 from adapters.slack.blocks import mrkdwn, notice_text
 from adapters.slack.text import SLASH_COMMANDS, catalog_command, command_text, slash
-from core.catalog import COMMANDS, GROUPS, MESSAGE_ACTIONS, Command
 from core.commands.account import help_reply
-from core.reply import (
+from core.interface.catalog import COMMANDS, GROUPS, MESSAGE_ACTIONS, Command
+from core.interface.reply import (
     CommandRef,
     Date,
     Markup,

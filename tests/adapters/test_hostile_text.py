@@ -13,7 +13,7 @@ from adapters.console.console import render as console_render
 from adapters.discord import render as discord_render
 from adapters.slack import blocks
 from core.app import App
-from core.reply import Reply
+from core.interface.reply import Reply
 from tests.conftest import actor
 
 ANA = actor("ana")

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from adapters.console.console import render as console_render
 from adapters.discord.render import text as discord_text
 from adapters.slack.blocks import mrkdwn
-from core.reply import Reply
-from core.text import shown
+from core.base.text import shown
+from core.interface.reply import Reply
 from tests.adapters.post_text import (
     BIDI,
     TITLE,

@@ -9,8 +9,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from core import learning
-from core.config import Config
+from core.base.config import Config
+from core.quotes import learning
 from core.store import open_store
 from tests.bot.test_cli import ENV_KEYS
 from tests.core.learning.synthetic import community, insert

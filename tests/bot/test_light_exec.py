@@ -39,15 +39,15 @@ UNUSED_BY_BALANCE = (
     "core.commands.pools",
     "core.commands.purchases",
     "core.commands.learned",
-    "core.jobquote",
-    "core.jobpost",
-    "core.learning",
-    "core.estimates",
-    "core.bids",
-    "core.bidrecords",
-    "core.chart",
-    "core.export",
-    "core.winrates",
+    "core.quotes.jobquote",
+    "core.quotes.jobpost",
+    "core.quotes.learning",
+    "core.quotes.estimates",
+    "core.ledger.bids",
+    "core.quotes.bidrecords",
+    "core.reads.chart",
+    "core.reads.export",
+    "core.quotes.winrates",
     "core.notices",
     "core.store.postgres",
     "core.store.copy",
@@ -144,7 +144,7 @@ def test_exec_balance_imports_no_platform_chart_or_numeric_library(tmp_path: Pat
     top = {m.split(".")[0] for m in modules}
     # the record is real: the modules /balance needs are in it
     assert {"bot", "core", "adapters", "aiosqlite", "sqlite3"} <= top, sorted(top)
-    assert "core.postings" in modules and "adapters.console.console" in modules
+    assert "core.ledger.postings" in modules and "adapters.console.console" in modules
     heavy = sorted(top & set(HEAVY))
     assert not heavy, f"exec /balance imported {heavy}:\n  " + "\n  ".join(
         import_chains(result.stderr, set(heavy))
@@ -162,13 +162,13 @@ def test_import_chains_name_who_imported_a_module() -> None:
             "import time: self [us] | cumulative | imported package",
             "import time:        10 |         10 |       matplotlib.colors",
             "import time:        20 |         30 |     matplotlib",
-            "import time:         5 |         35 |   core.insight",
+            "import time:         5 |         35 |   core.reads.insight",
             "import time:         5 |         40 | adapters.console.console",
             "import time:         1 |          1 | json",
         ]
     )
     assert import_chains(sample, {"matplotlib", "numpy"}) == [
-        "matplotlib <- core.insight <- adapters.console.console",
+        "matplotlib <- core.reads.insight <- adapters.console.console",
     ]
 
 
@@ -177,8 +177,8 @@ def _ledger_with_a_model(db: Path) -> None:
     process, which may import scikit-learn)."""
     import asyncio
 
-    from core import learning
-    from core.config import parse
+    from core.base.config import parse
+    from core.quotes import learning
     from core.store import open_store
     from tests.core.learning.synthetic import community, insert
 
@@ -234,8 +234,8 @@ def test_exec_quote_imports_no_numeric_library(tmp_path: Path) -> None:
 
 PREDICT = """
 import asyncio, json, sys
-from core import learning
-from core.bidrecords import BidFactors
+from core.quotes import learning
+from core.quotes.bidrecords import BidFactors
 from core.store import open_store
 
 async def main():
@@ -255,7 +255,7 @@ print(json.dumps({"value": value, "modules": sorted(sys.modules)}))
 
 
 def test_reading_the_model_and_predicting_import_no_numeric_library(tmp_path: Path) -> None:
-    """``core.learning``'s current model and its predict run in pure Python: a fresh
+    """``core.quotes.learning``'s current model and its predict run in pure Python: a fresh
     interpreter that reads a fitted model and predicts from it loads no numpy, scikit-learn
     or scipy."""
     db = tmp_path / "connects.db"

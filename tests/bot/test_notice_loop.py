@@ -11,10 +11,10 @@ import pytest
 
 from bot import notices
 from bot.bootstrap import create_app
-from core import learning
 from core.app import App
-from core.config import Config
-from core.learning import CostModel
+from core.base.config import Config
+from core.quotes import learning
+from core.quotes.learning import CostModel
 from core.store.base import Tx
 from tests.conftest import Clock
 from tests.core.learning.synthetic import community, insert

@@ -17,9 +17,9 @@ import time
 from typing import Any
 
 from bot.bootstrap import create_app
-from core.config import parse
-from core.keys import Actor, UserRef
-from core.reply import Reply
+from core.base.config import parse
+from core.base.keys import Actor, UserRef
+from core.interface.reply import Reply
 
 
 def as_json(rid: str, reply: Reply) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import sys
 
 from bot.bootstrap import create_app
 from bot.notices import tick
-from core.config import parse
+from core.base.config import parse
 
 
 class FileNotifier:

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from bot.bootstrap import create_app
-from core.config import parse
-from core.keys import Actor, UserRef
+from core.base.config import parse
+from core.base.keys import Actor, UserRef
 from core.store.base import Tx
 
 pytestmark = pytest.mark.slow

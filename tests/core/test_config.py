@@ -8,7 +8,7 @@ import pytest
 
 from adapters.discord.config import DiscordConfig
 from bot.settings import load, parse
-from core.config import ConfigError
+from core.base.config import ConfigError
 
 
 def test_defaults() -> None:

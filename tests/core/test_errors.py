@@ -4,8 +4,8 @@ back from other words."""
 from __future__ import annotations
 
 from core.app import App
-from core.errors import InsufficientConnects
-from core.reply import CommandRef, Rich
+from core.interface.errors import InsufficientConnects
+from core.interface.reply import CommandRef, Rich
 from tests.conftest import actor
 from tests.core.test_ledger import ok, refused
 

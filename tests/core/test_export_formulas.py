@@ -14,8 +14,8 @@ import csv
 import io
 
 from core.app import App
-from core.export import text_cell
-from core.keys import Actor, UserRef
+from core.base.keys import Actor, UserRef
+from core.reads.export import text_cell
 from tests.conftest import actor
 
 ANA = actor("ana")

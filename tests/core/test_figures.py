@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from core.app import App
-from core.figures import per, per_cents, percent
-from core.winrates import _pct
+from core.base.figures import per, per_cents, percent
+from core.quotes.winrates import _pct
 from tests.conftest import actor
 
 ANA = actor("ana")

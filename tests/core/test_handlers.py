@@ -10,9 +10,9 @@ import sys
 
 import pytest
 
-from core.catalog import COMMANDS, Command
 from core.commands import AREAS, HANDLERS, load_all
 from core.commands.registry import Change, Forward, Read, defined_in, validate
+from core.interface.catalog import COMMANDS, Command
 
 load_all()  # every area: these tests read the whole registry
 

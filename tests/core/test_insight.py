@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from core.chart import chart_figure, chart_png, time_axis
-from core.export import plain_dollars
-from core.insight import iso, since
+from core.reads.chart import chart_figure, chart_png, time_axis
+from core.reads.export import plain_dollars
+from core.reads.insight import iso, since
 
 DAY = 86400
 T0 = 1_790_000_000  # 2026-09-21 14:13:20 UTC
@@ -134,7 +134,7 @@ def test_time_axis_keeps_three_to_five_ticks_at_any_span() -> None:
 def test_one_shot_commands_do_not_import_matplotlib() -> None:
     """The chart module imports matplotlib only when it draws."""
     code = (
-        "import sys, core.app, core.commands.account, core.chart; "
+        "import sys, core.app, core.commands.account, core.reads.chart; "
         "sys.exit('matplotlib' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
@@ -163,7 +163,7 @@ def test_times_are_utc() -> None:
 def test_reply_dates_read_as_utc_in_text() -> None:
     """A date placed with when() reads as a UTC date in plain text, and any format elsewhere;
     text that looks like a date token is only text."""
-    from core.reply import Renderer, Reply, render, when
+    from core.interface.reply import Renderer, Reply, render, when
 
     reply = Reply("Bought", ["Expire on " + when(1_800_000_000)])
     assert reply.text() == "Bought\nExpire on 2027-01-15"

@@ -44,9 +44,9 @@ from hypothesis.stateful import (
 
 from bot.bootstrap import create_app
 from core.app import App
-from core.config import parse
-from core.keys import Actor, UserRef
-from core.reply import Reply
+from core.base.config import parse
+from core.base.keys import Actor, UserRef
+from core.interface.reply import Reply
 from core.store.base import Tx
 from tests import conftest as root
 

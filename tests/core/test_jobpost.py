@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from core.bidrecords import BidFactors
-from core.jobpost import FIELDS, MAX_CHARS, JobPost, bid_factors, pricing_factors, read_post
-from core.jobpost.model import GROUPS, NOTES
-from core.pricing import Factors
+from core.quotes.bidrecords import BidFactors
+from core.quotes.jobpost import FIELDS, MAX_CHARS, JobPost, bid_factors, pricing_factors, read_post
+from core.quotes.jobpost.model import GROUPS, NOTES
+from core.quotes.pricing import Factors
 
 CORPUS = Path(__file__).parent / "jobposts"
 POSTS = sorted(p.stem for p in CORPUS.glob("*.txt"))

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.catalog import MAX_DOLLARS
-from core.jobpost import JobPost, read_post
-from core.jobpost.countries import country, country_line
-from core.jobpost.model import NOTES
-from core.jobpost.values import cents, hundredths, iso_date, whole
+from core.interface.catalog import MAX_DOLLARS
+from core.quotes.jobpost import JobPost, read_post
+from core.quotes.jobpost.countries import country, country_line
+from core.quotes.jobpost.model import NOTES
+from core.quotes.jobpost.values import cents, hundredths, iso_date, whole
 
 NAMES = tuple(f.name for f in dataclasses.fields(JobPost) if f.name not in NOTES)
 ID = "~01a1b2c3d4e5f60718"

@@ -16,7 +16,7 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.jobpost import read_post
+from core.quotes.jobpost import read_post
 from tests.core.jobpost_gen import FACTS, LAYOUTS, PLANTED, SENTENCES, SHAPES, generated
 
 SETTINGS = settings(

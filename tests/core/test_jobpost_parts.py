@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.jobpost import read_post
-from core.jobpost.model import Conflict, Unread
-from core.jobpost.parts import _anchors, unflatten
+from core.quotes.jobpost import read_post
+from core.quotes.jobpost.model import Conflict, Unread
+from core.quotes.jobpost.parts import _anchors, unflatten
 
 PAD = "Worldwide " * 20  # long enough to be looked at for labels
 

@@ -24,10 +24,10 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.jobpost import FIELDS, JobPost, read_post
-from core.jobpost.model import NOTES
-from core.jobpost.parts import sentence
-from core.jobpost.patterns import CANONICAL, LABELS
+from core.quotes.jobpost import FIELDS, JobPost, read_post
+from core.quotes.jobpost.model import NOTES
+from core.quotes.jobpost.parts import sentence
+from core.quotes.jobpost.patterns import CANONICAL, LABELS
 from tests.core.test_jobpost import text_of
 
 SETTINGS = settings(

@@ -18,12 +18,13 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 
 from bot.bootstrap import create_app
-from core import kept, learning
 from core.app import App
-from core.config import Config
-from core.estimates import _RATES
+from core.base.config import Config
+from core.interface.reply import Reply
+from core.ledger import kept
 from core.notices import Jobs
-from core.reply import Reply
+from core.quotes import learning
+from core.quotes.estimates import _RATES
 from core.store.base import Tx
 from tests.conftest import Clock, actor
 from tests.core.learning.synthetic import community, insert

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from bot.bootstrap import create_app
 from core.app import App
-from core.config import parse
-from core.reply import Reply
+from core.base.config import parse
+from core.interface.reply import Reply
 from core.store.base import Tx
 from tests.conftest import Clock, actor
 

@@ -16,10 +16,10 @@ import pytest
 
 from adapters.console.console import serve
 from core.app import App
-from core.catalog import COMMANDS, Command, Option
-from core.errors import BadInput
+from core.interface.catalog import COMMANDS, Command, Option
+from core.interface.errors import BadInput
+from core.interface.textparse import parse_options
 from core.store.base import Tx
-from core.textparse import parse_options
 from tests.conftest import actor
 
 ANA = actor("ana")

@@ -9,10 +9,10 @@ from dataclasses import replace
 import pytest
 
 from bot.bootstrap import create_app
-from core import learning
 from core.app import App
-from core.config import Config
-from core.estimates import _RATES
+from core.base.config import Config
+from core.quotes import learning
+from core.quotes.estimates import _RATES
 from core.store.base import Tx
 from tests.conftest import Clock, actor
 from tests.core.learning.synthetic import Sample, community, insert, rule

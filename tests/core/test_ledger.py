@@ -11,9 +11,9 @@ import pytest
 
 from bot.bootstrap import create_app
 from core.app import App
-from core.config import Config
-from core.keys import Actor, UserRef
-from core.reply import Reply
+from core.base.config import Config
+from core.base.keys import Actor, UserRef
+from core.interface.reply import Reply
 from core.store.base import Tx
 from tests.conftest import Clock, actor
 
@@ -687,7 +687,7 @@ ADMIN_EXAMPLES = {
 
 async def test_declared_admin_commands_refuse_members(app: App) -> None:
     """Every command the catalog declares for pool admins refuses a plain member."""
-    from core.catalog import COMMANDS, Access
+    from core.interface.catalog import COMMANDS, Access
 
     await make_pool(app)
     declared = {c.name for c in COMMANDS if c.access is Access.POOL_ADMIN}

@@ -12,7 +12,7 @@ import pytest
 from bot.bootstrap import create_app
 from bot.notices import tick
 from core.app import App
-from core.config import Config
+from core.base.config import Config
 from core.store.base import Tx
 from tests.conftest import Clock, actor
 from tests.core.test_ledger import assert_ledger_consistent, ok, refused
@@ -211,7 +211,7 @@ async def test_two_apps_send_once(make_config: Callable[..., Config], clock: Clo
 async def test_two_processes_send_once(db_url: str, tmp_path: Path, clock: Clock) -> None:
     """Two OS processes running the notice pass at once on one database send each notice once."""
     app = await create_app(
-        __import__("core.config", fromlist=["parse"]).parse(
+        __import__("core.base.config", fromlist=["parse"]).parse(
             {"storage": {"url": db_url}, "wallet": {"monthly_grant": 5}}, env={}
         ),
         clock,

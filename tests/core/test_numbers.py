@@ -11,7 +11,7 @@ from babel.numbers import format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.numbers import OtherCurrency, Unit, Unreadable, read_number, read_whole
+from core.base.numbers import OtherCurrency, Unit, Unreadable, read_number, read_whole
 
 D = Unit.DOLLARS
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from core.app import App
-from core.reply import Reply
+from core.interface.reply import Reply
 from core.store.base import Tx
 from tests.conftest import Clock, actor
 

@@ -9,10 +9,10 @@ import io
 import pytest
 
 from core.app import App
-from core.jobpost import FIELDS
-from core.jobquote import PRICED_ON, facts, read_job
+from core.interface.reply import Reply
 from core.notices import Jobs
-from core.reply import Reply
+from core.quotes.jobpost import FIELDS
+from core.quotes.jobquote import PRICED_ON, facts, read_job
 from core.store.base import Tx
 from tests.conftest import Clock, actor
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from core.app import App
-from core.catalog import BY_NAME, COMMANDS, MAX_POST
-from core.errors import BadInput
-from core.options import check
-from core.textparse import MAX_LINE, check_length, parse_options
+from core.interface.catalog import BY_NAME, COMMANDS, MAX_POST
+from core.interface.errors import BadInput
+from core.interface.options import check
+from core.interface.textparse import MAX_LINE, check_length, parse_options
 from tests.conftest import actor
 
 ANA = actor("ana")

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from core import postings
 from core.app import App
-from core.errors import InsufficientConnects
-from core.postings import Leg, Stamp
+from core.interface.errors import InsufficientConnects
+from core.ledger import postings
+from core.ledger.postings import Leg, Stamp
 from core.store.base import Tx
 
 NOW = 1_790_000_000

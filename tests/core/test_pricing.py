@@ -8,8 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.config import ConfigError, PricingConfig
-from core.pricing import Factors, cents, dollars, purchase_cents, quote, tier_cents_per_connect
+from core.base.config import ConfigError, PricingConfig
+from core.quotes.pricing import (
+    Factors,
+    cents,
+    dollars,
+    purchase_cents,
+    quote,
+    tier_cents_per_connect,
+)
 
 CFG = PricingConfig()
 

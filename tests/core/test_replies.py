@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core.app import App
-from core.reply import Reply
+from core.interface.reply import Reply
 from core.store.base import Tx
 from tests.conftest import Clock, actor
 

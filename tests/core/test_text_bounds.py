@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.app import App
-from core.errors import BadInput
-from core.textparse import _DOUBLE, _QUOTES, MAX_LINE, tokenize
+from core.interface.errors import BadInput
+from core.interface.textparse import _DOUBLE, _QUOTES, MAX_LINE, tokenize
 from tests.core.test_text_rule import ANA, seeded, snapshot
 
 

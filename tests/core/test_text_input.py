@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.app import App
-from core.catalog import BY_NAME, COMMANDS
-from core.errors import BadInput
-from core.numbers import Unit
+from core.base.numbers import Unit
+from core.interface.catalog import BY_NAME, COMMANDS
+from core.interface.errors import BadInput
+from core.interface.textparse import parse_options
 from core.store.base import Tx
-from core.textparse import parse_options
 from tests.conftest import actor
 
 BID = BY_NAME["bid"]

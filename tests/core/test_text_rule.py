@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 
 from core.app import App
-from core.catalog import BY_NAME
-from core.errors import BadInput
-from core.keys import Actor, UserRef
+from core.base.keys import Actor, UserRef
+from core.interface.catalog import BY_NAME
+from core.interface.errors import BadInput
+from core.interface.textparse import parse_options, split_command
 from core.store.base import Tx
 from core.store.sides import side_of
-from core.textparse import parse_options, split_command
 from tests.conftest import actor
 
 ANA = actor("ana")

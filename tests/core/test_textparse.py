@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from core.catalog import BY_NAME, COMMANDS
-from core.errors import BadInput
-from core.keys import UserRef
-from core.options import check, console_user
-from core.textparse import parse_options, split_command, tokenize
+from core.base.keys import UserRef
+from core.interface.catalog import BY_NAME, COMMANDS
+from core.interface.errors import BadInput
+from core.interface.options import check, console_user
+from core.interface.textparse import parse_options, split_command, tokenize
 
 
 @pytest.mark.parametrize(

@@ -14,10 +14,8 @@ from pathlib import Path
 
 from bot.bootstrap import create_app
 from core.app import App
-from core.config import Config, WalletConfig
-from core.export import export_csv
-from core.store.base import Tx
-from core.vocabulary import (
+from core.base.config import Config, WalletConfig
+from core.base.vocabulary import (
     BidStatus,
     EntryKind,
     LotSource,
@@ -27,6 +25,8 @@ from core.vocabulary import (
     outcome_of,
     outcome_sql,
 )
+from core.reads.export import export_csv
+from core.store.base import Tx
 from tests.conftest import Clock, actor
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -159,7 +159,7 @@ async def test_notice_worker_marks_the_ghosted_rule(app: App, clock: Clock) -> N
     days = app.services.config.policy.ghost_days
     cutoff = ghost_cutoff(clock.now, days)
     grid = await _bids_grid(app, cutoff)
-    from core.bids import mark_ghosted
+    from core.ledger.bids import mark_ghosted
 
     async def mark(tx: Tx) -> int:
         return await mark_ghosted(tx, clock.now, days)
@@ -196,4 +196,4 @@ def test_no_stored_word_spelled_outside_the_vocabulary() -> None:
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if _SQL_WORD.search(line) or _COMPARED.search(line):
                 found.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()}")
-    assert not found, "use core.vocabulary:\n" + "\n".join(found)
+    assert not found, "use core.base.vocabulary:\n" + "\n".join(found)

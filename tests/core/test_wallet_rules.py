@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from bot.bootstrap import create_app
 from core.app import App
-from core.config import Config
-from core.reply import Reply
+from core.base.config import Config
+from core.interface.reply import Reply
 from tests.conftest import Clock, actor
 
 ANA = actor("ana")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.winrates import Rate, budget_band, by_band, likeness, similar, wilson
+from core.quotes.winrates import Rate, budget_band, by_band, likeness, similar, wilson
 
 
 @pytest.mark.parametrize(

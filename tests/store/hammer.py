@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from core.keys import Actor, UserRef
+from core.base.keys import Actor, UserRef
 from core.store.base import Tx
 
 SCOPE = "console"
@@ -44,7 +44,7 @@ def member(name: str) -> Actor:
 async def setup(url: str) -> None:
     """The pool, its members and their monthly allowances, through the application."""
     from bot.bootstrap import create_app
-    from core.config import parse
+    from core.base.config import parse
 
     app = await create_app(parse({"storage": {"url": url}}, env={}))
     try:
@@ -74,7 +74,7 @@ def worker(url: str, index: int, ops: int, journal: str, start: Any) -> None:
 
 async def _work(url: str, index: int, ops: int, journal: Path, start: Any) -> None:
     from bot.bootstrap import create_app
-    from core.config import parse
+    from core.base.config import parse
 
     rng = random.Random(1000 + index)
     app = await create_app(parse({"storage": {"url": url}}, env={}))
@@ -208,7 +208,7 @@ def read_journal(paths: Sequence[Path]) -> list[dict[str, Any]]:
 
 async def check_invariants(store: Any, journal: Sequence[dict[str, Any]]) -> list[str]:
     """Every broken promise of the ledger, as readable lines (empty when all hold)."""
-    from core.dates import month_start
+    from core.base.dates import month_start
 
     problems: list[str] = []
 
@@ -325,7 +325,7 @@ EXPIRY_USERS = [f"x{i}" for i in range(16)]
 async def setup_expired_lots(url: str, now: int) -> None:
     """Users whose purchased lots expired a year before ``now`` and are not swept yet."""
     from bot.bootstrap import create_app
-    from core.config import parse
+    from core.base.config import parse
 
     two_years_ago = now - 2 * 366 * 86400
     app = await create_app(parse({"storage": {"url": url}}, env={}), lambda: two_years_ago)
@@ -347,7 +347,7 @@ def expiry_worker(url: str, index: int, journal: str, start: Any) -> None:
 
 async def _expiry_work(url: str, index: int, journal: Path, start: Any) -> None:
     from bot.bootstrap import create_app
-    from core.config import parse
+    from core.base.config import parse
 
     app = await create_app(parse({"storage": {"url": url}}, env={}))
     with journal.open("a", encoding="utf-8") as log:
@@ -381,7 +381,7 @@ async def setup_exact(url: str, pool_connects: int, allowance: int | None) -> No
     """Pool ``agency`` holding ``pool_connects``; member m0 with a monthly ``allowance``
     (``None``: no limit)."""
     from bot.bootstrap import create_app
-    from core.config import parse
+    from core.base.config import parse
 
     app = await create_app(parse({"storage": {"url": url}}, env={}))
     try:
@@ -412,7 +412,7 @@ def exact_worker(url: str, index: int, bids: int, journal: str, start: Any) -> N
 
 async def _exact_work(url: str, index: int, bids: int, journal: Path, start: Any) -> None:
     from bot.bootstrap import create_app
-    from core.config import parse
+    from core.base.config import parse
 
     app = await create_app(parse({"storage": {"url": url}}, env={}))
     with journal.open("a", encoding="utf-8") as log:

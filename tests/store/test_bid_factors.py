@@ -84,7 +84,7 @@ async def _scopes_and_models(url: str) -> tuple[list[object], list[tuple[object,
 
 async def test_db_copy_keeps_them(tmp_path: Path, db_url: str) -> None:
     from bot.bootstrap import create_app
-    from core.config import parse
+    from core.base.config import parse
 
     source = f"sqlite:///{tmp_path / 'src.db'}"
     app = await create_app(parse({"storage": {"url": source}}, env={}))

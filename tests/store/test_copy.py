@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from bot.bootstrap import create_app
-from core.config import parse
-from core.export import export_rows, to_csv
-from core.keys import Actor
+from core.base.config import parse
+from core.base.keys import Actor
+from core.reads.export import export_rows, to_csv
 from core.store import open_store, sides
 from core.store.base import Tx
 from core.store.copy import CopyFailed, CopyRefused, copy_ledger

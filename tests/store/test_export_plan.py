@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from core.export import export_page_sql
+from core.reads.export import export_page_sql
 from core.store import open_store
 from core.store.base import Store, Tx
 from core.store.copy import copy_ledger

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from core.export import (
+from core.reads.export import (
     CSV_BOM,
     ENTRY_COLUMNS,
     export_csv,

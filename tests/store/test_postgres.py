@@ -10,8 +10,8 @@ import asyncpg
 import pytest
 
 from bot.bootstrap import create_app
-from core.config import parse
-from core.errors import BadInput
+from core.base.config import parse
+from core.interface.errors import BadInput
 from core.store import open_store
 from core.store.base import Tx, migrations
 from core.store.postgres import PostgresStore, to_positional

@@ -11,9 +11,9 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-import core.export
+import core.reads.export
 from bot.bootstrap import create_app, one_shot, open_configured_store
-from core.config import parse
+from core.base.config import parse
 from core.store import open_store
 from core.store.base import Row, Store, Tx
 from core.store.sqlite import SCAN_CONNECTIONS, SQLiteStore
@@ -144,7 +144,7 @@ async def test_a_one_shot_export_holds_one_postgres_connection(pg_url: str) -> N
         await store.write(_account)
 
         async def export(tx: Tx) -> int:
-            _, count = await core.export.export_csv(tx, None)
+            _, count = await core.reads.export.export_csv(tx, None)
             conn = await asyncpg.connect(root.PG_URL)
             try:
                 held = await conn.fetchval(
@@ -183,7 +183,7 @@ async def test_balance_answers_while_an_export_is_half_way(
         assert whole.file is not None
 
         halfway, release = asyncio.Event(), asyncio.Event()
-        real = core.export.export_pages
+        real = core.reads.export.export_pages
 
         async def paused(
             tx: Tx, account_ids: Sequence[int] | None, page: int = 1000
@@ -194,7 +194,7 @@ async def test_balance_answers_while_an_export_is_half_way(
                     halfway.set()
                     await release.wait()
 
-        monkeypatch.setattr(core.export, "export_pages", paused)
+        monkeypatch.setattr(core.reads.export, "export_pages", paused)
         export = asyncio.create_task(app.dispatch(owner, "export", {"pool": "agency"}, "e1"))
         await asyncio.wait_for(halfway.wait(), 5)
         balance = await asyncio.wait_for(app.dispatch(cy, "balance", {}, "b1"), 5)

@@ -19,14 +19,14 @@ from typing import Any
 import pytest
 
 from bot.bootstrap import create_app
-from core import jobquote
 from core.app import App
-from core.bidrecords import BidFactors, BidSpec
-from core.catalog import COMMANDS
-from core.commandspec import OptionType
-from core.config import parse
-from core.numbers import Unit
-from core.postings import Stamp
+from core.base.config import parse
+from core.base.numbers import Unit
+from core.interface.catalog import COMMANDS
+from core.interface.commandspec import OptionType
+from core.ledger.postings import Stamp
+from core.quotes import jobquote
+from core.quotes.bidrecords import BidFactors, BidSpec
 from core.store import open_store
 from core.store.base import INT_MAX, INT_MIN, Tx, Unstorable
 from core.store.copy import copy_ledger

@@ -19,7 +19,7 @@ from adapters.console.interactive import (
     history_path,
     open_history,
 )
-from core.catalog import COMMANDS
+from core.interface.catalog import COMMANDS
 
 
 def complete(text: str, cursor: int | None = None) -> list[tuple[str, int]]:

@@ -25,8 +25,8 @@ from adapters.console import console
 from adapters.console.console import awaits_post, console_actor, serve, with_post
 from adapters.console.interactive import PromptLines
 from core.app import App
-from core.keys import Actor
-from core.reply import Reply
+from core.base.keys import Actor
+from core.interface.reply import Reply
 from core.store.base import Tx
 from tests.adapters import post_text as hostile_post
 

@@ -12,7 +12,7 @@ from adapters.discord import runner
 from bot.bootstrap import create_app
 from bot.platforms import serve
 from core.app import App
-from core.config import parse
+from core.base.config import parse
 from tests.adapters.discord.helpers import Clock, World, discord_config
 from tests.discord_standin import DiscordStandin
 

@@ -10,7 +10,7 @@ from adapters.discord import runner
 from adapters.discord.commands import MAX_STRING
 from bot.platforms import serve
 from core.app import App
-from core.catalog import COMMANDS, MESSAGE_ACTIONS, OptionType
+from core.interface.catalog import COMMANDS, MESSAGE_ACTIONS, OptionType
 from tests.adapters.discord.helpers import World, discord_config
 from tests.discord_standin import DiscordStandin, bulk_problems, command_problems
 

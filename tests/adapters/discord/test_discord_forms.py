@@ -13,9 +13,9 @@ import pytest
 from adapters.discord import forms, runner
 from bot.platforms import serve
 from core.app import App
-from core.catalog import BY_NAME, MESSAGE_ACTIONS
-from core.keys import Actor
-from core.reply import Reply
+from core.base.keys import Actor
+from core.interface.catalog import BY_NAME, MESSAGE_ACTIONS
+from core.interface.reply import Reply
 from tests.adapters.discord.helpers import World, button, discord_config
 from tests.discord_standin import DiscordStandin, Guild, SpecChecker, User
 

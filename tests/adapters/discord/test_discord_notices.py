@@ -6,7 +6,7 @@ import asyncio
 
 from adapters.discord.notify import DiscordNotifier
 from bot.notices import tick
-from core.reply import Markup, Rich
+from core.interface.reply import Markup, Rich
 from tests.adapters.discord.helpers import World
 
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adapters.discord import render
-from core.reply import Attachment, Button, ButtonStyle, Reply
+from core.interface.reply import Attachment, Button, ButtonStyle, Reply
 from tests.discord_standin import SpecChecker
 from tests.discord_standin.limits import embed_problems
 
@@ -86,7 +86,7 @@ def test_chart_is_shown_in_the_embed() -> None:
 
 def test_dates_show_in_each_readers_time_zone() -> None:
     """Dates in lines and fields become Discord timestamps; the title keeps a UTC date."""
-    from core.reply import when
+    from core.interface.reply import when
 
     ts = 1_800_000_000
     reply = Reply("Bought on " + when(ts), ["Expire on " + when(ts)], [("Since", when(ts))])
@@ -100,7 +100,7 @@ def test_dates_show_in_each_readers_time_zone() -> None:
 def test_typed_text_is_never_markup() -> None:
     """Mentions, channels, timestamps, @everyone and masked links a user typed are shown as
     typed; only the core's tokens become markup."""
-    from core.reply import Mention, Rich
+    from core.interface.reply import Mention, Rich
 
     typed = "<@1> <#2> <t:999999999999:R> @everyone [free](https://evil)"
     reply = Reply("Bid #1 placed", [typed, Rich(Mention("discord:42"), " (owner)")])

@@ -8,10 +8,10 @@ import re
 
 import pytest
 
-from core import learning
 from core.app import App
-from core.keys import scope_of
-from core.reply import Reply
+from core.base.keys import scope_of
+from core.interface.reply import Reply
+from core.quotes import learning
 from tests.adapters.discord.helpers import Clock, World, button
 from tests.core.learning.synthetic import community, insert
 from tests.discord_standin import Guild, Sent, User

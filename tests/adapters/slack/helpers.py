@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from core.keys import Actor, UserRef
+from core.base.keys import Actor, UserRef
 from tests.slack_standin import SlackDriver, SlackStandIn
 
 ROOT = Path(__file__).resolve().parents[3]

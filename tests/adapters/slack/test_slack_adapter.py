@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from core import learning
-from core.keys import scope_of
+from core.base.keys import scope_of
+from core.quotes import learning
 from tests.adapters.slack.helpers import Bot
 from tests.core.learning.synthetic import community, insert
 from tests.slack_standin import buttons_of, command_payload, message_text, sign

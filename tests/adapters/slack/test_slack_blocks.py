@@ -6,13 +6,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adapters.slack.blocks import parse_button_value, render
-from core.reply import Attachment, Button, ButtonStyle, Reply
+from core.interface.reply import Attachment, Button, ButtonStyle, Reply
 from tests.slack_standin import buttons_of, message_text, validate_message
 
 
 def test_reply_layout() -> None:
     """Title bold, lines, fields as a table, buttons with their action and author."""
-    from core.reply import Bold, Rich
+    from core.interface.reply import Bold, Rich
 
     reply = Reply(
         "Bid #3 placed",
@@ -39,7 +39,7 @@ def test_error_is_one_ephemeral_line() -> None:
 def test_typed_text_is_never_markup() -> None:
     """Mentions, channels, ``<!here>``, dates and links a user typed are shown as typed
     (escaped); only the core's tokens become markup."""
-    from core.reply import Mention, Rich
+    from core.interface.reply import Mention, Rich
 
     typed = "<@U1> <#C22> <!here> <!date^1^{date}|x> <https://evil|ok> **b** & done"
     msg = render(Reply("Pool", [typed, Rich(Mention("slack:T1:U9"), " (owner)")]))
@@ -75,7 +75,7 @@ def test_any_reply_renders_to_valid_blocks(
 
 def test_dates_show_in_each_readers_time_zone() -> None:
     """Dates become Slack date tokens with the UTC date as fallback; the text fallback is UTC."""
-    from core.reply import when
+    from core.interface.reply import when
 
     ts = 1_800_000_000
     message = render(Reply("Bought", ["Expire on " + when(ts)], [("Since", when(ts))]))
@@ -89,7 +89,7 @@ def test_dates_show_in_each_readers_time_zone() -> None:
 def test_user_and_channel_tokens_render_as_slack_mentions() -> None:
     """Tokens the core writes become Slack mentions in blocks and in the notification text;
     a user of another platform and a channel given by name stay plain text."""
-    from core.reply import ChannelRef, Mention, Rich
+    from core.interface.reply import ChannelRef, Mention, Rich
 
     reply = Reply(
         "Pool agency: 5 Connects",

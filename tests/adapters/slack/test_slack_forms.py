@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from adapters.slack import forms
-from core.catalog import find
-from core.reply import Mention, Reply, Rich, cmd
+from core.interface.catalog import find
+from core.interface.reply import Mention, Reply, Rich, cmd
 from tests.slack_standin import validate_view
 
 PASTE = find("paste")

@@ -15,7 +15,7 @@ from adapters.slack.config import SlackConfig
 from adapters.slack.handlers import SlackAdapter
 from adapters.slack.manifest import METHOD_SCOPES
 from adapters.slack.runner import manifest
-from core.catalog import COMMANDS, MESSAGE_ACTIONS
+from core.interface.catalog import COMMANDS, MESSAGE_ACTIONS
 from tests.adapters.slack.helpers import ROOT, Bot
 
 SOCKET = SlackConfig(mode="socket", bot_token="xoxb-1", app_token="xapp-1")

@@ -8,7 +8,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.notify import SlackNotifier
 from bot.notices import tick
-from core.reply import Markup, Rich
+from core.interface.reply import Markup, Rich
 from tests.adapters.slack.helpers import Bot
 from tests.slack_standin import SlackStandIn, message_text
 

@@ -20,10 +20,10 @@ import pytest
 
 from adapters.slack import interactions
 from adapters.slack.blocks import parse_button_value
-from core.catalog import find
-from core.jobquote import NOT_A_POST
-from core.keys import Actor
-from core.reply import Reply
+from core.base.keys import Actor
+from core.interface.catalog import find
+from core.interface.reply import Reply
+from core.quotes.jobquote import NOT_A_POST
 from tests.adapters.slack.helpers import Bot
 from tests.slack_standin import OpenedView, buttons_of, message_text
 

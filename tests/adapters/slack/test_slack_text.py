@@ -14,8 +14,8 @@ from adapters.slack.text import (
     unescape,
     user_resolver,
 )
-from core.keys import UserRef
-from core.textparse import parse_options, split_command
+from core.base.keys import UserRef
+from core.interface.textparse import parse_options, split_command
 
 
 @pytest.mark.parametrize(
@@ -106,8 +106,8 @@ def test_any_quoted_text_reaches_the_core_intact(value: str) -> None:
 
 def test_channel_mentions() -> None:
     """Channel mentions become channel ids when the core checks a channel option."""
-    from core.catalog import BY_NAME
-    from core.options import check
+    from core.interface.catalog import BY_NAME
+    from core.interface.options import check
 
     out = check(
         BY_NAME["pool threshold"],

@@ -23,8 +23,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from core.bidrecords import BidFactors
-from core.learning.rows import Sample
+from core.quotes.bidrecords import BidFactors
+from core.quotes.learning.rows import Sample
 from core.store.base import Store, Tx
 
 DAY = 86400

@@ -29,16 +29,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.bootstrap import create_app
-from core import learning
 from core.app import App
-from core.bidrecords import BidFactors
-from core.config import PRICING_PROFILES, Config, LearningConfig
-from core.estimates import _RATES
-from core.keys import Actor, UserRef
-from core.learning.features import vector
-from core.learning.rows import Sample, stated_bids
-from core.learning.training import Trained, capped, train
-from core.reply import Reply
+from core.base.config import PRICING_PROFILES, Config, LearningConfig
+from core.base.keys import Actor, UserRef
+from core.interface.reply import Reply
+from core.quotes import learning
+from core.quotes.bidrecords import BidFactors
+from core.quotes.estimates import _RATES
+from core.quotes.learning.features import vector
+from core.quotes.learning.rows import Sample, stated_bids
+from core.quotes.learning.training import Trained, capped, train
 from core.store.base import Tx
 from tests.bot.test_cli import ENV_KEYS
 from tests.conftest import Clock, actor

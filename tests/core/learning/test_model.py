@@ -13,14 +13,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.bidrecords import BidFactors
-from core.config import PRICING_PROFILES, LearningConfig
-from core.learning.effects import in_words
-from core.learning.features import vector
-from core.learning.models import judge
-from core.learning.predictor import Predictor
-from core.learning.rows import Sample
-from core.learning.training import Trained, train
+from core.base.config import PRICING_PROFILES, LearningConfig
+from core.quotes.bidrecords import BidFactors
+from core.quotes.learning.effects import in_words
+from core.quotes.learning.features import vector
+from core.quotes.learning.models import judge
+from core.quotes.learning.predictor import Predictor
+from core.quotes.learning.rows import Sample
+from core.quotes.learning.training import Trained, train
 from tests.core.learning.synthetic import DAY, LENGTHS, community, rule
 
 NOW = 1_790_000_000
@@ -70,7 +70,7 @@ def test_the_effects_say_what_the_rule_does(learned: Trained) -> None:
 
 
 def test_amounts_in_words() -> None:
-    from core.learning.effects import amount
+    from core.quotes.learning.effects import amount
 
     assert [amount(d) for d in (6.2, 1.0, 0.96, -1.2, 0.6, -0.5)] == [
         "+6 Connects",
@@ -176,8 +176,8 @@ def test_a_drift_is_followed_once_recent_bids_outweigh_old_ones(half_life: int) 
 def test_the_heuristic_answers_where_it_is_closer() -> None:
     """Bids that cost exactly what the heuristic says: the learned model cannot beat it, so
     it is not used, and the reason says so."""
-    from core.learning.features import heuristic_factors
-    from core.pricing import quote
+    from core.quotes.learning.features import heuristic_factors
+    from core.quotes.pricing import quote
 
     samples = [
         Sample(s.factors, quote(UPWORK, heuristic_factors(s.factors)).connects, s.created_at)

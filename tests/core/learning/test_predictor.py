@@ -11,9 +11,9 @@ import math
 import numpy as np
 import pytest
 
-from core.learning.features import FEATURES, MONOTONIC
-from core.learning.predictor import Predictor, from_json
-from core.learning.training import export, fit_model
+from core.quotes.learning.features import FEATURES, MONOTONIC
+from core.quotes.learning.predictor import Predictor, from_json
+from core.quotes.learning.training import export, fit_model
 
 
 def _random_rows(rng: np.random.Generator, n: int) -> np.ndarray:

@@ -11,12 +11,12 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from core import learning
 from core.app import App
-from core.bidrecords import BidFactors
-from core.config import Config
-from core.learning import CostModel
-from core.learning.rows import stated_bids
+from core.base.config import Config
+from core.quotes import learning
+from core.quotes.bidrecords import BidFactors
+from core.quotes.learning import CostModel
+from core.quotes.learning.rows import stated_bids
 from core.store import Store, open_store
 from core.store.base import Tx
 from tests.conftest import Clock, actor

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from core import learning
-from core.learning.features import FEATURES
+from core.quotes import learning
+from core.quotes.learning.features import FEATURES
 from core.store import open_store
 from core.store.base import Tx
 from tests.bot.test_cli import cli

@@ -1,0 +1,121 @@
+"""The words the ledger stores, and the one rule about a bid that gets no answer.
+
+A bid's ``status``, a ledger entry's ``kind`` and a lot's ``source`` are stored as the plain
+strings below (the enums' values; the database, the CSV export and ``db copy`` keep them as
+they are). Code compares and writes them through these enums, never as bare strings. The
+README's CSV contract lists the same words, and a test holds the two together.
+
+**Ghosted.** A bid with no news (``submitted`` or ``viewed``) for ``[policy] ghost_days`` is
+ghosted: the notice worker marks it so, and until it runs, statistics and win rates count it as
+ghosted already. :func:`ghost_cutoff`, :func:`is_ghosted` and the SQL of
+:func:`ghosted_sql` / :func:`outcome_sql` are that rule's only statements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+from core.base.dates import DAY
+
+
+class BidStatus(StrEnum):
+    """Where a bid stands. ``refunded`` and ``undone`` are final; ``ghosted`` is set by the
+    notice worker; the others are the news ``/outcome`` records."""
+
+    SUBMITTED = "submitted"
+    VIEWED = "viewed"
+    INTERVIEWING = "interviewing"
+    HIRED = "hired"
+    LOST = "lost"
+    GHOSTED = "ghosted"
+    REFUNDED = "refunded"
+    UNDONE = "undone"
+
+
+# the news /outcome may record, in the order its choices show
+NEWS: tuple[BidStatus, ...] = (
+    BidStatus.SUBMITTED,
+    BidStatus.VIEWED,
+    BidStatus.INTERVIEWING,
+    BidStatus.HIRED,
+    BidStatus.LOST,
+)
+# no status changes after these
+FINAL: tuple[BidStatus, ...] = (BidStatus.REFUNDED, BidStatus.UNDONE)
+# a bid still waiting for an answer: ghosted after ghost_days without news
+AWAITING: tuple[BidStatus, ...] = (BidStatus.SUBMITTED, BidStatus.VIEWED)
+# a bid with an outcome, as win rates count them
+OUTCOMES: tuple[BidStatus, ...] = (BidStatus.HIRED, BidStatus.LOST, BidStatus.GHOSTED)
+
+
+class LotSource(StrEnum):
+    """How Connects arrived in a lot; each credit's entry has the same word as its kind."""
+
+    WELCOME = "welcome"
+    GRANT = "grant"
+    PURCHASE = "purchase"
+    TOPUP = "topup"
+    ADJUSTMENT = "adjustment"
+
+
+# the lots a member paid for (what /void takes back and costs are read from)
+BOUGHT: tuple[LotSource, ...] = (LotSource.PURCHASE, LotSource.TOPUP)
+
+
+class EntryKind(StrEnum):
+    """What a ledger entry records: a credit (the lot sources), a bid's two legs, Connects
+    coming back, an expiry, a correction, a purchase taken back."""
+
+    WELCOME = "welcome"
+    GRANT = "grant"
+    PURCHASE = "purchase"
+    TOPUP = "topup"
+    BID = "bid"
+    BOOST = "boost"
+    REFUND = "refund"
+    UNDO = "undo"
+    EXPIRY = "expiry"
+    ADJUSTMENT = "adjustment"
+    VOID = "void"
+
+
+def sql_list(words: Iterable[StrEnum]) -> str:
+    """``('a', 'b')``: the words as an SQL list. Only for these enums, whose values are plain
+    lower-case words (checked), never for input."""
+    values = [str(w.value) for w in words]
+    assert values and all(v.replace("_", "").isalpha() and v.islower() for v in values)
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+def ghost_cutoff(now: int, ghost_days: int) -> int:
+    """The moment before which a bid's last news makes it ghosted at ``now``."""
+    return now - ghost_days * DAY
+
+
+def is_ghosted(status: str, updated_at: int, cutoff: int) -> bool:
+    """Whether a bid is ghosted: marked so, or awaiting an answer since before ``cutoff``."""
+    return status == BidStatus.GHOSTED or (status in AWAITING and updated_at < cutoff)
+
+
+def unanswered_sql(alias: str = "") -> str:
+    """SQL: a bid awaiting an answer since before ``:ghost`` (what becomes ghosted)."""
+    a = f"{alias}." if alias else ""
+    return f"({a}status IN {sql_list(AWAITING)} AND {a}updated_at < :ghost)"
+
+
+def ghosted_sql(alias: str = "") -> str:
+    """SQL of :func:`is_ghosted`, with the cutoff as ``:ghost``."""
+    a = f"{alias}." if alias else ""
+    return f"({a}status = '{BidStatus.GHOSTED.value}' OR {unanswered_sql(alias)})"
+
+
+def outcome_sql(alias: str = "") -> str:
+    """SQL: a bid with an outcome (hired, lost, or ghosted as of ``:ghost``)."""
+    a = f"{alias}." if alias else ""
+    return f"({a}status IN {sql_list(OUTCOMES)} OR {unanswered_sql(alias)})"
+
+
+def outcome_of(status: str) -> BidStatus:
+    """The outcome of a bid :func:`outcome_sql` selected: hired or lost as set, else ghosted."""
+    return BidStatus(status) if status in OUTCOMES else BidStatus.GHOSTED

@@ -1,0 +1,305 @@
+"""Platform-neutral replies: text, fields, buttons, files, and the tokens each platform renders.
+
+The core never writes platform markup, and no text a user typed is ever read as markup: reply
+text is :class:`Rich` text, literal parts (job titles, notes, anything typed) and tokens the
+core placed on purpose: a :class:`Date` (:func:`when`), a :class:`Mention`, a
+:class:`ChannelRef`, a :class:`CommandRef` (:func:`cmd`), :class:`Bold` text, and :class:`Markup`
+an adapter wrote itself. Each adapter escapes the literal parts for its platform and renders the
+tokens its own way (:func:`render`); plain text (the console, logs) reads them as UTC dates, user
+ids, ``#channel``, ``/pool add`` and the text itself. A command is named only by a token: no
+adapter rewrites reply text, so a job titled ``/pool add`` stays as its author wrote it. Every
+literal part is shown as its characters (:func:`core.base.text.shown`): no bidi control reorders it,
+no separator breaks its line.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from core.base.keys import UserKey
+from core.base.text import shown
+
+#: The one line every platform answers an unexpected failure with. It promises nothing about
+#: what changed: a failure after the core's commit (sending the reply) gets it too.
+APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A user named in a reply, by user key."""
+
+    key: str
+
+    def plain(self) -> str:
+        return UserKey(self.key).user_id
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRef:
+    """A channel named in a reply, by the id (or name) the platform gave."""
+
+    channel: str
+
+    def plain(self) -> str:
+        return f"#{self.channel}"
+
+
+@dataclass(frozen=True, slots=True)
+class CommandRef:
+    """A catalog command named in a reply, by its catalog name (``pool add``, ``buy``): each
+    platform writes it as its users type it (Slack: ``/connects pool add``)."""
+
+    name: str
+
+    def plain(self) -> str:
+        return f"/{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Date:
+    """A moment shown as a date, each reader's own where the platform can (UTC epoch s)."""
+
+    ts: int
+
+    def plain(self) -> str:
+        return utc_date(self.ts)
+
+
+@dataclass(frozen=True, slots=True)
+class Bold:
+    """Text the core emphasizes (an option's name in help)."""
+
+    text: str
+
+    def plain(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Markup:
+    """Text a platform adapter wrote in its own markup (a notifier's time), passed through as
+    it is; never made from what a user typed."""
+
+    text: str
+
+    def plain(self) -> str:
+        return self.text
+
+
+Token = Mention | ChannelRef | CommandRef | Date | Bold | Markup
+Part = str | Token
+
+
+class Rich(str):
+    """Reply text with user and channel tokens among its literal parts.
+
+    It *is* its plain reading (a ``str``: ``"1. sam: 3 bids"``), so it goes wherever text goes;
+    :func:`render` gives each platform its own markup for the tokens. Concatenation with ``+``
+    keeps the tokens; formatting it into another string keeps only the plain reading.
+    """
+
+    parts: tuple[Part, ...]
+
+    def __new__(cls, *parts: Part) -> Rich:
+        flat: list[Part] = []
+        for part in parts:
+            if isinstance(part, Rich):
+                flat.extend(part.parts)
+            elif part != "":
+                flat.append(part)
+        self = super().__new__(cls, "".join(_plain(p) for p in flat))
+        self.parts = tuple(flat)
+        return self
+
+    def __add__(self, other: str) -> Rich:
+        return Rich(self, other)
+
+    def __radd__(self, other: str) -> Rich:
+        return Rich(other, self)
+
+
+def _plain(part: Part) -> str:
+    return part if isinstance(part, str) else part.plain()
+
+
+@dataclass(frozen=True, slots=True)
+class Renderer:
+    """How a platform writes reply text: its escaping of literal text and its markup for each
+    token. The defaults write plain text."""
+
+    literal: Callable[[str], str] = str
+    mention: Callable[[Mention], str] = Mention.plain
+    channel: Callable[[ChannelRef], str] = ChannelRef.plain
+    command: Callable[[CommandRef], str] = CommandRef.plain
+    date: Callable[[Date], str] = Date.plain
+    bold: Callable[[Bold], str] = Bold.plain
+    markup: Callable[[Markup], str] = Markup.plain
+
+
+PLAIN = Renderer()
+
+
+def render(text: str, renderer: Renderer = PLAIN) -> str:
+    """``text`` in a platform's markup: literal parts shown as their characters and escaped,
+    tokens written as markup."""
+    if not isinstance(text, Rich):
+        return renderer.literal(shown(text))
+    out: list[str] = []
+    for part in text.parts:
+        if isinstance(part, str):
+            out.append(renderer.literal(shown(part)))
+        elif isinstance(part, Mention):
+            out.append(renderer.mention(part))
+        elif isinstance(part, ChannelRef):
+            out.append(renderer.channel(part))
+        elif isinstance(part, CommandRef):
+            out.append(renderer.command(part))
+        elif isinstance(part, Date):
+            out.append(renderer.date(part))
+        elif isinstance(part, Markup):
+            out.append(renderer.markup(part))
+        else:
+            out.append(renderer.bold(part))
+    return "".join(out)
+
+
+def cmd(name: str, args: str = "") -> Rich:
+    """A command inside reply text: ``cmd("pool topup", f"name:{pool}")`` reads
+    ``/pool topup name:agency`` in plain text and ``/connects pool topup name:agency`` on Slack.
+    ``args`` are literal text (a pool name is what someone typed). Join it with ``+`` or
+    :class:`Rich`; formatting it into an f-string keeps only the plain reading."""
+    return Rich(CommandRef(name), f" {args}" if args else "")
+
+
+_STORED = re.compile(r"\{\{|\}\}|\{when\}|\{/([a-z]+(?: [a-z]+)?)\}")
+
+
+def stored(text: str) -> str:
+    """Reply text as one string to keep (a notice waiting to be sent): a :class:`Date` as
+    ``{when}`` (the moment kept beside it), a :class:`CommandRef` as ``{/name}``, literal
+    braces doubled; any other token as its plain reading."""
+    parts = text.parts if isinstance(text, Rich) else (text,)
+    out: list[str] = []
+    for part in parts:
+        if isinstance(part, Date):
+            out.append("{when}")
+        elif isinstance(part, CommandRef):
+            out.append("{/" + part.name + "}")
+        else:
+            plain = part if isinstance(part, str) else part.plain()
+            out.append(plain.replace("{", "{{").replace("}", "}}"))
+    return "".join(out)
+
+
+def restored(text: str, at: Markup | None) -> Rich:
+    """The reply text :func:`stored` kept: ``{when}`` as ``at`` (a notifier's own time markup;
+    left as it is without one), ``{/name}`` as a command. A text kept before braces were
+    doubled reads the same, but for a doubled brace it held."""
+    parts: list[Part] = []
+    last = 0
+    for m in _STORED.finditer(text):
+        parts.append(text[last : m.start()])
+        last = m.end()
+        token = m.group()
+        if token in ("{{", "}}"):
+            parts.append(token[0])
+        elif token == "{when}":
+            parts.append(at if at is not None else token)
+        else:
+            parts.append(CommandRef(m.group(1)))
+    parts.append(text[last:])
+    return Rich(*parts)
+
+
+def when(ts: int) -> Rich:
+    """A date inside reply text (``ts`` in UTC epoch seconds): each reader's own time zone and
+    language where the platform can show it, else a UTC date. Join it with ``+`` or
+    :class:`Rich`; formatting it into an f-string keeps only the UTC date."""
+    return Rich(Date(int(ts)))
+
+
+def utc_date(ts: int) -> str:
+    """``ts`` as ``2026-11-26`` (UTC); a moment out of the calendar's range as its number."""
+    try:
+        return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d")
+    except (OverflowError, OSError, ValueError):
+        return f"@{ts}"
+
+
+class ButtonStyle(enum.Enum):
+    PRIMARY = "primary"
+    DANGER = "danger"
+    SECONDARY = "secondary"
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A button on a reply.
+
+    ``action`` is ``"undo"`` or ``"confirm"``; ``value`` is an opaque string (at most 80
+    characters) that the platform hands back on a click, through :meth:`core.app.App.press`.
+    ``text_command`` is the equivalent command for platforms without buttons (:func:`cmd`).
+    ``only_user`` restricts clicks to one user key.
+    """
+
+    label: str
+    action: str
+    value: str
+    style: ButtonStyle = ButtonStyle.PRIMARY
+    text_command: str = ""
+    only_user: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a reply (a PNG chart or a CSV export)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(slots=True)
+class Reply:
+    """A platform-neutral reply.
+
+    ``title`` is short (fits a phone); ``lines`` are text lines (``**bold**`` allowed, tokens
+    as :class:`Rich` text); ``fields`` are (name, value) pairs shown as a compact table.
+    ``private`` replies are shown only to the user. ``error`` marks a refusal: one line saying
+    what to fix, nothing changed.
+    """
+
+    title: str
+    lines: list[str] = field(default_factory=list)
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    private: bool = True
+    buttons: list[Button] = field(default_factory=list)
+    file: Attachment | None = None
+    error: bool = False
+    needs_confirmation: bool = False  # nothing changed yet: the user must confirm (a button)
+
+    def text(self) -> str:
+        """The reply as plain text (console, logs, Slack fallbacks), each part shown as its
+        characters (:func:`render`)."""
+        out = [render(self.title)]
+        out.extend(render(x) for x in self.lines)
+        width = max((len(k) for k, _ in self.fields), default=0)
+        out.extend(f"{render(k).ljust(width)}  {render(v)}" for k, v in self.fields)
+        return "\n".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """An autocomplete suggestion: what the user sees and the value filled in."""
+
+    name: str
+    value: str
+
+
+def plural(n: int, word: str = "Connect") -> str:
+    """``1 Connect``, ``3 Connects``."""
+    return f"{n} {word}" + ("" if n == 1 else "s")

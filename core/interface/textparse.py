@@ -1,0 +1,377 @@
+"""The text syntax shared by the console, ``exec`` and Slack.
+
+``/bid job:Logo for a bakery connects:4``: options as ``key:value`` (a space after the colon is
+fine, keys in any case). A free-text option (a job, a note) runs until the next key of one of
+the command's options, so it needs no quotes; any value may also be quoted, with straight or
+curly double quotes (``\\"`` inside) or single quotes, and quotes win where given. Values without
+keys fill the options in catalog order, one word (or one quoted value) each, but only before the
+first key: a value without a key after ``key:value`` never fills another option (``/pool create
+name: Acme Agency`` is refused, saying to quote the name or key the other value), so the words
+of a value the user meant as one never spill into an option they did not name. ``<...>``
+mentions stay whole. The parser only splits text into raw strings; :mod:`core.interface.options`
+checks and converts them.
+
+A key that is not an option of the command is refused with the nearest option named; inside a
+free-text value, only a near miss of an option's name (``conects:3``) is, since titles may hold
+colons of their own (``Fix bug: urgent``).
+
+A verbatim option (``post:``, a pasted job post) takes everything after its key as it is:
+newlines, quotes and colons included, so a post needs no quoting. It is the command's last
+option; whatever follows its key is its value.
+
+Reading is linear in the length of the text (every character is looked at a bounded number of
+times, whatever it holds), and a line longer than :data:`MAX_LINE` is refused before it is read;
+only a verbatim value may run longer, up to :data:`~core.interface.catalog.MAX_POST` characters.
+Refusals repeat at most a short prefix of what was typed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from core.base.numbers import Unit
+from core.base.text import FORBIDDEN, echo
+from core.interface.catalog import COMMANDS, MAX_POST, Command, OptionType, find
+from core.interface.errors import BadInput
+
+#: The longest command line read, in characters; the longest options fit several times over.
+MAX_LINE = 4000
+
+#: What separates words: whitespace, except the control characters text may not hold (CR,
+#: VT, FF, U+001C-U+001F), which stay inside the word they touch so that the option it ends
+#: up in refuses them by name.
+SPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and not FORBIDDEN.match(c))
+_SPACE_CLASS = "[" + "".join(f"\\u{ord(c):04x}" for c in SPACE) + "]"
+_SPACES = re.compile(_SPACE_CLASS + "+")
+_KEY = re.compile(r"([A-Za-z_]+):(?!//)")
+_KEY_AFTER_SPACE = re.compile(_SPACE_CLASS + r"([A-Za-z_]+):(?!//)")
+# an opening quote and the closers it accepts
+_QUOTES: dict[str, str] = {'"': '"', "“": '”"', "”": "”", "„": "“”", "'": "'", "‘": "’", "«": "»"}
+_DOUBLE = '"“”„«'
+ORDINALS = ("1st", "2nd", "3rd")
+
+
+def _ordinal(n: int) -> str:
+    return ORDINALS[n - 1] if n <= len(ORDINALS) else f"{n}th"
+
+
+class Parsed(dict[str, str]):
+    """Raw option strings by name; ``positional`` names the options given without a key,
+    with their place among the keyless values (1 for the first)."""
+
+    positional: dict[str, int]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.positional = {}
+
+
+_VERBATIM_KEYS = sorted({o.name for c in COMMANDS for o in c.options if o.verbatim})
+_VERBATIM = re.compile(
+    "(?:^|" + _SPACE_CLASS + ")(?:" + "|".join(_VERBATIM_KEYS) + "):", re.IGNORECASE
+)
+
+
+def check_length(text: str) -> None:
+    """Refuse a command line longer than :data:`MAX_LINE`, before anything reads it; a
+    verbatim value (``post:`` and the job post after it) may hold up to
+    :data:`~core.interface.catalog.MAX_POST` characters of its own."""
+    if len(text) <= MAX_LINE:
+        return
+    key = _VERBATIM.search(text, 0, MAX_LINE) if _VERBATIM_KEYS else None
+    if key is None:
+        raise BadInput(
+            f"A command is at most {MAX_LINE:,} characters; this one has {len(text):,}. Shorten it."
+        )
+    if len(text) - key.end() > MAX_POST:
+        raise BadInput(
+            f"A pasted post is at most {MAX_POST:,} characters; this one has "
+            f"{len(text) - key.end():,}. Paste the job's own part of the page."
+        )
+
+
+def near(word: str, names: list[str]) -> str | None:
+    """The name ``word`` is most likely a typo of, or ``None``."""
+    if len(word) > 2 * max((len(n) for n in names), default=0):
+        return None  # too long to be a typo of any of them
+    import difflib
+
+    found = difflib.get_close_matches(word.lower(), names, n=1, cutoff=0.75)
+    return found[0] if found else None
+
+
+@dataclass(slots=True)
+class _Reader:
+    """A cursor over the text. The cursor only moves forward, so a search that found nothing
+    ahead of it (no closing quote, no ``>``) finds nothing later either: each is remembered and
+    never repeated, which keeps reading linear."""
+
+    text: str
+    pos: int = 0
+    #: openers whose closing quote is known to be missing from here on
+    unclosed: set[str] = field(default_factory=set)
+    #: where the next ``>`` is, once searched for (-1: none ahead)
+    next_gt: int | None = None
+
+    def skip_space(self) -> None:
+        n = len(self.text)
+        while self.pos < n and self.text[self.pos] in SPACE:
+            self.pos += 1
+
+    def done(self) -> bool:
+        return self.pos >= len(self.text)
+
+    def quoted(self) -> str | None:
+        """A quoted value at the cursor (consumed), or ``None`` when none starts here. A
+        single quote without its closer is an apostrophe, not a quote."""
+        opener = self.text[self.pos]
+        closers = _QUOTES.get(opener)
+        if closers is None or opener in self.unclosed:
+            return None
+        out: list[str] = []
+        i, n = self.pos + 1, len(self.text)
+        while i < n:
+            ch = self.text[i]
+            if (
+                ch == "\\"
+                and i + 1 < n
+                and self.text[i + 1] in closers + "\\"
+                and opener in _DOUBLE
+            ):
+                out.append(self.text[i + 1])
+                i += 2
+                continue
+            if ch in closers and (i + 1 >= n or self.text[i + 1] in SPACE):
+                self.pos = i + 1
+                return "".join(out)
+            out.append(ch)
+            i += 1
+        if opener in _DOUBLE:
+            raise BadInput('A quoted value is missing its closing ", e.g. job:"Logo for a bakery"')
+        self.unclosed.add(opener)
+        return None
+
+    def word(self) -> str:
+        """One word at the cursor (consumed); ``<...>`` mentions stay whole."""
+        start, n = self.pos, len(self.text)
+        i = start
+        while i < n and self.text[i] not in SPACE:
+            if self.text[i] == "<":
+                if self.next_gt is None or 0 <= self.next_gt < i:
+                    self.next_gt = self.text.find(">", i)
+                if self.next_gt != -1:
+                    i = self.next_gt + 1
+                    continue
+            i += 1
+        self.pos = i
+        return self.text[start:i]
+
+    def free_text(self, names: list[str]) -> str:
+        """Text up to the next key of one of ``names`` (consumed), trimmed."""
+        start = self.pos
+        for match in _KEY_AFTER_SPACE.finditer(self.text, start):
+            key = match.group(1).lower()
+            if key in names:
+                self.pos = match.start()
+                return self.text[start : self.pos].strip(SPACE)
+            if near(key, names) is not None:
+                raise BadInput(
+                    f"{echo(match.group(1))} is not an option here; did you mean "
+                    f"{near(key, names)}:? Write options as key:value."
+                )
+        self.pos = len(self.text)
+        return self.text[start:].strip(SPACE)
+
+
+def tokenize(text: str) -> list[tuple[str, bool]]:
+    """``text`` split into words and quoted values: (text, quoted)."""
+    reader, out = _Reader(text), list[tuple[str, bool]]()
+    while True:
+        reader.skip_space()
+        if reader.done():
+            return out
+        value = reader.quoted()
+        out.append((reader.word(), False) if value is None else (value, True))
+
+
+def split_command(text: str) -> tuple[Command | None, str]:
+    """The command named at the start of ``text`` (``"/pool add ..."``) and the rest.
+
+    Returns ``(None, "")`` for empty text or ``help``. Raises :class:`BadInput` naming the
+    nearest command when the name is unknown.
+    """
+    stripped = text.strip(SPACE)
+    if stripped.startswith("/"):
+        stripped = stripped[1:]
+    words = _SPACES.split(stripped, maxsplit=2) if stripped else []
+    if not words or (words[0].lower() == "help" and len(words) == 1):
+        return None, ""
+    first = words[0].lower()
+    if len(words) >= 2:
+        sub = find(f"{first} {words[1].lower()}")
+        if sub is not None:
+            return sub, words[2] if len(words) > 2 else ""
+    command = find(first)
+    if command is None:
+        subs = [c.leaf for c in COMMANDS if c.group == first]
+        if subs:
+            typo = near(words[1], subs) if len(words) >= 2 else None
+            hint = f"did you mean /{first} {typo}? " if typo else ""
+            raise BadInput(
+                f"/{first} needs one of: {', '.join(subs)}; {hint}e.g. /{first} {subs[0]}"
+            )
+        names = sorted({c.group or c.name for c in COMMANDS})
+        typo = near(first, names)
+        hint = f" Did you mean /{typo}?" if typo else ""
+        raise BadInput(f"Unknown command {echo(first)}.{hint} Commands: {', '.join(names)}.")
+    return command, stripped[len(words[0]) :].strip(SPACE)
+
+
+def _all_verbatim(name: str, text: str) -> Parsed:
+    """The options of a command whose only option is verbatim (``/paste <post>``): all of the
+    text is its value, with or without its key."""
+    values = Parsed()
+    head = _KEY.match(text)
+    body = text[head.end() :] if head and head.group(1).lower() == name else text
+    if body.strip(SPACE):
+        values[name] = body.strip(SPACE)
+    return values
+
+
+def parse_options(command: Command, text: str) -> Parsed:
+    """Raw option strings by name, from ``key:value`` pairs and values in catalog order."""
+    if command.options and command.options[0].verbatim:
+        return _all_verbatim(command.options[0].name, text)
+    names = [o.name for o in command.options]
+    free = {o.name for o in command.options if o.free_text}
+    verbatim = {o.name for o in command.options if o.verbatim}
+    money = {o.name for o in command.options if o.unit is Unit.DOLLARS}
+    values = Parsed()
+    keyless: list[str] = []
+    reader = _Reader(text)
+    keyed: str | None = None  # the option the last key named: what words after it belong to
+    while True:
+        reader.skip_space()
+        if reader.done():
+            break
+        match = _KEY.match(text, reader.pos)
+        if match is None:
+            value = reader.quoted()
+            word = reader.word() if value is None else value
+            if keyed is not None:
+                raise BadInput(_spilled(command, values, keyed, word))
+            keyless.append(word)
+            continue
+        key = _key(command, names, values, match.group(1))
+        if key in verbatim:
+            values[key] = text[match.end() :].strip(SPACE)
+            if not values[key]:
+                raise BadInput(f"{key}: nothing after {key}:; paste the job post after it.")
+            break
+        reader.pos = match.end()
+        keyed = key
+        while not reader.done() and reader.text[reader.pos] in " \t":
+            reader.pos += 1
+        after = _KEY.match(text, reader.pos)
+        if (
+            reader.done()
+            or reader.text[reader.pos] in SPACE
+            or (after is not None and after.group(1).lower() in names)
+        ):
+            values[key] = ""  # key: with nothing before the next key
+            continue
+        value = reader.quoted()
+        if value is None:
+            value = reader.free_text(names) if key in free else reader.word()
+            if key in money:
+                value = _with_currency(reader, value)
+        values[key] = value
+    _fill_in_order(command, values, keyless)
+    return values
+
+
+#: A currency written apart from its amount: a code or a sign (``USD``, ``€``, ``US$``).
+_CURRENCY_WORD = re.compile(r"[^\W\d_]{3}|[^\w\s:\"'“”‘’«»]{1,2}|[A-Za-z]{1,3}\$", re.UNICODE)
+
+
+def _with_currency(reader: _Reader, value: str) -> str:
+    """An amount's word with the currency written apart from it, before (``USD 6``) or after
+    (``6 USD``, ``6 €``), so that the amount is read with its currency, never one without the
+    other; the reader moves past what it took."""
+    start = reader.pos
+    while not reader.done() and reader.text[reader.pos] in " \t":
+        reader.pos += 1
+    if reader.done() or _KEY.match(reader.text, reader.pos) or reader.text[reader.pos] in SPACE:
+        reader.pos = start
+        return value
+    word = reader.word()
+    digits = any(c.isdigit() for c in value)
+    if (digits and _CURRENCY_WORD.fullmatch(word)) or (
+        not digits and _CURRENCY_WORD.fullmatch(value) and any(c.isdigit() for c in word)
+    ):
+        return f"{value} {word}"
+    reader.pos = start
+    return value
+
+
+def _key(command: Command, names: list[str], values: Parsed, typed: str) -> str:
+    """The option a typed key names, or :class:`BadInput` for an unknown or repeated one."""
+    key = typed.lower()
+    if key not in names:
+        typo = near(key, names)
+        hint = f" Did you mean {typo}?" if typo else ""
+        raise BadInput(
+            f"/{command.name} has no option {echo(typed)}.{hint} "
+            f"Options: {', '.join(names) or 'none'}."
+        )
+    if key in values:
+        raise BadInput(f"{key} is given twice; give it once.")
+    return key
+
+
+def _spilled(command: Command, values: Parsed, key: str, word: str) -> str:
+    """The refusal of ``word``, given without a key after ``key:``'s value: how to write a
+    text value of several words whole, and the option the word may have been meant for."""
+    value = values.get(key, "")
+    opt = command.option(key)
+    others = [o.name for o in command.options if o.name not in values and not o.verbatim]
+    fixes: list[str] = []
+    if opt is not None and opt.type is OptionType.STRING and not opt.choices:
+        whole = f"{value} {word}".strip().replace("\\", "\\\\").replace('"', '\\"')
+        fixes.append(f'a value of several words goes in quotes, {key}:"{whole}"')
+    fixes.append(
+        f"another option's value goes after its key, {others[0]}:{word}"
+        if others
+        else "nothing else goes after it"
+    )
+    return f"{key}: {echo(value)} is followed by {echo(word)} without a key; {'; '.join(fixes)}."
+
+
+def _fill_in_order(command: Command, values: Parsed, keyless: list[str]) -> None:
+    """Values given without a key fill the options not given, in catalog order (a verbatim
+    option only ever by its key)."""
+    names = [o.name for o in command.options]
+    slots = [o.name for o in command.options if o.name not in values and not o.verbatim]
+    if len(keyless) > len(slots):
+        extra = keyless[len(slots)]
+        raise BadInput(
+            f"/{command.name}: unexpected {echo(extra)}; write options as key:value "
+            f"({', '.join(names) or 'no options'})."
+        )
+    for place, (name, value) in enumerate(zip(slots, keyless, strict=False), 1):
+        values[name] = value
+        values.positional[name] = place
+
+
+def positional_hint(command: Command, parsed: Parsed, name: str) -> str:
+    """What to write instead, when the keyless value read as ``name`` does not fit it."""
+    place = parsed.positional[name]
+    earlier = [n for n, p in parsed.positional.items() if p < place]
+    free = [n for n in earlier if (opt := command.option(n)) is not None and opt.free_text]
+    fix = (
+        f"put the {free[-1]} in quotes or write {free[-1]}:…"
+        if free
+        else f"write it with its key, {name}:…"
+    )
+    return f"It was read as {name}, the {_ordinal(place)} value without a key; {fix}"

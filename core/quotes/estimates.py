@@ -1,0 +1,263 @@
+"""Which answer a quote gives, and how sure it is.
+
+A quote's number is, in this order: the cost a job post **states**; else the cost **learned**
+from the community's own stated bids, when its model is in use (enough bids of enough
+members, and closer than the heuristic on them); else the cost learned from the asker's own
+stated bids, when their personal model is in use; else the **heuristic**
+(:mod:`core.quotes.pricing`). Each is labelled with where it comes from and whose bids it learned
+from, and where both a learned and a heuristic number exist, both are shown. A direct
+message has no community: it answers from the asker's own bids, and from the model pooling
+every scope only where the operator set ``[learning] scope = "global"``.
+
+"Is it worth it": the hire rate of other members' bids with outcomes on jobs like this one
+(:mod:`core.quotes.winrates`), from the daily snapshot, with its 95% interval and the Connects and
+dollars a hire costs at that rate, shown only from ``[learning] min_outcomes`` such bids of
+at least ``min_members`` other members; with a fixed budget known, the hire rate at which
+the bid pays for itself beside it. Replies show aggregates only.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from core.base.config import Config
+from core.base.figures import per, per_cents, percent
+from core.interface.catalog import MAX_CONNECTS_PER_BID
+from core.interface.reply import plural
+from core.quotes.bidrecords import BidFactors
+from core.quotes.learning import (
+    EVERY_SCOPE,
+    CostModel,
+    current,
+    is_personal,
+    model_scope,
+    needed,
+    personal_scope,
+    predict_connects,
+)
+from core.quotes.pricing import Quote, dollars
+from core.quotes.winrates import Likeness, Rate, likeness, similar_rate
+from core.store.base import Tx
+
+
+def where(scope: str) -> str:
+    """Whose bids a model scope holds, for a reply: ``in this community``."""
+    if is_personal(scope):
+        return "of your own"
+    return "across every community" if scope == EVERY_SCOPE else "in this community"
+
+
+async def answering(
+    tx: Tx, config: Config, actor_scope: str | None, asker: str | None
+) -> tuple[CostModel | None, str]:
+    """The model a quote of ``asker`` asked in ``actor_scope`` is answered from: the
+    community's (see :func:`~core.quotes.learning.model_scope`) when in use, else the asker's
+    personal model when in use, else the community's (not in use: it says why) or ``None``;
+    with the scope whose bids a learned quote still needs (the community's; the asker's own
+    where there is no community)."""
+    shared = model_scope(config, actor_scope)
+    community = None if shared is None else await current(tx, shared)
+    if community is not None and community.in_use:
+        return community, community.scope
+    own = None if asker is None else personal_scope(asker)
+    mine = None if own is None else await current(tx, own)
+    if mine is not None and mine.in_use:
+        return mine, mine.scope
+    return community, shared if shared is not None else (own or EVERY_SCOPE)
+
+
+def learned_connects(model: CostModel, factors: BidFactors, now: int) -> int:
+    """The cost the scope's model in use gives a job, within a bid's bounds."""
+    return min(MAX_CONNECTS_PER_BID, max(1, predict_connects(model, factors, now)))
+
+
+@dataclass(frozen=True, slots=True)
+class Knowledge:
+    """What the quoting scope knows: its model (if any), how many more stated bids it needs,
+    and the hire rate of bids on similar jobs (``None`` below ``min_outcomes``)."""
+
+    scope: str
+    model: CostModel | None
+    need: int
+    like: Likeness
+    similar: Rate | None
+    rate_scope: str | None = None
+
+
+#: Similar-job hire rates kept per process: (scope, likeness, asker) -> (read at, rate).
+_RATES: dict[tuple[str, Likeness, str], tuple[float, Rate]] = {}
+#: How long a similar-job hire rate is reused before it is read again, in seconds.
+RATE_SECONDS = 300.0
+
+
+async def know(
+    tx: Tx,
+    config: Config,
+    actor_scope: str | None,
+    factors: BidFactors,
+    now: int,
+    asker: str | None = None,
+) -> Knowledge:
+    """What a quote of ``asker`` asked in ``actor_scope`` knows about a job with
+    ``factors``, read in ``tx``: the model that answers (:func:`answering`), and the hire rate
+    of other members' bids on similar jobs in the community (none in a direct message unless
+    the operator pools every scope)."""
+    model, scope = await answering(tx, config, actor_scope, asker)
+    need = 0 if model is not None and model.in_use else await needed(tx, config, scope, now)
+    like = likeness(factors.budget_type, factors.price_cents, factors.verified)
+    shared = model_scope(config, actor_scope)
+    shown = None
+    if shared is not None:
+        key = (shared, like, asker or "")
+        cached = _RATES.get(key)
+        if cached is not None and time.monotonic() - cached[0] < RATE_SECONDS:
+            rate = cached[1]
+        else:
+            rate = await similar_rate(
+                tx, like, None if shared == EVERY_SCOPE else shared, asker=asker
+            )
+            if len(_RATES) > 4096:
+                _RATES.clear()
+            _RATES[key] = (time.monotonic(), rate)
+        learning = config.learning
+        if rate.members >= learning.min_members and rate.bids >= max(
+            learning.min_outcomes, learning.min_count
+        ):
+            shown = rate
+    return Knowledge(scope, model, need, like, shown, shared)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The number a quote shows (``connects``, before boost) and where it comes from."""
+
+    connects: int
+    source: str  # "stated", "learned" or "heuristic"
+    heuristic: Quote
+    learned: int | None
+    knowledge: Knowledge
+
+    def title(self) -> str:
+        """``13 Connects, stated by the post``, ``14 Connects, learned``, ``3 Connects,
+        heuristic``."""
+        label = {"stated": "stated by the post"}.get(self.source, self.source)
+        return f"{plural(self.connects)}, {label}"
+
+    def _learned_text(self, model: CostModel, value: int) -> str:
+        mae = (model.mae_hundredths or 0) / 100
+        within = (model.within2_permille or 0) / 10
+        whose = (
+            f"your {model.sample_size} bids"
+            if is_personal(model.scope)
+            else f"{model.sample_size} bids {where(model.scope)}"
+        )
+        return f"≈ {value} learned from {whose} (typical error ±{mae:.1f}, {within:.0f}% within ±2)"
+
+    def lines(self) -> list[str]:
+        """How the number was reached, and the other numbers beside it."""
+        k, h = self.knowledge, self.heuristic.connects
+        out: list[str] = []
+        if self.source == "learned" and k.model is not None and self.learned is not None:
+            out.append(self._learned_text(k.model, self.learned) + f"; the heuristic says {h}.")
+            return out
+        if self.source == "stated":
+            if k.model is not None and self.learned is not None:
+                out.append(f"{self._learned_text(k.model, self.learned)}; the heuristic {h}.")
+            else:
+                out.append(_compared(self.connects, h))
+        if k.model is not None and k.model.in_use:
+            return out
+        if k.model is not None and (k.need == 0 or not k.model.readable):
+            out.append(f"The heuristic answers here: {k.model.reason}")
+        elif k.need and is_personal(k.scope):
+            out.append(
+                f"A learned quote needs {plural(k.need, 'more bid')} of your own with a "
+                "stated cost."
+            )
+        elif k.need:
+            out.append(
+                f"A learned quote needs {plural(k.need, 'more bid')} with a stated cost "
+                f"{where(k.scope)}."
+            )
+        return out
+
+
+def _compared(stated: int, estimate: int) -> str:
+    if estimate == stated:
+        return f"The heuristic would have said {estimate} too."
+    off = abs(stated - estimate)
+    side = "low" if estimate < stated else "high"
+    return f"The heuristic would have said {estimate}: {plural(off)} too {side}."
+
+
+def answer(
+    stated: int | None, heuristic: Quote, factors: BidFactors, knowledge: Knowledge, now: int
+) -> Answer:
+    """The quote's number: ``stated`` when given, else learned when the scope's model is in
+    use, else the heuristic's."""
+    model = knowledge.model
+    learned = None
+    if model is not None and model.in_use:
+        learned = learned_connects(model, factors, now)
+    if stated is not None:
+        return Answer(stated, "stated", heuristic, learned, knowledge)
+    if learned is not None:
+        return Answer(learned, "learned", heuristic, learned, knowledge)
+    return Answer(heuristic.connects, "heuristic", heuristic, None, knowledge)
+
+
+async def estimate(
+    tx: Tx,
+    config: Config,
+    actor_scope: str | None,
+    heuristic: Quote,
+    factors: BidFactors,
+    now: int,
+    asker: str | None = None,
+) -> int:
+    """The Connects a bid of ``asker`` without a stated cost is placed at: what their quote
+    answers (learned when the community's or their own model is in use, else the
+    heuristic's), within ``MAX_CONNECTS_PER_BID``."""
+    model, _ = await answering(tx, config, actor_scope, asker)
+    if model is None or not model.in_use:
+        return heuristic.connects
+    return learned_connects(model, factors, now)
+
+
+def worth(
+    knowledge: Knowledge, total: int, cost_cents: int, budget_type: str | None, budget: int | None
+) -> list[str]:
+    """Is it worth it: the hire rate of bids on similar jobs, the Connects and dollars a hire
+    costs at that rate, and the break-even hire rate of a fixed budget (``budget`` cents)."""
+    out: list[str] = []
+    rate = knowledge.similar
+    if rate is not None and knowledge.rate_scope is not None:
+        out.append(
+            f"Jobs like this ({knowledge.like.describe()}), other members' bids "
+            f"{where(knowledge.rate_scope)}: {rate.text()}"
+        )
+        if rate.hired:
+            connects = per(total * rate.bids, rate.hired)
+            money = per_cents(cost_cents * rate.bids, rate.hired)
+            out.append(f"≈ {connects} Connects ({dollars(money)}) per hire at that rate")
+    if budget_type == "fixed" and budget:
+        out.append(
+            f"Break-even hire rate: {percent(cost_cents, budget)}% (this bid's "
+            f"{dollars(cost_cents)} ÷ the job's {dollars(budget)})"
+        )
+    return out
+
+
+__all__ = [
+    "RATE_SECONDS",
+    "Answer",
+    "Knowledge",
+    "answer",
+    "answering",
+    "estimate",
+    "know",
+    "learned_connects",
+    "where",
+    "worth",
+]

@@ -1,0 +1,174 @@
+"""Pricing: what a bid costs in Connects, and what Connects cost in dollars.
+
+Upwork does not publish its formula. The ``seed`` model is a transparent heuristic built from the
+factors the seed article names (client history, funding, job size and price): each factor earns
+points, unknown factors count as neutral, and the points map linearly onto the configured bounds
+(1-6 by default). It is monotone by construction: every factor's points ascend with its value and
+the mapping from points to Connects never decreases. The ``rate_card`` model prices by the job's
+value band. A boost is added on top of either.
+
+All money is integer cents; ratings are integer tenths of a star.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from core.base.config import PricingConfig, SeedFactor
+
+
+@dataclass(frozen=True, slots=True)
+class Factors:
+    """What is known about a job and its client; ``None`` means unknown (neutral)."""
+
+    price_cents: int | None = None
+    size: str | None = None
+    funded: bool | None = None
+    verified: bool | None = None
+    client_spent_cents: int | None = None
+    hire_rate: int | None = None
+    rating_tenths: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FactorLine:
+    """One line of a quote's explanation: the factor, what was known, the points it added."""
+
+    factor: str
+    shown: str
+    points: int
+    max_points: int
+    known: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A priced bid: ``connects`` from the model, plus ``boost``; ``total`` is what is spent."""
+
+    connects: int
+    boost: int
+    model: str
+    lines: tuple[FactorLine, ...]
+    points: int
+    max_points: int
+
+    @property
+    def total(self) -> int:
+        return self.connects + self.boost
+
+
+def cents(value: Decimal | int | float | str) -> int:
+    """Dollars to integer cents, rounding half up (``"4.005"`` -> 401)."""
+    return int((Decimal(str(value)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def dollars(amount_cents: int) -> str:
+    """Integer cents as ``$1,234.56``."""
+    sign = "-" if amount_cents < 0 else ""
+    whole, frac = divmod(abs(amount_cents), 100)
+    return f"{sign}${whole:,}.{frac:02d}"
+
+
+def _band(factor: SeedFactor, value: int) -> int:
+    return factor.points[bisect.bisect_right(factor.edges, value)]
+
+
+def _seed(cfg: PricingConfig, f: Factors) -> tuple[list[FactorLine], int, int]:
+    lines: list[FactorLine] = []
+
+    def banded(name: str, factor: SeedFactor, value: int | None, shown: str) -> None:
+        top = factor.points[-1]
+        if value is None:
+            lines.append(FactorLine(name, "unknown", factor.neutral, top, False))
+        else:
+            lines.append(FactorLine(name, shown, _band(factor, value), top, True))
+
+    def flag(name: str, value: bool | None, points: int, neutral: int) -> None:
+        if value is None:
+            lines.append(FactorLine(name, "unknown", neutral, points, False))
+        else:
+            lines.append(
+                FactorLine(name, "yes" if value else "no", points if value else 0, points, True)
+            )
+
+    size_top = max(cfg.size_points.values())
+    if f.size is None:
+        lines.append(FactorLine("size", "unknown", cfg.size_neutral, size_top, False))
+    else:
+        lines.append(FactorLine("size", f.size, cfg.size_points[f.size], size_top, True))
+    banded(
+        "price",
+        cfg.price,
+        None if f.price_cents is None else f.price_cents // 100,
+        dollars(f.price_cents or 0),
+    )
+    banded(
+        "client spent",
+        cfg.client_spent,
+        None if f.client_spent_cents is None else f.client_spent_cents // 100,
+        dollars(f.client_spent_cents or 0),
+    )
+    banded("hire rate", cfg.hire_rate, f.hire_rate, f"{f.hire_rate}%")
+    rating = f.rating_tenths
+    banded("rating", cfg.rating, rating, f"{(rating or 0) // 10}.{(rating or 0) % 10}")
+    flag("verified", f.verified, cfg.verified_points, cfg.verified_neutral)
+    flag("funded", f.funded, cfg.funded_points, cfg.funded_neutral)
+    points = sum(line.points for line in lines)
+    top = sum(line.max_points for line in lines)
+    return lines, points, top
+
+
+def quote(cfg: PricingConfig, factors: Factors, boost: int = 0) -> Quote:
+    """Price a job under the configured model; ``boost`` is added on top.
+
+    The ``seed`` result is ``min + round(points * (max - min) / max_points)``, within
+    ``[min_connects, max_connects]``.
+    """
+    if cfg.model == "rate_card":
+        if factors.price_cents is None:
+            connects = cfg.rate_card_unknown * cfg.rate_card_scale
+            shown = "unknown"
+        else:
+            index = bisect.bisect_right(cfg.rate_card_edges, factors.price_cents // 100)
+            connects = cfg.rate_card_connects[index] * cfg.rate_card_scale
+            shown = dollars(factors.price_cents)
+        line = FactorLine(
+            "price",
+            shown,
+            connects,
+            max(cfg.rate_card_connects) * cfg.rate_card_scale,
+            factors.price_cents is not None,
+        )
+        top = max(cfg.rate_card_connects) * cfg.rate_card_scale
+        return Quote(connects, boost, "rate_card", (line,), connects, top)
+    lines, points, top = _seed(cfg, factors)
+    span = cfg.max_connects - cfg.min_connects
+    connects = cfg.min_connects
+    if top:
+        connects += (points * span * 2 + top) // (top * 2)
+    connects = max(cfg.min_connects, min(cfg.max_connects, connects))
+    return Quote(connects, boost, "seed", tuple(lines), points, top)
+
+
+def tier_cents_per_connect(cfg: PricingConfig, quantity: int) -> int:
+    """The price of one Connect, in cents, when ``quantity`` are bought at once."""
+    price = cfg.tiers[0][1]
+    for minimum, per in cfg.tiers:
+        if quantity >= minimum:
+            price = per
+    return price
+
+
+def purchase_cents(cfg: PricingConfig, quantity: int) -> int:
+    """What ``quantity`` Connects cost at the tier price, in cents."""
+    return quantity * tier_cents_per_connect(cfg, quantity)
+
+
+def share_cents(amount: int, lot_connects: int, lot_cents: int) -> int:
+    """The cents of ``amount`` Connects out of a lot of ``lot_connects`` bought for
+    ``lot_cents``, rounded half up."""
+    if lot_connects <= 0:
+        return 0
+    return (amount * lot_cents * 2 + lot_connects) // (lot_connects * 2)

@@ -1,0 +1,186 @@
+"""Balance views: a user's wallet with their pools and expiries, and a pool with its members.
+
+They are reads in the common case; when a write must come first (a user seen for the first
+time, a grant due, lots past their date), that write runs once and the read is taken again, so
+a balance never shows Connects that have already expired.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.base.config import Config
+from core.base.keys import Actor
+from core.interface.catalog import Access
+from core.interface.errors import NotFound
+from core.ledger import postings
+from core.ledger.pools import Pool, Pools
+from core.ledger.postings import Stamp
+from core.ledger.wallets import User, Wallets, find_user, user_account
+from core.reads.insight import Due, expiring, has_expired
+from core.store.base import Store, Tx
+
+
+@dataclass(frozen=True, slots=True)
+class PoolLine:
+    """One of the user's pools in their balance: its balance, their allowance and spend."""
+
+    name: str
+    balance: int
+    allowance: int | None  # None: no limit
+    spent: int
+
+
+@dataclass(frozen=True, slots=True)
+class WalletView:
+    balance: int
+    pools: list[PoolLine]
+    expiring: list[Due]
+
+
+@dataclass(frozen=True, slots=True)
+class MemberLine:
+    key: str
+    allowance: int | None  # None: no limit
+    spent: int
+    owner: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PoolView:
+    name: str
+    balance: int
+    members: list[MemberLine]
+    threshold: int
+    channel: str | None
+    expiring: list[Due]
+
+
+class Balances:
+    """The balance views under ``[wallet] expiring_soon_days``."""
+
+    def __init__(self, config: Config, store: Store, wallets: Wallets, pools: Pools) -> None:
+        self.config = config
+        self.store = store
+        self.wallets = wallets
+        self.pools = pools
+
+    async def ensure_known(self, actor: Actor, now: int, request_id: str) -> None:
+        """Make the actor's wallet current before a read shows it: created with the welcome
+        grant on first sight, a due grant credited, expired lots swept (a write only when one
+        of those is needed), so every read command sees the same wallet. Reads of a pool skip
+        it: a refused read must change nothing."""
+
+        async def current(tx: Tx) -> bool:
+            user = await find_user(tx, actor.user.key)
+            return (
+                user is not None
+                and not self.wallets.grant_due(user, now)
+                and not await has_expired(tx, user.account_id, now)
+            )
+
+        if await self.store.read(current, quick=True):
+            return
+
+        async def prepare(tx: Tx) -> None:
+            await self.wallets.ensure_user(tx, actor.user, Stamp(actor.user.key, request_id, now))
+
+        await self.store.write(prepare)
+
+    async def readable(
+        self, tx: Tx, actor: Actor, pool_name: str | None, admin: bool
+    ) -> tuple[int, str]:
+        """The account to read and its label: the actor's wallet, or a pool they belong to
+        (with ``admin``: only its admins)."""
+        if not pool_name:
+            account = await user_account(tx, actor.user.key)
+            if account is None:
+                raise NotFound("Nothing recorded yet: your wallet starts with your first command.")
+            return account, "Your wallet"
+        pool = await self.pools.find(tx, actor, pool_name)
+        if admin:
+            self.pools.require_admin(actor, pool)
+        else:
+            await self.pools.require_member_or_admin(tx, actor, pool)
+        return pool.account_id, f"Pool {pool.name}"
+
+    async def pool_view(self, tx: Tx, pool: Pool, now: int) -> PoolView:
+        balance = await postings.balance(tx, pool.account_id)
+        members = [
+            MemberLine(
+                m.key,
+                m.allowance,
+                await self.pools.spent_this_month(tx, pool.id, m.key, now),
+                m.key == pool.owner,
+            )
+            for m in await self.pools.members(tx, pool.id)
+        ]
+        due = await expiring(tx, pool.account_id, now, self.config.wallet.expiring_soon_days)
+        return PoolView(pool.name, balance, members, pool.threshold, pool.channel, due)
+
+    async def pool_info(self, actor: Actor, name: str, access: Access, now: int) -> PoolView:
+        """The pool ``name`` of the actor's community, as ``access`` allows."""
+
+        async def read(tx: Tx) -> PoolView:
+            pool = await self.pools.find(tx, actor, name)
+            await self.pools.authorize(tx, actor, pool, access)
+            return await self.pool_view(tx, pool, now)
+
+        return await self.store.read(read, quick=True)
+
+    async def _pool_lines(self, tx: Tx, actor: Actor, now: int) -> list[PoolLine]:
+        """The actor's pools here, with what they spent of their allowance this month."""
+        lines = []
+        for m in await self.pools.of_member(tx, actor.user.key, actor.scope):
+            spent = 0
+            if m.allowance is not None:
+                spent = await self.pools.spent_this_month(tx, m.pool.id, actor.user.key, now)
+            lines.append(PoolLine(m.pool.name, m.balance, m.allowance, spent))
+        return lines
+
+    async def balance(
+        self, actor: Actor, pool_name: str | None, now: int, request_id: str
+    ) -> WalletView | PoolView:
+        """The actor's wallet (with their pools here), or the pool ``pool_name``."""
+        soon = self.config.wallet.expiring_soon_days
+
+        async def read(tx: Tx) -> WalletView | PoolView | None:
+            """The view, or ``None`` when a write must come first."""
+            row = await tx.fetchone(
+                "SELECT u.*, a.balance FROM users u JOIN accounts a ON a.id = u.account_id "
+                "WHERE u.key = :k",
+                {"k": actor.user.key},
+            )
+            if row is None or self.wallets.grant_due(User.of(row), now):
+                return None
+            account = int(row["account_id"])
+            due = await expiring(tx, account, now, soon)
+            if any(lot.expires_at <= now for lot in due):
+                return None
+            if pool_name:
+                pool = await self.pools.find(tx, actor, pool_name)
+                await self.pools.require_member_or_admin(tx, actor, pool)
+                if await has_expired(tx, pool.account_id, now):
+                    return None
+                return await self.pool_view(tx, pool, now)
+            if await self.pools.stale(tx, actor.user.key, actor.scope, now):
+                return None
+            return WalletView(int(row["balance"]), await self._pool_lines(tx, actor, now), due)
+
+        view = await self.store.read(read, quick=True)
+        if view is None:
+            stamp = Stamp(actor.user.key, request_id, now)
+
+            async def prepare(tx: Tx) -> None:
+                await self.wallets.ensure_user(tx, actor.user, stamp)
+                if pool_name:  # refused here, nothing is kept (not even a first-sight wallet)
+                    pool = await self.pools.find(tx, actor, pool_name)
+                    await self.pools.require_member_or_admin(tx, actor, pool)
+                    await postings.expire(tx, pool.account_id, stamp)
+                for account in await self.pools.stale(tx, actor.user.key, actor.scope, now):
+                    await postings.expire(tx, account, stamp)
+
+            await self.store.write(prepare)
+            view = await self.store.read(read, quick=True)
+        assert view is not None, "balance still stale after its write"
+        return view
