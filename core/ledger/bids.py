@@ -4,7 +4,8 @@ setting its outcome, and the confirmations a duplicate job waits for.
 A bid's Connects are drawn through :func:`core.ledger.postings.debit` and come back through
 :func:`core.ledger.postings.give_back` to the lots they came from. Refunds follow ``[policy]``:
 reasons in ``refundable`` return everything, ``boost_only`` the boost, others nothing. ``refunded``
-and ``undone`` are final statuses.
+and ``undone`` are final statuses. Those rules are pure functions in :mod:`core.ledger.bidrules`;
+the ``bids`` table's SQL is :mod:`core.store.tables.bids`.
 """
 
 from __future__ import annotations
@@ -15,17 +16,11 @@ from collections.abc import Sequence
 
 from core.base.config import Config
 from core.base.keys import Actor
-from core.base.vocabulary import FINAL, BidStatus, EntryKind, ghost_cutoff, sql_list, unanswered_sql
-from core.interface.errors import (
-    AllowanceExceeded,
-    AlreadyDone,
-    BadInput,
-    Forbidden,
-    NotFound,
-    NotRefundable,
-)
+from core.base.vocabulary import BidStatus, EntryKind, ghost_cutoff
+from core.interface.errors import AlreadyDone, BadInput, Forbidden, NotFound
 from core.interface.reply import Mention, Rich, cmd
 from core.ledger import postings
+from core.ledger.bidrules import allowance_left, check_outcome, check_undo, refund_amount
 from core.ledger.pools import Pools
 from core.ledger.postings import Leg, Stamp
 from core.ledger.wallets import Wallets
@@ -40,7 +35,9 @@ from core.quotes.bidrecords import (
     Refunded,
     Undone,
 )
-from core.store.base import Row, Tx, Unstorable
+from core.store.base import Tx, Unstorable
+from core.store.tables import bids as table
+from core.store.tables.bids import Bid
 
 
 def job_key(job: str) -> str:
@@ -87,7 +84,7 @@ class Bids:
         account = await self.wallets.account_for(tx, actor, spec.pool, stamp)
         total = spec.connects + spec.boost
         key = job_key(spec.job)
-        allowance_left = None
+        left = None
         pool = account.pool
         if pool is not None:
             member = await self.pools.member(tx, pool.id, actor.user.key)
@@ -95,58 +92,37 @@ class Bids:
                 raise Forbidden(f"You are not a member of pool {pool.name}; ask its owner.")
             if member.allowance is not None:
                 spent = await self.pools.spent_this_month(tx, pool.id, actor.user.key, stamp.now)
-                left = member.allowance - spent
-                if total > left:
-                    raise AllowanceExceeded(total, max(left, 0), pool.name)
-                allowance_left = left - total
+                left = allowance_left(member.allowance, spent, total, pool.name)
             if not confirmed:
-                earlier = await tx.fetchone(
-                    "SELECT id, bidder, created_at FROM bids WHERE pool_id = :p AND job_key = :k "
-                    f"AND status <> '{BidStatus.UNDONE.value}' ORDER BY id LIMIT 1",
-                    {"p": pool.id, "k": key},
-                )
+                earlier = await table.first_on_job(tx, pool.id, key)
                 if earlier is not None:
                     raise NeedsConfirmation(
-                        Earlier(
-                            int(earlier["id"]), str(earlier["bidder"]), int(earlier["created_at"])
-                        ),
+                        Earlier(earlier.id, earlier.bidder, earlier.created_at),
                         pool.name,
                         spec.connects,
                         spec.boost,
                     )
 
         async def record(cents: int) -> int:
-            factors = spec.factors.columns()
-            names = ", ".join(factors)
-            marks = ", ".join(f":f_{k}" for k in factors)
-            row = await tx.fetchone(
-                "INSERT INTO bids (account_id, pool_id, bidder, job, job_key, connects, boost, "
-                "cost_cents, rate_type, rate_cents, note, status, refunded, created_at, "
-                f"updated_at, request_id, connects_stated, scope, {names}) VALUES (:a, :p, :b, "
-                ":job, :key, :c, :boost, :cents, :rt, :rate, :note, :status, 0, :now, :now, "
-                f":rid, :stated, :scope, {marks}) RETURNING id",
-                {
-                    "a": account.id,
-                    "p": pool.id if pool else None,
-                    "b": actor.user.key,
-                    "job": spec.job,
-                    "key": key,
-                    "c": spec.connects,
-                    "boost": spec.boost,
-                    "cents": cents,
-                    "rt": spec.rate_type,
-                    "rate": spec.rate_cents,
-                    "note": spec.note,
-                    "status": BidStatus.SUBMITTED.value,
-                    "now": stamp.now,
-                    "rid": stamp.request_id,
-                    "stated": 0 if spec.quoted else 1,
-                    "scope": actor.scope,
-                    **{f"f_{k}": v for k, v in factors.items()},
-                },
+            return await table.insert(
+                tx,
+                account_id=account.id,
+                pool_id=pool.id if pool else None,
+                bidder=actor.user.key,
+                job=spec.job,
+                job_key=key,
+                connects=spec.connects,
+                boost=spec.boost,
+                cost_cents=cents,
+                rate_type=spec.rate_type,
+                rate_cents=spec.rate_cents,
+                note=spec.note,
+                stated=not spec.quoted,
+                scope=actor.scope,
+                request_id=stamp.request_id,
+                now=stamp.now,
+                factors=spec.factors.columns(),
             )
-            assert row is not None
-            return int(row["id"])
 
         legs = [
             Leg(EntryKind.BID, spec.connects, spec.job[:200]),
@@ -182,7 +158,7 @@ class Bids:
             balance=draw.balance,
             cost_cents=draw.cents,
             quoted=spec.quoted,
-            allowance_left=allowance_left,
+            allowance_left=left,
             undo_until=self.config.wallet.undo_until(stamp.now),
             nonce=secrets.token_hex(4),
             rate_type=spec.rate_type,
@@ -191,15 +167,15 @@ class Bids:
             threshold=pool.threshold if pool else 0,
         )
 
-    async def _for_change(self, tx: Tx, actor: Actor, bid_id: int) -> Row:
+    async def _for_change(self, tx: Tx, actor: Actor, bid_id: int) -> Bid:
         """A bid the actor may change: their own, or one of a pool they administer."""
-        bid = await tx.fetchone("SELECT * FROM bids WHERE id = :id", {"id": bid_id})
+        bid = await table.by_id(tx, bid_id)
         if bid is None:
             raise NotFound(_no_bid(bid_id))
-        if bid["bidder"] == actor.user.key:
+        if bid.bidder == actor.user.key:
             return bid
-        if bid["pool_id"] is not None:
-            pool = await self.pools.by_id(tx, int(bid["pool_id"]))
+        if bid.pool_id is not None:
+            pool = await self.pools.by_id(tx, bid.pool_id)
             if pool is not None and self.pools.is_admin(actor, pool):
                 return bid
             if pool is not None and actor.scope == pool.scope:
@@ -210,143 +186,76 @@ class Bids:
         raise NotFound(_no_bid(bid_id))
 
     @staticmethod
-    async def _locked(tx: Tx, bid: Row) -> Row:
-        """Lock the bid's account and read the bid again: a refund or undo that committed while
-        this transaction waited for the lock (another process, on PostgreSQL) is seen."""
-        await tx.lock_account(int(bid["account_id"]))
-        row = await tx.fetchone("SELECT * FROM bids WHERE id = :id", {"id": bid["id"]})
-        assert row is not None
-        return row
-
     async def _give_back(
-        self,
-        tx: Tx,
-        bid: Row,
-        amount: int,
-        kind: EntryKind,
-        stamp: Stamp,
-        reason: str | None,
+        tx: Tx, bid: Bid, amount: int, kind: EntryKind, stamp: Stamp, reason: str | None
     ) -> int:
         """Return ``amount`` of the bid's Connects and mark it ``refunded`` or ``undone``; the
         account's balance afterwards."""
         back = await postings.give_back(
-            tx, int(bid["account_id"]), int(bid["id"]), amount, kind, stamp, reason or kind
+            tx, bid.account_id, bid.id, amount, kind, stamp, reason or kind
         )
-        await tx.execute(
-            "UPDATE bids SET status = :s, refunded = :n, refunded_cents = :c, "
-            "refund_reason = :r, updated_at = :now WHERE id = :id",
-            {
-                "s": (BidStatus.REFUNDED if kind == EntryKind.REFUND else BidStatus.UNDONE).value,
-                "n": amount,
-                "c": back.cents,
-                "r": reason,
-                "now": stamp.now,
-                "id": bid["id"],
-            },
-        )
+        status = BidStatus.REFUNDED if kind == EntryKind.REFUND else BidStatus.UNDONE
+        await table.set_returned(tx, bid.id, status, amount, back.cents, reason, stamp.now)
         return back.balance
 
     async def refund(
         self, tx: Tx, actor: Actor, bid_id: int, reason: str, stamp: Stamp
     ) -> Refunded:
-        """Refund a bid once, by policy: refundable reasons return everything, ``outbid`` only
-        the boost, others nothing (refused)."""
+        """Refund a bid once, by policy (:func:`~core.ledger.bidrules.refund_amount`):
+        refundable reasons return everything, ``outbid`` only the boost, others nothing
+        (refused)."""
         await self.wallets.ensure_user(tx, actor.user, stamp)
-        bid = await self._locked(tx, await self._for_change(tx, actor, bid_id))
-        if bid["status"] in FINAL or int(bid["refunded"]) > 0:
-            raise AlreadyDone(f"Bid #{bid_id} was already {bid['status']}; a bid refunds once.")
-        policy = self.config.policy
-        total = int(bid["connects"]) + int(bid["boost"])
-        if reason in policy.refundable:
-            amount = total
-        elif reason in policy.boost_only:
-            amount = int(bid["boost"])
-            if amount == 0:
-                raise NotRefundable(
-                    f"'{reason}' returns the boost only, and bid #{bid_id} had "
-                    "no boost: nothing to refund."
-                )
-        else:
-            refundable = ", ".join((*policy.refundable, *policy.boost_only))
-            raise NotRefundable(f"'{reason}' does not refund Connects. Refundable: {refundable}.")
+        bid = await table.locked(tx, await self._for_change(tx, actor, bid_id))
+        amount = refund_amount(
+            self.config.policy, reason, bid_id, bid.status, bid.connects, bid.boost, bid.refunded
+        )
         balance = await self._give_back(tx, bid, amount, EntryKind.REFUND, stamp, reason)
         return Refunded(
             bid_id,
             amount,
             reason,
             balance,
-            total,
-            str(bid["job"]),
-            "your wallet" if bid["pool_id"] is None else "the pool",
+            bid.total,
+            bid.job,
+            "your wallet" if bid.pool_id is None else "the pool",
         )
 
     async def undo(self, tx: Tx, actor: Actor, bid_id: int, stamp: Stamp) -> Undone:
         """Take back a fresh bid: its author only, within the undo window."""
-        bid = await tx.fetchone("SELECT * FROM bids WHERE id = :id", {"id": bid_id})
-        if bid is None or bid["bidder"] != actor.user.key:
+        bid = await table.by_id(tx, bid_id)
+        if bid is None or bid.bidder != actor.user.key:
             raise NotFound(f"No bid #{bid_id} of yours to undo.")
-        bid = await self._locked(tx, bid)
-        if bid["status"] in FINAL:
-            raise AlreadyDone(f"Bid #{bid_id} was already {bid['status']}.")
-        if not self.config.wallet.undoable(int(bid["created_at"]), stamp.now):
-            minutes = self.config.wallet.undo_minutes
-            raise AlreadyDone(
-                Rich(f"Bid #{bid_id} is older than {minutes} minutes; use ", cmd("refund"), ".")
-            )
-        total = int(bid["connects"]) + int(bid["boost"])
-        balance = await self._give_back(tx, bid, total, EntryKind.UNDO, stamp, None)
-        return Undone(bid_id, total, balance, str(bid["job"]))
+        bid = await table.locked(tx, bid)
+        check_undo(self.config.wallet, bid_id, bid.status, bid.created_at, stamp.now)
+        balance = await self._give_back(tx, bid, bid.total, EntryKind.UNDO, stamp, None)
+        return Undone(bid_id, bid.total, balance, bid.job)
 
     async def set_outcome(
         self, tx: Tx, actor: Actor, bid_id: int, status: BidStatus, now: int
     ) -> OutcomeSet:
         """Record news of a bid (viewed, interviewing, hired, lost); final statuses stay."""
         bid = await self._for_change(tx, actor, bid_id)
-        if bid["status"] in FINAL:
-            raise AlreadyDone(f"Bid #{bid_id} was {bid['status']}; its status is final.")
-        changed = await tx.execute(
-            "UPDATE bids SET status = :s, updated_at = :now WHERE id = :id "
-            f"AND status NOT IN {sql_list(FINAL)}",
-            {"s": status.value, "now": now, "id": bid_id},
-        )
-        if not changed:  # refunded or undone by a concurrent request since it was read
+        check_outcome(bid_id, bid.status, status)
+        if not await table.set_status(tx, bid_id, status, now):
+            # refunded or undone by a concurrent request since it was read
             raise AlreadyDone(f"Bid #{bid_id} was refunded or undone; its status is final.")
-        return OutcomeSet(bid_id, status, str(bid["status"]), str(bid["job"]))
+        return OutcomeSet(bid_id, status, bid.status.value, bid.job)
 
     @staticmethod
     async def state(tx: Tx, bid_id: int, now: int) -> BidState | None:
-        row = await tx.fetchone(
-            "SELECT b.status, (SELECT COALESCE(SUM(l.remaining), 0) FROM lots l "
-            "WHERE l.account_id = b.account_id AND (l.expires_at IS NULL OR l.expires_at > :now)"
-            ") AS spendable FROM bids b WHERE b.id = :id",
-            {"id": bid_id, "now": now},
-        )
-        return None if row is None else BidState(BidStatus(row["status"]), int(row["spendable"]))
+        standing = await table.standing(tx, bid_id, now)
+        return None if standing is None else BidState(standing.status, standing.spendable)
 
     @staticmethod
     async def recent(tx: Tx, key: str, limit: int = 25) -> Sequence[RecentBid]:
         """The user's newest bids, newest first."""
-        rows = await tx.fetchall(
-            "SELECT id, job, connects, boost, status FROM bids WHERE bidder = :b "
-            "ORDER BY id DESC LIMIT :n",
-            {"b": key, "n": limit},
-        )
         return [
-            RecentBid(
-                int(r["id"]),
-                str(r["job"]),
-                int(r["connects"]),
-                int(r["boost"]),
-                BidStatus(r["status"]),
-            )
-            for r in rows
+            RecentBid(b.id, b.job, b.connects, b.boost, b.status)
+            for b in await table.recent(tx, key, limit)
         ]
 
 
 async def mark_ghosted(tx: Tx, now: int, ghost_days: int) -> int:
     """Mark every bid with no news for ``ghost_days`` as ``ghosted`` (see
     :mod:`core.base.vocabulary`); how many were marked."""
-    return await tx.execute(
-        "UPDATE bids SET status = :s, updated_at = :now WHERE " + unanswered_sql(),
-        {"s": BidStatus.GHOSTED.value, "now": now, "ghost": ghost_cutoff(now, ghost_days)},
-    )
+    return await table.mark_ghosted(tx, ghost_cutoff(now, ghost_days), now)

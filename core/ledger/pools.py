@@ -18,52 +18,24 @@ from core.interface.catalog import Access
 from core.interface.errors import BadInput, Forbidden, NotFound
 from core.interface.reply import Rich, cmd
 from core.ledger import postings
-from core.store.base import Row, Tx
+from core.store.base import Tx
+from core.store.tables import pools as table
+from core.store.tables.pools import Member, Membership, Pool
+
+__all__ = [
+    "NAME",
+    "AllowanceSet",
+    "Member",
+    "MemberAdded",
+    "MemberRemoved",
+    "Membership",
+    "Pool",
+    "PoolCreated",
+    "Pools",
+    "ThresholdSet",
+]
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
-
-
-@dataclass(frozen=True, slots=True)
-class Pool:
-    id: int
-    scope: str
-    name: str
-    account_id: int
-    owner: str
-    threshold: int
-    channel: str | None
-
-    @staticmethod
-    def of(row: Row) -> Pool:
-        channel = row["channel"]
-        return Pool(
-            int(row["id"]),
-            str(row["scope"]),
-            str(row["name"]),
-            int(row["account_id"]),
-            str(row["owner"]),
-            int(row["threshold"]),
-            None if channel is None else str(channel),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Member:
-    key: str
-    allowance: int | None  # Connects a month; None: no limit
-
-
-def _allowance(value: object) -> int | None:
-    return None if value is None else int(str(value))
-
-
-@dataclass(frozen=True, slots=True)
-class Membership:
-    """One of a user's pools, with its balance and the user's allowance in it."""
-
-    pool: Pool
-    balance: int
-    allowance: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,32 +89,21 @@ class Pools:
         if actor.scope is None:
             raise BadInput("Pools belong to a server or workspace: use this command there.")
         key = name.strip().lower()
-        row = await tx.fetchone(
-            "SELECT * FROM pools WHERE scope = :s AND name = :n", {"s": actor.scope, "n": key}
-        )
-        if row is None:
+        pool = await table.by_name(tx, actor.scope, key)
+        if pool is None:
             raise NotFound(
                 Rich(f"No pool named {key!r} here. ", cmd("balance"), " lists your pools.")
             )
-        return Pool.of(row)
+        return pool
 
     async def by_id(self, tx: Tx, pool_id: int) -> Pool | None:
-        row = await tx.fetchone("SELECT * FROM pools WHERE id = :id", {"id": pool_id})
-        return None if row is None else Pool.of(row)
+        return await table.by_id(tx, pool_id)
 
     async def member(self, tx: Tx, pool_id: int, key: str) -> Member | None:
-        row = await tx.fetchone(
-            "SELECT member, allowance FROM pool_members WHERE pool_id = :p AND member = :m",
-            {"p": pool_id, "m": key},
-        )
-        return None if row is None else Member(str(row["member"]), _allowance(row["allowance"]))
+        return await table.member(tx, pool_id, key)
 
     async def members(self, tx: Tx, pool_id: int) -> list[Member]:
-        rows = await tx.fetchall(
-            "SELECT member, allowance FROM pool_members WHERE pool_id = :p ORDER BY member",
-            {"p": pool_id},
-        )
-        return [Member(str(r["member"]), _allowance(r["allowance"])) for r in rows]
+        return await table.members(tx, pool_id)
 
     @staticmethod
     def is_admin(actor: Actor, pool: Pool) -> bool:
@@ -167,37 +128,19 @@ class Pools:
 
     async def spent_this_month(self, tx: Tx, pool_id: int, member: str, now: int) -> int:
         """Connects ``member`` spent from the pool this calendar month, net of refunds."""
-        row = await tx.fetchone(
-            "SELECT COALESCE(SUM(connects + boost - refunded), 0) AS s FROM bids "
-            "WHERE pool_id = :p AND bidder = :m AND created_at >= :since",
-            {"p": pool_id, "m": member, "since": month_start(now)},
-        )
-        return int(row["s"]) if row else 0
+        return await table.spent_since(tx, pool_id, member, month_start(now))
 
     async def of_member(self, tx: Tx, key: str, scope: str | None) -> list[Membership]:
         """The pools of ``scope`` the user belongs to, by name."""
         if scope is None:
             return []
-        rows = await tx.fetchall(
-            "SELECT p.*, a.balance, m.allowance FROM pool_members m JOIN pools p "
-            "ON p.id = m.pool_id JOIN accounts a ON a.id = p.account_id "
-            "WHERE m.member = :m AND p.scope = :s ORDER BY p.name",
-            {"m": key, "s": scope},
-        )
-        return [Membership(Pool.of(r), int(r["balance"]), _allowance(r["allowance"])) for r in rows]
+        return await table.of_member(tx, key, scope)
 
     async def stale(self, tx: Tx, key: str, scope: str | None, now: int) -> Sequence[int]:
         """Accounts of the user's pools here that hold expired lots not swept yet."""
         if scope is None:
             return []
-        rows = await tx.fetchall(
-            "SELECT DISTINCT p.account_id FROM pool_members m JOIN pools p ON p.id = m.pool_id "
-            "JOIN lots l ON l.account_id = p.account_id WHERE m.member = :m AND p.scope = :s "
-            "AND l.remaining > 0 AND l.expires_at IS NOT NULL AND l.expires_at <= :now "
-            "ORDER BY p.account_id",
-            {"m": key, "s": scope, "now": now},
-        )
-        return [int(r["account_id"]) for r in rows]
+        return await table.stale_accounts(tx, key, scope, now)
 
     # ------------------------------------------------------------------ changes
 
@@ -210,48 +153,21 @@ class Pools:
             raise BadInput("name: use 1-40 letters, digits, - or _, e.g. name:agency")
         if actor.scope is None:
             raise BadInput("Pools belong to a server or workspace: create one there.")
-        exists = await tx.fetchone(
-            "SELECT id FROM pools WHERE scope = :s AND name = :n", {"s": actor.scope, "n": key}
-        )
-        if exists is not None:
+        if await table.by_name(tx, actor.scope, key) is not None:
             raise BadInput(f"A pool named {key} already exists here; pick another name.")
         account = await postings.open_account(tx, "pool", now)
-        row = await tx.fetchone(
-            "INSERT INTO pools (scope, name, account_id, owner, threshold, channel, created_at) "
-            "VALUES (:s, :n, :a, :o, 0, :c, :now) RETURNING id",
-            {
-                "s": actor.scope,
-                "n": key,
-                "a": account,
-                "o": actor.user.key,
-                "c": channel,
-                "now": now,
-            },
-        )
-        assert row is not None
-        await tx.execute(
-            "INSERT INTO pool_members (pool_id, member, allowance, added_at) "
-            "VALUES (:p, :m, NULL, :now)",
-            {"p": row["id"], "m": actor.user.key, "now": now},
-        )
+        pool_id = await table.insert(tx, actor.scope, key, account, actor.user.key, channel, now)
+        await table.add_member(tx, pool_id, actor.user.key, now)
         return PoolCreated(key, channel)
 
     async def add_member(self, tx: Tx, pool: Pool, member: UserRef, now: int) -> MemberAdded:
-        added = await tx.execute(
-            "INSERT INTO pool_members (pool_id, member, allowance, added_at) "
-            "VALUES (:p, :m, NULL, :now) ON CONFLICT (pool_id, member) DO NOTHING",
-            {"p": pool.id, "m": member.key, "now": now},
-        )
-        return MemberAdded(pool.name, bool(added))
+        added = await table.add_member(tx, pool.id, member.key, now)
+        return MemberAdded(pool.name, added)
 
     async def remove_member(self, tx: Tx, pool: Pool, member: UserRef) -> MemberRemoved:
         if member.key == pool.owner:
             raise Forbidden("The owner cannot be removed from their pool.")
-        removed = await tx.execute(
-            "DELETE FROM pool_members WHERE pool_id = :p AND member = :m",
-            {"p": pool.id, "m": member.key},
-        )
-        if not removed:
+        if not await table.remove_member(tx, pool.id, member.key):
             raise NotFound(f"{member.display} is not in pool {pool.name}.")
         return MemberRemoved(pool.name)
 
@@ -259,11 +175,7 @@ class Pools:
         self, tx: Tx, pool: Pool, member: UserRef, connects: int | None, now: int
     ) -> AllowanceSet:
         """A member's monthly allowance: ``connects`` a month (0: none), ``None``: no limit."""
-        changed = await tx.execute(
-            "UPDATE pool_members SET allowance = :n WHERE pool_id = :p AND member = :m",
-            {"n": connects, "p": pool.id, "m": member.key},
-        )
-        if not changed:
+        if not await table.set_allowance(tx, pool.id, member.key, connects):
             raise NotFound(
                 Rich(f"{member.display} is not in pool {pool.name}; ", cmd("pool add"), " first.")
             )
@@ -275,8 +187,5 @@ class Pools:
     ) -> ThresholdSet:
         """Warn below ``connects`` (0: off) in ``channel`` (else the pool's channel so far)."""
         where = channel or pool.channel
-        await tx.execute(
-            "UPDATE pools SET threshold = :n, channel = :c WHERE id = :p",
-            {"n": connects, "c": where, "p": pool.id},
-        )
+        await table.set_threshold(tx, pool.id, connects, where)
         return ThresholdSet(pool.name, connects, where)
