@@ -28,7 +28,8 @@ from typing import Any
 import pytest
 
 from core.store import open_store
-from core.store.base import Store, Tx, migrations
+from core.store.base import Store, Tx
+from core.store.schema import migrations
 
 # ---------------------------------------------------------------------- the normalized model
 
