@@ -1,5 +1,6 @@
 """The ledger's database: the store interface (:mod:`.base`), its SQLite and PostgreSQL
-backends, and :func:`open_store`, which picks the backend a URL names.
+backends, the migrations both run from one source (:mod:`.schema`), and :func:`open_store`,
+which picks the backend a URL names.
 
 May import ``core.base`` and ``core.interface`` (its errors); never the quotes, the ledger, the
 reads or the command handlers."""

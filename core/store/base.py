@@ -92,8 +92,8 @@ class Store(Protocol):
 
     async def migrate(self) -> int:
         """Apply every packaged migration the database has not recorded, in version order,
-        also one missing below the highest recorded (see :func:`pending`); the schema version
-        afterwards. :attr:`migrated` names what was applied."""
+        also one missing below the highest recorded (see :func:`core.store.schema.pending`);
+        the schema version afterwards. :attr:`migrated` names what was applied."""
 
     async def close(self) -> None:
         """Close every connection."""
@@ -214,38 +214,3 @@ def masker(url: str) -> Callable[[str], str]:
 def redact_text(text: str, url: str) -> str:
     """``text`` with ``url`` and every credential in it masked (see :func:`masker`)."""
     return masker(url)(text)
-
-
-def migrations(dialect: str) -> list[tuple[int, str, str]]:
-    """The packaged migrations of ``dialect``: (version, name, sql), ascending."""
-    from importlib import resources
-
-    folder = resources.files("core.store") / "migrations" / dialect
-    found = []
-    for item in folder.iterdir():
-        if item.name.endswith(".sql"):
-            version = int(item.name.split("_", 1)[0])
-            found.append((version, item.name, item.read_text(encoding="utf-8")))
-    return sorted(found)
-
-
-def pending(dialect: str, applied: set[int]) -> list[tuple[int, str, str]]:
-    """The packaged migrations of ``dialect`` whose versions are not in ``applied``, ascending:
-    every one missing, not only those above the highest applied. A database made by a build
-    that numbered its migrations differently can hold 6 to 8 without 5; 5 is then applied
-    after them (each migration is written to be safe to apply late, and the runner logs it)."""
-    return [m for m in migrations(dialect) if m[0] not in applied]
-
-
-def log_applied(name: str, version: int, highest: int) -> None:
-    """Log one applied migration: a warning when it filled a gap below ``highest``, the
-    highest version applied before this run."""
-    import logging
-
-    log = logging.getLogger("connects.store")
-    if version < highest:
-        log.warning(
-            "applied migration %s late: the database had version %d without it", name, highest
-        )
-    else:
-        log.info("applied migration %s", name)

@@ -25,7 +25,8 @@ from typing import TypeVar
 
 from core.interface.errors import ConnectsError
 from core.store import open_store
-from core.store.base import Store, Tx, migrations, redact
+from core.store.base import Store, Tx, redact
+from core.store.schema import available
 from core.store.sides import Side, quote_name, side_of
 from core.store.sqlite import sqlite_path
 
@@ -149,7 +150,7 @@ async def _open_source(url: str) -> Store:
             raise CopyRefused(f"source {path!r} does not exist: nothing to copy.")
     store = await open_store(url, migrate=False)
     try:
-        packaged = {v for v, _, _ in migrations(_dialect(url))}
+        packaged = {v for v, _ in available()}
         latest = max(packaged)
 
         async def versions(tx: Tx) -> set[int] | None:

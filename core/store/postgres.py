@@ -32,15 +32,8 @@ from typing import Any, TypeVar, cast
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
-from core.store.base import (
-    Params,
-    Row,
-    check_params,
-    log_applied,
-    pending,
-    redact,
-    redact_text,
-)
+from core.store.base import Params, Row, check_params, redact, redact_text
+from core.store.schema import VERSION_TABLE, log_applied, pending, render
 
 T = TypeVar("T")
 
@@ -296,10 +289,7 @@ class PostgresStore:
                 "SELECT pg_advisory_xact_lock(hashtext('connects-bot migrate ' || "
                 "current_schema()))"
             )
-            await conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY KEY, "
-                "name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
-            )
+            await conn.execute(render(VERSION_TABLE, "postgres"))
             done = {int(r[0]) for r in await conn.fetch("SELECT version FROM schema_version")}
             highest = max(done, default=0)
             for version, name, sql in pending("postgres", done):

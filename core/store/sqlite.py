@@ -19,7 +19,8 @@ from typing import TypeVar
 
 import aiosqlite
 
-from core.store.base import Params, Row, check_params, log_applied, pending
+from core.store.base import Params, Row, check_params
+from core.store.schema import VERSION_TABLE, log_applied, pending, render
 
 T = TypeVar("T")
 
@@ -257,10 +258,7 @@ class SQLiteStore:
             await self._begin(conn)
             applied: list[str] = []
             try:
-                await conn.execute(
-                    "CREATE TABLE IF NOT EXISTS schema_version "
-                    "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)"
-                )
+                await conn.execute(render(VERSION_TABLE, "sqlite"))
                 rows = await (await conn.execute("SELECT version FROM schema_version")).fetchall()
                 done = {int(r[0]) for r in rows}
                 highest = max(done, default=0)

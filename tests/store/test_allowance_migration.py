@@ -6,17 +6,16 @@ from __future__ import annotations
 import pytest
 
 from core.store import open_store
-from core.store.base import Tx, migrations
+from core.store.base import Tx
+from core.store.schema import available
 
 
 async def test_existing_limits_keep_their_meaning(
     db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from core.store import base
+    from core.store import schema
 
-    monkeypatch.setattr(
-        base, "migrations", lambda dialect: [m for m in migrations(dialect) if m[0] <= 3]
-    )
+    monkeypatch.setattr(schema, "available", lambda: [m for m in available() if m[0] <= 3])
     store = await open_store(db_url)
 
     async def seed(tx: Tx) -> None:

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from core.store import base, open_store
-from core.store.base import Tx, migrations
+from core.store import open_store, schema
+from core.store.base import Tx
+from core.store.schema import available, render, source
 from tests.store.test_copy import export
 
 
@@ -64,13 +65,13 @@ async def test_an_existing_sqlite_ledger_upgrades_without_losing_a_row(
     bytes, the rows of the rebuilt tables are all there, foreign keys still hold, and the keys
     now refuse NULL."""
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    before_0003 = [m for m in migrations("sqlite") if m[0] < 3]
-    monkeypatch.setattr(base, "migrations", lambda dialect: before_0003)
+    before_0003 = [m for m in available() if m[0] < 3]
+    monkeypatch.setattr(schema, "available", lambda: before_0003)
     await _ledger_at_version_2(url)
     # the export reads the bid factor columns of 0006, which only add columns: export a copy
     # at version 2 with those columns added, to compare with the upgraded ledger's export
     shutil.copy(tmp_path / "old.db", tmp_path / "v2.db")
-    [(_, _, additive)] = [m for m in migrations("sqlite") if m[0] == 6]
+    additive = render(source("0006_bid_factors.sql"), "sqlite")
     with sqlite3.connect(tmp_path / "v2.db") as db:
         db.executescript(additive)
     exported = await export(f"sqlite:///{tmp_path / 'v2.db'}")
@@ -84,7 +85,7 @@ async def test_an_existing_sqlite_ledger_upgrades_without_losing_a_row(
 
     store = await open_store(url)
     try:
-        assert await store.migrate() == max(v for v, _, _ in migrations("sqlite"))
+        assert await store.migrate() == max(v for v, _ in available())
 
         async def check(tx: Tx) -> None:
             for table, n in counts.items():

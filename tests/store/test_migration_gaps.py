@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from core.store import base, open_store
+from core.store import open_store, schema
 from tests.bot.test_cli import cli
 from tests.store.conftest import _schema_url
 from tests.store.test_schema_parity import differences, read_postgres, read_sqlite
 
-LATEST = max(v for v, _, _ in base.migrations("sqlite"))
+LATEST = max(v for v, _ in schema.available())
 BACKENDS = ("sqlite", "postgres")
 
 
@@ -27,13 +27,13 @@ async def _built_without(
 ) -> None:
     """The database at ``url`` as a build without ``missing`` (and nothing above ``upto``)
     left it."""
-    real = base.migrations
+    real = schema.available
 
-    def packaged(dialect: str) -> list[tuple[int, str, str]]:
-        return [m for m in real(dialect) if m[0] not in missing and m[0] <= upto]
+    def packaged() -> list[tuple[int, str]]:
+        return [m for m in real() if m[0] not in missing and m[0] <= upto]
 
     with monkeypatch.context() as patch:
-        patch.setattr(base, "migrations", packaged)
+        patch.setattr(schema, "available", packaged)
         store = await open_store(url)
         await store.close()
 
@@ -92,7 +92,7 @@ async def test_db_upgrade_fills_the_historical_gap_and_says_so(
 
     upgraded = cli(tmp_path, "db", "upgrade", env={"CONNECTS_DATABASE_URL": url})
     assert upgraded.returncode == 0, upgraded.stderr
-    later = [name for v, name, _ in base.migrations("sqlite") if v > 8]
+    later = [name for v, name in schema.available() if v > 8]
     applied = ", ".join(["0005_owner_indexes.sql", *later])
     assert "0009_wide_integers.sql" in later
     assert upgraded.stdout.strip().endswith(f"schema at version {LATEST}; applied {applied}")

@@ -13,8 +13,9 @@ from bot.bootstrap import create_app
 from core.base.config import parse
 from core.interface.errors import BadInput
 from core.store import open_store
-from core.store.base import Tx, migrations
+from core.store.base import Tx
 from core.store.postgres import PostgresStore, to_positional
+from core.store.schema import available
 from tests.conftest import actor
 
 
@@ -59,7 +60,7 @@ async def test_migrations_apply_once_when_processes_start_together(pg_url: str) 
     stores = await asyncio.gather(*(open_store(pg_url) for _ in range(8)))
     try:
         versions = {await s.migrate() for s in stores}
-        latest = max(v for v, _, _ in migrations("postgres"))
+        latest = max(v for v, _ in available())
         assert versions == {latest}
 
         async def read(tx: Tx) -> list[int]:
@@ -68,7 +69,7 @@ async def test_migrations_apply_once_when_processes_start_together(pg_url: str) 
                 for r in await tx.fetchall("SELECT version FROM schema_version ORDER BY version")
             ]
 
-        assert await stores[0].read(read) == [v for v, _, _ in migrations("postgres")]
+        assert await stores[0].read(read) == [v for v, _ in available()]
     finally:
         for s in stores:
             await s.close()

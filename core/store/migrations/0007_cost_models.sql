@@ -15,7 +15,7 @@ CREATE INDEX bids_scope_stated ON bids (scope, connects_stated, created_at);
 -- processes sharing a database fit it once.
 CREATE TABLE cost_models (
     scope TEXT NOT NULL PRIMARY KEY,
-    fitted_at BIGINT NOT NULL DEFAULT 0,
+    fitted_at {{bigint}} NOT NULL DEFAULT 0,
     sample_size INTEGER NOT NULL DEFAULT 0 CHECK (sample_size >= 0),
     min_bids INTEGER NOT NULL DEFAULT 0,
     mae_hundredths INTEGER,
@@ -28,5 +28,5 @@ CREATE TABLE cost_models (
     in_use INTEGER NOT NULL DEFAULT 0 CHECK (in_use IN (0, 1)),
     model TEXT,
     digest TEXT,
-    claimed_until BIGINT
+    claimed_until {{bigint}}
 );

@@ -2,7 +2,7 @@
 -- same transaction as the decision to send it; deliverers claim pending rows with a lease, so
 -- two processes never send the same notice.
 CREATE TABLE notices (
-    id INTEGER PRIMARY KEY,
+    id {{id}},
     key TEXT NOT NULL UNIQUE,
     subject TEXT NOT NULL,
     platform TEXT NOT NULL,
@@ -10,10 +10,10 @@ CREATE TABLE notices (
     scope TEXT,
     target TEXT NOT NULL,
     text TEXT NOT NULL,
-    at_time INTEGER,
-    created_at INTEGER NOT NULL,
-    claimed_at INTEGER,
-    sent_at INTEGER,
+    at_time {{bigint}},
+    created_at {{bigint}} NOT NULL,
+    claimed_at {{bigint}},
+    sent_at {{bigint}},
     attempts INTEGER NOT NULL DEFAULT 0,
     last_error TEXT
 );

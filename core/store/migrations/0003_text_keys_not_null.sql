@@ -4,8 +4,10 @@
 -- SQLite cannot add NOT NULL to a column: each table is rebuilt with the same columns in the
 -- same order and its rows copied (no other table references these three, no index or trigger
 -- is defined on them). A NULL key already stored stops the migration, which then changes
--- nothing.
+-- nothing. A PostgreSQL primary key is NOT NULL already: its statements change nothing (the
+-- columns are NOT NULL since 0001) and say the same.
 
+-- {{sqlite only}}
 CREATE TABLE users_0003 (
     key TEXT NOT NULL PRIMARY KEY,
     display TEXT NOT NULL,
@@ -42,3 +44,9 @@ INSERT INTO confirmations_0003 (token, actor, scope, args, created_at)
     SELECT token, actor, scope, args, created_at FROM confirmations;
 DROP TABLE confirmations;
 ALTER TABLE confirmations_0003 RENAME TO confirmations;
+-- {{end}}
+-- {{postgres only}}
+ALTER TABLE users ALTER COLUMN key SET NOT NULL;
+ALTER TABLE requests ALTER COLUMN id SET NOT NULL;
+ALTER TABLE confirmations ALTER COLUMN token SET NOT NULL;
+-- {{end}}

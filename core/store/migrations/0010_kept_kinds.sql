@@ -5,8 +5,8 @@
 -- a reconcile offer keeps the balance Upwork showed, the wallet's balance at that moment and its
 -- newest ledger entry then (what changed it since is named in the reply).
 ALTER TABLE confirmations ADD COLUMN kind TEXT CHECK (kind IN ('confirm', 'bid', 'reconcile'));
-ALTER TABLE confirmations ADD COLUMN connects BIGINT CHECK (connects >= 0);
-ALTER TABLE confirmations ADD COLUMN boost BIGINT CHECK (boost >= 0);
-ALTER TABLE confirmations ADD COLUMN upwork BIGINT CHECK (upwork >= 0);
-ALTER TABLE confirmations ADD COLUMN had BIGINT;
-ALTER TABLE confirmations ADD COLUMN last_entry BIGINT;
+ALTER TABLE confirmations ADD COLUMN connects {{bigint}} CHECK (connects >= 0);
+ALTER TABLE confirmations ADD COLUMN boost {{bigint}} CHECK (boost >= 0);
+ALTER TABLE confirmations ADD COLUMN upwork {{bigint}} CHECK (upwork >= 0);
+ALTER TABLE confirmations ADD COLUMN had {{bigint}};
+ALTER TABLE confirmations ADD COLUMN last_entry {{bigint}};

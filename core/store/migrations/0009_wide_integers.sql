@@ -1,10 +1,12 @@
--- Every integer column holds what SQLite's INTEGER holds: a 64-bit whole number. 0001 to 0008
--- declared Connects, cents, counts and flags INTEGER (32-bit here, 64-bit on SQLite), so a
--- value SQLite stored (a $30,000,000 budget in cents, 3,000,000,000 invites) failed here and
--- `db copy` from SQLite failed on it. Ids and times were BIGINT already. Each table is
--- rewritten once; CHECK constraints, indexes and the append-only trigger stay as they are.
--- SUM() of a BIGINT column is NUMERIC (a Python Decimal), not BIGINT as 0001 said of INTEGER:
--- the core reads every sum through int().
+-- Every integer column holds a 64-bit whole number on both databases, what SQLite's INTEGER
+-- always held. 0001 to 0008 declared Connects, cents, counts and flags INTEGER (32-bit on
+-- PostgreSQL), so a value SQLite stored (a $30,000,000 budget in cents, 3,000,000,000 invites)
+-- failed on PostgreSQL and `db copy` from SQLite failed on it. Ids and times were BIGINT
+-- already. Nothing changes on SQLite. On PostgreSQL each table is rewritten once; CHECK
+-- constraints, indexes and the append-only trigger stay as they are. SUM() of a BIGINT column
+-- is NUMERIC (a Python Decimal), not BIGINT as it was of INTEGER: the core reads every sum
+-- through int().
+-- {{postgres only}}
 ALTER TABLE accounts ALTER COLUMN balance TYPE BIGINT;
 ALTER TABLE users ALTER COLUMN notices TYPE BIGINT;
 ALTER TABLE pools ALTER COLUMN threshold TYPE BIGINT;
@@ -51,3 +53,4 @@ ALTER TABLE cost_models
     ALTER COLUMN fit_ms TYPE BIGINT,
     ALTER COLUMN in_use TYPE BIGINT;
 ALTER TABLE schema_version ALTER COLUMN version TYPE BIGINT;
+-- {{end}}

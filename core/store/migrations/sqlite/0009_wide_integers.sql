@@ -1,3 +1,0 @@
--- Every integer column holds a 64-bit whole number on both databases. SQLite's INTEGER always
--- has; PostgreSQL's 0009 widens its INTEGER columns to BIGINT. Nothing changes here: this
--- version keeps both migration sets at the same number.
