@@ -16,21 +16,22 @@ no title reads as either.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
 from core.base.dates import DAY, utc_day
 from core.base.keys import platform_of
-from core.base.vocabulary import BidStatus
 from core.interface.reply import Markup, Rich, cmd, restored, stored, when
 from core.ledger import kept, postings
 from core.ledger.bids import mark_ghosted
 from core.ledger.postings import Stamp
-from core.ledger.wallets import User
+from core.ledger.wallets import User, all_users, find_user
 from core.services import Services
-from core.store.base import Row, Store, Tx
+from core.store.base import Store, Tx
+from core.store.tables import notices
+from core.store.tables.notices import ExpiringLot, Notice, TargetKind
 
 log = logging.getLogger("connects.notices")
 
@@ -70,36 +71,37 @@ async def _queue(
     *,
     key: str,
     subject: str,
-    target_kind: str,
+    target_kind: TargetKind,
     scope: str | None,
     target: str,
     text: str,
     at_time: int | None,
     now: int,
 ) -> bool:
-    """Record a notice under ``key``; ``False`` when that key was already taken."""
-    row = await tx.fetchone(
-        "INSERT INTO notices (key, subject, platform, target_kind, scope, target, text, at_time, "
-        "created_at) VALUES (:key, :subject, :platform, :kind, :scope, :target, :text, :at, "
-        ":now) ON CONFLICT (key) DO NOTHING RETURNING id",
-        {
-            "key": key,
-            "subject": subject,
-            "platform": platform_of(target if target_kind == "dm" else scope or target),
-            "kind": target_kind,
-            "scope": scope,
-            "target": target,
-            "text": stored(text),
-            "at": at_time,
-            "now": now,
-        },
+    """Record a notice under ``key`` on the platform of its target; ``False`` when that key was
+    already taken."""
+    return await notices.queue(
+        tx,
+        key=key,
+        subject=subject,
+        platform=platform_of(target if target_kind == "dm" else scope or target),
+        target_kind=target_kind,
+        scope=scope,
+        target=target,
+        text=stored(text),
+        at_time=at_time,
+        now=now,
     )
-    return row is not None
 
 
 async def _notices_on(tx: Tx, user_key: str) -> bool:
-    row = await tx.fetchone("SELECT notices FROM users WHERE key = :k", {"k": user_key})
-    return row is None or bool(row["notices"])
+    user = await find_user(tx, user_key)
+    return user is None or user.notices
+
+
+def _recorded_after(last: int | None, start: int) -> bool:
+    """Whether a notice recorded at ``last`` (``None``: never) was recorded after ``start``."""
+    return last is not None and last > start
 
 
 class Jobs:
@@ -140,15 +142,10 @@ class Jobs:
     async def expire(self, now: int, report: JobReport) -> None:
         """Expired lots leave their accounts as ledger entries of their own."""
 
-        async def due(tx: Tx) -> Sequence[Row]:
-            return await tx.fetchall(
-                "SELECT DISTINCT account_id FROM lots WHERE remaining > 0 "
-                "AND expires_at IS NOT NULL AND expires_at <= :now ORDER BY account_id",
-                {"now": now},
-            )
+        async def due(tx: Tx) -> list[int]:
+            return await notices.accounts_with_expired_lots(tx, now)
 
-        for row in await self.store.read(due):
-            account = int(row["account_id"])
+        for account in await self.store.read(due):
 
             async def sweep(tx: Tx, account: int = account) -> int:
                 await tx.lock_account(account)
@@ -162,22 +159,22 @@ class Jobs:
         if self.config.wallet.monthly_grant <= 0:
             return
 
-        async def users(tx: Tx) -> Sequence[Row]:
-            return await tx.fetchall("SELECT * FROM users ORDER BY key")
+        async def users(tx: Tx) -> list[User]:
+            return await all_users(tx)
 
         for user in await self.store.read(users):
-            if not self.services.wallets.grant_due(User.of(user), now):
+            if not self.services.wallets.grant_due(user, now):
                 continue
 
-            async def grant(tx: Tx, key: str = str(user["key"])) -> None:
-                fresh = await tx.fetchone("SELECT * FROM users WHERE key = :k", {"k": key})
+            async def grant(tx: Tx, key: str = user.key) -> None:
+                fresh = await find_user(tx, key)
                 if fresh is None:
                     return
-                await tx.lock_account(int(fresh["account_id"]))
+                await tx.lock_account(fresh.account_id)
                 amount = await self.services.wallets.grant_if_due(
-                    tx, User.of(fresh), Stamp("system", f"job:grant:{now}", now)
+                    tx, fresh, Stamp("system", f"job:grant:{now}", now)
                 )
-                if amount and bool(fresh["notices"]):
+                if amount and fresh.notices:
                     await _queue(
                         tx,
                         key=f"grant:{key}:{utc_day(now)[:7]}",
@@ -198,41 +195,30 @@ class Jobs:
         """One message in a pool's channel when it falls below its threshold, repeated at most
         once a day while it stays low."""
 
-        async def low(tx: Tx) -> Sequence[Row]:
-            return await tx.fetchall(
-                "SELECT p.id FROM pools p JOIN accounts a ON a.id = p.account_id "
-                "WHERE p.threshold > 0 AND p.channel IS NOT NULL AND a.balance < p.threshold "
-                "ORDER BY p.id",
-            )
+        async def low(tx: Tx) -> list[int]:
+            return await notices.low_pools(tx)
 
-        for row in await self.store.read(low):
+        for pool_id in await self.store.read(low):
 
-            async def announce(tx: Tx, pool_id: int = int(row["id"])) -> bool:
-                pool = await tx.fetchone(
-                    "SELECT p.*, a.balance FROM pools p JOIN accounts a ON a.id = p.account_id "
-                    "WHERE p.id = :p",
-                    {"p": pool_id},
-                )
-                if pool is None or int(pool["balance"]) >= int(pool["threshold"]):
+            async def announce(tx: Tx, pool_id: int = pool_id) -> bool:
+                pool = await notices.pool_balance(tx, pool_id)
+                if pool is None or pool.balance >= pool.threshold:
                     return False
-                await tx.lock_account(int(pool["account_id"]))
+                await tx.lock_account(pool.account_id)
                 subject = f"low:{pool_id}"
-                last = await tx.fetchone(
-                    "SELECT MAX(created_at) AS t FROM notices WHERE subject = :s", {"s": subject}
-                )
-                if last is not None and last["t"] is not None and int(last["t"]) > now - DAY:
+                if _recorded_after(await notices.last_queued(tx, subject), now - DAY):
                     return False
                 return await _queue(
                     tx,
                     key=f"{subject}:{now // DAY}",
                     subject=subject,
                     target_kind="channel",
-                    scope=str(pool["scope"]),
-                    target=str(pool["channel"]),
+                    scope=pool.scope,
+                    target=str(pool.channel),
                     text=Rich(
-                        f"⚠ Pool {pool['name']} is low: {pool['balance']} Connects left "
-                        f"(warns below {pool['threshold']}). Top up with ",
-                        cmd("pool topup", f"name:{pool['name']} connects:80"),
+                        f"⚠ Pool {pool.name} is low: {pool.balance} Connects left "
+                        f"(warns below {pool.threshold}). Top up with ",
+                        cmd("pool topup", f"name:{pool.name} connects:80"),
                     ),
                     at_time=None,
                     now=now,
@@ -247,40 +233,33 @@ class Jobs:
         if not days:
             return
 
-        async def soon(tx: Tx) -> Sequence[Row]:
-            return await tx.fetchall(
-                "SELECT l.id, l.remaining, l.expires_at, u.key AS user_key, p.owner, p.name "
-                "FROM lots l LEFT JOIN users u ON u.account_id = l.account_id "
-                "LEFT JOIN pools p ON p.account_id = l.account_id "
-                "WHERE l.remaining > 0 AND l.expires_at IS NOT NULL AND l.expires_at > :now "
-                "AND l.expires_at <= :until ORDER BY l.id",
-                {"now": now, "until": now + days[-1] * DAY},
-            )
+        async def soon(tx: Tx) -> list[ExpiringLot]:
+            return await notices.expiring_lots(tx, now, now + days[-1] * DAY)
 
-        async def warn(tx: Tx, lots: Sequence[Row]) -> int:
+        async def warn(tx: Tx, lots: list[ExpiringLot]) -> int:
             sent = 0
             for lot in lots:
-                left = int(lot["expires_at"]) - now
+                left = lot.expires_at - now
                 window = next(d for d in days if left <= d * DAY)
-                target = str(lot["user_key"] or lot["owner"])
+                target = str(lot.user_key or lot.owner)
                 if not await _notices_on(tx, target):
                     continue
-                where = "" if lot["user_key"] else f" in pool {lot['name']}"
-                count = int(lot["remaining"])
+                where = "" if lot.user_key else f" in pool {lot.pool_name}"
+                count = lot.remaining
                 noun = "Connect expires" if count == 1 else "Connects expire"
                 if await _queue(
                     tx,
-                    key=f"expiry:{lot['id']}:{window}",
-                    subject=f"expiry:{lot['id']}",
+                    key=f"expiry:{lot.id}:{window}",
+                    subject=f"expiry:{lot.id}",
                     target_kind="dm",
                     scope=None,
                     target=target,
                     text=Rich(
                         f"⏳ {count} {noun}{where} ",
-                        when(int(lot["expires_at"])),
+                        when(lot.expires_at),
                         ". Spend them first: bids use the oldest Connects.",
                     ),
-                    at_time=int(lot["expires_at"]),
+                    at_time=lot.expires_at,
                     now=now,
                 ):
                     sent += 1
@@ -300,33 +279,21 @@ class Jobs:
         report.ghosted += await self.store.write(mark)
         week = datetime.fromtimestamp(now, UTC).strftime("%G-W%V")
 
-        async def bidders(tx: Tx) -> Sequence[Row]:
-            return await tx.fetchall(
-                "SELECT DISTINCT bidder FROM bids WHERE status = :s AND ghost_notified = 0 "
-                "ORDER BY bidder",
-                {"s": BidStatus.GHOSTED.value},
-            )
+        async def bidders(tx: Tx) -> list[str]:
+            return await notices.ghosted_bidders(tx)
 
-        for row in await self.store.read(bidders):
+        for bidder in await self.store.read(bidders):
 
-            async def digest(tx: Tx, user: str = str(row["bidder"])) -> bool:
+            async def digest(tx: Tx, user: str = bidder) -> bool:
                 if not await _notices_on(tx, user):
                     return False
-                last = await tx.fetchone(
-                    "SELECT MAX(created_at) AS t FROM notices WHERE subject = :s",
-                    {"s": f"ghosts:{user}"},
-                )
-                if last is not None and last["t"] is not None and int(last["t"]) > now - 7 * DAY:
+                if _recorded_after(await notices.last_queued(tx, f"ghosts:{user}"), now - 7 * DAY):
                     return False
-                bids = await tx.fetchall(
-                    "SELECT id, job, connects, boost, refunded FROM bids WHERE bidder = :u "
-                    "AND status = :s AND ghost_notified = 0 ORDER BY id",
-                    {"u": user, "s": BidStatus.GHOSTED.value},
-                )
+                bids = await notices.unlisted_ghosts(tx, user)
                 if not bids:
                     return False
-                cost = sum(int(b["connects"]) + int(b["boost"]) - int(b["refunded"]) for b in bids)
-                listed = "; ".join(f"#{b['id']} {str(b['job'])[:40]}" for b in bids[:10])
+                cost = sum(b.connects + b.boost - b.refunded for b in bids)
+                listed = "; ".join(f"#{b.id} {b.job[:40]}" for b in bids[:10])
                 more = f" and {len(bids) - 10} more" if len(bids) > 10 else ""
                 text = (
                     (
@@ -349,10 +316,7 @@ class Jobs:
                     now=now,
                 ):
                     return False
-                for b in bids:
-                    await tx.execute(
-                        "UPDATE bids SET ghost_notified = 1 WHERE id = :id", {"id": b["id"]}
-                    )
+                await notices.mark_listed(tx, [b.id for b in bids])
                 return True
 
             if await self.store.write(digest):
@@ -370,50 +334,35 @@ async def deliver(
     sent = 0
     for platform, notifier in notifiers.items():
 
-        async def claim(tx: Tx, platform: str = platform) -> Sequence[Row]:
-            return await tx.fetchall(
-                "UPDATE notices SET claimed_at = :now, attempts = attempts + 1 "
-                "WHERE id IN (SELECT id FROM notices WHERE platform = :p AND sent_at IS NULL "
-                "AND (claimed_at IS NULL OR claimed_at < :stale) AND attempts < :max "
-                "ORDER BY id LIMIT :n) "
-                "AND sent_at IS NULL AND (claimed_at IS NULL OR claimed_at < :stale) "
-                "RETURNING *",
-                {
-                    "now": now,
-                    "p": platform,
-                    "stale": now - LEASE_SECONDS,
-                    "max": MAX_ATTEMPTS,
-                    "n": batch,
-                },
+        async def claim(tx: Tx, platform: str = platform) -> list[Notice]:
+            return await notices.claim(
+                tx,
+                platform=platform,
+                now=now,
+                stale_before=now - LEASE_SECONDS,
+                max_attempts=MAX_ATTEMPTS,
+                batch=batch,
             )
 
-        for notice in sorted(await store.write(claim), key=lambda r: int(r["id"])):
+        for notice in await store.write(claim):
             # the notifier's time is its own markup; the rest is literal text for it to escape
-            at = notice["at_time"]
-            text = restored(
-                str(notice["text"]), None if at is None else Markup(notifier.format_time(int(at)))
-            )
+            at = notice.at_time
+            text = restored(notice.text, None if at is None else Markup(notifier.format_time(at)))
             error = None
             try:
-                if notice["target_kind"] == "channel":
-                    await notifier.send_channel(str(notice["scope"]), str(notice["target"]), text)
+                if notice.target_kind == "channel":
+                    await notifier.send_channel(str(notice.scope), notice.target, text)
                 else:
-                    await notifier.send_dm(str(notice["target"]), text)
+                    await notifier.send_dm(notice.target, text)
             except Exception as exc:
                 error = f"{type(exc).__name__}: {exc}"[:500]
-                log.warning("notice %s to %s failed: %s", notice["key"], notice["target"], error)
+                log.warning("notice %s to %s failed: %s", notice.key, notice.target, error)
 
-            async def settle(
-                tx: Tx, nid: int = int(notice["id"]), error: str | None = error
-            ) -> None:
+            async def settle(tx: Tx, nid: int = notice.id, error: str | None = error) -> None:
                 if error is None:
-                    await tx.execute(
-                        "UPDATE notices SET sent_at = :now WHERE id = :id", {"now": now, "id": nid}
-                    )
+                    await notices.mark_sent(tx, nid, now)
                 else:
-                    await tx.execute(
-                        "UPDATE notices SET last_error = :e WHERE id = :id", {"e": error, "id": nid}
-                    )
+                    await notices.mark_failed(tx, nid, error)
 
             await store.write(settle)
             if error is None:

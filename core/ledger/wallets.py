@@ -116,6 +116,12 @@ async def find_user(tx: Tx, key: str) -> User | None:
     return None if row is None else User.of(row)
 
 
+async def all_users(tx: Tx) -> list[User]:
+    """Every user, in key order."""
+    rows = await tx.fetchall("SELECT * FROM users ORDER BY key")
+    return [User.of(row) for row in rows]
+
+
 async def user_account(tx: Tx, key: str) -> int | None:
     """The wallet account of ``key``, or ``None``."""
     row = await tx.fetchone("SELECT account_id FROM users WHERE key = :k", {"k": key})

@@ -16,7 +16,7 @@ from core.interface.errors import NotFound
 from core.ledger import postings
 from core.ledger.pools import Pool, Pools
 from core.ledger.postings import Stamp
-from core.ledger.wallets import User, Wallets, find_user, user_account
+from core.ledger.wallets import Wallets, find_user, user_account
 from core.reads.insight import Due, expiring, has_expired
 from core.store.base import Store, Tx
 
@@ -146,15 +146,10 @@ class Balances:
 
         async def read(tx: Tx) -> WalletView | PoolView | None:
             """The view, or ``None`` when a write must come first."""
-            row = await tx.fetchone(
-                "SELECT u.*, a.balance FROM users u JOIN accounts a ON a.id = u.account_id "
-                "WHERE u.key = :k",
-                {"k": actor.user.key},
-            )
-            if row is None or self.wallets.grant_due(User.of(row), now):
+            user = await find_user(tx, actor.user.key)
+            if user is None or self.wallets.grant_due(user, now):
                 return None
-            account = int(row["account_id"])
-            due = await expiring(tx, account, now, soon)
+            due = await expiring(tx, user.account_id, now, soon)
             if any(lot.expires_at <= now for lot in due):
                 return None
             if pool_name:
@@ -165,7 +160,8 @@ class Balances:
                 return await self.pool_view(tx, pool, now)
             if await self.pools.stale(tx, actor.user.key, actor.scope, now):
                 return None
-            return WalletView(int(row["balance"]), await self._pool_lines(tx, actor, now), due)
+            balance = await postings.balance(tx, user.account_id)
+            return WalletView(balance, await self._pool_lines(tx, actor, now), due)
 
         view = await self.store.read(read, quick=True)
         if view is None:

@@ -18,14 +18,16 @@ import asyncio
 import csv
 import io
 import re
-from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from core.base.vocabulary import EntryKind
 from core.quotes.pricing import share_cents
 from core.reads.insight import iso
-from core.store.base import Row, Tx
+from core.store.base import Tx
+from core.store.tables.export import EXPORT_PAGE, ExportRow, export_pages
 
+# The export's columns, in order (docs/csv.md). New columns go next to the ones they
+# explain; existing ones are never renamed or removed.
 ENTRY_COLUMNS = (
     "entry",
     "time",
@@ -80,104 +82,12 @@ ENTRY_COLUMNS = (
 CSV_BOM = "\ufeff"  # UTF-8 byte order mark: Excel then reads the file as UTF-8
 
 
-EXPORT_PAGE = 1000
 #: Rows formatted between two yields to the event loop: a slice takes about a millisecond, so
 #: other requests (a ``/balance`` between its round trips) wait for no more than that.
 EXPORT_SLICE = 50
 
-_EXPORT_SELECT = (
-    "SELECT e.id AS entry, e.created_at, e.account_id, a.kind AS account_kind, "
-    "COALESCE(u.key, p.scope || '/' || p.name) AS owner, e.kind, e.delta, e.balance_after, "
-    "e.actor, m.display AS member, e.request_id, e.memo, e.bid_id, e.lot_id, b.job, "
-    "b.connects AS bid_connects, b.boost, b.status AS bid_status, b.rate_type, "
-    "b.rate_cents, b.note, b.refunded, b.refund_reason, b.cost_cents AS bid_cents, "
-    "b.refunded_cents, l.connects AS lot_connects, l.cost_cents AS lot_cents, "
-    "b.connects_stated, b.budget_type, b.price_cents, b.size, b.experience, b.length, b.hours, "
-    "b.funded, b.verified, b.client_spent_cents, b.hire_rate, b.rating_hundredths, b.reviews, "
-    "b.hires, b.proposals_min, b.proposals_max, b.interviewing, b.invites, b.country, "
-    "b.member_since "
-    "FROM entries e JOIN accounts a ON a.id = e.account_id "
-    "LEFT JOIN users u ON u.account_id = e.account_id "
-    "LEFT JOIN pools p ON p.account_id = e.account_id "
-    "LEFT JOIN users m ON m.key = e.actor "
-    "LEFT JOIN lots l ON l.id = e.lot_id "
-    "LEFT JOIN bids b ON b.id = e.bid_id "
-)
 
-
-def export_page_sql(account: bool, first: bool) -> str:
-    """The query of one export page: entries after ``:after`` (none on the ``first`` page) in id
-    order, at most ``:n``, of the account ``:a`` when ``account``, else of every account.
-    Each page is an index range (``entries_account`` or the primary key) and every join an
-    index lookup (migration 0005), so a page costs the same anywhere in a big ledger."""
-    conditions = (["e.account_id = :a"] if account else []) + ([] if first else ["e.id > :after"])
-    where = f"WHERE {' AND '.join(conditions)} " if conditions else ""
-    return f"{_EXPORT_SELECT}{where}ORDER BY e.id LIMIT :n"
-
-
-async def _pages(tx: Tx, account_id: int | None, page: int) -> AsyncIterator[Sequence[Row]]:
-    """The export rows of one account (of all when ``None``) in id order, ``page`` entries at a
-    time, each page starting after the last entry of the one before (keyset paging). An
-    account's entries each have one owner row (one user or pool per account), so a page holds
-    whole entries."""
-    params: dict[str, int] = {"n": page}
-    if account_id is not None:
-        params["a"] = account_id
-    sql = export_page_sql(account_id is not None, first=True)
-    while True:
-        rows = await tx.fetchall(sql, params)
-        if rows:
-            yield rows
-        if len(rows) < page:
-            return
-        params["after"] = int(rows[-1]["entry"])
-        sql = export_page_sql(account_id is not None, first=False)
-
-
-async def export_pages(
-    tx: Tx, account_ids: Sequence[int] | None, page: int = EXPORT_PAGE
-) -> AsyncIterator[Sequence[Row]]:
-    """Ledger entries joined with their bids, lots, owners and acting users, in id order (all
-    when ``account_ids`` is ``None``), ``page`` entries at a time, so a big export never holds
-    all its rows. Several accounts are read page by page each and merged in id order."""
-    if account_ids is None or len(set(account_ids)) == 1:
-        one = None if account_ids is None else next(iter(account_ids))
-        async for rows in _pages(tx, one, page):
-            yield rows
-        return
-    streams = [_pages(tx, account, page) for account in sorted(set(account_ids))]
-    heads: list[deque[Row]] = [deque() for _ in streams]
-    live = set(range(len(streams)))  # streams that may hold more rows
-    while True:
-        for i in sorted(live):
-            if not heads[i]:
-                try:
-                    heads[i].extend(await anext(streams[i]))
-                except StopAsyncIteration:
-                    live.discard(i)
-        if not any(heads):
-            return
-        # a live stream's next rows come after its buffered ones: rows up to the smallest last
-        # buffered id of the live streams are all here
-        bound = min((int(heads[i][-1]["entry"]) for i in live), default=None)
-        out: list[Row] = []
-        for head in heads:
-            while head and (bound is None or int(head[0]["entry"]) <= bound):
-                out.append(head.popleft())
-        out.sort(key=lambda r: int(r["entry"]))
-        yield out
-
-
-async def export_rows(tx: Tx, account_ids: Sequence[int] | None) -> Sequence[Row]:
-    """Every export row of ``account_ids`` (all when ``None``) at once, in id order; exports
-    themselves stream pages (:func:`export_pages`, :func:`write_export`)."""
-    rows: list[Row] = []
-    async for page in export_pages(tx, account_ids):
-        rows.extend(page)
-    return rows
-
-
-def entry_cents(r: Row) -> int | None:
+def entry_cents(r: ExportRow) -> int | None:
     """The dollar value in cents of the Connects an export row's entry moved, signed like its
     delta; ``None`` when unknown (a correction that took Connects).
 
@@ -185,17 +95,16 @@ def entry_cents(r: Row) -> int | None:
     lot's cost; a bid's cost is split between its bid and boost entries by Connects; a refund
     or undo is worth what it gave back.
     """
-    delta = int(r["delta"])
-    if r["bid_id"] is not None:
-        if delta > 0:
-            return int(r["refunded_cents"])
-        cost, connects = int(r["bid_cents"]), int(r["bid_connects"])
-        bid_part = share_cents(connects, connects + int(r["boost"]), cost)
-        return -(cost - bid_part if r["kind"] == EntryKind.BOOST else bid_part)
-    if r["lot_id"] is not None:
-        if delta > 0:
-            return int(r["lot_cents"])
-        return -share_cents(-delta, int(r["lot_connects"]), int(r["lot_cents"]))
+    if r.bid_id is not None:
+        if r.delta > 0:
+            return r.refunded_cents
+        cost, connects, boost = r.bid_cents or 0, r.bid_connects or 0, r.boost or 0
+        bid_part = share_cents(connects, connects + boost, cost)
+        return -(cost - bid_part if r.kind == EntryKind.BOOST else bid_part)
+    if r.lot_id is not None:
+        if r.delta > 0:
+            return r.lot_cents
+        return -share_cents(-r.delta, r.lot_connects or 0, r.lot_cents or 0)
     return None
 
 
@@ -227,50 +136,72 @@ def _cell(value: object) -> object:
     return value if isinstance(value, int) else text_cell(value)
 
 
-def _flag(value: object) -> str:
-    return "" if value is None else ("true" if int(str(value)) else "false")
+def _flag(value: bool | None) -> str:
+    return "" if value is None else ("true" if value else "false")
 
 
-def _factor_cells(r: Row) -> dict[str, object]:
+def _factor_cells(r: ExportRow) -> dict[str, object]:
     """The bid factor cells computed from the row: amounts in dollars, the rating in stars,
     booleans as true/false, where the cost came from; empty without a bid or when unknown."""
-    stated = r["connects_stated"]
-    rating = r["rating_hundredths"]
-    price, spent = r["price_cents"], r["client_spent_cents"]
+    stated = r.connects_stated
     return {
-        "connects_source": "" if stated is None else ("stated" if int(stated) else "estimated"),
-        "price_dollars": plain_dollars(None if price is None else int(price)),
-        "client_spent_dollars": plain_dollars(None if spent is None else int(spent)),
-        "funded": _flag(r["funded"]),
-        "verified": _flag(r["verified"]),
-        "client_rating": plain_dollars(None if rating is None else int(rating)),
+        "connects_source": "" if stated is None else ("stated" if stated else "estimated"),
+        "price_dollars": plain_dollars(r.price_cents),
+        "client_spent_dollars": plain_dollars(r.client_spent_cents),
+        "funded": _flag(r.funded),
+        "verified": _flag(r.verified),
+        "client_rating": plain_dollars(r.rating_hundredths),
     }
 
 
-def export_line(r: Row) -> list[object]:
+def export_line(r: ExportRow) -> list[object]:
     """One export row's cells, in ``ENTRY_COLUMNS`` order."""
-    value, rate = entry_cents(r), r["rate_cents"]
+    value = entry_cents(r)
     cells: dict[str, object] = {
-        "entry": r["entry"],
-        "time": iso(r["created_at"]),
-        "account": r["account_id"],
-        "account_kind": r["account_kind"],
-        "owner": text_cell(r["owner"]),
-        "kind": r["kind"],
-        "delta": r["delta"],
-        "balance_after": r["balance_after"],
+        "entry": r.entry,
+        "time": iso(r.created_at),
+        "account": r.account_id,
+        "account_kind": r.account_kind,
+        "owner": text_cell(r.owner),
+        "kind": r.kind,
+        "delta": r.delta,
+        "balance_after": r.balance_after,
         "value_cents": _cell(value),
         "value_dollars": plain_dollars(value),
-        "actor": text_cell(r["actor"]),
-        "member": _cell(r["member"]),
-        "request": text_cell(r["request_id"]),
-        "memo": text_cell(r["memo"]),
-        "bid": _cell(r["bid_id"]),
-        "rate_dollars": plain_dollars(None if rate is None else int(rate)),
+        "actor": text_cell(r.actor),
+        "member": _cell(r.member),
+        "request": text_cell(r.request_id),
+        "memo": text_cell(r.memo),
+        "bid": _cell(r.bid_id),
+        "job": _cell(r.job),
+        "bid_connects": _cell(r.bid_connects),
+        "boost": _cell(r.boost),
+        "bid_status": _cell(r.bid_status),
+        "rate_type": _cell(r.rate_type),
+        "rate_cents": _cell(r.rate_cents),
+        "rate_dollars": plain_dollars(r.rate_cents),
+        "note": _cell(r.note),
+        "refunded": _cell(r.refunded),
+        "refund_reason": _cell(r.refund_reason),
+        "budget_type": _cell(r.budget_type),
+        "price_cents": _cell(r.price_cents),
+        "size": _cell(r.size),
+        "experience": _cell(r.experience),
+        "length": _cell(r.length),
+        "hours": _cell(r.hours),
+        "client_spent_cents": _cell(r.client_spent_cents),
+        "hire_rate": _cell(r.hire_rate),
+        "reviews": _cell(r.reviews),
+        "hires": _cell(r.hires),
+        "proposals_min": _cell(r.proposals_min),
+        "proposals_max": _cell(r.proposals_max),
+        "interviewing": _cell(r.interviewing),
+        "invites": _cell(r.invites),
+        "country": _cell(r.country),
+        "member_since": _cell(r.member_since),
     }
     cells.update(_factor_cells(r))
-    # every other column is the row's value of the same name, as it is (unknown: empty)
-    return [cells[c] if c in cells else _cell(r[c]) for c in ENTRY_COLUMNS]
+    return [cells[c] for c in ENTRY_COLUMNS]
 
 
 class _CsvChunks:
@@ -287,7 +218,7 @@ class _CsvChunks:
         self._writer.writerow(ENTRY_COLUMNS)
         return self._take()
 
-    def rows(self, rows: Iterable[Row]) -> bytes:
+    def rows(self, rows: Iterable[ExportRow]) -> bytes:
         self._writer.writerows(export_line(r) for r in rows)
         return self._take()
 
@@ -298,7 +229,7 @@ class _CsvChunks:
         return data
 
 
-def to_csv(rows: Iterable[Row]) -> bytes:
+def to_csv(rows: Iterable[ExportRow]) -> bytes:
     """The export rows as CSV bytes: UTF-8 with a byte order mark (so Excel reads accents and
     symbols right), ``\\n`` line ends."""
     chunks = _CsvChunks()

@@ -1,4 +1,4 @@
-"""Insight helpers: the balance chart and time formatting."""
+"""Insight helpers: the balance chart, time formatting, and the statistics' rules."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 
+from core.base.vocabulary import BidStatus
 from core.reads.chart import chart_figure, chart_png, time_axis
 from core.reads.export import plain_dollars
-from core.reads.insight import iso, since
+from core.reads.insight import Stats, free_connects, iso, since
+from core.store.tables.insight import BidFigures, Draw
 
 DAY = 86400
 T0 = 1_790_000_000  # 2026-09-21 14:13:20 UTC
@@ -171,3 +173,32 @@ def test_reply_dates_read_as_utc_in_text() -> None:
     assert render("at " + when(5), angle) == "at <5>"
     assert render("no dates ⟦t:5⟧ <t:5>", angle) == "no dates ⟦t:5⟧ <t:5>"
     assert "x " + when(10**15) == "x @1000000000000000"  # out of the calendar: no crash
+
+
+def _bid(bid_id: int, refunded: int, status: BidStatus = BidStatus.SUBMITTED) -> BidFigures:
+    return BidFigures(bid_id, "console:ana", 10, 0, refunded, 150, 0, status, T0)
+
+
+def test_free_connects_are_what_grants_paid_after_refunds_to_the_newest_lots() -> None:
+    """A refund gives back to the newest lot first: what stays spent from lots that cost
+    nothing (grants) is the bid's free part."""
+    bids = [_bid(1, 3), _bid(2, 0), _bid(3, 6), _bid(4, 0)]
+    drawn = [
+        Draw(1, 5, 0),  # bid 1: a grant (newest), then a purchase; 3 come back from the grant
+        Draw(1, 5, 750),
+        Draw(2, 4, 0),
+        Draw(3, 5, 750),  # bid 3: a purchase (newest) gives back 5, the grant 1
+        Draw(3, 5, 0),
+        Draw(4, 10, 1500),  # bought only: nothing free
+    ]
+    assert free_connects(bids, drawn) == {1: 2, 2: 4, 3: 4}
+    assert free_connects([], []) == {}
+
+
+def test_stats_count_a_bid_awaiting_news_past_the_cutoff_as_ghosted() -> None:
+    total = Stats()
+    total.add(_bid(1, 0, BidStatus.HIRED), ghost_before=T0 + 1)
+    total.add(_bid(2, 4, BidStatus.VIEWED), ghost_before=T0 + 1, free=3)
+    total.add(_bid(3, 0, BidStatus.SUBMITTED), ghost_before=T0)
+    assert (total.bids, total.hired, total.ghosted, total.ghosted_connects) == (3, 1, 1, 6)
+    assert (total.net, total.free, total.net_cents) == (26, 3, 450)

@@ -12,10 +12,11 @@ import pytest
 from bot.bootstrap import create_app
 from core.base.config import parse
 from core.base.keys import Actor
-from core.reads.export import export_rows, to_csv
+from core.reads.export import to_csv
 from core.store import open_store, sides
 from core.store.base import Tx
 from core.store.copy import CopyFailed, CopyRefused, copy_ledger
+from core.store.tables.export import export_rows
 from tests.conftest import Clock, actor
 from tests.store.generate import create_schema, generate
 

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from core.reads.export import export_page_sql
 from core.store import open_store
 from core.store.base import Store, Tx
 from core.store.copy import copy_ledger
+from core.store.tables.export import export_page_sql
 from tests.store.generate import create_schema, generate
 
 # the export's tables, by the alias the query gives them

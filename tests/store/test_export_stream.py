@@ -13,19 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from core.reads.export import (
-    CSV_BOM,
-    ENTRY_COLUMNS,
-    export_csv,
-    export_line,
-    export_pages,
-    export_rows,
-    to_csv,
-    write_export,
-)
+from core.reads.export import CSV_BOM, ENTRY_COLUMNS, export_csv, export_line, to_csv, write_export
 from core.store import open_store
-from core.store.base import Row, Store, Tx
+from core.store.base import Store, Tx
 from core.store.copy import copy_ledger
+from core.store.tables.export import ExportRow, export_pages, export_row, export_rows
 from tests.store.generate import create_schema, generate
 
 ENTRIES = 20_000
@@ -67,7 +59,7 @@ async def old_export(tx: Tx, account_ids: Sequence[int] | None) -> bytes:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(ENTRY_COLUMNS)
     for r in rows:
-        writer.writerow(export_line(r))
+        writer.writerow(export_line(export_row(r)))
     return out.getvalue().encode("utf-8")
 
 
@@ -189,8 +181,8 @@ async def test_an_export_reads_one_snapshot(ledger: str) -> None:
 
         account, count = await store.read(pool_entries)
 
-        async def export(tx: Tx) -> list[Row]:
-            rows: list[Row] = []
+        async def export(tx: Tx) -> list[ExportRow]:
+            rows: list[ExportRow] = []
             async for page in export_pages(tx, [account], 50):
                 rows.extend(page)
                 if not first_page.is_set():
@@ -213,7 +205,7 @@ async def test_an_export_reads_one_snapshot(ledger: str) -> None:
         release.set()
         rows = await asyncio.wait_for(task, 30)
         assert len(rows) == count > 50
-        assert "written meanwhile" not in {str(r["memo"]) for r in rows}
+        assert "written meanwhile" not in {r.memo for r in rows}
         assert await store.read(pool_entries) == (account, count + 1)
     finally:
         await store.close()

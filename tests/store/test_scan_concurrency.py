@@ -15,8 +15,9 @@ import core.reads.export
 from bot.bootstrap import create_app, one_shot, open_configured_store
 from core.base.config import parse
 from core.store import open_store
-from core.store.base import Row, Store, Tx
+from core.store.base import Store, Tx
 from core.store.sqlite import SCAN_CONNECTIONS, SQLiteStore
+from core.store.tables.export import ExportRow
 from tests import conftest as root
 from tests.conftest import Clock, actor
 
@@ -187,7 +188,7 @@ async def test_balance_answers_while_an_export_is_half_way(
 
         async def paused(
             tx: Tx, account_ids: Sequence[int] | None, page: int = 1000
-        ) -> AsyncIterator[Sequence[Row]]:
+        ) -> AsyncIterator[Sequence[ExportRow]]:
             async for rows in real(tx, account_ids, 2):
                 yield rows
                 if not halfway.is_set():
