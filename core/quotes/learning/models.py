@@ -1,10 +1,10 @@
 """The current cost model of a scope as quotes see it, and prediction from it.
 
 :func:`current` answers "the model this scope's quotes use now" from the one ``cost_models``
-row of the scope: a primary-key read of two small columns (``fitted_at``, ``digest``), and the
-whole row only when this process has not parsed that fit yet. Every process therefore answers
-from the model the database holds, and picks up a new fit on its next quote. Nothing here
-imports numpy or scikit-learn.
+row of the scope: a primary-key read of one small column (``digest``, the fit's content
+hash), and the whole row only when this process has not parsed that fit yet. Every process
+therefore answers from the model the database holds, and picks up a new fit on its next
+quote. Nothing here imports numpy or scikit-learn.
 
 A model answers quotes (``in_use``) only when it learned from at least ``[learning]
 min_bids`` stated bids, a model pooling members from more than ``[learning] min_members``
@@ -250,12 +250,12 @@ CACHE_SCOPES = 256
 
 async def current(tx: Tx, scope: str) -> CostModel | None:
     """The scope's current model (``None``: never fitted), from the database, parsed once per
-    fit in this process. One primary-key read of two columns when the fit is already parsed."""
-    head = await cost_models.version(tx, scope)
-    if head is None or not head.fitted_at or head.digest is None:
+    fit in this process. One primary-key read of one column when the fit is already parsed."""
+    stamp = await cost_models.fitted_digest(tx, scope)
+    if stamp is None:
         return None
     cached = _PARSED.get(scope)
-    if cached is not None and cached.digest == head.digest:
+    if cached is not None and cached.digest == stamp:
         return cached
     stored = await cost_models.read(tx, scope)
     if stored is None or stored.digest is None:  # pragma: no cover - the same snapshot

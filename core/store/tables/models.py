@@ -67,14 +67,6 @@ class StoredModel:
 
 
 @dataclass(frozen=True, slots=True)
-class Version:
-    """Which fit a scope's row holds: when it was fitted (0: never) and its content's hash."""
-
-    fitted_at: int
-    digest: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class Head:
     """What the scheduler reads of a scope's row: when it was fitted, whether a predictor came
     of it, and who holds it."""
@@ -134,15 +126,13 @@ def _stored(row: Row) -> StoredModel:
     )
 
 
-async def version(tx: Tx, scope: str) -> Version | None:
-    """Which fit the scope's row holds (``None``: no row): a primary-key read of two small
-    columns."""
+async def fitted_digest(tx: Tx, scope: str) -> str | None:
+    """The content hash of the fit the scope's row holds (``None``: no row, or never
+    fitted): a primary-key read of one small column."""
     row = await tx.fetchone(
-        "SELECT fitted_at, digest FROM cost_models WHERE scope = :s", {"s": scope}
+        "SELECT digest FROM cost_models WHERE scope = :s AND fitted_at <> 0", {"s": scope}
     )
-    if row is None:
-        return None
-    return Version(int(row["fitted_at"]), None if row["digest"] is None else str(row["digest"]))
+    return None if row is None or row["digest"] is None else str(row["digest"])
 
 
 async def read(tx: Tx, scope: str) -> StoredModel | None:
