@@ -23,22 +23,18 @@ fill them.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from core.base.vocabulary import OUTCOMES, BidStatus, outcome_of, outcome_sql
-from core.store.base import Row, Tx
+from core.base.vocabulary import OUTCOMES
+from core.store.base import Tx
+from core.store.tables import outcomes as outcome_table
+from core.store.tables.outcomes import Outcome
 
 #: z for a two-sided 95% interval.
 Z95 = 1.959963984540054
 #: The statuses that are an outcome.
 OUTCOME_STATUSES = tuple(status.value for status in OUTCOMES)
-
-
-_OUTCOME_COLUMNS = (
-    "status, budget_type, price_cents, verified, proposals_min, client_spent_cents, experience"
-)
-_HAS_OUTCOME = outcome_sql()
 
 
 async def outcomes(
@@ -49,26 +45,14 @@ async def outcomes(
     pool_id: int | None = None,
     scope: str | None = None,
     since: int = 0,
-) -> list[Row]:
+) -> list[Outcome]:
     """The bids with an outcome (a bid with no news since ``ghost_before`` counts as
     ghosted) of a user's wallet (``bidder``), of a pool, or of a scope (``scope``; every bid
     of the database when all three are ``None``), placed from ``since``: their outcome and the
     facts rates are banded by, never who placed them."""
-    where = [_HAS_OUTCOME, "created_at >= :since"]
-    params: dict[str, object] = {"ghost": ghost_before, "since": since}
-    if pool_id is not None:
-        where.append("pool_id = :p")
-        params["p"] = pool_id
-    elif bidder is not None:
-        where.append("bidder = :b AND pool_id IS NULL")
-        params["b"] = bidder
-    elif scope is not None:
-        where.append("scope = :s")
-        params["s"] = scope
-    rows = await tx.fetchall(
-        f"SELECT {_OUTCOME_COLUMNS} FROM bids WHERE {' AND '.join(where)}", params
+    return await outcome_table.outcomes(
+        tx, ghost_before=ghost_before, bidder=bidder, pool_id=pool_id, scope=scope, since=since
     )
-    return [{**r, "status": outcome_of(str(r["status"])).value} for r in rows]
 
 
 def wilson(hits: int, n: int, z: float = Z95) -> tuple[float, float]:
@@ -148,21 +132,20 @@ def budget_band(budget_type: str | None, price_cents: int | None) -> str | None:
     return None if band is None else band[2]
 
 
-def _proposals_band(row: Row) -> str | None:
-    low = row["proposals_min"]
+def _proposals_band(bid: Outcome) -> str | None:
+    low = bid.proposals_min
     if low is None:
         return None
     for edge, label in ((5, "under 5"), (10, "5-10"), (15, "10-15"), (20, "15-20"), (50, "20-50")):
-        if int(low) < edge:
+        if low < edge:
             return label
     return "50+"
 
 
-def _spend_band(row: Row) -> str | None:
-    spent = row["client_spent_cents"]
-    if spent is None:
+def _spend_band(bid: Outcome) -> str | None:
+    cents = bid.client_spent_cents
+    if cents is None:
         return None
-    cents = int(spent)
     if cents == 0:
         return "$0"
     for edge, label in ((100_000, "under $1K"), (1_000_000, "$1K-10K"), (10_000_000, "$10K-100K")):
@@ -171,25 +154,22 @@ def _spend_band(row: Row) -> str | None:
     return "$100K+"
 
 
-def _verified_band(row: Row) -> str | None:
-    value = row["verified"]
-    return None if value is None else ("verified" if int(value) else "not verified")
+def _verified_band(bid: Outcome) -> str | None:
+    return None if bid.verified is None else ("verified" if bid.verified else "not verified")
 
 
-def _budget_row_band(row: Row) -> str | None:
-    price = row["price_cents"]
-    kind = row["budget_type"]
-    band = budget_band(None if kind is None else str(kind), None if price is None else int(price))
-    return None if band is None else f"{kind} {band}"
+def _budget_band_of(bid: Outcome) -> str | None:
+    band = budget_band(bid.budget_type, bid.price_cents)
+    return None if band is None else f"{bid.budget_type} {band}"
 
 
-#: The client and job factors /stats shows hire rates by: (name, band of a bid row).
-BANDS: tuple[tuple[str, Callable[[Row], str | None]], ...] = (
+#: The client and job factors /stats shows hire rates by: (name, band of a bid).
+BANDS: tuple[tuple[str, Callable[[Outcome], str | None]], ...] = (
     ("Payment", _verified_band),
     ("Proposals", _proposals_band),
     ("Client spend", _spend_band),
-    ("Budget", _budget_row_band),
-    ("Experience", lambda row: None if row["experience"] is None else str(row["experience"])),
+    ("Budget", _budget_band_of),
+    ("Experience", lambda bid: bid.experience),
 )
 
 
@@ -202,22 +182,21 @@ class BandRate:
     rate: Rate
 
 
-def by_band(rows: Iterable[Row], min_count: int, min_members: int = 0) -> list[BandRate]:
-    """Hire rates by factor band over bid rows with outcomes; bands with fewer than
-    ``min_count`` bids, or (rows with a ``bidder``) fewer than ``min_members`` distinct
-    bidders, are left out. In :data:`BANDS` order, then by band name."""
+def by_band(bids: Iterable[Outcome], min_count: int, min_members: int = 0) -> list[BandRate]:
+    """Hire rates by factor band over bids with outcomes; bands with fewer than
+    ``min_count`` bids, or fewer than ``min_members`` distinct bidders (bids whose bidder was
+    not read count as one), are left out. In :data:`BANDS` order, then by band name."""
     counts: dict[tuple[int, str], list[int]] = {}
     bidders: dict[tuple[int, str], set[str]] = {}
-    for row in rows:
-        hired = int(str(row["status"]) == BidStatus.HIRED)
-        bidder = str(row.get("bidder", ""))
+    for bid in bids:
+        hired = int(bid.hired)
         for i, (_, band_of) in enumerate(BANDS):
-            band = band_of(row)
+            band = band_of(bid)
             if band is not None:
                 hit = counts.setdefault((i, band), [0, 0])
                 hit[0] += hired
                 hit[1] += 1
-                bidders.setdefault((i, band), set()).add(bidder)
+                bidders.setdefault((i, band), set()).add(bid.bidder)
     return [
         BandRate(BANDS[i][0], band, Rate(hired, n, len(bidders[(i, band)])))
         for (i, band), (hired, n) in sorted(counts.items())
@@ -241,19 +220,16 @@ class Likeness:
             parts.append("payment verified" if self.verified else "payment not verified")
         return ", ".join(parts) or "any job"
 
-    def matches(self, row: Row) -> bool:
-        if self.budget_type is not None and row["budget_type"] != self.budget_type:
+    def matches(self, bid: Outcome) -> bool:
+        """Whether ``bid`` was on a job like this one."""
+        if self.budget_type is not None and bid.budget_type != self.budget_type:
             return False
-        if self.budget_band is not None:
-            price = row["price_cents"]
-            kind = row["budget_type"]
-            if price is None or budget_band(str(kind), int(price)) != self.budget_band:
-                return False
-        if self.verified is not None:
-            value = row["verified"]
-            if value is None or bool(int(value)) != self.verified:
-                return False
-        return True
+        if self.budget_band is not None and (
+            bid.price_cents is None
+            or budget_band(bid.budget_type, bid.price_cents) != self.budget_band
+        ):
+            return False
+        return self.verified is None or (bid.verified is not None and bid.verified == self.verified)
 
 
 def likeness(budget_type: str | None, price_cents: int | None, verified: bool | None) -> Likeness:
@@ -268,55 +244,27 @@ async def similar_rate(
     """The hire rate of other members' bids with outcomes on jobs like ``like`` in the daily
     snapshot, in ``scope`` (every bid of the database when ``None``), leaving out the bids of
     ``asker``; counted by the database, with how many distinct members placed them."""
-    where = ["bidder <> :me"]
-    params: dict[str, object] = {"me": asker or ""}
-    if scope is not None:
-        where.append("scope = :s")
-        params["s"] = scope
-    if like.budget_type is not None:
-        where.append("budget_type = :t")
-        params["t"] = like.budget_type
-    if like.bounds is not None:
-        where.append("price_cents >= :lo")
-        params["lo"] = like.bounds[0]
-        if like.bounds[1] is not None:
-            where.append("price_cents < :hi")
-            params["hi"] = like.bounds[1]
-    if like.verified is not None:
-        where.append("verified = :v")
-        params["v"] = int(like.verified)
-    row = await tx.fetchone(
-        "SELECT COUNT(*) AS n, COALESCE(SUM(hired), 0) AS h, COUNT(DISTINCT bidder) AS m "
-        f"FROM outcome_snapshot WHERE {' AND '.join(where)}",
-        params,
+    bounds = like.bounds
+    tally = await outcome_table.snapshot_tally(
+        tx,
+        asker=asker or "",
+        scope=scope,
+        budget_type=like.budget_type,
+        price_from=None if bounds is None else bounds[0],
+        price_below=None if bounds is None else bounds[1],
+        verified=like.verified,
     )
-    assert row is not None
-    return Rate(int(row["h"]), int(row["n"]), int(row["m"]))
+    return Rate(tally.hired, tally.bids, tally.members)
 
 
-async def snapshot_rows(tx: Tx, *, pool_id: int, asker: str, since: int) -> list[Row]:
+async def snapshot_rows(tx: Tx, *, pool_id: int, asker: str, since: int) -> list[Outcome]:
     """The pool's bids with outcomes placed from ``since``, as of the daily snapshot, other
     than ``asker``'s: their outcome, bidder and the facts rates are banded by."""
-    rows = await tx.fetchall(
-        "SELECT bidder, hired, budget_type, price_cents, verified, proposals_min, "
-        "client_spent_cents, experience FROM outcome_snapshot WHERE pool_id = :p "
-        "AND created_at >= :since AND bidder <> :me",
-        {"p": pool_id, "since": since, "me": asker},
-    )
-    return [
-        {**r, "status": (BidStatus.HIRED if int(r["hired"]) else BidStatus.LOST).value}
-        for r in rows
-    ]
+    return await outcome_table.snapshot_outcomes(tx, pool_id=pool_id, asker=asker, since=since)
 
 
-#: The snapshot's row in ``snapshots``.
-SNAPSHOT = "outcomes"
 #: Snapshots are taken at most this often, in seconds: once a day.
 SNAPSHOT_SECONDS = 86_400
-
-_SNAPSHOT_FACTS = (
-    "budget_type, price_cents, verified, proposals_min, client_spent_cents, experience"
-)
 
 
 async def refresh_snapshot(tx: Tx, now: int, ghost_before: int, every: int) -> bool:
@@ -324,32 +272,14 @@ async def refresh_snapshot(tx: Tx, now: int, ghost_before: int, every: int) -> b
     without news) when the last one is at least ``every`` seconds old (never more often than
     :data:`SNAPSHOT_SECONDS`): a conditional update claims it, so processes sharing a
     database take it once. Whether it was taken."""
-    await tx.execute(
-        "INSERT INTO snapshots (name, taken_at) VALUES (:n, 0) ON CONFLICT (name) DO NOTHING",
-        {"n": SNAPSHOT},
-    )
-    claimed = await tx.execute(
-        "UPDATE snapshots SET taken_at = :now WHERE name = :n AND taken_at <= :due",
-        {"n": SNAPSHOT, "now": now, "due": now - max(every, SNAPSHOT_SECONDS)},
-    )
-    if not claimed:
-        return False
-    await tx.execute("DELETE FROM outcome_snapshot")
-    facts = ", ".join(f"b.{c}" for c in _SNAPSHOT_FACTS.split(", "))
-    await tx.execute(
-        f"INSERT INTO outcome_snapshot (scope, pool_id, bidder, hired, created_at, "
-        f"{_SNAPSHOT_FACTS}) SELECT COALESCE(b.scope, p.scope), b.pool_id, b.bidder, "
-        f"CASE WHEN b.status = :hired THEN 1 ELSE 0 END, b.created_at, {facts} "
-        f"FROM bids b LEFT JOIN pools p ON p.id = b.pool_id WHERE {outcome_sql('b')}",
-        {"ghost": ghost_before, "hired": BidStatus.HIRED.value},
-    )
-    return True
+    due = now - max(every, SNAPSHOT_SECONDS)
+    return await outcome_table.take_snapshot(tx, now, due, ghost_before)
 
 
-def similar(rows: Sequence[Row], like: Likeness) -> Rate:
+def similar(bids: Iterable[Outcome], like: Likeness) -> Rate:
     """The hire rate of the bids with outcomes on jobs like ``like``."""
-    matched = [r for r in rows if like.matches(r)]
-    return Rate(sum(1 for r in matched if r["status"] == BidStatus.HIRED), len(matched))
+    matched = [bid for bid in bids if like.matches(bid)]
+    return Rate(sum(bid.hired for bid in matched), len(matched))
 
 
 __all__ = [
@@ -359,6 +289,7 @@ __all__ = [
     "Z95",
     "BandRate",
     "Likeness",
+    "Outcome",
     "Rate",
     "budget_band",
     "by_band",

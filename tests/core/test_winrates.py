@@ -6,7 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.quotes.winrates import Rate, budget_band, by_band, likeness, similar, wilson
+from core.quotes.winrates import (
+    Outcome,
+    Rate,
+    budget_band,
+    by_band,
+    likeness,
+    similar,
+    wilson,
+)
 
 
 @pytest.mark.parametrize(
@@ -57,19 +65,13 @@ def test_budget_bands(kind: str | None, cents: int | None, band: str | None) -> 
     assert budget_band(kind, cents) == band
 
 
-def _row(status: str, **facts: object) -> dict[str, object]:
-    base: dict[str, object] = dict.fromkeys(
-        (
-            "verified",
-            "proposals_min",
-            "client_spent_cents",
-            "budget_type",
-            "price_cents",
-            "experience",
-        )
+def _row(status: str, verified: int | None = None, **facts: object) -> Outcome:
+    """A bid with an outcome (``hired`` or not), verified given as the column's 0/1."""
+    return Outcome(
+        hired=status == "hired",
+        verified=None if verified is None else bool(verified),
+        **facts,  # type: ignore[arg-type]
     )
-    base.update(facts, status=status)
-    return base
 
 
 def test_bands_below_the_minimum_are_not_shown() -> None:

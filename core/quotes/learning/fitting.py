@@ -34,22 +34,20 @@ from typing import TYPE_CHECKING
 from core.base.config import Config, LearningConfig, PricingConfig
 from core.base.dates import DAY
 from core.base.vocabulary import ghost_cutoff
-from core.quotes.learning.models import EVERY_SCOPE, CostModel, parse_row
+from core.quotes.learning.models import EVERY_SCOPE, CostModel, parse_stored
 from core.quotes.learning.rows import (
     Sample,
-    claim,
     community_scopes,
     count_stated,
     has_new,
-    heads,
     is_personal,
     personal_scopes,
-    release_claim,
-    save,
     stated_bids,
 )
 from core.quotes.winrates import refresh_snapshot
 from core.store.base import Store, Tx
+from core.store.tables import models as cost_models
+from core.store.tables.models import Fit
 
 if TYPE_CHECKING:
     from core.quotes.learning.training import Trained
@@ -68,48 +66,54 @@ def _train(
     return train(samples, learning, pricing, now)
 
 
-def _values(
+def _fit_record(
     learning: LearningConfig,
     now: int,
     samples: Sequence[Sample],
     trained: Trained | None,
     fit_ms: int,
     min_members: int,
-) -> dict[str, int | str | None]:
-    n = len(samples)
-    values: dict[str, int | str | None] = {
-        "members": len({s.member for s in samples}),
-        "min_members": min_members,
-        "top_share_permille": None,
-        "fitted_at": now,
-        "sample_size": n,
-        "min_bids": learning.min_bids,
-        "mae_hundredths": None,
-        "within1_permille": None,
-        "within2_permille": None,
-        "heuristic_mae_hundredths": None,
-        "half_life_days": learning.half_life_days,
-        "max_age_days": learning.max_age_days,
-        "fit_ms": fit_ms,
-        "in_use": 0,
-        "model": None,
-    }
-    if trained is not None:
-        mae, heuristic = round(trained.mae * 100), round(trained.heuristic_mae * 100)
-        model = {
-            "predictors": [part.to_json() for part in trained.predictors],
-            "effects": [[key, delta] for key, delta in trained.effects],
-        }
-        values.update(
-            mae_hundredths=mae,
-            within1_permille=round(trained.within1 * 1000),
-            within2_permille=round(trained.within2 * 1000),
-            heuristic_mae_hundredths=heuristic,
-            in_use=int(mae < heuristic),
-            model=json.dumps(model, separators=(",", ":")),
-            top_share_permille=round(trained.top_share * 1000),
+) -> Fit:
+    if trained is None:
+        return Fit(
+            fitted_at=now,
+            sample_size=len(samples),
+            min_bids=learning.min_bids,
+            mae_hundredths=None,
+            within1_permille=None,
+            within2_permille=None,
+            heuristic_mae_hundredths=None,
+            half_life_days=learning.half_life_days,
+            max_age_days=learning.max_age_days,
+            fit_ms=fit_ms,
+            in_use=0,
+            model=None,
+            members=len({s.member for s in samples}),
+            min_members=min_members,
+            top_share_permille=None,
         )
-    return values
+    mae, heuristic = round(trained.mae * 100), round(trained.heuristic_mae * 100)
+    model = {
+        "predictors": [part.to_json() for part in trained.predictors],
+        "effects": [[key, delta] for key, delta in trained.effects],
+    }
+    return Fit(
+        fitted_at=now,
+        sample_size=len(samples),
+        min_bids=learning.min_bids,
+        mae_hundredths=mae,
+        within1_permille=round(trained.within1 * 1000),
+        within2_permille=round(trained.within2 * 1000),
+        heuristic_mae_hundredths=heuristic,
+        half_life_days=learning.half_life_days,
+        max_age_days=learning.max_age_days,
+        fit_ms=fit_ms,
+        in_use=int(mae < heuristic),
+        model=json.dumps(model, separators=(",", ":")),
+        members=len({s.member for s in samples}),
+        min_members=min_members,
+        top_share_permille=round(trained.top_share * 1000),
+    )
 
 
 def _log(model: CostModel) -> None:
@@ -157,14 +161,14 @@ async def _fit(store: Store, config: Config, scope: str, now: int, release: bool
     if len(samples) >= learning.min_bids and (not min_members or members > min_members):
         trained = await asyncio.to_thread(_train, samples, learning, config.pricing, now)
     fit_ms = round((time.perf_counter() - started) * 1000)
-    values = _values(learning, now, samples, trained, fit_ms, min_members)
+    record = _fit_record(learning, now, samples, trained, fit_ms, min_members)
 
     async def write(tx: Tx) -> CostModel:
-        if not await save(tx, scope, values, release=release):
+        if not await cost_models.save(tx, scope, record, release=release):
             log.info("cost model %s: a fit of later bids was stored meanwhile; kept it", scope)
-        row = await tx.fetchone("SELECT * FROM cost_models WHERE scope = :s", {"s": scope})
-        assert row is not None
-        return parse_row(row)
+        stored = await cost_models.read(tx, scope)
+        assert stored is not None
+        return parse_stored(stored)
 
     model = await store.write(write)
     if model.fitted_at == now:
@@ -224,7 +228,7 @@ async def due(store: Store, config: Config, now: int) -> list[tuple[str, int]]:
 
     async def read(tx: Tx) -> list[tuple[str, int]]:
         found = []
-        held = await heads(tx)
+        held = await cost_models.heads(tx)
         for scope in await model_scopes(tx, config, now):
             head = held.get(scope)
             if head is not None and head.claimed_until is not None and head.claimed_until > now:
@@ -250,7 +254,7 @@ async def fit_due(store: Store, config: Config, now: int) -> list[CostModel]:
     for scope, seen in await due(store, config, now):
 
         async def take(tx: Tx, scope: str = scope, seen: int = seen) -> bool:
-            return await claim(tx, scope, seen, now, now + LEASE_SECONDS)
+            return await cost_models.claim(tx, scope, seen, now, now + LEASE_SECONDS)
 
         if not await store.write(take):
             continue
@@ -259,7 +263,7 @@ async def fit_due(store: Store, config: Config, now: int) -> list[CostModel]:
         except BaseException as exc:  # failed, or cancelled (the bot stops): let go of it
 
             async def give_up(tx: Tx, scope: str = scope) -> None:
-                await release_claim(tx, scope)
+                await cost_models.release_claim(tx, scope)
 
             await asyncio.shield(store.write(give_up))
             if not isinstance(exc, Exception):

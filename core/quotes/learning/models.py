@@ -1,10 +1,10 @@
 """The current cost model of a scope as quotes see it, and prediction from it.
 
 :func:`current` answers "the model this scope's quotes use now" from the one ``cost_models``
-row of the scope: a primary-key read of two small columns (``fitted_at``, ``digest``), and the
-whole row only when this process has not parsed that fit yet. Every process therefore answers
-from the model the database holds, and picks up a new fit on its next quote. Nothing here
-imports numpy or scikit-learn.
+row of the scope: a primary-key read of one small column (``digest``, the fit's content
+hash), and the whole row only when this process has not parsed that fit yet. Every process
+therefore answers from the model the database holds, and picks up a new fit on its next
+quote. Nothing here imports numpy or scikit-learn.
 
 A model answers quotes (``in_use``) only when it learned from at least ``[learning]
 min_bids`` stated bids, a model pooling members from more than ``[learning] min_members``
@@ -33,7 +33,9 @@ from core.quotes.bidrecords import BidFactors
 from core.quotes.learning.effects import in_words
 from core.quotes.learning.features import vector
 from core.quotes.learning.predictor import Ensemble, Predictor, ensemble_from_json
-from core.store.base import Row, Tx
+from core.store.base import Tx
+from core.store.tables import models as cost_models
+from core.store.tables.models import StoredModel
 
 log = logging.getLogger("connects.learning")
 
@@ -115,7 +117,7 @@ class CostModel:
     reason: str
     predictor: Ensemble | None = field(repr=False)
     digest: str = ""
-    #: ``False``: the stored model could not be read (see :func:`parse_row`); its reason says
+    #: ``False``: the stored model could not be read (see :func:`parse_stored`); its reason says
     #: why, and it holds no predictor and no error figures.
     readable: bool = True
     members: int = 0
@@ -126,11 +128,6 @@ class CostModel:
     def needed(self) -> int:
         """How many more stated bids the scope needed at the fit (0: enough)."""
         return max(0, self.min_bids - self.sample_size)
-
-
-def _opt(row: Row, key: str) -> int | None:
-    value = row[key]
-    return None if value is None else int(value)
 
 
 #: Every answer a readable model can give, rounded to whole Connects, lies within these: what
@@ -165,36 +162,32 @@ def _effects(raw: object) -> tuple[str, ...]:
     return in_words(pairs)
 
 
-def parse_row(row: Row) -> CostModel:
-    """A ``cost_models`` row as a :class:`CostModel`. A model this code cannot read (written
+def parse_stored(stored: StoredModel) -> CostModel:
+    """A scope's stored row as a :class:`CostModel`. A model this code cannot read (written
     by another version, damaged, not finite, or predicting outside a bid's bounds) is kept as
     one not in use, whose reason says so, with a warning in the log: quotes fall back to the
     heuristic, and ``/model`` and ``model show`` both say why."""
     try:
-        return _parse_row(row)
+        return _parse(stored)
     except (ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError) as exc:
         why = str(exc).removeprefix("cost model: ")
-        log.warning("cost model %s cannot be read (%s); refit it", row["scope"], why)
-        return _unreadable(row, why)
+        log.warning("cost model %s cannot be read (%s); refit it", stored.scope, why)
+        return _unreadable(stored, why)
 
 
-def _unreadable(row: Row, why: str) -> CostModel:
-    def number(key: str) -> int:
-        value = row[key]
-        return value if type(value) is int else 0
-
+def _unreadable(stored: StoredModel, why: str) -> CostModel:
     return CostModel(
-        scope=str(row["scope"]),
-        fitted_at=number("fitted_at"),
-        sample_size=number("sample_size"),
-        min_bids=number("min_bids"),
+        scope=stored.scope,
+        fitted_at=stored.fitted_at,
+        sample_size=stored.sample_size,
+        min_bids=stored.min_bids,
         mae_hundredths=None,
         within1_permille=None,
         within2_permille=None,
         heuristic_mae_hundredths=None,
-        half_life_days=number("half_life_days"),
-        max_age_days=number("max_age_days"),
-        fit_ms=number("fit_ms"),
+        half_life_days=stored.half_life_days,
+        max_age_days=stored.max_age_days,
+        fit_ms=stored.fit_ms,
         effects=(),
         in_use=False,
         reason=(
@@ -202,48 +195,50 @@ def _unreadable(row: Row, why: str) -> CostModel:
             "next fit replaces it."
         ),
         predictor=None,
-        digest=str(row["digest"] or ""),
+        digest=stored.digest or "",
         readable=False,
     )
 
 
-def _parse_row(row: Row) -> CostModel:
+def _parse(stored: StoredModel) -> CostModel:
+    if stored.damaged is not None:
+        raise ValueError(f"cost model: its {stored.damaged} is not a whole number")
     predictor = None
     effects: tuple[str, ...] = ()
-    if row["model"] is not None:
-        data = json.loads(str(row["model"]))
+    if stored.model is not None:
+        data = json.loads(stored.model)
         if not isinstance(data, Mapping):
             raise ValueError("cost model: not a JSON object")
         predictor = ensemble_from_json(data)
         for part in predictor.parts:
             _checked(part)
         effects = _effects(data.get("effects", []))
-    sample, min_bids = int(row["sample_size"]), int(row["min_bids"])
-    mae, heuristic = _opt(row, "mae_hundredths"), _opt(row, "heuristic_mae_hundredths")
-    members, min_members = int(row["members"] or 0), int(row["min_members"] or 0)
+    sample, min_bids = stored.sample_size, stored.min_bids
+    mae, heuristic = stored.mae_hundredths, stored.heuristic_mae_hundredths
+    members, min_members = stored.members, stored.min_members
     in_use, reason = judge(
         sample, min_bids, mae, heuristic, members=members, min_members=min_members
     )
     return CostModel(
-        scope=str(row["scope"]),
-        fitted_at=int(row["fitted_at"]),
+        scope=stored.scope,
+        fitted_at=stored.fitted_at,
         sample_size=sample,
         min_bids=min_bids,
         mae_hundredths=mae,
-        within1_permille=_opt(row, "within1_permille"),
-        within2_permille=_opt(row, "within2_permille"),
+        within1_permille=stored.within1_permille,
+        within2_permille=stored.within2_permille,
         heuristic_mae_hundredths=heuristic,
-        half_life_days=int(row["half_life_days"]),
-        max_age_days=int(row["max_age_days"]),
-        fit_ms=int(row["fit_ms"]),
+        half_life_days=stored.half_life_days,
+        max_age_days=stored.max_age_days,
+        fit_ms=stored.fit_ms,
         effects=effects,
         in_use=in_use and predictor is not None,
         reason=reason,
         predictor=predictor,
-        digest=str(row["digest"] or ""),
+        digest=stored.digest or "",
         members=members,
         min_members=min_members,
-        top_share_permille=_opt(row, "top_share_permille"),
+        top_share_permille=stored.top_share_permille,
     )
 
 
@@ -255,19 +250,17 @@ CACHE_SCOPES = 256
 
 async def current(tx: Tx, scope: str) -> CostModel | None:
     """The scope's current model (``None``: never fitted), from the database, parsed once per
-    fit in this process. One primary-key read of two columns when the fit is already parsed."""
-    head = await tx.fetchone(
-        "SELECT fitted_at, digest FROM cost_models WHERE scope = :s", {"s": scope}
-    )
-    if head is None or not int(head["fitted_at"]) or head["digest"] is None:
+    fit in this process. One primary-key read of one column when the fit is already parsed."""
+    stamp = await cost_models.fitted_digest(tx, scope)
+    if stamp is None:
         return None
     cached = _PARSED.get(scope)
-    if cached is not None and cached.digest == head["digest"]:
+    if cached is not None and cached.digest == stamp:
         return cached
-    row = await tx.fetchone("SELECT * FROM cost_models WHERE scope = :s", {"s": scope})
-    if row is None or row["digest"] is None:  # pragma: no cover - the same snapshot
+    stored = await cost_models.read(tx, scope)
+    if stored is None or stored.digest is None:  # pragma: no cover - the same snapshot
         return None
-    model = parse_row(row)
+    model = parse_stored(stored)
     if len(_PARSED) >= CACHE_SCOPES:
         _PARSED.clear()
     _PARSED[scope] = model
@@ -276,10 +269,7 @@ async def current(tx: Tx, scope: str) -> CostModel | None:
 
 async def every_model(tx: Tx) -> list[CostModel]:
     """Every fitted model, by scope (one that cannot be read says so in its reason)."""
-    rows = await tx.fetchall(
-        "SELECT * FROM cost_models WHERE fitted_at > 0 AND digest IS NOT NULL ORDER BY scope"
-    )
-    return [parse_row(row) for row in rows]
+    return [parse_stored(stored) for stored in await cost_models.fitted(tx)]
 
 
 def predict(model: CostModel, factors: BidFactors, now: int) -> float:

@@ -147,3 +147,27 @@ async def test_a_model_at_the_bounds_is_read(db_url: str) -> None:
     finally:
         await store.close()
     assert model is not None and model.readable and model.in_use
+
+
+async def test_a_column_that_is_not_a_whole_number_is_named(tmp_path: Path) -> None:
+    """SQLite keeps text in an INTEGER column: such a row (another version's, or damaged) is
+    an unreadable model naming the column, never a failed quote."""
+    url = f"sqlite:///{tmp_path / 'damaged.db'}"
+    await store_model(url, {"predictor": predictor(), "effects": []}, "damaged")
+    store = await open_store(url)
+    try:
+
+        async def damage(tx: Tx) -> None:
+            await tx.execute("UPDATE cost_models SET sample_size = 'many', digest = 'd2'")
+
+        await store.write(damage)
+
+        async def read(tx: Tx) -> Any:
+            return await learning.current(tx, "console"), await learning.every_model(tx)
+
+        model, every = await store.read(read)
+    finally:
+        await store.close()
+    assert model is not None and not model.in_use and not model.readable
+    assert model.reason.startswith("the stored model cannot be read (its sample_size is not")
+    assert model.sample_size == 0 and model.fitted_at > 0 and every == [model]
