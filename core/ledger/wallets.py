@@ -25,25 +25,8 @@ from core.ledger.postings import Stamp
 from core.quotes.pricing import dollars, tier_cents_per_connect
 from core.store.base import Tx
 from core.store.tables import accounts
-from core.store.tables.accounts import User
+from core.store.tables.accounts import User as User  # noqa: PLC0414 (re-exported)
 from core.store.tables.postings import bought_lot
-
-__all__ = [
-    "Account",
-    "NoticesSet",
-    "Purchased",
-    "Reconciled",
-    "User",
-    "Voided",
-    "Wallets",
-    "exceeds_maximum",
-    "find_user",
-    "grant_amount",
-    "grant_anniversary",
-    "grant_due_at",
-    "purchase_cents",
-    "user_account",
-]
 
 
 @dataclass(frozen=True, slots=True)
