@@ -27,6 +27,7 @@ from core.ledger.idempotency import fingerprint, load
 from core.quotes.bidrecords import BidPlaced
 from core.quotes.jobquote import read_job
 from core.store.base import Tx
+from core.store.tables.postings import changes_after
 
 UNKNOWN = "That code is unknown or not yours."
 #: After this long a quote's Bid button says the post may have changed, and places nothing.
@@ -81,6 +82,21 @@ def _told(ctx: Context, done: kept.Placement | None) -> Reply | None:
     return None
 
 
+async def _resolve(
+    ctx: Context, token: str, kinds: tuple[str, ...], unknown: str
+) -> tuple[kept.Kept, kept.Placement | None] | Reply:
+    """The actor's button of one of ``kinds`` kept under ``token``, with the change it made if
+    it made one; once it is no longer kept, what it did (:func:`_told`). :class:`NotFound`
+    with ``unknown`` for a code that is unknown, another's, or of another kind."""
+    found, done = await _load(ctx, token)
+    if found is not None and found.actor == ctx.actor.user.key and found.kind in kinds:
+        return found, done
+    told = _told(ctx, done) if found is None else None
+    if told is None:
+        raise NotFound(unknown)
+    return told
+
+
 def _states_cost(args: str) -> bool:
     """Whether kept options fix the bid's cost themselves (typed, or stated by the post)."""
     options = json.loads(args)
@@ -95,12 +111,10 @@ def _states_cost(args: str) -> bool:
 async def kept_bid(ctx: Context, token: str) -> tuple[Context, Values] | Reply:
     """The bid kept under ``token`` as the checked options of /bid under its one key, with
     the Connects and boost its button showed; or, once it is no longer kept, what it did."""
-    found, done = await _load(ctx, token)
-    if found is None or found.actor != ctx.actor.user.key or found.kind not in kept.BID_KINDS:
-        told = _told(ctx, done) if found is None else None
-        if told is None:
-            raise NotFound(UNKNOWN)
-        return told
+    resolved = await _resolve(ctx, token, kept.BID_KINDS, UNKNOWN)
+    if isinstance(resolved, Reply):
+        return resolved
+    found, done = resolved
     services = ctx.services
     if done is None:
         if found.expired(services.clock()):
@@ -166,12 +180,9 @@ register("confirm", Forward(ConfirmOptions, ConfirmOptions.of, "bid", confirm_re
 async def _since(tx: Tx, account: int, last: int) -> str:
     """What changed the account after its entry ``last``, as ``before bid #12 and 1 other
     change``."""
-    rows = await tx.fetchall(
-        "SELECT kind, bid_id FROM entries WHERE account_id = :a AND id > :e ORDER BY id",
-        {"a": account, "e": last},
-    )
-    bids = sorted({int(r["bid_id"]) for r in rows if r["kind"] == EntryKind.BID and r["bid_id"]})
-    others = sum(1 for r in rows if r["kind"] not in (EntryKind.BID, EntryKind.BOOST))
+    changes = await changes_after(tx, account, last)
+    bids = sorted({c.bid_id for c in changes if c.kind == EntryKind.BID and c.bid_id})
+    others = sum(1 for c in changes if c.kind not in (EntryKind.BID, EntryKind.BOOST))
     parts = []
     if bids:
         shown = ", ".join(f"#{b}" for b in bids[:5]) + (
@@ -228,12 +239,10 @@ def _matched_line(m: Matched) -> str:
 async def press_reconcile(ctx: Context, token: str) -> Reply:
     """A quote's offer to match Upwork: the wallet moves by what Upwork showed minus what it
     held at the quote, once; refused when it is not the actor's or over a day old."""
-    found, done = await _load(ctx, token)
-    if found is None or found.actor != ctx.actor.user.key or found.kind != "reconcile":
-        told = _told(ctx, done) if found is None else None
-        if told is None:
-            raise NotFound(UNKNOWN_OFFER)
-        return told
+    resolved = await _resolve(ctx, token, ("reconcile",), UNKNOWN_OFFER)
+    if isinstance(resolved, Reply):
+        return resolved
+    found, done = resolved
     services = ctx.services
     if done is None and found.expired(services.clock()):
         raise BadInput(STALE["reconcile"])

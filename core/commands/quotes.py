@@ -34,6 +34,7 @@ from core.quotes.jobquote import (
 from core.quotes.pricing import Factors, Quote, cents, dollars, quote
 from core.reads.insight import cents_per_connect
 from core.store.base import Tx
+from core.store.tables.postings import last_entry
 
 
 def _rating_tenths(rating: Decimal | None) -> int | None:
@@ -155,7 +156,9 @@ class _Seen:
     last_entry: int = 0
 
 
-async def _read(ctx: Context, factors: BidFactors) -> _Seen:
+async def _read(ctx: Context, factors: BidFactors, match: int | None = None) -> _Seen:
+    """What a quote reads; with ``match``, the balance a post shows that the wallet may be
+    matched to, also the wallet's newest entry when the offer is made (the balance differs)."""
     await ctx.services.balances.ensure_known(ctx.actor, ctx.now(), ctx.request_id)
     config, now = ctx.services.config, ctx.now()
 
@@ -163,17 +166,22 @@ async def _read(ctx: Context, factors: BidFactors) -> _Seen:
         account = await user_account(tx, ctx.actor.user.key)
         assert account is not None, "ensure_known created the wallet"
         knowledge = await know(tx, config, ctx.actor.scope, factors, now, ctx.actor.user.key)
-        last = await tx.fetchone(
-            "SELECT MAX(id) AS e FROM entries WHERE account_id = :a", {"a": account}
-        )
+        have = await balance(tx, account)
+        offered = match is not None and match != have
         return _Seen(
-            await balance(tx, account),
+            have,
             await cents_per_connect(tx, account),
             knowledge,
-            0 if last is None or last["e"] is None else int(last["e"]),
+            await last_entry(tx, account) if offered else 0,
         )
 
     return await ctx.services.store.read(read, quick=True)
+
+
+def average_cost(connects: int, spent_cents: int, bought: int) -> int:
+    """What ``connects`` Connects cost at the average price of ``bought`` Connects bought for
+    ``spent_cents`` (``bought`` > 0), in cents, half a cent rounded up."""
+    return (connects * spent_cents * 2 + bought) // (bought * 2)
 
 
 def _spend(ctx: Context, total: int, seen: _Seen) -> tuple[int, str]:
@@ -183,8 +191,7 @@ def _spend(ctx: Context, total: int, seen: _Seen) -> tuple[int, str]:
         per_text = "at the best tier price"
         cost = total * ctx.services.config.pricing.default_cents_per_connect
     else:
-        spent, count = seen.bought
-        cost = (total * spent * 2 + count) // (count * 2)
+        cost = average_cost(total, *seen.bought)
         per_text = "at your average purchase price"
     afford = seen.have // total if total else 0
     return cost, f"≈ {dollars(cost)} {per_text} · you can afford {afford} such bids"
@@ -237,7 +244,9 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
     boost = o.boost or 0
     heuristic = quote(ctx.services.config.pricing, over_pricing(o.factors(), post), boost)
     factors = over_bid(typed_bid_factors(o), post)
-    seen = await _read(ctx, factors)
+    upwork = upwork_balance(post)
+    matchable = upwork is not None and ctx.own_post and _match_limit(ctx) >= upwork
+    seen = await _read(ctx, factors, upwork if matchable else None)
     a = answer(post.connects, heuristic, factors, seen.knowledge, ctx.now())
     lines: list[str] = []
     if (job := job_name(post)) is not None:
@@ -247,7 +256,6 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
     lines.extend(_answer_lines(ctx, a, boost, seen, factors))
     buttons: list[Button] = []
     keeping: list[kept.Kept] = []
-    upwork = upwork_balance(post)
     if upwork is not None and upwork != seen.have and not ctx.own_post:
         lines.append(f"The post shows someone's Upwork balance ({upwork}): not yours to match.")
     elif upwork is not None and upwork != seen.have:

@@ -19,6 +19,7 @@ from typing import Any, ClassVar, Protocol, TypeVar
 
 from core.interface.errors import ConnectsError, IdempotencyConflict
 from core.store.base import Store, Tx
+from core.store.tables import requests
 
 #: The version of stored results this code writes. Rows written before versioning (no
 #: ``schema`` key) load as version 1. A result class whose fields changed meaning defines
@@ -119,22 +120,13 @@ async def change(
 
     async def run(tx: Tx) -> tuple[R, bool]:
         now = clock()
-        claimed = await tx.fetchone(
-            "INSERT INTO requests (id, fingerprint, actor, result, created_at) "
-            "VALUES (:id, :fp, :actor, NULL, :now) ON CONFLICT (id) DO NOTHING RETURNING id",
-            {"id": request_id, "fp": fp, "actor": actor, "now": now},
-        )
-        if claimed is None:
-            row = await tx.fetchone(
-                "SELECT fingerprint, result FROM requests WHERE id = :id", {"id": request_id}
-            )
-            if row is None or row["fingerprint"] != fp or row["result"] is None:
+        if not await requests.claim(tx, request_id, fp, actor, now):
+            done = await requests.find(tx, request_id)
+            if done is None or done.fingerprint != fp or done.result is None:
                 raise IdempotencyConflict()
-            return load(kind, str(row["result"])), True
+            return load(kind, done.result), True
         result = await op(tx, now)
-        await tx.execute(
-            "UPDATE requests SET result = :r WHERE id = :id", {"r": dump(result), "id": request_id}
-        )
+        await requests.record_result(tx, request_id, dump(result))
         return result, False
 
     return await store.write(run)
@@ -144,8 +136,7 @@ async def seen(store: Store, request_id: str) -> bool:
     """Whether a change under ``request_id`` was recorded."""
 
     async def read(tx: Tx) -> bool:
-        row = await tx.fetchone("SELECT 1 AS x FROM requests WHERE id = :id", {"id": request_id})
-        return row is not None
+        return await requests.exists(tx, request_id)
 
     return await store.read(read, quick=True)
 
@@ -155,11 +146,6 @@ async def first(store: Store, key: str, actor: str, now: int) -> bool:
     that a platform's redelivery would post again is posted by the first claim only."""
 
     async def run(tx: Tx) -> bool:
-        row = await tx.fetchone(
-            "INSERT INTO requests (id, fingerprint, actor, result, created_at) "
-            "VALUES (:id, 'answer', :actor, '{}', :now) ON CONFLICT (id) DO NOTHING RETURNING id",
-            {"id": key, "actor": actor, "now": now},
-        )
-        return row is not None
+        return await requests.claim_answer(tx, key, actor, now)
 
     return await store.write(run)

@@ -20,7 +20,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from core.store.base import Row, Tx
+from core.store.base import Tx
+from core.store.tables import requests
+from core.store.tables.requests import Button
 
 #: How long a Confirm button places its bid.
 CONFIRM_SECONDS = 3600
@@ -87,59 +89,49 @@ def _keys(token: str) -> tuple[str, ...]:
 
 async def keep(tx: Tx, kept: Kept, scope: str | None) -> None:
     """Keep ``kept`` (once: a retry of the request that made it keeps nothing more)."""
-    await tx.execute(
-        "INSERT INTO confirmations (token, actor, scope, args, created_at, kind, connects, "
-        "boost, upwork, had, last_entry) VALUES (:t, :a, :s, :args, :now, :kind, :c, :b, :u, :h, "
-        ":e) "
-        "ON CONFLICT (token) DO NOTHING",
-        {
-            "t": kept.token,
-            "a": kept.actor,
-            "s": scope,
-            "args": kept.args,
-            "now": kept.created_at,
-            "kind": kept.kind,
-            "c": kept.connects,
-            "b": kept.boost,
-            "u": kept.upwork,
-            "h": kept.had,
-            "e": kept.last_entry,
-        },
+    button = Button(
+        kept.token,
+        kept.kind,
+        kept.actor,
+        kept.args,
+        kept.created_at,
+        kept.connects,
+        kept.boost,
+        kept.upwork,
+        kept.had,
+        kept.last_entry,
     )
+    await requests.keep_button(tx, button, scope)
 
 
-def _kind(row: Row) -> str:
-    """A row's kind; one kept before kinds is a Confirm when its options name the job (a
+def _kind(button: Button) -> str:
+    """A button's kind; one kept before kinds is a Confirm when its options name the job (a
     /bid's), else a quote's Bid button."""
-    if row["kind"] is not None:
-        return str(row["kind"])
+    if button.kind is not None:
+        return button.kind
     try:
-        args = json.loads(str(row["args"]))
+        args = json.loads(button.args)
     except ValueError:
         args = {}
     return "confirm" if isinstance(args, dict) and "job" in args else "bid"
 
 
-def _int(value: object) -> int | None:
-    return None if value is None else int(str(value))
-
-
 async def find(tx: Tx, token: str) -> Kept | None:
     """The button kept under ``token``, or ``None``."""
-    row = await tx.fetchone("SELECT * FROM confirmations WHERE token = :t", {"t": token})
-    if row is None:
+    b = await requests.find_button(tx, token)
+    if b is None:
         return None
     return Kept(
-        str(row["token"]),
-        _kind(row),
-        str(row["actor"]),
-        str(row["args"]),
-        int(row["created_at"]),
-        _int(row["connects"]),
-        _int(row["boost"]),
-        _int(row["upwork"]),
-        _int(row["had"]),
-        _int(row["last_entry"]),
+        b.token,
+        _kind(b),
+        b.actor,
+        b.args,
+        b.created_at,
+        b.connects,
+        b.boost,
+        b.upwork,
+        b.had,
+        b.last_entry,
     )
 
 
@@ -156,21 +148,14 @@ class Placement:
 async def placement(tx: Tx, token: str) -> Placement | None:
     """The change a kept button made (under its key or an earlier version's), or ``None``."""
     keys = _keys(token)
-    rows = await tx.fetchall(
-        "SELECT id, actor, result, created_at FROM requests WHERE id IN (:k0, :k1, :k2)",
-        {f"k{i}": key for i, key in enumerate(keys)},
-    )
-    found = {str(r["id"]): r for r in rows}
+    found = {r.id: r for r in await requests.found(tx, keys)}
     for key in keys:
         if key in found:
             r = found[key]
-            result = None if r["result"] is None else str(r["result"])
-            return Placement(key, str(r["actor"]), result, int(r["created_at"]))
+            return Placement(key, r.actor, r.result, r.created_at)
     return None
 
 
 async def sweep(tx: Tx, now: int) -> int:
     """Remove buttons kept more than :data:`KEEP_SECONDS` ago; how many."""
-    return await tx.execute(
-        "DELETE FROM confirmations WHERE created_at < :c", {"c": now - KEEP_SECONDS}
-    )
+    return await requests.sweep_buttons(tx, now - KEEP_SECONDS)

@@ -1,4 +1,5 @@
-"""The posting kernel: the only code that writes accounts, ledger entries and lots.
+"""The posting kernel: the only code that writes accounts, ledger entries and lots (its
+statements are :mod:`core.store.tables.postings`, in the order this module runs them).
 
 Every money movement of the product is one of five calls, each inside the caller's store
 transaction:
@@ -22,13 +23,14 @@ same statements' transaction and nothing else writes them:
 4. no balance goes below zero (``CHECK (balance >= 0)`` backs the conditional update);
 5. entries are appended, never changed (triggers refuse updates and deletes).
 
-Callers decide *whether* to move money (policies, allowances, permissions); this module only
-moves it. A new movement (a reconcile, a void) is a composition of these calls.
+Which lots a debit draws and a refund refills is worked out by the pure :func:`draw` and
+:func:`restore`. Callers decide *whether* to move money (policies, allowances, permissions);
+this module only moves it. A new movement (a reconcile, a void) is a composition of these calls.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from core.base.dates import utc_day
@@ -36,6 +38,9 @@ from core.base.vocabulary import EntryKind, LotSource
 from core.interface.errors import InsufficientConnects
 from core.quotes.pricing import share_cents
 from core.store.base import Tx
+from core.store.tables import accounts
+from core.store.tables import postings as table
+from core.store.tables.postings import Entry, Holding, Usage
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,20 +69,45 @@ class Draw:
     cents: int
 
 
-async def open_account(tx: Tx, kind: str, now: int) -> int:
+def draw(lots: Iterable[Holding], total: int) -> tuple[list[tuple[int, int]], int, int]:
+    """How a debit of ``total`` takes from ``lots`` (oldest first): (lot id, Connects) per
+    lot drawn, the dollar cost in cents of what was taken, and what the lots could not give."""
+    taken: list[tuple[int, int]] = []
+    cents, left = 0, total
+    for lot in lots:
+        if left == 0:
+            break
+        take = min(left, lot.remaining)
+        taken.append((lot.id, take))
+        cents += share_cents(take, lot.connects, lot.cost_cents)
+        left -= take
+    return taken, cents, left
+
+
+def restore(usage: Iterable[Usage], amount: int) -> tuple[list[tuple[int, int]], int, int]:
+    """How ``amount`` of a bid's Connects go back to the lots it used (newest first, as given):
+    (lot id, Connects) per lot, the dollar cost in cents of what came back, and what the usage
+    could not take."""
+    back: list[tuple[int, int]] = []
+    cents, left = 0, amount
+    for use in usage:
+        if left == 0:
+            break
+        n = min(left, use.amount)
+        back.append((use.lot_id, n))
+        cents += share_cents(n, use.connects, use.cost_cents)
+        left -= n
+    return back, cents, left
+
+
+async def open_account(tx: Tx, kind: accounts.AccountKind, now: int) -> int:
     """A new empty account (``user`` or ``pool``); its id."""
-    row = await tx.fetchone(
-        "INSERT INTO accounts (kind, balance, created_at) VALUES (:k, 0, :now) RETURNING id",
-        {"k": kind, "now": now},
-    )
-    assert row is not None
-    return int(row["id"])
+    return await accounts.open_account(tx, kind, now)
 
 
 async def balance(tx: Tx, account_id: int) -> int:
     """The account's balance (0 for an unknown account)."""
-    row = await tx.fetchone("SELECT balance FROM accounts WHERE id = :id", {"id": account_id})
-    return int(row["balance"]) if row else 0
+    return await table.balance(tx, account_id)
 
 
 async def _entry(
@@ -92,23 +122,19 @@ async def _entry(
     lot_id: int | None = None,
     memo: str = "",
 ) -> None:
-    await tx.execute(
-        "INSERT INTO entries (account_id, delta, balance_after, kind, bid_id, lot_id, actor, "
-        "request_id, memo, created_at) VALUES (:a, :d, :b, :k, :bid, :lot, :actor, :rid, "
-        ":memo, :now)",
-        {
-            "a": account_id,
-            "d": delta,
-            "b": balance_after,
-            "k": EntryKind(kind).value,
-            "bid": bid_id,
-            "lot": lot_id,
-            "actor": stamp.actor,
-            "rid": stamp.request_id,
-            "memo": memo,
-            "now": stamp.now,
-        },
+    entry = Entry(
+        account_id,
+        delta,
+        balance_after,
+        kind,
+        stamp.actor,
+        stamp.request_id,
+        stamp.now,
+        bid_id,
+        lot_id,
+        memo,
     )
+    await table.append_entry(tx, entry)
 
 
 async def _move(
@@ -124,12 +150,7 @@ async def _move(
 ) -> int:
     """Add ``delta`` to the balance with its entry; the new balance. Only for movements whose
     lots were already adjusted by the caller in this module."""
-    row = await tx.fetchone(
-        "UPDATE accounts SET balance = balance + :n WHERE id = :a RETURNING balance",
-        {"n": delta, "a": account_id},
-    )
-    assert row is not None
-    after = int(row["balance"])
+    after = await table.add_to_balance(tx, account_id, delta)
     await _entry(tx, account_id, delta, after, kind, stamp, bid_id=bid_id, lot_id=lot_id, memo=memo)
     return after
 
@@ -149,22 +170,18 @@ async def credit(
     ``expires_at``) from ``source``, with an entry of the same kind; the new lot's id."""
     if amount <= 0:
         raise ValueError("a credit adds a positive amount")
-    lot = await tx.fetchone(
-        "INSERT INTO lots (account_id, source, connects, remaining, cost_cents, acquired_at, "
-        "expires_at) VALUES (:a, :s, :n, :n, :c, :now, :exp) RETURNING id",
-        {
-            "a": account_id,
-            "s": LotSource(source).value,
-            "n": amount,
-            "c": cost_cents,
-            "now": stamp.now,
-            "exp": expires_at,
-        },
+    lot = await table.add_lot(
+        tx,
+        account_id,
+        LotSource(source),
+        amount,
+        cost_cents=cost_cents,
+        acquired_at=stamp.now,
+        expires_at=expires_at,
     )
-    assert lot is not None
     kind = EntryKind(LotSource(source).value)
-    await _move(tx, account_id, amount, kind, stamp, lot_id=int(lot["id"]), memo=memo)
-    return int(lot["id"])
+    await _move(tx, account_id, amount, kind, stamp, lot_id=lot, memo=memo)
+    return lot
 
 
 async def debit(
@@ -191,41 +208,19 @@ async def debit(
     total = sum(leg.amount for leg in legs)
     if total <= 0 or any(leg.amount < 0 for leg in legs):
         raise ValueError("a debit takes a positive amount")
-    row = await tx.fetchone(
-        "UPDATE accounts SET balance = balance - :n WHERE id = :a AND balance >= :n "
-        "RETURNING balance",
-        {"n": total, "a": account_id},
-    )
-    if row is None:
+    left_after = await table.take_from_balance(tx, account_id, total)
+    if left_after is None:
         raise InsufficientConnects(total, await balance(tx, account_id), label, fix or "", own=own)
-    used: list[tuple[int, int]] = []
-    cents, left = 0, total
-    lots = await tx.fetchall(
-        "SELECT id, remaining, connects, cost_cents FROM lots "
-        "WHERE account_id = :a AND remaining > 0 ORDER BY acquired_at, id",
-        {"a": account_id},
-    )
-    for lot in lots:
-        if left == 0:
-            break
-        take = min(left, int(lot["remaining"]))
-        await tx.execute(
-            "UPDATE lots SET remaining = remaining - :t WHERE id = :id",
-            {"t": take, "id": lot["id"]},
-        )
-        used.append((int(lot["id"]), take))
-        cents += share_cents(take, int(lot["connects"]), int(lot["cost_cents"]))
-        left -= take
-    if left:  # the cached balance and the lots disagree: refuse rather than corrupt
+    used, cents, short = draw(await table.holdings(tx, account_id), total)
+    for lot_id, take in used:
+        await table.take_from_lot(tx, lot_id, take)
+    if short:  # the cached balance and the lots disagree: refuse rather than corrupt
         raise RuntimeError(f"account {account_id}: lots hold less than the balance")
     bid_id = await link(cents) if link is not None else None
     if bid_id is not None:
         for lot_id, amount in used:
-            await tx.execute(
-                "INSERT INTO lot_usage (bid_id, lot_id, amount) VALUES (:b, :l, :n)",
-                {"b": bid_id, "l": lot_id, "n": amount},
-            )
-    after = int(row["balance"]) + total
+            await table.record_usage(tx, bid_id, lot_id, amount)
+    after = left_after + total
     for leg in legs:
         if leg.amount:
             after -= leg.amount
@@ -241,24 +236,10 @@ async def give_back(
     """Return ``amount`` of a bid's Connects to the lots they came from (newest first), with
     one ``kind`` entry; lots past their date expire again at once. The balance afterwards and
     the dollar cost of what came back."""
-    usage = await tx.fetchall(
-        "SELECT u.lot_id, u.amount, l.connects, l.cost_cents FROM lot_usage u "
-        "JOIN lots l ON l.id = u.lot_id WHERE u.bid_id = :b ORDER BY l.acquired_at DESC, "
-        "l.id DESC",
-        {"b": bid_id},
-    )
-    left, cents = amount, 0
-    for use in usage:
-        if left == 0:
-            break
-        back = min(left, int(use["amount"]))
-        await tx.execute(
-            "UPDATE lots SET remaining = remaining + :n WHERE id = :id",
-            {"n": back, "id": use["lot_id"]},
-        )
-        cents += share_cents(back, int(use["connects"]), int(use["cost_cents"]))
-        left -= back
-    if left:
+    back, cents, short = restore(await table.usage_of(tx, bid_id), amount)
+    for lot_id, n in back:
+        await table.return_to_lot(tx, lot_id, n)
+    if short:
         raise RuntimeError(f"bid {bid_id}: usage holds less than the refund")
     await _move(tx, account_id, amount, kind, stamp, bid_id=bid_id, memo=memo)
     await expire(tx, account_id, stamp)
@@ -282,22 +263,12 @@ async def adjust(
 async def void(tx: Tx, account_id: int, lot_id: int, stamp: Stamp, memo: str) -> int:
     """Take back the whole of lot ``lot_id`` (none of it spent) with a ``void`` entry; the
     balance afterwards. ``ValueError`` when the lot is not the account's or was touched."""
-    taken = await tx.fetchone(
-        "UPDATE lots SET remaining = 0 WHERE id = :l AND account_id = :a AND remaining > 0 "
-        "AND remaining = connects RETURNING connects",
-        {"l": lot_id, "a": account_id},
-    )
-    if taken is None:
+    amount = await table.empty_untouched_lot(tx, lot_id, account_id)
+    if amount is None:
         raise ValueError(f"lot {lot_id}: not an untouched lot of account {account_id}")
-    amount = int(taken["connects"])
-    row = await tx.fetchone(
-        "UPDATE accounts SET balance = balance - :n WHERE id = :a AND balance >= :n "
-        "RETURNING balance",
-        {"n": amount, "a": account_id},
-    )
-    if row is None:  # the lot holds Connects the balance does not: refuse rather than corrupt
+    after = await table.take_from_balance(tx, account_id, amount)
+    if after is None:  # the lot holds Connects the balance does not: refuse rather than corrupt
         raise RuntimeError(f"account {account_id}: balance below an untouched lot")
-    after = int(row["balance"])
     await _entry(tx, account_id, -amount, after, EntryKind.VOID, stamp, lot_id=lot_id, memo=memo)
     return after
 
@@ -308,24 +279,19 @@ async def expire(tx: Tx, account_id: int, stamp: Stamp) -> int:
 
     The account's lock comes first, so two processes never expire the same lot twice."""
     await tx.lock_account(account_id)
-    lots = await tx.fetchall(
-        "SELECT id, remaining, acquired_at FROM lots WHERE account_id = :a AND remaining > 0 "
-        "AND expires_at IS NOT NULL AND expires_at <= :now ORDER BY id",
-        {"a": account_id, "now": stamp.now},
-    )
+    lots = await table.lots_due(tx, account_id, stamp.now)
     system = Stamp("system", stamp.request_id, stamp.now)
     total = 0
     for lot in lots:
-        amount = int(lot["remaining"])
-        await tx.execute("UPDATE lots SET remaining = 0 WHERE id = :id", {"id": lot["id"]})
+        await table.empty_lot(tx, lot.id)
         await _move(
             tx,
             account_id,
-            -amount,
+            -lot.remaining,
             EntryKind.EXPIRY,
             system,
-            lot_id=int(lot["id"]),
-            memo=f"bought {utc_day(int(lot['acquired_at']))}, expired",
+            lot_id=lot.id,
+            memo=f"bought {utc_day(lot.acquired_at)}, expired",
         )
-        total += amount
+        total += lot.remaining
     return total

@@ -16,38 +16,17 @@ from core.base.config import Config
 from core.base.dates import add_months, months_elapsed
 from core.base.keys import Actor, UserRef
 from core.base.text import scrub
-from core.base.vocabulary import BOUGHT, EntryKind, LotSource, sql_list
+from core.base.vocabulary import LotSource
 from core.interface.errors import AlreadyDone, MaxBalanceExceeded, NotFound
 from core.interface.reply import Rich, cmd
 from core.ledger import postings
 from core.ledger.pools import Pool, Pools
 from core.ledger.postings import Stamp
 from core.quotes.pricing import dollars, tier_cents_per_connect
-from core.store.base import Row, Tx
-
-
-@dataclass(frozen=True, slots=True)
-class User:
-    """A user's row: their key, wallet account and grant bookkeeping."""
-
-    key: str
-    display: str
-    account_id: int
-    created_at: int
-    last_grant_at: int | None
-    notices: bool
-
-    @staticmethod
-    def of(row: Row) -> User:
-        last = row["last_grant_at"]
-        return User(
-            str(row["key"]),
-            str(row["display"]),
-            int(row["account_id"]),
-            int(row["created_at"]),
-            None if last is None else int(last),
-            bool(row["notices"]),
-        )
+from core.store.base import Tx
+from core.store.tables import accounts
+from core.store.tables.accounts import User as User  # noqa: PLC0414 (re-exported)
+from core.store.tables.postings import bought_lot
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +91,7 @@ class NoticesSet:
 
 async def find_user(tx: Tx, key: str) -> User | None:
     """The user with ``key``, or ``None`` before their first command."""
-    row = await tx.fetchone("SELECT * FROM users WHERE key = :k", {"k": key})
-    return None if row is None else User.of(row)
+    return await accounts.find_user(tx, key)
 
 
 async def all_users(tx: Tx) -> list[User]:
@@ -124,8 +102,41 @@ async def all_users(tx: Tx) -> list[User]:
 
 async def user_account(tx: Tx, key: str) -> int | None:
     """The wallet account of ``key``, or ``None``."""
-    row = await tx.fetchone("SELECT account_id FROM users WHERE key = :k", {"k": key})
-    return int(row["account_id"]) if row else None
+    return await accounts.user_account(tx, key)
+
+
+# ------------------------------------------------------------------------ the rules, pure
+
+
+def grant_due_at(created_at: int, last_grant_at: int | None, now: int) -> bool:
+    """Whether a monthly anniversary of ``created_at`` passed by ``now`` that the grant of
+    ``last_grant_at`` (``None``: none yet) did not cover."""
+    done = months_elapsed(created_at, last_grant_at or created_at)
+    return months_elapsed(created_at, now) > done
+
+
+def grant_anniversary(created_at: int, now: int) -> int:
+    """The latest monthly anniversary of ``created_at`` at or before ``now``: the moment a
+    grant given at ``now`` is for."""
+    return add_months(created_at, months_elapsed(created_at, now))
+
+
+def grant_amount(monthly: int, held: int, maximum: int | None) -> int:
+    """The Connects a monthly grant of ``monthly`` gives a wallet holding ``held``: all of it,
+    or what fits under ``maximum`` (never less than none)."""
+    return monthly if maximum is None else max(0, min(monthly, maximum - held))
+
+
+def exceeds_maximum(held: int, change: int, maximum: int | None) -> bool:
+    """Whether a change of ``change`` Connects takes a wallet holding ``held`` over
+    ``maximum`` (``None``: no maximum)."""
+    return maximum is not None and held + change > maximum
+
+
+def purchase_cents(connects: int, tier_cents: int, paid_cents: int | None) -> int:
+    """What ``connects`` Connects cost: ``paid_cents`` when the buyer said, else the tier's
+    price per Connect."""
+    return connects * tier_cents if paid_cents is None else paid_cents
 
 
 class Wallets:
@@ -141,13 +152,10 @@ class Wallets:
         found = await find_user(tx, user.key)
         if found is None:
             account = await postings.open_account(tx, "user", stamp.now)
-            created = await tx.fetchone(
-                "INSERT INTO users (key, display, account_id, created_at) "
-                "VALUES (:k, :d, :a, :now) ON CONFLICT (key) DO NOTHING RETURNING key",
-                {"k": user.key, "d": scrub(user.display)[:80], "a": account, "now": stamp.now},
-            )
-            if created is None:  # another transaction created this user first
-                await tx.execute("DELETE FROM accounts WHERE id = :a", {"a": account})
+            display = scrub(user.display)[:80]
+            if not await accounts.add_user(tx, user.key, display, account, stamp.now):
+                # another transaction created this user first
+                await accounts.drop_account(tx, account)
             elif self.config.wallet.welcome_grant > 0:
                 await postings.credit(
                     tx,
@@ -167,36 +175,26 @@ class Wallets:
     async def set_notices(self, tx: Tx, user: UserRef, on: bool, stamp: Stamp) -> NoticesSet:
         """Turn the user's private notices on or off."""
         await self.ensure_user(tx, user, stamp)
-        await tx.execute(
-            "UPDATE users SET notices = :v WHERE key = :k", {"v": 1 if on else 0, "k": user.key}
-        )
+        await accounts.set_notices(tx, user.key, on)
         return NoticesSet(on)
 
     def grant_due(self, user: User, now: int) -> bool:
         """Whether a monthly grant is due for ``user`` at ``now``."""
         if self.config.wallet.monthly_grant <= 0:
             return False
-        done = months_elapsed(user.created_at, user.last_grant_at or user.created_at)
-        return months_elapsed(user.created_at, now) > done
+        return grant_due_at(user.created_at, user.last_grant_at, now)
 
     async def grant_if_due(self, tx: Tx, user: User, stamp: Stamp) -> int:
         """Credit the monthly grant if due (claimed in the row, so once per month); the
         Connects granted, kept under ``max_balance``."""
         if not self.grant_due(user, stamp.now):
             return 0
-        anniversary = add_months(user.created_at, months_elapsed(user.created_at, stamp.now))
-        claimed = await tx.execute(
-            "UPDATE users SET last_grant_at = :t WHERE key = :k "
-            "AND (last_grant_at IS NULL OR last_grant_at < :t)",
-            {"t": anniversary, "k": user.key},
-        )
-        if not claimed:
+        anniversary = grant_anniversary(user.created_at, stamp.now)
+        if not await accounts.claim_grant(tx, user.key, anniversary):
             return 0
-        amount = self.config.wallet.monthly_grant
         cap = await self._maximum(tx, user.account_id)
-        if cap is not None:
-            have, limit = cap
-            amount = max(0, min(amount, limit - have))
+        held, limit = (0, None) if cap is None else cap
+        amount = grant_amount(self.config.wallet.monthly_grant, held, limit)
         if amount:
             await postings.credit(
                 tx,
@@ -234,7 +232,7 @@ class Wallets:
         max_balance``: :class:`MaxBalanceExceeded` with ``refusal(held, maximum)``. Pools have
         no maximum."""
         cap = None if account.pool is not None else await self._maximum(tx, account.id)
-        if cap is not None and cap[0] + change > cap[1]:
+        if cap is not None and exceeds_maximum(cap[0], change, cap[1]):
             raise MaxBalanceExceeded(refusal(*cap))
 
     def expiry_for(self, now: int) -> int | None:
@@ -259,7 +257,7 @@ class Wallets:
             self.pools.require_admin(actor, account.pool)
             kind = LotSource.TOPUP
         per = tier_cents_per_connect(self.config.pricing, connects)
-        cents = connects * per if paid_cents is None else paid_cents
+        cents = purchase_cents(connects, per, paid_cents)
         await self.require_room(
             tx,
             account,
@@ -327,44 +325,33 @@ class Wallets:
     async def void(self, tx: Tx, actor: Actor, purchase: int, stamp: Stamp) -> Voided:
         """Take back a purchase or top-up recorded by mistake: its author or a pool admin,
         within the undo window, none of it spent yet; a ``void`` entry, never a deletion."""
-        row = await tx.fetchone(
-            "SELECT l.id, l.account_id, l.connects, l.remaining, l.cost_cents, l.acquired_at, "
-            "e.actor, p.id AS pool_id, (SELECT COUNT(*) FROM entries v WHERE v.lot_id = l.id "
-            f"AND v.kind = '{EntryKind.VOID.value}') AS voided FROM lots l JOIN entries e "
-            f"ON e.lot_id = l.id AND e.kind IN {sql_list(BOUGHT)} LEFT JOIN pools p "
-            "ON p.account_id = l.account_id WHERE l.id = :l",
-            {"l": purchase},
-        )
+        lot = await bought_lot(tx, purchase)
         pool = (
-            None
-            if row is None or row["pool_id"] is None
-            else await self.pools.by_id(tx, int(row["pool_id"]))
+            None if lot is None or lot.pool_id is None else await self.pools.by_id(tx, lot.pool_id)
         )
-        mine = row is not None and (
-            row["actor"] == actor.user.key
-            or (pool is not None and self.pools.is_admin(actor, pool))
+        mine = lot is not None and (
+            lot.actor == actor.user.key or (pool is not None and self.pools.is_admin(actor, pool))
         )
-        if row is None or not mine:
+        if lot is None or not mine:
             raise NotFound(
                 Rich(f"No purchase #{purchase} of yours. ", cmd("history"), " lists your entries.")
             )
-        await tx.lock_account(int(row["account_id"]))
-        if int(row["voided"]):
+        await tx.lock_account(lot.account_id)
+        if lot.voided:
             raise AlreadyDone(f"Purchase #{purchase} was already voided.")
-        if not self.config.wallet.undoable(int(row["acquired_at"]), stamp.now):
+        if not self.config.wallet.undoable(lot.acquired_at, stamp.now):
             minutes = self.config.wallet.undo_minutes
             raise AlreadyDone(
                 f"Purchase #{purchase} is older than {minutes} minutes; it "
                 "stays. Record a correction with a new purchase."
             )
-        spent = int(row["connects"]) - int(row["remaining"])
-        if spent:
+        if spent := lot.connects - lot.remaining:
             raise AlreadyDone(
                 f"{spent} of purchase #{purchase}'s Connects were spent already; "
                 "undo those bids first."
             )
         where = "your wallet" if pool is None else f"pool {pool.name}"
         balance = await postings.void(
-            tx, int(row["account_id"]), purchase, stamp, f"purchase #{purchase} voided"
+            tx, lot.account_id, purchase, stamp, f"purchase #{purchase} voided"
         )
-        return Voided(purchase, int(row["connects"]), int(row["cost_cents"]), where, balance)
+        return Voided(purchase, lot.connects, lot.cost_cents, where, balance)
