@@ -96,8 +96,7 @@ async def find_user(tx: Tx, key: str) -> User | None:
 
 async def all_users(tx: Tx) -> list[User]:
     """Every user, in key order."""
-    rows = await tx.fetchall("SELECT * FROM users ORDER BY key")
-    return [User.of(row) for row in rows]
+    return await accounts.all_users(tx)
 
 
 async def user_account(tx: Tx, key: str) -> int | None:
