@@ -49,6 +49,7 @@ from core.base.keys import Actor, UserRef
 from core.interface.reply import Reply
 from core.store.base import Tx
 from tests import conftest as root
+from tests import databases
 
 T = TypeVar("T")
 
@@ -293,32 +294,16 @@ class LedgerMachine(RuleBasedStateMachine):
     # ------------------------------------------------------------------ set-up
 
     def store_url(self) -> str:
-        """A fresh, empty database for this run."""
+        """A fresh database for this run, migrated and empty: a copy of one migrated per
+        process (:mod:`tests.databases`), as a first open would leave it."""
         if self.backend == "sqlite":
-            return f"sqlite:///{Path(self.dir) / 'c.db'}"
-        import asyncpg
-
+            path = Path(self.dir) / "c.db"
+            self.run(databases.fill_sqlite(path))
+            return f"sqlite:///{path}"
         self.schema = f"sm_{uuid.uuid4().hex[:16]}"
-
-        async def create(schema: str) -> None:
-            conn = await asyncpg.connect(root.PG_URL)
-            try:
-                await conn.execute(f'CREATE SCHEMA "{schema}"')
-            finally:
-                await conn.close()
-
-        self.run(create(self.schema))
+        self.run(databases.fill_postgres(root.PG_URL, self.schema))
         sep = "&" if "?" in root.PG_URL else "?"
         return f"{root.PG_URL}{sep}search_path={self.schema}"
-
-    async def drop_schema(self, schema: str) -> None:
-        import asyncpg
-
-        conn = await asyncpg.connect(root.PG_URL)
-        try:
-            await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        finally:
-            await conn.close()
 
     @initialize()
     def setup(self) -> None:
@@ -367,7 +352,7 @@ class LedgerMachine(RuleBasedStateMachine):
         finally:
             try:
                 if self.schema is not None:
-                    self.run(self.drop_schema(self.schema))
+                    self.run(databases.release_postgres(root.PG_URL, self.schema))
             finally:
                 self.loop.close()
                 shutil.rmtree(self.dir, ignore_errors=True)
