@@ -16,7 +16,7 @@ tests/store proves those). Here each test process (each pytest-xdist worker) mig
   migrates its own schema as before.
 
 Every handed-out database is new to the test that gets it: no row, id or setting of an earlier
-test is visible. The kept schemas are dropped when the process ends (:func:`drop_spares`).
+test is visible. What a process kept is removed when it ends (:func:`drop_spares_now`).
 """
 
 from __future__ import annotations
@@ -239,6 +239,9 @@ async def drop_spares(pg_url: str) -> None:
 
 
 def drop_spares_now(pg_url: str) -> None:
-    """:func:`drop_spares` from synchronous code (the end of a test session)."""
+    """:func:`drop_spares` from synchronous code (the end of a test session), and the SQLite
+    template removed."""
+    while _sqlite_template:
+        shutil.rmtree(_sqlite_template.pop().parent, ignore_errors=True)
     if _spares:
         asyncio.run(drop_spares(pg_url))
