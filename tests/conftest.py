@@ -2,7 +2,9 @@
 
 ``CONNECTS_TEST_BACKENDS`` is a comma list of ``sqlite`` and ``postgres`` (default: both).
 PostgreSQL tests use ``CONNECTS_TEST_PG`` (default ``postgresql://postgres@127.0.0.1:5432/test``),
-each test in a schema of its own; when no server answers they skip, saying why.
+each test in a schema of its own; when no server answers they skip, saying why. ``db_url`` is
+empty; ``make_config`` and ``app`` get it migrated, copied from a database each test process
+migrates once (:mod:`tests.databases`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from bot.bootstrap import create_app
 from core.app import App
 from core.base.config import Config, parse
 from core.base.keys import Actor, UserRef
+from tests import databases
 
 # No example has a deadline: speed is measured by the bench/ scripts, and under pytest-xdist the
 # workers share the cores, so a wall-clock limit per example would fail on a busy machine, not on
@@ -88,11 +91,39 @@ async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
     try:
         yield f"{PG_URL}{sep}search_path={schema}"
     finally:
-        conn = await asyncpg.connect(PG_URL)
-        try:
-            await conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
-        finally:
-            await conn.close()
+        # kept for a later test if it is exactly as migrated (emptied), else dropped
+        await databases.release_postgres(PG_URL, schema)
+
+
+@pytest.fixture
+async def migrated_db_url(db_url: str) -> str:
+    """:func:`db_url`'s database with every migration applied and no rows, as a first open
+    leaves it: copied from one migrated per test process (see :mod:`tests.databases`)."""
+    if db_url.startswith("sqlite:"):
+        await databases.fill_sqlite(Path(db_url.removeprefix("sqlite:///")))
+    else:
+        await databases.fill_postgres(PG_URL, db_url.rsplit("search_path=", 1)[1])
+    return db_url
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the longest tests first: those given a longer timeout (PostgreSQL's before
+    SQLite's), then the ``slow`` ones, then the rest, each group in collection order. Under
+    ``-n auto --dist worksteal`` a long test that starts last keeps the run going on one core
+    while the others idle; started first, it runs while the others share out the short ones."""
+
+    def rank(item: pytest.Item) -> tuple[int, float, bool]:
+        timeout = item.get_closest_marker("timeout")
+        if timeout is not None and timeout.args:
+            return 0, -float(timeout.args[0]), item.get_closest_marker("postgres") is None
+        return (1 if item.get_closest_marker("slow") else 2), 0.0, False
+
+    items.sort(key=rank)
+
+
+def pytest_sessionfinish() -> None:
+    """Drop the migrated schemas this process kept for its tests."""
+    databases.drop_spares_now(PG_URL)
 
 
 @pytest.fixture
@@ -101,12 +132,13 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def make_config(db_url: str) -> Callable[..., Config]:
-    """Build a config on the test database; sections override the defaults."""
+def make_config(migrated_db_url: str) -> Callable[..., Config]:
+    """Build a config on the test database (migrated, empty); sections override the
+    defaults."""
 
     def build(**sections: dict[str, object]) -> Config:
         data: dict[str, dict[str, object]] = {k: dict(v) for k, v in sections.items()}
-        data.setdefault("storage", {})["url"] = db_url
+        data.setdefault("storage", {})["url"] = migrated_db_url
         data["storage"].setdefault("synchronous", "NORMAL")
         return parse(data, env={})
 
@@ -115,7 +147,7 @@ def make_config(db_url: str) -> Callable[..., Config]:
 
 @pytest.fixture
 async def app(make_config: Callable[..., Config], clock: Clock) -> AsyncIterator[App]:
-    """The application on a fresh database, with a controllable clock."""
+    """The application on a fresh, migrated database, with a controllable clock."""
     application = await create_app(make_config(), clock)
     try:
         yield application
