@@ -3,14 +3,23 @@ declarations (:mod:`core.base.facts`), and read back as one :class:`~core.base.f
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import Protocol
 
 from core.base.facts import TYPED, Fact, JobFacts, Kept, Kind, Typed
 from core.base.numbers import Unit
 from core.interface.commandspec import Option, OptionType
 
-if TYPE_CHECKING:
-    from core.interface.options import Values
+
+class Values(Protocol):
+    """What the facts are read from: a command's checked options
+    (:class:`core.interface.options.Values`), by name and type."""
+
+    def opt_number(self, name: str) -> Decimal | None: ...
+    def opt_integer(self, name: str) -> int | None: ...
+    def opt_flag(self, name: str) -> bool | None: ...
+    def opt_text(self, name: str) -> str | None: ...
+
 
 #: How each kind of fact is typed: the option's type and the unit its number counts.
 _TYPES: dict[Kind, tuple[OptionType, Unit]] = {
