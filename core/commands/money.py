@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
+from core.base.facts import JobFacts
 from core.base.vocabulary import FINAL, BidStatus
-from core.commands.quotes import typed_bid_factors, typed_factors, typed_values
 from core.commands.registry import Change, Context, options_json, register
 from core.interface.errors import BadInput
+from core.interface.factoptions import typed_facts
 from core.interface.options import Values
 from core.interface.reply import Button, ButtonStyle, Mention, Reply, Rich, cmd, plural, when
 from core.ledger import kept
@@ -24,7 +26,7 @@ from core.quotes.bidrecords import (
     Undone,
 )
 from core.quotes.estimates import estimate
-from core.quotes.jobquote import job_name, over_bid, over_pricing, read_job, refusal
+from core.quotes.jobquote import job_name, over_bid, read_job, refusal
 from core.quotes.pricing import cents, quote
 from core.store.base import Tx
 
@@ -40,13 +42,7 @@ class BidOptions:
     rate_type: str | None
     rate: Decimal | None
     note: str | None
-    price: Decimal | None
-    size: str | None
-    funded: bool | None
-    verified: bool | None
-    client_spent: Decimal | None
-    hire_rate: int | None
-    rating: Decimal | None
+    facts: JobFacts = field(default_factory=JobFacts)
     post: str | None = None
 
     @staticmethod
@@ -59,7 +55,7 @@ class BidOptions:
             v.opt_text("rate_type"),
             v.opt_number("rate"),
             v.opt_text("note"),
-            *typed_values(v),
+            typed_facts(v),
             v.opt_text("post"),
         )
 
@@ -80,16 +76,15 @@ class BidOptions:
                     "" if post is None else " (the post shows neither)",
                 )
             )
-        typed = typed_factors(self)
         stated = self.connects if post is None or self.connects is not None else post.connects
-        factors = over_bid(typed_bid_factors(self, self.rate_type), post)
+        typed = dataclasses.replace(self.facts, budget_type=self.rate_type)
+        factors = over_bid(typed, post)
         connects = stated
         boost = self.boost or 0
         if ctx.pinned is not None:
             connects, boost = ctx.pinned
         elif connects is None:
-            pricing = typed if post is None else over_pricing(typed, post)
-            heuristic = quote(ctx.services.config.pricing, pricing)
+            heuristic = quote(ctx.services.config.pricing, factors)
             connects = await estimate(
                 tx,
                 ctx.services.config,

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from dataclasses import dataclass
-from decimal import Decimal
-from typing import Protocol
+from dataclasses import dataclass, field
 
+from core.base.facts import JobFacts
 from core.commands.registry import Context, Read, options_json, register
 from core.interface.catalog import MAX_PURCHASE
 from core.interface.errors import BadInput
+from core.interface.factoptions import typed_facts
 from core.interface.options import Values
 from core.interface.reply import Button, ButtonStyle, Reply, Rich, cmd, plural
 from core.ledger import kept
 from core.ledger.postings import balance
 from core.ledger.wallets import user_account
-from core.quotes.bidrecords import BidFactors
+from core.quotes.bidrecords import BidFactors, unstorable_fact
 from core.quotes.estimates import Answer, Knowledge, answer, know, worth
 from core.quotes.jobpost import JobPost
 from core.quotes.jobquote import (
@@ -25,113 +25,30 @@ from core.quotes.jobquote import (
     job_name,
     not_stated,
     over_bid,
-    over_pricing,
     read_job,
     read_when,
     refusal,
     upwork_balance,
 )
-from core.quotes.pricing import Factors, Quote, cents, dollars, quote
+from core.quotes.pricing import Quote, dollars, quote
 from core.reads.insight import cents_per_connect
 from core.store.base import Tx
 from core.store.tables.postings import last_entry
 
-
-def _rating_tenths(rating: Decimal | None) -> int | None:
-    return None if rating is None else int((rating * 10).to_integral_value())
-
-
 # ---------------------------------------------------------------------------------- /quote
-
-
-class _Typed(Protocol):
-    """The quote factors as typed: options of /quote and /bid alike."""
-
-    @property
-    def price(self) -> Decimal | None: ...
-    @property
-    def size(self) -> str | None: ...
-    @property
-    def funded(self) -> bool | None: ...
-    @property
-    def verified(self) -> bool | None: ...
-    @property
-    def client_spent(self) -> Decimal | None: ...
-    @property
-    def hire_rate(self) -> int | None: ...
-    @property
-    def rating(self) -> Decimal | None: ...
-
-
-def typed_bid_factors(o: _Typed, budget_type: str | None = None) -> BidFactors:
-    """The stored factors of typed options (amounts in cents, the rating in hundredths)."""
-    typed = typed_factors(o)
-    rating = None if o.rating is None else int((o.rating * 100).to_integral_value())
-    return BidFactors(
-        budget_type=budget_type,
-        price_cents=typed.price_cents,
-        size=typed.size,
-        funded=typed.funded,
-        verified=typed.verified,
-        client_spent_cents=typed.client_spent_cents,
-        hire_rate=typed.hire_rate,
-        rating_hundredths=rating,
-    )
-
-
-def typed_factors(o: _Typed) -> Factors:
-    """The pricing factors of typed options (amounts in cents, the rating in tenths)."""
-    return Factors(
-        price_cents=None if o.price is None else cents(o.price),
-        size=o.size,
-        funded=o.funded,
-        verified=o.verified,
-        client_spent_cents=None if o.client_spent is None else cents(o.client_spent),
-        hire_rate=o.hire_rate,
-        rating_tenths=_rating_tenths(o.rating),
-    )
-
-
-def typed_values(
-    v: Values,
-) -> tuple[
-    Decimal | None, str | None, bool | None, bool | None, Decimal | None, int | None, Decimal | None
-]:
-    """The quote factors' checked options, in catalog order (``QUOTE_FACTORS``): price, size,
-    funded, verified, client_spent, hire_rate, rating; the same fields in /quote and /bid."""
-    return (
-        v.opt_number("price"),
-        v.opt_text("size"),
-        v.opt_flag("funded"),
-        v.opt_flag("verified"),
-        v.opt_number("client_spent"),
-        v.opt_integer("hire_rate"),
-        v.opt_number("rating"),
-    )
 
 
 @dataclass(frozen=True, slots=True)
 class QuoteOptions:
-    price: Decimal | None
-    size: str | None
-    funded: bool | None
-    verified: bool | None
-    client_spent: Decimal | None
-    hire_rate: int | None
-    rating: Decimal | None
-    boost: int | None
+    """/quote's options: the job's facts typed, the boost, a pasted post."""
+
+    facts: JobFacts = field(default_factory=JobFacts)
+    boost: int | None = None
     post: str | None = None
 
     @staticmethod
     def of(v: Values) -> QuoteOptions:
-        return QuoteOptions(
-            *typed_values(v),
-            v.opt_integer("boost"),
-            v.opt_text("post"),
-        )
-
-    def factors(self) -> Factors:
-        return typed_factors(self)
+        return QuoteOptions(typed_facts(v), v.opt_integer("boost"), v.opt_text("post"))
 
 
 def explain(q: Quote) -> list[tuple[str, str]]:
@@ -206,7 +123,7 @@ def _model_note(q: Quote) -> str:
     return "Heuristic: a rate card by job value; Upwork's own card may differ."
 
 
-def _answer_lines(ctx: Context, a: Answer, boost: int, seen: _Seen, f: BidFactors) -> list[str]:
+def _answer_lines(ctx: Context, a: Answer, boost: int, seen: _Seen, f: JobFacts) -> list[str]:
     """The number's source, the boost, the dollars, and whether such jobs are worth it."""
     total = a.connects + boost
     lines = [f"{a.connects} + {boost} boost = {plural(total)}"] if boost else []
@@ -223,8 +140,8 @@ async def quote_read(ctx: Context, o: QuoteOptions) -> Reply:
     if o.post is not None:
         return await post_quote(ctx, o, o.post)
     boost = o.boost or 0
-    q = quote(ctx.services.config.pricing, o.factors(), boost)
-    factors = typed_bid_factors(o)
+    factors = o.facts
+    q = quote(ctx.services.config.pricing, factors, boost)
     seen = await _read(ctx, factors)
     a = answer(None, q, factors, seen.knowledge, ctx.now())
     return Reply(a.title(), _answer_lines(ctx, a, boost, seen, factors), explain(q))
@@ -242,8 +159,8 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
     what the post left out, and buttons to bid and to match the wallet to Upwork's balance."""
     post = read_job(text)
     boost = o.boost or 0
-    heuristic = quote(ctx.services.config.pricing, over_pricing(o.factors(), post), boost)
-    factors = over_bid(typed_bid_factors(o), post)
+    factors = over_bid(o.facts, post)
+    heuristic = quote(ctx.services.config.pricing, factors, boost)
     upwork = upwork_balance(post)
     matchable = upwork is not None and ctx.own_post and _match_limit(ctx) >= upwork
     seen = await _read(ctx, factors, upwork if matchable else None)
@@ -288,13 +205,13 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
     return Reply(a.title(), lines, facts(post), buttons=buttons)
 
 
-def _no_bid_button(post: JobPost, job: str | None, factors: BidFactors) -> str | None:
+def _no_bid_button(post: JobPost, job: str | None, factors: JobFacts) -> str | None:
     """Why a quote from ``post`` offers no Bid button (``None``: it offers one; empty: the
     post's doubts already say why: its cost or link contradicts itself, so it is bid on with
     ``connects:``/``job:`` typed)."""
     if job is None:
         return "No job link or title in the post: add job:… to bid on it."
-    if (unstorable := factors.unstorable()) is not None:
+    if (unstorable := unstorable_fact(factors)) is not None:
         name, value = unstorable
         return (
             f"No Bid button: the post's {name.replace('_', ' ')} ({value:,}) is more than "
@@ -382,8 +299,7 @@ async def paste_read(ctx: Context, o: PasteOptions) -> Reply:
                 ": copy the whole Upwork job page (or its link).",
             )
         )
-    empty = QuoteOptions(None, None, None, None, None, None, None, None)
-    return await quote_read(ctx, dataclasses.replace(empty, post=o.post))
+    return await quote_read(ctx, QuoteOptions(post=o.post))
 
 
 register("paste", Read(PasteOptions, PasteOptions.of, paste_read))

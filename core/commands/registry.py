@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
+from core.base.facts import JobFacts
 from core.base.keys import Actor
 from core.interface.catalog import BY_NAME, MESSAGE_ACTIONS, Command
 from core.interface.options import Json, Values, jsonable
@@ -78,9 +79,17 @@ class Handler(Protocol):
 
 
 def options_json(options: object) -> dict[str, Json]:
-    """A dataclass of checked options as JSON values, field by field."""
+    """A dataclass of checked options as JSON values, field by field; a job's facts as the
+    options they are typed as (``price`` in dollars, ``rating`` in stars)."""
     assert dataclasses.is_dataclass(options)
-    return {f.name: jsonable(getattr(options, f.name)) for f in dataclasses.fields(options)}
+    out: dict[str, Json] = {}
+    for f in dataclasses.fields(options):
+        value = getattr(options, f.name)
+        if isinstance(value, JobFacts):
+            out.update((name, jsonable(typed)) for name, typed in value.typed().items())
+        else:
+            out[f.name] = jsonable(value)
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,16 +7,20 @@ generated from these declarations, so the platforms cannot drift apart.  Handler
 
 from __future__ import annotations
 
+from core.base.facts import BY_NAME as FACT_NAMED
+from core.base.facts import MAX_DOLLARS
 from core.base.numbers import Unit
 from core.base.vocabulary import NEWS
 from core.interface.commandspec import Access, Command, Form, MessageAction, Option, OptionType
+from core.interface.factoptions import QUOTE_FACTORS
 
 # ---------------------------------------------------------------------------------------------
 # Shared option declarations
 # ---------------------------------------------------------------------------------------------
 
-SIZES = ("small", "medium", "large")
-RATE_TYPES = ("hourly", "fixed")
+#: A job's sizes and kinds of budget, as its facts declare them.
+SIZES = FACT_NAMED["size"].choices
+RATE_TYPES = FACT_NAMED["budget_type"].choices
 REFUND_REASONS = (
     "completed",
     "client_cancelled",
@@ -32,38 +36,7 @@ PERIODS = ("week", "month", "quarter", "year", "all")
 
 MAX_CONNECTS_PER_BID = 100
 MAX_PURCHASE = 10_000
-MAX_DOLLARS = 10_000_000
 
-QUOTE_FACTORS: tuple[Option, ...] = (
-    Option(
-        "price",
-        OptionType.NUMBER,
-        "Job budget in dollars",
-        min_value=0,
-        max_value=MAX_DOLLARS,
-        unit=Unit.DOLLARS,
-    ),
-    Option("size", OptionType.STRING, "Job size", choices=SIZES),
-    Option("funded", OptionType.BOOLEAN, "Client has funded the job"),
-    Option("verified", OptionType.BOOLEAN, "Client payment verified"),
-    Option(
-        "client_spent",
-        OptionType.NUMBER,
-        "Client's total spend in dollars",
-        min_value=0,
-        max_value=MAX_DOLLARS,
-        unit=Unit.DOLLARS,
-    ),
-    Option(
-        "hire_rate",
-        OptionType.INTEGER,
-        "Client hire rate, %",
-        min_value=0,
-        max_value=100,
-        unit=Unit.PERCENT,
-    ),
-    Option("rating", OptionType.NUMBER, "Client rating, 0-5", min_value=0, max_value=5),
-)
 BOOST = Option(
     "boost", OptionType.INTEGER, "Extra Connects to rank higher", min_value=0, max_value=50
 )

@@ -1,70 +1,28 @@
-"""What bids are made of and what their changes return: the spec of a bid to place, the
-factors it was priced on, and the results stored for replays (see :mod:`core.ledger.bids`)."""
+"""What bids are made of and what their changes return: the spec of a bid to place, with the
+job's facts it was priced on, and the results stored for replays (see :mod:`core.ledger.bids`)."""
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
+from core.base.facts import JobFacts
 from core.base.vocabulary import BidStatus
 from core.store.base import storable
 
-#: The factors stored as 0/1.
-_BOOLEANS = ("funded", "verified")
+#: What a bid was priced on: the job's facts, typed or read from a post (the same shape
+#: everywhere; kept under this name for the bid's own code).
+BidFactors = JobFacts
 
 
-@dataclass(frozen=True, slots=True)
-class BidFactors:
-    """What a bid was priced on, typed or read from a job post; ``None``: not known (never
-    0). Amounts in cents, a rating in hundredths of a star, a date as ``YYYY-MM-DD``."""
-
-    budget_type: str | None = None  # "hourly" or "fixed"
-    price_cents: int | None = None
-    size: str | None = None
-    experience: str | None = None
-    length: str | None = None
-    hours: str | None = None
-    funded: bool | None = None
-    verified: bool | None = None
-    client_spent_cents: int | None = None
-    hire_rate: int | None = None
-    rating_hundredths: int | None = None
-    reviews: int | None = None
-    hires: int | None = None
-    proposals_min: int | None = None
-    proposals_max: int | None = None
-    interviewing: int | None = None
-    invites: int | None = None
-    country: str | None = None
-    member_since: str | None = None
-
-    def columns(self) -> dict[str, int | str | None]:
-        """The bid row's factor columns (booleans as 0/1)."""
-        out: dict[str, int | str | None] = {}
-        for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            out[f.name] = int(value) if isinstance(value, bool) else value
-        return out
-
-    def unstorable(self) -> tuple[str, int] | None:
-        """The first factor no database column holds (a whole number beyond 64 bits), with
-        its value; ``None`` when every one fits."""
-        for name, value in self.columns().items():
-            if not storable(value):
-                assert isinstance(value, int)
-                return name, value
-        return None
-
-    @classmethod
-    def of_columns(cls, row: Mapping[str, object]) -> BidFactors:
-        """The factors a bid row holds: :meth:`columns` read back (0/1 as booleans)."""
-        values = {f.name: row[f.name] for f in dataclasses.fields(cls)}
-        for name in _BOOLEANS:
-            if values[name] is not None:
-                values[name] = bool(values[name])
-        return cls(**values)  # type: ignore[arg-type]
+def unstorable_fact(facts: JobFacts) -> tuple[str, int] | None:
+    """The first fact no database column holds (a whole number beyond 64 bits), with its
+    value; ``None`` when every one fits."""
+    for name, value in facts.columns().items():
+        if not storable(value):
+            assert isinstance(value, int)
+            return name, value
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,11 +38,11 @@ class BidSpec:
     rate_cents: int | None
     note: str | None
     quoted: bool
-    factors: BidFactors = BidFactors()
+    factors: JobFacts = field(default_factory=JobFacts)
 
     def unstorable(self) -> tuple[str, int] | None:
         """The first number of the bid no database column holds, with its value; ``None``
-        when every one fits (see :meth:`BidFactors.unstorable`)."""
+        when every one fits (see :func:`unstorable_fact`)."""
         for name, value in (
             ("connects", self.connects),
             ("boost", self.boost),
@@ -94,7 +52,7 @@ class BidSpec:
             if not storable(value):
                 assert isinstance(value, int)
                 return name, value
-        return self.factors.unstorable()
+        return unstorable_fact(self.factors)
 
 
 @dataclass(frozen=True, slots=True)

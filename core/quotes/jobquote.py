@@ -7,17 +7,15 @@ the post did not state. Nothing here guesses: a fact the post does not state sta
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, datetime
 from functools import cache
-from typing import TypeVar
 
 from babel import Locale
 
+from core.base.facts import JobFacts
 from core.interface.errors import BadInput
-from core.quotes.bidrecords import BidFactors
-from core.quotes.jobpost import FIELDS, JobPost, bid_factors, pricing_factors, read_post
-from core.quotes.pricing import Factors, dollars
+from core.quotes.jobpost import FIELDS, JobPost, bid_factors, read_post
+from core.quotes.pricing import dollars
 
 #: What a post that yields nothing usable is told.
 NOT_A_POST = (
@@ -26,8 +24,6 @@ NOT_A_POST = (
 )
 #: The longest job name a bid keeps (the bid's job option takes as much).
 MAX_JOB = 200
-
-F = TypeVar("F", Factors, BidFactors)
 
 _EXPERIENCE = {"entry": "Entry level", "intermediate": "Intermediate", "expert": "Expert"}
 _LENGTH = {
@@ -118,23 +114,10 @@ def refusal(post: JobPost, connects: int | None, job: str | None) -> str | None:
     return None
 
 
-def over_pricing(typed: Factors, post: JobPost) -> Factors:
-    """The pricing factors of ``post`` with every typed one in its place."""
-    return _over(typed, pricing_factors(post))
-
-
-def over_bid(typed: BidFactors, post: JobPost | None) -> BidFactors:
-    """The stored factors of ``post`` (when given) with every typed one in its place."""
-    return typed if post is None else _over(typed, bid_factors(post))
-
-
-def _over(typed: F, read: F) -> F:
-    changes = {
-        f.name: getattr(typed, f.name)
-        for f in dataclasses.fields(typed)
-        if getattr(typed, f.name) is not None
-    }
-    return dataclasses.replace(read, **changes)
+def over_bid(typed: JobFacts, post: JobPost | None) -> JobFacts:
+    """The facts of ``post`` (when given) with every typed one in its place: what a quote
+    prices and a bid stores."""
+    return typed if post is None else typed.over(bid_factors(post))
 
 
 def job_name(post: JobPost) -> str | None:
@@ -288,7 +271,6 @@ __all__ = [
     "job_name",
     "not_stated",
     "over_bid",
-    "over_pricing",
     "read_job",
     "read_when",
     "refusal",

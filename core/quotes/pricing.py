@@ -7,7 +7,8 @@ points, unknown factors count as neutral, and the points map linearly onto the c
 the mapping from points to Connects never decreases. The ``rate_card`` model prices by the job's
 value band. A boost is added on top of either.
 
-All money is integer cents; ratings are integer tenths of a star.
+It prices a job's facts (:class:`~core.base.facts.JobFacts`): money in integer cents, the
+rating weighed in integer tenths of a star, rounded half up from the hundredths kept.
 """
 
 from __future__ import annotations
@@ -17,19 +18,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.base.config import PricingConfig, SeedFactor
-
-
-@dataclass(frozen=True, slots=True)
-class Factors:
-    """What is known about a job and its client; ``None`` means unknown (neutral)."""
-
-    price_cents: int | None = None
-    size: str | None = None
-    funded: bool | None = None
-    verified: bool | None = None
-    client_spent_cents: int | None = None
-    hire_rate: int | None = None
-    rating_tenths: int | None = None
+from core.base.facts import JobFacts
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +64,7 @@ def _band(factor: SeedFactor, value: int) -> int:
     return factor.points[bisect.bisect_right(factor.edges, value)]
 
 
-def _seed(cfg: PricingConfig, f: Factors) -> tuple[list[FactorLine], int, int]:
+def _seed(cfg: PricingConfig, f: JobFacts) -> tuple[list[FactorLine], int, int]:
     lines: list[FactorLine] = []
 
     def banded(name: str, factor: SeedFactor, value: int | None, shown: str) -> None:
@@ -120,8 +109,9 @@ def _seed(cfg: PricingConfig, f: Factors) -> tuple[list[FactorLine], int, int]:
     return lines, points, top
 
 
-def quote(cfg: PricingConfig, factors: Factors, boost: int = 0) -> Quote:
-    """Price a job under the configured model; ``boost`` is added on top.
+def quote(cfg: PricingConfig, factors: JobFacts, boost: int = 0) -> Quote:
+    """Price a job on its facts under the configured model (facts it has no points for,
+    and facts not known, weigh nothing or neutrally); ``boost`` is added on top.
 
     The ``seed`` result is ``min + round(points * (max - min) / max_points)``, within
     ``[min_connects, max_connects]``.

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from core.base.facts import JobFacts
 from core.quotes.bidrecords import BidFactors
-from core.quotes.jobpost import FIELDS, MAX_CHARS, JobPost, bid_factors, pricing_factors, read_post
+from core.quotes.jobpost import FIELDS, MAX_CHARS, JobPost, bid_factors, read_post
 from core.quotes.jobpost.model import GROUPS, NOTES
-from core.quotes.pricing import Factors
 
 CORPUS = Path(__file__).parent / "jobposts"
 POSTS = sorted(p.stem for p in CORPUS.glob("*.txt"))
@@ -300,25 +300,21 @@ def test_the_price_is_the_fixed_amount_or_the_top_of_the_hourly_range(
     post: JobPost, price: int | None
 ) -> None:
     assert bid_factors(post).price_cents == price
-    assert pricing_factors(post).price_cents == price
 
 
 @pytest.mark.parametrize(
     ("hundredths", "tenths"), [(498, 50), (495, 50), (494, 49), (500, 50), (100, 10), (None, None)]
 )
-def test_pricing_factors_round_the_rating_to_tenths_half_up(
+def test_a_posts_rating_is_priced_in_tenths_rounded_half_up(
     hundredths: int | None, tenths: int | None
 ) -> None:
+    """The facts keep the post's hundredths; the heuristic weighs them in tenths."""
     post = JobPost(rating_hundredths=hundredths, verified=False, client_spent_cents=0, hire_rate=0)
-    assert pricing_factors(post) == Factors(
-        price_cents=None,
-        size=None,
-        funded=None,
-        verified=False,
-        client_spent_cents=0,
-        hire_rate=0,
-        rating_tenths=tenths,
+    facts = bid_factors(post)
+    assert facts == JobFacts(
+        verified=False, client_spent_cents=0, hire_rate=0, rating_hundredths=hundredths
     )
+    assert facts.rating_tenths == tenths
 
 
 HOSTILE = {

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.base.config import ConfigError, PricingConfig
+from core.base.facts import JobFacts
 from core.quotes.pricing import (
-    Factors,
     cents,
     dollars,
     purchase_cents,
@@ -20,23 +20,23 @@ from core.quotes.pricing import (
 
 CFG = PricingConfig()
 
-WEAK_SMALL = Factors(
+WEAK_SMALL = JobFacts(
     price_cents=3000,
     size="small",
     funded=False,
     verified=False,
     client_spent_cents=0,
     hire_rate=0,
-    rating_tenths=0,
+    rating_hundredths=0,
 )
-STRONG_BIG = Factors(
+STRONG_BIG = JobFacts(
     price_cents=800_000,
     size="large",
     funded=True,
     verified=True,
     client_spent_cents=10_000_000,
     hire_rate=95,
-    rating_tenths=49,
+    rating_hundredths=490,
 )
 
 
@@ -47,12 +47,12 @@ STRONG_BIG = Factors(
         (replace(WEAK_SMALL, verified=True), 1, 2),
         (replace(WEAK_SMALL, price_cents=9000, hire_rate=20), 1, 2),
         (STRONG_BIG, 5, 6),
-        (replace(STRONG_BIG, rating_tenths=45), 5, 6),
+        (replace(STRONG_BIG, rating_hundredths=450), 5, 6),
         (replace(STRONG_BIG, hire_rate=60), 5, 6),
-        (Factors(), 2, 4),
+        (JobFacts(), 2, 4),
     ],
 )
-def test_seed_extremes(factors: Factors, low: int, high: int) -> None:
+def test_seed_extremes(factors: JobFacts, low: int, high: int) -> None:
     """Weak clients on small jobs cost 1-2; reliable high payers on big jobs 5-6."""
     q = quote(CFG, factors)
     assert low <= q.connects <= high
@@ -61,7 +61,7 @@ def test_seed_extremes(factors: Factors, low: int, high: int) -> None:
 
 def test_every_factor_explained() -> None:
     """A quote names each factor with the points it added, unknown ones as neutral."""
-    q = quote(CFG, Factors(size="large"))
+    q = quote(CFG, JobFacts(size="large"))
     names = [line.factor for line in q.lines]
     assert names == ["size", "price", "client spent", "hire rate", "rating", "verified", "funded"]
     assert q.lines[0].known and q.lines[0].points == 2
@@ -71,8 +71,8 @@ def test_every_factor_explained() -> None:
 
 def test_rating_zero_is_weakest_not_unknown() -> None:
     """A given rating of 0 counts as the weakest rating, not as unknown."""
-    zero = quote(CFG, Factors(rating_tenths=0))
-    unknown = quote(CFG, Factors())
+    zero = quote(CFG, JobFacts(rating_hundredths=0))
+    unknown = quote(CFG, JobFacts())
     assert zero.points == unknown.points - CFG.rating.neutral
     assert zero.lines[4].known
 
@@ -81,7 +81,7 @@ def test_boost_adds_on_top() -> None:
     """A boost adds to either model's price."""
     assert quote(CFG, STRONG_BIG, boost=4).total == 10
     card = replace(CFG, model="rate_card")
-    assert quote(card, Factors(price_cents=100_000), boost=2).total == 6 + 2
+    assert quote(card, JobFacts(price_cents=100_000), boost=2).total == 6 + 2
 
 
 @pytest.mark.parametrize(
@@ -100,24 +100,24 @@ def test_boost_adds_on_top() -> None:
 )
 def test_rate_card_bands(price: int | None, connects: int) -> None:
     """The rate card prices by job value band, 2/4/6/8 by default."""
-    assert quote(replace(CFG, model="rate_card"), Factors(price_cents=price)).connects == connects
+    assert quote(replace(CFG, model="rate_card"), JobFacts(price_cents=price)).connects == connects
 
 
 factors = st.builds(
-    Factors,
+    JobFacts,
     price_cents=st.none() | st.integers(0, 10**9),
     size=st.none() | st.sampled_from(["small", "medium", "large"]),
     funded=st.none() | st.booleans(),
     verified=st.none() | st.booleans(),
     client_spent_cents=st.none() | st.integers(0, 10**9),
     hire_rate=st.none() | st.integers(0, 100),
-    rating_tenths=st.none() | st.integers(0, 50),
+    rating_hundredths=st.none() | st.integers(0, 500),
 )
 
 SIZES = ["small", "medium", "large"]
 
 
-def _improve(f: Factors, which: str) -> Factors | None:
+def _improve(f: JobFacts, which: str) -> JobFacts | None:
     """``f`` with one known factor made better, or None when it cannot improve."""
     if which == "price" and f.price_cents is not None:
         return replace(f, price_cents=f.price_cents + 50_000)
@@ -125,8 +125,8 @@ def _improve(f: Factors, which: str) -> Factors | None:
         return replace(f, client_spent_cents=f.client_spent_cents * 3 + 100_000)
     if which == "hire" and f.hire_rate is not None and f.hire_rate < 100:
         return replace(f, hire_rate=min(100, f.hire_rate + 25))
-    if which == "rating" and f.rating_tenths is not None and f.rating_tenths < 50:
-        return replace(f, rating_tenths=min(50, f.rating_tenths + 5))
+    if which == "rating" and f.rating_hundredths is not None and f.rating_hundredths < 500:
+        return replace(f, rating_hundredths=min(500, f.rating_hundredths + 37))
     if which == "size" and f.size is not None and f.size != "large":
         return replace(f, size=SIZES[SIZES.index(f.size) + 1])
     if which == "funded" and f.funded is False:
@@ -137,7 +137,7 @@ def _improve(f: Factors, which: str) -> Factors | None:
 
 
 @given(factors, st.sampled_from(["price", "spent", "hire", "rating", "size", "funded", "verified"]))
-def test_monotone(f: Factors, which: str) -> None:
+def test_monotone(f: JobFacts, which: str) -> None:
     """Improving any one factor never lowers the quote."""
     better = _improve(f, which)
     if better is not None:
@@ -145,7 +145,7 @@ def test_monotone(f: Factors, which: str) -> None:
 
 
 @given(factors, st.integers(0, 50))
-def test_bounded(f: Factors, boost: int) -> None:
+def test_bounded(f: JobFacts, boost: int) -> None:
     """The seed quote stays within its configured bounds; the boost is added exactly."""
     q = quote(CFG, f, boost)
     assert CFG.min_connects <= q.connects <= CFG.max_connects
@@ -153,7 +153,7 @@ def test_bounded(f: Factors, boost: int) -> None:
 
 
 @given(factors)
-def test_custom_bounds(f: Factors) -> None:
+def test_custom_bounds(f: JobFacts) -> None:
     """Bounds come from configuration."""
     cfg = replace(CFG, min_connects=2, max_connects=16)
     assert 2 <= quote(cfg, f).connects <= 16
@@ -197,12 +197,13 @@ def test_pricing_profiles() -> None:
         15,
     )
     assert [
-        quote(upwork, Factors(price_cents=c)).connects
+        quote(upwork, JobFacts(price_cents=c)).connects
         for c in (1_000, 10_000, 100_000, 1_000_000, None)
     ] == [2, 4, 6, 8, 4]
     doubled = parse({"pricing": {"profile": "upwork", "rate_card_scale": 2}}, env={}).pricing
     assert [
-        quote(doubled, Factors(price_cents=c)).connects for c in (1_000, 10_000, 100_000, 1_000_000)
+        quote(doubled, JobFacts(price_cents=c)).connects
+        for c in (1_000, 10_000, 100_000, 1_000_000)
     ] == [4, 8, 12, 16]
     mine = parse({"pricing": {"profile": "upwork", "max_connects": 26}}, env={}).pricing
     assert mine.max_connects == 26 and mine.model == "rate_card"

@@ -7,12 +7,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.app import App
+from core.base.facts import COLUMNS as FACT_COLUMNS
+from core.base.facts import JobFacts
+from core.quotes.jobpost import bid_factors, read_post
 from core.store import open_store
 from core.store.base import Tx
 from core.store.copy import copy_ledger
 from tests.conftest import actor
 
 ANA = actor("ana")
+POSTS = Path(__file__).parents[1] / "core" / "jobposts"
 COLUMNS = (
     "connects_stated",
     "budget_type",
@@ -54,6 +58,22 @@ async def test_bids_keep_their_factors(app: App) -> None:
         (0, "fixed", 150_000, "large", None, 1, 1_200_000, 81, 498, None, None),
         (1, None, None, None, None, None, None, None, None, None, None),
     ]
+
+
+async def test_every_fact_has_its_column_and_comes_back_the_same(app: App) -> None:
+    """Each column the facts shape names is in ``bids`` (both backends); a bid on a whole
+    post with the facts it lacks typed keeps every fact, and reads back as the same facts."""
+    post = (POSTS / "desktop_current.txt").read_text()
+    await app.run_text(ANA, f"/bid size:medium funded:yes rating:4.85 post:{post}", "r1")
+    typed = JobFacts(size="medium", funded=True, rating_hundredths=485)
+    want = typed.over(bid_factors(read_post(post)))
+    assert None not in want.columns().values()
+
+    async def read(tx: Tx) -> list[JobFacts]:
+        rows = await tx.fetchall(f"SELECT {', '.join(FACT_COLUMNS)} FROM bids ORDER BY id")
+        return [JobFacts.of_columns(r) for r in rows]
+
+    assert await app.store.read(read) == [want]
 
 
 async def test_bids_keep_the_scope_they_were_placed_in(app: App) -> None:

@@ -5,8 +5,8 @@ tile, the mobile share text, an alert e-mail) into typed facts. Pure: no I/O, no
     post.connects, post.budget_type, post.client_spent_cents, post.missing()
 """
 
-from core.quotes.jobpost.factors import bid_factors, pricing_factors
+from core.quotes.jobpost.factors import bid_factors
 from core.quotes.jobpost.model import FIELDS, MAX_CHARS, JobPost
 from core.quotes.jobpost.reader import read_post
 
-__all__ = ["FIELDS", "MAX_CHARS", "JobPost", "bid_factors", "pricing_factors", "read_post"]
+__all__ = ["FIELDS", "MAX_CHARS", "JobPost", "bid_factors", "read_post"]

@@ -1,13 +1,19 @@
-"""A read post as the factors the rest of the product works with: what a bid stores
-(:class:`~core.quotes.bidrecords.BidFactors`) and what the pricing model weighs
-(:class:`~core.quotes.pricing.Factors`). What a post does not state (a job's size, whether it is
-funded) stays ``None``."""
+"""A read post as a job's facts (:class:`~core.base.facts.JobFacts`), what a bid stores and
+the pricing model weighs: each fact the post has an attribute of the same name for, and the
+price its budget gives. What a post does not state (a job's size, whether it is funded)
+stays ``None``."""
 
 from __future__ import annotations
 
-from core.quotes.bidrecords import BidFactors
+import dataclasses
+
+from core.base.facts import COLUMNS, JobFacts
 from core.quotes.jobpost.model import JobPost
-from core.quotes.pricing import Factors
+
+#: The facts a post states under their own name (every fact but those it derives or lacks).
+STATED: tuple[str, ...] = tuple(
+    name for name in COLUMNS if name in {f.name for f in dataclasses.fields(JobPost)}
+)
 
 
 def price_cents(post: JobPost) -> int | None:
@@ -18,44 +24,7 @@ def price_cents(post: JobPost) -> int | None:
     return post.budget_min_cents if post.budget_max_cents is None else post.budget_max_cents
 
 
-def rating_tenths(hundredths: int | None) -> int | None:
-    """A rating in tenths, rounded half up: 495 -> 50, 494 -> 49."""
-    return None if hundredths is None else (hundredths + 5) // 10
-
-
-def bid_factors(post: JobPost) -> BidFactors:
-    """The factors a bid on this post stores."""
-    return BidFactors(
-        budget_type=post.budget_type,
-        price_cents=price_cents(post),
-        size=None,
-        experience=post.experience,
-        length=post.length,
-        hours=post.hours,
-        funded=None,
-        verified=post.verified,
-        client_spent_cents=post.client_spent_cents,
-        hire_rate=post.hire_rate,
-        rating_hundredths=post.rating_hundredths,
-        reviews=post.reviews,
-        hires=post.hires,
-        proposals_min=post.proposals_min,
-        proposals_max=post.proposals_max,
-        interviewing=post.interviewing,
-        invites=post.invites,
-        country=post.country,
-        member_since=post.member_since,
-    )
-
-
-def pricing_factors(post: JobPost) -> Factors:
-    """The factors the pricing model prices this post on."""
-    return Factors(
-        price_cents=price_cents(post),
-        size=None,
-        funded=None,
-        verified=post.verified,
-        client_spent_cents=post.client_spent_cents,
-        hire_rate=post.hire_rate,
-        rating_tenths=rating_tenths(post.rating_hundredths),
-    )
+def bid_factors(post: JobPost) -> JobFacts:
+    """The facts of this post: what a bid on it stores and a quote prices."""
+    stated = {name: getattr(post, name) for name in STATED}
+    return JobFacts(**stated, price_cents=price_cents(post))

@@ -27,55 +27,34 @@ Pure Python: a quote builds its row here without numpy.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from datetime import UTC, datetime
-from decimal import Decimal
 
-from core.quotes.bidrecords import BidFactors
-from core.quotes.pricing import Factors
+from core.base.facts import FACTS, SCALE, Fact, JobFacts, Kind
 
 NAN = math.nan
 DAY_SECONDS = 86400.0
 YEAR_SECONDS = 365.25 * DAY_SECONDS
 
-#: The model's inputs, in column order.
-FEATURES: tuple[str, ...] = (
-    "budget_type",
-    "price",
-    "size",
-    "experience",
-    "length",
-    "hours",
-    "funded",
-    "verified",
-    "client_spent",
-    "hire_rate",
-    "rating",
-    "reviews",
-    "hires",
-    "proposals_min",
-    "proposals_max",
-    "interviewing",
-    "invites",
-    "member_years",
-    "day",
-)
+#: The facts the model reads, in their declared order (each names its feature).
+LEARNED: tuple[Fact, ...] = tuple(fact for fact in FACTS if fact.feature is not None)
+
+#: The model's inputs, in column order: one per learned fact, then the day.
+FEATURES: tuple[str, ...] = (*(fact.feature or "" for fact in LEARNED), "day")
 
 #: Constrained never to lower the cost as they grow: the budget, the project's length and the
-#: client's establishment (spend, hires, reviews, years a member).
-INCREASING: frozenset[str] = frozenset(
-    {"price", "length", "client_spent", "reviews", "hires", "member_years"}
-)
+#: client's establishment (spend, hires, reviews, years a member): the facts declared rising.
+INCREASING: frozenset[str] = frozenset(fact.feature or "" for fact in LEARNED if fact.rising)
 
 #: ``monotonic_cst`` for the fit: 1 where the prediction may only rise with the feature.
 MONOTONIC: tuple[int, ...] = tuple(1 if name in INCREASING else 0 for name in FEATURES)
 
+#: The ordinal of each word of the facts that are words, in their declared order.
 ORDINALS: dict[str, dict[str, int]] = {
-    "budget_type": {"hourly": 0, "fixed": 1},
-    "size": {"small": 0, "medium": 1, "large": 2},
-    "experience": {"entry": 0, "intermediate": 1, "expert": 2},
-    "length": {"under_1_month": 0, "1_to_3_months": 1, "3_to_6_months": 2, "over_6_months": 3},
-    "hours": {"under_30": 0, "30_plus": 1},
+    fact.feature or "": {word: i for i, word in enumerate(fact.choices)}
+    for fact in LEARNED
+    if fact.kind is Kind.WORD
 }
 
 INDEX: dict[str, int] = {name: i for i, name in enumerate(FEATURES)}
@@ -104,43 +83,23 @@ def member_years(member_since: str | None, at: int) -> float:
     return max(0.0, (at - since.timestamp()) / YEAR_SECONDS)
 
 
-def vector(f: BidFactors, at: int) -> list[float]:
-    """The model's row for factors ``f`` as of the epoch second ``at``."""
-    return [
-        _word("budget_type", f.budget_type),
-        _number(f.price_cents, 100.0),
-        _word("size", f.size),
-        _word("experience", f.experience),
-        _word("length", f.length),
-        _word("hours", f.hours),
-        _number(f.funded),
-        _number(f.verified),
-        _number(f.client_spent_cents, 100.0),
-        _number(f.hire_rate),
-        _number(f.rating_hundredths, 100.0),
-        _number(f.reviews),
-        _number(f.hires),
-        _number(f.proposals_min),
-        _number(f.proposals_max),
-        _number(f.interviewing),
-        _number(f.invites),
-        member_years(f.member_since, at),
-        at / DAY_SECONDS,
-    ]
+def _feature(fact: Fact, value: int | str | bool | None, at: int) -> float:
+    if fact.kind is Kind.WORD:
+        assert fact.feature is not None and (value is None or isinstance(value, str))
+        return _word(fact.feature, value)
+    if fact.kind is Kind.DATE:
+        assert value is None or isinstance(value, str)
+        return member_years(value, at)
+    assert not isinstance(value, str), fact.name
+    return _number(value, float(SCALE.get(fact.kind, 1)))
 
 
-def heuristic_factors(f: BidFactors) -> Factors:
-    """The pricing heuristic's factors of a stored bid, as a typed quote maps them (amounts in
-    cents, the rating in tenths, rounded the way a typed rating is)."""
-    rating = None
-    if f.rating_hundredths is not None:
-        rating = int((Decimal(f.rating_hundredths) / 10).to_integral_value())
-    return Factors(
-        price_cents=f.price_cents,
-        size=f.size if f.size in ORDINALS["size"] else None,
-        funded=f.funded,
-        verified=f.verified,
-        client_spent_cents=f.client_spent_cents,
-        hire_rate=f.hire_rate,
-        rating_tenths=rating,
-    )
+def vector(f: JobFacts, at: int) -> list[float]:
+    """The model's row for the facts ``f`` as of the epoch second ``at``."""
+    return [*(_feature(fact, getattr(f, fact.name), at) for fact in LEARNED), at / DAY_SECONDS]
+
+
+def heuristic_factors(f: JobFacts) -> JobFacts:
+    """The facts of a stored bid as the pricing heuristic takes them: a size it does not
+    know (a row written by hand) as unknown."""
+    return f if f.size is None or f.size in ORDINALS["size"] else dataclasses.replace(f, size=None)
