@@ -7,13 +7,12 @@ README's CSV contract lists the same words, and a test holds the two together.
 
 **Ghosted.** A bid with no news (``submitted`` or ``viewed``) for ``[policy] ghost_days`` is
 ghosted: the notice worker marks it so, and until it runs, statistics and win rates count it as
-ghosted already. :func:`ghost_cutoff`, :func:`is_ghosted` and the SQL of
-:func:`ghosted_sql` / :func:`outcome_sql` are that rule's only statements.
+ghosted already. :func:`ghost_cutoff` and :func:`is_ghosted` are that rule's only statements in
+Python, and :mod:`core.store.tables.words` holds its only SQL.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from enum import StrEnum
 
 from core.base.dates import DAY
@@ -80,14 +79,6 @@ class EntryKind(StrEnum):
     VOID = "void"
 
 
-def sql_list(words: Iterable[StrEnum]) -> str:
-    """``('a', 'b')``: the words as an SQL list. Only for these enums, whose values are plain
-    lower-case words (checked), never for input."""
-    values = [str(w.value) for w in words]
-    assert values and all(v.replace("_", "").isalpha() and v.islower() for v in values)
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
-
-
 def ghost_cutoff(now: int, ghost_days: int) -> int:
     """The moment before which a bid's last news makes it ghosted at ``now``."""
     return now - ghost_days * DAY
@@ -98,24 +89,7 @@ def is_ghosted(status: str, updated_at: int, cutoff: int) -> bool:
     return status == BidStatus.GHOSTED or (status in AWAITING and updated_at < cutoff)
 
 
-def unanswered_sql(alias: str = "") -> str:
-    """SQL: a bid awaiting an answer since before ``:ghost`` (what becomes ghosted)."""
-    a = f"{alias}." if alias else ""
-    return f"({a}status IN {sql_list(AWAITING)} AND {a}updated_at < :ghost)"
-
-
-def ghosted_sql(alias: str = "") -> str:
-    """SQL of :func:`is_ghosted`, with the cutoff as ``:ghost``."""
-    a = f"{alias}." if alias else ""
-    return f"({a}status = '{BidStatus.GHOSTED.value}' OR {unanswered_sql(alias)})"
-
-
-def outcome_sql(alias: str = "") -> str:
-    """SQL: a bid with an outcome (hired, lost, or ghosted as of ``:ghost``)."""
-    a = f"{alias}." if alias else ""
-    return f"({a}status IN {sql_list(OUTCOMES)} OR {unanswered_sql(alias)})"
-
-
 def outcome_of(status: str) -> BidStatus:
-    """The outcome of a bid :func:`outcome_sql` selected: hired or lost as set, else ghosted."""
+    """The outcome of a bid that ``outcome_sql`` (:mod:`core.store.tables.words`) selected:
+    hired or lost as set, else ghosted."""
     return BidStatus(status) if status in OUTCOMES else BidStatus.GHOSTED

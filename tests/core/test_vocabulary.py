@@ -20,13 +20,12 @@ from core.base.vocabulary import (
     EntryKind,
     LotSource,
     ghost_cutoff,
-    ghosted_sql,
     is_ghosted,
     outcome_of,
-    outcome_sql,
 )
 from core.reads.export import export_csv
 from core.store.base import Tx
+from core.store.tables.words import ghosted_sql, outcome_sql
 from tests.conftest import Clock, actor
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from core.base.vocabulary import FINAL, BidStatus, sql_list, unanswered_sql
+from core.base.vocabulary import FINAL, BidStatus
 from core.store.base import Row, Tx
+from core.store.tables.words import sql_list, unanswered_sql
 
 _COLUMNS = "id, account_id, pool_id, bidder, job, connects, boost, status, refunded, created_at"
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from core.base.vocabulary import BOUGHT, BidStatus, EntryKind, sql_list
+from core.base.vocabulary import BOUGHT, BidStatus, EntryKind
 from core.store.base import Tx
+from core.store.tables.words import sql_list
 
 
 @dataclass(frozen=True, slots=True)

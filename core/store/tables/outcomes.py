@@ -21,8 +21,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from core.base.vocabulary import BidStatus, outcome_sql
+from core.base.vocabulary import BidStatus
 from core.store.base import Row, Tx
+from core.store.tables.words import outcome_sql
 
 _STATED = (
     "b.connects_stated = 1 AND b.created_at >= :since "

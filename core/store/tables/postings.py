@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.base.vocabulary import BOUGHT, EntryKind, LotSource, sql_list
+from core.base.vocabulary import BOUGHT, EntryKind, LotSource
 from core.store.base import Tx
+from core.store.tables.words import sql_list
 
 
 @dataclass(frozen=True, slots=True)
