@@ -19,9 +19,10 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import logging
+import typing
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from core.base.keys import Actor
 from core.interface.catalog import BY_NAME, MESSAGE_ACTIONS, Command
@@ -31,7 +32,7 @@ from core.ledger.postings import Stamp
 from core.services import Services
 from core.store.base import Tx
 
-if TYPE_CHECKING:
+if typing.TYPE_CHECKING:
     from core.ledger.idempotency import Recorded
 
 log = logging.getLogger("connects")
