@@ -194,7 +194,7 @@ AREAS: dict[str, str] = {
     "pool topup": "pools",
     "pool info": "pools",
     "pool threshold": "pools",
-    "balance": "account",
+    "balance": "balance",
     "history": "account",
     "stats": "account",
     "export": "account",

@@ -34,6 +34,7 @@ HEAVY = (
 # the project's own modules that /balance does not use: the other command areas, the job-post
 # reader, learning, bids, charts, exports, win rates, notices, PostgreSQL, the interactive console
 UNUSED_BY_BALANCE = (
+    "core.commands.account",
     "core.commands.money",
     "core.commands.quotes",
     "core.commands.pools",
