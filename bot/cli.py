@@ -13,7 +13,6 @@ import argparse
 import asyncio
 import contextlib
 import getpass
-import json
 import logging
 import signal
 import sys
@@ -343,6 +342,8 @@ async def _discord_invite(config: Config) -> int:
 
 
 def _slack_manifest(config: Config, args: argparse.Namespace) -> int:
+    import json
+
     from adapters.slack import runner as slack_runner
     from adapters.slack.config import SlackConfig
 

@@ -22,7 +22,6 @@ from core.interface.errors import ConnectsError
 from core.interface.options import ChannelResolver, RawValue, UserResolver, check, console_user
 from core.interface.reply import APOLOGY, Choice, Reply, Rich, cmd
 from core.interface.textparse import check_length, parse_options, positional_hint, split_command
-from core.ledger.idempotency import first
 from core.services import Clock, Services
 from core.store.base import Store, Tx
 
@@ -168,6 +167,8 @@ class App:
     async def first_answer(self, key: str, actor: str) -> bool:
         """Whether the answer ``key`` (a platform's id of one submission) is sent here first:
         a submission delivered again, to this process or another, is answered once."""
+        from core.ledger.idempotency import first  # only platforms that answer submissions
+
         return await first(self.store, f"answer:{key}", actor, self.services.clock())
 
     async def _guarded(self, ctx: Context, run: Callable[[], Awaitable[Reply]]) -> Reply:

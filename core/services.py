@@ -9,7 +9,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from core.base.config import Config
-from core.ledger.idempotency import R, change
 from core.ledger.pools import Pools
 from core.ledger.wallets import Wallets
 from core.reads.balances import Balances
@@ -17,6 +16,7 @@ from core.store.base import Store, Tx
 
 if TYPE_CHECKING:
     from core.ledger.bids import Bids
+    from core.ledger.idempotency import R
 
 Clock = Callable[[], int]
 
@@ -49,4 +49,6 @@ class Services:
         kind: type[R],
     ) -> tuple[R, bool]:
         """Run ``op`` once per request id (see :func:`core.ledger.idempotency.change`)."""
+        from core.ledger.idempotency import change  # a read never needs it
+
         return await change(self.store, self.clock, request_id, fp, actor, op, kind)

@@ -17,10 +17,8 @@ import asyncio
 import logging
 import os
 import re
-import secrets
 import stat
 import sys
-import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -136,7 +134,7 @@ def render(reply: Reply, files_dir: Path) -> tuple[str, bool]:
 
 async def run_once(app: App, name: str, line: str, files_dir: Path) -> Shown:
     """Run one command line; the reply and its rendering."""
-    reply = await app.run_text(console_actor(name), line, f"console:{uuid.uuid4()}")
+    reply = await app.run_text(console_actor(name), line, f"console:{os.urandom(16).hex()}")
     return Shown(reply, *render(reply, files_dir))
 
 
@@ -304,6 +302,8 @@ _ENDS_AT_VERBATIM = re.compile(
 def end_word() -> str:
     """The word that ends a post typed or pasted at a terminal, new for every post, so that no
     post holds it in advance: ``end-3fa9c2``."""
+    import secrets  # here: a one-shot command never asks for a post's end
+
     return f"end-{secrets.token_hex(3)}"
 
 

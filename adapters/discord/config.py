@@ -10,6 +10,8 @@ from core.base.config import Section
 
 @dataclass(frozen=True, slots=True)
 class DiscordConfig:
+    """``[discord]``: the bot token, the servers to sync commands to, and the API endpoints."""
+
     token: str = ""
     guild_ids: tuple[int, ...] = ()
     api_base: str = "https://discord.com/api/v10"

@@ -12,6 +12,8 @@ MODES = ("socket", "http")
 
 @dataclass(frozen=True, slots=True)
 class SlackConfig:
+    """``[slack]``: Socket Mode or HTTP, the app's tokens and where HTTP mode listens."""
+
     mode: str = "socket"  # "socket" or "http"
     bot_token: str = ""
     app_token: str = ""

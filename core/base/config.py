@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tomllib
 import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
@@ -40,6 +39,9 @@ class SeedFactor:
 
 @dataclass(frozen=True, slots=True)
 class PricingConfig:
+    """``[pricing]``: how a quote is priced (the ``seed`` points model or Upwork's ``rate_card``)
+    and what Connects cost to buy."""
+
     profile: str = "seed"  # the defaults below: "seed" (the article's) or "upwork" (today's)
     model: str = "seed"  # "seed" or "rate_card"
     min_connects: int = 1
@@ -89,6 +91,8 @@ PRICING_PROFILES: dict[str, PricingConfig] = {
 
 @dataclass(frozen=True, slots=True)
 class WalletConfig:
+    """``[wallet]``: grants, the maximum balance, expiry of purchases and the undo window."""
+
     welcome_grant: int = 60
     monthly_grant: int = 0  # 0: none
     max_balance: int = 0  # 0: no maximum
@@ -108,6 +112,8 @@ class WalletConfig:
 
 @dataclass(frozen=True, slots=True)
 class PolicyConfig:
+    """``[policy]``: which bid outcomes refund, and when a bid counts as ghosted."""
+
     refundable: tuple[str, ...] = ("completed", "client_cancelled", "tos_removed")
     boost_only: tuple[str, ...] = ("outbid",)
     ghost_days: int = 14
@@ -115,6 +121,8 @@ class PolicyConfig:
 
 @dataclass(frozen=True, slots=True)
 class StorageConfig:
+    """``[storage]``: the database URL and its connection settings."""
+
     url: str = DEFAULT_DATABASE_URL
     synchronous: str = "FULL"  # SQLite: FULL survives a power cut; NORMAL is faster
     busy_timeout_ms: int = 30000
@@ -124,11 +132,15 @@ class StorageConfig:
 
 @dataclass(frozen=True, slots=True)
 class LogConfig:
+    """``[log]``: the level of the log on stderr."""
+
     level: str = "INFO"
 
 
 @dataclass(frozen=True, slots=True)
 class NoticesConfig:
+    """``[notices]``: whether and how often notices are sent, and the expiry warnings."""
+
     enabled: bool = True
     interval_seconds: int = 300
     expiry_warn_days: tuple[int, ...] = (7, 1)
@@ -168,6 +180,9 @@ class LearningConfig:
 
 @dataclass(frozen=True, slots=True)
 class Config:
+    """Every section of the configuration, the adapters' own among them, and where it was
+    read from."""
+
     pricing: PricingConfig = field(default_factory=PricingConfig)
     wallet: WalletConfig = field(default_factory=WalletConfig)
     policy: PolicyConfig = field(default_factory=PolicyConfig)
@@ -413,6 +428,8 @@ def load(
     """Read the TOML file at ``path`` (``None``: defaults only) and the environment."""
     if path is None:
         return parse({}, env=env, sections=sections)
+    import tomllib  # only here: without a file, no start pays for importing the parser
+
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8")

@@ -45,6 +45,9 @@ class OtherCurrency(Unreadable):
 
 @dataclass(frozen=True, slots=True)
 class _Form:
+    """A number's digits with its unit taken off, and what its suffix (``k``, ``M``) multiplies
+    it by."""
+
     digits: str
     multiplier: int
 

@@ -1,4 +1,5 @@
-"""Account commands: /balance, /history, /stats, /export, /notices, /help."""
+"""Account commands: /history, /stats, /export, /notices, /help (/balance is
+:mod:`core.commands.balance`)."""
 
 from __future__ import annotations
 
@@ -6,56 +7,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from core.base.figures import per, per_cents, percent
+from core.commands.balance import PoolOptions
 from core.commands.registry import Change, Context, Read, register
 from core.interface.catalog import BY_NAME, COMMANDS, GROUPS, MESSAGE_ACTIONS, Command
 from core.interface.errors import BadInput
 from core.interface.options import Values, describe
 from core.interface.reply import Attachment, Bold, Mention, Reply, Rich, cmd, plural, when
 from core.ledger.wallets import NoticesSet
-from core.reads.balances import PoolView, WalletView
 from core.store.base import Tx
 
 if TYPE_CHECKING:
     from core.quotes.winrates import BandRate
     from core.reads.insight import Stats
-
-
-@dataclass(frozen=True, slots=True)
-class PoolOptions:
-    pool: str | None
-
-    @staticmethod
-    def of(v: Values) -> PoolOptions:
-        return PoolOptions(v.opt_text("pool"))
-
-
-# ---------------------------------------------------------------------------------- /balance
-
-
-def render_wallet(view: WalletView) -> Reply:
-    lines: list[str] = []
-    for p in view.pools:
-        text = f"Pool {p.name}: {plural(p.balance)}"
-        if p.allowance is not None:
-            from core.commands.pools import allowance_left
-
-            text += f" · your allowance: {allowance_left(p.allowance, p.spent)}"
-        lines.append(text)
-    for lot in view.expiring:
-        lines.append(f"⚠ {plural(lot.remaining)} expire on " + when(lot.expires_at))
-    return Reply(f"{plural(view.balance)}", ["Your wallet", *lines])
-
-
-async def balance_read(ctx: Context, o: PoolOptions) -> Reply:
-    view = await ctx.services.balances.balance(ctx.actor, o.pool, ctx.now(), ctx.request_id)
-    if isinstance(view, PoolView):
-        from core.commands.pools import render_pool
-
-        return render_pool(view)
-    return render_wallet(view)
-
-
-register("balance", Read(PoolOptions, PoolOptions.of, balance_read))
 
 
 # ---------------------------------------------------------------------------------- /history

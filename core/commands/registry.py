@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import logging
+import typing
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
@@ -28,10 +29,12 @@ from core.base.keys import Actor
 from core.interface.catalog import BY_NAME, MESSAGE_ACTIONS, Command
 from core.interface.options import Json, Values, jsonable
 from core.interface.reply import Reply, Rich, cmd
-from core.ledger.idempotency import Recorded, fingerprint
 from core.ledger.postings import Stamp
 from core.services import Services
 from core.store.base import Tx
+
+if typing.TYPE_CHECKING:
+    from core.ledger.idempotency import Recorded
 
 log = logging.getLogger("connects")
 
@@ -69,7 +72,7 @@ class Context:
 
 
 Opts = TypeVar("Opts")
-R = TypeVar("R", bound=Recorded)
+R = TypeVar("R", bound="Recorded")
 
 
 class Handler(Protocol):
@@ -124,6 +127,8 @@ class Change(Generic[Opts, R]):
     replay: Callable[[Context, Opts, R], Awaitable[Reply]] | None = None
 
     async def run(self, ctx: Context, values: Values) -> Reply:
+        from core.ledger.idempotency import fingerprint  # a read never needs it
+
         options = self.parse(values)
         fp = fingerprint(ctx.command, ctx.actor.user.key, options_json(options))
 
@@ -198,7 +203,7 @@ AREAS: dict[str, str] = {
     "pool topup": "pools",
     "pool info": "pools",
     "pool threshold": "pools",
-    "balance": "account",
+    "balance": "balance",
     "history": "account",
     "stats": "account",
     "export": "account",

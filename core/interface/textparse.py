@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 
 from core.base.numbers import Unit
-from core.base.text import FORBIDDEN, echo
+from core.base.text import echo
 from core.interface.catalog import COMMANDS, MAX_POST, Command, OptionType, find
 from core.interface.errors import BadInput
 
@@ -40,8 +40,14 @@ MAX_LINE = 4000
 
 #: What separates words: whitespace, except the control characters text may not hold (CR,
 #: VT, FF, U+001C-U+001F), which stay inside the word they touch so that the option it ends
-#: up in refuses them by name.
-SPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and not FORBIDDEN.match(c))
+#: up in refuses them by name. Written out rather than worked out on every start: it is every
+#: character ``str.isspace`` calls space (none is above U+3000) but for those, and a test
+#: works it out again.
+SPACE = (
+    "\t\n \x85\xa0\u1680"
+    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
 _SPACE_CLASS = "[" + "".join(f"\\u{ord(c):04x}" for c in SPACE) + "]"
 _SPACES = re.compile(_SPACE_CLASS + "+")
 _KEY = re.compile(r"([A-Za-z_]+):(?!//)")

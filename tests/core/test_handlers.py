@@ -39,10 +39,10 @@ def test_each_handler_lives_in_the_area_that_loads_it() -> None:
 
 def test_a_wrong_area_fails_the_check(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(AREAS, "balance", "money")
-    with pytest.raises(RuntimeError, match=r"/balance: its handler is in core\.commands\.account"):
+    with pytest.raises(RuntimeError, match=r"/balance: its handler is in core\.commands\.balance"):
         load_all()
     monkeypatch.setitem(AREAS, "forecast", "account")
-    monkeypatch.setitem(AREAS, "balance", "account")
+    monkeypatch.setitem(AREAS, "balance", "balance")
     with pytest.raises(RuntimeError, match="AREAS names no command \\['forecast'\\]"):
         load_all()
 
@@ -68,7 +68,7 @@ print(json.dumps({"kind": type(found).__name__, "before": sorted(before), "after
 @pytest.mark.parametrize(
     ("command", "absent"),
     [
-        ("balance", {"money", "quotes", "pools", "purchases", "learned"}),
+        ("balance", {"money", "quotes", "pools", "purchases", "learned", "account"}),
         ("model", {"money", "quotes", "pools", "purchases", "account"}),
         ("bid", {"account", "pools", "purchases", "learned"}),
     ],

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from decimal import Decimal
 
 import pytest
 
 from core.base.keys import UserRef
+from core.base.text import FORBIDDEN
 from core.interface.catalog import BY_NAME, COMMANDS
 from core.interface.errors import BadInput
 from core.interface.options import check, console_user
-from core.interface.textparse import parse_options, split_command, tokenize
+from core.interface.textparse import SPACE, parse_options, split_command, tokenize
 
 
 @pytest.mark.parametrize(
@@ -154,3 +156,13 @@ def test_catalog_is_well_formed() -> None:
         for o in c.options:
             assert len(o.description) <= 60, (c.name, o.name)
             assert o.default is None or not o.required
+
+
+def test_space_is_every_whitespace_character_text_may_hold() -> None:
+    """The written-out word separators are exactly the characters ``str.isspace`` calls
+    space, in code point order, less the control characters text may not hold."""
+    found = "".join(
+        c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and not FORBIDDEN.match(c)
+    )
+    assert found == SPACE
+    assert " " in SPACE and "\u3000" in SPACE and "\r" not in SPACE and "\x0b" not in SPACE
