@@ -33,7 +33,7 @@ HEAVY = (
 )
 # the project's own modules that /balance does not use: the other command areas, the job-post
 # reader, learning, bids, charts, exports, win rates, notices, PostgreSQL, the interactive console,
-# and the results of the ledger's changes
+# the results of the ledger's changes, history and statistics
 UNUSED_BY_BALANCE = (
     "core.commands.account",
     "core.commands.money",
@@ -57,6 +57,8 @@ UNUSED_BY_BALANCE = (
     "bot.notices",
     "core.ledger.idempotency",
     "core.ledger.results",
+    "core.reads.insight",
+    "core.store.tables.insight",
 )
 # standard-library modules /balance does not use: the TOML parser (no config file is given),
 # uuid (its import reads the platform), secrets, and the hashing and JSON of idempotent changes
