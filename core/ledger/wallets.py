@@ -22,7 +22,7 @@ from core.interface.reply import Rich, cmd
 from core.ledger import postings
 from core.ledger.pools import Pool, Pools
 from core.ledger.postings import Stamp
-from core.quotes.pricing import dollars, tier_cents_per_connect
+from core.quotes.amounts import dollars, tier_cents_per_connect
 from core.store.base import Tx
 from core.store.tables import accounts
 from core.store.tables.accounts import User as User  # noqa: PLC0414 (re-exported)

@@ -33,7 +33,7 @@ HEAVY = (
 )
 # the project's own modules that /balance does not use: the other command areas, the job-post
 # reader, learning, bids, charts, exports, win rates, notices, PostgreSQL, the interactive console,
-# the results of the ledger's changes, history and statistics
+# the results of the ledger's changes, history and statistics, and quoting (pricing)
 UNUSED_BY_BALANCE = (
     "core.commands.account",
     "core.commands.money",
@@ -59,6 +59,7 @@ UNUSED_BY_BALANCE = (
     "core.ledger.results",
     "core.reads.insight",
     "core.store.tables.insight",
+    "core.quotes.pricing",
 )
 # standard-library modules /balance does not use: the TOML parser (no config file is given),
 # uuid (its import reads the platform), secrets, and the hashing and JSON of idempotent changes
