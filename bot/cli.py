@@ -34,7 +34,17 @@ def _default_user() -> str:
         return "me"
 
 
-def build_parser() -> argparse.ArgumentParser:
+COMMANDS = ("run", "exec", "db", "model", "export", "discord-invite", "slack-manifest")
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; given ``only`` (one of COMMANDS), with that subcommand alone,
+    which parses its arguments exactly as the whole parser does and saves a start-up from
+    building the other parsers (argparse looks up translations for every one)."""
+
+    def wanted(name: str) -> bool:
+        return only is None or only == name
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--config",
@@ -60,72 +70,85 @@ def build_parser() -> argparse.ArgumentParser:
         prog="connects-bot", description="Price, spend, refund and account for Upwork Connects."
     )
     sub = parser.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
-    run = sub.add_parser(
-        "run",
-        parents=[common, user],
-        help="start every platform with credentials (console if none)",
-    )
-    run.add_argument(
-        "--no-sync", action="store_true", help="do not sync Discord application commands on start"
-    )
-    run.add_argument(
-        "--console",
-        action="store_true",
-        help="also read console commands from stdin while platforms run",
-    )
-    ex = sub.add_parser(
-        "exec",
-        parents=[common, user],
-        help='run one command, e.g. connects-bot exec "/quote price:500 size:small"',
-    )
-    ex.add_argument("line", nargs="+", help="the command in the text syntax")
-    ex.add_argument(
-        "--files",
-        metavar="DIR",
-        default=".",
-        help="where attached files (charts, CSV) are saved (default: .)",
-    )
-    db = sub.add_parser("db", help="database maintenance")
-    dbsub = db.add_subparsers(dest="dbcmd", required=True, metavar="ACTION")
-    dbsub.add_parser("upgrade", parents=[common], help="apply pending migrations")
-    copy = dbsub.add_parser(
-        "copy", parents=[common], help="copy a whole ledger between databases and verify it"
-    )
-    copy.add_argument("src", metavar="SRC_URL")
-    copy.add_argument("dst", metavar="DST_URL")
-    copy.add_argument(
-        "--force", action="store_true", help="replace the contents of a non-empty destination"
-    )
-    model = sub.add_parser("model", help="the learned Connects-cost model")
-    msub = model.add_subparsers(dest="modelcmd", required=True, metavar="ACTION")
-    mfit = msub.add_parser("fit", parents=[common], help="fit cost models now")
-    which = mfit.add_mutually_exclusive_group()
-    which.add_argument("--scope", metavar="SCOPE", help="one scope (e.g. console, or * for all)")
-    which.add_argument("--all", action="store_true", help="every model scope (the default)")
-    mshow = msub.add_parser("show", parents=[common], help="the stored models and their error")
-    mshow.add_argument("--scope", metavar="SCOPE", help="one scope (default: every stored model)")
-    sub.add_parser(
-        "export",
-        parents=[common],
-        help="the whole ledger and bids as CSV (UTF-8 with a BOM) on stdout, deterministic",
-    )
-    sub.add_parser(
-        "discord-invite",
-        parents=[common],
-        help="print the URL that adds the bot to a Discord server",
-    )
-    man = sub.add_parser(
-        "slack-manifest",
-        parents=[common],
-        help="print a Slack app manifest generated from the catalog",
-    )
-    man.add_argument(
-        "--request-url",
-        metavar="URL",
-        help="public https URL Slack sends commands, clicks and events to; given, the "
-        'manifest is for HTTP mode even when [slack] mode is not "http"; without '
-        "it the manifest follows [slack] mode (HTTP with a placeholder URL to edit)",
-    )
+    if wanted("run"):
+        run = sub.add_parser(
+            "run",
+            parents=[common, user],
+            help="start every platform with credentials (console if none)",
+        )
+        run.add_argument(
+            "--no-sync",
+            action="store_true",
+            help="do not sync Discord application commands on start",
+        )
+        run.add_argument(
+            "--console",
+            action="store_true",
+            help="also read console commands from stdin while platforms run",
+        )
+    if wanted("exec"):
+        ex = sub.add_parser(
+            "exec",
+            parents=[common, user],
+            help='run one command, e.g. connects-bot exec "/quote price:500 size:small"',
+        )
+        ex.add_argument("line", nargs="+", help="the command in the text syntax")
+        ex.add_argument(
+            "--files",
+            metavar="DIR",
+            default=".",
+            help="where attached files (charts, CSV) are saved (default: .)",
+        )
+    if wanted("db"):
+        db = sub.add_parser("db", help="database maintenance")
+        dbsub = db.add_subparsers(dest="dbcmd", required=True, metavar="ACTION")
+        dbsub.add_parser("upgrade", parents=[common], help="apply pending migrations")
+        copy = dbsub.add_parser(
+            "copy", parents=[common], help="copy a whole ledger between databases and verify it"
+        )
+        copy.add_argument("src", metavar="SRC_URL")
+        copy.add_argument("dst", metavar="DST_URL")
+        copy.add_argument(
+            "--force", action="store_true", help="replace the contents of a non-empty destination"
+        )
+    if wanted("model"):
+        model = sub.add_parser("model", help="the learned Connects-cost model")
+        msub = model.add_subparsers(dest="modelcmd", required=True, metavar="ACTION")
+        mfit = msub.add_parser("fit", parents=[common], help="fit cost models now")
+        which = mfit.add_mutually_exclusive_group()
+        which.add_argument(
+            "--scope", metavar="SCOPE", help="one scope (e.g. console, or * for all)"
+        )
+        which.add_argument("--all", action="store_true", help="every model scope (the default)")
+        mshow = msub.add_parser("show", parents=[common], help="the stored models and their error")
+        mshow.add_argument(
+            "--scope", metavar="SCOPE", help="one scope (default: every stored model)"
+        )
+    if wanted("export"):
+        sub.add_parser(
+            "export",
+            parents=[common],
+            help="the whole ledger and bids as CSV (UTF-8 with a BOM) on stdout, deterministic",
+        )
+    if wanted("discord-invite"):
+        sub.add_parser(
+            "discord-invite",
+            parents=[common],
+            help="print the URL that adds the bot to a Discord server",
+        )
+    if wanted("slack-manifest"):
+        man = sub.add_parser(
+            "slack-manifest",
+            parents=[common],
+            help="print a Slack app manifest generated from the catalog",
+        )
+        man.add_argument(
+            "--request-url",
+            metavar="URL",
+            help="public https URL Slack sends commands, clicks and events to; given, the "
+            'manifest is for HTTP mode even when [slack] mode is not "http"; without '
+            "it the manifest follows [slack] mode (HTTP with a placeholder URL to edit)",
+        )
     return parser
 
 
@@ -360,7 +383,9 @@ def _slack_manifest(config: Config, args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``connects-bot``; the process exit code."""
-    args = build_parser().parse_args(argv)
+    if argv is None:
+        argv = sys.argv[1:]
+    args = build_parser(argv[0] if argv and argv[0] in COMMANDS else None).parse_args(argv)
     bad = _bad_argument(args)
     if bad is not None:
         return _fail(bad)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal
 
 
@@ -43,13 +42,16 @@ class OtherCurrency(Unreadable):
         self.currency = currency
 
 
-@dataclass(frozen=True, slots=True)
 class _Form:
     """A number's digits with its unit taken off, and what its suffix (``k``, ``M``) multiplies
-    it by."""
+    it by. (A plain class: a dataclass would be built on every start for this internal
+    record.)"""
 
-    digits: str
-    multiplier: int
+    __slots__ = ("digits", "multiplier")
+
+    def __init__(self, digits: str, multiplier: int) -> None:
+        self.digits = digits
+        self.multiplier = multiplier
 
 
 _SUFFIXES = {"k": 1_000, "K": 1_000, "m": 1_000_000, "M": 1_000_000}

@@ -13,7 +13,7 @@ from core.interface.catalog import BY_NAME, COMMANDS, GROUPS, MESSAGE_ACTIONS, C
 from core.interface.errors import BadInput
 from core.interface.options import Values, describe
 from core.interface.reply import Attachment, Bold, Mention, Reply, Rich, cmd, plural, when
-from core.ledger.wallets import NoticesSet
+from core.ledger.results import NoticesSet
 from core.store.base import Tx
 
 if TYPE_CHECKING:

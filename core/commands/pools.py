@@ -14,15 +14,15 @@ from core.interface.catalog import BY_NAME
 from core.interface.errors import BadInput
 from core.interface.options import Values
 from core.interface.reply import ChannelRef, Mention, Reply, Rich, cmd, plural, when
-from core.ledger.pools import (
+from core.ledger.pools import Pool
+from core.ledger.results import (
     AllowanceSet,
     MemberAdded,
     MemberRemoved,
-    Pool,
     PoolCreated,
+    Purchased,
     ThresholdSet,
 )
-from core.ledger.wallets import Purchased
 from core.quotes.pricing import cents
 from core.reads.balances import PoolView
 from core.store.base import Tx

@@ -10,7 +10,7 @@ from core.commands.registry import Change, Context, register
 from core.interface.errors import BadInput
 from core.interface.options import Values
 from core.interface.reply import Button, ButtonStyle, Reply, cmd, plural, when
-from core.ledger.wallets import Purchased, Reconciled, Voided
+from core.ledger.results import Purchased, Reconciled, Voided
 from core.quotes.pricing import cents, dollars
 from core.store.base import Tx
 

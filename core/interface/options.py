@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 
 from core.base.keys import UserKey, UserRef
@@ -68,15 +67,25 @@ def _bounds(command: Command, opt: Option, value: Decimal | int) -> None:
         raise BadInput(f"{opt.name}: {value} is out of range; use {_hint(opt)}.")
 
 
-@dataclass(frozen=True, slots=True)
 class _Input:
-    """One option value being converted, with what the conversion may need."""
+    """One option value being converted, with what the conversion may need. (A plain class: a
+    dataclass would be built on every start for this internal record.)"""
 
-    command: Command
-    opt: Option
-    value: RawValue
-    resolve_user: UserResolver | None
-    resolve_channel: ChannelResolver | None
+    __slots__ = ("command", "opt", "resolve_channel", "resolve_user", "value")
+
+    def __init__(
+        self,
+        command: Command,
+        opt: Option,
+        value: RawValue,
+        resolve_user: UserResolver | None,
+        resolve_channel: ChannelResolver | None,
+    ) -> None:
+        self.command = command
+        self.opt = opt
+        self.value = value
+        self.resolve_user = resolve_user
+        self.resolve_channel = resolve_channel
 
     def bad(self, why: str = "") -> BadInput:
         shown = echo(self.value.strip()) if isinstance(self.value, str) else repr(self.value)

@@ -28,7 +28,6 @@ Refusals repeat at most a short prefix of what was typed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from core.base.numbers import Unit
 from core.base.text import echo
@@ -107,18 +106,21 @@ def near(word: str, names: list[str]) -> str | None:
     return found[0] if found else None
 
 
-@dataclass(slots=True)
 class _Reader:
     """A cursor over the text. The cursor only moves forward, so a search that found nothing
     ahead of it (no closing quote, no ``>``) finds nothing later either: each is remembered and
-    never repeated, which keeps reading linear."""
+    never repeated, which keeps reading linear. (A plain class: a dataclass would be built on
+    every start for this internal record.)"""
 
-    text: str
-    pos: int = 0
-    #: openers whose closing quote is known to be missing from here on
-    unclosed: set[str] = field(default_factory=set)
-    #: where the next ``>`` is, once searched for (-1: none ahead)
-    next_gt: int | None = None
+    __slots__ = ("next_gt", "pos", "text", "unclosed")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        #: openers whose closing quote is known to be missing from here on
+        self.unclosed: set[str] = set()
+        #: where the next ``>`` is, once searched for (-1: none ahead)
+        self.next_gt: int | None = None
 
     def skip_space(self) -> None:
         n = len(self.text)

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING
 
 from core.base.dates import month_start
 from core.base.keys import Actor, UserRef
@@ -22,63 +21,24 @@ from core.store.base import Tx
 from core.store.tables import pools as table
 from core.store.tables.pools import Member, Membership, Pool
 
+if TYPE_CHECKING:
+    from core.ledger.results import (
+        AllowanceSet,
+        MemberAdded,
+        MemberRemoved,
+        PoolCreated,
+        ThresholdSet,
+    )
+
 __all__ = [
     "NAME",
-    "AllowanceSet",
     "Member",
-    "MemberAdded",
-    "MemberRemoved",
     "Membership",
     "Pool",
-    "PoolCreated",
     "Pools",
-    "ThresholdSet",
 ]
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
-
-
-@dataclass(frozen=True, slots=True)
-class PoolCreated:
-    KIND: ClassVar[str] = "pool_created"
-    pool: str
-    channel: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class MemberAdded:
-    KIND: ClassVar[str] = "member_added"
-    pool: str
-    added: bool
-
-
-@dataclass(frozen=True, slots=True)
-class MemberRemoved:
-    KIND: ClassVar[str] = "member_removed"
-    pool: str
-
-
-@dataclass(frozen=True, slots=True)
-class AllowanceSet:
-    KIND: ClassVar[str] = "allowance_set"
-    pool: str
-    allowance: int | None  # None: no limit
-    spent: int
-
-    @staticmethod
-    def upgrade(version: int, body: dict[str, object]) -> dict[str, object]:
-        """Results stored before schema 2 wrote 0 for "no limit"."""
-        if version < 2 and body.get("allowance") == 0:
-            body["allowance"] = None
-        return body
-
-
-@dataclass(frozen=True, slots=True)
-class ThresholdSet:
-    KIND: ClassVar[str] = "threshold_set"
-    pool: str
-    threshold: int
-    channel: str | None
 
 
 class Pools:
@@ -158,10 +118,14 @@ class Pools:
         account = await postings.open_account(tx, "pool", now)
         pool_id = await table.insert(tx, actor.scope, key, account, actor.user.key, channel, now)
         await table.add_member(tx, pool_id, actor.user.key, now)
+        from core.ledger.results import PoolCreated
+
         return PoolCreated(key, channel)
 
     async def add_member(self, tx: Tx, pool: Pool, member: UserRef, now: int) -> MemberAdded:
         added = await table.add_member(tx, pool.id, member.key, now)
+        from core.ledger.results import MemberAdded
+
         return MemberAdded(pool.name, added)
 
     async def remove_member(self, tx: Tx, pool: Pool, member: UserRef) -> MemberRemoved:
@@ -169,6 +133,8 @@ class Pools:
             raise Forbidden("The owner cannot be removed from their pool.")
         if not await table.remove_member(tx, pool.id, member.key):
             raise NotFound(f"{member.display} is not in pool {pool.name}.")
+        from core.ledger.results import MemberRemoved
+
         return MemberRemoved(pool.name)
 
     async def set_allowance(
@@ -180,6 +146,8 @@ class Pools:
                 Rich(f"{member.display} is not in pool {pool.name}; ", cmd("pool add"), " first.")
             )
         spent = await self.spent_this_month(tx, pool.id, member.key, now)
+        from core.ledger.results import AllowanceSet
+
         return AllowanceSet(pool.name, connects, spent)
 
     async def set_threshold(
@@ -188,4 +156,6 @@ class Pools:
         """Warn below ``connects`` (0: off) in ``channel`` (else the pool's channel so far)."""
         where = channel or pool.channel
         await table.set_threshold(tx, pool.id, connects, where)
+        from core.ledger.results import ThresholdSet
+
         return ThresholdSet(pool.name, connects, where)

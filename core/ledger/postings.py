@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from core.base.dates import utc_day
 from core.base.vocabulary import EntryKind, LotSource
 from core.interface.errors import InsufficientConnects
-from core.quotes.pricing import share_cents
+from core.quotes.amounts import share_cents
 from core.store.base import Tx
 from core.store.tables import accounts
 from core.store.tables import postings as table

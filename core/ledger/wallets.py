@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING
 
 from core.base.config import Config
 from core.base.dates import add_months, months_elapsed
@@ -22,11 +22,14 @@ from core.interface.reply import Rich, cmd
 from core.ledger import postings
 from core.ledger.pools import Pool, Pools
 from core.ledger.postings import Stamp
-from core.quotes.pricing import dollars, tier_cents_per_connect
+from core.quotes.amounts import dollars, tier_cents_per_connect
 from core.store.base import Tx
 from core.store.tables import accounts
 from core.store.tables.accounts import User as User  # noqa: PLC0414 (re-exported)
 from core.store.tables.postings import bought_lot
+
+if TYPE_CHECKING:
+    from core.ledger.results import NoticesSet, Purchased, Reconciled, Voided
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,52 +44,6 @@ class Account:
     def own(self) -> bool:
         """Whether this is the user's own wallet (not a pool's account)."""
         return self.pool is None
-
-
-@dataclass(frozen=True, slots=True)
-class Purchased:
-    """Connects bought (or topped up) and where they went."""
-
-    KIND: ClassVar[str] = "purchase"
-    connects: int
-    cents: int
-    tier_cents: int
-    paid_given: bool
-    where: str
-    balance: int
-    expires_at: int | None
-    purchase: int | None = None  # the lot: what /void names (None: stored before voids)
-    nonce: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Voided:
-    """A purchase taken back: its Connects and dollars, and where."""
-
-    KIND: ClassVar[str] = "voided"
-    purchase: int
-    connects: int
-    cents: int
-    where: str
-    balance: int
-
-
-@dataclass(frozen=True, slots=True)
-class Reconciled:
-    """An account set to the balance Upwork shows: before, after, and where."""
-
-    KIND: ClassVar[str] = "reconciled"
-    before: int
-    after: int
-    where: str
-
-
-@dataclass(frozen=True, slots=True)
-class NoticesSet:
-    """A user's private notices turned on or off."""
-
-    KIND: ClassVar[str] = "notices_set"
-    on: bool
 
 
 async def find_user(tx: Tx, key: str) -> User | None:
@@ -175,6 +132,8 @@ class Wallets:
         """Turn the user's private notices on or off."""
         await self.ensure_user(tx, user, stamp)
         await accounts.set_notices(tx, user.key, on)
+        from core.ledger.results import NoticesSet
+
         return NoticesSet(on)
 
     def grant_due(self, user: User, now: int) -> bool:
@@ -279,6 +238,8 @@ class Wallets:
         )
         import secrets
 
+        from core.ledger.results import Purchased
+
         return Purchased(
             connects,
             cents,
@@ -319,6 +280,8 @@ class Wallets:
             own=account.own,
             memo=f"set to {connects} as on Upwork (was {before})",
         )
+        from core.ledger.results import Reconciled
+
         return Reconciled(before, after, account.label)
 
     async def void(self, tx: Tx, actor: Actor, purchase: int, stamp: Stamp) -> Voided:
@@ -353,4 +316,6 @@ class Wallets:
         balance = await postings.void(
             tx, lot.account_id, purchase, stamp, f"purchase #{purchase} voided"
         )
+        from core.ledger.results import Voided
+
         return Voided(purchase, lot.connects, lot.cost_cents, where, balance)

@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from core.base.config import PricingConfig, SeedFactor
 from core.base.facts import JobFacts
+from core.quotes.amounts import cents as cents  # noqa: PLC0414 (re-exported)
+from core.quotes.amounts import dollars as dollars  # noqa: PLC0414
+from core.quotes.amounts import purchase_cents as purchase_cents  # noqa: PLC0414
+from core.quotes.amounts import share_cents as share_cents  # noqa: PLC0414
+from core.quotes.amounts import tier_cents_per_connect as tier_cents_per_connect  # noqa: PLC0414
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,18 +50,6 @@ class Quote:
     @property
     def total(self) -> int:
         return self.connects + self.boost
-
-
-def cents(value: Decimal | int | float | str) -> int:
-    """Dollars to integer cents, rounding half up (``"4.005"`` -> 401)."""
-    return int((Decimal(str(value)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def dollars(amount_cents: int) -> str:
-    """Integer cents as ``$1,234.56``."""
-    sign = "-" if amount_cents < 0 else ""
-    whole, frac = divmod(abs(amount_cents), 100)
-    return f"{sign}${whole:,}.{frac:02d}"
 
 
 def _band(factor: SeedFactor, value: int) -> int:
@@ -140,25 +132,3 @@ def quote(cfg: PricingConfig, factors: JobFacts, boost: int = 0) -> Quote:
         connects += (points * span * 2 + top) // (top * 2)
     connects = max(cfg.min_connects, min(cfg.max_connects, connects))
     return Quote(connects, boost, "seed", tuple(lines), points, top)
-
-
-def tier_cents_per_connect(cfg: PricingConfig, quantity: int) -> int:
-    """The price of one Connect, in cents, when ``quantity`` are bought at once."""
-    price = cfg.tiers[0][1]
-    for minimum, per in cfg.tiers:
-        if quantity >= minimum:
-            price = per
-    return price
-
-
-def purchase_cents(cfg: PricingConfig, quantity: int) -> int:
-    """What ``quantity`` Connects cost at the tier price, in cents."""
-    return quantity * tier_cents_per_connect(cfg, quantity)
-
-
-def share_cents(amount: int, lot_connects: int, lot_cents: int) -> int:
-    """The cents of ``amount`` Connects out of a lot of ``lot_connects`` bought for
-    ``lot_cents``, rounded half up."""
-    if lot_connects <= 0:
-        return 0
-    return (amount * lot_cents * 2 + lot_connects) // (lot_connects * 2)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.base.config import Config
+from core.base.dates import DAY
 from core.base.keys import Actor
 from core.interface.catalog import Access
 from core.interface.errors import NotFound
@@ -17,8 +18,13 @@ from core.ledger import postings
 from core.ledger.pools import Pool, Pools
 from core.ledger.postings import Stamp
 from core.ledger.wallets import Wallets, find_user, user_account
-from core.reads.insight import Due, expiring, has_expired
 from core.store.base import Store, Tx
+from core.store.tables.expiry import Due, expiring_by, has_expired
+
+
+async def expiring(tx: Tx, account_id: int, now: int, days: int) -> list[Due]:
+    """The account's lots expiring within ``days`` (or already past), soonest first."""
+    return await expiring_by(tx, account_id, now + days * DAY)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,14 +19,11 @@ from core.store.base import Tx
 from core.store.tables.insight import (
     BidFigures,
     Draw,
-    Due,
     Entry,
     balance_series,
     bid_figures,
     bought,
     draws,
-    expiring_by,
-    has_expired,
     recent_entries,
 )
 
@@ -125,11 +122,6 @@ async def stats(
 # ---------------------------------------------------------------------------- balance views
 
 
-async def expiring(tx: Tx, account_id: int, now: int, days: int) -> list[Due]:
-    """The account's lots expiring within ``days`` (or already past), soonest first."""
-    return await expiring_by(tx, account_id, now + days * DAY)
-
-
 async def cents_per_connect(tx: Tx, account_id: int | None) -> tuple[int, int] | None:
     """(cents, connects) over the account's purchases, or ``None`` if it bought none."""
     if account_id is None:
@@ -142,14 +134,11 @@ async def cents_per_connect(tx: Tx, account_id: int | None) -> tuple[int, int] |
 
 __all__ = [
     "PERIOD_DAYS",
-    "Due",
     "Entry",
     "Stats",
     "balance_series",
     "cents_per_connect",
-    "expiring",
     "free_connects",
-    "has_expired",
     "iso",
     "recent_entries",
     "since",

@@ -32,7 +32,8 @@ HEAVY = (
     "babel",
 )
 # the project's own modules that /balance does not use: the other command areas, the job-post
-# reader, learning, bids, charts, exports, win rates, notices, PostgreSQL, the interactive console
+# reader, learning, bids, charts, exports, win rates, notices, PostgreSQL, the interactive console,
+# the results of the ledger's changes, history and statistics, and quoting (pricing)
 UNUSED_BY_BALANCE = (
     "core.commands.account",
     "core.commands.money",
@@ -55,6 +56,10 @@ UNUSED_BY_BALANCE = (
     "adapters.console.interactive",
     "bot.notices",
     "core.ledger.idempotency",
+    "core.ledger.results",
+    "core.reads.insight",
+    "core.store.tables.insight",
+    "core.quotes.pricing",
 )
 # standard-library modules /balance does not use: the TOML parser (no config file is given),
 # uuid (its import reads the platform), secrets, and the hashing and JSON of idempotent changes

@@ -9,7 +9,7 @@ import pytest
 
 from core.app import App
 from core.ledger.idempotency import SCHEMA, StoredResultError, dump, load
-from core.ledger.wallets import Purchased
+from core.ledger.results import Purchased
 from core.quotes.bidrecords import BidPlaced, Undone
 from core.store.base import Tx
 from tests.conftest import actor

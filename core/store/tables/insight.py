@@ -139,35 +139,6 @@ async def draws(tx: Tx, bid_ids: Sequence[int]) -> list[Draw]:
 
 
 @dataclass(frozen=True, slots=True)
-class Due:
-    """Connects of one lot that expire soon."""
-
-    remaining: int
-    expires_at: int
-
-
-async def expiring_by(tx: Tx, account_id: int, until: int) -> list[Due]:
-    """The account's lots with Connects left that expire at ``until`` or before (already
-    past included), soonest first."""
-    rows = await tx.fetchall(
-        "SELECT remaining, expires_at FROM lots WHERE account_id = :a AND remaining > 0 "
-        "AND expires_at IS NOT NULL AND expires_at <= :until ORDER BY expires_at, id",
-        {"a": account_id, "until": until},
-    )
-    return [Due(int(r["remaining"]), int(r["expires_at"])) for r in rows]
-
-
-async def has_expired(tx: Tx, account_id: int, now: int) -> bool:
-    """Whether the account holds lots past their expiry date that are not swept yet."""
-    row = await tx.fetchone(
-        "SELECT 1 AS x FROM lots WHERE account_id = :a AND remaining > 0 "
-        "AND expires_at IS NOT NULL AND expires_at <= :now LIMIT 1",
-        {"a": account_id, "now": now},
-    )
-    return row is not None
-
-
-@dataclass(frozen=True, slots=True)
 class Bought:
     """What an account's purchases and top-ups that were not voided cost, and brought."""
 
