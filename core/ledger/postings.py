@@ -69,35 +69,35 @@ class Draw:
     cents: int
 
 
+def _share_out(
+    parts: Iterable[tuple[int, int, int, int]], total: int
+) -> tuple[list[tuple[int, int]], int, int]:
+    """Take ``total`` Connects from ``parts`` in order, each ``(lot id, Connects it can give,
+    the lot's Connects, the lot's cost in cents)``: (lot id, Connects) per lot taken from, the
+    dollar cost in cents of what was taken, and what the parts could not give."""
+    taken: list[tuple[int, int]] = []
+    cents, left = 0, total
+    for lot_id, available, connects, cost_cents in parts:
+        if left == 0:
+            break
+        take = min(left, available)
+        taken.append((lot_id, take))
+        cents += share_cents(take, connects, cost_cents)
+        left -= take
+    return taken, cents, left
+
+
 def draw(lots: Iterable[Holding], total: int) -> tuple[list[tuple[int, int]], int, int]:
     """How a debit of ``total`` takes from ``lots`` (oldest first): (lot id, Connects) per
     lot drawn, the dollar cost in cents of what was taken, and what the lots could not give."""
-    taken: list[tuple[int, int]] = []
-    cents, left = 0, total
-    for lot in lots:
-        if left == 0:
-            break
-        take = min(left, lot.remaining)
-        taken.append((lot.id, take))
-        cents += share_cents(take, lot.connects, lot.cost_cents)
-        left -= take
-    return taken, cents, left
+    return _share_out(((h.id, h.remaining, h.connects, h.cost_cents) for h in lots), total)
 
 
 def restore(usage: Iterable[Usage], amount: int) -> tuple[list[tuple[int, int]], int, int]:
     """How ``amount`` of a bid's Connects go back to the lots it used (newest first, as given):
     (lot id, Connects) per lot, the dollar cost in cents of what came back, and what the usage
     could not take."""
-    back: list[tuple[int, int]] = []
-    cents, left = 0, amount
-    for use in usage:
-        if left == 0:
-            break
-        n = min(left, use.amount)
-        back.append((use.lot_id, n))
-        cents += share_cents(n, use.connects, use.cost_cents)
-        left -= n
-    return back, cents, left
+    return _share_out(((u.lot_id, u.amount, u.connects, u.cost_cents) for u in usage), amount)
 
 
 async def open_account(tx: Tx, kind: accounts.AccountKind, now: int) -> int:
