@@ -156,6 +156,9 @@ def test_one_value_shown_twice_is_one_value() -> None:
     [
         ("Fixed price: $30,000,000", Unread("budget", "fixed $30,000,000")),
         ("Hourly: $20-$2,000", Unread("budget", "hourly $20-$2,000")),
+        # a fixed price is one figure: a range beside it is neither end
+        ("Fixed-price\n$15.00 - $35.00", Unread("budget", "fixed $15-$35")),
+        ("$100 - $200\nFixed-price", Unread("budget", "fixed $100-$200")),
         ("Invites sent: 3,000,000,000", Unread("invites", "3,000,000,000")),
         ("Proposals: 20,000 to 50,000", Unread("proposals", "20000 to 50000")),
         ("Required Connects to submit a proposal: 0", Unread("cost", "0")),

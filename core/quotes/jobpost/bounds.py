@@ -37,6 +37,10 @@ class Bounds:
     since: str = "1999-01-01"  # Upwork's oldest accounts (Elance, oDesk) are younger
 
     def budget_ok(self, budget: Budget) -> bool:
+        """Within bounds, and a fixed price one figure (a range beside ``Fixed-price``
+        contradicts itself: it is shown as not read, never taken as either end)."""
+        if budget.kind == "fixed" and budget.low_cents != budget.high_cents:
+            return False
         bound = self.hourly_cents if budget.kind == "hourly" else self.fixed_cents
         return bound.holds(budget.low_cents) and bound.holds(budget.high_cents)
 
