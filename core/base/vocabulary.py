@@ -79,6 +79,14 @@ class EntryKind(StrEnum):
     VOID = "void"
 
 
+# The kinds of debit that spend Connects (a bid and its boost; new ways to spend join here):
+# what the daily and weekly caps count (core/ledger/caps.py). Adjustments, voids and expiries
+# draw Connects too but spend nothing, and are not listed.
+SPENDING: tuple[EntryKind, ...] = (EntryKind.BID, EntryKind.BOOST)
+# the spending kinds the boost cap counts
+BOOSTING: tuple[EntryKind, ...] = (EntryKind.BOOST,)
+
+
 def ghost_cutoff(now: int, ghost_days: int) -> int:
     """The moment before which a bid's last news makes it ghosted at ``now``."""
     return now - ghost_days * DAY

@@ -26,7 +26,9 @@ class PoolOptions:
 
 
 def render_wallet(view: WalletView) -> Reply:
-    lines: list[str] = []
+    from core.commands.limits import cap_line
+
+    lines: list[str] = [cap_line(room, pool=False) for room in view.caps]
     for p in view.pools:
         text = f"Pool {p.name}: {plural(p.balance)}"
         if p.allowance is not None:
@@ -34,6 +36,7 @@ def render_wallet(view: WalletView) -> Reply:
 
             text += f" · your allowance: {allowance_left(p.allowance, p.spent)}"
         lines.append(text)
+        lines.extend(f"  {cap_line(room, pool=True)}" for room in p.caps)
     for lot in view.expiring:
         lines.append(f"⚠ {plural(lot.remaining)} expire on " + when(lot.expires_at))
     return Reply(f"{plural(view.balance)}", ["Your wallet", *lines])

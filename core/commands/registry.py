@@ -203,6 +203,8 @@ AREAS: dict[str, str] = {
     "pool topup": "pools",
     "pool info": "pools",
     "pool threshold": "pools",
+    "limits": "limits",
+    "pool limits": "limits",
     "balance": "balance",
     "history": "account",
     "stats": "account",
