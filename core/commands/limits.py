@@ -9,7 +9,7 @@ from core.commands.registry import Change, Context, register
 from core.interface.catalog import BY_NAME
 from core.interface.errors import Forbidden, NotFound, utc_moment
 from core.interface.options import Values
-from core.interface.reply import Mention, Reply, Rich, cmd
+from core.interface.reply import Reply, Rich, cmd
 from core.ledger.caps import NAMES, CapRoom, LimitsSet, read_cap, set_caps
 from core.store.base import Tx
 from core.store.tables.caps import Setter
@@ -129,8 +129,9 @@ async def pool_limits_apply(ctx: Context, o: PoolLimitsOptions, tx: Tx, now: int
 
 
 def pool_limits_render(ctx: Context, o: PoolLimitsOptions, r: LimitsSet) -> Reply:
-    who: Rich = Rich("Your") if r.member == ctx.actor.user.key else Rich(Mention(r.member), "'s")
-    title = Rich(who, f" limits in pool {r.pool}", " updated" if r.changed else "")
+    mine = o.member is None or r.member == ctx.actor.user.key
+    who = "Your" if mine or o.member is None else f"{o.member.display}'s"
+    title = f"{who} limits in pool {r.pool}{' updated' if r.changed else ''}"
     example = cmd("pool limits", f"name:{r.pool} daily:10")
     return render_limits(r, title, example)
 
