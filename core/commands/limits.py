@@ -5,17 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.base.keys import UserRef
+from core.commands.balance import cap_line
 from core.commands.registry import Change, Context, register
 from core.interface.catalog import BY_NAME
-from core.interface.errors import Forbidden, NotFound, utc_moment
+from core.interface.errors import Forbidden, NotFound
 from core.interface.options import Values
 from core.interface.reply import Reply, Rich, cmd
-from core.ledger.caps import NAMES, CapRoom, LimitsSet, read_cap, set_caps
+from core.ledger.caps import NAMES, LimitsSet, read_cap, set_caps
 from core.store.base import Tx
 from core.store.tables.caps import Setter
-
-_PERIOD = {"daily": "today", "weekly": "this week", "boost": "today"}
-_LABEL = {"daily": "Daily cap", "weekly": "Weekly cap", "boost": "Boost cap"}
 
 
 def _caps(v: Values) -> dict[str, int | None]:
@@ -25,15 +23,6 @@ def _caps(v: Values) -> dict[str, int | None]:
         text = v.opt_text(name)
         out[name] = None if text is None else read_cap(name, text)
     return out
-
-
-def cap_line(room: CapRoom, pool: bool) -> str:
-    """One wording wherever a cap shows: ``Daily cap: 3 of 20 left today (resets ...)``."""
-    by = " · set by the pool's admins" if pool and room.setter == "admin" else ""
-    return (
-        f"{_LABEL[room.name]}: {room.left} of {room.limit} left {_PERIOD[room.name]}"
-        f" (resets {utc_moment(room.resets_at)}){by}"
-    )
 
 
 def render_limits(r: LimitsSet, title: str, example: Rich) -> Reply:
