@@ -29,7 +29,7 @@ The rules are the pure functions below; :mod:`core.store.tables.caps` holds the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -39,7 +39,7 @@ from core.base.vocabulary import BOOSTING, SPENDING
 from core.interface.errors import BadInput, CapReached
 from core.store.base import Tx
 from core.store.tables import caps as table
-from core.store.tables.caps import CapRow, Drawn, Setter
+from core.store.tables.caps import CapRow, Setter, Spending
 
 #: the largest cap that can be set (a year of daily bids of the dearest kind is far below)
 MAX_CAP = 10_000
@@ -100,35 +100,6 @@ def changed(old: CapRow | None, setter: Setter, updates: dict[str, int | None]) 
 
 
 @dataclass(frozen=True, slots=True)
-class Spent:
-    """Connects spent in a period, net of returns: all spending kinds, and the boost kinds."""
-
-    total: int
-    boost: int
-
-
-def spent(draws: Iterable[Drawn], since: int) -> Spent:
-    """What ``draws`` made at ``since`` or later spent, net of what came back to their bids
-    (counted against a bid's boost first, never more than the bid drew)."""
-    total = boost = 0
-    bids: dict[int, tuple[int, int, int]] = {}  # bid -> (drawn, boost drawn, returned)
-    for d in draws:
-        if d.at < since:
-            continue
-        is_boost = d.kind in BOOSTING
-        if d.bid_id is None:
-            total += d.amount
-            boost += d.amount if is_boost else 0
-            continue
-        drawn, boosted, _ = bids.get(d.bid_id, (0, 0, 0))
-        bids[d.bid_id] = (drawn + d.amount, boosted + (d.amount if is_boost else 0), d.returned)
-    for drawn, boosted, returned in bids.values():
-        total += drawn - min(returned, drawn)
-        boost += boosted - min(returned, boosted)
-    return Spent(total, boost)
-
-
-@dataclass(frozen=True, slots=True)
 class CapRoom:
     """One cap in force: its limit, what the period spent, when the period ends, who set it."""
 
@@ -155,15 +126,15 @@ def tightest(rows: Iterable[CapRow]) -> dict[str, tuple[int, Setter]]:
     return found
 
 
-def rooms(rows: Iterable[CapRow], draws: Sequence[Drawn], now: int) -> list[CapRoom]:
-    """The caps in force at ``now`` with what their periods spent, in :data:`NAMES` order."""
+def rooms(rows: Iterable[CapRow], spent: Spending, now: int) -> list[CapRoom]:
+    """The caps in force at ``now`` with what their periods ``spent``, in :data:`NAMES`
+    order."""
     limits = tightest(rows)
-    today, week = day_start(now), week_start(now)
-    day = spent(draws, today) if limits.keys() & {"daily", "boost"} else Spent(0, 0)
+    today = day_start(now)
     used = {
-        "daily": (day.total, today + DAY),
-        "weekly": (spent(draws, week).total if "weekly" in limits else 0, week + WEEK),
-        "boost": (day.boost, today + DAY),
+        "daily": (spent.day, today + DAY),
+        "weekly": (spent.week, week_start(now) + WEEK),
+        "boost": (spent.day_boost, today + DAY),
     }
     return [
         CapRoom(name, limits[name][0], used[name][0], used[name][1], limits[name][1])
@@ -192,8 +163,13 @@ async def room(tx: Tx, account_id: int, member: str, now: int) -> list[CapRoom]:
     rows = await table.caps_of(tx, account_id, member)
     if not rows:
         return []
-    draws = await table.drawn_since(tx, account_id, member, week_start(now), SPENDING)
-    return rooms(rows, draws, now)
+    return rooms(rows, await _spending(tx, account_id, member, now), now)
+
+
+async def _spending(tx: Tx, account_id: int, member: str, now: int) -> Spending:
+    return await table.spending(
+        tx, account_id, member, day_start(now), week_start(now), SPENDING, BOOSTING
+    )
 
 
 async def enforce(
@@ -269,8 +245,8 @@ async def set_caps(
         await table.put(tx, account_id, member, new, set_by, now)
         rows = [r for r in rows if r.setter != setter] + [new]
         old = new
-    draws = await table.drawn_since(tx, account_id, member, week_start(now), SPENDING)
-    in_force = {r.name: r for r in rooms(rows, draws, now)}
+    spent = await _spending(tx, account_id, member, now)
+    in_force = {r.name: r for r in rooms(rows, spent, now)}
 
     def field(name: str) -> tuple[int | None, str, int]:
         r = in_force.get(name)

@@ -1,5 +1,6 @@
-"""The rules of spending caps, without a database (core/ledger/caps.py): the periods, what a
-period spent net of refunds, the cap in force over several setters, and when a draw is refused.
+"""The rules of spending caps, without a database (core/ledger/caps.py): the periods, the
+caps people type, the cap in force over several setters, and when a draw is refused. What a
+period spent, net of refunds, is the store's sum (tests/core/test_caps.py, test_cap_machine.py).
 The database suites (test_caps, tests/store/test_cap_race) prove the store applies them."""
 
 from __future__ import annotations
@@ -22,11 +23,10 @@ from core.ledger.caps import (
     day_start,
     read_cap,
     rooms,
-    spent,
     tightest,
     week_start,
 )
-from core.store.tables.caps import CapRow, Drawn
+from core.store.tables.caps import CapRow, Spending
 
 MOMENTS = st.integers(min_value=-(10**10), max_value=10**10)
 CAP = st.one_of(st.none(), st.integers(min_value=1, max_value=MAX_CAP))
@@ -120,65 +120,6 @@ def test_equal_caps_are_shown_as_the_admins() -> None:
     }
 
 
-# ------------------------------------------------------------------ spend, net of refunds
-
-
-def _bid(bid_id: int, connects: int, boost: int, returned: int, at: int) -> list[Drawn]:
-    legs = [Drawn(EntryKind.BID, connects, bid_id, returned, at)]
-    if boost:
-        legs.append(Drawn(EntryKind.BOOST, boost, bid_id, returned, at))
-    return legs
-
-
-def test_refunded_connects_were_not_spent() -> None:
-    """A whole refund frees the whole bid; an outbid refund (the boost only) frees the boost;
-    a bid without returns counts whole."""
-    draws = [*_bid(1, 4, 2, 6, 100), *_bid(2, 3, 2, 2, 100), *_bid(3, 5, 0, 0, 100)]
-    assert spent(draws, 0).total == 0 + 3 + 5
-    assert spent(draws, 0).boost == 0
-
-
-def test_a_period_counts_only_its_own_draws() -> None:
-    """Draws before the period's start do not count; those at the start do."""
-    draws = [*_bid(1, 4, 1, 0, 99), *_bid(2, 3, 1, 0, 100)]
-    assert spent(draws, 100).total == 4
-    assert spent(draws, 100).boost == 1
-
-
-def test_a_spend_of_another_kind_counts_without_a_bid() -> None:
-    """Spending kinds without a bid (a kind listed in SPENDING later) count whole."""
-    assert EntryKind.BID in SPENDING and EntryKind.BOOST in SPENDING
-    assert set(BOOSTING) <= set(SPENDING)
-    draws = [Drawn(EntryKind.BOOST, 7, None, 0, 5)]
-    assert spent(draws, 0) == spent(draws, 5)
-    assert spent(draws, 0).total == 7
-
-
-@given(
-    st.lists(
-        st.tuples(st.integers(0, 100), st.integers(0, 50), st.integers(0, 150), st.integers(0, 10)),
-        max_size=20,
-    ),
-    st.integers(0, 10),
-)
-def test_spend_is_never_negative_nor_more_than_drawn(
-    bids: list[tuple[int, int, int, int]], since: int
-) -> None:
-    """Whatever came back, a period's spend lies between 0 and what it drew, and the boost
-    spend between 0 and the boost drawn and never above the total."""
-    draws = [
-        d
-        for i, (connects, boost, back, at) in enumerate(bids)
-        for d in _bid(i, max(connects, 1), boost, min(back, max(connects, 1) + boost), at)
-    ]
-    got = spent(draws, since)
-    drawn = sum(d.amount for d in draws if d.at >= since)
-    boosted = sum(d.amount for d in draws if d.at >= since and d.kind in BOOSTING)
-    assert 0 <= got.total <= drawn
-    assert 0 <= got.boost <= boosted
-    assert got.boost <= got.total
-
-
 # ------------------------------------------------------------------ refusing a draw
 
 
@@ -187,7 +128,7 @@ NOW = int(datetime(2026, 12, 9, 15, 0, tzinfo=UTC).timestamp())  # a Wednesday
 
 def test_rooms_name_their_resets() -> None:
     """The daily and boost caps reset at the next UTC midnight, the weekly on Monday."""
-    got = rooms([CapRow("self", 10, 30, 2)], [*_bid(1, 3, 1, 0, NOW - 3600)], NOW)
+    got = rooms([CapRow("self", 10, 30, 2)], Spending(4, 1, 4), NOW)
     midnight = int(datetime(2026, 12, 10, tzinfo=UTC).timestamp())
     monday = int(datetime(2026, 12, 14, tzinfo=UTC).timestamp())
     assert got == [
@@ -197,11 +138,15 @@ def test_rooms_name_their_resets() -> None:
     ]
 
 
-def test_yesterdays_spend_counts_for_the_week_not_the_day() -> None:
-    """A bid of Monday fills the week's cap, not Wednesday's day."""
-    monday = int(datetime(2026, 12, 7, 9, tzinfo=UTC).timestamp())
-    got = rooms([CapRow("self", 10, 30, None)], _bid(1, 8, 0, 0, monday), NOW)
-    assert [(r.name, r.used) for r in got] == [("daily", 0), ("weekly", 8)]
+def test_each_cap_reads_its_own_period() -> None:
+    """The daily cap reads the day's spend, the weekly the week's, the boost cap the day's
+    boosts."""
+    got = rooms([CapRow("admin", 10, 30, 3)], Spending(2, 1, 8), NOW)
+    assert [(r.name, r.used, r.left) for r in got] == [
+        ("daily", 2, 8),
+        ("weekly", 8, 22),
+        ("boost", 1, 2),
+    ]
 
 
 @given(st.integers(1, 50), st.integers(0, 60), st.integers(1, 20))
@@ -225,6 +170,12 @@ def test_the_boost_cap_counts_the_boost_only() -> None:
     with pytest.raises(CapReached) as caught:
         check(full, 5, 1, "pool agency")
     assert caught.value.cap == "boost"
+
+
+def test_the_spending_kinds_hold_the_boost_kinds() -> None:
+    """Bids and boosts spend; every kind the boost cap counts is a spending kind."""
+    assert EntryKind.BID in SPENDING and EntryKind.BOOST in SPENDING
+    assert set(BOOSTING) <= set(SPENDING)
 
 
 def test_the_refusal_names_the_cap_its_setter_and_its_reset() -> None:

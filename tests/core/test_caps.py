@@ -245,3 +245,17 @@ async def test_balance_shows_what_is_left_of_each_cap(run: Session) -> None:
         "  Boost cap: 1 of 2 left today (resets 2026-09-22 00:00 UTC) · set by the pool's admins"
         in shown
     )
+
+
+async def test_a_refund_frees_room_in_the_period_of_its_bid(run: Session, clock: Clock) -> None:
+    """A bid of yesterday refunded today frees yesterday's room (and the week's), not today's:
+    refunded Connects were not spent, when they were spent."""
+    await run.ok(ANA, "limits", daily="5", weekly="9")
+    await run.ok(ANA, "bid", job="one", connects=5)
+    clock.now = MIDNIGHT + 3600
+    await run.ok(ANA, "bid", job="two", connects=4)
+    assert (await run(ANA, "bid", job="three", connects=1)).error  # the week's 9 spent
+    await run.ok(ANA, "refund", bid="#1", reason="completed")
+    await run.ok(ANA, "bid", job="four", connects=1)  # the week has room again: 4 + 1
+    refused = await run(ANA, "bid", job="five", connects=1)
+    assert str(refused.title).startswith("Your daily cap has 0 of 5")  # today's is full

@@ -16,5 +16,6 @@ CREATE TABLE spend_caps (
     PRIMARY KEY (account_id, member, setter)
 );
 
--- What an account drew since a moment (a day, a week): read on every capped debit.
-CREATE INDEX entries_account_time ON entries (account_id, created_at);
+-- What one spender drew from an account since a moment (a day, a week): read on every capped
+-- debit, so a pool member's check reads their own entries, not the whole pool's.
+CREATE INDEX entries_spender ON entries (account_id, actor, created_at);

@@ -25,15 +25,13 @@ class CapRow:
 
 
 @dataclass(frozen=True, slots=True)
-class Drawn:
-    """One ledger entry that drew Connects of a spending kind: its kind, the Connects it took,
-    its bid (if any) and the Connects that came back to that bid."""
+class Spending:
+    """Connects a spender drew in a day and in the week holding it, net of what came back:
+    the day's total, the day's boost kinds, the week's total."""
 
-    kind: str
-    amount: int
-    bid_id: int | None
-    returned: int
-    at: int
+    day: int
+    day_boost: int
+    week: int
 
 
 def _opt(value: object) -> int | None:
@@ -84,28 +82,39 @@ async def put(
     )
 
 
-async def drawn_since(
-    tx: Tx, account_id: int, actor: str, since: int, kinds: Sequence[str]
-) -> list[Drawn]:
-    """The entries of ``kinds`` by which ``actor`` drew from ``account_id`` at ``since`` or
-    later, oldest first, each with the Connects returned to its bid."""
+async def spending(
+    tx: Tx,
+    account_id: int,
+    actor: str,
+    day: int,
+    week: int,
+    kinds: Sequence[str],
+    boosting: Sequence[str],
+) -> Spending:
+    """What ``actor`` drew from ``account_id`` by entries of ``kinds`` since ``day`` and since
+    ``week`` (at or before ``day``), each bid net of the Connects that came back to it (its
+    ``refunded``, taken off its boost first for the ``boosting`` kinds); an entry without a bid
+    counts whole. One pass over the spender's entries of the week (index ``entries_spender``)."""
     marks = ", ".join(f":k{i}" for i in range(len(kinds)))
+    boost_marks = ", ".join(f":b{i}" for i in range(len(boosting))) or "NULL"
     params: dict[str, object] = {f"k{i}": kind for i, kind in enumerate(kinds)}
-    rows = await tx.fetchall(
-        "SELECT e.kind, -e.delta AS amount, e.bid_id, e.created_at, "
-        "COALESCE(b.refunded, 0) AS returned "
+    params.update({f"b{i}": kind for i, kind in enumerate(boosting)})
+    row = await tx.fetchone(
+        "SELECT "
+        "COALESCE(SUM(CASE WHEN g.at >= :day THEN g.drawn - g.back ELSE 0 END), 0) AS day, "
+        "COALESCE(SUM(CASE WHEN g.at >= :day THEN g.boosted - "
+        "CASE WHEN g.back < g.boosted THEN g.back ELSE g.boosted END ELSE 0 END), 0) "
+        "AS day_boost, "
+        "COALESCE(SUM(g.drawn - g.back), 0) AS week "
+        "FROM (SELECT MIN(e.created_at) AS at, SUM(-e.delta) AS drawn, "
+        f"SUM(CASE WHEN e.kind IN ({boost_marks}) THEN -e.delta ELSE 0 END) AS boosted, "
+        "MAX(CASE WHEN b.refunded IS NULL THEN 0 WHEN b.refunded > b.connects + b.boost "
+        "THEN b.connects + b.boost ELSE b.refunded END) AS back "
         "FROM entries e LEFT JOIN bids b ON b.id = e.bid_id "
-        f"WHERE e.account_id = :a AND e.actor = :m AND e.created_at >= :since "
-        f"AND e.kind IN ({marks}) ORDER BY e.created_at, e.id",
-        {**params, "a": account_id, "m": actor, "since": since},
+        "WHERE e.account_id = :a AND e.actor = :m AND e.created_at >= :week "
+        f"AND e.kind IN ({marks}) GROUP BY COALESCE(e.bid_id, -e.id)) g",
+        {**params, "a": account_id, "m": actor, "day": day, "week": week},
     )
-    return [
-        Drawn(
-            str(r["kind"]),
-            int(r["amount"]),
-            _opt(r["bid_id"]),
-            int(r["returned"]),
-            int(r["created_at"]),
-        )
-        for r in rows
-    ]
+    if row is None:
+        return Spending(0, 0, 0)
+    return Spending(int(str(row["day"])), int(str(row["day_boost"])), int(str(row["week"])))
