@@ -65,10 +65,11 @@ def main() -> None:
     args = parser.parse_args()
     n = 50 if args.quick else 200
     cases: list[tuple[str, bool, int]] = [
-        ("no caps, 2,000 earlier bids this week", False, 2_000),
+        ("no caps, 20 earlier bids this week", False, 0),
         ("caps, 20 earlier bids this week", True, 0),
         ("caps, 100 earlier bids this week", True, 80),
         ("caps, 500 earlier bids this week", True, 480),
+        ("no caps, 2,000 earlier bids this week", False, 1_980),
         ("caps, 2,000 earlier bids this week", True, 1_980),
     ]
     best: dict[str, float] = {}
@@ -77,11 +78,10 @@ def main() -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 rate = asyncio.run(bids_per_second(Path(tmp) / "c.db", caps, earlier, n))
             best[name] = max(best.get(name, 0.0), rate)
-    base = best[cases[0][0]]
     print(f"bids/s through the service, SQLite NORMAL, best of 3 x {n:,}:")
     for name, _, _ in cases:
         ms = 1000 / best[name]
-        print(f"  {name:<40} {best[name]:>7,.0f}  {ms:5.2f} ms  {best[name] / base:.2f} of no caps")
+        print(f"  {name:<40} {best[name]:>7,.0f}  {ms:5.2f} ms a bid")
 
 
 if __name__ == "__main__":
