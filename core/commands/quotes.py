@@ -17,6 +17,7 @@ from core.ledger import kept
 from core.ledger.postings import balance
 from core.ledger.wallets import user_account
 from core.quotes.bidrecords import BidFactors, unstorable_fact
+from core.quotes.economics import job_value
 from core.quotes.estimates import Answer, Knowledge, answer, know, worth
 from core.quotes.jobpost import JobPost
 from core.quotes.jobquote import (
@@ -40,15 +41,19 @@ from core.store.tables.postings import last_entry
 
 @dataclass(frozen=True, slots=True)
 class QuoteOptions:
-    """/quote's options: the job's facts typed, the boost, a pasted post."""
+    """/quote's options: the job's facts typed, the boost, a pasted post, and the hours an
+    hourly job is expected to bill (its value)."""
 
     facts: JobFacts = field(default_factory=JobFacts)
     boost: int | None = None
     post: str | None = None
+    hours: int | None = None
 
     @staticmethod
     def of(v: Values) -> QuoteOptions:
-        return QuoteOptions(typed_facts(v), v.opt_integer("boost"), v.opt_text("post"))
+        return QuoteOptions(
+            typed_facts(v), v.opt_integer("boost"), v.opt_text("post"), v.opt_integer("hours")
+        )
 
 
 def explain(q: Quote) -> list[tuple[str, str]]:
@@ -101,9 +106,10 @@ def average_cost(connects: int, spent_cents: int, bought: int) -> int:
     return (connects * spent_cents * 2 + bought) // (bought * 2)
 
 
-def _spend(ctx: Context, total: int, seen: _Seen) -> tuple[int, str]:
-    """What ``total`` Connects cost the user, in cents, and ``≈ $1.95 at your average purchase
-    price · you can afford 3 such bids``."""
+def _spend(ctx: Context, total: int, seen: _Seen) -> tuple[int, str, str]:
+    """What ``total`` Connects cost the user, in cents, at what price (``at your average
+    purchase price``), and ``≈ $1.95 at your average purchase price · you can afford 3 such
+    bids``."""
     if seen.bought is None:
         per_text = "at the best tier price"
         cost = total * ctx.services.config.pricing.default_cents_per_connect
@@ -111,7 +117,7 @@ def _spend(ctx: Context, total: int, seen: _Seen) -> tuple[int, str]:
         cost = average_cost(total, *seen.bought)
         per_text = "at your average purchase price"
     afford = seen.have // total if total else 0
-    return cost, f"≈ {dollars(cost)} {per_text} · you can afford {afford} such bids"
+    return cost, per_text, f"≈ {dollars(cost)} {per_text} · you can afford {afford} such bids"
 
 
 def _model_note(q: Quote) -> str:
@@ -123,16 +129,20 @@ def _model_note(q: Quote) -> str:
     return "Heuristic: a rate card by job value; Upwork's own card may differ."
 
 
-def _answer_lines(ctx: Context, a: Answer, boost: int, seen: _Seen, f: JobFacts) -> list[str]:
+def _answer_lines(
+    ctx: Context, a: Answer, boost: int, seen: _Seen, f: JobFacts, hours: int | None
+) -> list[str]:
     """The number's source, the boost, the dollars, and whether such jobs are worth it."""
     total = a.connects + boost
     lines = [f"{a.connects} + {boost} boost = {plural(total)}"] if boost else []
-    cost, spend = _spend(ctx, total, seen)
+    cost, per_text, spend = _spend(ctx, total, seen)
     lines.append(spend)
     lines.extend(a.lines())
     if a.source == "heuristic":
         lines.append(_model_note(a.heuristic))
-    lines.extend(worth(seen.knowledge, total, cost, f.budget_type, f.price_cents))
+    value = job_value(f.budget_type, f.price_cents, hours)
+    config = ctx.services.config
+    lines.extend(worth(seen.knowledge, total, cost, value, config, per_text))
     return lines
 
 
@@ -144,7 +154,7 @@ async def quote_read(ctx: Context, o: QuoteOptions) -> Reply:
     q = quote(ctx.services.config.pricing, factors, boost)
     seen = await _read(ctx, factors)
     a = answer(None, q, factors, seen.knowledge, ctx.now())
-    return Reply(a.title(), _answer_lines(ctx, a, boost, seen, factors), explain(q))
+    return Reply(a.title(), _answer_lines(ctx, a, boost, seen, factors, o.hours), explain(q))
 
 
 register("quote", Read(QuoteOptions, QuoteOptions.of, quote_read))
@@ -170,7 +180,7 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
         lines.append(post.title or job)
     if post.connects is None and not post.conflict("cost"):
         lines.append("The post states no Connects cost.")
-    lines.extend(_answer_lines(ctx, a, boost, seen, factors))
+    lines.extend(_answer_lines(ctx, a, boost, seen, factors, o.hours))
     buttons: list[Button] = []
     keeping: list[kept.Kept] = []
     if upwork is not None and upwork != seen.have and not ctx.own_post:
@@ -191,7 +201,9 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
     if (why := _no_bid_button(post, job, factors)) is not None:
         lines.extend([why] if why else [])
     elif job is not None:
-        args = json.dumps(options_json(o), sort_keys=True)
+        # the button places /bid with the quote's options: hours value a quote, not a bid
+        bid_options = {k: v for k, v in options_json(o).items() if k != "hours"}
+        args = json.dumps(bid_options, sort_keys=True)
         keeping.insert(0, _kept(ctx, "bid", args, connects=a.connects, boost=boost))
         buttons.insert(0, _bid_button(ctx, keeping[0], job))
     if keeping:

@@ -9,23 +9,36 @@ from, and where both a learned and a heuristic number exist, both are shown. A d
 message has no community: it answers from the asker's own bids, and from the model pooling
 every scope only where the operator set ``[learning] scope = "global"``.
 
-"Is it worth it": the hire rate of other members' bids with outcomes on jobs like this one
-(:mod:`core.quotes.winrates`), from the daily snapshot, with its 95% interval and the Connects and
-dollars a hire costs at that rate, shown only from ``[learning] min_outcomes`` such bids of
-at least ``min_members`` other members; with a fixed budget known, the hire rate at which
-the bid pays for itself beside it. Replies show aggregates only.
+"Is it worth it": the hire rate ``p`` of other members' bids with outcomes on jobs like this
+one (:mod:`core.quotes.winrates`), from the daily snapshot, with its 95% interval and the
+Connects and dollars a hire costs at that rate, shown only from ``[learning] min_outcomes``
+such bids of at least ``min_members`` other members; with the job's value ``R`` known (its
+fixed price, or an hourly rate times the hours typed) and Upwork's fee ``f`` (``[pricing]
+fee_basis_points``), what a hire pays, the break-even hire rate ``c / (R·(1−f))`` of the bid's
+cost ``c`` and its expected value ``p·R·(1−f) − c`` with its interval
+(:mod:`core.quotes.economics`). Replies show aggregates only.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from fractions import Fraction
 
 from core.base.config import Config
-from core.base.figures import per, per_cents, percent
+from core.base.figures import per, per_cents
 from core.interface.catalog import MAX_CONNECTS_PER_BID
 from core.interface.reply import plural
 from core.quotes.bidrecords import BidFactors
+from core.quotes.economics import (
+    JobValue,
+    break_even,
+    cents,
+    fee_text,
+    net,
+    percent_text,
+)
+from core.quotes.economics import worth as economics_worth
 from core.quotes.learning import (
     EVERY_SCOPE,
     CostModel,
@@ -120,10 +133,8 @@ async def know(
             if len(_RATES) > 4096:
                 _RATES.clear()
             _RATES[key] = (time.monotonic(), rate)
-        learning = config.learning
-        if rate.members >= learning.min_members and rate.bids >= max(
-            learning.min_outcomes, learning.min_count
-        ):
+        floor, members = _floor(config)
+        if rate.members >= members and rate.bids >= floor:
             shown = rate
     return Knowledge(scope, model, need, like, shown, shared)
 
@@ -226,10 +237,18 @@ async def estimate(
 
 
 def worth(
-    knowledge: Knowledge, total: int, cost_cents: int, budget_type: str | None, budget: int | None
+    knowledge: Knowledge,
+    total: int,
+    cost_cents: int,
+    value: JobValue | str,
+    config: Config,
+    cost_source: str = "",
 ) -> list[str]:
-    """Is it worth it: the hire rate of bids on similar jobs, the Connects and dollars a hire
-    costs at that rate, and the break-even hire rate of a fixed budget (``budget`` cents)."""
+    """Is it worth it: the hire rate of bids on similar jobs and the Connects and dollars a hire
+    costs at that rate; the job's value (``value``, or why it has none) and what a hire pays
+    after Upwork's fee; the hire rate at which the bid (``cost_cents``, its Connects priced
+    ``cost_source``) pays for itself; and its expected value, with the interval of the hire
+    rate's, where both the rate and the value are known (:mod:`core.quotes.economics`)."""
     out: list[str] = []
     rate = knowledge.similar
     if rate is not None and knowledge.rate_scope is not None:
@@ -241,12 +260,51 @@ def worth(
             connects = per(total * rate.bids, rate.hired)
             money = per_cents(cost_cents * rate.bids, rate.hired)
             out.append(f"≈ {connects} Connects ({dollars(money)}) per hire at that rate")
-    if budget_type == "fixed" and budget:
+    if isinstance(value, str):
+        out.append(value)
+        return out
+    fee = config.pricing.fee_basis_points
+    paid = cents(net(value.cents, fee))
+    out.append(
+        f"Job value: {value.describe()}; a hire pays {dollars(paid)} after Upwork's "
+        f"{fee_text(fee)} fee (as configured)"
+    )
+    even = break_even(cost_cents, value.cents, fee)
+    bid = f"this bid's {dollars(cost_cents)}{' ' + cost_source if cost_source else ''}"
+    if even is None or even >= 1:
+        out.append(f"No hire rate pays for this bid: {bid} is not less than what a hire pays.")
+        return out
+    out.append(
+        f"Break-even hire rate: {percent_text(even)} ({bid} ÷ the {dollars(paid)} a hire pays, "
+        "rounded half up)"
+    )
+    if knowledge.rate_scope is None:
+        out.append("Expected value: a direct message has no community hire rate to count it.")
+        return out
+    if rate is None or not rate.bids:
+        floor, members = _floor(config)
         out.append(
-            f"Break-even hire rate: {percent(cost_cents, budget)}% (this bid's "
-            f"{dollars(cost_cents)} ÷ the job's {dollars(budget)})"
+            "Expected value: not yet. It needs the hire rate of jobs like this, shown from "
+            f"{floor} bids with an outcome by {members} other members "
+            f"{where(knowledge.rate_scope)}."
         )
+        return out
+    ev = economics_worth(rate.hired, rate.bids, rate.interval(), value.cents, fee, cost_cents)
+    out.append(
+        f"Expected value: {dollars(cents(ev.mean))} a bid (95%: {dollars(cents(ev.low))} to "
+        f"{dollars(cents(ev.high))}) = {percent_text(Fraction(rate.hired, rate.bids))} × "
+        f"{dollars(paid)} − {dollars(cost_cents)}; hire rate learned from "
+        f"{plural(rate.bids, 'outcome')} of {rate.members} other members' bids"
+    )
+    out.append(ev.verdict())
     return out
+
+
+def _floor(config: Config) -> tuple[int, int]:
+    """The fewest bids with an outcome, and distinct other members placing them, a hire rate
+    about other members needs before it is shown."""
+    learning = config.learning
+    return max(learning.min_outcomes, learning.min_count), learning.min_members
 
 
 __all__ = [
