@@ -78,16 +78,19 @@ class _Seen:
     last_entry: int = 0
 
 
-async def _read(ctx: Context, factors: BidFactors, match: int | None = None) -> _Seen:
+async def _read(
+    ctx: Context, factors: BidFactors, match: int | None = None, boost: int | None = None
+) -> _Seen:
     """What a quote reads; with ``match``, the balance a post shows that the wallet may be
-    matched to, also the wallet's newest entry when the offer is made (the balance differs)."""
+    matched to, also the wallet's newest entry when the offer is made (the balance differs);
+    with ``boost``, the hire rate of its boost band."""
     await ctx.services.balances.ensure_known(ctx.actor, ctx.now(), ctx.request_id)
     config, now = ctx.services.config, ctx.now()
 
     async def read(tx: Tx) -> _Seen:
         account = await user_account(tx, ctx.actor.user.key)
         assert account is not None, "ensure_known created the wallet"
-        knowledge = await know(tx, config, ctx.actor.scope, factors, now, ctx.actor.user.key)
+        knowledge = await know(tx, config, ctx.actor.scope, factors, now, ctx.actor.user.key, boost)
         have = await balance(tx, account)
         offered = match is not None and match != have
         return _Seen(
@@ -152,7 +155,7 @@ async def quote_read(ctx: Context, o: QuoteOptions) -> Reply:
     boost = o.boost or 0
     factors = o.facts
     q = quote(ctx.services.config.pricing, factors, boost)
-    seen = await _read(ctx, factors)
+    seen = await _read(ctx, factors, boost=o.boost)
     a = answer(None, q, factors, seen.knowledge, ctx.now())
     return Reply(a.title(), _answer_lines(ctx, a, boost, seen, factors, o.hours), explain(q))
 
@@ -173,7 +176,7 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
     heuristic = quote(ctx.services.config.pricing, factors, boost)
     upwork = upwork_balance(post)
     matchable = upwork is not None and ctx.own_post and _match_limit(ctx) >= upwork
-    seen = await _read(ctx, factors, upwork if matchable else None)
+    seen = await _read(ctx, factors, upwork if matchable else None, o.boost)
     a = answer(post.connects, heuristic, factors, seen.knowledge, ctx.now())
     lines: list[str] = []
     if (job := job_name(post)) is not None:

@@ -22,6 +22,7 @@ cost ``c`` and its expected value ``p·R·(1−f) − c`` with its interval
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -50,7 +51,15 @@ from core.quotes.learning import (
     predict_connects,
 )
 from core.quotes.pricing import Quote, dollars
-from core.quotes.winrates import Likeness, Rate, likeness, similar_rate
+from core.quotes.winrates import (
+    Likeness,
+    Rate,
+    boost_bounds,
+    boost_rate,
+    likeness,
+    minimums,
+    similar_rate,
+)
 from core.store.base import Tx
 
 
@@ -96,10 +105,14 @@ class Knowledge:
     like: Likeness
     similar: Rate | None
     rate_scope: str | None = None
+    #: the boost band a quote asked about (``None``: no boost typed, or no community), and the
+    #: hire rate of other members' bids in it (``None`` below the minimums)
+    boost_band: str | None = None
+    boosted: Rate | None = None
 
 
-#: Similar-job hire rates kept per process: (scope, likeness, asker) -> (read at, rate).
-_RATES: dict[tuple[str, Likeness, str], tuple[float, Rate]] = {}
+#: Hire rates kept per process: (scope, likeness or boost band, asker) -> (read at, rate).
+_RATES: dict[tuple[str, Likeness | str, str], tuple[float, Rate]] = {}
 #: How long a similar-job hire rate is reused before it is read again, in seconds.
 RATE_SECONDS = 300.0
 
@@ -111,32 +124,53 @@ async def know(
     factors: BidFactors,
     now: int,
     asker: str | None = None,
+    boost: int | None = None,
 ) -> Knowledge:
     """What a quote of ``asker`` asked in ``actor_scope`` knows about a job with
-    ``factors``, read in ``tx``: the model that answers (:func:`answering`), and the hire rate
-    of other members' bids on similar jobs in the community (none in a direct message unless
-    the operator pools every scope)."""
+    ``factors``, read in ``tx``: the model that answers (:func:`answering`), the hire rate
+    of other members' bids on similar jobs in the community, and with ``boost`` typed, the
+    hire rate of their bids in its boost band (none in a direct message unless the operator
+    pools every scope). A rate is kept only from the minimums of
+    :func:`~core.quotes.winrates.minimums`."""
     model, scope = await answering(tx, config, actor_scope, asker)
     need = 0 if model is not None and model.in_use else await needed(tx, config, scope, now)
     like = likeness(factors.budget_type, factors.price_cents, factors.verified)
     shared = model_scope(config, actor_scope)
-    shown = None
-    if shared is not None:
-        key = (shared, like, asker or "")
-        cached = _RATES.get(key)
-        if cached is not None and time.monotonic() - cached[0] < RATE_SECONDS:
-            rate = cached[1]
-        else:
-            rate = await similar_rate(
-                tx, like, None if shared == EVERY_SCOPE else shared, asker=asker
-            )
-            if len(_RATES) > 4096:
-                _RATES.clear()
-            _RATES[key] = (time.monotonic(), rate)
-        floor, members = _floor(config)
-        if rate.members >= members and rate.bids >= floor:
-            shown = rate
-    return Knowledge(scope, model, need, like, shown, shared)
+    if shared is None:
+        return Knowledge(scope, model, need, like, None, None)
+    where_ = None if shared == EVERY_SCOPE else shared
+    floor, members = minimums(config.learning)
+
+    async def similar() -> Rate:
+        return await similar_rate(tx, like, where_, asker=asker)
+
+    rate = await _kept_rate((shared, like, asker or ""), similar)
+    shown = rate if rate.members >= members and rate.bids >= floor else None
+    if boost is None:
+        return Knowledge(scope, model, need, like, shown, shared)
+    band = boost_bounds(boost)[2]
+
+    async def boosted() -> Rate:
+        return await boost_rate(tx, boost, where_, asker=asker)
+
+    in_band = await _kept_rate((shared, "boost " + band, asker or ""), boosted)
+    kept = in_band if in_band.members >= members and in_band.bids >= floor else None
+    return Knowledge(scope, model, need, like, shown, shared, band, kept)
+
+
+async def _kept_rate(
+    key: tuple[str, Likeness | str, str], read: Callable[[], Awaitable[Rate]]
+) -> Rate:
+    """The rate kept under ``key`` when read less than :data:`RATE_SECONDS` ago, else
+    ``read()``'s, kept."""
+    cached = _RATES.get(key)
+    if cached is not None and time.monotonic() - cached[0] < RATE_SECONDS:
+        return cached[1]
+    rate = await read()
+    if len(_RATES) > 4096:
+        _RATES.clear()
+    _RATES[key] = (time.monotonic(), rate)
+    return rate
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +294,7 @@ def worth(
             connects = per(total * rate.bids, rate.hired)
             money = per_cents(cost_cents * rate.bids, rate.hired)
             out.append(f"≈ {connects} Connects ({dollars(money)}) per hire at that rate")
+    out.extend(_boost_lines(knowledge, config))
     if isinstance(value, str):
         out.append(value)
         return out
@@ -282,7 +317,7 @@ def worth(
         out.append("Expected value: a direct message has no community hire rate to count it.")
         return out
     if rate is None or not rate.bids:
-        floor, members = _floor(config)
+        floor, members = minimums(config.learning)
         out.append(
             "Expected value: not yet. It needs the hire rate of jobs like this, shown from "
             f"{floor} bids with an outcome by {members} other members "
@@ -300,11 +335,20 @@ def worth(
     return out
 
 
-def _floor(config: Config) -> tuple[int, int]:
-    """The fewest bids with an outcome, and distinct other members placing them, a hire rate
-    about other members needs before it is shown."""
-    learning = config.learning
-    return max(learning.min_outcomes, learning.min_count), learning.min_members
+def _boost_lines(knowledge: Knowledge, config: Config) -> list[str]:
+    """The hire rate of other members' bids in the boost band the quote asked about, or that
+    there are not enough of them yet."""
+    band, scope = knowledge.boost_band, knowledge.rate_scope
+    if band is None or scope is None:
+        return []
+    name = "No boost" if band == "none" else f"Boost {band}"
+    if knowledge.boosted is not None:
+        return [f"{name} (any job), other members' bids {where(scope)}: {knowledge.boosted.text()}"]
+    floor, members = minimums(config.learning)
+    return [
+        f"{name}: not enough bids with an outcome {where(scope)} yet for a hire rate (it "
+        f"needs {floor} by {members} other members)."
+    ]
 
 
 __all__ = [
