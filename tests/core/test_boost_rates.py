@@ -176,3 +176,33 @@ async def test_the_snapshot_keeps_each_bids_boost(boosted: App, clock: Clock) ->
         return sorted((str(r["bidder"]), int(r["boost"]), int(r["hired"])) for r in rows)
 
     assert await boosted.store.read(read) == [("console:m0", 7, 1), ("console:m1", 0, 0)]
+
+
+async def test_a_pool_member_sees_the_pools_band_lines_with_boost(
+    boosted: App, clock: Clock
+) -> None:
+    """/stats pool: shows its What wins lines (other members' bids, min_count bids by
+    min_members members), the boost bands among them; below the minimums, none."""
+    owner = actor("own")
+    assert not (await boosted.run_text(owner, "/pool create name:agency", _rid())).error
+    assert not (await boosted.run_text(owner, "/pool topup name:agency connects:500", _rid())).error
+    for who in ("m0", "m1", "m2", "ana"):
+        added = await boosted.run_text(owner, f"/pool add name:agency member:{who}", _rid())
+        assert not added.error, added.title
+    for i in range(3):
+        who = actor(f"m{i}")
+        placed = await boosted.run_text(
+            who, f"/bid job:p{i} connects:1 boost:12 pool:agency", _rid()
+        )
+        number = placed.title.split("#")[1].split()[0]
+        status = "hired" if i == 0 else "lost"
+        assert not (
+            await boosted.run_text(who, f"/outcome bid:#{number} status:{status}", _rid())
+        ).error
+    await _snapshot(boosted, clock)
+    reply = await boosted.run_text(ANA, "/stats pool:agency period:all", _rid())
+    assert _lines(reply, "What wins: hire rate of other members' bids")
+    assert _lines(reply, "Boost 11-30: ") == [f"Boost 11-30: {Rate(1, 3, 3).text()}"]
+    # m0 sees the two others only: 2 members of the 3 a band needs
+    m0 = await boosted.run_text(actor("m0"), "/stats pool:agency period:all", _rid())
+    assert not _lines(m0, "What wins") and not _lines(m0, "Boost")
