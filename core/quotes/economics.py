@@ -123,6 +123,8 @@ class Worth:
         """Whether the bid pays on average across the hire rate's 95% interval."""
         if self.low > 0:
             return "Pays on average, even at the low end of the hire rate's 95% interval."
+        if self.low == 0 and self.high > 0:
+            return "Cannot lose on average: it breaks even at the low end of the interval."
         if self.high < 0:
             return "Does not pay on average, even at the high end of the hire rate's interval."
         return "Not clear: the break-even rate is inside the hire rate's 95% interval."

@@ -314,7 +314,7 @@ def worth(
         "rounded half up)"
     )
     if knowledge.rate_scope is None:
-        out.append("Expected value: a direct message has no community hire rate to count it.")
+        out.append("Expected value: a direct message has no community hire rate to count it from.")
         return out
     if rate is None or not rate.bids:
         floor, members = minimums(config.learning)

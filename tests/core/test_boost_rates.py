@@ -206,3 +206,20 @@ async def test_a_pool_member_sees_the_pools_band_lines_with_boost(
     # m0 sees the two others only: 2 members of the 3 a band needs
     m0 = await boosted.run_text(actor("m0"), "/stats pool:agency period:all", _rid())
     assert not _lines(m0, "What wins") and not _lines(m0, "Boost")
+
+
+async def test_a_direct_message_gets_no_community_rate_and_says_so(
+    boosted: App, clock: Clock
+) -> None:
+    """Under ``scope = "community"`` a direct message has no community: no boost band's rate,
+    and no expected value (it says why), though the console has both."""
+    await _bids(boosted, 15, [(f"m{i % 3}", "hired" if i < 2 else "lost") for i in range(6)])
+    await _snapshot(boosted, clock)
+    post = "Logo\nFixed-price\n$75\nRequired Connects to submit a proposal: 14"
+    dm = await boosted.run_text(actor("ana", scope=None), f"/quote boost:20 post:{post}", _rid())
+    assert not _lines(dm, "Boost") and _lines(dm, "Break-even hire rate: ")
+    assert _lines(dm, "Expected value") == [
+        "Expected value: a direct message has no community hire rate to count it from."
+    ]
+    here = await boosted.run_text(ANA, f"/quote boost:20 post:{post}", _rid())
+    assert _lines(here, "Boost 11-30 (any job)")

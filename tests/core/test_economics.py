@@ -116,7 +116,13 @@ def test_the_interval_of_the_expected_value_holds_it(
 
 @pytest.mark.parametrize(
     ("low", "high", "starts"),
-    [(1, 5, "Pays on average"), (-5, -1, "Does not pay"), (-1, 5, "Not clear")],
+    [
+        (1, 5, "Pays on average"),
+        (-5, -1, "Does not pay"),
+        (-1, 5, "Not clear"),
+        (0, 5, "Cannot lose"),  # a bid that costs nothing (an invited proposal)
+        (0, 0, "Not clear"),  # no hire in sight and no cost
+    ],
 )
 def test_the_verdict_reads_the_whole_interval(low: int, high: int, starts: str) -> None:
     """Pays only when even the low end pays; does not when even the high end does not."""
