@@ -58,17 +58,21 @@ def job_value(
         return JobValue(price_cents)
     if budget_type == "hourly" and price_cents and hours:
         return JobValue(price_cents * hours, hourly=True, rate_cents=price_cents, hours=hours)
+    return "No expected value: " + _why_no_value(budget_type, price_cents)
+
+
+def _why_no_value(budget_type: str | None, price_cents: int | None) -> str:
     if budget_type == "hourly" and price_cents:
-        return (
-            "An hourly job's value needs the hours you expect to bill (hours:N): "
-            "no expected value without it."
-        )
+        return "an hourly job's value needs the hours you expect to bill (hours:N)."
     if budget_type in {"fixed", "hourly"}:
-        return f"The {budget_type} job states no budget: no expected value without it."
-    return (
-        "The job's value is not known (a fixed price, or an hourly rate with hours:N): "
-        "no expected value."
-    )
+        what = "rate" if budget_type == "hourly" else "budget"
+        return f"the {'fixed-price' if budget_type == 'fixed' else 'hourly'} job states no {what}."
+    if price_cents:
+        return (
+            f"whether {dollars(price_cents)} is a fixed price or an hourly rate is not known "
+            "(a pasted post says which)."
+        )
+    return "the job's budget is not known (a pasted post states it)."
 
 
 def fee_text(fee_bp: int) -> str:

@@ -138,8 +138,10 @@ def test_the_verdict_reads_the_whole_interval(low: int, high: int, starts: str) 
         ("fixed", 7_500, 40, JobValue(7_500)),  # hours do not change a fixed price
         ("hourly", 5_000, 40, JobValue(200_000, hourly=True, rate_cents=5_000, hours=40)),
         ("hourly", 5_000, None, "hours:N"),  # not guessed
+        ("hourly", None, 40, "states no rate"),
         ("fixed", None, None, "states no budget"),
-        (None, 7_500, None, "not known"),  # a price without its type: not taken for either
+        (None, 7_500, None, "whether $75.00 is a fixed price or an hourly rate is not known"),
+        (None, None, None, "budget is not known"),
     ],
 )
 def test_job_value_is_the_fixed_price_or_an_hourly_estimate(
