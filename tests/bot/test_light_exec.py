@@ -60,10 +60,21 @@ UNUSED_BY_BALANCE = (
     "core.reads.insight",
     "core.store.tables.insight",
     "core.quotes.pricing",
+    "core.quotes.radar",
+    "core.store.tables.reposts",
 )
 # standard-library modules /balance does not use: the TOML parser (no config file is given),
-# uuid (its import reads the platform), secrets, and the hashing and JSON of idempotent changes
-STDLIB_UNUSED_BY_BALANCE = ("tomllib", "uuid", "platform", "secrets", "hashlib", "json")
+# uuid (its import reads the platform), secrets, the hashing and JSON of idempotent changes,
+# and difflib (the repost radar's titles)
+STDLIB_UNUSED_BY_BALANCE = (
+    "tomllib",
+    "uuid",
+    "platform",
+    "secrets",
+    "hashlib",
+    "json",
+    "difflib",
+)
 ENV_KEYS = (
     "CONNECTS_DATABASE_URL",
     "DISCORD_TOKEN",
