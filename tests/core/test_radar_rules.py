@@ -275,3 +275,31 @@ def test_client_words_are_as_upwork_shows_them() -> None:
     assert client_words(CLIENT, agreed) == "spent $20K, 4.9★, US, member since 2019"
     big = dataclasses.replace(CLIENT, client_spent_cents=123_456_789, rating_hundredths=475)
     assert client_words(big, agreed) == "spent $1.2M, 4.75★, US, member since 2019"
+
+
+@pytest.mark.parametrize(
+    ("typed", "normal"),
+    [
+        ("Senior  Python-Developer (Scraping)!", "senior python developer scraping"),
+        ("Café LOGO — déjà vu", "cafe logo deja vu"),
+        ("ＷｏｒｄＰｒｅｓｓ site_fix", "wordpress site fix"),
+        ("Straße 2.0 app", "strasse 2 0 app"),
+        ("!!!", ""),
+    ],
+)
+def test_titles_fold_to_plain_words(typed: str, normal: str) -> None:
+    """Accents, full-width letters, case (ß as ss), underscores and punctuation fold away."""
+    assert normal_title(typed) == normal
+
+
+def test_an_earlier_title_is_compared_once() -> None:
+    """Many members bid on one job under one title: the radar still finds the first bid and
+    the asker's own, comparing that title once."""
+    title = "Logo for a bakery"
+    bids = [
+        dataclasses.replace(_seen(title, bidder=f"console:m{i}"), id=i, created_at=i)
+        for i in range(1, 50)
+    ]
+    bids.append(dataclasses.replace(_seen(title, bidder=ME), id=99, created_at=99))
+    found = matches("LOGO for a Bakery!", "~01b", CLIENT, bids, ME)
+    assert found is not None and (found.first_at, found.own_bid) == (1, 99)
