@@ -137,6 +137,7 @@ async def bid_apply(ctx: Context, o: BidOptions, tx: Tx, now: int) -> BidPlaced:
         repost_own=said.own_bid,
         repost_own_at=said.own_at,
         repost_refundable=said.refundable,
+        repost_only_own=said.only_own,
     )
 
 
@@ -144,7 +145,14 @@ def _radar(r: BidPlaced) -> Radar | None:
     """What the bid's reply says of a repost (:mod:`core.quotes.radar`)."""
     if r.repost_at is None or r.repost_client is None:
         return None
-    return Radar(r.repost_at, r.repost_client, r.repost_own, r.repost_own_at, r.repost_refundable)
+    return Radar(
+        r.repost_at,
+        r.repost_client,
+        r.repost_own,
+        r.repost_own_at,
+        r.repost_refundable,
+        r.repost_only_own,
+    )
 
 
 def bid_render(ctx: Context, o: BidOptions, r: BidPlaced) -> Reply:

@@ -102,6 +102,7 @@ class BidPlaced:
     repost_own: int | None = None
     repost_own_at: int | None = None
     repost_refundable: bool = False
+    repost_only_own: bool = False
 
 
 @dataclass(frozen=True, slots=True)

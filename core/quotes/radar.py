@@ -130,13 +130,15 @@ def same_client(later: JobFacts, earlier: Seen) -> tuple[str, ...]:
 class Repost:
     """A job that looks like one bid on earlier: the day of the first such bid (UTC epoch
     seconds), the client facts that matched, and the asker's own earlier bid, if one is, with
-    whether its Connects can still come back (not refunded or undone)."""
+    whether its Connects can still come back (not refunded or undone) and whether no other
+    member's bid is among them."""
 
     first_at: int
     agreed: tuple[str, ...]
     own_bid: int | None = None
     own_at: int | None = None
     refundable: bool = False
+    only_own: bool = False  # every such bid is the asker's own
 
 
 def matches(
@@ -170,7 +172,8 @@ def matches(
         return Repost(first.created_at, agreed)
     mine = own[-1]
     refundable = mine.status not in FINAL and mine.refunded == 0
-    return Repost(first.created_at, agreed, mine.id, mine.created_at, refundable)
+    only_own = len(own) == len(found)
+    return Repost(first.created_at, agreed, mine.id, mine.created_at, refundable, only_own)
 
 
 async def radar(
@@ -234,6 +237,7 @@ class Radar:
     own_bid: int | None
     own_at: int | None
     refundable: bool
+    only_own: bool = False
 
     @staticmethod
     def of(repost: Repost, facts: JobFacts) -> Radar:
@@ -243,23 +247,29 @@ class Radar:
             repost.own_bid,
             repost.own_at,
             repost.refundable,
+            repost.only_own,
         )
 
     def lines(self, now: int) -> list[str]:
         """The reply's lines: the repost, and what to do about the asker's own earlier bid."""
-        out: list[str] = [
-            f"Looks like a repost of a job bid on here on {day(self.first_at, now)}: same "
-            f"client ({self.client}) and title. Reposting breaks Upwork's rules for clients."
-        ]
+        same = (
+            f": same client ({self.client}) and title. Reposting breaks Upwork's rules for clients."
+        )
         if self.own_bid is None or self.own_at is None:
-            return out
-        mine = f"You bid on it as #{self.own_bid} on {day(self.own_at, now)}"
+            return [f"Looks like a repost of a job bid on here on {day(self.first_at, now)}{same}"]
+        mine = f"#{self.own_bid} on {day(self.own_at, now)}"
+        if self.only_own:
+            out = [f"Looks like a repost of a job you bid on as {mine}{same}"]
+        else:
+            first = day(self.first_at, now)
+            out = [f"Looks like a repost of a job bid on here on {first}{same}"]
+            out.append(f"You bid on it as {mine}.")
         if not self.refundable:
-            out.append(mine + "; its Connects already came back.")
+            out.append(f"Bid #{self.own_bid}'s Connects already came back.")
             return out
         out.append(
             Rich(
-                mine + ". If Upwork removes that post, it refunds the Connects: once it has, ",
+                "If Upwork removes that post, it refunds the Connects: once it has, ",
                 cmd("refund", f"bid:#{self.own_bid} reason:tos_removed"),
                 ".",
             )

@@ -228,6 +228,9 @@ def test_the_first_bid_dates_it_and_the_askers_own_is_named() -> None:
     found = matches(title, "~01b", CLIENT, [theirs, mine], ME)
     assert found is not None
     assert (found.first_at, found.own_bid, found.own_at, found.refundable) == (100, 5, 200, True)
+    assert not found.only_own
+    alone = matches(title, "~01b", CLIENT, [mine], ME)
+    assert alone is not None and alone.only_own and alone.first_at == 200
     refunded = dataclasses.replace(mine, status=BidStatus.REFUNDED, refunded=3)
     found = matches(title, "~01b", CLIENT, [theirs, refunded], ME)
     assert found is not None and found.own_bid == 5 and not found.refundable
@@ -261,11 +264,19 @@ def test_the_lines_say_a_day_and_the_clients_facts_never_who() -> None:
     ]
     assert theirs.button(ME, "r1") is None
     mine = dataclasses.replace(theirs, own_bid=12, own_at=now - 86_400, refundable=True)
-    assert "You bid on it as #12 on 29 Nov." in mine.lines(now)[1]
-    assert "/refund bid:#12 reason:tos_removed" in mine.lines(now)[1]
+    lines = mine.lines(now)
+    assert lines[0].startswith("Looks like a repost of a job bid on here on 25 Nov: same client")
+    assert lines[1] == "You bid on it as #12 on 29 Nov."
+    assert "/refund bid:#12 reason:tos_removed" in lines[2]
     button = mine.button(ME, "r1")
     assert button is not None and button.label == "Upwork refunded #12"
     assert button.value.startswith("12.") and button.only_user == ME
+    alone = dataclasses.replace(mine, only_own=True).lines(now)
+    assert alone[0].startswith("Looks like a repost of a job you bid on as #12 on 29 Nov: same")
+    assert len(alone) == 2 and "/refund bid:#12" in alone[1]
+    back = dataclasses.replace(mine, refundable=False)
+    assert back.lines(now)[-1] == "Bid #12's Connects already came back."
+    assert back.button(ME, "r1") is None
     assert day(now - 400 * 86_400, now) == "26 Oct 2025"
 
 
