@@ -44,7 +44,7 @@ def error_reply(message: str) -> Reply:
 _BY_VALUE: dict[str, tuple[str, str, dict[str, str]]] = {
     "undo": ("undo", "bid", {}),
     "void": ("void", "purchase", {}),
-    "tos_refund": ("refund", "bid", {"reason": "tos_removed"}),
+    "tos_refund": ("refund", "bid", {"reason": "tos_removed"}),  # core.quotes.radar.REASON
 }
 
 

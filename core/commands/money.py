@@ -129,7 +129,7 @@ async def bid_apply(ctx: Context, o: BidOptions, tx: Tx, now: int) -> BidPlaced:
     placed = await ctx.services.bids.place(tx, ctx.actor, spec, ctx.stamp(now), ctx.confirmed)
     if repost is None:
         return placed
-    said = Radar.of(repost, spec.factors)
+    said = Radar.of(repost, spec.factors, ctx.services.config.policy.refundable)
     return dataclasses.replace(
         placed,
         repost_at=said.first_at,
@@ -138,6 +138,7 @@ async def bid_apply(ctx: Context, o: BidOptions, tx: Tx, now: int) -> BidPlaced:
         repost_own_at=said.own_at,
         repost_refundable=said.refundable,
         repost_only_own=said.only_own,
+        repost_returned=said.returned,
     )
 
 
@@ -152,6 +153,7 @@ def _radar(r: BidPlaced) -> Radar | None:
         r.repost_own_at,
         r.repost_refundable,
         r.repost_only_own,
+        r.repost_returned,
     )
 
 

@@ -224,7 +224,7 @@ def _repost(
     """What the repost radar found, added to ``lines``; its button, if it offers one."""
     if repost is None:
         return []
-    said = Radar.of(repost, factors)
+    said = Radar.of(repost, factors, ctx.services.config.policy.refundable)
     lines.extend(said.lines(ctx.now()))
     refund = said.button(ctx.actor.user.key, ctx.request_id)
     return [] if refund is None else [refund]

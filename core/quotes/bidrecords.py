@@ -103,6 +103,7 @@ class BidPlaced:
     repost_own_at: int | None = None
     repost_refundable: bool = False
     repost_only_own: bool = False
+    repost_returned: bool = False
 
 
 @dataclass(frozen=True, slots=True)

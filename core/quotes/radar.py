@@ -53,6 +53,8 @@ RATING_DRIFT = 10
 HIRES_MORE = 3
 #: The most earlier bids of one client the radar reads.
 READ_LIMIT = 200
+#: The refund reason of a post Upwork removed.
+REASON = "tos_removed"
 #: What separates words in a title: anything but a letter or a digit (``_`` included).
 _OTHER = re.compile(r"[\W_]+")
 #: The button that records Upwork's refund of the asker's earlier bid (:meth:`Radar.button`).
@@ -230,7 +232,8 @@ def client_words(facts: JobFacts, agreed: Sequence[str]) -> str:
 @dataclass(frozen=True, slots=True)
 class Radar:
     """What a reply says of a repost: when it was first bid on here, the client facts that
-    matched in words, the asker's own earlier bid (and whether it can be refunded)."""
+    matched in words, the asker's own earlier bid, whether its refund is offered (its Connects
+    not back, ``tos_removed`` refundable) and whether its Connects came back already."""
 
     first_at: int
     client: str
@@ -238,16 +241,20 @@ class Radar:
     own_at: int | None
     refundable: bool
     only_own: bool = False
+    returned: bool = False  # the asker's own bid's Connects came back already
 
     @staticmethod
-    def of(repost: Repost, facts: JobFacts) -> Radar:
+    def of(repost: Repost, facts: JobFacts, refundable: Sequence[str]) -> Radar:
+        """What to say of ``repost`` of a job with the client ``facts``; the refund is offered
+        only where the ``refundable`` reasons (``[policy]``) hold ``tos_removed``."""
         return Radar(
             repost.first_at,
             client_words(facts, repost.agreed),
             repost.own_bid,
             repost.own_at,
-            repost.refundable,
+            repost.refundable and REASON in refundable,
             repost.only_own,
+            repost.own_bid is not None and not repost.refundable,
         )
 
     def lines(self, now: int) -> list[str]:
@@ -264,13 +271,14 @@ class Radar:
             first = day(self.first_at, now)
             out = [f"Looks like a repost of a job bid on here on {first}{same}"]
             out.append(f"You bid on it as {mine}.")
-        if not self.refundable:
+        if self.returned:
             out.append(f"Bid #{self.own_bid}'s Connects already came back.")
+        if not self.refundable:
             return out
         out.append(
             Rich(
                 "If Upwork removes that post, it refunds the Connects: once it has, ",
-                cmd("refund", f"bid:#{self.own_bid} reason:tos_removed"),
+                cmd("refund", f"bid:#{self.own_bid} reason:{REASON}"),
                 ".",
             )
         )
@@ -291,6 +299,6 @@ class Radar:
             ACTION,
             f"{self.own_bid}.{mark}",
             ButtonStyle.SECONDARY,
-            text_command=cmd("refund", f"bid:#{self.own_bid} reason:tos_removed"),
+            text_command=cmd("refund", f"bid:#{self.own_bid} reason:{REASON}"),
             only_user=user,
         )

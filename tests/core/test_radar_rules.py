@@ -274,7 +274,7 @@ def test_the_lines_say_a_day_and_the_clients_facts_never_who() -> None:
     alone = dataclasses.replace(mine, only_own=True).lines(now)
     assert alone[0].startswith("Looks like a repost of a job you bid on as #12 on 29 Nov: same")
     assert len(alone) == 2 and "/refund bid:#12" in alone[1]
-    back = dataclasses.replace(mine, refundable=False)
+    back = dataclasses.replace(mine, refundable=False, returned=True)
     assert back.lines(now)[-1] == "Bid #12's Connects already came back."
     assert back.button(ME, "r1") is None
     assert day(now - 400 * 86_400, now) == "26 Oct 2025"

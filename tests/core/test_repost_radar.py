@@ -5,7 +5,11 @@ offers to record as refunded once Upwork refunds it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from bot.bootstrap import create_app
 from core.app import App
+from core.base.config import Config
 from core.interface.reply import Reply
 from core.quotes.radar import ACTION
 from core.store.base import Tx
@@ -165,3 +169,20 @@ async def test_another_client_or_another_job_is_not_a_repost(app: App) -> None:
     ]
     for i, text in enumerate(others):
         assert _radar(await app.run_text(BEN, f"/quote post:{text}", f"q{i}")) == []
+
+
+async def test_no_refund_is_offered_where_the_policy_refunds_no_removed_post(
+    make_config: Callable[..., Config], clock: Clock
+) -> None:
+    """An operator whose ``[policy]`` does not refund ``tos_removed``: the repost is still
+    said, and no refund is offered that /refund would refuse."""
+    config = make_config(policy={"refundable": ["completed", "client_cancelled"]})
+    app = await create_app(config, clock)
+    try:
+        await _bid(app, ANA, FIRST, "b1")
+        reply = await app.run_text(ANA, f"/quote post:{REPOST}", "q1")
+        said = _radar(reply)
+        assert len(said) == 1 and said[0].startswith("Looks like a repost of a job you bid on")
+        assert _refund_button(reply) is None
+    finally:
+        await app.close()
