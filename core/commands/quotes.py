@@ -14,6 +14,7 @@ from core.interface.factoptions import typed_facts
 from core.interface.options import Values
 from core.interface.reply import Button, ButtonStyle, Reply, Rich, cmd, plural
 from core.ledger import kept
+from core.ledger.bids import job_key
 from core.ledger.postings import balance
 from core.ledger.wallets import user_account
 from core.quotes.bidrecords import BidFactors, unstorable_fact
@@ -32,6 +33,7 @@ from core.quotes.jobquote import (
     upwork_balance,
 )
 from core.quotes.pricing import Quote, dollars, quote
+from core.quotes.radar import Radar, Repost, radar
 from core.reads.insight import cents_per_connect
 from core.store.base import Tx
 from core.store.tables.postings import last_entry
@@ -76,14 +78,20 @@ class _Seen:
     bought: tuple[int, int] | None
     knowledge: Knowledge
     last_entry: int = 0
+    repost: Repost | None = None
 
 
 async def _read(
-    ctx: Context, factors: BidFactors, match: int | None = None, boost: int | None = None
+    ctx: Context,
+    factors: BidFactors,
+    match: int | None = None,
+    job: tuple[str | None, str | None] = (None, None),
+    boost: int | None = None,
 ) -> _Seen:
     """What a quote reads; with ``match``, the balance a post shows that the wallet may be
     matched to, also the wallet's newest entry when the offer is made (the balance differs);
-    with ``boost``, the hire rate of its boost band."""
+    with ``job`` (its title and identity), the earlier bid it looks like a repost of; with
+    ``boost``, the hire rate of its boost band."""
     await ctx.services.balances.ensure_known(ctx.actor, ctx.now(), ctx.request_id)
     config, now = ctx.services.config, ctx.now()
 
@@ -98,6 +106,7 @@ async def _read(
             await cents_per_connect(tx, account),
             knowledge,
             await last_entry(tx, account) if offered else 0,
+            await radar(tx, ctx.actor, job[0], job[1], factors, now),
         )
 
     return await ctx.services.store.read(read, quick=True)
@@ -176,10 +185,12 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
     heuristic = quote(ctx.services.config.pricing, factors, boost)
     upwork = upwork_balance(post)
     matchable = upwork is not None and ctx.own_post and _match_limit(ctx) >= upwork
-    seen = await _read(ctx, factors, upwork if matchable else None, o.boost)
+    job = job_name(post)
+    identity = (post.title, None if job is None else job_key(job))
+    seen = await _read(ctx, factors, upwork if matchable else None, identity, o.boost)
     a = answer(post.connects, heuristic, factors, seen.knowledge, ctx.now())
     lines: list[str] = []
-    if (job := job_name(post)) is not None:
+    if job is not None:
         lines.append(post.title or job)
     if post.connects is None and not post.conflict("cost"):
         lines.append("The post states no Connects cost.")
@@ -198,6 +209,7 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
             lines.append(
                 Rich("That is more than ", cmd("reconcile"), f" takes here ({top:,}): not offered.")
             )
+    buttons.extend(_repost(ctx, seen.repost, factors, lines))
     if (missing := not_stated(post)) is not None:
         lines.append(missing)
     lines.extend(doubts(post))
@@ -218,6 +230,18 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
         await ctx.services.store.write(remember)
     lines.append(read_when(ctx.now()))
     return Reply(a.title(), lines, facts(post), buttons=buttons)
+
+
+def _repost(
+    ctx: Context, repost: Repost | None, factors: JobFacts, lines: list[str]
+) -> list[Button]:
+    """What the repost radar found, added to ``lines``; its button, if it offers one."""
+    if repost is None:
+        return []
+    said = Radar.of(repost, factors, ctx.services.config.policy.refundable)
+    lines.extend(said.lines(ctx.now()))
+    refund = said.button(ctx.actor.user.key, ctx.request_id)
+    return [] if refund is None else [refund]
 
 
 def _no_bid_button(post: JobPost, job: str | None, factors: JobFacts) -> str | None:
