@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from core.base.figures import per, per_cents, percent
+from core.base.vocabulary import said
 from core.commands.balance import PoolOptions
 from core.commands.registry import Change, Context, Read, register
 from core.interface.catalog import BY_NAME, COMMANDS, GROUPS, MESSAGE_ACTIONS, Command
@@ -48,10 +49,11 @@ async def history_read(ctx: Context, o: HistoryOptions) -> Reply:
         rows = await recent_entries(tx, account, o.limit)
         lines: list[str] = []
         for r in rows:
-            what = f"#{r.bid_id} {r.job}" if r.bid_id else (r.memo or r.kind)
+            what = f"#{r.bid_id} {r.job}" if r.bid_id else (r.memo or said(r.kind))
             sign = "+" if r.delta > 0 else ""
             lines.append(
-                when(r.created_at) + f" {sign}{r.delta} {r.kind} · {what[:60]} → {r.balance_after}"
+                when(r.created_at)
+                + f" {sign}{r.delta} {said(r.kind)} · {what[:60]} → {r.balance_after}"
             )
         series = await balance_series(tx, account) if o.chart else []
         return label, lines, series, len(rows)
@@ -86,10 +88,12 @@ class StatsOptions:
 
 
 async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
-    from core.base.vocabulary import ghost_cutoff
+    from core.base.vocabulary import EntryKind, ghost_cutoff
+    from core.ledger.wallets import user_account
     from core.quotes.pricing import dollars
     from core.quotes.winrates import by_band, outcomes, snapshot_rows
     from core.reads.insight import since, stats
+    from core.store.tables.kinds import profile_spend
 
     services = ctx.services
     now = ctx.now()
@@ -102,12 +106,15 @@ async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
     learning = services.config.learning
     leaderboard = True
 
+    profile: dict[EntryKind, int] = {}
+
     async def read(tx: Tx) -> tuple[str, Stats, list[BandRate]]:
-        nonlocal leaderboard
+        nonlocal leaderboard, profile
         if o.pool:
             pool = await services.pools.find(tx, ctx.actor, o.pool)
             await services.pools.require_member_or_admin(tx, ctx.actor, pool)
             leaderboard = services.pools.is_admin(ctx.actor, pool)
+            profile = await profile_spend(tx, pool.account_id, start)
             # other members' outcomes: from the daily snapshot, bands of enough members only
             rows = await snapshot_rows(tx, pool_id=pool.id, asker=ctx.actor.user.key, since=start)
             return (
@@ -118,6 +125,8 @@ async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
                 by_band(rows, learning.min_count, learning.min_members),
             )
         key = ctx.actor.user.key
+        wallet = await user_account(tx, key)
+        profile = {} if wallet is None else await profile_spend(tx, wallet, start)
         rows = await outcomes(tx, ghost_before=ghost_before, bidder=key, since=start)
         return (
             "Your",
@@ -134,6 +143,11 @@ async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
         ("Refunded", f"{s.refunded}"),
         ("Net", f"{plural(s.net)} · {dollars(s.net_cents)}{free}"),
     ]
+    if profile:  # badge and profile boost: spend tied to no bid, beside the bids' net
+        spent = " + ".join(f"{n} {said(kind)}" for kind, n in sorted(profile.items()))
+        fields.append(
+            ("Profile", f"{spent} · bids and profile {plural(s.net + sum(profile.values()))}")
+        )
     if s.hired:
         bought = " of bought Connects" if s.free else ""
         fields.append(

@@ -39,6 +39,7 @@ class BidSpec:
     note: str | None
     quoted: bool
     factors: JobFacts = field(default_factory=JobFacts)
+    invited: bool = False  # an invited proposal: 0 Connects, still a bid with an outcome
 
     def unstorable(self) -> tuple[str, int] | None:
         """The first number of the bid no database column holds, with its value; ``None``
