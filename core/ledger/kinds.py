@@ -5,7 +5,7 @@ availability badge, a profile boost) and a plan's Connects on its billing day.
 replies, Upwork gives back :data:`REWARD` Connects, at most :data:`CAP` in any
 :data:`WINDOW` (rolling). ``/interview bid:#12`` credits it: to the account the bid drew on
 (a pool's, when the bid was submitted under the pool, as Upwork gives an agency's proposal's
-reward to the agency), once per bid (the ``interview_rewards`` primary key), only to the bid's
+reward to the agency), once per bid (a unique index of ``interview_rewards``), only to the bid's
 own author, never for a bid refunded or undone, nor for an invited proposal (Upwork rewards
 none). The cap is counted per member who earned the rewards, in the same transaction as the
 credit and after the member's wallet is locked, so two processes never both pass it.
