@@ -206,6 +206,7 @@ class Kinds:
                 Rich(f"No bid #{bid_id} of yours. ", cmd("history"), " lists your bids.")
             )
         bid = await bid_table.locked(tx, found)
+        await postings.expire(tx, bid.account_id, stamp)  # a pool's balance shown is spendable
         if bid.status in FINAL:
             raise AlreadyDone(
                 f"Bid #{bid_id} was {bid.status}; an interview reward needs a bid that stands."

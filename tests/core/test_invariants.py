@@ -119,6 +119,7 @@ class Bid:
     undo_value: str
     status: str = "submitted"
     refunded: int = 0
+    rewarded: bool = False  # its interview reward was credited
 
     @property
     def total(self) -> int:
@@ -176,6 +177,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.bids: list[Bid] = []
         self.sent: list[Sent] = []
         self.pending: list[Pending] = []
+        self.rewards: dict[str, list[int]] = {"ana": [], "ben": []}  # interview rewards' times
         self.changes = 0  # successful state changes, one stored request each
         self.counter = 0
 
@@ -593,6 +595,9 @@ class LedgerMachine(RuleBasedStateMachine):
         if self.clock.now > bid.created + UNDO_SECONDS:
             self.refused(send, f"Bid #{bid_id} is older than 5 minutes; use /refund.")
             return
+        if bid.rewarded:
+            self.refused(send, f"Bid #{bid_id} earned an interview reward; it stays.")
+            return
         reply = self.run(send())
         self.give_back(bid, bid.total)
         bid.status, bid.refunded = "undone", bid.total
@@ -699,6 +704,91 @@ class LedgerMachine(RuleBasedStateMachine):
             before.entries,
         )
         bid.status = status
+        self.record(rid, send, reply, other)
+
+    # ------------------------------------------------------------------ Upwork's other kinds
+
+    @precondition(lambda self: self.bids)
+    @rule(
+        pick=st.integers(0, 1000),
+        ghost=st.integers(0, 15).map(lambda n: n == 0),
+        name=st.sampled_from(USERS),
+    )
+    def interview(self, pick: int, ghost: bool, name: str) -> None:
+        """/interview: +10 to the account the bid drew on, its author only, once per bid, never
+        for a refunded or undone bid, at most 50 in any 7 days per member; the bid becomes
+        interviewing if it awaited an answer."""
+        bid_id, bid = self.find_bid(pick, ghost)
+        rid = self.rid()
+        actor = who(name)
+
+        def send() -> Awaitable[Reply]:
+            return self.a.dispatch(actor, "interview", {"bid": f"#{bid_id}"}, rid)
+
+        def other() -> Awaitable[Reply]:
+            return self.a.dispatch(actor, "interview", {"bid": f"#{bid_id + 1}"}, rid)
+
+        if bid is None or bid.bidder != name:
+            self.refused(send, f"No bid #{bid_id} of yours.")
+            return
+        if bid.status in ("refunded", "undone"):
+            self.refused(send, f"Bid #{bid_id} was {bid.status}")
+            return
+        if bid.rewarded:
+            self.refused(send, f"Bid #{bid_id}'s interview reward (10 Connects) was credited")
+            return
+        week = [t for t in self.rewards[name] if t > self.clock.now - 7 * 86400]
+        if 10 * len(week) + 10 > 50:
+            self.refused(send, "Upwork gives at most 50 Connects of interview rewards")
+            return
+        reply = self.run(send())
+        assert reply.title == "Interview reward: +10", reply
+        self.lots[bid.account].append(Lot(10, 10, add_months(self.clock.now, 12)))
+        self.rewards[name].append(self.clock.now)
+        bid.rewarded = True
+        if bid.status in ("submitted", "viewed"):
+            bid.status = "interviewing"
+        where = "pool team" if bid.account == "team" else "your wallet"
+        assert reply.lines[1] == f"+10 to {where} · {plural(self.spendable(bid.account))} there now"
+        assert (
+            reply.lines[2]
+            == f"Interview rewards in the last 7 days: {10 * len(week) + 10} of Upwork's 50"
+        )
+        self.record(rid, send, reply, other)
+
+    @rule(
+        name=st.sampled_from(USERS),
+        connects=st.integers(1, 12),
+        on_pool=st.booleans(),
+        on=st.sampled_from(("badge", "profile_boost")),
+    )
+    def spend_on_profile(self, name: str, connects: int, on_pool: bool, on: str) -> None:
+        """/spend: a debit tied to no bid, oldest lots first, refused when short; a pool's only
+        by its owner."""
+        rid = self.rid()
+        actor = who(name)
+        args: dict[str, Any] = {"on": on, "connects": connects}
+        if on_pool:
+            args["pool"] = "team"
+
+        def send() -> Awaitable[Reply]:
+            return self.a.dispatch(actor, "spend", args, rid)
+
+        def other() -> Awaitable[Reply]:
+            return self.a.dispatch(actor, "spend", {**args, "connects": connects + 1}, rid)
+
+        account = "team" if on_pool else name
+        if on_pool and name != "ana":
+            self.refused(send, "Only the owner or an admin of pool team")
+            return
+        if self.spendable(account) < connects:
+            self.refused(send, "Not enough Connects")
+            return
+        reply = self.run(send())
+        what = "availability badge" if on == "badge" else "profile boost"
+        assert reply.title == f"Spent {plural(connects)} on {what}", reply
+        self.spend(account, connects)
+        assert reply.lines[0].endswith(f"· {plural(self.spendable(account))} left"), reply
         self.record(rid, send, reply, other)
 
     # ------------------------------------------------------------------ purchases and time
