@@ -40,7 +40,7 @@ from datetime import UTC, datetime
 from typing import ClassVar
 
 from core.base.config import Config
-from core.base.dates import DAY
+from core.base.dates import DAY, utc_day
 from core.base.keys import Actor
 from core.base.vocabulary import (
     AWAITING,
@@ -79,12 +79,10 @@ class RewardCapReached(ConnectsError):
     def __init__(self, cap: int, earned: int, frees_at: int) -> None:
         super().__init__(
             Rich(
-                f"Upwork gives at most {cap} Connects of interview rewards in 7 days; you had "
-                f"{earned} since ",
-                when(frees_at - WINDOW),
-                ". Room frees ",
+                f"Upwork gives at most {cap} Connects of interview rewards in 7 days, and you "
+                f"had {earned} in the last 7. Room frees ",
                 when(frees_at),
-                ".",
+                "; nothing added.",
             )
         )
         self.cap = cap
@@ -352,8 +350,7 @@ class Kinds:
                 LotSource.PLAN,
                 Stamp("system", f"job:plan:{user_key}:{cycle}", now),
                 expires_at=self.wallets.expiry_for(now),
-                memo=f"{plan.plan} plan, cycle of "
-                + datetime.fromtimestamp(cycle, UTC).strftime("%Y-%m-%d"),
+                memo=f"{plan.plan} plan, cycle of {utc_day(cycle)}",
             )
         return PlanGranted(user_key, plan.plan, amount, cycle, plan.notices)
 
