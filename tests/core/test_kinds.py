@@ -268,6 +268,16 @@ async def test_plan_grants_on_the_billing_day_once(app: App, clock: Clock) -> No
     assert await balance(app, ANA) == held + 200
     assert [k for k, _ in await kinds_of(app, ANA.user.key)].count("plan") == 2
 
+    async def notes(tx: Tx) -> list[str]:
+        rows = await tx.fetchall("SELECT key FROM notices WHERE key LIKE 'plan:%' ORDER BY id")
+        return [str(r["key"]) for r in rows]
+
+    # one private note per granted cycle, named by the cycle's day
+    assert await app.store.read(notes) == [
+        f"plan:{ANA.user.key}:2027-02-15",
+        f"plan:{ANA.user.key}:2027-03-15",
+    ]
+
 
 async def test_a_cycle_on_the_30th_renews_on_the_1st(app: App, clock: Clock) -> None:
     """Basic with a billing day of 30: its 10 arrive on the 1st of each month, February
