@@ -146,19 +146,9 @@ class Bids:
                 if self.pools.is_admin(actor, pool)
                 else Rich("Ask its owner, ", Mention(pool.owner), ", to top it up.")
             )
-        if total:
-            draw = await postings.debit(
-                tx,
-                account.id,
-                legs,
-                stamp,
-                label=account.label,
-                own=account.own,
-                link=link,
-                fix=fix,
-            )
-        else:  # an invited proposal: recorded, nothing drawn
-            draw = postings.Draw(await postings.balance(tx, account.id), await link(0))
+        draw = await postings.debit(
+            tx, account.id, legs, stamp, label=account.label, own=account.own, link=link, fix=fix
+        )
         if spec.invited:
             await kinds_table.mark_invited(tx, bid_id)
         return BidPlaced(
