@@ -70,6 +70,12 @@ def plural(n: int) -> str:
     return f"{n} Connect" + ("" if n == 1 else "s")
 
 
+def cost_text(connects: int, boost: int) -> str:
+    """What a bid's reply says it spent: an invited proposal's 0 Connects said so."""
+    head = "Invited: 0 Connects" if connects == 0 else plural(connects)
+    return head + (f" + {boost} boost" if boost else "")
+
+
 def add_months(ts: int, months: int) -> int:
     """The model's own calendar: ``ts`` moved ``months`` later, day clamped to the month."""
     dt = datetime.fromtimestamp(ts, UTC)
@@ -120,6 +126,7 @@ class Bid:
     status: str = "submitted"
     refunded: int = 0
     rewarded: bool = False  # its interview reward was credited
+    invited: bool = False  # an invited proposal: 0 Connects (a boost, if any)
 
     @property
     def total(self) -> int:
@@ -422,7 +429,7 @@ class LedgerMachine(RuleBasedStateMachine):
         bid_id = int(reply.title.removeprefix("Bid #").removesuffix(" placed"))
         assert reply.title == f"Bid #{bid_id} placed"
         assert all(bid_id > b.id for b in self.bids)
-        cost = plural(connects) + (f" + {boost} boost" if boost else "")
+        cost = cost_text(connects, boost)
         assert reply.lines[:2] == [job, f"{cost} from {where} · {plural(have - total)} left"]
         assert [b.action for b in reply.buttons] == ["undo"]
         used = self.spend(account, total)
@@ -437,18 +444,22 @@ class LedgerMachine(RuleBasedStateMachine):
                 self.clock.now,
                 used,
                 reply.buttons[0].value,
+                invited=connects == 0,
             )
         )
         self.record(rid, send, reply, other, bid=self.bids[-1])
 
     def _bid(self, name: str, connects: int, boost: int, on_pool: bool, job: str | None) -> None:
+        """A bid of ``connects`` (0: an invited proposal, ``invited:true``)."""
         rid = self.rid()
         job = job or f"job {rid}"
         args: dict[str, Any] = {"job": job, "connects": connects, "boost": boost}
+        if connects == 0:
+            args = {"job": job, "invited": True, "boost": boost}
         if on_pool:
             args["pool"] = "team"
         actor = who(name)
-        changed = {**args, "connects": connects % 8 + 1}
+        changed = {**args, "boost": (boost + 1) % 4}
 
         def send() -> Awaitable[Reply]:
             return self.a.dispatch(actor, "bid", args, rid)
@@ -467,6 +478,16 @@ class LedgerMachine(RuleBasedStateMachine):
             other,
             confirmed=False,
         )
+
+    @rule(
+        name=st.sampled_from(USERS),
+        boost=st.sampled_from((0, 0, 1)),
+        on_pool=st.booleans(),
+        job=st.one_of(st.sampled_from(JOBS), st.none()),
+    )
+    def bid_invited(self, name: str, boost: int, on_pool: bool, job: str | None) -> None:
+        """An invited proposal: 0 Connects (and its boost, if any), a bid all the same."""
+        self._bid(name, 0, boost, on_pool, job)
 
     @rule(name=st.sampled_from(USERS), connects=st.integers(1, 8), boost=st.integers(0, 3))
     def bid(self, name: str, connects: int, boost: int) -> None:
@@ -555,6 +576,9 @@ class LedgerMachine(RuleBasedStateMachine):
         assert bid is not None
         if bid.status in ("refunded", "undone") or bid.refunded:
             self.refused(send, f"Bid #{bid_id} was already {bid.status}; a bid refunds once.")
+            return
+        if reason in REFUNDABLE and bid.total == 0:
+            self.refused(send, "nothing to refund")
             return
         if reason in REFUNDABLE:
             amount = bid.total
@@ -737,6 +761,9 @@ class LedgerMachine(RuleBasedStateMachine):
         if bid.rewarded:
             self.refused(send, f"Bid #{bid_id}'s interview reward (10 Connects) was credited")
             return
+        if bid.invited:
+            self.refused(send, "invited proposal")
+            return
         week = [t for t in self.rewards[name] if t > self.clock.now - 7 * 86400]
         if 10 * len(week) + 10 > 50:
             self.refused(send, "Upwork gives at most 50 Connects of interview rewards")
@@ -867,7 +894,7 @@ class LedgerMachine(RuleBasedStateMachine):
                 if bid.status in ("undone", "refunded")
                 else f"Bid #{bid.id} placed earlier · {bid.status} now"
             )
-            cost = plural(bid.connects) + (f" + {bid.boost} boost" if bid.boost else "")
+            cost = cost_text(bid.connects, bid.boost)
             where = "pool team" if bid.account == "team" else "your wallet"
             assert reply.lines == [
                 bid.job,
@@ -951,7 +978,9 @@ class LedgerMachine(RuleBasedStateMachine):
                 assert b["n_back"] <= 1, dict(b)
                 assert b["back"] == b["refunded"], dict(b)
                 assert b["spent"] == b["used"] == total, dict(b)
-                assert (b["status"] in ("refunded", "undone")) == (b["n_back"] == 1), dict(b)
+                returned = b["status"] in ("refunded", "undone")
+                # what cost nothing (an invited proposal) comes back without an entry
+                assert (returned and total > 0) == (b["n_back"] == 1), dict(b)
             stored = await tx.fetchone("SELECT COUNT(*) AS n FROM requests")
             assert stored is not None and stored["n"] == self.changes, (stored, self.changes)
 
