@@ -155,7 +155,9 @@ class Jobs:
                 report.expired_lots += 1
 
     async def grants(self, now: int, report: JobReport) -> None:
-        """The monthly grant, credited on each user's anniversary day, once."""
+        """The monthly grant, credited on each user's anniversary day, once; and each plan's
+        Connects on its billing day, once per cycle (:meth:`plan_grants`)."""
+        await self.plan_grants(now, report)
         if self.config.wallet.monthly_grant <= 0:
             return
 
@@ -187,6 +189,39 @@ class Jobs:
                         now=now,
                     )
                 if amount:
+                    report.grants += 1
+
+            await self.store.write(grant)
+
+    async def plan_grants(self, now: int, report: JobReport) -> None:
+        """Each member's plan Connects (``/plan``) on their billing day: the cycle claimed in
+        the plan's row with its credit, so a rerun or a second process grants it once."""
+        from core.ledger.kinds import Kinds
+
+        kinds = Kinds(self.config, self.services.wallets, self.services.pools)
+
+        async def due(tx: Tx) -> list[str]:
+            return await kinds.due_plans(tx, now)
+
+        for key in await self.store.read(due):
+
+            async def grant(tx: Tx, key: str = key) -> None:
+                granted = await kinds.grant_plan(tx, key, now)
+                if granted is None:
+                    return
+                if granted.amount and granted.notices:
+                    await _queue(
+                        tx,
+                        key=f"plan:{key}:{utc_day(granted.cycle)}",
+                        subject=f"plan:{key}",
+                        target_kind="dm",
+                        scope=None,
+                        target=key,
+                        text=f"🎁 Your {granted.plan} plan's {granted.amount} Connects arrived.",
+                        at_time=None,
+                        now=now,
+                    )
+                if granted.amount:
                     report.grants += 1
 
             await self.store.write(grant)
