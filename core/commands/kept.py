@@ -16,6 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import ClassVar
 
+from core import outcomes
 from core.base.vocabulary import EntryKind
 from core.commands.registry import HANDLERS, Context, Forward, register
 from core.interface.catalog import BY_NAME
@@ -164,7 +165,12 @@ class ConfirmOptions:
 
 async def confirm_resolve(ctx: Context, o: ConfirmOptions) -> tuple[Context, Values] | Reply:
     """What a kept button does, by its code (the text a surface without buttons shows for
-    it): the bid a Confirm or a Bid button stands for, or a quote's Set-to offer."""
+    it): the bid a Confirm or a Bid button stands for, a quote's Set-to offer, or an outcome
+    ask's answer (``3fa9c21b7d-hired``)."""
+    if outcomes.parse(o.token) is not None:
+        from core.commands.outcomes import press_outcome
+
+        return await press_outcome(ctx, o.token)
     offer = await _load(ctx, o.token)
     if offer[0] is not None and offer[0].kind == "reconcile":
         return await press_reconcile(ctx, o.token)

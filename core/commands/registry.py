@@ -193,6 +193,7 @@ AREAS: dict[str, str] = {
     "undo": "money",
     "refund": "money",
     "outcome": "money",
+    "outcomes": "outcomes",
     "buy": "purchases",
     "reconcile": "purchases",
     "void": "purchases",
