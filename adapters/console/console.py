@@ -62,7 +62,7 @@ class ConsoleNotifier:
         """The notice, then each button as its label and the command that does the same."""
         self._write(Rich(f"[to {UserKey(user_key).user_id}] ", text))
         for b in buttons:
-            self._write(Rich(f"  {b.label}: ", b.text_command or b.label))
+            self._write(Rich(f"  [{b.label}] ", b.text_command or b.label))
 
     def format_time(self, ts: int) -> str:
         return "on " + datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
