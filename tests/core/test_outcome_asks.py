@@ -3,13 +3,16 @@ records what its label says, once, for the bid's author only. On every backend."
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
 
+from bot.bootstrap import create_app
 from bot.notices import tick
 from core.app import App
+from core.base.config import Config, ConfigError
 from core.interface.reply import Button, Reply
 from core.outcomes import ANSWERS, MOST_ASKS, PER_MESSAGE, parse
 from core.store.base import Tx
@@ -269,3 +272,53 @@ async def test_outcomes_lists_bids_awaiting_news_with_exact_commands(
         assert f"/outcome bid:#2 status:{status}" in text
     assert "#3" not in text
     assert (await ok(app, BEN, "/outcomes")).title == "No bids await news"
+
+
+async def test_presses_at_once_from_two_bot_instances_record_one_outcome(
+    make_config: Callable[..., Config], clock: Clock
+) -> None:
+    """Attack: a replayed press racing itself, and two different buttons of one bid pressed at
+    once, through two bot instances on one database: one outcome is recorded, the other press
+    says what the bid is now; the same button twice records once."""
+    first = await create_app(make_config(), clock)
+    second = await create_app(make_config(), clock)
+    rec = Recorder()
+    first.notifiers["console"] = rec
+    try:
+        await ok(first, ANA, "/bid job:a connects:1")
+        await ok(first, ANA, "/bid job:b connects:1")
+        clock.advance(8 * DAY)
+        await tick(first)
+        [(_, _, buttons)] = rec.asks()
+        hired, lost = button(buttons, 1, "hired"), button(buttons, 1, "lost")
+        replies = await asyncio.gather(press(first, ANA, hired), press(second, ANA, lost))
+        assert sorted(r.error for r in replies) == [False, True]
+        [won] = [r for r in replies if not r.error]
+        [beaten] = [r for r in replies if r.error]
+        assert f"is {won.title.split(': ')[1]} now" in beaten.title
+        twice = await asyncio.gather(
+            *(press(a, ANA, button(buttons, 2, "viewed")) for a in (first, second))
+        )
+        assert [r.title for r in twice] == ["Bid #2: viewed"] * 2
+        assert await statuses(first) == [won.title.split(": ")[1], "viewed"]
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_outcome_after_days_zero_never_asks(
+    make_config: Callable[..., Config], clock: Clock
+) -> None:
+    """``[notices] outcome_after_days = 0`` turns the asks off; a bad value is refused."""
+    app = await create_app(make_config(notices={"outcome_after_days": 0}), clock)
+    rec = Recorder()
+    app.notifiers["console"] = rec
+    try:
+        await ok(app, ANA, "/bid job:a connects:1")
+        clock.advance(30 * DAY)
+        await tick(app)
+        assert rec.asks() == []
+    finally:
+        await app.close()
+    with pytest.raises(ConfigError, match="outcome_again_days"):
+        make_config(notices={"outcome_again_days": 0})
