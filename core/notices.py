@@ -21,11 +21,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from core import outcomes
 from core.base.dates import DAY, utc_day
 from core.base.keys import platform_of
 from core.interface.reply import Button, Markup, Rich, cmd, restored, stored, when
-from core.ledger import kept, postings
+from core.ledger import kept, outcome_asks, postings
 from core.ledger.bids import mark_ghosted
 from core.ledger.postings import Stamp
 from core.ledger.wallets import User, all_users, find_user
@@ -83,7 +82,7 @@ async def _queue(
     buttons: str | None = None,
 ) -> bool:
     """Record a notice under ``key`` on the platform of its target (with ``buttons`` as
-    :func:`core.outcomes.packed` keeps them); ``False`` when that key was already taken."""
+    :func:`core.outcome_asks.packed` keeps them); ``False`` when that key was already taken."""
     return await notices.queue(
         tx,
         key=key,
@@ -296,11 +295,11 @@ class Jobs:
             # a ghosted bid was marked at least ghost_days after its last news
             "ghosted": now - (config.outcome_after_days - self.config.policy.ghost_days) * DAY,
             "again": now - config.outcome_again_days * DAY,
-            "most": outcomes.MOST_ASKS,
+            "most": outcome_asks.MOST_ASKS,
         }
 
         async def users(tx: Tx) -> list[str]:
-            return await asks.askers(tx, outcomes.WAITING, **window)
+            return await asks.askers(tx, outcome_asks.WAITING, **window)
 
         for key in await self.store.read(users):
 
@@ -313,16 +312,16 @@ class Jobs:
                 if _recorded_after(await notices.last_queued(tx, subject), now - DAY):
                     return False
                 bids = await asks.to_ask(
-                    tx, key, outcomes.WAITING, limit=outcomes.PER_MESSAGE, **window
+                    tx, key, outcome_asks.WAITING, limit=outcome_asks.PER_MESSAGE, **window
                 )
                 if not bids:
                     return False
                 message = f"{subject}:{now // DAY}"
-                made = [(b, outcomes.new_token()) for b in bids]
+                made = [(b, outcome_asks.new_token()) for b in bids]
                 shown = [
                     button
                     for row, (b, token) in enumerate(made)
-                    for button in outcomes.buttons(token, b.id, key, row)
+                    for button in outcome_asks.buttons(token, b.id, key, row)
                 ]
                 if not await _queue(
                     tx,
@@ -331,10 +330,10 @@ class Jobs:
                     target_kind="dm",
                     scope=None,
                     target=key,
-                    text=outcomes.ask_text(bids, now, self.config.policy.ghost_days),
+                    text=outcome_asks.ask_text(bids, now, self.config.policy.ghost_days),
                     at_time=None,
                     now=now,
-                    buttons=outcomes.packed(shown),
+                    buttons=outcome_asks.packed(shown),
                 ):
                     return False
                 for b, token in made:
@@ -374,7 +373,7 @@ async def deliver(
             try:
                 if notice.target_kind == "channel":
                     await notifier.send_channel(str(notice.scope), notice.target, text)
-                elif buttons := outcomes.unpacked(notice.buttons):
+                elif buttons := outcome_asks.unpacked(notice.buttons):
                     await notifier.send_dm(notice.target, text, buttons)
                 else:
                     await notifier.send_dm(notice.target, text)

@@ -16,14 +16,13 @@ import json
 from dataclasses import dataclass
 from typing import ClassVar
 
-from core import outcomes
 from core.base.vocabulary import EntryKind
 from core.commands.registry import HANDLERS, Context, Forward, register
 from core.interface.catalog import BY_NAME
 from core.interface.errors import BadInput, ConnectsError, NotFound
 from core.interface.options import Values, check
 from core.interface.reply import Reply, Rich, cmd, plural, when
-from core.ledger import kept, postings
+from core.ledger import kept, outcome_asks, postings
 from core.ledger.idempotency import fingerprint, load
 from core.quotes.bidrecords import BidPlaced
 from core.quotes.jobquote import read_job
@@ -167,7 +166,7 @@ async def confirm_resolve(ctx: Context, o: ConfirmOptions) -> tuple[Context, Val
     """What a kept button does, by its code (the text a surface without buttons shows for
     it): the bid a Confirm or a Bid button stands for, a quote's Set-to offer, or an outcome
     ask's answer (``3fa9c21b7d-hired``)."""
-    if outcomes.parse(o.token) is not None:
+    if outcome_asks.parse(o.token) is not None:
         from core.commands.outcomes import press_outcome
 
         return await press_outcome(ctx, o.token)

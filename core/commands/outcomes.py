@@ -1,13 +1,13 @@
-"""Outcomes in one tap (see :mod:`core.outcomes`): ``/outcomes`` lists the bids awaiting news
-with the commands that record it, and a button of an ask (or ``/confirm`` with its code)
-records its outcome.
+"""Outcomes in one tap (see :mod:`core.ledger.outcome_asks`): ``/outcomes`` lists the bids
+awaiting news with the commands that record it, and a button of an ask (or ``/confirm`` with
+its code) records its outcome.
 
 A press records what its label says, once, for the bid's owner only: a forwarded message's
 button pressed by someone else, a forged or unknown code, is refused; the same button again
 replays what it did. A bid whose status changed since it was asked (news recorded, refunded,
 undone) is not overwritten: the reply says what it is now. "No news" records no status; the bid
 is asked again after ``[notices] outcome_again_days``, if it was asked fewer than
-:data:`~core.outcomes.MOST_ASKS` times.
+:data:`~core.outcome_asks.MOST_ASKS` times.
 """
 
 from __future__ import annotations
@@ -15,13 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from core import outcomes
 from core.base.vocabulary import FINAL, NEWS
 from core.commands.registry import Context, Read, register
 from core.interface.errors import AlreadyDone, NotFound
 from core.interface.options import Values
 from core.interface.reply import Button, Reply, Rich, cmd, plural
-from core.ledger import kept
+from core.ledger import kept, outcome_asks
 from core.ledger.idempotency import fingerprint
 from core.store.base import Tx
 from core.store.tables import asks
@@ -50,10 +49,10 @@ def _now_line(bid: bid_table.Bid, answer: str) -> Rich:
     """Why a press changed nothing: the bid's status now, and the command that sets it."""
     if bid.status in FINAL:
         return Rich(f"Bid #{bid.id} was {bid.status} since it was asked; its status is final.")
-    label = outcomes.ANSWERS[answer][0]
+    label = outcome_asks.ANSWERS[answer][0]
     fix = (
         Rich(" Set it with ", cmd("outcome", f"bid:#{bid.id} status:{answer}"), ".")
-        if outcomes.ANSWERS[answer][1] is not None
+        if outcome_asks.ANSWERS[answer][1] is not None
         else Rich("")
     )
     return Rich(
@@ -68,21 +67,21 @@ async def _answer(ctx: Context, ask: asks.Ask, answer: str, tx: Tx, now: int) ->
     if bid is None:
         raise NotFound(UNKNOWN)
     bid = await bid_table.locked(tx, bid)
-    if bid.status in FINAL or not outcomes.may_answer(ask.status, bid.status):
+    if bid.status in FINAL or not outcome_asks.may_answer(ask.status, bid.status):
         raise AlreadyDone(_now_line(bid, answer))
-    status = outcomes.ANSWERS[answer][1]
+    status = outcome_asks.ANSWERS[answer][1]
     if status is not None and not await asks.set_status_if(tx, bid.id, status, (bid.status,), now):
         fresh = await bid_table.by_id(tx, bid.id)
         raise AlreadyDone(_now_line(fresh or bid, answer))
     await asks.answer(tx, ask.token, answer, now)
-    again = len(await asks.of_bid(tx, bid.id)) < outcomes.MOST_ASKS
+    again = len(await asks.of_bid(tx, bid.id)) < outcome_asks.MOST_ASKS
     return Answered(bid.id, answer, bid.status.value, bid.job, ask.message, again)
 
 
 async def press_outcome(ctx: Context, value: str) -> Reply:
     """An ask's button (``value`` is its code and answer): the outcome it names, recorded
     once, for the bid's owner only; the same button again says what it did."""
-    parsed = outcomes.parse(value)
+    parsed = outcome_asks.parse(value)
     if parsed is None:
         raise NotFound(UNKNOWN)
     token, answer = parsed
@@ -129,9 +128,9 @@ def _answered(ctx: Context, r: Answered, replayed: bool, open_: list[asks.Open])
     left = [o for o in open_ if o.ask.bid_id != r.bid]
     if left:
         lines.append("Still asking about:")
-        for row, o in enumerate(left[: outcomes.PER_MESSAGE]):
+        for row, o in enumerate(left[: outcome_asks.PER_MESSAGE]):
             lines.append(f"#{o.ask.bid_id} {o.job[:60]} · {o.now}")
-            shown.extend(outcomes.buttons(o.ask.token, o.ask.bid_id, o.ask.bidder, row))
+            shown.extend(outcome_asks.buttons(o.ask.token, o.ask.bid_id, o.ask.bidder, row))
     return Reply(title, lines, buttons=shown)
 
 
@@ -151,17 +150,17 @@ async def outcomes_read(ctx: Context, o: OutcomesOptions) -> Reply:
     me = ctx.actor.user.key
 
     async def read(tx: Tx) -> tuple[list[asks.Waiting], int]:
-        shown = await asks.waiting(tx, me, outcomes.WAITING, LISTED)
-        return shown, await asks.count_waiting(tx, me, outcomes.WAITING)
+        shown = await asks.waiting(tx, me, outcome_asks.WAITING, LISTED)
+        return shown, await asks.count_waiting(tx, me, outcome_asks.WAITING)
 
     bids, total = await ctx.services.store.read(read, quick=True)
     if not bids:
-        return Reply("No bids await news", ["Every bid of yours has an outcome or is final."])
+        return Reply("Awaiting news: none", ["Every bid of yours has an outcome or is final."])
     now = ctx.now()
     lines: list[str] = []
     choices = [s for s in NEWS if s.value != "submitted"]
     for b in bids:
-        lines.append(outcomes.line(b, now, ctx.services.config.policy.ghost_days))
+        lines.append(outcome_asks.line(b, now, ctx.services.config.policy.ghost_days))
         for status in choices:
             lines.append(Rich("  ", cmd("outcome", f"bid:#{b.id} status:{status}")))
     if total > len(bids):
@@ -172,8 +171,7 @@ async def outcomes_read(ctx: Context, o: OutcomesOptions) -> Reply:
             f"Bids without news for {plural(days, 'day')} are also asked about privately, "
             "with buttons."
         )
-    title = f"{plural(total, 'bid')} awaiting news"
-    return Reply(title, lines)
+    return Reply(f"Awaiting news: {total}", lines)
 
 
 register("outcomes", Read(OutcomesOptions, OutcomesOptions.of, outcomes_read))

@@ -14,7 +14,7 @@ from bot.notices import tick
 from core.app import App
 from core.base.config import Config, ConfigError
 from core.interface.reply import Button, Reply
-from core.outcomes import ANSWERS, MOST_ASKS, PER_MESSAGE, parse
+from core.ledger.outcome_asks import ANSWERS, MOST_ASKS, PER_MESSAGE, parse
 from core.store.base import Tx
 from tests.conftest import Clock, actor
 from tests.core.test_ledger import ok, refused, snapshot
@@ -266,12 +266,12 @@ async def test_outcomes_lists_bids_awaiting_news_with_exact_commands(
     await ok(app, ANA, "/outcome bid:#3 status:hired")
     reply = await ok(app, ANA, "/outcomes")
     text = reply.text()
-    assert reply.title == "2 bids awaiting news"
+    assert reply.title == "Awaiting news: 2"
     assert text.index("#1 old") < text.index("#2 new")
     for status in ("viewed", "interviewing", "hired", "lost"):
         assert f"/outcome bid:#2 status:{status}" in text
     assert "#3" not in text
-    assert (await ok(app, BEN, "/outcomes")).title == "No bids await news"
+    assert (await ok(app, BEN, "/outcomes")).title == "Awaiting news: none"
 
 
 async def test_presses_at_once_from_two_bot_instances_record_one_outcome(

@@ -2,7 +2,8 @@
 button per outcome), what the asking job reads to pick bids, and the guarded status change a
 press makes.
 
-:mod:`core.outcomes` decides and words the asks; this module only stores and reads them.
+:mod:`core.ledger.outcome_asks` and :mod:`core.notices` decide and word the asks; this module
+only stores and reads them.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ async def test_the_ask_prints_its_buttons_as_commands(
 ) -> None:
     await _run(app, "/bid job:Logo connects:4\n/bid job:Site connects:2\n", tmp_path)
     listed = await _run(app, "/outcomes\n", tmp_path)
-    assert "2 bids awaiting news" in listed
+    assert "Awaiting news: 2" in listed
     assert "/outcome bid:#1 status:hired" in listed and "/outcome bid:#2 status:lost" in listed
     out = io.StringIO()
     app.notifiers["console"] = ConsoleNotifier(out)
@@ -43,4 +43,4 @@ async def test_the_ask_prints_its_buttons_as_commands(
     done = await _run(app, f"{hired.group(1)}\n{hired.group(1)}\n{lost.group(1)}\n", tmp_path)
     assert done.count("Bid #1: hired") == 2 and "nothing changed again" in done
     assert "Bid #2: lost" in done
-    assert "No bids await news" in await _run(app, "/outcomes\n", tmp_path)
+    assert "Awaiting news: none" in await _run(app, "/outcomes\n", tmp_path)

@@ -8,7 +8,7 @@ than ``outcome_again_days`` after the first ask or its "No news"). Users with no
 never asked. Each ask keeps a code (``outcome_asks``); a bid's buttons carry that code and the
 answer (``3fa9c21b7d-hired``), which is also their text equivalent:
 ``/confirm token:3fa9c21b7d-hired``.
-What a press does is :func:`core.commands.outcomes.press_outcome`.
+What a press does is ``press_outcome`` in ``core.commands.outcomes``.
 """
 
 from __future__ import annotations
