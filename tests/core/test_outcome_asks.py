@@ -8,14 +8,27 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.bootstrap import create_app
 from bot.notices import tick
 from core.app import App
 from core.base.config import Config, ConfigError
-from core.interface.reply import Button, Reply
-from core.ledger.outcome_asks import ANSWERS, MOST_ASKS, PER_MESSAGE, parse
+from core.base.vocabulary import BidStatus
+from core.interface.reply import Button, Reply, restored, stored
+from core.ledger.outcome_asks import (
+    ANSWERS,
+    MOST_ASKS,
+    PER_MESSAGE,
+    ask_text,
+    packed,
+    parse,
+    unpacked,
+)
+from core.ledger.outcome_asks import buttons as ask_buttons
 from core.store.base import Tx
+from core.store.tables.asks import Waiting
 from tests.conftest import Clock, actor
 from tests.core.test_ledger import ok, refused, snapshot
 
@@ -322,3 +335,24 @@ async def test_outcome_after_days_zero_never_asks(
         await app.close()
     with pytest.raises(ConfigError, match="outcome_again_days"):
         make_config(notices={"outcome_again_days": 0})
+
+
+@given(
+    job=st.text(min_size=1, max_size=80),
+    token=st.text(alphabet="0123456789abcdef", min_size=10, max_size=10),
+    bid=st.integers(min_value=1, max_value=10**12),
+)
+def test_an_asks_text_and_buttons_survive_being_kept(job: str, token: str, bid: int) -> None:
+    """Attack: a job title is a third party's words (``{when}``, ``{/pool add}``, braces,
+    ``-hired``): kept with the notice and read back for delivery, the text lists it as written
+    and every button comes back as it was, its code naming exactly its bid's ask and answer."""
+    waiting = Waiting(bid, job, 4, 1, 0, BidStatus.SUBMITTED, 0, 0)
+    text = ask_text([waiting], 8 * DAY, 14)
+    assert restored(stored(text), None) == text
+    assert job[:59] in restored(stored(text), None)
+    shown = ask_buttons(token, bid, "console:ana", 0)
+    back = unpacked(packed(shown))
+    assert back == shown
+    assert [parse(b.value) for b in back] == [(token, answer) for answer in ANSWERS]
+    assert {b.text_command for b in back} == {f"/confirm token:{b.value}" for b in shown}
+    assert parse(f"{token}-{job}") is None or job in ANSWERS
