@@ -82,7 +82,8 @@ async def _queue(
     buttons: str | None = None,
 ) -> bool:
     """Record a notice under ``key`` on the platform of its target (with ``buttons`` as
-    :func:`core.outcome_asks.packed` keeps them); ``False`` when that key was already taken."""
+    :func:`core.ledger.outcome_asks.packed` keeps them); ``False`` when that key was already
+    taken."""
     return await notices.queue(
         tx,
         key=key,
@@ -285,8 +286,9 @@ class Jobs:
 
     async def ask_outcomes(self, now: int, report: JobReport) -> None:
         """A private message with buttons about bids without news for ``[notices]
-        outcome_after_days`` (see :mod:`core.outcomes`): a few bids a message, one message a
-        day per user at most, each bid asked twice at most; none for users with notices off."""
+        outcome_after_days`` (see :mod:`core.ledger.outcome_asks`): a few bids a message, one
+        message a day per user at most, each bid asked twice at most; none for users with
+        notices off."""
         config = self.config.notices
         if config.outcome_after_days <= 0:
             return

@@ -7,7 +7,7 @@ button pressed by someone else, a forged or unknown code, is refused; the same b
 replays what it did. A bid whose status changed since it was asked (news recorded, refunded,
 undone) is not overwritten: the reply says what it is now. "No news" records no status; the bid
 is asked again after ``[notices] outcome_again_days``, if it was asked fewer than
-:data:`~core.outcome_asks.MOST_ASKS` times.
+:data:`~core.ledger.outcome_asks.MOST_ASKS` times.
 """
 
 from __future__ import annotations

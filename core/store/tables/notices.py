@@ -72,7 +72,7 @@ class Notice:
     target: str
     text: str  # as stored (core.interface.reply.stored)
     at_time: int | None
-    buttons: str | None = None  # as stored (core.notices.packed), or None
+    buttons: str | None = None  # as kept (core.ledger.outcome_asks.packed), or None
 
 
 async def claim(
