@@ -62,7 +62,7 @@ def _now_line(bid: bid_table.Bid, answer: str) -> Rich:
     )
 
 
-async def _answer(ctx: Context, ask: asks.Ask, answer: str, tx: Tx, now: int) -> Answered:
+async def _answer(ask: asks.Ask, answer: str, tx: Tx, now: int) -> Answered:
     bid = await bid_table.by_id(tx, ask.bid_id)
     if bid is None:
         raise NotFound(UNKNOWN)
@@ -97,7 +97,7 @@ async def press_outcome(ctx: Context, value: str) -> Reply:
     key = kept.placement_key(f"outcome:{token}-{answer}")
 
     async def op(tx: Tx, now: int) -> Answered:
-        return await _answer(ctx, ask, answer, tx, now)
+        return await _answer(ask, answer, tx, now)
 
     done, replayed = await ctx.services.change(
         key, fingerprint("outcome ask", me, {"value": f"{token}-{answer}"}), me, op, Answered
@@ -125,7 +125,14 @@ def _answered(ctx: Context, r: Answered, replayed: bool, open_: list[asks.Open])
     if replayed:
         lines.append("Recorded already; nothing changed again.")
     shown: list[Button] = []
-    left = [o for o in open_ if o.ask.bid_id != r.bid]
+    # the message's other bids that a press could still record (no news since they were asked)
+    left = [
+        o
+        for o in open_
+        if o.ask.bid_id != r.bid
+        and o.now not in FINAL
+        and outcome_asks.may_answer(o.ask.status, o.now)
+    ]
     if left:
         lines.append("Still asking about:")
         for row, o in enumerate(left[: outcome_asks.PER_MESSAGE]):

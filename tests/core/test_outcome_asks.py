@@ -195,18 +195,20 @@ async def test_a_press_shows_the_messages_other_bids_with_their_buttons(
     app: App, clock: Clock, recorder: Recorder
 ) -> None:
     """The reply to a press replaces the message where the platform edits it: the other
-    bids still asked about keep their buttons; answered ones drop out."""
-    for job in ("a", "b", "c"):
+    bids still asked about keep their buttons; answered ones drop out, and so do those with
+    news recorded since (their buttons would change nothing)."""
+    for job in ("a", "b", "c", "d"):
         await ok(app, ANA, f"/bid job:{job} connects:1")
     clock.advance(8 * DAY)
     await tick(app)
     [(_, _, buttons)] = recorder.asks()
+    assert {b.label.split()[0] for b in buttons} == {"#1", "#2", "#3"}
+    await ok(app, ANA, "/outcome bid:#3 status:lost")
     reply = await press(app, ANA, button(buttons, 2, "viewed"))
-    assert {b.label.split()[0] for b in reply.buttons} == {"#1", "#3"}
-    assert sorted({b.row for b in reply.buttons}) == [0, 1]
+    assert {b.label.split()[0] for b in reply.buttons} == {"#1"}
+    assert {b.row for b in reply.buttons} == {0}
     reply = await press(app, ANA, button(reply.buttons, 1, "none"))
-    assert reply.title == "Bid #1: no news"
-    assert {b.label.split()[0] for b in reply.buttons} == {"#3"}
+    assert reply.title == "Bid #1: no news" and reply.buttons == []
 
 
 async def test_no_news_keeps_it_awaiting_and_asks_again_later_at_most_twice(
