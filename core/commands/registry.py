@@ -196,6 +196,7 @@ AREAS: dict[str, str] = {
     "interview": "kinds",
     "spend": "kinds",
     "plan": "kinds",
+    "outcomes": "outcomes",
     "buy": "purchases",
     "reconcile": "purchases",
     "void": "purchases",

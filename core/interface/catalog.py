@@ -238,6 +238,12 @@ COMMANDS: tuple[Command, ...] = (
         usage_example="/plan name:plus day:15",
     ),
     Command(
+        "outcomes",
+        "Your bids awaiting news, and how to record it",
+        (),
+        usage_example="/outcomes",
+    ),
+    Command(
         "history",
         "Recent entries and a balance chart",
         (
@@ -320,7 +326,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "confirm",
-        "Run a kept Confirm, Bid or Set-to button by its code, once",
+        "Run a kept Confirm, Bid, Set-to or outcome button by code",
         (Option("token", OptionType.STRING, "Code from the button", required=True, max_length=40),),
         changes_state=True,
         text_only=True,
