@@ -39,6 +39,15 @@ def error_reply(message: str) -> Reply:
     return Reply(message, error=True)
 
 
+#: Buttons whose value starts with what they act on (``12.5f3a``: bid #12): their command, the
+#: option that value goes to, and the options the button's label fixes.
+_BY_VALUE: dict[str, tuple[str, str, dict[str, str]]] = {
+    "undo": ("undo", "bid", {}),
+    "void": ("void", "purchase", {}),
+    "tos_refund": ("refund", "bid", {"reason": "tos_removed"}),  # core.quotes.radar.REASON
+}
+
+
 class App:
     """Runs catalog commands for an actor and returns platform-neutral replies."""
 
@@ -136,33 +145,36 @@ class App:
         """A click on a reply's button (its ``action`` and ``value``). The button's own value
         keys the change, so a second click on the same button changes nothing; a quote's Bid
         and Set-to buttons carry only a code for what is kept in the database."""
-        if action == "undo":
-            bid = value.split(".", 1)[0]
+        if action in _BY_VALUE:  # Undo, Void, the repost radar's "Upwork refunded #N"
+            command, option, fixed = _BY_VALUE[action]
             return await self.dispatch(
-                actor, "undo", {"bid": bid}, f"undo:{value}", text_commands=text_commands
-            )
-        if action == "void":
-            purchase = value.split(".", 1)[0]
-            return await self.dispatch(
-                actor, "void", {"purchase": purchase}, f"void:{value}", text_commands=text_commands
+                actor,
+                command,
+                {option: value.split(".", 1)[0], **fixed},
+                f"{action}:{value}",
+                text_commands=text_commands,
             )
         if action == "confirm":
             return await self.dispatch(
                 actor, "confirm", {"token": value}, request_id, text_commands=text_commands
             )
-        if action == "bid":  # a quote's Bid button: the bid it stands for, once
-            from core.commands.kept import press_bid
-
-            ctx = Context(actor, request_id, self.services, "bid", text_commands=text_commands)
-            return await self._guarded(ctx, lambda: press_bid(ctx, value))
-        if action == "reconcile":  # match the balance Upwork showed in a pasted post, once
-            from core.commands.kept import press_reconcile
-
-            ctx = Context(
-                actor, request_id, self.services, "reconcile", text_commands=text_commands
-            )
-            return await self._guarded(ctx, lambda: press_reconcile(ctx, value))
+        if action in ("bid", "reconcile", "outcome"):
+            return await self._press_kept(actor, action, value, request_id, text_commands)
         return error_reply("That button is no longer supported.")
+
+    async def _press_kept(
+        self, actor: Actor, action: str, value: str, request_id: str, text_commands: bool
+    ) -> Reply:
+        """A button carrying a code for what is kept in the database: a quote's Bid (the bid it
+        stands for), its Set-to (match the balance Upwork showed), an outcome ask's answer
+        (the outcome its label names); each once."""
+        from core.commands.kept import press_bid, press_reconcile
+        from core.commands.outcomes import press_outcome
+
+        command = {"bid": "bid", "reconcile": "reconcile", "outcome": "outcome"}[action]
+        press = {"bid": press_bid, "reconcile": press_reconcile, "outcome": press_outcome}[action]
+        ctx = Context(actor, request_id, self.services, command, text_commands=text_commands)
+        return await self._guarded(ctx, lambda: press(ctx, value))
 
     async def first_answer(self, key: str, actor: str) -> bool:
         """Whether the answer ``key`` (a platform's id of one submission) is sent here first:

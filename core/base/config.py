@@ -69,6 +69,9 @@ class PricingConfig:
     tiers: tuple[tuple[int, int], ...] = ((1, 100), (10, 75), (20, 50), (40, 30), (80, 15))
     # cost per Connect assumed for a user who never recorded a purchase
     default_cents_per_connect: int = 15
+    # Upwork's service fee on what a freelancer is paid, in basis points (1000 = 10%: flat
+    # since May 2023; per-contract rates have been reported, so it is set here, not assumed)
+    fee_basis_points: int = 1000
 
 
 #: Pricing defaults by ``[pricing] profile``; keys set in the file win over them.
@@ -139,11 +142,21 @@ class LogConfig:
 
 @dataclass(frozen=True, slots=True)
 class NoticesConfig:
-    """``[notices]``: whether and how often notices are sent, and the expiry warnings."""
+    """``[notices]``: whether and how often notices are sent, the expiry warnings, and when a
+    bid without news is asked about (``outcome_after_days`` without news; again at most once,
+    ``outcome_again_days`` after its ask or its "No news"; 0: never asked)."""
 
     enabled: bool = True
     interval_seconds: int = 300
     expiry_warn_days: tuple[int, ...] = (7, 1)
+    outcome_after_days: int = 7
+    outcome_again_days: int = 14
+
+    def __post_init__(self) -> None:
+        if self.outcome_after_days < 0 or self.outcome_again_days < 1:
+            raise ValueError(
+                "notices.outcome_after_days must be 0 or more, outcome_again_days 1 or more"
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,6 +354,13 @@ def _section(path: str, section: Section, raw: object) -> object:
         raise ConfigError(f"{path}: {exc}") from None
 
 
+def _check_fee(path: str, p: PricingConfig) -> None:
+    if not 0 <= p.fee_basis_points < 10_000:
+        raise ConfigError(
+            f"{path}: pricing.fee_basis_points must be 0 to 9999 (1000 is Upwork's 10% fee)"
+        )
+
+
 def _validate(path: str, cfg: Config) -> None:
     p = cfg.pricing
     if p.model not in ("seed", "rate_card"):
@@ -357,6 +377,7 @@ def _validate(path: str, cfg: Config) -> None:
         raise ConfigError(f"{path}: pricing.tiers must start at quantity 1 and ascend")
     if any(len(t) != 2 or t[1] < 0 for t in p.tiers):
         raise ConfigError(f"{path}: pricing.tiers entries are [quantity, cents per Connect]")
+    _check_fee(path, p)
     if cfg.storage.synchronous.upper() not in ("OFF", "NORMAL", "FULL", "EXTRA"):
         raise ConfigError(f"{path}: storage.synchronous must be OFF, NORMAL, FULL or EXTRA")
     if cfg.log.level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -15,7 +16,7 @@ from core.interface.factoptions import typed_facts
 from core.interface.options import Values
 from core.interface.reply import Button, ButtonStyle, Mention, Reply, Rich, cmd, plural, when
 from core.ledger import kept
-from core.ledger.bids import parse_bid_id
+from core.ledger.bids import job_key, parse_bid_id
 from core.quotes.bidrecords import (
     BidPlaced,
     BidSpec,
@@ -26,8 +27,10 @@ from core.quotes.bidrecords import (
     Undone,
 )
 from core.quotes.estimates import estimate
+from core.quotes.jobpost import JobPost
 from core.quotes.jobquote import job_name, over_bid, read_job, refusal
 from core.quotes.pricing import cents, quote
+from core.quotes.radar import Radar, radar
 from core.store.base import Tx
 
 # ---------------------------------------------------------------------------------- /bid
@@ -44,6 +47,7 @@ class BidOptions:
     note: str | None
     facts: JobFacts = field(default_factory=JobFacts)
     post: str | None = None
+    invited: bool = False
 
     @staticmethod
     def of(v: Values) -> BidOptions:
@@ -57,6 +61,7 @@ class BidOptions:
             v.opt_text("note"),
             typed_facts(v),
             v.opt_text("post"),
+            bool(v.opt_flag("invited")),
         )
 
     async def spec(self, ctx: Context, tx: Tx, now: int) -> BidSpec:
@@ -76,7 +81,19 @@ class BidOptions:
                     "" if post is None else " (the post shows neither)",
                 )
             )
+        if self.invited and self.connects:
+            raise BadInput(
+                f"An invited proposal costs 0 Connects: drop connects:{self.connects}, "
+                "or invited:true if you were not invited."
+            )
+        if self.connects == 0 and not self.invited:
+            raise BadInput(
+                "connects:0 is only for an invited proposal: add invited:true, or give the "
+                "Connects the job asks (1 or more)."
+            )
         stated = self.connects if post is None or self.connects is not None else post.connects
+        if self.invited:
+            stated = 0
         typed = dataclasses.replace(self.facts, budget_type=self.rate_type)
         factors = over_bid(typed, post)
         connects = stated
@@ -104,16 +121,66 @@ class BidOptions:
             note=self.note,
             quoted=stated is None,
             factors=factors,
+            title=_title(job, post),
+            invited=self.invited,
         )
+
+
+#: The longest title a bid keeps (a post's title is a client's words).
+MAX_TITLE = 300
+
+
+def _title(job: str, post: JobPost | None) -> str | None:
+    """The title a bid keeps for the repost radar: the post's, else the job typed unless it
+    is a link."""
+    if post is not None:
+        return None if post.title is None else post.title[:MAX_TITLE]
+    return None if re.match(r"^https?://", job.strip(), re.IGNORECASE) else job
 
 
 async def bid_apply(ctx: Context, o: BidOptions, tx: Tx, now: int) -> BidPlaced:
     spec = await o.spec(ctx, tx, now)
-    return await ctx.services.bids.place(tx, ctx.actor, spec, ctx.stamp(now), ctx.confirmed)
+    repost = await radar(tx, ctx.actor, spec.title, job_key(spec.job), spec.factors, now)
+    placed = await ctx.services.bids.place(tx, ctx.actor, spec, ctx.stamp(now), ctx.confirmed)
+    if repost is None:
+        return placed
+    said = Radar.of(repost, spec.factors, ctx.services.config.policy.refundable)
+    return dataclasses.replace(
+        placed,
+        repost_at=said.first_at,
+        repost_client=said.client,
+        repost_own=said.own_bid,
+        repost_own_at=said.own_at,
+        repost_refundable=said.refundable,
+        repost_only_own=said.only_own,
+        repost_returned=said.returned,
+    )
+
+
+def _radar(r: BidPlaced) -> Radar | None:
+    """What the bid's reply says of a repost (:mod:`core.quotes.radar`)."""
+    if r.repost_at is None or r.repost_client is None:
+        return None
+    return Radar(
+        r.repost_at,
+        r.repost_client,
+        r.repost_own,
+        r.repost_own_at,
+        r.repost_refundable,
+        r.repost_only_own,
+        r.repost_returned,
+    )
+
+
+def _cost(r: BidPlaced) -> str:
+    """What a bid spent: an invited proposal's nothing said so (a 0-Connect bid is one)."""
+    if r.connects == 0:
+        return "Invited: 0 Connects" + (f" + {r.boost} boost" if r.boost else "")
+    return plural(r.connects) + (f" + {r.boost} boost" if r.boost else "")
 
 
 def bid_render(ctx: Context, o: BidOptions, r: BidPlaced) -> Reply:
-    cost = plural(r.connects) + (f" + {r.boost} boost" if r.boost else "")
+    cost = _cost(r)
     lines = [r.job, f"{cost} from {r.where} · {plural(r.balance)} left"]
     if r.allowance_left is not None:
         lines.append(f"Allowance left this month: {plural(r.allowance_left)}")
@@ -127,7 +194,12 @@ def bid_render(ctx: Context, o: BidOptions, r: BidPlaced) -> Reply:
         text_command=cmd("undo", f"bid:#{r.bid}"),
         only_user=ctx.actor.user.key,
     )
-    return Reply(f"Bid #{r.bid} placed", lines, buttons=[undo])
+    buttons = [undo]
+    if (said := _radar(r)) is not None:
+        lines.extend(said.lines(ctx.now()))
+        if (refund := said.button(ctx.actor.user.key, ctx.request_id)) is not None:
+            buttons.append(refund)
+    return Reply(f"Bid #{r.bid} placed", lines, buttons=buttons)
 
 
 async def _state(ctx: Context, bid_id: int) -> BidState | None:
@@ -143,7 +215,7 @@ async def bid_replay(ctx: Context, o: BidOptions, r: BidPlaced) -> Reply:
     state = await _state(ctx, r.bid)
     if state is None or state.status == BidStatus.SUBMITTED:
         return bid_render(ctx, o, r)
-    cost = plural(r.connects) + (f" + {r.boost} boost" if r.boost else "")
+    cost = _cost(r)
     final = state.status in FINAL
     if final:
         title = f"Bid #{r.bid} was placed, then {state.status}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from core.base.facts import BY_NAME as FACT_NAMED
 from core.base.facts import MAX_DOLLARS
 from core.base.numbers import Unit
-from core.base.vocabulary import NEWS
+from core.base.vocabulary import NEWS, PlanName
 from core.interface.commandspec import Access, Command, Form, MessageAction, Option, OptionType
 from core.interface.factoptions import QUOTE_FACTORS
 
@@ -33,6 +33,9 @@ REFUND_REASONS = (
 )
 OUTCOMES = tuple(status.value for status in NEWS)
 PERIODS = ("week", "month", "quarter", "year", "all")
+#: what /spend records Connects spent on (the entry kinds they write: core.ledger.kinds)
+SPEND_ON = ("badge", "profile_boost")
+PLANS = (*(plan.value for plan in PlanName), "none")
 
 MAX_CONNECTS_PER_BID = 100
 MAX_PURCHASE = 10_000
@@ -56,6 +59,14 @@ POOL_NAME = Option(
 )
 NEW_POOL_NAME = Option("name", OptionType.STRING, "New pool name", required=True, max_length=40)
 MEMBER = Option("member", OptionType.USER, "Member", required=True)
+#: The hours an hourly job is expected to bill: its value is its rate times these.
+HOURS = Option(
+    "hours",
+    OptionType.INTEGER,
+    "Hours you expect to bill (an hourly job's value)",
+    min_value=1,
+    max_value=10_000,
+)
 #: The longest job post read after ``post:``; a whole desktop page with its tail fits.
 MAX_POST = 50_000
 POST = Option(
@@ -93,7 +104,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "quote",
         "Connects a job will cost, and what you can afford",
-        (*QUOTE_FACTORS, BOOST, POST),
+        (*QUOTE_FACTORS, BOOST, HOURS, POST),
         usage_example="/quote price:500 size:small",
     ),
     Command(
@@ -124,12 +135,13 @@ COMMANDS: tuple[Command, ...] = (
             Option(
                 "connects",
                 OptionType.INTEGER,
-                "Connects the job asks (else quoted)",
-                min_value=1,
+                "Connects the job asks (else quoted; 0 when invited)",
+                min_value=0,
                 max_value=MAX_CONNECTS_PER_BID,
             ),
             POOL,
             BOOST,
+            Option("invited", OptionType.BOOLEAN, "The client invited you: costs 0 Connects"),
             Option("rate_type", OptionType.STRING, "Hourly or fixed price", choices=RATE_TYPES),
             Option(
                 "rate",
@@ -190,6 +202,53 @@ COMMANDS: tuple[Command, ...] = (
         (BID, Option("status", OptionType.STRING, "New status", required=True, choices=OUTCOMES)),
         changes_state=True,
         usage_example="/outcome bid:#12 status:hired",
+    ),
+    Command(
+        "interview",
+        "A client started an interview and you replied: +10 Connects",
+        (BID,),
+        changes_state=True,
+        usage_example="/interview bid:#12",
+    ),
+    Command(
+        "spend",
+        "Record Connects spent on your profile (badge, boost)",
+        (
+            Option("on", OptionType.STRING, "What they were for", required=True, choices=SPEND_ON),
+            Option(
+                "connects",
+                OptionType.INTEGER,
+                "Connects spent",
+                required=True,
+                min_value=1,
+                max_value=MAX_PURCHASE,
+            ),
+            POOL,
+        ),
+        changes_state=True,
+        usage_example="/spend on:badge connects:10",
+    ),
+    Command(
+        "plan",
+        "Your Upwork plan and billing day: its Connects arrive each cycle",
+        (
+            Option("name", OptionType.STRING, "Your plan", required=True, choices=PLANS),
+            Option(
+                "day",
+                OptionType.INTEGER,
+                "Billing day of the month (29-31 renew on the 1st)",
+                min_value=1,
+                max_value=31,
+            ),
+        ),
+        changes_state=True,
+        usage_example="/plan name:plus day:15",
+    ),
+    Command(
+        "outcomes",
+        "Your bids awaiting news, and how to record it",
+        (),
+        usage_example="/outcomes",
     ),
     Command(
         "history",
@@ -274,7 +333,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "confirm",
-        "Run a kept Confirm, Bid or Set-to button by its code, once",
+        "Run a kept Confirm, Bid, Set-to or outcome button by code",
         (Option("token", OptionType.STRING, "Code from the button", required=True, max_length=40),),
         changes_state=True,
         text_only=True,
@@ -414,6 +473,7 @@ __all__ = [
     "OUTCOMES",
     "PAID",
     "PERIODS",
+    "PLANS",
     "POOL",
     "POOL_NAME",
     "POST",
@@ -421,6 +481,7 @@ __all__ = [
     "RATE_TYPES",
     "REFUND_REASONS",
     "SIZES",
+    "SPEND_ON",
     "Access",
     "Command",
     "Form",

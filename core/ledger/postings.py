@@ -209,10 +209,10 @@ async def debit(
     Connects. ``link``, given the cost in
     cents of the Connects taken, creates the bid the draw pays for and returns its id: the
     entries and the lot usage then name it, so a later :func:`give_back` returns them to the
-    same lots.
+    same lots. A debit of nothing (an invited proposal) only links its bid: no entry, no lot.
     """
     total = sum(leg.amount for leg in legs)
-    if total <= 0 or any(leg.amount < 0 for leg in legs):
+    if (total == 0 and link is None) or any(leg.amount < 0 for leg in legs):
         raise ValueError("a debit takes a positive amount")
     await caps.enforce(
         tx, account_id, stamp.actor, [(leg.kind, leg.amount) for leg in legs], stamp.now, label

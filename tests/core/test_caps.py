@@ -259,3 +259,17 @@ async def test_a_refund_frees_room_in_the_period_of_its_bid(run: Session, clock:
     await run.ok(ANA, "bid", job="four", connects=1)  # the week has room again: 4 + 1
     refused = await run(ANA, "bid", job="five", connects=1)
     assert str(refused.title).startswith("Your daily cap has 0 of 5")  # today's is full
+
+
+async def test_profile_spend_counts_and_a_profile_boost_is_a_boost(run: Session) -> None:
+    """/spend draws Connects of spending kinds: a badge fills the daily cap, a profile boost the
+    boost cap too; a bid is refused after them, and so is a profile boost over the boost cap."""
+    await run.ok(ANA, "limits", daily="10", boost="3")
+    await run.ok(ANA, "spend", on="badge", connects=4)
+    await run.ok(ANA, "spend", on="profile_boost", connects=3)
+    refused = await run(ANA, "spend", on="profile_boost", connects=1)
+    assert str(refused.title).startswith("Your boost cap has 0 of 3")
+    await run.ok(ANA, "bid", job="one", connects=3)
+    assert str((await run(ANA, "bid", job="two", connects=1)).title).startswith(
+        "Your daily cap has 0 of 10"
+    )
