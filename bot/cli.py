@@ -10,14 +10,14 @@ stay light (scikit-learn only by a fit, in its worker thread).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import getpass
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 from bot.settings import load
 from core.base.config import Config, ConfigError
@@ -237,15 +237,21 @@ def _files_dir(name: str) -> Path | str:
     return files
 
 
+def _direct(config: Config) -> bool:
+    """Whether ``exec`` runs on the direct SQLite store, without an event loop (see
+    :mod:`bot.inline`): on SQLite; PostgreSQL's driver needs the loop."""
+    return config.storage.url.startswith("sqlite:")
+
+
 async def _exec(config: Config, args: argparse.Namespace) -> int:
-    from adapters.console.console import run_once
+    from adapters.console.once import run_once
     from bot.bootstrap import create_app, one_shot
 
     # before the command runs, so a reply is never lost to a file that cannot be saved
     files = _files_dir(args.files)
     if isinstance(files, str):
         return _fail(files)
-    app = await create_app(one_shot(config))
+    app = await create_app(one_shot(config), direct=_direct(config))
     try:
         shown = await run_once(app, args.user, " ".join(args.line), files)
     finally:
@@ -257,6 +263,8 @@ async def _exec(config: Config, args: argparse.Namespace) -> int:
 
 
 async def _run(config: Config, args: argparse.Namespace) -> int:
+    import asyncio
+
     from bot import notices, platforms
     from bot.bootstrap import create_app
     from core.commands import load_all
@@ -402,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
         config = _config(args)
     except ConfigError as exc:
         return _fail(str(exc))
-    commands: dict[str, Callable[[], Awaitable[int]]] = {
+    commands: dict[str, Callable[[], Coroutine[Any, Any, int]]] = {
         "exec": lambda: _exec(config, args),
         "run": lambda: _run(config, args),
         "db": lambda: _db_upgrade(config),
@@ -411,13 +419,17 @@ def main(argv: list[str] | None = None) -> int:
         "discord-invite": lambda: _discord_invite(config),
     }
     if args.cmd in commands:
-        return _guard(commands[args.cmd], [config.storage.url])
+        loop = args.cmd != "exec" or not _direct(config)
+        return _guard(commands[args.cmd], [config.storage.url], loop=loop)
     return _slack_manifest(config, args)
 
 
-def _guard(make: Callable[[], Awaitable[int]], urls: list[str]) -> int:
+def _guard(
+    make: Callable[[], Coroutine[Any, Any, int]], urls: list[str], *, loop: bool = True
+) -> int:
     """Run a subcommand; known failures become one line on stderr, never a traceback, with
-    the credentials of the database ``urls`` masked."""
+    the credentials of the database ``urls`` masked. Without ``loop`` the subcommand runs
+    without an event loop unless it turns out to need one (:func:`bot.inline.run`)."""
     from core.interface.errors import ConnectsError
     from core.store.base import masker
 
@@ -432,6 +444,12 @@ def _guard(make: Callable[[], Awaitable[int]], urls: list[str]) -> int:
         return await make()
 
     try:
+        if not loop:
+            from bot import inline
+
+            return inline.run(runner)
+        import asyncio
+
         return asyncio.run(runner())
     except KeyboardInterrupt:
         return 130

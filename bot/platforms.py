@@ -9,7 +9,6 @@ one adapter package and one entry in :data:`REGISTRY`.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
@@ -23,6 +22,8 @@ from core.app import App
 from core.base.config import Config, Section
 
 if TYPE_CHECKING:
+    import asyncio
+
     from core.notices import Notifier
 
 log = logging.getLogger("connects.cli")
@@ -112,6 +113,8 @@ async def serve(
     """Start ``platforms`` (registering each one's notifier), run ``background`` jobs, serve
     until ``stop`` is set or a platform ends; then stop them all. The exit code: 0, or 1
     when a platform failed."""
+    import asyncio  # here: a one-shot command, which serves nothing, runs without it
+
     started: list[Platform] = []
     code = 0
     try:
