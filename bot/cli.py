@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import getpass
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable, Coroutine
@@ -34,6 +35,45 @@ def _default_user() -> str:
         return "me"
 
 
+def _columns() -> int:
+    """The terminal's width as argparse's help reads it (``shutil.get_terminal_size``):
+    ``COLUMNS``, else standard output's terminal, else 80. Read here, since importing shutil
+    (and the compression modules it imports) costs every start, help or not."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout, the width read by :func:`_columns`."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        super().__init__(
+            prog, indent_increment, max_help_position, _columns() - 2 if width is None else width
+        )
+
+
+class _Parser(argparse.ArgumentParser):
+    """A parser (and its subcommands' parsers) with :class:`_Formatter`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+
 COMMANDS = ("run", "exec", "db", "model", "export", "discord-invite", "slack-manifest")
 
 
@@ -45,7 +85,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     def wanted(name: str) -> bool:
         return only is None or only == name
 
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--config",
         metavar="FILE",
@@ -59,14 +99,14 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "export, db and a run with only the console unless the config file "
         "sets [log] level; else [log] level, INFO by default)",
     )
-    user = argparse.ArgumentParser(add_help=False)
+    user = _Parser(add_help=False)
     user.add_argument(
         "--user",
         default=_default_user(),
         help="the local user the console acts for (default: your OS user name)",
     )
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="connects-bot", description="Price, spend, refund and account for Upwork Connects."
     )
     sub = parser.add_subparsers(dest="cmd", required=True, metavar="COMMAND")

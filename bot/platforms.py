@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from adapters.discord.config import SECTION as DISCORD_SECTION
 from adapters.discord.config import DiscordConfig
@@ -45,8 +44,7 @@ class Platform(Protocol):
         """Let requests in flight finish, then close."""
 
 
-@dataclass(frozen=True, slots=True)
-class RunOptions:
+class RunOptions(NamedTuple):
     """What ``connects-bot run`` was asked for."""
 
     user: str
@@ -54,8 +52,7 @@ class RunOptions:
     console: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Registration:
+class Registration(NamedTuple):
     name: str
     section: Section | None
     enabled: Callable[[Config, RunOptions], bool]

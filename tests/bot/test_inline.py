@@ -101,3 +101,29 @@ def test_other_runtime_errors_are_not_taken_for_a_missing_loop() -> None:
     with pytest.raises(RuntimeError, match="something else"):
         inline.run(broken)
     assert made == [1]  # not run a second time
+
+
+@given(
+    st.one_of(
+        st.none(),
+        st.integers(min_value=-5, max_value=400).map(str),
+        st.text(alphabet="0123456789 -x", max_size=4),
+    )
+)
+def test_help_width_is_what_shutil_reads(columns: str | None) -> None:
+    """The command line's help is laid out to the width ``shutil.get_terminal_size`` gives
+    (``COLUMNS``, else the terminal, else 80), read without importing shutil."""
+    import os
+    import shutil
+
+    from bot.cli import _columns
+
+    saved = os.environ.pop("COLUMNS", None)
+    try:
+        if columns is not None:
+            os.environ["COLUMNS"] = columns
+        assert _columns() == shutil.get_terminal_size().columns
+    finally:
+        os.environ.pop("COLUMNS", None)
+        if saved is not None:
+            os.environ["COLUMNS"] = saved

@@ -68,6 +68,9 @@ UNUSED_BY_BALANCE = (
 # and, on SQLite, no event loop: the command runs on the direct store (core.store.direct)
 # without asyncio (nor what it imports: sockets, subprocesses, ssl, thread pools) or aiosqlite
 STDLIB_UNUSED_BY_BALANCE = ("tomllib", "uuid", "platform", "secrets", "hashlib", "json")
+# nor what argparse's help width (shutil, and the compression modules it imports) or the
+# days of a month (calendar) would import: both are read without them
+STDLIB_UNUSED_BY_BALANCE += ("shutil", "bz2", "lzma", "calendar")
 NO_EVENT_LOOP = (
     "asyncio",
     "aiosqlite",
