@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import getpass
 import logging
 import os
 import signal
@@ -29,6 +28,8 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_CONFIRM = 0, 1, 2, 3
 
 
 def _default_user() -> str:
+    import getpass  # only when --user is not given
+
     try:
         return getpass.getuser() or "me"
     except Exception:
@@ -102,7 +103,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     user = _Parser(add_help=False)
     user.add_argument(
         "--user",
-        default=_default_user(),
+        default=None,  # read from the system only when not given (see main)
         help="the local user the console acts for (default: your OS user name)",
     )
 
@@ -434,6 +435,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
     args = build_parser(argv[0] if argv and argv[0] in COMMANDS else None).parse_args(argv)
+    if args.cmd in ("run", "exec") and args.user is None:
+        args.user = _default_user()
     bad = _bad_argument(args)
     if bad is not None:
         return _fail(bad)
