@@ -4,9 +4,9 @@ The same database, pragmas and transactions as :mod:`core.store.sqlite` (WAL, a 
 ``BEGIN IMMEDIATE`` write transactions, ``BEGIN`` ... ``COMMIT`` read snapshots), and the same
 async interface, but every method runs its statements directly on a :mod:`sqlite3` connection
 and returns without ever suspending. A command's coroutine over this store can therefore be run
-to the end without an event loop (see :mod:`core.base.inline`), and a one-shot ``exec`` imports
-neither asyncio nor aiosqlite. Waiting for another process's write lock blocks the thread, which
-is all a one-shot process has to do meanwhile.
+to the end without an event loop (the command line's ``bot.inline``), and a one-shot ``exec``
+imports neither asyncio nor aiosqlite. Waiting for another process's write lock blocks the
+thread, which is all a one-shot process has to do meanwhile.
 
 This module also holds what both SQLite stores share: the URL's file, the connection's settings,
 the statement helpers and the migration runner (:func:`migrate_connection`), which the async
