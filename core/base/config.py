@@ -12,7 +12,7 @@ import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 T = TypeVar("T")
 
@@ -217,8 +217,7 @@ class Config:
         return cls()
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(NamedTuple):
     """A section of the file and what it owns: its table ``name``, the frozen dataclass
     ``cls`` of its keys (with defaults; ``__post_init__`` may refuse a value with
     ``ValueError``), the environment variables that override keys, and the keys that hold
@@ -226,7 +225,7 @@ class Section:
 
     name: str
     cls: type[object]
-    env: Mapping[str, str] = field(default_factory=dict)
+    env: Mapping[str, str] = {}  # one shared empty default: read only, never changed
     secrets: tuple[str, ...] = ()
 
 

@@ -33,7 +33,7 @@ A new movement (a reconcile, a void) is a composition of these calls.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from core.base.dates import utc_day
 from core.base.vocabulary import EntryKind, LotSource
@@ -46,8 +46,7 @@ from core.store.tables import postings as table
 from core.store.tables.postings import Entry, Holding, Usage
 
 
-@dataclass(frozen=True, slots=True)
-class Stamp:
+class Stamp(NamedTuple):
     """Who moved money, for which request, and when: written on every entry."""
 
     actor: str
@@ -55,8 +54,7 @@ class Stamp:
     now: int
 
 
-@dataclass(frozen=True, slots=True)
-class Leg:
+class Leg(NamedTuple):
     """One entry of a debit: ``amount`` Connects (positive) of ``kind``."""
 
     kind: EntryKind
@@ -64,8 +62,7 @@ class Leg:
     memo: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Draw:
+class Draw(NamedTuple):
     """What a debit took: the balance left and the dollar cost of the Connects taken."""
 
     balance: int

@@ -7,7 +7,8 @@ a balance never shows Connects that have already expired.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from typing import NamedTuple
 
 from core.base.config import Config
 from core.base.dates import DAY
@@ -28,35 +29,31 @@ async def expiring(tx: Tx, account_id: int, now: int, days: int) -> list[Due]:
     return await expiring_by(tx, account_id, now + days * DAY)
 
 
-@dataclass(frozen=True, slots=True)
-class PoolLine:
+class PoolLine(NamedTuple):
     """One of the user's pools in their balance: its balance, their allowance and spend."""
 
     name: str
     balance: int
     allowance: int | None  # None: no limit
     spent: int
-    caps: list[CapRoom] = field(default_factory=list)  # the member's caps in force here
+    caps: Sequence[CapRoom] = ()  # the member's caps in force here
 
 
-@dataclass(frozen=True, slots=True)
-class WalletView:
+class WalletView(NamedTuple):
     balance: int
     pools: list[PoolLine]
     expiring: list[Due]
-    caps: list[CapRoom] = field(default_factory=list)  # the wallet's caps in force
+    caps: Sequence[CapRoom] = ()  # the wallet's caps in force
 
 
-@dataclass(frozen=True, slots=True)
-class MemberLine:
+class MemberLine(NamedTuple):
     key: str
     allowance: int | None  # None: no limit
     spent: int
     owner: bool
 
 
-@dataclass(frozen=True, slots=True)
-class PoolView:
+class PoolView(NamedTuple):
     name: str
     balance: int
     members: list[MemberLine]
