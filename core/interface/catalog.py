@@ -230,7 +230,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "plan",
-        "Your Upwork plan and billing day: its Connects arrive each cycle",
+        "Your Upwork plan and billing day, for its Connects",
         (
             Option("name", OptionType.STRING, "Your plan", required=True, choices=PLANS),
             Option(
