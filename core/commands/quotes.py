@@ -104,36 +104,77 @@ def average_cost(connects: int, spent_cents: int, bought: int) -> int:
 def _spend(ctx: Context, total: int, seen: _Seen) -> tuple[int, str]:
     """What ``total`` Connects cost the user, in cents, and ``≈ $1.95 at your average purchase
     price · you can afford 3 such bids``."""
-    if seen.bought is None:
-        per_text = "at the best tier price"
-        cost = total * ctx.services.config.pricing.default_cents_per_connect
-    else:
-        cost = average_cost(total, *seen.bought)
-        per_text = "at your average purchase price"
+    cost = _cents(ctx, total, seen)
     afford = seen.have // total if total else 0
-    return cost, f"≈ {dollars(cost)} {per_text} · you can afford {afford} such bids"
+    return cost, f"≈ {dollars(cost)} {_per_text(seen)} · you can afford {afford} such bids"
 
 
-def _model_note(q: Quote) -> str:
+def _cents(ctx: Context, connects: int, seen: _Seen) -> int:
+    """What ``connects`` Connects cost the user, in cents."""
+    if seen.bought is None:
+        return connects * ctx.services.config.pricing.default_cents_per_connect
+    return average_cost(connects, *seen.bought)
+
+
+def _per_text(seen: _Seen) -> str:
+    return "at the best tier price" if seen.bought is None else "at your average purchase price"
+
+
+def _spend_range(ctx: Context, low: int, high: int, seen: _Seen) -> str:
+    """``≈ $1.05-$3.90 at the best tier price · you can afford 2-8 such bids``: a range's
+    dollars and bids, both ends shown."""
+    afford = f"{seen.have // high}-{seen.have // low}" if low else "?"
+    return (
+        f"≈ {dollars(_cents(ctx, low, seen))}-{dollars(_cents(ctx, high, seen))} "
+        f"{_per_text(seen)} · you can afford {afford} such bids"
+    )
+
+
+def _model_note(q: Quote) -> str | None:
     if q.model == "seed":
         return (
             f"Heuristic: {q.points}/{q.max_points} points → {plural(q.connects)}. "
             "Upwork does not publish its formula."
         )
-    return "Heuristic: a rate card by job value; Upwork's own card may differ."
+    if q.model == "rate_card":
+        return "Heuristic: a rate card by job value; Upwork's own card may differ."
+    return None  # the range says how rough it is in the answer's own lines
 
 
 def _answer_lines(ctx: Context, a: Answer, boost: int, seen: _Seen, f: JobFacts) -> list[str]:
-    """The number's source, the boost, the dollars, and whether such jobs are worth it."""
+    """The number's source, the boost, the dollars, and whether such jobs are worth it (not
+    for a range: a hire's cost would be a guess)."""
+    if (rough := a.rough) is not None:
+        low, high = rough[0] + boost, rough[1] + boost
+        lines = [f"{a.heuristic.shown()} + {boost} boost = {low}-{high}"] if boost else []
+        lines.append(_spend_range(ctx, low, high, seen))
+        lines.extend(a.lines())
+        lines.extend(_whatever_it_costs(ctx, seen, low, high, f))
+        return lines
     total = a.connects + boost
     lines = [f"{a.connects} + {boost} boost = {plural(total)}"] if boost else []
     cost, spend = _spend(ctx, total, seen)
     lines.append(spend)
     lines.extend(a.lines())
-    if a.source == "heuristic":
-        lines.append(_model_note(a.heuristic))
+    if a.source == "heuristic" and (note := _model_note(a.heuristic)) is not None:
+        lines.append(note)
     lines.extend(worth(seen.knowledge, total, cost, f.budget_type, f.price_cents))
     return lines
+
+
+def _whatever_it_costs(ctx: Context, seen: _Seen, low: int, high: int, f: JobFacts) -> list[str]:
+    """The "is it worth it" lines that hold at both ends of a range (the hire rate of similar
+    jobs); those that would change with the cost are left out, not shown at a guessed one."""
+    k = seen.knowledge
+    cheap = worth(k, low, _cents(ctx, low, seen), f.budget_type, f.price_cents)
+    dear = worth(k, high, _cents(ctx, high, seen), f.budget_type, f.price_cents)
+    return [line for line in cheap if line in dear]
+
+
+def _fields(a: Answer, q: Quote) -> list[tuple[str, str]]:
+    """The heuristic's points by factor, shown only when the heuristic answers: beside a
+    learned or stated number they would pass for its explanation."""
+    return explain(q) if a.source == "heuristic" else []
 
 
 async def quote_read(ctx: Context, o: QuoteOptions) -> Reply:
@@ -144,7 +185,7 @@ async def quote_read(ctx: Context, o: QuoteOptions) -> Reply:
     q = quote(ctx.services.config.pricing, factors, boost)
     seen = await _read(ctx, factors)
     a = answer(None, q, factors, seen.knowledge, ctx.now())
-    return Reply(a.title(), _answer_lines(ctx, a, boost, seen, factors), explain(q))
+    return Reply(a.title(), _answer_lines(ctx, a, boost, seen, factors), _fields(a, q))
 
 
 register("quote", Read(QuoteOptions, QuoteOptions.of, quote_read))
@@ -188,7 +229,7 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
     if (missing := not_stated(post)) is not None:
         lines.append(missing)
     lines.extend(doubts(post))
-    if (why := _no_bid_button(post, job, factors)) is not None:
+    if (why := _no_bid_button(post, job, factors, a)) is not None:
         lines.extend([why] if why else [])
     elif job is not None:
         args = json.dumps(options_json(o), sort_keys=True)
@@ -205,12 +246,14 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
     return Reply(a.title(), lines, facts(post), buttons=buttons)
 
 
-def _no_bid_button(post: JobPost, job: str | None, factors: JobFacts) -> str | None:
+def _no_bid_button(post: JobPost, job: str | None, factors: JobFacts, a: Answer) -> str | None:
     """Why a quote from ``post`` offers no Bid button (``None``: it offers one; empty: the
     post's doubts already say why: its cost or link contradicts itself, so it is bid on with
-    ``connects:``/``job:`` typed)."""
+    ``connects:``/``job:`` typed). A range is never a button's price."""
     if job is None:
         return "No job link or title in the post: add job:… to bid on it."
+    if a.rough is not None:
+        return "No Bid button: a range is not a price. Bid with the cost the job page shows."
     if (unstorable := unstorable_fact(factors)) is not None:
         name, value = unstorable
         return (

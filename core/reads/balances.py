@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from core.base.config import Config
 from core.base.dates import DAY
 from core.base.keys import Actor
+from core.base.vocabulary import EntryKind
 from core.interface.catalog import Access
 from core.interface.errors import NotFound
 from core.ledger import postings
@@ -20,6 +21,7 @@ from core.ledger.postings import Stamp
 from core.ledger.wallets import Wallets, find_user, user_account
 from core.store.base import Store, Tx
 from core.store.tables.expiry import Due, expiring_by, has_expired
+from core.store.tables.postings import first_kinds
 
 
 async def expiring(tx: Tx, account_id: int, now: int, days: int) -> list[Due]:
@@ -39,9 +41,14 @@ class PoolLine:
 
 @dataclass(frozen=True, slots=True)
 class WalletView:
+    """A wallet's balance, the user's pools here and lots expiring soon; ``welcome_only``:
+    nothing but the welcome grant (if any) was ever recorded, so the balance is the bot's
+    figure, not the user's real Upwork balance."""
+
     balance: int
     pools: list[PoolLine]
     expiring: list[Due]
+    welcome_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +174,9 @@ class Balances:
             if await self.pools.stale(tx, actor.user.key, actor.scope, now):
                 return None
             balance = await postings.balance(tx, user.account_id)
-            return WalletView(balance, await self._pool_lines(tx, actor, now), due)
+            kinds = await first_kinds(tx, user.account_id, 2)
+            welcome_only = all(kind is EntryKind.WELCOME for kind in kinds)
+            return WalletView(balance, await self._pool_lines(tx, actor, now), due, welcome_only)
 
         view = await self.store.read(read, quick=True)
         if view is None:

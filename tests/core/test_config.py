@@ -8,7 +8,7 @@ import pytest
 
 from adapters.discord.config import DiscordConfig
 from bot.settings import load, parse
-from core.base.config import ConfigError
+from core.base.config import Config, ConfigError
 
 
 def test_defaults() -> None:
@@ -18,7 +18,14 @@ def test_defaults() -> None:
     assert cfg.storage.synchronous == "FULL"
     assert cfg.wallet.welcome_grant == 60
     assert cfg.wallet.expiry_months == 12
-    assert cfg.pricing.tiers[0] == (1, 100) and cfg.pricing.tiers[-1][1] == 15
+    # today's Upwork: $0.15 a Connect whatever the quantity, a heuristic quote as a range
+    assert cfg.pricing.profile == "upwork" and cfg.pricing.tiers == ((1, 15),)
+    assert (cfg.pricing.model, cfg.pricing.typical_low, cfg.pricing.typical_high) == (
+        "range",
+        7,
+        26,
+    )
+    assert Config().pricing == cfg.pricing
 
 
 def test_environment_overrides() -> None:
@@ -49,7 +56,7 @@ def test_example_config_parses() -> None:
         "learning",
     ):
         assert f"[{section}]" in text
-    assert cfg.pricing.model == "seed"
+    assert cfg.pricing == parse({}, env={}).pricing  # the example shows the defaults
     assert cfg.learning == parse({}, env={}).learning  # the example shows the defaults
 
 
