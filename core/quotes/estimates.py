@@ -176,8 +176,8 @@ class Answer:
         if self.rough is not None:
             low, high = self.rough
             out.append(
-                f"A heuristic, not a quote: recent posts state {low}-{high}. Every post "
-                "states the real cost: paste it (post:) or type connects:."
+                f"A heuristic, not a quote: recent posts state {low}-{high}, and every job "
+                "page states its own cost: paste the post (post:) for it."
             )
         if self.source == "learned" and k.model is not None and self.learned is not None:
             out.append(f"{self._learned_text(k.model, self.learned)}; {self._heuristic_aside()}.")
