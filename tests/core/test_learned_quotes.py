@@ -200,3 +200,12 @@ async def test_stats_shows_what_wins_by_band_above_the_minimum(app: App) -> None
     reply = await app.run_text(ANA, "/stats", "s1")
     assert "Payment verified: 2 of 5 hired: 40% (95%: 12-77%)" in reply.lines
     assert not any("not verified" in line for line in reply.lines)  # one bid: not shown
+
+
+async def test_the_budget_type_typed_moves_a_learned_quote(learned: App) -> None:
+    """budget_type is typed on /quote, so the fact the learned model weighs most can be
+    given without pasting a post: $40 an hour and $40 fixed are priced apart, both learned."""
+    hourly = await learned.run_text(ANA, "/quote price:40 budget_type:hourly", "q1")
+    fixed = await learned.run_text(ANA, "/quote price:40 budget_type:fixed", "q2")
+    assert hourly.title.endswith(", learned") and fixed.title.endswith(", learned")
+    assert hourly.title != fixed.title
