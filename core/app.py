@@ -39,6 +39,15 @@ def error_reply(message: str) -> Reply:
     return Reply(message, error=True)
 
 
+#: Buttons whose value starts with what they act on (``12.5f3a``: bid #12): their command, the
+#: option that value goes to, and the options the button's label fixes.
+_BY_VALUE: dict[str, tuple[str, str, dict[str, str]]] = {
+    "undo": ("undo", "bid", {}),
+    "void": ("void", "purchase", {}),
+    "tos_refund": ("refund", "bid", {"reason": "tos_removed"}),  # core.quotes.radar.REASON
+}
+
+
 class App:
     """Runs catalog commands for an actor and returns platform-neutral replies."""
 
@@ -136,15 +145,14 @@ class App:
         """A click on a reply's button (its ``action`` and ``value``). The button's own value
         keys the change, so a second click on the same button changes nothing; a quote's Bid
         and Set-to buttons carry only a code for what is kept in the database."""
-        if action == "undo":
-            bid = value.split(".", 1)[0]
+        if action in _BY_VALUE:  # Undo, Void, the repost radar's "Upwork refunded #N"
+            command, option, fixed = _BY_VALUE[action]
             return await self.dispatch(
-                actor, "undo", {"bid": bid}, f"undo:{value}", text_commands=text_commands
-            )
-        if action == "void":
-            purchase = value.split(".", 1)[0]
-            return await self.dispatch(
-                actor, "void", {"purchase": purchase}, f"void:{value}", text_commands=text_commands
+                actor,
+                command,
+                {option: value.split(".", 1)[0], **fixed},
+                f"{action}:{value}",
+                text_commands=text_commands,
             )
         if action == "confirm":
             return await self.dispatch(

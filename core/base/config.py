@@ -76,6 +76,9 @@ class PricingConfig:
     # shows this range, never one number, and a bid without a cost is refused
     typical_low: int = 7
     typical_high: int = 26
+    # Upwork's service fee on what a freelancer is paid, in basis points (1000 = 10%: flat
+    # since May 2023; per-contract rates have been reported, so it is set here, not assumed)
+    fee_basis_points: int = 1000
 
 
 #: Pricing defaults by ``[pricing] profile``; keys set in the file win over them.
@@ -354,6 +357,13 @@ def _section(path: str, section: Section, raw: object) -> object:
         raise ConfigError(f"{path}: {exc}") from None
 
 
+def _check_fee(path: str, p: PricingConfig) -> None:
+    if not 0 <= p.fee_basis_points < 10_000:
+        raise ConfigError(
+            f"{path}: pricing.fee_basis_points must be 0 to 9999 (1000 is Upwork's 10% fee)"
+        )
+
+
 def _validate_pricing(path: str, p: PricingConfig) -> None:
     if p.model not in PRICING_MODELS:
         raise ConfigError(f"{path}: pricing.model must be 'range', 'seed' or 'rate_card'")
@@ -371,6 +381,7 @@ def _validate_pricing(path: str, p: PricingConfig) -> None:
         raise ConfigError(f"{path}: pricing.tiers must start at quantity 1 and ascend")
     if any(len(t) != 2 or t[1] < 0 for t in p.tiers):
         raise ConfigError(f"{path}: pricing.tiers entries are [quantity, cents per Connect]")
+    _check_fee(path, p)
 
 
 def _validate(path: str, cfg: Config) -> None:

@@ -17,6 +17,7 @@ from core.ledger.results import NoticesSet
 from core.store.base import Tx
 
 if TYPE_CHECKING:
+    from core.base.config import LearningConfig
     from core.quotes.winrates import BandRate
     from core.reads.insight import Stats
 
@@ -85,10 +86,49 @@ class StatsOptions:
         return StatsOptions(v.text("period"), v.opt_text("pool"), v.flag("public"))
 
 
+def _what_wins(
+    pool: bool,
+    bands: list[BandRate],
+    community: list[BandRate],
+    learning: LearningConfig,
+    shared: str | None,
+) -> list[str]:
+    """/stats' hire rates by factor band: of the pool's other members or the user's own bids
+    (``bands``), and of the community's other members (``community``), each under a line
+    saying whose bids and which minimums."""
+    from core.quotes.learning import EVERY_SCOPE
+    from core.quotes.winrates import minimums
+
+    lines: list[str] = []
+    if bands and pool:
+        lines.append(
+            f"What wins: hire rate of other members' bids with an outcome, by factor (95% "
+            f"interval; bands of {learning.min_count}+ bids by {learning.min_members}+ members, "
+            "as of the daily snapshot)"
+        )
+    elif bands:
+        lines.append(
+            f"What wins: hire rate of bids with an outcome, by factor (95% interval; bands of "
+            f"{learning.min_count}+ bids)"
+        )
+    lines.extend(f"{b.factor} {b.band}: {b.rate.text()}" for b in bands)
+    if community:
+        floor, members = minimums(learning)
+        where = "across every community" if shared == EVERY_SCOPE else "in this community"
+        lines.append(
+            f"What wins {where}: hire rate of other members' bids with an outcome, by factor "
+            f"(95% interval; bands of {floor}+ bids by {members}+ members, as of the daily "
+            "snapshot)"
+        )
+        lines.extend(f"{b.factor} {b.band}: {b.rate.text()}" for b in community)
+    return lines
+
+
 async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
     from core.base.vocabulary import ghost_cutoff
+    from core.quotes.learning import EVERY_SCOPE, model_scope
     from core.quotes.pricing import dollars
-    from core.quotes.winrates import by_band, outcomes, snapshot_rows
+    from core.quotes.winrates import by_band, minimums, outcomes, snapshot_rows
     from core.reads.insight import since, stats
 
     services = ctx.services
@@ -101,8 +141,10 @@ async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
 
     learning = services.config.learning
     leaderboard = True
+    shared = model_scope(services.config, ctx.actor.scope)
+    floor, members = minimums(learning)
 
-    async def read(tx: Tx) -> tuple[str, Stats, list[BandRate]]:
+    async def read(tx: Tx) -> tuple[str, Stats, list[BandRate], list[BandRate]]:
         nonlocal leaderboard
         if o.pool:
             pool = await services.pools.find(tx, ctx.actor, o.pool)
@@ -116,16 +158,25 @@ async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
                     tx, bidder=None, pool_id=pool.id, start=start, now=now, ghost_days=ghost_days
                 ),
                 by_band(rows, learning.min_count, learning.min_members),
+                [],
             )
         key = ctx.actor.user.key
         rows = await outcomes(tx, ghost_before=ghost_before, bidder=key, since=start)
+        community: list[BandRate] = []
+        if shared is not None:
+            # the community's: other members' outcomes from the daily snapshot, bands of
+            # min_outcomes bids by min_members members only, as every rate about others
+            scope = None if shared == EVERY_SCOPE else shared
+            others = await snapshot_rows(tx, asker=key, since=start, scope=scope)
+            community = by_band(others, floor, members)
         return (
             "Your",
             await stats(tx, bidder=key, pool_id=None, start=start, now=now, ghost_days=ghost_days),
             by_band(rows, services.config.learning.min_count),
+            community,
         )
 
-    label, s, bands = await services.store.read(read)
+    label, s, bands, community = await services.store.read(read)
     win = "–" if not s.bids else f"{percent(s.hired, s.bids, places=0)}%"
     free = f" · {s.free} of them free" if s.free else ""
     fields = [
@@ -154,18 +205,7 @@ async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
                     f"{i}. ", Mention(member), f": {m.bids} bids, {m.hired} hired, {plural(m.net)}"
                 )
             )
-    if bands and o.pool:
-        lines.append(
-            f"What wins: hire rate of other members' bids with an outcome, by factor (95% "
-            f"interval; bands of {learning.min_count}+ bids by {learning.min_members}+ members, "
-            "as of the daily snapshot)"
-        )
-    elif bands:
-        lines.append(
-            f"What wins: hire rate of bids with an outcome, by factor (95% interval; bands of "
-            f"{learning.min_count}+ bids)"
-        )
-        lines.extend(f"{b.factor} {b.band}: {b.rate.text()}" for b in bands)
+    lines.extend(_what_wins(o.pool is not None, bands, community, learning, shared))
     title = f"{label} stats ({o.period})" if label != "Your" else f"Your stats ({o.period})"
     return Reply(title, lines, fields, private=not o.public)
 

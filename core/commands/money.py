@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -15,7 +16,7 @@ from core.interface.factoptions import typed_facts
 from core.interface.options import Values
 from core.interface.reply import Button, ButtonStyle, Mention, Reply, Rich, cmd, plural, when
 from core.ledger import kept
-from core.ledger.bids import parse_bid_id
+from core.ledger.bids import job_key, parse_bid_id
 from core.quotes.bidrecords import (
     BidPlaced,
     BidSpec,
@@ -26,8 +27,10 @@ from core.quotes.bidrecords import (
     Undone,
 )
 from core.quotes.estimates import estimate
+from core.quotes.jobpost import JobPost
 from core.quotes.jobquote import job_name, over_bid, read_job, refusal
 from core.quotes.pricing import Quote, cents, quote
+from core.quotes.radar import Radar, radar
 from core.store.base import Tx
 
 # ---------------------------------------------------------------------------------- /bid
@@ -119,6 +122,7 @@ class BidOptions:
             note=self.note,
             quoted=stated is None,
             factors=factors,
+            title=_title(job, post),
         )
 
 
@@ -132,9 +136,50 @@ def _cost_needed(heuristic: Quote, from_post: bool) -> str:
     )
 
 
+#: The longest title a bid keeps (a post's title is a client's words).
+MAX_TITLE = 300
+
+
+def _title(job: str, post: JobPost | None) -> str | None:
+    """The title a bid keeps for the repost radar: the post's, else the job typed unless it
+    is a link."""
+    if post is not None:
+        return None if post.title is None else post.title[:MAX_TITLE]
+    return None if re.match(r"^https?://", job.strip(), re.IGNORECASE) else job
+
+
 async def bid_apply(ctx: Context, o: BidOptions, tx: Tx, now: int) -> BidPlaced:
     spec = await o.spec(ctx, tx, now)
-    return await ctx.services.bids.place(tx, ctx.actor, spec, ctx.stamp(now), ctx.confirmed)
+    repost = await radar(tx, ctx.actor, spec.title, job_key(spec.job), spec.factors, now)
+    placed = await ctx.services.bids.place(tx, ctx.actor, spec, ctx.stamp(now), ctx.confirmed)
+    if repost is None:
+        return placed
+    said = Radar.of(repost, spec.factors, ctx.services.config.policy.refundable)
+    return dataclasses.replace(
+        placed,
+        repost_at=said.first_at,
+        repost_client=said.client,
+        repost_own=said.own_bid,
+        repost_own_at=said.own_at,
+        repost_refundable=said.refundable,
+        repost_only_own=said.only_own,
+        repost_returned=said.returned,
+    )
+
+
+def _radar(r: BidPlaced) -> Radar | None:
+    """What the bid's reply says of a repost (:mod:`core.quotes.radar`)."""
+    if r.repost_at is None or r.repost_client is None:
+        return None
+    return Radar(
+        r.repost_at,
+        r.repost_client,
+        r.repost_own,
+        r.repost_own_at,
+        r.repost_refundable,
+        r.repost_only_own,
+        r.repost_returned,
+    )
 
 
 def bid_render(ctx: Context, o: BidOptions, r: BidPlaced) -> Reply:
@@ -152,7 +197,12 @@ def bid_render(ctx: Context, o: BidOptions, r: BidPlaced) -> Reply:
         text_command=cmd("undo", f"bid:#{r.bid}"),
         only_user=ctx.actor.user.key,
     )
-    return Reply(f"Bid #{r.bid} placed", lines, buttons=[undo])
+    buttons = [undo]
+    if (said := _radar(r)) is not None:
+        lines.extend(said.lines(ctx.now()))
+        if (refund := said.button(ctx.actor.user.key, ctx.request_id)) is not None:
+            buttons.append(refund)
+    return Reply(f"Bid #{r.bid} placed", lines, buttons=buttons)
 
 
 async def _state(ctx: Context, bid_id: int) -> BidState | None:

@@ -14,9 +14,11 @@ from core.interface.factoptions import typed_facts
 from core.interface.options import Values
 from core.interface.reply import Button, ButtonStyle, Reply, Rich, cmd, plural
 from core.ledger import kept
+from core.ledger.bids import job_key
 from core.ledger.postings import balance
 from core.ledger.wallets import user_account
 from core.quotes.bidrecords import BidFactors, unstorable_fact
+from core.quotes.economics import JobValue, job_value
 from core.quotes.estimates import Answer, Knowledge, answer, know, worth
 from core.quotes.jobpost import JobPost
 from core.quotes.jobquote import (
@@ -31,6 +33,7 @@ from core.quotes.jobquote import (
     upwork_balance,
 )
 from core.quotes.pricing import Quote, dollars, quote
+from core.quotes.radar import Radar, Repost, radar
 from core.reads.insight import cents_per_connect
 from core.store.base import Tx
 from core.store.tables.postings import last_entry
@@ -40,15 +43,19 @@ from core.store.tables.postings import last_entry
 
 @dataclass(frozen=True, slots=True)
 class QuoteOptions:
-    """/quote's options: the job's facts typed, the boost, a pasted post."""
+    """/quote's options: the job's facts typed, the boost, a pasted post, and the hours an
+    hourly job is expected to bill (its value)."""
 
     facts: JobFacts = field(default_factory=JobFacts)
     boost: int | None = None
     post: str | None = None
+    hours: int | None = None
 
     @staticmethod
     def of(v: Values) -> QuoteOptions:
-        return QuoteOptions(typed_facts(v), v.opt_integer("boost"), v.opt_text("post"))
+        return QuoteOptions(
+            typed_facts(v), v.opt_integer("boost"), v.opt_text("post"), v.opt_integer("hours")
+        )
 
 
 def explain(q: Quote) -> list[tuple[str, str]]:
@@ -71,18 +78,27 @@ class _Seen:
     bought: tuple[int, int] | None
     knowledge: Knowledge
     last_entry: int = 0
+    repost: Repost | None = None
 
 
-async def _read(ctx: Context, factors: BidFactors, match: int | None = None) -> _Seen:
+async def _read(
+    ctx: Context,
+    factors: BidFactors,
+    match: int | None = None,
+    job: tuple[str | None, str | None] = (None, None),
+    boost: int | None = None,
+) -> _Seen:
     """What a quote reads; with ``match``, the balance a post shows that the wallet may be
-    matched to, also the wallet's newest entry when the offer is made (the balance differs)."""
+    matched to, also the wallet's newest entry when the offer is made (the balance differs);
+    with ``job`` (its title and identity), the earlier bid it looks like a repost of; with
+    ``boost``, the hire rate of its boost band."""
     await ctx.services.balances.ensure_known(ctx.actor, ctx.now(), ctx.request_id)
     config, now = ctx.services.config, ctx.now()
 
     async def read(tx: Tx) -> _Seen:
         account = await user_account(tx, ctx.actor.user.key)
         assert account is not None, "ensure_known created the wallet"
-        knowledge = await know(tx, config, ctx.actor.scope, factors, now, ctx.actor.user.key)
+        knowledge = await know(tx, config, ctx.actor.scope, factors, now, ctx.actor.user.key, boost)
         have = await balance(tx, account)
         offered = match is not None and match != have
         return _Seen(
@@ -90,6 +106,7 @@ async def _read(ctx: Context, factors: BidFactors, match: int | None = None) -> 
             await cents_per_connect(tx, account),
             knowledge,
             await last_entry(tx, account) if offered else 0,
+            await radar(tx, ctx.actor, job[0], job[1], factors, now),
         )
 
     return await ctx.services.store.read(read, quick=True)
@@ -101,12 +118,13 @@ def average_cost(connects: int, spent_cents: int, bought: int) -> int:
     return (connects * spent_cents * 2 + bought) // (bought * 2)
 
 
-def _spend(ctx: Context, total: int, seen: _Seen) -> tuple[int, str]:
-    """What ``total`` Connects cost the user, in cents, and ``≈ $1.95 at your average purchase
-    price · you can afford 3 such bids``."""
-    cost = _cents(ctx, total, seen)
+def _spend(ctx: Context, total: int, seen: _Seen) -> tuple[int, str, str]:
+    """What ``total`` Connects cost the user, in cents, at what price (``at your average
+    purchase price``), and ``≈ $1.95 at your average purchase price · you can afford 3 such
+    bids``."""
+    cost, per_text = _cents(ctx, total, seen), _per_text(seen)
     afford = seen.have // total if total else 0
-    return cost, f"≈ {dollars(cost)} {_per_text(seen)} · you can afford {afford} such bids"
+    return cost, per_text, f"≈ {dollars(cost)} {per_text} · you can afford {afford} such bids"
 
 
 def _cents(ctx: Context, connects: int, seen: _Seen) -> int:
@@ -141,33 +159,40 @@ def _model_note(q: Quote) -> str | None:
     return None  # the range says how rough it is in the answer's own lines
 
 
-def _answer_lines(ctx: Context, a: Answer, boost: int, seen: _Seen, f: JobFacts) -> list[str]:
-    """The number's source, the boost, the dollars, and whether such jobs are worth it (not
-    for a range: a hire's cost would be a guess)."""
+def _answer_lines(
+    ctx: Context, a: Answer, boost: int, seen: _Seen, f: JobFacts, hours: int | None
+) -> list[str]:
+    """The number's source, the boost, the dollars, and whether such jobs are worth it (for a
+    range, only what holds whatever it costs)."""
+    value = job_value(f.budget_type, f.price_cents, hours)
     if (rough := a.rough) is not None:
         low, high = rough[0] + boost, rough[1] + boost
         lines = [f"{a.heuristic.shown()} + {boost} boost = {low}-{high}"] if boost else []
         lines.append(_spend_range(ctx, low, high, seen))
         lines.extend(a.lines())
-        lines.extend(_whatever_it_costs(ctx, seen, low, high, f))
+        lines.extend(_whatever_it_costs(ctx, seen, low, high, value))
         return lines
     total = a.connects + boost
     lines = [f"{a.connects} + {boost} boost = {plural(total)}"] if boost else []
-    cost, spend = _spend(ctx, total, seen)
+    cost, per_text, spend = _spend(ctx, total, seen)
     lines.append(spend)
     lines.extend(a.lines())
     if a.source == "heuristic" and (note := _model_note(a.heuristic)) is not None:
         lines.append(note)
-    lines.extend(worth(seen.knowledge, total, cost, f.budget_type, f.price_cents))
+    config = ctx.services.config
+    lines.extend(worth(seen.knowledge, total, cost, value, config, per_text))
     return lines
 
 
-def _whatever_it_costs(ctx: Context, seen: _Seen, low: int, high: int, f: JobFacts) -> list[str]:
+def _whatever_it_costs(
+    ctx: Context, seen: _Seen, low: int, high: int, value: JobValue | str
+) -> list[str]:
     """The "is it worth it" lines that hold at both ends of a range (the hire rate of similar
-    jobs); those that would change with the cost are left out, not shown at a guessed one."""
-    k = seen.knowledge
-    cheap = worth(k, low, _cents(ctx, low, seen), f.budget_type, f.price_cents)
-    dear = worth(k, high, _cents(ctx, high, seen), f.budget_type, f.price_cents)
+    jobs, the job's value, what a hire pays); those that change with the cost (a hire's cost,
+    the break-even rate, the expected value) are left out, not shown at a guessed cost."""
+    k, config, per_text = seen.knowledge, ctx.services.config, _per_text(seen)
+    cheap = worth(k, low, _cents(ctx, low, seen), value, config, per_text)
+    dear = worth(k, high, _cents(ctx, high, seen), value, config, per_text)
     return [line for line in cheap if line in dear]
 
 
@@ -183,9 +208,9 @@ async def quote_read(ctx: Context, o: QuoteOptions) -> Reply:
     boost = o.boost or 0
     factors = o.facts
     q = quote(ctx.services.config.pricing, factors, boost)
-    seen = await _read(ctx, factors)
+    seen = await _read(ctx, factors, boost=o.boost)
     a = answer(None, q, factors, seen.knowledge, ctx.now())
-    return Reply(a.title(), _answer_lines(ctx, a, boost, seen, factors), _fields(a, q))
+    return Reply(a.title(), _answer_lines(ctx, a, boost, seen, factors, o.hours), _fields(a, q))
 
 
 register("quote", Read(QuoteOptions, QuoteOptions.of, quote_read))
@@ -204,14 +229,16 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
     heuristic = quote(ctx.services.config.pricing, factors, boost)
     upwork = upwork_balance(post)
     matchable = upwork is not None and ctx.own_post and _match_limit(ctx) >= upwork
-    seen = await _read(ctx, factors, upwork if matchable else None)
+    job = job_name(post)
+    identity = (post.title, None if job is None else job_key(job))
+    seen = await _read(ctx, factors, upwork if matchable else None, identity, o.boost)
     a = answer(post.connects, heuristic, factors, seen.knowledge, ctx.now())
     lines: list[str] = []
-    if (job := job_name(post)) is not None:
+    if job is not None:
         lines.append(post.title or job)
     if post.connects is None and not post.conflict("cost"):
         lines.append("The post states no Connects cost.")
-    lines.extend(_answer_lines(ctx, a, boost, seen, factors))
+    lines.extend(_answer_lines(ctx, a, boost, seen, factors, o.hours))
     buttons: list[Button] = []
     keeping: list[kept.Kept] = []
     if upwork is not None and upwork != seen.have and not ctx.own_post:
@@ -226,13 +253,16 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
             lines.append(
                 Rich("That is more than ", cmd("reconcile"), f" takes here ({top:,}): not offered.")
             )
+    buttons.extend(_repost(ctx, seen.repost, factors, lines))
     if (missing := not_stated(post)) is not None:
         lines.append(missing)
     lines.extend(doubts(post))
     if (why := _no_bid_button(post, job, factors, a)) is not None:
         lines.extend([why] if why else [])
     elif job is not None:
-        args = json.dumps(options_json(o), sort_keys=True)
+        # the button places /bid with the quote's options: hours value a quote, not a bid
+        bid_options = {k: v for k, v in options_json(o).items() if k != "hours"}
+        args = json.dumps(bid_options, sort_keys=True)
         keeping.insert(0, _kept(ctx, "bid", args, connects=a.connects, boost=boost))
         buttons.insert(0, _bid_button(ctx, keeping[0], job))
     if keeping:
@@ -244,6 +274,18 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
         await ctx.services.store.write(remember)
     lines.append(read_when(ctx.now()))
     return Reply(a.title(), lines, facts(post), buttons=buttons)
+
+
+def _repost(
+    ctx: Context, repost: Repost | None, factors: JobFacts, lines: list[str]
+) -> list[Button]:
+    """What the repost radar found, added to ``lines``; its button, if it offers one."""
+    if repost is None:
+        return []
+    said = Radar.of(repost, factors, ctx.services.config.policy.refundable)
+    lines.extend(said.lines(ctx.now()))
+    refund = said.button(ctx.actor.user.key, ctx.request_id)
+    return [] if refund is None else [refund]
 
 
 def _no_bid_button(post: JobPost, job: str | None, factors: JobFacts, a: Answer) -> str | None:

@@ -56,6 +56,14 @@ POOL_NAME = Option(
 )
 NEW_POOL_NAME = Option("name", OptionType.STRING, "New pool name", required=True, max_length=40)
 MEMBER = Option("member", OptionType.USER, "Member", required=True)
+#: The hours an hourly job is expected to bill: its value is its rate times these.
+HOURS = Option(
+    "hours",
+    OptionType.INTEGER,
+    "Hours you expect to bill (an hourly job's value)",
+    min_value=1,
+    max_value=10_000,
+)
 #: The longest job post read after ``post:``; a whole desktop page with its tail fits.
 MAX_POST = 50_000
 POST = Option(
@@ -86,7 +94,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "quote",
         "Connects a job will cost, and what you can afford",
-        (*QUOTE_FACTORS, BOOST, POST),
+        (*QUOTE_FACTORS, BOOST, HOURS, POST),
         usage_example="/quote price:500 size:small",
     ),
     Command(

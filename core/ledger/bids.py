@@ -122,6 +122,7 @@ class Bids:
                 request_id=stamp.request_id,
                 now=stamp.now,
                 factors=spec.factors.columns(),
+                title=spec.title,
             )
 
         legs = [

@@ -39,6 +39,7 @@ class BidSpec:
     note: str | None
     quoted: bool
     factors: JobFacts = field(default_factory=JobFacts)
+    title: str | None = None  # the post's title (``job`` is its link when it has one)
 
     def unstorable(self) -> tuple[str, int] | None:
         """The first number of the bid no database column holds, with its value; ``None``
@@ -94,6 +95,15 @@ class BidPlaced:
     rate_cents: int | None
     pool: str | None
     threshold: int
+    # the repost radar (:class:`core.quotes.radar.Radar`): when a job like it was first bid
+    # on here, the client facts that matched in words, the asker's own earlier bid
+    repost_at: int | None = None
+    repost_client: str | None = None
+    repost_own: int | None = None
+    repost_own_at: int | None = None
+    repost_refundable: bool = False
+    repost_only_own: bool = False
+    repost_returned: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,23 +9,37 @@ from, and where both a learned and a heuristic number exist, both are shown. A d
 message has no community: it answers from the asker's own bids, and from the model pooling
 every scope only where the operator set ``[learning] scope = "global"``.
 
-"Is it worth it": the hire rate of other members' bids with outcomes on jobs like this one
-(:mod:`core.quotes.winrates`), from the daily snapshot, with its 95% interval and the Connects and
-dollars a hire costs at that rate, shown only from ``[learning] min_outcomes`` such bids of
-at least ``min_members`` other members; with a fixed budget known, the hire rate at which
-the bid pays for itself beside it. Replies show aggregates only.
+"Is it worth it": the hire rate ``p`` of other members' bids with outcomes on jobs like this
+one (:mod:`core.quotes.winrates`), from the daily snapshot, with its 95% interval and the
+Connects and dollars a hire costs at that rate, shown only from ``[learning] min_outcomes``
+such bids of at least ``min_members`` other members; with the job's value ``R`` known (its
+fixed price, or an hourly rate times the hours typed) and Upwork's fee ``f`` (``[pricing]
+fee_basis_points``), what a hire pays, the break-even hire rate ``c / (R·(1−f))`` of the bid's
+cost ``c`` and its expected value ``p·R·(1−f) − c`` with its interval
+(:mod:`core.quotes.economics`). Replies show aggregates only.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from fractions import Fraction
 
 from core.base.config import Config
-from core.base.figures import per, per_cents, percent
+from core.base.figures import per, per_cents
 from core.interface.catalog import MAX_CONNECTS_PER_BID
 from core.interface.reply import plural
 from core.quotes.bidrecords import BidFactors
+from core.quotes.economics import (
+    JobValue,
+    break_even,
+    cents,
+    fee_text,
+    net,
+    percent_text,
+)
+from core.quotes.economics import worth as economics_worth
 from core.quotes.learning import (
     EVERY_SCOPE,
     CostModel,
@@ -37,7 +51,15 @@ from core.quotes.learning import (
     predict_connects,
 )
 from core.quotes.pricing import Quote, dollars
-from core.quotes.winrates import Likeness, Rate, likeness, similar_rate
+from core.quotes.winrates import (
+    Likeness,
+    Rate,
+    boost_bounds,
+    boost_rate,
+    likeness,
+    minimums,
+    similar_rate,
+)
 from core.store.base import Tx
 
 
@@ -83,10 +105,14 @@ class Knowledge:
     like: Likeness
     similar: Rate | None
     rate_scope: str | None = None
+    #: the boost band a quote asked about (``None``: no boost typed, or no community), and the
+    #: hire rate of other members' bids in it (``None`` below the minimums)
+    boost_band: str | None = None
+    boosted: Rate | None = None
 
 
-#: Similar-job hire rates kept per process: (scope, likeness, asker) -> (read at, rate).
-_RATES: dict[tuple[str, Likeness, str], tuple[float, Rate]] = {}
+#: Hire rates kept per process: (scope, likeness or boost band, asker) -> (read at, rate).
+_RATES: dict[tuple[str, Likeness | str, str], tuple[float, Rate]] = {}
 #: How long a similar-job hire rate is reused before it is read again, in seconds.
 RATE_SECONDS = 300.0
 
@@ -98,34 +124,53 @@ async def know(
     factors: BidFactors,
     now: int,
     asker: str | None = None,
+    boost: int | None = None,
 ) -> Knowledge:
     """What a quote of ``asker`` asked in ``actor_scope`` knows about a job with
-    ``factors``, read in ``tx``: the model that answers (:func:`answering`), and the hire rate
-    of other members' bids on similar jobs in the community (none in a direct message unless
-    the operator pools every scope)."""
+    ``factors``, read in ``tx``: the model that answers (:func:`answering`), the hire rate
+    of other members' bids on similar jobs in the community, and with ``boost`` typed, the
+    hire rate of their bids in its boost band (none in a direct message unless the operator
+    pools every scope). A rate is kept only from the minimums of
+    :func:`~core.quotes.winrates.minimums`."""
     model, scope = await answering(tx, config, actor_scope, asker)
     need = 0 if model is not None and model.in_use else await needed(tx, config, scope, now)
     like = likeness(factors.budget_type, factors.price_cents, factors.verified)
     shared = model_scope(config, actor_scope)
-    shown = None
-    if shared is not None:
-        key = (shared, like, asker or "")
-        cached = _RATES.get(key)
-        if cached is not None and time.monotonic() - cached[0] < RATE_SECONDS:
-            rate = cached[1]
-        else:
-            rate = await similar_rate(
-                tx, like, None if shared == EVERY_SCOPE else shared, asker=asker
-            )
-            if len(_RATES) > 4096:
-                _RATES.clear()
-            _RATES[key] = (time.monotonic(), rate)
-        learning = config.learning
-        if rate.members >= learning.min_members and rate.bids >= max(
-            learning.min_outcomes, learning.min_count
-        ):
-            shown = rate
-    return Knowledge(scope, model, need, like, shown, shared)
+    if shared is None:
+        return Knowledge(scope, model, need, like, None, None)
+    where_ = None if shared == EVERY_SCOPE else shared
+    floor, members = minimums(config.learning)
+
+    async def similar() -> Rate:
+        return await similar_rate(tx, like, where_, asker=asker)
+
+    rate = await _kept_rate((shared, like, asker or ""), similar)
+    shown = rate if rate.members >= members and rate.bids >= floor else None
+    if boost is None:
+        return Knowledge(scope, model, need, like, shown, shared)
+    band = boost_bounds(boost)[2]
+
+    async def boosted() -> Rate:
+        return await boost_rate(tx, boost, where_, asker=asker)
+
+    in_band = await _kept_rate((shared, "boost " + band, asker or ""), boosted)
+    kept = in_band if in_band.members >= members and in_band.bids >= floor else None
+    return Knowledge(scope, model, need, like, shown, shared, band, kept)
+
+
+async def _kept_rate(
+    key: tuple[str, Likeness | str, str], read: Callable[[], Awaitable[Rate]]
+) -> Rate:
+    """The rate kept under ``key`` when read less than :data:`RATE_SECONDS` ago, else
+    ``read()``'s, kept."""
+    cached = _RATES.get(key)
+    if cached is not None and time.monotonic() - cached[0] < RATE_SECONDS:
+        return cached[1]
+    rate = await read()
+    if len(_RATES) > 4096:
+        _RATES.clear()
+    _RATES[key] = (time.monotonic(), rate)
+    return rate
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,10 +303,18 @@ async def estimate(
 
 
 def worth(
-    knowledge: Knowledge, total: int, cost_cents: int, budget_type: str | None, budget: int | None
+    knowledge: Knowledge,
+    total: int,
+    cost_cents: int,
+    value: JobValue | str,
+    config: Config,
+    cost_source: str = "",
 ) -> list[str]:
-    """Is it worth it: the hire rate of bids on similar jobs, the Connects and dollars a hire
-    costs at that rate, and the break-even hire rate of a fixed budget (``budget`` cents)."""
+    """Is it worth it: the hire rate of bids on similar jobs and the Connects and dollars a hire
+    costs at that rate; the job's value (``value``, or why it has none) and what a hire pays
+    after Upwork's fee; the hire rate at which the bid (``cost_cents``, its Connects priced
+    ``cost_source``) pays for itself; and its expected value, with the interval of the hire
+    rate's, where both the rate and the value are known (:mod:`core.quotes.economics`)."""
     out: list[str] = []
     rate = knowledge.similar
     if rate is not None and knowledge.rate_scope is not None:
@@ -273,12 +326,61 @@ def worth(
             connects = per(total * rate.bids, rate.hired)
             money = per_cents(cost_cents * rate.bids, rate.hired)
             out.append(f"≈ {connects} Connects ({dollars(money)}) per hire at that rate")
-    if budget_type == "fixed" and budget:
+    out.extend(_boost_lines(knowledge, config))
+    if isinstance(value, str):
+        out.append(value)
+        return out
+    fee = config.pricing.fee_basis_points
+    paid = cents(net(value.cents, fee))
+    out.append(
+        f"Job value: {value.describe()}; a hire pays {dollars(paid)} after Upwork's "
+        f"{fee_text(fee)} fee (as configured)"
+    )
+    even = break_even(cost_cents, value.cents, fee)
+    bid = f"this bid's {dollars(cost_cents)}{' ' + cost_source if cost_source else ''}"
+    if even is None or even >= 1:
+        out.append(f"No hire rate pays for this bid: {bid} is not less than what a hire pays.")
+        return out
+    out.append(
+        f"Break-even hire rate: {percent_text(even)} ({bid} ÷ the {dollars(paid)} a hire pays, "
+        "rounded half up)"
+    )
+    if knowledge.rate_scope is None:
+        out.append("Expected value: a direct message has no community hire rate to count it from.")
+        return out
+    if rate is None or not rate.bids:
+        floor, members = minimums(config.learning)
         out.append(
-            f"Break-even hire rate: {percent(cost_cents, budget)}% (this bid's "
-            f"{dollars(cost_cents)} ÷ the job's {dollars(budget)})"
+            "Expected value: not yet. It needs the hire rate of jobs like this, shown from "
+            f"{floor} bids with an outcome by {members} other members "
+            f"{where(knowledge.rate_scope)}."
         )
+        return out
+    ev = economics_worth(rate.hired, rate.bids, rate.interval(), value.cents, fee, cost_cents)
+    out.append(
+        f"Expected value: {dollars(cents(ev.mean))} a bid (95%: {dollars(cents(ev.low))} to "
+        f"{dollars(cents(ev.high))}) = {percent_text(Fraction(rate.hired, rate.bids))} × "
+        f"{dollars(paid)} − {dollars(cost_cents)}; hire rate learned from "
+        f"{plural(rate.bids, 'outcome')} of {rate.members} other members' bids"
+    )
+    out.append(ev.verdict())
     return out
+
+
+def _boost_lines(knowledge: Knowledge, config: Config) -> list[str]:
+    """The hire rate of other members' bids in the boost band the quote asked about, or that
+    there are not enough of them yet."""
+    band, scope = knowledge.boost_band, knowledge.rate_scope
+    if band is None or scope is None:
+        return []
+    name = "No boost" if band == "none" else f"Boost {band}"
+    if knowledge.boosted is not None:
+        return [f"{name} (any job), other members' bids {where(scope)}: {knowledge.boosted.text()}"]
+    floor, members = minimums(config.learning)
+    return [
+        f"{name}: not enough bids with an outcome {where(scope)} yet for a hire rate (it "
+        f"needs {floor} by {members} other members)."
+    ]
 
 
 __all__ = [

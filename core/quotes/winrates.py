@@ -26,6 +26,7 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from core.base.config import LearningConfig
 from core.base.vocabulary import OUTCOMES
 from core.store.base import Tx
 from core.store.tables import outcomes as outcome_table
@@ -163,14 +164,48 @@ def _budget_band_of(bid: Outcome) -> str | None:
     return None if band is None else f"{bid.budget_type} {band}"
 
 
-#: The client and job factors /stats shows hire rates by: (name, band of a bid).
-BANDS: tuple[tuple[str, Callable[[Outcome], str | None]], ...] = (
-    ("Payment", _verified_band),
-    ("Proposals", _proposals_band),
-    ("Client spend", _spend_band),
-    ("Budget", _budget_band_of),
-    ("Experience", lambda bid: bid.experience),
+#: Boost bands: from Connects, below Connects (``None``: open), label.
+BOOST_BANDS: tuple[Band, ...] = (
+    (0, 1, "none"),
+    (1, 11, "1-10"),
+    (11, 31, "11-30"),
+    (31, None, "31+"),
 )
+
+
+def boost_bounds(boost: int) -> Band:
+    """The boost band of a boost of ``boost`` Connects (0 or more)."""
+    for band in BOOST_BANDS:
+        if band[1] is None or boost < band[1]:
+            return band
+    raise AssertionError("the last band is open")  # pragma: no cover
+
+
+def _boost_band(bid: Outcome) -> str | None:
+    return None if bid.boost is None else boost_bounds(bid.boost)[2]
+
+
+#: The client and job factors /stats shows hire rates by: (name, band of a bid, the bands in
+#: the order of their values).
+BANDS: tuple[tuple[str, Callable[[Outcome], str | None], tuple[str, ...]], ...] = (
+    ("Payment", _verified_band, ("not verified", "verified")),
+    ("Proposals", _proposals_band, ("under 5", "5-10", "10-15", "15-20", "20-50", "50+")),
+    ("Client spend", _spend_band, ("$0", "under $1K", "$1K-10K", "$10K-100K", "$100K+")),
+    (
+        "Budget",
+        _budget_band_of,
+        tuple(f"{kind} {band[2]}" for kind, bands in BUDGET_BANDS.items() for band in bands),
+    ),
+    ("Experience", lambda bid: bid.experience, ("entry", "intermediate", "expert")),
+    ("Boost", _boost_band, tuple(band[2] for band in BOOST_BANDS)),
+)
+
+
+def _in_order(key: tuple[int, str]) -> tuple[int, int, str]:
+    """A band's place: its factor's, then its value's (a band not listed last, by name)."""
+    factor, band = key
+    order = BANDS[factor][2]
+    return factor, order.index(band) if band in order else len(order), band
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,12 +220,13 @@ class BandRate:
 def by_band(bids: Iterable[Outcome], min_count: int, min_members: int = 0) -> list[BandRate]:
     """Hire rates by factor band over bids with outcomes; bands with fewer than
     ``min_count`` bids, or fewer than ``min_members`` distinct bidders (bids whose bidder was
-    not read count as one), are left out. In :data:`BANDS` order, then by band name."""
+    not read count as one), are left out. In :data:`BANDS` order, each factor's bands in the
+    order of their values (no boost, then 1-10, ...)."""
     counts: dict[tuple[int, str], list[int]] = {}
     bidders: dict[tuple[int, str], set[str]] = {}
     for bid in bids:
         hired = int(bid.hired)
-        for i, (_, band_of) in enumerate(BANDS):
+        for i, (_, band_of, _order) in enumerate(BANDS):
             band = band_of(bid)
             if band is not None:
                 hit = counts.setdefault((i, band), [0, 0])
@@ -199,7 +235,7 @@ def by_band(bids: Iterable[Outcome], min_count: int, min_members: int = 0) -> li
                 bidders.setdefault((i, band), set()).add(bid.bidder)
     return [
         BandRate(BANDS[i][0], band, Rate(hired, n, len(bidders[(i, band)])))
-        for (i, band), (hired, n) in sorted(counts.items())
+        for (i, band), (hired, n) in sorted(counts.items(), key=lambda kv: _in_order(kv[0]))
         if n >= min_count and len(bidders[(i, band)]) >= min_members
     ]
 
@@ -257,10 +293,33 @@ async def similar_rate(
     return Rate(tally.hired, tally.bids, tally.members)
 
 
-async def snapshot_rows(tx: Tx, *, pool_id: int, asker: str, since: int) -> list[Outcome]:
-    """The pool's bids with outcomes placed from ``since``, as of the daily snapshot, other
-    than ``asker``'s: their outcome, bidder and the facts rates are banded by."""
-    return await outcome_table.snapshot_outcomes(tx, pool_id=pool_id, asker=asker, since=since)
+def minimums(learning: LearningConfig) -> tuple[int, int]:
+    """The fewest bids with an outcome, and distinct members (besides the asker) placing them,
+    a hire rate about other members of a community needs before it is shown: ``[learning]
+    min_outcomes`` (never below ``min_count``) and ``min_members``."""
+    return max(learning.min_outcomes, learning.min_count), learning.min_members
+
+
+async def snapshot_rows(
+    tx: Tx, *, asker: str, since: int, pool_id: int | None = None, scope: str | None = None
+) -> list[Outcome]:
+    """The bids with outcomes placed from ``since`` of the pool ``pool_id``, else of the
+    community ``scope``, else of every scope, as of the daily snapshot, other than
+    ``asker``'s: their outcome, bidder and the facts rates are banded by."""
+    return await outcome_table.snapshot_outcomes(
+        tx, asker=asker, since=since, pool_id=pool_id, scope=scope
+    )
+
+
+async def boost_rate(tx: Tx, boost: int, scope: str | None, *, asker: str | None = None) -> Rate:
+    """The hire rate of other members' bids with outcomes whose boost is in the band of
+    ``boost``, in the daily snapshot, in ``scope`` (every bid of the database when ``None``),
+    leaving out the bids of ``asker``; with how many distinct members placed them."""
+    low, high, _ = boost_bounds(boost)
+    tally = await outcome_table.snapshot_tally(
+        tx, asker=asker or "", scope=scope, boost_from=low, boost_below=high
+    )
+    return Rate(tally.hired, tally.bids, tally.members)
 
 
 #: Snapshots are taken at most this often, in seconds: once a day.
@@ -284,6 +343,7 @@ def similar(bids: Iterable[Outcome], like: Likeness) -> Rate:
 
 __all__ = [
     "BANDS",
+    "BOOST_BANDS",
     "BUDGET_BANDS",
     "OUTCOME_STATUSES",
     "Z95",
@@ -291,9 +351,12 @@ __all__ = [
     "Likeness",
     "Outcome",
     "Rate",
+    "boost_bounds",
+    "boost_rate",
     "budget_band",
     "by_band",
     "likeness",
+    "minimums",
     "outcomes",
     "refresh_snapshot",
     "similar",

@@ -30,6 +30,7 @@ HEAVY = (
     "asyncpg",
     "prompt_toolkit",
     "babel",
+    "rapidfuzz",
 )
 # the project's own modules that /balance does not use: the other command areas, the job-post
 # reader, learning, bids, charts, exports, win rates, notices, PostgreSQL, the interactive console,
@@ -60,10 +61,19 @@ UNUSED_BY_BALANCE = (
     "core.reads.insight",
     "core.store.tables.insight",
     "core.quotes.pricing",
+    "core.quotes.radar",
+    "core.store.tables.reposts",
 )
 # standard-library modules /balance does not use: the TOML parser (no config file is given),
 # uuid (its import reads the platform), secrets, and the hashing and JSON of idempotent changes
-STDLIB_UNUSED_BY_BALANCE = ("tomllib", "uuid", "platform", "secrets", "hashlib", "json")
+STDLIB_UNUSED_BY_BALANCE = (
+    "tomllib",
+    "uuid",
+    "platform",
+    "secrets",
+    "hashlib",
+    "json",
+)
 ENV_KEYS = (
     "CONNECTS_DATABASE_URL",
     "DISCORD_TOKEN",
@@ -118,8 +128,9 @@ def import_chains(importtime: str, wanted: set[str]) -> list[str]:
 def test_exec_balance_imports_no_platform_chart_or_numeric_library(tmp_path: Path) -> None:
     """A one-shot /balance answers with the wallet's balance and imports none of discord,
     slack_bolt, slack_sdk, matplotlib, numpy, sklearn, scipy, lightgbm, aiohttp, asyncpg,
-    prompt_toolkit or babel, nor the project's modules it does not use (other command areas,
-    the job-post reader, learning, bids, charts, exports, PostgreSQL, idempotent changes), nor
+    prompt_toolkit, babel or rapidfuzz, nor the project's modules it does not use (other
+    command areas, the job-post reader, learning, bids, charts, exports, PostgreSQL, idempotent
+    changes, the repost radar), nor
     the standard library's TOML parser, uuid, secrets, hashlib or json."""
     home = tmp_path / "home"
     home.mkdir()

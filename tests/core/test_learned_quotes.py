@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
+from fractions import Fraction
 
 import pytest
 
@@ -154,6 +155,18 @@ async def test_worth_it_from_similar_jobs_with_outcomes(learned: App, clock: Clo
     total = rate.split(" of ")[1].split()[0]  # with the community's older bids, ghosted
     assert "(95%: " in rate
     assert any(line.startswith("≈ ") and "per hire at that rate" in line for line in reply.lines)
+    # the expected value p·R·(1−f) − c, counted here on its own: $1,200 at 10%, the quoted
+    # Connects at $0.15, 8 hires of the total
+    cost = int(reply.title.split()[0]) * 15
+    ev = Fraction(8, int(total)) * 120_000 * Fraction(9, 10) - cost
+    shown = (abs(ev.numerator) * 2 + ev.denominator) // (ev.denominator * 2)
+    [line] = [x for x in reply.lines if x.startswith("Expected value")]
+    sign = "-" if ev < 0 else ""
+    assert line.startswith(
+        f"Expected value: {sign}${shown // 100:,}.{shown % 100:02d} a bid (95%: "
+    )
+    assert f"hire rate learned from {total} outcomes of " in line
+    assert reply.lines[reply.lines.index(line) + 1].startswith(("Pays", "Does not", "Not clear"))
     await _set_status(learned, 9)  # live change: not seen until the next day's snapshot
     _RATES.clear()
     assert (await learned.run_text(ANA, f"/quote post:{post}", "q2")).lines == reply.lines
@@ -181,11 +194,55 @@ async def test_worth_it_needs_min_outcomes_of_min_members(
 
 
 async def test_break_even_of_a_fixed_budget(learned: App) -> None:
-    """A fixed budget from a post: the hire rate at which the bid pays for itself."""
-    post = "Logo job\nFixed-price\n$500\nRequired Connects to submit a proposal: 10\nExpert"
+    """A fixed budget from a post: what a hire pays after Upwork's 10% fee, and the hire rate
+    at which the bid pays for itself. The worked example: a $75 job, 14 Connects at $0.15 =
+    $2.10; 2.10 / (75 × 0.9) = 3.111%."""
+    post = "Logo job\nFixed-price\n$75\nRequired Connects to submit a proposal: 14\nExpert"
     reply = await learned.run_text(ANA, f"/quote post:{post}", "q1")
+    assert (
+        "Job value: $75.00, the job's fixed price; a hire pays $67.50 after Upwork's 10% fee "
+        "(as configured)" in reply.lines
+    )
     [line] = [x for x in reply.lines if x.startswith("Break-even hire rate")]
-    assert line == "Break-even hire rate: 0.3% (this bid's $1.50 ÷ the job's $500.00)"
+    assert line == (
+        "Break-even hire rate: 3.11% (this bid's $2.10 at the best tier price ÷ the $67.50 a "
+        "hire pays, rounded half up)"
+    )
+    # no similar jobs with outcomes yet: no expected value, and it says what it needs
+    [ev] = [x for x in reply.lines if x.startswith("Expected value")]
+    assert ev.startswith("Expected value: not yet.") and "20 bids with an outcome by 5" in ev
+
+
+async def test_a_configured_fee_moves_the_break_even(
+    make_config: Callable[..., Config], clock: Clock
+) -> None:
+    """``[pricing] fee_basis_points``: at 20% a $75 job pays $60.00 and $2.10 breaks even at
+    3.5%; at 0% at 2.8%."""
+    for bp, paid, rate in ((2_000, "$60.00", "3.5%"), (0, "$75.00", "2.8%")):
+        config = make_config(pricing={"profile": "upwork", "fee_basis_points": bp})
+        app = await create_app(config, clock)
+        try:
+            post = "Logo\nFixed-price\n$75\nRequired Connects to submit a proposal: 14"
+            reply = await app.run_text(ANA, f"/quote post:{post}", "q1")
+            [line] = [x for x in reply.lines if x.startswith("Break-even hire rate")]
+            assert line.startswith(f"Break-even hire rate: {rate} (") and paid in line
+        finally:
+            await app.close()
+
+
+async def test_an_hourly_job_is_valued_only_with_hours(learned: App) -> None:
+    """An hourly post without hours:N has no value and so no break-even or expected value
+    (said, not guessed); with hours, its rate times the hours, labelled an estimate."""
+    post = "Logo job\nHourly\n$20.00 - $40.00\nRequired Connects to submit a proposal: 14"
+    bare = await learned.run_text(ANA, f"/quote post:{post}", "q1")
+    assert any("needs the hours you expect to bill (hours:N)" in x for x in bare.lines)
+    assert not any(x.startswith(("Break-even", "Expected value")) for x in bare.lines)
+    timed = await learned.run_text(ANA, f"/quote hours:10 post:{post}", "q2")
+    [value] = [x for x in timed.lines if x.startswith("Job value")]
+    assert value.startswith("Job value: $400.00, an hourly estimate ($40.00/hr, ")
+    assert "a hire pays $360.00 after" in value
+    [line] = [x for x in timed.lines if x.startswith("Break-even hire rate")]
+    assert line.startswith("Break-even hire rate: 0.58% (")  # 2.10 / 360 = 0.5833%
 
 
 async def test_stats_shows_what_wins_by_band_above_the_minimum(app: App) -> None:

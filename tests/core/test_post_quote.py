@@ -143,6 +143,18 @@ async def test_typed_options_win_over_the_post(seed_app: App) -> None:
     assert command.endswith("connects:13 boost:2")
 
 
+async def test_a_quote_valued_by_hours_keeps_a_bid_button_that_places(app: App) -> None:
+    """hours:N values an hourly job in the quote; the Bid button it makes is still a /bid
+    (hours are no option of a bid) and places the quoted bid."""
+    quote = await app.run_text(ANA, f"/quote hours:20 post:{POST}", "q1")
+    assert any(str(line).startswith("Job value: $800.00, an hourly") for line in quote.lines)
+    token, _ = _button(quote, "bid")
+    placed = await app.press(ANA, "bid", token, "click-1")
+    assert placed.title == "Bid #1 placed", placed.lines
+    [bid] = await _bids(app)
+    assert (bid["connects"], bid["price_cents"]) == (13, 4000)
+
+
 @pytest.mark.parametrize("text", ["hello world", "Posted 2 weeks ago", " "])
 async def test_a_post_that_yields_nothing_gets_one_line(app: App, text: str) -> None:
     """One line saying what a job post should contain; nothing is recorded."""

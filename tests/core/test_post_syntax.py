@@ -31,10 +31,10 @@ def test_options_before_the_post_are_read_as_usual() -> None:
 
 def test_keyless_values_never_fill_the_post() -> None:
     """Values without a key fill the other options; the post is only ever given by its key."""
-    others = [o for o in BY_NAME["quote"].options if o.name != "post"]
-    values = " ".join(str(i) for i in range(1, len(others) + 2))  # one value more than them
+    quote = BY_NAME["quote"]
+    values = " ".join(str(i) for i in range(1, len(quote.options) + 1))  # one past the rest
     with pytest.raises(BadInput, match="unexpected"):
-        parse_options(BY_NAME["quote"], values)
+        parse_options(quote, values)
 
 
 @pytest.mark.parametrize("text", [POST, f"post:{POST}", f"POST: {POST}"])

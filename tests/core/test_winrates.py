@@ -7,8 +7,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.quotes.winrates import (
+    BOOST_BANDS,
     Outcome,
     Rate,
+    boost_bounds,
     budget_band,
     by_band,
     likeness,
@@ -106,3 +108,61 @@ def test_similar_jobs_share_budget_type_band_and_verification() -> None:
     assert similar(rows, like) == Rate(1, 2)
     assert similar(rows, likeness("hourly", None, None)) == Rate(2, 5)
     assert likeness(None, None, None).describe() == "any job"
+
+
+@pytest.mark.parametrize(
+    ("boost", "band"),
+    [
+        (0, "none"),
+        (1, "1-10"),
+        (10, "1-10"),
+        (11, "11-30"),
+        (30, "11-30"),
+        (31, "31+"),
+        (50, "31+"),
+    ],
+)
+def test_boost_bands(boost: int, band: str) -> None:
+    """No boost, 1-10, 11-30, 31+ Connects of boost, each edge on its side."""
+    assert boost_bounds(boost)[2] == band
+    low, high, _ = boost_bounds(boost)
+    assert low <= boost and (high is None or boost < high)
+
+
+def test_bands_are_in_the_order_of_their_values() -> None:
+    """Within a factor, bands follow their values (no boost before 1-10 before 11-30 before
+    31+; entry before expert), never their names; factors keep their order, boost last."""
+    rows = [
+        _row("lost", boost=boost, experience=level, bidder=f"m{i}")
+        for boost, level in ((40, "expert"), (0, "entry"), (12, "intermediate"), (3, "expert"))
+        for i in range(5)
+    ]
+    rates = by_band(rows, 5)
+    assert [(r.factor, r.band) for r in rates] == [
+        ("Experience", "entry"),
+        ("Experience", "intermediate"),
+        ("Experience", "expert"),
+        ("Boost", "none"),
+        ("Boost", "1-10"),
+        ("Boost", "11-30"),
+        ("Boost", "31+"),
+    ]
+    assert [r.rate.bids for r in rates] == [5, 5, 10, 5, 5, 5, 5]
+
+
+@given(st.lists(st.tuples(st.integers(0, 60), st.booleans(), st.integers(0, 6)), max_size=80))
+def test_boost_bands_hold_the_minimums_exactly(bids: list[tuple[int, bool, int]]) -> None:
+    """Attack: one member reading another's outcome through a boost band. A boost band is
+    shown exactly when it holds 5 bids of 3 distinct bidders, as every other band; its counts
+    are the bids whose boost falls in it; a bid without a boost (copied before boosts were)
+    is in no band."""
+    rows = [_row("hired" if hired else "lost", boost=b, bidder=f"m{who}") for b, hired, who in bids]
+    rows.append(_row("hired", bidder="m0"))  # boost not known
+    shown = {r.band: r.rate for r in by_band(rows, 5, min_members=3) if r.factor == "Boost"}
+    for low, high, band in BOOST_BANDS:
+        inside = [(h, w) for b, h, w in bids if b >= low and (high is None or b < high)]
+        members = len({w for _, w in inside})
+        if len(inside) >= 5 and members >= 3:
+            assert shown[band] == Rate(sum(h for h, _ in inside), len(inside), members)
+        else:
+            assert band not in shown

@@ -121,7 +121,7 @@ async def test_every_migration_is_safe_to_apply_late(
     with _logged() as records:
         store = await open_store(url)
     try:
-        expected = [late, *range(upto + 1, LATEST + 1)]
+        expected = [late, *(v for v, _ in schema.available() if v > upto)]
         assert [int(n[:4]) for n in store.migrated] == expected
     finally:
         await store.close()

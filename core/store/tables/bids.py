@@ -83,16 +83,19 @@ async def insert(
     request_id: str,
     now: int,
     factors: Mapping[str, int | str | None],
+    title: str | None = None,
 ) -> int:
-    """A new ``submitted`` bid with its factor columns (column name -> value); its id."""
+    """A new ``submitted`` bid with its factor columns (column name -> value) and its post's
+    title; its id."""
     assert all(name.isidentifier() for name in factors)  # names are columns, never input
     names = "".join(f", {name}" for name in factors)
     marks = "".join(f", :f_{name}" for name in factors)
     row = await tx.fetchone(
         "INSERT INTO bids (account_id, pool_id, bidder, job, job_key, connects, boost, "
         "cost_cents, rate_type, rate_cents, note, status, refunded, created_at, updated_at, "
-        f"request_id, connects_stated, scope{names}) VALUES (:a, :p, :b, :job, :key, :c, :boost, "
-        f":cents, :rt, :rate, :note, :status, 0, :now, :now, :rid, :stated, :scope{marks}) "
+        f"request_id, connects_stated, scope, title{names}) VALUES (:a, :p, :b, :job, :key, :c, "
+        f":boost, :cents, :rt, :rate, :note, :status, 0, :now, :now, :rid, :stated, :scope, "
+        f":title{marks}) "
         "RETURNING id",
         {
             "a": account_id,
@@ -111,6 +114,7 @@ async def insert(
             "rid": request_id,
             "stated": 1 if stated else 0,
             "scope": scope,
+            "title": title,
             **{f"f_{name}": value for name, value in factors.items()},
         },
     )

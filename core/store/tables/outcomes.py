@@ -148,10 +148,11 @@ class Outcome:
     client_spent_cents: int | None = None
     experience: str | None = None
     bidder: str = ""
+    boost: int | None = None  # the boost placed (refunded or not)
 
 
 _FACTS = ("budget_type", "price_cents", "verified", "proposals_min", "client_spent_cents")
-_FACT_COLUMNS = ", ".join([*_FACTS, "experience"])
+_FACT_COLUMNS = ", ".join([*_FACTS, "experience", "boost"])
 
 
 def _opt(row: Row, key: str) -> int | None:
@@ -170,6 +171,7 @@ def _outcome(row: Row, hired: bool, bidder: str = "") -> Outcome:
         client_spent_cents=_opt(row, "client_spent_cents"),
         experience=None if experience is None else str(experience),
         bidder=bidder,
+        boost=_opt(row, "boost"),
     )
 
 
@@ -203,13 +205,23 @@ async def outcomes(
     return [_outcome(r, str(r["status"]) == BidStatus.HIRED) for r in rows]
 
 
-async def snapshot_outcomes(tx: Tx, *, pool_id: int, asker: str, since: int) -> list[Outcome]:
-    """The pool's bids with an outcome placed from ``since``, as of the daily snapshot, other
-    than ``asker``'s, each with its bidder."""
+async def snapshot_outcomes(
+    tx: Tx, *, asker: str, since: int, pool_id: int | None = None, scope: str | None = None
+) -> list[Outcome]:
+    """The bids with an outcome placed from ``since``, as of the daily snapshot, other than
+    ``asker``'s, each with its bidder: of the pool ``pool_id``, else of the community
+    ``scope``, else (both ``None``) of every scope."""
+    where = ["created_at >= :since", "bidder <> :me"]
+    params: dict[str, object] = {"since": since, "me": asker}
+    if pool_id is not None:
+        where.append("pool_id = :p")
+        params["p"] = pool_id
+    elif scope is not None:
+        where.append("scope = :s")
+        params["s"] = scope
     rows = await tx.fetchall(
-        f"SELECT bidder, hired, {_FACT_COLUMNS} FROM outcome_snapshot WHERE pool_id = :p "
-        "AND created_at >= :since AND bidder <> :me",
-        {"p": pool_id, "since": since, "me": asker},
+        f"SELECT bidder, hired, {_FACT_COLUMNS} FROM outcome_snapshot WHERE {' AND '.join(where)}",
+        params,
     )
     return [_outcome(r, bool(int(r["hired"])), str(r["bidder"])) for r in rows]
 
@@ -233,10 +245,12 @@ async def snapshot_tally(
     price_from: int | None = None,
     price_below: int | None = None,
     verified: bool | None = None,
+    boost_from: int | None = None,
+    boost_below: int | None = None,
 ) -> Tally:
     """The snapshot's bids with an outcome other than ``asker``'s, in ``scope`` (every scope
-    when ``None``), of the budget type, price range and payment verification given (each
-    left open when ``None``)."""
+    when ``None``), of the budget type, price range, payment verification and boost range
+    given (each left open when ``None``)."""
     where = ["bidder <> :me"]
     params: dict[str, object] = {"me": asker}
     for column, mark, value in (
@@ -245,6 +259,8 @@ async def snapshot_tally(
         ("price_cents >= :lo", "lo", price_from),
         ("price_cents < :hi", "hi", price_below),
         ("verified = :v", "v", None if verified is None else int(verified)),
+        ("boost >= :blo", "blo", boost_from),
+        ("boost < :bhi", "bhi", boost_below),
     ):
         if value is not None:
             where.append(column)
