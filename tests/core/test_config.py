@@ -125,3 +125,15 @@ def test_missing_file(tmp_path: Path) -> None:
     """A missing file is named."""
     with pytest.raises(ConfigError, match="not found"):
         load(tmp_path / "absent.toml", env={})
+
+
+def test_the_example_switched_to_seed_is_the_seed_profile(tmp_path: Path) -> None:
+    """One line away: config.example.toml with only ``profile = "seed"`` changed gives every
+    seed number (the keys that differ by profile are left to it)."""
+    from core.base.config import PRICING_PROFILES
+
+    example = (Path(__file__).parents[2] / "config.example.toml").read_text()
+    assert example.count('profile = "upwork"') == 1
+    path = tmp_path / "seed.toml"
+    path.write_text(example.replace('profile = "upwork"', 'profile = "seed"'), encoding="utf-8")
+    assert load(path, env={}).pricing == PRICING_PROFILES["seed"]
