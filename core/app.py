@@ -158,19 +158,23 @@ class App:
             return await self.dispatch(
                 actor, "confirm", {"token": value}, request_id, text_commands=text_commands
             )
-        if action == "bid":  # a quote's Bid button: the bid it stands for, once
-            from core.commands.kept import press_bid
-
-            ctx = Context(actor, request_id, self.services, "bid", text_commands=text_commands)
-            return await self._guarded(ctx, lambda: press_bid(ctx, value))
-        if action == "reconcile":  # match the balance Upwork showed in a pasted post, once
-            from core.commands.kept import press_reconcile
-
-            ctx = Context(
-                actor, request_id, self.services, "reconcile", text_commands=text_commands
-            )
-            return await self._guarded(ctx, lambda: press_reconcile(ctx, value))
+        if action in ("bid", "reconcile", "outcome"):
+            return await self._press_kept(actor, action, value, request_id, text_commands)
         return error_reply("That button is no longer supported.")
+
+    async def _press_kept(
+        self, actor: Actor, action: str, value: str, request_id: str, text_commands: bool
+    ) -> Reply:
+        """A button carrying a code for what is kept in the database: a quote's Bid (the bid it
+        stands for), its Set-to (match the balance Upwork showed), an outcome ask's answer
+        (the outcome its label names); each once."""
+        from core.commands.kept import press_bid, press_reconcile
+        from core.commands.outcomes import press_outcome
+
+        command = {"bid": "bid", "reconcile": "reconcile", "outcome": "outcome"}[action]
+        press = {"bid": press_bid, "reconcile": press_reconcile, "outcome": press_outcome}[action]
+        ctx = Context(actor, request_id, self.services, command, text_commands=text_commands)
+        return await self._guarded(ctx, lambda: press(ctx, value))
 
     async def first_answer(self, key: str, actor: str) -> bool:
         """Whether the answer ``key`` (a platform's id of one submission) is sent here first:

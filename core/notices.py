@@ -1,7 +1,8 @@
-"""Notices that arrive on their own: low pool balance, expiring Connects, ghosted bids, grants.
+"""Notices that arrive on their own: low pool balance, expiring Connects, bids without news
+(asked about with buttons), grants.
 
 Each job decides and records its notices in one transaction, under a unique key (``low:<pool>``
-once a day, ``expiry:<lot>:<days>``, ``ghosts:<user>:<week>``, ``grant:<user>:<month>``), so a
+once a day, ``expiry:<lot>:<days>``, ``outcomes:<user>:<day>``, ``grant:<user>:<month>``), so a
 rerun or a second process finds the key taken and sends nothing twice. Delivery is separate: a
 deliverer claims pending notices of the platforms it serves with a lease, sends them through
 that platform's :class:`Notifier`, and marks them sent.
@@ -16,21 +17,20 @@ no title reads as either.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Protocol
 
 from core.base.dates import DAY, utc_day
 from core.base.keys import platform_of
-from core.interface.reply import Markup, Rich, cmd, restored, stored, when
-from core.ledger import kept, postings
+from core.interface.reply import Button, Markup, Rich, cmd, restored, stored, when
+from core.ledger import kept, outcome_asks, postings
 from core.ledger.bids import mark_ghosted
 from core.ledger.postings import Stamp
 from core.ledger.wallets import User, all_users, find_user
 from core.services import Services
 from core.store.base import Store, Tx
-from core.store.tables import notices
+from core.store.tables import asks, notices
 from core.store.tables.notices import ExpiringLot, Notice, TargetKind
 
 log = logging.getLogger("connects.notices")
@@ -45,8 +45,10 @@ class Notifier(Protocol):
     async def send_channel(self, scope: str, channel: str, text: str) -> None:
         """Post ``text`` in a channel of the server or workspace ``scope``."""
 
-    async def send_dm(self, user_key: str, text: str) -> None:
-        """Send ``text`` privately to the user ``user_key``."""
+    async def send_dm(self, user_key: str, text: str, buttons: Sequence[Button] = ()) -> None:
+        """Send ``text`` privately to the user ``user_key``, with ``buttons`` under it (each
+        pressed through :meth:`core.app.App.press`; where there are no buttons, their text
+        commands)."""
 
     def format_time(self, ts: int) -> str:
         """``ts`` (UTC epoch seconds) as the reader should see it."""
@@ -60,7 +62,7 @@ class JobReport:
     expiry_warnings: int = 0
     expired_lots: int = 0
     ghosted: int = 0
-    digests: int = 0
+    asks: int = 0
     grants: int = 0
     swept: int = 0
     errors: list[str] = field(default_factory=list)
@@ -77,9 +79,11 @@ async def _queue(
     text: str,
     at_time: int | None,
     now: int,
+    buttons: str | None = None,
 ) -> bool:
-    """Record a notice under ``key`` on the platform of its target; ``False`` when that key was
-    already taken."""
+    """Record a notice under ``key`` on the platform of its target (with ``buttons`` as
+    :func:`core.ledger.outcome_asks.packed` keeps them); ``False`` when that key was already
+    taken."""
     return await notices.queue(
         tx,
         key=key,
@@ -91,6 +95,7 @@ async def _queue(
         text=stored(text),
         at_time=at_time,
         now=now,
+        buttons=buttons,
     )
 
 
@@ -120,6 +125,7 @@ class Jobs:
             ("grants", self.grants),
             ("low balance", self.low_balance),
             ("expiry", self.expiry_warnings),
+            ("outcome asks", self.ask_outcomes),  # before ghosts: marking one is not news
             ("ghosts", self.ghosts),
             ("kept bids", self.sweep_kept),
         ):
@@ -155,7 +161,9 @@ class Jobs:
                 report.expired_lots += 1
 
     async def grants(self, now: int, report: JobReport) -> None:
-        """The monthly grant, credited on each user's anniversary day, once."""
+        """The monthly grant, credited on each user's anniversary day, once; and each plan's
+        Connects on its billing day, once per cycle (:meth:`plan_grants`)."""
+        await self.plan_grants(now, report)
         if self.config.wallet.monthly_grant <= 0:
             return
 
@@ -187,6 +195,39 @@ class Jobs:
                         now=now,
                     )
                 if amount:
+                    report.grants += 1
+
+            await self.store.write(grant)
+
+    async def plan_grants(self, now: int, report: JobReport) -> None:
+        """Each member's plan Connects (``/plan``) on their billing day: the cycle claimed in
+        the plan's row with its credit, so a rerun or a second process grants it once."""
+        from core.ledger.kinds import Kinds
+
+        kinds = Kinds(self.config, self.services.wallets, self.services.pools)
+
+        async def due(tx: Tx) -> list[str]:
+            return await kinds.due_plans(tx, now)
+
+        for key in await self.store.read(due):
+
+            async def grant(tx: Tx, key: str = key) -> None:
+                granted = await kinds.grant_plan(tx, key, now)
+                if granted is None:
+                    return
+                if granted.amount and granted.notices:
+                    await _queue(
+                        tx,
+                        key=f"plan:{key}:{utc_day(granted.cycle)}",
+                        subject=f"plan:{key}",
+                        target_kind="dm",
+                        scope=None,
+                        target=key,
+                        text=f"🎁 Your {granted.plan} plan's {granted.amount} Connects arrived.",
+                        at_time=None,
+                        now=now,
+                    )
+                if granted.amount:
                     report.grants += 1
 
             await self.store.write(grant)
@@ -270,57 +311,74 @@ class Jobs:
             report.expiry_warnings += await self.store.write(lambda tx: warn(tx, lots))
 
     async def ghosts(self, now: int, report: JobReport) -> None:
-        """Bids with no news for ``ghost_days`` become ghosted; a weekly private digest lists
-        them with the Connects they cost."""
+        """Bids with no news for ``ghost_days`` become ghosted (they are asked about by
+        :meth:`ask_outcomes` like any bid awaiting news)."""
 
         async def mark(tx: Tx) -> int:
             return await mark_ghosted(tx, now, self.config.policy.ghost_days)
 
         report.ghosted += await self.store.write(mark)
-        week = datetime.fromtimestamp(now, UTC).strftime("%G-W%V")
 
-        async def bidders(tx: Tx) -> list[str]:
-            return await notices.ghosted_bidders(tx)
+    async def ask_outcomes(self, now: int, report: JobReport) -> None:
+        """A private message with buttons about bids without news for ``[notices]
+        outcome_after_days`` (see :mod:`core.ledger.outcome_asks`): a few bids a message, one
+        message a day per user at most, each bid asked twice at most; none for users with
+        notices off."""
+        config = self.config.notices
+        if config.outcome_after_days <= 0:
+            return
+        window = {
+            "quiet": now - config.outcome_after_days * DAY,
+            # a ghosted bid was marked at least ghost_days after its last news
+            "ghosted": now - (config.outcome_after_days - self.config.policy.ghost_days) * DAY,
+            "again": now - config.outcome_again_days * DAY,
+            "most": outcome_asks.MOST_ASKS,
+        }
 
-        for bidder in await self.store.read(bidders):
+        async def users(tx: Tx) -> list[str]:
+            return await asks.askers(tx, outcome_asks.WAITING, **window)
 
-            async def digest(tx: Tx, user: str = bidder) -> bool:
-                if not await _notices_on(tx, user):
+        for key in await self.store.read(users):
+
+            async def ask(tx: Tx, key: str = key) -> bool:
+                user = await find_user(tx, key)
+                if user is None or not user.notices:
                     return False
-                if _recorded_after(await notices.last_queued(tx, f"ghosts:{user}"), now - 7 * DAY):
+                await tx.lock_account(user.account_id)  # one asker per user at a time
+                subject = f"outcomes:{key}"
+                if _recorded_after(await notices.last_queued(tx, subject), now - DAY):
                     return False
-                bids = await notices.unlisted_ghosts(tx, user)
+                bids = await asks.to_ask(
+                    tx, key, outcome_asks.WAITING, limit=outcome_asks.PER_MESSAGE, **window
+                )
                 if not bids:
                     return False
-                cost = sum(b.connects + b.boost - b.refunded for b in bids)
-                listed = "; ".join(f"#{b.id} {b.job[:40]}" for b in bids[:10])
-                more = f" and {len(bids) - 10} more" if len(bids) > 10 else ""
-                text = (
-                    (
-                        f"👻 {len(bids)} bid{'s' if len(bids) != 1 else ''} got no answer in "
-                        f"{self.config.policy.ghost_days} days ({cost} Connects): "
-                        f"{listed}{more}. Set news with "
-                    )
-                    + cmd("outcome", "")
-                    + "."
-                )
+                message = f"{subject}:{now // DAY}"
+                made = [(b, outcome_asks.new_token()) for b in bids]
+                shown = [
+                    button
+                    for row, (b, token) in enumerate(made)
+                    for button in outcome_asks.buttons(token, b.id, key, row)
+                ]
                 if not await _queue(
                     tx,
-                    key=f"ghosts:{user}:{week}",
-                    subject=f"ghosts:{user}",
+                    key=message,
+                    subject=subject,
                     target_kind="dm",
                     scope=None,
-                    target=user,
-                    text=text,
+                    target=key,
+                    text=outcome_asks.ask_text(bids, now, self.config.policy.ghost_days),
                     at_time=None,
                     now=now,
+                    buttons=outcome_asks.packed(shown),
                 ):
                     return False
-                await notices.mark_listed(tx, [b.id for b in bids])
+                for b, token in made:
+                    await asks.record(tx, asks.Ask(token, b.id, key, message, b.status, now))
                 return True
 
-            if await self.store.write(digest):
-                report.digests += 1
+            if await self.store.write(ask):
+                report.asks += 1
 
 
 async def deliver(
@@ -352,6 +410,8 @@ async def deliver(
             try:
                 if notice.target_kind == "channel":
                     await notifier.send_channel(str(notice.scope), notice.target, text)
+                elif buttons := outcome_asks.unpacked(notice.buttons):
+                    await notifier.send_dm(notice.target, text, buttons)
                 else:
                     await notifier.send_dm(notice.target, text)
             except Exception as exc:

@@ -19,7 +19,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple, Protocol, TextIO, TypeVar
@@ -29,7 +29,7 @@ from core.app import App
 from core.base.keys import Actor, UserKey, UserRef, scope_of
 from core.interface.catalog import COMMANDS
 from core.interface.errors import ConnectsError
-from core.interface.reply import Reply, Rich
+from core.interface.reply import Button, Reply, Rich
 from core.interface.reply import render as render_text
 from core.interface.textparse import split_command
 
@@ -58,8 +58,11 @@ class ConsoleNotifier:
     async def send_channel(self, scope: str, channel: str, text: str) -> None:
         self._write(Rich(f"[#{channel}] ", text))
 
-    async def send_dm(self, user_key: str, text: str) -> None:
+    async def send_dm(self, user_key: str, text: str, buttons: Sequence[Button] = ()) -> None:
+        """The notice, then each button as its label and the command that does the same."""
         self._write(Rich(f"[to {UserKey(user_key).user_id}] ", text))
+        for b in buttons:
+            self._write(Rich(f"  [{b.label}] ", b.text_command or b.label))
 
     def format_time(self, ts: int) -> str:
         return "on " + datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")

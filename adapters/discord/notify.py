@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import discord
 
 from adapters.discord.render import text as rendered
+from adapters.discord.render import view
+from core.interface.reply import Button
 
 CONTENT_MAX = 2000
 # notices name people (<@id>) without pinging them
@@ -31,13 +35,18 @@ class DiscordNotifier:
         target = self.client.get_partial_messageable(int(channel), guild_id=_guild(scope))
         await target.send(_cut(text), allowed_mentions=QUIET)
 
-    async def send_dm(self, user_key: str, text: str) -> None:
-        """Send ``text`` as a direct message to the user ``discord:<user id>``."""
+    async def send_dm(self, user_key: str, text: str, buttons: Sequence[Button] = ()) -> None:
+        """Send ``text`` as a direct message to the user ``discord:<user id>``, with
+        ``buttons`` as components under it (a click reaches the bot as any button's does)."""
         kind, _, user_id = user_key.partition(":")
         if kind != "discord" or not user_id.isdigit():
             raise ValueError(f"not a Discord user: {user_key}")
         dm = await self.client.create_dm(discord.Object(int(user_id)))
-        await dm.send(_cut(text), allowed_mentions=QUIET)
+        shown = view(list(buttons))
+        if shown is None:
+            await dm.send(_cut(text), allowed_mentions=QUIET)
+        else:
+            await dm.send(_cut(text), allowed_mentions=QUIET, view=shown)
 
     def format_time(self, ts: int) -> str:
         """A Discord timestamp: each reader sees it in their own time zone and language."""

@@ -191,7 +191,8 @@ def embed(reply: Reply) -> discord.Embed:
 
 
 def view(buttons: list[Button]) -> discord.ui.View | None:
-    """The buttons of a reply, five to a row, or ``None``."""
+    """The buttons of a reply, five to a row (on their own row where a button names one), or
+    ``None``."""
     if not buttons:
         return None
     out = discord.ui.View(timeout=None)
@@ -199,7 +200,8 @@ def view(buttons: list[Button]) -> discord.ui.View | None:
         item = PressButton(
             b.action, b.value, b.label, _STYLES.get(b.style, discord.ButtonStyle.primary)
         )
-        item.item.row = i // BUTTONS_PER_ROW
+        row = b.row if b.row is not None and 0 <= b.row < 5 else None
+        item.item.row = i // BUTTONS_PER_ROW if row is None else row
         out.add_item(item)
     # clicks are routed by custom_id to PressButton (registered as a dynamic item), so the view
     # need not be kept in discord.py's view store (nor hold a timeout task per message)

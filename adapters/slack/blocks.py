@@ -193,17 +193,25 @@ def parse_button_value(value: str) -> tuple[str, str, str | None]:
     return data["a"], str(data.get("v", "")), data.get("u")
 
 
-def _buttons(buttons: list[Button]) -> Block:
-    elements = [
-        ButtonElement(
+def button_blocks(buttons: list[Button]) -> list[Block]:
+    """The buttons as actions blocks: one for buttons without a row, one per row otherwise
+    (a bid's outcomes on a line of their own), at most 25 buttons in all."""
+    rows: list[tuple[int | None, list[ButtonElement]]] = []
+    for i, b in enumerate(buttons[:25]):
+        element = ButtonElement(
             text=_clip(b.label, 75),
             action_id=f"{ACTION_PREFIX}{b.action}:{i}",
             value=button_value(b),
             style=_STYLES.get(b.style),
         )
-        for i, b in enumerate(buttons[:25])
+        if rows and rows[-1][0] == b.row:
+            rows[-1][1].append(element)
+        else:
+            rows.append((b.row, [element]))
+    return [
+        ActionsBlock(block_id="buttons" if row is None else f"buttons-{row}", elements=elements)
+        for row, elements in rows
     ]
-    return ActionsBlock(block_id="buttons", elements=elements)
 
 
 def render(reply: Reply, *, note: str | None = None) -> dict[str, Any]:
@@ -235,13 +243,11 @@ def _render(reply: Reply, note: str | None) -> dict[str, Any]:
         blocks.append(SectionBlock(fields=fields[i : i + _FIELDS_PER_SECTION]))
     if note:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_clip(note, _SECTION_MAX))]))
-    if reply.buttons:
-        blocks.append(_buttons(reply.buttons))
-    if len(blocks) > _MAX_BLOCKS:
-        keep = blocks[: _MAX_BLOCKS - 2]
-        keep.append(SectionBlock(text=MarkdownTextObject(text="_(shortened)_")))
-        keep.append(blocks[-1])
-        blocks = keep
+    actions = button_blocks(reply.buttons)
+    if len(blocks) + len(actions) > _MAX_BLOCKS:
+        blocks = blocks[: _MAX_BLOCKS - 1 - len(actions)]
+        blocks.append(SectionBlock(text=MarkdownTextObject(text="_(shortened)_")))
+    blocks.extend(actions)
     return {
         "response_type": response_type,
         "text": _clip(_fallback(reply), _SECTION_MAX),

@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TypedDict
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.blocks import notice_text
+from adapters.slack.blocks import button_blocks, notice_text
+from core.interface.reply import Button
 
 TEXT_MAX = 3000
 
 
 class _Message(TypedDict):
-    """The message parts of ``chat.postMessage``: fallback text and one mrkdwn section."""
+    """The message parts of ``chat.postMessage``: fallback text, one mrkdwn section, and the
+    notice's buttons if it has any."""
 
     text: str
     blocks: list[dict[str, object]]
 
 
-def _message(text: str) -> _Message:
+def _message(text: str, buttons: Sequence[Button] = ()) -> _Message:
+    """The notice as one mrkdwn section, with its buttons (a row of actions each) under it."""
     body = notice_text(text)
     body = body if len(body) <= TEXT_MAX else body[: TEXT_MAX - 1] + "…"
-    return {"text": body, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": body}}]}
+    blocks: list[dict[str, object]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": body}}
+    ]
+    blocks.extend(b.to_dict() for b in button_blocks(list(buttons)))
+    return {"text": body, "blocks": blocks}
 
 
 class SlackNotifier:
@@ -47,15 +55,16 @@ class SlackNotifier:
         self._check_team(team_id, "channel")
         await self.client.chat_postMessage(channel=channel, unfurl_links=False, **_message(text))
 
-    async def send_dm(self, user_key: str, text: str) -> None:
-        """Send ``text`` privately to ``slack:<team>:<user>`` (the bot's DM with them)."""
+    async def send_dm(self, user_key: str, text: str, buttons: Sequence[Button] = ()) -> None:
+        """Send ``text`` privately to ``slack:<team>:<user>`` (the bot's DM with them), with
+        ``buttons`` under it; a click reaches the bot like any button's (both modes)."""
         kind, team_id, user_id = [*user_key.split(":", 2), "", ""][:3]
         if kind != "slack" or not user_id:
             raise ValueError(f"not a Slack user: {user_key}")
         self._check_team(team_id, "user")
         opened = await self.client.conversations_open(users=user_id)
         await self.client.chat_postMessage(
-            channel=opened["channel"]["id"], unfurl_links=False, **_message(text)
+            channel=opened["channel"]["id"], unfurl_links=False, **_message(text, buttons)
         )
 
     def format_time(self, ts: int) -> str:

@@ -155,11 +155,21 @@ class LogConfig:
 
 @dataclass(frozen=True, slots=True)
 class NoticesConfig:
-    """``[notices]``: whether and how often notices are sent, and the expiry warnings."""
+    """``[notices]``: whether and how often notices are sent, the expiry warnings, and when a
+    bid without news is asked about (``outcome_after_days`` without news; again at most once,
+    ``outcome_again_days`` after its ask or its "No news"; 0: never asked)."""
 
     enabled: bool = True
     interval_seconds: int = 300
     expiry_warn_days: tuple[int, ...] = (7, 1)
+    outcome_after_days: int = 7
+    outcome_again_days: int = 14
+
+    def __post_init__(self) -> None:
+        if self.outcome_after_days < 0 or self.outcome_again_days < 1:
+            raise ValueError(
+                "notices.outcome_after_days must be 0 or more, outcome_again_days 1 or more"
+            )
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,6 +56,8 @@ class LotSource(StrEnum):
     PURCHASE = "purchase"
     TOPUP = "topup"
     ADJUSTMENT = "adjustment"
+    INTERVIEW = "interview"
+    PLAN = "plan"
 
 
 # the lots a member paid for (what /void takes back and costs are read from)
@@ -64,7 +66,9 @@ BOUGHT: tuple[LotSource, ...] = (LotSource.PURCHASE, LotSource.TOPUP)
 
 class EntryKind(StrEnum):
     """What a ledger entry records: a credit (the lot sources), a bid's two legs, Connects
-    coming back, an expiry, a correction, a purchase taken back."""
+    coming back, an expiry, a correction, a purchase taken back, and Upwork's other movements:
+    an interview reward, a plan's Connects on its billing day, and spend on the profile
+    (an availability badge, a profile boost) that no job is tied to."""
 
     WELCOME = "welcome"
     GRANT = "grant"
@@ -77,6 +81,52 @@ class EntryKind(StrEnum):
     EXPIRY = "expiry"
     ADJUSTMENT = "adjustment"
     VOID = "void"
+    INTERVIEW = "interview"
+    PLAN = "plan"
+    BADGE = "badge"
+    PROFILE_BOOST = "profile_boost"
+
+
+# debits tied to no job: the profile's spend (/spend), counted in /stats beside bids
+PROFILE_SPEND: tuple[EntryKind, ...] = (EntryKind.BADGE, EntryKind.PROFILE_BOOST)
+
+# how /history names a kind whose stored word does not read as English on its own
+_SAID: dict[EntryKind, str] = {
+    EntryKind.INTERVIEW: "interview reward",
+    EntryKind.PLAN: "plan grant",
+    EntryKind.BADGE: "availability badge",
+    EntryKind.PROFILE_BOOST: "profile boost",
+    EntryKind.GRANT: "monthly grant",
+}
+
+
+def said(kind: EntryKind) -> str:
+    """A kind as /history says it: ``profile_boost`` reads "profile boost"."""
+    return _SAID.get(kind, kind.value)
+
+
+class PlanName(StrEnum):
+    """An Upwork plan as ``/plan`` stores it; :data:`PLAN_CONNECTS` is what each grants on
+    every billing day."""
+
+    BASIC = "basic"
+    PLUS = "plus"
+    PLUS_ANNUAL = "plus_annual"  # annual Freelancer Plus, paid monthly
+
+
+PLAN_CONNECTS: dict[PlanName, int] = {
+    PlanName.BASIC: 10,
+    PlanName.PLUS: 100,
+    PlanName.PLUS_ANNUAL: 100,
+}
+
+
+# The kinds of debit that spend Connects (a bid, its boost, the profile's spend; new ways to
+# spend join here): what the daily and weekly caps count (core/ledger/caps.py). Adjustments,
+# voids and expiries draw Connects too but spend nothing, and are not listed.
+SPENDING: tuple[EntryKind, ...] = (EntryKind.BID, EntryKind.BOOST, *PROFILE_SPEND)
+# the spending kinds the boost cap counts: a bid's boost and a profile boost
+BOOSTING: tuple[EntryKind, ...] = (EntryKind.BOOST, EntryKind.PROFILE_BOOST)
 
 
 def ghost_cutoff(now: int, ghost_days: int) -> int:

@@ -4,6 +4,7 @@
 themselves by area: :mod:`~core.commands.quotes` (quote, paste),
 :mod:`~core.commands.learned` (model),
 :mod:`~core.commands.money` (bid, undo, refund, outcome),
+:mod:`~core.commands.outcomes` (outcomes, and an outcome ask's buttons),
 :mod:`~core.commands.kept` (confirm, and the kept buttons: Bid, Confirm, Set-to),
 :mod:`~core.commands.purchases` (buy, void), :mod:`~core.commands.pools` (the /pool group),
 :mod:`~core.commands.balance` (balance) and

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from core.base.figures import per, per_cents, percent
+from core.base.vocabulary import EntryKind, said
 from core.commands.balance import PoolOptions
 from core.commands.registry import Change, Context, Read, register
 from core.interface.catalog import BY_NAME, COMMANDS, GROUPS, MESSAGE_ACTIONS, Command
@@ -49,10 +50,11 @@ async def history_read(ctx: Context, o: HistoryOptions) -> Reply:
         rows = await recent_entries(tx, account, o.limit)
         lines: list[str] = []
         for r in rows:
-            what = f"#{r.bid_id} {r.job}" if r.bid_id else (r.memo or r.kind)
+            what = f"#{r.bid_id} {r.job}" if r.bid_id else (r.memo or said(r.kind))
             sign = "+" if r.delta > 0 else ""
             lines.append(
-                when(r.created_at) + f" {sign}{r.delta} {r.kind} · {what[:60]} → {r.balance_after}"
+                when(r.created_at)
+                + f" {sign}{r.delta} {said(r.kind)} · {what[:60]} → {r.balance_after}"
             )
         series = await balance_series(tx, account) if o.chart else []
         return label, lines, series, len(rows)
@@ -124,12 +126,45 @@ def _what_wins(
     return lines
 
 
+def _stats_fields(s: Stats, profile: dict[EntryKind, int]) -> list[tuple[str, str]]:
+    """/stats' headline figures: bids and wins, spend, refunds, net, profile spend, per hire,
+    ghosted."""
+    from core.quotes.pricing import dollars
+
+    win = "–" if not s.bids else f"{percent(s.hired, s.bids, places=0)}%"
+    free = f" · {s.free} of them free" if s.free else ""
+    fields = [
+        ("Bids", f"{s.bids} · won {s.hired} ({win})"),
+        ("Spent", f"{s.connects} + {s.boost} boost"),
+        ("Refunded", f"{s.refunded}"),
+        ("Net", f"{plural(s.net)} · {dollars(s.net_cents)}{free}"),
+    ]
+    if profile:  # badge and profile boost: spend tied to no bid, beside the bids' net
+        spent = " + ".join(f"{n} {said(kind)}" for kind, n in sorted(profile.items()))
+        fields.append(
+            ("Profile", f"{spent} · bids and profile {plural(s.net + sum(profile.values()))}")
+        )
+    if s.hired:
+        bought = " of bought Connects" if s.free else ""
+        fields.append(
+            (
+                "Per hire",
+                f"{per(s.net, s.hired)} Connects · "
+                f"{dollars(per_cents(s.net_cents, s.hired))}{bought}",
+            )
+        )
+    if s.ghosted:
+        fields.append(("Ghosted", f"{s.ghosted} bids · {plural(s.ghosted_connects)}"))
+    return fields
+
+
 async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
     from core.base.vocabulary import ghost_cutoff
+    from core.ledger.wallets import user_account
     from core.quotes.learning import EVERY_SCOPE, model_scope
-    from core.quotes.pricing import dollars
     from core.quotes.winrates import by_band, minimums, outcomes, snapshot_rows
     from core.reads.insight import since, stats
+    from core.store.tables.kinds import profile_spend
 
     services = ctx.services
     now = ctx.now()
@@ -144,12 +179,15 @@ async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
     shared = model_scope(services.config, ctx.actor.scope)
     floor, members = minimums(learning)
 
+    profile: dict[EntryKind, int] = {}
+
     async def read(tx: Tx) -> tuple[str, Stats, list[BandRate], list[BandRate]]:
-        nonlocal leaderboard
+        nonlocal leaderboard, profile
         if o.pool:
             pool = await services.pools.find(tx, ctx.actor, o.pool)
             await services.pools.require_member_or_admin(tx, ctx.actor, pool)
             leaderboard = services.pools.is_admin(ctx.actor, pool)
+            profile = await profile_spend(tx, pool.account_id, start)
             # other members' outcomes: from the daily snapshot, bands of enough members only
             rows = await snapshot_rows(tx, pool_id=pool.id, asker=ctx.actor.user.key, since=start)
             return (
@@ -161,6 +199,8 @@ async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
                 [],
             )
         key = ctx.actor.user.key
+        wallet = await user_account(tx, key)
+        profile = {} if wallet is None else await profile_spend(tx, wallet, start)
         rows = await outcomes(tx, ghost_before=ghost_before, bidder=key, since=start)
         community: list[BandRate] = []
         if shared is not None:
@@ -177,25 +217,7 @@ async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
         )
 
     label, s, bands, community = await services.store.read(read)
-    win = "–" if not s.bids else f"{percent(s.hired, s.bids, places=0)}%"
-    free = f" · {s.free} of them free" if s.free else ""
-    fields = [
-        ("Bids", f"{s.bids} · won {s.hired} ({win})"),
-        ("Spent", f"{s.connects} + {s.boost} boost"),
-        ("Refunded", f"{s.refunded}"),
-        ("Net", f"{plural(s.net)} · {dollars(s.net_cents)}{free}"),
-    ]
-    if s.hired:
-        bought = " of bought Connects" if s.free else ""
-        fields.append(
-            (
-                "Per hire",
-                f"{per(s.net, s.hired)} Connects · "
-                f"{dollars(per_cents(s.net_cents, s.hired))}{bought}",
-            )
-        )
-    if s.ghosted:
-        fields.append(("Ghosted", f"{s.ghosted} bids · {plural(s.ghosted_connects)}"))
+    fields = _stats_fields(s, profile)
     lines: list[str] = ["Since " + when(start) if o.period != "all" else "All time"]
     if s.members and leaderboard:
         ranked = sorted(s.members.items(), key=lambda kv: (-kv[1].hired, kv[1].net, kv[0]))

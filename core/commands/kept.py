@@ -22,7 +22,7 @@ from core.interface.catalog import BY_NAME
 from core.interface.errors import BadInput, ConnectsError, NotFound
 from core.interface.options import Values, check
 from core.interface.reply import Reply, Rich, cmd, plural, when
-from core.ledger import kept, postings
+from core.ledger import kept, outcome_asks, postings
 from core.ledger.idempotency import fingerprint, load
 from core.quotes.bidrecords import BidPlaced
 from core.quotes.jobquote import read_job
@@ -164,7 +164,12 @@ class ConfirmOptions:
 
 async def confirm_resolve(ctx: Context, o: ConfirmOptions) -> tuple[Context, Values] | Reply:
     """What a kept button does, by its code (the text a surface without buttons shows for
-    it): the bid a Confirm or a Bid button stands for, or a quote's Set-to offer."""
+    it): the bid a Confirm or a Bid button stands for, a quote's Set-to offer, or an outcome
+    ask's answer (``3fa9c21b7d-hired``)."""
+    if outcome_asks.parse(o.token) is not None:
+        from core.commands.outcomes import press_outcome
+
+        return await press_outcome(ctx, o.token)
     offer = await _load(ctx, o.token)
     if offer[0] is not None and offer[0].kind == "reconcile":
         return await press_reconcile(ctx, o.token)

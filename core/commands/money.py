@@ -47,6 +47,7 @@ class BidOptions:
     note: str | None
     facts: JobFacts = field(default_factory=JobFacts)
     post: str | None = None
+    invited: bool = False
 
     @staticmethod
     def of(v: Values) -> BidOptions:
@@ -60,6 +61,7 @@ class BidOptions:
             v.opt_text("note"),
             typed_facts(v),
             v.opt_text("post"),
+            bool(v.opt_flag("invited")),
         )
 
     def typed_facts(self) -> JobFacts:
@@ -93,7 +95,19 @@ class BidOptions:
                     "" if post is None else " (the post shows neither)",
                 )
             )
+        if self.invited and self.connects:
+            raise BadInput(
+                f"An invited proposal costs 0 Connects: drop connects:{self.connects}, "
+                "or invited:true if you were not invited."
+            )
+        if self.connects == 0 and not self.invited:
+            raise BadInput(
+                "connects:0 is only for an invited proposal: add invited:true, or give the "
+                "Connects the job asks (1 or more)."
+            )
         stated = self.connects if post is None or self.connects is not None else post.connects
+        if self.invited:
+            stated = 0
         factors = over_bid(self.typed_facts(), post)
         connects = stated
         boost = self.boost or 0
@@ -123,6 +137,7 @@ class BidOptions:
             quoted=stated is None,
             factors=factors,
             title=_title(job, post),
+            invited=self.invited,
         )
 
 
@@ -182,8 +197,15 @@ def _radar(r: BidPlaced) -> Radar | None:
     )
 
 
+def _cost(r: BidPlaced) -> str:
+    """What a bid spent: an invited proposal's nothing said so (a 0-Connect bid is one)."""
+    if r.connects == 0:
+        return "Invited: 0 Connects" + (f" + {r.boost} boost" if r.boost else "")
+    return plural(r.connects) + (f" + {r.boost} boost" if r.boost else "")
+
+
 def bid_render(ctx: Context, o: BidOptions, r: BidPlaced) -> Reply:
-    cost = plural(r.connects) + (f" + {r.boost} boost" if r.boost else "")
+    cost = _cost(r)
     lines = [r.job, f"{cost} from {r.where} · {plural(r.balance)} left"]
     if r.allowance_left is not None:
         lines.append(f"Allowance left this month: {plural(r.allowance_left)}")
@@ -218,7 +240,7 @@ async def bid_replay(ctx: Context, o: BidOptions, r: BidPlaced) -> Reply:
     state = await _state(ctx, r.bid)
     if state is None or state.status == BidStatus.SUBMITTED:
         return bid_render(ctx, o, r)
-    cost = plural(r.connects) + (f" + {r.boost} boost" if r.boost else "")
+    cost = _cost(r)
     final = state.status in FINAL
     if final:
         title = f"Bid #{r.bid} was placed, then {state.status}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from core.base.facts import BY_NAME as FACT_NAMED
 from core.base.facts import MAX_DOLLARS
 from core.base.numbers import Unit
-from core.base.vocabulary import NEWS
+from core.base.vocabulary import NEWS, PlanName
 from core.interface.commandspec import Access, Command, Form, MessageAction, Option, OptionType
 from core.interface.factoptions import QUOTE_FACTORS
 
@@ -33,6 +33,9 @@ REFUND_REASONS = (
 )
 OUTCOMES = tuple(status.value for status in NEWS)
 PERIODS = ("week", "month", "quarter", "year", "all")
+#: what /spend records Connects spent on (the entry kinds they write: core.ledger.kinds)
+SPEND_ON = ("badge", "profile_boost")
+PLANS = (*(plan.value for plan in PlanName), "none")
 
 MAX_CONNECTS_PER_BID = 100
 MAX_PURCHASE = 10_000
@@ -90,6 +93,13 @@ PAID = Option(
     unit=Unit.DOLLARS,
 )
 
+#: The caps of /limits and /pool limits: Connects, or 0/off to clear (core/ledger/caps.py).
+CAPS = (
+    Option("daily", OptionType.STRING, "Connects a UTC day (0 or off: none)", max_length=12),
+    Option("weekly", OptionType.STRING, "Connects a week from Monday (0 or off)", max_length=12),
+    Option("boost", OptionType.STRING, "Boost Connects a UTC day (0 or off)", max_length=12),
+)
+
 COMMANDS: tuple[Command, ...] = (
     Command(
         "quote",
@@ -125,12 +135,13 @@ COMMANDS: tuple[Command, ...] = (
             Option(
                 "connects",
                 OptionType.INTEGER,
-                "Connects the job asks (else quoted)",
-                min_value=1,
+                "Connects the job asks (else quoted; 0 when invited)",
+                min_value=0,
                 max_value=MAX_CONNECTS_PER_BID,
             ),
             POOL,
             BOOST,
+            Option("invited", OptionType.BOOLEAN, "The client invited you: costs 0 Connects"),
             Option("rate_type", OptionType.STRING, "Hourly or fixed price", choices=RATE_TYPES),
             Option(
                 "rate",
@@ -191,6 +202,53 @@ COMMANDS: tuple[Command, ...] = (
         (BID, Option("status", OptionType.STRING, "New status", required=True, choices=OUTCOMES)),
         changes_state=True,
         usage_example="/outcome bid:#12 status:hired",
+    ),
+    Command(
+        "interview",
+        "A client started an interview and you replied: +10 Connects",
+        (BID,),
+        changes_state=True,
+        usage_example="/interview bid:#12",
+    ),
+    Command(
+        "spend",
+        "Record Connects spent on your profile (badge, boost)",
+        (
+            Option("on", OptionType.STRING, "What they were for", required=True, choices=SPEND_ON),
+            Option(
+                "connects",
+                OptionType.INTEGER,
+                "Connects spent",
+                required=True,
+                min_value=1,
+                max_value=MAX_PURCHASE,
+            ),
+            POOL,
+        ),
+        changes_state=True,
+        usage_example="/spend on:badge connects:10",
+    ),
+    Command(
+        "plan",
+        "Your Upwork plan and billing day: its Connects arrive each cycle",
+        (
+            Option("name", OptionType.STRING, "Your plan", required=True, choices=PLANS),
+            Option(
+                "day",
+                OptionType.INTEGER,
+                "Billing day of the month (29-31 renew on the 1st)",
+                min_value=1,
+                max_value=31,
+            ),
+        ),
+        changes_state=True,
+        usage_example="/plan name:plus day:15",
+    ),
+    Command(
+        "outcomes",
+        "Your bids awaiting news, and how to record it",
+        (),
+        usage_example="/outcomes",
     ),
     Command(
         "history",
@@ -275,11 +333,18 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "confirm",
-        "Run a kept Confirm, Bid or Set-to button by its code, once",
+        "Run a kept Confirm, Bid, Set-to or outcome button by code",
         (Option("token", OptionType.STRING, "Code from the button", required=True, max_length=40),),
         changes_state=True,
         text_only=True,
         usage_example="/confirm token:ab12cd34",
+    ),
+    Command(
+        "limits",
+        "Daily, weekly and boost caps on your own spending",
+        CAPS,
+        changes_state=True,
+        usage_example="/limits daily:20 weekly:80 boost:10",
     ),
     Command(
         "pool create",
@@ -322,6 +387,14 @@ COMMANDS: tuple[Command, ...] = (
         access=Access.POOL_ADMIN,
         changes_state=True,
         usage_example="/pool allowance name:agency member:@sam connects:40",
+    ),
+    Command(
+        "pool limits",
+        "A member's daily, weekly and boost caps in a pool",
+        (POOL_NAME, Option("member", OptionType.USER, "Member (else yourself)"), *CAPS),
+        access=Access.POOL_MEMBER,
+        changes_state=True,
+        usage_example="/pool limits name:agency member:@sam daily:10",
     ),
     Command(
         "pool topup",
@@ -387,6 +460,7 @@ __all__ = [
     "BID",
     "BOOST",
     "BY_NAME",
+    "CAPS",
     "COMMANDS",
     "GROUPS",
     "MAX_CONNECTS_PER_BID",
@@ -399,6 +473,7 @@ __all__ = [
     "OUTCOMES",
     "PAID",
     "PERIODS",
+    "PLANS",
     "POOL",
     "POOL_NAME",
     "POST",
@@ -406,6 +481,7 @@ __all__ = [
     "RATE_TYPES",
     "REFUND_REASONS",
     "SIZES",
+    "SPEND_ON",
     "Access",
     "Command",
     "Form",

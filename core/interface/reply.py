@@ -243,7 +243,8 @@ class Button:
     ``action`` is ``"undo"`` or ``"confirm"``; ``value`` is an opaque string (at most 80
     characters) that the platform hands back on a click, through :meth:`core.app.App.press`.
     ``text_command`` is the equivalent command for platforms without buttons (:func:`cmd`).
-    ``only_user`` restricts clicks to one user key.
+    ``only_user`` restricts clicks to one user key. Buttons with the same ``row`` show on a
+    line of their own where the platform can (one bid's outcomes); ``None``: laid out in turn.
     """
 
     label: str
@@ -252,6 +253,7 @@ class Button:
     style: ButtonStyle = ButtonStyle.PRIMARY
     text_command: str = ""
     only_user: str | None = None
+    row: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from core.base.config import Config
 from core.base.keys import Actor
 from core.base.vocabulary import BidStatus, EntryKind, ghost_cutoff
-from core.interface.errors import AlreadyDone, BadInput, Forbidden, NotFound
+from core.interface.errors import AlreadyDone, BadInput, Forbidden, NotFound, NotRefundable
 from core.interface.reply import Mention, Rich, cmd
 from core.ledger import postings
 from core.ledger.bidrules import allowance_left, check_outcome, check_undo, refund_amount
@@ -37,6 +37,7 @@ from core.quotes.bidrecords import (
 )
 from core.store.base import Tx, Unstorable
 from core.store.tables import bids as table
+from core.store.tables import kinds as kinds_table
 from core.store.tables.bids import Bid
 
 
@@ -149,6 +150,8 @@ class Bids:
         draw = await postings.debit(
             tx, account.id, legs, stamp, label=account.label, own=account.own, link=link, fix=fix
         )
+        if spec.invited:
+            await kinds_table.mark_invited(tx, bid_id)
         return BidPlaced(
             bid=bid_id,
             job=spec.job,
@@ -192,9 +195,12 @@ class Bids:
     ) -> int:
         """Return ``amount`` of the bid's Connects and mark it ``refunded`` or ``undone``; the
         account's balance afterwards."""
-        back = await postings.give_back(
-            tx, bid.account_id, bid.id, amount, kind, stamp, reason or kind
-        )
+        if amount == 0:  # an invited proposal cost nothing: no entry to write
+            back = postings.Draw(await postings.balance(tx, bid.account_id), 0)
+        else:
+            back = await postings.give_back(
+                tx, bid.account_id, bid.id, amount, kind, stamp, reason or kind
+            )
         status = BidStatus.REFUNDED if kind == EntryKind.REFUND else BidStatus.UNDONE
         await table.set_returned(tx, bid.id, status, amount, back.cents, reason, stamp.now)
         return back.balance
@@ -210,6 +216,10 @@ class Bids:
         amount = refund_amount(
             self.config.policy, reason, bid_id, bid.status, bid.connects, bid.boost, bid.refunded
         )
+        if amount == 0:
+            raise NotRefundable(
+                f"Bid #{bid_id} was an invited proposal and cost nothing: nothing to refund."
+            )
         balance = await self._give_back(tx, bid, amount, EntryKind.REFUND, stamp, reason)
         return Refunded(
             bid_id,
@@ -228,6 +238,8 @@ class Bids:
             raise NotFound(f"No bid #{bid_id} of yours to undo.")
         bid = await table.locked(tx, bid)
         check_undo(self.config.wallet, bid_id, bid.status, bid.created_at, stamp.now)
+        if await kinds_table.reward_of(tx, bid_id) is not None:  # a client interviewed: it stands
+            raise AlreadyDone(f"Bid #{bid_id} earned an interview reward; it stays.")
         balance = await self._give_back(tx, bid, bid.total, EntryKind.UNDO, stamp, None)
         return Undone(bid_id, bid.total, balance, bid.job)
 

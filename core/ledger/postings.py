@@ -25,7 +25,9 @@ same statements' transaction and nothing else writes them:
 
 Which lots a debit draws and a refund refills is worked out by the pure :func:`draw` and
 :func:`restore`. Callers decide *whether* to move money (policies, allowances, permissions);
-this module only moves it. A new movement (a reconcile, a void) is a composition of these calls.
+this module only moves it, with one exception held here so that no spending path can skip it:
+a debit of the spending kinds is refused over the spender's caps (:mod:`core.ledger.caps`).
+A new movement (a reconcile, a void) is a composition of these calls.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from dataclasses import dataclass
 from core.base.dates import utc_day
 from core.base.vocabulary import EntryKind, LotSource
 from core.interface.errors import InsufficientConnects
+from core.ledger import caps
 from core.quotes.amounts import share_cents
 from core.store.base import Tx
 from core.store.tables import accounts
@@ -197,17 +200,23 @@ async def debit(
 ) -> Draw:
     """Take the legs' total from the account's oldest lots and write one entry per leg.
 
-    Refused with :class:`InsufficientConnects` (naming ``label``, e.g. "your wallet"; ``own``
+    Refused with :class:`~core.interface.errors.CapReached` when a draw of the spending kinds
+    would pass a cap the spender (``stamp.actor``) is under on this account
+    (:func:`core.ledger.caps.enforce`, under the account's lock), and
+    with :class:`InsufficientConnects` (naming ``label``, e.g. "your wallet"; ``own``
     when it is the user's own wallet) when the balance is short (``fix`` says what to do about
     it): the conditional update is the guard, so two processes can never both spend the last
     Connects. ``link``, given the cost in
     cents of the Connects taken, creates the bid the draw pays for and returns its id: the
     entries and the lot usage then name it, so a later :func:`give_back` returns them to the
-    same lots.
+    same lots. A debit of nothing (an invited proposal) only links its bid: no entry, no lot.
     """
     total = sum(leg.amount for leg in legs)
-    if total <= 0 or any(leg.amount < 0 for leg in legs):
+    if (total == 0 and link is None) or any(leg.amount < 0 for leg in legs):
         raise ValueError("a debit takes a positive amount")
+    await caps.enforce(
+        tx, account_id, stamp.actor, [(leg.kind, leg.amount) for leg in legs], stamp.now, label
+    )
     left_after = await table.take_from_balance(tx, account_id, total)
     if left_after is None:
         raise InsufficientConnects(total, await balance(tx, account_id), label, fix or "", own=own)

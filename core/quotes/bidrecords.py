@@ -40,6 +40,7 @@ class BidSpec:
     quoted: bool
     factors: JobFacts = field(default_factory=JobFacts)
     title: str | None = None  # the post's title (``job`` is its link when it has one)
+    invited: bool = False  # an invited proposal: 0 Connects, still a bid with an outcome
 
     def unstorable(self) -> tuple[str, int] | None:
         """The first number of the bid no database column holds, with its value; ``None``

@@ -7,7 +7,7 @@ a balance never shows Connects that have already expired.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.base.config import Config
 from core.base.dates import DAY
@@ -15,7 +15,8 @@ from core.base.keys import Actor
 from core.base.vocabulary import EntryKind
 from core.interface.catalog import Access
 from core.interface.errors import NotFound
-from core.ledger import postings
+from core.ledger import caps, postings
+from core.ledger.caps import CapRoom
 from core.ledger.pools import Pool, Pools
 from core.ledger.postings import Stamp
 from core.ledger.wallets import Wallets, find_user, user_account
@@ -37,6 +38,7 @@ class PoolLine:
     balance: int
     allowance: int | None  # None: no limit
     spent: int
+    caps: list[CapRoom] = field(default_factory=list)  # the member's caps in force here
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,7 @@ class WalletView:
     balance: int
     pools: list[PoolLine]
     expiring: list[Due]
+    caps: list[CapRoom] = field(default_factory=list)  # the wallet's caps in force
     welcome_only: bool = False
 
 
@@ -148,7 +151,8 @@ class Balances:
             spent = 0
             if m.allowance is not None:
                 spent = await self.pools.spent_this_month(tx, m.pool.id, actor.user.key, now)
-            lines.append(PoolLine(m.pool.name, m.balance, m.allowance, spent))
+            room = await caps.room(tx, m.pool.account_id, actor.user.key, now)
+            lines.append(PoolLine(m.pool.name, m.balance, m.allowance, spent, room))
         return lines
 
     async def balance(
@@ -174,9 +178,11 @@ class Balances:
             if await self.pools.stale(tx, actor.user.key, actor.scope, now):
                 return None
             balance = await postings.balance(tx, user.account_id)
+            room = await caps.room(tx, user.account_id, actor.user.key, now)
             kinds = await first_kinds(tx, user.account_id, 2)
             welcome_only = all(kind is EntryKind.WELCOME for kind in kinds)
-            return WalletView(balance, await self._pool_lines(tx, actor, now), due, welcome_only)
+            lines = await self._pool_lines(tx, actor, now)
+            return WalletView(balance, lines, due, room, welcome_only)
 
         view = await self.store.read(read, quick=True)
         if view is None:

@@ -4,6 +4,7 @@ run, every platform stopped when one ends or fails, a failed start is exit code 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 from adapters.discord.config import DiscordConfig
 from adapters.served import Served
@@ -11,12 +12,13 @@ from adapters.slack.config import SlackConfig
 from bot import platforms
 from bot.settings import parse
 from core.app import App
+from core.interface.reply import Button
 
 
 class Notes:
     async def send_channel(self, scope: str, channel: str, text: str) -> None: ...
 
-    async def send_dm(self, user_key: str, text: str) -> None: ...
+    async def send_dm(self, user_key: str, text: str, buttons: Sequence[Button] = ()) -> None: ...
 
     def format_time(self, ts: int) -> str:
         return str(ts)

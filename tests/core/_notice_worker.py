@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from collections.abc import Sequence
 
 from bot.bootstrap import create_app
 from bot.notices import tick
 from core.base.config import parse
+from core.interface.reply import Button
 
 
 class FileNotifier:
@@ -27,8 +29,9 @@ class FileNotifier:
     async def send_channel(self, scope: str, channel: str, text: str) -> None:
         self._write(f"{os.getpid()} channel {channel} {text}")
 
-    async def send_dm(self, user_key: str, text: str) -> None:
-        self._write(f"{os.getpid()} dm {user_key} {text}")
+    async def send_dm(self, user_key: str, text: str, buttons: Sequence[Button] = ()) -> None:
+        shown = " ".join(b.label for b in buttons)
+        self._write(f"{os.getpid()} dm {user_key} {text} {shown}")
 
     def format_time(self, ts: int) -> str:
         return str(ts)

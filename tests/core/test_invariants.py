@@ -70,6 +70,12 @@ def plural(n: int) -> str:
     return f"{n} Connect" + ("" if n == 1 else "s")
 
 
+def cost_text(connects: int, boost: int) -> str:
+    """What a bid's reply says it spent: an invited proposal's 0 Connects said so."""
+    head = "Invited: 0 Connects" if connects == 0 else plural(connects)
+    return head + (f" + {boost} boost" if boost else "")
+
+
 def add_months(ts: int, months: int) -> int:
     """The model's own calendar: ``ts`` moved ``months`` later, day clamped to the month."""
     dt = datetime.fromtimestamp(ts, UTC)
@@ -119,6 +125,8 @@ class Bid:
     undo_value: str
     status: str = "submitted"
     refunded: int = 0
+    rewarded: bool = False  # its interview reward was credited
+    invited: bool = False  # an invited proposal: 0 Connects (a boost, if any)
 
     @property
     def total(self) -> int:
@@ -176,6 +184,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.bids: list[Bid] = []
         self.sent: list[Sent] = []
         self.pending: list[Pending] = []
+        self.rewards: dict[str, list[int]] = {"ana": [], "ben": []}  # interview rewards' times
         self.changes = 0  # successful state changes, one stored request each
         self.counter = 0
 
@@ -420,7 +429,7 @@ class LedgerMachine(RuleBasedStateMachine):
         bid_id = int(reply.title.removeprefix("Bid #").removesuffix(" placed"))
         assert reply.title == f"Bid #{bid_id} placed"
         assert all(bid_id > b.id for b in self.bids)
-        cost = plural(connects) + (f" + {boost} boost" if boost else "")
+        cost = cost_text(connects, boost)
         assert reply.lines[:2] == [job, f"{cost} from {where} · {plural(have - total)} left"]
         assert [b.action for b in reply.buttons] == ["undo"]
         used = self.spend(account, total)
@@ -435,18 +444,22 @@ class LedgerMachine(RuleBasedStateMachine):
                 self.clock.now,
                 used,
                 reply.buttons[0].value,
+                invited=connects == 0,
             )
         )
         self.record(rid, send, reply, other, bid=self.bids[-1])
 
     def _bid(self, name: str, connects: int, boost: int, on_pool: bool, job: str | None) -> None:
+        """A bid of ``connects`` (0: an invited proposal, ``invited:true``)."""
         rid = self.rid()
         job = job or f"job {rid}"
         args: dict[str, Any] = {"job": job, "connects": connects, "boost": boost}
+        if connects == 0:
+            args = {"job": job, "invited": True, "boost": boost}
         if on_pool:
             args["pool"] = "team"
         actor = who(name)
-        changed = {**args, "connects": connects % 8 + 1}
+        changed = {**args, "boost": (boost + 1) % 4}
 
         def send() -> Awaitable[Reply]:
             return self.a.dispatch(actor, "bid", args, rid)
@@ -465,6 +478,16 @@ class LedgerMachine(RuleBasedStateMachine):
             other,
             confirmed=False,
         )
+
+    @rule(
+        name=st.sampled_from(USERS),
+        boost=st.sampled_from((0, 0, 1)),
+        on_pool=st.booleans(),
+        job=st.one_of(st.sampled_from(JOBS), st.none()),
+    )
+    def bid_invited(self, name: str, boost: int, on_pool: bool, job: str | None) -> None:
+        """An invited proposal: 0 Connects (and its boost, if any), a bid all the same."""
+        self._bid(name, 0, boost, on_pool, job)
 
     @rule(name=st.sampled_from(USERS), connects=st.integers(1, 8), boost=st.integers(0, 3))
     def bid(self, name: str, connects: int, boost: int) -> None:
@@ -554,6 +577,9 @@ class LedgerMachine(RuleBasedStateMachine):
         if bid.status in ("refunded", "undone") or bid.refunded:
             self.refused(send, f"Bid #{bid_id} was already {bid.status}; a bid refunds once.")
             return
+        if reason in REFUNDABLE and bid.total == 0:
+            self.refused(send, "nothing to refund")
+            return
         if reason in REFUNDABLE:
             amount = bid.total
         elif reason == "outbid" and bid.boost:
@@ -592,6 +618,9 @@ class LedgerMachine(RuleBasedStateMachine):
             return
         if self.clock.now > bid.created + UNDO_SECONDS:
             self.refused(send, f"Bid #{bid_id} is older than 5 minutes; use /refund.")
+            return
+        if bid.rewarded:
+            self.refused(send, f"Bid #{bid_id} earned an interview reward; it stays.")
             return
         reply = self.run(send())
         self.give_back(bid, bid.total)
@@ -701,6 +730,94 @@ class LedgerMachine(RuleBasedStateMachine):
         bid.status = status
         self.record(rid, send, reply, other)
 
+    # ------------------------------------------------------------------ Upwork's other kinds
+
+    @precondition(lambda self: self.bids)
+    @rule(
+        pick=st.integers(0, 1000),
+        ghost=st.integers(0, 15).map(lambda n: n == 0),
+        name=st.sampled_from(USERS),
+    )
+    def interview(self, pick: int, ghost: bool, name: str) -> None:
+        """/interview: +10 to the account the bid drew on, its author only, once per bid, never
+        for a refunded or undone bid, at most 50 in any 7 days per member; the bid becomes
+        interviewing if it awaited an answer."""
+        bid_id, bid = self.find_bid(pick, ghost)
+        rid = self.rid()
+        actor = who(name)
+
+        def send() -> Awaitable[Reply]:
+            return self.a.dispatch(actor, "interview", {"bid": f"#{bid_id}"}, rid)
+
+        def other() -> Awaitable[Reply]:
+            return self.a.dispatch(actor, "interview", {"bid": f"#{bid_id + 1}"}, rid)
+
+        if bid is None or bid.bidder != name:
+            self.refused(send, f"No bid #{bid_id} of yours.")
+            return
+        if bid.status in ("refunded", "undone"):
+            self.refused(send, f"Bid #{bid_id} was {bid.status}")
+            return
+        if bid.rewarded:
+            self.refused(send, f"Bid #{bid_id}'s interview reward (10 Connects) was credited")
+            return
+        if bid.invited:
+            self.refused(send, "invited proposal")
+            return
+        week = [t for t in self.rewards[name] if t > self.clock.now - 7 * 86400]
+        if 10 * len(week) + 10 > 50:
+            self.refused(send, "Upwork gives at most 50 Connects of interview rewards")
+            return
+        reply = self.run(send())
+        assert reply.title == "Interview reward: +10", reply
+        self.lots[bid.account].append(Lot(10, 10, add_months(self.clock.now, 12)))
+        self.rewards[name].append(self.clock.now)
+        bid.rewarded = True
+        if bid.status in ("submitted", "viewed"):
+            bid.status = "interviewing"
+        where = "pool team" if bid.account == "team" else "your wallet"
+        assert reply.lines[1] == f"+10 to {where} · {plural(self.spendable(bid.account))} there now"
+        assert (
+            reply.lines[2]
+            == f"Interview rewards in the last 7 days: {10 * len(week) + 10} of Upwork's 50"
+        )
+        self.record(rid, send, reply, other)
+
+    @rule(
+        name=st.sampled_from(USERS),
+        connects=st.integers(1, 12),
+        on_pool=st.booleans(),
+        on=st.sampled_from(("badge", "profile_boost")),
+    )
+    def spend_on_profile(self, name: str, connects: int, on_pool: bool, on: str) -> None:
+        """/spend: a debit tied to no bid, oldest lots first, refused when short; a pool's only
+        by its owner."""
+        rid = self.rid()
+        actor = who(name)
+        args: dict[str, Any] = {"on": on, "connects": connects}
+        if on_pool:
+            args["pool"] = "team"
+
+        def send() -> Awaitable[Reply]:
+            return self.a.dispatch(actor, "spend", args, rid)
+
+        def other() -> Awaitable[Reply]:
+            return self.a.dispatch(actor, "spend", {**args, "connects": connects + 1}, rid)
+
+        account = "team" if on_pool else name
+        if on_pool and name != "ana":
+            self.refused(send, "Only the owner or an admin of pool team")
+            return
+        if self.spendable(account) < connects:
+            self.refused(send, "Not enough Connects")
+            return
+        reply = self.run(send())
+        what = "availability badge" if on == "badge" else "profile boost"
+        assert reply.title == f"Spent {plural(connects)} on {what}", reply
+        self.spend(account, connects)
+        assert reply.lines[0].endswith(f"· {plural(self.spendable(account))} left"), reply
+        self.record(rid, send, reply, other)
+
     # ------------------------------------------------------------------ purchases and time
 
     @rule(name=st.sampled_from(USERS), connects=st.integers(1, 40), on_pool=st.booleans())
@@ -777,7 +894,7 @@ class LedgerMachine(RuleBasedStateMachine):
                 if bid.status in ("undone", "refunded")
                 else f"Bid #{bid.id} placed earlier · {bid.status} now"
             )
-            cost = plural(bid.connects) + (f" + {bid.boost} boost" if bid.boost else "")
+            cost = cost_text(bid.connects, bid.boost)
             where = "pool team" if bid.account == "team" else "your wallet"
             assert reply.lines == [
                 bid.job,
@@ -861,7 +978,9 @@ class LedgerMachine(RuleBasedStateMachine):
                 assert b["n_back"] <= 1, dict(b)
                 assert b["back"] == b["refunded"], dict(b)
                 assert b["spent"] == b["used"] == total, dict(b)
-                assert (b["status"] in ("refunded", "undone")) == (b["n_back"] == 1), dict(b)
+                returned = b["status"] in ("refunded", "undone")
+                # what cost nothing (an invited proposal) comes back without an entry
+                assert (returned and total > 0) == (b["n_back"] == 1), dict(b)
             stored = await tx.fetchone("SELECT COUNT(*) AS n FROM requests")
             assert stored is not None and stored["n"] == self.changes, (stored, self.changes)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from bot.bootstrap import create_app
 from bot.notices import tick
 from core.app import App
 from core.base.config import Config
+from core.interface.reply import Button
 from core.store.base import Tx
 from tests.conftest import Clock, actor
 from tests.core.test_ledger import assert_ledger_consistent, ok, refused
@@ -34,7 +35,7 @@ class Recorder:
             raise ConnectionError("platform down")
         self.sent.append(("channel", channel, text))
 
-    async def send_dm(self, user_key: str, text: str) -> None:
+    async def send_dm(self, user_key: str, text: str, buttons: Sequence[Button] = ()) -> None:
         if self.fail:
             raise ConnectionError("platform down")
         self.sent.append(("dm", user_key, text))
@@ -126,24 +127,25 @@ async def test_notices_off(app: App, clock: Clock, recorder: Recorder) -> None:
     await refused(app, ANA, "/notices maybe", "not one of on, off")
 
 
-async def test_ghosted_digest_weekly(app: App, clock: Clock, recorder: Recorder) -> None:
-    """Bids with no news for 14 days become ghosted, with one private digest a week."""
+async def test_ghosted_bids_are_marked_and_asked_about(
+    app: App, clock: Clock, recorder: Recorder
+) -> None:
+    """Bids with no news for 14 days become ghosted; bids without news are asked about with
+    buttons (tests/core/test_outcome_asks.py), not listed in a digest."""
     await ok(app, ANA, '/bid job:"Silent client" connects:4 boost:1')
     await ok(app, ANA, "/bid job:answered connects:2")
     await ok(app, ANA, "/outcome bid:#2 status:interviewing")
     clock.advance(13 * DAY)
     await tick(app)
-    assert recorder.sent == []
+    assert [text.split("\n")[1] for _, _, text in recorder.sent] == [
+        "#1 Silent client · 5 Connects · submitted, no news for 13 days"
+    ]
     clock.advance(2 * DAY)
     await tick(app)
-    await tick(app)
-    assert len(recorder.sent) == 1
-    assert "1 bid got no answer in 14 days (5 Connects): #1 Silent client" in recorder.sent[0][2]
     await ok(app, ANA, "/bid job:later connects:3")
     clock.advance(15 * DAY)
     await tick(app)
     assert len(recorder.sent) == 2 and "#3 later" in recorder.sent[1][2]
-    assert "#1" not in recorder.sent[1][2]
 
     async def statuses(tx: Tx) -> list[str]:
         return [str(r["status"]) for r in await tx.fetchall("SELECT status FROM bids ORDER BY id")]
@@ -242,6 +244,6 @@ async def test_two_processes_send_once(db_url: str, tmp_path: Path, clock: Clock
     assert codes == [0, 0]
     lines = out.read_text().splitlines()
     bodies = sorted(line.split(" ", 1)[1] for line in lines)
-    # per user: one expiry warning, one ghost digest, one monthly grant
+    # per user: one expiry warning, one outcome ask, one monthly grant
     assert len(bodies) == 9, lines
     assert len(set(bodies)) == 9

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core.app import App
+from core.base.vocabulary import EntryKind, LotSource
 from core.interface.errors import InsufficientConnects
 from core.ledger import postings
 from core.ledger.postings import Leg, Stamp
@@ -158,3 +159,36 @@ async def test_movements_refuse_nonsense_amounts(app: App) -> None:
             await postings.debit(tx, account, [Leg("bid", -1)], stamp, label="w")
 
     await app.store.write(run)
+
+
+async def test_a_debit_of_nothing_only_links_its_bid(app: App) -> None:
+    """An invited proposal's debit of 0 Connects links its bid and writes no entry, takes from
+    no lot; without a bid to link it is nonsense and refused."""
+    stamp = Stamp("console:ana", "r1", NOW)
+    linked: list[int] = []
+
+    async def link(cents: int) -> int:
+        linked.append(cents)
+        return 0
+
+    async def entries(tx: Tx, account: int) -> int:
+        row = await tx.fetchone(
+            "SELECT COUNT(*) AS n FROM entries WHERE account_id = :a", {"a": account}
+        )
+        assert row is not None
+        return int(row["n"])
+
+    async def run(tx: Tx) -> tuple[postings.Draw, tuple[int, int, int], int]:
+        account = await postings.open_account(tx, "user", NOW)
+        await postings.credit(tx, account, 5, LotSource.GRANT, stamp)
+        nothing = [Leg(EntryKind.BID, 0), Leg(EntryKind.BOOST, 0)]
+        with pytest.raises(ValueError):
+            await postings.debit(tx, account, nothing, stamp, label="w")
+        draw = await postings.debit(tx, account, nothing, stamp, label="w", link=link)
+        return draw, await _totals(tx, account), await entries(tx, account)
+
+    draw, totals, written = await app.store.write(run)
+    assert draw == postings.Draw(5, 0)
+    assert linked == [0]
+    assert totals == (5, 5, 5)
+    assert written == 1  # the grant's

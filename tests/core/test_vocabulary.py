@@ -23,6 +23,7 @@ from core.base.vocabulary import (
     is_ghosted,
     outcome_of,
 )
+from core.notices import JobReport, Jobs
 from core.reads.export import export_csv
 from core.store.base import Tx
 from core.store.tables.words import ghosted_sql, outcome_sql
@@ -90,6 +91,7 @@ async def test_export_writes_every_kind_and_only_contract_words(
         await _run(app, "/bid job:two connects:3")
         await _run(app, "/undo bid:#2")  # undo
         await _run(app, "/bid job:three connects:3")
+        await _run(app, "/interview bid:#3")  # interview
         await _run(app, "/outcome bid:#3 status:hired")
         await _run(app, "/refund bid:#1 reason:completed")  # refund
         await _run(app, "/buy connects:20")  # purchase
@@ -98,8 +100,12 @@ async def test_export_writes_every_kind_and_only_contract_words(
         await _run(app, "/pool create name:agency")
         await _run(app, "/pool topup name:agency connects:30")  # topup
         await _run(app, "/reconcile connects:90")  # adjustment
+        await _run(app, "/spend on:badge connects:2")  # badge
+        await _run(app, "/spend on:profile_boost connects:3")  # profile_boost
+        await _run(app, "/plan name:basic day:1")
         clock.advance(400 * DAY)
         await _run(app, "/balance")  # grant (monthly), expiry (the purchase)
+        await Jobs(app.services).grants(clock.now, JobReport())  # plan
 
         async def read(tx: Tx) -> bytes:
             return (await export_csv(tx, None))[0]

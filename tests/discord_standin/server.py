@@ -160,7 +160,7 @@ class Guild:
 class Sent:
     """One thing the bot sent about an interaction: a callback, a follow-up or an edit."""
 
-    kind: str  # "callback", "followup" or "edit"
+    kind: str  # "callback", "followup", "edit", or "message" (one the bot posted itself)
     type: int | None  # callback type (4 message, 5 deferred, 7 update, 8 autocomplete, 9 modal)
     data: dict[str, Any]
     files: list[tuple[str, str, bytes]]  # (filename, content type, bytes)
@@ -485,6 +485,11 @@ class DiscordStandin:
         dm = self.dm_channels.get(user.id)
         return [m for c, m in self.channel_messages if c == dm]
 
+    def dm_sent(self, user: User) -> list[Sent]:
+        """The direct messages the bot sent to ``user`` (notices), as messages whose buttons
+        :meth:`click` presses (in a DM: no guild)."""
+        return [Sent("message", None, m, [], 0.0) for m in self.dms(user)]
+
     def find_command(self, name: str, guild: Guild | None, kind: int = 1) -> dict[str, Any]:
         """The synced command ``name`` of type ``kind`` (1 slash, 2 user, 3 message); a slash
         command by its first word (``"pool add"`` finds ``pool``)."""
@@ -520,7 +525,8 @@ class DiscordStandin:
                 context=0,
             )
         else:
-            dm = snowflake()
+            # a DM interaction happens in the user's DM channel with the bot, once it exists
+            dm = self.dm_channels.get(user.id) or snowflake()
             payload.update(
                 user=user.payload(),
                 channel_id=str(dm),

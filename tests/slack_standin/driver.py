@@ -95,8 +95,12 @@ def action_payload(
     trigger_id: str | None = None,
     channel_id: str = "C0GENERAL",
     response_url: str | None = None,
+    block_id: str = "buttons",
+    ephemeral: bool = True,
 ) -> dict[str, Any]:
-    """A ``block_actions`` payload for a click on a button."""
+    """A ``block_actions`` payload for a click on a button of an actions block ``block_id``
+    (in an ephemeral reply unless ``ephemeral`` is false: a message the bot posted, such as a
+    notice in a direct message, whose ``channel_id`` is the DM's ``D…`` id)."""
     return {
         "type": "block_actions",
         "user": _user(slack, user_id),
@@ -106,18 +110,21 @@ def action_payload(
             "type": "message",
             "message_ts": "1700000000.000100",
             "channel_id": channel_id,
-            "is_ephemeral": True,
+            "is_ephemeral": ephemeral,
         },
         "trigger_id": slack.issue_trigger(trigger_id or new_trigger_id(), user_id),
         "team": {"id": slack.team_id, "domain": "standin"},
         "enterprise": None,
         "is_enterprise_install": False,
-        "channel": {"id": channel_id, "name": "general"},
+        "channel": {
+            "id": channel_id,
+            "name": "directmessage" if channel_id.startswith("D") else "general",
+        },
         "response_url": response_url or slack.new_response_url(),
         "actions": [
             {
                 "action_id": action_id,
-                "block_id": "buttons",
+                "block_id": block_id,
                 "text": {"type": "plain_text", "text": "Button"},
                 "value": value,
                 "type": "button",
@@ -217,9 +224,10 @@ def view_submission_payload(
 
 
 def buttons_of(message: dict[str, Any]) -> list[dict[str, Any]]:
-    """The button elements of a message's actions blocks."""
+    """The button elements of a message's actions blocks, each with the id of its block
+    (``_block_id``, which a click sends back)."""
     return [
-        el
+        {**el, "_block_id": block.get("block_id")}
         for block in message.get("blocks") or []
         if block.get("type") == "actions"
         for el in block["elements"]
@@ -364,8 +372,11 @@ class SlackDriver:
         *,
         trigger_id: str | None = None,
         response_url: str | None = None,
+        posted_in: str | None = None,
     ) -> Exchange:
-        """Click ``button`` (an element from a message the bot sent)."""
+        """Click ``button`` (an element from a message the bot sent: a reply, or with
+        ``posted_in`` a message it posted in that channel, such as a DM notice). The block id
+        is the one of the actions block holding the button, when ``button`` carries it."""
         payload = action_payload(
             self.slack,
             user_id,
@@ -373,6 +384,8 @@ class SlackDriver:
             button["value"],
             trigger_id=trigger_id,
             response_url=response_url,
+            block_id=str(button.get("_block_id", "buttons")),
+            **({} if posted_in is None else {"channel_id": posted_in, "ephemeral": False}),
         )
         return await self.interact(payload)
 

@@ -1,17 +1,16 @@
 """Notices: the ``notices`` queue (recorded once under a unique key, claimed with a lease,
 marked sent or failed), and what the notice jobs read to decide them: accounts with expired
-lots, pools below their threshold, lots about to expire, ghosted bids not yet in a digest.
+lots, pools below their threshold, lots about to expire (bids to ask about are
+:mod:`core.store.tables.asks`).
 
 :mod:`core.notices` decides and words the notices; this module only stores and reads them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from core.base.vocabulary import BidStatus
 from core.store.base import Tx
 
 #: Where a notice goes: a channel of a server or workspace, or a private message.
@@ -30,13 +29,14 @@ async def queue(
     text: str,
     at_time: int | None,
     now: int,
+    buttons: str | None = None,
 ) -> bool:
-    """Record a notice under ``key`` (``text`` as stored); ``False`` when that key was already
-    taken, and nothing is recorded."""
+    """Record a notice under ``key`` (``text`` as stored, ``buttons`` as JSON or ``None``);
+    ``False`` when that key was already taken, and nothing is recorded."""
     row = await tx.fetchone(
         "INSERT INTO notices (key, subject, platform, target_kind, scope, target, text, at_time, "
-        "created_at) VALUES (:key, :subject, :platform, :kind, :scope, :target, :text, :at, "
-        ":now) ON CONFLICT (key) DO NOTHING RETURNING id",
+        "created_at, buttons) VALUES (:key, :subject, :platform, :kind, :scope, :target, :text, "
+        ":at, :now, :buttons) ON CONFLICT (key) DO NOTHING RETURNING id",
         {
             "key": key,
             "subject": subject,
@@ -47,6 +47,7 @@ async def queue(
             "text": text,
             "at": at_time,
             "now": now,
+            "buttons": buttons,
         },
     )
     return row is not None
@@ -71,6 +72,7 @@ class Notice:
     target: str
     text: str  # as stored (core.interface.reply.stored)
     at_time: int | None
+    buttons: str | None = None  # as kept (core.ledger.outcome_asks.packed), or None
 
 
 async def claim(
@@ -85,7 +87,7 @@ async def claim(
         "AND (claimed_at IS NULL OR claimed_at < :stale) AND attempts < :max "
         "ORDER BY id LIMIT :n) "
         "AND sent_at IS NULL AND (claimed_at IS NULL OR claimed_at < :stale) "
-        "RETURNING id, key, target_kind, scope, target, text, at_time",
+        "RETURNING id, key, target_kind, scope, target, text, at_time, buttons",
         {"now": now, "p": platform, "stale": stale_before, "max": max_attempts, "n": batch},
     )
     notices = [
@@ -97,6 +99,7 @@ async def claim(
             str(r["target"]),
             str(r["text"]),
             None if r["at_time"] is None else int(r["at_time"]),
+            None if r["buttons"] is None else str(r["buttons"]),
         )
         for r in rows
     ]
@@ -207,44 +210,3 @@ async def expiring_lots(tx: Tx, now: int, until: int) -> list[ExpiringLot]:
         )
         for r in rows
     ]
-
-
-async def ghosted_bidders(tx: Tx) -> list[str]:
-    """The users with ghosted bids that no digest listed yet, in key order."""
-    rows = await tx.fetchall(
-        "SELECT DISTINCT bidder FROM bids WHERE status = :s AND ghost_notified = 0 ORDER BY bidder",
-        {"s": BidStatus.GHOSTED.value},
-    )
-    return [str(r["bidder"]) for r in rows]
-
-
-@dataclass(frozen=True, slots=True)
-class GhostedBid:
-    """A ghosted bid for a digest: its job and the Connects it cost."""
-
-    id: int
-    job: str
-    connects: int
-    boost: int
-    refunded: int
-
-
-async def unlisted_ghosts(tx: Tx, bidder: str) -> list[GhostedBid]:
-    """``bidder``'s ghosted bids that no digest listed yet, by id."""
-    rows = await tx.fetchall(
-        "SELECT id, job, connects, boost, refunded FROM bids WHERE bidder = :u "
-        "AND status = :s AND ghost_notified = 0 ORDER BY id",
-        {"u": bidder, "s": BidStatus.GHOSTED.value},
-    )
-    return [
-        GhostedBid(
-            int(r["id"]), str(r["job"]), int(r["connects"]), int(r["boost"]), int(r["refunded"])
-        )
-        for r in rows
-    ]
-
-
-async def mark_listed(tx: Tx, bid_ids: Sequence[int]) -> None:
-    """The ghosted bids ``bid_ids`` are in a digest now; no later digest lists them."""
-    for bid_id in bid_ids:
-        await tx.execute("UPDATE bids SET ghost_notified = 1 WHERE id = :id", {"id": bid_id})

@@ -7,7 +7,8 @@ import asyncio
 from adapters.discord.notify import DiscordNotifier
 from bot.notices import tick
 from core.interface.reply import Markup, Rich
-from tests.adapters.discord.helpers import World
+from core.store.base import Tx
+from tests.adapters.discord.helpers import Clock, World
 
 
 async def test_low_pool_balance_is_announced_in_its_channel(world: World) -> None:
@@ -44,3 +45,41 @@ async def test_notifier_only_while_running(world: World) -> None:
     world.stop.set()
     await asyncio.wait_for(world.task, 10)
     assert "discord" not in world.app.notifiers
+
+
+async def test_outcome_ask_is_a_dm_with_buttons_only_its_author_can_press(
+    world: World, clock: Clock
+) -> None:
+    """A bid without news for a week is asked about in a DM: the bid's line, and five buttons
+    on a row (the body checked against Discord's OpenAPI schema by the stand-in). Attack:
+    another member pressing them (a forwarded message, a crafted click) is refused and nothing
+    changes. The author's press edits the message into what it recorded; pressing it again
+    changes nothing."""
+    sd, g, sam, kim = world.standin, world.guild, world.member, world.owner
+    await (await sd.slash("bid", sam, g, job="Logo <@1> *design*", connects=4)).final()
+    clock.now += 8 * 86_400
+    assert await tick(world.app) == 1
+    [dm] = sd.dm_sent(sam)
+    assert "#1 Logo <\u200b@1> \\*design\\* · 4 Connects · submitted" in dm.content
+    [row] = dm.data["components"]
+    assert [b["label"] for b in row["components"]] == [
+        "#1 Viewed",
+        "#1 Interviewing",
+        "#1 Hired",
+        "#1 Lost",
+        "#1 No news",
+    ]
+    assert sd.violations == []
+    hired = next(b["custom_id"] for b in dm.buttons() if b["label"] == "#1 Hired")
+    refused = await (await sd.click(dm, hired, kim)).final()
+    assert refused.ephemeral and "not yours" in refused.content
+    assert refused.type == 4  # a new message to the clicker; the notice stays as it was
+    done = await (await sd.click(dm, hired, sam)).final()
+    assert done.type == 7 and done.embeds[0]["title"] == "Bid #1: hired"
+    again = await (await sd.click(dm, hired, sam)).final()
+    assert "nothing changed again" in again.text()
+
+    async def status(tx: Tx) -> str:
+        return str((await tx.fetchone("SELECT status FROM bids WHERE id = 1"))["status"])
+
+    assert await world.app.store.read(status) == "hired"

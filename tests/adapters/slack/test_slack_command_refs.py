@@ -40,9 +40,9 @@ async def test_refusals_name_commands_the_slack_way(bot: Bot) -> None:
     assert pool["text"].startswith("Not enough Connects in pool agency: this needs 5, it has 0.")
 
 
-async def test_a_ghost_digest_lists_titles_as_written(bot: Bot) -> None:
-    """A ghosted bid titled ``{when} /pool add`` is listed as typed in the DM digest: neither
-    the date placeholder nor the command is read from a title; the digest's own /outcome is
+async def test_an_outcome_ask_lists_titles_as_written(bot: Bot) -> None:
+    """A bid titled ``{when} /pool add`` is listed as typed in the DM asking about it: neither
+    the date placeholder nor the command is read from a title; the ask's own /outcomes is
     written the Slack way."""
     d = bot.driver
     await d.run("USAM", "/bid", 'job:"{when} /pool add" connects:1')
@@ -53,7 +53,7 @@ async def test_a_ghost_digest_lists_titles_as_written(bot: Bot) -> None:
         await tick(bot.app)
     finally:
         bot.app.services.clock = clock
-    [dm] = [c for c in bot.slack.calls_of("chat.postMessage") if "no answer" in c.params["text"]]
+    [dm] = [c for c in bot.slack.calls_of("chat.postMessage") if "Any news" in c.params["text"]]
     text = dm.params["text"]
     assert "#1 {when} /pool add" in text, text
-    assert text.endswith("Set news with /connects outcome.")
+    assert text.endswith("All bids awaiting news: /connects outcomes")

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.notify import SlackNotifier
 from bot.notices import tick
 from core.interface.reply import Markup, Rich
 from tests.adapters.slack.helpers import Bot
-from tests.slack_standin import SlackStandIn, message_text
+from tests.slack_standin import SlackStandIn, buttons_of, message_text
 
 
 async def test_low_pool_balance_is_announced_in_its_channel_once(bot: Bot) -> None:
@@ -69,3 +71,37 @@ async def test_dm_and_time_tokens(slack: SlackStandIn) -> None:
         except ValueError:
             continue
         raise AssertionError(f"{bad} accepted")
+
+
+async def test_outcome_ask_is_a_dm_with_a_row_of_buttons_per_bid(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In both modes: bids without news for a week are asked about in one DM, each bid's five
+    buttons in an actions block of their own. Attack: Kim pressing Sam's button (a forwarded
+    message) is refused without touching the notice; Sam's press replaces the message with
+    what it recorded and the other bid's buttons; the same press again changes nothing."""
+    d = bot.driver
+    await d.run("USAM", "/bid", "job:Logo <@UKIM> connects:4")
+    await d.run("USAM", "/bid", "job:Landing connects:2")
+    later = int(time.time()) + 8 * 86_400
+    monkeypatch.setattr(bot.app.services, "clock", lambda: later)
+    assert await tick(bot.app) == 1
+    [post] = bot.slack.calls_of("chat.postMessage")
+    assert post.params["channel"] == "DSAM" and not bot.slack.block_errors
+    assert "&lt;@UKIM&gt;" in message_text({"blocks": post.params["blocks"]})
+    rows = [b for b in post.params["blocks"] if b["type"] == "actions"]
+    assert [r["block_id"] for r in rows] == ["buttons-0", "buttons-1"]
+    assert [len(r["elements"]) for r in rows] == [5, 5]
+    buttons = buttons_of({"blocks": post.params["blocks"]})
+    hired = next(b for b in buttons if b["text"]["text"] == "#1 Hired")
+    nosy = await d.click("UKIM", hired, posted_in="DKIM")
+    [refusal] = await bot.slack.wait_posts(nosy.response_url)
+    assert "Only the person" in message_text(refusal) and not refusal.get("replace_original")
+    click = await d.click("USAM", hired, posted_in="DSAM")
+    [done] = await bot.slack.wait_posts(click.response_url)
+    assert done["replace_original"] and "Bid #1: hired" in message_text(done)
+    assert next(b["text"]["text"] for b in buttons_of(done)) == "#2 Viewed"
+    again = await d.click("USAM", hired, posted_in="DSAM")
+    [replayed] = await bot.slack.wait_posts(again.response_url)
+    assert "nothing changed again" in message_text(replayed)
+    assert [b["status"] for b in await bot.bids_of("USAM")] == ["hired", "submitted"]
