@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from core.commands.registry import Context, Read, register
 from core.interface.errors import utc_moment
 from core.interface.options import Values
-from core.interface.reply import Reply, plural, when
+from core.interface.reply import Reply, Rich, cmd, plural, when
 from core.ledger.caps import CapRoom
 from core.reads.balances import PoolView, WalletView
 
@@ -51,7 +51,24 @@ def render_wallet(view: WalletView) -> Reply:
         lines.extend(f"  {cap_line(room, pool=True)}" for room in p.caps)
     for lot in view.expiring:
         lines.append(f"⚠ {plural(lot.remaining)} expire on " + when(lot.expires_at))
+    if view.welcome_only:
+        lines.extend(_welcome_lines(view.balance))
     return Reply(f"{plural(view.balance)}", ["Your wallet", *lines])
+
+
+def _welcome_lines(balance: int) -> list[str]:
+    """Where a new wallet's Connects come from: this bot's welcome grant (the operator's
+    ``[wallet] welcome_grant``), not Upwork's count, which the bot cannot see; and how to
+    match it."""
+    start = (
+        f"These {plural(balance)} are this bot's welcome grant (set by whoever runs it), "
+        if balance
+        else "Your wallet here starts empty: "
+    )
+    return [
+        start + "not your Upwork balance: the bot cannot see that.",
+        Rich("Set it to what Upwork shows with ", cmd("reconcile", "connects:N"), "."),
+    ]
 
 
 async def balance_read(ctx: Context, o: PoolOptions) -> Reply:

@@ -13,6 +13,7 @@ from typing import NamedTuple
 from core.base.config import Config
 from core.base.dates import DAY
 from core.base.keys import Actor
+from core.base.vocabulary import EntryKind
 from core.interface.catalog import Access
 from core.interface.errors import NotFound
 from core.ledger import caps, postings
@@ -22,6 +23,7 @@ from core.ledger.postings import Stamp
 from core.ledger.wallets import Wallets, find_user, user_account
 from core.store.base import Store, Tx
 from core.store.tables.expiry import Due, expiring_by, has_expired
+from core.store.tables.postings import first_kinds
 
 
 async def expiring(tx: Tx, account_id: int, now: int, days: int) -> list[Due]:
@@ -40,10 +42,15 @@ class PoolLine(NamedTuple):
 
 
 class WalletView(NamedTuple):
+    """A wallet's balance, the user's pools here and lots expiring soon; ``welcome_only``:
+    nothing but the welcome grant (if any) was ever recorded, so the balance is the bot's
+    figure, not the user's real Upwork balance."""
+
     balance: int
     pools: list[PoolLine]
     expiring: list[Due]
     caps: Sequence[CapRoom] = ()  # the wallet's caps in force
+    welcome_only: bool = False
 
 
 class MemberLine(NamedTuple):
@@ -169,7 +176,10 @@ class Balances:
                 return None
             balance = await postings.balance(tx, user.account_id)
             room = await caps.room(tx, user.account_id, actor.user.key, now)
-            return WalletView(balance, await self._pool_lines(tx, actor, now), due, room)
+            kinds = await first_kinds(tx, user.account_id, 2)
+            welcome_only = all(kind is EntryKind.WELCOME for kind in kinds)
+            lines = await self._pool_lines(tx, actor, now)
+            return WalletView(balance, lines, due, room, welcome_only)
 
         view = await self.store.read(read, quick=True)
         if view is None:

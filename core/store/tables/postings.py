@@ -141,6 +141,15 @@ async def last_entry(tx: Tx, account_id: int) -> int:
     return 0 if row is None or row["e"] is None else int(row["e"])
 
 
+async def first_kinds(tx: Tx, account_id: int, limit: int) -> list[EntryKind]:
+    """The kinds of the account's first ``limit`` entries, oldest first."""
+    rows = await tx.fetchall(
+        "SELECT kind FROM entries WHERE account_id = :a ORDER BY id LIMIT :n",
+        {"a": account_id, "n": limit},
+    )
+    return [EntryKind(str(r["kind"])) for r in rows]
+
+
 async def changes_after(tx: Tx, account_id: int, entry_id: int) -> list[Change]:
     """The account's entries after entry ``entry_id``, oldest first, in brief."""
     rows = await tx.fetchall(
