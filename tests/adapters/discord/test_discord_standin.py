@@ -44,19 +44,26 @@ async def plain_bot() -> AsyncIterator[tuple[DiscordStandin, discord.Client, dic
                 await interaction.response.send_message("here", file=file, ephemeral=True)
 
         class Ask(discord.ui.Modal, title="Ask"):
-            question: discord.ui.TextInput[Any] = discord.ui.TextInput(
-                label="Question", style=discord.TextStyle.paragraph, max_length=50
+            question: discord.ui.Label[Any] = discord.ui.Label(
+                text="Question",
+                component=discord.ui.TextInput(style=discord.TextStyle.paragraph, max_length=50),
             )
 
+            @property
+            def value(self) -> str:
+                field = self.question.component
+                assert isinstance(field, discord.ui.TextInput)
+                return field.value
+
             async def on_submit(self, interaction: discord.Interaction) -> None:
-                if self.question.value == "again":  # a modal in answer to a modal: refused
+                if self.value == "again":  # a modal in answer to a modal: refused
                     seen["refused"] = None
                     try:
                         await interaction.response.send_modal(Ask())
                     except discord.HTTPException as exc:
                         seen["refused"] = exc.status
                     return
-                await interaction.response.send_message(f"asked: {self.question.value}")
+                await interaction.response.send_message(f"asked: {self.value}")
 
         @tree.command(description="Opens a modal")
         async def ask(interaction: discord.Interaction) -> None:
