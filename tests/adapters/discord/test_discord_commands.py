@@ -6,6 +6,8 @@ import asyncio
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+import discord
+
 from adapters.discord import runner
 from adapters.discord.commands import MAX_STRING
 from bot.platforms import serve
@@ -214,12 +216,37 @@ async def test_shards_split_guilds_over_one_database(
 
 
 def test_invite_url_asks_for_bot_and_commands() -> None:
-    """The invite URL names the application, both scopes and the permissions the bot uses."""
+    """The server invite names the application, both scopes, the server install and the
+    permissions the bot uses."""
     url = urlparse(runner.invite_url(1234))
     query = parse_qs(url.query)
     assert query["client_id"] == ["1234"]
     assert query["scope"][0].split() == ["bot", "applications.commands"]
+    assert query["integration_type"] == ["0"]
     perms = int(query["permissions"][0])
     for bit in (10, 11, 14, 15):  # view channel, send messages, embed links, attach files
         assert perms & (1 << bit)
     assert not perms & (1 << 3)  # never Administrator
+
+
+def test_user_install_link_asks_for_commands_only() -> None:
+    """The user install adds the commands to the visitor's account: no bot, no permission."""
+    query = parse_qs(urlparse(runner.user_install_url(1234)).query)
+    assert query["client_id"] == ["1234"]
+    assert query["scope"] == ["applications.commands"]
+    assert query["integration_type"] == ["1"]
+    assert "permissions" not in query
+
+
+def test_install_links_say_what_they_ask() -> None:
+    """Both links are printed with the scopes and permissions their URLs ask for, so what a
+    reader is told is what Discord will show."""
+    server, user = runner.install_links(1234)
+    for link in (server, user):
+        query = parse_qs(urlparse(link.url).query)
+        assert tuple(query["scope"][0].split()) == link.scopes
+        asked = discord.Permissions(int(query.get("permissions", ["0"])[0]))
+        assert link.permissions == runner.permission_names(asked)
+        assert link.lines()[-1].strip() == link.url
+    assert server.permissions == ("View Channel", "Send Messages", "Embed Links", "Attach Files")
+    assert user.permissions == () and "  permissions: none" in user.lines()
