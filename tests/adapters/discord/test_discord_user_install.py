@@ -190,3 +190,48 @@ async def test_form_and_buttons_without_the_bot(world: World) -> None:
     wallet = await run(world, "balance", sam, bare)
     assert wallet.embeds[0]["title"] == "60 Connects"
     assert all("follow-up" not in v for v in sd.violations)
+
+
+@pytest.mark.parametrize(
+    ("place", "installed", "owners", "community"),
+    [
+        ("server with the bot", False, {"0"}, True),
+        ("server with the bot", True, {"0", "1"}, True),
+        ("server without the bot", True, {"1"}, False),
+        ("bot's DM", False, {"0"}, False),
+        ("bot's DM", True, {"0", "1"}, False),
+        ("group DM", True, {"1"}, False),
+        ("DM between two people", True, {"1"}, False),
+    ],
+)
+async def test_every_place_and_install(
+    world: World,
+    monkeypatch: pytest.MonkeyPatch,
+    place: str,
+    installed: bool,
+    owners: set[str],
+    community: bool,
+) -> None:
+    """Where /stats public:true runs and who installed what decide the scope and who sees
+    the answer: a community only in a server with the bot; public only where the bot is a
+    member (its servers and its own DM, where public shows no one else)."""
+    sd, sam = world.standin, world.member
+    if installed:
+        sd.install_to(sam)
+    where: Where = {
+        "server with the bot": world.guild,
+        "server without the bot": sd.add_guild("Bare", world.outsider, bot=False),
+        "bot's DM": None,
+        "group DM": sd.add_private(sam, world.outsider),
+        "DM between two people": sd.add_private(sam, world.outsider, group=False),
+    }[place]
+    seen = actors(world, monkeypatch)
+    rec = await sd.slash("stats", sam, where, public=True)
+    assert set(rec.owners) == owners
+    sent = await rec.final()
+    [actor] = seen
+    assert (actor.scope is not None) == community
+    assert actor.scope in (None, f"discord:{world.guild.id}")
+    bot_is_member = place in ("server with the bot", "bot's DM")
+    assert sent.ephemeral != bot_is_member
+    assert (ONLY_YOU in sent.text()) != bot_is_member
