@@ -78,6 +78,23 @@ def actor(interaction: discord.Interaction) -> Actor:
     return Actor(user, scope_of("discord", str(interaction.guild_id)), admin)
 
 
+#: a pool asked for in a server without the bot (a command installed to the user's account)
+NO_POOLS_HERE = (
+    "Pools live in servers the bot is in, and it is not in this one: run this there, "
+    "or leave out pool: to use your own wallet."
+)
+
+
+def pools_absent(
+    interaction: discord.Interaction, command: Command, args: Mapping[str, Any]
+) -> bool:
+    """Whether a pool is asked for in a server the bot is not in: the core would refuse it
+    too (no community there), but only the adapter knows why, and says so. In a DM the core's
+    own line says where pools are."""
+    wants_pool = command.group in commands.SERVER_ONLY_GROUPS or bool(args.get("pool"))
+    return wants_pool and interaction.guild_id is not None and not in_bots_server(interaction)
+
+
 #: added to a reply asked for in public (``public:true``) where only its asker may see it
 ONLY_YOU = "Shown only to you: the bot is not a member here, so it answers privately."
 
@@ -91,6 +108,9 @@ class Handler:
     async def run_command(
         self, interaction: discord.Interaction, command: Command, args: dict[str, Any]
     ) -> None:
+        if pools_absent(interaction, command, args):
+            await self._send_safely(interaction, render.Message(content=NO_POOLS_HERE))
+            return
         hidden = confined(interaction)
         private = hidden or not args.get("public", False)
 

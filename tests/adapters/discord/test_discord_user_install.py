@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from adapters.discord.bot import ONLY_YOU
+from adapters.discord.bot import NO_POOLS_HERE, ONLY_YOU
 from core.base.keys import Actor
 from core.interface.catalog import MESSAGE_ACTIONS
 from core.interface.reply import Reply
@@ -100,8 +100,10 @@ async def test_a_user_install_never_reaches_a_servers_pools(
     mine = await run(world, "balance", sam, g)
     assert mine.ephemeral and "agency" not in mine.text()
     spend = await run(world, "bid", sam, g, job="Pool drain", connects=5, pool="agency")
-    assert spend.ephemeral and not spend.embeds  # one line: pools belong to a server
-    assert "pool" in spend.content.lower()
+    assert spend.ephemeral and not spend.embeds
+    assert spend.content == NO_POOLS_HERE
+    look = await run(world, "balance", sam, g, pool="agency")
+    assert look.content == NO_POOLS_HERE
     suggested = await (await sd.autocomplete("bid", "pool", sam, g)).first()
     assert suggested.choices == []
     assert {a.scope for a in seen} == {None}
@@ -121,10 +123,11 @@ async def test_a_guild_only_command_in_a_dm_is_refused(world: World) -> None:
     with pytest.raises(LookupError, match="context 1"):
         await sd.slash("pool create", sam, None, name="mine")
     sd.check_offers = False  # what Discord would not send, sent anyway
-    for where in (None, bare):
-        sent = await run(world, "pool create", sam, where, name="mine")
-        assert sent.ephemeral and not sent.embeds, where
-        assert "server" in sent.content.lower()
+    in_dm = await run(world, "pool create", sam, None, name="mine")
+    assert in_dm.ephemeral and not in_dm.embeds  # the core's line: pools belong to a server
+    assert "server" in in_dm.content.lower()
+    bare_server = await run(world, "pool create", sam, bare, name="mine")
+    assert bare_server.ephemeral and bare_server.content == NO_POOLS_HERE
     sd.check_offers = True
     info = await run(world, "pool info", world.owner, world.guild, name="mine")
     assert "No pool named 'mine'" in info.text()
