@@ -175,7 +175,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         sub.add_parser(
             "discord-invite",
             parents=[common],
-            help="print the URL that adds the bot to a Discord server",
+            help="print the URLs that add the bot to a Discord server or to a user's account",
         )
     if wanted("slack-manifest"):
         man = sub.add_parser(
@@ -409,7 +409,8 @@ async def _discord_invite(config: Config) -> int:
         app_id = await discord_runner.fetch_application_id(config.section(DiscordConfig))
     except discord_runner.DiscordStartError as exc:
         return _fail(f"{exc}; or set [discord] application_id", EXIT_REFUSED)
-    print(discord_runner.invite_url(app_id))
+    for link in discord_runner.install_links(app_id):
+        print("\n".join(link.lines()))
     return EXIT_OK
 
 
