@@ -358,10 +358,25 @@ class SlackAdapter:
             log.exception("Slack button failed (request %s)", request_id)
             reply = Reply(title=blocks.FAILED_TEXT, error=True)
         if (body.get("view") or {}).get("type") == "home":
-            return  # pressed on the Home tab: no message to answer, the tab is published again
+            # pressed on the Home tab: no message to answer; the tab is published again, and
+            # a refusal is told in the user's direct messages with the app
+            if reply.error:
+                team = (body.get("team") or {}).get("id") or ""
+                await self._tell(team, (body.get("user") or {}).get("id", ""), reply)
+            return
         message = blocks.render(reply)
         message["replace_original"] = not reply.error
         await self.send_response(respond, message, request_id)
+
+    async def _tell(self, team_id: str, user_id: str, reply: Reply) -> None:
+        """Send ``reply`` to ``user_id`` in their direct messages with the app."""
+        message = blocks.render(reply)
+        message.pop("response_type", None)
+        try:
+            client = await self.client_for(team_id)
+            await client.chat_postMessage(channel=user_id, unfurl_links=False, **message)
+        except (SlackClientError, OSError, LookupError) as exc:
+            log.warning("could not tell a user why a press was refused: %s", api_error(exc))
 
     # -- events ---------------------------------------------------------------------------------
 

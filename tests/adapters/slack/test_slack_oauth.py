@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 import time
 import urllib.parse
@@ -18,7 +19,7 @@ import pytest
 from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import runner
+from adapters.slack import home, runner
 from adapters.slack.config import SlackConfig
 from adapters.slack.installs import REFRESH_BEFORE, Workspaces
 from adapters.slack.runner import ConfigurationError, SlackPlatform, check
@@ -29,11 +30,14 @@ from bot.platforms import serve
 from bot.settings import parse
 from core.app import App
 from core.base.keys import Actor, UserRef
+from core.base.vocabulary import BidStatus
+from core.ledger import outcome_asks
 from core.store import open_store
+from core.store.tables import asks
 from core.store.tables import slack_installs as table
 from tests.adapters.slack.helpers import SECRET, until
 from tests.conftest import Clock
-from tests.slack_standin import SlackDriver, SlackStandIn, command_payload
+from tests.slack_standin import SlackDriver, SlackStandIn, action_payload, command_payload
 from tests.slack_standin.server import TOKEN_TTL
 
 KEY = new_key()
@@ -389,3 +393,150 @@ def test_many_workspaces_config_errors_are_one_line(changes: dict[str, str], say
         check(SlackConfig(**fields))  # type: ignore[arg-type]
     assert says in str(err.value) and "\n" not in str(err.value)
     assert KEY not in str(err.value)
+
+
+def _home_payload(many: Many, team: str, user: str, action_id: str, value: str) -> bytes:
+    """A press on a button of the Home tab: a view container, no response_url."""
+    payload = action_payload(many.slack, user, action_id, value, block_id="bids-buttons-0")
+    payload["team"] = {"id": team, "domain": team.lower()}
+    payload["user"]["team_id"] = team
+    payload["container"] = {"type": "view", "view_id": "VHOME"}
+    payload["view"] = {"type": "home", "id": "VHOME"}
+    payload.pop("response_url")
+    payload.pop("channel")
+    return urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
+
+
+async def _ask_about_last_bid(app: App, key: str, clock: Clock) -> int:
+    """Record an outcome ask about ``key``'s latest bid, as the asking job does."""
+
+    async def ask(tx: Any) -> int:
+        row = await tx.fetchone(
+            "SELECT id, status FROM bids WHERE bidder = :k ORDER BY id DESC", {"k": key}
+        )
+        await asks.record(
+            tx,
+            asks.Ask(
+                outcome_asks.new_token(),
+                int(row["id"]),
+                key,
+                "notice-1",
+                BidStatus(row["status"]),
+                clock(),
+            ),
+        )
+        return int(row["id"])
+
+    return int(await app.store.write(ask))
+
+
+def _buttons(view: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {**e, "_block_id": b["block_id"]}
+        for b in view["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+    ]
+
+
+async def test_home_tab_outcome_buttons_act_once_and_only_for_their_owner(many: Many) -> None:
+    """A bid asked about shows its outcome-ask buttons on the owner's Home tab; pressed
+    there, Hired records the outcome once (a second press changes nothing) and the tab is
+    published again. Attack: the same user id in another workspace (a request signed for
+    team B) presses team A's button value: refused, nothing changes."""
+    slack = many.slack
+    await many.install("TA")
+    await many.install("TB")
+    await many.command("TA", "USAM", "/bid job:home-test connects:3")
+    bid_id = await _ask_about_last_bid(many.app, "slack:TA:USAM", many.clock)
+    await many.event("TA", {"type": "app_home_opened", "user": "USAM", "tab": "home"})
+    await until(lambda: ("TA", "USAM") in slack.homes)
+    view = slack.homes[("TA", "USAM")]
+    hired = next(b for b in _buttons(view) if b["text"]["text"] == f"#{bid_id} Hired")
+    publishes = len(slack.calls_of("views.publish"))
+
+    async def status() -> str:
+        async def read(tx: Any) -> str:
+            row = await tx.fetchone("SELECT status FROM bids WHERE id = :b", {"b": bid_id})
+            return str(row["status"])
+
+        return str(await many.app.store.read(read))
+
+    def told(team: str) -> list[str]:
+        return [
+            json.dumps(c.params)
+            for c in slack.calls_of("chat.postMessage")
+            if slack.team_of(c.token) == team and c.params.get("channel") == "USAM"
+        ]
+
+    # team B's user with the same id presses team A's button value: told why, in team B
+    code, _ = await many.driver.post_signed(
+        _home_payload(many, "TB", "USAM", hired["action_id"], hired["value"])
+    )
+    assert code == 200
+    await until(lambda: bool(told("TB")))
+    assert "Only the person" in told("TB")[0]
+    assert await status() == "submitted"
+    code, _ = await many.driver.post_signed(
+        _home_payload(many, "TA", "USAM", hired["action_id"], hired["value"])
+    )
+    assert code == 200
+    await until(lambda: len(slack.calls_of("views.publish")) > publishes)
+    assert await status() == "hired"
+    entries_before = await many.app.store.read(
+        lambda tx: tx.fetchall("SELECT id FROM entries ORDER BY id")
+    )
+    publishes = len(slack.calls_of("views.publish"))
+    await many.driver.post_signed(
+        _home_payload(many, "TA", "USAM", hired["action_id"], hired["value"])
+    )
+    # the second press is answered (a refusal told, or the tab published again) ...
+    await until(lambda: bool(told("TA")) or len(slack.calls_of("views.publish")) > publishes)
+    # ... and changes nothing
+    assert await status() == "hired"
+    assert (
+        await many.app.store.read(lambda tx: tx.fetchall("SELECT id FROM entries ORDER BY id"))
+        == entries_before
+    )
+
+
+async def test_home_tab_paste_button_opens_the_form_with_the_workspaces_token(
+    many: Many,
+) -> None:
+    """Paste a job post, pressed on the Home tab, opens the /paste form (views.open with the
+    press's trigger id and the workspace's own token)."""
+    slack = many.slack
+    await many.install("TA")
+    code, _ = await many.driver.post_signed(
+        _home_payload(many, "TA", "USAM", home.PASTE_ACTION, "paste")
+    )
+    assert code == 200
+    opened = await slack.wait_calls("views.open")
+    assert slack.team_of(opened[0].token) == "TA"
+
+
+async def test_no_token_reaches_the_logs(
+    many: Many, caplog: pytest.LogCaptureFixture, migrated_db_url: str
+) -> None:
+    """Installs, commands, the Home tab, a rotation and an uninstall log no token or
+    refresh token, at DEBUG for the bot's own loggers (the platform libraries kept at
+    WARNING, as ``bot.logs.setup`` keeps them)."""
+    caplog.set_level(logging.DEBUG)
+    for name in ("slack_bolt", "slack_sdk", "aiohttp.access", "asyncio"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    slack = many.slack
+    await many.install("TA")
+    await many.command("TA", "USAM", "/balance")
+    await many.event("TA", {"type": "app_home_opened", "user": "USAM", "tab": "home"})
+    await until(lambda: ("TA", "USAM") in slack.homes)
+    many.clock.advance(TOKEN_TTL - REFRESH_BEFORE + 60)
+    await many.command("TA", "USAM", "/balance")
+    await until(lambda: slack.teams["TA"].refreshes == 1)
+    await many.event("TA", {"type": "app_uninstalled"})
+    team = slack.teams["TA"]
+    secrets = [*team.spent, *team.tokens, team.refresh_token or "x" * 40, slack.client_secret]
+    secrets += [f"xoxb-TA-{n}" for n in range(1, 40)]
+    text = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
+    assert "rotated" in text and "installed" in text
+    leaked = [s for s in secrets if s in text]
+    assert not leaked, leaked
