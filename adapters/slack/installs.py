@@ -272,6 +272,10 @@ class Workspaces:
     async def token(self, team_id: str) -> str:
         """The workspace's bot token, rotated first when it is about to expire; raises
         :class:`NotInstalled` when it has none."""
+        return (await self.current(team_id))[1]
+
+    async def current(self, team_id: str) -> tuple[table.Install, str]:
+        """The workspace's installation and bot token (see :meth:`token`)."""
         deadline = time.monotonic() + self._wait
         while True:
             row = await self._row(team_id)
@@ -284,16 +288,16 @@ class Workspaces:
                 raise NotInstalled(team_id) from None
             now = self._clock()
             if row.expires_at is None or tokens.refresh_token is None:
-                return tokens.bot_token
+                return row, tokens.bot_token
             if row.expires_at - now > REFRESH_BEFORE:
-                return tokens.bot_token
+                return row, tokens.bot_token
             rotated = await self._rotate(row, tokens, now)
             if rotated is not None:
-                return rotated
+                return row, rotated
             # another process holds the rotation: its token is stored soon; until then the
             # current one serves while it lasts
             if row.expires_at > now:
-                return tokens.bot_token
+                return row, tokens.bot_token
             if time.monotonic() > deadline:
                 raise NotInstalled(team_id)
             await asyncio.sleep(0.05)
@@ -386,17 +390,16 @@ class RotatingAuthorize(AsyncAuthorize):
         if not team_id:
             return None
         try:
-            token = await self._workspaces.token(team_id)
+            row, token = await self._workspaces.current(team_id)
         except NotInstalled:
             log.warning("a request for Slack workspace %s, which has no token", team_id)
             return None
-        row = await self._workspaces._row(team_id)
         return AuthorizeResult(
             enterprise_id=enterprise_id,
             team_id=team_id,
             bot_token=token,
-            bot_id=row.bot_id if row else None,
-            bot_user_id=row.bot_user_id if row else None,
+            bot_id=row.bot_id,
+            bot_user_id=row.bot_user_id,
             user_id=user_id,
         )
 
