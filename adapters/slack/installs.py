@@ -222,10 +222,10 @@ class StateStore(AsyncOAuthStateStore):
 
     async def async_issue(self, *args: Any, **kwargs: Any) -> str:
         state = secrets.token_urlsafe(32)
-        expires = self._clock() + self._ttl
+        now = self._clock()
 
         async def issue(tx: Tx) -> None:
-            await table.issue_state(tx, state, expires)
+            await table.issue_state(tx, state, now + self._ttl, now)
 
         await self._store.write(issue)
         return state

@@ -65,6 +65,19 @@ async def test_oauth_state_is_used_once_and_expires(store: Store) -> None:
     assert not await states.async_consume("")
 
 
+async def test_expired_states_do_not_pile_up(store: Store) -> None:
+    """Attack: opening /slack/install again and again (a crawler, a flood) leaves only the
+    states of the last ten minutes stored."""
+    clock = Clock(NOW)
+    states = StateStore(store, clock, ttl=600)
+    for _ in range(5):
+        await states.async_issue()
+    clock.advance(601)
+    await states.async_issue()
+    rows = await store.read(lambda tx: tx.fetchall("SELECT state FROM slack_oauth_states"))
+    assert len(rows) == 1
+
+
 async def test_one_rotation_claim_per_version(store: Store) -> None:
     """Of two claims on the same version only one wins; storing over a version that changed
     meanwhile stores nothing; a released claim can be taken again."""

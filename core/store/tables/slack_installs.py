@@ -185,8 +185,10 @@ async def removed_before(tx: Tx, cutoff: int) -> list[str]:
 # -- OAuth states ---------------------------------------------------------------------------------
 
 
-async def issue_state(tx: Tx, state: str, expires_at: int) -> None:
-    """Record an OAuth state handed out at /slack/install."""
+async def issue_state(tx: Tx, state: str, expires_at: int, now: int) -> None:
+    """Record an OAuth state handed out at /slack/install, and forget expired ones (so
+    opening the install link over and over keeps at most the states of its last minutes)."""
+    await tx.execute("DELETE FROM slack_oauth_states WHERE expires_at < :now", {"now": now})
     await tx.execute(
         "INSERT INTO slack_oauth_states (state, expires_at) VALUES (:s, :e)",
         {"s": state, "e": expires_at},
