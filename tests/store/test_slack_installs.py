@@ -119,6 +119,8 @@ async def _fill(app: Any, team: str) -> None:
             (member, "/bid job:second connects:3 pool:crew"),
             (owner, "/refund bid:#1 reason:client_cancelled"),
             (owner, "/plan name:plus day:1"),
+            (owner, "/limits daily:20 weekly:80"),
+            (owner, f"/pool limits name:crew member:<@slack:{team}:UMEM> daily:10"),
         ]
     ):
         await app.run_text(who, line, f"{team}-{n}")
@@ -173,6 +175,7 @@ async def test_purge_deletes_the_workspace_and_only_it(migrated_db_url: str) -> 
         kept_after = {t: _naming(r, "TKEPT") for t, r in after.items()}
         assert kept_after == kept_before
         assert kept_after["entries"] and kept_after["bids"] and kept_after["pool_members"]
+        assert kept_after["spend_caps"] and kept_after["plans"]
         # the rows that name no workspace (lots, lot usage) of the kept accounts all stay
         kept_accounts = {r["id"] for r in after["accounts"]}
         assert [r for r in before["lots"] if r["account_id"] in kept_accounts] == after["lots"]

@@ -229,6 +229,7 @@ def _purge_statements() -> list[str]:
         f"DELETE FROM bids WHERE id IN {bids}",
         f"DELETE FROM lots WHERE id IN {lots}",
         f"DELETE FROM pool_members WHERE pool_id IN {pools} OR {member.format(col='member')}",
+        f"DELETE FROM spend_caps WHERE account_id IN {accounts} OR {member.format(col='member')}",
         f"DELETE FROM plans WHERE {member.format(col='user_key')}",
         "DELETE FROM pools WHERE scope = :scope",
         f"DELETE FROM users WHERE {member.format(col='key')}",
