@@ -67,6 +67,9 @@ def _now() -> int:
     return int(time.time())
 
 
+_FAILED = object()  # a refresh this process tried failed
+
+
 class NotInstalled(LookupError):
     """The workspace has no usable token (never installed, removed, or its row unreadable)."""
 
@@ -292,19 +295,19 @@ class Workspaces:
             if row.expires_at - now > REFRESH_BEFORE:
                 return row, tokens.bot_token
             rotated = await self._rotate(row, tokens, now)
-            if rotated is not None:
+            if isinstance(rotated, str):
                 return row, rotated
-            # another process holds the rotation: its token is stored soon; until then the
-            # current one serves while it lasts
+            # another process holds the rotation (its token is stored soon), or this one's
+            # refresh failed: the current token serves while it lasts
             if row.expires_at > now:
                 return row, tokens.bot_token
-            if time.monotonic() > deadline:
-                raise NotInstalled(team_id)
+            if rotated is _FAILED or time.monotonic() > deadline:
+                raise NotInstalled(team_id)  # expired and not refreshed: no retry storm
             await asyncio.sleep(0.05)
 
-    async def _rotate(self, row: table.Install, tokens: Tokens, now: int) -> str | None:
-        """Claim and perform one rotation; the new bot token, or ``None`` when another
-        process claimed it (or the refresh failed, logged)."""
+    async def _rotate(self, row: table.Install, tokens: Tokens, now: int) -> str | object | None:
+        """Claim and perform one rotation: the new bot token; ``None`` when another process
+        claimed it; :data:`_FAILED` when the refresh failed (logged, the claim released)."""
         team_id, claim = row.team_id, secrets.token_hex(16)
 
         async def take(tx: Tx) -> bool:
@@ -331,7 +334,7 @@ class Workspaces:
                 await table.release_rotation(tx, team_id, claim)
 
             await self._store.write(release)
-            return None
+            return _FAILED
         sealed = self._sealer.seal(team_id, fresh)
         expires = self._clock() + int(expires_in) if expires_in else None
 

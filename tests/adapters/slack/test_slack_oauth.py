@@ -21,7 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import home, runner
 from adapters.slack.config import SlackConfig
-from adapters.slack.installs import REFRESH_BEFORE, Workspaces
+from adapters.slack.installs import REFRESH_BEFORE, NotInstalled, Workspaces
 from adapters.slack.runner import ConfigurationError, SlackPlatform, check
 from adapters.slack.sealing import Sealer, Tokens, Unsealable, new_key, parse_key
 from adapters.slack.server import HttpServer
@@ -543,3 +543,51 @@ async def test_no_token_reaches_the_logs(
     assert "rotated" in text and "installed" in text
     leaked = [s for s in secrets if s in text]
     assert not leaked, leaked
+
+
+async def test_a_refused_refresh_is_tried_once_per_request(
+    slack: SlackStandIn, migrated_db_url: str
+) -> None:
+    """When Slack refuses a refresh (a revoked app, a refresh token already spent), a token
+    still valid keeps serving; an expired one makes the request fail at once, after one
+    attempt, not a storm of retries against Slack."""
+    clock = Clock(int(time.time()))
+    store = await open_store(migrated_db_url)
+    try:
+        granted = await AsyncWebClient(base_url=slack.api_base).oauth_v2_access(
+            client_id=slack.client_id, client_secret=slack.client_secret, code=slack.approve("TF")
+        )
+        ws = Workspaces(
+            store,
+            Sealer(parse_key(KEY)),
+            slack.client_id,
+            slack.client_secret,
+            lambda token: AsyncWebClient(token=token, base_url=slack.api_base),
+            clock,
+        )
+        await ws.installations.async_save(
+            Installation(
+                team_id="TF",
+                user_id="U",
+                bot_token=granted["access_token"],
+                bot_refresh_token=granted["refresh_token"],
+                bot_token_expires_at=clock() + TOKEN_TTL,
+                bot_id="B",
+                bot_user_id="UB",
+            )
+        )
+        calls = len(slack.calls_of("oauth.v2.access"))
+        clock.advance(TOKEN_TTL - 60)  # due, still valid
+        slack.fail_next("oauth.v2.access", "invalid_refresh_token")
+        assert await ws.token("TF") == granted["access_token"]
+        assert len(slack.calls_of("oauth.v2.access")) == calls + 1
+        clock.advance(120)  # expired
+        slack.fail_next("oauth.v2.access", "invalid_refresh_token")
+        with pytest.raises(NotInstalled):
+            await ws.token("TF")
+        assert len(slack.calls_of("oauth.v2.access")) == calls + 2
+        # Slack answers again: the next request refreshes and is served
+        fresh = await ws.token("TF")
+        assert fresh != granted["access_token"] and fresh in slack.teams["TF"].tokens
+    finally:
+        await store.close()
