@@ -176,6 +176,14 @@ class App:
         ctx = Context(actor, request_id, self.services, command, text_commands=text_commands)
         return await self._guarded(ctx, lambda: press(ctx, value))
 
+    async def latest_bids(self, actor: Actor, request_id: str) -> Reply:
+        """The actor's latest bids awaiting news, with their outcome-ask buttons where an ask
+        was sent (a dashboard's list; :func:`core.commands.outcomes.latest_with_buttons`)."""
+        from core.commands.outcomes import latest_with_buttons
+
+        ctx = Context(actor, request_id, self.services, "outcomes")
+        return await self._guarded(ctx, lambda: latest_with_buttons(ctx))
+
     async def first_answer(self, key: str, actor: str) -> bool:
         """Whether the answer ``key`` (a platform's id of one submission) is sent here first:
         a submission delivered again, to this process or another, is answered once."""

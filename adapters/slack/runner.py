@@ -16,7 +16,9 @@ from adapters.slack import manifest as _manifest
 from adapters.slack.config import SlackConfig
 from adapters.slack.handlers import SlackAdapter, web_client
 from adapters.slack.identity import api_error
+from adapters.slack.installs import Workspaces
 from adapters.slack.notify import SlackNotifier
+from adapters.slack.sealing import BadKey, Sealer, parse_key
 from adapters.slack.server import HttpServer, SocketHandler
 from core.app import App
 
@@ -29,6 +31,9 @@ class ConfigurationError(ValueError):
 
 def check(config: SlackConfig) -> None:
     """Raise :class:`ConfigurationError` naming the missing setting, if any."""
+    if config.oauth:
+        _check_oauth(config)
+        return
     if not config.bot_token:
         raise ConfigurationError("slack.bot_token (or SLACK_BOT_TOKEN) is not set")
     if config.mode == "socket" and not config.app_token:
@@ -39,6 +44,25 @@ def check(config: SlackConfig) -> None:
         raise ConfigurationError(
             "slack.mode is 'http' but slack.signing_secret (or SLACK_SIGNING_SECRET) is not set"
         )
+
+
+def _check_oauth(config: SlackConfig) -> None:
+    if config.mode != "http":
+        raise ConfigurationError(
+            "slack.client_id is set (many workspaces), which needs slack.mode = 'http'"
+        )
+    if not config.client_secret:
+        raise ConfigurationError("slack.client_secret (or SLACK_CLIENT_SECRET) is not set")
+    if not config.signing_secret:
+        raise ConfigurationError("slack.signing_secret (or SLACK_SIGNING_SECRET) is not set")
+    try:
+        parse_key(config.token_key)
+    except BadKey as exc:
+        raise ConfigurationError(str(exc)) from None
+
+
+#: How often a process looks for removed workspaces whose retention period has passed.
+PURGE_EVERY = 60 * 60
 
 
 class SlackPlatform(Served):
@@ -57,10 +81,28 @@ class SlackPlatform(Served):
         config = self.config
         check(config)
         session = aiohttp.ClientSession()  # one connection pool for every Web API call
+        purging: asyncio.Task[None] | None = None
         try:
-            adapter = SlackAdapter(self.app, config, client=web_client(config, session))
-            team_id = await _introduce(adapter)
-            self.ready(SlackNotifier(adapter.client, team_id))
+            workspaces = None
+            if config.oauth:
+                workspaces = Workspaces(
+                    self.app.store,
+                    Sealer(parse_key(config.token_key)),
+                    config.client_id,
+                    config.client_secret,
+                    lambda token: web_client(config, session, token),
+                    self.app.services.clock,
+                )
+                purging = asyncio.create_task(_purge_every(workspaces, config.retention_days))
+            adapter = SlackAdapter(
+                self.app, config, client=web_client(config, session), workspaces=workspaces
+            )
+            if workspaces is None:
+                team_id = await _introduce(adapter)
+                self.ready(SlackNotifier(adapter.client, team_id))
+            else:
+                log.info("Slack: serving every workspace that installs the app (OAuth)")
+                self.ready(SlackNotifier(adapter.client, clients=adapter.client_for))
             if config.mode == "http":
                 server = HttpServer(
                     adapter.bolt,
@@ -83,8 +125,20 @@ class SlackPlatform(Served):
                     await handler.stop()
             await adapter.drain()
         finally:
+            if purging is not None:
+                purging.cancel()
             await session.close()
         log.info("Slack stopped")
+
+
+async def _purge_every(workspaces: Workspaces, retention_days: int) -> None:
+    """Delete removed workspaces' data once their retention period passed, hourly."""
+    while True:
+        try:
+            await workspaces.purge_removed(retention_days)
+        except Exception:
+            log.exception("could not delete removed Slack workspaces' data; will try again")
+        await asyncio.sleep(PURGE_EVERY)
 
 
 async def _introduce(adapter: SlackAdapter) -> str | None:

@@ -217,6 +217,10 @@ class HttpServer:
         app = web.Application(client_max_size=2 * 1024 * 1024)
         app.router.add_post(self.path, self._handle)
         app.router.add_get("/healthz", self._health)
+        flow = self._bolt.oauth_flow
+        if flow is not None:  # many workspaces: the install link and Slack's redirect
+            app.router.add_get(flow.install_path, self._install)
+            app.router.add_get(flow.redirect_uri_path, self._redirect)
         self._runner = web.AppRunner(
             app, handle_signals=False, access_log=None, shutdown_timeout=30.0
         )
@@ -258,6 +262,23 @@ class HttpServer:
         bolt_response = await self._bolt.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 
+    async def _install(self, request: web.Request) -> web.Response:
+        """``/slack/install``: a new OAuth state, and the page or redirect to Slack's
+        authorize page (bolt's OAuth flow)."""
+        flow = self._bolt.oauth_flow
+        assert flow is not None
+        resp = await flow.handle_installation(_get_request(request))
+        return await to_aiohttp_response(resp)
+
+    async def _redirect(self, request: web.Request) -> web.Response:
+        """``/slack/oauth_redirect``: Slack sends the user back with a code and the state;
+        bolt checks the state (issued here, once, and the browser's cookie), exchanges the
+        code and stores the installation, then shows the success or failure page."""
+        flow = self._bolt.oauth_flow
+        assert flow is not None
+        resp = await flow.handle_callback(_get_request(request))
+        return await to_aiohttp_response(resp)
+
     async def _health(self, request: web.Request) -> web.Response:
         return web.json_response({"ok": True})
 
@@ -266,6 +287,13 @@ class HttpServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+
+def _get_request(request: web.Request) -> AsyncBoltRequest:
+    headers: dict[str, str | Sequence[str]] = {
+        name: request.headers.getall(name) for name in request.headers
+    }
+    return AsyncBoltRequest(body="", query=request.query_string, headers=headers)
 
 
 # A connection attempt that failed for a reason outside the bot: Slack refused the token or
