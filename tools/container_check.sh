@@ -18,14 +18,32 @@ if ! command -v podman >/dev/null 2>&1; then
 fi
 BASE=$(tools/make_base_image.sh)
 
+# Where podman runs inside another sandbox, its defaults may not start a container: crun
+# refuses cgroups in hybrid mode, and the default limits (open files, processes) are above
+# what this process may set without CAP_SYS_RESOURCE. Then use runc with limits it may set.
+PODMAN="podman"
+LIMITS=""
+if ! podman run --rm "$BASE" true >/dev/null 2>&1; then
+    PODMAN="podman --runtime runc"
+    LIMITS="--ulimit nofile=8192:8192 --ulimit nproc=4096:4096"
+    if ! $PODMAN run --rm $LIMITS "$BASE" true >/dev/null 2>&1; then
+        echo "FAIL: podman cannot start a container here, even with runc:" >&2
+        $PODMAN run --rm $LIMITS "$BASE" true >&2 || true
+        exit 1
+    fi
+    echo "note: podman's defaults cannot start a container here; using: $PODMAN $LIMITS"
+fi
+
 # no registry is reachable here: the wheels come from this machine's pip configuration
 rm -rf wheels
 "$PYTHON" -m pip wheel -q --disable-pip-version-check -w wheels ".[sentry]"
-podman build -q --build-arg BASE="$BASE" --build-arg PIP_ARGS="--no-index --find-links /src" \
+# the build backend too: the image builds the project from its sources
+"$PYTHON" -m pip download -q --disable-pip-version-check --no-deps -d wheels "setuptools>=77"
+$PODMAN build -q $LIMITS --build-arg BASE="$BASE" --build-arg PIP_ARGS="--no-index --find-links /src" \
     -t "$IMAGE" . >/dev/null
 rm -rf wheels
 
-RUN="podman run --rm --read-only --tmpfs /tmp --tmpfs /data:rw,uid=10001,gid=10001,mode=0700"
+RUN="$PODMAN run --rm $LIMITS --read-only --tmpfs /tmp --tmpfs /data:rw,uid=10001,gid=10001,mode=0700"
 
 uid=$($RUN --entrypoint id "$IMAGE" -u)
 [ "$uid" = 10001 ] || { echo "FAIL: runs as uid $uid, not 10001"; exit 1; }
@@ -38,7 +56,7 @@ echo "$balance" | grep -q "Connects" || { echo "FAIL: exec /balance said: $balan
 echo "ok: exec /balance -> $(echo "$balance" | head -1)"
 
 started=$("$PYTHON" -c 'import time; print(time.time())')
-cid=$(podman run -d -i --read-only --tmpfs /tmp \
+cid=$($PODMAN run -d -i $LIMITS --read-only --tmpfs /tmp \
     --tmpfs /data:rw,uid=10001,gid=10001,mode=0700 -p 127.0.0.1::8080 "$IMAGE")
 trap 'podman rm -f "$cid" >/dev/null 2>&1 || true' EXIT
 port=$(podman port "$cid" 8080/tcp | head -1 | sed 's/.*://')
