@@ -188,3 +188,33 @@ async def test_entries_change_only_their_actor(app: App) -> None:
         return await tx.execute("UPDATE entries SET actor = 'forgotten:x'")
 
     assert await app.store.write(rename) >= 1
+
+
+@pytest.mark.parametrize("who", [ANA, BEN], ids=["pool owner", "pool member"])
+async def test_only_the_forgotten_members_rows_change(app: App, who: Actor) -> None:
+    """Whoever forgets, every row that does not name them is byte for byte as before, and
+    every account keeps its balance."""
+    await history(app)
+    other = BEN if who is ANA else ANA
+    tables = ("bids", "entries", "users", "pool_members", "confirmations", "pools")
+
+    async def theirs() -> dict[str, list[dict[str, object]]]:
+        k = other.user.key
+        where = {
+            "bids": f"bidder = '{k}'",
+            "entries": f"actor = '{k}'",
+            "users": f"key = '{k}'",
+            "pool_members": f"member = '{k}'",
+            "confirmations": f"actor = '{k}'",
+            "pools": f"owner = '{k}'",
+        }
+        return {
+            t: await rows(app, f"SELECT * FROM {t} WHERE {where[t]} ORDER BY 1") for t in tables
+        }
+
+    before, balances = await theirs(), await sums(app)
+    token = token_of(await ok(app, who, "/forget"))
+    assert not (await app.press(who, "confirm", token, "go")).error
+    assert await theirs() == before
+    assert await sums(app) == balances
+    assert await mentions(app, who.user.key) == 0
