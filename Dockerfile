@@ -2,7 +2,9 @@
 # python3 (3.11+) and python3-venv, e.g. python:3.12-slim from a registry, or one made locally
 # from Debian's packages (tools/make_base_image.sh) where no registry is reachable.
 #
-#   podman build --build-arg BASE=localhost/connects-base:bookworm -t connects-bot .
+#   podman build --format docker --build-arg BASE=localhost/connects-base:bookworm -t connects-bot .
+#
+# (--format docker keeps the HEALTHCHECK, which the OCI image format has no field for.)
 #
 # PIP_ARGS adds pip options to the install, e.g. wheels built beforehand where PyPI is not
 # reachable: --build-arg PIP_ARGS="--no-index --find-links /src" (tools/container_check.sh).
@@ -22,8 +24,9 @@ RUN /opt/connects/bin/pip install --no-cache-dir --disable-pip-version-check ${P
 
 FROM ${BASE}
 # a user of its own, no login shell, no home to write to
-RUN groupadd --system --gid 10001 connects \
-    && useradd --system --uid 10001 --gid connects --no-create-home --shell /usr/sbin/nologin connects \
+RUN groupadd --gid 10001 connects \
+    && useradd --uid 10001 --gid connects --no-create-home --no-log-init \
+        --shell /usr/sbin/nologin connects \
     && mkdir -p /data && chown connects:connects /data
 COPY --from=build /opt/connects /opt/connects
 COPY container/config.toml /etc/connects-bot/config.toml
