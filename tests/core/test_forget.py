@@ -67,6 +67,9 @@ async def history(app: App) -> None:
     await ok(app, ANA, "/pool add name:agency member:ben")
     await ok(app, ANA, "/bid job:https://www.upwork.com/jobs/~01ab connects:6 pool:agency")
     await ok(app, BEN, '/bid job:"Ben site" connects:5 pool:agency note:"ben note"')
+    await ok(app, ANA, "/plan name:plus day:3")
+    await ok(app, ANA, "/outcome bid:#1 status:interviewing")
+    await ok(app, ANA, "/interview bid:#1")
     # Ben bids on Ana's job: kept as a Confirm of Ben's, which stays Ben's
     await run(app, BEN, "/bid job:https://www.upwork.com/jobs/~01ab connects:6 pool:agency")
 
@@ -218,3 +221,42 @@ async def test_only_the_forgotten_members_rows_change(app: App, who: Actor) -> N
     assert await theirs() == before
     assert await sums(app) == balances
     assert await mentions(app, who.user.key) == 0
+
+
+async def test_notices_go_by_exact_key_only(app: App) -> None:
+    """Ana's notices (to her, or about her) are deleted; those of ``console:anabel`` and of
+    ``console:a_a`` (a key LIKE would match with ``_`` as a wildcard) stay; her snapshot rows
+    move to the tombstone."""
+    await ok(app, ANA, "/buy connects:5")
+
+    async def seed(tx: Tx) -> None:
+        for n, (subject, target) in enumerate(
+            [
+                ("outcomes:console:ana", "console:ana"),
+                ("grant:console:ana", "console:zed"),
+                ("outcomes:console:anabel", "console:anabel"),
+                ("outcomes:console:a_a", "console:a_a"),
+                ("low:1", "chan"),
+            ]
+        ):
+            await tx.execute(
+                "INSERT INTO notices (key, subject, platform, target_kind, target, text, "
+                "created_at) VALUES (:k, :s, 'console', 'dm', :t, 'x', 1)",
+                {"k": f"n{n}", "s": subject, "t": target},
+            )
+        await tx.execute(
+            "INSERT INTO outcome_snapshot (scope, bidder, hired, created_at) "
+            "VALUES ('console', 'console:ana', 1, 1)"
+        )
+
+    await app.store.write(seed)
+    token = token_of(await ok(app, ANA, "/forget"))
+    assert not (await app.press(ANA, "confirm", token, "go")).error
+    left = await rows(app, "SELECT subject FROM notices ORDER BY id")
+    assert [r["subject"] for r in left] == [
+        "outcomes:console:anabel",
+        "outcomes:console:a_a",
+        "low:1",
+    ]
+    [snap] = await rows(app, "SELECT bidder FROM outcome_snapshot")
+    assert str(snap["bidder"]).startswith("forgotten:")
