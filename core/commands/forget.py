@@ -73,8 +73,8 @@ async def ask(ctx: Context, _: NoOptions) -> Reply:
     owned = await services.store.write(remember)
     lines: list[str] = [
         "Deleted: your name and id (replaced by an anonymous tombstone), the job links and "
-        "titles and notes of your bids, kept posts and buttons, pending notices, your plan and "
-        "your pool memberships.",
+        "titles and notes of your bids, kept posts and buttons, pending notices, your plan, "
+        "your pool memberships and your spending limits.",
         "Kept, without your name: amounts (so every wallet and pool stays the sum of its "
         "entries) and the job facts your bids were priced on.",
     ]

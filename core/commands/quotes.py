@@ -18,7 +18,7 @@ from core.ledger.bids import job_key
 from core.ledger.postings import balance
 from core.ledger.wallets import user_account
 from core.quotes.bidrecords import BidFactors, unstorable_fact
-from core.quotes.economics import job_value
+from core.quotes.economics import JobValue, job_value
 from core.quotes.estimates import Answer, Knowledge, answer, know, worth
 from core.quotes.jobpost import JobPost
 from core.quotes.jobquote import (
@@ -122,40 +122,84 @@ def _spend(ctx: Context, total: int, seen: _Seen) -> tuple[int, str, str]:
     """What ``total`` Connects cost the user, in cents, at what price (``at your average
     purchase price``), and ``≈ $1.95 at your average purchase price · you can afford 3 such
     bids``."""
-    if seen.bought is None:
-        per_text = "at the best tier price"
-        cost = total * ctx.services.config.pricing.default_cents_per_connect
-    else:
-        cost = average_cost(total, *seen.bought)
-        per_text = "at your average purchase price"
+    cost, per_text = _cents(ctx, total, seen), _per_text(seen)
     afford = seen.have // total if total else 0
     return cost, per_text, f"≈ {dollars(cost)} {per_text} · you can afford {afford} such bids"
 
 
-def _model_note(q: Quote) -> str:
+def _cents(ctx: Context, connects: int, seen: _Seen) -> int:
+    """What ``connects`` Connects cost the user, in cents."""
+    if seen.bought is None:
+        return connects * ctx.services.config.pricing.default_cents_per_connect
+    return average_cost(connects, *seen.bought)
+
+
+def _per_text(seen: _Seen) -> str:
+    return "at the best tier price" if seen.bought is None else "at your average purchase price"
+
+
+def _spend_range(ctx: Context, low: int, high: int, seen: _Seen) -> str:
+    """``≈ $1.05-$3.90 at the best tier price · you can afford 2-8 such bids``: a range's
+    dollars and bids, both ends shown."""
+    afford = f"{seen.have // high}-{seen.have // low}" if low else "?"
+    return (
+        f"≈ {dollars(_cents(ctx, low, seen))}-{dollars(_cents(ctx, high, seen))} "
+        f"{_per_text(seen)} · you can afford {afford} such bids"
+    )
+
+
+def _model_note(q: Quote) -> str | None:
     if q.model == "seed":
         return (
             f"Heuristic: {q.points}/{q.max_points} points → {plural(q.connects)}. "
             "Upwork does not publish its formula."
         )
-    return "Heuristic: a rate card by job value; Upwork's own card may differ."
+    if q.model == "rate_card":
+        return "Heuristic: a rate card by job value; Upwork's own card may differ."
+    return None  # the range says how rough it is in the answer's own lines
 
 
 def _answer_lines(
     ctx: Context, a: Answer, boost: int, seen: _Seen, f: JobFacts, hours: int | None
 ) -> list[str]:
-    """The number's source, the boost, the dollars, and whether such jobs are worth it."""
+    """The number's source, the boost, the dollars, and whether such jobs are worth it (for a
+    range, only what holds whatever it costs)."""
+    value = job_value(f.budget_type, f.price_cents, hours)
+    if (rough := a.rough) is not None:
+        low, high = rough[0] + boost, rough[1] + boost
+        lines = [f"{a.heuristic.shown()} + {boost} boost = {low}-{high}"] if boost else []
+        lines.append(_spend_range(ctx, low, high, seen))
+        lines.extend(a.lines())
+        lines.extend(_whatever_it_costs(ctx, seen, low, high, value))
+        return lines
     total = a.connects + boost
     lines = [f"{a.connects} + {boost} boost = {plural(total)}"] if boost else []
     cost, per_text, spend = _spend(ctx, total, seen)
     lines.append(spend)
     lines.extend(a.lines())
-    if a.source == "heuristic":
-        lines.append(_model_note(a.heuristic))
-    value = job_value(f.budget_type, f.price_cents, hours)
+    if a.source == "heuristic" and (note := _model_note(a.heuristic)) is not None:
+        lines.append(note)
     config = ctx.services.config
     lines.extend(worth(seen.knowledge, total, cost, value, config, per_text))
     return lines
+
+
+def _whatever_it_costs(
+    ctx: Context, seen: _Seen, low: int, high: int, value: JobValue | str
+) -> list[str]:
+    """The "is it worth it" lines that hold at both ends of a range (the hire rate of similar
+    jobs, the job's value, what a hire pays); those that change with the cost (a hire's cost,
+    the break-even rate, the expected value) are left out, not shown at a guessed cost."""
+    k, config, per_text = seen.knowledge, ctx.services.config, _per_text(seen)
+    cheap = worth(k, low, _cents(ctx, low, seen), value, config, per_text)
+    dear = worth(k, high, _cents(ctx, high, seen), value, config, per_text)
+    return [line for line in cheap if line in dear]
+
+
+def _fields(a: Answer, q: Quote) -> list[tuple[str, str]]:
+    """The heuristic's points by factor, shown only when the heuristic answers: beside a
+    learned or stated number they would pass for its explanation."""
+    return explain(q) if a.source == "heuristic" else []
 
 
 async def quote_read(ctx: Context, o: QuoteOptions) -> Reply:
@@ -166,7 +210,7 @@ async def quote_read(ctx: Context, o: QuoteOptions) -> Reply:
     q = quote(ctx.services.config.pricing, factors, boost)
     seen = await _read(ctx, factors, boost=o.boost)
     a = answer(None, q, factors, seen.knowledge, ctx.now())
-    return Reply(a.title(), _answer_lines(ctx, a, boost, seen, factors, o.hours), explain(q))
+    return Reply(a.title(), _answer_lines(ctx, a, boost, seen, factors, o.hours), _fields(a, q))
 
 
 register("quote", Read(QuoteOptions, QuoteOptions.of, quote_read))
@@ -213,7 +257,7 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
     if (missing := not_stated(post)) is not None:
         lines.append(missing)
     lines.extend(doubts(post))
-    if (why := _no_bid_button(post, job, factors)) is not None:
+    if (why := _no_bid_button(post, job, factors, a)) is not None:
         lines.extend([why] if why else [])
     elif job is not None:
         # the button places /bid with the quote's options: hours value a quote, not a bid
@@ -244,12 +288,14 @@ def _repost(
     return [] if refund is None else [refund]
 
 
-def _no_bid_button(post: JobPost, job: str | None, factors: JobFacts) -> str | None:
+def _no_bid_button(post: JobPost, job: str | None, factors: JobFacts, a: Answer) -> str | None:
     """Why a quote from ``post`` offers no Bid button (``None``: it offers one; empty: the
     post's doubts already say why: its cost or link contradicts itself, so it is bid on with
-    ``connects:``/``job:`` typed)."""
+    ``connects:``/``job:`` typed). A range is never a button's price."""
     if job is None:
         return "No job link or title in the post: add job:… to bid on it."
+    if a.rough is not None:
+        return "No Bid button: a range is not a price. Bid with the cost the job page shows."
     if (unstorable := unstorable_fact(factors)) is not None:
         name, value = unstorable
         return (

@@ -93,6 +93,13 @@ PAID = Option(
     unit=Unit.DOLLARS,
 )
 
+#: The caps of /limits and /pool limits: Connects, or 0/off to clear (core/ledger/caps.py).
+CAPS = (
+    Option("daily", OptionType.STRING, "Connects a UTC day (0 or off: none)", max_length=12),
+    Option("weekly", OptionType.STRING, "Connects a week from Monday (0 or off)", max_length=12),
+    Option("boost", OptionType.STRING, "Boost Connects a UTC day (0 or off)", max_length=12),
+)
+
 COMMANDS: tuple[Command, ...] = (
     Command(
         "quote",
@@ -223,7 +230,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "plan",
-        "Your Upwork plan and billing day: its Connects arrive each cycle",
+        "Your Upwork plan and billing day, for its Connects",
         (
             Option("name", OptionType.STRING, "Your plan", required=True, choices=PLANS),
             Option(
@@ -338,6 +345,13 @@ COMMANDS: tuple[Command, ...] = (
         usage_example="/confirm token:ab12cd34",
     ),
     Command(
+        "limits",
+        "Daily, weekly and boost caps on your own spending",
+        CAPS,
+        changes_state=True,
+        usage_example="/limits daily:20 weekly:80 boost:10",
+    ),
+    Command(
         "pool create",
         "Create a pool you own",
         (NEW_POOL_NAME, Option("channel", OptionType.CHANNEL, "Channel for low-balance notices")),
@@ -378,6 +392,14 @@ COMMANDS: tuple[Command, ...] = (
         access=Access.POOL_ADMIN,
         changes_state=True,
         usage_example="/pool allowance name:agency member:@sam connects:40",
+    ),
+    Command(
+        "pool limits",
+        "A member's daily, weekly and boost caps in a pool",
+        (POOL_NAME, Option("member", OptionType.USER, "Member (else yourself)"), *CAPS),
+        access=Access.POOL_MEMBER,
+        changes_state=True,
+        usage_example="/pool limits name:agency member:@sam daily:10",
     ),
     Command(
         "pool topup",
@@ -443,6 +465,7 @@ __all__ = [
     "BID",
     "BOOST",
     "BY_NAME",
+    "CAPS",
     "COMMANDS",
     "GROUPS",
     "MAX_CONNECTS_PER_BID",

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from core.base.keys import UserKey
 from core.base.text import shown
@@ -28,8 +29,7 @@ from core.base.text import shown
 APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(NamedTuple):
     """A user named in a reply, by user key."""
 
     key: str
@@ -38,8 +38,7 @@ class Mention:
         return UserKey(self.key).user_id
 
 
-@dataclass(frozen=True, slots=True)
-class ChannelRef:
+class ChannelRef(NamedTuple):
     """A channel named in a reply, by the id (or name) the platform gave."""
 
     channel: str
@@ -48,8 +47,7 @@ class ChannelRef:
         return f"#{self.channel}"
 
 
-@dataclass(frozen=True, slots=True)
-class CommandRef:
+class CommandRef(NamedTuple):
     """A catalog command named in a reply, by its catalog name (``pool add``, ``buy``): each
     platform writes it as its users type it (Slack: ``/connects pool add``)."""
 
@@ -59,8 +57,7 @@ class CommandRef:
         return f"/{self.name}"
 
 
-@dataclass(frozen=True, slots=True)
-class Date:
+class Date(NamedTuple):
     """A moment shown as a date, each reader's own where the platform can (UTC epoch s)."""
 
     ts: int
@@ -69,8 +66,7 @@ class Date:
         return utc_date(self.ts)
 
 
-@dataclass(frozen=True, slots=True)
-class Bold:
+class Bold(NamedTuple):
     """Text the core emphasizes (an option's name in help)."""
 
     text: str
@@ -79,8 +75,7 @@ class Bold:
         return self.text
 
 
-@dataclass(frozen=True, slots=True)
-class Markup:
+class Markup(NamedTuple):
     """Text a platform adapter wrote in its own markup (a notifier's time), passed through as
     it is; never made from what a user typed."""
 
@@ -126,8 +121,7 @@ def _plain(part: Part) -> str:
     return part if isinstance(part, str) else part.plain()
 
 
-@dataclass(frozen=True, slots=True)
-class Renderer:
+class Renderer(NamedTuple):
     """How a platform writes reply text: its escaping of literal text and its markup for each
     token. The defaults write plain text."""
 
@@ -236,8 +230,7 @@ class ButtonStyle(enum.Enum):
     SECONDARY = "secondary"
 
 
-@dataclass(frozen=True, slots=True)
-class Button:
+class Button(NamedTuple):
     """A button on a reply.
 
     ``action`` is ``"undo"`` or ``"confirm"``; ``value`` is an opaque string (at most 80
@@ -256,8 +249,7 @@ class Button:
     row: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Attachment:
+class Attachment(NamedTuple):
     """A file sent with a reply (a PNG chart or a CSV export)."""
 
     filename: str
@@ -294,8 +286,7 @@ class Reply:
         return "\n".join(out)
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
+class Choice(NamedTuple):
     """An autocomplete suggestion: what the user sees and the value filled in."""
 
     name: str

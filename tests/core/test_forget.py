@@ -68,6 +68,8 @@ async def history(app: App) -> None:
     await ok(app, ANA, "/bid job:https://www.upwork.com/jobs/~01ab connects:6 pool:agency")
     await ok(app, BEN, '/bid job:"Ben site" connects:5 pool:agency note:"ben note"')
     await ok(app, ANA, "/plan name:plus day:3")
+    await ok(app, ANA, "/limits daily:20")
+    await ok(app, ANA, "/pool limits name:agency member:ben daily:10")
     await ok(app, ANA, "/outcome bid:#1 status:interviewing")
     await ok(app, ANA, "/interview bid:#1")
     # Ben bids on Ana's job: kept as a Confirm of Ben's, which stays Ben's

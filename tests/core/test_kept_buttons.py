@@ -45,6 +45,7 @@ Fixed-price
 $1,000
 Payment method verified
 """
+COST12 = NO_COST + "Required Connects to submit a proposal: 12\n"
 
 
 def button(reply: Reply, action: str) -> str:
@@ -78,10 +79,12 @@ async def ledger(app: App) -> list[dict[str, object]]:
 
 @pytest.fixture
 async def learning_app(make_config: Callable[..., Config], clock: Clock) -> AsyncIterator[App]:
-    """An app whose console community can be fitted (200 stated bids ready to insert)."""
+    """An app whose console community can be fitted (200 stated bids ready to insert), under
+    the seed profile: its heuristic answers one number a Bid button can show (the default's
+    range offers no button)."""
     config = make_config(
         learning={"min_bids": 20, "folds": 2, "min_outcomes": 20, "min_count": 5},
-        pricing={"profile": "upwork"},
+        pricing={"profile": "seed"},
     )
     app = await create_app(config, clock)
     _RATES.clear()
@@ -307,7 +310,7 @@ async def test_a_swept_button_still_says_what_it_did(app: App, clock: Clock) -> 
     bid #1 was placed, the Set-to what it set; another member and an unplaced code hear
     'unknown'."""
     quote = await app.run_text(ANA, f"/quote post:{POST64}", "q1")
-    other = await app.run_text(ANA, f"/quote post:{NO_COST}", "q2")
+    other = await app.run_text(ANA, f"/quote post:{COST12}", "q2")
     code = button(quote, "bid")
     await app.press(ANA, "bid", code, "c1")
     await app.press(ANA, "reconcile", button(quote, "reconcile"), "c2")
@@ -351,9 +354,11 @@ async def test_kept_options_with_round_amounts_read_back(app: App) -> None:
     for line in ("/pool create name:crew", "/pool topup name:crew connects:60"):
         await app.run_text(ANA, line, line)
     await app.run_text(ANA, "/bid pool:crew job:Logo connects:1", "b1")
-    refused = await app.run_text(ANA, "/bid pool:crew job:Logo price:1000 verified:yes", "b2")
+    refused = await app.run_text(
+        ANA, "/bid pool:crew job:Logo connects:2 price:1000 verified:yes", "b2"
+    )
     done = await app.press(ANA, "confirm", button(refused, "confirm"), "c1")
     assert done.title == "Bid #2 placed", done.title
-    quote = await app.run_text(ANA, f"/quote price:1000 client_spent:20000 post:{NO_COST}", "q1")
+    quote = await app.run_text(ANA, f"/quote price:1000 client_spent:20000 post:{COST12}", "q1")
     placed = await app.press(ANA, "bid", button(quote, "bid"), "c2")
     assert placed.title == "Bid #3 placed", placed.title

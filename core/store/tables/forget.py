@@ -5,8 +5,9 @@ so every balance stays the sum of its entries and a pool's history stays whole; 
 change becomes the tombstone. What goes: the member's display name, the text of their jobs
 (a bid's job becomes ``TOMBSTONE_JOB`` and its job key the tombstone's, so no other bid is
 taken for the same job), their notes, kept posts and buttons, pending asks and notices, their
-plan, their pool memberships, and the stored results of their requests (which repeat job
-text). One function per table would only be called together: they are one statement list.
+plan, their pool memberships and spending limits, and the stored results of their requests
+(which repeat job text). One function per table would only be called together: they are one
+statement list.
 """
 
 from __future__ import annotations
@@ -73,6 +74,10 @@ async def forget(tx: Tx, key: str, tombstone: str) -> Forgotten:
     entries = await tx.execute("UPDATE entries SET actor = :t WHERE actor = :k", kt)
     owned = await tx.execute("UPDATE pools SET owner = :t WHERE owner = :k", kt)
     memberships = await tx.execute("DELETE FROM pool_members WHERE member = :k", k)
+    # their own spending limits go (on their wallet, or on a pool for them); limits they set
+    # on others as a pool's admin stay, set by the tombstone
+    await tx.execute("DELETE FROM spend_caps WHERE member = :k", k)
+    await tx.execute("UPDATE spend_caps SET set_by = :t WHERE set_by = :k", kt)
     kept = await tx.execute("DELETE FROM confirmations WHERE actor = :k", k)
     await tx.execute("DELETE FROM outcome_asks WHERE bidder = :k", k)
     await tx.execute("UPDATE outcome_snapshot SET bidder = :t WHERE bidder = :k", kt)
@@ -102,6 +107,8 @@ async def mentions(tx: Tx, key: str) -> int:
         ("outcome_asks", "bidder"),
         ("outcome_snapshot", "bidder"),
         ("interview_rewards", "bidder"),
+        ("spend_caps", "member"),
+        ("spend_caps", "set_by"),
         ("notices", "target"),
         ("requests", "actor"),
     ):

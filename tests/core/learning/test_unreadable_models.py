@@ -88,7 +88,9 @@ def test_an_unreadable_model_falls_back_to_the_heuristic_through_exec(
     assert f"The heuristic answers here: {reason}" in quote.stdout
     assert "cannot be read" in quote.stderr  # the warning, in the log
 
-    bid = run(tmp_path, db_url, "exec", "/bid job:Logo price:500 size:small")
+    guessed = run(tmp_path, db_url, "exec", "/bid job:Logo price:500 size:small")
+    assert guessed.returncode != 0 and "connects: is needed" in guessed.stdout + guessed.stderr
+    bid = run(tmp_path, db_url, "exec", "/bid job:Logo price:500 size:small connects:9")
     assert bid.returncode == 0 and bid.stdout.startswith("Bid #1 placed"), bid.stdout
 
     shown = run(tmp_path, db_url, "exec", "/model")
