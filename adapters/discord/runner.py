@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from dataclasses import dataclass
 
 import discord
@@ -122,6 +123,26 @@ class DiscordPlatform(Served):
         self.app = app
         self.config = config
         self.sync = sync
+        self._bot: discord.Client | None = None
+
+    async def connected(self) -> tuple[bool, str]:
+        """Ready when the gateway session is up (discord.py's ``is_ready``) and not closed."""
+        bot = self._bot
+        if bot is None or bot.is_closed():
+            return False, "gateway closed"
+        if not bot.is_ready():
+            return False, "gateway connecting"
+        return True, "gateway connected"
+
+    def shard_latencies(self) -> list[tuple[int, float]]:
+        bot = self._bot
+        if bot is None or not bot.is_ready():
+            return []
+        if isinstance(bot, discord.AutoShardedClient):
+            pairs = list(bot.latencies)
+        else:
+            pairs = [(bot.shard_id or 0, bot.latency)]
+        return [(shard, seconds) for shard, seconds in pairs if math.isfinite(seconds)]
 
     async def serve(self, stop: asyncio.Event) -> None:
         """Log in, sync commands when asked, serve until ``stop`` is set, then close."""
@@ -130,6 +151,7 @@ class DiscordPlatform(Served):
             raise DiscordStartError("no Discord token: set [discord] token or DISCORD_TOKEN")
         configure_endpoints(config)
         bot = make_client(self.app, config, sync=self.sync)
+        self._bot = bot
         async with bot:
             await _login(bot, config)
             log.info("logged in to Discord as %s (application %s)", bot.user, bot.application_id)

@@ -74,6 +74,17 @@ class SlackPlatform(Served):
         super().__init__()
         self.app = app
         self.config = config
+        self._http: HttpServer | None = None
+        self._socket: SocketHandler | None = None
+
+    async def connected(self) -> tuple[bool, str]:
+        """HTTP mode: ready once the listener is bound; Socket Mode: while the socket is
+        connected (slack_sdk's ``is_connected``: open, not stale, answering pings)."""
+        if self._http is not None:
+            return (True, "HTTP listener bound") if self._http.bound else (False, "not bound")
+        if self._socket is not None and await self._socket.client.is_connected():
+            return True, "socket connected"
+        return False, "socket not connected"
 
     async def serve(self, stop: asyncio.Event) -> None:
         """Serve Slack until ``stop`` is set, then close cleanly: requests in flight finish
@@ -112,12 +123,15 @@ class SlackPlatform(Served):
                     signing_secret=config.signing_secret,
                 )
                 await server.start()
+                self._http = server
                 try:
                     await stop.wait()
                 finally:
                     await server.stop()
             else:
                 handler = SocketHandler(adapter.bolt, config.app_token)
+                self._socket = handler
+                handler.on_connect(self._count_connect)
                 try:
                     if await handler.start(stop):
                         await stop.wait()
@@ -129,6 +143,12 @@ class SlackPlatform(Served):
                 purging.cancel()
             await session.close()
         log.info("Slack stopped")
+
+    _connects = 0
+
+    def _count_connect(self) -> None:
+        self._connects += 1
+        self.reconnects = max(0, self._connects - 1)
 
 
 async def _purge_every(workspaces: Workspaces, retention_days: int) -> None:

@@ -212,6 +212,8 @@ class HttpServer:
         self.port = port
         self.path = path if path.startswith("/") else "/" + path
         self._runner: web.AppRunner | None = None
+        #: True while the listener is bound (``/readyz``)
+        self.bound = False
 
     async def start(self) -> None:
         app = web.Application(client_max_size=2 * 1024 * 1024)
@@ -231,6 +233,7 @@ class HttpServer:
         sockets = getattr(site._server, "sockets", None)
         if sockets:
             self.port = sockets[0].getsockname()[1]
+        self.bound = True
         log.info("Slack HTTP endpoint listening on http://%s:%d%s", self.host, self.port, self.path)
 
     async def _handle(self, request: web.Request) -> web.Response:
@@ -284,6 +287,7 @@ class HttpServer:
 
     async def stop(self) -> None:
         """Stop listening; requests being handled finish first."""
+        self.bound = False
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -354,6 +358,20 @@ class SocketHandler(AsyncSocketModeHandler):
         # bolt's methods are untyped; bind them once with their real types
         self._connect: Callable[[], Coroutine[Any, Any, None]] = self.connect_async
         self._close: Callable[[], Coroutine[Any, Any, None]] = self.close_async
+        self._on_connect: list[Callable[[], None]] = []
+        self.client.message_listeners.append(self._hello)
+
+    def on_connect(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` on each connection Slack opens (its ``hello`` message): the
+        first, and every reconnection after it."""
+        self._on_connect.append(callback)
+
+    async def _hello(
+        self, client: AsyncBaseSocketModeClient, message: dict[str, Any], raw: str | None
+    ) -> None:
+        if message.get("type") == "hello":
+            for callback in self._on_connect:
+                callback()
 
     async def handle(self, client: AsyncBaseSocketModeClient, req: SocketModeRequest) -> None:
         start = time.time()

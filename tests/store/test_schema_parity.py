@@ -33,6 +33,10 @@ import pytest
 from core.store import open_store
 from core.store.base import Store, Tx
 
+#: The entry columns no UPDATE may touch (every column but ``actor``), in name order.
+GUARDED = "account_id, balance_after, bid_id, created_at, delta, id, kind, lot_id, memo, request_id"
+
+
 # ---------------------------------------------------------------------- the model
 
 
@@ -648,9 +652,11 @@ def _known_facts(schema: Schema, side: str) -> None:
     ]
     assert not narrow, (side, narrow)  # every whole number is 64-bit (0009)
     raises = "raises 'ledger entries are append-only'"
+    assert "actor" not in GUARDED
     assert schema["entries"].triggers == Counter(
         {
-            Trigger("BEFORE", "UPDATE", True, None, raises): 1,
+            # 0018: an entry's actor alone may change (/forget's tombstone)
+            Trigger("BEFORE", "UPDATE OF " + GUARDED, True, None, raises): 1,
             # deletable only as a whole workspace's ledger (0017: ledger_purges)
             Trigger("BEFORE", "DELETE", True, PURGES_ONLY, raises): 1,
         }
