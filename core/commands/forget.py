@@ -126,10 +126,11 @@ async def press_forget(ctx: Context, token: str) -> Reply:
         return Forgot(tombstone, n.bids, n.entries, n.pools_owned, n.memberships, deleted)
 
     r, _ = await services.change(key, fingerprint("forget", me, {"key": key}), me, run, Forgot)
+    bids = plural(r.bids, "bid")
     return Reply(
         "Forgotten",
         [
-            f"Your data now belong to an anonymous tombstone: {plural(r.bids, 'bid')} and "
+            f"Your data now belong to an anonymous tombstone: {bids} and "
             f"{plural(r.entries, 'ledger change')} kept without your name; "
             f"{plural(r.deleted, 'kept item')} deleted.",
         ],
