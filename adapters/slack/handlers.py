@@ -38,7 +38,7 @@ from adapters.slack.interactions import Interactions
 from adapters.slack.payloads import ActionBody, CommandBody, EventBody, MentionEvent
 from adapters.slack.server import DELIVERY_ID
 from core.app import REQUEST_ID, App
-from core.interface.reply import Attachment, Reply
+from core.interface.reply import DETAILS, Attachment, Reply
 
 log = logging.getLogger(__name__)
 
@@ -286,6 +286,7 @@ class SlackAdapter:
             REQUEST_ID.reset(token)
 
     async def _press(self, body: ActionBody, respond: AsyncRespond, request_id: str) -> None:
+        name = ""
         try:
             action = (body.get("actions") or [{}])[0]
             try:
@@ -306,7 +307,8 @@ class SlackAdapter:
             log.exception("Slack button failed (request %s)", request_id)
             reply = Reply(title=blocks.FAILED_TEXT, error=True)
         message = blocks.render(reply)
-        message["replace_original"] = not reply.error
+        # Details answer beside the message pressed (ephemeral): the first screen stays
+        message["replace_original"] = not reply.error and name != DETAILS
         await self.send_response(respond, message, request_id)
 
     # -- events ---------------------------------------------------------------------------------

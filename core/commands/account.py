@@ -68,7 +68,13 @@ async def history_read(ctx: Context, o: HistoryOptions) -> Reply:
         # one file name per account: the console saves attachments by name, side by side
         name = f"balance-pool-{o.pool.strip().lower()}" if o.pool else "balance"
         file = Attachment(f"{name}.png", "image/png", png)
-    return Reply(f"{label}: last {count}", lines, file=file)
+    # the newest entries on the first screen, the rest on request
+    first, rest = lines[:HISTORY_FIRST], lines[HISTORY_FIRST:]
+    return Reply(f"{label}: last {count}", first, file=file, details=rest)
+
+
+#: How many of /history's entries its first screen shows (each may take two lines on a phone).
+HISTORY_FIRST = 4
 
 
 register("history", Read(HistoryOptions, HistoryOptions.of, history_read))
