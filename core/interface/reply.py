@@ -328,7 +328,8 @@ class Reply:
 
     def phone(self) -> Reply:
         """The first screen laid out for a phone: a line wider than :data:`FIRST_WIDTH` made
-        of clauses joined by `` · `` is shown one clause a line (no word changes)."""
+        of clauses joined by `` · `` is shown one clause a line, each indented as the line
+        was (no word changes)."""
         lines = [part for line in self.lines for part in _clauses(line)]
         return self if len(lines) == len(self.lines) else dataclasses.replace(self, lines=lines)
 
@@ -358,6 +359,7 @@ def _clauses(line: str) -> list[str]:
     if len(line) <= FIRST_WIDTH or _DOT not in line:
         return [line]
     parts = line.parts if isinstance(line, Rich) else (line,)
+    indent = line[: len(line) - len(line.lstrip(" "))]  # a clause stays under its line
     out: list[list[Part]] = [[]]
     for part in parts:
         if not isinstance(part, str):
@@ -365,7 +367,7 @@ def _clauses(line: str) -> list[str]:
             continue
         pieces = part.split(_DOT)
         out[-1].append(pieces[0])
-        out.extend([piece] for piece in pieces[1:])
+        out.extend([indent + piece] for piece in pieces[1:])
     return [
         Rich(*clause) if isinstance(line, Rich) else "".join(map(str, clause)) for clause in out
     ]

@@ -181,10 +181,13 @@ async def test_details_true_in_the_text_syntax(learned: App) -> None:
 
 @given(st.lists(st.text(alphabet="ab ·$", min_size=0, max_size=30), min_size=1, max_size=5))
 def test_a_phone_layout_moves_clauses_never_words(clauses: list[str]) -> None:
-    """A wide line of clauses joined by " · " is shown one clause a line; joined back, the
-    lines are the original line, and a line that fits is left alone."""
+    """A wide line of clauses joined by " · " is shown one clause a line, each indented as
+    the line was; joined back, the lines are the original line, and a line that fits is left
+    alone."""
     line = " · ".join(clauses)
     shown = Reply("t", [line]).phone().lines
-    assert " · ".join(shown) == line
+    indent = line[: len(line) - len(line.lstrip(" "))]
+    assert all(x.startswith(indent) for x in shown)
+    assert " · ".join([shown[0], *(x[len(indent) :] for x in shown[1:])]) == line
     if len(line) <= FIRST_WIDTH:
         assert shown == [line]
