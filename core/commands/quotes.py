@@ -266,7 +266,7 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
     buttons: list[Button] = []
     keeping: list[kept.Kept] = []
     if upwork is not None and upwork != seen.have and not ctx.own_post:
-        details.append(f"The post shows someone's Upwork balance ({upwork}): not yours to match.")
+        lines.append(f"Upwork balance {upwork:,}: not yours to match.")  # another's post
     elif upwork is not None and upwork != seen.have:
         lines.append(f"Upwork shows {upwork:,}; your wallet has {seen.have:,}.")
         if (top := _match_limit(ctx)) >= upwork:

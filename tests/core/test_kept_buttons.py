@@ -299,7 +299,7 @@ async def test_set_to_is_not_offered_for_another_persons_message(app: App) -> No
     quote = await app.dispatch(ANA, "quote", {"post": POST64}, "q1", own_post=False)
     assert [b.action for b in quote.buttons] == ["bid", "details"]
     assert not any("your wallet here" in line for line in quote.lines)
-    assert any("not yours to match" in line for line in quote.details)
+    assert any("not yours to match" in line for line in quote.lines)
 
 
 # ------------------------------------------------------------------ after the sweep
