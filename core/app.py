@@ -75,7 +75,8 @@ def shown_as(reply: Reply, show: Show, command: str, args: Mapping[str, RawValue
         return reply
     if show is not Show.FIRST:
         return reply.full() if show is Show.ALL else reply.only_details()
-    reply = reply.phone()
+    if command != "help":  # /help lays out its own catalog
+        reply = reply.phone()
     if not reply.has_details or any(b.action == DETAILS for b in reply.buttons):
         return reply  # nothing more, or the handler's own (a post's quote, by its kept code)
     text = details_command(command, args)
