@@ -70,6 +70,15 @@ def main() -> None:
         f"headline + {len(longest.lines)} lines, widest {longest.widest}"
     )
     print(f"widest first screen: {widest.command} on {widest.platform}, {widest.widest} characters")
+    apart = ("help", "help bid", "stats", "error unknown")  # laid out apart from this change
+    rest = [s for s in found if s.command not in apart]
+    longest = max(rest, key=lambda s: (len(s.lines), s.widest))
+    widest = max(rest, key=lambda s: (s.widest, len(s.lines)))
+    print(
+        f"without /help, /stats and the unknown-command refusal: longest {longest.command} on "
+        f"{longest.platform} (headline + {len(longest.lines)} lines, widest {longest.widest}); "
+        f"widest {widest.command} on {widest.platform} ({widest.widest})"
+    )
     over = sorted(
         {s.command for s in found if len(s.lines) > FIRST_LINES or s.widest > FIRST_WIDTH}
     )
