@@ -249,7 +249,7 @@ def split_command(text: str) -> tuple[Command | None, str]:
         names = sorted({c.group or c.name for c in COMMANDS})
         typo = near(first, names)
         hint = f" Did you mean /{typo}?" if typo else ""
-        raise BadInput(f"Unknown command {echo(first)}.{hint} Commands: {', '.join(names)}.")
+        raise BadInput(f"Unknown command {echo(first)}.{hint} /help lists all {len(names)}.")
     return command, stripped[len(words[0]) :].strip(SPACE)
 
 
