@@ -25,7 +25,7 @@ from adapters.discord.config import DiscordConfig
 from core.app import App
 from core.base.keys import Actor, scope_of
 from core.interface.catalog import BY_NAME, Command, MessageAction
-from core.interface.reply import APOLOGY, Reply
+from core.interface.reply import APOLOGY, DETAILS, Reply
 
 from . import commands, forms, render
 from .quiet import skip_voice_warnings
@@ -203,7 +203,8 @@ class Handler:
                 actor(interaction), action, value, str(interaction.id), text_commands=False
             )
 
-        await self._answer(interaction, work, slow=False, private=True, edit=True)
+        # Details answer beside the message pressed, privately: the first screen stays
+        await self._answer(interaction, work, slow=False, private=True, edit=action != DETAILS)
 
     async def suggest(
         self, interaction: discord.Interaction, kind: str, partial: str

@@ -40,7 +40,7 @@ from adapters.slack.payloads import ActionBody, CommandBody, EventBody, MentionE
 from adapters.slack.server import DELIVERY_ID
 from core.app import REQUEST_ID, App
 from core.interface.catalog import find
-from core.interface.reply import Attachment, Reply
+from core.interface.reply import DETAILS, Attachment, Reply
 
 log = logging.getLogger(__name__)
 
@@ -336,6 +336,7 @@ class SlackAdapter:
             REQUEST_ID.reset(token)
 
     async def _press(self, body: ActionBody, respond: AsyncRespond, request_id: str) -> None:
+        name = ""
         try:
             action = (body.get("actions") or [{}])[0]
             try:
@@ -365,7 +366,8 @@ class SlackAdapter:
                 await self._tell(team, (body.get("user") or {}).get("id", ""), reply)
             return
         message = blocks.render(reply)
-        message["replace_original"] = not reply.error
+        # Details answer beside the message pressed (ephemeral): the first screen stays
+        message["replace_original"] = not reply.error and name != DETAILS
         await self.send_response(respond, message, request_id)
 
     async def _tell(self, team_id: str, user_id: str, reply: Reply) -> None:

@@ -144,6 +144,21 @@ async def kept_bid(ctx: Context, token: str) -> tuple[Context, Values] | Reply:
     return sub, values
 
 
+UNKNOWN_DETAILS = "Those details are unknown or not yours; quote the post again."
+
+
+async def kept_quote(ctx: Context, token: str) -> Reply:
+    """The quote a pasted post's Bid button (kept under ``token``) was offered on, quoted
+    again for its details (``ctx.details``: nothing kept). Only its asker sees it: the attack
+    is a member pressing (or forging) another's code to read their post and balance, refused
+    as an unknown code."""
+    found, _ = await _load(ctx, token)
+    if found is None or found.actor != ctx.actor.user.key or found.kind != "bid":
+        raise NotFound(UNKNOWN_DETAILS)
+    values = check(BY_NAME["quote"], json.loads(found.args), resolve_user=None)
+    return await HANDLERS["quote"].run(ctx._replace(details=True), values)
+
+
 async def press_bid(ctx: Context, token: str) -> Reply:
     """A kept bid's button (a quote's Bid, a Confirm): its bid, placed once."""
     resolved = await kept_bid(ctx, token)

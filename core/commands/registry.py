@@ -48,7 +48,8 @@ class Context(NamedTuple):
     is false when a pasted post is another person's message (a message command on it): what
     it says of an Upwork balance is theirs, not the actor's. ``message_actions`` says where
     the surface shows the catalog's message actions (``/help`` lists them there), empty where
-    it does not.
+    it does not. ``details`` is set when the reply is asked for its details (``details:true``
+    or a Details press): a read then keeps nothing, not even a quote's buttons.
     """
 
     actor: Actor
@@ -60,6 +61,7 @@ class Context(NamedTuple):
     pinned: tuple[int, int] | None = None
     own_post: bool = True
     message_actions: str = ""
+    details: bool = False
 
     def now(self) -> int:
         return self.services.clock()

@@ -52,7 +52,7 @@ async def test_other_processes_quote_from_the_fitted_model(
         assert model.in_use, model.reason
     finally:
         await store.close()
-    quoted = _exec(tmp_path, db_url, "/quote price:1000 verified:yes")
+    quoted = _exec(tmp_path, db_url, "/quote price:1000 verified:yes details:true")
     assert quoted.splitlines()[0].endswith(" Connects, learned")
     assert "learned from 40 bids in this community" in quoted
     shown = _exec(tmp_path, db_url, "/model")

@@ -137,8 +137,8 @@ async def test_the_welcome_note_is_per_wallet(app: App) -> None:
 async def test_a_price_without_its_type_says_how_to_give_it(app: App) -> None:
     """Is it worth it needs to know whether a price is fixed or hourly: a quote without it
     names the option that gives it, and with it the job has a value."""
-    unknown = await app.run_text(ANA, "/quote price:500", "q1")
+    unknown = await app.run_text(ANA, "/quote price:500 details:true", "q1")
     assert any("budget_type:fixed" in line for line in unknown.lines)
-    fixed = await app.run_text(ANA, "/quote price:500 budget_type:fixed", "q2")
+    fixed = await app.run_text(ANA, "/quote price:500 budget_type:fixed details:true", "q2")
     assert not any("budget_type:fixed" in line for line in fixed.lines)
     assert any("the job's fixed price" in line for line in fixed.lines)

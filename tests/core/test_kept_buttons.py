@@ -104,7 +104,7 @@ async def test_a_bid_button_spends_its_labels_number_after_the_model_is_fitted(
     app = learning_app
     quote = await app.run_text(ANA, f"/quote post:{NO_COST}", "q1")
     shown = int(quote.title.split()[0])
-    assert [b.label for b in quote.buttons] == [f"Bid {shown} Connects"]
+    assert [b.label for b in quote.buttons] == [f"Bid {shown} Connects", "Details"]
     await insert(app.store, community(200, clock.now, seed=3), "console")
     assert (await learning.fit(app.store, app.config, "console", clock.now)).in_use
     _RATES.clear()
@@ -221,8 +221,8 @@ async def test_set_to_after_a_bid_applies_what_upwork_showed_then(app: App) -> N
     """Upwork shows 64, the wallet 60: Bid 20, then the offer makes the wallet 44 (what
     Upwork shows after that bid), says so, and a second click changes nothing."""
     quote = await app.run_text(ANA, f"/quote post:{POST64}", "q1")
-    assert "Upwork shows 64 Connects; your wallet here has 60." in quote.lines
-    assert [b.label for b in quote.buttons] == ["Bid 20 Connects", "Match Upwork's 64"]
+    assert "Upwork shows 64; your wallet has 60." in quote.lines
+    assert [b.label for b in quote.buttons] == ["Bid 20 Connects", "Match Upwork's 64", "Details"]
     assert (await app.press(ANA, "bid", button(quote, "bid"), "c1")).title == "Bid #1 placed"
     done = await app.press(ANA, "reconcile", button(quote, "reconcile"), "c2")
     assert done.title == "Set to 44 Connects"
@@ -276,7 +276,7 @@ async def test_set_to_is_offered_only_within_reconciles_range(app: App) -> None:
     is not read at all, and says so."""
     huge = POST64.replace("Available Connects: 64", "Available Connects: 99,999,999")
     quote = await app.run_text(ANA, f"/quote post:{huge}", "q1")
-    assert [b.action for b in quote.buttons] == ["bid"]
+    assert [b.action for b in quote.buttons] == ["bid", "details"]
     assert any("99,999,999) is outside what a job post states" in line for line in quote.lines)
 
 
@@ -287,8 +287,8 @@ async def test_set_to_is_offered_only_within_the_wallets_maximum(
     app = await create_app(make_config(wallet={"max_balance": 50}), clock)
     try:
         quote = await app.run_text(ANA, f"/quote post:{POST64}", "q1")
-        assert [b.action for b in quote.buttons] == ["bid"]
-        assert any("more than /reconcile takes" in line for line in quote.lines)
+        assert [b.action for b in quote.buttons] == ["bid", "details"]
+        assert any("more than /reconcile takes" in line for line in quote.details)
     finally:
         await app.close()
 
@@ -297,7 +297,7 @@ async def test_set_to_is_not_offered_for_another_persons_message(app: App) -> No
     """Quoting someone else's message: their Upwork balance is not compared with the
     wallet, nor offered to set it."""
     quote = await app.dispatch(ANA, "quote", {"post": POST64}, "q1", own_post=False)
-    assert [b.action for b in quote.buttons] == ["bid"]
+    assert [b.action for b in quote.buttons] == ["bid", "details"]
     assert not any("your wallet here" in line for line in quote.lines)
     assert any("not yours to match" in line for line in quote.lines)
 

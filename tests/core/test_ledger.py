@@ -182,8 +182,8 @@ async def test_default_quote_is_a_range_and_says_how_rough(app: App) -> None:
     per = pricing.default_cents_per_connect
     cheap, dear = (low + 2) * per, (high + 2) * per
     assert f"≈ ${cheap // 100}.{cheap % 100:02d}-${dear // 100}.{dear % 100:02d}" in reply.lines[1]
-    assert f"afford {60 // (high + 2)}-{60 // (low + 2)} such bids" in reply.lines[1]
-    assert "posts state" in reply.text() and reply.fields == []
+    assert f"afford {60 // (high + 2)}-{60 // (low + 2)} such bids" in reply.lines[2]
+    assert "posts state" in reply.full().text() and reply.fields == []
 
 
 async def test_default_bid_without_cost_asks_for_it(app: App) -> None:
@@ -535,10 +535,10 @@ async def test_history_and_chart(app: App) -> None:
     await ok(app, ANA, "/bid job:first connects:2")
     await ok(app, ANA, "/bid job:second connects:3")
     reply = await ok(app, ANA, "/history limit:2")
-    assert "second" in reply.lines[0] and "first" in reply.lines[1]
+    assert "second" in reply.lines[1] and "first" in reply.lines[3]  # two lines an entry
     assert reply.file is not None and reply.file.data.startswith(b"\x89PNG")
     plain = await ok(app, ANA, "/history chart:false")
-    assert plain.file is None and len(plain.lines) == 3
+    assert plain.file is None and len(plain.lines) == 6
 
 
 async def test_stats(app: App, clock: Clock) -> None:

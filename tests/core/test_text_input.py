@@ -134,7 +134,7 @@ async def test_quote_factors_read_right(seed_app: App, option: str, value: str, 
     """Each factor typed as people type it reads right in the seed model's points table."""
     reply = await seed_app.run_text(ANA, f"/quote {option}", "r1")
     assert not reply.error, reply.title
-    assert shown in dict(reply.fields)[value]
+    assert shown in dict(reply.detail_fields)[value]  # the points table: a detail
 
 
 # ------------------------------------------------------------------ properties

@@ -81,7 +81,7 @@ def test_an_unreadable_model_falls_back_to_the_heuristic_through_exec(
     assert sane.returncode == 0 and ", learned" in sane.stdout.splitlines()[0]
 
     asyncio.run(store_model(db_url, {"predictor": model, "effects": []}, case))
-    quote = run(tmp_path, db_url, "exec", "/quote price:500 size:small")
+    quote = run(tmp_path, db_url, "exec", "/quote price:500 size:small details:true")
     assert quote.returncode == 0, quote.stdout
     assert quote.stdout.splitlines()[0].endswith(" Connects, heuristic")
     reason = f"the stored model cannot be read ({why}"
