@@ -692,8 +692,8 @@ async def test_help_lists_catalog(app: App) -> None:
     for text in ("/help", "", "help"):
         reply = await ok(app, ANA, text)
         body = reply.text()
-        for name in ("/quote", "/bid", "/refund", "/balance", "/buy", "/pool create|add"):
-            assert name in body
+        for name in ("/quote", "/bid", "/refund", "/balance", "/buy", "/pool"):
+            assert name in body.split()
 
 
 async def test_entries_append_only(app: App) -> None:
