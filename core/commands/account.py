@@ -154,7 +154,7 @@ def _stats_fields(s: Stats, profile: dict[EntryKind, int]) -> list[tuple[str, st
             )
         )
     if s.ghosted:
-        fields.append(("Ghosted", f"{s.ghosted} bids · {plural(s.ghosted_connects)}"))
+        fields.append(("Ghosted", f"{plural(s.ghosted, 'bid')} · {plural(s.ghosted_connects)}"))
     return fields
 
 
@@ -224,7 +224,9 @@ async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
         for i, (member, m) in enumerate(ranked[:10], 1):
             lines.append(
                 Rich(
-                    f"{i}. ", Mention(member), f": {m.bids} bids, {m.hired} hired, {plural(m.net)}"
+                    f"{i}. ",
+                    Mention(member),
+                    f": {plural(m.bids, 'bid')}, {m.hired} hired, {plural(m.net)}",
                 )
             )
     lines.extend(_what_wins(o.pool is not None, bands, community, learning, shared))
@@ -267,19 +269,26 @@ register("export", Read(PoolOptions, PoolOptions.of, export_read))
 
 @dataclass(frozen=True, slots=True)
 class NoticesOptions:
-    state: str
+    state: str | None
 
     @staticmethod
     def of(v: Values) -> NoticesOptions:
-        return NoticesOptions(v.text("state"))
+        return NoticesOptions(v.opt_text("state"))
 
 
 async def notices_apply(ctx: Context, o: NoticesOptions, tx: Tx, now: int) -> NoticesSet:
     stamp = ctx.stamp(now)
-    return await ctx.services.wallets.set_notices(tx, ctx.actor.user, o.state == "on", stamp)
+    on = None if o.state is None else o.state == "on"
+    return await ctx.services.wallets.set_notices(tx, ctx.actor.user, on, stamp)
 
 
 def notices_render(ctx: Context, o: NoticesOptions, r: NoticesSet) -> Reply:
+    if not r.changed:
+        other = "off" if r.on else "on"
+        return Reply(
+            f"Notices are {'on' if r.on else 'off'}",
+            [Rich(cmd("notices", other), f" turns them {other}.")],
+        )
     if r.on:
         return Reply(
             "Notices on", ["You will hear about expiring Connects, ghosted bids and grants."]

@@ -208,9 +208,9 @@ class Answer:
         mae = (model.mae_hundredths or 0) / 100
         within = (model.within2_permille or 0) / 10
         whose = (
-            f"your {model.sample_size} bids"
+            f"your {plural(model.sample_size, 'bid')}"
             if is_personal(model.scope)
-            else f"{model.sample_size} bids {where(model.scope)}"
+            else f"{plural(model.sample_size, 'bid')} {where(model.scope)}"
         )
         return f"≈ {value} learned from {whose} (typical error ±{mae:.1f}, {within:.0f}% within ±2)"
 

@@ -54,8 +54,9 @@ def model_scope(config: Config, actor_scope: str | None) -> str | None:
 
 
 def connects_text(hundredths: int) -> str:
-    """Hundredths of a Connect as ``1.62``."""
-    return f"{hundredths / 100:.2f}"
+    """Hundredths of a Connect as ``1.6``: the one precision every error is shown in (a
+    quote's ``±1.8`` and ``/model``'s agree)."""
+    return f"{hundredths / 100:.1f}"
 
 
 def judge(
