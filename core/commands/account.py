@@ -256,7 +256,7 @@ async def export_read(ctx: Context, o: PoolOptions) -> Reply:
     name = "pool-" + o.pool.strip().lower() if o.pool else "wallet"
     return Reply(
         f"{label}: {plural(count, 'entry')}".replace("entrys", "entries"),
-        [f"CSV attached: {name}.csv"],
+        [f"{name}.csv: one row per entry and bid"],
         file=Attachment(f"{name}.csv", "text/csv", data),
     )
 
