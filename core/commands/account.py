@@ -64,7 +64,7 @@ async def history_read(ctx: Context, o: HistoryOptions) -> Reply:
         lines.append("No entries yet.")
     file = None
     if series and o.chart:
-        png = chart_png(series, f"{label}: Connects over time")
+        png = chart_png(series, f"{label}: Connects over time", ctx.now())
         # one file name per account: the console saves attachments by name, side by side
         name = f"balance-pool-{o.pool.strip().lower()}" if o.pool else "balance"
         file = Attachment(f"{name}.png", "image/png", png)
