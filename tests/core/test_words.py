@@ -75,3 +75,15 @@ def test_counts_have_separators_and_agree_in_number(n: int) -> None:
 def test_stored_words_read_as_words() -> None:
     """A snake_case value reads with spaces."""
     assert words("client_cancelled") == "client cancelled"
+
+
+@given(st.integers(0, 29))
+def test_a_model_short_of_bids_never_says_it_is_fitted(have: int) -> None:
+    """Below the bids a model needs, /model says how many more and that the heuristic
+    answers; it never calls the model fitted in the same breath."""
+    from core.quotes.learning.models import judge
+
+    in_use, why = judge(have, 30, None, None)
+    assert not in_use
+    assert "fitted" not in why and f"{30 - have} more" in why
+    assert ("1 stated bid " if have == 1 else f"{have} stated bids ") in why

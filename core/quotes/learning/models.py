@@ -77,8 +77,8 @@ def judge(
     if sample_size < min_bids:
         more = min_bids - sample_size
         return False, (
-            f"{sample_size} stated bids of the {min_bids} a model needs: {more} more and the "
-            "learned model is fitted; until then the heuristic answers."
+            f"{plural(sample_size, 'stated bid')} of the {min_bids} a model needs: {more} more "
+            "and a learned model can answer; until then the heuristic answers."
         )
     if mae is None or heuristic_mae is None:
         return False, "not fitted yet; the heuristic answers."
