@@ -216,7 +216,10 @@ def _cost(r: BidPlaced) -> str:
 
 def bid_render(ctx: Context, o: BidOptions, r: BidPlaced) -> Reply:
     cost = _cost(r)
-    lines = [r.job, f"{cost} from {r.where} · {plural(r.balance)} left"]
+    if r.quoted and r.connects:  # no typed or stated cost: a quote's number was charged
+        cost = f"{cost}, estimated,"
+    lines = [r.title, r.job] if r.title else [r.job]
+    lines.append(f"{cost} from {r.where} · {plural(r.balance)} left")
     if r.allowance_left is not None:
         lines.append(f"Allowance left this month: {plural(r.allowance_left)}")
     if r.pool and r.threshold and r.balance < r.threshold:

@@ -87,3 +87,16 @@ def test_a_model_short_of_bids_never_says_it_is_fitted(have: int) -> None:
     assert not in_use
     assert "fitted" not in why and f"{30 - have} more" in why
     assert ("1 stated bid " if have == 1 else f"{have} stated bids ") in why
+
+
+async def test_a_bid_from_a_post_shows_its_title_with_the_link(app: App) -> None:
+    """/bid post: answers with the job's title first and its link under it, not the link
+    alone; the cost it states is charged, not called estimated."""
+    from pathlib import Path
+
+    post = (Path(__file__).parent / "jobposts" / "desktop_current.txt").read_text()
+    reply = await run(app, ANA, f"/bid post:{post}")
+    assert not reply.error, reply.title
+    assert reply.lines[0] == "Shopify developer to speed up a fashion store"
+    assert reply.lines[1].startswith("https://www.upwork.com/jobs/")
+    assert "estimated" not in reply.lines[2]
