@@ -51,10 +51,14 @@ async def history_read(ctx: Context, o: HistoryOptions) -> Reply:
         lines: list[str] = []
         for r in rows:
             what = f"#{r.bid_id} {r.job}" if r.bid_id else (r.memo or said(r.kind))
+            link = ""
+            if r.bid_id and r.title and r.job and r.title != r.job:
+                # a bid from a post: its title says what the job was, its link where
+                what, link = f"#{r.bid_id} {r.title}", f" · {r.job}"
             sign = "+" if r.delta > 0 else ""
             lines.append(
                 when(r.created_at)
-                + f" {sign}{r.delta} {said(r.kind)} · {what[:60]} → {r.balance_after}"
+                + f" {sign}{r.delta} {said(r.kind)} · {what[:60]}{link} → {r.balance_after}"
             )
         series = await balance_series(tx, account) if o.chart else []
         return label, lines, series, len(rows)

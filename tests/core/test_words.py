@@ -100,3 +100,6 @@ async def test_a_bid_from_a_post_shows_its_title_with_the_link(app: App) -> None
     assert reply.lines[0] == "Shopify developer to speed up a fashion store"
     assert reply.lines[1].startswith("https://www.upwork.com/jobs/")
     assert "estimated" not in reply.lines[2]
+    history = await run(app, ANA, "/history limit:1")
+    line = history.lines[0]
+    assert "#1 Shopify developer to speed up a fashion store · https://www.upwork.com/" in line
