@@ -21,6 +21,7 @@ cost ``c`` and its expected value ``p·R·(1−f) − c`` with its interval
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -182,6 +183,9 @@ class Answer:
     heuristic: Quote
     learned: int | None
     knowledge: Knowledge
+    #: no fact of the job was given: a learned number is then the typical bid of the scope,
+    #: not this job's cost, and says so
+    blind: bool = False
 
     @property
     def rough(self) -> tuple[int, int] | None:
@@ -226,6 +230,11 @@ class Answer:
             )
         if self.source == "learned" and k.model is not None and self.learned is not None:
             out.append(f"{self._learned_text(k.model, self.learned)}; {self._heuristic_aside()}.")
+            if self.blind:
+                out.append(
+                    "No fact of this job was given: this is a typical bid here, not this "
+                    "job's cost. Add its facts (price:, size:...) or paste its post (post:)."
+                )
             return out
         if self.source == "stated":
             if k.model is not None and self.learned is not None:
@@ -279,7 +288,8 @@ def answer(
     if stated is not None:
         return Answer(stated, "stated", heuristic, learned, knowledge)
     if learned is not None:
-        return Answer(learned, "learned", heuristic, learned, knowledge)
+        blind = all(getattr(factors, f.name) is None for f in dataclasses.fields(factors))
+        return Answer(learned, "learned", heuristic, learned, knowledge, blind)
     return Answer(heuristic.connects, "heuristic", heuristic, None, knowledge)
 
 
