@@ -135,3 +135,11 @@ def test_titles_keep_their_colons(title: str) -> None:
     """A job title's own colons are no key: only an option's name ends it."""
     parsed = parse_options(BY_NAME["bid"], f"job:{title} hire rate: 50 connects:3")
     assert dict(parsed) == {"job": title, "hire_rate": "50", "connects": "3"}
+
+
+@given(first=st.integers(1, 99), rest=st.integers(0, 999))
+def test_a_connects_count_never_joins_the_next_number(first: int, rest: int) -> None:
+    """Only amounts read thousands parted by a space: ``connects:4 500`` is refused, never
+    read as 4,500 Connects (the attack: a stray number spending a hundred times the cost)."""
+    with pytest.raises(BadInput):
+        parse_options(BY_NAME["bid"], f"job:x connects:{first} {rest:03d}")
