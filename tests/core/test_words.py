@@ -103,3 +103,8 @@ async def test_a_bid_from_a_post_shows_its_title_with_the_link(app: App) -> None
     history = await run(app, ANA, "/history limit:1")
     line = history.lines[0]
     assert "#1 Shopify developer to speed up a fashion store · https://www.upwork.com/" in line
+    waiting = await run(app, ANA, "/outcomes")
+    assert any(
+        str(x).startswith("#1 Shopify developer to speed up a fashion store · ")
+        for x in waiting.lines
+    ), waiting.lines
