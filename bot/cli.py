@@ -19,6 +19,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
+from bot.opsconfig import OpsConfig
 from bot.settings import load
 from core.base.config import Config, ConfigError
 
@@ -175,7 +176,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         sub.add_parser(
             "discord-invite",
             parents=[common],
-            help="print the URL that adds the bot to a Discord server",
+            help="print the URLs that add the bot to a Discord server or to a user's account",
         )
     if wanted("slack-manifest"):
         man = sub.add_parser(
@@ -197,7 +198,9 @@ def _config(args: argparse.Namespace) -> Config:
     config = load(args.config)
     from bot import logs
 
-    logs.setup(_log_level(args, config), config.secrets, [config.storage.url])
+    logs.setup(
+        _log_level(args, config), config.secrets, [config.storage.url], fmt=config.log.format
+    )
     return config
 
 
@@ -319,13 +322,34 @@ async def _run(config: Config, args: argparse.Namespace) -> int:
             loop.add_signal_handler(sig, stop.set)
     app = await create_app(config)
     log.info("storage %s ready", redact(config.storage.url))
+    ops_config = config.section(OpsConfig)
+    if ops_config.sentry_dsn:
+        from bot import reporting
+
+        reporting.setup(ops_config.sentry_dsn, ops_config.sentry_environment)
+    server = None
     try:
         options = platforms.RunOptions(user=args.user, sync=not args.no_sync, console=args.console)
-        background = []
+        chosen = platforms.enabled(app, config, options)
+        background: list[Callable[[asyncio.Event], Coroutine[None, None, None]]] = []
         if config.notices.enabled:
             background.append(lambda stop: notices.run(app, config, stop))
-        return await platforms.serve(app, platforms.enabled(app, config, options), stop, background)
+        metrics = None
+        if ops_config.port:
+            from bot.ops import Ops
+
+            server = Ops(app, ops_config, chosen)
+            await server.start()
+            metrics = server.metrics
+        if ops_config.invariant_minutes:
+            from bot.ops import invariant_loop
+
+            minutes = ops_config.invariant_minutes
+            background.append(lambda stop: invariant_loop(app, minutes, metrics, stop))
+        return await platforms.serve(app, chosen, stop, background)
     finally:
+        if server is not None:
+            await server.stop()
         await app.close()
         log.info("stopped; database closed")
 
@@ -409,7 +433,8 @@ async def _discord_invite(config: Config) -> int:
         app_id = await discord_runner.fetch_application_id(config.section(DiscordConfig))
     except discord_runner.DiscordStartError as exc:
         return _fail(f"{exc}; or set [discord] application_id", EXIT_REFUSED)
-    print(discord_runner.invite_url(app_id))
+    for link in discord_runner.install_links(app_id):
+        print("\n".join(link.lines()))
     return EXIT_OK
 
 

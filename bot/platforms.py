@@ -82,7 +82,11 @@ REGISTRY: tuple[Registration, ...] = (
         "discord", DISCORD_SECTION, lambda c, o: bool(c.section(DiscordConfig).token), _discord
     ),
     Registration(
-        "slack", SLACK_SECTION, lambda c, o: bool(c.section(SlackConfig).bot_token), _slack
+        "slack",
+        SLACK_SECTION,
+        # one workspace's bot token, or an app's client id (many workspaces, OAuth)
+        lambda c, o: bool(c.section(SlackConfig).bot_token or c.section(SlackConfig).client_id),
+        _slack,
     ),
 )
 #: The console runs when no other platform has credentials, or when asked for.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING
 
@@ -58,6 +59,10 @@ class App:
         #: Delivery of notices, by platform; the composition root registers each running
         #: platform's notifier here.
         self.notifiers: dict[str, Notifier] = {}
+        #: Called after every command with its name, outcome (``ok``, ``confirm``,
+        #: ``refused``, ``failed``) and seconds taken; the composition root adds metrics here.
+        #: An observer must not raise or block.
+        self.observers: list[Callable[[str, str, float], None]] = []
 
     async def dispatch(
         self,
@@ -176,6 +181,14 @@ class App:
         ctx = Context(actor, request_id, self.services, command, text_commands=text_commands)
         return await self._guarded(ctx, lambda: press(ctx, value))
 
+    async def latest_bids(self, actor: Actor, request_id: str) -> Reply:
+        """The actor's latest bids awaiting news, with their outcome-ask buttons where an ask
+        was sent (a dashboard's list; :func:`core.commands.outcomes.latest_with_buttons`)."""
+        from core.commands.outcomes import latest_with_buttons
+
+        ctx = Context(actor, request_id, self.services, "outcomes")
+        return await self._guarded(ctx, lambda: latest_with_buttons(ctx))
+
     async def first_answer(self, key: str, actor: str) -> bool:
         """Whether the answer ``key`` (a platform's id of one submission) is sent here first:
         a submission delivered again, to this process or another, is answered once."""
@@ -186,18 +199,25 @@ class App:
     async def _guarded(self, ctx: Context, run: Callable[[], Awaitable[Reply]]) -> Reply:
         """``run``'s reply; a refusal as one line, a failure logged and apologised for."""
         token = REQUEST_ID.set(ctx.request_id)
+        started = time.perf_counter()
+        outcome = "failed"
         try:
             reply = await run()
             log.info("/%s by %s", ctx.command, ctx.actor.user.key)
+            outcome = "refused" if reply.error else "confirm" if reply.needs_confirmation else "ok"
             return reply
         except ConnectsError as exc:
             log.info("refused /%s for %s: %s", ctx.command, ctx.actor.user.key, exc.message)
+            outcome = "refused"
             return error_reply(exc.message)
         except Exception:
             log.exception("/%s failed for %s", ctx.command, ctx.actor.user.key)
             return error_reply(APOLOGY)
         finally:
             REQUEST_ID.reset(token)
+            seconds = time.perf_counter() - started
+            for observe in self.observers:
+                observe(ctx.command, outcome, seconds)
 
     async def autocomplete(self, actor: Actor, kind: str, partial: str) -> list[Choice]:
         """Up to 25 suggestions for an option whose ``autocomplete`` is ``kind``: the user's

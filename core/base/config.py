@@ -148,9 +148,15 @@ class StorageConfig:
 
 @dataclass(frozen=True, slots=True)
 class LogConfig:
-    """``[log]``: the level of the log on stderr."""
+    """``[log]``: the level of the log on stderr, and its format: ``text`` (a line a person
+    reads) or ``json`` (one JSON object a line, with the request id, for a log collector)."""
 
     level: str = "INFO"
+    format: str = "text"
+
+    def __post_init__(self) -> None:
+        if self.format not in ("text", "json"):
+            raise ValueError("log.format must be 'text' or 'json'")
 
 
 @dataclass(frozen=True, slots=True)

@@ -173,7 +173,19 @@ async def confirm_resolve(ctx: Context, o: ConfirmOptions) -> tuple[Context, Val
     offer = await _load(ctx, o.token)
     if offer[0] is not None and offer[0].kind == "reconcile":
         return await press_reconcile(ctx, o.token)
+    if _forgets(offer):
+        from core.commands.forget import press_forget
+
+        return await press_forget(ctx, o.token)
     return await kept_bid(ctx, o.token)
+
+
+def _forgets(offer: tuple[kept.Kept | None, kept.Placement | None]) -> bool:
+    """Whether a code is /forget's Confirm: kept as one, or one that forgot someone."""
+    found, done = offer
+    if found is not None:
+        return found.kind == "forget"
+    return done is not None and done.result is not None and '"type": "forgot"' in done.result
 
 
 register("confirm", Forward(ConfirmOptions, ConfirmOptions.of, "bid", confirm_resolve))

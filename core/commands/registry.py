@@ -239,6 +239,7 @@ AREAS: dict[str, str] = {
     "stats": "account",
     "export": "account",
     "notices": "account",
+    "forget": "forget",
     "help": "account",
 }
 

@@ -308,6 +308,11 @@ COMMANDS: tuple[Command, ...] = (
         usage_example="/notices off",
     ),
     Command(
+        "forget",
+        "Delete your personal data from this bot (asks to confirm)",
+        usage_example="/forget",
+    ),
+    Command(
         "undo",
         "Undo a fresh bid",
         (BID._replace(required=False, description="Bid number, e.g. #12 (alone: your last bid)"),),

@@ -279,7 +279,7 @@ def split_command(text: str) -> tuple[Command | None, str]:
         if not meant and (typo := near(first, names)) is not None:
             meant = [typo]
         hint = f" Did you mean {' or '.join('/' + n for n in meant[:3])}?" if meant else ""
-        raise BadInput(f"Unknown command {echo(first)}.{hint} Commands: {', '.join(names)}.")
+        raise BadInput(f"Unknown command {echo(first)}.{hint} /help lists all {len(names)}.")
     return command, stripped[len(words[0]) :].strip(SPACE)
 
 

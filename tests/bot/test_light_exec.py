@@ -31,6 +31,8 @@ HEAVY = (
     "prompt_toolkit",
     "babel",
     "rapidfuzz",
+    "prometheus_client",  # /metrics: `run` with [ops] port only
+    "sentry_sdk",  # [ops] sentry_dsn: `run` only
 )
 # the project's own modules that /balance does not use: the other command areas, the job-post
 # reader, learning, bids, charts, exports, win rates, notices, PostgreSQL, the interactive console,
@@ -65,6 +67,12 @@ UNUSED_BY_BALANCE = (
     "core.quotes.pricing",
     "core.quotes.radar",
     "core.store.tables.reposts",
+    "bot.ops",
+    "bot.metrics",
+    "bot.reporting",
+    "core.commands.forget",
+    "core.store.tables.forget",
+    "core.store.tables.health",
 )
 # standard-library modules /balance does not use: the TOML parser (no config file is given),
 # uuid (its import reads the platform), secrets, and the hashing and JSON of idempotent changes;

@@ -359,10 +359,13 @@ async def test_token_from_environment_and_invite(tmp_path: Path, bot: Bot) -> No
         )
         out, err = await invite.communicate()
         assert invite.returncode == 0, err
-        url = out.decode().strip()
-        assert url.startswith("https://discord.com/oauth2/authorize?")
-        assert f"client_id={sd.application_id}" in url
-        assert "applications.commands" in url
+        urls = [line.strip() for line in out.decode().splitlines() if "https://" in line]
+        assert len(urls) == 2  # a server install and a user install
+        for url, kind in zip(urls, ("0", "1"), strict=True):
+            assert url.startswith("https://discord.com/oauth2/authorize?")
+            assert f"client_id={sd.application_id}" in url
+            assert "applications.commands" in url and url.endswith(f"integration_type={kind}")
+        assert "scopes: bot applications.commands" in out.decode()
 
 
 async def test_refused_token_is_one_line(tmp_path: Path, bot: Bot) -> None:
