@@ -13,7 +13,18 @@ from core.commands.registry import Change, Context, Read, register
 from core.interface.catalog import BY_NAME, COMMANDS, GROUPS, MESSAGE_ACTIONS, Command, Option
 from core.interface.errors import BadInput
 from core.interface.options import Values, describe
-from core.interface.reply import Attachment, Bold, Mention, Part, Reply, Rich, cmd, plural, when
+from core.interface.reply import (
+    Attachment,
+    Bold,
+    Mention,
+    Part,
+    Reply,
+    Rich,
+    bids,
+    cmd,
+    plural,
+    when,
+)
 from core.ledger.results import NoticesSet
 from core.store.base import Tx
 
@@ -158,7 +169,7 @@ def _stats_fields(s: Stats, profile: dict[EntryKind, int]) -> list[tuple[str, st
             )
         )
     if s.ghosted:
-        fields.append(("Ghosted", f"{plural(s.ghosted, 'bid')} · {plural(s.ghosted_connects)}"))
+        fields.append(("Ghosted", f"{bids(s.ghosted)} · {plural(s.ghosted_connects)}"))
     return fields
 
 
@@ -230,7 +241,7 @@ async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
                 Rich(
                     f"{i}. ",
                     Mention(member),
-                    f": {plural(m.bids, 'bid')}, {m.hired} hired, {plural(m.net)}",
+                    f": {bids(m.bids)}, {m.hired} hired, {plural(m.net)}",
                 )
             )
     lines.extend(_what_wins(o.pool is not None, bands, community, learning, shared))

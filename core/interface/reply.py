@@ -298,6 +298,11 @@ def words(value: str) -> str:
     return value.replace("_", " ")
 
 
+def bids(n: int) -> str:
+    """``1 bid``, ``2 bids``, ``1,000 bids``."""
+    return plural(n, "bid")
+
+
 def plural(n: int, word: str = "Connect") -> str:
     """``1 Connect``, ``3 Connects``, ``1,000 Connects``."""
     return f"{n:,} {word}" + ("" if n == 1 else "s")

@@ -30,7 +30,7 @@ from fractions import Fraction
 from core.base.config import Config
 from core.base.figures import per, per_cents
 from core.interface.catalog import MAX_CONNECTS_PER_BID
-from core.interface.reply import plural
+from core.interface.reply import bids, plural
 from core.quotes.bidrecords import BidFactors
 from core.quotes.economics import (
     JobValue,
@@ -212,9 +212,9 @@ class Answer:
         mae = (model.mae_hundredths or 0) / 100
         within = (model.within2_permille or 0) / 10
         whose = (
-            f"your {plural(model.sample_size, 'bid')}"
+            f"your {bids(model.sample_size)}"
             if is_personal(model.scope)
-            else f"{plural(model.sample_size, 'bid')} {where(model.scope)}"
+            else f"{bids(model.sample_size)} {where(model.scope)}"
         )
         return f"≈ {value} learned from {whose} (typical error ±{mae:.1f}, {within:.0f}% within ±2)"
 
