@@ -96,10 +96,23 @@ CONSOLE = Registration("console", None, lambda c, o: o.console, _console)
 SECTIONS: tuple[Section, ...] = tuple(r.section for r in REGISTRY if r.section is not None)
 
 
+def skipped(section: Section) -> str:
+    """Why a platform whose section is configured is not served: the keys (and environment
+    variables) it lacks."""
+    key = next((k for k in section.secrets if "token" in k), "token")
+    env = f" (or {section.env[key]})" if key in section.env else ""
+    return f"[{section.name}] has no {key}{env}: {section.name.capitalize()} is not started."
+
+
 def enabled(app: App, config: Config, options: RunOptions) -> list[Platform]:
     """The platforms to serve: every one with credentials; the console if none has, or if
     asked for."""
-    chosen = [r.build(app, config, options) for r in REGISTRY if r.enabled(config, options)]
+    enabled_ = [r for r in REGISTRY if r.enabled(config, options)]
+    chosen = [r.build(app, config, options) for r in enabled_]
+    for r in REGISTRY:
+        section = r.section
+        if section is not None and section.name in config.platforms and r not in enabled_:
+            log.warning("%s", skipped(section))
     if not chosen or CONSOLE.enabled(config, options):
         chosen.append(CONSOLE.build(app, config, options))
     return chosen

@@ -48,7 +48,8 @@ def render(reply: Reply, files_dir: Path) -> tuple[str, bool]:
             saved = False
             text += f"\nCould not save {reply.file.filename} to {files_dir}: {exc.strerror or exc}"
         else:
-            text += f"\nSaved {reply.file.filename} ({len(reply.file.data):,} bytes) to {path}"
+            # the same absolute path from `run` and `exec`, whichever directory was given
+            text += f"\nSaved to {path.absolute()} ({len(reply.file.data):,} bytes)"
     for button in reply.buttons:
         if button.text_command:
             text += f"\n[{render_text(button.label)}] {render_text(button.text_command)}"

@@ -99,8 +99,9 @@ def build(
                 "Connects bot quotes how many Upwork Connects a job will cost, records your "
                 "bids, refunds and purchases, and keeps an agency's shared Connects pool: "
                 "allowances, top-ups, low-balance warnings and a warning before two members "
-                "bid on the same job. Replies are private unless you ask otherwise. Quotes are "
-                "a transparent heuristic: Upwork does not publish its formula."
+                "bid on the same job. Replies are private unless you ask otherwise. A quote says "
+                "what it rests on: the cost a pasted job post states, a model learned from your "
+                "community's bids, or a rough range."
             ),
             "background_color": "#14a800",
         },

@@ -1,13 +1,15 @@
 """Numbers as people type them, read exactly or refused: never a wrong value.
 
-Accepted: ``1500``, ``1,500`` and ``12,000.50`` (commas in well-formed thousands groups),
-decimal commas (``1,50``, ``4,9``, ``1.500,50``), US dollars named on amounts (``$6``, ``US$6``,
-``6 USD``, ``USD 6``) and a ``k``/``M`` suffix (``$12k``, ``1.5K``), a ``%`` sign on percentages
-(``75%``). Refused, with one line saying how to write it: malformed grouping (``1,5,0``), a
-reading that depends on the writer's country (``1.500``: 1.5 or 1500?), more precision than
-cents on an amount (``1.505``), anything but digits in a whole number (``1_0``, ``##5``,
-``1,0``), and an amount in another currency (:class:`OtherCurrency`: ``€6``, ``£6``, ``6 EUR``,
-``CA$6``, ``¥600``), which is never read as dollars.
+Accepted: ``1500``,
+``1,500`` and ``12,000.50`` (commas in well-formed thousands groups), decimal commas (``1,50``,
+``4,9``, ``1.500,50``), US dollars named on amounts (``$6``, ``US$6``, ``6 USD``, ``USD 6``) and
+a ``k``/``M`` suffix (``$12k``, ``1.5K``), Upwork's ``+`` after a shown amount (``$20K+`` is the
+figure shown, 20,000, as the job-post reader reads it), a ``%`` sign on percentages (``75%``).
+Refused, with one line saying how to write it: malformed grouping (``1,5,0``), a reading that
+depends on the writer's country (``1.500``: 1.5 or 1500?), more precision than cents on an
+amount (``1.505``), anything but digits in a whole number (``1_0``, ``##5``, ``1,0``), and an
+amount in another currency (:class:`OtherCurrency`: ``€6``, ``£6``, ``6 EUR``, ``CA$6``,
+``¥600``), which is never read as dollars.
 
 Both readings, the English (comma groups, dot decimals) and the continental (dot groups,
 comma decimals), are Babel's strict parser for ``en_US`` and ``de_DE``; this module only
@@ -102,7 +104,9 @@ def _dollars(body: str) -> str:
 def _strip_unit(text: str, unit: Unit) -> _Form:
     body = text.strip().replace("\u00a0", "").replace("\u202f", "")
     if unit is Unit.DOLLARS:
-        body = _dollars(body)
+        # Upwork shows a client's spend as ``$20K+``: the figure shown, as the post reader
+        # reads it
+        body = _dollars(body.removesuffix("+")).removesuffix("+")
         if body[-1:] in _SUFFIXES:
             return _Form(body[:-1].strip(), _SUFFIXES[body[-1]])
     elif unit is Unit.PERCENT and body.endswith("%"):

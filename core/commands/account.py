@@ -10,10 +10,21 @@ from core.base.figures import per, per_cents, percent
 from core.base.vocabulary import EntryKind, said
 from core.commands.balance import PoolOptions
 from core.commands.registry import Change, Context, Read, register
-from core.interface.catalog import BY_NAME, COMMANDS, GROUPS, MESSAGE_ACTIONS, Command
+from core.interface.catalog import BY_NAME, COMMANDS, GROUPS, MESSAGE_ACTIONS, Command, Option
 from core.interface.errors import BadInput
 from core.interface.options import Values, describe
-from core.interface.reply import Attachment, Bold, Mention, Reply, Rich, cmd, plural, when
+from core.interface.reply import (
+    Attachment,
+    Bold,
+    Mention,
+    Part,
+    Reply,
+    Rich,
+    bids,
+    cmd,
+    plural,
+    when,
+)
 from core.ledger.results import NoticesSet
 from core.store.base import Tx
 
@@ -51,10 +62,14 @@ async def history_read(ctx: Context, o: HistoryOptions) -> Reply:
         lines: list[str] = []
         for r in rows:
             what = f"#{r.bid_id} {r.job}" if r.bid_id else (r.memo or said(r.kind))
+            link = ""
+            if r.bid_id and r.title and r.job and r.title != r.job:
+                # a bid from a post: its title says what the job was, its link where
+                what, link = f"#{r.bid_id} {r.title}", f" · {r.job}"
             sign = "+" if r.delta > 0 else ""
             # two lines an entry, each short enough for a phone
             lines.append(when(r.created_at) + f" {sign}{r.delta} {said(r.kind)}")
-            lines.append(f"{what[:60]} → {r.balance_after}")
+            lines.append(f"{what[:60]}{link} → {r.balance_after}")
         series = await balance_series(tx, account) if o.chart else []
         return label, lines, series, len(rows)
 
@@ -63,7 +78,7 @@ async def history_read(ctx: Context, o: HistoryOptions) -> Reply:
         lines.append("No entries yet.")
     file = None
     if series and o.chart:
-        png = chart_png(series, f"{label}: Connects over time")
+        png = chart_png(series, f"{label}: Connects over time", ctx.now())
         # one file name per account: the console saves attachments by name, side by side
         name = f"balance-pool-{o.pool.strip().lower()}" if o.pool else "balance"
         file = Attachment(f"{name}.png", "image/png", png)
@@ -159,7 +174,7 @@ def _stats_fields(s: Stats, profile: dict[EntryKind, int]) -> list[tuple[str, st
             )
         )
     if s.ghosted:
-        fields.append(("Ghosted", f"{s.ghosted} bids · {plural(s.ghosted_connects)}"))
+        fields.append(("Ghosted", f"{bids(s.ghosted)} · {plural(s.ghosted_connects)}"))
     return fields
 
 
@@ -229,7 +244,9 @@ async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
         for i, (member, m) in enumerate(ranked[:10], 1):
             lines.append(
                 Rich(
-                    f"{i}. ", Mention(member), f": {m.bids} bids, {m.hired} hired, {plural(m.net)}"
+                    f"{i}. ",
+                    Mention(member),
+                    f": {bids(m.bids)}, {m.hired} hired, {plural(m.net)}",
                 )
             )
     lines.extend(_what_wins(o.pool is not None, bands, community, learning, shared))
@@ -259,7 +276,7 @@ async def export_read(ctx: Context, o: PoolOptions) -> Reply:
     name = "pool-" + o.pool.strip().lower() if o.pool else "wallet"
     return Reply(
         f"{label}: {plural(count, 'entry')}".replace("entrys", "entries"),
-        [f"CSV attached: {name}.csv"],
+        [f"{name}.csv: one row per entry and bid"],
         file=Attachment(f"{name}.csv", "text/csv", data),
     )
 
@@ -272,19 +289,26 @@ register("export", Read(PoolOptions, PoolOptions.of, export_read))
 
 @dataclass(frozen=True, slots=True)
 class NoticesOptions:
-    state: str
+    state: str | None
 
     @staticmethod
     def of(v: Values) -> NoticesOptions:
-        return NoticesOptions(v.text("state"))
+        return NoticesOptions(v.opt_text("state"))
 
 
 async def notices_apply(ctx: Context, o: NoticesOptions, tx: Tx, now: int) -> NoticesSet:
     stamp = ctx.stamp(now)
-    return await ctx.services.wallets.set_notices(tx, ctx.actor.user, o.state == "on", stamp)
+    on = None if o.state is None else o.state == "on"
+    return await ctx.services.wallets.set_notices(tx, ctx.actor.user, on, stamp)
 
 
 def notices_render(ctx: Context, o: NoticesOptions, r: NoticesSet) -> Reply:
+    if not r.changed:
+        other = "off" if r.on else "on"
+        return Reply(
+            f"Notices are {'on' if r.on else 'off'}",
+            [Rich(cmd("notices", other), f" turns them {other}.")],
+        )
     if r.on:
         return Reply(
             "Notices on", ["You will hear about expiring Connects, ghosted bids and grants."]
@@ -318,8 +342,20 @@ class HelpOptions:
         return HelpOptions(v.opt_text("command"))
 
 
+#: The commands people use most, first in /help, each with a line that fits a phone.
+HELP_FIRST: tuple[tuple[str, str], ...] = (
+    ("quote", "what a job costs you"),
+    ("bid", "spend Connects on a job"),
+    ("balance", "your Connects and pools"),
+    ("refund", "a bid's Connects back"),
+)
+#: How wide a phone shows a line, in characters.
+PHONE_WIDTH = 40
+
+
 def help_reply(text_commands: bool = True, message_actions: str = "") -> Reply:
-    """The catalog in a few lines; without the text-only commands where the surface offers
+    """The catalog on one screen: the four commands people use most, one line each, then
+    every other command by name; without the text-only commands where the surface offers
     their actions as buttons instead; with the message actions where the surface shows them
     (``message_actions`` says where: ``message menu → Apps``). Commands are
     :class:`~core.interface.reply.CommandRef` tokens: each platform writes them as its users type
@@ -328,39 +364,60 @@ def help_reply(text_commands: bool = True, message_actions: str = "") -> Reply:
     def offered(c: Command) -> bool:
         return text_commands or not c.text_only
 
-    lines: list[str] = []
-    seen: set[str] = set()
+    first = {name for name, _ in HELP_FIRST}
+    lines: list[str] = [Rich(cmd(name), f" — {what}") for name, what in HELP_FIRST]
+    rest: list[str] = []
     for c in COMMANDS:
-        if not offered(c):
-            continue
-        if c.group:
-            if c.group not in seen:
-                seen.add(c.group)
-                subs = "|".join(x.leaf for x in COMMANDS if x.group == c.group and offered(x))
-                lines.append(Rich(cmd(c.group, subs), f" — {GROUPS.get(c.group, '')}"))
-            continue
-        lines.append(Rich(cmd(c.name), f" — {c.description}"))
+        name = c.group or c.name
+        if offered(c) and name not in first and name not in rest and name != "help":
+            rest.append(name)
+    lines += _wrapped("More:", rest, command=True)
     if message_actions:
         lines += [f"{a.name} ({message_actions}) — {a.description}" for a in MESSAGE_ACTIONS]
-    lines.append(
-        Rich(
-            "Example: ",
-            cmd("quote", "price:500 size:small"),
-            " · ",
-            cmd("help", "bid"),
-            " explains one command",
-        )
-    )
+    lines.append(Rich(cmd("help", "bid"), " explains one command"))
     return Reply("Connects bot", lines)
+
+
+#: The most options /help X lists one a line; a command with more lists their names.
+HELP_OPTION_LINES = 6
+
+
+def _need(opt: Option) -> str:
+    if opt.required:
+        return "required"
+    return f"default {str(opt.default).lower()}" if opt.default is not None else "optional"
+
+
+def _wrapped(head: str, names: list[str], *, command: bool = False) -> list[str]:
+    """``head`` and ``names`` (commands as tokens when ``command``) in lines of at most
+    :data:`PHONE_WIDTH` characters."""
+    lines: list[str] = []
+    row: list[Part] = [head]
+    width = len(head)
+    for name in names:
+        shown = len(name) + (1 if command else 0)
+        if row and width + 1 + shown > PHONE_WIDTH:
+            lines.append(Rich(*row))
+            row, width = [], -1
+        row += ([" "] if row else []) + [cmd(name) if command else name]
+        width += 1 + shown
+    lines.append(Rich(*row))
+    return lines
 
 
 def command_help(name: str, text_commands: bool = True) -> Reply:
     """How to use one command (or a group): each option, what it takes, one example."""
     wanted = " ".join(name.strip().lstrip("/").lower().split())
+    option = None
+    head, _, last = wanted.rpartition(" ")
+    if wanted not in BY_NAME and head in BY_NAME:
+        option = BY_NAME[head].option(last.rstrip(":"))
+        if option is not None:
+            wanted = head
     group = [c for c in COMMANDS if c.group == wanted]
     if group:
-        listed: list[str] = [Rich(cmd(c.name), f" — {c.description}") for c in group]
-        listed.append(Rich("More: ", cmd("help", group[0].name)))
+        listed = _wrapped(f"/{wanted}", [c.leaf for c in group])
+        listed.append(Rich(cmd("help", group[0].name), " explains one"))
         return Reply(Rich(cmd(wanted), f" — {GROUPS.get(wanted, '')}"), listed)
     command = BY_NAME.get(wanted)
     if command is None:
@@ -377,13 +434,22 @@ def command_help(name: str, text_commands: bool = True) -> Reply:
             [f"Here it is a button: use {command.leaf.capitalize()} on the reply."],
         )
     lines: list[str] = []
-    for opt in command.options:
-        need = (
-            "required"
-            if opt.required
-            else (f"default {str(opt.default).lower()}" if opt.default is not None else "optional")
+    if option is not None:
+        return Reply(
+            Rich(cmd(command.name, f"{option.name}:…")),
+            [
+                f"{option.description}.",
+                f"Takes {describe(option)}.",
+                f"{_need(option).capitalize()}.",
+            ],
         )
-        lines.append(Rich(Bold(opt.name), f" ({need}): {opt.description}; {describe(opt)}"))
+    if len(command.options) <= HELP_OPTION_LINES:
+        for opt in command.options:
+            lines.append(Rich(Bold(opt.name), f" ({_need(opt)}): {opt.description}"))
+    else:
+        # too many for one screen: the names, and how to ask about one
+        lines += _wrapped("Options:", [o.name for o in command.options])
+        lines.append(Rich(cmd("help", f"{command.name} OPTION"), ": one option"))
     if not command.options:
         lines.append("No options.")
     if command.form is not None:

@@ -22,7 +22,7 @@ from typing import ClassVar
 from core.commands.registry import Context, Read, register
 from core.interface.errors import BadInput, NotFound
 from core.interface.options import Values
-from core.interface.reply import Button, ButtonStyle, Reply, cmd, plural
+from core.interface.reply import Button, ButtonStyle, Reply, bids, cmd, plural
 from core.ledger import kept
 from core.ledger.idempotency import fingerprint
 from core.store.base import Tx
@@ -126,11 +126,10 @@ async def press_forget(ctx: Context, token: str) -> Reply:
         return Forgot(tombstone, n.bids, n.entries, n.pools_owned, n.memberships, deleted)
 
     r, _ = await services.change(key, fingerprint("forget", me, {"key": key}), me, run, Forgot)
-    bids = plural(r.bids, "bid")
     return Reply(
         "Forgotten",
         [
-            f"Your data now belong to an anonymous tombstone: {bids} and "
+            f"Your data now belong to an anonymous tombstone: {bids(r.bids)} and "
             f"{plural(r.entries, 'ledger change')} kept without your name; "
             f"{plural(r.deleted, 'kept item')} deleted.",
         ],

@@ -65,7 +65,12 @@ async def model_read(ctx: Context, o: ModelOptions) -> Reply:
         )
     title = "Learned quotes: in use" if model.in_use else "Learned quotes: not in use"
     whose = "your own bids" if is_personal(model.scope) else f"the bids {bids}"
-    lines: list[str] = [Rich(f"Learned from {whose}, fitted ", when(model.fitted_at))]
+    # a model with no error measured was only counted, never fitted: say so, not "fitted"
+    lines: list[str] = [
+        Rich(f"Learned from {whose}, fitted ", when(model.fitted_at))
+        if model.mae_hundredths is not None
+        else Rich(f"Nothing learned yet: {whose} last counted ", when(model.fitted_at))
+    ]
     lines.append(("In use: " if model.in_use else "Not in use: ") + model.reason)
     fields = model_fields(model)
     # the figures first; what moves the number (its effects) and how it was fitted on request

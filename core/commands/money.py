@@ -11,10 +11,20 @@ from decimal import Decimal
 from core.base.facts import JobFacts
 from core.base.vocabulary import FINAL, BidStatus
 from core.commands.registry import Change, Context, options_json, register
-from core.interface.errors import BadInput
+from core.interface.errors import BadInput, NotFound
 from core.interface.factoptions import typed_facts
 from core.interface.options import Values
-from core.interface.reply import Button, ButtonStyle, Mention, Reply, Rich, cmd, plural, when
+from core.interface.reply import (
+    Button,
+    ButtonStyle,
+    Mention,
+    Reply,
+    Rich,
+    cmd,
+    plural,
+    when,
+    words,
+)
 from core.ledger import kept
 from core.ledger.bids import job_key, parse_bid_id
 from core.quotes.bidrecords import (
@@ -206,7 +216,10 @@ def _cost(r: BidPlaced) -> str:
 
 def bid_render(ctx: Context, o: BidOptions, r: BidPlaced) -> Reply:
     cost = _cost(r)
-    lines = [r.job, f"{cost} from {r.where} · {plural(r.balance)} left"]
+    if r.quoted and r.connects:  # no typed or stated cost: a quote's number was charged
+        cost = f"{cost}, estimated,"
+    lines = [r.title, r.job] if r.title else [r.job]
+    lines.append(f"{cost} from {r.where} · {plural(r.balance)} left")
     if r.allowance_left is not None:
         lines.append(f"Allowance left this month: {plural(r.allowance_left)}")
     if r.pool and r.threshold and r.balance < r.threshold:
@@ -311,15 +324,24 @@ register(
 
 @dataclass(frozen=True, slots=True)
 class UndoOptions:
-    bid: int
+    bid: int | None  # None: the caller's last bid
 
     @staticmethod
     def of(v: Values) -> UndoOptions:
-        return UndoOptions(parse_bid_id(v.text("bid")))
+        bid = v.opt_text("bid")
+        return UndoOptions(None if bid is None else parse_bid_id(bid))
 
 
 async def undo_apply(ctx: Context, o: UndoOptions, tx: Tx, now: int) -> Undone:
-    return await ctx.services.bids.undo(tx, ctx.actor, o.bid, ctx.stamp(now))
+    bid = o.bid
+    if bid is None:
+        # the newest bid only, whatever its state: a second /undo never reaches further back
+        # and takes an older bid the user did not mean
+        last = await ctx.services.bids.recent(tx, ctx.actor.user.key, 1)
+        if not last:
+            raise NotFound("You have no bid to undo.")
+        bid = last[0].id
+    return await ctx.services.bids.undo(tx, ctx.actor, bid, ctx.stamp(now))
 
 
 def undo_render(ctx: Context, o: UndoOptions, r: Undone) -> Reply:
@@ -344,10 +366,10 @@ async def refund_apply(ctx: Context, o: RefundOptions, tx: Tx, now: int) -> Refu
 
 
 def refund_render(ctx: Context, o: RefundOptions, r: Refunded) -> Reply:
-    part = "" if r.refunded == r.total else f" of {r.total} (boost only)"
+    part = "" if r.refunded == r.total else f" · the boost only, of {plural(r.total)}"
     return Reply(
         f"Refunded {plural(r.refunded)}",
-        [f"Bid #{r.bid}{part} · {r.reason}", f"{plural(r.balance)} in {r.where} now"],
+        [f"Bid #{r.bid} · {words(r.reason)}{part}", f"{plural(r.balance)} in {r.where} now"],
     )
 
 

@@ -73,7 +73,12 @@ def explain(q: Quote) -> list[tuple[str, str]]:
     for line in q.lines:
         points = f"+{line.points}/{line.max_points}"
         rows.append(
-            (line.factor, f"{line.shown} {points}" if line.known else f"unknown {points} (neutral)")
+            (
+                line.factor,
+                f"{line.shown} {points}"
+                if line.known
+                else f"unknown {points}, {'no points' if line.points == 0 else 'a default'}",
+            )
         )
     return rows
 
@@ -133,7 +138,8 @@ def _spend(ctx: Context, total: int, seen: _Seen) -> tuple[int, str, list[str]]:
     ``You can afford 3 such bids``."""
     cost, per_text = _cents(ctx, total, seen), _per_text(seen)
     afford = seen.have // total if total else 0
-    return cost, per_text, [f"≈ {dollars(cost)} {per_text}", f"You can afford {afford} such bids"]
+    such = "such bid" if afford == 1 else "such bids"
+    return cost, per_text, [f"≈ {dollars(cost)} {per_text}", f"You can afford {afford} {such}"]
 
 
 def _cents(ctx: Context, connects: int, seen: _Seen) -> int:

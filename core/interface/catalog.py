@@ -303,7 +303,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "notices",
         "Turn your private notices on or off",
-        (Option("state", OptionType.STRING, "on or off", required=True, choices=("on", "off")),),
+        (Option("state", OptionType.STRING, "on or off (alone: which)", choices=("on", "off")),),
         changes_state=True,
         usage_example="/notices off",
     ),
@@ -315,7 +315,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "undo",
         "Undo a fresh bid",
-        (BID,),
+        (BID._replace(required=False, description="Bid number, e.g. #12 (alone: your last bid)"),),
         changes_state=True,
         text_only=True,
         usage_example="/undo bid:#12",

@@ -34,6 +34,34 @@ _TRUE = {"true", "yes", "y", "on", "1"}
 _FALSE = {"false", "no", "n", "off", "0"}
 
 
+#: Words people use for a choice under another name: suggested, never read as it (a status
+#: recorded is what its word says, so ``won`` is refused with ``hired`` offered).
+CHOICE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "won": ("hired",),
+    "win": ("hired",),
+    "hire": ("hired",),
+    "accepted": ("hired",),
+    "rejected": ("lost", "rejected"),
+    "declined": ("lost", "rejected"),
+    "lose": ("lost",),
+    "seen": ("viewed",),
+    "interview": ("interviewing",),
+    "sent": ("submitted",),
+    "cancelled": ("client_cancelled",),
+    "canceled": ("client_cancelled",),
+}
+
+
+def _near_choice(word: str, choices: list[str]) -> str | None:
+    """The choice ``word`` is a typo or the start of (``interv``), or ``None``."""
+    starts = [c for c in choices if len(word) >= 2 and c.startswith(word)]
+    if len(starts) == 1:
+        return starts[0]
+    from core.interface.textparse import near
+
+    return near(word, choices)
+
+
 def describe(opt: Option) -> str:
     """What an option takes, for help and refusals: ``a whole number from 1 to 100``."""
     return _hint(opt)
@@ -184,7 +212,11 @@ def _string(i: _Input) -> Value:
         lowered = text.lower()
         if lowered in opt.choices:
             return lowered
-        raise BadInput(f"{opt.name}: {echo(text)} is not one of {', '.join(opt.choices)}.")
+        meant = [c for c in CHOICE_SYNONYMS.get(lowered, ()) if c in opt.choices]
+        if not meant and (typo := _near_choice(lowered, list(opt.choices))) is not None:
+            meant = [typo]
+        hint = f" Did you mean {' or '.join(meant)}?" if meant else ""
+        raise BadInput(f"{opt.name}: {echo(text)} is not one of {', '.join(opt.choices)}.{hint}")
     if not text and opt.required:
         raise BadInput(f"{opt.name}: must not be empty.")
     if opt.max_length is not None and len(text) > opt.max_length:

@@ -380,6 +380,16 @@ class Choice(NamedTuple):
     value: str
 
 
+def words(value: str) -> str:
+    """A stored word as a reply says it: ``client_cancelled`` reads "client cancelled"."""
+    return value.replace("_", " ")
+
+
+def bids(n: int) -> str:
+    """``1 bid``, ``2 bids``, ``1,000 bids``."""
+    return plural(n, "bid")
+
+
 def plural(n: int, word: str = "Connect") -> str:
-    """``1 Connect``, ``3 Connects``."""
-    return f"{n} {word}" + ("" if n == 1 else "s")
+    """``1 Connect``, ``3 Connects``, ``1,000 Connects``."""
+    return f"{n:,} {word}" + ("" if n == 1 else "s")

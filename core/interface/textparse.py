@@ -50,7 +50,25 @@ SPACE = (
 _SPACE_CLASS = "[" + "".join(f"\\u{ord(c):04x}" for c in SPACE) + "]"
 _SPACES = re.compile(_SPACE_CLASS + "+")
 _KEY = re.compile(r"([A-Za-z_]+):(?!//)")
-_KEY_AFTER_SPACE = re.compile(_SPACE_CLASS + r"([A-Za-z_]+):(?!//)")
+#: A key as people type it: an option's name in any case, its words parted by ``_``, ``-`` or a
+#: space (``client spent:``, ``Hire-Rate:``), with spaces before the colon (``Rating :``).
+_KEYISH = re.compile(r"(?:([A-Za-z][A-Za-z_-]*)[ \t]+)?([A-Za-z][A-Za-z_-]*)([ \t]*):(?!//)")
+_KEYISH_AFTER_SPACE = re.compile(
+    _SPACE_CLASS + r"(?:([A-Za-z][A-Za-z_-]*)[ \t]+)?([A-Za-z][A-Za-z_-]*)([ \t]*):(?!//)"
+)
+#: Words people use for an option under another name; a key written so is refused with the
+#: option it names suggested (never read as it: ``budget`` may be the price or its type).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "budget": ("price", "budget_type"),
+    "amount": ("price",),
+    "spent": ("client_spent",),
+    "spend": ("client_spent",),
+    "stars": ("rating",),
+    "hires": ("hire_rate",),
+    "cost": ("connects",),
+    "type": ("budget_type", "rate_type"),
+    "user": ("member",),
+}
 # an opening quote and the closers it accepts
 _QUOTES: dict[str, str] = {'"': '"', "“": '”"', "”": "”", "„": "“”", "'": "'", "‘": "’", "«": "»"}
 _DOUBLE = '"“”„«'
@@ -121,6 +139,29 @@ def near(word: str, names: list[str]) -> str | None:
 
     found = difflib.get_close_matches(word.lower(), names, n=1, cutoff=0.75)
     return found[0] if found else None
+
+
+def _norm(word: str) -> str:
+    return word.lower().replace("-", "_")
+
+
+def key_at(text: str, pos: int, names: list[str]) -> tuple[str, str, int] | None:
+    """The key written at ``pos``: (as typed, its option's name, where its value starts), or
+    ``None`` when a value starts there. Two words or spaces before the colon make a key only
+    when they spell an option's name (``client spent:``, ``Rating :``); otherwise the first
+    word is a value, as it always was."""
+    match = _KEYISH.match(text, pos)
+    if match is None:
+        return None
+    first, last, gap = match.group(1), match.group(2), match.group(3)
+    if first is not None:
+        joined = _norm(f"{first}_{last}")
+        if joined in names:
+            return f"{first} {last}", joined, match.end()
+        return None
+    if gap and _norm(last) not in names:
+        return None
+    return last, _norm(last), match.end()
 
 
 class _Reader:
@@ -195,14 +236,18 @@ class _Reader:
     def free_text(self, names: list[str]) -> str:
         """Text up to the next key of one of ``names`` (consumed), trimmed."""
         start = self.pos
-        for match in _KEY_AFTER_SPACE.finditer(self.text, start):
-            key = match.group(1).lower()
-            if key in names:
-                self.pos = match.start()
+        for match in _KEYISH_AFTER_SPACE.finditer(self.text, start):
+            first, last, gap = match.group(1), match.group(2), match.group(3)
+            if first is not None and _norm(f"{first}_{last}") in names:
+                self.pos = match.start()  # a key of two words: client spent:
                 return self.text[start : self.pos].strip(SPACE)
-            if near(key, names) is not None:
+            key = _norm(last)
+            if key in names:
+                self.pos = match.start() if first is None else match.start(2)
+                return self.text[start : self.pos].strip(SPACE)
+            if not gap and near(key, names) is not None:
                 raise BadInput(
-                    f"{echo(match.group(1))} is not an option here; did you mean "
+                    f"{echo(last)} is not an option here; did you mean "
                     f"{near(key, names)}:? Write options as key:value."
                 )
         self.pos = len(self.text)
@@ -247,8 +292,10 @@ def split_command(text: str) -> tuple[Command | None, str]:
                 f"/{first} needs one of: {', '.join(subs)}; {hint}e.g. /{first} {subs[0]}"
             )
         names = sorted({c.group or c.name for c in COMMANDS})
-        typo = near(first, names)
-        hint = f" Did you mean /{typo}?" if typo else ""
+        meant = [n for n in names if len(first) >= 2 and n.startswith(first)]
+        if not meant and (typo := near(first, names)) is not None:
+            meant = [typo]
+        hint = f" Did you mean {' or '.join('/' + n for n in meant[:3])}?" if meant else ""
         raise BadInput(f"Unknown command {echo(first)}.{hint} /help lists all {len(names)}.")
     return command, stripped[len(words[0]) :].strip(SPACE)
 
@@ -281,7 +328,6 @@ def parse_options(command: Command, text: str) -> Parsed:
         names.append(DETAILS)
     free = {o.name for o in command.options if o.free_text}
     verbatim = {o.name for o in command.options if o.verbatim}
-    money = {o.name for o in command.options if o.unit is Unit.DOLLARS}
     values = Parsed()
     keyless: list[str] = []
     reader = _Reader(text)
@@ -290,56 +336,111 @@ def parse_options(command: Command, text: str) -> Parsed:
         reader.skip_space()
         if reader.done():
             break
-        match = _KEY.match(text, reader.pos)
-        if match is None:
+        found = key_at(text, reader.pos, names)
+        if found is None:
             value = reader.quoted()
             word = reader.word() if value is None else value
             if keyed is not None:
                 raise BadInput(_spilled(command, values, keyed, word))
             keyless.append(word)
             continue
-        key = _key(command, names, values, match.group(1))
+        typed, resolved, end = found
+        key = _key(command, names, values, resolved if resolved in names else typed)
         if key == DETAILS and not own_details:
-            reader.pos = match.end()
+            reader.pos = end
             reader.skip_space()
             values.details = _details("" if reader.done() else reader.word())
             continue
         if key in verbatim:
-            values[key] = text[match.end() :].strip(SPACE)
+            values[key] = text[end:].strip(SPACE)
             if not values[key]:
                 raise BadInput(f"{key}: nothing after {key}:; paste the job post after it.")
             break
-        reader.pos = match.end()
+        reader.pos = end
         keyed = key
-        values[key] = _value(reader, names, free=key in free, money=key in money)
+        while not reader.done() and reader.text[reader.pos] in " \t":
+            reader.pos += 1
+        after = key_at(text, reader.pos, names)
+        if (
+            reader.done()
+            or reader.text[reader.pos] in SPACE
+            or (after is not None and after[1] in names)
+        ):
+            values[key] = ""  # key: with nothing before the next key
+            continue
+        values[key] = _value(command, reader, key, names, key in free)
     _fill_in_order(command, values, keyless)
     return values
 
 
-def _value(reader: _Reader, names: list[str], *, free: bool, money: bool) -> str:
-    """The value after a key (the reader just past its colon): quoted, free text up to the
-    next key, or one word (an amount with a currency written apart); empty when the next key
-    or the end comes first."""
-    text = reader.text
-    while not reader.done() and text[reader.pos] in " \t":
-        reader.pos += 1
-    after = _KEY.match(text, reader.pos)
-    if (
-        reader.done()
-        or text[reader.pos] in SPACE
-        or (after is not None and after.group(1).lower() in names)
-    ):
-        return ""  # key: with nothing before the next key
+#: A currency written apart from its amount: a code or a sign (``USD``, ``€``, ``US$``).
+_CURRENCY_WORD = re.compile(r"[^\W\d_]{3}|[^\w\s:\"'“”‘’«»]{1,2}|[A-Za-z]{1,3}\$", re.UNICODE)
+
+
+def _value(command: Command, reader: _Reader, key: str, names: list[str], free: bool) -> str:
+    """The value after ``key:`` (consumed): quoted, free text, or a word with what belongs
+    to it (a number's unit and groups, an amount's currency)."""
     value = reader.quoted()
-    if value is None:
-        value = reader.free_text(names) if free else reader.word()
-        if money:
-            value = _with_currency(reader, value)
+    if value is not None:
+        return value
+    if free:
+        return reader.free_text(names)
+    value = reader.word()
+    opt = command.option(key)
+    if opt is not None and opt.unit is not Unit.PLAIN:
+        value = _number_tail(reader, opt.unit, value)
+    if opt is not None and opt.unit is Unit.DOLLARS:
+        value = _with_currency(reader, value)
     return value
 
 
-#: A currency written apart from its amount: a code or a sign (``USD``, ``€``, ``US$``).
-_CURRENCY_WORD = re.compile(r"[^\W\d_]{3}|[^\w\s:\"'“”‘’«»]{1,2}|[A-Za-z]{1,3}\$", re.UNICODE)
+_GROUP_HEAD = re.compile(r"(?:US\$|\$)?\d{1,3}(?: \d{3})*", re.IGNORECASE)
+_GROUP = re.compile(r"\d{3}(?:[.,]\d{1,2})?(?:[kKmM])?\+?")
+_PERCENT_WORDS = {"%", "percent", "pct"}
+
+
+def _next_word(reader: _Reader) -> str | None:
+    """The word after the cursor on the same line (consumed), or ``None`` (nothing moved)
+    when a key, the end or a line break comes first."""
+    start = reader.pos
+    while not reader.done() and reader.text[reader.pos] in " \t\xa0\u202f":
+        reader.pos += 1
+    if reader.pos == start or reader.done() or reader.text[reader.pos] in SPACE:
+        reader.pos = start
+        return None
+    key = _KEYISH.match(reader.text, reader.pos)
+    if key is not None and key.group(1) is None:
+        reader.pos = start
+        return None
+    return reader.word()
+
+
+def _number_tail(reader: _Reader, unit: Unit, value: str) -> str:
+    """A number's word with what people write apart from it: its unit (``75 %``, ``20 k``)
+    and thousands groups parted by spaces (``1 500``, ``$12 000.50``) on an amount, so that
+    the next word is never taken for another option's value."""
+    if unit is Unit.DOLLARS:
+        while _GROUP_HEAD.fullmatch(value):
+            start = reader.pos
+            word = _next_word(reader)
+            if word is None:
+                break
+            if not _GROUP.fullmatch(word):
+                reader.pos = start
+                break
+            value = f"{value} {word}"
+        value = value.replace(" ", "")
+    start = reader.pos
+    word = _next_word(reader)
+    if word is None:
+        return value
+    digits = any(c.isdigit() for c in value) and value[-1:].isdigit()
+    if digits and unit is Unit.PERCENT and word.lower() in _PERCENT_WORDS:
+        return f"{value}%"
+    if digits and unit is Unit.DOLLARS and word in {"k", "K", "m", "M", "k+", "K+", "M+"}:
+        return f"{value}{word}"
+    reader.pos = start
+    return value
 
 
 def _with_currency(reader: _Reader, value: str) -> str:
@@ -364,13 +465,17 @@ def _with_currency(reader: _Reader, value: str) -> str:
 
 def _key(command: Command, names: list[str], values: Parsed, typed: str) -> str:
     """The option a typed key names, or :class:`BadInput` for an unknown or repeated one."""
-    key = typed.lower()
+    key = _norm(typed)
     if key not in names:
-        typo = near(key, names)
-        hint = f" Did you mean {typo}?" if typo else ""
+        meant = [n for n in SYNONYMS.get(key, ()) if n in names and n != key]
+        if not meant:
+            meant = [n for n in names if key in n.split("_")]
+        if not meant and (typo := near(key, names)) is not None:
+            meant = [typo]
+        hint = f" Did you mean {' or '.join(meant)}?" if meant else ""
         raise BadInput(
             f"/{command.name} has no option {echo(typed)}.{hint} "
-            f"Options: {', '.join(n for n in names if n != DETAILS) or 'none'}."
+            f"Options: {', '.join(names) or 'none'}."
         )
     if key in values:
         raise BadInput(f"{key} is given twice; give it once.")

@@ -61,7 +61,19 @@ def refund_amount(
             )
         return boost
     refundable = ", ".join((*policy.refundable, *policy.boost_only))
-    raise NotRefundable(f"'{reason}' does not refund Connects. Refundable: {refundable}.")
+    outcome = OUTCOME_OF.get(reason)
+    record = (
+        Rich(" It is an outcome: ", cmd("outcome", f"bid:#{bid_id} status:{outcome}"), ".")
+        if outcome
+        else ""
+    )
+    raise NotRefundable(
+        Rich(f"'{reason}' does not refund Connects.", record, f" Refundable: {refundable}.")
+    )
+
+
+#: The reasons Upwork returns nothing for that are news of the bid: the /outcome they are.
+OUTCOME_OF = {"rejected": "lost", "hired_other": "lost", "expired": "lost"}
 
 
 def check_undo(

@@ -169,6 +169,7 @@ class Bids:
             rate_cents=spec.rate_cents,
             pool=pool.name if pool else None,
             threshold=pool.threshold if pool else 0,
+            title=spec.title if spec.title and spec.title != spec.job else None,
         )
 
     async def _for_change(self, tx: Tx, actor: Actor, bid_id: int) -> Bid:

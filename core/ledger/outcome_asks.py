@@ -93,7 +93,8 @@ def line(bid: Waiting, now: int, ghost_days: int) -> str:
     if bid.status == BidStatus.GHOSTED:
         days += ghost_days
     spent = bid.connects + bid.boost - bid.refunded
-    job = bid.job if len(bid.job) <= 60 else bid.job[:59] + "…"
+    named = bid.title or bid.job  # a post's title says what the job was; its link does not
+    job = named if len(named) <= 60 else named[:59] + "…"
     quiet = f"{days}+ days" if bid.status == BidStatus.GHOSTED else plural(days, "day")
     return f"#{bid.id} {job} · {plural(spent)} · {bid.status}, no news for {quiet}"
 

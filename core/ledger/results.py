@@ -110,3 +110,4 @@ class NoticesSet:
 
     KIND: ClassVar[str] = "notices_set"
     on: bool
+    changed: bool = True  # False: only asked what they are

@@ -126,12 +126,15 @@ class Wallets:
         await postings.expire(tx, found.account_id, stamp)
         return found
 
-    async def set_notices(self, tx: Tx, user: UserRef, on: bool, stamp: Stamp) -> NoticesSet:
-        """Turn the user's private notices on or off."""
-        await self.ensure_user(tx, user, stamp)
-        await accounts.set_notices(tx, user.key, on)
+    async def set_notices(self, tx: Tx, user: UserRef, on: bool | None, stamp: Stamp) -> NoticesSet:
+        """Turn the user's private notices on or off; ``None`` changes nothing and says
+        which they are."""
         from core.ledger.results import NoticesSet
 
+        found = await self.ensure_user(tx, user, stamp)
+        if on is None:
+            return NoticesSet(found.notices, changed=False)
+        await accounts.set_notices(tx, user.key, on)
         return NoticesSet(on)
 
     def grant_due(self, user: User, now: int) -> bool:

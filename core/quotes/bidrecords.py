@@ -105,6 +105,8 @@ class BidPlaced:
     repost_refundable: bool = False
     repost_only_own: bool = False
     repost_returned: bool = False
+    #: the job's title when the job is recorded by its link (a pasted post's): shown first
+    title: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

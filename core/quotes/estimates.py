@@ -21,6 +21,7 @@ cost ``c`` and its expected value ``p·R·(1−f) − c`` with its interval
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from fractions import Fraction
 from core.base.config import Config
 from core.base.figures import per, per_cents
 from core.interface.catalog import MAX_CONNECTS_PER_BID
-from core.interface.reply import plural
+from core.interface.reply import bids, plural
 from core.quotes.bidrecords import BidFactors
 from core.quotes.economics import (
     JobValue,
@@ -182,6 +183,9 @@ class Answer:
     heuristic: Quote
     learned: int | None
     knowledge: Knowledge
+    #: no fact of the job was given: a learned number is then the typical bid of the scope,
+    #: not this job's cost, and says so
+    blind: bool = False
 
     @property
     def rough(self) -> tuple[int, int] | None:
@@ -208,9 +212,9 @@ class Answer:
         mae = (model.mae_hundredths or 0) / 100
         within = (model.within2_permille or 0) / 10
         whose = (
-            f"your {model.sample_size} bids"
+            f"your {bids(model.sample_size)}"
             if is_personal(model.scope)
-            else f"{model.sample_size} bids {where(model.scope)}"
+            else f"{bids(model.sample_size)} {where(model.scope)}"
         )
         return f"≈ {value} learned from {whose} (typical error ±{mae:.1f}, {within:.0f}% within ±2)"
 
@@ -226,6 +230,11 @@ class Answer:
             )
         if self.source == "learned" and k.model is not None and self.learned is not None:
             out.append(f"{self._learned_text(k.model, self.learned)}; {self._heuristic_aside()}.")
+            if self.blind:
+                out.append(
+                    "No fact of this job was given: this is a typical bid here, not this "
+                    "job's cost. Add its facts (price:, size:...) or paste its post (post:)."
+                )
             return out
         if self.source == "stated":
             if k.model is not None and self.learned is not None:
@@ -279,7 +288,8 @@ def answer(
     if stated is not None:
         return Answer(stated, "stated", heuristic, learned, knowledge)
     if learned is not None:
-        return Answer(learned, "learned", heuristic, learned, knowledge)
+        blind = all(getattr(factors, f.name) is None for f in dataclasses.fields(factors))
+        return Answer(learned, "learned", heuristic, learned, knowledge, blind)
     return Answer(heuristic.connects, "heuristic", heuristic, None, knowledge)
 
 

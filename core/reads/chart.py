@@ -3,8 +3,9 @@
 
 The chart is made for a phone: 960 px wide and shown 360-400 px wide, so its text is set at
 10-12 pt on a 4-inch figure (13-16 px on the screen), with 3-5 ticks on the x axis. The x axis
-is always time in UTC: times of day, with the date as the axis label, when the history fits in
-one day; dates (and times, over a few days) otherwise.
+is always time in UTC and ends at the moment the chart is drawn: times of day, with the date
+as the axis label, when the history fits in one day; dates (and times, over a few days)
+otherwise.
 """
 
 from __future__ import annotations
@@ -95,12 +96,14 @@ class TimeAxis:
     tick: Callable[[datetime], str]
 
 
-def time_axis(first: int, last: int) -> TimeAxis:
-    """The x axis for entries from ``first`` to ``last``: a margin before the first entry and
-    room after the last one, whose balance holds on to the right edge."""
-    span = last - first
+def time_axis(first: int, last: int, now: int | None = None) -> TimeAxis:
+    """The x axis for entries from ``first`` to ``last``: a margin before the first entry,
+    and up to ``now``, where the last balance holds to, never past it (a balance drawn into
+    the future would show what has not happened). Without ``now``, room after the last
+    entry."""
+    span = max(last, now or last) - first
     start = first - max(span // 25, 5 * MINUTE)
-    end = last + max(span // 12, 15 * MINUTE)
+    end = max(now, last) if now is not None else last + max(span // 12, 15 * MINUTE)
     marks = ticks(start, end)
     a, b = _utc(start), _utc(end)
     if a.date() == b.date():
@@ -115,16 +118,17 @@ def time_axis(first: int, last: int) -> TimeAxis:
     return TimeAxis(start, end, marks, f"Date (UTC), {years}", lambda d: f"{d.day} {d:%b}")
 
 
-def chart_figure(series: Sequence[tuple[int, int]], title: str) -> Figure:
+def chart_figure(series: Sequence[tuple[int, int]], title: str, now: int | None = None) -> Figure:
     """The chart of ``series`` ((epoch seconds, balance after), oldest first) as a matplotlib
-    figure, drawn once so its layout, tick labels and text positions are final."""
+    figure, its time axis ending at ``now``, drawn once so its layout, tick labels and text
+    positions are final."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
     if not series:
         raise ValueError("a chart needs at least one entry")
-    axis = time_axis(series[0][0], series[-1][0])
+    axis = time_axis(series[0][0], series[-1][0], now)
     xs = [float(t) for t, _ in series] + [float(axis.end)]  # x is epoch seconds
     values = [b for _, b in series] + [series[-1][1]]  # the last balance holds to the edge
 
@@ -201,9 +205,9 @@ def _fit_title(fig: Figure, ax: Axes, title: str) -> None:
             return
 
 
-def chart_png(series: Sequence[tuple[int, int]], title: str) -> bytes:
-    """The chart of ``series`` as a 960 x 624 PNG."""
-    fig = chart_figure(series, title)
+def chart_png(series: Sequence[tuple[int, int]], title: str, now: int | None = None) -> bytes:
+    """The chart of ``series`` as a 960 x 624 PNG, its time axis ending at ``now``."""
+    fig = chart_figure(series, title, now)
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     return buf.getvalue()

@@ -93,10 +93,9 @@ def test_help_is_built_from_tokens() -> None:
     assert not any("message menu" in line for line in plain.lines)
     for line in plain.lines:
         assert isinstance(line, Rich) and isinstance(line.parts[0], (CommandRef, str))
-    assert mrkdwn(plain.lines[-1]).startswith("Example: /quote price:500 size:small · ")
-    assert "/connects help bid" in mrkdwn(plain.lines[-1])
+    assert mrkdwn(plain.lines[-1]) == "/connects help bid explains one command"
     slack = [mrkdwn(x) for x in plain.lines]
-    assert any(x.startswith("/connects pool ") for x in slack)
+    assert "/connects pool" in " ".join(slack)  # the group, by its Slack name
     assert any(x.startswith("/bid — ") for x in slack)
     there = help_reply(text_commands=False, message_actions="here")
     actions = [f"{a.name} (here) — {a.description}" for a in MESSAGE_ACTIONS]

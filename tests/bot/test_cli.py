@@ -98,10 +98,10 @@ def test_exec_saves_files(tmp_path: Path) -> None:
     cli(tmp_path, "exec", "/pool topup name:agency connects:80")
     history = cli(tmp_path, "exec", "/history", "--files", str(tmp_path))
     assert history.returncode == 0
-    assert "Saved balance.png" in history.stdout
+    assert f"Saved to {tmp_path / 'balance.png'} (" in history.stdout
     pool = cli(tmp_path, "exec", "/history pool:agency", "--files", str(tmp_path))
     assert pool.returncode == 0, pool.stdout
-    assert "Saved balance-pool-agency.png" in pool.stdout
+    assert f"Saved to {tmp_path / 'balance-pool-agency.png'} (" in pool.stdout
     wallet_png = (tmp_path / "balance.png").read_bytes()
     pool_png = (tmp_path / "balance-pool-agency.png").read_bytes()
     assert wallet_png.startswith(b"\x89PNG") and pool_png.startswith(b"\x89PNG")
@@ -221,3 +221,24 @@ def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
     assert "stopped; database closed" in err
     check = cli(tmp_path, "exec", "/balance")
     assert check.stdout.startswith("58 Connects")
+
+
+def test_exec_says_where_it_saved(tmp_path: Path) -> None:
+    """A saved file is named by its absolute path, the same as ``run`` names it, and the reply
+    never says "attached" for a file the console saved."""
+    cli(tmp_path, "exec", "/bid job:x connects:3")
+    result = cli(tmp_path, "exec", "/export")
+    assert result.returncode == 0, result.stderr
+    assert f"Saved to {tmp_path.resolve() / 'wallet.csv'} (" in result.stdout
+    assert "attached" not in result.stdout
+
+
+def test_a_platform_section_without_its_token_says_it_was_skipped(tmp_path: Path) -> None:
+    """A ``[discord]`` section without a token does not start the console silently: stderr
+    names the platform skipped and the key it lacks."""
+    config = tmp_path / "c.toml"
+    config.write_text("[discord]\nguild_ids = [1]\n")
+    result = cli(tmp_path, "run", "--config", str(config), stdin="")
+    assert result.returncode == 0, result.stderr
+    assert "[discord] has no token (or DISCORD_TOKEN): Discord is not started." in result.stderr
+    assert "[slack]" not in result.stderr

@@ -132,7 +132,7 @@ def test_exec_creates_the_files_folder(tmp_path: Path) -> None:
     target = tmp_path / "out" / "charts"
     result = cli(tmp_path, "exec", "/history", "--files", str(target))
     assert result.returncode == 0, result.stderr
-    assert "Saved balance.png" in result.stdout
+    assert f"Saved to {target / 'balance.png'} (" in result.stdout
     assert result.stdout.splitlines()[0]  # the reply's own text comes first
     assert (target / "balance.png").read_bytes().startswith(b"\x89PNG")
 

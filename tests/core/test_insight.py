@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.base.vocabulary import BidStatus
 from core.reads.chart import chart_figure, chart_png, time_axis
@@ -202,3 +204,18 @@ def test_stats_count_a_bid_awaiting_news_past_the_cutoff_as_ghosted() -> None:
     total.add(_bid(3, 0, BidStatus.SUBMITTED), ghost_before=T0)
     assert (total.bids, total.hired, total.ghosted, total.ghosted_connects) == (3, 1, 1, 6)
     assert (total.net, total.free, total.net_cents) == (26, 3, 450)
+
+
+@given(
+    first=st.integers(T0, T0 + 400 * DAY),
+    span=st.integers(0, 3 * 365 * DAY),
+    lag=st.integers(0, 90 * DAY),
+)
+def test_time_axis_ends_at_now(first: int, span: int, lag: int) -> None:
+    """The chart's time axis ends at the moment it is drawn, never past it: the last balance
+    holds up to now and is not drawn into the future; its ticks stay 3-5 and inside."""
+    now = first + span + lag
+    axis = time_axis(first, first + span, now)
+    assert axis.end == now
+    assert 3 <= len(axis.ticks) <= 5, (span, lag, axis.ticks)
+    assert all(axis.start <= t <= axis.end for t in axis.ticks)

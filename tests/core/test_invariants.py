@@ -590,12 +590,12 @@ class LedgerMachine(RuleBasedStateMachine):
         reply = self.run(send())
         self.give_back(bid, amount)
         bid.status, bid.refunded = "refunded", amount
-        part = "" if amount == bid.total else f" of {bid.total} (boost only)"
+        part = "" if amount == bid.total else f" · the boost only, of {plural(bid.total)}"
         where = "the pool" if bid.account == "team" else "your wallet"
         assert reply == Reply(
             f"Refunded {plural(amount)}",
             [
-                f"Bid #{bid_id}{part} · {reason}",
+                f"Bid #{bid_id} · {reason.replace('_', ' ')}{part}",
                 f"{plural(self.spendable(bid.account))} in {where} now",
             ],
         ), reply
@@ -1152,7 +1152,10 @@ async def test_outbid_returns_only_the_boost_once(app: App) -> None:
     await app.dispatch(ana, "bid", {"job": "Logo", "connects": 5, "boost": 3}, "rq-1")
     reply = await app.run_text(ana, "/refund bid:#1 reason:outbid", "rq-2")
     assert reply.title == "Refunded 3 Connects"
-    assert reply.lines == ["Bid #1 of 8 (boost only) · outbid", "55 Connects in your wallet now"]
+    assert reply.lines == [
+        "Bid #1 · outbid · the boost only, of 8 Connects",
+        "55 Connects in your wallet now",
+    ]
     again = await app.run_text(ana, "/refund bid:#1 reason:completed", "rq-3")
     assert again.error
     assert await _balance_of(app, "ana") == (55, 55, 55)

@@ -270,3 +270,16 @@ async def test_the_budget_type_typed_moves_a_learned_quote(learned: App) -> None
     fixed = await learned.run_text(ANA, "/quote price:40 budget_type:fixed", "q2")
     assert hourly.title.endswith(", learned") and fixed.title.endswith(", learned")
     assert hourly.title != fixed.title
+
+
+async def test_a_quote_with_no_facts_says_it_is_a_typical_bid_not_this_jobs(
+    learned: App,
+) -> None:
+    """A bare /quote, no fact of the job given, answers the learned number but says it is the
+    typical bid here, not the job's cost (it knew nothing of the job); a quote with facts
+    does not say so."""
+    bare = await learned.run_text(ANA, "/quote", "b1")
+    assert bare.title.endswith("learned")
+    assert any(line.startswith("No fact of this job was given") for line in bare.lines)
+    typed = await learned.run_text(ANA, JOB, "b2")
+    assert not any(line.startswith("No fact of this job") for line in typed.lines)

@@ -54,8 +54,9 @@ def model_scope(config: Config, actor_scope: str | None) -> str | None:
 
 
 def connects_text(hundredths: int) -> str:
-    """Hundredths of a Connect as ``1.62``."""
-    return f"{hundredths / 100:.2f}"
+    """Hundredths of a Connect as ``1.6``: the one precision every error is shown in (a
+    quote's ``±1.8`` and ``/model``'s agree)."""
+    return f"{hundredths / 100:.1f}"
 
 
 def judge(
@@ -76,8 +77,8 @@ def judge(
     if sample_size < min_bids:
         more = min_bids - sample_size
         return False, (
-            f"{sample_size} stated bids of the {min_bids} a model needs: {more} more and the "
-            "learned model is fitted; until then the heuristic answers."
+            f"{plural(sample_size, 'stated bid')} of the {min_bids} a model needs: {more} more "
+            "and a learned model can answer; until then the heuristic answers."
         )
     if mae is None or heuristic_mae is None:
         return False, "not fitted yet; the heuristic answers."

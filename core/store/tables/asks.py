@@ -28,9 +28,12 @@ class Waiting:
     status: BidStatus
     created_at: int
     updated_at: int
+    title: str | None = None  # the post's title, when the job is its link
 
 
-_WAITING = "b.id, b.job, b.connects, b.boost, b.refunded, b.status, b.created_at, b.updated_at"
+_WAITING = (
+    "b.id, b.job, b.connects, b.boost, b.refunded, b.status, b.created_at, b.updated_at, b.title"
+)
 
 
 def _waiting(r: Row) -> Waiting:
@@ -43,6 +46,7 @@ def _waiting(r: Row) -> Waiting:
         BidStatus(r["status"]),
         int(r["created_at"]),
         int(r["updated_at"]),
+        None if r["title"] is None else str(r["title"]),
     )
 
 

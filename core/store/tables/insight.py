@@ -26,12 +26,14 @@ class Entry:
     memo: str
     bid_id: int | None
     job: str | None
+    title: str | None = None  # the post's title, when the bid's job is its link
 
 
 async def recent_entries(tx: Tx, account_id: int, limit: int) -> list[Entry]:
     """The account's newest ``limit`` entries, newest first."""
     rows = await tx.fetchall(
-        "SELECT e.created_at, e.delta, e.kind, e.balance_after, e.memo, e.bid_id, b.job "
+        "SELECT e.created_at, e.delta, e.kind, e.balance_after, e.memo, e.bid_id, b.job, "
+        "b.title "
         "FROM entries e LEFT JOIN bids b ON b.id = e.bid_id "
         "WHERE e.account_id = :a ORDER BY e.id DESC LIMIT :n",
         {"a": account_id, "n": limit},
@@ -45,6 +47,7 @@ async def recent_entries(tx: Tx, account_id: int, limit: int) -> list[Entry]:
             str(r["memo"] or ""),
             None if r["bid_id"] is None else int(r["bid_id"]),
             None if r["job"] is None else str(r["job"]),
+            None if r["title"] is None else str(r["title"]),
         )
         for r in rows
     ]

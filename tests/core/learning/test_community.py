@@ -440,7 +440,7 @@ async def test_a_solo_member_is_answered_from_their_own_bids(
             assert "Learned from your own bids" in str(model.lines[0])
         quoted = int((await app.run_text(actor("ana"), QUOTE, _rid())).title.split()[0])
         placed = await app.run_text(actor("ana"), f"/bid job:own {BID}", _rid())
-        assert placed.lines[1].startswith(f"{quoted} Connects from your wallet"), placed.lines
+        assert placed.lines[1].startswith(f"{quoted} Connects, estimated, from your wallet")
         other = await app.run_text(actor("bob"), QUOTE, _rid())
         assert other.title.endswith(" Connects, heuristic")
         assert not any("learned" in str(line) for line in other.lines)

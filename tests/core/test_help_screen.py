@@ -1,0 +1,39 @@
+"""/help and /help X fit the first screen of a phone: about 40 characters, 8 lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.commands.account import HELP_FIRST, PHONE_WIDTH, command_help, help_reply
+from core.interface.catalog import COMMANDS, GROUPS
+
+
+def test_help_puts_the_four_most_used_first() -> None:
+    """The four commands people use most come first, one short line each; every other
+    command is still named, in lines a phone shows whole."""
+    reply = help_reply()
+    first = [line.split(" — ")[0] for line in reply.lines[:4]]
+    assert first == [f"/{name}" for name, _ in HELP_FIRST]
+    assert all(len(line) <= PHONE_WIDTH for line in reply.lines)
+    named = " ".join(reply.lines).split()
+    for c in COMMANDS:
+        assert f"/{c.group or c.name}" in named
+
+
+@pytest.mark.parametrize("name", sorted({c.name for c in COMMANDS} | set(GROUPS)))
+def test_help_for_one_command_fits_a_screen(name: str) -> None:
+    """Every /help X is at most 8 lines under its headline; a command with many options
+    lists their names in phone-wide lines and says how to ask about one."""
+    reply = command_help(name)
+    assert len(reply.lines) <= 8
+    if any(line.startswith("Options:") for line in reply.lines):
+        start = next(i for i, x in enumerate(reply.lines) if x.startswith("Options:"))
+        listed = [x for x in reply.lines[start:] if not x.startswith(("/", "Example"))]
+        assert all(len(x) <= PHONE_WIDTH for x in listed)
+
+
+def test_help_for_one_option() -> None:
+    """/help bid connects says what one option takes."""
+    reply = command_help("bid connects")
+    assert "a whole number from 0 to 100" in " ".join(reply.lines)
+    assert len(reply.lines) <= 8
