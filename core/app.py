@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING
 from core.base.config import Config
 from core.base.keys import Actor
 from core.commands import HANDLERS, Context
-from core.interface.catalog import BY_NAME, COMMANDS, GROUPS
+from core.interface.catalog import BY_NAME, COMMANDS, GROUPS, OptionType
 from core.interface.errors import ConnectsError
 from core.interface.options import ChannelResolver, RawValue, UserResolver, check, console_user
 from core.interface.reply import APOLOGY, Choice, Reply, Rich, cmd
 from core.interface.textparse import check_length, parse_options, positional_hint, split_command
+from core.interface.uploads import Images
 from core.services import Clock, Services
 from core.store.base import Store, Tx
 
@@ -111,11 +112,14 @@ class App:
         resolve_user: UserResolver | None = None,
         *,
         resolve_channel: ChannelResolver | None = None,
+        open_images: Callable[[str], Images] | None = None,
     ) -> Reply:
         """Parse ``text`` (``/bid job:"Logo" connects:4``, ``pool add name:x member:y``) in the
         console/Slack syntax and dispatch it; empty text or ``help`` gives the catalog.
         ``resolve_user`` turns a mention into a user; ``None`` reads console names. A line
-        longer than :data:`~core.interface.textparse.MAX_LINE` is refused unread."""
+        longer than :data:`~core.interface.textparse.MAX_LINE` is refused unread. ``open_images``
+        reads an image option's text (the console's paths on its own user's machine); without
+        it, as on Slack, typed text never opens a file."""
         try:
             check_length(text)
             command, rest = split_command(text)
@@ -125,14 +129,19 @@ class App:
                 return help_reply()
             if command.name == "help":  # /help pool add: the rest names a command
                 return await self.dispatch(actor, "help", {"command": rest or None}, request_id)
-            raw = parse_options(command, rest)
+            parsed = parse_options(command, rest)
+            raw: dict[str, RawValue] = dict(parsed)
+            for opt in command.options:
+                typed = raw.get(opt.name)
+                if opt.type is OptionType.IMAGE and isinstance(typed, str) and open_images:
+                    raw[opt.name] = open_images(typed)
         except ConnectsError as exc:
             return error_reply(exc.message)
-        hints = {name: positional_hint(command, raw, name) for name in raw.positional}
+        hints = {name: positional_hint(command, parsed, name) for name in parsed.positional}
         return await self.dispatch(
             actor,
             command.name,
-            dict(raw),
+            raw,
             request_id,
             resolve_user or console_user,
             resolve_channel=resolve_channel,
@@ -233,7 +242,8 @@ class App:
             return []
 
     async def close(self) -> None:
-        """Close the store."""
+        """Close the store and stop the screenshot workers."""
+        self.services.close()
         await self.store.close()
 
 

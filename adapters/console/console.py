@@ -17,6 +17,7 @@ import asyncio
 import logging
 import os
 import re
+import shlex
 import stat
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -27,11 +28,14 @@ from typing import NamedTuple, Protocol, TextIO, TypeVar
 from adapters.served import Served
 from core.app import App
 from core.base.keys import Actor, UserKey, UserRef, scope_of
+from core.base.text import echo
 from core.interface.catalog import COMMANDS
-from core.interface.errors import ConnectsError
+from core.interface.errors import BadInput, ConnectsError
 from core.interface.reply import Button, Reply, Rich
 from core.interface.reply import render as render_text
 from core.interface.textparse import split_command
+from core.interface.uploads import MAX_BYTES as IMAGE_BYTES
+from core.interface.uploads import Images
 
 PROMPT = "connects> "
 QUIT = ("quit", "exit", "/quit", "/exit")
@@ -137,7 +141,9 @@ def render(reply: Reply, files_dir: Path) -> tuple[str, bool]:
 
 async def run_once(app: App, name: str, line: str, files_dir: Path) -> Shown:
     """Run one command line; the reply and its rendering."""
-    reply = await app.run_text(console_actor(name), line, f"console:{os.urandom(16).hex()}")
+    reply = await app.run_text(
+        console_actor(name), line, f"console:{os.urandom(16).hex()}", open_images=open_images
+    )
     return Shown(reply, *render(reply, files_dir))
 
 
@@ -382,3 +388,23 @@ async def serve(
             out.flush()
     finally:
         lines.close()
+
+
+def open_images(text: str) -> Images:
+    """The images at the paths in ``text`` (``image:a.png b.png``; a path with spaces in
+    quotes), read from the console user's own machine. Raises :class:`BadInput` for a path that
+    cannot be read or a file over the size an image may have."""
+    try:
+        paths = shlex.split(text)
+    except ValueError:
+        raise BadInput("image: a path's quotes are not closed.") from None
+    shots = []
+    for name in paths:
+        path = Path(name).expanduser()
+        try:
+            if path.stat().st_size > IMAGE_BYTES:
+                raise BadInput(f"image: {echo(name)} is over 10 MB: share a screenshot.")
+            shots.append((path.name, path.read_bytes()))
+        except OSError as exc:
+            raise BadInput(f"image: cannot read {echo(name)} ({exc.strerror}).") from None
+    return Images(tuple(shots))

@@ -25,6 +25,7 @@ from core.app import App
 from core.base.keys import Actor, scope_of
 from core.interface.catalog import BY_NAME, Command, MessageAction
 from core.interface.reply import APOLOGY, Reply
+from core.interface.uploads import MAX_BYTES, Images
 
 from . import commands, forms, render
 from .quiet import skip_voice_warnings
@@ -41,6 +42,22 @@ RESPONSE_ERRORS = (
     aiohttp.ClientError,
     asyncio.TimeoutError,
 )
+
+
+async def attached(files: list[discord.Attachment]) -> Images:
+    """The images in ``files`` (a command's attachment option, a form's upload, a message's
+    attachments), fetched from Discord's CDN, never kept. A file over :data:`MAX_BYTES` (by
+    the size Discord states) is not fetched: it is handed on empty-named as too large, and
+    the core refuses it in one line."""
+    shots = []
+    for f in files:
+        if f.size > MAX_BYTES:
+            return Images((), refused=f"{f.filename} is over 10 MB: share a screenshot.")
+        try:
+            shots.append((f.filename, await f.read()))
+        except (discord.HTTPException, aiohttp.ClientError):
+            return Images((), refused=f"{f.filename} could not be fetched from Discord; retry.")
+    return Images(tuple(shots))
 
 
 def actor(interaction: discord.Interaction) -> Actor:
@@ -64,12 +81,14 @@ class Handler:
         self, interaction: discord.Interaction, command: Command, args: dict[str, Any]
     ) -> None:
         private = not args.get("public", False)
+        shots = {k: v for k, v in args.items() if isinstance(v, discord.Attachment)}
 
         async def work() -> Reply:
+            fetched = {k: await attached([v]) for k, v in shots.items()}
             reply = await self.app.dispatch(
                 actor(interaction),
                 command.name,
-                args,
+                {**args, **fetched},
                 str(interaction.id),
                 text_commands=False,
                 message_actions=forms.WHERE_ACTIONS,
@@ -78,7 +97,9 @@ class Handler:
                 forms.discord_help(reply, args.get("command")) if command.name == "help" else reply
             )
 
-        await self._answer(interaction, work, slow=command.slow, private=private, edit=False)
+        # screenshots take seconds to read: the reply is deferred before they are fetched
+        slow = command.slow or bool(shots)
+        await self._answer(interaction, work, slow=slow, private=private, edit=False)
 
     async def open_form(self, interaction: discord.Interaction, command: Command) -> None:
         """Answer with the command's form (a modal); its submission comes to :meth:`run_form`."""

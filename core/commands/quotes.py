@@ -7,12 +7,14 @@ import json
 from dataclasses import dataclass, field
 
 from core.base.facts import JobFacts
+from core.base.text import echo, shown
 from core.commands.registry import Context, Read, options_json, register
 from core.interface.catalog import MAX_PURCHASE
 from core.interface.errors import BadInput
 from core.interface.factoptions import typed_facts
 from core.interface.options import Values
 from core.interface.reply import Button, ButtonStyle, Reply, Rich, cmd, plural
+from core.interface.uploads import Images
 from core.ledger import kept
 from core.ledger.bids import job_key
 from core.ledger.postings import balance
@@ -50,11 +52,16 @@ class QuoteOptions:
     boost: int | None = None
     post: str | None = None
     hours: int | None = None
+    image: Images | None = None
 
     @staticmethod
     def of(v: Values) -> QuoteOptions:
         return QuoteOptions(
-            typed_facts(v), v.opt_integer("boost"), v.opt_text("post"), v.opt_integer("hours")
+            typed_facts(v),
+            v.opt_integer("boost"),
+            v.opt_text("post"),
+            v.opt_integer("hours"),
+            v.opt_images("image"),
         )
 
 
@@ -159,6 +166,8 @@ def _answer_lines(
 
 
 async def quote_read(ctx: Context, o: QuoteOptions) -> Reply:
+    if o.image is not None:
+        return await screenshot_quote(ctx, o, o.image)
     if o.post is not None:
         return await post_quote(ctx, o, o.post)
     boost = o.boost or 0
@@ -230,6 +239,43 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
         await ctx.services.store.write(remember)
     lines.append(read_when(ctx.now()))
     return Reply(a.title(), lines, facts(post), buttons=buttons)
+
+
+# ------------------------------------------------------------------------ /quote image:
+
+#: the most unclear lines a reply names (a blurred screenshot would list them all)
+_UNCLEAR_SHOWN = 3
+
+
+async def screenshot_quote(ctx: Context, o: QuoteOptions, images: Images) -> Reply:
+    """A quote from screenshots of a job page: read in a worker (:mod:`core.quotes.screens`)
+    into lines, then quoted as the same text pasted would be (:func:`post_quote`). A line
+    whose number was read with low confidence is named, and the number left unread: the reply
+    asks for ``connects:`` or a clearer image rather than guess. Raises :class:`BadInput` when
+    an image is refused or shows no job post; nothing of the images is kept."""
+    if o.post is not None:
+        raise BadInput("image: give a screenshot or a pasted post, not both.")
+    page = await ctx.services.screens.read(ctx.actor.user.key, images.shots)
+    text = "\n".join(page.lines)
+    unclear = [
+        Rich(
+            f"Not read clearly: {echo(shown(line), 80)}; give ",
+            cmd("bid", "connects:N"),
+            " the cost Upwork shows, or a clearer image.",
+        )
+        for line in page.unclear[:_UNCLEAR_SHOWN]
+    ]
+    try:
+        reply = await post_quote(ctx, dataclasses.replace(o, image=None, post=text), text)
+    except BadInput:
+        if unclear:
+            raise BadInput(unclear[0]) from None
+        raise BadInput(
+            "image: no job post found in the screenshot; share Upwork's job page, "
+            "with its Connects block in view."
+        ) from None
+    reply.lines[:0] = unclear
+    return reply
 
 
 def _repost(

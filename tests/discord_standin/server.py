@@ -334,6 +334,10 @@ class DiscordStandin:
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
+        #: uploaded files by attachment id: (filename, bytes, content type); served at
+        #: /attachments/<id>/<filename> as Discord's CDN serves them, and the fetches counted
+        self.files: dict[str, tuple[str, bytes, str]] = {}
+        self.cdn_fetches: list[str] = []
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -347,6 +351,7 @@ class DiscordStandin:
     async def start(self) -> None:
         app = web.Application(client_max_size=30 * 1024 * 1024)
         app.router.add_get("/gateway", self._gateway)
+        app.router.add_get("/attachments/{id}/{name}", self._cdn)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -356,6 +361,30 @@ class DiscordStandin:
         server = site._server
         assert server is not None
         self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+
+    def upload(
+        self, filename: str, data: bytes, content_type: str = "image/png", size: int | None = None
+    ) -> dict[str, Any]:
+        """A file a user attaches: its attachment object as Discord resolves it (``size`` may
+        claim more than the bytes, as a file too large to fetch would)."""
+        aid = str(snowflake())
+        self.files[aid] = (filename, data, content_type)
+        url = f"http://127.0.0.1:{self.port}/attachments/{aid}/{filename}"
+        return {
+            "id": aid,
+            "filename": filename,
+            "size": len(data) if size is None else size,
+            "url": url,
+            "proxy_url": url,
+            "content_type": content_type,
+        }
+
+    async def _cdn(self, request: web.Request) -> web.StreamResponse:
+        found = self.files.get(request.match_info["id"])
+        if found is None or found[0] != request.match_info["name"]:
+            return web.Response(status=404)
+        self.cdn_fetches.append(request.match_info["id"])
+        return web.Response(body=found[1], content_type=found[2])
 
     async def close(self) -> None:
         for s in list(self.sessions):
@@ -572,6 +601,9 @@ class DiscordStandin:
                     "name": "bids",
                     "permissions": str(PERMISSIONS_ALL),
                 }
+            elif decl["type"] == 11:  # attachment: the value an upload() made
+                opt["value"] = value["id"]
+                resolved.setdefault("attachments", {})[value["id"]] = value
             else:
                 opt["value"] = value
             if key == focused:
