@@ -203,7 +203,8 @@ def unwrap(lines: Sequence[Line]) -> list[Line]:
 # year (four digits: not a thousands group). "AvailableConnects" splits by the vocabulary.
 _BOUNDARY = re.compile(
     r"(?<=[A-Za-z])(?=\d)"
-    r"|(?<=\d)(?=(?!(?:K|M|k|st|nd|rd|th|x|h|s)\b)[A-Za-z])"
+    r"|(?<=\d)(?=(?![KM](?:\b|[a-z]))(?!(?:k|st|nd|rd|th|x|h|s)\b)[A-Za-z])"
+    r"|(?<=\d[KM])(?=[a-z]{2})"
     r"|(?<=[:%])(?=[A-Za-z])"
     r"|(?<=[A-Za-z]:)(?=[\d$])"
     r"|(?<=[A-Za-z]{2}\.)(?=[a-z]{2})"

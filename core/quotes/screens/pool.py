@@ -44,6 +44,11 @@ class Screens:
         self._busy: Counter[str] = Counter()
         self._total = 0
 
+    @property
+    def started(self) -> bool:
+        """Whether the worker processes were started (by a first image that passed its check)."""
+        return self._pool is not None
+
     def _executor(self) -> concurrent.futures.ProcessPoolExecutor:
         if self._pool is None:
             # spawn: a fork of a process running an event loop and sockets is unsafe
