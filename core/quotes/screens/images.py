@@ -70,7 +70,14 @@ def _engine() -> Any:
         from rapidocr_onnxruntime import RapidOCR  # type: ignore[import-untyped]
 
         threads = int(os.environ.get("CONNECTS_OCR_THREADS", "1"))
-        _ENGINE = RapidOCR(use_cls=False, intra_op_num_threads=threads, inter_op_num_threads=1)
+        # boxes grown a little more than by default (2.0, not 1.6): a title's thin first
+        # letter ("Illustrations") falls inside its box
+        _ENGINE = RapidOCR(
+            use_cls=False,
+            intra_op_num_threads=threads,
+            inter_op_num_threads=1,
+            det_unclip_ratio=2.0,
+        )
     return _ENGINE
 
 
