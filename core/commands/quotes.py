@@ -225,8 +225,9 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
     if (why := _no_bid_button(post, job, factors)) is not None:
         lines.extend([why] if why else [])
     elif job is not None:
-        # the button places /bid with the quote's options: hours value a quote, not a bid
-        bid_options = {k: v for k, v in options_json(o).items() if k != "hours"}
+        # the button places /bid with the quote's options: hours value a quote, not a bid;
+        # a screenshot's text is in post already (the image itself is never kept)
+        bid_options = {k: v for k, v in options_json(o).items() if k not in ("hours", "image")}
         args = json.dumps(bid_options, sort_keys=True)
         keeping.insert(0, _kept(ctx, "bid", args, connects=a.connects, boost=boost))
         buttons.insert(0, _bid_button(ctx, keeping[0], job))
