@@ -119,6 +119,12 @@ class Handler:
             return
         form = command.form
         text = forms.submitted(data, form.field)
+        files = forms.uploaded(data, form.image) if form.image else []
+        if files and form.image:
+            state = interaction._state  # discord.py builds attachments from it (its own way)
+            shots = [discord.Attachment(data=f, state=state) for f in files]  # type: ignore[arg-type]
+            await self._run_with_files(interaction, form.submit, form.image, shots)
+            return
         if text is None or not text.strip():
             line = forms.empty_form_line(command)
             await self._send_safely(interaction, render.Message(content=line))
@@ -166,6 +172,27 @@ class Handler:
         await self._answer(
             interaction, work, slow=slow, private=True, edit=False, ephemeral=ephemeral
         )
+
+    async def _run_with_files(
+        self,
+        interaction: discord.Interaction,
+        name: str,
+        option: str,
+        files: list[discord.Attachment],
+    ) -> None:
+        """Run ``name`` with ``files`` (a form's uploads) as its IMAGE ``option``: deferred
+        first, then fetched and read."""
+
+        async def work() -> Reply:
+            return await self.app.dispatch(
+                actor(interaction),
+                name,
+                {option: await attached(files)},
+                str(interaction.id),
+                text_commands=False,
+            )
+
+        await self._answer(interaction, work, slow=True, private=True, edit=False)
 
     async def run_press(self, interaction: discord.Interaction, action: str, value: str) -> None:
         async def work() -> Reply:

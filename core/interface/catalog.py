@@ -120,6 +120,7 @@ COMMANDS: tuple[Command, ...] = (
             placeholder="Copy the whole Upwork job page (or its link) and paste it here",
             submit="quote",
             max_length=4000,
+            image="image",
         ),
     ),
     Command(

@@ -69,6 +69,9 @@ class Form:
     placeholder: str
     submit: str
     max_length: int
+    #: the IMAGE option of ``submit`` that files uploaded in the form fill (the text field
+    #: is then optional: one or the other), where the platform's forms take uploads
+    image: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -216,9 +216,10 @@ def _inputs(component: dict[str, Any]) -> list[dict[str, Any]]:
     return [component] if kind == 4 else []
 
 
-def _submitted(component: dict[str, Any], values: dict[str, str], ids: Iterator[int]) -> Any:
+def _submitted(component: dict[str, Any], values: dict[str, Any], ids: Iterator[int]) -> Any:
     """A modal component as Discord sends it back on submission: the same layout, each
-    component with its id, each text input with its custom id and value."""
+    component with its id, each text input with its custom id and value, each file upload with
+    the ids of the attachments uploaded to it."""
     kind = component.get("type")
     out: dict[str, Any] = {"type": kind, "id": component.get("id") or next(ids)}
     if kind == 1:
@@ -229,6 +230,10 @@ def _submitted(component: dict[str, Any], values: dict[str, str], ids: Iterator[
         custom_id = component["custom_id"]
         out["custom_id"] = custom_id
         out["value"] = values.get(custom_id, component.get("value") or "")
+    elif kind == 19:
+        custom_id = component["custom_id"]
+        out["custom_id"] = custom_id
+        out["values"] = [f["id"] for f in values.get(custom_id) or []]
     return out
 
 
@@ -684,11 +689,20 @@ class DiscordStandin:
         return await self.send(payload)
 
     async def submit(
-        self, modal: Sent, user: User, guild: Guild | None = None, /, **values: str
+        self,
+        modal: Sent,
+        user: User,
+        guild: Guild | None = None,
+        /,
+        *,
+        files: dict[str, list[dict[str, Any]]] | None = None,
+        **values: str,
     ) -> InteractionRecord:
-        """Submit a modal the bot opened, typing ``values`` into its text inputs (by custom id),
-        as Discord's client does: it refuses to send a required input left empty or a value
-        outside the input's lengths, and sends every input with its value."""
+        """Submit a modal the bot opened, typing ``values`` into its text inputs (by custom id)
+        and uploading ``files`` (attachments :meth:`upload` made) to its file uploads, as
+        Discord's client does: it refuses to send a required input left empty or a value
+        outside the input's lengths, and sends every input with its value; the uploads come
+        back as attachment ids, described in ``resolved.attachments``."""
         if modal.kind != "callback" or modal.type != 9:
             raise LookupError("that answer is not a modal")
         inputs = {str(i["custom_id"]): i for i in modal.inputs()}
@@ -705,10 +719,16 @@ class DiscordStandin:
                 raise ValueError(f"Discord does not submit {custom_id!r}: {len(value)} characters")
         payload = self._base(5, user, guild)
         ids = itertools.count(1)
+        uploads = files or {}
         payload["data"] = {
             "custom_id": modal.data["custom_id"],
-            "components": [_submitted(c, values, ids) for c in modal.data["components"]],
+            "components": [
+                _submitted(c, {**values, **uploads}, ids) for c in modal.data["components"]
+            ],
         }
+        if uploads:
+            attached = {f["id"]: f for group in uploads.values() for f in group}
+            payload["data"]["resolved"] = {"attachments": attached}
         return await self.send(payload)
 
     def user_message(

@@ -63,13 +63,17 @@ async def open_paste(sd: DiscordStandin, user: User, guild: Guild | None) -> Any
 
 async def test_paste_opens_its_form_as_a_modal(world: World) -> None:
     """/paste takes no options on Discord: it answers with a modal (callback type 9) built from
-    the catalog's form, one required paragraph input in an action row, checked against
-    Discord's OpenAPI file."""
+    the catalog's form, a paragraph input in an action row and, under it, a file upload for
+    screenshots in a label (each optional: one or the other), checked against Discord's
+    OpenAPI file."""
     sd = world.standin
     modal = await open_paste(sd, world.member, world.guild)
     assert modal.data["custom_id"] == "connects:form:paste"
     assert modal.data["title"] == FORM.title
-    [row] = modal.data["components"]
+    [row, upload] = modal.data["components"]
+    assert upload["type"] == 18 and upload["component"]["type"] == 19  # a label, a file upload
+    assert upload["component"]["custom_id"] == FORM.image
+    assert upload["component"]["max_values"] == 4 and upload["component"]["required"] is False
     assert row["type"] == 1
     [field] = row["components"]
     assert field == {
@@ -79,7 +83,7 @@ async def test_paste_opens_its_form_as_a_modal(world: World) -> None:
         "label": FORM.label,
         "placeholder": FORM.placeholder,
         "max_length": 4000,
-        "required": True,
+        "required": False,
     }
     body = {"type": 9, "data": modal.data}
     assert SpecChecker().check("POST", "/interactions/1/t/callback", body, "application/json") == []

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from tests.adapters.discord.helpers import World
+from tests.adapters.discord.test_discord_forms import open_paste
 from tests.core.screens_corpus import CORPUS
 
 # the second screen of a phone case: its last line states the cost
@@ -53,3 +54,27 @@ async def test_an_attachment_over_ten_megabytes_is_refused_unfetched(world: Worl
     final = await (await sd.slash("quote", me, g, image=shot)).final()
     assert "huge.png is over 10 MB" in final.text()
     assert sd.cdn_fetches == []
+
+
+@pytest.mark.slow
+async def test_screenshots_uploaded_in_the_paste_form_are_quoted(world: World) -> None:
+    """/paste's form takes screenshots under its text box (discord.py's FileUpload in a
+    label): two screens of one job uploaded, no text typed, quoted as one post."""
+    sd, me, g = world.standin, world.member, world.guild
+    form = await open_paste(sd, me, g)
+    case = json.loads((CORPUS / "phone-light-3x-a.json").read_text())
+    shots = [sd.upload(n, (CORPUS / n).read_bytes()) for n in case["screens"]]
+    rec = await sd.submit(form, me, g, files={"image": shots})
+    assert (await rec.first()).type == 5
+    final = await rec.final(timeout=180)
+    want = case["truth"]["connects"]
+    assert final.embeds[0]["title"] == f"{want} Connects, stated by the post", final.text()
+    assert sorted(sd.cdn_fetches) == sorted(s["id"] for s in shots)
+    assert sd.violations == []
+
+
+async def test_the_paste_form_without_text_or_screenshots_is_one_line(world: World) -> None:
+    """Submitting the form empty (both fields are optional, one or the other) is one line."""
+    sd, me, g = world.standin, world.member, world.guild
+    final = await (await sd.submit(await open_paste(sd, me, g), me, g)).final()
+    assert final.ephemeral and "\n" not in final.text().strip()
