@@ -59,6 +59,22 @@ class Served:
             finally:
                 self.notifier = None
 
+    async def connected(self) -> tuple[bool, str]:
+        """Whether the platform takes requests now, and what says so (``/readyz``): by
+        default, started and not ended; platforms with a connection look at it."""
+        if self._task is None or self._task.done():
+            return False, "not running"
+        if not self._ready.is_set():
+            return False, "starting"
+        return True, "serving"
+
+    def shard_latencies(self) -> list[tuple[int, float]]:
+        """Each gateway shard's heartbeat latency in seconds (a platform without one: none)."""
+        return []
+
+    #: Connections made again after the first (Slack's Socket Mode), for ``/metrics``.
+    reconnects: int = 0
+
     @property
     def stopping(self) -> bool:
         return self._stop.is_set()

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path[0] = str(ROOT)
 
-from adapters.console.console import console_actor  # noqa: E402
+from adapters.console.once import console_actor  # noqa: E402
 from bot.bootstrap import create_app  # noqa: E402
 from core.base.config import parse  # noqa: E402
 from core.base.keys import Actor  # noqa: E402

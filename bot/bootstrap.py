@@ -19,9 +19,12 @@ def one_shot(config: Config) -> Config:
     return dataclasses.replace(config, storage=storage)
 
 
-async def open_configured_store(config: Config, *, migrate: bool = True) -> Store:
+async def open_configured_store(
+    config: Config, *, migrate: bool = True, direct: bool = False
+) -> Store:
     """The store ``[storage]`` names, with pending migrations applied unless ``migrate`` is
-    false."""
+    false; ``direct``: SQLite on the calling thread, for a one-shot command run without an
+    event loop (see :func:`core.store.open_store`)."""
     s = config.storage
     return await open_store(
         s.url,
@@ -30,9 +33,10 @@ async def open_configured_store(config: Config, *, migrate: bool = True) -> Stor
         pool_min=s.pool_min,
         pool_max=s.pool_max,
         migrate=migrate,
+        direct=direct,
     )
 
 
-async def create_app(config: Config, clock: Clock | None = None) -> App:
+async def create_app(config: Config, clock: Clock | None = None, *, direct: bool = False) -> App:
     """Open the configured store (applying migrations) and build the application."""
-    return App(await open_configured_store(config), config, clock)
+    return App(await open_configured_store(config, direct=direct), config, clock)

@@ -10,15 +10,16 @@ stay light (scikit-learn only by a fit, in its worker thread).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
-import getpass
 import logging
+import os
 import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
+from bot.opsconfig import OpsConfig
 from bot.settings import load
 from core.base.config import Config, ConfigError
 
@@ -28,10 +29,51 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_CONFIRM = 0, 1, 2, 3
 
 
 def _default_user() -> str:
+    import getpass  # only when --user is not given
+
     try:
         return getpass.getuser() or "me"
     except Exception:
         return "me"
+
+
+def _columns() -> int:
+    """The terminal's width as argparse's help reads it (``shutil.get_terminal_size``):
+    ``COLUMNS``, else standard output's terminal, else 80. Read here, since importing shutil
+    (and the compression modules it imports) costs every start, help or not."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout, the width read by :func:`_columns`."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        super().__init__(
+            prog, indent_increment, max_help_position, _columns() - 2 if width is None else width
+        )
+
+
+class _Parser(argparse.ArgumentParser):
+    """A parser (and its subcommands' parsers) with :class:`_Formatter`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
 
 COMMANDS = ("run", "exec", "db", "model", "export", "discord-invite", "slack-manifest")
@@ -45,7 +87,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     def wanted(name: str) -> bool:
         return only is None or only == name
 
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--config",
         metavar="FILE",
@@ -59,14 +101,14 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "export, db and a run with only the console unless the config file "
         "sets [log] level; else [log] level, INFO by default)",
     )
-    user = argparse.ArgumentParser(add_help=False)
+    user = _Parser(add_help=False)
     user.add_argument(
         "--user",
-        default=_default_user(),
+        default=None,  # read from the system only when not given (see main)
         help="the local user the console acts for (default: your OS user name)",
     )
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="connects-bot", description="Price, spend, refund and account for Upwork Connects."
     )
     sub = parser.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
@@ -134,7 +176,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         sub.add_parser(
             "discord-invite",
             parents=[common],
-            help="print the URL that adds the bot to a Discord server",
+            help="print the URLs that add the bot to a Discord server or to a user's account",
         )
     if wanted("slack-manifest"):
         man = sub.add_parser(
@@ -156,7 +198,9 @@ def _config(args: argparse.Namespace) -> Config:
     config = load(args.config)
     from bot import logs
 
-    logs.setup(_log_level(args, config), config.secrets, [config.storage.url])
+    logs.setup(
+        _log_level(args, config), config.secrets, [config.storage.url], fmt=config.log.format
+    )
     return config
 
 
@@ -237,15 +281,21 @@ def _files_dir(name: str) -> Path | str:
     return files
 
 
+def _direct(config: Config) -> bool:
+    """Whether ``exec`` runs on the direct SQLite store, without an event loop (see
+    :mod:`bot.inline`): on SQLite; PostgreSQL's driver needs the loop."""
+    return config.storage.url.startswith("sqlite:")
+
+
 async def _exec(config: Config, args: argparse.Namespace) -> int:
-    from adapters.console.console import run_once
+    from adapters.console.once import run_once
     from bot.bootstrap import create_app, one_shot
 
     # before the command runs, so a reply is never lost to a file that cannot be saved
     files = _files_dir(args.files)
     if isinstance(files, str):
         return _fail(files)
-    app = await create_app(one_shot(config))
+    app = await create_app(one_shot(config), direct=_direct(config))
     try:
         shown = await run_once(app, args.user, " ".join(args.line), files)
     finally:
@@ -257,6 +307,8 @@ async def _exec(config: Config, args: argparse.Namespace) -> int:
 
 
 async def _run(config: Config, args: argparse.Namespace) -> int:
+    import asyncio
+
     from bot import notices, platforms
     from bot.bootstrap import create_app
     from core.commands import load_all
@@ -270,13 +322,34 @@ async def _run(config: Config, args: argparse.Namespace) -> int:
             loop.add_signal_handler(sig, stop.set)
     app = await create_app(config)
     log.info("storage %s ready", redact(config.storage.url))
+    ops_config = config.section(OpsConfig)
+    if ops_config.sentry_dsn:
+        from bot import reporting
+
+        reporting.setup(ops_config.sentry_dsn, ops_config.sentry_environment)
+    server = None
     try:
         options = platforms.RunOptions(user=args.user, sync=not args.no_sync, console=args.console)
-        background = []
+        chosen = platforms.enabled(app, config, options)
+        background: list[Callable[[asyncio.Event], Coroutine[None, None, None]]] = []
         if config.notices.enabled:
             background.append(lambda stop: notices.run(app, config, stop))
-        return await platforms.serve(app, platforms.enabled(app, config, options), stop, background)
+        metrics = None
+        if ops_config.port:
+            from bot.ops import Ops
+
+            server = Ops(app, ops_config, chosen)
+            await server.start()
+            metrics = server.metrics
+        if ops_config.invariant_minutes:
+            from bot.ops import invariant_loop
+
+            minutes = ops_config.invariant_minutes
+            background.append(lambda stop: invariant_loop(app, minutes, metrics, stop))
+        return await platforms.serve(app, chosen, stop, background)
     finally:
+        if server is not None:
+            await server.stop()
         await app.close()
         log.info("stopped; database closed")
 
@@ -360,7 +433,8 @@ async def _discord_invite(config: Config) -> int:
         app_id = await discord_runner.fetch_application_id(config.section(DiscordConfig))
     except discord_runner.DiscordStartError as exc:
         return _fail(f"{exc}; or set [discord] application_id", EXIT_REFUSED)
-    print(discord_runner.invite_url(app_id))
+    for link in discord_runner.install_links(app_id):
+        print("\n".join(link.lines()))
     return EXIT_OK
 
 
@@ -386,6 +460,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
     args = build_parser(argv[0] if argv and argv[0] in COMMANDS else None).parse_args(argv)
+    if args.cmd in ("run", "exec") and args.user is None:
+        args.user = _default_user()
     bad = _bad_argument(args)
     if bad is not None:
         return _fail(bad)
@@ -402,7 +478,7 @@ def main(argv: list[str] | None = None) -> int:
         config = _config(args)
     except ConfigError as exc:
         return _fail(str(exc))
-    commands: dict[str, Callable[[], Awaitable[int]]] = {
+    commands: dict[str, Callable[[], Coroutine[Any, Any, int]]] = {
         "exec": lambda: _exec(config, args),
         "run": lambda: _run(config, args),
         "db": lambda: _db_upgrade(config),
@@ -411,13 +487,17 @@ def main(argv: list[str] | None = None) -> int:
         "discord-invite": lambda: _discord_invite(config),
     }
     if args.cmd in commands:
-        return _guard(commands[args.cmd], [config.storage.url])
+        loop = args.cmd != "exec" or not _direct(config)
+        return _guard(commands[args.cmd], [config.storage.url], loop=loop)
     return _slack_manifest(config, args)
 
 
-def _guard(make: Callable[[], Awaitable[int]], urls: list[str]) -> int:
+def _guard(
+    make: Callable[[], Coroutine[Any, Any, int]], urls: list[str], *, loop: bool = True
+) -> int:
     """Run a subcommand; known failures become one line on stderr, never a traceback, with
-    the credentials of the database ``urls`` masked."""
+    the credentials of the database ``urls`` masked. Without ``loop`` the subcommand runs
+    without an event loop unless it turns out to need one (:func:`bot.inline.run`)."""
     from core.interface.errors import ConnectsError
     from core.store.base import masker
 
@@ -432,6 +512,12 @@ def _guard(make: Callable[[], Awaitable[int]], urls: list[str]) -> int:
         return await make()
 
     try:
+        if not loop:
+            from bot import inline
+
+            return inline.run(runner)
+        import asyncio
+
         return asyncio.run(runner())
     except KeyboardInterrupt:
         return 130

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from collections.abc import Iterable
 from typing import TextIO
 
@@ -60,12 +61,39 @@ class StderrHandler(logging.StreamHandler[TextIO]):
         super().emit(record)
 
 
-def setup(level: str, secrets: Iterable[str] = (), urls: Iterable[str] = ()) -> None:
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line: time (UTC, ISO 8601), level, logger, request id, message and,
+    for a failure, the traceback; for a log collector (``[log] format = "json"``)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        import json  # not on the one-shot path, which logs text
+
+        line: dict[str, object] = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+            + f".{int(record.msecs):03d}Z",
+            "level": record.levelname,
+            "logger": record.name,
+            "request_id": getattr(record, "request_id", "-"),
+            "message": record.getMessage(),
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            line["traceback"] = record.exc_text
+        return json.dumps(line, ensure_ascii=False)
+
+
+def setup(
+    level: str, secrets: Iterable[str] = (), urls: Iterable[str] = (), fmt: str = "text"
+) -> None:
     """Send logs at ``level`` and above to stderr, one line each with the request id, the
-    configured ``secrets`` and the credentials of the database ``urls`` masked."""
+    configured ``secrets`` and the credentials of the database ``urls`` masked; ``fmt`` is
+    ``text`` or ``json`` (:class:`JsonFormatter`)."""
     handler = StderrHandler(sys.stderr)
     handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+        JsonFormatter()
+        if fmt == "json"
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
     )
     handler.addFilter(RequestIdFilter())
     handler.addFilter(SecretFilter(secrets, urls))

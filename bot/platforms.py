@@ -9,11 +9,9 @@ one adapter package and one entry in :data:`REGISTRY`.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from adapters.discord.config import SECTION as DISCORD_SECTION
 from adapters.discord.config import DiscordConfig
@@ -23,6 +21,8 @@ from core.app import App
 from core.base.config import Config, Section
 
 if TYPE_CHECKING:
+    import asyncio
+
     from core.notices import Notifier
 
 log = logging.getLogger("connects.cli")
@@ -44,8 +44,7 @@ class Platform(Protocol):
         """Let requests in flight finish, then close."""
 
 
-@dataclass(frozen=True, slots=True)
-class RunOptions:
+class RunOptions(NamedTuple):
     """What ``connects-bot run`` was asked for."""
 
     user: str
@@ -53,8 +52,7 @@ class RunOptions:
     console: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Registration:
+class Registration(NamedTuple):
     name: str
     section: Section | None
     enabled: Callable[[Config, RunOptions], bool]
@@ -84,7 +82,11 @@ REGISTRY: tuple[Registration, ...] = (
         "discord", DISCORD_SECTION, lambda c, o: bool(c.section(DiscordConfig).token), _discord
     ),
     Registration(
-        "slack", SLACK_SECTION, lambda c, o: bool(c.section(SlackConfig).bot_token), _slack
+        "slack",
+        SLACK_SECTION,
+        # one workspace's bot token, or an app's client id (many workspaces, OAuth)
+        lambda c, o: bool(c.section(SlackConfig).bot_token or c.section(SlackConfig).client_id),
+        _slack,
     ),
 )
 #: The console runs when no other platform has credentials, or when asked for.
@@ -112,6 +114,8 @@ async def serve(
     """Start ``platforms`` (registering each one's notifier), run ``background`` jobs, serve
     until ``stop`` is set or a platform ends; then stop them all. The exit code: 0, or 1
     when a platform failed."""
+    import asyncio  # here: a one-shot command, which serves nothing, runs without it
+
     started: list[Platform] = []
     code = 0
     try:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from bot.platforms import SECTIONS
+from bot import opsconfig
+from bot.platforms import SECTIONS as PLATFORM_SECTIONS
 from core.base import config as core_config
 from core.base.config import Config
+
+#: The sections the bot owns besides the core's: each platform's and ``[ops]``.
+SECTIONS = (*PLATFORM_SECTIONS, opsconfig.SECTION)
 
 
 def parse(

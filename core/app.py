@@ -11,16 +11,30 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from core.base.config import Config
 from core.base.keys import Actor
 from core.commands import HANDLERS, Context
+from core.commands.registry import Read
 from core.interface.catalog import BY_NAME, COMMANDS, GROUPS, OptionType
 from core.interface.errors import ConnectsError
 from core.interface.options import ChannelResolver, RawValue, UserResolver, check, console_user
-from core.interface.reply import APOLOGY, Choice, Reply, Rich, cmd
+from core.interface.reply import (
+    APOLOGY,
+    DETAILS,
+    KEPT_DETAILS,
+    Button,
+    ButtonStyle,
+    Choice,
+    Reply,
+    Rich,
+    Show,
+    cmd,
+)
 from core.interface.textparse import check_length, parse_options, positional_hint, split_command
 from core.interface.uploads import Images
 from core.services import Clock, Services
@@ -49,6 +63,59 @@ _BY_VALUE: dict[str, tuple[str, str, dict[str, str]]] = {
 }
 
 
+#: The longest value a button carries (a Discord custom id holds 100 characters with its
+#: ``cb:<action>:`` prefix; :class:`~core.interface.reply.Button`).
+BUTTON_VALUE_MAX = 80
+
+
+def shown_as(reply: Reply, show: Show, command: str, args: Mapping[str, RawValue]) -> Reply:
+    """``reply`` as ``show`` asks: everything, only its details, or its first screen with a
+    Details button that runs ``command`` again with ``args`` (:func:`details_command`). A
+    reply whose details no button can bring back (its options do not fit a button) is given
+    whole: nothing is hidden without a way to see it."""
+    if reply.error or (show is not Show.FIRST and not reply.has_details):
+        return reply
+    if show is not Show.FIRST:
+        return reply.full() if show is Show.ALL else reply.only_details()
+    if command != "help":  # /help lays out its own catalog
+        reply = reply.phone()
+    if not reply.has_details or any(b.action == DETAILS for b in reply.buttons):
+        return reply  # nothing more, or the handler's own (a post's quote, by its kept code)
+    text = details_command(command, args)
+    if text is None or not isinstance(HANDLERS[command], Read):
+        return reply.full()
+    button = Button(
+        "Details",
+        DETAILS,
+        text,
+        ButtonStyle.SECONDARY,
+        text_command=cmd(command, f"{text[len(command) :].strip()} details:true".strip()),
+    )
+    reply.buttons = [*reply.buttons, button]
+    return reply
+
+
+def details_command(command: str, args: Mapping[str, RawValue]) -> str | None:
+    """``command`` and ``args`` in the text syntax (``stats period:week``), which a Details
+    press runs again for whoever presses; ``None`` if it does not fit a button or an option
+    cannot be written back as text (a user, a quote inside a value)."""
+    parts = [command]
+    for name, value in args.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, int | float | Decimal | str):
+            text = str(value)
+        else:
+            return None
+        if not text or any(c in text for c in '\\"\n\r:') or text != text.strip():
+            return None
+        parts.append(f'{name}:"{text}"' if " " in text else f"{name}:{text}")
+    out = " ".join(parts)
+    return out if len(out) <= BUTTON_VALUE_MAX else None
+
+
 class App:
     """Runs catalog commands for an actor and returns platform-neutral replies."""
 
@@ -59,6 +126,10 @@ class App:
         #: Delivery of notices, by platform; the composition root registers each running
         #: platform's notifier here.
         self.notifiers: dict[str, Notifier] = {}
+        #: Called after every command with its name, outcome (``ok``, ``confirm``,
+        #: ``refused``, ``failed``) and seconds taken; the composition root adds metrics here.
+        #: An observer must not raise or block.
+        self.observers: list[Callable[[str, str, float], None]] = []
 
     async def dispatch(
         self,
@@ -73,6 +144,7 @@ class App:
         hints: Mapping[str, str] | None = None,
         own_post: bool = True,
         message_actions: str = "",
+        show: Show = Show.FIRST,
     ) -> Reply:
         """Run ``command`` (``"quote"``, ``"pool add"``) with ``args``.
 
@@ -84,6 +156,8 @@ class App:
         ``own_post`` is false when a post option holds another person's message (a message
         command on it): its Upwork balance is theirs, so no offer to match it is made.
         ``message_actions`` says where the surface shows message actions (``/help`` lists them).
+        ``show`` says how much of the reply to give (:class:`Show`): by default its first
+        screen, with a Details button where it has more (:func:`with_details`).
         """
         spec = BY_NAME.get(command)
         if spec is None:
@@ -96,13 +170,15 @@ class App:
             text_commands=text_commands,
             own_post=own_post,
             message_actions=message_actions,
+            details=show is not Show.FIRST,
         )
 
         async def run() -> Reply:
             values = check(spec, args, resolve_user, resolve_channel, hints)
             return await HANDLERS[spec.name].run(ctx, values)
 
-        return await self._guarded(ctx, run)
+        reply = await self._guarded(ctx, run)
+        return shown_as(reply, show, spec.name, args)
 
     async def run_text(
         self,
@@ -112,14 +188,18 @@ class App:
         resolve_user: UserResolver | None = None,
         *,
         resolve_channel: ChannelResolver | None = None,
+        details: bool = False,
+        show: Show | None = None,
+        text_commands: bool = True,
         open_images: Callable[[str], Images] | None = None,
     ) -> Reply:
         """Parse ``text`` (``/bid job:"Logo" connects:4``, ``pool add name:x member:y``) in the
         console/Slack syntax and dispatch it; empty text or ``help`` gives the catalog.
         ``resolve_user`` turns a mention into a user; ``None`` reads console names. A line
-        longer than :data:`~core.interface.textparse.MAX_LINE` is refused unread. ``open_images``
-        reads an image option's text (the console's paths on its own user's machine); without
-        it, as on Slack, typed text never opens a file."""
+        longer than :data:`~core.interface.textparse.MAX_LINE` is refused unread.
+        ``details:true`` in the text (or ``details``) gives the whole reply at once; ``show``
+        overrides both. ``open_images`` reads an image option's text (the console's paths on
+        its own user's machine); without it, as on Slack, typed text never opens a file."""
         try:
             check_length(text)
             command, rest = split_command(text)
@@ -128,7 +208,13 @@ class App:
 
                 return help_reply()
             if command.name == "help":  # /help pool add: the rest names a command
-                return await self.dispatch(actor, "help", {"command": rest or None}, request_id)
+                return await self.dispatch(
+                    actor,
+                    "help",
+                    {"command": rest or None},
+                    request_id,
+                    show=show or (Show.ALL if details else Show.FIRST),
+                )
             parsed = parse_options(command, rest)
             raw: dict[str, RawValue] = dict(parsed)
             for opt in command.options:
@@ -146,6 +232,8 @@ class App:
             resolve_user or console_user,
             resolve_channel=resolve_channel,
             hints=hints,
+            text_commands=text_commands,
+            show=show or (Show.ALL if details or parsed.details else Show.FIRST),
         )
 
     async def press(
@@ -163,6 +251,8 @@ class App:
                 f"{action}:{value}",
                 text_commands=text_commands,
             )
+        if action == DETAILS:
+            return await self._press_details(actor, value, request_id, text_commands)
         if action == "confirm":
             return await self.dispatch(
                 actor, "confirm", {"token": value}, request_id, text_commands=text_commands
@@ -170,6 +260,31 @@ class App:
         if action in ("bid", "reconcile", "outcome"):
             return await self._press_kept(actor, action, value, request_id, text_commands)
         return error_reply("That button is no longer supported.")
+
+    async def _press_details(
+        self, actor: Actor, value: str, request_id: str, text_commands: bool
+    ) -> Reply:
+        """A Details press: the read-only command its value names, run again for whoever
+        pressed, showing only its details. It changes nothing (``ctx.details`` keeps even a
+        pasted post's quote from keeping buttons), and a member pressing another's button sees
+        their own figures, never the asker's. A quote of a pasted post is named by its kept
+        Bid button's code instead (the post does not fit a button): only its asker sees it."""
+        if value.startswith(KEPT_DETAILS):
+            from core.commands.kept import kept_quote
+
+            ctx = Context(actor, request_id, self.services, "quote", details=True)
+            token = value[len(KEPT_DETAILS) :]
+            reply = await self._guarded(ctx, lambda: kept_quote(ctx, token))
+            return shown_as(reply, Show.DETAILS, "quote", {})
+        try:
+            command, _ = split_command(value)
+            if command is None or not isinstance(HANDLERS[command.name], Read):
+                return error_reply("That button is no longer supported.")
+        except ConnectsError:
+            return error_reply("That button is no longer supported.")
+        return await self.run_text(
+            actor, value, request_id, show=Show.DETAILS, text_commands=text_commands
+        )
 
     async def _press_kept(
         self, actor: Actor, action: str, value: str, request_id: str, text_commands: bool
@@ -185,6 +300,14 @@ class App:
         ctx = Context(actor, request_id, self.services, command, text_commands=text_commands)
         return await self._guarded(ctx, lambda: press(ctx, value))
 
+    async def latest_bids(self, actor: Actor, request_id: str) -> Reply:
+        """The actor's latest bids awaiting news, with their outcome-ask buttons where an ask
+        was sent (a dashboard's list; :func:`core.commands.outcomes.latest_with_buttons`)."""
+        from core.commands.outcomes import latest_with_buttons
+
+        ctx = Context(actor, request_id, self.services, "outcomes")
+        return await self._guarded(ctx, lambda: latest_with_buttons(ctx))
+
     async def first_answer(self, key: str, actor: str) -> bool:
         """Whether the answer ``key`` (a platform's id of one submission) is sent here first:
         a submission delivered again, to this process or another, is answered once."""
@@ -195,18 +318,25 @@ class App:
     async def _guarded(self, ctx: Context, run: Callable[[], Awaitable[Reply]]) -> Reply:
         """``run``'s reply; a refusal as one line, a failure logged and apologised for."""
         token = REQUEST_ID.set(ctx.request_id)
+        started = time.perf_counter()
+        outcome = "failed"
         try:
             reply = await run()
             log.info("/%s by %s", ctx.command, ctx.actor.user.key)
+            outcome = "refused" if reply.error else "confirm" if reply.needs_confirmation else "ok"
             return reply
         except ConnectsError as exc:
             log.info("refused /%s for %s: %s", ctx.command, ctx.actor.user.key, exc.message)
+            outcome = "refused"
             return error_reply(exc.message)
         except Exception:
             log.exception("/%s failed for %s", ctx.command, ctx.actor.user.key)
             return error_reply(APOLOGY)
         finally:
             REQUEST_ID.reset(token)
+            seconds = time.perf_counter() - started
+            for observe in self.observers:
+                observe(ctx.command, outcome, seconds)
 
     async def autocomplete(self, actor: Actor, kind: str, partial: str) -> list[Choice]:
         """Up to 25 suggestions for an option whose ``autocomplete`` is ``kind``: the user's

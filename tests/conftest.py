@@ -155,6 +155,17 @@ async def app(make_config: Callable[..., Config], clock: Clock) -> AsyncIterator
         await application.close()
 
 
+@pytest.fixture
+async def seed_app(make_config: Callable[..., Config], clock: Clock) -> AsyncIterator[App]:
+    """:func:`app` under ``[pricing] profile = "seed"``: the seed article's 1-6 points model
+    and $1.00-$0.15 tiers, for the tests about them (the default is today's Upwork)."""
+    application = await create_app(make_config(pricing={"profile": "seed"}), clock)
+    try:
+        yield application
+    finally:
+        await application.close()
+
+
 def actor(name: str = "ana", scope: str | None = "console", admin: bool = False) -> Actor:
     """A console actor."""
     return Actor(UserRef(f"console:{name}", name), scope, admin)

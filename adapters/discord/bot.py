@@ -12,6 +12,7 @@ interaction id and the user gets a short apology.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
@@ -24,7 +25,7 @@ from adapters.discord.config import DiscordConfig
 from core.app import App
 from core.base.keys import Actor, scope_of
 from core.interface.catalog import BY_NAME, Command, MessageAction
-from core.interface.reply import APOLOGY, Reply
+from core.interface.reply import APOLOGY, DETAILS, Reply
 from core.interface.uploads import MAX_BYTES, Images
 
 from . import commands, forms, render
@@ -60,15 +61,59 @@ async def attached(files: list[discord.Attachment]) -> Images:
     return Images(tuple(shots))
 
 
+def in_bots_server(interaction: discord.Interaction) -> bool:
+    """Whether the interaction comes from a server the bot is installed to: Discord names that
+    server in ``authorizing_integration_owners`` (key ``0``). A command the user installed to
+    their own account and ran in a server without the bot does not."""
+    return interaction.guild_id is not None and interaction.is_guild_integration()
+
+
+def confined(interaction: discord.Interaction) -> bool:
+    """Whether only the user may see the answer: in a server without the bot or in a private
+    channel (a group DM, a DM between people), the bot is no member and answers through the
+    interaction alone, so every reply is ephemeral. In a server with the bot, and in the bot's
+    own DM, a reply may be public."""
+    if interaction.guild_id is not None:
+        return not in_bots_server(interaction)
+    return not interaction.context.dm_channel
+
+
 def actor(interaction: discord.Interaction) -> Actor:
-    """Who runs the interaction: the same personal wallet everywhere, pools per server."""
+    """Who runs the interaction: the same personal wallet everywhere, pools per server.
+
+    Only a server the bot is installed to is a community: there its pools, its learned model
+    and its admins apply. Anywhere else (the bot's DM, a private channel, a server where the
+    user runs a command installed to their own account) the user acts from their own scope
+    alone, so a stranger's server lends them none of its pools or data, and they write none
+    into it."""
     user = commands.user_ref(interaction.user)
-    if interaction.guild_id is None:
+    if not in_bots_server(interaction):
         return Actor(user, None, False)
     guild = interaction.guild
     owner = guild is not None and guild.owner_id == interaction.user.id
     admin = owner or interaction.permissions.manage_guild
     return Actor(user, scope_of("discord", str(interaction.guild_id)), admin)
+
+
+#: a pool asked for in a server without the bot (a command installed to the user's account)
+NO_POOLS_HERE = (
+    "Pools live in servers the bot is in, and it is not in this one: run this there, "
+    "or leave out pool: to use your own wallet."
+)
+
+
+def pools_absent(
+    interaction: discord.Interaction, command: Command, args: Mapping[str, Any]
+) -> bool:
+    """Whether a pool is asked for in a server the bot is not in: the core would refuse it
+    too (no community there), but only the adapter knows why, and says so. In a DM the core's
+    own line says where pools are."""
+    wants_pool = command.group in commands.SERVER_ONLY_GROUPS or bool(args.get("pool"))
+    return wants_pool and interaction.guild_id is not None and not in_bots_server(interaction)
+
+
+#: added to a reply asked for in public (``public:true``) where only its asker may see it
+ONLY_YOU = "Shown only to you: the bot is not a member here, so it answers privately."
 
 
 class Handler:
@@ -80,7 +125,11 @@ class Handler:
     async def run_command(
         self, interaction: discord.Interaction, command: Command, args: dict[str, Any]
     ) -> None:
-        private = not args.get("public", False)
+        if pools_absent(interaction, command, args):
+            await self._send_safely(interaction, render.Message(content=NO_POOLS_HERE))
+            return
+        hidden = confined(interaction)
+        private = hidden or not args.get("public", False)
         shots = {k: v for k, v in args.items() if isinstance(v, discord.Attachment)}
 
         async def work() -> Reply:
@@ -93,9 +142,11 @@ class Handler:
                 text_commands=False,
                 message_actions=forms.WHERE_ACTIONS,
             )
-            return (
-                forms.discord_help(reply, args.get("command")) if command.name == "help" else reply
-            )
+            if command.name == "help":
+                reply = forms.discord_help(reply, args.get("command"))
+            if hidden and not reply.private:
+                reply = dataclasses.replace(reply, private=True, lines=[*reply.lines, ONLY_YOU])
+            return reply
 
         # screenshots take seconds to read: the reply is deferred before they are fetched
         slow = command.slow or bool(shots)
@@ -200,7 +251,8 @@ class Handler:
                 actor(interaction), action, value, str(interaction.id), text_commands=False
             )
 
-        await self._answer(interaction, work, slow=False, private=True, edit=True)
+        # Details answer beside the message pressed, privately: the first screen stays
+        await self._answer(interaction, work, slow=False, private=True, edit=action != DETAILS)
 
     async def suggest(
         self, interaction: discord.Interaction, kind: str, partial: str
@@ -226,8 +278,11 @@ class Handler:
         ephemeral: bool = False,
     ) -> None:
         """Run ``work`` and answer with its reply: at once, or deferred first if slow;
-        ``ephemeral`` keeps even a public reply to the user alone."""
+        ``ephemeral`` keeps even a public reply to the user alone, as does a :func:`confined`
+        interaction."""
         iid = interaction.id
+        ephemeral = ephemeral or confined(interaction)
+        private = private or ephemeral
         try:
             task: asyncio.Task[Reply] = asyncio.ensure_future(work())
             deferred = False

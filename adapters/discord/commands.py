@@ -210,11 +210,56 @@ def discord_commands(catalog: Iterable[Command] = COMMANDS) -> list[Command]:
     return [c for c in catalog if not c.text_only]
 
 
+#: Commands a user may install to their own account (Discord's user install) and run in any
+#: server, in DMs and in private channels: each answers from the user's own scope when the
+#: bot is not in the server (see :func:`adapters.discord.bot.actor`). The rest are installed
+#: with the bot to a server; ``/pool`` also runs only there.
+USER_INSTALLABLE = frozenset(
+    {
+        "quote",
+        "paste",
+        "bid",
+        "balance",
+        "history",
+        "stats",
+        "help",
+        "buy",
+        "refund",
+        "outcome",
+        "reconcile",
+    }
+)
+#: Message actions a user may install to their own account too (Quote this job).
+USER_INSTALLABLE_ACTIONS = frozenset({"quote_message"})
+#: Server-only groups: installed with the bot, run in its servers only (pools).
+SERVER_ONLY_GROUPS = frozenset({"pool"})
+
+_SERVER_INSTALL = app_commands.AppInstallationType(guild=True)
+_ANY_INSTALL = app_commands.AppInstallationType(guild=True, user=True)
+_SERVER_AND_BOT_DM = app_commands.AppCommandContext(guild=True, dm_channel=True)
+_EVERYWHERE = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True)
+_SERVER = app_commands.AppCommandContext(guild=True)
+
+
+def installs_of(name: str) -> app_commands.AppInstallationType:
+    """Where the top-level command ``name`` can be installed: to a server, or to a user too."""
+    return _ANY_INSTALL if name in USER_INSTALLABLE else _SERVER_INSTALL
+
+
+def contexts_of(name: str) -> app_commands.AppCommandContext:
+    """Where the top-level command ``name`` runs: servers only (pools); servers and the bot's
+    DM (installed with the bot to a server); or anywhere, private channels too (user install,
+    where the bot is not there)."""
+    if name in SERVER_ONLY_GROUPS:
+        return _SERVER
+    return _EVERYWHERE if name in USER_INSTALLABLE else _SERVER_AND_BOT_DM
+
+
 def build(
     handler: Handler, catalog: Iterable[Command] = COMMANDS
 ) -> list[app_commands.Command[Any, ..., Any] | app_commands.Group]:
-    """Top-level application commands and groups for the catalog, wired to ``handler``."""
-    everywhere = app_commands.AppCommandContext(guild=True, dm_channel=True)
+    """Top-level application commands and groups for the catalog, wired to ``handler``, each
+    with the installs and contexts it is offered in."""
     top: list[app_commands.Command[Any, ..., Any] | app_commands.Group] = []
     groups: dict[str, app_commands.Group] = {}
     for command in discord_commands(catalog):
@@ -223,12 +268,12 @@ def build(
         if group_name is not None:
             parent = groups.get(group_name)
             if parent is None:
-                # pools belong to one server: the group is not offered in DMs
                 parent = app_commands.Group(
                     name=group_name,
                     description=GROUPS.get(group_name, group_name)[:MAX_DESCRIPTION],
+                    allowed_contexts=contexts_of(group_name),
+                    allowed_installs=installs_of(group_name),
                 )
-                parent.allowed_contexts = app_commands.AppCommandContext(guild=True)
                 groups[group_name] = parent
                 top.append(parent)
         cmd: app_commands.Command[Any, ..., Any] = app_commands.Command(
@@ -240,7 +285,8 @@ def build(
         if parent is not None:
             parent.add_command(cmd)
         else:
-            cmd.allowed_contexts = everywhere
+            cmd.allowed_contexts = contexts_of(command.name)
+            cmd.allowed_installs = installs_of(command.name)
             top.append(cmd)
     return top
 
@@ -260,5 +306,7 @@ def _menu(action: MessageAction, handler: Handler) -> app_commands.ContextMenu:
     menu = app_commands.ContextMenu(
         name=action.name, callback=callback, type=discord.AppCommandType.message
     )
-    menu.allowed_contexts = app_commands.AppCommandContext(guild=True, dm_channel=True)
+    user = action.callback in USER_INSTALLABLE_ACTIONS
+    menu.allowed_contexts = _EVERYWHERE if user else _SERVER_AND_BOT_DM
+    menu.allowed_installs = _ANY_INSTALL if user else _SERVER_INSTALL
     return menu

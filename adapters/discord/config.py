@@ -18,7 +18,7 @@ class DiscordConfig:
     gateway_url: str = ""  # empty: Discord's own
     shard_count: int = 0  # 0: not sharded
     shard_ids: tuple[int, ...] = ()
-    application_id: int = 0  # for the invite URL; 0: asked from Discord at start
+    application_id: int = 0  # for the install links; 0: asked from Discord at start
 
     def __repr__(self) -> str:
         return f"DiscordConfig(token={'***' if self.token else ''!r}, guild_ids={self.guild_ids})"

@@ -1,10 +1,10 @@
 """Forms and message actions on Discord: a catalog form as a modal, the text of a message.
 
 A catalog command with a :class:`~core.interface.catalog.Form` (``/paste``) opens a modal with one
-paragraph text input. The modal's ``custom_id`` names the command (``connects:form:paste``), and
-submissions are routed by it from every MODAL_SUBMIT interaction the client receives
-(:meth:`~adapters.discord.bot.ClientMixin.on_interaction`), never through a modal object kept in
-memory, so a form opened before a restart still answers. A catalog
+paragraph text input in a label. The modal's ``custom_id`` names the command
+(``connects:form:paste``), and submissions are routed by it from every MODAL_SUBMIT interaction
+the client receives (:meth:`~adapters.discord.bot.ClientMixin.on_interaction`), never through a
+modal object kept in memory, so a form opened before a restart still answers. A catalog
 :class:`~core.interface.catalog.MessageAction` is a message command (in a message's menu, under
 Apps) that reads the message's text, its embeds included, so a job link Discord unfurled still
 carries its URL.
@@ -57,21 +57,20 @@ def form_command(custom_id: str) -> Command | None:
 
 def modal(command: Command) -> discord.ui.Modal:
     """The modal of a command's form: its title and one required paragraph text input whose
-    ``custom_id`` is the option it fills. discord.py puts the input in an action row."""
+    ``custom_id`` is the option it fills, inside a label (Discord's layout for modal fields
+    since it deprecated text inputs in action rows in August 2025)."""
     form = command.form
     if form is None:
         raise ValueError(f"/{command.name} has no form")
     out = discord.ui.Modal(title=_cut(form.title, TITLE_MAX), custom_id=form_id(command))
-    out.add_item(
-        discord.ui.TextInput(
-            label=_cut(form.label, LABEL_MAX),
-            style=discord.TextStyle.paragraph,
-            custom_id=form.field,
-            placeholder=_cut(form.placeholder, PLACEHOLDER_MAX),
-            max_length=min(form.max_length, INPUT_MAX),
-            required=form.image is None,
-        )
+    field: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        style=discord.TextStyle.paragraph,
+        custom_id=form.field,
+        placeholder=_cut(form.placeholder, PLACEHOLDER_MAX),
+        max_length=min(form.max_length, INPUT_MAX),
+        required=form.image is None,
     )
+    out.add_item(discord.ui.Label(text=_cut(form.label, LABEL_MAX), component=field))
     if form.image is not None:
         upload: discord.ui.FileUpload[discord.ui.Modal] = discord.ui.FileUpload(
             custom_id=form.image, required=False, max_values=MAX_IMAGES
@@ -95,8 +94,8 @@ def uploaded(data: Mapping[str, Any], field: str) -> list[dict[str, Any]]:
 
 
 def submitted(data: Mapping[str, Any], field: str) -> str | None:
-    """The value typed into the text input ``field`` of a MODAL_SUBMIT's ``data``: in an action
-    row, or in a label (Discord's newer layout); ``None`` if it is not there."""
+    """The value typed into the text input ``field`` of a MODAL_SUBMIT's ``data``: in a label,
+    or in an action row (a form opened by an older version); ``None`` if it is not there."""
     for component in data.get("components") or []:
         found = _value(component, field)
         if found is not None:

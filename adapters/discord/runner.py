@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
+from dataclasses import dataclass
 
 import discord
 import yarl
@@ -31,15 +33,76 @@ PERMISSIONS = discord.Permissions(
     view_channel=True, send_messages=True, embed_links=True, attach_files=True
 )
 SCOPES = ("bot", "applications.commands")
+#: a user install adds only the commands: the bot joins no server, so it asks no permission
+USER_SCOPES = ("applications.commands",)
+# Discord's installation contexts (the OAuth2 ``integration_type``)
+GUILD_INSTALL, USER_INSTALL = 0, 1
 
 
 class DiscordStartError(RuntimeError):
     """The adapter cannot start (no token, or Discord refused it); the message says why."""
 
 
+@dataclass(frozen=True, slots=True)
+class InstallLink:
+    """One way to add the app: what it is for, its OAuth2 URL, the scopes and permissions it
+    asks for."""
+
+    title: str
+    url: str
+    scopes: tuple[str, ...]
+    permissions: tuple[str, ...]
+
+    def lines(self) -> list[str]:
+        """The link as ``connects-bot discord-invite`` prints it."""
+        return [
+            f"{self.title}:",
+            f"  scopes: {' '.join(self.scopes)}",
+            f"  permissions: {', '.join(self.permissions) or 'none'}",
+            f"  {self.url}",
+        ]
+
+
+_ALIASES = {"read_messages": "view_channel"}
+
+
+def permission_names(permissions: discord.Permissions) -> tuple[str, ...]:
+    """``View Channel, Send Messages``: the names Discord's install screen shows (discord.py
+    iterates View Channel under its older name, ``read_messages``)."""
+    names = (_ALIASES.get(name, name) for name, on in permissions if on)
+    return tuple(name.replace("_", " ").title() for name in names)
+
+
 def invite_url(application_id: int) -> str:
     """The OAuth2 URL that adds the bot to a server with its commands and permissions."""
-    return discord.utils.oauth_url(application_id, permissions=PERMISSIONS, scopes=SCOPES)
+    url = discord.utils.oauth_url(application_id, permissions=PERMISSIONS, scopes=SCOPES)
+    return f"{url}&integration_type={GUILD_INSTALL}"
+
+
+def user_install_url(application_id: int) -> str:
+    """The OAuth2 URL that adds the app's commands to the visitor's own account (Discord's
+    user install: the app must allow it under Installation in the Developer Portal)."""
+    url = discord.utils.oauth_url(application_id, scopes=USER_SCOPES)
+    return f"{url}&integration_type={USER_INSTALL}"
+
+
+def install_links(application_id: int) -> list[InstallLink]:
+    """Both ways to add the app: to a server (pools, notices, everything), and to a user's own
+    account (the personal commands in any server, DM or group DM, answered privately)."""
+    return [
+        InstallLink(
+            "Add to a server (its owner or a member with Manage Server)",
+            invite_url(application_id),
+            SCOPES,
+            permission_names(PERMISSIONS),
+        ),
+        InstallLink(
+            "Add to your own account (any server, DMs and group DMs; answers are private)",
+            user_install_url(application_id),
+            USER_SCOPES,
+            (),
+        ),
+    ]
 
 
 def configure_endpoints(config: DiscordConfig) -> None:
@@ -60,6 +123,26 @@ class DiscordPlatform(Served):
         self.app = app
         self.config = config
         self.sync = sync
+        self._bot: discord.Client | None = None
+
+    async def connected(self) -> tuple[bool, str]:
+        """Ready when the gateway session is up (discord.py's ``is_ready``) and not closed."""
+        bot = self._bot
+        if bot is None or bot.is_closed():
+            return False, "gateway closed"
+        if not bot.is_ready():
+            return False, "gateway connecting"
+        return True, "gateway connected"
+
+    def shard_latencies(self) -> list[tuple[int, float]]:
+        bot = self._bot
+        if bot is None or not bot.is_ready():
+            return []
+        if isinstance(bot, discord.AutoShardedClient):
+            pairs = list(bot.latencies)
+        else:
+            pairs = [(bot.shard_id or 0, bot.latency)]
+        return [(shard, seconds) for shard, seconds in pairs if math.isfinite(seconds)]
 
     async def serve(self, stop: asyncio.Event) -> None:
         """Log in, sync commands when asked, serve until ``stop`` is set, then close."""
@@ -68,6 +151,7 @@ class DiscordPlatform(Served):
             raise DiscordStartError("no Discord token: set [discord] token or DISCORD_TOKEN")
         configure_endpoints(config)
         bot = make_client(self.app, config, sync=self.sync)
+        self._bot = bot
         async with bot:
             await _login(bot, config)
             log.info("logged in to Discord as %s (application %s)", bot.user, bot.application_id)

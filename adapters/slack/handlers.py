@@ -31,26 +31,33 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import blocks, forms, text
+from adapters.slack import blocks, forms, home, text
 from adapters.slack.config import SlackConfig
 from adapters.slack.identity import Directory, api_error
+from adapters.slack.installs import RotatingAuthorize, Workspaces, oauth_settings
 from adapters.slack.interactions import Interactions
 from adapters.slack.payloads import ActionBody, CommandBody, EventBody, MentionEvent
 from adapters.slack.server import DELIVERY_ID
 from core.app import REQUEST_ID, App
-from core.interface.reply import Attachment, Reply
+from core.interface.catalog import find
+from core.interface.reply import DETAILS, Attachment, Reply
 
 log = logging.getLogger(__name__)
 
 ACK_BUDGET = 2.0  # seconds a command may take before it is acked with a placeholder
 
 
-def web_client(config: SlackConfig, session: aiohttp.ClientSession | None = None) -> AsyncWebClient:
+def web_client(
+    config: SlackConfig,
+    session: aiohttp.ClientSession | None = None,
+    token: str | None = None,
+) -> AsyncWebClient:
     """A Web API client on ``config.api_base`` that retries rate limits and dropped
-    connections the way Slack asks (``Retry-After``)."""
+    connections the way Slack asks (``Retry-After``); with ``config.bot_token`` unless
+    ``token`` is given (a workspace's own, with many workspaces)."""
     base = config.api_base if config.api_base.endswith("/") else config.api_base + "/"
     return AsyncWebClient(
-        token=config.bot_token,
+        token=token or config.bot_token or None,
         base_url=base,
         session=session,
         timeout=15,
@@ -65,12 +72,18 @@ class SlackAdapter:
     """Registers the catalog on a bolt ``AsyncApp`` and tracks the work it starts."""
 
     def __init__(
-        self, app: App, config: SlackConfig, *, client: AsyncWebClient | None = None
+        self,
+        app: App,
+        config: SlackConfig,
+        *,
+        client: AsyncWebClient | None = None,
+        workspaces: Workspaces | None = None,
     ) -> None:
         self.core = app
         self.config = config
         self.client = client or web_client(config)
-        self.directory = Directory(self.client)
+        self.workspaces = workspaces
+        self.directory = Directory(self.client_for)
         self.registered: list[str] = []
         self._tasks: set[asyncio.Task[Any]] = set()
         self._seen_events: OrderedDict[str, None] = OrderedDict()
@@ -78,12 +91,22 @@ class SlackAdapter:
         # bolt's own RequestVerification stays off: in HTTP mode server.HttpServer checks
         # every signature on the raw bytes before bolt sees the request (one check, one
         # answer), and Socket Mode has none
+        many: dict[str, Any] = {}
+        if workspaces is not None:
+            # many workspaces: bolt's OAuth flow on the bot's database, and each request
+            # served with its own workspace's (rotated) token
+            many = {
+                "oauth_settings": oauth_settings(config, workspaces),
+                "installation_store": workspaces.installations,
+                "authorize": RotatingAuthorize(workspaces),
+            }
         self.bolt = AsyncApp(
             client=self.client,
             signing_secret=config.signing_secret if http else "unused-in-socket-mode",
             request_verification_enabled=False,
             process_before_response=True,
             logger=logging.getLogger("adapters.slack.bolt"),
+            **many,
         )
         self.bolt.middleware(self._skip_retried_events)
         for slash in text.SLASH_COMMANDS:
@@ -91,8 +114,21 @@ class SlackAdapter:
             self.registered.append(slash)
         self.bolt.action(re.compile("^" + re.escape(blocks.ACTION_PREFIX)))(self._on_action)
         self.bolt.event("app_mention")(self._on_mention)
+        self.bolt.event("app_home_opened")(self._on_home_opened)
+        self.bolt.event("app_uninstalled")(self._on_uninstalled)
+        self.bolt.event("tokens_revoked")(self._on_tokens_revoked)
+        self.bolt.action(home.PASTE_ACTION)(self._on_home_paste)
+        self._home_users: set[tuple[str, str]] = set()  # who opened the Home tab here
         self.interactions = Interactions(self)  # shortcuts and modals
         self.bolt.error(self._on_error)
+
+    async def client_for(self, team_id: str) -> AsyncWebClient:
+        """The Web API client for workspace ``team_id``: the one client with the static
+        token, or (many workspaces) one with that workspace's own token; raises
+        :class:`LookupError` for a workspace without one."""
+        if self.workspaces is None:
+            return self.client
+        return await self.workspaces.client(team_id)
 
     # -- background work ------------------------------------------------------------------------
 
@@ -172,7 +208,9 @@ class SlackAdapter:
             await ack()  # nothing to show: the form opens
             channel = body.get("channel_id")
             self.spawn(
-                self.interactions.open_form(command, trigger_id, channel, request_id, respond)
+                self.interactions.open_form(
+                    command, trigger_id, channel, request_id, respond, body.get("team_id", "")
+                )
             )
             return
         work = self.spawn(self._run_text(body, line, request_id))
@@ -196,13 +234,16 @@ class SlackAdapter:
                 self.directory.actor(team_id, user_id, body.get("user_name")),
                 self.directory.names(team_id, missing),
             )
-            return await self.core.run_text(
+            reply = await self.core.run_text(
                 actor,
                 line,
                 request_id,
                 resolve_user=text.user_resolver(team_id, names),
                 resolve_channel=text.channel_id,
             )
+            if not reply.error:
+                self.refresh_home(team_id, user_id, request_id)
+            return reply
         except Exception:
             log.exception("Slack command failed (request %s)", request_id)
             return Reply(title=blocks.FAILED_TEXT, error=True)
@@ -214,7 +255,9 @@ class SlackAdapter:
         message = blocks.render(reply)
         if reply.file is not None and not reply.error:
             user_id, channel = body.get("user_id", ""), body.get("channel_id") or ""
-            note = await self.upload(reply.file, user_id, channel, reply.private, request_id)
+            note = await self.upload(
+                reply.file, user_id, channel, reply.private, request_id, body.get("team_id", "")
+            )
             message = blocks.render(reply, note=note)
         if message["response_type"] == "ephemeral":
             await self.send_response(respond, {**message, "replace_original": True}, request_id)
@@ -244,16 +287,23 @@ class SlackAdapter:
             )
 
     async def upload(
-        self, file: Attachment, user_id: str, channel: str, private: bool, request_id: str
+        self,
+        file: Attachment,
+        user_id: str,
+        channel: str,
+        private: bool,
+        request_id: str,
+        team_id: str = "",
     ) -> str:
         """Upload ``file`` for ``user_id`` in ``channel`` (in a direct message when private);
         return a line saying where."""
         try:
             private = private or not channel
+            client = await self.client_for(team_id)
             if private:
-                opened = await self.client.conversations_open(users=user_id)
+                opened = await client.conversations_open(users=user_id)
                 channel = opened["channel"]["id"]
-            resp = await self.client.files_upload_v2(
+            resp = await client.files_upload_v2(
                 channel=channel,
                 content=file.data,
                 filename=file.filename,
@@ -267,7 +317,7 @@ class SlackAdapter:
                 if link
                 else f"{file.filename} sent {where}."
             )
-        except (SlackClientError, OSError, KeyError) as exc:
+        except (SlackClientError, OSError, LookupError) as exc:
             error = api_error(exc)
             log.warning("file upload failed (request %s): %s", request_id, error)
             return f"Could not upload {file.filename} ({error}); please try again."
@@ -286,6 +336,7 @@ class SlackAdapter:
             REQUEST_ID.reset(token)
 
     async def _press(self, body: ActionBody, respond: AsyncRespond, request_id: str) -> None:
+        name = ""
         try:
             action = (body.get("actions") or [{}])[0]
             try:
@@ -302,12 +353,32 @@ class SlackAdapter:
                 )
             else:
                 reply = await self.core.press(actor, name, value, request_id)
+                if not reply.error:
+                    self.refresh_home(team_id, user["id"], request_id)
         except Exception:
             log.exception("Slack button failed (request %s)", request_id)
             reply = Reply(title=blocks.FAILED_TEXT, error=True)
+        if (body.get("view") or {}).get("type") == "home":
+            # pressed on the Home tab: no message to answer; the tab is published again, and
+            # a refusal is told in the user's direct messages with the app
+            if reply.error:
+                team = (body.get("team") or {}).get("id") or ""
+                await self._tell(team, (body.get("user") or {}).get("id", ""), reply)
+            return
         message = blocks.render(reply)
-        message["replace_original"] = not reply.error
+        # Details answer beside the message pressed (ephemeral): the first screen stays
+        message["replace_original"] = not reply.error and name != DETAILS
         await self.send_response(respond, message, request_id)
+
+    async def _tell(self, team_id: str, user_id: str, reply: Reply) -> None:
+        """Send ``reply`` to ``user_id`` in their direct messages with the app."""
+        message = blocks.render(reply)
+        message.pop("response_type", None)
+        try:
+            client = await self.client_for(team_id)
+            await client.chat_postMessage(channel=user_id, unfurl_links=False, **message)
+        except (SlackClientError, OSError, LookupError) as exc:
+            log.warning("could not tell a user why a press was refused: %s", api_error(exc))
 
     # -- events ---------------------------------------------------------------------------------
 
@@ -321,11 +392,70 @@ class SlackAdapter:
         message = blocks.render(reply)
         message.pop("response_type", None)
         try:
-            await self.client.chat_postEphemeral(
-                channel=event["channel"], user=event["user"], **message
-            )
-        except (SlackClientError, OSError) as exc:
+            client = await self.client_for(team_id)
+            await client.chat_postEphemeral(channel=event["channel"], user=event["user"], **message)
+        except (SlackClientError, OSError, LookupError) as exc:
             log.warning("could not answer a mention: %s", api_error(exc))
+
+    # -- the Home tab, uninstalls and revocations -----------------------------------------------
+
+    async def _on_home_opened(self, body: EventBody, event: dict[str, Any]) -> None:
+        if event.get("tab") != "home" or not event.get("user"):
+            return
+        team_id = body.get("team_id", "")
+        self._home_users.add((team_id, event["user"]))
+        await self.publish_home(team_id, event["user"], body.get("event_id", ""))
+
+    async def publish_home(self, team_id: str, user_id: str, request_id: str) -> None:
+        """Publish ``user_id``'s Home tab in workspace ``team_id``; a failure is logged."""
+        try:
+            actor = await self.directory.actor(team_id, user_id)
+            view = await home.view(self.core, actor, request_id or f"home:{user_id}")
+            client = await self.client_for(team_id)
+            await client.views_publish(user_id=user_id, view=view)
+        except (SlackClientError, OSError, LookupError) as exc:
+            log.warning("could not publish the Home tab: %s", api_error(exc))
+
+    def refresh_home(self, team_id: str, user_id: str, request_id: str) -> None:
+        """After a user's change: publish their Home tab again, if they opened it here."""
+        if (team_id, user_id) in self._home_users:
+            self.spawn(self.publish_home(team_id, user_id, request_id + ":home"))
+
+    async def _on_home_paste(self, ack: AsyncAck, body: ActionBody) -> None:
+        await ack()
+        command = find("paste")
+        trigger_id = body.get("trigger_id")
+        if command is None or not trigger_id:
+            return
+        team_id = (body.get("team") or {}).get("id") or ""
+        self.spawn(
+            self.interactions.open_form(command, trigger_id, None, trigger_id, team_id=team_id)
+        )
+
+    async def _on_uninstalled(self, body: EventBody) -> None:
+        """The workspace removed the app: its tokens go now, its data after the retention
+        period (kept if it installs again before)."""
+        await self._forget_tokens(body.get("team_id", ""), "uninstalled the app")
+
+    async def _on_tokens_revoked(self, body: EventBody, event: dict[str, Any]) -> None:
+        """Tokens were revoked: the bot's (the only ones the app holds) go now."""
+        if (event.get("tokens") or {}).get("bot"):
+            await self._forget_tokens(body.get("team_id", ""), "revoked the bot's token")
+
+    async def _forget_tokens(self, team_id: str, what: str) -> None:
+        if self.workspaces is None:
+            log.warning(
+                "Slack workspace %s %s; the configured bot token no longer works", team_id, what
+            )
+            return
+        if await self.workspaces.remove(team_id):
+            log.info(
+                "Slack workspace %s %s: its tokens are deleted, its data in %d days",
+                team_id,
+                what,
+                self.config.retention_days,
+            )
+        self._home_users = {k for k in self._home_users if k[0] != team_id}
 
 
 def command_request_id(body: CommandBody, context: Mapping[str, Any]) -> str:

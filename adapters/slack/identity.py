@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -46,10 +47,19 @@ class Profile:
 
 
 class Directory:
-    """``users.info`` with a short cache; concurrent lookups of one user share one call."""
+    """``users.info`` with a short cache; concurrent lookups of one user share one call.
 
-    def __init__(self, client: AsyncWebClient, *, ttl: float = 300.0, timeout: float = 1.5):
-        self._client = client
+    ``clients`` gives the Web API client of a workspace (its own token when many workspaces
+    installed the app): a user is looked up with the token of the workspace asking."""
+
+    def __init__(
+        self,
+        clients: Callable[[str], Awaitable[AsyncWebClient]],
+        *,
+        ttl: float = 300.0,
+        timeout: float = 1.5,
+    ):
+        self._clients = clients
         self._ttl = ttl
         self._timeout = timeout
         self._cache: dict[tuple[str, str], tuple[float, Profile | None]] = {}
@@ -66,7 +76,7 @@ class Directory:
         fut: asyncio.Future[Profile | None] = asyncio.get_running_loop().create_future()
         self._pending[key] = fut
         try:
-            profile = await self._fetch(user_id)
+            profile = await self._fetch(team_id, user_id)
             # a failed lookup is retried soon; a good one is kept for the full ttl
             ttl = self._ttl if profile is not None else min(self._ttl, 10.0)
             self._cache[key] = (time.monotonic() + ttl, profile)
@@ -77,10 +87,11 @@ class Directory:
                 fut.set_result(None)
             del self._pending[key]
 
-    async def _fetch(self, user_id: str) -> Profile | None:
+    async def _fetch(self, team_id: str, user_id: str) -> Profile | None:
         try:
-            resp = await asyncio.wait_for(self._client.users_info(user=user_id), self._timeout)
-        except (SlackClientError, OSError, TimeoutError) as exc:
+            client = await self._clients(team_id)
+            resp = await asyncio.wait_for(client.users_info(user=user_id), self._timeout)
+        except (SlackClientError, OSError, TimeoutError, LookupError) as exc:
             log.warning("users.info for %s failed: %s", user_id, api_error(exc))
             return None
         found: User | None = resp.get("user")  # the Web API answer itself is untyped

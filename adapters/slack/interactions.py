@@ -68,13 +68,13 @@ class Interactions:
         channel_id: str | None,
         request_id: str,
         respond: AsyncRespond | None = None,
+        team_id: str = "",
     ) -> None:
         """Open ``command``'s modal with ``trigger_id`` (valid for 3 seconds). A failure is
         logged and, when the command came with a ``response_url``, told in one line."""
         try:
-            await self.adapter.client.views_open(
-                trigger_id=trigger_id, view=forms.modal(command, channel_id)
-            )
+            client = await self.adapter.client_for(team_id)
+            await client.views_open(trigger_id=trigger_id, view=forms.modal(command, channel_id))
         except (SlackClientError, OSError) as exc:
             error = api_error(exc)
             log.warning(
@@ -98,7 +98,9 @@ class Interactions:
             return
         token = REQUEST_ID.set(request_id)
         try:
-            self.adapter.spawn(self.open_form(command, request_id, None, request_id))
+            self.adapter.spawn(
+                self.open_form(command, request_id, None, request_id, team_id=_team(body))
+            )
         finally:
             REQUEST_ID.reset(token)
 
@@ -132,7 +134,9 @@ class Interactions:
             await ack(response_action="clear")
             channel = forms.channel_of(view)
             self.adapter.spawn(
-                self._deliver(work, user.get("id", ""), channel, request_id, submission)
+                self._deliver(
+                    work, user.get("id", ""), channel, request_id, submission, _team(body)
+                )
             )
         finally:
             REQUEST_ID.reset(token)
@@ -164,6 +168,7 @@ class Interactions:
         channel: str | None,
         request_id: str,
         submission: str,
+        team_id: str = "",
     ) -> None:
         """Send a form's answer: privately in ``channel`` (in it, when public), else, or when
         Slack refuses the channel, in the user's direct messages with the app. A submission
@@ -171,9 +176,13 @@ class Interactions:
         reply = await work
         if not await self._first(submission, user_id):
             return
-        message = await self._message(reply, user_id, channel, request_id)
+        message = await self._message(reply, user_id, channel, request_id, team_id)
         public = message.pop("response_type", "ephemeral") == "in_channel"
-        client = self.adapter.client
+        try:
+            client = await self.adapter.client_for(team_id)
+        except LookupError:
+            log.warning("workspace %s has no token (request %s)", team_id, request_id)
+            return
         if channel:
             try:
                 if public:
@@ -195,13 +204,13 @@ class Interactions:
             log.warning("could not deliver a reply (request %s): %s", request_id, api_error(exc))
 
     async def _message(
-        self, reply: Reply, user_id: str, channel: str | None, request_id: str
+        self, reply: Reply, user_id: str, channel: str | None, request_id: str, team_id: str
     ) -> dict[str, Any]:
         """The rendered reply; a file it carries is uploaded first and named in it."""
         if reply.file is None or reply.error:
             return blocks.render(reply)
         note = await self.adapter.upload(
-            reply.file, user_id, channel or "", reply.private, request_id
+            reply.file, user_id, channel or "", reply.private, request_id, team_id
         )
         return blocks.render(reply, note=note)
 
@@ -245,7 +254,7 @@ class Interactions:
         if not await self._first(request_id, user_id):
             return
         channel = (body.get("channel") or {}).get("id")
-        message = await self._message(reply, user_id, channel, request_id)
+        message = await self._message(reply, user_id, channel, request_id, _team(body))
         message["replace_original"] = False  # a new private message, not the user's own
         await self.adapter.send_response(respond, message, request_id)
 
@@ -258,7 +267,7 @@ class Interactions:
             return True
 
 
-def _team(body: ViewSubmissionBody | MessageActionBody) -> str:
+def _team(body: ViewSubmissionBody | MessageActionBody | ShortcutBody) -> str:
     """The workspace an interaction came from (the user's home one if Slack left it out)."""
     team: ActionTeam = body.get("team") or {}
     user: ActionUser = body.get("user") or {}

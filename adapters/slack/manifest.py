@@ -20,10 +20,23 @@ METHOD_SCOPES: dict[str, str | None] = {
     "files.completeUploadExternal": "files:write",
     "users.info": "users:read",
     "views.open": None,  # a modal opened with a trigger id needs no scope of its own
+    "views.publish": None,  # the Home tab
+    "oauth.v2.access": None,  # installs and token refreshes (client id and secret)
 }
-BOT_EVENTS: dict[str, str] = {"app_mention": "app_mentions:read"}
+BOT_EVENTS: dict[str, str | None] = {
+    "app_mention": "app_mentions:read",
+    "app_home_opened": None,
+    "app_uninstalled": None,
+    "tokens_revoked": None,
+}
 # Low-balance notices go to the channel a pool names, which the bot may not have joined.
 EXTRA_SCOPES: tuple[str, ...] = ("chat:write.public",)
+
+
+def bot_scopes() -> list[str]:
+    """The bot scopes the app asks for: those its Web API calls and events need."""
+    needed = [*METHOD_SCOPES.values(), *BOT_EVENTS.values()]
+    return sorted({"commands", *(s for s in needed if s), *EXTRA_SCOPES})
 
 
 def _description(slash: str) -> str:
@@ -66,15 +79,13 @@ def build(
         if http:
             entry["url"] = url
         slash_commands.append(entry)
-    scopes = sorted(
-        {"commands", *(s for s in METHOD_SCOPES.values() if s), *BOT_EVENTS.values(), *EXTRA_SCOPES}
-    )
+    scopes = bot_scopes()
     settings: dict[str, Any] = {
         "event_subscriptions": {"bot_events": sorted(BOT_EVENTS)},
         "interactivity": {"is_enabled": True},
         "org_deploy_enabled": False,
         "socket_mode_enabled": not http,
-        "token_rotation_enabled": False,
+        "token_rotation_enabled": config.oauth,
     }
     if http:
         settings["event_subscriptions"]["request_url"] = url
@@ -96,7 +107,7 @@ def build(
         "features": {
             # answers to a global shortcut arrive in the app's DM: users read it there
             "app_home": {
-                "home_tab_enabled": False,
+                "home_tab_enabled": True,
                 "messages_tab_enabled": True,
                 "messages_tab_read_only_enabled": True,
             },
@@ -105,6 +116,15 @@ def build(
             "shortcuts": forms.manifest_shortcuts(),
             "slash_commands": slash_commands,
         },
-        "oauth_config": {"scopes": {"bot": scopes}},
+        "oauth_config": _oauth_config(config, scopes),
         "settings": settings,
     }
+
+
+def _oauth_config(config: SlackConfig, scopes: list[str]) -> dict[str, Any]:
+    """The scopes, and with many workspaces the OAuth redirect URL."""
+    oauth: dict[str, Any] = {"scopes": {"bot": scopes}}
+    if config.oauth:
+        base = config.public_url.rstrip("/") or "https://bot.example.com"
+        oauth["redirect_urls"] = [base + config.redirect_path]
+    return oauth

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import TypedDict
 
@@ -39,13 +39,25 @@ class SlackNotifier:
     A failed call raises (``SlackApiError``): the core keeps the notice and retries it later.
     """
 
-    def __init__(self, client: AsyncWebClient, team_id: str | None = None) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        team_id: str | None = None,
+        *,
+        clients: Callable[[str], Awaitable[AsyncWebClient]] | None = None,
+    ) -> None:
         self.client = client
         self.team_id = team_id
+        self._clients = clients  # many workspaces: each workspace's own client
 
     def _check_team(self, team_id: str, what: str) -> None:
         if self.team_id and team_id != self.team_id:
             raise ValueError(f"{what} belongs to workspace {team_id}, not {self.team_id}")
+
+    async def _client(self, team_id: str) -> AsyncWebClient:
+        if self._clients is None:
+            return self.client
+        return await self._clients(team_id)
 
     async def send_channel(self, scope: str, channel: str, text: str) -> None:
         """Post ``text`` in ``channel`` (an id like ``C123``) of workspace ``slack:<team>``."""
@@ -53,7 +65,8 @@ class SlackNotifier:
         if kind != "slack" or not channel:
             raise ValueError(f"not a Slack channel: {scope} {channel}")
         self._check_team(team_id, "channel")
-        await self.client.chat_postMessage(channel=channel, unfurl_links=False, **_message(text))
+        client = await self._client(team_id)
+        await client.chat_postMessage(channel=channel, unfurl_links=False, **_message(text))
 
     async def send_dm(self, user_key: str, text: str, buttons: Sequence[Button] = ()) -> None:
         """Send ``text`` privately to ``slack:<team>:<user>`` (the bot's DM with them), with
@@ -62,8 +75,9 @@ class SlackNotifier:
         if kind != "slack" or not user_id:
             raise ValueError(f"not a Slack user: {user_key}")
         self._check_team(team_id, "user")
-        opened = await self.client.conversations_open(users=user_id)
-        await self.client.chat_postMessage(
+        client = await self._client(team_id)
+        opened = await client.conversations_open(users=user_id)
+        await client.chat_postMessage(
             channel=opened["channel"]["id"], unfurl_links=False, **_message(text, buttons)
         )
 

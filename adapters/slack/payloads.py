@@ -52,6 +52,7 @@ class ActionBody(TypedDict, total=False):
     user: ActionUser
     team: ActionTeam | None
     actions: list[Action]
+    view: dict[str, Any]  # where the button was pressed when not a message (the Home tab)
 
 
 class ShortcutBody(TypedDict, total=False):

@@ -212,11 +212,17 @@ class HttpServer:
         self.port = port
         self.path = path if path.startswith("/") else "/" + path
         self._runner: web.AppRunner | None = None
+        #: True while the listener is bound (``/readyz``)
+        self.bound = False
 
     async def start(self) -> None:
         app = web.Application(client_max_size=2 * 1024 * 1024)
         app.router.add_post(self.path, self._handle)
         app.router.add_get("/healthz", self._health)
+        flow = self._bolt.oauth_flow
+        if flow is not None:  # many workspaces: the install link and Slack's redirect
+            app.router.add_get(flow.install_path, self._install)
+            app.router.add_get(flow.redirect_uri_path, self._redirect)
         self._runner = web.AppRunner(
             app, handle_signals=False, access_log=None, shutdown_timeout=30.0
         )
@@ -227,6 +233,7 @@ class HttpServer:
         sockets = getattr(site._server, "sockets", None)
         if sockets:
             self.port = sockets[0].getsockname()[1]
+        self.bound = True
         log.info("Slack HTTP endpoint listening on http://%s:%d%s", self.host, self.port, self.path)
 
     async def _handle(self, request: web.Request) -> web.Response:
@@ -258,14 +265,39 @@ class HttpServer:
         bolt_response = await self._bolt.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 
+    async def _install(self, request: web.Request) -> web.Response:
+        """``/slack/install``: a new OAuth state, and the page or redirect to Slack's
+        authorize page (bolt's OAuth flow)."""
+        flow = self._bolt.oauth_flow
+        assert flow is not None
+        resp = await flow.handle_installation(_get_request(request))
+        return await to_aiohttp_response(resp)
+
+    async def _redirect(self, request: web.Request) -> web.Response:
+        """``/slack/oauth_redirect``: Slack sends the user back with a code and the state;
+        bolt checks the state (issued here, once, and the browser's cookie), exchanges the
+        code and stores the installation, then shows the success or failure page."""
+        flow = self._bolt.oauth_flow
+        assert flow is not None
+        resp = await flow.handle_callback(_get_request(request))
+        return await to_aiohttp_response(resp)
+
     async def _health(self, request: web.Request) -> web.Response:
         return web.json_response({"ok": True})
 
     async def stop(self) -> None:
         """Stop listening; requests being handled finish first."""
+        self.bound = False
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+
+def _get_request(request: web.Request) -> AsyncBoltRequest:
+    headers: dict[str, str | Sequence[str]] = {
+        name: request.headers.getall(name) for name in request.headers
+    }
+    return AsyncBoltRequest(body="", query=request.query_string, headers=headers)
 
 
 # A connection attempt that failed for a reason outside the bot: Slack refused the token or
@@ -326,6 +358,20 @@ class SocketHandler(AsyncSocketModeHandler):
         # bolt's methods are untyped; bind them once with their real types
         self._connect: Callable[[], Coroutine[Any, Any, None]] = self.connect_async
         self._close: Callable[[], Coroutine[Any, Any, None]] = self.close_async
+        self._on_connect: list[Callable[[], None]] = []
+        self.client.message_listeners.append(self._hello)
+
+    def on_connect(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` on each connection Slack opens (its ``hello`` message): the
+        first, and every reconnection after it."""
+        self._on_connect.append(callback)
+
+    async def _hello(
+        self, client: AsyncBaseSocketModeClient, message: dict[str, Any], raw: str | None
+    ) -> None:
+        if message.get("type") == "hello":
+            for callback in self._on_connect:
+                callback()
 
     async def handle(self, client: AsyncBaseSocketModeClient, req: SocketModeRequest) -> None:
         start = time.time()

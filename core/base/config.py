@@ -12,7 +12,7 @@ import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 T = TypeVar("T")
 
@@ -39,11 +39,14 @@ class SeedFactor:
 
 @dataclass(frozen=True, slots=True)
 class PricingConfig:
-    """``[pricing]``: how a quote is priced (the ``seed`` points model or Upwork's ``rate_card``)
-    and what Connects cost to buy."""
+    """``[pricing]``: how a quote is priced (the ``range`` of today's posts, the ``seed`` points
+    model or Upwork's ``rate_card``) and what Connects cost to buy.
+
+    The class's own defaults are the ``seed`` profile's; a configuration without ``[pricing]
+    profile`` gets :data:`PRICING_PROFILES` ``["upwork"]`` (see :data:`DEFAULT_PROFILE`)."""
 
     profile: str = "seed"  # the defaults below: "seed" (the article's) or "upwork" (today's)
-    model: str = "seed"  # "seed" or "rate_card"
+    model: str = "seed"  # "range", "seed" or "rate_card"
     min_connects: int = 1
     max_connects: int = 6
     # seed model: points by factor; dollars and percents compared in whole units
@@ -69,27 +72,37 @@ class PricingConfig:
     tiers: tuple[tuple[int, int], ...] = ((1, 100), (10, 75), (20, 50), (40, 30), (80, 15))
     # cost per Connect assumed for a user who never recorded a purchase
     default_cents_per_connect: int = 15
+    # range model: the Connects today's job posts state, fewest and most; a heuristic quote
+    # shows this range, never one number, and a bid without a cost is refused
+    typical_low: int = 7
+    typical_high: int = 26
     # Upwork's service fee on what a freelancer is paid, in basis points (1000 = 10%: flat
     # since May 2023; per-contract rates have been reported, so it is set here, not assumed)
     fee_basis_points: int = 1000
 
 
 #: Pricing defaults by ``[pricing] profile``; keys set in the file win over them.
-#: ``seed``: the seed article's model (1-6 Connects from the job's factors; $1.00 a Connect
-#: alone down to $0.15 in an 80 bundle). ``upwork``: Upwork's published numbers as of 2026
-#: ($0.15 a Connect in bundles of 10, 20, 40, 60 and 80; the 2/4/6/8 rate card by job value,
-#: 4/8/12/16 with ``rate_card_scale = 2``; bounds wide enough for the 7-26 posts state).
+#: ``upwork`` (the default): Upwork's published numbers as of 2026 ($0.15 a Connect in bundles
+#: of 10, 20, 40, 60 and 80; the cost a post states first; without one, the ``range`` model:
+#: "about 7-26", the range every recent post stated, with ``typical_low`` and
+#: ``typical_high``; ``model = "rate_card"`` prices by Upwork's 2/4/6/8 card by job value,
+#: 4/8/12/16 with ``rate_card_scale = 2``). ``seed``: the seed article's model (1-6 Connects
+#: from the job's factors; $1.00 a Connect alone down to $0.15 in an 80 bundle).
 PRICING_PROFILES: dict[str, PricingConfig] = {
     "seed": PricingConfig(),
     "upwork": PricingConfig(
         profile="upwork",
-        model="rate_card",
+        model="range",
         min_connects=1,
         max_connects=32,
         tiers=((1, 15),),
         default_cents_per_connect=15,
     ),
 }
+#: The profile of a configuration that names none: today's Upwork.
+DEFAULT_PROFILE = "upwork"
+#: The models ``[pricing] model`` takes.
+PRICING_MODELS = ("range", "seed", "rate_card")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,9 +148,15 @@ class StorageConfig:
 
 @dataclass(frozen=True, slots=True)
 class LogConfig:
-    """``[log]``: the level of the log on stderr."""
+    """``[log]``: the level of the log on stderr, and its format: ``text`` (a line a person
+    reads) or ``json`` (one JSON object a line, with the request id, for a log collector)."""
 
     level: str = "INFO"
+    format: str = "text"
+
+    def __post_init__(self) -> None:
+        if self.format not in ("text", "json"):
+            raise ValueError("log.format must be 'text' or 'json'")
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +215,7 @@ class Config:
     """Every section of the configuration, the adapters' own among them, and where it was
     read from."""
 
-    pricing: PricingConfig = field(default_factory=PricingConfig)
+    pricing: PricingConfig = field(default_factory=lambda: PRICING_PROFILES[DEFAULT_PROFILE])
     wallet: WalletConfig = field(default_factory=WalletConfig)
     policy: PolicyConfig = field(default_factory=PolicyConfig)
     storage: StorageConfig = field(default_factory=StorageConfig)
@@ -217,8 +236,7 @@ class Config:
         return cls()
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(NamedTuple):
     """A section of the file and what it owns: its table ``name``, the frozen dataclass
     ``cls`` of its keys (with defaults; ``__post_init__`` may refuse a value with
     ``ValueError``), the environment variables that override keys, and the keys that hold
@@ -226,7 +244,7 @@ class Section:
 
     name: str
     cls: type[object]
-    env: Mapping[str, str] = field(default_factory=dict)
+    env: Mapping[str, str] = {}  # one shared empty default: read only, never changed
     secrets: tuple[str, ...] = ()
 
 
@@ -328,7 +346,7 @@ def _section(path: str, section: Section, raw: object) -> object:
     cls: Any = section.cls
     defaults = cls()
     if section.name == "pricing":
-        profile = raw.get("profile", "seed")
+        profile = raw.get("profile", DEFAULT_PROFILE)
         if profile not in PRICING_PROFILES:
             raise ConfigError(
                 f"{path}: pricing.profile must be one of {', '.join(sorted(PRICING_PROFILES))}"
@@ -361,12 +379,13 @@ def _check_fee(path: str, p: PricingConfig) -> None:
         )
 
 
-def _validate(path: str, cfg: Config) -> None:
-    p = cfg.pricing
-    if p.model not in ("seed", "rate_card"):
-        raise ConfigError(f"{path}: pricing.model must be 'seed' or 'rate_card'")
+def _validate_pricing(path: str, p: PricingConfig) -> None:
+    if p.model not in PRICING_MODELS:
+        raise ConfigError(f"{path}: pricing.model must be 'range', 'seed' or 'rate_card'")
     if not 0 < p.min_connects <= p.max_connects:
         raise ConfigError(f"{path}: pricing.min_connects must be 1 or more and <= max_connects")
+    if not 0 < p.typical_low <= p.typical_high:
+        raise ConfigError(f"{path}: pricing.typical_low must be 1 or more and <= typical_high")
     if set(p.size_points) != {"small", "medium", "large"}:
         raise ConfigError(f"{path}: pricing.size_points needs small, medium and large")
     if len(p.rate_card_connects) != len(p.rate_card_edges) + 1:
@@ -378,6 +397,10 @@ def _validate(path: str, cfg: Config) -> None:
     if any(len(t) != 2 or t[1] < 0 for t in p.tiers):
         raise ConfigError(f"{path}: pricing.tiers entries are [quantity, cents per Connect]")
     _check_fee(path, p)
+
+
+def _validate(path: str, cfg: Config) -> None:
+    _validate_pricing(path, cfg.pricing)
     if cfg.storage.synchronous.upper() not in ("OFF", "NORMAL", "FULL", "EXTRA"):
         raise ConfigError(f"{path}: storage.synchronous must be OFF, NORMAL, FULL or EXTRA")
     if cfg.log.level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):

@@ -3,10 +3,17 @@ monthly allowances."""
 
 from __future__ import annotations
 
-import calendar
 from datetime import UTC, datetime
 
 DAY = 86400
+
+
+def days_in_month(year: int, month: int) -> int:
+    """How many days ``month`` (1 to 12) of ``year`` has, leap years as the Gregorian
+    calendar counts them (what :func:`calendar.monthrange` says, without importing it)."""
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def add_months(ts: int, months: int) -> int:
@@ -14,7 +21,7 @@ def add_months(ts: int, months: int) -> int:
     dt = datetime.fromtimestamp(ts, UTC)
     month0 = dt.month - 1 + months
     year, month = dt.year + month0 // 12, month0 % 12 + 1
-    day = min(dt.day, calendar.monthrange(year, month)[1])
+    day = min(dt.day, days_in_month(year, month))
     return int(dt.replace(year=year, month=month, day=day).timestamp())
 
 

@@ -72,6 +72,9 @@ class Fact:
     feature: str | None = None
     rising: bool = False
     name: str = ""
+    #: Where its option goes among the typed ones (ascending; ties in field order): keyless
+    #: values fill options in that order, so an option added later goes after the others.
+    rank: int = 0
 
     def keep(self, typed: Typed) -> Kept:
         """A typed value as kept: dollars to cents and stars to hundredths, rounded half up
@@ -99,9 +102,10 @@ def _fact(
     high: int | None = None,
     feature: str | None = None,
     rising: bool = False,
+    rank: int = 0,
 ) -> dict[str, Fact]:
     """The metadata of a field of :class:`JobFacts`: the :class:`Fact` it is."""
-    return {"fact": Fact(kind, label, option, describe, choices, high, feature, rising)}
+    return {"fact": Fact(kind, label, option, describe, choices, high, feature, rising, rank=rank)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +117,13 @@ class JobFacts:
     budget_type: str | None = field(
         default=None,
         metadata=_fact(
-            Kind.WORD, "budget type", choices=("hourly", "fixed"), feature="budget_type"
+            Kind.WORD,
+            "budget type",
+            option="budget_type",
+            describe="Hourly or fixed price",
+            choices=("hourly", "fixed"),
+            feature="budget_type",
+            rank=1,  # typed since the seed's factors: after them (`/quote 500 small`)
         ),
     )
     price_cents: int | None = field(
@@ -297,6 +307,8 @@ FACTS: tuple[Fact, ...] = _declared()
 #: Each fact by its name.
 BY_NAME: dict[str, Fact] = {fact.name: fact for fact in FACTS}
 #: The facts a user types as options of /quote and /bid, in the options' order.
-TYPED: tuple[Fact, ...] = tuple(fact for fact in FACTS if fact.option is not None)
+TYPED: tuple[Fact, ...] = tuple(
+    sorted((fact for fact in FACTS if fact.option is not None), key=lambda fact: fact.rank)
+)
 #: The ``bids`` columns that keep the facts.
 COLUMNS: tuple[str, ...] = tuple(fact.name for fact in FACTS)

@@ -9,7 +9,7 @@ through the properties and never parses platform syntax.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class UserKey(str):
@@ -53,8 +53,7 @@ def scope_of(platform: str, community: str | None = None) -> str:
     return f"{platform}:{community}" if community else platform
 
 
-@dataclass(frozen=True, slots=True)
-class UserRef:
+class UserRef(NamedTuple):
     """A platform user named in an option or acting: a stable key and a display name."""
 
     key: str
@@ -65,8 +64,7 @@ class UserRef:
         return UserKey(self.key)
 
 
-@dataclass(frozen=True, slots=True)
-class Actor:
+class Actor(NamedTuple):
     """Who runs a command, and where.
 
     ``scope`` is the community pools belong to (see :func:`scope_of`); ``None`` in a direct

@@ -121,6 +121,14 @@ PLAN_CONNECTS: dict[PlanName, int] = {
 }
 
 
+# The kinds of debit that spend Connects (a bid, its boost, the profile's spend; new ways to
+# spend join here): what the daily and weekly caps count (core/ledger/caps.py). Adjustments,
+# voids and expiries draw Connects too but spend nothing, and are not listed.
+SPENDING: tuple[EntryKind, ...] = (EntryKind.BID, EntryKind.BOOST, *PROFILE_SPEND)
+# the spending kinds the boost cap counts: a bid's boost and a profile boost
+BOOSTING: tuple[EntryKind, ...] = (EntryKind.BOOST, EntryKind.PROFILE_BOOST)
+
+
 def ghost_cutoff(now: int, ghost_days: int) -> int:
     """The moment before which a bid's last news makes it ghosted at ``now``."""
     return now - ghost_days * DAY

@@ -52,10 +52,9 @@ async def history_read(ctx: Context, o: HistoryOptions) -> Reply:
         for r in rows:
             what = f"#{r.bid_id} {r.job}" if r.bid_id else (r.memo or said(r.kind))
             sign = "+" if r.delta > 0 else ""
-            lines.append(
-                when(r.created_at)
-                + f" {sign}{r.delta} {said(r.kind)} · {what[:60]} → {r.balance_after}"
-            )
+            # two lines an entry, each short enough for a phone
+            lines.append(when(r.created_at) + f" {sign}{r.delta} {said(r.kind)}")
+            lines.append(f"{what[:60]} → {r.balance_after}")
         series = await balance_series(tx, account) if o.chart else []
         return label, lines, series, len(rows)
 
@@ -68,7 +67,13 @@ async def history_read(ctx: Context, o: HistoryOptions) -> Reply:
         # one file name per account: the console saves attachments by name, side by side
         name = f"balance-pool-{o.pool.strip().lower()}" if o.pool else "balance"
         file = Attachment(f"{name}.png", "image/png", png)
-    return Reply(f"{label}: last {count}", lines, file=file)
+    # the newest entries on the first screen, the rest on request
+    first, rest = lines[: 2 * HISTORY_FIRST], lines[2 * HISTORY_FIRST :]
+    return Reply(f"{label}: last {count}", first, file=file, details=rest)
+
+
+#: How many of /history's entries its first screen shows (two lines each).
+HISTORY_FIRST = 4
 
 
 register("history", Read(HistoryOptions, HistoryOptions.of, history_read))

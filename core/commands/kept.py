@@ -144,6 +144,21 @@ async def kept_bid(ctx: Context, token: str) -> tuple[Context, Values] | Reply:
     return sub, values
 
 
+UNKNOWN_DETAILS = "Those details are unknown or not yours; quote the post again."
+
+
+async def kept_quote(ctx: Context, token: str) -> Reply:
+    """The quote a pasted post's Bid button (kept under ``token``) was offered on, quoted
+    again for its details (``ctx.details``: nothing kept). Only its asker sees it: the attack
+    is a member pressing (or forging) another's code to read their post and balance, refused
+    as an unknown code."""
+    found, _ = await _load(ctx, token)
+    if found is None or found.actor != ctx.actor.user.key or found.kind != "bid":
+        raise NotFound(UNKNOWN_DETAILS)
+    values = check(BY_NAME["quote"], json.loads(found.args), resolve_user=None)
+    return await HANDLERS["quote"].run(ctx._replace(details=True), values)
+
+
 async def press_bid(ctx: Context, token: str) -> Reply:
     """A kept bid's button (a quote's Bid, a Confirm): its bid, placed once."""
     resolved = await kept_bid(ctx, token)
@@ -173,7 +188,19 @@ async def confirm_resolve(ctx: Context, o: ConfirmOptions) -> tuple[Context, Val
     offer = await _load(ctx, o.token)
     if offer[0] is not None and offer[0].kind == "reconcile":
         return await press_reconcile(ctx, o.token)
+    if _forgets(offer):
+        from core.commands.forget import press_forget
+
+        return await press_forget(ctx, o.token)
     return await kept_bid(ctx, o.token)
+
+
+def _forgets(offer: tuple[kept.Kept | None, kept.Placement | None]) -> bool:
+    """Whether a code is /forget's Confirm: kept as one, or one that forgot someone."""
+    found, done = offer
+    if found is not None:
+        return found.kind == "forget"
+    return done is not None and done.result is not None and '"type": "forgot"' in done.result
 
 
 register("confirm", Forward(ConfirmOptions, ConfirmOptions.of, "bid", confirm_resolve))

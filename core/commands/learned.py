@@ -58,17 +58,18 @@ async def model_read(ctx: Context, o: ModelOptions) -> Reply:
         bids = "from your own bids" if is_personal(scope) else bids
         return Reply(
             "No learned quotes yet",
-            [
-                f"Quotes {bids} come from the heuristic; a learned model needs {more}.",
-                "Bids placed from a pasted job post, or with connects: typed, have a stated cost.",
+            [f"Quotes {bids} come from the heuristic; a learned model needs {more}."],
+            details=[
+                "Bids placed from a pasted job post, or with connects: typed, have a stated cost."
             ],
         )
     title = "Learned quotes: in use" if model.in_use else "Learned quotes: not in use"
     whose = "your own bids" if is_personal(model.scope) else f"the bids {bids}"
     lines: list[str] = [Rich(f"Learned from {whose}, fitted ", when(model.fitted_at))]
     lines.append(("In use: " if model.in_use else "Not in use: ") + model.reason)
-    lines.extend(model.effects)
-    return Reply(title, lines, model_fields(model))
+    fields = model_fields(model)
+    # the figures first; what moves the number (its effects) and how it was fitted on request
+    return Reply(title, lines, fields[:2], details=list(model.effects), detail_fields=fields[2:])
 
 
 register("model", Read(ModelOptions, ModelOptions.of, model_read))

@@ -29,7 +29,7 @@ from core.quotes.bidrecords import (
 from core.quotes.estimates import estimate
 from core.quotes.jobpost import JobPost
 from core.quotes.jobquote import job_name, over_bid, read_job, refusal
-from core.quotes.pricing import cents, quote
+from core.quotes.pricing import Quote, cents, quote
 from core.quotes.radar import Radar, radar
 from core.store.base import Tx
 
@@ -64,6 +64,20 @@ class BidOptions:
             bool(v.opt_flag("invited")),
         )
 
+    def typed_facts(self) -> JobFacts:
+        """The facts typed: ``rate_type`` (the bid's own word for it) fills ``budget_type``
+        when that is not given; the two saying different things is refused, never settled
+        silently."""
+        typed = self.facts
+        if self.rate_type is None or typed.budget_type == self.rate_type:
+            return typed
+        if typed.budget_type is not None:
+            raise BadInput(
+                f"rate_type:{self.rate_type} and budget_type:{typed.budget_type} disagree: "
+                "give one of them (both say whether the job is hourly or fixed)."
+            )
+        return dataclasses.replace(typed, budget_type=self.rate_type)
+
     async def spec(self, ctx: Context, tx: Tx, now: int) -> BidSpec:
         """The bid to place: typed options over what the post (if any) states; the cost
         typed, else stated by the post, else what a quote would answer (learned where the
@@ -94,8 +108,7 @@ class BidOptions:
         stated = self.connects if post is None or self.connects is not None else post.connects
         if self.invited:
             stated = 0
-        typed = dataclasses.replace(self.facts, budget_type=self.rate_type)
-        factors = over_bid(typed, post)
+        factors = over_bid(self.typed_facts(), post)
         connects = stated
         boost = self.boost or 0
         if ctx.pinned is not None:
@@ -111,6 +124,8 @@ class BidOptions:
                 now,
                 ctx.actor.user.key,
             )
+            if connects is None:
+                raise BadInput(_cost_needed(heuristic, post is not None))
         return BidSpec(
             job=job,
             connects=connects,
@@ -124,6 +139,16 @@ class BidOptions:
             title=_title(job, post),
             invited=self.invited,
         )
+
+
+def _cost_needed(heuristic: Quote, from_post: bool) -> str:
+    """Why a bid without a cost is refused under the ``range`` heuristic: it would only
+    guess, so it asks for the cost the job page states."""
+    where = "the post states none, and " if from_post else ""
+    return (
+        f"connects: is needed: {where}without the job's stated cost a quote says only "
+        f"{heuristic.shown()}. Add the cost its Upwork page shows, e.g. connects:12."
+    )
 
 
 #: The longest title a bid keeps (a post's title is a client's words).

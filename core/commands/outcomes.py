@@ -182,3 +182,39 @@ async def outcomes_read(ctx: Context, o: OutcomesOptions) -> Reply:
 
 
 register("outcomes", Read(OutcomesOptions, OutcomesOptions.of, outcomes_read))
+
+
+async def latest_with_buttons(ctx: Context, limit: int = 5) -> Reply:
+    """The actor's latest bids awaiting news (for a dashboard): each listed, with the buttons
+    of the private ask about it when one was sent and can still be answered (the same
+    buttons, pressed once), else the ``/outcome`` command that records its news. Asks no
+    bid on its own: the asking job's pace and limits stay as they are."""
+    me = ctx.actor.user.key
+
+    async def read(tx: Tx) -> tuple[list[asks.Waiting], list[list[asks.Ask]]]:
+        shown = await asks.waiting(tx, me, outcome_asks.WAITING, limit)
+        return shown, [await asks.of_bid(tx, b.id) for b in shown]
+
+    bids, asked = await ctx.services.store.read(read, quick=True)
+    if not bids:
+        return Reply("Your bids awaiting news: none", ["Every bid of yours has an outcome."])
+    now = ctx.now()
+    lines: list[str | Rich] = []
+    buttons: list[Button] = []
+    for row, (b, its_asks) in enumerate(zip(bids, asked, strict=True)):
+        lines.append(outcome_asks.line(b, now, ctx.services.config.policy.ghost_days))
+        open_ask = next(
+            (
+                a
+                for a in reversed(its_asks)
+                if a.bidder == me
+                and a.answer is None
+                and outcome_asks.may_answer(a.status, b.status)
+            ),
+            None,
+        )
+        if open_ask is not None:
+            buttons.extend(outcome_asks.buttons(open_ask.token, b.id, me, row))
+        else:
+            lines.append(Rich("  ", cmd("outcome", f"bid:#{b.id} status:hired")))
+    return Reply("Your bids awaiting news", lines, buttons=buttons)

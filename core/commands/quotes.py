@@ -13,14 +13,23 @@ from core.interface.catalog import MAX_PURCHASE
 from core.interface.errors import BadInput
 from core.interface.factoptions import typed_facts
 from core.interface.options import Values
-from core.interface.reply import Button, ButtonStyle, Reply, Rich, cmd, plural
+from core.interface.reply import (
+    DETAILS,
+    KEPT_DETAILS,
+    Button,
+    ButtonStyle,
+    Reply,
+    Rich,
+    cmd,
+    plural,
+)
 from core.interface.uploads import Images
 from core.ledger import kept
 from core.ledger.bids import job_key
 from core.ledger.postings import balance
 from core.ledger.wallets import user_account
 from core.quotes.bidrecords import BidFactors, unstorable_fact
-from core.quotes.economics import job_value
+from core.quotes.economics import JobValue, job_value
 from core.quotes.estimates import Answer, Knowledge, answer, know, worth
 from core.quotes.jobpost import JobPost
 from core.quotes.jobquote import (
@@ -125,44 +134,101 @@ def average_cost(connects: int, spent_cents: int, bought: int) -> int:
     return (connects * spent_cents * 2 + bought) // (bought * 2)
 
 
-def _spend(ctx: Context, total: int, seen: _Seen) -> tuple[int, str, str]:
+def _spend(ctx: Context, total: int, seen: _Seen) -> tuple[int, str, list[str]]:
     """What ``total`` Connects cost the user, in cents, at what price (``at your average
-    purchase price``), and ``≈ $1.95 at your average purchase price · you can afford 3 such
-    bids``."""
-    if seen.bought is None:
-        per_text = "at the best tier price"
-        cost = total * ctx.services.config.pricing.default_cents_per_connect
-    else:
-        cost = average_cost(total, *seen.bought)
-        per_text = "at your average purchase price"
+    purchase price``), and its two lines: ``≈ $1.95 at your average purchase price`` and
+    ``You can afford 3 such bids``."""
+    cost, per_text = _cents(ctx, total, seen), _per_text(seen)
     afford = seen.have // total if total else 0
-    return cost, per_text, f"≈ {dollars(cost)} {per_text} · you can afford {afford} such bids"
+    return cost, per_text, [f"≈ {dollars(cost)} {per_text}", f"You can afford {afford} such bids"]
 
 
-def _model_note(q: Quote) -> str:
+def _cents(ctx: Context, connects: int, seen: _Seen) -> int:
+    """What ``connects`` Connects cost the user, in cents."""
+    if seen.bought is None:
+        return connects * ctx.services.config.pricing.default_cents_per_connect
+    return average_cost(connects, *seen.bought)
+
+
+def _per_text(seen: _Seen) -> str:
+    return "at the best tier price" if seen.bought is None else "at your average purchase price"
+
+
+def _spend_range(ctx: Context, low: int, high: int, seen: _Seen) -> list[str]:
+    """``≈ $1.05-$3.90 at the best tier price`` and ``You can afford 2-8 such bids``: a
+    range's dollars and bids, both ends shown."""
+    afford = f"{seen.have // high}-{seen.have // low}" if low else "?"
+    return [
+        f"≈ {dollars(_cents(ctx, low, seen))}-{dollars(_cents(ctx, high, seen))} {_per_text(seen)}",
+        f"You can afford {afford} such bids",
+    ]
+
+
+def _rests_on(a: Answer) -> str | None:
+    """What the number rests on, in one short line of the first screen (the title names its
+    source; Details say how it was reached): a range's roughness, a learned number's error."""
+    if a.rough is not None:
+        return "Rough: paste the post for its cost"
+    model = a.knowledge.model
+    if a.source == "learned" and model is not None:
+        return f"Typical error ±{(model.mae_hundredths or 0) / 100:.1f}, {model.sample_size} bids"
+    if a.source == "heuristic":
+        return "A heuristic: Upwork's formula is unknown"
+    return None
+
+
+def _model_note(q: Quote) -> str | None:
     if q.model == "seed":
         return (
             f"Heuristic: {q.points}/{q.max_points} points → {plural(q.connects)}. "
             "Upwork does not publish its formula."
         )
-    return "Heuristic: a rate card by job value; Upwork's own card may differ."
+    if q.model == "rate_card":
+        return "Heuristic: a rate card by job value; Upwork's own card may differ."
+    return None  # the range says how rough it is in the answer's own lines
 
 
 def _answer_lines(
     ctx: Context, a: Answer, boost: int, seen: _Seen, f: JobFacts, hours: int | None
-) -> list[str]:
-    """The number's source, the boost, the dollars, and whether such jobs are worth it."""
-    total = a.connects + boost
-    lines = [f"{a.connects} + {boost} boost = {plural(total)}"] if boost else []
-    cost, per_text, spend = _spend(ctx, total, seen)
-    lines.append(spend)
-    lines.extend(a.lines())
-    if a.source == "heuristic":
-        lines.append(_model_note(a.heuristic))
+) -> tuple[list[str], list[str]]:
+    """The first screen (the boost, the dollars, what the number rests on) and the details
+    (how the number was reached, whether such jobs are worth it: for a range, only what holds
+    whatever it costs)."""
     value = job_value(f.budget_type, f.price_cents, hours)
+    rests = [line] if (line := _rests_on(a)) is not None else []
+    if (rough := a.rough) is not None:
+        low, high = rough[0] + boost, rough[1] + boost
+        first = [f"{a.heuristic.shown()} + {boost} boost = {low}-{high}"] if boost else []
+        first.extend([*_spend_range(ctx, low, high, seen), *rests])
+        return first, [*a.lines(), *_whatever_it_costs(ctx, seen, low, high, value)]
+    total = a.connects + boost
+    first = [f"{a.connects} + {boost} boost = {plural(total)}"] if boost else []
+    cost, per_text, spend = _spend(ctx, total, seen)
+    first.extend([*spend, *rests])
+    details = a.lines()
+    if a.source == "heuristic" and (note := _model_note(a.heuristic)) is not None:
+        details.append(note)
     config = ctx.services.config
-    lines.extend(worth(seen.knowledge, total, cost, value, config, per_text))
-    return lines
+    details.extend(worth(seen.knowledge, total, cost, value, config, per_text))
+    return first, details
+
+
+def _whatever_it_costs(
+    ctx: Context, seen: _Seen, low: int, high: int, value: JobValue | str
+) -> list[str]:
+    """The "is it worth it" lines that hold at both ends of a range (the hire rate of similar
+    jobs, the job's value, what a hire pays); those that change with the cost (a hire's cost,
+    the break-even rate, the expected value) are left out, not shown at a guessed cost."""
+    k, config, per_text = seen.knowledge, ctx.services.config, _per_text(seen)
+    cheap = worth(k, low, _cents(ctx, low, seen), value, config, per_text)
+    dear = worth(k, high, _cents(ctx, high, seen), value, config, per_text)
+    return [line for line in cheap if line in dear]
+
+
+def _fields(a: Answer, q: Quote) -> list[tuple[str, str]]:
+    """The heuristic's points by factor, shown only when the heuristic answers: beside a
+    learned or stated number they would pass for its explanation."""
+    return explain(q) if a.source == "heuristic" else []
 
 
 async def quote_read(ctx: Context, o: QuoteOptions) -> Reply:
@@ -175,7 +241,8 @@ async def quote_read(ctx: Context, o: QuoteOptions) -> Reply:
     q = quote(ctx.services.config.pricing, factors, boost)
     seen = await _read(ctx, factors, boost=o.boost)
     a = answer(None, q, factors, seen.knowledge, ctx.now())
-    return Reply(a.title(), _answer_lines(ctx, a, boost, seen, factors, o.hours), explain(q))
+    first, details = _answer_lines(ctx, a, boost, seen, factors, o.hours)
+    return Reply(a.title(), first, details=details, detail_fields=_fields(a, q))
 
 
 register("quote", Read(QuoteOptions, QuoteOptions.of, quote_read))
@@ -203,26 +270,27 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
         lines.append(post.title or job)
     if post.connects is None and not post.conflict("cost"):
         lines.append("The post states no Connects cost.")
-    lines.extend(_answer_lines(ctx, a, boost, seen, factors, o.hours))
+    first, details = _answer_lines(ctx, a, boost, seen, factors, o.hours)
+    lines.extend(first)
     buttons: list[Button] = []
     keeping: list[kept.Kept] = []
     if upwork is not None and upwork != seen.have and not ctx.own_post:
-        lines.append(f"The post shows someone's Upwork balance ({upwork}): not yours to match.")
+        lines.append(f"Upwork balance {upwork:,}: not yours to match.")  # another's post
     elif upwork is not None and upwork != seen.have:
-        lines.append(f"Upwork shows {plural(upwork)}; your wallet here has {seen.have}.")
+        lines.append(f"Upwork shows {upwork:,}; your wallet has {seen.have:,}.")
         if (top := _match_limit(ctx)) >= upwork:
             offer = _kept(ctx, "reconcile", "{}", upwork=upwork, had=seen.have)
             keeping.append(dataclasses.replace(offer, last_entry=seen.last_entry))
             buttons.append(_reconcile_button(ctx, keeping[-1]))
         else:
-            lines.append(
+            details.append(
                 Rich("That is more than ", cmd("reconcile"), f" takes here ({top:,}): not offered.")
             )
     buttons.extend(_repost(ctx, seen.repost, factors, lines))
     if (missing := not_stated(post)) is not None:
-        lines.append(missing)
+        details.append(missing)
     lines.extend(doubts(post))
-    if (why := _no_bid_button(post, job, factors)) is not None:
+    if (why := _no_bid_button(post, job, factors, a)) is not None:
         lines.extend([why] if why else [])
     elif job is not None:
         # the button places /bid with the quote's options: hours value a quote, not a bid;
@@ -231,15 +299,24 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
         args = json.dumps(bid_options, sort_keys=True)
         keeping.insert(0, _kept(ctx, "bid", args, connects=a.connects, boost=boost))
         buttons.insert(0, _bid_button(ctx, keeping[0], job))
-    if keeping:
+    await _keep(ctx, keeping, buttons)
+    details.append(read_when(ctx.now()))
+    return Reply(a.title(), lines, buttons=buttons, details=details, detail_fields=facts(post))
 
-        async def remember(tx: Tx) -> None:
-            for k in keeping:
-                await kept.keep(tx, k, ctx.actor.scope)
 
-        await ctx.services.store.write(remember)
-    lines.append(read_when(ctx.now()))
-    return Reply(a.title(), lines, facts(post), buttons=buttons)
+async def _keep(ctx: Context, keeping: list[kept.Kept], buttons: list[Button]) -> None:
+    """Keep the quote's buttons, and offer its Details by the Bid button's code; a quote
+    asked for its details keeps nothing (the first screen kept its buttons)."""
+    if not keeping or ctx.details:
+        return
+    if keeping[0].kind == "bid":
+        buttons.append(_details_button(keeping[0]))
+
+    async def remember(tx: Tx) -> None:
+        for k in keeping:
+            await kept.keep(tx, k, ctx.actor.scope)
+
+    await ctx.services.store.write(remember)
 
 
 # ------------------------------------------------------------------------ /quote image:
@@ -291,12 +368,14 @@ def _repost(
     return [] if refund is None else [refund]
 
 
-def _no_bid_button(post: JobPost, job: str | None, factors: JobFacts) -> str | None:
+def _no_bid_button(post: JobPost, job: str | None, factors: JobFacts, a: Answer) -> str | None:
     """Why a quote from ``post`` offers no Bid button (``None``: it offers one; empty: the
     post's doubts already say why: its cost or link contradicts itself, so it is bid on with
-    ``connects:``/``job:`` typed)."""
+    ``connects:``/``job:`` typed). A range is never a button's price."""
     if job is None:
         return "No job link or title in the post: add job:… to bid on it."
+    if a.rough is not None:
+        return "No Bid button: a range is not a price. Bid with the cost the job page shows."
     if (unstorable := unstorable_fact(factors)) is not None:
         name, value = unstorable
         return (
@@ -335,6 +414,18 @@ def _bid_button(ctx: Context, keeping: kept.Kept, job: str) -> Button:
         ButtonStyle.PRIMARY,
         text_command=command,
         only_user=ctx.actor.user.key,
+    )
+
+
+def _details_button(keeping: kept.Kept) -> Button:
+    """The quote's Details, named by its Bid button's code: the post does not fit a button,
+    and only the asker may see it again (:func:`core.commands.kept.kept_quote`)."""
+    return Button(
+        "Details",
+        DETAILS,
+        KEPT_DETAILS + keeping.token,
+        ButtonStyle.SECONDARY,
+        text_command=cmd("quote", "details:true post:…"),
     )
 
 

@@ -21,8 +21,7 @@ import importlib
 import logging
 import typing
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from core.base.facts import JobFacts
 from core.base.keys import Actor
@@ -39,8 +38,7 @@ if typing.TYPE_CHECKING:
 log = logging.getLogger("connects")
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+class Context(NamedTuple):
     """What a handler needs: who runs it, where, the request id and the services.
 
     ``confirmed`` is set when the author confirmed a change that asked for it;
@@ -50,7 +48,8 @@ class Context:
     is false when a pasted post is another person's message (a message command on it): what
     it says of an Upwork balance is theirs, not the actor's. ``message_actions`` says where
     the surface shows the catalog's message actions (``/help`` lists them there), empty where
-    it does not.
+    it does not. ``details`` is set when the reply is asked for its details (``details:true``
+    or a Details press): a read then keeps nothing, not even a quote's buttons.
     """
 
     actor: Actor
@@ -62,6 +61,7 @@ class Context:
     pinned: tuple[int, int] | None = None
     own_post: bool = True
     message_actions: str = ""
+    details: bool = False
 
     def now(self) -> int:
         return self.services.clock()
@@ -95,19 +95,26 @@ def options_json(options: object) -> dict[str, Json]:
     return out
 
 
-@dataclass(frozen=True, slots=True)
 class Read(Generic[Opts]):
     """A command that changes nothing."""
 
-    options: type[Opts]
-    parse: Callable[[Values], Opts]
-    read: Callable[[Context, Opts], Awaitable[Reply]]
+    # a plain class, not a dataclass: one fewer class built (its methods compiled) at start
+    __slots__ = ("options", "parse", "read")
+
+    def __init__(
+        self,
+        options: type[Opts],
+        parse: Callable[[Values], Opts],
+        read: Callable[[Context, Opts], Awaitable[Reply]],
+    ) -> None:
+        self.options = options
+        self.parse = parse
+        self.read = read
 
     async def run(self, ctx: Context, values: Values) -> Reply:
         return await self.read(ctx, self.parse(values))
 
 
-@dataclass(frozen=True, slots=True)
 class Change(Generic[Opts, R]):
     """A command that changes state, once per request id.
 
@@ -118,13 +125,25 @@ class Change(Generic[Opts, R]):
     (a bid that needs confirming); it returns ``None`` for exceptions it does not handle.
     """
 
-    options: type[Opts]
-    result: type[R]
-    parse: Callable[[Values], Opts]
-    apply: Callable[[Context, Opts, Tx, int], Awaitable[R]]
-    render: Callable[[Context, Opts, R], Reply]
-    refused: Callable[[Context, Opts, Exception], Awaitable[Reply | None]] | None = None
-    replay: Callable[[Context, Opts, R], Awaitable[Reply]] | None = None
+    __slots__ = ("apply", "options", "parse", "refused", "render", "replay", "result")
+
+    def __init__(
+        self,
+        options: type[Opts],
+        result: type[R],
+        parse: Callable[[Values], Opts],
+        apply: Callable[[Context, Opts, Tx, int], Awaitable[R]],
+        render: Callable[[Context, Opts, R], Reply],
+        refused: Callable[[Context, Opts, Exception], Awaitable[Reply | None]] | None = None,
+        replay: Callable[[Context, Opts, R], Awaitable[Reply]] | None = None,
+    ) -> None:
+        self.options = options
+        self.result = result
+        self.parse = parse
+        self.apply = apply
+        self.render = render
+        self.refused = refused
+        self.replay = replay
 
     async def run(self, ctx: Context, values: Values) -> Reply:
         from core.ledger.idempotency import fingerprint  # a read never needs it
@@ -154,16 +173,24 @@ class Change(Generic[Opts, R]):
             return committed_fallback(ctx.command)
 
 
-@dataclass(frozen=True, slots=True)
 class Forward(Generic[Opts]):
     """A command that runs another command's change: ``resolve`` gives the context (its own
     request id) and the checked options of the target command, or the reply itself when
     there is nothing left to run (a change made long ago, said as such)."""
 
-    options: type[Opts]
-    parse: Callable[[Values], Opts]
-    target: str
-    resolve: Callable[[Context, Opts], Awaitable[tuple[Context, Values] | Reply]]
+    __slots__ = ("options", "parse", "resolve", "target")
+
+    def __init__(
+        self,
+        options: type[Opts],
+        parse: Callable[[Values], Opts],
+        target: str,
+        resolve: Callable[[Context, Opts], Awaitable[tuple[Context, Values] | Reply]],
+    ) -> None:
+        self.options = options
+        self.parse = parse
+        self.target = target
+        self.resolve = resolve
 
     async def run(self, ctx: Context, values: Values) -> Reply:
         resolved = await self.resolve(ctx, self.parse(values))
@@ -207,11 +234,14 @@ AREAS: dict[str, str] = {
     "pool topup": "pools",
     "pool info": "pools",
     "pool threshold": "pools",
+    "limits": "limits",
+    "pool limits": "limits",
     "balance": "balance",
     "history": "account",
     "stats": "account",
     "export": "account",
     "notices": "account",
+    "forget": "forget",
     "help": "account",
 }
 

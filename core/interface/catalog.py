@@ -101,6 +101,13 @@ PAID = Option(
     unit=Unit.DOLLARS,
 )
 
+#: The caps of /limits and /pool limits: Connects, or 0/off to clear (core/ledger/caps.py).
+CAPS = (
+    Option("daily", OptionType.STRING, "Connects a UTC day (0 or off: none)", max_length=12),
+    Option("weekly", OptionType.STRING, "Connects a week from Monday (0 or off)", max_length=12),
+    Option("boost", OptionType.STRING, "Boost Connects a UTC day (0 or off)", max_length=12),
+)
+
 COMMANDS: tuple[Command, ...] = (
     Command(
         "quote",
@@ -232,7 +239,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "plan",
-        "Your Upwork plan and billing day: its Connects arrive each cycle",
+        "Your Upwork plan and billing day, for its Connects",
         (
             Option("name", OptionType.STRING, "Your plan", required=True, choices=PLANS),
             Option(
@@ -310,6 +317,11 @@ COMMANDS: tuple[Command, ...] = (
         usage_example="/notices off",
     ),
     Command(
+        "forget",
+        "Delete your personal data from this bot (asks to confirm)",
+        usage_example="/forget",
+    ),
+    Command(
         "undo",
         "Undo a fresh bid",
         (BID,),
@@ -340,6 +352,13 @@ COMMANDS: tuple[Command, ...] = (
         changes_state=True,
         text_only=True,
         usage_example="/confirm token:ab12cd34",
+    ),
+    Command(
+        "limits",
+        "Daily, weekly and boost caps on your own spending",
+        CAPS,
+        changes_state=True,
+        usage_example="/limits daily:20 weekly:80 boost:10",
     ),
     Command(
         "pool create",
@@ -382,6 +401,14 @@ COMMANDS: tuple[Command, ...] = (
         access=Access.POOL_ADMIN,
         changes_state=True,
         usage_example="/pool allowance name:agency member:@sam connects:40",
+    ),
+    Command(
+        "pool limits",
+        "A member's daily, weekly and boost caps in a pool",
+        (POOL_NAME, Option("member", OptionType.USER, "Member (else yourself)"), *CAPS),
+        access=Access.POOL_MEMBER,
+        changes_state=True,
+        usage_example="/pool limits name:agency member:@sam daily:10",
     ),
     Command(
         "pool topup",
@@ -447,6 +474,7 @@ __all__ = [
     "BID",
     "BOOST",
     "BY_NAME",
+    "CAPS",
     "COMMANDS",
     "GROUPS",
     "MAX_CONNECTS_PER_BID",

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from core.base.numbers import Unit
 
@@ -31,8 +31,7 @@ class Access(enum.Enum):
     POOL_MEMBER = "pool_member"
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
+class Option(NamedTuple):
     """One typed option of a command.
 
     ``choices`` restricts a string option to the listed values; ``min_value``/``max_value`` bound
@@ -57,8 +56,7 @@ class Option:
     verbatim: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Form:
+class Form(NamedTuple):
     """A one-field form a platform shows where typing the value into a command is painful (a
     Discord modal, a Slack modal): ``field`` names the option the text fills, ``submit`` the
     command the submission runs with it, ``max_length`` what the platform's input takes."""
@@ -74,8 +72,7 @@ class Form:
     image: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class MessageAction:
+class MessageAction(NamedTuple):
     """An action on any message (Discord's message command, Slack's message shortcut): it runs
     ``command`` with the message's text as ``option``. ``callback`` is its stable id."""
 
@@ -86,8 +83,7 @@ class MessageAction:
     option: str
 
 
-@dataclass(frozen=True, slots=True)
-class Command:
+class Command(NamedTuple):
     """A command of the catalog.
 
     ``name`` is the full name: ``"quote"``, or ``"pool create"`` for a subcommand of ``/pool``.

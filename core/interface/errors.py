@@ -5,7 +5,15 @@ Adapters render ``str(error)`` as one friendly line; nothing was changed when on
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import ClassVar
+
 from core.interface.reply import Rich, cmd
+
+
+def utc_moment(ts: int) -> str:
+    """``ts`` as ``2026-12-08 00:00 UTC``."""
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 class ConnectsError(Exception):
@@ -59,6 +67,43 @@ class AllowanceExceeded(ConnectsError):
         )
         self.needed = needed
         self.left = left
+
+
+class CapReached(ConnectsError):
+    """A spending cap someone set (a user's own, a pool's admins' or a member's own) would be
+    passed: which cap, its limit, what is left, what the draw needs, when it resets (UTC epoch
+    seconds), on which account (``your wallet``, ``pool agency``) and who set it."""
+
+    PERIOD: ClassVar[dict[str, str]] = {
+        "daily": "today",
+        "weekly": "this week",
+        "boost": "today",
+    }
+
+    def __init__(
+        self, cap: str, limit: int, left: int, needed: int, resets_at: int, where: str, by: str
+    ) -> None:
+        what = "boost cap" if cap == "boost" else f"{cap} cap"
+        pool = where != "your wallet"
+        owner = "the pool's admins" if by == "admin" else "you"
+        change = cmd("pool limits") if pool else cmd("limits")
+        fix: Rich | str = Rich(" Change yours with ", change, ".") if by == "self" else ""
+        whose = f" in {where} (set by {owner})" if pool else ""
+        super().__init__(
+            Rich(
+                f"Your {what}{whose} has {left} of "
+                f"{limit} Connects left {self.PERIOD.get(cap, '')}; this needs {needed}. "
+                f"It resets {utc_moment(resets_at)}.",
+                fix,
+            )
+        )
+        self.cap = cap
+        self.limit = limit
+        self.left = left
+        self.needed = needed
+        self.resets_at = resets_at
+        self.where = where
+        self.by = by
 
 
 class NotRefundable(ConnectsError):

@@ -14,11 +14,13 @@ no separator breaks its line.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from core.base.keys import UserKey
 from core.base.text import shown
@@ -28,8 +30,7 @@ from core.base.text import shown
 APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(NamedTuple):
     """A user named in a reply, by user key."""
 
     key: str
@@ -38,8 +39,7 @@ class Mention:
         return UserKey(self.key).user_id
 
 
-@dataclass(frozen=True, slots=True)
-class ChannelRef:
+class ChannelRef(NamedTuple):
     """A channel named in a reply, by the id (or name) the platform gave."""
 
     channel: str
@@ -48,8 +48,7 @@ class ChannelRef:
         return f"#{self.channel}"
 
 
-@dataclass(frozen=True, slots=True)
-class CommandRef:
+class CommandRef(NamedTuple):
     """A catalog command named in a reply, by its catalog name (``pool add``, ``buy``): each
     platform writes it as its users type it (Slack: ``/connects pool add``)."""
 
@@ -59,8 +58,7 @@ class CommandRef:
         return f"/{self.name}"
 
 
-@dataclass(frozen=True, slots=True)
-class Date:
+class Date(NamedTuple):
     """A moment shown as a date, each reader's own where the platform can (UTC epoch s)."""
 
     ts: int
@@ -69,8 +67,7 @@ class Date:
         return utc_date(self.ts)
 
 
-@dataclass(frozen=True, slots=True)
-class Bold:
+class Bold(NamedTuple):
     """Text the core emphasizes (an option's name in help)."""
 
     text: str
@@ -79,8 +76,7 @@ class Bold:
         return self.text
 
 
-@dataclass(frozen=True, slots=True)
-class Markup:
+class Markup(NamedTuple):
     """Text a platform adapter wrote in its own markup (a notifier's time), passed through as
     it is; never made from what a user typed."""
 
@@ -126,8 +122,7 @@ def _plain(part: Part) -> str:
     return part if isinstance(part, str) else part.plain()
 
 
-@dataclass(frozen=True, slots=True)
-class Renderer:
+class Renderer(NamedTuple):
     """How a platform writes reply text: its escaping of literal text and its markup for each
     token. The defaults write plain text."""
 
@@ -236,8 +231,7 @@ class ButtonStyle(enum.Enum):
     SECONDARY = "secondary"
 
 
-@dataclass(frozen=True, slots=True)
-class Button:
+class Button(NamedTuple):
     """A button on a reply.
 
     ``action`` is ``"undo"`` or ``"confirm"``; ``value`` is an opaque string (at most 80
@@ -256,13 +250,38 @@ class Button:
     row: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Attachment:
+class Attachment(NamedTuple):
     """A file sent with a reply (a PNG chart or a CSV export)."""
 
     filename: str
     content_type: str
     data: bytes
+
+
+#: The action of a reply's Details button (:meth:`core.app.App.press`): its value is the
+#: read-only command that gave the reply, run again for whoever presses, with its details.
+DETAILS = "details"
+#: A Details value naming a pasted post's quote by its kept Bid button's code (a post does
+#: not fit in a button).
+KEPT_DETAILS = "kept:"
+#: A phone's first screen: the headline, then at most this many lines of this many characters
+#: (a job title may wrap); the rest of a reply is its details.
+FIRST_LINES = 8
+FIRST_WIDTH = 40
+
+
+class Show(enum.Enum):
+    """How much of a reply to give: the first screen with a Details button where there is
+    more, everything (``details:true``), or only the details (a Details press)."""
+
+    FIRST = "first"
+    ALL = "all"
+    DETAILS = "details"
+
+
+#: A Details value naming a pasted post's quote by its kept Bid button's code (a post does
+#: not fit in a button).
+KEPT_DETAILS = "kept:"
 
 
 @dataclass(slots=True)
@@ -271,6 +290,11 @@ class Reply:
 
     ``title`` is short (fits a phone); ``lines`` are text lines (``**bold**`` allowed, tokens
     as :class:`Rich` text); ``fields`` are (name, value) pairs shown as a compact table.
+    ``title``, ``lines`` and ``fields`` are the first screen: the answer, at most
+    :data:`FIRST_LINES` lines (the fields counted as lines) of :data:`FIRST_WIDTH` characters.
+    ``details`` and ``detail_fields`` are the rest (the facts read, how a figure was reached,
+    the heuristic beside a learned number), shown on request: a Details button, or
+    ``details:true`` in the text syntax (:meth:`full`).
     ``private`` replies are shown only to the user. ``error`` marks a refusal: one line saying
     what to fix, nothing changed.
     """
@@ -283,6 +307,38 @@ class Reply:
     file: Attachment | None = None
     error: bool = False
     needs_confirmation: bool = False  # nothing changed yet: the user must confirm (a button)
+    details: list[str] = field(default_factory=list)
+    detail_fields: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def has_details(self) -> bool:
+        return bool(self.details or self.detail_fields)
+
+    def full(self) -> Reply:
+        """The whole reply on one screen: the details after the first screen's lines and
+        fields, and no Details button (there is nothing more to show)."""
+        return dataclasses.replace(
+            self,
+            lines=[*self.lines, *self.details],
+            fields=[*self.fields, *self.detail_fields],
+            buttons=[b for b in self.buttons if b.action != DETAILS],
+            details=[],
+            detail_fields=[],
+        )
+
+    def phone(self) -> Reply:
+        """The first screen laid out for a phone: a line wider than :data:`FIRST_WIDTH` made
+        of clauses joined by `` · `` is shown one clause a line, each indented as the line
+        was (no word changes)."""
+        lines = [part for line in self.lines for part in _clauses(line)]
+        return self if len(lines) == len(self.lines) else dataclasses.replace(self, lines=lines)
+
+    def only_details(self) -> Reply:
+        """What a Details press shows: the headline again, then only the details, private
+        (the first screen is already on the screen above it)."""
+        if not self.has_details:
+            return Reply(self.title, ["No more details."], private=True)
+        return Reply(self.title, list(self.details), list(self.detail_fields), private=True)
 
     def text(self) -> str:
         """The reply as plain text (console, logs, Slack fallbacks), each part shown as its
@@ -294,8 +350,30 @@ class Reply:
         return "\n".join(out)
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
+_DOT = " · "
+
+
+def _clauses(line: str) -> list[str]:
+    """``line`` one clause a line when it is too wide for a phone and joins clauses with
+    `` · `` (literal parts only: a token is never cut)."""
+    if len(line) <= FIRST_WIDTH or _DOT not in line:
+        return [line]
+    parts = line.parts if isinstance(line, Rich) else (line,)
+    indent = line[: len(line) - len(line.lstrip(" "))]  # a clause stays under its line
+    out: list[list[Part]] = [[]]
+    for part in parts:
+        if not isinstance(part, str):
+            out[-1].append(part)
+            continue
+        pieces = part.split(_DOT)
+        out[-1].append(pieces[0])
+        out.extend([indent + piece] for piece in pieces[1:])
+    return [
+        Rich(*clause) if isinstance(line, Rich) else "".join(map(str, clause)) for clause in out
+    ]
+
+
+class Choice(NamedTuple):
     """An autocomplete suggestion: what the user sees and the value filled in."""
 
     name: str

@@ -66,10 +66,27 @@ class Parsed(dict[str, str]):
     with their place among the keyless values (1 for the first)."""
 
     positional: dict[str, int]
+    #: ``details:true`` (every command takes it in the text syntax): the whole reply at once.
+    details: bool
 
     def __init__(self) -> None:
         super().__init__()
         self.positional = {}
+        self.details = False
+
+
+#: The option every command takes in the text syntax: ``details:true`` shows a reply's details
+#: (what a Details button shows) with its first screen.
+DETAILS = "details"
+_YES = {"true": True, "yes": True, "false": False, "no": False}
+
+
+def _details(text: str) -> bool:
+    """A ``details:`` value: true or false (yes, no), else :class:`BadInput`."""
+    flag = _YES.get(text.strip(SPACE).lower())
+    if flag is None:
+        raise BadInput(f"details: {echo(text)} is not valid; write details:true or details:false.")
+    return flag
 
 
 _VERBATIM_KEYS = sorted({o.name for c in COMMANDS for o in c.options if o.verbatim})
@@ -232,7 +249,7 @@ def split_command(text: str) -> tuple[Command | None, str]:
         names = sorted({c.group or c.name for c in COMMANDS})
         typo = near(first, names)
         hint = f" Did you mean /{typo}?" if typo else ""
-        raise BadInput(f"Unknown command {echo(first)}.{hint} Commands: {', '.join(names)}.")
+        raise BadInput(f"Unknown command {echo(first)}.{hint} /help lists all {len(names)}.")
     return command, stripped[len(words[0]) :].strip(SPACE)
 
 
@@ -241,6 +258,13 @@ def _all_verbatim(name: str, text: str) -> Parsed:
     text is its value, with or without its key."""
     values = Parsed()
     head = _KEY.match(text)
+    if head and head.group(1).lower() == DETAILS:  # /paste details:true <post>
+        reader = _Reader(text)
+        reader.pos = head.end()
+        reader.skip_space()
+        values.details = _details(reader.word())
+        text = text[reader.pos :].strip(SPACE)
+        head = _KEY.match(text)
     body = text[head.end() :] if head and head.group(1).lower() == name else text
     if body.strip(SPACE):
         values[name] = body.strip(SPACE)
@@ -252,6 +276,9 @@ def parse_options(command: Command, text: str) -> Parsed:
     if command.options and command.options[0].verbatim:
         return _all_verbatim(command.options[0].name, text)
     names = [o.name for o in command.options]
+    own_details = DETAILS in names
+    if not own_details:
+        names.append(DETAILS)
     free = {o.name for o in command.options if o.free_text}
     verbatim = {o.name for o in command.options if o.verbatim}
     money = {o.name for o in command.options if o.unit is Unit.DOLLARS}
@@ -272,6 +299,11 @@ def parse_options(command: Command, text: str) -> Parsed:
             keyless.append(word)
             continue
         key = _key(command, names, values, match.group(1))
+        if key == DETAILS and not own_details:
+            reader.pos = match.end()
+            reader.skip_space()
+            values.details = _details("" if reader.done() else reader.word())
+            continue
         if key in verbatim:
             values[key] = text[match.end() :].strip(SPACE)
             if not values[key]:
@@ -279,24 +311,31 @@ def parse_options(command: Command, text: str) -> Parsed:
             break
         reader.pos = match.end()
         keyed = key
-        while not reader.done() and reader.text[reader.pos] in " \t":
-            reader.pos += 1
-        after = _KEY.match(text, reader.pos)
-        if (
-            reader.done()
-            or reader.text[reader.pos] in SPACE
-            or (after is not None and after.group(1).lower() in names)
-        ):
-            values[key] = ""  # key: with nothing before the next key
-            continue
-        value = reader.quoted()
-        if value is None:
-            value = reader.free_text(names) if key in free else reader.word()
-            if key in money:
-                value = _with_currency(reader, value)
-        values[key] = value
+        values[key] = _value(reader, names, free=key in free, money=key in money)
     _fill_in_order(command, values, keyless)
     return values
+
+
+def _value(reader: _Reader, names: list[str], *, free: bool, money: bool) -> str:
+    """The value after a key (the reader just past its colon): quoted, free text up to the
+    next key, or one word (an amount with a currency written apart); empty when the next key
+    or the end comes first."""
+    text = reader.text
+    while not reader.done() and text[reader.pos] in " \t":
+        reader.pos += 1
+    after = _KEY.match(text, reader.pos)
+    if (
+        reader.done()
+        or text[reader.pos] in SPACE
+        or (after is not None and after.group(1).lower() in names)
+    ):
+        return ""  # key: with nothing before the next key
+    value = reader.quoted()
+    if value is None:
+        value = reader.free_text(names) if free else reader.word()
+        if money:
+            value = _with_currency(reader, value)
+    return value
 
 
 #: A currency written apart from its amount: a code or a sign (``USD``, ``€``, ``US$``).
@@ -331,7 +370,7 @@ def _key(command: Command, names: list[str], values: Parsed, typed: str) -> str:
         hint = f" Did you mean {typo}?" if typo else ""
         raise BadInput(
             f"/{command.name} has no option {echo(typed)}.{hint} "
-            f"Options: {', '.join(names) or 'none'}."
+            f"Options: {', '.join(n for n in names if n != DETAILS) or 'none'}."
         )
     if key in values:
         raise BadInput(f"{key} is given twice; give it once.")

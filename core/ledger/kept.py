@@ -1,12 +1,13 @@
 """Kept buttons: what a button stands for, kept in the database under a code.
 
 A button carries only its code; what a click does is kept here, so a click does what the
-button's label said, whatever changed since, and a forged code does nothing. Three kinds:
+button's label said, whatever changed since, and a forged code does nothing. Four kinds:
 
 - ``confirm``: a bid a pool already made on the job, waiting for its author to confirm it;
 - ``bid``: a quote's Bid button, with the Connects and boost its label showed;
 - ``reconcile``: a quote's offer to match the balance Upwork showed in a pasted post, with
-  that balance and the wallet's balance at the moment of the quote.
+  that balance and the wallet's balance at the moment of the quote;
+- ``forget``: the Confirm of ``/forget`` (see :mod:`core.commands.forget`).
 
 A kept bid is placed under one key, :func:`placement_key`, however it is invoked (its button,
 ``/confirm``, a platform's retry), so it is placed at most once. The key is a one-way digest of
@@ -32,7 +33,7 @@ BUTTON_SECONDS = 86_400
 KEEP_SECONDS = 7 * 86_400
 
 BID_KINDS = ("confirm", "bid")
-KINDS = (*BID_KINDS, "reconcile")
+KINDS = (*BID_KINDS, "reconcile", "forget")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +54,7 @@ class Kept:
     @property
     def seconds(self) -> int:
         """How long its button works after it was kept."""
-        return CONFIRM_SECONDS if self.kind == "confirm" else BUTTON_SECONDS
+        return CONFIRM_SECONDS if self.kind in ("confirm", "forget") else BUTTON_SECONDS
 
     def expired(self, now: int) -> bool:
         return self.created_at + self.seconds < now
@@ -70,7 +71,9 @@ class Kept:
 def code(kind: str, request_id: str) -> str:
     """The code of the button ``kind`` made by the request ``request_id``: the same request
     again (a platform's retry) keeps the same button once."""
-    prefix = {"confirm": "", "bid": "bidbutton:", "reconcile": "reconcile:"}[kind]
+    prefix = {"confirm": "", "bid": "bidbutton:", "reconcile": "reconcile:", "forget": "forget:"}[
+        kind
+    ]
     source = prefix + request_id
     return hashlib.sha256(source.encode()).hexdigest()[:10]
 

@@ -25,17 +25,20 @@ same statements' transaction and nothing else writes them:
 
 Which lots a debit draws and a refund refills is worked out by the pure :func:`draw` and
 :func:`restore`. Callers decide *whether* to move money (policies, allowances, permissions);
-this module only moves it. A new movement (a reconcile, a void) is a composition of these calls.
+this module only moves it, with one exception held here so that no spending path can skip it:
+a debit of the spending kinds is refused over the spender's caps (:mod:`core.ledger.caps`).
+A new movement (a reconcile, a void) is a composition of these calls.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from core.base.dates import utc_day
 from core.base.vocabulary import EntryKind, LotSource
 from core.interface.errors import InsufficientConnects
+from core.ledger import caps
 from core.quotes.amounts import share_cents
 from core.store.base import Tx
 from core.store.tables import accounts
@@ -43,8 +46,7 @@ from core.store.tables import postings as table
 from core.store.tables.postings import Entry, Holding, Usage
 
 
-@dataclass(frozen=True, slots=True)
-class Stamp:
+class Stamp(NamedTuple):
     """Who moved money, for which request, and when: written on every entry."""
 
     actor: str
@@ -52,8 +54,7 @@ class Stamp:
     now: int
 
 
-@dataclass(frozen=True, slots=True)
-class Leg:
+class Leg(NamedTuple):
     """One entry of a debit: ``amount`` Connects (positive) of ``kind``."""
 
     kind: EntryKind
@@ -61,8 +62,7 @@ class Leg:
     memo: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Draw:
+class Draw(NamedTuple):
     """What a debit took: the balance left and the dollar cost of the Connects taken."""
 
     balance: int
@@ -197,7 +197,10 @@ async def debit(
 ) -> Draw:
     """Take the legs' total from the account's oldest lots and write one entry per leg.
 
-    Refused with :class:`InsufficientConnects` (naming ``label``, e.g. "your wallet"; ``own``
+    Refused with :class:`~core.interface.errors.CapReached` when a draw of the spending kinds
+    would pass a cap the spender (``stamp.actor``) is under on this account
+    (:func:`core.ledger.caps.enforce`, under the account's lock), and
+    with :class:`InsufficientConnects` (naming ``label``, e.g. "your wallet"; ``own``
     when it is the user's own wallet) when the balance is short (``fix`` says what to do about
     it): the conditional update is the guard, so two processes can never both spend the last
     Connects. ``link``, given the cost in
@@ -208,6 +211,9 @@ async def debit(
     total = sum(leg.amount for leg in legs)
     if (total == 0 and link is None) or any(leg.amount < 0 for leg in legs):
         raise ValueError("a debit takes a positive amount")
+    await caps.enforce(
+        tx, account_id, stamp.actor, [(leg.kind, leg.amount) for leg in legs], stamp.now, label
+    )
     left_after = await table.take_from_balance(tx, account_id, total)
     if left_after is None:
         raise InsufficientConnects(total, await balance(tx, account_id), label, fix or "", own=own)

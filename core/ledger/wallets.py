@@ -9,8 +9,7 @@ command acts on: the actor's wallet, or a pool of their community. Money moves o
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from core.base.config import Config
 from core.base.dates import add_months, months_elapsed
@@ -32,8 +31,7 @@ if TYPE_CHECKING:
     from core.ledger.results import NoticesSet, Purchased, Reconciled, Voided
 
 
-@dataclass(frozen=True, slots=True)
-class Account:
+class Account(NamedTuple):
     """The account a command acts on: a wallet, or a pool's account."""
 
     id: int

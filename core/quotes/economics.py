@@ -70,7 +70,7 @@ def _why_no_value(budget_type: str | None, price_cents: int | None) -> str:
     if price_cents:
         return (
             f"whether {dollars(price_cents)} is a fixed price or an hourly rate is not known "
-            "(a pasted post says which)."
+            "(type budget_type:fixed or budget_type:hourly, or paste the post)."
         )
     return "the job's budget is not known (a pasted post states it)."
 

@@ -183,11 +183,26 @@ class Answer:
     learned: int | None
     knowledge: Knowledge
 
+    @property
+    def rough(self) -> tuple[int, int] | None:
+        """The range the answer is (the ``range`` heuristic answering), else ``None``: the
+        answer is one number that may be charged."""
+        return self.heuristic.typical if self.source == "heuristic" else None
+
     def title(self) -> str:
         """``13 Connects, stated by the post``, ``14 Connects, learned``, ``3 Connects,
-        heuristic``."""
+        heuristic``, ``about 7-26 Connects, heuristic``."""
         label = {"stated": "stated by the post"}.get(self.source, self.source)
+        if self.rough is not None:
+            return f"{self.heuristic.shown()}, {label}"
         return f"{plural(self.connects)}, {label}"
+
+    def _heuristic_aside(self) -> str:
+        """The heuristic beside a stated or learned number, labelled as the rougher figure."""
+        h = self.heuristic
+        if h.typical is not None:
+            return f"the heuristic's rough range is {h.typical[0]}-{h.typical[1]}"
+        return f"the {h.model} heuristic, a rougher figure, says {h.connects}"
 
     def _learned_text(self, model: CostModel, value: int) -> str:
         mae = (model.mae_hundredths or 0) / 100
@@ -201,16 +216,24 @@ class Answer:
 
     def lines(self) -> list[str]:
         """How the number was reached, and the other numbers beside it."""
-        k, h = self.knowledge, self.heuristic.connects
+        k = self.knowledge
         out: list[str] = []
+        if self.rough is not None:
+            low, high = self.rough
+            out.append(
+                f"A heuristic, not a quote: recent posts state {low}-{high}, and every job "
+                "page states its own cost: paste the post (post:) for it."
+            )
         if self.source == "learned" and k.model is not None and self.learned is not None:
-            out.append(self._learned_text(k.model, self.learned) + f"; the heuristic says {h}.")
+            out.append(f"{self._learned_text(k.model, self.learned)}; {self._heuristic_aside()}.")
             return out
         if self.source == "stated":
             if k.model is not None and self.learned is not None:
-                out.append(f"{self._learned_text(k.model, self.learned)}; the heuristic {h}.")
+                out.append(
+                    f"{self._learned_text(k.model, self.learned)}; {self._heuristic_aside()}."
+                )
             else:
-                out.append(_compared(self.connects, h))
+                out.append(_compared(self.connects, self.heuristic))
         if k.model is not None and k.model.in_use:
             return out
         if k.model is not None and (k.need == 0 or not k.model.readable):
@@ -228,7 +251,15 @@ class Answer:
         return out
 
 
-def _compared(stated: int, estimate: int) -> str:
+def _compared(stated: int, heuristic: Quote) -> str:
+    """How far the heuristic was from the cost a post stated."""
+    if heuristic.typical is not None:
+        low, high = heuristic.typical
+        if low <= stated <= high:
+            return f"Within the heuristic's rough {low}-{high}."
+        side, off = ("above", stated - high) if stated > high else ("below", low - stated)
+        return f"Outside the heuristic's rough {low}-{high}: {off} {side} it."
+    estimate = heuristic.connects
     if estimate == stated:
         return f"The heuristic would have said {estimate} too."
     off = abs(stated - estimate)
@@ -260,13 +291,14 @@ async def estimate(
     factors: BidFactors,
     now: int,
     asker: str | None = None,
-) -> int:
+) -> int | None:
     """The Connects a bid of ``asker`` without a stated cost is placed at: what their quote
     answers (learned when the community's or their own model is in use, else the
-    heuristic's), within ``MAX_CONNECTS_PER_BID``."""
+    heuristic's), within ``MAX_CONNECTS_PER_BID``; ``None`` when the quote is only a range
+    (the ``range`` heuristic): money is not guessed, the bid asks for the cost."""
     model, _ = await answering(tx, config, actor_scope, asker)
     if model is None or not model.in_use:
-        return heuristic.connects
+        return None if heuristic.typical is not None else heuristic.connects
     return learned_connects(model, factors, now)
 
 

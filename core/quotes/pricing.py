@@ -1,11 +1,15 @@
 """Pricing: what a bid costs in Connects, and what Connects cost in dollars.
 
-Upwork does not publish its formula. The ``seed`` model is a transparent heuristic built from the
-factors the seed article names (client history, funding, job size and price): each factor earns
-points, unknown factors count as neutral, and the points map linearly onto the configured bounds
-(1-6 by default). It is monotone by construction: every factor's points ascend with its value and
-the mapping from points to Connects never decreases. The ``rate_card`` model prices by the job's
-value band. A boost is added on top of either.
+Upwork does not publish its formula; it states the cost on every job page, and the cost a post
+states always comes first (:mod:`core.quotes.estimates`). Without one, the default ``range``
+model says only what today's posts state, ``[pricing] typical_low`` to ``typical_high`` (7-26
+in every recent post): a range, never one confident number (its middle is kept only as the
+figure a learned model's error is compared with). The ``seed`` model is a transparent
+heuristic built from the factors the seed article names (client history, funding, job size and
+price): each factor earns points, unknown factors count as neutral, and the points map linearly
+onto the configured bounds (1-6 in the ``seed`` profile). It is monotone by construction: every
+factor's points ascend with its value and the mapping from points to Connects never decreases.
+The ``rate_card`` model prices by the job's value band. A boost is added on top of any of them.
 
 It prices a job's facts (:class:`~core.base.facts.JobFacts`): money in integer cents, the
 rating weighed in integer tenths of a star, rounded half up from the hundredths kept.
@@ -46,10 +50,21 @@ class Quote:
     lines: tuple[FactorLine, ...]
     points: int
     max_points: int
+    #: The ``range`` model's fewest and most Connects (``None``: one number); ``connects`` is
+    #: then the range's middle, never shown or charged as the job's cost.
+    typical: tuple[int, int] | None = None
 
     @property
     def total(self) -> int:
         return self.connects + self.boost
+
+    def shown(self) -> str:
+        """The Connects as a reply says them: ``about 7-26 Connects`` for a range, else
+        ``4 Connects``."""
+        if self.typical is None:
+            return f"{self.connects} Connect" + ("" if self.connects == 1 else "s")
+        low, high = self.typical
+        return f"about {low}-{high} Connects"
 
 
 def _band(factor: SeedFactor, value: int) -> int:
@@ -106,8 +121,13 @@ def quote(cfg: PricingConfig, factors: JobFacts, boost: int = 0) -> Quote:
     and facts not known, weigh nothing or neutrally); ``boost`` is added on top.
 
     The ``seed`` result is ``min + round(points * (max - min) / max_points)``, within
-    ``[min_connects, max_connects]``.
+    ``[min_connects, max_connects]``. The ``range`` result is ``typical_low`` to
+    ``typical_high`` whatever the facts, with its middle (half up) as ``connects``.
     """
+    if cfg.model == "range":
+        low, high = cfg.typical_low, cfg.typical_high
+        middle = (low + high + 1) // 2
+        return Quote(middle, boost, "range", (), 0, 0, (low, high))
     if cfg.model == "rate_card":
         if factors.price_cents is None:
             connects = cfg.rate_card_unknown * cfg.rate_card_scale

@@ -7,19 +7,23 @@ a balance never shows Connects that have already expired.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from typing import NamedTuple
 
 from core.base.config import Config
 from core.base.dates import DAY
 from core.base.keys import Actor
+from core.base.vocabulary import EntryKind
 from core.interface.catalog import Access
 from core.interface.errors import NotFound
-from core.ledger import postings
+from core.ledger import caps, postings
+from core.ledger.caps import CapRoom
 from core.ledger.pools import Pool, Pools
 from core.ledger.postings import Stamp
 from core.ledger.wallets import Wallets, find_user, user_account
 from core.store.base import Store, Tx
 from core.store.tables.expiry import Due, expiring_by, has_expired
+from core.store.tables.postings import first_kinds
 
 
 async def expiring(tx: Tx, account_id: int, now: int, days: int) -> list[Due]:
@@ -27,33 +31,36 @@ async def expiring(tx: Tx, account_id: int, now: int, days: int) -> list[Due]:
     return await expiring_by(tx, account_id, now + days * DAY)
 
 
-@dataclass(frozen=True, slots=True)
-class PoolLine:
+class PoolLine(NamedTuple):
     """One of the user's pools in their balance: its balance, their allowance and spend."""
 
     name: str
     balance: int
     allowance: int | None  # None: no limit
     spent: int
+    caps: Sequence[CapRoom] = ()  # the member's caps in force here
 
 
-@dataclass(frozen=True, slots=True)
-class WalletView:
+class WalletView(NamedTuple):
+    """A wallet's balance, the user's pools here and lots expiring soon; ``welcome_only``:
+    nothing but the welcome grant (if any) was ever recorded, so the balance is the bot's
+    figure, not the user's real Upwork balance."""
+
     balance: int
     pools: list[PoolLine]
     expiring: list[Due]
+    caps: Sequence[CapRoom] = ()  # the wallet's caps in force
+    welcome_only: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class MemberLine:
+class MemberLine(NamedTuple):
     key: str
     allowance: int | None  # None: no limit
     spent: int
     owner: bool
 
 
-@dataclass(frozen=True, slots=True)
-class PoolView:
+class PoolView(NamedTuple):
     name: str
     balance: int
     members: list[MemberLine]
@@ -141,7 +148,8 @@ class Balances:
             spent = 0
             if m.allowance is not None:
                 spent = await self.pools.spent_this_month(tx, m.pool.id, actor.user.key, now)
-            lines.append(PoolLine(m.pool.name, m.balance, m.allowance, spent))
+            room = await caps.room(tx, m.pool.account_id, actor.user.key, now)
+            lines.append(PoolLine(m.pool.name, m.balance, m.allowance, spent, room))
         return lines
 
     async def balance(
@@ -167,7 +175,11 @@ class Balances:
             if await self.pools.stale(tx, actor.user.key, actor.scope, now):
                 return None
             balance = await postings.balance(tx, user.account_id)
-            return WalletView(balance, await self._pool_lines(tx, actor, now), due)
+            room = await caps.room(tx, user.account_id, actor.user.key, now)
+            kinds = await first_kinds(tx, user.account_id, 2)
+            welcome_only = all(kind is EntryKind.WELCOME for kind in kinds)
+            lines = await self._pool_lines(tx, actor, now)
+            return WalletView(balance, lines, due, room, welcome_only)
 
         view = await self.store.read(read, quick=True)
         if view is None:

@@ -18,11 +18,20 @@ async def open_store(
     pool_min: int = 1,
     pool_max: int = 10,
     migrate: bool = True,
+    direct: bool = False,
 ) -> Store:
     """Open the store named by ``url`` (``sqlite:///file.db`` or ``postgresql://...``) and apply
-    pending migrations. Raises ``ValueError`` for an unknown scheme."""
+    pending migrations. Raises ``ValueError`` for an unknown scheme. ``direct`` asks, for a
+    process that runs one command, for SQLite on the calling thread (:mod:`.direct`): a store
+    that never suspends, so its commands need no event loop; PostgreSQL ignores it."""
     store: Store
-    if url.startswith("sqlite:"):
+    if url.startswith("sqlite:") and direct:
+        from core.store.direct import DirectSQLiteStore
+
+        store = await DirectSQLiteStore.open(
+            url, synchronous=synchronous, busy_timeout_ms=busy_timeout_ms
+        )
+    elif url.startswith("sqlite:"):
         from core.store.sqlite import SQLiteStore
 
         store = await SQLiteStore.open(

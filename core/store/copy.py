@@ -26,9 +26,9 @@ from typing import TypeVar
 from core.interface.errors import ConnectsError
 from core.store import open_store
 from core.store.base import Store, Tx, redact
+from core.store.direct import sqlite_path
 from core.store.schema import available
 from core.store.sides import Side, quote_name, side_of
-from core.store.sqlite import sqlite_path
 
 T = TypeVar("T")
 

@@ -20,46 +20,22 @@ from typing import TypeVar
 import aiosqlite
 
 from core.store.base import Params, Row, check_params
-from core.store.schema import VERSION_TABLE, log_applied, pending, render
+from core.store.direct import (
+    check_wal,
+    configure,
+    fetch_all,
+    fetch_one,
+    migrate_connection,
+    run_statement,
+    sqlite_path,
+)
+from core.store.schema import log_applied
 
 T = TypeVar("T")
 
 #: Scans (reads without ``quick``) that run at once, each on a connection of its own; more wait
 #: for one of them to finish, never the quick reads.
 SCAN_CONNECTIONS = 2
-
-
-def sqlite_path(url: str) -> str:
-    """The file of a ``sqlite:///relative.db`` or ``sqlite:////abs/path.db`` URL."""
-    if url in ("sqlite://", "sqlite:///:memory:"):
-        return ":memory:"
-    if not url.startswith("sqlite:///"):
-        raise ValueError(f"storage url {url!r}: SQLite URLs look like sqlite:///connects.db")
-    return url[len("sqlite:///") :]
-
-
-def _one(conn: sqlite3.Connection, sql: str, params: Params) -> Row | None:
-    cur = conn.execute(sql, params)
-    try:
-        return cur.fetchone()  # type: ignore[no-any-return]
-    finally:
-        cur.close()
-
-
-def _all(conn: sqlite3.Connection, sql: str, params: Params) -> Sequence[Row]:
-    cur = conn.execute(sql, params)
-    try:
-        return cur.fetchall()
-    finally:
-        cur.close()
-
-
-def _run(conn: sqlite3.Connection, sql: str, params: Params) -> int:
-    cur = conn.execute(sql, params)
-    try:
-        return cur.rowcount
-    finally:
-        cur.close()
 
 
 class _Tx:
@@ -85,13 +61,13 @@ class _Tx:
         return result
 
     async def fetchone(self, sql: str, params: Params | None = None) -> Row | None:
-        return await self._call(_one, sql, params)
+        return await self._call(fetch_one, sql, params)
 
     async def fetchall(self, sql: str, params: Params | None = None) -> Sequence[Row]:
-        return await self._call(_all, sql, params)
+        return await self._call(fetch_all, sql, params)
 
     async def execute(self, sql: str, params: Params | None = None) -> int:
-        return await self._call(_run, sql, params)
+        return await self._call(run_statement, sql, params)
 
     async def lock_account(self, account_id: int) -> None:
         return None  # BEGIN IMMEDIATE already holds the database's write lock
@@ -160,17 +136,15 @@ class SQLiteStore:
             conn = await aiosqlite.connect(
                 path, isolation_level=None, timeout=busy_timeout_ms / 1000, check_same_thread=False
             )
-            conn.row_factory = sqlite3.Row
-            await conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-            await conn.execute("PRAGMA foreign_keys = ON")
-            await conn.execute(f"PRAGMA synchronous = {synchronous.upper()}")
+            # aiosqlite internal ._conn: the same settings as the direct store (pyproject bounds it)
+            await conn._execute(  # type: ignore[no-untyped-call]
+                configure, conn._conn, synchronous, busy_timeout_ms
+            )
             return conn
 
         writer = await connect()
         try:
-            mode = await (await writer.execute("PRAGMA journal_mode = WAL")).fetchone()
-            if mode is not None and path != ":memory:" and str(mode[0]).lower() != "wal":
-                raise RuntimeError(f"{path}: could not switch the database to WAL")
+            check_wal(await (await writer.execute("PRAGMA journal_mode = WAL")).fetchone(), path)
             reader = writer if path == ":memory:" else await connect()
         except BaseException:
             await writer.close()
@@ -256,24 +230,11 @@ class SQLiteStore:
         async with self._write_lock:
             conn = self._writer
             await self._begin(conn)
-            applied: list[str] = []
             try:
-                await conn.execute(render(VERSION_TABLE, "sqlite"))
-                rows = await (await conn.execute("SELECT version FROM schema_version")).fetchall()
-                done = {int(r[0]) for r in rows}
-                highest = max(done, default=0)
-                for version, name, sql in pending("sqlite", done):
-                    kept = await _indexes_and_triggers(conn) if version < highest else None
-                    for statement in _statements(sql):
-                        await conn.execute(statement)
-                    if kept is not None:
-                        await _restore(conn, kept)
-                    await conn.execute(
-                        "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
-                        (version, name, int(time.time())),
-                    )
-                    applied.append(name)
-                    done.add(version)
+                # aiosqlite internals ._execute/._conn: the one runner on its thread
+                version, applied, highest = await conn._execute(  # type: ignore[no-untyped-call]
+                    migrate_connection, conn._conn
+                )
             except BaseException:
                 await conn.execute("ROLLBACK")
                 raise
@@ -281,7 +242,7 @@ class SQLiteStore:
             for name in applied:
                 log_applied(name, int(name.split("_", 1)[0]), highest)
             self.migrated = tuple(applied)
-            return max(done, default=0)
+            return int(version)
 
     async def close(self) -> None:
         self._closed = True
@@ -290,40 +251,6 @@ class SQLiteStore:
         if self._reader is not self._writer:
             await self._reader.close()
         await self._writer.close()
-
-
-async def _indexes_and_triggers(conn: aiosqlite.Connection) -> list[tuple[str, str]]:
-    """Every index and trigger a migration declared: (name, CREATE text)."""
-    cur = await conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL"
-    )
-    return [(str(r[0]), str(r[1])) for r in await cur.fetchall()]
-
-
-async def _restore(conn: aiosqlite.Connection, kept: list[tuple[str, str]]) -> None:
-    """Create again the indexes and triggers a migration applied late dropped with a table it
-    rebuilt (SQLite changes a column's constraints only by rebuilding its table): a later
-    version had created them on the old table."""
-    present = {name for name, _ in await _indexes_and_triggers(conn)}
-    for name, sql in kept:
-        if name not in present:
-            await conn.execute(sql)
-
-
-def _statements(script: str) -> list[str]:
-    """Split a migration into statements (triggers keep their inner semicolons)."""
-    out: list[str] = []
-    buf = ""
-    for line in script.splitlines(keepends=True):
-        if line.lstrip().startswith("--"):
-            continue
-        buf += line
-        if sqlite3.complete_statement(buf):
-            out.append(buf.strip())
-            buf = ""
-    if buf.strip():
-        out.append(buf.strip())
-    return out
 
 
 async def _snapshot(conn: aiosqlite.Connection, fn: Callable[[_Tx], Awaitable[T]]) -> T:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.console.console import render as console_render
+from adapters.console.once import render as console_render
 from adapters.discord.render import text as discord_text
 from adapters.slack import forms as slack_forms
 from adapters.slack.blocks import mrkdwn, notice_text

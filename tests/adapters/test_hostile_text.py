@@ -9,7 +9,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapters.console.console import render as console_render
+from adapters.console.once import render as console_render
 from adapters.discord import render as discord_render
 from adapters.slack import blocks
 from core.app import App

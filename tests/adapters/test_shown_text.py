@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.console.console import render as console_render
+from adapters.console.once import render as console_render
 from adapters.discord.render import text as discord_text
 from adapters.slack.blocks import mrkdwn
 from core.base.text import shown

@@ -51,7 +51,7 @@ def test_exec_story(tmp_path: Path) -> None:
     """quote, bid, balance, refund, balance from the shell, with exit codes."""
     quote = cli(tmp_path, "exec", "/quote price:500 size:small")
     assert quote.returncode == 0, quote.stderr
-    assert quote.stdout.startswith("3 Connects")
+    assert quote.stdout.startswith("about 7-26 Connects, heuristic")  # no stated cost
     bid = cli(tmp_path, "exec", '/bid job:"Logo for a bakery" connects:4')
     assert bid.returncode == 0
     assert "Bid #1 placed" in bid.stdout and "[Undo] /undo bid:#1" in bid.stdout

@@ -26,7 +26,7 @@ def test_confirm_from_the_shell_places_once_and_the_export_places_nothing(tmp_pa
     for _ in range(2):
         done = cli(tmp_path, "exec", f"/confirm token:{match.group(1)}")
         assert done.returncode == 0 and "Bid #2 placed" in done.stdout, done.stdout
-        assert "7 Connects + 1 boost from pool crew · 47 Connects left" in done.stdout
+        assert "7 Connects + 1 boost from pool crew\n47 Connects left" in done.stdout
     export = cli(tmp_path, "export")
     assert match.group(1) not in export.stdout
     requests = {r["request"] for r in csv.DictReader(io.StringIO(export.stdout.lstrip("\ufeff")))}

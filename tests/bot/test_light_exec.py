@@ -31,6 +31,8 @@ HEAVY = (
     "prompt_toolkit",
     "babel",
     "rapidfuzz",
+    "prometheus_client",  # /metrics: `run` with [ops] port only
+    "sentry_sdk",  # [ops] sentry_dsn: `run` only
     # the screenshot reader's: only an image brings them in
     "PIL",
     "rapidocr_onnxruntime",
@@ -61,6 +63,8 @@ UNUSED_BY_BALANCE = (
     "core.store.postgres",
     "core.store.copy",
     "adapters.console.interactive",
+    "adapters.console.console",
+    "adapters.served",
     "bot.notices",
     "core.ledger.idempotency",
     "core.ledger.results",
@@ -69,16 +73,30 @@ UNUSED_BY_BALANCE = (
     "core.quotes.pricing",
     "core.quotes.radar",
     "core.store.tables.reposts",
+    "bot.ops",
+    "bot.metrics",
+    "bot.reporting",
+    "core.commands.forget",
+    "core.store.tables.forget",
+    "core.store.tables.health",
 )
 # standard-library modules /balance does not use: the TOML parser (no config file is given),
-# uuid (its import reads the platform), secrets, and the hashing and JSON of idempotent changes
-STDLIB_UNUSED_BY_BALANCE = (
-    "tomllib",
-    "uuid",
-    "platform",
-    "secrets",
-    "hashlib",
-    "json",
+# uuid (its import reads the platform), secrets, and the hashing and JSON of idempotent changes;
+# and, on SQLite, no event loop: the command runs on the direct store (core.store.direct)
+# without asyncio (nor what it imports: sockets, subprocesses, ssl, thread pools) or aiosqlite
+STDLIB_UNUSED_BY_BALANCE = ("tomllib", "uuid", "platform", "secrets", "hashlib", "json")
+# nor what argparse's help width (shutil, and the compression modules it imports) or the
+# days of a month (calendar) would import: both are read without them
+STDLIB_UNUSED_BY_BALANCE += ("shutil", "bz2", "lzma", "calendar")
+NO_EVENT_LOOP = (
+    "asyncio",
+    "aiosqlite",
+    "core.store.sqlite",
+    "concurrent",
+    "socket",
+    "subprocess",
+    "ssl",
+    "selectors",
 )
 ENV_KEYS = (
     "CONNECTS_DATABASE_URL",
@@ -136,8 +154,9 @@ def test_exec_balance_imports_no_platform_chart_or_numeric_library(tmp_path: Pat
     slack_bolt, slack_sdk, matplotlib, numpy, sklearn, scipy, lightgbm, aiohttp, asyncpg,
     prompt_toolkit, babel or rapidfuzz, nor the project's modules it does not use (other
     command areas, the job-post reader, learning, bids, charts, exports, PostgreSQL, idempotent
-    changes, the repost radar), nor
-    the standard library's TOML parser, uuid, secrets, hashlib or json."""
+    changes, the repost radar), nor the standard library's TOML parser, uuid, secrets, hashlib
+    or json; and on SQLite no asyncio or aiosqlite: it runs on the direct store without an
+    event loop."""
     home = tmp_path / "home"
     home.mkdir()
     db = tmp_path / "ledger" / "connects.db"
@@ -173,13 +192,16 @@ def test_exec_balance_imports_no_platform_chart_or_numeric_library(tmp_path: Pat
     modules = json.loads(out.read_text(encoding="utf-8"))
     top = {m.split(".")[0] for m in modules}
     # the record is real: the modules /balance needs are in it
-    assert {"bot", "core", "adapters", "aiosqlite", "sqlite3"} <= top, sorted(top)
-    assert "core.ledger.postings" in modules and "adapters.console.console" in modules
+    assert {"bot", "core", "adapters", "sqlite3"} <= top, sorted(top)
+    assert "core.ledger.postings" in modules and "adapters.console.once" in modules
+    assert "core.store.direct" in modules and "bot.inline" in modules
     heavy = sorted(top & set(HEAVY))
     assert not heavy, f"exec /balance imported {heavy}:\n  " + "\n  ".join(
         import_chains(result.stderr, set(heavy))
     )
-    unused = sorted(m for m in (*UNUSED_BY_BALANCE, *STDLIB_UNUSED_BY_BALANCE) if m in modules)
+    unused = sorted(
+        m for m in (*UNUSED_BY_BALANCE, *STDLIB_UNUSED_BY_BALANCE, *NO_EVENT_LOOP) if m in modules
+    )
     assert not unused, f"exec /balance imported {unused}:\n  " + "\n  ".join(
         import_chains(result.stderr, set(unused))
     )

@@ -64,7 +64,7 @@ async def _snapshot(app: App, clock: Clock) -> None:
 
 
 def _lines(reply: Reply, start: str) -> list[str]:
-    return [str(line) for line in reply.lines if str(line).startswith(start)]
+    return [str(line) for line in reply.full().lines if str(line).startswith(start)]
 
 
 def _community(reply: Reply) -> list[str]:

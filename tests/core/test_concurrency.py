@@ -124,7 +124,8 @@ async def test_200_concurrent_bids_from_two_processes_never_overspend(db_url: st
     assert all(r["title"] == SHORT for r in refused), {r["title"] for r in refused}
     assert len({r["title"] for r in placed}) == 33  # 33 distinct bid numbers
     # each success saw its own balance afterwards: 97, 94, ... 1, every one exactly once
-    left = sorted(int(r["lines"][1].rsplit("· ", 1)[1].split()[0]) for r in placed)
+    # (a phone shows "3 Connects from your wallet" and "97 Connects left" a line each)
+    left = sorted(int(" · ".join(r["lines"][1:]).rsplit("· ", 1)[1].split()[0]) for r in placed)
     assert left == list(range(1, 100, 3))
     assert "database is locked" not in printed
     assert "Traceback" not in printed

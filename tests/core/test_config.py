@@ -8,7 +8,7 @@ import pytest
 
 from adapters.discord.config import DiscordConfig
 from bot.settings import load, parse
-from core.base.config import ConfigError
+from core.base.config import Config, ConfigError
 
 
 def test_defaults() -> None:
@@ -18,7 +18,14 @@ def test_defaults() -> None:
     assert cfg.storage.synchronous == "FULL"
     assert cfg.wallet.welcome_grant == 60
     assert cfg.wallet.expiry_months == 12
-    assert cfg.pricing.tiers[0] == (1, 100) and cfg.pricing.tiers[-1][1] == 15
+    # today's Upwork: $0.15 a Connect whatever the quantity, a heuristic quote as a range
+    assert cfg.pricing.profile == "upwork" and cfg.pricing.tiers == ((1, 15),)
+    assert (cfg.pricing.model, cfg.pricing.typical_low, cfg.pricing.typical_high) == (
+        "range",
+        7,
+        26,
+    )
+    assert Config().pricing == cfg.pricing
 
 
 def test_environment_overrides() -> None:
@@ -49,7 +56,7 @@ def test_example_config_parses() -> None:
         "learning",
     ):
         assert f"[{section}]" in text
-    assert cfg.pricing.model == "seed"
+    assert cfg.pricing == parse({}, env={}).pricing  # the example shows the defaults
     assert cfg.learning == parse({}, env={}).learning  # the example shows the defaults
 
 
@@ -118,3 +125,15 @@ def test_missing_file(tmp_path: Path) -> None:
     """A missing file is named."""
     with pytest.raises(ConfigError, match="not found"):
         load(tmp_path / "absent.toml", env={})
+
+
+def test_the_example_switched_to_seed_is_the_seed_profile(tmp_path: Path) -> None:
+    """One line away: config.example.toml with only ``profile = "seed"`` changed gives every
+    seed number (the keys that differ by profile are left to it)."""
+    from core.base.config import PRICING_PROFILES
+
+    example = (Path(__file__).parents[2] / "config.example.toml").read_text()
+    assert example.count('profile = "upwork"') == 1
+    path = tmp_path / "seed.toml"
+    path.write_text(example.replace('profile = "upwork"', 'profile = "seed"'), encoding="utf-8")
+    assert load(path, env={}).pricing == PRICING_PROFILES["seed"]

@@ -100,9 +100,7 @@ def test_a_command_without_handler_or_a_handler_without_command_fails() -> None:
 
 
 def test_a_change_declared_as_a_read_fails() -> None:
-    flipped = tuple(
-        dataclasses.replace(c, changes_state=False) if c.name == "buy" else c for c in COMMANDS
-    )
+    flipped = tuple(c._replace(changes_state=False) if c.name == "buy" else c for c in COMMANDS)
     with pytest.raises(RuntimeError, match="/buy: changes_state=False"):
         validate(flipped)
 

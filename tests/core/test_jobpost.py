@@ -338,3 +338,31 @@ def test_hostile_text_is_read_quickly(text: str) -> None:
     started = time.perf_counter()
     read_post(text)
     assert time.perf_counter() - started < 0.25  # bench/jobpost.py: a few ms
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Expert React developer needed",
+        "Payments integration for Shopify",
+        "Budget tracking app in Flutter",
+        "Rating widget for WordPress",
+        "Experienced copywriter for a SaaS blog",
+        "Hourly support agent, weekends",
+        "Fixed asset register in Excel",
+        "Invites and RSVPs for a wedding site",
+    ],
+)
+def test_a_title_may_begin_with_a_word_a_fact_also_begins_with(title: str) -> None:
+    """A title whose first word is also a label's (``Expert``, ``Payment``, ``Budget``) is the
+    title; the labels themselves, alone or before punctuation, are not."""
+    post = read_post(f"{title}\nPosted 2 hours ago\nHourly: $25-$40\nExpert\nPayment verified\n")
+    assert post.title == title
+    assert (post.budget_type, post.experience) == ("hourly", "expert")
+
+
+@pytest.mark.parametrize(
+    "line", ["Expert", "Hourly: $25-$40", "Fixed-price", "Payment method not verified", "Budget:"]
+)
+def test_a_fact_line_above_posted_is_no_title(line: str) -> None:
+    assert read_post(f"{line}\nPosted 2 hours ago\nHourly: $25-$40\n").title is None

@@ -79,7 +79,10 @@ async def _kept(app: App, kind: str, n: int, connects: int, boost: int) -> tuple
 async def _scenario(
     url: str, kind: str, connects: int, boost: int, batches: list[list[tuple[str, int]]]
 ) -> None:
-    config = parse({"storage": {"url": url, "synchronous": "NORMAL"}}, env={})
+    # the seed profile: its heuristic answers one number (a button's, for an estimated bid),
+    # and the "rules" step moves that number (the default's range offers no such button)
+    storage = {"url": url, "synchronous": "NORMAL"}
+    config = parse({"storage": storage, "pricing": {"profile": "seed"}}, env={})
     app = await create_app(config, Clock())
     try:
         n = next(_people)

@@ -58,9 +58,14 @@ async def test_a_typed_quote_is_learned_with_its_error_and_the_heuristic_beside_
     reply = await learned.run_text(ANA, JOB, "q1")
     n = int(reply.title.split()[0])
     assert reply.title == f"{n} Connects, learned"
-    assert f"you can afford {60 // n} such bids" in reply.lines[0]
-    assert reply.lines[1].startswith(f"≈ {n} learned from 200 bids in this community (typical ")
-    assert "% within ±2); the heuristic says " in reply.lines[1]
+    assert reply.lines[1] == f"You can afford {60 // n} such bids"
+    assert reply.lines[2].startswith("Typical error ±") and reply.lines[2].endswith(", 200 bids")
+    assert reply.details[0].startswith(f"≈ {n} learned from 200 bids in this community (typical ")
+    pricing = learned.config.pricing
+    rough = f"; the heuristic's rough range is {pricing.typical_low}-{pricing.typical_high}."
+    assert reply.details[0].endswith(rough)
+    # no heuristic's table passes for the learned number's reasons
+    assert reply.fields == reply.detail_fields == []
     assert abs(n - 17) <= 2  # the synthetic rule's cost of a verified $1,000 job
 
 
@@ -71,7 +76,8 @@ async def test_a_stated_cost_shows_the_learned_and_heuristic_numbers(learned: Ap
         ANA, f"/quote post:{post}Required Connects to submit a proposal: 16", "q1"
     )
     assert reply.title == "16 Connects, stated by the post"
-    assert "learned from 200 bids" in reply.lines[2] and "the heuristic " in reply.lines[2]
+    assert "learned from 200 bids" in reply.details[0]
+    assert "the heuristic's rough range is" in reply.details[0]
 
 
 async def test_a_bid_without_connects_is_placed_at_the_learned_cost(learned: App) -> None:
@@ -87,7 +93,7 @@ async def test_a_bid_without_connects_is_placed_at_the_learned_cost(learned: App
 async def test_another_community_gets_the_heuristic_and_what_it_needs(learned: App) -> None:
     """A community without a model of its own is told how many stated bids it needs."""
     elsewhere = actor("ana", scope="discord:42")
-    reply = await learned.run_text(elsewhere, JOB, "q1")
+    reply = await learned.run_text(elsewhere, f"{JOB} details:true", "q1")
     assert reply.title.endswith(" Connects, heuristic")
     assert "A learned quote needs 20 more bids with a stated cost in this community." in (
         reply.lines
@@ -98,10 +104,10 @@ async def test_model_shows_its_figures_and_effects(learned: App) -> None:
     """/model: in use, sample size, error beside the heuristic's, effects in words."""
     reply = await learned.run_text(ANA, "/model", "m1")
     assert reply.title == "Learned quotes: in use"
-    fields = dict(reply.fields)
+    fields = dict(reply.fields + reply.detail_fields)
     assert fields["Bids"] == "200 with a stated cost"
     assert fields["Typical error"].startswith("±") and fields["Heuristic's error"].startswith("±")
-    assert any("budget" in line.lower() for line in reply.lines)
+    assert any("budget" in line.lower() for line in reply.details)
     none = await learned.run_text(actor("ana", scope="discord:42"), "/model", "m2")
     assert none.title == "No learned quotes yet"
 
@@ -139,10 +145,10 @@ async def test_worth_it_from_similar_jobs_with_outcomes(learned: App, clock: Clo
     await insert(learned.store, _outcomes(40, 0, True), "console")
     await _set_status(learned, 8)
     post = "Logo job\nFixed-price\n$1,200\nPayment method verified\nExpert"
-    before = await learned.run_text(ANA, f"/quote post:{post}", "q0")
+    before = await learned.run_text(ANA, f"/quote details:true post:{post}", "q0")
     assert not any(line.startswith("Jobs like this") for line in before.lines)  # no snapshot
     await _snapshot(learned, clock.now)
-    reply = await learned.run_text(ANA, f"/quote post:{post}", "q1")
+    reply = await learned.run_text(ANA, f"/quote details:true post:{post}", "q1")
     [rate] = [line for line in reply.lines if line.startswith("Jobs like this")]
     assert rate.startswith(
         "Jobs like this (fixed, $1K-5K, payment verified), other members' bids in this "
@@ -165,10 +171,12 @@ async def test_worth_it_from_similar_jobs_with_outcomes(learned: App, clock: Clo
     assert reply.lines[reply.lines.index(line) + 1].startswith(("Pays", "Does not", "Not clear"))
     await _set_status(learned, 9)  # live change: not seen until the next day's snapshot
     _RATES.clear()
-    assert (await learned.run_text(ANA, f"/quote post:{post}", "q2")).lines == reply.lines
+    assert (
+        await learned.run_text(ANA, f"/quote details:true post:{post}", "q2")
+    ).lines == reply.lines
     assert not await learning.snapshot(learned.store, learned.config, clock.now + 3600)
     await _snapshot(learned, clock.now + 86_400)
-    later = await learned.run_text(ANA, f"/quote post:{post}", "q3")
+    later = await learned.run_text(ANA, f"/quote details:true post:{post}", "q3")
     assert any(f"9 of {total} hired" in line for line in later.lines)
 
 
@@ -179,12 +187,13 @@ async def test_worth_it_needs_min_outcomes_of_min_members(
     app: App, clock: Clock, n: int, members: int, shown: bool
 ) -> None:
     """Fewer similar bids with outcomes than min_outcomes (20), or bids of fewer distinct
-    members than min_members (5): no rate at all, however many bids they placed."""
+    members than min_members (5): no rate at all, however many bids they placed. (The rate
+    does not depend on the cost, so the default's range shows it too.)"""
     people = [f"console:x{i}" for i in range(members)]
     await insert(app.store, _outcomes(n, 0, True), "console", bidders=people)
     await _set_status(app, 3)
     await _snapshot(app, clock.now)
-    reply = await app.run_text(ANA, "/quote price:1200 verified:yes", "q1")
+    reply = await app.run_text(ANA, "/quote details:true price:1200 verified:yes", "q1")
     assert any(line.startswith("Jobs like this") for line in reply.lines) is shown
 
 
@@ -193,7 +202,7 @@ async def test_break_even_of_a_fixed_budget(learned: App) -> None:
     at which the bid pays for itself. The worked example: a $75 job, 14 Connects at $0.15 =
     $2.10; 2.10 / (75 × 0.9) = 3.111%."""
     post = "Logo job\nFixed-price\n$75\nRequired Connects to submit a proposal: 14\nExpert"
-    reply = await learned.run_text(ANA, f"/quote post:{post}", "q1")
+    reply = await learned.run_text(ANA, f"/quote details:true post:{post}", "q1")
     assert (
         "Job value: $75.00, the job's fixed price; a hire pays $67.50 after Upwork's 10% fee "
         "(as configured)" in reply.lines
@@ -218,7 +227,7 @@ async def test_a_configured_fee_moves_the_break_even(
         app = await create_app(config, clock)
         try:
             post = "Logo\nFixed-price\n$75\nRequired Connects to submit a proposal: 14"
-            reply = await app.run_text(ANA, f"/quote post:{post}", "q1")
+            reply = await app.run_text(ANA, f"/quote details:true post:{post}", "q1")
             [line] = [x for x in reply.lines if x.startswith("Break-even hire rate")]
             assert line.startswith(f"Break-even hire rate: {rate} (") and paid in line
         finally:
@@ -229,10 +238,10 @@ async def test_an_hourly_job_is_valued_only_with_hours(learned: App) -> None:
     """An hourly post without hours:N has no value and so no break-even or expected value
     (said, not guessed); with hours, its rate times the hours, labelled an estimate."""
     post = "Logo job\nHourly\n$20.00 - $40.00\nRequired Connects to submit a proposal: 14"
-    bare = await learned.run_text(ANA, f"/quote post:{post}", "q1")
+    bare = await learned.run_text(ANA, f"/quote details:true post:{post}", "q1")
     assert any("needs the hours you expect to bill (hours:N)" in x for x in bare.lines)
     assert not any(x.startswith(("Break-even", "Expected value")) for x in bare.lines)
-    timed = await learned.run_text(ANA, f"/quote hours:10 post:{post}", "q2")
+    timed = await learned.run_text(ANA, f"/quote details:true hours:10 post:{post}", "q2")
     [value] = [x for x in timed.lines if x.startswith("Job value")]
     assert value.startswith("Job value: $400.00, an hourly estimate ($40.00/hr, ")
     assert "a hire pays $360.00 after" in value
@@ -252,3 +261,12 @@ async def test_stats_shows_what_wins_by_band_above_the_minimum(app: App) -> None
     reply = await app.run_text(ANA, "/stats", "s1")
     assert "Payment verified: 2 of 5 hired: 40% (95%: 12-77%)" in reply.lines
     assert not any("not verified" in line for line in reply.lines)  # one bid: not shown
+
+
+async def test_the_budget_type_typed_moves_a_learned_quote(learned: App) -> None:
+    """budget_type is typed on /quote, so the fact the learned model weighs most can be
+    given without pasting a post: $40 an hour and $40 fixed are priced apart, both learned."""
+    hourly = await learned.run_text(ANA, "/quote price:40 budget_type:hourly", "q1")
+    fixed = await learned.run_text(ANA, "/quote price:40 budget_type:fixed", "q2")
+    assert hourly.title.endswith(", learned") and fixed.title.endswith(", learned")
+    assert hourly.title != fixed.title

@@ -128,11 +128,11 @@ async def test_welcome_grant_once(app: App) -> None:
     assert await app.store.read(grants) == 1
 
 
-async def test_quote_headline_and_afford(app: App) -> None:
-    """The quote's headline states the cost and where it comes from; the boost adds to it in
-    the first line; the wallet affords the total."""
+async def test_quote_headline_and_afford(seed_app: App) -> None:
+    """Under the seed profile, the quote's headline states the cost and where it comes from;
+    the boost adds to it in the first line; the wallet affords the total."""
     reply = await ok(
-        app,
+        seed_app,
         ANA,
         "/quote price:5000 size:large funded:true verified:true "
         "client_spent:50000 hire_rate:90 rating:4.9 boost:2",
@@ -170,8 +170,36 @@ async def test_bid_spends_and_logs(app: App) -> None:
     ) == ("Logo for a bakery", 4, 2, "fixed", 25000, "call Tue", "console:ana")
 
 
-async def test_bid_cost_from_quote(app: App) -> None:
-    """Without connects, the bid costs the quote of its factors."""
+async def test_default_quote_is_a_range_and_says_how_rough(app: App) -> None:
+    """Under the default (today's Upwork), a quote without a stated cost or a learned model is
+    the configured range, labelled a heuristic, with both ends' dollars and bids; no points
+    table passes for its explanation."""
+    pricing = app.config.pricing
+    low, high = pricing.typical_low, pricing.typical_high
+    reply = await ok(app, ANA, "/quote price:500 size:small boost:2")
+    assert reply.title == f"about {low}-{high} Connects, heuristic"
+    assert reply.lines[0] == f"about {low}-{high} Connects + 2 boost = {low + 2}-{high + 2}"
+    per = pricing.default_cents_per_connect
+    cheap, dear = (low + 2) * per, (high + 2) * per
+    assert f"≈ ${cheap // 100}.{cheap % 100:02d}-${dear // 100}.{dear % 100:02d}" in reply.lines[1]
+    assert f"afford {60 // (high + 2)}-{60 // (low + 2)} such bids" in reply.lines[2]
+    assert "posts state" in reply.full().text() and reply.fields == []
+
+
+async def test_default_bid_without_cost_asks_for_it(app: App) -> None:
+    """Under the default, a bid without connects: (and no learned model) is refused in one
+    line asking for the cost the job page states: money is never charged on a guess."""
+    await ok(app, ANA, "/balance")
+    reply = await refused(app, ANA, "/bid job:tiny price:50 size:small", "connects: is needed")
+    pricing = app.config.pricing
+    assert f"about {pricing.typical_low}-{pricing.typical_high} Connects" in reply.title
+    await ok(app, ANA, "/bid job:tiny price:50 size:small connects:9")
+    assert await balance(app, ANA) == 51
+
+
+async def test_bid_cost_from_quote(seed_app: App) -> None:
+    """Under the seed profile, a bid without connects costs the quote of its factors."""
+    app = seed_app
     quoted = await ok(app, ANA, "/quote price:50 size:small rating:0 hire_rate:0")
     cost = int(quoted.title.split()[0])
     await ok(app, ANA, "/bid job:tiny price:50 size:small rating:0 hire_rate:0")
@@ -204,8 +232,20 @@ async def test_same_id_other_arguments_refused(app: App) -> None:
     assert await snapshot(app) == before
 
 
-async def test_buy_tiers_and_paid(app: App) -> None:
-    """Purchases are priced by tier unless the amount paid is given; lots expire in 12 months."""
+async def test_buy_at_todays_price(app: App) -> None:
+    """By default a purchase is priced at Upwork's $0.15 a Connect whatever the quantity (the
+    seed's $1.00 a Connect for small quantities inflated every dollar figure)."""
+    per = app.config.pricing.default_cents_per_connect
+    for n in (7, 10, 80):
+        reply = await ok(app, ANA, f"/buy connects:{n}")
+        paid = n * per
+        assert f"${paid // 100}.{paid % 100:02d} at $0.{per:02d} each" in reply.text()
+
+
+async def test_buy_tiers_and_paid(seed_app: App) -> None:
+    """Under the seed profile, purchases are priced by tier unless the amount paid is given;
+    lots expire in 12 months."""
+    app = seed_app
     reply = await ok(app, ANA, "/buy connects:40")
     assert "$12.00 at $0.30 each" in reply.text()
     assert "Expire on" in reply.text()
@@ -495,10 +535,10 @@ async def test_history_and_chart(app: App) -> None:
     await ok(app, ANA, "/bid job:first connects:2")
     await ok(app, ANA, "/bid job:second connects:3")
     reply = await ok(app, ANA, "/history limit:2")
-    assert "second" in reply.lines[0] and "first" in reply.lines[1]
+    assert "second" in reply.lines[1] and "first" in reply.lines[3]  # two lines an entry
     assert reply.file is not None and reply.file.data.startswith(b"\x89PNG")
     plain = await ok(app, ANA, "/history chart:false")
-    assert plain.file is None and len(plain.lines) == 3
+    assert plain.file is None and len(plain.lines) == 6
 
 
 async def test_stats(app: App, clock: Clock) -> None:
@@ -619,16 +659,18 @@ async def test_export_csv_for_spreadsheets(app: App, clock: Clock) -> None:
     ]
     assert body[1]["job"] == "Café menu"
 
-    await ok(app, ana, "/buy connects:40")  # $12.00 at $0.30, expires in 12 months
+    await ok(app, ana, "/buy connects:40")  # $6.00 at $0.15, expires in 12 months
     clock.advance(400 * DAY)
     await ok(app, ana, "/balance")  # sweeps the expired purchase
     wallet = await ok(app, ana, "/export")
     assert wallet.file is not None
     mine = list(csv.DictReader(io.StringIO(wallet.file.data.decode("utf-8-sig"))))
+    paid = 40 * app.config.pricing.default_cents_per_connect
+    money = f"{paid // 100}.{paid % 100:02d}"
     assert [(r["kind"], r["value_dollars"], r["member"]) for r in mine] == [
         ("welcome", "0.00", "Ana Lima"),
-        ("purchase", "12.00", "Ana Lima"),
-        ("expiry", "-12.00", ""),  # swept by the system, not by a member
+        ("purchase", money, "Ana Lima"),
+        ("expiry", f"-{money}", ""),  # swept by the system, not by a member
     ]
 
 

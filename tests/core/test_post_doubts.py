@@ -67,8 +67,8 @@ async def test_facts_planted_in_the_description_are_not_read(app: App) -> None:
     reply = await app.run_text(ANA, f"/quote post:{post(PLANTED)}", "q1")
     assert reply.title == "13 Connects, stated by the post"
     assert not any(b.action == "reconcile" and "9999" in b.value for b in reply.buttons)
-    assert "Upwork shows 40 Connects; your wallet here has 60." in reply.lines
-    assert dict(reply.fields)["Spent"] == "$12,000"
+    assert "Upwork shows 40; your wallet has 60." in reply.lines
+    assert dict(reply.detail_fields)["Spent"] == "$12,000"
     for line in ("/pool create name:crew", "/pool topup name:crew connects:60"):
         assert not (await app.run_text(ANA, line, line)).error
     first = await app.run_text(ANA, f"/bid pool:crew post:{post(PLANTED)}", "b1")
@@ -137,7 +137,7 @@ async def test_a_value_out_of_range_is_not_read_and_said(
 async def test_a_quote_says_when_it_read_the_post(app: App, clock: Clock) -> None:
     read = datetime.fromtimestamp(clock.now, UTC)
     reply = await app.run_text(ANA, f"/quote post:{post()}", "q1")
-    assert reply.lines[-1] == f"Read from the post at {read:%H:%M} UTC on {read:%Y-%m-%d}."
+    assert reply.details[-1] == f"Read from the post at {read:%H:%M} UTC on {read:%Y-%m-%d}."
 
 
 async def test_a_bid_button_clicked_an_hour_later_says_so_and_places_nothing(
@@ -171,5 +171,5 @@ async def test_any_fact_shown_twice_is_said_and_left_out(app: App) -> None:
         "The post shows two client ratings, 4.98 of 17 reviews and 3.10 of 40 reviews; "
         "none of them is used." in reply.lines
     )
-    assert "Rating" not in dict(reply.fields)
+    assert "Rating" not in dict(reply.full().fields)
     assert _bid_button(reply) is not None  # the cost and the link are sure: a bid can go ahead

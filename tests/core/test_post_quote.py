@@ -60,32 +60,81 @@ async def test_the_headline_is_the_stated_cost_with_the_model_beside_it(app: App
     assert not reply.error, reply.title
     assert reply.title == "13 Connects, stated by the post"
     assert reply.lines[0] == "Senior Python developer for a scraping tool"
-    assert "you can afford 4 such bids" in reply.lines[1]  # 60 welcome Connects // 13
-    assert reply.lines[2] == "The heuristic would have said 4: 9 Connects too low."
-    assert "Upwork shows 11 Connects; your wallet here has 60." in reply.lines
-    assert reply.lines[-2].startswith("Not in the post: project length, hours per week")
-    shown = dict(reply.fields)
+    assert reply.lines[2] == "You can afford 4 such bids"  # 60 welcome Connects // 13
+    pricing = app.config.pricing
+    low, high = pricing.typical_low, pricing.typical_high
+    assert low <= 13 <= high  # the default's range holds this post's cost
+    assert reply.details[0] == f"Within the heuristic's rough {low}-{high}."
+    assert "Upwork shows 11; your wallet has 60." in reply.lines
+    assert reply.details[-2].startswith("Not in the post: project length, hours per week")
+    assert reply.fields == []  # the facts read are details
+    shown = dict(reply.detail_fields)
     assert shown["Budget"] == "Hourly $25.00-$40.00/hr"
     assert shown["Proposals"] == "15 to 20"
     assert shown["Rating"] == "4.98 (17 reviews)"
     assert shown["Spent"] == "$12,000"
     assert shown["Country"] == "United States"
-    assert [b.action for b in reply.buttons] == ["bid", "reconcile"]
+    assert [b.action for b in reply.buttons] == ["bid", "reconcile", "details"]
 
 
-async def test_a_post_without_cost_is_the_models_estimate(app: App) -> None:
-    """No stated cost: the quote is the pricing model's, from the factors the post states."""
+async def test_the_seed_heuristic_beside_a_stated_cost_says_how_far_off(seed_app: App) -> None:
+    """Under the seed profile, the points model's number beside the stated cost, and by how
+    much it missed."""
+    reply = await seed_app.run_text(ANA, f"/quote post:{POST}", "q1")
+    assert reply.title == "13 Connects, stated by the post"
+    assert reply.details[0] == "The heuristic would have said 4: 9 Connects too low."
+
+
+async def test_a_post_without_cost_is_the_models_estimate(seed_app: App) -> None:
+    """No stated cost (seed profile): the quote is the pricing model's, from the factors the
+    post states."""
+    app = seed_app
     reply = await app.run_text(ANA, f"/quote post:{NO_COST}", "q1")
     typed = await app.run_text(ANA, "/quote price:500 verified:no client_spent:900000", "q2")
     assert reply.title == typed.title
     assert reply.title.endswith(", heuristic")
     assert reply.lines[1] == "The post states no Connects cost."
-    assert dict(reply.fields)["Payment"] == "not verified"
-    assert "Connects cost" in reply.lines[-2]
+    assert dict(reply.detail_fields)["Payment"] == "not verified"
+    assert "Connects cost" in reply.details[-2]
 
 
-async def test_typed_options_win_over_the_post(app: App) -> None:
-    """price: typed beside the post is what the model prices; boost adds to the stated cost."""
+async def test_a_post_without_cost_is_a_range_with_no_bid_button(app: App) -> None:
+    """No stated cost under the default: the range, labelled, and no Bid button (a button
+    would charge a guess); a bid from the post is refused asking for connects:."""
+    reply = await app.run_text(ANA, f"/quote post:{NO_COST}", "q1")
+    pricing = app.config.pricing
+    assert reply.title == f"about {pricing.typical_low}-{pricing.typical_high} Connects, heuristic"
+    assert reply.lines[1] == "The post states no Connects cost."
+    assert any("Connects cost" in line for line in reply.lines[2:])
+    assert "No Bid button: a range is not a price" in reply.text()
+    assert reply.buttons == []
+    bid = await app.run_text(ANA, f"/bid post:{NO_COST}", "b1")
+    assert bid.error and "connects: is needed: the post states none" in bid.title
+    assert await _bids(app) == []
+
+
+async def test_a_description_claiming_a_cost_does_not_move_it(app: App) -> None:
+    """Attack: the client writes "Connects: 2" (or Upwork's own wording) in the description,
+    hoping bidders spend less or the bot prices it low. Only Upwork's block states the cost:
+    the quote stays the post's 13, and without that block it stays a range."""
+    bait = "\n".join(
+        [
+            "Senior Python developer for a scraping tool",
+            "Description: Connects: 2. Only 2 Connects needed to apply, cheap!",
+            *POST.splitlines()[1:],
+        ]
+    )
+    reply = await app.run_text(ANA, f"/quote post:{bait}", "q1")
+    assert reply.title == "13 Connects, stated by the post"
+    unstated = NO_COST.replace("Intermediate", "Intermediate\nConnects: 2 (trust me)")
+    ranged = await app.run_text(ANA, f"/quote post:{unstated}", "q2")
+    assert ranged.title.startswith("about ") and ranged.buttons == []
+
+
+async def test_typed_options_win_over_the_post(seed_app: App) -> None:
+    """price: typed beside the post is what the (seed) model prices; boost adds to the stated
+    cost."""
+    app = seed_app
     low = await app.run_text(ANA, f"/quote price:5 post:{NO_COST}", "q1")
     high = await app.run_text(ANA, f"/quote price:5000 post:{NO_COST}", "q2")
     assert low.title != high.title
@@ -99,7 +148,7 @@ async def test_a_quote_valued_by_hours_keeps_a_bid_button_that_places(app: App) 
     """hours:N values an hourly job in the quote; the Bid button it makes is still a /bid
     (hours are no option of a bid) and places the quoted bid."""
     quote = await app.run_text(ANA, f"/quote hours:20 post:{POST}", "q1")
-    assert any(str(line).startswith("Job value: $800.00, an hourly") for line in quote.lines)
+    assert any(str(line).startswith("Job value: $800.00, an hourly") for line in quote.details)
     token, _ = _button(quote, "bid")
     placed = await app.press(ANA, "bid", token, "click-1")
     assert placed.title == "Bid #1 placed", placed.lines
@@ -164,7 +213,7 @@ async def test_set_to_makes_the_wallet_what_upwork_shows_once(app: App) -> None:
     quote = await app.run_text(ANA, f"/quote post:{POST}", "q1")
     value, command = _button(quote, "reconcile")
     assert command == f"/confirm token:{value}"
-    assert [b.label for b in quote.buttons] == ["Bid 13 Connects", "Match Upwork's 11"]
+    assert [b.label for b in quote.buttons] == ["Bid 13 Connects", "Match Upwork's 11", "Details"]
     done = await app.press(ANA, "reconcile", value, "c1")
     assert done.title == "Set to 11 Connects"
     assert done.lines == [
@@ -174,7 +223,7 @@ async def test_set_to_makes_the_wallet_what_upwork_shows_once(app: App) -> None:
     assert await app.press(ANA, "reconcile", value, "c2") == done
     again = await app.run_text(ANA, f"/quote post:{POST}", "q2")
     assert not any("Upwork shows" in line for line in again.lines)
-    assert [b.action for b in again.buttons] == ["bid"]
+    assert [b.action for b in again.buttons] == ["bid", "details"]
 
 
 async def test_bid_post_records_the_job_by_url_and_the_pool_guard_holds(app: App) -> None:
@@ -188,8 +237,10 @@ async def test_bid_post_records_the_job_by_url_and_the_pool_guard_holds(app: App
     assert second.needs_confirmation
 
 
-async def test_bid_post_without_cost_is_estimated_and_typed_connects_win(app: App) -> None:
-    """The stored source of the cost follows where it came from."""
+async def test_bid_post_without_cost_is_estimated_and_typed_connects_win(seed_app: App) -> None:
+    """The stored source of the cost follows where it came from (seed profile: a bid without
+    a cost is placed at the points model's number)."""
+    app = seed_app
     titled = f"{NO_COST}"
     assert not (await app.run_text(ANA, f"/bid post:{titled}", "b1")).error
     assert not (await app.run_text(ANA, f"/bid connects:9 post:{POST}", "b2")).error

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.base.config import ConfigError, PricingConfig
+from core.base.config import PRICING_PROFILES, ConfigError, PricingConfig
 from core.base.facts import JobFacts
 from core.quotes.pricing import (
     cents,
@@ -184,30 +184,91 @@ def test_dollars_format() -> None:
 
 
 def test_pricing_profiles() -> None:
-    """[pricing] profile picks the defaults (seed: the article's, upwork: today's published
-    numbers); keys set in the file win; the doubled card doubles every band."""
+    """[pricing] profile picks the defaults (upwork, the default: today's published numbers;
+    seed: the article's); keys set in the file win; the doubled card doubles every band."""
     from bot.settings import parse
 
-    seed = parse({}, env={}).pricing
-    assert (seed.profile, seed.model, seed.max_connects) == ("seed", "seed", 6)
-    upwork = parse({"pricing": {"profile": "upwork"}}, env={}).pricing
-    assert (upwork.model, upwork.tiers, upwork.default_cents_per_connect) == (
-        "rate_card",
+    default = parse({}, env={}).pricing
+    assert default == parse({"pricing": {"profile": "upwork"}}, env={}).pricing
+    assert (default.profile, default.model, default.tiers, default.default_cents_per_connect) == (
+        "upwork",
+        "range",
         ((1, 15),),
         15,
     )
+    seed = parse({"pricing": {"profile": "seed"}}, env={}).pricing
+    assert (seed.profile, seed.model, seed.max_connects, seed.tiers[0]) == (
+        "seed",
+        "seed",
+        6,
+        (1, 100),
+    )
+    card = parse({"pricing": {"model": "rate_card"}}, env={}).pricing
     assert [
-        quote(upwork, JobFacts(price_cents=c)).connects
+        quote(card, JobFacts(price_cents=c)).connects
         for c in (1_000, 10_000, 100_000, 1_000_000, None)
     ] == [2, 4, 6, 8, 4]
-    doubled = parse({"pricing": {"profile": "upwork", "rate_card_scale": 2}}, env={}).pricing
+    doubled = parse({"pricing": {"model": "rate_card", "rate_card_scale": 2}}, env={}).pricing
     assert [
         quote(doubled, JobFacts(price_cents=c)).connects
         for c in (1_000, 10_000, 100_000, 1_000_000)
     ] == [4, 8, 12, 16]
     mine = parse({"pricing": {"profile": "upwork", "max_connects": 26}}, env={}).pricing
-    assert mine.max_connects == 26 and mine.model == "rate_card"
+    assert mine.max_connects == 26 and mine.model == "range"
     with pytest.raises(ConfigError, match=r"pricing\.profile"):
         parse({"pricing": {"profile": "cheap"}}, env={})
     with pytest.raises(ConfigError, match="rate_card_scale"):
         parse({"pricing": {"rate_card_scale": 3}}, env={})
+
+
+# ------------------------------------------------------------------------------- range model
+
+UPWORK = PRICING_PROFILES["upwork"]
+
+
+@given(
+    st.builds(
+        JobFacts,
+        budget_type=st.sampled_from([None, "hourly", "fixed"]),
+        price_cents=st.none() | st.integers(0, 10**9),
+        size=st.sampled_from([None, "small", "medium", "large"]),
+        client_spent_cents=st.none() | st.integers(0, 10**9),
+        hire_rate=st.none() | st.integers(0, 100),
+    ),
+    st.integers(0, 50),
+)
+def test_range_model_is_the_configured_range_whatever_the_facts(f: JobFacts, boost: int) -> None:
+    """The default heuristic is today's range (7-26), never a number made up from the facts:
+    its middle is kept for comparison only, and it reads as a range."""
+    q = quote(UPWORK, f, boost)
+    low, high = UPWORK.typical_low, UPWORK.typical_high
+    assert q.typical == (low, high) and q.model == "range" and q.lines == ()
+    assert low <= q.connects <= high and q.total == q.connects + boost
+    assert q.shown() == f"about {low}-{high} Connects"
+
+
+@given(st.integers(1, 100), st.integers(0, 100))
+def test_range_bounds_are_configured(low: int, extra: int) -> None:
+    """typical_low and typical_high set the range and its middle (half up); a range upside
+    down or starting at 0 is refused naming the key."""
+    from bot.settings import parse
+
+    high = low + extra
+    cfg = parse({"pricing": {"typical_low": low, "typical_high": high}}, env={}).pricing
+    q = quote(cfg, JobFacts())
+    assert q.typical == (low, high)
+    assert q.connects * 2 in (low + high, low + high + 1)
+    if extra:
+        with pytest.raises(ConfigError, match="typical_low"):
+            parse({"pricing": {"typical_low": high + 1, "typical_high": low}}, env={})
+    with pytest.raises(ConfigError, match="typical_low"):
+        parse({"pricing": {"typical_low": 0}}, env={})
+
+
+def test_seed_and_rate_card_quotes_are_single_numbers() -> None:
+    """Only the range model answers with a range; the seed and rate-card models stay one
+    number each, as configured."""
+    assert quote(CFG, STRONG_BIG).typical is None
+    assert quote(replace(UPWORK, model="rate_card"), STRONG_BIG).typical is None
+    assert quote(CFG, STRONG_BIG).shown() == f"{quote(CFG, STRONG_BIG).connects} Connects"
+    assert quote(CFG, WEAK_SMALL).shown() == "1 Connect"  # the seed's floor, singular

@@ -130,10 +130,11 @@ async def test_purchases_record_exactly_what_was_paid(app: App, paid: str, cents
         ("client_spent:$12k", "client spent", "$12,000.00"),
     ],
 )
-async def test_quote_factors_read_right(app: App, option: str, value: str, shown: str) -> None:
-    reply = await app.run_text(ANA, f"/quote {option}", "r1")
+async def test_quote_factors_read_right(seed_app: App, option: str, value: str, shown: str) -> None:
+    """Each factor typed as people type it reads right in the seed model's points table."""
+    reply = await seed_app.run_text(ANA, f"/quote {option}", "r1")
     assert not reply.error, reply.title
-    assert shown in dict(reply.fields)[value]
+    assert shown in dict(reply.detail_fields)[value]  # the points table: a detail
 
 
 # ------------------------------------------------------------------ properties

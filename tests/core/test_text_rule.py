@@ -44,7 +44,11 @@ async def snapshot(app: App) -> Snapshot:
 async def seeded(app: App) -> Snapshot:
     """A ledger with a user, a pool and a bid in it, and its snapshot."""
     for i, line in enumerate(
-        ["/pool create name:agency", "/pool topup name:agency connects:10", "/bid job:seed"]
+        [
+            "/pool create name:agency",
+            "/pool topup name:agency connects:10",
+            "/bid job:seed connects:4",
+        ]
     ):
         reply = await app.run_text(ANA, line, f"seed-{i}")
         assert not reply.error, reply.title

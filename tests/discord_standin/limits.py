@@ -1,5 +1,6 @@
 """Discord's documented rules that its OpenAPI schema cannot express: names, descriptions and
-counts of application commands, by command type, and the total text of a message's embeds."""
+counts of application commands, by command type, where a command may be installed and run,
+the layout of a modal, and the total text of a message's embeds."""
 
 from __future__ import annotations
 
@@ -16,11 +17,40 @@ CHAT_INPUT, USER, MESSAGE = 1, 2, 3
 MAX_BY_TYPE = {CHAT_INPUT: 100, USER: 5, MESSAGE: 5}
 
 
+#: interaction contexts: servers, the bot's DM, private channels (group DMs, DMs between people)
+GUILD, BOT_DM, PRIVATE_CHANNEL = 0, 1, 2
+GUILD_INSTALL, USER_INSTALL = 0, 1
+
+
+def install_problems(cmd: dict[str, Any]) -> list[str]:
+    """A command offered in private channels must be installable to a user: only a user's own
+    install reaches a channel the bot is not in (docs: interaction contexts)."""
+    contexts = cmd.get("contexts") or []
+    installs = cmd.get("integration_types") or [GUILD_INSTALL]
+    if PRIVATE_CHANNEL in contexts and USER_INSTALL not in installs:
+        return [f"/{cmd.get('name')}: offered in private channels without a user install"]
+    return []
+
+
+def modal_problems(data: dict[str, Any]) -> list[str]:
+    """Discord deprecated text inputs in action rows (August 2025): each goes in a label, and
+    the label, not the input, carries the text above it."""
+    problems: list[str] = []
+    for top in data.get("components") or []:
+        if top.get("type") == 1 and any(c.get("type") == 4 for c in top.get("components") or []):
+            problems.append("modal: a text input in an action row (deprecated: use a label)")
+        inner = top.get("component") or {}
+        if top.get("type") == 18 and inner.get("type") == 4 and inner.get("label"):
+            problems.append("modal: a text input in a label carries its own label")
+    return problems
+
+
 def bulk_problems(body: list[dict[str, Any]]) -> list[str]:
     """Problems with a bulk overwrite: each command's, then names and counts per type."""
     problems: list[str] = []
     for cmd in body:
         problems += command_problems(cmd)
+        problems += install_problems(cmd)
     types = Counter(int(c.get("type") or CHAT_INPUT) for c in body)
     for kind, n in types.items():
         if n > MAX_BY_TYPE.get(kind, 0):

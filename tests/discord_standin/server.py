@@ -7,6 +7,13 @@ READY, GUILD_CREATE) and answer interactions (callbacks with files, webhook foll
 the documented limits of application commands; problems land in :attr:`DiscordStandin.violations`
 and get the 400 answer Discord would give.
 
+Interactions carry ``context`` (0 a server, 1 the bot's DM, 2 a private channel the bot is not
+in) and ``authorizing_integration_owners`` computed from what was synced (``integration_types``,
+``contexts``) and installed: the bot added to a server (:meth:`DiscordStandin.add_guild`, or a
+server without it with ``bot=False``) or the app added to a user's account
+(:meth:`DiscordStandin.install_to`). A command Discord would not offer there cannot be run, and
+an interaction only a user's install authorizes takes at most five follow-ups.
+
 Tests drive it with :meth:`DiscordStandin.slash`, :meth:`DiscordStandin.autocomplete`,
 :meth:`DiscordStandin.click`, :meth:`DiscordStandin.submit` (a modal the bot opened) and
 :meth:`DiscordStandin.message_command` (on a message from :meth:`DiscordStandin.user_message`),
@@ -28,7 +35,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from .limits import bulk_problems, embed_problems
+from .limits import bulk_problems, embed_problems, modal_problems
 from .openapi import SpecChecker
 
 API_PREFIX = "/api/v10"
@@ -37,6 +44,14 @@ DEADLINE = 3.0  # seconds Discord waits for an interaction callback
 PERMISSIONS_ALL = (1 << 51) - 1
 MANAGE_GUILD = 1 << 5
 MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 31)  # view channel, send messages, use commands
+#: what an app without a bot in the channel may do (a user install): attach files, embed links,
+#: mention everyone (docs: interaction ``app_permissions``)
+USER_APP_PERMISSIONS = (1 << 15) | (1 << 14) | (1 << 17)
+#: interaction contexts (docs: interaction context types) and installation types
+GUILD, BOT_DM, PRIVATE_CHANNEL = 0, 1, 2
+GUILD_INSTALL, USER_INSTALL = 0, 1
+#: follow-ups Discord takes per interaction when only the user's install authorizes it
+MAX_USER_FOLLOWUPS = 5
 
 _snowflakes = itertools.count(1_300_000_000_000_000_000)
 
@@ -75,6 +90,7 @@ class Guild:
     owner: User
     channel_id: int = field(default_factory=snowflake)
     admins: set[int] = field(default_factory=set)  # members with Manage Server
+    bot: bool = True  # the bot is installed here (False: members may run user installs only)
 
     def permissions(self, user: User) -> int:
         if user.id == self.owner.id:
@@ -157,6 +173,31 @@ class Guild:
 
 
 @dataclass
+class Private:
+    """A private channel the bot is no member of: a group DM, or a DM between two people.
+    Only commands a member installed to their own account run here (context 2)."""
+
+    id: int
+    members: list[User]
+    group: bool = True
+
+    def channel(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "id": str(self.id),
+            "type": 3 if self.group else 1,
+            "recipients": [u.payload() for u in self.members],
+            "last_message_id": None,
+        }
+        if self.group:
+            payload.update(name="friends", icon=None, owner_id=str(self.members[0].id))
+        return payload
+
+
+#: where an interaction happens: a server, a private channel, or (``None``) the bot's DM
+Where = Guild | Private | None
+
+
+@dataclass
 class Sent:
     """One thing the bot sent about an interaction: a callback, a follow-up or an edit."""
 
@@ -165,6 +206,9 @@ class Sent:
     data: dict[str, Any]
     files: list[tuple[str, str, bytes]]  # (filename, content type, bytes)
     at: float
+    #: the installs that authorized the interaction this answers (a button on it or the form
+    #: it opened carries them on)
+    owners: dict[str, str] = field(default_factory=dict)
 
     @property
     def ephemeral(self) -> bool:
@@ -237,6 +281,12 @@ def _submitted(component: dict[str, Any], values: dict[str, Any], ids: Iterator[
     return out
 
 
+def _context(where: Where) -> int:
+    if isinstance(where, Guild):
+        return GUILD
+    return PRIVATE_CHANNEL if isinstance(where, Private) else BOT_DM
+
+
 #: the callbacks Discord takes for each interaction type (docs: interaction response types)
 CALLBACKS_FOR = {1: {1}, 2: {4, 5, 9, 12}, 3: {4, 5, 6, 7, 9, 12}, 4: {8}, 5: {4, 5, 6, 7}}
 
@@ -256,6 +306,20 @@ class InteractionRecord:
     @property
     def callback(self) -> Sent | None:
         return next((s for s in self.sent if s.kind == "callback"), None)
+
+    @property
+    def owners(self) -> dict[str, str]:
+        """``authorizing_integration_owners``: which installs authorized the interaction."""
+        return dict(self.payload.get("authorizing_integration_owners") or {})
+
+    def answer(
+        self, kind: str, type_: int | None, data: dict[str, Any], files: Any, at: float
+    ) -> Sent:
+        """Record something the bot sent about this interaction."""
+        sent = Sent(kind, type_, data, files, at, self.owners)
+        self.sent.append(sent)
+        self.changed.set()
+        return sent
 
     async def first(self, timeout: float = 10.0) -> Sent:  # noqa: ASYNC109
         """The interaction callback (the first answer), waiting for it."""
@@ -324,6 +388,11 @@ class DiscordStandin:
         self.checker = checker or SpecChecker()
         self.guilds: dict[int, Guild] = {}
         self.users: dict[int, User] = {}
+        self.user_installs: set[int] = set()  # users who installed the app to their account
+        self.privates: dict[int, Private] = {}
+        #: Discord offers a command only in the contexts and installs it was synced with; off,
+        #: the stand-in sends what a client with a stale command list would
+        self.check_offers = True
         self.commands: dict[int | None, list[dict[str, Any]]] = {}  # guild id (None: global)
         self.syncs: list[tuple[int | None, list[dict[str, Any]]]] = []
         self.sessions: list[Session] = []
@@ -413,10 +482,24 @@ class DiscordStandin:
         self.users[user.id] = user
         return user
 
-    def add_guild(self, name: str, owner: User, guild_id: int | None = None) -> Guild:
-        guild = Guild(guild_id or snowflake(), name, owner)
+    def add_guild(
+        self, name: str, owner: User, guild_id: int | None = None, *, bot: bool = True
+    ) -> Guild:
+        """A server; ``bot=False``: one the bot was never added to (members may still run
+        commands they installed to their own account there)."""
+        guild = Guild(guild_id or snowflake(), name, owner, bot=bot)
         self.guilds[guild.id] = guild
         return guild
+
+    def add_private(self, *members: User, group: bool = True) -> Private:
+        """A group DM (or, ``group=False``, a DM between two people) the bot is not in."""
+        private = Private(snowflake(), list(members), group)
+        self.privates[private.id] = private
+        return private
+
+    def install_to(self, user: User) -> None:
+        """``user`` adds the app to their account (a user install)."""
+        self.user_installs.add(user.id)
 
     async def wait_for(self, probe: Any, timeout: float = 15.0) -> Any:  # noqa: ASYNC109
         """Wait until ``probe()`` returns something truthy (a session, a sync...)."""
@@ -476,7 +559,7 @@ class DiscordStandin:
             shard = data.get("shard") or [0, 1]
             session.shard = (int(shard[0]), int(shard[1]))
             session.intents = int(data.get("intents", 0))
-            guilds = [g for g in self.guilds.values() if session.owns(g.id)]
+            guilds = [g for g in self.guilds.values() if g.bot and session.owns(g.id)]
             await session.dispatch(
                 "READY",
                 {
@@ -524,18 +607,51 @@ class DiscordStandin:
         :meth:`click` presses (in a DM: no guild)."""
         return [Sent("message", None, m, [], 0.0) for m in self.dms(user)]
 
-    def find_command(self, name: str, guild: Guild | None, kind: int = 1) -> dict[str, Any]:
+    def find_command(self, name: str, where: Where, kind: int = 1) -> dict[str, Any]:
         """The synced command ``name`` of type ``kind`` (1 slash, 2 user, 3 message); a slash
         command by its first word (``"pool add"`` finds ``pool``)."""
         wanted = name.split(" ", maxsplit=1)[0] if kind == 1 else name
-        for scope in ((guild.id if guild else None), None):
+        for scope in ((where.id if isinstance(where, Guild) else None), None):
             for cmd in self.commands.get(scope, []):
                 if cmd["name"] == wanted and int(cmd.get("type") or 1) == kind:
                     return cmd
         raise LookupError(f"{'/' if kind == 1 else ''}{wanted} was not synced")
 
-    def _base(self, kind: int, user: User, guild: Guild | None) -> dict[str, Any]:
+    def offered(self, cmd: dict[str, Any] | None, user: User, where: Where) -> dict[str, str]:
+        """``authorizing_integration_owners`` for ``user`` running the synced command ``cmd``
+        ``where``, as Discord computes it: the server install (key ``0``: the server's id, or
+        ``"0"`` in the bot's DM) where the command takes it and the bot is there; the user's
+        own install (key ``1``) where the command takes it and the user installed the app.
+        Discord shows no command outside its ``contexts`` or without an install, so neither
+        can be run (a LookupError) unless :attr:`check_offers` is off."""
+        context = _context(where)
+        types = [GUILD_INSTALL]  # a server's own commands take only the server install
+        contexts = [GUILD, BOT_DM, PRIVATE_CHANNEL]
+        if cmd is not None and not cmd.get("guild_id"):
+            types = list(cmd.get("integration_types") or [GUILD_INSTALL])
+            contexts = list(cmd.get("contexts") or contexts)
+        owners: dict[str, str] = {}
+        if GUILD_INSTALL in types:
+            if isinstance(where, Guild) and where.bot:
+                owners["0"] = str(where.id)
+            elif where is None:
+                owners["0"] = "0"
+        if USER_INSTALL in types and user.id in self.user_installs:
+            owners["1"] = str(user.id)
+        if self.check_offers:
+            name = (cmd or {}).get("name", "that command")
+            if context not in contexts:
+                raise LookupError(f"Discord does not offer {name} in context {context}")
+            if not owners:
+                raise LookupError(f"{name} is not installed where {user.name} runs it")
+        return owners
+
+    def _base(
+        self, kind: int, user: User, where: Where, owners: dict[str, str] | None = None
+    ) -> dict[str, Any]:
         iid = snowflake()
+        if owners is None:
+            owners = self.offered(None, user, where)
         payload: dict[str, Any] = {
             "id": str(iid),
             "application_id": str(self.application_id),
@@ -545,9 +661,11 @@ class DiscordStandin:
             "locale": "en-US",
             "entitlements": [],
             "attachment_size_limit": 10 * 1024 * 1024,
-            "authorizing_integration_owners": {"0": str(guild.id if guild else user.id)},
+            "authorizing_integration_owners": owners,
+            "context": _context(where),
         }
-        if guild is not None:
+        if isinstance(where, Guild):
+            guild = where
             payload.update(
                 guild_id=str(guild.id),
                 guild={"id": str(guild.id), "locale": "en-US", "features": []},
@@ -555,8 +673,14 @@ class DiscordStandin:
                 channel=guild.channel(),
                 member=guild.member(user),
                 guild_locale="en-US",
-                app_permissions=str(PERMISSIONS_ALL),
-                context=0,
+                app_permissions=str(PERMISSIONS_ALL if guild.bot else USER_APP_PERMISSIONS),
+            )
+        elif isinstance(where, Private):
+            payload.update(
+                user=user.payload(),
+                channel_id=str(where.id),
+                channel=where.channel(),
+                app_permissions=str(USER_APP_PERMISSIONS),
             )
         else:
             # a DM interaction happens in the user's DM channel with the bot, once it exists
@@ -566,15 +690,15 @@ class DiscordStandin:
                 channel_id=str(dm),
                 channel={"id": str(dm), "type": 1, "recipients": [user.payload()]},
                 app_permissions=str(MEMBER_PERMISSIONS),
-                context=1,
             )
         return payload
 
     def command_data(
-        self, name: str, options: dict[str, Any], guild: Guild | None, focused: str | None = None
+        self, name: str, options: dict[str, Any], where: Where, focused: str | None = None
     ) -> dict[str, Any]:
         """The ``data`` of an application-command interaction, typed from the synced command."""
-        cmd = self.find_command(name, guild)
+        cmd = self.find_command(name, where)
+        guild = where if isinstance(where, Guild) else None
         declared = cmd.get("options") or []
         resolved: dict[str, dict[str, Any]] = {}
         parts = name.split(" ")
@@ -626,10 +750,11 @@ class DiscordStandin:
         return data
 
     def slash_payload(
-        self, command: str, user: User, guild: Guild | None = None, /, **options: Any
+        self, command: str, user: User, where: Where = None, /, **options: Any
     ) -> dict[str, Any]:
-        payload = self._base(2, user, guild)
-        payload["data"] = self.command_data(command, options, guild)
+        owners = self.offered(self.find_command(command, where), user, where)
+        payload = self._base(2, user, where, owners)
+        payload["data"] = self.command_data(command, options, where)
         return payload
 
     async def send(
@@ -657,33 +782,36 @@ class DiscordStandin:
         return record
 
     async def slash(
-        self, command: str, user: User, guild: Guild | None = None, /, **options: Any
+        self, command: str, user: User, where: Where = None, /, **options: Any
     ) -> InteractionRecord:
-        """Run ``/command`` as ``user`` (in ``guild``, or in a DM) with typed options."""
-        return await self.send(self.slash_payload(command, user, guild, **options))
+        """Run ``/command`` as ``user`` (in a server, a private channel, or the bot's DM) with
+        typed options."""
+        return await self.send(self.slash_payload(command, user, where, **options))
 
     async def autocomplete(
         self,
         command: str,
         focused: str,
         user: User,
-        guild: Guild | None = None,
+        where: Where = None,
         /,
         **options: Any,
     ) -> InteractionRecord:
         """Ask for suggestions while ``user`` types option ``focused`` of ``/command``."""
         options.setdefault(focused, "")
-        payload = self._base(4, user, guild)
-        payload["data"] = self.command_data(command, options, guild, focused=focused)
+        owners = self.offered(self.find_command(command, where), user, where)
+        payload = self._base(4, user, where, owners)
+        payload["data"] = self.command_data(command, options, where, focused=focused)
         return await self.send(payload)
 
     async def click(
-        self, message: Sent, custom_id: str, user: User, guild: Guild | None = None
+        self, message: Sent, custom_id: str, user: User, where: Where = None
     ) -> InteractionRecord:
-        """Click the button ``custom_id`` of a message the bot sent."""
+        """Click the button ``custom_id`` of a message the bot sent; the click carries the
+        installs that authorized the message's interaction."""
         if custom_id not in {b.get("custom_id") for b in message.buttons()}:
             raise LookupError(f"no button {custom_id!r} on that message")
-        payload = self._base(3, user, guild)
+        payload = self._base(3, user, where, message.owners or None)
         payload["data"] = {"custom_id": custom_id, "component_type": 2}
         payload["message"] = self._message(message.data, [], message.data.get("id", snowflake()))
         return await self.send(payload)
@@ -692,7 +820,7 @@ class DiscordStandin:
         self,
         modal: Sent,
         user: User,
-        guild: Guild | None = None,
+        where: Where = None,
         /,
         *,
         files: dict[str, list[dict[str, Any]]] | None = None,
@@ -717,7 +845,7 @@ class DiscordStandin:
                 spec.get("max_length") or 4000
             ):
                 raise ValueError(f"Discord does not submit {custom_id!r}: {len(value)} characters")
-        payload = self._base(5, user, guild)
+        payload = self._base(5, user, where, modal.owners or None)
         ids = itertools.count(1)
         uploads = files or {}
         payload["data"] = {
@@ -735,17 +863,19 @@ class DiscordStandin:
         self,
         author: User,
         content: str = "",
-        guild: Guild | None = None,
+        where: Where = None,
         *,
         embeds: Iterable[dict[str, Any]] = (),
     ) -> dict[str, Any]:
-        """A message someone posted (in ``guild``'s channel, else in a DM with the bot), as
-        Discord sends it in ``resolved.messages``."""
-        channel = (
-            guild.channel_id
-            if guild is not None
-            else self.dm_channels.setdefault(author.id, snowflake())
-        )
+        """A message someone posted (in a server's channel, a private channel, else in a DM
+        with the bot), as Discord sends it in ``resolved.messages``."""
+        guild = where if isinstance(where, Guild) else None
+        if isinstance(where, Private):
+            channel = where.id
+        elif guild is not None:
+            channel = guild.channel_id
+        else:
+            channel = self.dm_channels.setdefault(author.id, snowflake())
         message: dict[str, Any] = {
             "id": str(snowflake()),
             "channel_id": str(channel),
@@ -769,12 +899,12 @@ class DiscordStandin:
         return message
 
     async def message_command(
-        self, name: str, target: dict[str, Any], user: User, guild: Guild | None = None
+        self, name: str, target: dict[str, Any], user: User, where: Where = None
     ) -> InteractionRecord:
         """Run the message command ``name`` (message menu, Apps) on the message ``target``."""
-        cmd = self.find_command(name, guild, kind=3)
-        payload = self._base(2, user, guild)
-        if guild is None:  # the DM the message is in
+        cmd = self.find_command(name, where, kind=3)
+        payload = self._base(2, user, where, self.offered(cmd, user, where))
+        if where is None:  # the DM the message is in
             payload["channel_id"] = payload["channel"]["id"] = target["channel_id"]
         data: dict[str, Any] = {
             "id": cmd["id"],
@@ -852,6 +982,8 @@ class DiscordStandin:
         problems: list[str] = []
         if method == "PUT" and path.endswith("/commands") and isinstance(body, list):
             problems += bulk_problems(body)
+        if isinstance(body, dict) and path.endswith("/callback") and body.get("type") == 9:
+            problems += modal_problems(body.get("data") or {})
         if isinstance(body, dict):
             data = body.get("data") if path.endswith("/callback") else body
             if isinstance(data, dict):
@@ -1032,8 +1164,7 @@ class DiscordStandin:
         if kind == 7 and record.payload.get("message"):
             # an update keeps the message's flags
             data.setdefault("flags", record.payload["message"].get("flags", 0))
-        record.sent.append(Sent("callback", kind, data, files, now))
-        record.changed.set()
+        record.answer("callback", kind, data, files, now)
         if request.query.get("with_response") not in ("1", "true", "True"):
             return web.Response(status=204)
         message_id = snowflake()
@@ -1064,16 +1195,23 @@ class DiscordStandin:
             return self._error(404, 10015, "Unknown Webhook")
         body = body or {}
         if method == "POST" and len(parts) == 3:
+            if "0" not in record.owners:
+                followups = sum(s.kind == "followup" for s in record.sent)
+                if followups >= MAX_USER_FOLLOWUPS:
+                    problem = f"follow-up {followups + 1} to a user-installed interaction"
+                    problem += f" (max {MAX_USER_FOLLOWUPS})"
+                    self.violations.append(problem)
+                    record.rejected.append(problem)
+                    record.changed.set()
+                    return self._error(400, 50035, "Invalid Form Body")
             msg_id = snowflake()
-            record.sent.append(Sent("followup", None, {**body, "id": str(msg_id)}, files, now))
-            record.changed.set()
+            record.answer("followup", None, {**body, "id": str(msg_id)}, files, now)
             return self._json(self._message(body, files, msg_id))
         if method == "PATCH" and len(parts) == 5 and parts[3] == "messages":
             base = record.callback.data if parts[4] == "@original" else {}
             merged = {**base, **body}
             merged.setdefault("flags", base.get("flags", 0))
-            record.sent.append(Sent("edit", None, merged, files, now))
-            record.changed.set()
+            record.answer("edit", None, merged, files, now)
             return self._json(self._message(merged, files, snowflake()))
         if method == "GET" and len(parts) == 5:
             return self._json(self._message(record.callback.data, [], snowflake()))

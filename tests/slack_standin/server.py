@@ -10,6 +10,7 @@ envelopes and collects their acks.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import itertools
 import json
@@ -34,7 +35,12 @@ KNOWN_METHODS = {
     "users.info",
     "apps.connections.open",
     "views.open",
+    "views.publish",
+    "oauth.v2.access",
 }
+
+# Slack's rotating bot tokens last 12 hours.
+TOKEN_TTL = 12 * 60 * 60
 
 # Slack's limits on views (views.open reference, Block Kit reference)
 TRIGGER_TTL = 3.0  # seconds a trigger id may open a modal, once
@@ -216,6 +222,20 @@ class Envelope:
 
 
 @dataclass
+class Team:
+    """A workspace that installed the app through OAuth: its current tokens. With rotation a
+    refresh token is spent once; the access tokens it replaced stay valid until they expire,
+    as on Slack."""
+
+    team_id: str
+    tokens: set[str] = field(default_factory=set)
+    refresh_token: str | None = None
+    spent: set[str] = field(default_factory=set)
+    refreshes: int = 0
+    reused: int = 0  # refresh tokens presented again (two replicas spending one)
+
+
+@dataclass
 class Trigger:
     """A trigger id Slack issued with an interaction: it opens one modal within 3 seconds."""
 
@@ -263,6 +283,14 @@ class SlackStandIn:
         self.failures: dict[str, list[tuple[str, float | None]]] = defaultdict(list)
         self.triggers: dict[str, Trigger] = {}
         self.views: list[OpenedView] = []
+        # many workspaces (OAuth): the app's credentials, codes users approved, teams' tokens
+        self.client_id = "111.222"
+        self.client_secret = "standin-client-secret"
+        self.rotation = True
+        self.refresh_delay = 0.0  # seconds an oauth.v2.access refresh takes (to race two)
+        self.codes: dict[str, tuple[str, str]] = {}  # code -> (team, installing user)
+        self.teams: dict[str, Team] = {}
+        self.homes: dict[tuple[str, str], dict[str, Any]] = {}  # (team, user) -> Home view
         self._ids = itertools.count(1)
         self._envelopes: dict[str, Envelope] = {}
         self._sockets: list[web.WebSocketResponse] = []
@@ -326,6 +354,45 @@ class SlackStandIn:
         user = User(user_id, name, team_id or self.team_id, is_admin, is_owner, locale)
         self.users[user_id] = user
         return user
+
+    def approve(self, team_id: str, user_id: str = "UINSTALLER") -> str:
+        """A user of ``team_id`` approved the install on Slack's authorize page: the code
+        Slack hands back on the redirect."""
+        code = f"code-{team_id}-{next(self._ids)}"
+        self.codes[code] = (team_id, user_id)
+        return code
+
+    def revoke(self, team_id: str) -> None:
+        """The workspace uninstalled the app or revoked its tokens: none of them works."""
+        team = self.teams.get(team_id)
+        if team is not None:
+            team.tokens.clear()
+            team.refresh_token = None
+
+    def team_of(self, token: str | None) -> str | None:
+        """The workspace a bot token works in (the configured token: :attr:`team_id`)."""
+        if token and token == self.bot_token:
+            return self.team_id
+        return next((t.team_id for t in self.teams.values() if token in t.tokens), None)
+
+    def _issue(self, team: Team) -> dict[str, Any]:
+        n = next(self._ids)
+        access = f"xoxb-{team.team_id}-{n}"
+        team.tokens.add(access)
+        answer: dict[str, Any] = {
+            "access_token": access,
+            "token_type": "bot",
+            "scope": "commands,chat:write",
+            "bot_user_id": "UBOT" + team.team_id,
+            "app_id": "ASTANDIN",
+            "team": {"id": team.team_id, "name": "Team " + team.team_id},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+        if self.rotation:
+            team.refresh_token = f"xoxe-1-{team.team_id}-{n}"
+            answer.update(refresh_token=team.refresh_token, expires_in=TOKEN_TTL)
+        return answer
 
     def fail_next(
         self, method: str, error: str = "ratelimited", *, retry_after: float | None = None
@@ -431,6 +498,11 @@ class SlackStandIn:
         elif request.method == "POST":
             params.update(await request.post())
         auth = request.headers.get("Authorization", "")
+        if auth.startswith("Basic "):  # oauth.v2.access: the app's client id and secret
+            pair = base64.b64decode(auth.removeprefix("Basic ").strip()).decode()
+            client_id, _, client_secret = pair.partition(":")
+            params.update(client_id=client_id, client_secret=client_secret)
+            auth = ""
         token = auth.removeprefix("Bearer ").strip() or params.get("token")
         self.calls.append(ApiCall(method, params, token))
         if method not in KNOWN_METHODS:
@@ -441,8 +513,15 @@ class SlackStandIn:
                 headers = {"Retry-After": str(int(retry_after or 0))}
                 return web.json_response({"ok": False, "error": error}, status=429, headers=headers)
             return _error(error)
-        expected = self.app_token if method == "apps.connections.open" else self.bot_token
-        if token != expected:
+        if method == "oauth.v2.access":
+            response = await self._m_oauth_v2_access(params)
+            async with self._changed:
+                self._changed.notify_all()
+            return response
+        if method == "apps.connections.open":
+            if token != self.app_token:
+                return _error("not_authed" if not token else "invalid_auth")
+        elif self.team_of(token) is None:
             return _error("not_authed" if not token else "invalid_auth")
         for key in ("blocks",):
             if params.get(key):
@@ -452,17 +531,71 @@ class SlackStandIn:
                     self.block_errors.append(f"{method}: {exc}")
                     return _error("invalid_blocks")
         handler = getattr(self, "_m_" + method.replace(".", "_"))
-        response: web.Response = await handler(params)
+        response: web.Response = await handler({**params, "_token": token})
         async with self._changed:
             self._changed.notify_all()
         return response
+
+    async def _m_oauth_v2_access(self, params: dict[str, Any]) -> web.Response:
+        """The code grant (an install) and the refresh grant (a rotation): client id and
+        secret checked; a code is used once; a refresh token is spent once, and one
+        presented again is refused (``invalid_refresh_token``) and counted."""
+        if (
+            params.get("client_id") != self.client_id
+            or params.get("client_secret") != self.client_secret
+        ):
+            return _error("invalid_client_id")
+        if params.get("grant_type") == "refresh_token":
+            given = str(params.get("refresh_token") or "")
+            team = next((t for t in self.teams.values() if t.refresh_token == given), None)
+            if team is None:
+                for t in self.teams.values():
+                    if given in t.spent:
+                        t.reused += 1
+                return _error("invalid_refresh_token")
+            team.spent.add(given)
+            team.refresh_token = None
+            team.refreshes += 1
+            if self.refresh_delay:
+                await asyncio.sleep(self.refresh_delay)
+            return _ok(**self._issue(team))
+        code = str(params.get("code") or "")
+        if code not in self.codes:
+            return _error("invalid_code")
+        team_id, user_id = self.codes.pop(code)
+        team = self.teams.setdefault(team_id, Team(team_id))
+        answer = self._issue(team)
+        answer["authed_user"] = {"id": user_id}
+        return _ok(**answer)
+
+    async def _m_views_publish(self, params: dict[str, Any]) -> web.Response:
+        """A Home tab: a ``home`` view of at most 100 valid blocks, for one user."""
+        view = params.get("view")
+        if isinstance(view, str):
+            view = json.loads(view)
+        user_id = params.get("user_id")
+        try:
+            if not isinstance(view, dict) or view.get("type") != "home":
+                raise BlockError("views.publish takes a home view")
+            validate_blocks(view.get("blocks"), VIEW_MAX_BLOCKS)
+            ids = [b.get("block_id") for b in view["blocks"] if b.get("block_id")]
+            if len(ids) != len(set(ids)):
+                raise BlockError("repeated block_id in a view")
+        except (BlockError, ValueError) as exc:
+            self.block_errors.append(f"views.publish: {exc}")
+            return _error("invalid_arguments")
+        if not user_id:
+            return _error("invalid_arguments")
+        team = self.team_of(params.get("_token"))
+        self.homes[(team or "", str(user_id))] = view
+        return _ok(view={**view, "id": f"VHOME{next(self._ids)}"})
 
     async def _m_auth_test(self, params: dict[str, Any]) -> web.Response:
         return _ok(
             url="https://standin.slack.test/",
             team="Stand-in",
             user="connects",
-            team_id=self.team_id,
+            team_id=self.team_of(params.get("_token")) or self.team_id,
             user_id=self.bot_user_id,
             bot_id="BBOT",
         )

@@ -46,7 +46,10 @@ async def _rows(app_or_url: App | str) -> list[tuple[object, ...]]:
         await store.close()
 
 
-async def test_bids_keep_their_factors(app: App) -> None:
+async def test_bids_keep_their_factors(seed_app: App) -> None:
+    """A bid keeps the factors typed, and whether its cost was stated (seed profile: a bid
+    without connects: is placed at the points model's number, kept as estimated)."""
+    app = seed_app
     await app.run_text(
         ANA,
         "/bid job:a price:$1,500 size:large verified:yes "

@@ -33,6 +33,10 @@ import pytest
 from core.store import open_store
 from core.store.base import Store, Tx
 
+#: The entry columns no UPDATE may touch (every column but ``actor``), in name order.
+GUARDED = "account_id, balance_after, bid_id, created_at, delta, id, kind, lot_id, memo, request_id"
+
+
 # ---------------------------------------------------------------------- the model
 
 
@@ -116,6 +120,25 @@ def _action(body: str) -> str:
     """A trigger body that only raises, as ``raises 'message'`` on either database."""
     raised = _RAISES.match(body.strip())
     return f"raises '{raised.group(1)}'" if raised else "runs " + " ".join(body.split())
+
+
+# PostgreSQL allows no subquery in a trigger's WHEN: a function that raises only under a
+# condition (``IF cond THEN RAISE ...; END IF; RETURN OLD;``) is its spelling of SQLite's
+# ``WHEN cond`` on a trigger that raises (migration 0017's delete guard on entries).
+_GUARD = re.compile(
+    r"^BEGIN\s+IF\s+(.*?)\s+THEN\s+RAISE\s+EXCEPTION\s*'((?:[^']|'')*)'\s*;\s*END\s+IF\s*;"
+    r"\s*RETURN\s+(?:OLD|NEW)\s*;\s*END\s*;?$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _guard(body: str) -> tuple[str, str] | None:
+    """``(condition, "raises 'message'")`` for a guard function's body, else ``None``."""
+    m = _GUARD.match(body.strip())
+    return (" ".join(m.group(1).split()), f"raises '{m.group(2)}'") if m else None
+
+
+PURGES_ONLY = "NOT EXISTS (SELECT 1 FROM ledger_purges WHERE account_id = OLD.account_id)"
 
 
 def _update_of(cols: list[str]) -> str:
@@ -386,6 +409,9 @@ async def read_postgres(store: Store) -> Schema:
             tgtype = int(trig["tgtype"])
             when = re.search(r"\bWHEN \((.*)\) EXECUTE ", str(trig["def"]), re.DOTALL)
             action = _action(str(trig["prosrc"]))
+            guard = None if when else _guard(str(trig["prosrc"]))
+            if guard is not None:
+                action = guard[1]
             if not action.startswith("raises"):
                 action = f"{trig['proname']}(): {action}"
             if trig["tgenabled"] == "D":
@@ -396,7 +422,7 @@ async def read_postgres(store: Store) -> Schema:
                     "INSTEAD OF" if tgtype & 64 else "BEFORE" if tgtype & 2 else "AFTER",
                     _update_of([str(c) for c in trig["of_cols"]]) if event == "UPDATE" else event,
                     bool(tgtype & 1),
-                    _words(when.group(1)) if when else None,
+                    _words(when.group(1)) if when else guard[0] if guard else None,
                     action,
                 )
                 schema[str(trig["tbl"])].triggers[trigger] += 1
@@ -626,10 +652,13 @@ def _known_facts(schema: Schema, side: str) -> None:
     ]
     assert not narrow, (side, narrow)  # every whole number is 64-bit (0009)
     raises = "raises 'ledger entries are append-only'"
+    assert "actor" not in GUARDED
     assert schema["entries"].triggers == Counter(
         {
-            Trigger("BEFORE", "UPDATE", True, None, raises): 1,
-            Trigger("BEFORE", "DELETE", True, None, raises): 1,
+            # 0018: an entry's actor alone may change (/forget's tombstone)
+            Trigger("BEFORE", "UPDATE OF " + GUARDED, True, None, raises): 1,
+            # deletable only as a whole workspace's ledger (0017: ledger_purges)
+            Trigger("BEFORE", "DELETE", True, PURGES_ONLY, raises): 1,
         }
     ), side
 

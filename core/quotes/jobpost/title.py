@@ -84,35 +84,37 @@ _CHROME_LIKE = re.compile(
     r"\d+ (?:minutes?|hours?|days?) ago|posted .*|renewed .*",
     re.IGNORECASE,
 )
-# lines that begin like a label or a value of a post, not like a title
-_FACT_START = (
+# lines that begin like a label or a value of a post, not like a title: these anywhere at the
+# start (a sum, a link, a phrase only a post's blocks use) ...
+_FACT_PREFIX = (
     "$",
-    "hourly",
-    "fixed",
-    "budget",
     "est.",
-    "estimated",
-    "proposals",
-    "interviewing",
-    "invites",
-    "unanswered",
     "last viewed",
-    "experience",
     "entry level",
-    "intermediate",
-    "expert",
     "required connects",
     "available connects",
     "send a proposal",
     "this proposal",
-    "payment",
-    "rating",
+    "payment method",
+    "payment verified",
+    "payment unverified",
+    "payment not verified",
+    "rating is",
     "member since",
     "bid range",
     "less than",
     "more than",
+    "experience level",
     "http",
     "www.",
+)
+# ... and these words when alone or followed by punctuation (``Expert``, ``Hourly: $25``,
+# ``Fixed-price``, ``Proposals: 5 to 10``, ``Expert - Est. Time: ...``), not when a title
+# begins with them (``Expert React developer``, ``Payments integration``, ``Budget app``)
+_FACT_WORD = re.compile(
+    r"(?:hourly|fixed|budget|estimated|proposals|interviewing|invites|unanswered|experience"
+    r"|intermediate|expert|payment|rating)(?:\s*$|\s*[^\w\s])",
+    re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"[a-z]{2}[.!?] [A-Z]|:$")
 
@@ -136,7 +138,8 @@ def _plausible(line: str, is_fact: Callable[[str], bool]) -> bool:
     return (
         2 <= len(line) <= MAX_TITLE
         and any(c.isalpha() for c in line)
-        and not low.startswith(_FACT_START)
+        and not low.startswith(_FACT_PREFIX)
+        and not _FACT_WORD.match(line)
         and not _SENTENCE.search(line)
         and not (line.endswith(".") and len(line.split()) > 8)
         and "upwork.com" not in low

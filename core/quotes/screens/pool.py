@@ -77,11 +77,18 @@ class Screens:
         self._busy[user] += n
         self._total += n
         try:
-            loop = asyncio.get_running_loop()
             pool = self._executor()
-            pages = await asyncio.gather(
-                *(loop.run_in_executor(pool, _read_one, data) for _, data in shots)
-            )
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                # a one-shot `exec` driven without an event loop (bot.inline): nothing else
+                # runs in the process, so it waits on its workers in place
+                futures = [pool.submit(_read_one, data) for _, data in shots]
+                pages = [f.result() for f in futures]
+            else:
+                pages = await asyncio.gather(
+                    *(loop.run_in_executor(pool, _read_one, data) for _, data in shots)
+                )
         finally:
             self._busy[user] -= n
             self._total -= n

@@ -7,16 +7,14 @@ keeps the users table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from core.store.base import Row, Tx
 
 AccountKind = Literal["user", "pool"]
 
 
-@dataclass(frozen=True, slots=True)
-class User:
+class User(NamedTuple):
     """A user: their key, wallet account and grant bookkeeping."""
 
     key: str

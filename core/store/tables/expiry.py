@@ -7,13 +7,12 @@ history and statistics.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from core.store.base import Tx
 
 
-@dataclass(frozen=True, slots=True)
-class Due:
+class Due(NamedTuple):
     """Connects of one lot that expire soon."""
 
     remaining: int

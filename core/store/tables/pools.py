@@ -7,13 +7,12 @@ Who may read or change a pool is decided in :mod:`core.ledger.pools`; here is on
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from core.store.base import Row, Tx
 
 
-@dataclass(frozen=True, slots=True)
-class Pool:
+class Pool(NamedTuple):
     """A shared account of one scope (a server, a workspace), with its owner, its low-balance
     threshold (0: off) and the channel warned below it."""
 
@@ -26,14 +25,12 @@ class Pool:
     channel: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Member:
+class Member(NamedTuple):
     key: str
     allowance: int | None  # Connects a month; None: no limit
 
 
-@dataclass(frozen=True, slots=True)
-class Membership:
+class Membership(NamedTuple):
     """One of a user's pools, with its balance and the user's allowance in it."""
 
     pool: Pool

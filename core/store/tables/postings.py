@@ -9,15 +9,14 @@ the ``CHECK (balance >= 0)`` constraint.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from core.base.vocabulary import BOUGHT, EntryKind, LotSource
 from core.store.base import Tx
 from core.store.tables.words import sql_list
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """One ledger entry to append: ``delta`` Connects of ``kind`` leaving ``balance_after``."""
 
     account_id: int
@@ -32,8 +31,7 @@ class Entry:
     memo: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Holding:
+class Holding(NamedTuple):
     """A lot with Connects left: ``remaining`` of the ``connects`` bought for ``cost_cents``."""
 
     id: int
@@ -42,8 +40,7 @@ class Holding:
     cost_cents: int
 
 
-@dataclass(frozen=True, slots=True)
-class Usage:
+class Usage(NamedTuple):
     """Connects a bid took from one lot, with what that lot held and cost."""
 
     lot_id: int
@@ -52,8 +49,7 @@ class Usage:
     cost_cents: int
 
 
-@dataclass(frozen=True, slots=True)
-class DueLot:
+class DueLot(NamedTuple):
     """A lot past its date with Connects left."""
 
     id: int
@@ -61,8 +57,7 @@ class DueLot:
     acquired_at: int
 
 
-@dataclass(frozen=True, slots=True)
-class BoughtLot:
+class BoughtLot(NamedTuple):
     """A purchase's (or top-up's) lot, who recorded it, the pool holding it, and whether it
     was voided already."""
 
@@ -77,8 +72,7 @@ class BoughtLot:
     voided: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
     """What an entry was, in brief: its kind and the bid it names."""
 
     kind: EntryKind
@@ -145,6 +139,15 @@ async def last_entry(tx: Tx, account_id: int) -> int:
         "SELECT MAX(id) AS e FROM entries WHERE account_id = :a", {"a": account_id}
     )
     return 0 if row is None or row["e"] is None else int(row["e"])
+
+
+async def first_kinds(tx: Tx, account_id: int, limit: int) -> list[EntryKind]:
+    """The kinds of the account's first ``limit`` entries, oldest first."""
+    rows = await tx.fetchall(
+        "SELECT kind FROM entries WHERE account_id = :a ORDER BY id LIMIT :n",
+        {"a": account_id, "n": limit},
+    )
+    return [EntryKind(str(r["kind"])) for r in rows]
 
 
 async def changes_after(tx: Tx, account_id: int, entry_id: int) -> list[Change]:

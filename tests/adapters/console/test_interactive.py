@@ -56,6 +56,7 @@ def test_empty_line_offers_every_command() -> None:
                 "/pool add",
                 "/pool remove",
                 "/pool allowance",
+                "/pool limits",
                 "/pool topup",
                 "/pool info",
                 "/pool threshold",
@@ -72,7 +73,16 @@ def test_command_names(typed: str, expected: list[str]) -> None:
 
 
 def test_subcommands_after_the_group() -> None:
-    assert texts("/pool ") == ["create", "add", "remove", "allowance", "topup", "info", "threshold"]
+    assert texts("/pool ") == [
+        "create",
+        "add",
+        "remove",
+        "allowance",
+        "limits",
+        "topup",
+        "info",
+        "threshold",
+    ]
     assert complete("/pool a") == [("add", -1), ("allowance", -1)]
 
 

@@ -23,8 +23,9 @@ from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from adapters.console import console
-from adapters.console.console import awaits_post, console_actor, serve, with_post
+from adapters.console.console import awaits_post, serve, with_post
 from adapters.console.interactive import PromptLines
+from adapters.console.once import console_actor
 from core.app import App
 from core.base.keys import Actor
 from core.interface.reply import Reply

@@ -6,13 +6,28 @@ import asyncio
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+import discord
+
 from adapters.discord import runner
 from adapters.discord.commands import MAX_STRING
 from bot.platforms import serve
 from core.app import App
 from core.interface.catalog import COMMANDS, MESSAGE_ACTIONS, OptionType
 from tests.adapters.discord.helpers import World, discord_config
-from tests.discord_standin import DiscordStandin, bulk_problems, command_problems
+from tests.discord_standin import (
+    DiscordStandin,
+    SpecChecker,
+    bulk_problems,
+    command_problems,
+    install_problems,
+)
+
+#: what the bot sends in a sync body (the rest of a synced command is Discord's answer)
+SENT = {
+    "name", "description", "options", "type", "contexts", "integration_types",
+    "default_member_permissions", "nsfw", "dm_permission", "name_localizations",
+    "description_localizations",
+}  # fmt: skip
 
 _TYPES = {
     OptionType.INTEGER: 4,
@@ -62,12 +77,14 @@ async def test_every_catalog_command_is_synced_as_declared(world: World) -> None
 
 async def test_message_actions_are_synced_as_message_commands(world: World) -> None:
     """Each catalog message action is a MESSAGE command (type 3) named as in the catalog,
-    with no description or options, offered in servers and DMs."""
+    with no description or options, installable to a server and to a user, offered in servers,
+    the bot's DM and private channels."""
     menus = [c for c in world.standin.commands[None] if c["type"] == 3]
     assert [c["name"] for c in menus] == [a.name for a in MESSAGE_ACTIONS]
     for menu in menus:
         assert menu["description"] == "" and not menu.get("options")
-        assert set(menu["contexts"]) == {0, 1}
+        assert sorted(menu["contexts"]) == [0, 1, 2]
+        assert sorted(menu["integration_types"]) == [0, 1]
 
 
 async def test_synced_commands_fit_discords_limits(world: World) -> None:
@@ -81,13 +98,53 @@ async def test_synced_commands_fit_discords_limits(world: World) -> None:
 
 
 async def test_pool_is_one_guild_only_group(world: World) -> None:
-    """/pool groups its subcommands and is not offered in DMs; the rest work in DMs too."""
+    """/pool groups its subcommands, is installed with the bot to a server and offered there
+    only; the rest work in the bot's DM too."""
     synced = {c["name"]: c for c in world.standin.commands[None]}
     assert {o["name"] for o in synced["pool"]["options"]} == {
         c.leaf for c in COMMANDS if c.group == "pool"
     }
     assert synced["pool"]["contexts"] == [0]
-    assert set(synced["balance"]["contexts"]) == {0, 1}
+    assert synced["pool"]["integration_types"] == [0]
+    assert set(synced["balance"]["contexts"]) >= {0, 1}
+
+
+async def test_installs_and_contexts_of_every_command(world: World) -> None:
+    """The sync body says where each command is installed and run: the listed personal
+    commands (and Quote this job) to a server or a user, anywhere; the others with the bot to a
+    server, in its servers and DM; /pool in servers only. Discord's OpenAPI file and its
+    documented rules take the body as sent."""
+    sd = world.standin
+    [(_, synced)] = sd.syncs
+    personal = {
+        "quote", "paste", "bid", "balance", "history", "stats", "help",
+        "buy", "refund", "outcome", "reconcile", "Quote this job",
+    }  # fmt: skip
+    assert personal <= {c["name"] for c in synced}
+    for cmd in synced:
+        name = cmd["name"]
+        if name in personal:
+            expected = ([0, 1], [0, 1, 2])
+        elif name == "pool":
+            expected = ([0], [0])
+        else:
+            expected = ([0], [0, 1])
+        assert (sorted(cmd["integration_types"]), sorted(cmd["contexts"])) == expected, name
+        assert install_problems(cmd) == [], name
+    body = [{k: v for k, v in c.items() if k in SENT} for c in synced]
+    assert SpecChecker().check("PUT", "/applications/1/commands", body, "application/json") == []
+
+
+def test_sync_bodies_discord_would_refuse() -> None:
+    """The checks have teeth: a context or install Discord does not know fails the OpenAPI
+    file; private channels without a user install break Discord's rule."""
+    checker = SpecChecker()
+    base = {"name": "balance", "description": "Your Connects", "type": 1}
+    for bad in ({"contexts": [3]}, {"integration_types": [2]}, {"contexts": []}):
+        body = [{**base, **bad}]
+        assert checker.check("PUT", "/applications/1/commands", body, "application/json"), bad
+    assert install_problems({**base, "contexts": [0, 2], "integration_types": [0]})
+    assert not install_problems({**base, "contexts": [0, 2], "integration_types": [0, 1]})
 
 
 async def test_guild_ids_sync_to_those_guilds_only(
@@ -160,12 +217,37 @@ async def test_shards_split_guilds_over_one_database(
 
 
 def test_invite_url_asks_for_bot_and_commands() -> None:
-    """The invite URL names the application, both scopes and the permissions the bot uses."""
+    """The server invite names the application, both scopes, the server install and the
+    permissions the bot uses."""
     url = urlparse(runner.invite_url(1234))
     query = parse_qs(url.query)
     assert query["client_id"] == ["1234"]
     assert query["scope"][0].split() == ["bot", "applications.commands"]
+    assert query["integration_type"] == ["0"]
     perms = int(query["permissions"][0])
     for bit in (10, 11, 14, 15):  # view channel, send messages, embed links, attach files
         assert perms & (1 << bit)
     assert not perms & (1 << 3)  # never Administrator
+
+
+def test_user_install_link_asks_for_commands_only() -> None:
+    """The user install adds the commands to the visitor's account: no bot, no permission."""
+    query = parse_qs(urlparse(runner.user_install_url(1234)).query)
+    assert query["client_id"] == ["1234"]
+    assert query["scope"] == ["applications.commands"]
+    assert query["integration_type"] == ["1"]
+    assert "permissions" not in query
+
+
+def test_install_links_say_what_they_ask() -> None:
+    """Both links are printed with the scopes and permissions their URLs ask for, so what a
+    reader is told is what Discord will show."""
+    server, user = runner.install_links(1234)
+    for link in (server, user):
+        query = parse_qs(urlparse(link.url).query)
+        assert tuple(query["scope"][0].split()) == link.scopes
+        asked = discord.Permissions(int(query.get("permissions", ["0"])[0]))
+        assert link.permissions == runner.permission_names(asked)
+        assert link.lines()[-1].strip() == link.url
+    assert server.permissions == ("View Channel", "Send Messages", "Embed Links", "Attach Files")
+    assert user.permissions == () and "  permissions: none" in user.lines()

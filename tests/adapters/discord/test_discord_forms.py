@@ -17,7 +17,7 @@ from core.base.keys import Actor
 from core.interface.catalog import BY_NAME, MESSAGE_ACTIONS
 from core.interface.reply import Reply
 from tests.adapters.discord.helpers import World, button, discord_config
-from tests.discord_standin import DiscordStandin, Guild, SpecChecker, User
+from tests.discord_standin import DiscordStandin, Guild, SpecChecker, User, modal_problems
 
 PASTE = BY_NAME["paste"]
 FORM = PASTE.form
@@ -63,31 +63,40 @@ async def open_paste(sd: DiscordStandin, user: User, guild: Guild | None) -> Any
 
 async def test_paste_opens_its_form_as_a_modal(world: World) -> None:
     """/paste takes no options on Discord: it answers with a modal (callback type 9) built from
-    the catalog's form, a paragraph input in an action row and, under it, a file upload for
-    screenshots in a label (each optional: one or the other), checked against Discord's
-    OpenAPI file."""
+    the catalog's form, two labels (Discord deprecated text inputs in action rows): a paragraph
+    input and, under it, a file upload for screenshots (each optional: one or the other),
+    checked against Discord's OpenAPI file."""
     sd = world.standin
     modal = await open_paste(sd, world.member, world.guild)
     assert modal.data["custom_id"] == "connects:form:paste"
     assert modal.data["title"] == FORM.title
-    [row, upload] = modal.data["components"]
+    [label, upload] = modal.data["components"]
     assert upload["type"] == 18 and upload["component"]["type"] == 19  # a label, a file upload
     assert upload["component"]["custom_id"] == FORM.image
     assert upload["component"]["max_values"] == 4 and upload["component"]["required"] is False
-    assert row["type"] == 1
-    [field] = row["components"]
+    assert label["type"] == 18 and label["label"] == FORM.label
+    field = {k: v for k, v in label["component"].items() if v is not None}
     assert field == {
         "type": 4,
         "custom_id": FORM.field,
         "style": 2,  # paragraph
-        "label": FORM.label,
         "placeholder": FORM.placeholder,
         "max_length": 4000,
         "required": False,
     }
     body = {"type": 9, "data": modal.data}
     assert SpecChecker().check("POST", "/interactions/1/t/callback", body, "application/json") == []
+    assert modal_problems(modal.data) == []
     assert sd.violations == []
+
+
+def test_the_old_layout_is_refused() -> None:
+    """The stand-in holds the bot to the new layout: a text input in an action row, or a
+    label on the input itself, is a problem, though the OpenAPI file still takes both."""
+    row = {"type": 1, "components": [{"type": 4, "custom_id": "post", "style": 2, "label": "x"}]}
+    assert modal_problems({"components": [row]})
+    inner = {"type": 4, "custom_id": "post", "style": 2, "label": "twice"}
+    assert modal_problems({"components": [{"type": 18, "label": "x", "component": inner}]})
 
 
 async def test_submitted_post_reaches_the_core_as_typed(

@@ -55,7 +55,11 @@ async def test_bid_then_match_upwork_applies_what_upwork_showed_then(world: Worl
     says why; a second click changes nothing."""
     sd, me, g = world.standin, world.member, world.guild
     quote = await _quote_own_message(world)
-    assert [b["label"] for b in quote.buttons()] == ["Bid 20 Connects", "Match Upwork's 64"]
+    assert [b["label"] for b in quote.buttons()] == [
+        "Bid 20 Connects",
+        "Match Upwork's 64",
+        "Details",
+    ]
     placed = await (await sd.click(quote, button(quote, "bid"), me, g)).final()
     assert placed.embeds[0]["title"] == "Bid #1 placed"
     done = await (await sd.click(quote, button(quote, "reconcile"), me, g)).final()
@@ -89,10 +93,10 @@ async def test_quote_this_job_on_another_persons_message_offers_no_set_to(world:
     sd, me, g = world.standin, world.member, world.guild
     theirs = sd.user_message(world.owner, PAGE, g)
     reply = await (await sd.message_command(QUOTE_THIS_JOB, theirs, me, g)).final()
-    assert [b["custom_id"].split(":")[1] for b in reply.buttons()] == ["bid"]
+    assert [b["custom_id"].split(":")[1] for b in reply.buttons()] == ["bid", "details"]
     assert "your wallet here" not in reply.text() and "not yours to match" in reply.text()
     mine = await _quote_own_message(world)
-    assert [b["custom_id"].split(":")[1] for b in mine.buttons()] == ["bid", "reconcile"]
+    assert [b["custom_id"].split(":")[1] for b in mine.buttons()] == ["bid", "reconcile", "details"]
 
 
 async def test_a_bid_button_after_the_sweep_says_what_it_placed(world: World, clock: Clock) -> None:
@@ -105,3 +109,30 @@ async def test_a_bid_button_after_the_sweep_says_what_it_placed(world: World, cl
     late = await (await sd.click(quote, button(quote, "bid"), me, g)).final()
     assert late.embeds[0]["title"].startswith("Bid #1 was placed on "), late.text()
     assert await _balance(world) == 40
+
+
+async def test_details_answer_privately_beside_the_quote(world: World) -> None:
+    """Details on a pasted post's quote: a new private message with only the facts read (type
+    4, ephemeral), the quote left as it was (never edited); the same press again answers
+    again, changing nothing. Another member pressing it (the attack: reading someone's
+    pasted post and Upwork balance) is refused privately and sees none of it."""
+    sd, me, g = world.standin, world.member, world.guild
+    quote = await _quote_own_message(world)
+    assert "Country" not in quote.text() and "Budget" not in quote.text()
+    before = await _ledger(world)
+    for _ in range(2):
+        shown = await (await sd.click(quote, button(quote, "details"), me, g)).final()
+        assert shown.kind == "callback" and shown.type == 4 and shown.ephemeral
+        assert "Budget: Fixed price $800.00" in shown.text()
+        assert shown.buttons() == []
+    theirs = await (await sd.click(quote, button(quote, "details"), world.owner, g)).final()
+    assert theirs.ephemeral and "Budget" not in theirs.text() and "64" not in theirs.text()
+    assert await _ledger(world) == before
+
+
+async def test_details_of_a_typed_quote_are_the_pressers_own(world: World) -> None:
+    """A typed quote's Details run it again for whoever presses, privately."""
+    sd, me, g = world.standin, world.member, world.guild
+    quote = await (await sd.slash("quote", me, g, price=1500, budget_type="fixed")).final()
+    shown = await (await sd.click(quote, button(quote, "details"), me, g)).final()
+    assert shown.type == 4 and shown.ephemeral and "Job value: $1,500.00" in shown.text()

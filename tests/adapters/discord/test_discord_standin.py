@@ -44,23 +44,43 @@ async def plain_bot() -> AsyncIterator[tuple[DiscordStandin, discord.Client, dic
                 await interaction.response.send_message("here", file=file, ephemeral=True)
 
         class Ask(discord.ui.Modal, title="Ask"):
-            question: discord.ui.TextInput[Any] = discord.ui.TextInput(
-                label="Question", style=discord.TextStyle.paragraph, max_length=50
+            question: discord.ui.Label[Any] = discord.ui.Label(
+                text="Question",
+                component=discord.ui.TextInput(style=discord.TextStyle.paragraph, max_length=50),
             )
 
+            @property
+            def value(self) -> str:
+                field = self.question.component
+                assert isinstance(field, discord.ui.TextInput)
+                return field.value
+
             async def on_submit(self, interaction: discord.Interaction) -> None:
-                if self.question.value == "again":  # a modal in answer to a modal: refused
+                if self.value == "again":  # a modal in answer to a modal: refused
                     seen["refused"] = None
                     try:
                         await interaction.response.send_modal(Ask())
                     except discord.HTTPException as exc:
                         seen["refused"] = exc.status
                     return
-                await interaction.response.send_message(f"asked: {self.question.value}")
+                await interaction.response.send_message(f"asked: {self.value}")
 
         @tree.command(description="Opens a modal")
         async def ask(interaction: discord.Interaction) -> None:
             await interaction.response.send_modal(Ask(custom_id="ask-modal"))
+
+        @tree.command(description="Answers, then follows up n times")
+        @app_commands.allowed_installs(guilds=True, users=True)
+        @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+        async def chatty(interaction: discord.Interaction, n: int = 1) -> None:
+            await interaction.response.send_message("first", ephemeral=True)
+            refused = []
+            for i in range(n):
+                try:
+                    await interaction.followup.send(f"more {i + 1}", ephemeral=True)
+                except discord.HTTPException as exc:
+                    refused.append(exc.status)
+            seen["refused_followups"] = refused
 
         @tree.context_menu(name="Echo text")
         async def echo(interaction: discord.Interaction, message: discord.Message) -> None:
@@ -91,6 +111,7 @@ async def test_plain_bot_logs_in_syncs_and_answers(
         ("ping", 1),
         ("report", 1),
         ("ask", 1),
+        ("chatty", 1),
         ("Echo text", 3),
     ]
     assert client.user is not None and client.user.id == sd.bot.id
@@ -268,3 +289,28 @@ async def test_files_in_callbacks_and_follow_ups(
     later = await rec.final()
     assert later.kind == "followup" and later.files[0][2] == b"a,b\n1,2\n"
     assert sd.violations == []
+
+
+async def test_user_installed_interactions_take_five_follow_ups(
+    plain_bot: tuple[DiscordStandin, discord.Client, dict[str, Any]],
+) -> None:
+    """Where only the user's install authorizes an interaction (a server without the bot, a
+    group DM), Discord takes five follow-ups and refuses the sixth; where the bot is, no such
+    cap. The sync body carries the command's installs and contexts."""
+    sd, _, seen = plain_bot
+    [chatty] = [c for c in sd.commands[None] if c["name"] == "chatty"]
+    assert (chatty["integration_types"], chatty["contexts"]) == ([0, 1], [0, 1, 2])
+    sam = sd.add_user("Sam")
+    sd.install_to(sam)
+    bare = sd.add_guild("Bare", sam, bot=False)
+    rec = await sd.slash("chatty", sam, bare, n=6)
+    await sd.wait_for(lambda: "refused_followups" in seen)
+    assert rec.owners == {"1": str(sam.id)}
+    assert sum(s.kind == "followup" for s in rec.sent) == 5
+    assert seen.pop("refused_followups") == [400]
+    assert sd.violations == ["follow-up 6 to a user-installed interaction (max 5)"]
+    sd.violations.clear()
+    home = sd.add_guild("Home", sam)
+    rec = await sd.slash("chatty", sam, home, n=6)
+    await sd.wait_for(lambda: "refused_followups" in seen)
+    assert seen["refused_followups"] == [] and sd.violations == []

@@ -40,18 +40,31 @@ async def test_quote_is_a_private_embed(world: World) -> None:
     assert sent.type == 4
     assert sent.ephemeral
     assert sent.embeds[0]["title"].endswith(" Connects, heuristic")
-    assert "Upwork does not publish its formula" in sent.text()
+    assert sent.embeds[0]["title"].startswith("about ")  # today's default: a rough range
+    assert "Rough: paste the post for its cost" in sent.text()
+    # how rough, on request: a private answer beside it
+    details = [b["custom_id"] for b in sent.buttons() if b["custom_id"].startswith("cb:details:")]
+    more = await (await world.standin.click(sent, details[0], world.member, world.guild)).final()
+    assert more.ephemeral and "recent posts state" in more.text()
 
 
 async def test_quote_bid_balance_refund_balance(world: World) -> None:
     """The whole story: a bid costs its quote, a refund gives it back, balances follow."""
     quote = await run(world, "quote", world.member, world.guild, price=500, size="small")
-    cost = int(quote.embeds[0]["title"].split()[0])
+    assert quote.embeds[0]["title"].startswith("about ")  # no stated cost: a range
+    cost = 9  # the cost the job page states, typed
     before = balance_of(await run(world, "balance", world.member, world.guild))
     assert before == 60  # the welcome grant
 
     bid = await run(
-        world, "bid", world.member, world.guild, job="Logo for a bakery", price=500, size="small"
+        world,
+        "bid",
+        world.member,
+        world.guild,
+        job="Logo for a bakery",
+        connects=cost,
+        price=500,
+        size="small",
     )
     assert bid.ephemeral
     assert bid.embeds[0]["title"].startswith("Bid #")
@@ -363,6 +376,6 @@ async def test_a_server_with_a_fitted_model_gets_learned_quotes(world: World) ->
     assert model.in_use, model.reason
     sent = await run(world, "quote", world.member, world.guild, price=1000, verified=True)
     assert sent.embeds[0]["title"].endswith(" Connects, learned")
-    assert "learned from 60 bids in this community" in sent.text()
+    assert ", 60 bids" in sent.text() and "Typical error ±" in sent.text()
     other = await run(world, "quote", world.outsider, world.other_guild, price=1000)
     assert other.embeds[0]["title"].endswith(" Connects, heuristic")

@@ -31,7 +31,7 @@ async def test_quote_bid_balance_refund_story(bot: Bot) -> None:
     d = bot.driver
     quote = await d.run("USAM", "/quote", "price:500 size:small")
     assert quote["response_type"] == "ephemeral"
-    assert "3 Connects" in message_text(quote)
+    assert "about 7-26 Connects" in message_text(quote)  # the default's range
     bid = await d.run("USAM", "/bid", 'job:"Logo for a bakery" connects:4')
     assert "Bid #1 placed" in message_text(bid)
     assert [b["text"]["text"] for b in buttons_of(bid)] == ["Undo"]
@@ -353,11 +353,11 @@ async def test_quote_labels_heuristic_then_learned(bot: Bot) -> None:
     """/quote says where its number comes from: the heuristic, until the workspace's own
     stated bids are fitted; then learned, with its sample and error."""
     d = bot.driver
-    before = message_text(await d.run("USAM", "/quote", "price:1000 verified:yes"))
+    before = message_text(await d.run("USAM", "/quote", "price:1000 verified:yes details:true"))
     assert ", heuristic" in before and "30 more bids with a stated cost" in before
     scope = scope_of("slack", bot.slack.team_id)
     now = bot.app.services.clock()
     await insert(bot.app.store, community(60, now, seed=5), scope)
     assert (await learning.fit(bot.app.store, bot.app.config, scope, now)).in_use
-    after = message_text(await d.run("USAM", "/quote", "price:1000 verified:yes"))
+    after = message_text(await d.run("USAM", "/quote", "price:1000 verified:yes details:true"))
     assert ", learned" in after and "learned from 60 bids in this community" in after

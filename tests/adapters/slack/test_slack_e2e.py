@@ -139,7 +139,7 @@ async def test_wallet_and_pool_stories(process: Process, slack: SlackStandIn) ->
     """quote -> bid -> balance -> refund -> balance, then a pool story with a confirmed
     duplicate, a replayed trigger id and free text, through the real command line."""
     d = process.driver
-    assert "3 Connects" in message_text(await d.run("USAM", "/quote", "price:500 size:small"))
+    assert "about 7-26 Connects" in message_text(await d.run("USAM", "/quote", "price:500"))
     bid = await d.run(
         "USAM", "/bid", 'job:"Logo \\"Bäckerei\\" 🥐 & <co>" connects:4', trigger_id="42.42.e2e"
     )

@@ -60,8 +60,14 @@ async def test_numbers_read_exactly_or_are_refused(bot: Bot) -> None:
     for paid, _cents in (("1,50", 150), ("$1,500", 150_000), ("US$12k", 1_200_000)):
         await bot.driver.run("UKIM", "/connects", f"buy connects:10 paid:{paid}")
     assert await _purchases(bot) == [150, 150_000, 1_200_000]
-    quote = await bot.driver.run("UKIM", "/quote", "rating:4,9 hire_rate:75%")
-    assert "4.9" in message_text(quote) and "75%" in message_text(quote)
+    bid = await bot.driver.run("UKIM", "/bid", "job:Rated connects:9 rating:4,9 hire_rate:75%")
+    assert "placed" in message_text(bid), bid
+
+    async def read(tx: Any) -> list[Any]:
+        return list(await tx.fetchall("SELECT rating_hundredths, hire_rate FROM bids"))
+
+    [rated] = await bot.app.store.read(read)
+    assert (rated["rating_hundredths"], rated["hire_rate"]) == (490, 75)
 
 
 async def test_help_for_one_command(bot: Bot) -> None:

@@ -71,16 +71,16 @@ async def test_quote_this_job_on_another_persons_message_offers_no_set_to(bot: B
         "USAM", "quote_message", {"text": POST, "user": "UKIM"}
     )
     [answer] = await bot.slack.wait_posts(theirs.response_url)
-    assert actions(answer) == ["bid"]
+    assert actions(answer) == ["bid", "details"]
     assert "not yours to match" in message_text(answer)
     bot_message = {"text": POST, "user": "U0BOTUSER", "bot_id": "B0OTHER"}
     by_bot = await bot.driver.message_shortcut("USAM", "quote_message", bot_message)
-    assert actions((await bot.slack.wait_posts(by_bot.response_url))[0]) == ["bid"]
+    assert actions((await bot.slack.wait_posts(by_bot.response_url))[0]) == ["bid", "details"]
     mine = await bot.driver.message_shortcut(
         "USAM", "quote_message", {"text": POST, "user": "USAM"}
     )
     [own] = await bot.slack.wait_posts(mine.response_url)
-    assert actions(own) == ["bid", "reconcile"]
+    assert actions(own) == ["bid", "reconcile", "details"]
 
 
 async def test_confirm_with_a_bid_buttons_code_places_nothing_more(bot: Bot) -> None:
@@ -124,4 +124,21 @@ async def test_a_forged_set_to_value_does_nothing(bot: Bot) -> None:
         [answer] = await bot.slack.wait_posts(click.response_url)
         assert "Set to" not in message_text(answer) and "\n" not in answer["text"]
     assert await bot.ledger() == before
+    assert await bot.balance_of("USAM") == 60
+
+
+async def test_details_answer_privately_beside_the_quote(bot: Bot) -> None:
+    """Details on a pasted post's quote (HTTP and Socket Mode): a new ephemeral message with
+    only the facts read, the quote not replaced; another member pressing the same button (the
+    attack: reading someone's pasted post and balance) gets a private refusal without them."""
+    ex = await bot.driver.message_shortcut("USAM", "quote_message", {"text": POST, "user": "USAM"})
+    [answer] = await bot.slack.wait_posts(ex.response_url)
+    assert "Budget" not in message_text(answer)
+    click = await bot.driver.click("USAM", by_action(answer, "details"))
+    [shown] = await bot.slack.wait_posts(click.response_url)
+    assert shown["replace_original"] is False and shown["response_type"] == "ephemeral"
+    assert "Fixed price $800.00" in message_text(shown) and actions(shown) == []
+    theirs = await bot.driver.click("UKIM", by_action(answer, "details"))
+    [refused] = await bot.slack.wait_posts(theirs.response_url)
+    assert refused["replace_original"] is False and "800" not in message_text(refused)
     assert await bot.balance_of("USAM") == 60

@@ -311,7 +311,7 @@ async def test_message_shortcut_quotes_the_message_through_response_url(
     [answer] = await bot.slack.wait_posts(ex.response_url)
     assert calls.dispatched == [("quote", {"post": UNFURLED_TEXT}, ex.trigger_id)]
     assert answer["response_type"] == "ephemeral" and answer["replace_original"] is False
-    assert answer["text"].startswith("4 Connects, heuristic")  # the post states no cost
+    assert answer["text"].startswith("about 7-26 Connects, heuristic")  # states no cost
     assert answer.get("blocks")
 
 

@@ -262,8 +262,8 @@ def _shown(reply: Reply) -> tuple[str, list[str], list[tuple[str, str]]]:
 
     return (
         undated(reply.title),
-        [undated(line) for line in reply.lines],
-        [(k, undated(v)) for k, v in reply.fields],
+        [undated(line) for line in reply.full().lines],
+        [(k, undated(v)) for k, v in reply.full().fields],
     )
 
 
@@ -352,8 +352,10 @@ async def test_a_dm_stranger_learns_nothing_of_a_workspace(
         stranger = Actor(UserRef("slack:U99", "stranger"), None)
         reply = await app.run_text(stranger, QUOTE, _rid())
         assert reply.title.endswith(" Connects, heuristic")
-        assert not any("community" in str(line) for line in reply.lines)
-        assert "A learned quote needs 20 more bids of your own with a stated cost." in reply.lines
+        assert not any("community" in str(line) for line in reply.full().lines)
+        assert "A learned quote needs 20 more bids of your own with a stated cost." in (
+            reply.details
+        )
         model = await app.run_text(stranger, "/model", _rid())
         assert model.title == "No learned quotes yet"
         assert "from your own bids" in model.lines[0]
@@ -364,7 +366,7 @@ async def test_a_dm_stranger_learns_nothing_of_a_workspace(
             assert [m.scope for m in await learning.fit_all(app2.store, pooled, clock.now)] == ["*"]
             again = await app2.run_text(stranger, QUOTE, _rid())
             assert again.title.endswith(" Connects, learned")
-            assert "learned from 120 bids across every community" in again.lines[1]
+            assert "learned from 120 bids across every community" in again.details[0]
         finally:
             await app2.close()
     finally:
@@ -430,7 +432,7 @@ async def test_a_solo_member_is_answered_from_their_own_bids(
         for where in ("console", None):
             reply = await app.run_text(actor("ana", scope=where), QUOTE, _rid())
             assert reply.title.endswith(" Connects, learned"), reply.title
-            assert reply.lines[1].startswith(
+            assert reply.details[0].startswith(
                 f"≈ {reply.title.split()[0]} learned from your 40 bids"
             )
             model = await app.run_text(actor("ana", scope=where), "/model", _rid())

@@ -81,14 +81,16 @@ def test_an_unreadable_model_falls_back_to_the_heuristic_through_exec(
     assert sane.returncode == 0 and ", learned" in sane.stdout.splitlines()[0]
 
     asyncio.run(store_model(db_url, {"predictor": model, "effects": []}, case))
-    quote = run(tmp_path, db_url, "exec", "/quote price:500 size:small")
+    quote = run(tmp_path, db_url, "exec", "/quote price:500 size:small details:true")
     assert quote.returncode == 0, quote.stdout
     assert quote.stdout.splitlines()[0].endswith(" Connects, heuristic")
     reason = f"the stored model cannot be read ({why}"
     assert f"The heuristic answers here: {reason}" in quote.stdout
     assert "cannot be read" in quote.stderr  # the warning, in the log
 
-    bid = run(tmp_path, db_url, "exec", "/bid job:Logo price:500 size:small")
+    guessed = run(tmp_path, db_url, "exec", "/bid job:Logo price:500 size:small")
+    assert guessed.returncode != 0 and "connects: is needed" in guessed.stdout + guessed.stderr
+    bid = run(tmp_path, db_url, "exec", "/bid job:Logo price:500 size:small connects:9")
     assert bid.returncode == 0 and bid.stdout.startswith("Bid #1 placed"), bid.stdout
 
     shown = run(tmp_path, db_url, "exec", "/model")
