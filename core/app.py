@@ -20,7 +20,7 @@ from core.base.config import Config
 from core.base.keys import Actor
 from core.commands import HANDLERS, Context
 from core.commands.registry import Read
-from core.interface.catalog import BY_NAME, COMMANDS, GROUPS
+from core.interface.catalog import BY_NAME, COMMANDS, GROUPS, OptionType
 from core.interface.errors import ConnectsError
 from core.interface.options import ChannelResolver, RawValue, UserResolver, check, console_user
 from core.interface.reply import (
@@ -36,6 +36,7 @@ from core.interface.reply import (
     cmd,
 )
 from core.interface.textparse import check_length, parse_options, positional_hint, split_command
+from core.interface.uploads import Images
 from core.services import Clock, Services
 from core.store.base import Store, Tx
 
@@ -190,13 +191,15 @@ class App:
         details: bool = False,
         show: Show | None = None,
         text_commands: bool = True,
+        open_images: Callable[[str], Images] | None = None,
     ) -> Reply:
         """Parse ``text`` (``/bid job:"Logo" connects:4``, ``pool add name:x member:y``) in the
         console/Slack syntax and dispatch it; empty text or ``help`` gives the catalog.
         ``resolve_user`` turns a mention into a user; ``None`` reads console names. A line
         longer than :data:`~core.interface.textparse.MAX_LINE` is refused unread.
         ``details:true`` in the text (or ``details``) gives the whole reply at once; ``show``
-        overrides both."""
+        overrides both. ``open_images`` reads an image option's text (the console's paths on
+        its own user's machine); without it, as on Slack, typed text never opens a file."""
         try:
             check_length(text)
             command, rest = split_command(text)
@@ -212,20 +215,25 @@ class App:
                     request_id,
                     show=show or (Show.ALL if details else Show.FIRST),
                 )
-            raw = parse_options(command, rest)
+            parsed = parse_options(command, rest)
+            raw: dict[str, RawValue] = dict(parsed)
+            for opt in command.options:
+                typed = raw.get(opt.name)
+                if opt.type is OptionType.IMAGE and isinstance(typed, str) and open_images:
+                    raw[opt.name] = open_images(typed)
         except ConnectsError as exc:
             return error_reply(exc.message)
-        hints = {name: positional_hint(command, raw, name) for name in raw.positional}
+        hints = {name: positional_hint(command, parsed, name) for name in parsed.positional}
         return await self.dispatch(
             actor,
             command.name,
-            dict(raw),
+            raw,
             request_id,
             resolve_user or console_user,
             resolve_channel=resolve_channel,
             hints=hints,
             text_commands=text_commands,
-            show=show or (Show.ALL if details or raw.details else Show.FIRST),
+            show=show or (Show.ALL if details or parsed.details else Show.FIRST),
         )
 
     async def press(
@@ -364,7 +372,8 @@ class App:
             return []
 
     async def close(self) -> None:
-        """Close the store."""
+        """Close the store and stop the screenshot workers."""
+        self.services.close()
         await self.store.close()
 
 

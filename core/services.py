@@ -17,6 +17,7 @@ from core.store.base import Store, Tx
 if TYPE_CHECKING:
     from core.ledger.bids import Bids
     from core.ledger.idempotency import R
+    from core.quotes.screens.pool import Screens
 
 Clock = Callable[[], int]
 
@@ -31,6 +32,20 @@ class Services:
         self.pools = Pools()
         self.wallets = Wallets(config, self.pools)
         self.balances = Balances(config, store, self.wallets, self.pools)
+
+    @cached_property
+    def screens(self) -> Screens:
+        """The reader of screenshots; its module, and its worker processes, start with the
+        first image."""
+        from core.quotes.screens.pool import Screens
+
+        return Screens()
+
+    def close(self) -> None:
+        """Stops the screenshot workers, if any started."""
+        screens = self.__dict__.get("screens")
+        if screens is not None:
+            screens.close()
 
     @cached_property
     def bids(self) -> Bids:

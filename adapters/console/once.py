@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from core.app import App
 from core.base.keys import Actor, UserKey, UserRef, scope_of
+from core.base.text import echo
+from core.interface.errors import BadInput
 from core.interface.reply import Reply
 from core.interface.reply import render as render_text
+
+if TYPE_CHECKING:
+    from core.interface.uploads import Images
 
 
 def console_actor(name: str) -> Actor:
@@ -58,5 +63,31 @@ def render(reply: Reply, files_dir: Path) -> tuple[str, bool]:
 
 async def run_once(app: App, name: str, line: str, files_dir: Path) -> Shown:
     """Run one command line; the reply and its rendering."""
-    reply = await app.run_text(console_actor(name), line, f"console:{os.urandom(16).hex()}")
+    reply = await app.run_text(
+        console_actor(name), line, f"console:{os.urandom(16).hex()}", open_images=open_images
+    )
     return Shown(reply, *render(reply, files_dir))
+
+
+def open_images(text: str) -> Images:
+    """The images at the paths in ``text`` (``image:a.png b.png``; a path with spaces in
+    quotes), read from the console user's own machine. Raises :class:`BadInput` for a path that
+    cannot be read or a file over the size an image may have."""
+    import shlex  # only a command with an image reaches here: `exec "/balance"` stays light
+
+    from core.interface.uploads import MAX_BYTES, Images
+
+    try:
+        paths = shlex.split(text)
+    except ValueError:
+        raise BadInput("image: a path's quotes are not closed.") from None
+    shots = []
+    for name in paths:
+        path = Path(name).expanduser()
+        try:
+            if path.stat().st_size > MAX_BYTES:
+                raise BadInput(f"image: {echo(name)} is over 10 MB: share a screenshot.")
+            shots.append((path.name, path.read_bytes()))
+        except OSError as exc:
+            raise BadInput(f"image: cannot read {echo(name)} ({exc.strerror}).") from None
+    return Images(tuple(shots))

@@ -26,6 +26,7 @@ from core.app import App
 from core.base.keys import Actor, scope_of
 from core.interface.catalog import BY_NAME, Command, MessageAction
 from core.interface.reply import APOLOGY, DETAILS, Reply
+from core.interface.uploads import MAX_BYTES, Images
 
 from . import commands, forms, render
 from .quiet import skip_voice_warnings
@@ -42,6 +43,22 @@ RESPONSE_ERRORS = (
     aiohttp.ClientError,
     asyncio.TimeoutError,
 )
+
+
+async def attached(files: list[discord.Attachment]) -> Images:
+    """The images in ``files`` (a command's attachment option, a form's upload, a message's
+    attachments), fetched from Discord's CDN, never kept. A file over :data:`MAX_BYTES` (by
+    the size Discord states) is not fetched: it is handed on empty-named as too large, and
+    the core refuses it in one line."""
+    shots = []
+    for f in files:
+        if f.size > MAX_BYTES:
+            return Images((), refused=f"{f.filename} is over 10 MB: share a screenshot.")
+        try:
+            shots.append((f.filename, await f.read()))
+        except (discord.HTTPException, aiohttp.ClientError):
+            return Images((), refused=f"{f.filename} could not be fetched from Discord; retry.")
+    return Images(tuple(shots))
 
 
 def in_bots_server(interaction: discord.Interaction) -> bool:
@@ -113,12 +130,14 @@ class Handler:
             return
         hidden = confined(interaction)
         private = hidden or not args.get("public", False)
+        shots = {k: v for k, v in args.items() if isinstance(v, discord.Attachment)}
 
         async def work() -> Reply:
+            fetched = {k: await attached([v]) for k, v in shots.items()}
             reply = await self.app.dispatch(
                 actor(interaction),
                 command.name,
-                args,
+                {**args, **fetched},
                 str(interaction.id),
                 text_commands=False,
                 message_actions=forms.WHERE_ACTIONS,
@@ -129,7 +148,9 @@ class Handler:
                 reply = dataclasses.replace(reply, private=True, lines=[*reply.lines, ONLY_YOU])
             return reply
 
-        await self._answer(interaction, work, slow=command.slow, private=private, edit=False)
+        # screenshots take seconds to read: the reply is deferred before they are fetched
+        slow = command.slow or bool(shots)
+        await self._answer(interaction, work, slow=slow, private=private, edit=False)
 
     async def open_form(self, interaction: discord.Interaction, command: Command) -> None:
         """Answer with the command's form (a modal); its submission comes to :meth:`run_form`."""
@@ -149,6 +170,12 @@ class Handler:
             return
         form = command.form
         text = forms.submitted(data, form.field)
+        files = forms.uploaded(data, form.image) if form.image else []
+        if files and form.image:
+            state = interaction._state  # discord.py builds attachments from it (its own way)
+            shots = [discord.Attachment(data=f, state=state) for f in files]  # type: ignore[arg-type]
+            await self._run_with_files(interaction, form.submit, form.image, shots)
+            return
         if text is None or not text.strip():
             line = forms.empty_form_line(command)
             await self._send_safely(interaction, render.Message(content=line))
@@ -196,6 +223,27 @@ class Handler:
         await self._answer(
             interaction, work, slow=slow, private=True, edit=False, ephemeral=ephemeral
         )
+
+    async def _run_with_files(
+        self,
+        interaction: discord.Interaction,
+        name: str,
+        option: str,
+        files: list[discord.Attachment],
+    ) -> None:
+        """Run ``name`` with ``files`` (a form's uploads) as its IMAGE ``option``: deferred
+        first, then fetched and read."""
+
+        async def work() -> Reply:
+            return await self.app.dispatch(
+                actor(interaction),
+                name,
+                {option: await attached(files)},
+                str(interaction.id),
+                text_commands=False,
+            )
+
+        await self._answer(interaction, work, slow=True, private=True, edit=False)
 
     async def run_press(self, interaction: discord.Interaction, action: str, value: str) -> None:
         async def work() -> Reply:

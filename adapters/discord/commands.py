@@ -39,6 +39,7 @@ _TYPES = {
     OptionType.BOOLEAN: AppCommandOptionType.boolean,
     OptionType.USER: AppCommandOptionType.user,
     OptionType.CHANNEL: AppCommandOptionType.channel,
+    OptionType.IMAGE: AppCommandOptionType.attachment,
 }
 # channels a notice can be posted in
 _TEXT_CHANNELS = [discord.ChannelType.text, discord.ChannelType.news]
@@ -127,6 +128,7 @@ class OptionArg(app_commands.Transformer):
             return number_value(value)
         if kind is OptionType.INTEGER:
             return int(value)
+        # an IMAGE stays a discord.Attachment: it is fetched after the reply is deferred
         return value
 
 

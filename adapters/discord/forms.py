@@ -19,6 +19,7 @@ from typing import Any
 import discord
 
 from core.interface.catalog import BY_NAME, COMMANDS, MESSAGE_ACTIONS, Command, MessageAction
+from core.interface.options import MAX_IMAGES
 from core.interface.reply import Reply, Rich, cmd
 
 from .commands import MAX_STRING
@@ -29,6 +30,8 @@ TITLE_MAX = 45
 LABEL_MAX = 45
 PLACEHOLDER_MAX = 100
 INPUT_MAX = 4000
+#: the file upload under a form's text box, where the form's command reads screenshots
+UPLOAD_LABEL = "Or screenshots of the job (up to 4)"
 #: where Discord shows message commands: a message's menu (right click or long press), Apps
 WHERE_ACTIONS = "message menu → Apps"
 FORM_CHANGED = "That form has changed; run the command again."
@@ -65,13 +68,29 @@ def modal(command: Command) -> discord.ui.Modal:
         custom_id=form.field,
         placeholder=_cut(form.placeholder, PLACEHOLDER_MAX),
         max_length=min(form.max_length, INPUT_MAX),
-        required=True,
+        required=form.image is None,
     )
     out.add_item(discord.ui.Label(text=_cut(form.label, LABEL_MAX), component=field))
+    if form.image is not None:
+        upload: discord.ui.FileUpload[discord.ui.Modal] = discord.ui.FileUpload(
+            custom_id=form.image, required=False, max_values=MAX_IMAGES
+        )
+        out.add_item(discord.ui.Label(text=UPLOAD_LABEL, component=upload))
     # submissions are routed by custom_id (ClientMixin.on_interaction), so the modal need not
     # wait in discord.py's view store (send_modal keeps only a modal that is not finished)
     out.stop()
     return out
+
+
+def uploaded(data: Mapping[str, Any], field: str) -> list[dict[str, Any]]:
+    """The attachments uploaded to the file upload ``field`` of a MODAL_SUBMIT's ``data``, in
+    order, as ``data.resolved`` describes them (those it does not describe are skipped)."""
+    known = (data.get("resolved") or {}).get("attachments") or {}
+    for top in data.get("components") or []:
+        inner = top.get("component") if top.get("type") == 18 else None
+        if inner and inner.get("type") == 19 and inner.get("custom_id") == field:
+            return [known[str(i)] for i in inner.get("values") or [] if str(i) in known]
+    return []
 
 
 def submitted(data: Mapping[str, Any], field: str) -> str | None:

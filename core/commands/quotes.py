@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 
 from core.base.facts import JobFacts
+from core.base.text import echo, shown
 from core.commands.registry import Context, Read, options_json, register
 from core.interface.catalog import MAX_PURCHASE
 from core.interface.errors import BadInput
@@ -22,6 +23,7 @@ from core.interface.reply import (
     cmd,
     plural,
 )
+from core.interface.uploads import Images
 from core.ledger import kept
 from core.ledger.bids import job_key
 from core.ledger.postings import balance
@@ -59,11 +61,16 @@ class QuoteOptions:
     boost: int | None = None
     post: str | None = None
     hours: int | None = None
+    image: Images | None = None
 
     @staticmethod
     def of(v: Values) -> QuoteOptions:
         return QuoteOptions(
-            typed_facts(v), v.opt_integer("boost"), v.opt_text("post"), v.opt_integer("hours")
+            typed_facts(v),
+            v.opt_integer("boost"),
+            v.opt_text("post"),
+            v.opt_integer("hours"),
+            v.opt_images("image"),
         )
 
 
@@ -231,6 +238,8 @@ def _fields(a: Answer, q: Quote) -> list[tuple[str, str]]:
 
 
 async def quote_read(ctx: Context, o: QuoteOptions) -> Reply:
+    if o.image is not None:
+        return await screenshot_quote(ctx, o, o.image)
     if o.post is not None:
         return await post_quote(ctx, o, o.post)
     boost = o.boost or 0
@@ -290,8 +299,9 @@ async def post_quote(ctx: Context, o: QuoteOptions, text: str) -> Reply:
     if (why := _no_bid_button(post, job, factors, a)) is not None:
         lines.extend([why] if why else [])
     elif job is not None:
-        # the button places /bid with the quote's options: hours value a quote, not a bid
-        bid_options = {k: v for k, v in options_json(o).items() if k != "hours"}
+        # the button places /bid with the quote's options: hours value a quote, not a bid;
+        # a screenshot's text is in post already (the image itself is never kept)
+        bid_options = {k: v for k, v in options_json(o).items() if k not in ("hours", "image")}
         args = json.dumps(bid_options, sort_keys=True)
         keeping.insert(0, _kept(ctx, "bid", args, connects=a.connects, boost=boost))
         buttons.insert(0, _bid_button(ctx, keeping[0], job))
@@ -313,6 +323,43 @@ async def _keep(ctx: Context, keeping: list[kept.Kept], buttons: list[Button]) -
             await kept.keep(tx, k, ctx.actor.scope)
 
     await ctx.services.store.write(remember)
+
+
+# ------------------------------------------------------------------------ /quote image:
+
+#: the most unclear lines a reply names (a blurred screenshot would list them all)
+_UNCLEAR_SHOWN = 3
+
+
+async def screenshot_quote(ctx: Context, o: QuoteOptions, images: Images) -> Reply:
+    """A quote from screenshots of a job page: read in a worker (:mod:`core.quotes.screens`)
+    into lines, then quoted as the same text pasted would be (:func:`post_quote`). A line
+    whose number was read with low confidence is named, and the number left unread: the reply
+    asks for ``connects:`` or a clearer image rather than guess. Raises :class:`BadInput` when
+    an image is refused or shows no job post; nothing of the images is kept."""
+    if o.post is not None:
+        raise BadInput("image: give a screenshot or a pasted post, not both.")
+    page = await ctx.services.screens.read(ctx.actor.user.key, images.shots)
+    text = "\n".join(page.lines)
+    unclear = [
+        Rich(
+            f"Not read clearly: {echo(shown(line), 80)}; give ",
+            cmd("bid", "connects:N"),
+            " the cost Upwork shows, or a clearer image.",
+        )
+        for line in page.unclear[:_UNCLEAR_SHOWN]
+    ]
+    try:
+        reply = await post_quote(ctx, dataclasses.replace(o, image=None, post=text), text)
+    except BadInput:
+        if unclear:
+            raise BadInput(unclear[0]) from None
+        raise BadInput(
+            "image: no job post found in the screenshot; share Upwork's job page, "
+            "with its Connects block in view."
+        ) from None
+    reply.lines[:0] = unclear
+    return reply
 
 
 def _repost(

@@ -76,6 +76,14 @@ POST = Option(
     max_length=MAX_POST,
     verbatim=True,
 )
+#: Screenshots of a job page (up to four, in order), read as a pasted post. Uploaded on Discord
+#: and Slack; on the console and ``exec``, paths on the console user's own machine.
+IMAGE = Option(
+    "image",
+    OptionType.IMAGE,
+    "Screenshots of the job page, read as a pasted post",
+    free_text=True,
+)
 BOUGHT = Option(
     "connects",
     OptionType.INTEGER,
@@ -104,7 +112,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "quote",
         "Connects a job will cost, and what you can afford",
-        (*QUOTE_FACTORS, BOOST, HOURS, POST),
+        (*QUOTE_FACTORS, BOOST, HOURS, IMAGE, POST),
         usage_example="/quote price:500 size:small",
     ),
     Command(
@@ -119,6 +127,7 @@ COMMANDS: tuple[Command, ...] = (
             placeholder="Copy the whole Upwork job page (or its link) and paste it here",
             submit="quote",
             max_length=4000,
+            image="image",
         ),
     ),
     Command(

@@ -18,6 +18,9 @@ class OptionType(enum.Enum):
     BOOLEAN = "boolean"
     USER = "user"  # a platform user; adapters pass a resolved :class:`UserRef`
     CHANNEL = "channel"  # a platform channel; adapters pass its id as a string
+    #: screenshots uploaded with the command; adapters pass :class:`~core.interface.uploads.
+    #: Images` (a platform's attachments or files), never a name typed as text
+    IMAGE = "image"
 
 
 class Access(enum.Enum):
@@ -64,6 +67,9 @@ class Form(NamedTuple):
     placeholder: str
     submit: str
     max_length: int
+    #: the IMAGE option of ``submit`` that files uploaded in the form fill (the text field
+    #: is then optional: one or the other), where the platform's forms take uploads
+    image: str | None = None
 
 
 class MessageAction(NamedTuple):

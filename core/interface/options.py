@@ -16,12 +16,13 @@ from core.base.text import echo, forbidden, scrub
 from core.interface.catalog import Command, Option, OptionType
 from core.interface.errors import BadInput
 from core.interface.reply import Rich, cmd
+from core.interface.uploads import Images
 
 #: A checked option value: int (INTEGER), Decimal (NUMBER), str (STRING, CHANNEL), bool
 #: (BOOLEAN), :class:`UserRef` (USER), or ``None`` when omitted without a default.
-Value = int | Decimal | str | bool | UserRef | None
+Value = int | Decimal | str | bool | UserRef | Images | None
 #: What a platform may hand in for an option, before checking.
-RawValue = int | float | Decimal | str | bool | UserRef | None
+RawValue = int | float | Decimal | str | bool | UserRef | Images | None
 #: A value as stored in JSON (fingerprints, confirmations).
 Json = str | int | bool | None
 
@@ -78,6 +79,7 @@ def _hint(opt: Option) -> str:
         OptionType.USER: "a user",
         OptionType.CHANNEL: "a channel",
         OptionType.STRING: "text",
+        OptionType.IMAGE: "screenshots attached",
     }[opt.type]
     if opt.unit is Unit.DOLLARS:
         kind = "dollars"
@@ -224,7 +226,26 @@ def _string(i: _Input) -> Value:
     return text
 
 
+#: screenshots of one job read as one post (a job page takes two or three phone screens)
+MAX_IMAGES = 4
+
+
+def _image(i: _Input) -> Value:
+    if not isinstance(i.value, Images):
+        raise BadInput(
+            f"{i.opt.name}: attach the screenshot itself; a name typed here is not read."
+        )
+    if i.value.refused is not None:
+        raise BadInput(i.value.refused)
+    if not i.value.shots:
+        raise BadInput(f"{i.opt.name}: attach a screenshot of the job page.")
+    if len(i.value.shots) > MAX_IMAGES:
+        raise BadInput(f"{i.opt.name}: up to {MAX_IMAGES} screenshots of one job, in order.")
+    return i.value
+
+
 _CONVERTERS: dict[OptionType, Callable[[_Input], Value]] = {
+    OptionType.IMAGE: _image,
     OptionType.BOOLEAN: _boolean,
     OptionType.INTEGER: _integer,
     OptionType.NUMBER: _number,
@@ -348,6 +369,11 @@ class Values:
         assert value is None or isinstance(value, str)
         return value
 
+    def opt_images(self, name: str) -> Images | None:
+        value = self._typed(name, Images, False)
+        assert value is None or isinstance(value, Images)
+        return value
+
     def integer(self, name: str) -> int:
         value = self._typed(name, int, True)
         assert isinstance(value, int)
@@ -391,6 +417,8 @@ def jsonable(value: Value) -> Json:
         return format(value.normalize(), "f")
     if isinstance(value, UserRef):
         return value.key
+    if isinstance(value, Images):
+        return None  # images are read once, never kept: a kept command holds no image
     return value
 
 

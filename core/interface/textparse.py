@@ -504,7 +504,11 @@ def _fill_in_order(command: Command, values: Parsed, keyless: list[str]) -> None
     """Values given without a key fill the options not given, in catalog order (a verbatim
     option only ever by its key)."""
     names = [o.name for o in command.options]
-    slots = [o.name for o in command.options if o.name not in values and not o.verbatim]
+    slots = [
+        o.name
+        for o in command.options
+        if o.name not in values and not o.verbatim and o.type is not OptionType.IMAGE
+    ]
     if len(keyless) > len(slots):
         extra = keyless[len(slots)]
         raise BadInput(

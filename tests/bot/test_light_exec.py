@@ -33,6 +33,11 @@ HEAVY = (
     "rapidfuzz",
     "prometheus_client",  # /metrics: `run` with [ops] port only
     "sentry_sdk",  # [ops] sentry_dsn: `run` only
+    # the screenshot reader's: only an image brings them in
+    "PIL",
+    "rapidocr_onnxruntime",
+    "onnxruntime",
+    "cv2",
 )
 # the project's own modules that /balance does not use: the other command areas, the job-post
 # reader, learning, bids, charts, exports, win rates, notices, PostgreSQL, the interactive console,
@@ -46,6 +51,7 @@ UNUSED_BY_BALANCE = (
     "core.commands.learned",
     "core.quotes.jobquote",
     "core.quotes.jobpost",
+    "core.quotes.screens",
     "core.quotes.learning",
     "core.quotes.estimates",
     "core.ledger.bids",

@@ -260,9 +260,10 @@ def _inputs(component: dict[str, Any]) -> list[dict[str, Any]]:
     return [component] if kind == 4 else []
 
 
-def _submitted(component: dict[str, Any], values: dict[str, str], ids: Iterator[int]) -> Any:
+def _submitted(component: dict[str, Any], values: dict[str, Any], ids: Iterator[int]) -> Any:
     """A modal component as Discord sends it back on submission: the same layout, each
-    component with its id, each text input with its custom id and value."""
+    component with its id, each text input with its custom id and value, each file upload with
+    the ids of the attachments uploaded to it."""
     kind = component.get("type")
     out: dict[str, Any] = {"type": kind, "id": component.get("id") or next(ids)}
     if kind == 1:
@@ -273,6 +274,10 @@ def _submitted(component: dict[str, Any], values: dict[str, str], ids: Iterator[
         custom_id = component["custom_id"]
         out["custom_id"] = custom_id
         out["value"] = values.get(custom_id, component.get("value") or "")
+    elif kind == 19:
+        custom_id = component["custom_id"]
+        out["custom_id"] = custom_id
+        out["values"] = [f["id"] for f in values.get(custom_id) or []]
     return out
 
 
@@ -403,6 +408,10 @@ class DiscordStandin:
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
+        #: uploaded files by attachment id: (filename, bytes, content type); served at
+        #: /attachments/<id>/<filename> as Discord's CDN serves them, and the fetches counted
+        self.files: dict[str, tuple[str, bytes, str]] = {}
+        self.cdn_fetches: list[str] = []
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -416,6 +425,7 @@ class DiscordStandin:
     async def start(self) -> None:
         app = web.Application(client_max_size=30 * 1024 * 1024)
         app.router.add_get("/gateway", self._gateway)
+        app.router.add_get("/attachments/{id}/{name}", self._cdn)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -425,6 +435,30 @@ class DiscordStandin:
         server = site._server
         assert server is not None
         self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+
+    def upload(
+        self, filename: str, data: bytes, content_type: str = "image/png", size: int | None = None
+    ) -> dict[str, Any]:
+        """A file a user attaches: its attachment object as Discord resolves it (``size`` may
+        claim more than the bytes, as a file too large to fetch would)."""
+        aid = str(snowflake())
+        self.files[aid] = (filename, data, content_type)
+        url = f"http://127.0.0.1:{self.port}/attachments/{aid}/{filename}"
+        return {
+            "id": aid,
+            "filename": filename,
+            "size": len(data) if size is None else size,
+            "url": url,
+            "proxy_url": url,
+            "content_type": content_type,
+        }
+
+    async def _cdn(self, request: web.Request) -> web.StreamResponse:
+        found = self.files.get(request.match_info["id"])
+        if found is None or found[0] != request.match_info["name"]:
+            return web.Response(status=404)
+        self.cdn_fetches.append(request.match_info["id"])
+        return web.Response(body=found[1], content_type=found[2])
 
     async def close(self) -> None:
         for s in list(self.sessions):
@@ -696,6 +730,9 @@ class DiscordStandin:
                     "name": "bids",
                     "permissions": str(PERMISSIONS_ALL),
                 }
+            elif decl["type"] == 11:  # attachment: the value an upload() made
+                opt["value"] = value["id"]
+                resolved.setdefault("attachments", {})[value["id"]] = value
             else:
                 opt["value"] = value
             if key == focused:
@@ -780,11 +817,20 @@ class DiscordStandin:
         return await self.send(payload)
 
     async def submit(
-        self, modal: Sent, user: User, where: Where = None, /, **values: str
+        self,
+        modal: Sent,
+        user: User,
+        where: Where = None,
+        /,
+        *,
+        files: dict[str, list[dict[str, Any]]] | None = None,
+        **values: str,
     ) -> InteractionRecord:
-        """Submit a modal the bot opened, typing ``values`` into its text inputs (by custom id),
-        as Discord's client does: it refuses to send a required input left empty or a value
-        outside the input's lengths, and sends every input with its value."""
+        """Submit a modal the bot opened, typing ``values`` into its text inputs (by custom id)
+        and uploading ``files`` (attachments :meth:`upload` made) to its file uploads, as
+        Discord's client does: it refuses to send a required input left empty or a value
+        outside the input's lengths, and sends every input with its value; the uploads come
+        back as attachment ids, described in ``resolved.attachments``."""
         if modal.kind != "callback" or modal.type != 9:
             raise LookupError("that answer is not a modal")
         inputs = {str(i["custom_id"]): i for i in modal.inputs()}
@@ -801,10 +847,16 @@ class DiscordStandin:
                 raise ValueError(f"Discord does not submit {custom_id!r}: {len(value)} characters")
         payload = self._base(5, user, where, modal.owners or None)
         ids = itertools.count(1)
+        uploads = files or {}
         payload["data"] = {
             "custom_id": modal.data["custom_id"],
-            "components": [_submitted(c, values, ids) for c in modal.data["components"]],
+            "components": [
+                _submitted(c, {**values, **uploads}, ids) for c in modal.data["components"]
+            ],
         }
+        if uploads:
+            attached = {f["id"]: f for group in uploads.values() for f in group}
+            payload["data"]["resolved"] = {"attachments": attached}
         return await self.send(payload)
 
     def user_message(

@@ -13,6 +13,7 @@ import io
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -316,9 +317,9 @@ async def test_any_post_changes_nothing_but_its_quote(
     ran: list[str] = []
     real = app.run_text
 
-    async def run_text(actor: Actor, line: str, request_id: str) -> Reply:
+    async def run_text(actor: Actor, line: str, request_id: str, **kw: Any) -> Reply:
         ran.append(line)
-        return await real(actor, line, request_id)
+        return await real(actor, line, request_id, **kw)
 
     app.run_text = run_text  # type: ignore[method-assign]
     try:

@@ -36,6 +36,7 @@ _TYPES = {
     OptionType.BOOLEAN: 5,
     OptionType.USER: 6,
     OptionType.CHANNEL: 7,
+    OptionType.IMAGE: 11,  # ATTACHMENT
 }
 
 

@@ -63,13 +63,17 @@ async def open_paste(sd: DiscordStandin, user: User, guild: Guild | None) -> Any
 
 async def test_paste_opens_its_form_as_a_modal(world: World) -> None:
     """/paste takes no options on Discord: it answers with a modal (callback type 9) built from
-    the catalog's form, one required paragraph input inside a label (Discord deprecated text
-    inputs in action rows), checked against Discord's OpenAPI file."""
+    the catalog's form, two labels (Discord deprecated text inputs in action rows): a paragraph
+    input and, under it, a file upload for screenshots (each optional: one or the other),
+    checked against Discord's OpenAPI file."""
     sd = world.standin
     modal = await open_paste(sd, world.member, world.guild)
     assert modal.data["custom_id"] == "connects:form:paste"
     assert modal.data["title"] == FORM.title
-    [label] = modal.data["components"]
+    [label, upload] = modal.data["components"]
+    assert upload["type"] == 18 and upload["component"]["type"] == 19  # a label, a file upload
+    assert upload["component"]["custom_id"] == FORM.image
+    assert upload["component"]["max_values"] == 4 and upload["component"]["required"] is False
     assert label["type"] == 18 and label["label"] == FORM.label
     field = {k: v for k, v in label["component"].items() if v is not None}
     assert field == {
@@ -78,7 +82,7 @@ async def test_paste_opens_its_form_as_a_modal(world: World) -> None:
         "style": 2,  # paragraph
         "placeholder": FORM.placeholder,
         "max_length": 4000,
-        "required": True,
+        "required": False,
     }
     body = {"type": 9, "data": modal.data}
     assert SpecChecker().check("POST", "/interactions/1/t/callback", body, "application/json") == []

@@ -1,0 +1,110 @@
+"""Checking an uploaded screenshot before anything reads it, and reading it (in a worker).
+
+The image is a stranger's bytes: a file that is not an image, one over :data:`MAX_BYTES`, one
+whose header claims more than :data:`MAX_PIXELS` (a decompression bomb: a few kilobytes that
+unpack to gigabytes) is refused in one line before it is decoded. Pillow and the recogniser are
+imported here, inside the functions, so only a command that brings an image loads them.
+Nothing here writes an image anywhere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import warnings
+from typing import Any
+
+from core.interface.errors import BadInput
+from core.interface.uploads import MAX_BYTES
+from core.quotes.screens.lines import Box
+
+__all__ = ["MAX_BYTES", "MAX_PIXELS", "check", "recognise", "warm"]
+MAX_PIXELS = 40_000_000
+#: The formats a screenshot comes in; anything else Pillow could open is refused all the same.
+FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
+#: The widest a screenshot is read at: a phone's (1080 or 1236 px) as it is, a desktop's 2x
+#: (2200 px and more) scaled down to this, where its text still reads (bench/ocr.py).
+READ_WIDTH = 1600
+
+
+def check(data: bytes, name: str = "image") -> tuple[int, int]:
+    """The width and height of the image in ``data``. Raises :class:`BadInput` (one line)
+    when it is empty, too large, not an image of :data:`FORMATS`, broken, or would unpack to
+    more than :data:`MAX_PIXELS`."""
+    if not data:
+        raise BadInput(f"{name} is empty: share the screenshot itself.")
+    if len(data) > MAX_BYTES:
+        raise BadInput(f"{name} is over 10 MB: share a screenshot, not a photo or a scan.")
+    from PIL import Image
+
+    # Pillow raises past twice its limit and warns past it; the size is checked here as well
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(io.BytesIO(data))
+        with im:
+            size = im.size
+            kind = im.format
+            im.verify()
+    except Image.DecompressionBombError:
+        raise BadInput(f"{name} is over 40 megapixels: share a phone screenshot.") from None
+    except Exception:
+        raise BadInput(f"{name} is not an image Connects bot can read: use PNG or JPEG.") from None
+    if kind not in FORMATS:
+        raise BadInput(f"{name} is not an image Connects bot can read: use PNG or JPEG.")
+    if size[0] * size[1] > MAX_PIXELS:
+        raise BadInput(f"{name} is over 40 megapixels: share a phone screenshot.")
+    return size
+
+
+_ENGINE: Any = None
+
+
+def _engine() -> Any:
+    """The recogniser, built once per worker process: RapidOCR's PP-OCR models, which ship in
+    its wheel (nothing is downloaded), without the angle classifier (screenshots are upright)."""
+    global _ENGINE
+    if _ENGINE is None:
+        from rapidocr_onnxruntime import RapidOCR  # type: ignore[import-untyped]
+
+        threads = int(os.environ.get("CONNECTS_OCR_THREADS", "1"))
+        # boxes grown a little more than by default (2.0, not 1.6): a title's thin first
+        # letter ("Illustrations") falls inside its box
+        _ENGINE = RapidOCR(
+            use_cls=False,
+            intra_op_num_threads=threads,
+            inter_op_num_threads=1,
+            det_unclip_ratio=2.0,
+        )
+    return _ENGINE
+
+
+def warm() -> None:
+    """Loads the recogniser (a worker's initializer): the first image then pays no start-up."""
+    with contextlib.suppress(OSError):
+        os.nice(5)  # a screenshot yields the cores to the bot's own commands
+    _engine()
+
+
+def recognise(data: bytes) -> tuple[float, list[Box]]:
+    """The width the boxes are measured in, and the boxes of text in the image ``data`` (already
+    :func:`check`-ed). Runs in a worker process."""
+    from PIL import Image, ImageOps
+
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    import numpy as np
+
+    with Image.open(io.BytesIO(data)) as im:
+        rgb = ImageOps.exif_transpose(im).convert("RGB")
+    if rgb.width > READ_WIDTH:
+        rgb = rgb.resize((READ_WIDTH, round(rgb.height * READ_WIDTH / rgb.width)))
+    pixels = np.asarray(rgb)[:, :, ::-1]  # the recogniser takes OpenCV's BGR
+    found, _ = _engine()(pixels, use_cls=False)
+    boxes = []
+    for corners, text, score in found or ():
+        xs = [float(p[0]) for p in corners]
+        ys = [float(p[1]) for p in corners]
+        boxes.append(Box(min(xs), min(ys), max(xs), max(ys), str(text), float(score)))
+    return float(rgb.width), boxes
