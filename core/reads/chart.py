@@ -102,8 +102,9 @@ def time_axis(first: int, last: int, now: int | None = None) -> TimeAxis:
     the future would show what has not happened). Without ``now``, room after the last
     entry."""
     span = max(last, now or last) - first
-    start = first - max(span // 25, 5 * MINUTE)
     end = max(now, last) if now is not None else last + max(span // 12, 15 * MINUTE)
+    # at least 20 minutes across (room for three ticks), widened back in time, never ahead
+    start = min(first - max(span // 25, 5 * MINUTE), end - 20 * MINUTE)
     marks = ticks(start, end)
     a, b = _utc(start), _utc(end)
     if a.date() == b.date():

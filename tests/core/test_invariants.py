@@ -53,6 +53,8 @@ from tests import databases
 
 T = TypeVar("T")
 
+#: the widest line a phone shows whole
+PHONE = 40
 START = 1_790_000_000  # 2026-09-21, UTC
 WELCOME = 20
 FIRST_TOPUP = 30
@@ -430,7 +432,10 @@ class LedgerMachine(RuleBasedStateMachine):
         assert reply.title == f"Bid #{bid_id} placed"
         assert all(bid_id > b.id for b in self.bids)
         cost = cost_text(connects, boost)
-        assert reply.lines[:2] == [job, f"{cost} from {where} · {plural(have - total)} left"]
+        # a line of clauses wider than a phone shows one clause a line
+        assert reply.lines[0] == job, reply
+        said = " · ".join(reply.lines[1:])
+        assert said.startswith(f"{cost} from {where} · {plural(have - total)} left"), reply
         assert [b.action for b in reply.buttons] == ["undo"]
         used = self.spend(account, total)
         self.bids.append(
@@ -592,12 +597,12 @@ class LedgerMachine(RuleBasedStateMachine):
         bid.status, bid.refunded = "refunded", amount
         part = "" if amount == bid.total else f" · the boost only, of {plural(bid.total)}"
         where = "the pool" if bid.account == "team" else "your wallet"
+        head = f"Bid #{bid_id} · {reason.replace('_', ' ')}{part}"
+        # a line of clauses wider than a phone shows one clause a line
+        shown = [head] if len(head) <= PHONE else head.split(" · ")
         assert reply == Reply(
             f"Refunded {plural(amount)}",
-            [
-                f"Bid #{bid_id} · {reason.replace('_', ' ')}{part}",
-                f"{plural(self.spendable(bid.account))} in {where} now",
-            ],
+            [*shown, f"{plural(self.spendable(bid.account))} in {where} now"],
         ), reply
         self.record(rid, send, reply, other)
 
@@ -776,11 +781,10 @@ class LedgerMachine(RuleBasedStateMachine):
         if bid.status in ("submitted", "viewed"):
             bid.status = "interviewing"
         where = "pool team" if bid.account == "team" else "your wallet"
-        assert reply.lines[1] == f"+10 to {where} · {plural(self.spendable(bid.account))} there now"
-        assert (
-            reply.lines[2]
-            == f"Interview rewards in the last 7 days: {10 * len(week) + 10} of Upwork's 50"
-        )
+        said = " · ".join(reply.lines[1:])
+        assert said.startswith(f"+10 to {where} · {plural(self.spendable(bid.account))} there now")
+        rewards = f"Interview rewards in the last 7 days: {10 * len(week) + 10} of Upwork's 50"
+        assert rewards in reply.lines, reply
         self.record(rid, send, reply, other)
 
     @rule(
@@ -815,7 +819,7 @@ class LedgerMachine(RuleBasedStateMachine):
         what = "availability badge" if on == "badge" else "profile boost"
         assert reply.title == f"Spent {plural(connects)} on {what}", reply
         self.spend(account, connects)
-        assert reply.lines[0].endswith(f"· {plural(self.spendable(account))} left"), reply
+        assert " · ".join(reply.lines).endswith(f"· {plural(self.spendable(account))} left"), reply
         self.record(rid, send, reply, other)
 
     # ------------------------------------------------------------------ purchases and time
@@ -843,7 +847,8 @@ class LedgerMachine(RuleBasedStateMachine):
         assert reply.title == f"Bought {plural(connects)}", reply
         self.lots[account].append(Lot(connects, connects, add_months(self.clock.now, 12)))
         where = "pool team" if on_pool else "your wallet"
-        assert reply.lines[0].endswith(f" · {plural(self.spendable(account))} in {where}")
+        said = " · ".join(reply.lines)
+        assert f" · {plural(self.spendable(account))} in {where}" in said, reply
         self.record(rid, send, reply, other)
 
     @rule(seconds=st.one_of(st.sampled_from([1, 299, 300, 301]), st.integers(1, 400)))
@@ -896,10 +901,10 @@ class LedgerMachine(RuleBasedStateMachine):
             )
             cost = cost_text(bid.connects, bid.boost)
             where = "pool team" if bid.account == "team" else "your wallet"
-            assert reply.lines == [
-                bid.job,
-                f"{cost} from {where} · {plural(self.spendable(bid.account))} there now",
-            ], reply
+            assert reply.lines[0] == bid.job, reply
+            assert " · ".join(reply.lines[1:]) == (
+                f"{cost} from {where} · {plural(self.spendable(bid.account))} there now"
+            ), reply
             assert not reply.buttons
         assert self.snapshot() == before
 
@@ -1119,12 +1124,12 @@ async def test_retry_after_a_refund_says_what_it_is_now(app: App) -> None:
     not claim the balance it left back then: it says the bid was refunded since."""
     ana = who("ana")
     first = await app.dispatch(ana, "bid", {"job": "Logo", "connects": 4, "boost": 2}, "rq-1")
-    assert first.lines[1] == "4 Connects + 2 boost from your wallet · 54 Connects left"
+    assert first.lines[1:3] == ["4 Connects + 2 boost from your wallet", "54 Connects left"]
     refund = await app.run_text(ana, "/refund bid:#1 reason:client_cancelled", "rq-2")
     assert refund.title == "Refunded 6 Connects"
     again = await app.dispatch(ana, "bid", {"job": "Logo", "connects": 4, "boost": 2}, "rq-1")
     assert again.title == "Bid #1 was placed, then refunded" and not again.buttons
-    assert again.lines == ["Logo", "4 Connects + 2 boost from your wallet · 60 Connects there now"]
+    assert again.lines == ["Logo", "4 Connects + 2 boost from your wallet", "60 Connects there now"]
     assert await _balance_of(app, "ana") == (60, 60, 60)
     twice = await app.run_text(ana, "/refund bid:#1 reason:completed", "rq-3")
     assert twice.error and "refunds once" in twice.title
@@ -1153,7 +1158,9 @@ async def test_outbid_returns_only_the_boost_once(app: App) -> None:
     reply = await app.run_text(ana, "/refund bid:#1 reason:outbid", "rq-2")
     assert reply.title == "Refunded 3 Connects"
     assert reply.lines == [
-        "Bid #1 · outbid · the boost only, of 8 Connects",
+        "Bid #1",
+        "outbid",
+        "the boost only, of 8 Connects",
         "55 Connects in your wallet now",
     ]
     again = await app.run_text(ana, "/refund bid:#1 reason:completed", "rq-3")

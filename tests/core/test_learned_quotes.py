@@ -280,6 +280,9 @@ async def test_a_quote_with_no_facts_says_it_is_a_typical_bid_not_this_jobs(
     does not say so."""
     bare = await learned.run_text(ANA, "/quote", "b1")
     assert bare.title.endswith("learned")
-    assert any(line.startswith("No fact of this job was given") for line in bare.lines)
+    shown = [*bare.lines, *bare.details]  # on the first screen or behind Details
+    assert any(str(line).startswith("No fact of this job was given") for line in shown)
     typed = await learned.run_text(ANA, JOB, "b2")
-    assert not any(line.startswith("No fact of this job") for line in typed.lines)
+    assert not any(
+        str(line).startswith("No fact of this job") for line in [*typed.lines, *typed.details]
+    )
