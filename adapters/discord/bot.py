@@ -25,10 +25,11 @@ from adapters.discord.config import DiscordConfig
 from core.app import App
 from core.base.keys import Actor, scope_of
 from core.interface.catalog import BY_NAME, Command, MessageAction
+from core.interface.commandspec import OptionType
 from core.interface.reply import APOLOGY, DETAILS, Reply
-from core.interface.uploads import MAX_BYTES, Images
+from core.interface.uploads import Images
 
-from . import commands, forms, render
+from . import cdn, commands, forms, render
 from .quiet import skip_voice_warnings
 
 log = logging.getLogger("connects.discord")
@@ -43,22 +44,6 @@ RESPONSE_ERRORS = (
     aiohttp.ClientError,
     asyncio.TimeoutError,
 )
-
-
-async def attached(files: list[discord.Attachment]) -> Images:
-    """The images in ``files`` (a command's attachment option, a form's upload, a message's
-    attachments), fetched from Discord's CDN, never kept. A file over :data:`MAX_BYTES` (by
-    the size Discord states) is not fetched: it is handed on empty-named as too large, and
-    the core refuses it in one line."""
-    shots = []
-    for f in files:
-        if f.size > MAX_BYTES:
-            return Images((), refused=f"{f.filename} is over 10 MB: share a screenshot.")
-        try:
-            shots.append((f.filename, await f.read()))
-        except (discord.HTTPException, aiohttp.ClientError):
-            return Images((), refused=f"{f.filename} could not be fetched from Discord; retry.")
-    return Images(tuple(shots))
 
 
 def in_bots_server(interaction: discord.Interaction) -> bool:
@@ -119,8 +104,13 @@ ONLY_YOU = "Shown only to you: the bot is not a member here, so it answers priva
 class Handler:
     """Bridges interactions to :class:`core.app.App`."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, cdn_hosts: tuple[str, ...] = cdn.DISCORD_CDN) -> None:
         self.app = app
+        self.cdn_hosts = cdn_hosts
+
+    async def attached(self, files: list[discord.Attachment]) -> Images:
+        """``files`` fetched from Discord's CDN (:mod:`.cdn`), never kept."""
+        return await cdn.fetch(files, self.cdn_hosts)
 
     async def run_command(
         self, interaction: discord.Interaction, command: Command, args: dict[str, Any]
@@ -133,7 +123,7 @@ class Handler:
         shots = {k: v for k, v in args.items() if isinstance(v, discord.Attachment)}
 
         async def work() -> Reply:
-            fetched = {k: await attached([v]) for k, v in shots.items()}
+            fetched = {k: await self.attached([v]) for k, v in shots.items()}
             reply = await self.app.dispatch(
                 actor(interaction),
                 command.name,
@@ -187,13 +177,23 @@ class Handler:
     ) -> None:
         """A message command: the message's text runs the action's command; the reply is
         private. The message may be someone else's: then what it says of an Upwork balance is
-        theirs (``own_post``)."""
+        theirs (``own_post``). A message with images (screenshots of a job page) runs it with
+        them as its image option too, read after the text: deferred, then fetched from the CDN
+        and read."""
         text = forms.message_text(message)
+        own = message.author.id == interaction.user.id
+        shots = [a for a in message.attachments if (a.content_type or "").startswith("image/")]
+        image = _image_option(action.command)
+        if shots and image is not None:
+            given = {action.option: text} if text else {}
+            await self._run_with_files(
+                interaction, action.command, image, shots, text=given, own_post=own, ephemeral=True
+            )
+            return
         if not text:
             line = forms.empty_message_line(action)
             await self._send_safely(interaction, render.Message(content=line))
             return
-        own = message.author.id == interaction.user.id
         await self._run_with_text(
             interaction, action.command, action.option, text, ephemeral=True, own_post=own
         )
@@ -230,20 +230,28 @@ class Handler:
         name: str,
         option: str,
         files: list[discord.Attachment],
+        *,
+        text: Mapping[str, str] | None = None,
+        own_post: bool = True,
+        ephemeral: bool = False,
     ) -> None:
-        """Run ``name`` with ``files`` (a form's uploads) as its IMAGE ``option``: deferred
-        first, then fetched and read."""
+        """Run ``name`` with ``files`` (a form's uploads, a message's images) as its IMAGE
+        ``option``, beside the options in ``text``: deferred first (privately), then fetched
+        and read."""
 
         async def work() -> Reply:
             return await self.app.dispatch(
                 actor(interaction),
                 name,
-                {option: await attached(files)},
+                {**(text or {}), option: await self.attached(files)},
                 str(interaction.id),
                 text_commands=False,
+                own_post=own_post,
             )
 
-        await self._answer(interaction, work, slow=True, private=True, edit=False)
+        await self._answer(
+            interaction, work, slow=True, private=True, edit=False, ephemeral=ephemeral
+        )
 
     async def run_press(self, interaction: discord.Interaction, action: str, value: str) -> None:
         async def work() -> Reply:
@@ -342,6 +350,12 @@ class Handler:
             log.exception("interaction %s: sending the apology failed", interaction.id)
 
 
+def _image_option(name: str) -> str | None:
+    """The IMAGE option of the catalog command ``name``, if it has one."""
+    found = [o.name for o in BY_NAME[name].options if o.type is OptionType.IMAGE]
+    return found[0] if found else None
+
+
 # Discord shows a command the bot does not have (yet): commands were not synced after a change
 OUT_OF_DATE = (app_commands.CommandNotFound, app_commands.CommandSignatureMismatch)
 
@@ -381,7 +395,7 @@ class ClientMixin(discord.Client):
     tree: Tree
 
     def _setup(self, app: App, config: DiscordConfig, sync: bool) -> None:
-        self.handler = Handler(app)
+        self.handler = Handler(app, config.cdn_hosts)
         self.tree = Tree(self)
         for cmd in commands.build(self.handler):
             self.tree.add_command(cmd)

@@ -10,7 +10,8 @@ from core.base.config import Section
 
 @dataclass(frozen=True, slots=True)
 class DiscordConfig:
-    """``[discord]``: the bot token, the servers to sync commands to, and the API endpoints."""
+    """``[discord]``: the bot token, the servers to sync commands to, the API endpoints, and the
+    CDN origins attachments are fetched from."""
 
     token: str = ""
     guild_ids: tuple[int, ...] = ()
@@ -19,6 +20,8 @@ class DiscordConfig:
     shard_count: int = 0  # 0: not sharded
     shard_ids: tuple[int, ...] = ()
     application_id: int = 0  # for the install links; 0: asked from Discord at start
+    #: the only origins attachments are downloaded from (adapters/discord/cdn.py)
+    cdn_hosts: tuple[str, ...] = ("https://cdn.discordapp.com", "https://media.discordapp.net")
 
     def __repr__(self) -> str:
         return f"DiscordConfig(token={'***' if self.token else ''!r}, guild_ids={self.guild_ids})"

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from core.base.facts import JobFacts
 from core.base.vocabulary import FINAL, BidStatus
+from core.commands import screenshots
 from core.commands.registry import Change, Context, options_json, register
 from core.interface.errors import BadInput, NotFound
 from core.interface.factoptions import typed_facts
@@ -25,6 +26,7 @@ from core.interface.reply import (
     when,
     words,
 )
+from core.interface.uploads import Images
 from core.ledger import kept
 from core.ledger.bids import job_key, parse_bid_id
 from core.quotes.bidrecords import (
@@ -58,6 +60,7 @@ class BidOptions:
     facts: JobFacts = field(default_factory=JobFacts)
     post: str | None = None
     invited: bool = False
+    image: Images | None = None
 
     @staticmethod
     def of(v: Values) -> BidOptions:
@@ -72,6 +75,7 @@ class BidOptions:
             typed_facts(v),
             v.opt_text("post"),
             bool(v.opt_flag("invited")),
+            v.opt_images("image"),
         )
 
     def typed_facts(self) -> JobFacts:
@@ -171,6 +175,16 @@ def _title(job: str, post: JobPost | None) -> str | None:
     if post is not None:
         return None if post.title is None else post.title[:MAX_TITLE]
     return None if re.match(r"^https?://", job.strip(), re.IGNORECASE) else job
+
+
+async def bid_read_images(ctx: Context, o: BidOptions) -> BidOptions:
+    """A bid on screenshots: read first, outside the change, into the post they show
+    (:mod:`core.commands.screenshots`); the bid is then placed as on that post pasted."""
+    if o.image is None:
+        return o
+    cost_given = o.connects is not None or o.invited
+    text = await screenshots.post_text(ctx, o.image, o.post, cost_given)
+    return dataclasses.replace(o, image=None, post=text)
 
 
 async def bid_apply(ctx: Context, o: BidOptions, tx: Tx, now: int) -> BidPlaced:
@@ -315,7 +329,16 @@ async def bid_refused(ctx: Context, o: BidOptions, exc: Exception) -> Reply | No
 
 register(
     "bid",
-    Change(BidOptions, BidPlaced, BidOptions.of, bid_apply, bid_render, bid_refused, bid_replay),
+    Change(
+        BidOptions,
+        BidPlaced,
+        BidOptions.of,
+        bid_apply,
+        bid_render,
+        bid_refused,
+        bid_replay,
+        bid_read_images,
+    ),
 )
 
 

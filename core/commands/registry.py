@@ -123,9 +123,12 @@ class Change(Generic[Opts, R]):
     second click) when what it said may no longer be true: it reads the present state and
     says what changed since. ``refused`` may turn an exception ``apply`` raised into a reply
     (a bid that needs confirming); it returns ``None`` for exceptions it does not handle.
+    ``prepare`` does the slow reading an option needs (a screenshot recognised) before the
+    change, outside its transaction: the options it returns are the change's, and what the
+    request is fingerprinted by (the text read, never the image).
     """
 
-    __slots__ = ("apply", "options", "parse", "refused", "render", "replay", "result")
+    __slots__ = ("apply", "options", "parse", "prepare", "refused", "render", "replay", "result")
 
     def __init__(
         self,
@@ -136,6 +139,7 @@ class Change(Generic[Opts, R]):
         render: Callable[[Context, Opts, R], Reply],
         refused: Callable[[Context, Opts, Exception], Awaitable[Reply | None]] | None = None,
         replay: Callable[[Context, Opts, R], Awaitable[Reply]] | None = None,
+        prepare: Callable[[Context, Opts], Awaitable[Opts]] | None = None,
     ) -> None:
         self.options = options
         self.result = result
@@ -144,11 +148,14 @@ class Change(Generic[Opts, R]):
         self.render = render
         self.refused = refused
         self.replay = replay
+        self.prepare = prepare
 
     async def run(self, ctx: Context, values: Values) -> Reply:
         from core.ledger.idempotency import fingerprint  # a read never needs it
 
         options = self.parse(values)
+        if self.prepare is not None:
+            options = await self.prepare(ctx, options)
         fp = fingerprint(ctx.command, ctx.actor.user.key, options_json(options))
 
         async def op(tx: Tx, now: int) -> R:

@@ -164,6 +164,7 @@ COMMANDS: tuple[Command, ...] = (
                 "note", OptionType.STRING, "A note for yourself", max_length=300, free_text=True
             ),
             *QUOTE_FACTORS,
+            IMAGE,
             POST,
         ),
         changes_state=True,

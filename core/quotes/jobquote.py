@@ -7,6 +7,7 @@ the post did not state. Nothing here guesses: a fact the post does not state sta
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import cache
 
@@ -15,6 +16,7 @@ from babel import Locale
 from core.base.facts import JobFacts
 from core.interface.errors import BadInput
 from core.quotes.jobpost import FIELDS, JobPost, bid_factors, read_post
+from core.quotes.jobpost.patterns import AVAILABLE_LABEL, CONNECTS_LABEL
 from core.quotes.pricing import dollars
 
 #: What a post that yields nothing usable is told.
@@ -135,6 +137,20 @@ def read_when(now: int) -> str:
     it is live, so a quote says when it read the post."""
     moment = datetime.fromtimestamp(now, UTC)
     return f"Read from the post at {moment:%H:%M} UTC on {moment:%Y-%m-%d}."
+
+
+def unread_cost(lines: Sequence[str], unclear: Sequence[str]) -> str | None:
+    """The line of a screenshot's ``lines`` that shows a job's cost whose number was not read
+    (``Required Connects to submit a proposal: ⁇``, its number hidden as ``unclear`` or not a
+    number at all), for a bid to name rather than guess; ``None`` when no line shows one (the
+    Connects balance is not a cost). Asked only when the post reader found no cost."""
+    for line in lines:
+        if CONNECTS_LABEL.search(line) and not AVAILABLE_LABEL.search(line):
+            return line
+    for line in unclear:
+        if "connect" in line.lower() and not AVAILABLE_LABEL.search(line):
+            return line
+    return None
 
 
 def upwork_balance(post: JobPost) -> int | None:

@@ -443,7 +443,7 @@ class DiscordStandin:
         claim more than the bytes, as a file too large to fetch would)."""
         aid = str(snowflake())
         self.files[aid] = (filename, data, content_type)
-        url = f"http://127.0.0.1:{self.port}/attachments/{aid}/{filename}"
+        url = f"{self.cdn_base}/attachments/{aid}/{filename}"
         return {
             "id": aid,
             "filename": filename,
@@ -474,6 +474,12 @@ class DiscordStandin:
     @property
     def gateway_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/gateway"
+
+    @property
+    def cdn_base(self) -> str:
+        """The origin its CDN serves attachments from (Discord's: https://cdn.discordapp.com),
+        for the bot's ``[discord] cdn_hosts``."""
+        return f"http://127.0.0.1:{self.port}"
 
     # ------------------------------------------------------------------ world
 
@@ -866,9 +872,11 @@ class DiscordStandin:
         where: Where = None,
         *,
         embeds: Iterable[dict[str, Any]] = (),
+        attachments: Iterable[dict[str, Any]] = (),
     ) -> dict[str, Any]:
         """A message someone posted (in a server's channel, a private channel, else in a DM
-        with the bot), as Discord sends it in ``resolved.messages``."""
+        with the bot), as Discord sends it in ``resolved.messages``; ``attachments`` are files
+        :meth:`upload` made, in order."""
         guild = where if isinstance(where, Guild) else None
         if isinstance(where, Private):
             channel = where.id
@@ -882,7 +890,7 @@ class DiscordStandin:
             "type": 0,
             "content": content,
             "author": author.payload(),
-            "attachments": [],
+            "attachments": list(attachments),
             "embeds": list(embeds),
             "mentions": [],
             "mention_roles": [],

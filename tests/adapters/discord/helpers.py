@@ -44,6 +44,7 @@ def discord_config(standin: DiscordStandin, **extra: object) -> DiscordConfig:
         "token": standin.token,
         "api_base": standin.api_base,
         "gateway_url": standin.gateway_url,
+        "cdn_hosts": [standin.cdn_base],
         **extra,
     }
     return parse({"discord": values}, env={}).section(DiscordConfig)

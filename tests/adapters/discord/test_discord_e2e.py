@@ -50,7 +50,7 @@ def write_config(
     path.write_text(
         f'[storage]\nurl = "sqlite:///{db}"\n\n'
         f'[discord]\n{token_line}api_base = "{standin.api_base}"\n'
-        f'gateway_url = "{standin.gateway_url}"\n{extra}',
+        f'gateway_url = "{standin.gateway_url}"\ncdn_hosts = ["{standin.cdn_base}"]\n{extra}',
         encoding="utf-8",
     )
     return path
