@@ -87,3 +87,19 @@ def cropped(data: bytes, top: float, bottom: float) -> bytes:
     out = io.BytesIO()
     im.crop((0, int(im.height * top), im.width, int(im.height * bottom))).save(out, "PNG")
     return out.getvalue()
+
+
+#: where phone-light-3x-a-2.png shows its cost's number (26), in pixels: x0, y0, x1, y1
+COST_DIGITS = (872, 512, 945, 572)
+
+
+def smudged(data: bytes, box: tuple[int, int, int, int], radius: float = 8) -> bytes:
+    """The image with ``box`` blurred past reading (a thumb's smear, a bad crop), the rest as
+    it was."""
+    from PIL import Image, ImageFilter
+
+    im = Image.open(io.BytesIO(data)).convert("RGB")
+    im.paste(im.crop(box).filter(ImageFilter.GaussianBlur(radius)), box[:2])
+    out = io.BytesIO()
+    im.save(out, "PNG")
+    return out.getvalue()
