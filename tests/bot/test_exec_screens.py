@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.bot.test_cli import cli
-from tests.core.screens_corpus import COST_DIGITS, CORPUS, smudged
+from tests.core.screens_corpus import CORPUS, COST_DIGITS, smudged
 
 CASE = json.loads((CORPUS / "phone-light-3x-a.json").read_text())
 

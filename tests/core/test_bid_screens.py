@@ -30,6 +30,7 @@ LINES = (
 )
 COST = "Required Connects to submit a proposal: 13"
 UNCLEAR_COST = f"Required Connects to submit a proposal: {HIDDEN}"
+UNCLEAR_N = f"{HIDDEN} Connects"
 SHOT = Images((("shot.png", b"\x89PNG stand-in bytes"),))
 
 
@@ -168,7 +169,7 @@ async def test_a_pasted_link_beside_the_screenshot_names_the_job(app: App) -> No
     [
         ((*LINES, UNCLEAR_COST), (UNCLEAR_COST,), UNCLEAR_COST),
         (("Send a proposal for:", "8 Connects"), (), "Send a proposal for:"),
-        ((f"{HIDDEN} Connects", "Available Connects: 40"), (f"{HIDDEN} Connects",), f"{HIDDEN} Connects"),
+        ((UNCLEAR_N, "Available Connects: 40"), (UNCLEAR_N,), UNCLEAR_N),
         (("Available Connects: " + HIDDEN,), ("Available Connects: " + HIDDEN,), None),
         (LINES, (), None),
     ],

@@ -15,7 +15,7 @@ from aiohttp import web
 from adapters.discord import cdn
 from core.interface.uploads import MAX_BYTES
 from tests.adapters.discord.helpers import World
-from tests.core.screens_corpus import COST_DIGITS, CORPUS, smudged
+from tests.core.screens_corpus import CORPUS, COST_DIGITS, smudged
 
 QUOTE_THIS_JOB = "Quote this job"
 A = json.loads((CORPUS / "phone-light-3x-a.json").read_text())
