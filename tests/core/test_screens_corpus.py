@@ -5,9 +5,13 @@ never read a wrong one. bench/ocr.py prints the same figures in full."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from core.quotes.screens.lines import Page
+from core.quotes.screens import images
+from core.quotes.screens.lines import HIDDEN, Page
+from core.quotes.screens.lines import page as lines_of
 from tests.core.screens_corpus import EXACT, Case, cases, cropped, jpeg, read_shots, score
 
 pytestmark = pytest.mark.slow
@@ -18,8 +22,9 @@ CASES = [c for c in cases() if c.layout == "mobile_app" or c.name == "desktop-li
 
 @pytest.fixture(scope="session")
 def readings() -> dict[str, tuple[Case, Page]]:
-    """The cases recognised once, in this process (slow: seconds per image)."""
-    return {c.name: (c, read_shots(c.shots)) for c in CASES}
+    """The cases recognised once, in this process, as the bot's two workers read them (a
+    lone screen in two parts at once; slow: seconds per image)."""
+    return {c.name: (c, read_shots(c.shots, workers=2)) for c in CASES}
 
 
 def test_cost_and_balance_are_never_wrong_and_almost_always_read(
@@ -60,3 +65,28 @@ def test_a_compressed_and_cut_screenshot_never_reads_a_wrong_cost() -> None:
     page = read_shots((*case.shots[:-1], last))
     s = score(case.name, page, case.truth)
     assert all(s.fields[f] != "wrong" for f in EXACT), page.lines
+
+
+def test_a_screen_read_in_parts_reads_as_it_does_whole() -> None:
+    """A phone's full screen read in two bands at once (by two idle workers) gives the lines
+    it gives read whole: each line is kept once, by the band its middle lies in, and read
+    whole there (the bands overlap by more than a line's height). A number read close to the
+    confidence bound may be hidden in one reading and not the other, never read as another."""
+    tall = [c.shots[0] for c in CASES if c.layout == "mobile_app" and "-3x-" in c.name]
+    assert tall
+    for data in tall:
+        size = images.check(data)
+        assert images.parts_for(*size, 2) == 2
+        width, boxes = images.recognise(data)
+        halves = [images.recognise(data, part, 2) for part in range(2)]
+        assert {w for w, _ in halves} == {width}
+        whole = lines_of(boxes, width)
+        split = lines_of([b for _, found in halves for b in found], width)
+        assert len(split.lines) == len(whole.lines), (split.lines, whole.lines)
+        for a, b in zip(split.lines, whole.lines, strict=True):
+            # a number near the confidence bound may be hidden in one reading, never another
+            assert a == b or (HIDDEN in a + b and _skeleton(a) == _skeleton(b)), (a, b)
+
+
+def _skeleton(line: str) -> str:
+    return re.sub(rf"\d+(?:[.,]\d+)*|{HIDDEN}", "#", line)

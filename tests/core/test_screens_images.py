@@ -12,7 +12,15 @@ import pytest
 from PIL import Image
 
 from core.interface.errors import BadInput
-from core.quotes.screens.images import MAX_BYTES, MAX_PIXELS, check
+from core.quotes.screens.images import (
+    MAX_BYTES,
+    MAX_PIXELS,
+    PHONE_READ_WIDTH,
+    READ_WIDTH,
+    check,
+    parts_for,
+    read_width,
+)
 
 
 def _png(width: int, height: int) -> bytes:
@@ -72,3 +80,30 @@ def test_the_pixel_bound_is_set_for_pillows_decoder() -> None:
     workers' decoder never unpacks a bomb that slipped past the header's size)."""
     check(_png(10, 10))
     assert Image.MAX_IMAGE_PIXELS == MAX_PIXELS
+
+
+@pytest.mark.parametrize(
+    ("size", "workers", "parts"),
+    [
+        ((1080, 2400), 2, 2),  # a 3x phone's full screen: read by both workers at once
+        ((824, 1600), 2, 2),  # a 2x phone's
+        ((1080, 637), 2, 1),  # its short last screen: one part
+        ((2200, 1709), 2, 1),  # a desktop page (read 1600 wide): too short for two parts
+        ((1080, 2400), 1, 1),  # one idle worker: one part
+        ((1080, 24000), 8, 8),  # never more parts than idle workers
+    ],
+)
+def test_a_screen_is_split_only_when_workers_idle_and_parts_stay_tall(
+    size: tuple[int, int], workers: int, parts: int
+) -> None:
+    """A screenshot is read in parts by idle workers at once only when each part stays tall
+    (at least :data:`MIN_PART` of the width read): a short screen is not cut into slivers."""
+    assert parts_for(*size, workers) == parts
+
+
+def test_a_phone_screenshot_is_read_narrower_than_a_desktop_page() -> None:
+    """A 3x phone's screen is read at :data:`PHONE_READ_WIDTH`, a desktop page at
+    :data:`READ_WIDTH`; nothing is read wider than it is."""
+    assert read_width(1080, 2400) == PHONE_READ_WIDTH < 1080
+    assert read_width(2200, 1709) == READ_WIDTH
+    assert read_width(600, 1200) == 600

@@ -23,9 +23,20 @@ __all__ = ["MAX_BYTES", "MAX_PIXELS", "check", "recognise", "warm"]
 MAX_PIXELS = 40_000_000
 #: The formats a screenshot comes in; anything else Pillow could open is refused all the same.
 FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
-#: The widest a screenshot is read at: a phone's (1080 or 1236 px) as it is, a desktop's 2x
-#: (2200 px and more) scaled down to this, where its text still reads (bench/ocr.py).
+#: The widest a screenshot is read at: a desktop's 2x (2200 px and more) scaled down to this,
+#: where its text still reads (bench/ocr.py).
 READ_WIDTH = 1600
+#: The widest a phone's screenshot (taller than wide) is read at: a 3x phone's (1080 to 1290 px)
+#: text is far larger than the recogniser needs; scaled to this, its text is still as large as
+#: a 2x phone's, and the detector has half the pixels to look at (bench/ocr.py).
+PHONE_READ_WIDTH = 800
+
+
+def read_width(width: int, height: int) -> int:
+    """The width a ``width`` x ``height`` screenshot is read at: a phone's (portrait) at most
+    :data:`PHONE_READ_WIDTH`, anything else at most :data:`READ_WIDTH`; never wider than it
+    is."""
+    return min(width, PHONE_READ_WIDTH if height > width else READ_WIDTH)
 
 
 def check(data: bytes, name: str = "image") -> tuple[int, int]:
@@ -88,9 +99,29 @@ def warm() -> None:
     _engine()
 
 
-def recognise(data: bytes) -> tuple[float, list[Box]]:
+#: How far a part of a screenshot read on its own (:func:`recognise`) reaches into its
+#: neighbours, as a share of the width read: more than the tallest line of text is high, so each
+#: line lies whole inside the part that keeps it.
+OVERLAP = 0.12
+#: A screenshot is split into parts only when each part is at least this tall, as a share of
+#: the width read (a phone's full screen, not its short last one).
+MIN_PART = 0.6
+
+
+def parts_for(width: int, height: int, workers: int) -> int:
+    """Into how many parts a ``width`` x ``height`` screenshot is read at once by ``workers``
+    idle workers: one, unless each part would still be tall (:data:`MIN_PART`)."""
+    read_height = height * read_width(width, height) / width
+    fits = int(read_height // (MIN_PART * read_width(width, height)))
+    return max(1, min(workers, fits))
+
+
+def recognise(data: bytes, part: int = 0, parts: int = 1) -> tuple[float, list[Box]]:
     """The width the boxes are measured in, and the boxes of text in the image ``data`` (already
-    :func:`check`-ed). Runs in a worker process."""
+    :func:`check`-ed): all of them, or, of ``parts`` bands of equal height, those whose middle
+    lies in band ``part`` (read with :data:`OVERLAP` above and below it), measured in the whole
+    image. Runs in a worker process; the parts of one image are read by different workers at
+    once and together give its boxes."""
     from PIL import Image, ImageOps
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -98,13 +129,22 @@ def recognise(data: bytes) -> tuple[float, list[Box]]:
 
     with Image.open(io.BytesIO(data)) as im:
         rgb = ImageOps.exif_transpose(im).convert("RGB")
-    if rgb.width > READ_WIDTH:
-        rgb = rgb.resize((READ_WIDTH, round(rgb.height * READ_WIDTH / rgb.width)))
-    pixels = np.asarray(rgb)[:, :, ::-1]  # the recogniser takes OpenCV's BGR
+    width = read_width(rgb.width, rgb.height)
+    if rgb.width > width:
+        rgb = rgb.resize((width, round(rgb.height * width / rgb.width)))
+    step = rgb.height / parts
+    keep = (part * step, rgb.height + 1 if part == parts - 1 else (part + 1) * step)
+    reach = OVERLAP * rgb.width
+    top = 0 if part == 0 else max(0, round(keep[0] - reach))
+    bottom = rgb.height if part == parts - 1 else min(rgb.height, round(keep[1] + reach))
+    band = rgb if (top, bottom) == (0, rgb.height) else rgb.crop((0, top, rgb.width, bottom))
+    pixels = np.asarray(band)[:, :, ::-1]  # the recogniser takes OpenCV's BGR
     found, _ = _engine()(pixels, use_cls=False)
     boxes = []
     for corners, text, score in found or ():
         xs = [float(p[0]) for p in corners]
-        ys = [float(p[1]) for p in corners]
-        boxes.append(Box(min(xs), min(ys), max(xs), max(ys), str(text), float(score)))
+        ys = [float(p[1]) + top for p in corners]
+        box = Box(min(xs), min(ys), max(xs), max(ys), str(text), float(score))
+        if keep[0] <= box.middle < keep[1]:
+            boxes.append(box)
     return float(rgb.width), boxes

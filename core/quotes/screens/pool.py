@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 from core.interface.errors import BadInput
 from core.quotes.screens import images
-from core.quotes.screens.lines import Page, page, stitch
+from core.quotes.screens.lines import Box, Page, page, stitch
 
 #: images of one job read as one post (a job page takes two or three phone screens)
 MAX_IMAGES = 4
@@ -29,9 +29,13 @@ PER_USER = 4
 QUEUE = 16
 
 
-def _read_one(data: bytes) -> Page:
-    width, boxes = images.recognise(data)
-    return page(boxes, width)
+def _read_part(data: bytes, part: int, parts: int) -> tuple[float, list[Box]]:
+    return images.recognise(data, part, parts)
+
+
+def _joined(read: Sequence[tuple[float, list[Box]]]) -> Page:
+    """One image's page from the boxes its parts found."""
+    return page([box for _, boxes in read for box in boxes], read[0][0])
 
 
 class Screens:
@@ -67,8 +71,7 @@ class Screens:
             raise BadInput("image: attach a screenshot of the job page.")
         if len(shots) > MAX_IMAGES:
             raise BadInput(f"image: up to {MAX_IMAGES} screenshots of one job, in order.")
-        for name, data in shots:
-            images.check(data, name)
+        sizes = [images.check(data, name) for name, data in shots]
         n = len(shots)
         if self._busy[user] + n > PER_USER:
             raise BadInput("image: your earlier screenshots are still being read; wait for them.")
@@ -77,24 +80,35 @@ class Screens:
         self._busy[user] += n
         self._total += n
         try:
+            # fewer images than idle workers: each is read in parts, by the workers at once
+            idle = max(1, (self.workers - self._total + n) // n)
+            jobs = [
+                (i, data, part, parts)
+                for i, ((_, data), (width, height)) in enumerate(zip(shots, sizes, strict=True))
+                for parts in [images.parts_for(width, height, idle)]
+                for part in range(parts)
+            ]
             pool = self._executor()
             try:
                 loop = asyncio.get_running_loop()
             except RuntimeError:
                 # a one-shot `exec` driven without an event loop (bot.inline): nothing else
                 # runs in the process, so it waits on its workers in place
-                futures = [pool.submit(_read_one, data) for _, data in shots]
-                pages = [f.result() for f in futures]
+                futures = [pool.submit(_read_part, *job[1:]) for job in jobs]
+                read = [f.result() for f in futures]
             else:
-                pages = await asyncio.gather(
-                    *(loop.run_in_executor(pool, _read_one, data) for _, data in shots)
+                read = await asyncio.gather(
+                    *(loop.run_in_executor(pool, _read_part, *job[1:]) for job in jobs)
                 )
         finally:
             self._busy[user] -= n
             self._total -= n
             if not self._busy[user]:
                 del self._busy[user]
-        return stitch(pages)
+        found: list[list[tuple[float, list[Box]]]] = [[] for _ in shots]
+        for job, boxes in zip(jobs, read, strict=True):
+            found[job[0]].append(boxes)
+        return stitch([_joined(parts) for parts in found])
 
     def close(self) -> None:
         """Stops the workers (those reading finish first)."""
