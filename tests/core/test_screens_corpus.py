@@ -84,9 +84,16 @@ def test_a_screen_read_in_parts_reads_as_it_does_whole() -> None:
         split = lines_of([b for _, found in halves for b in found], width)
         assert len(split.lines) == len(whole.lines), (split.lines, whole.lines)
         for a, b in zip(split.lines, whole.lines, strict=True):
-            # a number near the confidence bound may be hidden in one reading, never another
-            assert a == b or (HIDDEN in a + b and _skeleton(a) == _skeleton(b)), (a, b)
+            # a number near the confidence bound may be hidden in one reading, never another;
+            # a space between a mark and a number may be found in one and not the other
+            assert _bare(a) == _bare(b) or (
+                HIDDEN in a + b and _bare(_skeleton(a)) == _bare(_skeleton(b))
+            ), (a, b)
 
 
 def _skeleton(line: str) -> str:
     return re.sub(rf"\d+(?:[.,]\d+)*|{HIDDEN}", "#", line)
+
+
+def _bare(line: str) -> str:
+    return line.replace(" ", "")
