@@ -62,7 +62,7 @@ def accuracy() -> None:
             variants.append((" cut mid-line", cut, case.truth))
         for label, shots, truth in variants:
             images += 1
-            s = score(case.name, read_shots(shots), truth)
+            s = score(case.name, read_shots(shots, workers=2), truth)
             for field, verdict in s.fields.items():
                 if field in EXACT and truth.get(field) is not None:
                     exact[verdict] += 1

@@ -28,6 +28,7 @@ from core.base.keys import Actor
 from core.interface.catalog import BY_NAME, MESSAGE_ACTIONS, Command
 from core.interface.options import Json, Values, jsonable
 from core.interface.reply import Reply, Rich, cmd
+from core.interface.uploads import Images
 from core.ledger.postings import Stamp
 from core.services import Services
 from core.store.base import Tx
@@ -95,6 +96,18 @@ def options_json(options: object) -> dict[str, Json]:
     return out
 
 
+def _as_given(options: object) -> dict[str, Json]:
+    """What a request is fingerprinted by: its options as given, images by their digest (read
+    again on a retry, they could be read in other parts, so not by the text read)."""
+    out = options_json(options)
+    assert dataclasses.is_dataclass(options)
+    for f in dataclasses.fields(options):
+        value = getattr(options, f.name)
+        if isinstance(value, Images):
+            out[f.name] = value.digest()
+    return out
+
+
 class Read(Generic[Opts]):
     """A command that changes nothing."""
 
@@ -124,8 +137,8 @@ class Change(Generic[Opts, R]):
     says what changed since. ``refused`` may turn an exception ``apply`` raised into a reply
     (a bid that needs confirming); it returns ``None`` for exceptions it does not handle.
     ``prepare`` does the slow reading an option needs (a screenshot recognised) before the
-    change, outside its transaction: the options it returns are the change's, and what the
-    request is fingerprinted by (the text read, never the image).
+    change, outside its transaction: the options it returns are the change's; the request is
+    fingerprinted by the options as given (images by their digest).
     """
 
     __slots__ = ("apply", "options", "parse", "prepare", "refused", "render", "replay", "result")
@@ -154,9 +167,9 @@ class Change(Generic[Opts, R]):
         from core.ledger.idempotency import fingerprint  # a read never needs it
 
         options = self.parse(values)
+        fp = fingerprint(ctx.command, ctx.actor.user.key, _as_given(options))
         if self.prepare is not None:
             options = await self.prepare(ctx, options)
-        fp = fingerprint(ctx.command, ctx.actor.user.key, options_json(options))
 
         async def op(tx: Tx, now: int) -> R:
             return await self.apply(ctx, options, tx, now)

@@ -8,6 +8,7 @@ nothing stores them.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 #: the largest image read: a phone screenshot is a few MB at most
@@ -25,3 +26,11 @@ class Images:
 
     def __repr__(self) -> str:  # never the bytes in a log line
         return f"Images({[name for name, _ in self.shots]!r})"
+
+    def digest(self) -> str:
+        """A digest of the images, in order: what a retried request is told apart by (the
+        same screenshots again, or others under the same request id)."""
+        h = hashlib.sha256()
+        for _, data in self.shots:
+            h.update(hashlib.sha256(data).digest())
+        return h.hexdigest()

@@ -154,6 +154,21 @@ async def test_a_retried_bid_on_a_screenshot_is_placed_once(app: App) -> None:
     assert len(await spent(app)) == 1
 
 
+async def test_a_retry_read_a_little_differently_is_still_the_same_request(app: App) -> None:
+    """Read again on a retry, the same screenshots may give a line spaced otherwise (read
+    whole the first time, in two parts the second): the request is the same images, so it is
+    placed once. Other images under the same request id are refused, nothing spent twice."""
+    reader = reading(app, (*LINES, COST))
+    first = await bid(app, "b1")
+    reader.page = Page((*LINES[:-1], "UnitedStates", COST), ())
+    again = await bid(app, "b1")
+    assert again.text() == first.text()
+    other = Images((("other.png", b"\x89PNG other bytes"),))
+    refused = await app.dispatch(ANA, "bid", {"image": other}, "b1")
+    assert refused.error and "already used for a different command" in refused.text()
+    assert len(await spent(app)) == 1
+
+
 async def test_a_pasted_link_beside_the_screenshot_names_the_job(app: App) -> None:
     """Text given with the images (a link) is read first, as one post: the bid's job is the
     link, so a pool's duplicate guard knows it."""
