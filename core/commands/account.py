@@ -421,7 +421,7 @@ def command_help(name: str, text_commands: bool = True) -> Reply:
         return Reply(Rich(cmd(wanted), f" — {GROUPS.get(wanted, '')}"), listed)
     command = BY_NAME.get(wanted)
     if command is None:
-        from core.interface.textparse import near
+        from core.interface.textreader import near
 
         names = sorted({c.name for c in COMMANDS} | set(GROUPS))
         typo = near(wanted, names)
