@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from core.base.facts import JobFacts
 from core.base.text import echo, shown
 from core.commands.registry import Context, Read, options_json, register
-from core.interface.catalog import MAX_PURCHASE
+from core.interface.commonoptions import MAX_PURCHASE
 from core.interface.errors import BadInput
 from core.interface.factoptions import typed_facts
 from core.interface.options import Values

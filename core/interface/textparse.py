@@ -21,7 +21,8 @@ option; whatever follows its key is its value.
 
 Reading is linear in the length of the text (every character is looked at a bounded number of
 times, whatever it holds), and a line longer than :data:`MAX_LINE` is refused before it is read;
-only a verbatim value may run longer, up to :data:`~core.interface.catalog.MAX_POST` characters.
+only a verbatim value may run longer, up to :data:`~core.interface.commonoptions.MAX_POST`
+characters.
 Refusals repeat at most a short prefix of what was typed.
 """
 
@@ -31,7 +32,8 @@ import re
 
 from core.base.numbers import Unit
 from core.base.text import echo
-from core.interface.catalog import COMMANDS, MAX_POST, Command, OptionType, find
+from core.interface.catalog import COMMANDS, Command, OptionType, find
+from core.interface.commonoptions import MAX_POST
 from core.interface.errors import BadInput
 from core.interface.textreader import (
     _KEY,
@@ -105,7 +107,7 @@ _VERBATIM = re.compile(
 def check_length(text: str) -> None:
     """Refuse a command line longer than :data:`MAX_LINE`, before anything reads it; a
     verbatim value (``post:`` and the job post after it) may hold up to
-    :data:`~core.interface.catalog.MAX_POST` characters of its own."""
+    :data:`~core.interface.commonoptions.MAX_POST` characters of its own."""
     if len(text) <= MAX_LINE:
         return
     key = _VERBATIM.search(text, 0, MAX_LINE) if _VERBATIM_KEYS else None
