@@ -44,6 +44,7 @@ HEAVY = (
 # the results of the ledger's changes, history and statistics, and quoting (pricing)
 UNUSED_BY_BALANCE = (
     "core.commands.account",
+    "core.commands.stats",
     "core.commands.money",
     "core.commands.quotes",
     "core.commands.pools",
