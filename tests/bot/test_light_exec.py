@@ -47,6 +47,7 @@ UNUSED_BY_BALANCE = (
     "core.commands.stats",
     "core.commands.money",
     "core.commands.quotes",
+    "core.commands.quotebuttons",
     "core.commands.pools",
     "core.commands.purchases",
     "core.commands.learned",
