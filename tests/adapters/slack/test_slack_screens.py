@@ -1,0 +1,331 @@
+"""Screenshots quoted on Slack, in both modes: uploaded in the paste form's ``file_input`` and
+shared in the app's DM (``message.im``, ``file_share``), through slack-bolt against the
+stand-in, which hosts the files behind the bot token as Slack does.
+
+Attacks, each next to its test: a member hands the bot another member's file, a file of another
+workspace, or a file object whose ``url_private`` points at a server of their choosing (to make
+the bot fetch it with its token, or probe an internal address); a file too large (stated,
+declared by Content-Length, or a stream that does not stop); a decompression bomb; a document
+dressed as a screenshot. Each is refused in one line, and nothing is fetched that need not be.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import struct
+import zlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+from core.interface.uploads import MAX_BYTES
+from tests.adapters.slack.helpers import Bot
+from tests.core.screens_corpus import CORPUS
+from tests.slack_standin import OpenedView, dm_channel, message_text
+
+PNG_HEAD = b"\x89PNG\r\n\x1a\n"
+
+
+def png_bomb(width: int, height: int) -> bytes:
+    """A PNG whose header claims ``width`` x ``height`` pixels over a few bytes of data: what
+    a decompression bomb looks like before it is decoded."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 64)
+    return PNG_HEAD + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+async def open_paste(bot: Bot) -> OpenedView:
+    """The paste form, opened by its global shortcut (its answer goes to the app's DM)."""
+    before = len(bot.slack.views)
+    await bot.driver.shortcut("USAM", "paste")
+    views = await bot.slack.wait_views(before + 1)
+    return views[-1]
+
+
+async def dm_answers(bot: Bot, count: int = 1, within: float = 30.0) -> list[dict[str, Any]]:
+    """The messages the bot posted with chat.postMessage (in a DM), once ``count`` arrived."""
+    calls = await bot.slack.wait_calls("chat.postMessage", count, within)
+    return [c.params for c in calls]
+
+
+def only_line(message: dict[str, Any]) -> str:
+    text = message_text(message).strip()
+    assert "\n" not in text, text
+    return text
+
+
+@pytest.fixture
+async def elsewhere() -> AsyncIterator[tuple[str, list[str]]]:
+    """A server that is not Slack (an attacker's, or an internal service): its base URL and
+    the paths anyone requested from it."""
+    hits: list[str] = []
+
+    async def record(request: web.Request) -> web.Response:
+        hits.append(request.path)
+        return web.Response(body=(CORPUS / "phone-light-2x-c-1.png").read_bytes())
+
+    app = web.Application()
+    app.router.add_get("/{tail:.*}", record)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = getattr(site._server, "sockets", [])[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}", hits
+    finally:
+        await runner.cleanup()
+
+
+# -- the form -----------------------------------------------------------------------------------
+
+
+async def test_the_paste_form_offers_four_screenshots_under_its_text_box(bot: Bot) -> None:
+    """The paste modal holds a file_input for up to four images (png, jpg, jpeg, webp, gif)
+    under the text box, both optional (one or the other); the stand-in checked the modal
+    against Slack's limits when it opened."""
+    opened = await open_paste(bot)
+    blocks = {b["block_id"]: b for b in opened.view["blocks"]}
+    upload = blocks["image"]["element"]
+    assert upload["type"] == "file_input" and upload["max_files"] == 4
+    assert set(upload["filetypes"]) == {"png", "jpg", "jpeg", "webp", "gif"}
+    assert blocks["post"]["optional"] is True and blocks["image"]["optional"] is True
+
+
+async def test_the_form_submitted_empty_is_one_line_under_the_text(bot: Bot) -> None:
+    """Neither text nor a screenshot: refused under the text box; the modal stays open."""
+    ex = await bot.driver.submit_view(await open_paste(bot), {})
+    assert ex.ack["response_action"] == "errors"
+    assert "screenshots" in ex.ack["errors"]["post"]
+    assert not bot.slack.calls_of("chat.postMessage")
+
+
+async def test_a_document_named_like_a_screenshot_is_refused_under_the_upload(bot: Bot) -> None:
+    """Attack: a PDF renamed job.png (Slack's client takes it by its extension) to make the
+    bot's workers decode it. Fetched with the token, refused by its bytes under the upload
+    in one line; no worker starts."""
+    doc = bot.slack.host_file("USAM", "job.png", b"%PDF-1.7 pretending", mimetype="image/png")
+    ex = await bot.driver.submit_view(await open_paste(bot), {"image": [doc]})
+    assert ex.ack["response_action"] == "errors"
+    assert "job.png is not an image" in ex.ack["errors"]["image"]
+    assert [f.authorized for f in bot.slack.fetches_of(doc["id"])] == [True]
+    assert not bot.app.services.screens.started
+
+
+async def test_another_members_upload_is_not_fetched(bot: Bot) -> None:
+    """Attack: a member submits a file object of someone else's upload (kim's screenshot,
+    say of a job kim keeps private). Refused by its uploader; never fetched."""
+    theirs = bot.slack.host_file(
+        "UKIM", "kims.png", (CORPUS / "phone-light-2x-c-1.png").read_bytes()
+    )
+    ex = await bot.driver.submit_view(await open_paste(bot), {"image": [theirs]})
+    assert "kims.png was not shared by you" in ex.ack["errors"]["image"]
+    assert bot.slack.fetches_of(theirs["id"]) == []
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["elsewhere", "https://files.slack.com.evil.test/x.png", "http://files.slack.com/x.png"],
+)
+async def test_a_url_private_off_slacks_file_host_is_never_requested(
+    bot: Bot, elsewhere: tuple[str, list[str]], where: str
+) -> None:
+    """Attack (SSRF): a file object whose url_private points at another server (one the
+    member runs, or an internal address), at a look-alike host, or at Slack's host without
+    TLS. Refused in one line; no request leaves for it, so the bot token goes nowhere."""
+    base, hits = elsewhere
+    url = f"{base}/files-pri/T0STAND-F1/x.png" if where == "elsewhere" else where
+    shot = bot.slack.host_file("USAM", "x.png", b"\x89PNG")
+    forged = {**shot, "url_private": url, "url_private_download": url}
+    ex = await bot.driver.submit_view(await open_paste(bot), {"image": [forged]})
+    assert "x.png is not on Slack's file host" in ex.ack["errors"]["image"]
+    assert hits == [] and bot.slack.fetches_of(shot["id"]) == []
+
+
+# -- a share in the app's DM --------------------------------------------------------------------
+
+
+async def test_a_shared_document_is_refused_unfetched(bot: Bot) -> None:
+    """A PDF shared in the app's DM: refused by its type in one line, posted in that DM,
+    never downloaded."""
+    doc = bot.slack.host_file("USAM", "job.pdf", b"%PDF-1.7")
+    await bot.driver.share_in_dm("USAM", [doc])
+    [answer] = await dm_answers(bot)
+    assert answer["channel"] == dm_channel("USAM")
+    assert "job.pdf is not an image" in only_line(answer)
+    assert bot.slack.fetches_of(doc["id"]) == []
+
+
+async def test_only_a_persons_share_in_the_apps_dm_is_answered(bot: Bot) -> None:
+    """The bot's own post, an edit, a file shared in a channel and plain text are not
+    answered, and nothing is fetched for them; a share after them is answered, once."""
+    shot = bot.slack.host_file("USAM", "a.gif", b"GIF89a", mimetype="application/zip")
+    d = bot.driver
+    from tests.slack_standin import event_body, file_share_event
+
+    own = file_share_event(bot.slack, "UBOT", [shot])
+    by_bot = {**file_share_event(bot.slack, "USAM", [shot]), "bot_id": "BBOT"}
+    edited = {**file_share_event(bot.slack, "USAM", [shot]), "subtype": "message_changed"}
+    in_channel = file_share_event(
+        bot.slack, "USAM", [shot], channel="C0GENERAL", channel_type="channel"
+    )
+    text = {**file_share_event(bot.slack, "USAM", []), "subtype": None, "text": "hello"}
+    for event in (own, by_bot, edited, in_channel, text):
+        assert await d.event(event_body(bot.slack, event)) == 200
+    await d.share_in_dm("USAM", [shot])
+    [answer] = await dm_answers(bot)
+    assert "a.gif is not an image" in only_line(answer)
+    assert bot.slack.file_fetches == []
+
+
+async def test_a_redelivered_share_is_answered_once(bot: Bot) -> None:
+    """Slack redelivers an event it thinks was not acknowledged: one answer."""
+    doc = bot.slack.host_file("USAM", "job.pdf", b"%PDF-1.7")
+    body = await bot.driver.share_in_dm("USAM", [doc])
+    await bot.driver.event(body, retry_num=1)
+    await dm_answers(bot)
+    await bot.driver.share_in_dm("USAM", [bot.slack.host_file("USAM", "b.txt", b"x")])
+    answers = await dm_answers(bot, 2)
+    assert [("job.pdf" in message_text(a), "b.txt" in message_text(a)) for a in answers] == [
+        (True, False),
+        (False, True),
+    ]
+
+
+async def test_more_than_four_images_in_one_message_are_refused_unfetched(bot: Bot) -> None:
+    """Five images in one message: one line asking for up to four; none downloaded."""
+    data = (CORPUS / "phone-light-2x-c-1.png").read_bytes()
+    shots = [bot.slack.host_file("USAM", f"s{i}.png", data) for i in range(5)]
+    await bot.driver.share_in_dm("USAM", shots)
+    [answer] = await dm_answers(bot)
+    assert "up to 4 screenshots" in only_line(answer)
+    assert bot.slack.file_fetches == []
+
+
+async def test_a_file_of_another_workspace_is_not_fetched(bot: Bot) -> None:
+    """Attack: a member names a file id of another workspace in a share Slack left without
+    links (``check_file_info``, as for a Slack Connect user): files.info with this
+    workspace's token does not find it, and nothing is downloaded. A full file object whose
+    uploader's workspace is another one is refused by it, unfetched."""
+    other = bot.slack.host_file("USAM", "other.png", b"\x89PNG", team_id="T0OTHER")
+    bare = {
+        "id": other["id"],
+        "mode": "file_access",
+        "file_access": "check_file_info",
+        "created": 0,
+        "timestamp": 0,
+        "user": "",
+    }
+    await bot.driver.share_in_dm("USAM", [bare])
+    [first] = await dm_answers(bot)
+    assert "could not be read from Slack" in only_line(first)
+    [info] = bot.slack.calls_of("files.info")
+    assert info.params["file"] == other["id"] and info.token == bot.slack.bot_token
+    await bot.driver.share_in_dm("USAM", [other])
+    [_, second] = await dm_answers(bot, 2)
+    assert "other.png comes from another workspace" in only_line(second)
+    assert bot.slack.file_fetches == []
+
+
+async def test_a_file_the_token_does_not_open_is_refused_and_the_token_never_shown(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A file object claiming this workspace for a file Slack keeps in another: Slack
+    redirects the download to its sign-in page, which the bot does not follow; one line.
+    The bot token is in no log line and no reply, through this and every refusal above."""
+    caplog.set_level(logging.DEBUG)
+    other = bot.slack.host_file("USAM", "locked.png", b"\x89PNG", team_id="T0OTHER")
+    lying = {
+        **other,
+        "user_team": bot.slack.team_id,
+        "url_private_download": other["url_private_download"].replace("T0OTHER", "T0STAND"),
+    }
+    await bot.driver.share_in_dm("USAM", [lying])
+    [answer] = await dm_answers(bot)
+    assert "locked.png could not be fetched from Slack" in only_line(answer)
+    [fetch] = bot.slack.file_fetches
+    assert fetch.authorized is False
+    logged = "\n".join(r.getMessage() + repr(r.args) + (r.exc_text or "") for r in caplog.records)
+    assert bot.slack.bot_token not in logged
+    assert bot.slack.bot_token not in json.dumps(answer)
+
+
+async def test_a_file_stated_over_ten_megabytes_is_refused_unfetched(bot: Bot) -> None:
+    """Slack states the file's size: over 10 MB is refused before any download."""
+    big = bot.slack.host_file("USAM", "big.png", b"\x89PNG", size=MAX_BYTES + 1)
+    await bot.driver.share_in_dm("USAM", [big])
+    [answer] = await dm_answers(bot)
+    assert "big.png is over 10 MB" in only_line(answer)
+    assert bot.slack.file_fetches == []
+
+
+@pytest.mark.parametrize("how", ["declared", "endless"])
+async def test_a_body_over_ten_megabytes_is_cut_at_ten(bot: Bot, how: str) -> None:
+    """Attack: a file whose size Slack states small but whose body is not: a Content-Length
+    over 10 MB is refused unread; a stream without a length that keeps going is cut at 10 MB
+    (the server sends little past it: the bot hangs up)."""
+    if how == "declared":
+        shot = bot.slack.host_file("USAM", "lie.png", PNG_HEAD * 8, length=MAX_BYTES + 1)
+    else:
+        shot = bot.slack.host_file("USAM", "lie.png", PNG_HEAD, length=None, endless=True)
+    await bot.driver.share_in_dm("USAM", [shot])
+    [answer] = await dm_answers(bot)
+    assert "lie.png is over 10 MB" in only_line(answer)
+    hosted = bot.slack.hosted[shot["id"]]
+    await asyncio.sleep(0)  # the server's last write finishes
+    assert hosted.sent < 3 * MAX_BYTES, hosted.sent  # far short of its 64 MB
+    assert not bot.app.services.screens.started
+
+
+async def test_a_decompression_bomb_is_refused_undecoded(bot: Bot) -> None:
+    """Attack: a PNG of a few bytes whose header claims 100,000 x 100,000 pixels. Refused
+    by its header in one line; no worker starts, nothing is unpacked."""
+    bomb = bot.slack.host_file("USAM", "bomb.png", png_bomb(100_000, 100_000))
+    await bot.driver.share_in_dm("USAM", [bomb])
+    [answer] = await dm_answers(bot)
+    assert "bomb.png is over 40 megapixels" in only_line(answer)
+    assert not bot.app.services.screens.started
+
+
+# -- read for real (seconds of recognition each) ------------------------------------------------
+
+
+@pytest.mark.slow
+async def test_screenshots_uploaded_in_the_paste_form_are_quoted(bot: Bot) -> None:
+    """Two phone screens of one job uploaded in the form, no text typed: the modal closes,
+    the screens are fetched with the token and read in order as one post, and the answer in
+    the app's DM states the cost the job page shows."""
+    case = json.loads((CORPUS / "phone-light-3x-a.json").read_text())
+    shots = [bot.slack.host_file("USAM", n, (CORPUS / n).read_bytes()) for n in case["screens"]]
+    ex = await bot.driver.submit_view(await open_paste(bot), {"image": shots})
+    assert ex.ack == {"response_action": "clear"}
+    [answer] = await dm_answers(bot, within=180)
+    assert answer["channel"] == "USAM"  # Slack posts it in the app's DM
+    want = case["truth"]["connects"]
+    assert f"{want} Connects, stated by the post" in message_text(answer)
+    assert [f.file_id for f in bot.slack.file_fetches] == [s["id"] for s in shots]
+    assert all(f.authorized for f in bot.slack.file_fetches)
+
+
+@pytest.mark.slow
+async def test_a_screenshot_shared_in_the_apps_dm_is_quoted_there(bot: Bot) -> None:
+    """A phone screenshot shared in the app's DM: the event is acked at once, the image
+    downloaded with the token and read, and the answer posted in that DM states its cost."""
+    case = json.loads((CORPUS / "phone-dark-3x-b.json").read_text())
+    name = case["screens"][1]  # its last line states the cost
+    shot = bot.slack.host_file("USAM", name, (CORPUS / name).read_bytes())
+    await bot.driver.share_in_dm("USAM", [shot])
+    [answer] = await dm_answers(bot, within=180)
+    assert answer["channel"] == dm_channel("USAM")
+    want = case["truth"]["connects"]
+    assert f"{want} Connects, stated by the post" in message_text(answer)
+    assert [f.authorized for f in bot.slack.fetches_of(shot["id"])] == [True]
