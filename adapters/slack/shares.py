@@ -4,7 +4,8 @@ back in that DM, which only the sharer and the app see.
 
 Only a person's new message in the app's own DM counts: a message in a channel (the app hears
 none, but an event naming one is ignored all the same), the bot's own posts, edits and
-deletions are not answered. Up to :data:`~core.interface.options.MAX_IMAGES` images of one
+deletions are not answered; a plain message (no files) gets one line saying what the DM is
+for. Up to :data:`~core.interface.options.MAX_IMAGES` images of one
 message are one job's screens, read in order. The files are fetched by :class:`Fetcher`'s
 rules (the sharer's own files, from Slack's file host only). The event is acknowledged at once
 and the screenshot read after it, so Slack never redelivers it for a slow answer; a
@@ -14,16 +15,18 @@ redelivered event (to this process or another) is answered once.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncBoltContext
 from slack_sdk.errors import SlackClientError
 
-from adapters.slack import blocks, forms
+from adapters.slack import blocks, forms, text
 from adapters.slack.files import Fetcher
 from adapters.slack.identity import api_error
 from adapters.slack.payloads import EventBody, MessageEvent, SlackFile
 from core.app import REQUEST_ID
+from core.interface.options import MAX_IMAGES
 from core.interface.reply import Reply
 from core.interface.uploads import Images
 
@@ -61,6 +64,26 @@ def is_share(event: MessageEvent, bot_user_id: str | None) -> bool:
     )
 
 
+def is_text(event: MessageEvent, bot_user_id: str | None) -> bool:
+    """Whether ``event`` is a person's plain message in the app's DM (answered with a hint:
+    commands go through the slash commands)."""
+    return (
+        "subtype" not in event
+        and event.get("channel_type") == "im"
+        and bool(event.get("user"))
+        and not event.get("bot_id")
+        and event.get("user") != bot_user_id
+        and bool(event.get("channel"))
+    )
+
+
+#: the answer to a plain message in the app's DM
+HINT = (
+    f"Share up to {MAX_IMAGES} screenshots of an Upwork job page here to have them quoted. "
+    f"For everything else: {text.slash('help')}"
+)
+
+
 class Shares:
     """Registers the ``message`` listener on the adapter's bolt app and fetches the images of
     shares and of the paste form's uploads."""
@@ -84,27 +107,43 @@ class Shares:
     async def _on_message(
         self, body: EventBody, event: MessageEvent, context: AsyncBoltContext
     ) -> None:
-        if not is_share(event, context.bot_user_id):
-            return  # acked: nothing else in a DM (or elsewhere) is for the bot to answer
+        share = is_share(event, context.bot_user_id)
+        if not share and not is_text(event, context.bot_user_id):
+            return  # acked: nothing else (an edit, a bot's post, a channel) is answered
         team_id = body.get("team_id", "")
         channel, ts = event.get("channel", ""), event.get("ts", "")
         request_id = "slack-share:" + forms.digest(team_id, channel, ts)
         token = REQUEST_ID.set(request_id)
         try:
-            self.adapter.spawn(self._quote(team_id, event, request_id))
+            work = self._quote(team_id, event, request_id) if share else self._hint()
+            self.adapter.spawn(self._answer(team_id, event, request_id, work))
         finally:
             REQUEST_ID.reset(token)
 
-    async def _quote(self, team_id: str, event: MessageEvent, request_id: str) -> None:
-        user_id, channel = event.get("user", ""), event.get("channel", "")
+    async def _hint(self) -> Reply:
+        return Reply(title=HINT)
+
+    async def _quote(self, team_id: str, event: MessageEvent, request_id: str) -> Reply:
+        user_id = event.get("user", "")
         try:
             actor = await self.adapter.directory.actor(team_id, user_id)
             home = event.get("user_team") or team_id
             images = await self.fetch(team_id, user_id, home, list(event.get("files") or []))
-            reply = await self.adapter.core.dispatch(actor, COMMAND, {OPTION: images}, request_id)
+            return await self.adapter.core.dispatch(actor, COMMAND, {OPTION: images}, request_id)
         except Exception:
             log.exception("a shared screenshot failed (request %s)", request_id)
-            reply = Reply(title=blocks.FAILED_TEXT, error=True)
+            return Reply(title=blocks.FAILED_TEXT, error=True)
+
+    async def _answer(
+        self,
+        team_id: str,
+        event: MessageEvent,
+        request_id: str,
+        work: Coroutine[Any, Any, Reply],
+    ) -> None:
+        """Post ``work``'s reply in the DM the message came from, once per message."""
+        user_id, channel = event.get("user", ""), event.get("channel", "")
+        reply = await work
         try:
             if not await self.adapter.core.first_answer(request_id, user_id):
                 return
@@ -117,5 +156,5 @@ class Shares:
             await client.chat_postMessage(channel=channel, unfurl_links=False, **message)
         except (SlackClientError, OSError, LookupError) as exc:
             log.warning(
-                "could not answer a shared screenshot (request %s): %s", request_id, api_error(exc)
+                "could not answer in the app's DM (request %s): %s", request_id, api_error(exc)
             )

@@ -302,6 +302,7 @@ class SlackStandIn:
         self.homes: dict[tuple[str, str], dict[str, Any]] = {}  # (team, user) -> Home view
         self.hosted: dict[str, Hosted] = {}  # files users uploaded, by id
         self.file_fetches: list[FileFetch] = []  # requests for their bytes
+        self.sign_ins = 0  # requests that followed a file's redirect to the sign-in page
         self._ids = itertools.count(1)
         self._envelopes: dict[str, Envelope] = {}
         self._sockets: list[web.WebSocketResponse] = []
@@ -320,7 +321,7 @@ class SlackStandIn:
         app.router.add_post("/response/{url_id}", self._response)
         app.router.add_get("/socket", self._socket)
         app.router.add_get("/files-pri/{key}/{tail:.*}", self._file)
-        app.router.add_get("/", hosting.sign_in_page)
+        app.router.add_get("/", self._sign_in)
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -753,6 +754,10 @@ class SlackStandIn:
         async with self._changed:
             self._changed.notify_all()
         return await hosting.serve(request, hosted, allowed)
+
+    async def _sign_in(self, request: web.Request) -> web.Response:
+        self.sign_ins += 1
+        return await hosting.sign_in_page(request)
 
     async def _m_views_open(self, params: dict[str, Any]) -> web.Response:
         trigger_id = str(params.get("trigger_id") or "")

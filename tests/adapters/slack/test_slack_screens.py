@@ -25,7 +25,14 @@ from aiohttp import web
 from core.interface.uploads import MAX_BYTES
 from tests.adapters.slack.helpers import Bot
 from tests.core.screens_corpus import CORPUS
-from tests.slack_standin import OpenedView, dm_channel, message_text
+from tests.slack_standin import (
+    OpenedView,
+    SlackStandIn,
+    dm_channel,
+    event_body,
+    file_share_event,
+    message_text,
+)
 
 PNG_HEAD = b"\x89PNG\r\n\x1a\n"
 
@@ -165,26 +172,37 @@ async def test_a_shared_document_is_refused_unfetched(bot: Bot) -> None:
     assert bot.slack.fetches_of(doc["id"]) == []
 
 
-async def test_only_a_persons_share_in_the_apps_dm_is_answered(bot: Bot) -> None:
-    """The bot's own post, an edit, a file shared in a channel and plain text are not
-    answered, and nothing is fetched for them; a share after them is answered, once."""
+async def test_only_a_persons_message_in_the_apps_dm_is_answered(bot: Bot) -> None:
+    """The bot's own post, another bot's, an edit and a file shared in a channel are not
+    answered, and nothing is fetched for them; a person's plain message in the DM gets one
+    line saying what the DM is for, and a share is answered, each once."""
     shot = bot.slack.host_file("USAM", "a.gif", b"GIF89a", mimetype="application/zip")
-    d = bot.driver
-    from tests.slack_standin import event_body, file_share_event
-
-    own = file_share_event(bot.slack, "UBOT", [shot])
-    by_bot = {**file_share_event(bot.slack, "USAM", [shot]), "bot_id": "BBOT"}
-    edited = {**file_share_event(bot.slack, "USAM", [shot]), "subtype": "message_changed"}
+    d, slack = bot.driver, bot.slack
+    own = file_share_event(slack, "UBOT", [shot])
+    by_bot = {**file_share_event(slack, "USAM", [shot]), "bot_id": "BOTHER"}
+    edited = {**file_share_event(slack, "USAM", [shot]), "subtype": "message_changed"}
     in_channel = file_share_event(
-        bot.slack, "USAM", [shot], channel="C0GENERAL", channel_type="channel"
+        slack, "USAM", [shot], channel="C0GENERAL", channel_type="channel"
     )
-    text = {**file_share_event(bot.slack, "USAM", []), "subtype": None, "text": "hello"}
-    for event in (own, by_bot, edited, in_channel, text):
-        assert await d.event(event_body(bot.slack, event)) == 200
+    own_text = plain_event(slack, "UBOT", "Bid #1 placed")
+    for event in (own, by_bot, edited, in_channel, own_text):
+        assert await d.event(event_body(slack, event)) == 200
+    assert await d.event(event_body(slack, plain_event(slack, "USAM", "hello?"))) == 200
+    [hint] = await dm_answers(bot)
+    assert "screenshots of an Upwork job page" in only_line(hint)
+    assert "/connects help" in only_line(hint)
     await d.share_in_dm("USAM", [shot])
-    [answer] = await dm_answers(bot)
+    [_, answer] = await dm_answers(bot, 2)
     assert "a.gif is not an image" in only_line(answer)
-    assert bot.slack.file_fetches == []
+    assert slack.file_fetches == []
+
+
+def plain_event(slack: SlackStandIn, user_id: str, text: str) -> dict[str, Any]:
+    """A plain message (no subtype, no files) by ``user_id`` in the app's DM."""
+    event = file_share_event(slack, user_id, [], text=text)
+    for key in ("subtype", "files", "upload"):
+        event.pop(key)
+    return event
 
 
 async def test_a_redelivered_share_is_answered_once(bot: Bot) -> None:
@@ -253,7 +271,7 @@ async def test_a_file_the_token_does_not_open_is_refused_and_the_token_never_sho
     [answer] = await dm_answers(bot)
     assert "locked.png could not be fetched from Slack" in only_line(answer)
     [fetch] = bot.slack.file_fetches
-    assert fetch.authorized is False
+    assert fetch.authorized is False and bot.slack.sign_ins == 0  # the redirect not followed
     logged = "\n".join(r.getMessage() + repr(r.args) + (r.exc_text or "") for r in caplog.records)
     assert bot.slack.bot_token not in logged
     assert bot.slack.bot_token not in json.dumps(answer)
