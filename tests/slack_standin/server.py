@@ -1,10 +1,12 @@
-"""A local stand-in for Slack on 127.0.0.1: Web API, response URLs, file uploads, Socket Mode.
+"""A local stand-in for Slack on 127.0.0.1: Web API, response URLs, file uploads and hosting,
+Socket Mode.
 
 It answers the Web API methods the bot calls, checks tokens like Slack does, parses and
 validates every Block Kit payload with slack_sdk's models (an invalid one is answered with
 ``invalid_blocks`` and recorded in :attr:`SlackStandIn.block_errors`), receives posts to
-``response_url`` addresses, and serves a Socket Mode websocket that says ``hello``, sends
-envelopes and collects their acks.
+``response_url`` addresses, hosts users' files at ``url_private`` behind the bot token
+(:mod:`tests.slack_standin.files`), and serves a Socket Mode websocket that says ``hello``,
+sends envelopes and collects their acks.
 """
 
 from __future__ import annotations
