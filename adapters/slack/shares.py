@@ -14,6 +14,7 @@ redelivered event (to this process or another) is answered once.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
@@ -76,6 +77,10 @@ def is_text(event: MessageEvent, bot_user_id: str | None) -> bool:
         and bool(event.get("channel"))
     )
 
+
+#: seconds a shared screenshot's answer may take before a placeholder is posted (replaced by it)
+PLACEHOLDER_AFTER = 2.0
+READING = "Reading your screenshot…"
 
 #: the answer to a plain message in the app's DM
 HINT = (
@@ -141,20 +146,39 @@ class Shares:
         request_id: str,
         work: Coroutine[Any, Any, Reply],
     ) -> None:
-        """Post ``work``'s reply in the DM the message came from, once per message."""
+        """Post ``work``'s reply in the DM the message came from, once per message (a
+        redelivery, to this process or another, does no work). A reply not ready within
+        :data:`PLACEHOLDER_AFTER` seconds is preceded by a placeholder it then replaces."""
         user_id, channel = event.get("user", ""), event.get("channel", "")
-        reply = await work
         try:
-            if not await self.adapter.core.first_answer(request_id, user_id):
-                return
+            first = await self.adapter.core.first_answer(request_id, user_id)
         except Exception:
             log.exception("could not tell whether request %s was answered", request_id)
-        message = blocks.render(reply)
-        message.pop("response_type", None)
+            first = True
+        if not first:
+            work.close()
+            return
+        task = asyncio.ensure_future(work)
         try:
             client = await self.adapter.client_for(team_id)
+            done, _ = await asyncio.wait({task}, timeout=PLACEHOLDER_AFTER)
+            placeholder = None
+            if not done:
+                sent = await client.chat_postMessage(channel=channel, text=READING)
+                placeholder = sent.get("ts")
+            message = blocks.render(await task)
+            message.pop("response_type", None)
+            if placeholder:
+                try:
+                    await client.chat_update(channel=channel, ts=placeholder, **message)
+                    return
+                except SlackClientError as exc:
+                    log.info("could not replace the placeholder: %s", api_error(exc))
             await client.chat_postMessage(channel=channel, unfurl_links=False, **message)
         except (SlackClientError, OSError, LookupError) as exc:
             log.warning(
                 "could not answer in the app's DM (request %s): %s", request_id, api_error(exc)
             )
+        finally:
+            if not task.done():
+                task.cancel()

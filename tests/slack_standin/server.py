@@ -226,6 +226,16 @@ class Posted:
 
 
 @dataclass
+class Message:
+    """A message the bot posted with chat.postMessage, as it reads now (chat.update edits it)."""
+
+    channel: str
+    ts: str
+    params: dict[str, Any]
+    edits: int = 0
+
+
+@dataclass
 class Envelope:
     envelope_id: str
     ack: asyncio.Future[dict[str, Any]] = field(repr=False)
@@ -305,6 +315,7 @@ class SlackStandIn:
         self.hosted: dict[str, Hosted] = {}  # files users uploaded, by id
         self.file_fetches: list[FileFetch] = []  # requests for their bytes
         self.sign_ins = 0  # requests that followed a file's redirect to the sign-in page
+        self.messages: list[Message] = []  # what the bot posted, as edited since
         self._ids = itertools.count(1)
         self._envelopes: dict[str, Envelope] = {}
         self._sockets: list[web.WebSocketResponse] = []
@@ -663,6 +674,8 @@ class SlackStandIn:
         if not params.get("text") and not params.get("blocks"):
             return _error("no_text")
         ts = f"{1700000000 + next(self._ids)}.000100"
+        kept = {k: v for k, v in params.items() if k not in ("_token", "token")}
+        self.messages.append(Message(channel, ts, {**kept, "channel": channel}))
         return _ok(channel=channel, ts=ts, message={"text": params.get("text")})
 
     async def _m_chat_postEphemeral(self, params: dict[str, Any]) -> web.Response:
@@ -671,8 +684,25 @@ class SlackStandIn:
         return _ok(message_ts=f"{1700000000 + next(self._ids)}.000200")
 
     async def _m_chat_update(self, params: dict[str, Any]) -> web.Response:
-        if not params.get("channel") or not params.get("ts"):
+        """Edit a message the bot posted (its channel and ts): its text, and its blocks when
+        given; any other ts is not found, as on Slack."""
+        found = next(
+            (
+                m
+                for m in self.messages
+                if (m.channel, m.ts) == (params.get("channel"), params.get("ts"))
+            ),
+            None,
+        )
+        if found is None:
             return _error("message_not_found")
+        if not params.get("text") and not params.get("blocks"):
+            return _error("no_text")
+        found.params = {
+            **found.params,
+            **{k: v for k, v in params.items() if k not in ("_token", "token", "ts")},
+        }
+        found.edits += 1
         return _ok(channel=params["channel"], ts=params["ts"], text=params.get("text"))
 
     async def _m_conversations_open(self, params: dict[str, Any]) -> web.Response:

@@ -22,6 +22,8 @@ from typing import Any
 import pytest
 from aiohttp import web
 
+from adapters.slack import shares
+from adapters.slack.shares import READING
 from core.interface.uploads import MAX_BYTES
 from tests.adapters.slack.helpers import Bot
 from tests.core.screens_corpus import CORPUS
@@ -59,9 +61,14 @@ async def open_paste(bot: Bot) -> OpenedView:
 
 
 async def dm_answers(bot: Bot, count: int = 1, within: float = 30.0) -> list[dict[str, Any]]:
-    """The messages the bot posted with chat.postMessage (in a DM), once ``count`` arrived."""
-    calls = await bot.slack.wait_calls("chat.postMessage", count, within)
-    return [c.params for c in calls]
+    """The messages the bot posted (in a DM) as they read now, once ``count`` of them are
+    answers (a placeholder counts once it was replaced by its answer)."""
+
+    def answers() -> list[dict[str, Any]]:
+        return [m.params for m in bot.slack.messages if m.params.get("text") != READING]
+
+    await bot.slack.wait_for(lambda: len(answers()) >= count, within)
+    return answers()
 
 
 def only_line(message: dict[str, Any]) -> str:
@@ -114,6 +121,15 @@ async def test_the_form_submitted_empty_is_one_line_under_the_text(bot: Bot) -> 
     assert ex.ack["response_action"] == "errors"
     assert "screenshots" in ex.ack["errors"]["post"]
     assert not bot.slack.calls_of("chat.postMessage")
+
+
+async def test_text_and_screenshots_together_are_one_line_under_the_text(bot: Bot) -> None:
+    """A post typed and screenshots uploaded in one submission: one or the other, said under
+    the text box; nothing read."""
+    shot = bot.slack.host_file("USAM", "a.png", png_bomb(10, 10))
+    ex = await bot.driver.submit_view(await open_paste(bot), {"post": "A job", "image": [shot]})
+    assert "not both" in ex.ack["errors"]["post"]
+    assert not bot.app.services.screens.started
 
 
 async def test_a_document_named_like_a_screenshot_is_refused_under_the_upload(bot: Bot) -> None:
@@ -327,7 +343,7 @@ async def test_screenshots_uploaded_in_the_paste_form_are_quoted(bot: Bot) -> No
     ex = await bot.driver.submit_view(await open_paste(bot), {"image": shots})
     assert ex.ack == {"response_action": "clear"}
     [answer] = await dm_answers(bot, within=180)
-    assert answer["channel"] == "USAM"  # Slack posts it in the app's DM
+    assert answer["channel"] == dm_channel("USAM")  # posted to USAM: Slack puts it in the DM
     want = case["truth"]["connects"]
     assert f"{want} Connects, stated by the post" in message_text(answer)
     assert [f.file_id for f in bot.slack.file_fetches] == [s["id"] for s in shots]
@@ -335,14 +351,20 @@ async def test_screenshots_uploaded_in_the_paste_form_are_quoted(bot: Bot) -> No
 
 
 @pytest.mark.slow
-async def test_a_screenshot_shared_in_the_apps_dm_is_quoted_there(bot: Bot) -> None:
+async def test_a_screenshot_shared_in_the_apps_dm_is_quoted_there(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A phone screenshot shared in the app's DM: the event is acked at once, the image
-    downloaded with the token and read, and the answer posted in that DM states its cost."""
+    downloaded with the token and read; a placeholder says so meanwhile, and the answer
+    replaces it in that DM, stating the cost the screenshot shows."""
+    monkeypatch.setattr(shares, "PLACEHOLDER_AFTER", 0.0)  # however fast this machine reads
     case = json.loads((CORPUS / "phone-dark-3x-b.json").read_text())
     name = case["screens"][1]  # its last line states the cost
     shot = bot.slack.host_file("USAM", name, (CORPUS / name).read_bytes())
     await bot.driver.share_in_dm("USAM", [shot])
     [answer] = await dm_answers(bot, within=180)
+    [posted] = bot.slack.messages
+    assert posted.edits == 1 and len(bot.slack.calls_of("chat.postMessage")) == 1
     assert answer["channel"] == dm_channel("USAM")
     want = case["truth"]["connects"]
     assert f"{want} Connects, stated by the post" in message_text(answer)
