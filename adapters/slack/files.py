@@ -63,9 +63,14 @@ def _origin(url: URL) -> tuple[str, str, int | None]:
 
 
 def file_hosts(api_base: str) -> frozenset[tuple[str, str, int | None]]:
-    """The origins the bot fetches files from: Slack's file host, and the origin of
-    ``api_base`` (already trusted with the bot token: every Web API call goes there)."""
-    return frozenset({_origin(URL(SLACK_FILES)), _origin(URL(api_base))})
+    """The origins the bot fetches files from: Slack's file host, and the origin of a
+    configured ``api_base`` other than Slack's own (a stand-in or a proxy, already trusted
+    with the bot token: every Web API call goes there)."""
+    hosts = {_origin(URL(SLACK_FILES))}
+    api = URL(api_base)
+    if (api.host or "").lower() not in ("slack.com", "www.slack.com"):
+        hosts.add(_origin(api))
+    return frozenset(hosts)
 
 
 def name_of(f: SlackFile) -> str:
@@ -76,13 +81,29 @@ def name_of(f: SlackFile) -> str:
 
 def hosted_url(f: SlackFile, hosts: Collection[tuple[str, str, int | None]]) -> URL:
     """The link to download ``f`` from: ``url_private_download`` (else ``url_private``) when it
-    is on one of ``hosts``; raises :class:`Refused` for any other."""
+    is on one of ``hosts`` and is this file's own path there (``/files-pri/<team>-<its id>/``,
+    no query), so that even on a trusted host no other address (a Web API method, another
+    file) is requested with the token; raises :class:`Refused` for any other."""
     raw = f.get("url_private_download") or f.get("url_private") or ""
     try:
         url = URL(raw)
     except ValueError:
         url = URL()
-    if not url.is_absolute() or url.user or url.password or _origin(url) not in hosts:
+    parts = url.parts  # ("/", "files-pri", "T1-F2", ...) for one of Slack's file links
+    own = (
+        len(parts) >= 4
+        and parts[1] == "files-pri"
+        and parts[2].endswith("-" + str(f.get("id") or "?"))
+        and ".." not in parts
+    )
+    if (
+        not url.is_absolute()
+        or url.user
+        or url.password
+        or _origin(url) not in hosts
+        or not own
+        or url.query_string
+    ):
         raise Refused(f"{name_of(f)} is not on Slack's file host, so it was not fetched.")
     return url
 

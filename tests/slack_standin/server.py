@@ -205,6 +205,7 @@ class ApiCall:
     method: str
     params: dict[str, Any]
     token: str | None
+    verb: str = "POST"  # the HTTP method (slack_sdk GETs a few methods, users.info)
 
 
 @dataclass
@@ -566,7 +567,7 @@ class SlackStandIn:
             params.update(client_id=client_id, client_secret=client_secret)
             auth = ""
         token = auth.removeprefix("Bearer ").strip() or params.get("token")
-        self.calls.append(ApiCall(method, params, token))
+        self.calls.append(ApiCall(method, params, token, request.method))
         if method not in KNOWN_METHODS:
             return _error("unknown_method", status=404)
         if self.failures[method]:

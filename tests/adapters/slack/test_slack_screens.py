@@ -157,21 +157,38 @@ async def test_another_members_upload_is_not_fetched(bot: Bot) -> None:
 
 @pytest.mark.parametrize(
     "where",
-    ["elsewhere", "https://files.slack.com.evil.test/x.png", "http://files.slack.com/x.png"],
+    [
+        "elsewhere",
+        "https://files.slack.com.evil.test/files-pri/T0STAND-{id}/x.png",
+        "http://files.slack.com/files-pri/T0STAND-{id}/x.png",
+        "https://slack.com/files-pri/T0STAND-{id}/x.png",
+        "{slack}/api/chat.postMessage?channel=DSAM&text=spam&x=/files-pri/T0STAND-{id}/",
+        "{slack}/files-pri/T0STAND-{id}/../../api/auth.test",
+        "{slack}/files-pri/T0STAND-{kims}/kims.png",
+    ],
 )
 async def test_a_url_private_off_slacks_file_host_is_never_requested(
     bot: Bot, elsewhere: tuple[str, list[str]], where: str
 ) -> None:
     """Attack (SSRF): a file object whose url_private points at another server (one the
-    member runs, or an internal address), at a look-alike host, or at Slack's host without
-    TLS. Refused in one line; no request leaves for it, so the bot token goes nowhere."""
+    member runs, or an internal address), at a look-alike host, at Slack's host without TLS
+    or at Slack's API host, or, on the host the bot trusts, at a Web API method (a GET with
+    the token would post a message) or another person's file. Refused in one line; no
+    request leaves for it, so the bot token goes nowhere."""
     base, hits = elsewhere
-    url = f"{base}/files-pri/T0STAND-F1/x.png" if where == "elsewhere" else where
     shot = bot.slack.host_file("USAM", "x.png", b"\x89PNG")
+    kims = bot.slack.host_file("UKIM", "kims.png", b"\x89PNG")
+    url = (
+        f"{base}/files-pri/T0STAND-{shot['id']}/x.png"
+        if where == "elsewhere"
+        else where.format(slack=bot.slack.base_url, id=shot["id"], kims=kims["id"])
+    )
     forged = {**shot, "url_private": url, "url_private_download": url}
     ex = await bot.driver.submit_view(await open_paste(bot), {"image": [forged]})
     assert "x.png is not on Slack's file host" in ex.ack["errors"]["image"]
-    assert hits == [] and bot.slack.fetches_of(shot["id"]) == []
+    assert hits == [] and bot.slack.file_fetches == []
+    # no link followed: slack_sdk GETs users.info, and POSTs auth.test and chat.postMessage
+    assert {c.method for c in bot.slack.calls if c.verb == "GET"} <= {"users.info"}
 
 
 # -- a share in the app's DM --------------------------------------------------------------------
