@@ -15,7 +15,11 @@ refusal is one line naming the file, with nothing fetched:
   probed from the bot (SSRF);
 - no redirect is followed (Slack answers a request it does not authorize with a redirect to its
   login page), and the body is cut at :data:`MAX_BYTES`: a Content-Length over it is refused
-  unread, and a stream that keeps coming stops there.
+  unread, and a stream that keeps coming stops there;
+- a member flooding the bot with shares holds at most :data:`PER_USER` files being fetched at
+  once, and all members together :data:`AT_ONCE` (at most 10 MB each in memory); past that a
+  share is refused in one line, unfetched. Once fetched, the core's own bounds on images being
+  read apply (:mod:`core.quotes.screens.pool`).
 
 The token travels in the ``Authorization`` header only (Slack requires it for ``url_private``);
 log lines name the file and the HTTP status or the error's type, never a header or the token.
@@ -24,6 +28,7 @@ log lines name the file and the HTTP status or the error's type, never a header 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Collection, Sequence
 
 import aiohttp
@@ -47,6 +52,10 @@ FILETYPES = ("png", "jpg", "jpeg", "webp", "gif")
 #: seconds a download may take in all, and between two reads
 TIMEOUT = aiohttp.ClientTimeout(total=30, sock_connect=10, sock_read=10)
 _CHUNK = 64 * 1024
+#: files one member may have being fetched at once (one share of four screens)
+PER_USER = 4
+#: files all members may have being fetched at once
+AT_ONCE = 16
 _NAME_MAX = 80
 
 
@@ -129,6 +138,7 @@ class Fetcher:
 
     def __init__(self, api_base: str) -> None:
         self.hosts = file_hosts(api_base)
+        self._busy: Counter[str] = Counter()  # files being fetched, by user
 
     async def images(
         self,
@@ -144,6 +154,28 @@ class Fetcher:
         if len(files) > MAX_IMAGES:
             line = f"image: up to {MAX_IMAGES} screenshots of one job, in order."
             return Images((), refused=line)
+        n = len(files)
+        if self._busy[user_id] + n > PER_USER:
+            line = "image: your earlier screenshots are still being fetched; wait for them."
+            return Images((), refused=line)
+        if self._busy.total() + n > AT_ONCE:
+            line = "image: too many screenshots are being fetched; try in a minute."
+            return Images((), refused=line)
+        self._busy[user_id] += n
+        try:
+            return await self._images(client, files, user_id, teams)
+        finally:
+            self._busy[user_id] -= n
+            if not self._busy[user_id]:
+                del self._busy[user_id]
+
+    async def _images(
+        self,
+        client: AsyncWebClient,
+        files: Sequence[SlackFile],
+        user_id: str,
+        teams: Collection[str],
+    ) -> Images:
         try:
             described = [await self._described(client, f) for f in files]
             urls = []

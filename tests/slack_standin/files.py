@@ -12,6 +12,7 @@ file of the token's workspace (``file_not_found`` otherwise). A ``file_input`` t
 
 from __future__ import annotations
 
+import asyncio
 import mimetypes
 import time
 from dataclasses import dataclass, field
@@ -42,6 +43,8 @@ class Hosted:
     endless: bool = False
     limit: int = 64 * 1024 * 1024
     sent: int = 0  # bytes written to clients, all requests together
+    #: when set, a request waits for it before the bytes come (a slow download)
+    hold: asyncio.Event | None = None
 
     @property
     def id(self) -> str:
@@ -148,6 +151,8 @@ async def serve(request: web.Request, hosted: Hosted | None, allowed: bool) -> w
     if hosted is None or not allowed:
         base = f"{request.scheme}://{request.host}"
         raise web.HTTPFound(f"{base}/?redir={request.path}")
+    if hosted.hold is not None:
+        await hosted.hold.wait()
     resp = web.StreamResponse(
         status=200,
         headers={"Content-Type": str(hosted.meta.get("mimetype") or "application/octet-stream")},

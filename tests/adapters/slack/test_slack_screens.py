@@ -262,6 +262,29 @@ async def test_more_than_four_images_in_one_message_are_refused_unfetched(bot: B
     assert bot.slack.file_fetches == []
 
 
+async def test_a_member_flooding_shares_is_refused_past_four_files_in_flight(bot: Bot) -> None:
+    """Attack: a member shares message after message of 10 MB files to fill the bot's
+    memory. With four of their files still being fetched (a slow download), their next
+    share is refused in one line, unfetched; another member's share is not held up."""
+    slack, gate = bot.slack, asyncio.Event()
+    held = [slack.host_file("USAM", f"h{i}.png", b"%PDF", mimetype="image/png") for i in range(4)]
+    for h in held:
+        slack.hosted[h["id"]].hold = gate
+    await bot.driver.share_in_dm("USAM", held)
+    await slack.wait_for(lambda: len(slack.file_fetches) == 1)  # the first is downloading
+    more = slack.host_file("USAM", "more.png", b"%PDF", mimetype="image/png")
+    await bot.driver.share_in_dm("USAM", [more])
+    kims = slack.host_file("UKIM", "kims.png", b"%PDF", mimetype="image/png")
+    await bot.driver.share_in_dm("UKIM", [kims])
+    texts = [message_text(m) for m in await dm_answers(bot, 2)]
+    assert any("still being fetched" in t for t in texts), texts
+    assert any("kims.png is not an image" in t for t in texts), texts
+    gate.set()
+    texts = [message_text(m) for m in await dm_answers(bot, 3)]
+    assert any("h0.png is not an image" in t for t in texts), texts
+    assert slack.fetches_of(more["id"]) == []
+
+
 async def test_a_file_of_another_workspace_is_not_fetched(bot: Bot) -> None:
     """Attack: a member names a file id of another workspace in a share Slack left without
     links (``check_file_info``, as for a Slack Connect user): files.info with this
