@@ -2,10 +2,13 @@
 its modal, the modal's submission runs the form's command, and a message shortcut runs its
 action on the message's text.
 
-A refusal of a submission is shown under the modal's input (``response_action: errors``) so
-the user fixes it there; anything else closes the modal and is delivered as a private message
-in the channel the form was opened from, or in the user's direct messages with the app when
-there is none (a global shortcut) or Slack refuses the channel. A message shortcut is answered
+Screenshots uploaded to a form's ``file_input`` are fetched from Slack (:mod:`.files`, by
+:meth:`Shares.fetch <adapters.slack.shares.Shares.fetch>`) and run as the command's image
+option. A refusal of a submission is shown under the modal's input (``response_action:
+errors``; a refused screenshot under the upload) so the user fixes it there; anything else
+closes the modal and is delivered as a private message in the channel the form was opened
+from, or in the user's direct messages with the app when there is none (a global shortcut) or
+Slack refuses the channel. A message shortcut is answered
 privately through its ``response_url``. Replies are rendered by :func:`blocks.render`, buttons
 included, so a click on them goes through :meth:`core.app.App.press` like any other.
 """

@@ -23,6 +23,9 @@ import pytest
 from aiohttp import web
 
 from adapters.slack import shares
+from adapters.slack.config import SlackConfig
+from adapters.slack.manifest import METHOD_SCOPES
+from adapters.slack.runner import manifest
 from adapters.slack.shares import READING
 from core.interface.uploads import MAX_BYTES
 from tests.adapters.slack.helpers import Bot
@@ -368,6 +371,21 @@ async def test_a_decompression_bomb_is_refused_undecoded(bot: Bot) -> None:
     [answer] = await dm_answers(bot)
     assert "bomb.png is over 40 megapixels" in only_line(answer)
     assert not bot.app.services.screens.started
+
+
+def test_the_manifest_asks_for_what_screenshots_need() -> None:
+    """The Messages tab takes messages (where screenshots are shared), the app hears its DM
+    (message.im, with im:history), and may read files (files:read: files.info, url_private,
+    a form's file_input)."""
+    for config in (
+        SlackConfig(mode="socket", bot_token="xoxb-1", app_token="xapp-1"),
+        SlackConfig(mode="http", bot_token="xoxb-1", signing_secret="s"),
+    ):
+        m = manifest(config)
+        assert m["features"]["app_home"]["messages_tab_read_only_enabled"] is False
+        assert "message.im" in m["settings"]["event_subscriptions"]["bot_events"]
+        assert {"files:read", "im:history"} <= set(m["oauth_config"]["scopes"]["bot"])
+        assert METHOD_SCOPES["files.info"] == "files:read"
 
 
 # -- read for real (seconds of recognition each) ------------------------------------------------
