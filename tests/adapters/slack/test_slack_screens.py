@@ -288,6 +288,20 @@ async def test_a_member_flooding_shares_is_refused_past_four_files_in_flight(bot
     assert slack.fetches_of(more["id"]) == []
 
 
+async def test_a_share_without_links_is_described_by_files_info(bot: Bot) -> None:
+    """Slack leaves a file's links out of some events (``check_file_info``, as for a Slack
+    Connect user's share): the bot asks files.info with the workspace's token, then fetches
+    the file it describes; the bytes are then checked like any others."""
+    doc = bot.slack.host_file("USAM", "job.png", b"%PDF-1.7", mimetype="image/png")
+    bare = {"id": doc["id"], "mode": "file_access", "file_access": "check_file_info"}
+    await bot.driver.share_in_dm("USAM", [{**bare, "created": 0, "timestamp": 0, "user": ""}])
+    [answer] = await dm_answers(bot)
+    assert "job.png is not an image" in only_line(answer)
+    [info] = bot.slack.calls_of("files.info")
+    assert info.params["file"] == doc["id"]
+    assert [f.authorized for f in bot.slack.fetches_of(doc["id"])] == [True]
+
+
 async def test_a_file_of_another_workspace_is_not_fetched(bot: Bot) -> None:
     """Attack: a member names a file id of another workspace in a share Slack left without
     links (``check_file_info``, as for a Slack Connect user): files.info with this
