@@ -308,6 +308,11 @@ def _no_text(action: MessageAction) -> str:
         if form is not None and (form.submit, form.field) == (action.command, action.option):
             name = forms.shortcut_name(command)
             slash = text.slash(command.name)
+            if form.image is not None:
+                return (
+                    f"That message has no text to read. Share its screenshots in my DM, or "
+                    f"use the {name} shortcut (or {slash}) to paste the post or upload them."
+                )
             return (
                 f"That message has no text to read. Use the {name} shortcut (or {slash}) "
                 "and paste the post there."

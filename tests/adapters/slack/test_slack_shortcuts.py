@@ -370,7 +370,7 @@ async def test_message_shortcut_on_a_message_without_text_says_so(
     [answer] = await bot.slack.wait_posts(ex.response_url)
     assert answer["response_type"] == "ephemeral" and "\n" not in answer["text"]
     assert "no text" in answer["text"] and "Paste a job post" in answer["text"]
-    assert "/connects paste" in answer["text"]
+    assert "/connects paste" in answer["text"] and "screenshots in my DM" in answer["text"]
     assert calls.dispatched == []
 
 
