@@ -145,6 +145,7 @@ class App:
         own_post: bool = True,
         message_actions: str = "",
         show: Show = Show.FIRST,
+        from_message: bool = False,
     ) -> Reply:
         """Run ``command`` (``"quote"``, ``"pool add"``) with ``args``.
 
@@ -156,6 +157,8 @@ class App:
         ``own_post`` is false when a post option holds another person's message (a message
         command on it): its Upwork balance is theirs, so no offer to match it is made.
         ``message_actions`` says where the surface shows message actions (``/help`` lists them).
+        ``from_message`` says a post option and an image option are one message's (its text
+        and its screenshots), read as one post.
         ``show`` says how much of the reply to give (:class:`Show`): by default its first
         screen, with a Details button where it has more (:func:`with_details`).
         """
@@ -171,6 +174,7 @@ class App:
             own_post=own_post,
             message_actions=message_actions,
             details=show is not Show.FIRST,
+            from_message=from_message,
         )
 
         async def run() -> Reply:

@@ -236,8 +236,8 @@ class Handler:
         ephemeral: bool = False,
     ) -> None:
         """Run ``name`` with ``files`` (a form's uploads, a message's images) as its IMAGE
-        ``option``, beside the options in ``text``: deferred first (privately), then fetched
-        and read."""
+        ``option``, beside ``text``, a message's own (read with them as one post): deferred
+        first (privately), then fetched and read."""
 
         async def work() -> Reply:
             return await self.app.dispatch(
@@ -247,6 +247,7 @@ class Handler:
                 str(interaction.id),
                 text_commands=False,
                 own_post=own_post,
+                from_message=text is not None,
             )
 
         await self._answer(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from core.base.facts import JobFacts
 from core.base.text import echo, shown
+from core.commands import screenshots
 from core.commands.quotebuttons import (
     _bid_button,
     _keep,
@@ -322,12 +323,13 @@ async def screenshot_quote(ctx: Context, o: QuoteOptions, images: Images) -> Rep
     """A quote from screenshots of a job page: read in a worker (:mod:`core.quotes.screens`)
     into lines, then quoted as the same text pasted would be (:func:`post_quote`). A line
     whose number was read with low confidence is named, and the number left unread: the reply
-    asks for ``connects:`` or a clearer image rather than guess. Text given with the images
-    (a message's words and link beside its screenshots) is read first, as one post. Raises
-    :class:`BadInput` when an image is refused or shows no job post; nothing of the images is
-    kept."""
+    asks for ``connects:`` or a clearer image rather than guess. A message's text beside its
+    screenshots (``ctx.from_message``) is read first, as one post; typed, a post and images
+    are one or the other. Raises :class:`BadInput` when an image is refused or shows no job
+    post; nothing of the images is kept."""
+    post = screenshots.beside(ctx, o.post)
     page = await ctx.services.screens.read(ctx.actor.user.key, images.shots)
-    text = "\n".join(page.lines if o.post is None else (o.post, *page.lines))
+    text = "\n".join(page.lines if post is None else (post, *page.lines))
     unclear = [
         Rich(
             f"Not read clearly: {echo(shown(line), 80)}; give ",

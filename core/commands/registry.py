@@ -51,6 +51,9 @@ class Context(NamedTuple):
     the surface shows the catalog's message actions (``/help`` lists them there), empty where
     it does not. ``details`` is set when the reply is asked for its details (``details:true``
     or a Details press): a read then keeps nothing, not even a quote's buttons.
+    ``from_message`` is set when a post and images are one message's (a message command on a
+    message with screenshots): they are read as one post, where typed they are one or the
+    other.
     """
 
     actor: Actor
@@ -63,6 +66,7 @@ class Context(NamedTuple):
     own_post: bool = True
     message_actions: str = ""
     details: bool = False
+    from_message: bool = False
 
     def now(self) -> int:
         return self.services.clock()

@@ -20,6 +20,15 @@ NO_POST = (
 )
 
 
+def beside(ctx: Context, post: str | None) -> str | None:
+    """The text read with screenshots: a message's own text (a message command on a message
+    with screenshots), else none. Raises :class:`BadInput` for a post typed beside them: one
+    or the other."""
+    if post is not None and not ctx.from_message:
+        raise BadInput("image: give a screenshot or a pasted post, not both.")
+    return post
+
+
 def not_read_clearly(line: str) -> str:
     """A line whose number was not read: named, and what to give instead."""
     return (
@@ -29,11 +38,12 @@ def not_read_clearly(line: str) -> str:
 
 
 async def post_text(ctx: Context, images: Images, post: str | None, cost_given: bool) -> str:
-    """The text of the job on ``images`` (after ``post``, the text given with them, if any),
-    read in the user's turn of the worker pool. Raises :class:`BadInput` (one line, nothing
-    changed) when an image is refused, when the images show no job post, or, unless the cost
-    is ``cost_given`` (typed, or an invited proposal's 0), when they show a cost that was not
-    read clearly."""
+    """The text of the job on ``images`` (after ``post``, a message's text beside them: see
+    :func:`beside`), read in the user's turn of the worker pool. Raises :class:`BadInput` (one
+    line, nothing changed) when a post is typed beside them, an image is refused, the images
+    show no job post, or, unless the cost is ``cost_given`` (typed, or an invited proposal's
+    0), when they show a cost that was not read clearly."""
+    post = beside(ctx, post)
     page = await ctx.services.screens.read(ctx.actor.user.key, images.shots)
     read = "\n".join(page.lines)
     text = read if post is None else f"{post}\n{read}"

@@ -8,7 +8,6 @@ nothing stores them.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 #: the largest image read: a phone screenshot is a few MB at most
@@ -30,6 +29,8 @@ class Images:
     def digest(self) -> str:
         """A digest of the images, in order: what a retried request is told apart by (the
         same screenshots again, or others under the same request id)."""
+        import hashlib  # only a request with images needs it (not a one-shot /balance)
+
         h = hashlib.sha256()
         for _, data in self.shots:
             h.update(hashlib.sha256(data).digest())

@@ -48,6 +48,7 @@ UNUSED_BY_BALANCE = (
     "core.commands.money",
     "core.commands.quotes",
     "core.commands.quotebuttons",
+    "core.commands.screenshots",
     "core.commands.pools",
     "core.commands.purchases",
     "core.commands.learned",

@@ -169,12 +169,17 @@ async def test_a_retry_read_a_little_differently_is_still_the_same_request(app: 
     assert len(await spent(app)) == 1
 
 
-async def test_a_pasted_link_beside_the_screenshot_names_the_job(app: App) -> None:
-    """Text given with the images (a link) is read first, as one post: the bid's job is the
-    link, so a pool's duplicate guard knows it."""
-    reading(app, (*LINES, COST))
+async def test_a_message_with_a_link_beside_its_screenshots_is_one_post(app: App) -> None:
+    """A message's text with its screenshots is read first, as one post: the bid's job is the
+    link, so a pool's duplicate guard knows it. Typed, a post beside the images is one or
+    the other, and nothing is read."""
+    reader = reading(app, (*LINES, COST))
     link = "https://www.upwork.com/jobs/~01abcdef1234567890"
-    reply = await bid(app, "b1", post=link)
+    typed = await bid(app, "b0", post=link)
+    assert typed.error and "not both" in typed.text()
+    assert reader.calls == []
+    args = {"image": SHOT, "post": link}
+    reply = await app.dispatch(ANA, "bid", args, "b1", from_message=True)  # type: ignore[arg-type]
     assert reply.title == "Bid #1 placed", reply.text()
     assert await spent(app) == [(link, 13, LINES[0])]
 
