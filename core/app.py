@@ -80,7 +80,7 @@ def shown_as(reply: Reply, show: Show, command: str, args: Mapping[str, RawValue
     if command != "help":  # /help lays out its own catalog
         reply = reply.phone()
     if not reply.has_details or any(b.action == DETAILS for b in reply.buttons):
-        return reply  # nothing more, or the handler's own (a post's quote, by its kept code)
+        return reply  # nothing more, kept (a change's), or a post's quote's by its kept code
     text = details_command(command, args)
     if text is None or not isinstance(HANDLERS[command], Read):
         return reply.full()
@@ -93,6 +93,29 @@ def shown_as(reply: Reply, show: Show, command: str, args: Mapping[str, RawValue
     )
     reply.buttons = [*reply.buttons, button]
     return reply
+
+
+def keeps_details(reply: Reply, show: Show, command: str, args: Mapping[str, RawValue]) -> bool:
+    """Whether ``reply``'s details are kept for its actor behind a Details button: a
+    change's (a press never runs a change again) and a read's whose options no button can
+    carry; never a refusal's, nor when they are shown already or have a button of their own."""
+    if reply.error or show is not Show.FIRST or not reply.has_details:
+        return False
+    if any(b.action == DETAILS for b in reply.buttons):
+        return False
+    return not isinstance(HANDLERS[command], Read) or details_command(command, args) is None
+
+
+def kept_details_button(token: str) -> Button:
+    """The Details button of details kept under ``token``; ``/confirm token:…`` where there
+    are no buttons (it shows them, and runs nothing)."""
+    return Button(
+        "Details",
+        DETAILS,
+        KEPT_DETAILS + token,
+        ButtonStyle.SECONDARY,
+        text_command=cmd("confirm", f"token:{token}"),
+    )
 
 
 def details_command(command: str, args: Mapping[str, RawValue]) -> str | None:
@@ -178,7 +201,22 @@ class App:
             return await HANDLERS[spec.name].run(ctx, values)
 
         reply = await self._guarded(ctx, run)
+        if keeps_details(reply, show, spec.name, args):
+            reply = await self._keep_details(ctx, reply)
         return shown_as(reply, show, spec.name, args)
+
+    async def _keep_details(self, ctx: Context, reply: Reply) -> Reply:
+        """``reply`` with a Details button for its details, kept for its actor; the whole
+        reply if they cannot be kept (nothing is hidden without a way to see it)."""
+        from core.commands.kept import keep_details
+
+        try:
+            token = await keep_details(ctx, reply)
+        except Exception:
+            log.exception("/%s: its details could not be kept", ctx.command)
+            return reply.full()
+        reply.buttons = [*reply.buttons, kept_details_button(token)]
+        return reply
 
     async def run_text(
         self,
@@ -267,14 +305,15 @@ class App:
         """A Details press: the read-only command its value names, run again for whoever
         pressed, showing only its details. It changes nothing (``ctx.details`` keeps even a
         pasted post's quote from keeping buttons), and a member pressing another's button sees
-        their own figures, never the asker's. A quote of a pasted post is named by its kept
-        Bid button's code instead (the post does not fit a button): only its asker sees it."""
+        their own figures, never the asker's. A change's details, and a quote of a pasted
+        post's (the post does not fit a button), are named by a kept code instead: only the
+        member who made them sees them, and nothing runs again."""
         if value.startswith(KEPT_DETAILS):
-            from core.commands.kept import kept_quote
+            from core.commands.kept import kept_details
 
             ctx = Context(actor, request_id, self.services, "quote", details=True)
             token = value[len(KEPT_DETAILS) :]
-            reply = await self._guarded(ctx, lambda: kept_quote(ctx, token))
+            reply = await self._guarded(ctx, lambda: kept_details(ctx, token))
             return shown_as(reply, Show.DETAILS, "quote", {})
         try:
             command, _ = split_command(value)

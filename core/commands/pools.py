@@ -64,12 +64,13 @@ def create_render(ctx: Context, o: CreateOptions, r: PoolCreated) -> Reply:
         f"Pool {r.pool} created",
         [
             "You own it; it starts at 0 Connects.",
-            Rich(
-                "Next: ",
-                cmd("pool topup", f"name:{r.pool} connects:80"),
-                ", then ",
-                cmd("pool add"),
-            ),
+            Rich("Next: ", cmd("pool topup"), " to fill it,"),
+            Rich("then ", cmd("pool add"), " for each member"),
+        ],
+        details=[
+            "For example:",
+            cmd("pool topup", f"name:{r.pool} connects:80"),
+            cmd("pool add", f"name:{r.pool} member:sam"),
         ],
     )
 
