@@ -23,20 +23,23 @@ from core.interface.reply import (
 
 Kept = str | list[str | list[str | int]]
 
+#: The tokens kept by kind, each made of one text (a user by key, a command by name).
+_TOKENS: dict[str, type[Mention | ChannelRef | CommandRef | Bold]] = {
+    "user": Mention,
+    "channel": ChannelRef,
+    "command": CommandRef,
+    "bold": Bold,
+}
+
 
 def _part(part: Part) -> str | list[str | int]:
     if isinstance(part, str):
         return part
-    if isinstance(part, Mention):
-        return ["user", part.key]
-    if isinstance(part, ChannelRef):
-        return ["channel", part.channel]
-    if isinstance(part, CommandRef):
-        return ["command", part.name]
     if isinstance(part, Date):
         return ["date", part.ts]
-    if isinstance(part, Bold):
-        return ["bold", part.text]
+    for kind, token in _TOKENS.items():
+        if isinstance(part, token):
+            return [kind, part[0]]
     return part.plain()  # Markup: only its text
 
 
@@ -49,10 +52,8 @@ def _text(text: str) -> Kept:
 def _token(kind: object, value: object) -> Part:
     if kind == "date" and isinstance(value, int):
         return Date(value)
-    text = str(value)
-    makers = {"user": Mention, "channel": ChannelRef, "command": CommandRef, "bold": Bold}
-    maker = makers.get(str(kind))
-    return text if maker is None else maker(text)
+    token = _TOKENS.get(str(kind))
+    return str(value) if token is None else token(str(value))
 
 
 def _read(kept: object) -> str:
