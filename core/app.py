@@ -34,6 +34,7 @@ from core.interface.reply import (
     Rich,
     Show,
     cmd,
+    split,
 )
 from core.interface.textparse import check_length, parse_options, positional_hint, split_command
 from core.interface.uploads import Images
@@ -50,8 +51,10 @@ REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", d
 
 
 def error_reply(message: str) -> Reply:
-    """A refusal: one line, private."""
-    return Reply(message, error=True)
+    """A refusal, private: one line, or a headline and a short line under it where the
+    message puts a line break (what is wrong, then what to do)."""
+    head, *rest = split(message, "\n")
+    return Reply(head, rest, error=True)
 
 
 #: Buttons whose value starts with what they act on (``12.5f3a``: bid #12): their command, the
@@ -241,17 +244,22 @@ class App:
         try:
             check_length(text)
             command, rest = split_command(text)
-            if command is None:
-                from core.commands.account import help_reply
-
-                return help_reply()
+            if command is None:  # the catalog
+                return await self.dispatch(
+                    actor, "help", {"command": None}, request_id, show=show or Show.FIRST
+                )
             if command.name == "help":  # /help pool add: the rest names a command
+                words = rest.split()
+                whole = any(w.lower() in ("details:true", "details:yes") for w in words)
+                rest = " ".join(w for w in words if not w.lower().startswith("details:"))
+                if rest.lower().startswith("command:"):  # its Details button's own form
+                    rest = rest[len("command:") :].strip()
                 return await self.dispatch(
                     actor,
                     "help",
                     {"command": rest or None},
                     request_id,
-                    show=show or (Show.ALL if details else Show.FIRST),
+                    show=show or (Show.ALL if details or whole else Show.FIRST),
                 )
             parsed = parse_options(command, rest)
             raw: dict[str, RawValue] = dict(parsed)
@@ -337,7 +345,10 @@ class App:
         command = {"bid": "bid", "reconcile": "reconcile", "outcome": "outcome"}[action]
         press = {"bid": press_bid, "reconcile": press_reconcile, "outcome": press_outcome}[action]
         ctx = Context(actor, request_id, self.services, command, text_commands=text_commands)
-        return await self._guarded(ctx, lambda: press(ctx, value))
+        reply = await self._guarded(ctx, lambda: press(ctx, value))
+        if keeps_details(reply, Show.FIRST, command, {}):
+            reply = await self._keep_details(ctx, reply)
+        return shown_as(reply, Show.FIRST, command, {})
 
     async def latest_bids(self, actor: Actor, request_id: str) -> Reply:
         """The actor's latest bids awaiting news, with their outcome-ask buttons where an ask

@@ -14,6 +14,7 @@ from core.interface.catalog import BY_NAME, COMMANDS, GROUPS, MESSAGE_ACTIONS, C
 from core.interface.errors import BadInput
 from core.interface.options import Values, describe
 from core.interface.reply import (
+    FIRST_LINES,
     Attachment,
     Bold,
     Mention,
@@ -146,36 +147,40 @@ def _what_wins(
     return lines
 
 
-def _stats_fields(s: Stats, profile: dict[EntryKind, int]) -> list[tuple[str, str]]:
-    """/stats' headline figures: bids and wins, spend, refunds, net, profile spend, per hire,
-    ghosted."""
+def _stats_fields(
+    s: Stats, profile: dict[EntryKind, int]
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """/stats' headline figures (bids and wins, spend, refunds, net, profile spend, per hire,
+    ghosted), short enough for a phone; and the figures behind them, for the details."""
     from core.quotes.pricing import dollars
 
     win = "–" if not s.bids else f"{percent(s.hired, s.bids, places=0)}%"
-    free = f" · {s.free} of them free" if s.free else ""
     fields = [
         ("Bids", f"{s.bids} · won {s.hired} ({win})"),
         ("Spent", f"{s.connects} + {s.boost} boost"),
         ("Refunded", f"{s.refunded}"),
-        ("Net", f"{plural(s.net)} · {dollars(s.net_cents)}{free}"),
+        ("Net", f"{plural(s.net)} · {dollars(s.net_cents)}"),
     ]
+    more: list[tuple[str, str]] = []
+    if s.free:
+        more.append(("Net, free", f"{plural(s.free)} (grants: no dollars)"))
     if profile:  # badge and profile boost: spend tied to no bid, beside the bids' net
         spent = " + ".join(f"{n} {said(kind)}" for kind, n in sorted(profile.items()))
-        fields.append(
-            ("Profile", f"{spent} · bids and profile {plural(s.net + sum(profile.values()))}")
-        )
+        fields.append(("Profile", plural(sum(profile.values()))))
+        more.append(("Profile", spent))
+        more.append(("Bids and profile", plural(s.net + sum(profile.values()))))
     if s.hired:
-        bought = " of bought Connects" if s.free else ""
         fields.append(
             (
                 "Per hire",
-                f"{per(s.net, s.hired)} Connects · "
-                f"{dollars(per_cents(s.net_cents, s.hired))}{bought}",
+                f"{per(s.net, s.hired)} Connects · {dollars(per_cents(s.net_cents, s.hired))}",
             )
         )
+        if s.free:
+            more.append(("Per hire, $", "of bought Connects only"))
     if s.ghosted:
         fields.append(("Ghosted", f"{bids(s.ghosted)} · {plural(s.ghosted_connects)}"))
-    return fields
+    return fields, more
 
 
 async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
@@ -237,21 +242,26 @@ async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
         )
 
     label, s, bands, community = await services.store.read(read)
-    fields = _stats_fields(s, profile)
+    fields, more = _stats_fields(s, profile)
     lines: list[str] = ["Since " + when(start) if o.period != "all" else "All time"]
+    details: list[str] = []
     if s.members and leaderboard:
         ranked = sorted(s.members.items(), key=lambda kv: (-kv[1].hired, kv[1].net, kv[0]))
         for i, (member, m) in enumerate(ranked[:10], 1):
-            lines.append(
+            (lines if i <= LEADERS_FIRST else details).append(
                 Rich(
                     f"{i}. ",
                     Mention(member),
                     f": {bids(m.bids)}, {m.hired} hired, {plural(m.net)}",
                 )
             )
-    lines.extend(_what_wins(o.pool is not None, bands, community, learning, shared))
+    # the headline figures first; what does not fit a phone's first screen, and what wins,
+    # on request
+    room = max(FIRST_LINES - len(lines), 4)
+    fields, more = fields[:room], [*fields[room:], *more]
+    details.extend(_what_wins(o.pool is not None, bands, community, learning, shared))
     title = f"{label} stats ({o.period})" if label != "Your" else f"Your stats ({o.period})"
-    return Reply(title, lines, fields, private=not o.public)
+    return Reply(title, lines, fields, private=not o.public, details=details, detail_fields=more)
 
 
 register("stats", Read(StatsOptions, StatsOptions.of, stats_read))
@@ -310,17 +320,13 @@ def notices_render(ctx: Context, o: NoticesOptions, r: NoticesSet) -> Reply:
             [Rich(cmd("notices", other), f" turns them {other}.")],
         )
     if r.on:
-        return Reply(
-            "Notices on", ["You will hear about expiring Connects, ghosted bids and grants."]
-        )
+        return Reply("Notices on", ["You hear of expiring Connects,", "ghosted bids and grants"])
     return Reply(
         "Notices off",
         [
-            Rich(
-                "No private notices; pool channel warnings continue. ",
-                cmd("notices", "on"),
-                " to resume.",
-            )
+            "No private notices",
+            "Pool channel warnings continue",
+            Rich(cmd("notices", "on"), " to resume"),
         ],
     )
 
@@ -342,24 +348,32 @@ class HelpOptions:
         return HelpOptions(v.opt_text("command"))
 
 
-#: The commands people use most, first in /help, each with a line that fits a phone.
+#: The members /stats ranks on its first screen (the rest, up to 10, in its details).
+LEADERS_FIRST = 3
+
+
+#: The commands people use most, first in /help, each with a line that fits a phone (Slack
+#: writes each as ``/connects quote``).
 HELP_FIRST: tuple[tuple[str, str], ...] = (
     ("quote", "what a job costs you"),
     ("bid", "spend Connects on a job"),
-    ("balance", "your Connects and pools"),
+    ("balance", "your Connects left"),
     ("refund", "a bid's Connects back"),
 )
 #: How wide a phone shows a line, in characters.
 PHONE_WIDTH = 40
+#: The lines of other commands' names /help shows first; the rest are its details.
+HELP_MORE_LINES = 3
 
 
 def help_reply(text_commands: bool = True, message_actions: str = "") -> Reply:
     """The catalog on one screen: the four commands people use most, one line each, then
-    every other command by name; without the text-only commands where the surface offers
-    their actions as buttons instead; with the message actions where the surface shows them
-    (``message_actions`` says where: ``message menu → Apps``). Commands are
-    :class:`~core.interface.reply.CommandRef` tokens: each platform writes them as its users type
-    them."""
+    the other commands by name (plain names: a platform's prefix never widens them), those
+    beyond three lines in the details; without the text-only commands where the surface
+    offers their actions as buttons instead; with the message actions in the details where
+    the surface shows them (``message_actions`` says where: ``message menu → Apps``). The
+    four are :class:`~core.interface.reply.CommandRef` tokens: each platform writes them as
+    its users type them."""
 
     def offered(c: Command) -> bool:
         return text_commands or not c.text_only
@@ -371,11 +385,16 @@ def help_reply(text_commands: bool = True, message_actions: str = "") -> Reply:
         name = c.group or c.name
         if offered(c) and name not in first and name not in rest and name != "help":
             rest.append(name)
-    lines += _wrapped("More:", rest, command=True)
-    if message_actions:
-        lines += [f"{a.name} ({message_actions}) — {a.description}" for a in MESSAGE_ACTIONS]
+    more = _wrapped("More:", rest)
+    lines += more[:HELP_MORE_LINES]
     lines.append(Rich(cmd("help", "bid"), " explains one command"))
-    return Reply("Connects bot", lines)
+    details: list[str] = []
+    if len(more) > HELP_MORE_LINES:
+        shown = " ".join(more[:HELP_MORE_LINES]).split()
+        details += _wrapped("And:", [n for n in rest if n not in shown])
+    if message_actions:
+        details += [f"{a.name} ({message_actions}) — {a.description}" for a in MESSAGE_ACTIONS]
+    return Reply("Connects bot", lines, details=details)
 
 
 #: The most options /help X lists one a line; a command with more lists their names.
@@ -452,8 +471,9 @@ def command_help(name: str, text_commands: bool = True) -> Reply:
         lines.append(Rich(cmd("help", f"{command.name} OPTION"), ": one option"))
     if not command.options:
         lines.append("No options.")
+    details: list[str] = []
     if command.form is not None:
-        lines.append(
+        details.append(
             Rich(
                 "Alone, ",
                 cmd(command.name),
@@ -463,8 +483,8 @@ def command_help(name: str, text_commands: bool = True) -> Reply:
             )
         )
     if command.usage_example:
-        lines.append(Rich("Example: ", cmd(command.name, command.example_args)))
-    return Reply(title, lines)
+        lines += ["Example:", Rich(cmd(command.name, command.example_args))]
+    return Reply(title, lines, details=details)
 
 
 async def help_read(ctx: Context, o: HelpOptions) -> Reply:

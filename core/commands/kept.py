@@ -12,23 +12,24 @@ was placed on Upwork too). It is made once and says what it did.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from typing import ClassVar
 
 from core.base.vocabulary import EntryKind
 from core.commands.registry import HANDLERS, Context, Forward, register
-from core.interface.catalog import BY_NAME
+from core.interface.catalog import BY_NAME, MAX_PURCHASE
 from core.interface.errors import BadInput, ConnectsError, NotFound
 from core.interface.keptreply import dump_details, load_details
 from core.interface.options import Values, check
-from core.interface.reply import Reply, Rich, cmd, plural, when
+from core.interface.reply import Button, ButtonStyle, Reply, Rich, cmd, plural, when
 from core.ledger import kept, outcome_asks, postings
 from core.ledger.idempotency import fingerprint, load
 from core.quotes.bidrecords import BidPlaced
 from core.quotes.jobquote import read_job
 from core.store.base import Tx
-from core.store.tables.postings import changes_after
+from core.store.tables.postings import changes_after, last_entry
 
 UNKNOWN = "That code is unknown or not yours."
 #: After this long a quote's Bid button says the post may have changed, and places nothing.
@@ -280,6 +281,55 @@ async def _match(ctx: Context, offer: kept.Kept, tx: Tx, now: int) -> Matched:
         tx, account.id, shift, stamp, label=account.label, memo=memo, own=account.own
     )
     return Matched(offer.upwork, offer.had, before, after, since, account.label)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchOffer:
+    """An offer kept to match the wallet to the balance a post showed: that balance and the
+    wallet's before the change that read the post."""
+
+    upwork: int
+    had: int
+
+
+async def offer_match(ctx: Context, tx: Tx, text: str, now: int) -> MatchOffer | None:
+    """Before a bid placed from a pasted post (``text``) spends from the wallet: when the
+    post shows an Upwork balance other than the wallet's, keep the offer to match it (the
+    same as a quote of the post makes), in the bid's own transaction, with the wallet's
+    balance and newest entry now, so the offer moves the wallet by the difference whatever
+    the bid spends. ``None`` when there is nothing to offer (no balance shown, the same, or
+    more than /reconcile takes)."""
+    from core.quotes.jobquote import upwork_balance
+
+    try:
+        upwork = upwork_balance(read_job(text))
+    except ConnectsError:
+        return None
+    limit = ctx.services.config.wallet.max_balance
+    if upwork is None or not ctx.own_post or upwork > min(MAX_PURCHASE, limit or MAX_PURCHASE):
+        return None
+    account = await ctx.services.wallets.account_for(tx, ctx.actor, None, ctx.stamp(now))
+    had = await postings.balance(tx, account.id)
+    if had == upwork:
+        return None
+    token = kept.code("reconcile", ctx.request_id)
+    offer = kept.Kept(token, "reconcile", ctx.actor.user.key, "{}", now, upwork=upwork, had=had)
+    last = await last_entry(tx, account.id)
+    await kept.keep(tx, dataclasses.replace(offer, last_entry=last), ctx.actor.scope)
+    return MatchOffer(upwork, had)
+
+
+def match_button(ctx: Context, upwork: int) -> Button:
+    """The button of the offer :func:`offer_match` kept under this request."""
+    token = kept.code("reconcile", ctx.request_id)
+    return Button(
+        f"Match Upwork's {upwork:,}",
+        "reconcile",
+        token,
+        ButtonStyle.SECONDARY,
+        text_command=cmd("confirm", f"token:{token}"),
+        only_user=ctx.actor.user.key,
+    )
 
 
 def _matched_line(m: Matched) -> str:

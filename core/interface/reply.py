@@ -371,6 +371,21 @@ def _clauses(line: str) -> list[str]:
     ]
 
 
+def split(text: str, sep: str) -> list[str]:
+    """``text`` cut at each ``sep`` in its literal parts (a token is never cut), tokens kept."""
+    if not isinstance(text, Rich):
+        return text.split(sep)
+    out: list[list[Part]] = [[]]
+    for part in text.parts:
+        if not isinstance(part, str):
+            out[-1].append(part)
+            continue
+        pieces = part.split(sep)
+        out[-1].append(pieces[0])
+        out.extend([piece] for piece in pieces[1:])
+    return [Rich(*pieces) for pieces in out]
+
+
 class Choice(NamedTuple):
     """An autocomplete suggestion: what the user sees and the value filled in."""
 
