@@ -163,7 +163,7 @@ def _stats_fields(
     ]
     more: list[tuple[str, str]] = []
     if s.free:
-        more.append(("Net, free", f"{plural(s.free)} (grants: no dollars)"))
+        more.append(("Free of them", f"{plural(s.free)}: no dollars"))
     if profile:  # badge and profile boost: spend tied to no bid, beside the bids' net
         spent = " + ".join(f"{n} {said(kind)}" for kind, n in sorted(profile.items()))
         fields.append(("Profile", plural(sum(profile.values()))))
@@ -177,7 +177,7 @@ def _stats_fields(
             )
         )
         if s.free:
-            more.append(("Per hire, $", "of bought Connects only"))
+            more.append(("Dollars", "of bought Connects only"))
     if s.ghosted:
         fields.append(("Ghosted", f"{bids(s.ghosted)} · {plural(s.ghosted_connects)}"))
     return fields, more

@@ -242,7 +242,7 @@ def bid_render(ctx: Context, o: BidOptions, r: BidPlaced) -> Reply:
     if r.allowance_left is not None:
         lines.append(f"Allowance left this month: {plural(r.allowance_left)}")
     if r.pool and r.threshold and r.balance < r.threshold:
-        lines.append(f"⚠ Pool {r.pool} is below {plural(r.threshold)}")
+        lines.append(f"⚠ Pool is below its {r.threshold:,}-Connect threshold")
     undo = Button(
         "Undo",
         "undo",

@@ -219,9 +219,7 @@ def _string(i: _Input) -> Value:
             meant = [typo]
         if meant:
             raise BadInput(f"{opt.name}: {echo(text)}? Did you mean {' or '.join(meant)}?")
-        *most, last = opt.choices
-        choices = f"{', '.join(most)} or {last}" if most else last
-        raise BadInput(f"{opt.name}: {echo(text)}; use {choices}")
+        raise BadInput(f"{opt.name}: {echo(text)} is not one of\n{', '.join(opt.choices)}.")
     if not text and opt.required:
         raise BadInput(f"{opt.name}: must not be empty.")
     if opt.max_length is not None and len(text) > opt.max_length:
