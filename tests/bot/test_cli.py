@@ -69,7 +69,7 @@ def test_exec_story(tmp_path: Path) -> None:
         ("/refund bid:#1 reason:withdrawn", "does not refund"),
         ("/quote price:cheap", "price:"),
         ("/quote colour:red", "no option 'colour'"),
-        ("/teleport", "Unknown command"),
+        ("/teleport", "No command 'teleport'"),
     ],
 )
 def test_exec_refusals_exit_nonzero(tmp_path: Path, line: str, fragment: str) -> None:
