@@ -57,24 +57,26 @@ async def history_read(ctx: Context, o: HistoryOptions) -> Reply:
     if o.pool is None:
         await balances.ensure_known(ctx.actor, ctx.now(), ctx.request_id)
 
-    async def read(tx: Tx) -> tuple[str, list[str], list[tuple[int, int]], int]:
+    async def read(tx: Tx) -> tuple[str, list[str], list[str], list[tuple[int, int]], int]:
         account, label = await balances.readable(tx, ctx.actor, o.pool, admin=False)
         rows = await recent_entries(tx, account, o.limit)
         lines: list[str] = []
+        links: dict[str, None] = {}
         for r in rows:
             what = f"#{r.bid_id} {r.job}" if r.bid_id else (r.memo or said(r.kind))
-            link = ""
             if r.bid_id and r.title and r.job and r.title != r.job:
-                # a bid from a post: its title says what the job was, its link where
-                what, link = f"#{r.bid_id} {r.title}", f" · {r.job}"
+                # a bid from a post: its title says what the job was; its link, where, is
+                # a detail (a link is wider than a phone)
+                what = f"#{r.bid_id} {r.title}"
+                links[f"#{r.bid_id} {r.job}"] = None
             sign = "+" if r.delta > 0 else ""
-            # two lines an entry, each short enough for a phone
+            # two lines an entry, each short enough for a phone (a title may wrap)
             lines.append(when(r.created_at) + f" {sign}{r.delta} {said(r.kind)}")
-            lines.append(f"{what[:60]}{link} → {r.balance_after}")
+            lines.append(f"{what[:60]} → {r.balance_after}")
         series = await balance_series(tx, account) if o.chart else []
-        return label, lines, series, len(rows)
+        return label, lines, list(links), series, len(rows)
 
-    label, lines, series, count = await ctx.services.store.read(read)
+    label, lines, links, series, count = await ctx.services.store.read(read)
     if not lines:
         lines.append("No entries yet.")
     file = None
@@ -85,6 +87,8 @@ async def history_read(ctx: Context, o: HistoryOptions) -> Reply:
         file = Attachment(f"{name}.png", "image/png", png)
     # the newest entries on the first screen, the rest on request
     first, rest = lines[: 2 * HISTORY_FIRST], lines[2 * HISTORY_FIRST :]
+    if links:
+        rest += ["Links:", *links]
     return Reply(f"{label}: last {count}", first, file=file, details=rest)
 
 
