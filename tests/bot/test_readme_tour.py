@@ -1,6 +1,7 @@
 """The README's tour runs as written: each ``$ connects-bot exec '...'`` line, in order, on a
 fresh database, prints exactly the lines the README shows under it (dates aside, which the
-clock decides, and kept codes, which each run's request id makes), and a line ``(exit N)`` is the exit code it ends with."""
+clock decides, and kept codes, which each run's request id makes), and a line ``(exit N)``
+is the exit code it ends with."""
 
 from __future__ import annotations
 
