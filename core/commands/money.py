@@ -395,11 +395,9 @@ async def refund_apply(ctx: Context, o: RefundOptions, tx: Tx, now: int) -> Refu
 
 def refund_render(ctx: Context, o: RefundOptions, r: Refunded) -> Reply:
     part = "" if r.refunded == r.total else f" · the boost only, of {plural(r.total)}"
-    first, details = named(r.job, r.title)
     return Reply(
         f"Refunded {plural(r.refunded)}",
         [f"Bid #{r.bid} · {words(r.reason)}{part}", f"{plural(r.balance)} in {r.where} now"],
-        details=[first, *details],
     )
 
 
