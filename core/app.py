@@ -246,7 +246,12 @@ class App:
             command, rest = split_command(text)
             if command is None:  # the catalog
                 return await self.dispatch(
-                    actor, "help", {"command": None}, request_id, show=show or Show.FIRST
+                    actor,
+                    "help",
+                    {"command": None},
+                    request_id,
+                    show=show or Show.FIRST,
+                    text_commands=text_commands,
                 )
             if command.name == "help":  # /help pool add: the rest names a command
                 words = rest.split()
@@ -260,6 +265,7 @@ class App:
                     {"command": rest or None},
                     request_id,
                     show=show or (Show.ALL if details or whole else Show.FIRST),
+                    text_commands=text_commands,
                 )
             parsed = parse_options(command, rest)
             raw: dict[str, RawValue] = dict(parsed)
@@ -324,8 +330,8 @@ class App:
             reply = await self._guarded(ctx, lambda: kept_details(ctx, token))
             return shown_as(reply, Show.DETAILS, "quote", {})
         try:
-            command, _ = split_command(value)
-            if command is None or not isinstance(HANDLERS[command.name], Read):
+            command, _ = split_command(value)  # None: the catalog (/help)
+            if command is not None and not isinstance(HANDLERS[command.name], Read):
                 return error_reply("That button is no longer supported.")
         except ConnectsError:
             return error_reply("That button is no longer supported.")

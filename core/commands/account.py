@@ -390,14 +390,14 @@ def help_reply(text_commands: bool = True, message_actions: str = "") -> Reply:
         if offered(c) and name not in first and name not in rest and name != "help":
             rest.append(name)
     more = _wrapped("More:", rest)
-    lines += more[:HELP_MORE_LINES]
+    room = HELP_MORE_LINES - (len(MESSAGE_ACTIONS) if message_actions else 0)
+    lines += more[:room]
+    if message_actions:  # where to find them, short; what they do on request
+        lines += [f"{a.name}: {message_actions}" for a in MESSAGE_ACTIONS]
     lines.append(Rich(cmd("help", "bid"), " explains one command"))
     details: list[str] = []
-    if len(more) > HELP_MORE_LINES:
-        shown = " ".join(more[:HELP_MORE_LINES]).split()
-        details += _wrapped("And:", [n for n in rest if n not in shown])
-    if message_actions:
-        details += [f"{a.name} ({message_actions}) — {a.description}" for a in MESSAGE_ACTIONS]
+    if len(more) > room:  # every other command, the same whoever asks again
+        details += _wrapped("All:", rest)
     return Reply("Connects bot", lines, details=details)
 
 

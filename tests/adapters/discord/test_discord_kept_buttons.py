@@ -105,7 +105,8 @@ async def test_a_bid_button_after_the_sweep_says_what_it_placed(world: World, cl
     quote = await _quote_own_message(world)
     await (await sd.click(quote, button(quote, "bid"), me, g)).final()
     clock.now += 8 * 86_400
-    assert (await Jobs(world.app.services).run_all(clock.now)).swept == 2
+    # the Bid, the Set-to, and the placed bid's details (its job's link)
+    assert (await Jobs(world.app.services).run_all(clock.now)).swept == 3
     late = await (await sd.click(quote, button(quote, "bid"), me, g)).final()
     assert late.embeds[0]["title"].startswith("Bid #1 was placed on "), late.text()
     assert await _balance(world) == 40
