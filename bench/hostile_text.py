@@ -30,7 +30,8 @@ from core.base.config import parse  # noqa: E402
 from core.base.keys import Actor, UserRef  # noqa: E402
 from core.interface.catalog import BY_NAME  # noqa: E402
 from core.interface.errors import BadInput  # noqa: E402
-from core.interface.textparse import MAX_LINE, parse_options, tokenize  # noqa: E402
+from core.interface.textparse import MAX_LINE, parse_options  # noqa: E402
+from core.interface.textreader import tokenize  # noqa: E402
 
 ANA = Actor(UserRef("console:ana", "ana"), "console")
 

@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path[0] = str(ROOT)
 
-from core.base.config import PRICING_PROFILES, Config, parse  # noqa: E402
+from core.base.config import Config, parse  # noqa: E402
+from core.base.pricingconfig import PRICING_PROFILES  # noqa: E402
 from core.quotes import learning  # noqa: E402
 from core.quotes.learning.features import heuristic_factors  # noqa: E402
 from core.quotes.learning.rows import Sample  # noqa: E402

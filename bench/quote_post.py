@@ -18,8 +18,6 @@ import argparse
 import asyncio
 import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,11 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path[0] = str(ROOT)
 
-from bot.bootstrap import create_app  # noqa: E402
-from core.base.config import parse  # noqa: E402
+from bench.apptiming import pct, sqlite_app, time_text  # noqa: E402
 from core.base.keys import Actor, UserRef  # noqa: E402
 
-ANA = Actor(UserRef("console:ana", "ana"), "console")
 ELSEWHERE = Actor(UserRef("console:ana", "ana"), "discord:42")
 
 PAGE = """Senior Python developer for a scraping tool
@@ -83,55 +79,34 @@ TAIL = (
 )
 
 
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-async def _time(app: object, line: str, runs: int, tag: str, who: Actor = ANA) -> list[float]:
-    out = []
-    for i in range(runs):
-        started = time.perf_counter()
-        reply = await app.run_text(who, line, f"{tag}-{i}")  # type: ignore[attr-defined]
-        out.append((time.perf_counter() - started) * 1000)
-        assert not reply.error, reply.title
-    return out
-
-
 async def main(runs: int) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{tmp}/bench.db"
-        config = parse({"storage": {"url": url, "synchronous": "NORMAL"}}, env={})
-        app = await create_app(config)
-        try:
-            long_post = (PAGE + TAIL)[:10_000]
-            cases = {
-                "/quote typed factors, learned": "/quote price:40 verified:yes client_spent:12000 "
-                "hire_rate:81 rating:4.98",
-                f"/quote post: ({len(PAGE):,} chars)": f"/quote post:{PAGE}",
-                f"/quote post: ({len(long_post):,} chars)": f"/quote post:{long_post}",
-            }
-            from core.quotes import learning
-            from tests.core.learning.synthetic import community, insert
+    async with sqlite_app() as app:
+        long_post = (PAGE + TAIL)[:10_000]
+        cases = {
+            "/quote typed factors, learned": "/quote price:40 verified:yes client_spent:12000 "
+            "hire_rate:81 rating:4.98",
+            f"/quote post: ({len(PAGE):,} chars)": f"/quote post:{PAGE}",
+            f"/quote post: ({len(long_post):,} chars)": f"/quote post:{long_post}",
+        }
+        from core.quotes import learning
+        from tests.core.learning.synthetic import community, insert
 
-            now = app.services.clock()
-            await insert(app.store, community(2000, now, seed=1), "console")
-            fitted = await learning.fit(app.store, app.config, "console", now)
-            assert fitted.in_use, fitted.reason
-            typed = cases["/quote typed factors, learned"]
-            await _time(app, "/balance", 20, "warm")
-            results: dict[str, list[float]] = {}
-            for _ in range(2):  # interleaved rounds: the figures share the same machine state
-                for name, line in cases.items():
-                    results.setdefault(name, []).extend(await _time(app, line, runs // 2, name))
-                heuristic = await _time(app, typed, runs // 2, "h", ELSEWHERE)
-                results.setdefault("/quote, heuristic (no model)", []).extend(heuristic)
-            print(f"{'case':<32} {'p50 ms':>8} {'p99 ms':>8} {'runs':>6}")
-            for name, values in results.items():
-                p50 = statistics.median(values)
-                print(f"{name:<32} {p50:>8.2f} {_pct(values, 0.99):>8.2f} {len(values):>6}")
-        finally:
-            await app.close()
+        now = app.services.clock()
+        await insert(app.store, community(2000, now, seed=1), "console")
+        fitted = await learning.fit(app.store, app.config, "console", now)
+        assert fitted.in_use, fitted.reason
+        typed = cases["/quote typed factors, learned"]
+        await time_text(app, "/balance", 20, "warm")
+        results: dict[str, list[float]] = {}
+        for _ in range(2):  # interleaved rounds: the figures share the same machine state
+            for name, line in cases.items():
+                results.setdefault(name, []).extend(await time_text(app, line, runs // 2, name))
+            heuristic = await time_text(app, typed, runs // 2, "h", ELSEWHERE)
+            results.setdefault("/quote, heuristic (no model)", []).extend(heuristic)
+        print(f"{'case':<32} {'p50 ms':>8} {'p99 ms':>8} {'runs':>6}")
+        for name, values in results.items():
+            p50 = statistics.median(values)
+            print(f"{name:<32} {p50:>8.2f} {pct(values, 0.99):>8.2f} {len(values):>6}")
 
 
 if __name__ == "__main__":

@@ -17,83 +17,25 @@ import asyncio
 import random
 import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path[0] = str(ROOT)
 
-from bot.bootstrap import create_app  # noqa: E402
-from core.base.config import parse  # noqa: E402
+from bench.apptiming import ANA, pct, sqlite_app, time_text  # noqa: E402
 from core.base.keys import Actor, UserRef  # noqa: E402
 from core.store.base import Tx  # noqa: E402
+from tests.core.radar_posts import WORDS, post  # noqa: E402
 
-ANA = Actor(UserRef("console:ana", "ana"), "console")
 BEN = Actor(UserRef("console:ben", "ben"), "console")
-WORDS = [
-    "python",
-    "developer",
-    "scraping",
-    "tool",
-    "shopify",
-    "store",
-    "migration",
-    "wordpress",
-    "website",
-    "landing",
-    "page",
-    "design",
-    "logo",
-    "bakery",
-    "restaurant",
-    "mobile",
-    "react",
-    "native",
-    "flutter",
-    "backend",
-    "api",
-    "integration",
-    "stripe",
-    "payments",
-    "dashboard",
-    "analytics",
-    "excel",
-    "automation",
-    "chrome",
-    "extension",
-    "marketing",
-    "campaign",
-]
-
-
-def post(title: str, job: str, since: str) -> str:
-    return f"""{title}
-Posted 2 hours ago
-Hourly: $25-$40
-Expert
-Required Connects to submit a proposal: 12
-Payment method verified
-4.9 of 17 reviews
-$20K total spent
-8 hires, 2 active
-United States
-Member since {since}
-https://www.upwork.com/jobs/~01{job}
-"""
-
-
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 async def _seed(app: object, now: int) -> None:
     """20,000 bids of 4,000 clients in the last 30 days, and 400 of one busy client."""
     rnd = random.Random(1)
     first = await app.run_text(  # type: ignore[attr-defined]
-        BEN, "/bid " + "post:" + post("Logo for a bakery", "0" * 16, "Jan 1, 2010"), "seed"
+        BEN, "/bid " + "post:" + post("Logo for a bakery", "0" * 16, since="Jan 1, 2010"), "seed"
     )
     assert not first.error, first.title
 
@@ -129,59 +71,43 @@ async def _seed(app: object, now: int) -> None:
     await app.store.write(fill)  # type: ignore[attr-defined]
 
 
-async def _time(app: object, line: str, runs: int, tag: str) -> list[float]:
-    out = []
-    for i in range(runs):
-        started = time.perf_counter()
-        reply = await app.run_text(ANA, line, f"{tag}-{i}")  # type: ignore[attr-defined]
-        out.append((time.perf_counter() - started) * 1000)
-        assert not reply.error, reply.title
-    return out
-
-
 async def main(runs: int) -> None:
     from core.commands import quotes
 
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{tmp}/bench.db"
-        config = parse({"storage": {"url": url, "synchronous": "NORMAL"}}, env={})
-        app = await create_app(config)
-        try:
-            await _seed(app, app.services.clock())
-            cases = {
-                "unknown client": post("Logo for a bakery", "a" * 16, "Feb 3, 1999"),
-                "6 bids, one a repost": post("Logo for a BAKERY!", "b" * 16, "Jan 1, 2010"),
-                "400 bids, none alike": post(
-                    "Menu translation to Spanish", "c" * 16, "Jun 15, 2021"
-                ),
-            }
-            said = await app.run_text(ANA, f"/quote post:{cases['6 bids, one a repost']}", "x")
-            assert any("repost" in line for line in said.lines), said.lines
-            real = quotes.radar
+    async with sqlite_app() as app:
+        await _seed(app, app.services.clock())
+        cases = {
+            "unknown client": post("Logo for a bakery", "a" * 16, since="Feb 3, 1999"),
+            "6 bids, one a repost": post("Logo for a BAKERY!", "b" * 16, since="Jan 1, 2010"),
+            "400 bids, none alike": post(
+                "Menu translation to Spanish", "c" * 16, since="Jun 15, 2021"
+            ),
+        }
+        said = await app.run_text(ANA, f"/quote post:{cases['6 bids, one a repost']}", "x")
+        assert any("repost" in line for line in said.lines), said.lines
+        real = quotes.radar
 
-            async def off(*_: object) -> None:
-                return None
+        async def off(*_: object) -> None:
+            return None
 
-            results: dict[str, list[float]] = {}
-            await _time(app, "/balance", 20, "warm")
-            for _ in range(2):
-                for name, text in cases.items():
-                    line = f"/quote post:{text}"
-                    quotes.radar = real  # type: ignore[assignment]
-                    results.setdefault(f"{name}, radar", []).extend(
-                        await _time(app, line, runs // 2, f"{name}-on")
-                    )
-                    quotes.radar = off  # type: ignore[assignment]
-                    results.setdefault(f"{name}, no radar", []).extend(
-                        await _time(app, line, runs // 2, f"{name}-off")
-                    )
-            quotes.radar = real  # type: ignore[assignment]
-            print(f"{'/quote post:':<34} {'p50 ms':>8} {'p99 ms':>8} {'runs':>6}")
-            for name, values in results.items():
-                p50 = statistics.median(values)
-                print(f"{name:<34} {p50:>8.2f} {_pct(values, 0.99):>8.2f} {len(values):>6}")
-        finally:
-            await app.close()
+        results: dict[str, list[float]] = {}
+        await time_text(app, "/balance", 20, "warm")
+        for _ in range(2):
+            for name, text in cases.items():
+                line = f"/quote post:{text}"
+                quotes.radar = real  # type: ignore[assignment]
+                results.setdefault(f"{name}, radar", []).extend(
+                    await time_text(app, line, runs // 2, f"{name}-on")
+                )
+                quotes.radar = off  # type: ignore[assignment]
+                results.setdefault(f"{name}, no radar", []).extend(
+                    await time_text(app, line, runs // 2, f"{name}-off")
+                )
+        quotes.radar = real  # type: ignore[assignment]
+        print(f"{'/quote post:':<34} {'p50 ms':>8} {'p99 ms':>8} {'runs':>6}")
+        for name, values in results.items():
+            p50 = statistics.median(values)
+            print(f"{name:<34} {p50:>8.2f} {pct(values, 0.99):>8.2f} {len(values):>6}")
 
 
 if __name__ == "__main__":

@@ -121,6 +121,31 @@ def kept_details_button(token: str) -> Button:
     )
 
 
+async def with_kept_details(ctx: Context, reply: Reply) -> Reply:
+    """``reply`` with a Details button for its details, kept for its actor; the whole reply
+    if they cannot be kept (nothing is hidden without a way to see it)."""
+    from core.commands.kept import keep_details
+
+    try:
+        token = await keep_details(ctx, reply)
+    except Exception:
+        log.exception("/%s: its details could not be kept", ctx.command)
+        return reply.full()
+    reply.buttons = [*reply.buttons, kept_details_button(token)]
+    return reply
+
+
+def help_words(rest: str) -> tuple[str | None, bool]:
+    """What follows ``/help``: the command it names (``None``: the catalog), and whether
+    ``details:true`` asks for everything; ``command:`` (a Details button's form) is read."""
+    words = rest.split()
+    whole = any(w.lower() in ("details:true", "details:yes") for w in words)
+    named = " ".join(w for w in words if not w.lower().startswith("details:"))
+    if named.lower().startswith("command:"):
+        named = named[len("command:") :].strip()
+    return named or None, whole
+
+
 def details_command(command: str, args: Mapping[str, RawValue]) -> str | None:
     """``command`` and ``args`` in the text syntax (``stats period:week``), which a Details
     press runs again for whoever presses; ``None`` if it does not fit a button or an option
@@ -205,21 +230,8 @@ class App:
 
         reply = await self._guarded(ctx, run)
         if keeps_details(reply, show, spec.name, args):
-            reply = await self._keep_details(ctx, reply)
+            reply = await with_kept_details(ctx, reply)
         return shown_as(reply, show, spec.name, args)
-
-    async def _keep_details(self, ctx: Context, reply: Reply) -> Reply:
-        """``reply`` with a Details button for its details, kept for its actor; the whole
-        reply if they cannot be kept (nothing is hidden without a way to see it)."""
-        from core.commands.kept import keep_details
-
-        try:
-            token = await keep_details(ctx, reply)
-        except Exception:
-            log.exception("/%s: its details could not be kept", ctx.command)
-            return reply.full()
-        reply.buttons = [*reply.buttons, kept_details_button(token)]
-        return reply
 
     async def run_text(
         self,
@@ -244,25 +256,12 @@ class App:
         try:
             check_length(text)
             command, rest = split_command(text)
-            if command is None:  # the catalog
+            if command is None or command.name == "help":  # /help pool add: names a command
+                named, whole = help_words(rest)
                 return await self.dispatch(
                     actor,
                     "help",
-                    {"command": None},
-                    request_id,
-                    show=show or Show.FIRST,
-                    text_commands=text_commands,
-                )
-            if command.name == "help":  # /help pool add: the rest names a command
-                words = rest.split()
-                whole = any(w.lower() in ("details:true", "details:yes") for w in words)
-                rest = " ".join(w for w in words if not w.lower().startswith("details:"))
-                if rest.lower().startswith("command:"):  # its Details button's own form
-                    rest = rest[len("command:") :].strip()
-                return await self.dispatch(
-                    actor,
-                    "help",
-                    {"command": rest or None},
+                    {"command": named},
                     request_id,
                     show=show or (Show.ALL if details or whole else Show.FIRST),
                     text_commands=text_commands,
@@ -353,7 +352,7 @@ class App:
         ctx = Context(actor, request_id, self.services, command, text_commands=text_commands)
         reply = await self._guarded(ctx, lambda: press(ctx, value))
         if keeps_details(reply, Show.FIRST, command, {}):
-            reply = await self._keep_details(ctx, reply)
+            reply = await with_kept_details(ctx, reply)
         return shown_as(reply, Show.FIRST, command, {})
 
     async def latest_bids(self, actor: Actor, request_id: str) -> Reply:

@@ -15,11 +15,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from slack_sdk.models.blocks import InputBlock, PlainTextInputElement
+from slack_sdk.models.blocks.block_elements import FileInputElement
 from slack_sdk.models.views import View
 
 from adapters.slack import text
-from adapters.slack.payloads import MessageAttachment, ShortcutMessage, ViewBody
+from adapters.slack.files import FILETYPES
+from adapters.slack.payloads import MessageAttachment, ShortcutMessage, SlackFile, ViewBody
 from core.interface.catalog import COMMANDS, MESSAGE_ACTIONS, Command, Form, MessageAction
+from core.interface.options import MAX_IMAGES
 from core.interface.reply import Renderer, Reply
 from core.interface.reply import render as render_tokens
 
@@ -30,6 +33,8 @@ PLACEHOLDER_MAX = 150
 LABEL_MAX = 2000
 SHORTCUT_DESCRIPTION_MAX = 150
 ERROR_MAX = 1000  # the refusal shown under the input (refusals are one short line)
+#: the label of a form's file_input (Slack takes up to 10 files and 10 MB each there)
+UPLOAD_LABEL = f"Or screenshots of the job page (up to {MAX_IMAGES}, in order)"
 
 
 def callback_of(command: Command) -> str:
@@ -90,8 +95,10 @@ def opens_form(command: Command | None, line: str) -> bool:
 
 def modal(command: Command, channel_id: str | None = None) -> dict[str, Any]:
     """The modal for ``command``'s form: one multiline input whose block and action ids are
-    the form's field. ``channel_id`` (where the command was typed) rides in
-    ``private_metadata`` so the answer can go back there."""
+    the form's field; for a form that takes screenshots, a ``file_input`` under it (block and
+    action ids the image option; both inputs optional then: one or the other).
+    ``channel_id`` (where the command was typed) rides in ``private_metadata`` so the answer
+    can go back there."""
     form = command.form
     assert form is not None, f"/{command.name} has no form"
     limit = min(form.max_length, INPUT_MAX)
@@ -107,16 +114,29 @@ def modal(command: Command, channel_id: str | None = None) -> dict[str, Any]:
         if limit < form.max_length
         else None
     )
-    block = InputBlock(
-        block_id=form.field, label=_clip(form.label, LABEL_MAX), element=element, hint=hint
-    )
+    blocks = [
+        InputBlock(
+            block_id=form.field,
+            label=_clip(form.label, LABEL_MAX),
+            element=element,
+            hint=hint,
+            optional=form.image is not None,
+        )
+    ]
+    if form.image is not None:
+        upload = FileInputElement(
+            action_id=form.image, filetypes=list(FILETYPES), max_files=MAX_IMAGES
+        )
+        blocks.append(
+            InputBlock(block_id=form.image, label=UPLOAD_LABEL, element=upload, optional=True)
+        )
     view = View(
         type="modal",
         callback_id=callback_of(command),
         title=_clip(form.title, TITLE_MAX),
         submit=_clip(form.submit.capitalize(), TITLE_MAX),
         close="Cancel",
-        blocks=[block],
+        blocks=blocks,
         private_metadata=json.dumps({"channel": channel_id} if channel_id else {}),
     )
     out: dict[str, Any] = view.to_dict()
@@ -139,6 +159,16 @@ def submitted(view: ViewBody, form: Form) -> str | None:
     values = (view.get("state") or {}).get("values") or {}
     value = (values.get(form.field) or {}).get(form.field, {}).get("value")
     return value if isinstance(value, str) and value else None
+
+
+def uploaded(view: ViewBody, form: Form) -> list[SlackFile]:
+    """The files uploaded to the form's ``file_input`` (in the order Slack lists them), or none
+    for a form without one."""
+    if form.image is None:
+        return []
+    values = (view.get("state") or {}).get("values") or {}
+    files = (values.get(form.image) or {}).get(form.image, {}).get("files") or []
+    return [f for f in files if isinstance(f, dict)]
 
 
 #: Plain text with commands as Slack users type them (a form's error shows no markup).

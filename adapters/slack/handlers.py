@@ -38,6 +38,7 @@ from adapters.slack.installs import RotatingAuthorize, Workspaces, oauth_setting
 from adapters.slack.interactions import Interactions
 from adapters.slack.payloads import ActionBody, CommandBody, EventBody, MentionEvent
 from adapters.slack.server import DELIVERY_ID
+from adapters.slack.shares import Shares
 from core.app import REQUEST_ID, App
 from core.interface.catalog import find
 from core.interface.reply import DETAILS, Attachment, Reply
@@ -120,6 +121,7 @@ class SlackAdapter:
         self.bolt.action(home.PASTE_ACTION)(self._on_home_paste)
         self._home_users: set[tuple[str, str]] = set()  # who opened the Home tab here
         self.interactions = Interactions(self)  # shortcuts and modals
+        self.shares = Shares(self)  # screenshots shared in the app's DM, and their fetching
         self.bolt.error(self._on_error)
 
     async def client_for(self, team_id: str) -> AsyncWebClient:

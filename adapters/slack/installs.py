@@ -135,22 +135,9 @@ class InstallationStore(AsyncInstallationStore):
         team_id: str | None,
         is_enterprise_install: bool | None = False,
     ) -> Bot | None:
-        found = await self._open(team_id)
-        if found is None:
-            return None
-        row, tokens = found
-        return Bot(
-            app_id=row.app_id,
-            enterprise_id=row.enterprise_id,
-            team_id=row.team_id,
-            bot_token=tokens.bot_token,
-            bot_refresh_token=tokens.refresh_token,
-            bot_token_expires_at=row.expires_at,
-            bot_id=row.bot_id or "",
-            bot_user_id=row.bot_user_id or "",
-            bot_scopes=row.bot_scopes,
-            installed_at=float(row.installed_at),
-        )
+        """The workspace's bot: its installation's (one reading of the row for both)."""
+        found = await self.async_find_installation(enterprise_id=enterprise_id, team_id=team_id)
+        return None if found is None else found.to_bot()
 
     async def async_find_installation(
         self,

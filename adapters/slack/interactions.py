@@ -2,10 +2,13 @@
 its modal, the modal's submission runs the form's command, and a message shortcut runs its
 action on the message's text.
 
-A refusal of a submission is shown under the modal's input (``response_action: errors``) so
-the user fixes it there; anything else closes the modal and is delivered as a private message
-in the channel the form was opened from, or in the user's direct messages with the app when
-there is none (a global shortcut) or Slack refuses the channel. A message shortcut is answered
+Screenshots uploaded to a form's ``file_input`` are fetched from Slack (:mod:`.files`, by
+:meth:`Shares.fetch <adapters.slack.shares.Shares.fetch>`) and run as the command's image
+option. A refusal of a submission is shown under the modal's input (``response_action:
+errors``; a refused screenshot under the upload) so the user fixes it there; anything else
+closes the modal and is delivered as a private message in the channel the form was opened
+from, or in the user's direct messages with the app when there is none (a global shortcut) or
+Slack refuses the channel. A message shortcut is answered
 privately through its ``response_url``. Replies are rendered by :func:`blocks.render`, buttons
 included, so a click on them goes through :meth:`core.app.App.press` like any other.
 """
@@ -27,6 +30,7 @@ from adapters.slack.payloads import (
     ActionUser,
     MessageActionBody,
     ShortcutBody,
+    SlackFile,
     ViewSubmissionBody,
 )
 from core.app import REQUEST_ID
@@ -42,6 +46,8 @@ log = logging.getLogger(__name__)
 # Seconds a submission may take before the modal is closed and the answer sent after it
 # (Slack waits 3 seconds for the answer to a view_submission).
 SUBMIT_BUDGET = 2.0
+#: a form that takes screenshots submitted with neither text nor a screenshot
+EMPTY_FORM = "Paste the post here, or add screenshots of it below."
 
 
 class Interactions:
@@ -112,24 +118,36 @@ class Interactions:
         form = command.form
         assert form is not None
         value = forms.submitted(view, form)
+        files = forms.uploaded(view, form)
         user = body.get("user") or {}
         # one submission is one view in one state: Slack's HTTP retries and new Socket Mode
         # envelopes repeat it with the same view id, hash and values (and trigger id)
         submission = "slack-view:" + forms.digest(
-            _team(body), user.get("id"), view.get("id"), view.get("hash"), value
+            _team(body),
+            user.get("id"),
+            view.get("id"),
+            view.get("hash"),
+            value,
+            *(f.get("id") for f in files),
         )
         request_id = str(body.get("trigger_id") or submission)
         token = REQUEST_ID.set(request_id)
         try:
-            if value is None:  # Slack's client refuses an empty required input; in case
-                await ack(response_action="errors", errors={form.field: "Paste it here first."})
+            if value is None and not files:  # one or the other (Slack's client may send none)
+                line = "Paste it here first." if form.image is None else EMPTY_FORM
+                await ack(response_action="errors", errors={form.field: line})
                 return
-            args: dict[str, RawValue] = {form.field: value}
-            work = self.adapter.spawn(self._run(body, form.submit, args, request_id))
+            args: dict[str, RawValue] = {} if value is None else {form.field: value}
+            uploads = (form.image, files) if files and form.image else None
+            work = self.adapter.spawn(
+                self._run(body, form.submit, args, request_id, uploads=uploads)
+            )
             done, _ = await asyncio.wait({work}, timeout=SUBMIT_BUDGET)
             if done and work.result().error:
                 line = forms.error_line(work.result())
-                await ack(response_action="errors", errors={form.field: line})
+                # a refused screenshot is told under the upload, anything else under the text
+                where = form.image if form.image and uploads and value is None else form.field
+                await ack(response_action="errors", errors={where: line})
                 return
             await ack(response_action="clear")
             channel = forms.channel_of(view)
@@ -149,11 +167,20 @@ class Interactions:
         request_id: str,
         *,
         own_post: bool = True,
+        uploads: tuple[str, list[SlackFile]] | None = None,
     ) -> Reply:
-        """Run ``command`` for the user of ``body``; an unexpected failure is an apology."""
+        """Run ``command`` for the user of ``body``, with ``uploads`` (an image option and
+        the files uploaded to it) fetched from Slack first; an unexpected failure is an
+        apology."""
         try:
             user: ActionUser = body.get("user") or {}
-            actor = await self.adapter.directory.actor(_team(body), user["id"], user.get("name"))
+            team = _team(body)
+            actor = await self.adapter.directory.actor(team, user["id"], user.get("name"))
+            if uploads is not None:
+                option, files = uploads
+                home = user.get("team_id") or team
+                images = await self.adapter.shares.fetch(team, user["id"], home, files)
+                args = {**args, option: images}
             return await self.adapter.core.dispatch(
                 actor, command, args, request_id, own_post=own_post
             )
@@ -281,6 +308,11 @@ def _no_text(action: MessageAction) -> str:
         if form is not None and (form.submit, form.field) == (action.command, action.option):
             name = forms.shortcut_name(command)
             slash = text.slash(command.name)
+            if form.image is not None:
+                return (
+                    f"That message has no text to read. Share its screenshots in my DM, or "
+                    f"use the {name} shortcut (or {slash}) to paste the post or upload them."
+                )
             return (
                 f"That message has no text to read. Use the {name} shortcut (or {slash}) "
                 "and paste the post there."

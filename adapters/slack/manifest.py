@@ -18,6 +18,9 @@ METHOD_SCOPES: dict[str, str | None] = {
     "conversations.open": "im:write",
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
+    # the paste form's file_input and a screenshot shared in the app's DM: files.info, and
+    # downloading url_private with the bot token
+    "files.info": "files:read",
     "users.info": "users:read",
     "views.open": None,  # a modal opened with a trigger id needs no scope of its own
     "views.publish": None,  # the Home tab
@@ -25,6 +28,7 @@ METHOD_SCOPES: dict[str, str | None] = {
 }
 BOT_EVENTS: dict[str, str | None] = {
     "app_mention": "app_mentions:read",
+    "message.im": "im:history",  # a screenshot shared in the app's DM
     "app_home_opened": None,
     "app_uninstalled": None,
     "tokens_revoked": None,
@@ -106,11 +110,12 @@ def build(
             "background_color": "#14a800",
         },
         "features": {
-            # answers to a global shortcut arrive in the app's DM: users read it there
+            # answers to a global shortcut arrive in the app's DM: users read it there, and
+            # share screenshots of a job there to have them quoted
             "app_home": {
                 "home_tab_enabled": True,
                 "messages_tab_enabled": True,
-                "messages_tab_read_only_enabled": True,
+                "messages_tab_read_only_enabled": False,
             },
             "bot_user": {"display_name": "Connects", "always_online": True},
             # shortcuts need the commands scope and interactivity, both asked for above

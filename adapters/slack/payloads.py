@@ -115,11 +115,32 @@ class MessageActionBody(TypedDict, total=False):
     message: ShortcutMessage
 
 
+class SlackFile(TypedDict, total=False):
+    """A file object (a ``file_input``'s upload, a message's file, ``files.info``'s answer):
+    what the bot reads to fetch an image. Slack leaves the links out (``file_access:
+    check_file_info``) where the bot must ask ``files.info``, as for a Slack Connect user's."""
+
+    id: str
+    name: str
+    title: str
+    mimetype: str
+    filetype: str
+    size: int
+    user: str  # who uploaded it
+    user_team: str  # the uploader's home workspace
+    mode: str
+    file_access: str
+    url_private: str
+    url_private_download: str
+
+
 class InputValue(TypedDict, total=False):
-    """The value of one input element of a submitted view."""
+    """The value of one input element of a submitted view: typed text, or a ``file_input``'s
+    uploaded files."""
 
     type: str
     value: str | None
+    files: list[SlackFile]
 
 
 class ViewState(TypedDict, total=False):
@@ -155,6 +176,23 @@ class MentionEvent(TypedDict, total=False):
     user: str
     channel: str
     text: str
+
+
+class MessageEvent(TypedDict, total=False):
+    """A ``message`` event (``message.im``: a message in the app's DM): a ``file_share``
+    carries the files shared; an edit (``message_changed``) or a bot's post does not count."""
+
+    type: str
+    subtype: str
+    channel: str
+    channel_type: str  # "im" in the app's DM
+    user: str
+    user_team: str
+    bot_id: str
+    text: str
+    ts: str
+    thread_ts: str
+    files: list[SlackFile]
 
 
 class EventBody(TypedDict, total=False):

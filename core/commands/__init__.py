@@ -7,8 +7,8 @@ themselves by area: :mod:`~core.commands.quotes` (quote, paste),
 :mod:`~core.commands.outcomes` (outcomes, and an outcome ask's buttons),
 :mod:`~core.commands.kept` (confirm, and the kept buttons: Bid, Confirm, Set-to),
 :mod:`~core.commands.purchases` (buy, void), :mod:`~core.commands.pools` (the /pool group),
-:mod:`~core.commands.balance` (balance) and
-:mod:`~core.commands.account` (history, stats, export, notices, help).
+:mod:`~core.commands.balance` (balance), :mod:`~core.commands.stats` (stats) and
+:mod:`~core.commands.account` (history, export, notices, help).
 
 An area is imported when one of its commands is first looked up in :data:`HANDLERS`
 (:data:`AREAS` says which area registers each command), so a one-shot

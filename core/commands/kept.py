@@ -19,7 +19,8 @@ from typing import ClassVar
 
 from core.base.vocabulary import EntryKind
 from core.commands.registry import HANDLERS, Context, Forward, register
-from core.interface.catalog import BY_NAME, MAX_PURCHASE
+from core.interface.catalog import BY_NAME
+from core.interface.commonoptions import MAX_PURCHASE
 from core.interface.errors import BadInput, ConnectsError, NotFound
 from core.interface.keptreply import dump_details, load_details
 from core.interface.options import Values, check

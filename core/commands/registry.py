@@ -238,7 +238,7 @@ AREAS: dict[str, str] = {
     "pool limits": "limits",
     "balance": "balance",
     "history": "account",
-    "stats": "account",
+    "stats": "stats",
     "export": "account",
     "notices": "account",
     "forget": "forget",

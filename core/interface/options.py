@@ -58,7 +58,7 @@ def _near_choice(word: str, choices: list[str]) -> str | None:
     starts = [c for c in choices if len(word) >= 2 and c.startswith(word)]
     if len(starts) == 1:
         return starts[0]
-    from core.interface.textparse import near
+    from core.interface.textreader import near
 
     return near(word, choices)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from core.base.config import PricingConfig
+from core.base.pricingconfig import PricingConfig
 
 
 def cents(value: Decimal | int | float | str) -> int:

@@ -29,7 +29,7 @@ from fractions import Fraction
 
 from core.base.config import Config
 from core.base.figures import per, per_cents
-from core.interface.catalog import MAX_CONNECTS_PER_BID
+from core.interface.commonoptions import MAX_CONNECTS_PER_BID
 from core.interface.reply import bids, plural
 from core.quotes.bidrecords import BidFactors
 from core.quotes.economics import (

@@ -20,8 +20,8 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from core.base.config import PricingConfig, SeedFactor
 from core.base.facts import JobFacts
+from core.base.pricingconfig import PricingConfig, SeedFactor
 from core.quotes.amounts import cents as cents  # noqa: PLC0414 (re-exported)
 from core.quotes.amounts import dollars as dollars  # noqa: PLC0414
 from core.quotes.amounts import purchase_cents as purchase_cents  # noqa: PLC0414

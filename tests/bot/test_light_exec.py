@@ -44,8 +44,10 @@ HEAVY = (
 # the results of the ledger's changes, history and statistics, and quoting (pricing)
 UNUSED_BY_BALANCE = (
     "core.commands.account",
+    "core.commands.stats",
     "core.commands.money",
     "core.commands.quotes",
+    "core.commands.quotebuttons",
     "core.commands.pools",
     "core.commands.purchases",
     "core.commands.learned",

@@ -130,7 +130,7 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_the_example_switched_to_seed_is_the_seed_profile(tmp_path: Path) -> None:
     """One line away: config.example.toml with only ``profile = "seed"`` changed gives every
     seed number (the keys that differ by profile are left to it)."""
-    from core.base.config import PRICING_PROFILES
+    from core.base.pricingconfig import PRICING_PROFILES
 
     example = (Path(__file__).parents[2] / "config.example.toml").read_text()
     assert example.count('profile = "upwork"') == 1

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.base.config import PricingConfig
 from core.base.facts import BY_NAME, COLUMNS, FACTS, TYPED, JobFacts, Kind
+from core.base.pricingconfig import PricingConfig
 from core.commands.registry import options_json
 from core.interface.catalog import BY_NAME as COMMANDS
 from core.interface.factoptions import QUOTE_FACTORS, typed_facts

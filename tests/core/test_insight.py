@@ -138,7 +138,7 @@ def test_time_axis_keeps_three_to_five_ticks_at_any_span() -> None:
 def test_one_shot_commands_do_not_import_matplotlib() -> None:
     """The chart module imports matplotlib only when it draws."""
     code = (
-        "import sys, core.app, core.commands.account, core.reads.chart; "
+        "import sys, core.app, core.commands.account, core.commands.stats, core.reads.chart; "
         "sys.exit('matplotlib' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

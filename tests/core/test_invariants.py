@@ -946,107 +946,102 @@ class LedgerMachine(RuleBasedStateMachine):
     # ------------------------------------------------------------------ invariants
 
     @invariant()
-    def ledger_is_consistent(self) -> None:
+    def ledger_holds(self) -> None:
+        """After every step, in one read: the ledger is consistent and matches the model."""
+        if self.app is None:
+            return
+
+        async def fn(tx: Tx) -> None:
+            await self.consistent(tx)
+            await self.matches_model(tx)
+
+        self.read(fn)
+
+    async def consistent(self, tx: Tx) -> None:
         """Balance = sum of entries = sum of lots; never negative; refunds once, bounded."""
-        if self.app is None:
-            return
+        for row in await tx.fetchall(
+            "SELECT a.id, a.balance, "
+            "(SELECT COALESCE(SUM(delta), 0) FROM entries e WHERE e.account_id = a.id) AS se,"
+            "(SELECT COALESCE(SUM(remaining), 0) FROM lots l WHERE l.account_id = a.id) AS sl"
+            " FROM accounts a"
+        ):
+            assert row["balance"] == row["se"] == row["sl"], dict(row)
+            assert row["balance"] >= 0
+        running: dict[int, int] = {}
+        for e in await tx.fetchall(
+            "SELECT account_id, delta, balance_after FROM entries ORDER BY id"
+        ):
+            running[e["account_id"]] = running.get(e["account_id"], 0) + e["delta"]
+            assert e["balance_after"] == running[e["account_id"]] >= 0, dict(e)
+        for lot in await tx.fetchall("SELECT connects, remaining FROM lots"):
+            assert 0 <= lot["remaining"] <= lot["connects"]
+        for b in await tx.fetchall(
+            "SELECT b.id, b.connects, b.boost, b.refunded, b.status, "
+            "(SELECT COUNT(*) FROM entries e WHERE e.bid_id = b.id "
+            " AND e.kind IN ('refund', 'undo')) AS n_back, "
+            "(SELECT COALESCE(SUM(delta), 0) FROM entries e WHERE e.bid_id = b.id "
+            " AND e.kind IN ('refund', 'undo')) AS back, "
+            "(SELECT COALESCE(SUM(-delta), 0) FROM entries e WHERE e.bid_id = b.id "
+            " AND e.kind IN ('bid', 'boost')) AS spent, "
+            "(SELECT COALESCE(SUM(amount), 0) FROM lot_usage u WHERE u.bid_id = b.id) AS used"
+            " FROM bids b"
+        ):
+            total = b["connects"] + b["boost"]
+            assert 0 <= b["refunded"] <= total, dict(b)
+            assert b["n_back"] <= 1, dict(b)
+            assert b["back"] == b["refunded"], dict(b)
+            assert b["spent"] == b["used"] == total, dict(b)
+            returned = b["status"] in ("refunded", "undone")
+            # what cost nothing (an invited proposal) comes back without an entry
+            assert (returned and total > 0) == (b["n_back"] == 1), dict(b)
+        stored = await tx.fetchone("SELECT COUNT(*) AS n FROM requests")
+        assert stored is not None and stored["n"] == self.changes, (stored, self.changes)
 
-        async def fn(tx: Tx) -> None:
-            for row in await tx.fetchall(
-                "SELECT a.id, a.balance, "
-                "(SELECT COALESCE(SUM(delta), 0) FROM entries e WHERE e.account_id = a.id) AS se,"
-                "(SELECT COALESCE(SUM(remaining), 0) FROM lots l WHERE l.account_id = a.id) AS sl"
-                " FROM accounts a"
-            ):
-                assert row["balance"] == row["se"] == row["sl"], dict(row)
-                assert row["balance"] >= 0
-            running: dict[int, int] = {}
-            for e in await tx.fetchall(
-                "SELECT account_id, delta, balance_after FROM entries ORDER BY id"
-            ):
-                running[e["account_id"]] = running.get(e["account_id"], 0) + e["delta"]
-                assert e["balance_after"] == running[e["account_id"]] >= 0, dict(e)
-            for lot in await tx.fetchall("SELECT connects, remaining FROM lots"):
-                assert 0 <= lot["remaining"] <= lot["connects"]
-            for b in await tx.fetchall(
-                "SELECT b.id, b.connects, b.boost, b.refunded, b.status, "
-                "(SELECT COUNT(*) FROM entries e WHERE e.bid_id = b.id "
-                " AND e.kind IN ('refund', 'undo')) AS n_back, "
-                "(SELECT COALESCE(SUM(delta), 0) FROM entries e WHERE e.bid_id = b.id "
-                " AND e.kind IN ('refund', 'undo')) AS back, "
-                "(SELECT COALESCE(SUM(-delta), 0) FROM entries e WHERE e.bid_id = b.id "
-                " AND e.kind IN ('bid', 'boost')) AS spent, "
-                "(SELECT COALESCE(SUM(amount), 0) FROM lot_usage u WHERE u.bid_id = b.id) AS used"
-                " FROM bids b"
-            ):
-                total = b["connects"] + b["boost"]
-                assert 0 <= b["refunded"] <= total, dict(b)
-                assert b["n_back"] <= 1, dict(b)
-                assert b["back"] == b["refunded"], dict(b)
-                assert b["spent"] == b["used"] == total, dict(b)
-                returned = b["status"] in ("refunded", "undone")
-                # what cost nothing (an invited proposal) comes back without an entry
-                assert (returned and total > 0) == (b["n_back"] == 1), dict(b)
-            stored = await tx.fetchone("SELECT COUNT(*) AS n FROM requests")
-            assert stored is not None and stored["n"] == self.changes, (stored, self.changes)
-
-        self.read(fn)
-
-    @invariant()
-    def database_matches_model(self) -> None:
+    async def matches_model(self, tx: Tx) -> None:
         """Every lot, every bid and every spendable balance is what the model predicts."""
-        if self.app is None:
-            return
-
-        async def fn(tx: Tx) -> None:
-            for name, account in self.account_ids.items():
-                lots = await tx.fetchall(
-                    "SELECT connects, remaining, expires_at FROM lots WHERE account_id = :a "
-                    "ORDER BY id",
-                    {"a": account},
-                )
-                model = self.lots[name]
-                assert [(r["connects"], r["expires_at"]) for r in lots] == [
-                    (m.connects, m.expires) for m in model
-                ], name
-                for r, m in zip(lots, model, strict=True):
-                    if not self.expired(m):
-                        assert r["remaining"] == m.remaining, (name, dict(r), m)
-                spendable = sum(
-                    int(r["remaining"])
-                    for r, m in zip(lots, model, strict=True)
-                    if not self.expired(m)
-                )
-                assert spendable == self.spendable(name)
-            rows = await tx.fetchall(
-                "SELECT id, account_id, bidder, connects, boost, refunded, status FROM bids "
-                "ORDER BY id"
+        for name, account in self.account_ids.items():
+            lots = await tx.fetchall(
+                "SELECT connects, remaining, expires_at FROM lots WHERE account_id = :a "
+                "ORDER BY id",
+                {"a": account},
             )
-            assert [
-                (
-                    r["id"],
-                    r["account_id"],
-                    r["bidder"],
-                    r["connects"],
-                    r["boost"],
-                    r["refunded"],
-                    r["status"],
-                )
-                for r in rows
-            ] == [
-                (
-                    b.id,
-                    self.account_ids[b.account],
-                    f"console:{b.bidder}",
-                    b.connects,
-                    b.boost,
-                    b.refunded,
-                    b.status,
-                )
-                for b in self.bids
-            ]
-
-        self.read(fn)
+            model = self.lots[name]
+            assert [(r["connects"], r["expires_at"]) for r in lots] == [
+                (m.connects, m.expires) for m in model
+            ], name
+            for r, m in zip(lots, model, strict=True):
+                if not self.expired(m):
+                    assert r["remaining"] == m.remaining, (name, dict(r), m)
+            spendable = sum(
+                int(r["remaining"]) for r, m in zip(lots, model, strict=True) if not self.expired(m)
+            )
+            assert spendable == self.spendable(name)
+        rows = await tx.fetchall(
+            "SELECT id, account_id, bidder, connects, boost, refunded, status FROM bids ORDER BY id"
+        )
+        assert [
+            (
+                r["id"],
+                r["account_id"],
+                r["bidder"],
+                r["connects"],
+                r["boost"],
+                r["refunded"],
+                r["status"],
+            )
+            for r in rows
+        ] == [
+            (
+                b.id,
+                self.account_ids[b.account],
+                f"console:{b.bidder}",
+                b.connects,
+                b.boost,
+                b.refunded,
+                b.status,
+            )
+            for b in self.bids
+        ]
 
 
 class PostgresLedgerMachine(LedgerMachine):

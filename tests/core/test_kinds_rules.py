@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.base.vocabulary import PLAN_CONNECTS, EntryKind, PlanName, said
-from core.interface.catalog import PLANS, SPEND_ON
+from core.interface.commonoptions import PLANS, SPEND_ON
 from core.ledger import kinds
 from core.ledger.kinds import cycle_start, next_cycle, renewal_day, room_frees_at
 from core.store.tables.kinds import Reward

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from core.app import App
-from core.interface.catalog import BY_NAME, COMMANDS, MAX_POST
+from core.interface.catalog import BY_NAME, COMMANDS
+from core.interface.commonoptions import MAX_POST
 from core.interface.errors import BadInput
 from core.interface.options import check
 from core.interface.textparse import MAX_LINE, check_length, parse_options

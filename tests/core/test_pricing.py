@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.base.config import PRICING_PROFILES, ConfigError, PricingConfig
+from core.base.config import ConfigError
 from core.base.facts import JobFacts
+from core.base.pricingconfig import PRICING_PROFILES, PricingConfig
 from core.quotes.pricing import (
     cents,
     dollars,

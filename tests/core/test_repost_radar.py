@@ -14,35 +14,11 @@ from core.interface.reply import Reply
 from core.quotes.radar import ACTION
 from core.store.base import Tx
 from tests.conftest import Clock, actor
+from tests.core.radar_posts import post
 
 ANA, BEN = actor("ana"), actor("ben")
 ELSEWHERE = actor("ben", scope="console:other")
 ANA_DM, BEN_DM = actor("ana", scope=None), actor("ben", scope=None)
-
-
-def post(
-    title: str,
-    job: str,
-    *,
-    country: str = "United States",
-    since: str = "Mar 14, 2019",
-    spent: str = "$20K",
-    hires: int = 8,
-) -> str:
-    """A job post of the client (``country``, member ``since``, ``spent``, ``hires``)."""
-    return f"""{title}
-Posted 2 hours ago
-Hourly: $25-$40
-Expert
-Required Connects to submit a proposal: 12
-Payment method verified
-4.9 of 17 reviews
-{spent} total spent
-{hires} hires, 2 active
-{country}
-Member since {since}
-https://www.upwork.com/jobs/~01{job}
-"""
 
 
 FIRST = post("Senior Python developer for a scraping tool", "aaaaaaaaaaaaaaaa")

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from core.app import App
 from core.interface.errors import BadInput
-from core.interface.textparse import _DOUBLE, _QUOTES, MAX_LINE, tokenize
+from core.interface.textparse import MAX_LINE
+from core.interface.textreader import _DOUBLE, _QUOTES, tokenize
 from tests.core.test_text_rule import ANA, seeded, snapshot
 
 

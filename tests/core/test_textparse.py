@@ -12,7 +12,8 @@ from core.base.text import FORBIDDEN
 from core.interface.catalog import BY_NAME, COMMANDS
 from core.interface.errors import BadInput
 from core.interface.options import check, console_user
-from core.interface.textparse import SPACE, parse_options, split_command, tokenize
+from core.interface.textparse import parse_options, split_command
+from core.interface.textreader import SPACE, tokenize
 
 
 @pytest.mark.parametrize(

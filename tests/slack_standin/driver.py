@@ -20,6 +20,7 @@ from typing import Any
 
 import aiohttp
 
+from tests.slack_standin.files import uploaded_state
 from tests.slack_standin.server import (
     OpenedView,
     SlackStandIn,
@@ -184,15 +185,16 @@ def message_action_payload(
 def view_submission_payload(
     slack: SlackStandIn,
     opened: OpenedView,
-    values: dict[str, str],
+    values: dict[str, Any],
     *,
     user_id: str | None = None,
     trigger_id: str | None = None,
 ) -> dict[str, Any]:
     """The ``view_submission`` of a modal the bot opened, with ``values`` (block id -> what
-    the user typed) in ``view.state.values``. Refuses, as Slack's client does, what a user
-    cannot submit: a required input left empty, text over an input's ``max_length``, a line
-    break in a single-line input."""
+    the user typed, or for a ``file_input`` the file objects uploaded, from
+    :meth:`SlackStandIn.host_file`) in ``view.state.values``. Refuses, as Slack's client does,
+    what a user cannot submit: a required input left empty, text over an input's
+    ``max_length``, a line break in a single-line input, files a file_input does not take."""
     user_id = user_id or opened.user_id or "USAM"
     inputs = input_blocks(opened.view)
     unknown = set(values) - set(inputs)
@@ -204,6 +206,10 @@ def view_submission_payload(
         value = values.get(block_id) or None
         if value is None and not block.get("optional"):
             raise ValueError(f"{block_id}: Slack's client refuses an empty required input")
+        if element["type"] == "file_input":
+            files = list(value or [])
+            state[block_id] = {element["action_id"]: uploaded_state(element, files)}
+            continue
         if value is not None and len(value) > element.get("max_length", 3000):
             raise ValueError(f"{block_id}: longer than max_length {element.get('max_length')}")
         if value is not None and "\n" in value and not element.get("multiline"):
@@ -220,6 +226,68 @@ def view_submission_payload(
         "response_urls": [],
         "is_enterprise_install": False,
         "enterprise": None,
+    }
+
+
+def dm_channel(user_id: str) -> str:
+    """The id of the app's DM with ``user_id`` (as the stand-in's conversations.open gives)."""
+    return "D" + user_id[1:]
+
+
+def event_body(slack: SlackStandIn, event: dict[str, Any]) -> dict[str, Any]:
+    """An Events API ``event_callback`` wrapping ``event``, as Slack sends it."""
+    return {
+        "token": "deprecated-verification-token",
+        "team_id": slack.team_id,
+        "api_app_id": "ASTANDIN",
+        "event": event,
+        "type": "event_callback",
+        "event_id": f"Ev{next(_ids):08d}",
+        "event_time": int(time.time()),
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": slack.team_id,
+                "user_id": slack.bot_user_id,
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
+        "is_ext_shared_channel": False,
+        "event_context": f"4-{next(_ids):010d}",
+    }
+
+
+def file_share_event(
+    slack: SlackStandIn,
+    user_id: str,
+    files: list[dict[str, Any]],
+    *,
+    text: str = "",
+    channel: str | None = None,
+    channel_type: str = "im",
+) -> dict[str, Any]:
+    """A ``message`` event of subtype ``file_share``: ``user_id`` shared ``files`` (file
+    objects from :meth:`SlackStandIn.host_file`) with ``text``, by default in the app's DM
+    (``message.im``)."""
+    ts = f"{int(time.time())}.{next(_ids):06d}"
+    user = slack.users.get(user_id)
+    return {
+        "type": "message",
+        "subtype": "file_share",
+        "text": text,
+        "files": files,
+        "upload": True,
+        "user": user_id,
+        "user_team": user.team_id if user else slack.team_id,
+        "source_team": slack.team_id,
+        "display_as_bot": False,
+        "ts": ts,
+        "blocks": [],
+        "client_msg_id": f"{next(_ids):08x}-0000-4000-8000-000000000000",
+        "channel": channel or dm_channel(user_id),
+        "event_ts": ts,
+        "channel_type": channel_type,
     }
 
 
@@ -441,7 +509,7 @@ class SlackDriver:
     async def submit_view(
         self,
         opened: OpenedView,
-        values: dict[str, str],
+        values: dict[str, Any],
         *,
         user_id: str | None = None,
         trigger_id: str | None = None,
@@ -463,6 +531,33 @@ class SlackDriver:
             validate_view_response(exchange.ack, opened.view)
         exchange.extra["payload"] = payload
         return exchange
+
+    async def event(self, body: dict[str, Any], *, retry_num: int = 0) -> int:
+        """Deliver an Events API callback: over HTTP signed JSON (with the retry headers when
+        ``retry_num``), in Socket Mode an ``events_api`` envelope; the HTTP status (200 for
+        an acked envelope)."""
+        if self.mode == "http":
+            headers = (
+                {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
+                if retry_num
+                else None
+            )
+            raw = json.dumps(body).encode()
+            status, _ = await self.post_signed(
+                raw, headers=headers, content_type="application/json"
+            )
+            return status
+        await self.slack.send_envelope("events_api", body, retry_attempt=retry_num)
+        return 200
+
+    async def share_in_dm(
+        self, user_id: str, files: list[dict[str, Any]], **kw: Any
+    ) -> dict[str, Any]:
+        """``user_id`` shares ``files`` in the app's DM (``message.im``, ``file_share``);
+        returns the event delivered."""
+        body = event_body(self.slack, file_share_event(self.slack, user_id, files, **kw))
+        assert await self.event(body) == 200
+        return body
 
     async def redeliver(self, exchange: Exchange, retry_num: int) -> Exchange:
         """Send an earlier interaction's very payload again, as Slack redelivers one whose

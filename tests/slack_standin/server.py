@@ -1,10 +1,12 @@
-"""A local stand-in for Slack on 127.0.0.1: Web API, response URLs, file uploads, Socket Mode.
+"""A local stand-in for Slack on 127.0.0.1: Web API, response URLs, file uploads and hosting,
+Socket Mode.
 
 It answers the Web API methods the bot calls, checks tokens like Slack does, parses and
 validates every Block Kit payload with slack_sdk's models (an invalid one is answered with
 ``invalid_blocks`` and recorded in :attr:`SlackStandIn.block_errors`), receives posts to
-``response_url`` addresses, and serves a Socket Mode websocket that says ``hello``, sends
-envelopes and collects their acks.
+``response_url`` addresses, hosts users' files at ``url_private`` behind the bot token
+(:mod:`tests.slack_standin.files`), and serves a Socket Mode websocket that says ``hello``,
+sends envelopes and collects their acks.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from aiohttp import WSMsgType, web
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+from tests.slack_standin import files as hosting
+from tests.slack_standin.files import FileFetch, Hosted
+
 KNOWN_METHODS = {
     "auth.test",
     "chat.postMessage",
@@ -32,6 +37,7 @@ KNOWN_METHODS = {
     "conversations.open",
     "files.getUploadURLExternal",
     "files.completeUploadExternal",
+    "files.info",
     "users.info",
     "apps.connections.open",
     "views.open",
@@ -85,7 +91,9 @@ def validate_blocks(blocks: Any, limit: int = MESSAGE_MAX_BLOCKS) -> list[dict[s
 def validate_message(payload: dict[str, Any]) -> None:
     """Validate a message payload (ack body, response_url post, chat.* arguments)."""
     if payload.get("blocks") is not None:
-        validate_blocks(payload["blocks"])
+        blocks = validate_blocks(payload["blocks"])
+        if any((b.get("element") or {}).get("type") == "file_input" for b in blocks):
+            raise BlockError("a file_input works only in a modal's input block")
     text = payload.get("text")
     if not payload.get("blocks") and not text and not payload.get("delete_original"):
         raise BlockError("a message needs text or blocks")
@@ -101,6 +109,9 @@ def _input_element(block: dict[str, Any]) -> None:
     where = f"input {block.get('block_id')!r}"
     if not block.get("block_id") or not element.get("action_id"):
         raise BlockError(f"{where}: needs a block_id and an action_id to be read back")
+    if element.get("type") == "file_input":
+        hosting.validate_file_input(element, where)
+        return
     if element.get("type") != "plain_text_input":
         return
     low, high = element.get("min_length"), element.get("max_length")
@@ -194,6 +205,7 @@ class ApiCall:
     method: str
     params: dict[str, Any]
     token: str | None
+    verb: str = "POST"  # the HTTP method (slack_sdk GETs a few methods, users.info)
 
 
 @dataclass
@@ -212,6 +224,16 @@ class Posted:
 
     url_id: str
     payload: dict[str, Any]
+
+
+@dataclass
+class Message:
+    """A message the bot posted with chat.postMessage, as it reads now (chat.update edits it)."""
+
+    channel: str
+    ts: str
+    params: dict[str, Any]
+    edits: int = 0
 
 
 @dataclass
@@ -291,6 +313,10 @@ class SlackStandIn:
         self.codes: dict[str, tuple[str, str]] = {}  # code -> (team, installing user)
         self.teams: dict[str, Team] = {}
         self.homes: dict[tuple[str, str], dict[str, Any]] = {}  # (team, user) -> Home view
+        self.hosted: dict[str, Hosted] = {}  # files users uploaded, by id
+        self.file_fetches: list[FileFetch] = []  # requests for their bytes
+        self.sign_ins = 0  # requests that followed a file's redirect to the sign-in page
+        self.messages: list[Message] = []  # what the bot posted, as edited since
         self._ids = itertools.count(1)
         self._envelopes: dict[str, Envelope] = {}
         self._sockets: list[web.WebSocketResponse] = []
@@ -308,6 +334,8 @@ class SlackStandIn:
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/response/{url_id}", self._response)
         app.router.add_get("/socket", self._socket)
+        app.router.add_get("/files-pri/{key}/{tail:.*}", self._file)
+        app.router.add_get("/", self._sign_in)
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -354,6 +382,41 @@ class SlackStandIn:
         user = User(user_id, name, team_id or self.team_id, is_admin, is_owner, locale)
         self.users[user_id] = user
         return user
+
+    def host_file(
+        self,
+        user_id: str,
+        name: str,
+        data: bytes,
+        *,
+        team_id: str | None = None,
+        mimetype: str | None = None,
+        size: int | None = None,
+        length: int | None = -1,
+        endless: bool = False,
+    ) -> dict[str, Any]:
+        """A file ``user_id`` uploaded in workspace ``team_id`` (default: this one): its file
+        object, as a file_input's submission, a message's ``files`` and ``files.info`` carry
+        it. ``size`` is what Slack states (default: the bytes'); ``length`` the Content-Length
+        served (default: the bytes'; ``None``: chunked); ``endless`` keeps the body coming."""
+        file_id = f"F{next(self._ids):08d}"
+        team = team_id or self.team_id
+        meta = hosting.file_object(
+            self.base_url,
+            file_id,
+            name,
+            len(data) if size is None else size,
+            user_id=user_id,
+            team_id=team,
+            mimetype=mimetype,
+        )
+        served = len(data) if length == -1 else length
+        self.hosted[file_id] = Hosted(meta, data, team, served, endless)
+        return dict(meta)
+
+    def fetches_of(self, file_id: str) -> list[FileFetch]:
+        """The requests for a hosted file's bytes."""
+        return [f for f in self.file_fetches if f.file_id == file_id]
 
     def approve(self, team_id: str, user_id: str = "UINSTALLER") -> str:
         """A user of ``team_id`` approved the install on Slack's authorize page: the code
@@ -504,7 +567,7 @@ class SlackStandIn:
             params.update(client_id=client_id, client_secret=client_secret)
             auth = ""
         token = auth.removeprefix("Bearer ").strip() or params.get("token")
-        self.calls.append(ApiCall(method, params, token))
+        self.calls.append(ApiCall(method, params, token, request.method))
         if method not in KNOWN_METHODS:
             return _error("unknown_method", status=404)
         if self.failures[method]:
@@ -612,6 +675,8 @@ class SlackStandIn:
         if not params.get("text") and not params.get("blocks"):
             return _error("no_text")
         ts = f"{1700000000 + next(self._ids)}.000100"
+        kept = {k: v for k, v in params.items() if k not in ("_token", "token")}
+        self.messages.append(Message(channel, ts, {**kept, "channel": channel}))
         return _ok(channel=channel, ts=ts, message={"text": params.get("text")})
 
     async def _m_chat_postEphemeral(self, params: dict[str, Any]) -> web.Response:
@@ -620,8 +685,25 @@ class SlackStandIn:
         return _ok(message_ts=f"{1700000000 + next(self._ids)}.000200")
 
     async def _m_chat_update(self, params: dict[str, Any]) -> web.Response:
-        if not params.get("channel") or not params.get("ts"):
+        """Edit a message the bot posted (its channel and ts): its text, and its blocks when
+        given; any other ts is not found, as on Slack."""
+        found = next(
+            (
+                m
+                for m in self.messages
+                if (m.channel, m.ts) == (params.get("channel"), params.get("ts"))
+            ),
+            None,
+        )
+        if found is None:
             return _error("message_not_found")
+        if not params.get("text") and not params.get("blocks"):
+            return _error("no_text")
+        found.params = {
+            **found.params,
+            **{k: v for k, v in params.items() if k not in ("_token", "token", "ts")},
+        }
+        found.edits += 1
         return _ok(channel=params["channel"], ts=params["ts"], text=params.get("text"))
 
     async def _m_conversations_open(self, params: dict[str, Any]) -> web.Response:
@@ -685,6 +767,30 @@ class SlackStandIn:
                 }
             )
         return _ok(files=out)
+
+    async def _m_files_info(self, params: dict[str, Any]) -> web.Response:
+        """A file of the token's workspace (another workspace's is not found, as on Slack)."""
+        hosted = self.hosted.get(str(params.get("file") or ""))
+        if hosted is None or hosted.team_id != self.team_of(params.get("_token")):
+            return _error("file_not_found")
+        return _ok(file=dict(hosted.meta), comments=[], response_metadata={"next_cursor": ""})
+
+    async def _file(self, request: web.Request) -> web.StreamResponse:
+        """``url_private`` and ``url_private_download``: the bytes for a token that works in
+        the file's workspace, else Slack's redirect to its sign-in page."""
+        team, _, file_id = request.match_info["key"].partition("-")
+        hosted = self.hosted.get(file_id)
+        auth = request.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else None
+        allowed = hosted is not None and hosted.team_id == team and self.team_of(token) == team
+        self.file_fetches.append(FileFetch(file_id, allowed, request.path))
+        async with self._changed:
+            self._changed.notify_all()
+        return await hosting.serve(request, hosted, allowed)
+
+    async def _sign_in(self, request: web.Request) -> web.Response:
+        self.sign_ins += 1
+        return await hosting.sign_in_page(request)
 
     async def _m_views_open(self, params: dict[str, Any]) -> web.Response:
         trigger_id = str(params.get("trigger_id") or "")

@@ -8,8 +8,10 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from slack_sdk.oauth.installation_store import Installation
 
-from adapters.slack.installs import StateStore
+from adapters.slack.installs import InstallationStore, StateStore
+from adapters.slack.sealing import Sealer, new_key, parse_key
 from bot.bootstrap import create_app
 from core.base.config import parse
 from core.base.keys import Actor, UserRef
@@ -48,6 +50,53 @@ async def test_install_remove_and_install_again(store: Store) -> None:
     assert row is not None and row.sealed == "v1:again" and row.removed_at is None
     assert row.installed_at == NOW
     assert await store.read(lambda tx: table.removed_before(tx, NOW + 99)) == []
+
+
+async def test_a_workspaces_bot_is_its_installations_and_only_its_own(store: Store) -> None:
+    """Bolt asks for a workspace's bot and for its installation: both are one reading of the
+    stored row, so they agree, and a bot id the install did not give is unknown (``None``) in
+    both. Attack: a database writer copies workspace A's sealed tokens onto workspace B's row
+    so that B's requests are served with A's token: B has no bot at all. A removed workspace
+    has none either."""
+    installs = InstallationStore(store, Sealer(parse_key(new_key())), Clock(NOW))
+    for team, bot_id in (("TA", "BA"), ("TC", None)):
+        await installs.async_save(
+            Installation(
+                app_id="A1",
+                team_id=team,
+                user_id="UINST",
+                bot_token=f"xoxb-{team}",
+                bot_refresh_token=f"xoxe-{team}",
+                bot_token_expires_at=NOW + 3600,
+                bot_id=bot_id,
+                bot_user_id=f"UBOT{team}",
+                bot_scopes=["commands", "chat:write"],
+            )
+        )
+    for team, bot_id in (("TA", "BA"), ("TC", None)):
+        bot = await installs.async_find_bot(enterprise_id=None, team_id=team)
+        whole = await installs.async_find_installation(enterprise_id=None, team_id=team)
+        assert bot is not None and whole is not None
+        assert bot.bot_id == whole.bot_id == bot_id
+        assert (bot.team_id, bot.bot_token, bot.bot_refresh_token) == (
+            team,
+            f"xoxb-{team}",
+            f"xoxe-{team}",
+        )
+        assert (bot.bot_user_id, bot.bot_scopes, bot.bot_token_expires_at) == (
+            whole.bot_user_id,
+            whole.bot_scopes,
+            whole.bot_token_expires_at,
+        )
+        assert bot.bot_scopes == ["commands", "chat:write"] and bot.installed_at == NOW
+    row = await store.read(lambda tx: table.find(tx, "TA"))
+    assert row is not None and row.sealed is not None
+    await store.write(lambda tx: table.save(tx, _new("TB", row.sealed or ""), NOW))
+    assert await installs.async_find_bot(enterprise_id=None, team_id="TB") is None
+    assert await installs.async_find_installation(enterprise_id=None, team_id="TB") is None
+    assert await installs.remove("TA")
+    assert await installs.async_find_bot(enterprise_id=None, team_id="TA") is None
+    assert await installs.async_find_bot(enterprise_id=None, team_id=None) is None
 
 
 async def test_oauth_state_is_used_once_and_expires(store: Store) -> None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.interface.catalog import MAX_CONNECTS_PER_BID, MAX_DOLLARS, MAX_PURCHASE
+from core.base.facts import MAX_DOLLARS
+from core.interface.commonoptions import MAX_CONNECTS_PER_BID, MAX_PURCHASE
 from core.quotes.jobpost.activity import Bids, Proposals
 from core.quotes.jobpost.client import Pair, Rating
 from core.quotes.jobpost.job import Budget

@@ -31,8 +31,9 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from core.base.config import Config, LearningConfig, PricingConfig
+from core.base.config import Config, LearningConfig
 from core.base.dates import DAY
+from core.base.pricingconfig import PricingConfig
 from core.base.vocabulary import ghost_cutoff
 from core.quotes.learning.models import EVERY_SCOPE, CostModel, parse_stored
 from core.quotes.learning.rows import (

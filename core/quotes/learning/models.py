@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from core.base.config import Config
-from core.interface.catalog import MAX_CONNECTS_PER_BID
+from core.interface.commonoptions import MAX_CONNECTS_PER_BID
 from core.interface.reply import plural
 from core.quotes.bidrecords import BidFactors
 from core.quotes.learning.effects import in_words

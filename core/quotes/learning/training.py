@@ -57,7 +57,8 @@ from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.model_selection import GroupKFold, KFold
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
-from core.base.config import LearningConfig, PricingConfig
+from core.base.config import LearningConfig
+from core.base.pricingconfig import PricingConfig
 from core.quotes.learning.effects import COMPARISONS, SMALLEST
 from core.quotes.learning.features import FEATURES, INDEX, MONOTONIC, heuristic_factors, vector
 from core.quotes.learning.predictor import Ensemble, Predictor, Tree

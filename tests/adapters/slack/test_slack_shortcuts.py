@@ -74,9 +74,12 @@ def spy(bot: Bot, monkeypatch: pytest.MonkeyPatch, *, post_as_bid: bool = False)
     return calls
 
 
-def only_input(opened: OpenedView) -> dict[str, Any]:
-    [block] = opened.view["blocks"]
-    assert block["type"] == "input"
+def text_input(opened: OpenedView) -> dict[str, Any]:
+    """The form's text box: its first input (the screenshots' upload follows it,
+    test_slack_screens.py)."""
+    block, upload = opened.view["blocks"]
+    assert block["type"] == upload["type"] == "input"
+    assert upload["element"]["type"] == "file_input"
     return block
 
 
@@ -97,14 +100,14 @@ async def open_by_command(bot: Bot, channel_id: str = "C0BIDS") -> OpenedView:
 
 
 async def test_global_shortcut_opens_the_paste_modal(bot: Bot) -> None:
-    """ "Paste a job post" opens the form as a modal: one multiline input named after the
+    """ "Paste a job post" opens the form as a modal: a multiline input named after the
     form's field, within Slack's 3,000 characters, with no channel to answer in."""
     opened = await open_by_shortcut(bot)
     view = opened.view
     assert view["callback_id"] == "paste"
     assert view["title"]["text"] == FORM.title
     assert view["submit"]["text"] == "Quote" and view["close"]["text"] == "Cancel"
-    block = only_input(opened)
+    block = text_input(opened)
     element = block["element"]
     assert block["block_id"] == element["action_id"] == FORM.field == "post"
     assert block["label"]["text"] == FORM.label
@@ -122,7 +125,7 @@ async def test_connects_paste_without_text_opens_the_modal_for_its_channel(bot: 
     in; with a post after it, the core reads the post as usual (no modal)."""
     opened = await open_by_command(bot, "C0BIDS")
     assert json.loads(opened.view["private_metadata"]) == {"channel": "C0BIDS"}
-    assert only_input(opened)["block_id"] == "post"
+    assert text_input(opened)["block_id"] == "post"
     typed = await bot.driver.run("USAM", "/connects", "paste Logo for a bakery, $500")
     assert typed["response_type"] == "ephemeral" and "\n" not in typed["text"]
     assert len(bot.slack.views) == 1
@@ -367,7 +370,7 @@ async def test_message_shortcut_on_a_message_without_text_says_so(
     [answer] = await bot.slack.wait_posts(ex.response_url)
     assert answer["response_type"] == "ephemeral" and "\n" not in answer["text"]
     assert "no text" in answer["text"] and "Paste a job post" in answer["text"]
-    assert "/connects paste" in answer["text"]
+    assert "/connects paste" in answer["text"] and "screenshots in my DM" in answer["text"]
     assert calls.dispatched == []
 
 

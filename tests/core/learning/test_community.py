@@ -30,8 +30,9 @@ from hypothesis import strategies as st
 
 from bot.bootstrap import create_app
 from core.app import App
-from core.base.config import PRICING_PROFILES, Config, LearningConfig
+from core.base.config import Config, LearningConfig
 from core.base.keys import Actor, UserRef
+from core.base.pricingconfig import PRICING_PROFILES
 from core.interface.reply import Reply
 from core.quotes import learning
 from core.quotes.bidrecords import BidFactors

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.base.config import PRICING_PROFILES, LearningConfig
+from core.base.config import LearningConfig
+from core.base.pricingconfig import PRICING_PROFILES
 from core.quotes.bidrecords import BidFactors
 from core.quotes.learning.effects import in_words
 from core.quotes.learning.features import vector
