@@ -5,7 +5,8 @@ learned model over 200 synthetic stated bids, pasted job posts from the test fix
 story of ``tests/adapters/phone.py``; each reply is rendered as the console, Discord's embed
 and Slack's Block Kit lay it out, and its first screen is measured: the lines under the
 headline (at most 8 wanted) and the widest line (at most 40 wanted where the content allows).
-Prints one row per command and platform, then the longest and the widest first screens.
+Prints one row per command and platform, then the longest first screen on each platform,
+the widest, and the widest line that is not a job's title (a title may wrap).
 
     .venv/bin/python bench/phone_width.py [--details]
 """
@@ -28,7 +29,8 @@ from core.base.config import parse  # noqa: E402
 from core.base.keys import Actor, UserRef  # noqa: E402
 from core.interface.reply import FIRST_LINES, FIRST_WIDTH  # noqa: E402
 from core.quotes import learning  # noqa: E402
-from tests.adapters.phone import Screen, run_story, screens  # noqa: E402
+from core.quotes.jobquote import read_job  # noqa: E402
+from tests.adapters.phone import PLATFORMS, Screen, post, run_story, screens  # noqa: E402
 from tests.core.learning.synthetic import community, insert  # noqa: E402
 
 ANA = Actor(UserRef("console:ana", "ana"), "console")
@@ -63,26 +65,28 @@ def main() -> None:
     for s in found:
         flag = " *" if len(s.lines) > FIRST_LINES or s.widest > FIRST_WIDTH else ""
         print(f"{s.command:<16} {s.platform:<8} {len(s.lines):>5} {s.widest:>6}{flag}")
-    longest = max(found, key=lambda s: (len(s.lines), s.widest))
+    for platform in PLATFORMS:
+        mine = [s for s in found if s.platform == platform]
+        longest = max(mine, key=lambda s: (len(s.lines), s.widest))
+        print(
+            f"longest first screen on {platform}: {longest.command}, headline + "
+            f"{len(longest.lines)} lines, widest {longest.widest}"
+        )
+    titles = {read_job(post(n)).title for n in ("desktop_current", "mobile_app", "desktop_fixed")}
     widest = max(found, key=lambda s: (s.widest, len(s.lines)))
-    print(
-        f"\nlongest first screen: {longest.command} on {longest.platform}, "
-        f"headline + {len(longest.lines)} lines, widest {longest.widest}"
-    )
     print(f"widest first screen: {widest.command} on {widest.platform}, {widest.widest} characters")
-    apart = ("help", "help bid", "stats", "error unknown")  # laid out apart from this change
-    rest = [s for s in found if s.command not in apart]
-    longest = max(rest, key=lambda s: (len(s.lines), s.widest))
-    widest = max(rest, key=lambda s: (s.widest, len(s.lines)))
-    print(
-        f"without /help, /stats and the unknown-command refusal: longest {longest.command} on "
-        f"{longest.platform} (headline + {len(longest.lines)} lines, widest {longest.widest}); "
-        f"widest {widest.command} on {widest.platform} ({widest.widest})"
-    )
-    over = sorted(
-        {s.command for s in found if len(s.lines) > FIRST_LINES or s.widest > FIRST_WIDTH}
-    )
-    print(f"over {FIRST_LINES} lines or {FIRST_WIDTH} characters (*): {', '.join(over) or 'none'}")
+    untitled = [
+        (s, line)
+        for s in found
+        for line in (s.headline, *s.lines)
+        if len(line) > FIRST_WIDTH and not any(t and t in line for t in titles)
+    ]
+    widest_other = max((len(line) for _, line in untitled), default=0)
+    print(f"widest line that is not a job's title: {widest_other or 'none over 40'}")
+    over = sorted({s.command for s in found if len(s.lines) > FIRST_LINES})
+    wide = sorted({s.command for s in found if s.widest > FIRST_WIDTH})
+    print(f"over {FIRST_LINES} lines: {', '.join(over) or 'none'}")
+    print(f"over {FIRST_WIDTH} characters (*; a job's title wraps): {', '.join(wide) or 'none'}")
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ from core.interface.reply import (
     Rich,
     Show,
     cmd,
+    split,
 )
 from core.interface.textparse import check_length, parse_options, positional_hint, split_command
 from core.interface.uploads import Images
@@ -50,8 +51,10 @@ REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", d
 
 
 def error_reply(message: str) -> Reply:
-    """A refusal: one line, private."""
-    return Reply(message, error=True)
+    """A refusal, private: one line, or a headline and a short line under it where the
+    message puts a line break (what is wrong, then what to do)."""
+    head, *rest = split(message, "\n")
+    return Reply(head, rest, error=True)
 
 
 #: Buttons whose value starts with what they act on (``12.5f3a``: bid #12): their command, the
@@ -80,7 +83,7 @@ def shown_as(reply: Reply, show: Show, command: str, args: Mapping[str, RawValue
     if command != "help":  # /help lays out its own catalog
         reply = reply.phone()
     if not reply.has_details or any(b.action == DETAILS for b in reply.buttons):
-        return reply  # nothing more, or the handler's own (a post's quote, by its kept code)
+        return reply  # nothing more, kept (a change's), or a post's quote's by its kept code
     text = details_command(command, args)
     if text is None or not isinstance(HANDLERS[command], Read):
         return reply.full()
@@ -93,6 +96,54 @@ def shown_as(reply: Reply, show: Show, command: str, args: Mapping[str, RawValue
     )
     reply.buttons = [*reply.buttons, button]
     return reply
+
+
+def keeps_details(reply: Reply, show: Show, command: str, args: Mapping[str, RawValue]) -> bool:
+    """Whether ``reply``'s details are kept for its actor behind a Details button: a
+    change's (a press never runs a change again) and a read's whose options no button can
+    carry; never a refusal's, nor when they are shown already or have a button of their own."""
+    if reply.error or show is not Show.FIRST or not reply.has_details:
+        return False
+    if any(b.action == DETAILS for b in reply.buttons):
+        return False
+    return not isinstance(HANDLERS[command], Read) or details_command(command, args) is None
+
+
+def kept_details_button(token: str) -> Button:
+    """The Details button of details kept under ``token``; ``/confirm token:…`` where there
+    are no buttons (it shows them, and runs nothing)."""
+    return Button(
+        "Details",
+        DETAILS,
+        KEPT_DETAILS + token,
+        ButtonStyle.SECONDARY,
+        text_command=cmd("confirm", f"token:{token}"),
+    )
+
+
+async def with_kept_details(ctx: Context, reply: Reply) -> Reply:
+    """``reply`` with a Details button for its details, kept for its actor; the whole reply
+    if they cannot be kept (nothing is hidden without a way to see it)."""
+    from core.commands.kept import keep_details
+
+    try:
+        token = await keep_details(ctx, reply)
+    except Exception:
+        log.exception("/%s: its details could not be kept", ctx.command)
+        return reply.full()
+    reply.buttons = [*reply.buttons, kept_details_button(token)]
+    return reply
+
+
+def help_words(rest: str) -> tuple[str | None, bool]:
+    """What follows ``/help``: the command it names (``None``: the catalog), and whether
+    ``details:true`` asks for everything; ``command:`` (a Details button's form) is read."""
+    words = rest.split()
+    whole = any(w.lower() in ("details:true", "details:yes") for w in words)
+    named = " ".join(w for w in words if not w.lower().startswith("details:"))
+    if named.lower().startswith("command:"):
+        named = named[len("command:") :].strip()
+    return named or None, whole
 
 
 def details_command(command: str, args: Mapping[str, RawValue]) -> str | None:
@@ -182,6 +233,8 @@ class App:
             return await HANDLERS[spec.name].run(ctx, values)
 
         reply = await self._guarded(ctx, run)
+        if keeps_details(reply, show, spec.name, args):
+            reply = await with_kept_details(ctx, reply)
         return shown_as(reply, show, spec.name, args)
 
     async def run_text(
@@ -207,17 +260,15 @@ class App:
         try:
             check_length(text)
             command, rest = split_command(text)
-            if command is None:
-                from core.commands.account import help_reply
-
-                return help_reply()
-            if command.name == "help":  # /help pool add: the rest names a command
+            if command is None or command.name == "help":  # /help pool add: names a command
+                named, whole = help_words(rest)
                 return await self.dispatch(
                     actor,
                     "help",
-                    {"command": rest or None},
+                    {"command": named},
                     request_id,
-                    show=show or (Show.ALL if details else Show.FIRST),
+                    show=show or (Show.ALL if details or whole else Show.FIRST),
+                    text_commands=text_commands,
                 )
             parsed = parse_options(command, rest)
             raw: dict[str, RawValue] = dict(parsed)
@@ -271,18 +322,19 @@ class App:
         """A Details press: the read-only command its value names, run again for whoever
         pressed, showing only its details. It changes nothing (``ctx.details`` keeps even a
         pasted post's quote from keeping buttons), and a member pressing another's button sees
-        their own figures, never the asker's. A quote of a pasted post is named by its kept
-        Bid button's code instead (the post does not fit a button): only its asker sees it."""
+        their own figures, never the asker's. A change's details, and a quote of a pasted
+        post's (the post does not fit a button), are named by a kept code instead: only the
+        member who made them sees them, and nothing runs again."""
         if value.startswith(KEPT_DETAILS):
-            from core.commands.kept import kept_quote
+            from core.commands.kept import kept_details
 
             ctx = Context(actor, request_id, self.services, "quote", details=True)
             token = value[len(KEPT_DETAILS) :]
-            reply = await self._guarded(ctx, lambda: kept_quote(ctx, token))
+            reply = await self._guarded(ctx, lambda: kept_details(ctx, token))
             return shown_as(reply, Show.DETAILS, "quote", {})
         try:
-            command, _ = split_command(value)
-            if command is None or not isinstance(HANDLERS[command.name], Read):
+            command, _ = split_command(value)  # None: the catalog (/help)
+            if command is not None and not isinstance(HANDLERS[command.name], Read):
                 return error_reply("That button is no longer supported.")
         except ConnectsError:
             return error_reply("That button is no longer supported.")
@@ -302,7 +354,10 @@ class App:
         command = {"bid": "bid", "reconcile": "reconcile", "outcome": "outcome"}[action]
         press = {"bid": press_bid, "reconcile": press_reconcile, "outcome": press_outcome}[action]
         ctx = Context(actor, request_id, self.services, command, text_commands=text_commands)
-        return await self._guarded(ctx, lambda: press(ctx, value))
+        reply = await self._guarded(ctx, lambda: press(ctx, value))
+        if keeps_details(reply, Show.FIRST, command, {}):
+            reply = await with_kept_details(ctx, reply)
+        return shown_as(reply, Show.FIRST, command, {})
 
     async def latest_bids(self, actor: Actor, request_id: str) -> Reply:
         """The actor's latest bids awaiting news, with their outcome-ask buttons where an ask

@@ -162,9 +162,9 @@ class PressButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CUSTO
 
 
 def error_line(reply: Reply) -> str:
-    """The one line a refusal shows."""
-    line = reply.lines[0] if reply.lines else reply.title
-    return _cut(text(line, local_date).strip() or APOLOGY, CONTENT_MAX)
+    """What a refusal shows: its line, or its headline and the short line under it."""
+    said = "\n".join(t for x in (reply.title, *reply.lines) if (t := text(x, local_date).strip()))
+    return _cut(said or APOLOGY, CONTENT_MAX)
 
 
 def embed(reply: Reply) -> discord.Embed:

@@ -154,9 +154,9 @@ def _clip(text: str, limit: int) -> str:
 
 
 def error_line(reply: Reply) -> str:
-    """The one line an error reply is shown as."""
+    """What an error reply is shown as: its line, or its headline and the line under it."""
     parts = [mrkdwn(p).strip() for p in (reply.title, *reply.lines) if p and p.strip()]
-    return " ".join(parts) or "That did not work."
+    return "\n".join(parts) or "That did not work."
 
 
 def _plain(text: str) -> str:

@@ -46,24 +46,26 @@ async def history_read(ctx: Context, o: HistoryOptions) -> Reply:
     if o.pool is None:
         await balances.ensure_known(ctx.actor, ctx.now(), ctx.request_id)
 
-    async def read(tx: Tx) -> tuple[str, list[str], list[tuple[int, int]], int]:
+    async def read(tx: Tx) -> tuple[str, list[str], list[str], list[tuple[int, int]], int]:
         account, label = await balances.readable(tx, ctx.actor, o.pool, admin=False)
         rows = await recent_entries(tx, account, o.limit)
         lines: list[str] = []
+        links: dict[str, None] = {}
         for r in rows:
             what = f"#{r.bid_id} {r.job}" if r.bid_id else (r.memo or said(r.kind))
-            link = ""
             if r.bid_id and r.title and r.job and r.title != r.job:
-                # a bid from a post: its title says what the job was, its link where
-                what, link = f"#{r.bid_id} {r.title}", f" · {r.job}"
+                # a bid from a post: its title says what the job was; its link, where, is
+                # a detail (a link is wider than a phone)
+                what = f"#{r.bid_id} {r.title}"
+                links[f"#{r.bid_id} {r.job}"] = None
             sign = "+" if r.delta > 0 else ""
-            # two lines an entry, each short enough for a phone
+            # two lines an entry, each short enough for a phone (a title may wrap)
             lines.append(when(r.created_at) + f" {sign}{r.delta} {said(r.kind)}")
-            lines.append(f"{what[:60]}{link} → {r.balance_after}")
+            lines.append(f"{what[:60]} → {r.balance_after}")
         series = await balance_series(tx, account) if o.chart else []
-        return label, lines, series, len(rows)
+        return label, lines, list(links), series, len(rows)
 
-    label, lines, series, count = await ctx.services.store.read(read)
+    label, lines, links, series, count = await ctx.services.store.read(read)
     if not lines:
         lines.append("No entries yet.")
     file = None
@@ -74,6 +76,8 @@ async def history_read(ctx: Context, o: HistoryOptions) -> Reply:
         file = Attachment(f"{name}.png", "image/png", png)
     # the newest entries on the first screen, the rest on request
     first, rest = lines[: 2 * HISTORY_FIRST], lines[2 * HISTORY_FIRST :]
+    if links:
+        rest += ["Links:", *links]
     return Reply(f"{label}: last {count}", first, file=file, details=rest)
 
 
@@ -137,17 +141,13 @@ def notices_render(ctx: Context, o: NoticesOptions, r: NoticesSet) -> Reply:
             [Rich(cmd("notices", other), f" turns them {other}.")],
         )
     if r.on:
-        return Reply(
-            "Notices on", ["You will hear about expiring Connects, ghosted bids and grants."]
-        )
+        return Reply("Notices on", ["You hear of expiring Connects,", "ghosted bids and grants"])
     return Reply(
         "Notices off",
         [
-            Rich(
-                "No private notices; pool channel warnings continue. ",
-                cmd("notices", "on"),
-                " to resume.",
-            )
+            "No private notices",
+            "Pool channel warnings continue",
+            Rich(cmd("notices", "on"), " to resume"),
         ],
     )
 
@@ -169,24 +169,28 @@ class HelpOptions:
         return HelpOptions(v.opt_text("command"))
 
 
-#: The commands people use most, first in /help, each with a line that fits a phone.
+#: The commands people use most, first in /help, each with a line that fits a phone (Slack
+#: writes each as ``/connects quote``).
 HELP_FIRST: tuple[tuple[str, str], ...] = (
     ("quote", "what a job costs you"),
     ("bid", "spend Connects on a job"),
-    ("balance", "your Connects and pools"),
+    ("balance", "your Connects left"),
     ("refund", "a bid's Connects back"),
 )
 #: How wide a phone shows a line, in characters.
 PHONE_WIDTH = 40
+#: The lines of other commands' names /help shows first; the rest are its details.
+HELP_MORE_LINES = 3
 
 
 def help_reply(text_commands: bool = True, message_actions: str = "") -> Reply:
     """The catalog on one screen: the four commands people use most, one line each, then
-    every other command by name; without the text-only commands where the surface offers
-    their actions as buttons instead; with the message actions where the surface shows them
-    (``message_actions`` says where: ``message menu → Apps``). Commands are
-    :class:`~core.interface.reply.CommandRef` tokens: each platform writes them as its users type
-    them."""
+    the other commands by name (plain names: a platform's prefix never widens them), those
+    beyond three lines in the details; without the text-only commands where the surface
+    offers their actions as buttons instead; with the message actions in the details where
+    the surface shows them (``message_actions`` says where: ``message menu → Apps``). The
+    four are :class:`~core.interface.reply.CommandRef` tokens: each platform writes them as
+    its users type them."""
 
     def offered(c: Command) -> bool:
         return text_commands or not c.text_only
@@ -198,11 +202,16 @@ def help_reply(text_commands: bool = True, message_actions: str = "") -> Reply:
         name = c.group or c.name
         if offered(c) and name not in first and name not in rest and name != "help":
             rest.append(name)
-    lines += _wrapped("More:", rest, command=True)
-    if message_actions:
-        lines += [f"{a.name} ({message_actions}) — {a.description}" for a in MESSAGE_ACTIONS]
+    more = _wrapped("More:", rest)
+    room = HELP_MORE_LINES - (len(MESSAGE_ACTIONS) if message_actions else 0)
+    lines += more[:room]
+    if message_actions:  # where to find them, short; what they do on request
+        lines += [f"{a.name}: {message_actions}" for a in MESSAGE_ACTIONS]
     lines.append(Rich(cmd("help", "bid"), " explains one command"))
-    return Reply("Connects bot", lines)
+    details: list[str] = []
+    if len(more) > room:  # every other command, the same whoever asks again
+        details += _wrapped("All:", rest)
+    return Reply("Connects bot", lines, details=details)
 
 
 #: The most options /help X lists one a line; a command with more lists their names.
@@ -279,8 +288,9 @@ def command_help(name: str, text_commands: bool = True) -> Reply:
         lines.append(Rich(cmd("help", f"{command.name} OPTION"), ": one option"))
     if not command.options:
         lines.append("No options.")
+    details: list[str] = []
     if command.form is not None:
-        lines.append(
+        details.append(
             Rich(
                 "Alone, ",
                 cmd(command.name),
@@ -290,8 +300,8 @@ def command_help(name: str, text_commands: bool = True) -> Reply:
             )
         )
     if command.usage_example:
-        lines.append(Rich("Example: ", cmd(command.name, command.example_args)))
-    return Reply(title, lines)
+        lines += ["Example:", Rich(cmd(command.name, command.example_args))]
+    return Reply(title, lines, details=details)
 
 
 async def help_read(ctx: Context, o: HelpOptions) -> Reply:

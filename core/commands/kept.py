@@ -12,6 +12,7 @@ was placed on Upwork too). It is made once and says what it did.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from typing import ClassVar
@@ -19,15 +20,17 @@ from typing import ClassVar
 from core.base.vocabulary import EntryKind
 from core.commands.registry import HANDLERS, Context, Forward, register
 from core.interface.catalog import BY_NAME
+from core.interface.commonoptions import MAX_PURCHASE
 from core.interface.errors import BadInput, ConnectsError, NotFound
+from core.interface.keptreply import dump_details, load_details
 from core.interface.options import Values, check
-from core.interface.reply import Reply, Rich, cmd, plural, when
+from core.interface.reply import Button, ButtonStyle, Reply, Rich, cmd, plural, when
 from core.ledger import kept, outcome_asks, postings
 from core.ledger.idempotency import fingerprint, load
 from core.quotes.bidrecords import BidPlaced
 from core.quotes.jobquote import read_job
 from core.store.base import Tx
-from core.store.tables.postings import changes_after
+from core.store.tables.postings import changes_after, last_entry
 
 UNKNOWN = "That code is unknown or not yours."
 #: After this long a quote's Bid button says the post may have changed, and places nothing.
@@ -144,19 +147,38 @@ async def kept_bid(ctx: Context, token: str) -> tuple[Context, Values] | Reply:
     return sub, values
 
 
-UNKNOWN_DETAILS = "Those details are unknown or not yours; quote the post again."
+UNKNOWN_DETAILS = "Those details are unknown, expired or not yours."
 
 
-async def kept_quote(ctx: Context, token: str) -> Reply:
-    """The quote a pasted post's Bid button (kept under ``token``) was offered on, quoted
-    again for its details (``ctx.details``: nothing kept). Only its asker sees it: the attack
-    is a member pressing (or forging) another's code to read their post and balance, refused
-    as an unknown code."""
+async def kept_details(ctx: Context, token: str) -> Reply:
+    """The details kept under ``token``: a change's (kept with its reply, shown as they were;
+    the change is never run again), or a pasted post's quote (its Bid button's code), quoted
+    again for its details (``ctx.details``: nothing kept). Only their owner sees them: the
+    attack is a member pressing (or forging) another's code to read their post, balance or
+    bid, refused as an unknown code."""
     found, _ = await _load(ctx, token)
-    if found is None or found.actor != ctx.actor.user.key or found.kind != "bid":
+    if found is None or found.actor != ctx.actor.user.key or found.kind not in ("bid", "details"):
         raise NotFound(UNKNOWN_DETAILS)
+    if found.kind == "details":
+        try:
+            return load_details(found.args)
+        except ValueError:
+            raise NotFound(UNKNOWN_DETAILS) from None
     values = check(BY_NAME["quote"], json.loads(found.args), resolve_user=None)
     return await HANDLERS["quote"].run(ctx._replace(details=True), values)
+
+
+async def keep_details(ctx: Context, reply: Reply) -> str:
+    """Keep ``reply``'s details for its actor under a code made from the request id (a retry
+    of the request keeps them once); the code, which a Details button carries."""
+    token = kept.code("details", ctx.request_id)
+    keeping = kept.Kept(token, "details", ctx.actor.user.key, dump_details(reply), ctx.now())
+
+    async def remember(tx: Tx) -> None:
+        await kept.keep(tx, keeping, ctx.actor.scope)
+
+    await ctx.services.store.write(remember)
+    return token
 
 
 async def press_bid(ctx: Context, token: str) -> Reply:
@@ -179,8 +201,8 @@ class ConfirmOptions:
 
 async def confirm_resolve(ctx: Context, o: ConfirmOptions) -> tuple[Context, Values] | Reply:
     """What a kept button does, by its code (the text a surface without buttons shows for
-    it): the bid a Confirm or a Bid button stands for, a quote's Set-to offer, or an outcome
-    ask's answer (``3fa9c21b7d-hired``)."""
+    it): the bid a Confirm or a Bid button stands for, a quote's Set-to offer, an outcome
+    ask's answer (``3fa9c21b7d-hired``), or a change's kept details (shown, nothing run)."""
     if outcome_asks.parse(o.token) is not None:
         from core.commands.outcomes import press_outcome
 
@@ -188,6 +210,8 @@ async def confirm_resolve(ctx: Context, o: ConfirmOptions) -> tuple[Context, Val
     offer = await _load(ctx, o.token)
     if offer[0] is not None and offer[0].kind == "reconcile":
         return await press_reconcile(ctx, o.token)
+    if offer[0] is not None and offer[0].kind == "details":
+        return await kept_details(ctx, o.token)
     if _forgets(offer):
         from core.commands.forget import press_forget
 
@@ -258,6 +282,55 @@ async def _match(ctx: Context, offer: kept.Kept, tx: Tx, now: int) -> Matched:
         tx, account.id, shift, stamp, label=account.label, memo=memo, own=account.own
     )
     return Matched(offer.upwork, offer.had, before, after, since, account.label)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchOffer:
+    """An offer kept to match the wallet to the balance a post showed: that balance and the
+    wallet's before the change that read the post."""
+
+    upwork: int
+    had: int
+
+
+async def offer_match(ctx: Context, tx: Tx, text: str, now: int) -> MatchOffer | None:
+    """Before a bid placed from a pasted post (``text``) spends from the wallet: when the
+    post shows an Upwork balance other than the wallet's, keep the offer to match it (the
+    same as a quote of the post makes), in the bid's own transaction, with the wallet's
+    balance and newest entry now, so the offer moves the wallet by the difference whatever
+    the bid spends. ``None`` when there is nothing to offer (no balance shown, the same, or
+    more than /reconcile takes)."""
+    from core.quotes.jobquote import upwork_balance
+
+    try:
+        upwork = upwork_balance(read_job(text))
+    except ConnectsError:
+        return None
+    limit = ctx.services.config.wallet.max_balance
+    if upwork is None or not ctx.own_post or upwork > min(MAX_PURCHASE, limit or MAX_PURCHASE):
+        return None
+    account = await ctx.services.wallets.account_for(tx, ctx.actor, None, ctx.stamp(now))
+    had = await postings.balance(tx, account.id)
+    if had == upwork:
+        return None
+    token = kept.code("reconcile", ctx.request_id)
+    offer = kept.Kept(token, "reconcile", ctx.actor.user.key, "{}", now, upwork=upwork, had=had)
+    last = await last_entry(tx, account.id)
+    await kept.keep(tx, dataclasses.replace(offer, last_entry=last), ctx.actor.scope)
+    return MatchOffer(upwork, had)
+
+
+def match_button(ctx: Context, upwork: int) -> Button:
+    """The button of the offer :func:`offer_match` kept under this request."""
+    token = kept.code("reconcile", ctx.request_id)
+    return Button(
+        f"Match Upwork's {upwork:,}",
+        "reconcile",
+        token,
+        ButtonStyle.SECONDARY,
+        text_command=cmd("confirm", f"token:{token}"),
+        only_user=ctx.actor.user.key,
+    )
 
 
 def _matched_line(m: Matched) -> str:

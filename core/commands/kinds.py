@@ -36,14 +36,19 @@ async def interview_apply(ctx: Context, o: InterviewOptions, tx: Tx, now: int) -
 
 
 def interview_render(ctx: Context, o: InterviewOptions, r: Rewarded) -> Reply:
+    from core.commands.money import named
+
+    job, details = named(r.job, r.title)
     lines = [
-        f"Bid #{r.bid} · {r.job}",
+        f"Bid #{r.bid} · {job}" if job == r.job else f"Bid #{r.bid}",
+        *([] if job == r.job else [job]),
         f"+{r.connects} to {r.where} · {plural(r.balance)} there now",
-        f"Interview rewards in the last 7 days: {r.week} of Upwork's {CAP}",
+        f"7 days' rewards: {r.week} of Upwork's {CAP}",
     ]
     if r.status != r.was:
         lines.append(f"Status: {r.status} (was {r.was})")
-    return Reply(f"Interview reward: +{r.connects}", lines)
+    details.append(f"Upwork rewards at most {CAP} Connects for interviews in any 7 days.")
+    return Reply(f"Interview reward: +{r.connects}", lines, details=details)
 
 
 register(
@@ -103,14 +108,16 @@ def plan_render(ctx: Context, o: PlanOptions, r: PlanSet) -> Reply:
         said = "no plan was set" if r.had is None else f"{r.had} removed"
         return Reply("No plan", [f"{said.capitalize()}; no plan Connects will arrive."])
     renews = renewal_day(r.day)
-    day = f"day {r.day}" + (f" (renews on the {renews}st)" if renews != r.day else "")
-    lines: list[str] = [f"{plural(r.monthly)} each billing cycle, {day}"]
+    day = f"Billing day {r.day}" + (f" (renews on the {renews}st)" if renews != r.day else "")
+    lines: list[str] = [f"{plural(r.monthly)} each billing cycle", day]
+    details: list[str] = []
     if r.next_grant is not None:
         lines.append(Rich("Next grant: ", when(r.next_grant)))
-        lines.append(
-            Rich("This cycle's count as given already; ", cmd("reconcile"), " if they are not in.")
+        lines.append("This cycle's Connects count as given")
+        details.append(
+            Rich("If this cycle's are not in your wallet yet, ", cmd("reconcile"), " it.")
         )
-    return Reply(f"Plan: {r.plan}", lines)
+    return Reply(f"Plan: {r.plan}", lines, details=details)
 
 
 register("plan", Change(PlanOptions, PlanSet, PlanOptions.of, plan_apply, plan_render))

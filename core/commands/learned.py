@@ -53,23 +53,24 @@ async def model_read(ctx: Context, o: ModelOptions) -> Reply:
     model, scope, need = await services.store.read(read, quick=True)
     bids = where(scope)
     if model is None:
-        kind = " of your own" if is_personal(scope) else ""
-        more = f"{plural(need, 'more bid')}{kind} with a stated cost" if need else "its first fit"
+        kind = "of your own, " if is_personal(scope) else ""
+        more = f"{plural(need, 'more bid')} · {kind}with a stated cost" if need else "its first fit"
         bids = "from your own bids" if is_personal(scope) else bids
         return Reply(
             "No learned quotes yet",
-            [f"Quotes {bids} come from the heuristic; a learned model needs {more}."],
+            ["The heuristic answers quotes", f"A learned model needs {more}"],
             details=[
-                "Bids placed from a pasted job post, or with connects: typed, have a stated cost."
+                f"Quotes {bids} come from the heuristic until then.",
+                "Bids placed from a pasted job post, or with connects: typed, have a stated cost.",
             ],
         )
     title = "Learned quotes: in use" if model.in_use else "Learned quotes: not in use"
-    whose = "your own bids" if is_personal(model.scope) else f"the bids {bids}"
+    whose = "your own bids" if is_personal(model.scope) else f"bids {bids}"
     # a model with no error measured was only counted, never fitted: say so, not "fitted"
     lines: list[str] = [
-        Rich(f"Learned from {whose}, fitted ", when(model.fitted_at))
+        Rich(f"Learned from {whose} · fitted ", when(model.fitted_at))
         if model.mae_hundredths is not None
-        else Rich(f"Nothing learned yet: {whose} last counted ", when(model.fitted_at))
+        else Rich(f"Nothing learned yet from {whose} · last counted ", when(model.fitted_at))
     ]
     lines.append(("In use: " if model.in_use else "Not in use: ") + model.reason)
     fields = model_fields(model)

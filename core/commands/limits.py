@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.base.keys import UserRef
-from core.commands.balance import cap_line
+from core.commands.balance import cap_line, cap_resets
 from core.commands.registry import Change, Context, register
 from core.interface.catalog import BY_NAME
 from core.interface.errors import Forbidden, NotFound
@@ -26,17 +26,22 @@ def _caps(v: Values) -> dict[str, int | None]:
 
 
 def render_limits(r: LimitsSet, title: str, example: Rich) -> Reply:
-    lines: list[str | Rich] = [cap_line(room, r.pool is not None) for room in r.in_force()]
+    rooms = list(r.in_force())
+    lines: list[str | Rich] = [cap_line(room, r.pool is not None) for room in rooms]
     if not lines:
-        lines = [Rich("No caps. e.g. ", example)]
-    else:
-        for name in NAMES:
-            own = getattr(r, f"own_{name}")
-            limit = getattr(r, name)
-            if own is not None and limit is not None and own > limit:
-                lines.append(f"Your own {name} cap ({own}) is looser; the tighter one applies.")
-        lines.append("Refunded Connects free the room they took.")
-    return Reply(title, lines)
+        return Reply(title, [Rich("No caps. e.g. ", example)])
+    details: list[str] = []
+    for name in NAMES:
+        own = getattr(r, f"own_{name}")
+        limit = getattr(r, name)
+        if own is not None and limit is not None and own > limit:
+            lines.append(f"Your own {name} cap ({own}) is looser")
+            details.append(
+                f"Your own {name} cap is looser than the admins' {limit}: theirs applies."
+            )
+    details.extend(cap_resets(rooms))
+    details.append("Refunded Connects free the room they took.")
+    return Reply(title, lines, details=details)
 
 
 # ---------------------------------------------------------------------------------- /limits

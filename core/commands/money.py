@@ -188,9 +188,18 @@ async def bid_read_images(ctx: Context, o: BidOptions) -> BidOptions:
 
 
 async def bid_apply(ctx: Context, o: BidOptions, tx: Tx, now: int) -> BidPlaced:
+    from core.commands.kept import offer_match
+
     spec = await o.spec(ctx, tx, now)
     repost = await radar(tx, ctx.actor, spec.title, job_key(spec.job), spec.factors, now)
+    # a post's Upwork balance: offered to match as its quote offers (a kept Bid button's
+    # quote offered it already)
+    offer = None
+    if o.post is not None and o.pool is None and ctx.pinned is None:
+        offer = await offer_match(ctx, tx, o.post, now)
     placed = await ctx.services.bids.place(tx, ctx.actor, spec, ctx.stamp(now), ctx.confirmed)
+    if offer is not None:
+        placed = dataclasses.replace(placed, upwork=offer.upwork, had=offer.had)
     if repost is None:
         return placed
     said = Radar.of(repost, spec.factors, ctx.services.config.policy.refundable)
@@ -228,16 +237,26 @@ def _cost(r: BidPlaced) -> str:
     return plural(r.connects) + (f" + {r.boost} boost" if r.boost else "")
 
 
+def named(job: str, title: str | None) -> tuple[str, list[str]]:
+    """A bid's job as a reply names it: its title (which may wrap) with the link in the
+    details, else the job as typed."""
+    return (title, [f"Job: {job}"]) if title else (job, [])
+
+
 def bid_render(ctx: Context, o: BidOptions, r: BidPlaced) -> Reply:
     cost = _cost(r)
+    first, details = named(r.job, r.title)
+    lines = [first, f"{cost} from {r.where} · {plural(r.balance)} left"]
     if r.quoted and r.connects:  # no typed or stated cost: a quote's number was charged
-        cost = f"{cost}, estimated,"
-    lines = [r.title, r.job] if r.title else [r.job]
-    lines.append(f"{cost} from {r.where} · {plural(r.balance)} left")
+        lines.append("Cost estimated: none was stated")
+        details.append(
+            "A quote estimated the cost (the job stated none): check it against the job page, "
+            "and Undo if Upwork asks another number."
+        )
     if r.allowance_left is not None:
         lines.append(f"Allowance left this month: {plural(r.allowance_left)}")
     if r.pool and r.threshold and r.balance < r.threshold:
-        lines.append(f"⚠ Pool {r.pool} is below its {r.threshold}-Connect threshold.")
+        lines.append(f"⚠ Pool is below its {r.threshold:,}-Connect threshold")
     undo = Button(
         "Undo",
         "undo",
@@ -247,11 +266,20 @@ def bid_render(ctx: Context, o: BidOptions, r: BidPlaced) -> Reply:
         only_user=ctx.actor.user.key,
     )
     buttons = [undo]
+    if r.upwork is not None and r.had is not None:
+        from core.commands.kept import match_button
+
+        lines.append(f"Upwork showed {r.upwork:,}; you had {r.had:,}")
+        details.append(
+            f"The post showed {r.upwork:,} Connects on Upwork before this bid; your wallet here "
+            f"had {r.had:,}. Match Upwork moves it by the difference, once."
+        )
+        buttons.append(match_button(ctx, r.upwork))
     if (said := _radar(r)) is not None:
         lines.extend(said.lines(ctx.now()))
         if (refund := said.button(ctx.actor.user.key, ctx.request_id)) is not None:
             buttons.append(refund)
-    return Reply(f"Bid #{r.bid} placed", lines, buttons=buttons)
+    return Reply(f"Bid #{r.bid} placed", lines, buttons=buttons, details=details)
 
 
 async def _state(ctx: Context, bid_id: int) -> BidState | None:
@@ -414,7 +442,8 @@ async def outcome_apply(ctx: Context, o: OutcomeOptions, tx: Tx, now: int) -> Ou
 
 
 def outcome_render(ctx: Context, o: OutcomeOptions, r: OutcomeSet) -> Reply:
-    return Reply(f"Bid #{r.bid}: {r.status}", [f"{r.job} · was {r.was}"])
+    first, details = named(r.job, r.title)
+    return Reply(f"Bid #{r.bid}: {r.status}", [first, f"was {r.was}"], details=details)
 
 
 register(

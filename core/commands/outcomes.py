@@ -164,21 +164,27 @@ async def outcomes_read(ctx: Context, o: OutcomesOptions) -> Reply:
     if not bids:
         return Reply("Awaiting news: none", ["Every bid of yours has an outcome or is final."])
     now = ctx.now()
-    lines: list[str] = []
+    ghost_days = ctx.services.config.policy.ghost_days
     choices = [s for s in NEWS if s.value != "submitted"]
+    # the first screen: the two quietest bids (a phone shows each on three lines) and how to
+    # record news; every bid's own commands on request
+    lines = [outcome_asks.line(b, now, ghost_days) for b in bids[:2]]
+    lines.append(Rich(cmd("outcome", f"bid:#{bids[0].id} status:{choices[-2]}")))
+    lines.append("or " + ", ".join(str(c) for c in choices if c != choices[-2]))
+    details: list[str] = []
     for b in bids:
-        lines.append(outcome_asks.line(b, now, ctx.services.config.policy.ghost_days))
-        for status in choices:
-            lines.append(Rich("  ", cmd("outcome", f"bid:#{b.id} status:{status}")))
+        if b not in bids[:2]:
+            details.append(outcome_asks.line(b, now, ghost_days))
+        details.extend(Rich(cmd("outcome", f"bid:#{b.id} status:{status}")) for status in choices)
     if total > len(bids):
-        lines.append(f"and {total - len(bids)} more; record these first.")
+        details.append(f"and {total - len(bids)} more; record these first.")
     days = ctx.services.config.notices.outcome_after_days
     if days > 0:
-        lines.append(
+        details.append(
             f"Bids without news for {plural(days, 'day')} are also asked about privately, "
             "with buttons."
         )
-    return Reply(f"Awaiting news: {total}", lines)
+    return Reply(f"Awaiting news: {total}", lines, details=details)
 
 
 register("outcomes", Read(OutcomesOptions, OutcomesOptions.of, outcomes_read))

@@ -13,7 +13,7 @@ from core.commands.registry import Change, Context, Read, register
 from core.interface.catalog import BY_NAME
 from core.interface.errors import BadInput
 from core.interface.options import Values
-from core.interface.reply import ChannelRef, Mention, Reply, Rich, cmd, plural, when
+from core.interface.reply import FIRST_LINES, ChannelRef, Mention, Reply, Rich, cmd, plural, when
 from core.ledger.pools import Pool
 from core.ledger.results import (
     AllowanceSet,
@@ -64,12 +64,13 @@ def create_render(ctx: Context, o: CreateOptions, r: PoolCreated) -> Reply:
         f"Pool {r.pool} created",
         [
             "You own it; it starts at 0 Connects.",
-            Rich(
-                "Next: ",
-                cmd("pool topup", f"name:{r.pool} connects:80"),
-                ", then ",
-                cmd("pool add"),
-            ),
+            Rich("Next: ", cmd("pool topup"), " to fill it,"),
+            Rich("then ", cmd("pool add"), " for each member"),
+        ],
+        details=[
+            "For example:",
+            cmd("pool topup", f"name:{r.pool} connects:80"),
+            cmd("pool add", f"name:{r.pool} member:sam"),
         ],
     )
 
@@ -222,12 +223,13 @@ def allowance_left(allowance: int, spent: int) -> str:
 
 
 def render_pool(view: PoolView) -> Reply:
-    """A pool's balance, members with their spend this month, threshold and expiries."""
+    """A pool's balance, members with their spend this month, threshold and expiries; the
+    members past the first screen in the details."""
     fields: list[tuple[str, str]] = []
     for m in view.members:
         owner = " (owner)" if m.owner else ""
         spend = (
-            f"{m.spent} spent this month, no limit"
+            f"{m.spent} spent, no limit"
             if m.allowance is None
             else allowance_left(m.allowance, m.spent)
         )
@@ -238,7 +240,13 @@ def render_pool(view: PoolView) -> Reply:
         lines.append(Rich(f"Warns below {view.threshold}", where))
     for lot in view.expiring:
         lines.append(f"⚠ {plural(lot.remaining)} expire on " + when(lot.expires_at))
-    return Reply(f"Pool {view.name}: {plural(view.balance)}", lines, fields)
+    room = max(FIRST_LINES - len(lines), 2)
+    return Reply(
+        f"Pool {view.name}: {plural(view.balance)}",
+        lines,
+        fields[:room],
+        detail_fields=fields[room:],
+    )
 
 
 async def info_read(ctx: Context, o: NameOptions) -> Reply:

@@ -82,7 +82,7 @@ def _bid_button(ctx: Context, keeping: kept.Kept, job: str) -> Button:
 
 def _details_button(keeping: kept.Kept) -> Button:
     """The quote's Details, named by its Bid button's code: the post does not fit a button,
-    and only the asker may see it again (:func:`core.commands.kept.kept_quote`)."""
+    and only the asker may see it again (:func:`core.commands.kept.kept_details`)."""
     return Button(
         "Details",
         DETAILS,

@@ -10,13 +10,17 @@ from core.base.figures import per, per_cents, percent
 from core.base.vocabulary import EntryKind, said
 from core.commands.registry import Context, Read, register
 from core.interface.options import Values
-from core.interface.reply import Mention, Reply, Rich, bids, plural, when
+from core.interface.reply import FIRST_LINES, Mention, Reply, Rich, bids, plural, when
 from core.store.base import Tx
 
 if TYPE_CHECKING:
     from core.base.config import LearningConfig
     from core.quotes.winrates import BandRate
     from core.reads.insight import Stats
+
+
+#: The members /stats ranks on its first screen (the rest, up to 10, in its details).
+LEADERS_FIRST = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,36 +72,40 @@ def _what_wins(
     return lines
 
 
-def _stats_fields(s: Stats, profile: dict[EntryKind, int]) -> list[tuple[str, str]]:
-    """/stats' headline figures: bids and wins, spend, refunds, net, profile spend, per hire,
-    ghosted."""
+def _stats_fields(
+    s: Stats, profile: dict[EntryKind, int]
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """/stats' headline figures (bids and wins, spend, refunds, net, profile spend, per hire,
+    ghosted), short enough for a phone; and the figures behind them, for the details."""
     from core.quotes.pricing import dollars
 
     win = "–" if not s.bids else f"{percent(s.hired, s.bids, places=0)}%"
-    free = f" · {s.free} of them free" if s.free else ""
     fields = [
         ("Bids", f"{s.bids} · won {s.hired} ({win})"),
         ("Spent", f"{s.connects} + {s.boost} boost"),
         ("Refunded", f"{s.refunded}"),
-        ("Net", f"{plural(s.net)} · {dollars(s.net_cents)}{free}"),
+        ("Net", f"{plural(s.net)} · {dollars(s.net_cents)}"),
     ]
+    more: list[tuple[str, str]] = []
+    if s.free:
+        more.append(("Free of them", f"{plural(s.free)}: no dollars"))
     if profile:  # badge and profile boost: spend tied to no bid, beside the bids' net
         spent = " + ".join(f"{n} {said(kind)}" for kind, n in sorted(profile.items()))
-        fields.append(
-            ("Profile", f"{spent} · bids and profile {plural(s.net + sum(profile.values()))}")
-        )
+        fields.append(("Profile", plural(sum(profile.values()))))
+        more.append(("Profile", spent))
+        more.append(("Bids and profile", plural(s.net + sum(profile.values()))))
     if s.hired:
-        bought = " of bought Connects" if s.free else ""
         fields.append(
             (
                 "Per hire",
-                f"{per(s.net, s.hired)} Connects · "
-                f"{dollars(per_cents(s.net_cents, s.hired))}{bought}",
+                f"{per(s.net, s.hired)} Connects · {dollars(per_cents(s.net_cents, s.hired))}",
             )
         )
+        if s.free:
+            more.append(("Dollars", "of bought Connects only"))
     if s.ghosted:
         fields.append(("Ghosted", f"{bids(s.ghosted)} · {plural(s.ghosted_connects)}"))
-    return fields
+    return fields, more
 
 
 async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
@@ -159,21 +167,26 @@ async def stats_read(ctx: Context, o: StatsOptions) -> Reply:
         )
 
     label, s, bands, community = await services.store.read(read)
-    fields = _stats_fields(s, profile)
+    fields, more = _stats_fields(s, profile)
     lines: list[str] = ["Since " + when(start) if o.period != "all" else "All time"]
+    details: list[str] = []
     if s.members and leaderboard:
         ranked = sorted(s.members.items(), key=lambda kv: (-kv[1].hired, kv[1].net, kv[0]))
         for i, (member, m) in enumerate(ranked[:10], 1):
-            lines.append(
+            (lines if i <= LEADERS_FIRST else details).append(
                 Rich(
                     f"{i}. ",
                     Mention(member),
                     f": {bids(m.bids)}, {m.hired} hired, {plural(m.net)}",
                 )
             )
-    lines.extend(_what_wins(o.pool is not None, bands, community, learning, shared))
+    # the headline figures first; what does not fit a phone's first screen, and what wins,
+    # on request
+    room = max(FIRST_LINES - len(lines), 4)
+    fields, more = fields[:room], [*fields[room:], *more]
+    details.extend(_what_wins(o.pool is not None, bands, community, learning, shared))
     title = f"{label} stats ({o.period})" if label != "Your" else f"Your stats ({o.period})"
-    return Reply(title, lines, fields, private=not o.public)
+    return Reply(title, lines, fields, private=not o.public, details=details, detail_fields=more)
 
 
 register("stats", Read(StatsOptions, StatsOptions.of, stats_read))

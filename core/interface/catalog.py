@@ -95,7 +95,7 @@ COMMANDS: tuple[Command, ...] = (
             POST,
         ),
         changes_state=True,
-        usage_example='/bid job:"Logo for a bakery" connects:4',
+        usage_example='/bid job:"Shop logo" connects:4',
     ),
     Command(
         "refund",

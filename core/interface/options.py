@@ -217,8 +217,9 @@ def _string(i: _Input) -> Value:
         meant = [c for c in CHOICE_SYNONYMS.get(lowered, ()) if c in opt.choices]
         if not meant and (typo := _near_choice(lowered, list(opt.choices))) is not None:
             meant = [typo]
-        hint = f" Did you mean {' or '.join(meant)}?" if meant else ""
-        raise BadInput(f"{opt.name}: {echo(text)} is not one of {', '.join(opt.choices)}.{hint}")
+        if meant:
+            raise BadInput(f"{opt.name}: {echo(text)}? Did you mean {' or '.join(meant)}?")
+        raise BadInput(f"{opt.name}: {echo(text)} is not one of\n{', '.join(opt.choices)}.")
     if not text and opt.required:
         raise BadInput(f"{opt.name}: must not be empty.")
     if opt.max_length is not None and len(text) > opt.max_length:

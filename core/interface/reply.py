@@ -259,11 +259,9 @@ class Attachment(NamedTuple):
 
 
 #: The action of a reply's Details button (:meth:`core.app.App.press`): its value is the
-#: read-only command that gave the reply, run again for whoever presses, with its details.
+#: read-only command that gave the reply, run again for whoever presses, with its details;
+#: or a kept code (:data:`KEPT_DETAILS`).
 DETAILS = "details"
-#: A Details value naming a pasted post's quote by its kept Bid button's code (a post does
-#: not fit in a button).
-KEPT_DETAILS = "kept:"
 #: A phone's first screen: the headline, then at most this many lines of this many characters
 #: (a job title may wrap); the rest of a reply is its details.
 FIRST_LINES = 8
@@ -279,8 +277,8 @@ class Show(enum.Enum):
     DETAILS = "details"
 
 
-#: A Details value naming a pasted post's quote by its kept Bid button's code (a post does
-#: not fit in a button).
+#: A Details value naming details by a kept code: a pasted post's quote by its Bid button's
+#: (a post does not fit in a button), a change's by the code its details are kept under.
 KEPT_DETAILS = "kept:"
 
 
@@ -371,6 +369,21 @@ def _clauses(line: str) -> list[str]:
     return [
         Rich(*clause) if isinstance(line, Rich) else "".join(map(str, clause)) for clause in out
     ]
+
+
+def split(text: str, sep: str) -> list[str]:
+    """``text`` cut at each ``sep`` in its literal parts (a token is never cut), tokens kept."""
+    if not isinstance(text, Rich):
+        return text.split(sep)
+    out: list[list[Part]] = [[]]
+    for part in text.parts:
+        if not isinstance(part, str):
+            out[-1].append(part)
+            continue
+        pieces = part.split(sep)
+        out[-1].append(pieces[0])
+        out.extend([piece] for piece in pieces[1:])
+    return [Rich(*pieces) for pieces in out]
 
 
 class Choice(NamedTuple):

@@ -35,6 +35,7 @@ from core.base.text import echo
 from core.interface.catalog import COMMANDS, Command, OptionType, find
 from core.interface.commonoptions import MAX_POST
 from core.interface.errors import BadInput
+from core.interface.reply import CommandRef, Rich
 from core.interface.textreader import (
     _KEY,
     _KEYISH,
@@ -152,8 +153,13 @@ def split_command(text: str) -> tuple[Command | None, str]:
         meant = [n for n in names if len(first) >= 2 and n.startswith(first)]
         if not meant and (typo := near(first, names)) is not None:
             meant = [typo]
-        hint = f" Did you mean {' or '.join('/' + n for n in meant[:3])}?" if meant else ""
-        raise BadInput(f"Unknown command {echo(first)}.{hint} /help lists all {len(names)}.")
+        if meant:
+            refs: list[str | CommandRef] = []
+            for n in meant[:3]:
+                refs += [" or "] if refs else []
+                refs.append(CommandRef(n))
+            raise BadInput(Rich(f"No command {echo(first)}. Did you mean ", *refs, "?"))
+        raise BadInput(Rich(f"No command {echo(first)}. See ", CommandRef("help"), "."))
     return command, stripped[len(words[0]) :].strip(SPACE)
 
 

@@ -62,14 +62,14 @@ def refund_amount(
         return boost
     refundable = ", ".join((*policy.refundable, *policy.boost_only))
     outcome = OUTCOME_OF.get(reason)
-    record = (
-        Rich(" It is an outcome: ", cmd("outcome", f"bid:#{bid_id} status:{outcome}"), ".")
-        if outcome
-        else ""
-    )
-    raise NotRefundable(
-        Rich(f"'{reason}' does not refund Connects.", record, f" Refundable: {refundable}.")
-    )
+    if outcome:  # what is wrong, then what to do: a headline and a short line
+        raise NotRefundable(
+            Rich(
+                f"'{reason}' does not refund Connects\nIt is news: ",
+                cmd("outcome", f"bid:#{bid_id} status:{outcome}"),
+            )
+        )
+    raise NotRefundable(f"'{reason}' does not refund Connects\nRefundable: {refundable}.")
 
 
 #: The reasons Upwork returns nothing for that are news of the bid: the /outcome they are.

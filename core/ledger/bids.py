@@ -53,8 +53,13 @@ def job_key(job: str) -> str:
     return " ".join(text.lower().split())
 
 
+def _titled(bid: Bid) -> str | None:
+    """The title a reply names a bid by, when its job is a link and the post had one."""
+    return bid.title if bid.title and bid.title != bid.job else None
+
+
 def _no_bid(bid_id: int) -> Rich:
-    return Rich(f"No bid #{bid_id} of yours. ", cmd("history"), " lists your bids.")
+    return Rich(f"No bid #{bid_id} of yours\n", cmd("history"), " lists your bids")
 
 
 def parse_bid_id(text: str) -> int:
@@ -230,6 +235,7 @@ class Bids:
             bid.total,
             bid.job,
             "your wallet" if bid.pool_id is None else "the pool",
+            _titled(bid),
         )
 
     async def undo(self, tx: Tx, actor: Actor, bid_id: int, stamp: Stamp) -> Undone:
@@ -253,7 +259,7 @@ class Bids:
         if not await table.set_status(tx, bid_id, status, now):
             # refunded or undone by a concurrent request since it was read
             raise AlreadyDone(f"Bid #{bid_id} was refunded or undone; its status is final.")
-        return OutcomeSet(bid_id, status, bid.status.value, bid.job)
+        return OutcomeSet(bid_id, status, bid.status.value, bid.job, _titled(bid))
 
     @staticmethod
     async def state(tx: Tx, bid_id: int, now: int) -> BidState | None:

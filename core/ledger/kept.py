@@ -7,7 +7,9 @@ button's label said, whatever changed since, and a forged code does nothing. Fou
 - ``bid``: a quote's Bid button, with the Connects and boost its label showed;
 - ``reconcile``: a quote's offer to match the balance Upwork showed in a pasted post, with
   that balance and the wallet's balance at the moment of the quote;
-- ``forget``: the Confirm of ``/forget`` (see :mod:`core.commands.forget`).
+- ``forget``: the Confirm of ``/forget`` (see :mod:`core.commands.forget`);
+- ``details``: a change's Details button: the details of the reply it made, for its actor
+  only (a change is never run again to show them; :mod:`core.interface.keptreply`).
 
 A kept bid is placed under one key, :func:`placement_key`, however it is invoked (its button,
 ``/confirm``, a platform's retry), so it is placed at most once. The key is a one-way digest of
@@ -33,7 +35,7 @@ BUTTON_SECONDS = 86_400
 KEEP_SECONDS = 7 * 86_400
 
 BID_KINDS = ("confirm", "bid")
-KINDS = (*BID_KINDS, "reconcile", "forget")
+KINDS = (*BID_KINDS, "reconcile", "forget", "details")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +73,13 @@ class Kept:
 def code(kind: str, request_id: str) -> str:
     """The code of the button ``kind`` made by the request ``request_id``: the same request
     again (a platform's retry) keeps the same button once."""
-    prefix = {"confirm": "", "bid": "bidbutton:", "reconcile": "reconcile:", "forget": "forget:"}[
-        kind
-    ]
+    prefix = {
+        "confirm": "",
+        "bid": "bidbutton:",
+        "reconcile": "reconcile:",
+        "forget": "forget:",
+        "details": "details:",
+    }[kind]
     source = prefix + request_id
     return hashlib.sha256(source.encode()).hexdigest()[:10]
 

@@ -149,6 +149,7 @@ class Rewarded:
     status: str  # the bid's status afterwards
     was: str
     week: int  # the member's reward Connects in the window, this one included
+    title: str | None = None  # the post's title, when the job is its link
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,9 +201,7 @@ class Kinds:
         user = await self.wallets.ensure_user(tx, actor.user, stamp)  # locks the wallet first
         found = await bid_table.by_id(tx, bid_id)
         if found is None or found.bidder != actor.user.key:
-            raise NotFound(
-                Rich(f"No bid #{bid_id} of yours. ", cmd("history"), " lists your bids.")
-            )
+            raise NotFound(Rich(f"No bid #{bid_id} of yours\n", cmd("history"), " lists your bids"))
         bid = await bid_table.locked(tx, found)
         await postings.expire(tx, bid.account_id, stamp)  # a pool's balance shown is spendable
         if bid.status in FINAL:
@@ -263,6 +262,7 @@ class Kinds:
             status.value,
             bid.status.value,
             sum(r.connects for r in recent) + REWARD,
+            bid.title if bid.title and bid.title != bid.job else None,
         )
 
     async def spend(

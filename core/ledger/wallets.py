@@ -297,7 +297,7 @@ class Wallets:
         )
         if lot is None or not mine:
             raise NotFound(
-                Rich(f"No purchase #{purchase} of yours. ", cmd("history"), " lists your entries.")
+                Rich(f"No purchase #{purchase} of yours\n", cmd("history"), " lists your entries")
             )
         await tx.lock_account(lot.account_id)
         if lot.voided:

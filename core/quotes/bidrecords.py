@@ -107,6 +107,10 @@ class BidPlaced:
     repost_returned: bool = False
     #: the job's title when the job is recorded by its link (a pasted post's): shown first
     title: str | None = None
+    #: a pasted post's Upwork balance and the wallet's before the bid, when they differ (an
+    #: offer to match them was kept: :func:`core.commands.kept.offer_match`)
+    upwork: int | None = None
+    had: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +123,7 @@ class Refunded:
     total: int
     job: str
     where: str
+    title: str | None = None  # the post's title, when the job is its link
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +142,7 @@ class OutcomeSet:
     status: str
     was: str
     job: str
+    title: str | None = None  # the post's title, when the job is its link
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,8 +51,9 @@ def discord_screen(reply: Reply) -> tuple[str, list[str]]:
     """Discord's embed: its title, the description's lines, then one line per field (name
     and value, as a phone stacks them: inline fields wrap to one a line on a narrow screen)."""
     msg = discord_render.message(reply)
-    if msg.embed is None:
-        return discord_plain(msg.content or ""), []
+    if msg.embed is None:  # a refusal: its line, or a headline and a line under it
+        head, *rest = discord_plain(msg.content or "").split("\n")
+        return head, rest
     embed = msg.embed
     lines = discord_plain(embed.description or "").split("\n") if embed.description else []
     for f in embed.fields:
@@ -71,8 +72,9 @@ def slack_screen(reply: Reply) -> tuple[str, list[str]]:
     """Slack's blocks: the bold title, each section's lines, then one line per field."""
     msg = slack_blocks.render(reply)
     blocks: list[dict[str, Any]] = msg.get("blocks") or []
-    if not blocks:
-        return _slack_text(msg["text"]), []
+    if not blocks:  # a refusal: its line, or a headline and a line under it
+        head, *rest = _slack_text(msg["text"]).split("\n")
+        return head, rest
     headline = _slack_text(blocks[0]["text"]["text"]).strip("*")
     lines: list[str] = []
     for block in blocks[1:]:

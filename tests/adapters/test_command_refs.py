@@ -95,10 +95,11 @@ def test_help_is_built_from_tokens() -> None:
         assert isinstance(line, Rich) and isinstance(line.parts[0], (CommandRef, str))
     assert mrkdwn(plain.lines[-1]) == "/connects help bid explains one command"
     slack = [mrkdwn(x) for x in plain.lines]
-    assert "/connects pool" in " ".join(slack)  # the group, by its Slack name
+    assert "/connects help bid" in " ".join(slack)  # by its Slack name
+    assert "pool" in " ".join([*slack, *plain.details]).split()  # the others named, plain
     assert any(x.startswith("/bid — ") for x in slack)
     there = help_reply(text_commands=False, message_actions="here")
-    actions = [f"{a.name} (here) — {a.description}" for a in MESSAGE_ACTIONS]
+    actions = [f"{a.name}: here" for a in MESSAGE_ACTIONS]
     assert there.lines[-1 - len(actions) : -1] == actions
     assert there.lines[-1] == plain.lines[-1]
 

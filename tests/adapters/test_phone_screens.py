@@ -1,10 +1,12 @@
 """Replies that fit a phone: every command's first screen (console, Discord, Slack) is its
-headline and at most 8 lines of at most 40 characters, except where listed below with the
-reason; the rest is behind Details, which shows only that reply's details, privately, changes
-nothing, and never shows one member another's figures."""
+headline and at most 8 lines of at most 40 characters, but for a job's own title, which may
+wrap; the rest is behind Details, which shows only that reply's details, privately, changes
+nothing, and never shows one member another's figures: a read is run again for whoever
+presses, a change's details are kept for the member who made it and never run it again."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Callable
 
 import pytest
@@ -14,8 +16,9 @@ from hypothesis import strategies as st
 from bot.bootstrap import create_app
 from core.app import App
 from core.base.config import Config
-from core.interface.reply import DETAILS, FIRST_LINES, FIRST_WIDTH, Reply
+from core.interface.reply import DETAILS, FIRST_LINES, FIRST_WIDTH, KEPT_DETAILS, Reply
 from core.quotes import learning
+from core.quotes.jobquote import read_job
 from core.store.base import Tx
 from tests.adapters.phone import Screen, post, run_story, screens
 from tests.conftest import Clock, actor
@@ -23,36 +26,17 @@ from tests.core.learning.synthetic import community, insert
 
 ANA, BEN = actor("ana"), actor("ben")
 
-#: First screens longer than 8 lines, by story label, with the reason.
-LONG = {
-    "help": "the catalog: /help's layout is reworked apart from this change",
-    "help bid": "a command's options: /help's layout is reworked apart from this change",
-}
-#: Lines wider than 40 characters allowed, by story label, with the reason.
-WIDE = {
-    "quote post": "the job's title may wrap",
-    "paste": "the job's title may wrap",
-    "bid post": "the job (its link until /bid names the title) may wrap",
-    "outcome": "the job (a link) may wrap",
-    "interview": "the job (a link) may wrap; the reward's 7-day line",
-    "outcomes": "each bid's job and its news on one line",
-    "pool create": "the next command to run, written whole",
-    "pool limits": "a cap with its reset time",
-    "limits": "a cap with its reset time",
-    "limits set": "a cap with its reset time",
-    "balance": "a cap with its reset time",
-    "history": "an entry's job (a title or link) may wrap",
-    "stats": "/stats' layout is reworked apart from this change",
-    "model": "where the model was learned and why it is (not) in use, one sentence each",
-    "help": "/help's layout is reworked apart from this change",
-    "help bid": "/help's layout is reworked apart from this change",
-    "plan": "the plan's grant and billing day in one sentence",
-    "notices": "the notices' state in one sentence",
-    "pool info": "a member's row: name, spend and limit",
-    "error unknown": "a refusal lists the commands (its wording is reworked apart)",
-    "error option": "a refusal says what to fix in one line",
-    "error refund": "a refusal says what to fix in one line",
-}
+#: The stories whose first screen names a job by its title: a title is the client's words and
+#: may be wider than a phone (it wraps); only the line that is the title, nothing else.
+TITLED = {"quote post", "paste", "bid post", "history", "outcome", "interview", "outcomes"}
+#: The titles of the posts the story pastes.
+TITLES = {read_job(post(name)).title for name in ("desktop_current", "mobile_app", "desktop_fixed")}
+
+
+def _is_title(line: str) -> bool:
+    """Whether ``line`` is a job's title, alone or after its bid's number (``#12 ``)."""
+    named = re.sub(r"^(Bid )?#\d+:? ", "", line.strip()).rstrip("…")
+    return any(named and title is not None and title.startswith(named) for title in TITLES)
 
 
 @pytest.fixture
@@ -77,15 +61,18 @@ async def test_every_first_screen_fits_a_phone(learned: App) -> None:
     """Every command's first screen, on every platform: headline + at most 8 lines, each at
     most 40 characters, but for the listed exceptions; the longest is printed for the record."""
     found = await _story_screens(learned)
-    assert {label for label, _, _ in found} >= set(LONG) | set(WIDE)
+    assert {label for label, _, _ in found} >= TITLED
     refusals = [label for label, r, _ in found if r.error and not label.startswith("error")]
     assert refusals == []  # the story's state is realistic: every command did its job
     all_screens = [s for _, _, ss in found for s in ss]
     for s in all_screens:
-        if s.command not in LONG:
-            assert len(s.lines) <= FIRST_LINES, (s.command, s.platform, s.lines)
-        if s.command not in WIDE:
-            assert s.widest <= FIRST_WIDTH, (s.command, s.platform, s.headline, s.lines)
+        assert len(s.lines) <= FIRST_LINES, (s.command, s.platform, s.lines)
+        assert len(s.headline) <= FIRST_WIDTH, (s.command, s.platform, s.headline)
+        for line in s.lines:
+            if len(line) > FIRST_WIDTH:  # only a job's own title may wrap
+                assert s.command in TITLED and _is_title(line), (s.command, s.platform, line)
+    wrapped = {s.command for s in all_screens if s.widest > FIRST_WIDTH}
+    assert wrapped <= TITLED and "quote post" in wrapped  # the rule was put to the test
     longest = max(all_screens, key=lambda s: (len(s.lines), s.widest))
     print(f"longest first screen: {longest.command} on {longest.platform}: {len(longest.lines)}")
 
@@ -173,7 +160,9 @@ async def test_details_true_in_the_text_syntax(learned: App) -> None:
     """``details:true`` on any command gives the whole reply; a bad value is one line."""
     first = await learned.run_text(ANA, "/model", "m1")
     whole = await learned.run_text(ANA, "/model details:true", "m2")
-    assert whole.lines == first.lines + first.details
+    shown, more = whole.lines[: -len(first.details)], whole.lines[-len(first.details) :]
+    assert more == first.details
+    assert Reply(whole.title, shown).phone().lines == first.lines  # laid out for a phone
     assert whole.fields == first.fields + first.detail_fields
     bad = await learned.run_text(ANA, "/model details:maybe", "m3")
     assert bad.error and "details:true" in bad.title
@@ -191,3 +180,86 @@ def test_a_phone_layout_moves_clauses_never_words(clauses: list[str]) -> None:
     assert " · ".join([shown[0], *(x[len(indent) :] for x in shown[1:])]) == line
     if len(line) <= FIRST_WIDTH:
         assert shown == [line]
+
+
+async def _bids(app: App) -> int:
+    async def read(tx: Tx) -> int:
+        row = await tx.fetchone(
+            "SELECT COUNT(*) AS n FROM bids WHERE bidder = :b", {"b": ANA.user.key}
+        )
+        assert row is not None
+        return int(row["n"])
+
+    return await app.store.read(read)
+
+
+async def test_a_changes_details_are_kept_for_its_maker_and_never_run_it(learned: App) -> None:
+    """A bid from a pasted post (a change) names the job by its title; its link is a detail.
+    Details shows the kept details to the bidder alone, privately, as often as pressed, and
+    places nothing. The attack: another member presses the button (or forges a kept code,
+    or types /confirm with it) to read the bid's job and balance, or to place it again:
+    refused as unknown, nothing shown, nothing spent."""
+    bid = await learned.run_text(ANA, f"/bid post:{post('desktop_fixed')}", "b1")
+    assert not bid.error and bid.details and "upwork.com" not in "".join(bid.lines)
+    [button] = [b for b in bid.buttons if b.action == DETAILS]
+    assert button.value.startswith(KEPT_DETAILS)
+    assert str(button.text_command).startswith("/confirm token:")
+    placed, wallet = await _bids(learned), (await learned.run_text(ANA, "/balance", "r1")).title
+    for i in range(2):
+        mine = await learned.press(ANA, DETAILS, button.value, f"p{i}")
+        assert not mine.error and mine.private and mine.buttons == []
+        assert mine.title == bid.title and mine.lines == bid.details
+    typed = await learned.run_text(ANA, str(button.text_command), "t1")
+    assert typed.lines == bid.details
+    theirs = await learned.press(BEN, DETAILS, button.value, "p9")
+    typed_by_ben = await learned.run_text(BEN, str(button.text_command), "t2")
+    forged = await learned.press(BEN, DETAILS, KEPT_DETAILS + "0123456789", "p10")
+    for refused in (theirs, typed_by_ben, forged):
+        assert refused.error and "upwork.com" not in refused.text(), refused.title
+    assert await _bids(learned) == placed  # no press placed a bid
+    assert (await learned.run_text(ANA, "/balance", "r2")).title == wallet
+    again = await learned.run_text(ANA, f"/bid post:{post('desktop_fixed')}", "b1")  # a retry
+    assert [b.value for b in again.buttons] == [b.value for b in bid.buttons]
+    assert await _bids(learned) == placed
+
+
+async def test_details_true_on_a_change_shows_them_at_once(learned: App) -> None:
+    """On the console and exec, ``details:true`` gives a change's whole reply (its one run),
+    with no Details button to keep."""
+    whole = await learned.run_text(ANA, "/pool create name:agency details:true", "c1")
+    assert not whole.error and DETAILS not in [b.action for b in whole.buttons]
+    assert any("connects:80" in line for line in whole.lines)
+    first = await learned.run_text(ANA, "/pool create name:crew", "c2")
+    assert not any("connects:80" in line for line in first.lines)
+    assert [b.action for b in first.buttons] == [DETAILS]
+
+
+async def test_a_bid_from_a_post_offers_to_match_upwork(learned: App) -> None:
+    """/bid post: offers what /quote post: offers: the post showed Upwork's balance (64), the
+    wallet had 60 before the bid; Match moves the wallet by the difference once, so it holds
+    what Upwork holds after the same bid there. The attack: another member presses the
+    offer to move the bidder's wallet: refused, nothing moves."""
+    bid = await learned.run_text(ANA, f"/bid post:{post('desktop_fixed')}", "b1")
+    assert "Upwork showed 64; you had 60" in bid.lines
+    [match] = [b for b in bid.buttons if b.action == "reconcile"]
+    assert match.only_user == ANA.user.key
+    theirs = await learned.press(BEN, "reconcile", match.value, "m0")
+    assert theirs.error
+    left = int((await learned.run_text(ANA, "/balance", "r1")).title.split()[0])
+    done = await learned.press(ANA, "reconcile", match.value, "m1")
+    assert not done.error and done.title == f"Set to {64 - (60 - left)} Connects"
+    twice = await learned.press(ANA, "reconcile", match.value, "m2")
+    assert twice.title == done.title
+    after = await learned.run_text(ANA, "/balance", "r2")
+    assert after.title == f"{64 - (60 - left)} Connects"
+
+
+async def test_a_refusal_is_a_headline_and_a_short_line(learned: App) -> None:
+    """A refusal that says what is wrong and what to do is two short lines on every
+    platform, each within a phone's width; nothing changed."""
+    refused = await learned.run_text(ANA, "/refund bid:#99 reason:outbid", "x1")
+    assert refused.error and refused.title == "No bid #99 of yours"
+    assert refused.lines == ["/history lists your bids"]
+    for s in screens("refused", refused):
+        assert [s.headline, *s.lines][0] == "No bid #99 of yours", s
+        assert s.widest <= FIRST_WIDTH and len(s.lines) == 1, s

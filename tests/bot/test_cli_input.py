@@ -101,7 +101,7 @@ def test_run_from_a_file_of_hostile_lines_ends_cleanly(tmp_path: Path) -> None:
     assert lines[0] == "job: contains a control character (U+0000); remove it."
     assert lines[1] == "name: contains a control character (U+001B); remove it."
     assert lines[2] == "A command is at most 4,000 characters; this one has 5,009. Shorten it."
-    assert lines[3].startswith("Unknown command 'yyyy") and len(lines[3]) < 240
+    assert lines[3].startswith("No command 'yyyy") and len(lines[3]) < 240
     assert lines[4] == "60 Connects"
     with sqlite3.connect(tmp_path / "connects.db") as conn:
         assert conn.execute("SELECT COUNT(*) FROM bids").fetchone() == (0,)

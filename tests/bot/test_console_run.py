@@ -83,7 +83,7 @@ def test_console_shows_replies_and_warnings_only(tmp_path: Path) -> None:
         tmp_path, "run", "--user", "ana", stdin="/refund bid:#9 reason:completed\n/balance\n"
     )
     assert result.returncode == 0
-    assert result.stdout.splitlines()[0] == "No bid #9 of yours. /history lists your bids."
+    assert result.stdout.splitlines()[:2] == ["No bid #9 of yours", "/history lists your bids"]
     assert result.stdout.count("No bid #9") == 1
     assert result.stderr == ""
 

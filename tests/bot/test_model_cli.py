@@ -59,7 +59,7 @@ def test_fit_every_scope_then_show(tmp_path: Path, ledger: Path) -> None:
     assert "a bid's weight halves every 180 days; bids over 730 days old are left out" in console
     assert "\n  effects:\n    " in console
     server = out[out.index("Cost model of discord:5") :]
-    assert "in use: no: 8 stated bids of the 20 a model needs: 12 more" in server
+    assert "in use: no: 8 stated bids of the 20 it needs · 12 more and it can answer" in server
     assert "cross-validated" not in server
 
     show = cli(tmp_path, "model", "show", "--scope", "console", "--config", str(ledger))

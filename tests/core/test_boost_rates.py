@@ -69,7 +69,7 @@ def _lines(reply: Reply, start: str) -> list[str]:
 
 def _community(reply: Reply) -> list[str]:
     """/stats' lines of the community's What wins (after its heading)."""
-    lines = [str(line) for line in reply.lines]
+    lines = [str(line) for line in reply.full().lines]
     heads = [i for i, line in enumerate(lines) if line.startswith("What wins in this community")]
     return lines[heads[0] + 1 :] if heads else []
 

@@ -238,8 +238,9 @@ class LedgerMachine(RuleBasedStateMachine):
         reply = self.run(send())
         event("refused: " + re.sub(r"#?\d+", "N", reply.title)[:32])
         assert reply.error, reply
-        assert contains in reply.title, (contains, reply.title)
-        assert not reply.lines and not reply.buttons
+        said = " ".join([reply.title, *reply.lines])
+        assert contains in said, (contains, said)
+        assert len(reply.lines) <= 1 and not reply.buttons  # a headline and a short line
         assert self.snapshot() == before
         return reply
 
@@ -546,12 +547,12 @@ class LedgerMachine(RuleBasedStateMachine):
     def _may_change(self, name: str, bid_id: int, bid: Bid | None) -> str | None:
         """Why ``name`` may not refund or set the outcome of ``bid``, or None."""
         if bid is None:
-            return f"No bid #{bid_id} of yours."
+            return f"No bid #{bid_id} of yours"
         if bid.bidder == name or (bid.account == "team" and name == "ana"):
             return None
         if bid.account == "team":
             return f"Bid #{bid_id} is another member's"
-        return f"No bid #{bid_id} of yours."
+        return f"No bid #{bid_id} of yours"
 
     @precondition(lambda self: self.bids)
     @rule(
@@ -725,7 +726,7 @@ class LedgerMachine(RuleBasedStateMachine):
         before = self.snapshot()
         reply = self.run(send())
         assert reply.title == f"Bid #{bid_id}: {status}", reply
-        assert reply.lines == [f"{bid.job} · was {bid.status}"]
+        assert reply.lines == [bid.job, f"was {bid.status}"]
         after = self.snapshot()
         assert (after.accounts, after.lots, after.entries) == (
             before.accounts,
@@ -758,7 +759,7 @@ class LedgerMachine(RuleBasedStateMachine):
             return self.a.dispatch(actor, "interview", {"bid": f"#{bid_id + 1}"}, rid)
 
         if bid is None or bid.bidder != name:
-            self.refused(send, f"No bid #{bid_id} of yours.")
+            self.refused(send, f"No bid #{bid_id} of yours")
             return
         if bid.status in ("refunded", "undone"):
             self.refused(send, f"Bid #{bid_id} was {bid.status}")
@@ -783,7 +784,7 @@ class LedgerMachine(RuleBasedStateMachine):
         where = "pool team" if bid.account == "team" else "your wallet"
         said = " · ".join(reply.lines[1:])
         assert said.startswith(f"+10 to {where} · {plural(self.spendable(bid.account))} there now")
-        rewards = f"Interview rewards in the last 7 days: {10 * len(week) + 10} of Upwork's 50"
+        rewards = f"7 days' rewards: {10 * len(week) + 10} of Upwork's 50"
         assert rewards in reply.lines, reply
         self.record(rid, send, reply, other)
 

@@ -114,8 +114,11 @@ async def test_a_bid_button_spends_its_labels_number_after_the_model_is_fitted(
     assert placed.title.startswith("Bid #") and not placed.error
     mine = [b for b in await bids(app) if b["id"] == int(placed.title.split("#")[1].split()[0])]
     assert [(b["connects"], b["boost"], b["connects_stated"]) for b in mine] == [(shown, 0, 0)]
-    estimated = f"{shown} Connects, estimated, from your wallet · {60 - shown} Connects left"
-    assert estimated in placed.lines  # the reply says what the ledger records
+    assert placed.lines[1:4] == [  # the reply says what the ledger records
+        f"{shown} Connects from your wallet",
+        f"{60 - shown} Connects left",
+        "Cost estimated: none was stated",
+    ]
 
 
 async def test_a_confirm_spends_the_number_its_refusal_named(app: App) -> None:
@@ -316,7 +319,8 @@ async def test_a_swept_button_still_says_what_it_did(app: App, clock: Clock) -> 
     await app.press(ANA, "bid", code, "c1")
     await app.press(ANA, "reconcile", button(quote, "reconcile"), "c2")
     clock.now += 8 * 86_400
-    assert (await Jobs(app.services).run_all(clock.now)).swept == 3
+    # the Bid, the Set-to and the placed bid's details (the other quote kept its Bid)
+    assert (await Jobs(app.services).run_all(clock.now)).swept == 4
     late = await app.press(ANA, "bid", code, "c3")
     assert not late.error
     assert late.title == "Bid #1 was placed on 2026-09-21", late.title

@@ -258,7 +258,7 @@ async def test_stats_shows_what_wins_by_band_above_the_minimum(app: App) -> None
         assert not (
             await app.run_text(ANA, f"/outcome bid:#{i + 1} status:{status}", f"o{i}")
         ).error
-    reply = await app.run_text(ANA, "/stats", "s1")
+    reply = (await app.run_text(ANA, "/stats", "s1")).full()  # what wins: its details
     assert "Payment verified: 2 of 5 hired: 40% (95%: 12-77%)" in reply.lines
     assert not any("not verified" in line for line in reply.lines)  # one bid: not shown
 

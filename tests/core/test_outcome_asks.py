@@ -280,7 +280,7 @@ async def test_outcomes_lists_bids_awaiting_news_with_exact_commands(
     await ok(app, ANA, "/bid job:won connects:3")
     await ok(app, ANA, "/outcome bid:#3 status:hired")
     reply = await ok(app, ANA, "/outcomes")
-    text = reply.text()
+    text = reply.full().text()  # each bid's commands: its details
     assert reply.title == "Awaiting news: 2"
     assert text.index("#1 old") < text.index("#2 new")
     for status in ("viewed", "interviewing", "hired", "lost"):

@@ -59,7 +59,7 @@ async def test_one_allowance_wording_in_balance_and_pool_info(app: App) -> None:
     assert balance.lines[at + 1] == "your allowance: 15 of 20 left this month"
     info = dict((await ok(app, OLIVE, "/pool info name:crew")).fields)
     assert info["sam"] == "15 of 20 left this month"
-    assert info["olive (owner)"] == "0 spent this month, no limit"
+    assert info["olive (owner)"] == "0 spent, no limit"
 
 
 async def test_an_empty_pool_says_whom_to_ask(app: App) -> None:
@@ -111,9 +111,12 @@ async def test_stats_dollars_are_those_of_bought_connects(app: App) -> None:
     await ok(app, SAM, "/buy connects:20 paid:10")  # $0.50 each, after the free 60
     await ok(app, SAM, "/bid job:a connects:70")
     await ok(app, SAM, "/outcome bid:#1 status:hired")
-    fields = dict((await ok(app, SAM, "/stats period:all")).fields)
-    assert fields["Net"] == "70 Connects · $5.00 · 60 of them free"
-    assert fields["Per hire"] == "70 Connects · $5.00 of bought Connects"
+    stats = await ok(app, SAM, "/stats period:all")
+    fields, more = dict(stats.fields), dict(stats.detail_fields)
+    assert fields["Net"] == "70 Connects · $5.00"
+    assert fields["Per hire"] == "70 Connects · $5.00"
+    assert more["Free of them"] == "60 Connects: no dollars"
+    assert more["Dollars"] == "of bought Connects only"
 
 
 async def _purchase(reply: Reply) -> str:

@@ -102,13 +102,13 @@ async def test_a_bid_on_a_repost_says_so(app: App, clock: Clock) -> None:
     reply = await _bid(app, ANA, REPOST, "b2")
     assert reply.title == "Bid #2 placed"
     assert len(_radar(reply)) == 1 and _radar(reply)[0].startswith(REPOSTED_LINE)
-    assert [b.action for b in reply.buttons] == ["undo"]
+    assert [b.action for b in reply.buttons] == ["undo", "details"]  # the job's link
     clock.advance(86_400)
     third = post("Senior python developer, scraping tool", "f" * 16, hires=10)
     again = await _bid(app, ANA, third, "b3")
     said = _radar(again)
     assert said[0].startswith(REPOSTED_LINE) and said[1].startswith("You bid on it as #2 on ")
-    assert [b.action for b in again.buttons] == ["undo", ACTION]
+    assert [b.action for b in again.buttons] == ["undo", ACTION, "details"]
     retry = await app.run_text(ANA, f"/bid post:{third}", "b3")
     assert retry.lines == again.lines
 

@@ -90,19 +90,22 @@ def test_a_model_short_of_bids_never_says_it_is_fitted(have: int) -> None:
 
 
 async def test_a_bid_from_a_post_shows_its_title_with_the_link(app: App) -> None:
-    """/bid post: answers with the job's title first and its link under it, not the link
-    alone; the cost it states is charged, not called estimated."""
+    """/bid post: answers with the job's title first and its link in the details, not the
+    link alone; the cost it states is charged, not called estimated. /history names the
+    entry by its title too, its link in the details."""
     from pathlib import Path
 
     post = (Path(__file__).parent / "jobposts" / "desktop_current.txt").read_text()
     reply = await run(app, ANA, f"/bid post:{post}")
     assert not reply.error, reply.title
     assert reply.lines[0] == "Shopify developer to speed up a fashion store"
-    assert reply.lines[1].startswith("https://www.upwork.com/jobs/")
-    assert "estimated" not in reply.lines[2]
-    history = await run(app, ANA, "/history limit:1")
-    line = " · ".join(history.lines[1:3])  # what the entry was, a clause a line
-    assert "#1 Shopify developer to speed up a fashion store · https://www.upwork.com/" in line
+    assert not any("upwork.com" in x for x in reply.lines)
+    assert any(x.startswith("Job: https://www.upwork.com/jobs/") for x in reply.full().lines)
+    assert not any("estimated" in x for x in reply.lines)
+    history = (await run(app, ANA, "/history limit:1")).full()
+    assert history.lines[1] == "#1 Shopify developer to speed up a fashion store → 44"
+    assert history.lines[-2:][0] == "Links:"
+    assert history.lines[-1].startswith("#1 https://www.upwork.com/jobs/")
     waiting = await run(app, ANA, "/outcomes")
     # the title names the bid, not its bare link (a clause a line on a phone)
     assert "#1 Shopify developer to speed up a fashion store" in map(str, waiting.lines), waiting

@@ -68,28 +68,29 @@ def judge(
     members: int = 0,
     min_members: int = 0,
 ) -> tuple[bool, str]:
-    """Whether a model of these figures answers quotes, and why (or why not), in words."""
+    """Whether a model of these figures answers quotes, and why (or why not), in words: short
+    clauses joined by `` · `` (a phone shows one a line)."""
     if min_members and members <= min_members:
         return False, (
-            f"bids of {plural(members, 'member')}: a model pooling members needs bids of "
-            f"{min_members} members besides the one asking; until then the heuristic answers."
+            f"bids of {plural(members, 'member')} · a shared model needs {min_members} "
+            "besides the one asking · until then the heuristic answers"
         )
     if sample_size < min_bids:
         more = min_bids - sample_size
         return False, (
-            f"{plural(sample_size, 'stated bid')} of the {min_bids} a model needs: {more} more "
-            "and a learned model can answer; until then the heuristic answers."
+            f"{plural(sample_size, 'stated bid')} of the {min_bids} it needs · "
+            f"{more} more and it can answer · until then the heuristic answers"
         )
     if mae is None or heuristic_mae is None:
-        return False, "not fitted yet; the heuristic answers."
+        return False, "not fitted yet · the heuristic answers"
     if mae >= heuristic_mae:
         return False, (
-            f"the heuristic is closer (typical error ±{connects_text(heuristic_mae)} against "
-            f"±{connects_text(mae)} learned); the heuristic answers."
+            f"the heuristic is closer · its error ±{connects_text(heuristic_mae)}, "
+            f"learned ±{connects_text(mae)} · the heuristic answers"
         )
     return True, (
-        f"closer than the heuristic (typical error ±{connects_text(mae)} against "
-        f"±{connects_text(heuristic_mae)})."
+        f"closer than the heuristic · typical error ±{connects_text(mae)}, "
+        f"heuristic ±{connects_text(heuristic_mae)}"
     )
 
 

@@ -14,7 +14,9 @@ from core.base.vocabulary import FINAL, BidStatus
 from core.store.base import Row, Tx
 from core.store.tables.words import sql_list, unanswered_sql
 
-_COLUMNS = "id, account_id, pool_id, bidder, job, connects, boost, status, refunded, created_at"
+_COLUMNS = (
+    "id, account_id, pool_id, bidder, job, connects, boost, status, refunded, created_at, title"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,7 @@ class Bid:
     status: BidStatus
     refunded: int
     created_at: int
+    title: str | None = None  # the post's title, when the job is its link
 
     @property
     def total(self) -> int:
@@ -61,6 +64,7 @@ def _bid(row: Row) -> Bid:
         status=BidStatus(row["status"]),
         refunded=int(row["refunded"]),
         created_at=int(row["created_at"]),
+        title=None if row["title"] is None else str(row["title"]),
     )
 
 

@@ -25,7 +25,7 @@ async def test_the_ask_prints_its_buttons_as_commands(
     app: App, clock: Clock, tmp_path: Path
 ) -> None:
     await _run(app, "/bid job:Logo connects:4\n/bid job:Site connects:2\n", tmp_path)
-    listed = await _run(app, "/outcomes\n", tmp_path)
+    listed = await _run(app, "/outcomes details:true\n", tmp_path)
     assert "Awaiting news: 2" in listed
     assert "/outcome bid:#1 status:hired" in listed and "/outcome bid:#2 status:lost" in listed
     out = io.StringIO()

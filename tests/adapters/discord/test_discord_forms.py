@@ -314,14 +314,19 @@ async def test_buttons_on_a_form_or_message_reply_reach_press(
 
 
 async def test_help_lists_paste_and_the_message_command(world: World) -> None:
-    """/help on Discord lists /paste and, before the closing example, the message command
-    with where to find it; /help paste explains the form instead of options."""
+    """/help on Discord names paste and the message command with where to find it on its
+    first screen, every other command Discord offers in its details; /help paste explains
+    the form instead of options."""
     sent = await (await world.standin.slash("help", world.member, world.guild)).final()
     lines = sent.embeds[0]["description"].splitlines()
-    assert any("/paste" in line.split() for line in lines)
-    action = MESSAGE_ACTIONS[0]
-    assert lines[-2] == f"{action.name} (message menu → Apps) — {action.description}"
+    assert any("paste" in line.split() for line in lines) and len(lines) <= 8
     assert lines[-1] == "/help bid explains one command"
+    action = MESSAGE_ACTIONS[0]
+    assert lines[-2] == f"{action.name}: message menu → Apps"
+    more = await (
+        await world.standin.click(sent, button(sent, "details"), world.member, world.guild)
+    ).final()
+    assert "pool" in more.text().split() and "undo" not in more.text().split()
     one = await world.standin.slash("help", world.member, world.guild, command="paste")
     text = (await one.final()).text()
     assert text.startswith("/paste — ")

@@ -105,7 +105,8 @@ async def test_a_bid_button_after_the_sweep_says_what_it_placed(world: World, cl
     quote = await _quote_own_message(world)
     await (await sd.click(quote, button(quote, "bid"), me, g)).final()
     clock.now += 8 * 86_400
-    assert (await Jobs(world.app.services).run_all(clock.now)).swept == 2
+    # the Bid, the Set-to, and the placed bid's details (its job's link)
+    assert (await Jobs(world.app.services).run_all(clock.now)).swept == 3
     late = await (await sd.click(quote, button(quote, "bid"), me, g)).final()
     assert late.embeds[0]["title"].startswith("Bid #1 was placed on "), late.text()
     assert await _balance(world) == 40
@@ -136,3 +137,23 @@ async def test_details_of_a_typed_quote_are_the_pressers_own(world: World) -> No
     quote = await (await sd.slash("quote", me, g, price=1500, budget_type="fixed")).final()
     shown = await (await sd.click(quote, button(quote, "details"), me, g)).final()
     assert shown.type == 4 and shown.ephemeral and "Job value: $1,500.00" in shown.text()
+
+
+async def test_a_bids_details_are_its_bidders_alone(world: World) -> None:
+    """/bid post: on Discord: the reply names the job by its title and offers Undo, Match
+    Upwork's 64 and Details. Details shows the kept details (the job's link) privately to the
+    bidder and places nothing; the attack, another member pressing it on the same message
+    to read the bid's link or to bid again, is refused and changes nothing."""
+    sd, me, g = world.standin, world.member, world.guild
+    bid = await (await sd.slash("bid", me, g, post=PAGE)).final()
+    assert bid.embeds[0]["title"] == "Bid #1 placed"
+    assert "Data pipeline in Python" in bid.text() and "upwork.com" not in bid.text()
+    actions = [b["custom_id"].split(":")[1] for b in bid.buttons()]
+    assert actions == ["undo", "reconcile", "details"]
+    before = await _ledger(world)
+    mine = await (await sd.click(bid, button(bid, "details"), me, g)).final()
+    assert mine.ephemeral and "https://www.upwork.com/jobs/~01aaaabbbbcccc1111" in mine.text()
+    theirs = await (await sd.click(bid, button(bid, "details"), world.owner, g)).final()
+    assert theirs.ephemeral and "upwork.com" not in theirs.text()
+    assert "unknown" in theirs.text()
+    assert await _ledger(world) == before and await _balance(world) == 40

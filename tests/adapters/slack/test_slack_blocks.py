@@ -30,10 +30,11 @@ def test_reply_layout() -> None:
     assert parse_button_value(button["value"]) == ("undo", "3.ab", "slack:T:U1")
 
 
-def test_error_is_one_ephemeral_line() -> None:
-    """An error reply is a single line of text, no blocks, even when public."""
+def test_error_is_one_ephemeral_text() -> None:
+    """An error reply is text, no blocks, even when public: its line, or its headline and
+    the short line under it."""
     msg = render(Reply("bid: required", ["e.g. /bid job:x"], private=False, error=True))
-    assert msg == {"response_type": "ephemeral", "text": "bid: required e.g. /bid job:x"}
+    assert msg == {"response_type": "ephemeral", "text": "bid: required\ne.g. /bid job:x"}
 
 
 def test_typed_text_is_never_markup() -> None:

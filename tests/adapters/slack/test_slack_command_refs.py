@@ -28,7 +28,7 @@ async def test_refusals_name_commands_the_slack_way(bot: Bot) -> None:
     """A refusal's command comes out as a Slack user types it; the rest of the line as is."""
     d = bot.driver
     unknown = await d.run("USAM", "/connects", "outcome bid:#99 status:viewed")
-    assert unknown["text"] == "No bid #99 of yours. /connects history lists your bids."
+    assert unknown["text"] == "No bid #99 of yours\n/connects history lists your bids"
     short = await d.run("USAM", "/bid", "job:Big connects:99")
     assert short["text"] == (
         "Not enough Connects in your wallet: this needs 99, you have 60. "

@@ -142,3 +142,21 @@ async def test_details_answer_privately_beside_the_quote(bot: Bot) -> None:
     [refused] = await bot.slack.wait_posts(theirs.response_url)
     assert refused["replace_original"] is False and "800" not in message_text(refused)
     assert await bot.balance_of("USAM") == 60
+
+
+async def test_a_changes_details_answer_its_maker_alone(bot: Bot) -> None:
+    """/connects pool create (a change) offers Details: its maker gets the kept details in a
+    new ephemeral message, the reply kept; the attack, another member pressing the same
+    button, gets a private refusal without them, and nothing is created again."""
+    created = await bot.driver.run("USAM", "/connects", "pool create name:crew")
+    assert "Pool crew created" in message_text(created) and actions(created) == ["details"]
+    assert "connects:80" not in message_text(created)
+    click = await bot.driver.click("USAM", by_action(created, "details"))
+    [shown] = await bot.slack.wait_posts(click.response_url)
+    assert shown["replace_original"] is False and shown["response_type"] == "ephemeral"
+    assert "/connects pool topup name:crew connects:80" in message_text(shown)
+    theirs = await bot.driver.click("UKIM", by_action(created, "details"))
+    [refused] = await bot.slack.wait_posts(theirs.response_url)
+    assert refused["replace_original"] is False and "crew" not in message_text(refused)
+    again = await bot.driver.run("USAM", "/connects", "pool create name:crew")
+    assert "already" in message_text(again).lower() or "exists" in message_text(again).lower()

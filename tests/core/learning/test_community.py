@@ -323,7 +323,7 @@ async def test_padding_reveals_no_other_members_outcome(
         assert await learning.snapshot(app.store, app.config, clock.now)
         _RATES.clear()
         quote = await app.run_text(attacker, asks[0], _rid())
-        shown = [line for line in quote.lines if line.startswith("Jobs like this")]
+        shown = [line for line in quote.full().lines if line.startswith("Jobs like this")]
         if where == "community":
             assert shown == [
                 "Jobs like this (fixed, $5K+, payment not verified), other members' bids in "
@@ -359,7 +359,8 @@ async def test_a_dm_stranger_learns_nothing_of_a_workspace(
         )
         model = await app.run_text(stranger, "/model", _rid())
         assert model.title == "No learned quotes yet"
-        assert "from your own bids" in model.lines[0]
+        assert "from your own bids" in model.details[0]
+        assert "of your own" in model.lines[-1]
 
         pooled = replace(config, learning=replace(config.learning, scope="global"))
         app2 = await create_app(pooled, clock)
@@ -425,8 +426,7 @@ async def test_a_solo_member_is_answered_from_their_own_bids(
         assert sorted(fitted) == ["@console:ana", "console"]
         assert (
             not fitted["console"].in_use
-            and "bids of 1 member: a model pooling members needs bids of 5 members besides "
-            "the one asking"
+            and "bids of 1 member · a shared model needs 5 besides the one asking"
             in fitted["console"].reason
         )
         assert fitted["@console:ana"].in_use
@@ -441,7 +441,8 @@ async def test_a_solo_member_is_answered_from_their_own_bids(
             assert "Learned from your own bids" in str(model.lines[0])
         quoted = int((await app.run_text(actor("ana"), QUOTE, _rid())).title.split()[0])
         placed = await app.run_text(actor("ana"), f"/bid job:own {BID}", _rid())
-        assert placed.lines[1].startswith(f"{quoted} Connects, estimated, from your wallet")
+        assert placed.lines[1] == f"{quoted} Connects from your wallet"
+        assert "Cost estimated: none was stated" in placed.lines
         other = await app.run_text(actor("bob"), QUOTE, _rid())
         assert other.title.endswith(" Connects, heuristic")
         assert not any("learned" in str(line) for line in other.lines)
