@@ -178,12 +178,10 @@ def _title(job: str, post: JobPost | None) -> str | None:
 
 
 async def bid_read_images(ctx: Context, o: BidOptions) -> BidOptions:
-    """A bid on screenshots: read first, outside the change, into the post they show
-    (:mod:`core.commands.screenshots`); the bid is then placed as on that post pasted."""
+    """A bid on screenshots, read first (outside the change) into the post they show."""
     if o.image is None:
         return o
-    cost_given = o.connects is not None or o.invited
-    text = await screenshots.post_text(ctx, o.image, o.post, cost_given)
+    text = await screenshots.post_text(ctx, o.image, o.post, o.connects is not None or o.invited)
     return dataclasses.replace(o, image=None, post=text)
 
 
