@@ -32,10 +32,12 @@ so nothing that answers a quote loads them.
   bids more than old ones; an error counts at most :data:`ERROR_CLIP` times the median error
   (at least 2 Connects), so a few absurd bids cannot inflate the typical error. The
   heuristic is scored on the same bids, unclipped.
-- **Bounded influence of a bid**: the final models learn from each bid's cost pulled to
-  within ``c`` of that out-of-member prediction, ``c`` = the larger of 1 Connect and the
-  typical error (a winsorized target: squared error on it is a Huber loss), so no bid, an
-  honest typo or a troll's, pulls its own group's model more than ``c`` toward itself.
+- **Bounded influence of a bid**: each group's final model learns from its own members'
+  bids alone, with each member's weight capped within the group and each cost pulled to
+  within ``c`` of what the group's other half of members predicts for it, ``c`` = the larger
+  of 1 Connect and that half's typical error (a winsorized target: squared error on it is a
+  Huber loss), so no bid, an honest typo or a troll's, pulls its own group's model more than
+  ``c`` toward itself, and no bid changes another group's model at all (:func:`fit_apart`).
 - **One thread**: scikit-learn's OpenMP loops run on one thread (the calling worker's own
   limit): on a small machine shared with the bot's event loop, several spinning OpenMP
   threads made a fit of 300 bids take 8 s instead of 0.4 s, and the bot keeps a core.
@@ -254,6 +256,59 @@ def fit_groups(x: Matrix, y: Matrix, w: Matrix, group: NDArray[np.intp], seed: i
     )
 
 
+def pulled(predicted: Matrix, y: Matrix, error: float) -> Matrix:
+    """Each cost pulled to within ``c`` = max(1 Connect, ``error``) of its prediction by a
+    model that never saw it (a winsorized target: squared error on it is a Huber loss)."""
+    reach = max(1.0, error)
+    target: Matrix = predicted + np.clip(y - predicted, -reach, reach)
+    return target
+
+
+def halves(members: Sequence[str]) -> NDArray[np.bool_]:
+    """Which of a group's bids are in its first half: its members split in two by another
+    hash of their keys, or, where that leaves a half empty (one member), its bids dealt in
+    turn."""
+    first = np.array(
+        [int(hashlib.sha256(f"half:{m}".encode()).hexdigest()[:12], 16) % 2 == 0 for m in members],
+        dtype=np.bool_,
+    )
+    if first.all() or not first.any():
+        first = np.arange(len(members)) % 2 == 0
+    return first
+
+
+def fit_apart(
+    x: Matrix,
+    y: Matrix,
+    decayed: Matrix,
+    members: Sequence[str],
+    group: NDArray[np.intp],
+    share: float,
+    seed: int,
+) -> Median:
+    """The final model of each group from its own members' bids alone, so that a member's bids
+    change no other group's model (and the median of the groups moves at most as far as the
+    other groups' predictions are apart): each member's weight capped within the group; each
+    cost pulled toward what the group's other half of members predicts for it, by at most
+    max(1 Connect, that half's typical error), so no bid drags even its own group further."""
+    parts = []
+    for g in range(int(group.max()) + 1):
+        rows = np.flatnonzero(group == g)
+        xg, yg = x[rows], y[rows]
+        names = [members[i] for i in rows]
+        wg, _ = capped(names, decayed[rows], share)
+        first = halves(names)
+        target = yg
+        if min(int(first.sum()), int((~first).sum())) >= 2:
+            predicted = np.empty(len(rows))
+            for side in (first, ~first):
+                model = fit_model(xg[~side], yg[~side], wg[~side], seed)
+                predicted[side] = model.predict(xg[side])
+            target = pulled(predicted, yg, figures(predicted, yg, wg)[0])
+        parts.append(fit_model(xg, target, wg, seed))
+    return Median(tuple(parts))
+
+
 def out_of_group(model: Median, x: Matrix, group: NDArray[np.intp]) -> Matrix:
     """Each bid's prediction by the median of the models of the other groups: models that
     never saw a bid of its member."""
@@ -357,16 +412,14 @@ def train(
         if count >= 3:
             group = groups_of([str(n) for n in names], index, min(GROUPS, count))
             predicted = out_of_group(fit_groups(x, y, w, group, seed), x, group)
-        else:
-            predicted = out_of_fold(x, y, w, None, learning.folds, seed)
-        mae, within1, within2 = figures(predicted, y, w)
-        reach = max(1.0, mae)
-        target = predicted + np.clip(y - predicted, -reach, reach)
-        if count >= 3:
-            final = fit_groups(x, target, w, group, seed)
+            mae, within1, within2 = figures(predicted, y, w)
+            share = learning.member_share_percent / 100
+            final = fit_apart(x, y, decayed, members, group, share, seed)
             parts = tuple(export(p) for p in final.parts)
         else:
-            final = fit_model(x, target, w, seed)
+            predicted = out_of_fold(x, y, w, None, learning.folds, seed)
+            mae, within1, within2 = figures(predicted, y, w)
+            final = fit_model(x, pulled(predicted, y, mae), w, seed)
             parts = (export(final),)
         found = effects(final, x, w, learning.min_count)
     return Trained(
