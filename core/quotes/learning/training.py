@@ -295,7 +295,7 @@ def fit_apart(
     for g in range(int(group.max()) + 1):
         rows = np.flatnonzero(group == g)
         xg, yg = x[rows], y[rows]
-        names = [members[i] for i in rows]
+        names = [members[int(i)] for i in rows]
         wg, _ = capped(names, decayed[rows], share)
         first = halves(names)
         target = yg
