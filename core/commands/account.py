@@ -12,6 +12,7 @@ from core.interface.catalog import BY_NAME, COMMANDS, GROUPS, MESSAGE_ACTIONS, C
 from core.interface.errors import BadInput
 from core.interface.options import Values, describe
 from core.interface.reply import (
+    FIRST_WIDTH,
     Attachment,
     Bold,
     Part,
@@ -241,6 +242,20 @@ def _wrapped(head: str, names: list[str], *, command: bool = False) -> list[str]
     return lines
 
 
+def _option_lines(command: Command) -> tuple[list[str], list[str]]:
+    """A command's options for its help: a line each where they fit a phone's screen;
+    otherwise their names, how to ask about one, and (a few) each one's line in the details."""
+    each = [f"{o.name} ({_need(o)}): {o.description}" for o in command.options]
+    full = [Rich(Bold(o.name), f" ({_need(o)}): {o.description}") for o in command.options]
+    if len(command.options) <= HELP_OPTION_LINES and all(len(e) <= FIRST_WIDTH for e in each):
+        return list(full), []
+    if not command.options:
+        return [], []
+    lines = _wrapped("Options:", [o.name for o in command.options])
+    lines.append(Rich(cmd("help", f"{command.name} OPTION"), ": one option"))
+    return lines, list(full) if len(command.options) <= HELP_OPTION_LINES else []
+
+
 def command_help(name: str, text_commands: bool = True) -> Reply:
     """How to use one command (or a group): each option, what it takes, one example."""
     wanted = " ".join(name.strip().lstrip("/").lower().split())
@@ -279,16 +294,10 @@ def command_help(name: str, text_commands: bool = True) -> Reply:
                 f"{_need(option).capitalize()}.",
             ],
         )
-    if len(command.options) <= HELP_OPTION_LINES:
-        for opt in command.options:
-            lines.append(Rich(Bold(opt.name), f" ({_need(opt)}): {opt.description}"))
-    else:
-        # too many for one screen: the names, and how to ask about one
-        lines += _wrapped("Options:", [o.name for o in command.options])
-        lines.append(Rich(cmd("help", f"{command.name} OPTION"), ": one option"))
+    shown, details = _option_lines(command)
+    lines += shown
     if not command.options:
         lines.append("No options.")
-    details: list[str] = []
     if command.form is not None:
         details.append(
             Rich(
