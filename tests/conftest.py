@@ -11,17 +11,23 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import settings
 
 from bot.bootstrap import create_app
 from core.app import App
-from core.base.config import Config, parse
+from core.base.config import Config, LearningConfig, parse
 from core.base.keys import Actor, UserRef
+from core.base.pricingconfig import PricingConfig
 from tests import databases
+
+if TYPE_CHECKING:
+    from core.quotes.learning.rows import Sample
+    from core.quotes.learning.training import Trained
 
 # No example has a deadline: speed is measured by the bench/ scripts, and under pytest-xdist the
 # workers share the cores, so a wall-clock limit per example would fail on a busy machine, not on
@@ -169,3 +175,28 @@ async def seed_app(make_config: Callable[..., Config], clock: Clock) -> AsyncIte
 def actor(name: str = "ana", scope: str | None = "console", admin: bool = False) -> Actor:
     """A console actor."""
     return Actor(UserRef(f"console:{name}", name), scope, admin)
+
+
+#: Models trained in this test process, by what they were trained on (see ``shared_fits``).
+_FITS: dict[tuple[object, ...], Trained] = {}
+
+
+@pytest.fixture
+def shared_fits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Training is a pure function of its bids, settings and time (seeded, one thread): a
+    fixture that fits the same synthetic community for every test gets the model trained the
+    first time in this process rather than training it again. Only fixtures that ask for this
+    share fits; the fit itself (its time, its worker thread) is tested without it."""
+    from core.quotes.learning import fitting
+
+    train = fitting._train
+
+    def shared(
+        samples: Sequence[Sample], learning: LearningConfig, pricing: PricingConfig, now: int
+    ) -> Trained:
+        key = (tuple(samples), learning, repr(pricing), now)
+        if key not in _FITS:
+            _FITS[key] = train(samples, learning, pricing, now)
+        return _FITS[key]
+
+    monkeypatch.setattr(fitting, "_train", shared)

@@ -40,7 +40,9 @@ def _is_title(line: str) -> bool:
 
 
 @pytest.fixture
-async def learned(make_config: Callable[..., Config], clock: Clock) -> AsyncIterator[App]:
+async def learned(
+    make_config: Callable[..., Config], clock: Clock, shared_fits: None
+) -> AsyncIterator[App]:
     """A community with 200 stated bids, fitted: quotes answer from the learned model."""
     config = make_config(learning={"min_bids": 20, "folds": 2, "min_outcomes": 20, "min_count": 5})
     app = await create_app(config, clock)

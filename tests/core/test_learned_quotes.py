@@ -23,7 +23,9 @@ JOB = "/quote price:1000 verified:yes client_spent:0"
 
 
 @pytest.fixture
-async def learned(make_config: Callable[..., Config], clock: Clock) -> AsyncIterator[App]:
+async def learned(
+    make_config: Callable[..., Config], clock: Clock, shared_fits: None
+) -> AsyncIterator[App]:
     """An app whose console community has 200 stated bids from the synthetic rule, fitted."""
     config = make_config(
         learning={"min_bids": 20, "folds": 2, "min_outcomes": 20, "min_count": 5},

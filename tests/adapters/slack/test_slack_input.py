@@ -73,8 +73,11 @@ async def test_numbers_read_exactly_or_are_refused(bot: Bot) -> None:
 async def test_help_for_one_command(bot: Bot) -> None:
     reply = await bot.driver.run("USAM", "/connects", "help pool allowance")
     text = message_text(reply)
-    assert "unlimited" in text and "0: none at all" in text
+    # the options by name on a phone's first screen; what each takes in its details
+    assert "unlimited" in text and "0: none at all" not in text
     assert "/connects pool allowance" in text  # command names as Slack users type them
+    details = await bot.driver.run("USAM", "/connects", "help pool allowance details:true")
+    assert "0: none at all" in message_text(details)
 
 
 async def test_markup_typed_into_a_job_is_only_text(bot: Bot) -> None:

@@ -160,7 +160,9 @@ def test_one_members_bids_move_no_other_members_quote_beyond_the_bound(
 
 
 @pytest.fixture
-async def community_app(make_config: Callable[..., Config], clock: Clock) -> AsyncIterator[App]:
+async def community_app(
+    make_config: Callable[..., Config], clock: Clock, shared_fits: None
+) -> AsyncIterator[App]:
     """A console community of 8 honest members' 200 stated bids, fitted; its learned quote
     answers the victim."""
     config = make_config(
