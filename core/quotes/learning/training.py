@@ -13,9 +13,10 @@ so nothing that answers a quote loads them.
   of Upwork's prices apart, see :mod:`core.quotes.learning.features`). Then each member's total is
   capped at ``[learning] member_share_percent`` of the fit (:func:`capped`): a member with 200
   bids counts no more than the cap (in a community of ``k`` < 200 / cap members, no more
-  than ``2 / k``); no member's weight is ever raised. The weights are scaled to a mean of
-  1, so the leaves' regularization means the same for a community of old bids as for one
-  of fresh bids.
+  than ``2 / k``); no member's weight is ever raised. A model of groups (below) caps each
+  member within their group's fit, so no other group's weights depend on them. The weights
+  are scaled to a mean of 1, so the leaves' regularization means the same for a community
+  of old bids as for one of fresh bids.
 - **Groups of members**: a model pooling three members or more is fitted as up to
   :data:`GROUPS` models, each on the bids of its own members only (a member's group is a
   hash of their key: it depends on no other member, so an attacker joining leaves every
