@@ -32,7 +32,7 @@ from core.interface.reply import plural
 from core.quotes.bidrecords import BidFactors
 from core.quotes.learning.effects import in_words
 from core.quotes.learning.features import vector
-from core.quotes.learning.predictor import Ensemble, Predictor, ensemble_from_json
+from core.quotes.learning.predictor import Ensemble, ensemble_from_json
 from core.store.base import Tx
 from core.store.tables import models as cost_models
 from core.store.tables.models import StoredModel
@@ -137,17 +137,28 @@ class CostModel:
 LOWEST, HIGHEST = 0, MAX_CONNECTS_PER_BID
 
 
-def _checked(predictor: Predictor) -> Predictor:
+def _outside(low: float, high: float) -> ValueError:
+    return ValueError(
+        f"cost model: it predicts {low:.3g} to {high:.3g} Connects, outside a bid's "
+        f"{LOWEST} to {HIGHEST}"
+    )
+
+
+def _checked(predictor: Ensemble) -> Ensemble:
     """``predictor`` when every prediction it can make is finite and, rounded, within
-    :data:`LOWEST` to :data:`HIGHEST` Connects; else ``ValueError`` saying which."""
+    :data:`LOWEST` to :data:`HIGHEST` Connects; else ``ValueError`` saying which. A part may
+    reach a little past a bid's bounds (fitted on one member's bids all at a bid's most, its
+    trees can add up to 101), since the median of the parts is what answers; a part reaching
+    further than a bid's bounds' width past them is damaged."""
+    for part in predictor.parts:
+        low, high = part.span()
+        if not (math.isfinite(low) and math.isfinite(high)):
+            raise ValueError("cost model: its predictions are not finite numbers")
+        if low < LOWEST - HIGHEST or high > 2 * HIGHEST:
+            raise _outside(low, high)
     low, high = predictor.span()
-    if not (math.isfinite(low) and math.isfinite(high)):
-        raise ValueError("cost model: its predictions are not finite numbers")
     if low < LOWEST - 0.5 or high >= HIGHEST + 0.5:
-        raise ValueError(
-            f"cost model: it predicts {low:.3g} to {high:.3g} Connects, outside a bid's "
-            f"{LOWEST} to {HIGHEST}"
-        )
+        raise _outside(low, high)
     return predictor
 
 
@@ -211,9 +222,7 @@ def _parse(stored: StoredModel) -> CostModel:
         data = json.loads(stored.model)
         if not isinstance(data, Mapping):
             raise ValueError("cost model: not a JSON object")
-        predictor = ensemble_from_json(data)
-        for part in predictor.parts:
-            _checked(part)
+        predictor = _checked(ensemble_from_json(data))
         effects = _effects(data.get("effects", []))
     sample, min_bids = stored.sample_size, stored.min_bids
     mae, heuristic = stored.mae_hundredths, stored.heuristic_mae_hundredths

@@ -109,16 +109,28 @@ class Ensemble:
 
     def raw(self, row: Sequence[float]) -> float:
         """The median of the parts' predictions for one row."""
-        values = sorted(part.raw(row) for part in self.parts)
-        middle = len(values) // 2
-        if len(values) % 2:
-            return values[middle]
-        return (values[middle - 1] + values[middle]) / 2
+        return _median([part.raw(row) for part in self.parts])
+
+    def span(self) -> tuple[float, float]:
+        """The lowest and the highest prediction the median can make: the median of the parts'
+        lowest and of their highest (a median never falls below the median of lower bounds, nor
+        rises above that of upper ones). One part reaching past it (a group whose bids are all
+        at a bid's most, say) leaves the median inside it."""
+        spans = [part.span() for part in self.parts]
+        return _median([low for low, _ in spans]), _median([high for _, high in spans])
 
     @property
     def trees(self) -> tuple[Tree, ...]:
         """Every part's trees."""
         return tuple(tree for part in self.parts for tree in part.trees)
+
+
+def _median(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def ensemble_from_json(data: Mapping[str, object]) -> Ensemble:

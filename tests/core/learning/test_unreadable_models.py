@@ -151,6 +151,37 @@ async def test_a_model_at_the_bounds_is_read(db_url: str) -> None:
     assert model is not None and model.readable and model.in_use
 
 
+async def _read_model(db_url: str, stored: dict[str, Any], digest: str) -> Any:
+    await store_model(db_url, stored, digest)
+    store = await open_store(db_url)
+    try:
+
+        async def read(tx: Tx) -> Any:
+            return await learning.current(tx, "console")
+
+        return await store.read(read)
+    finally:
+        await store.close()
+
+
+async def test_one_group_past_a_bids_bounds_leaves_the_model_in_use(db_url: str) -> None:
+    """The attack: one member logs 200 paid bids at 100 Connects; their group's trees add up
+    to 101 at most, and that part alone used to make the whole model unreadable (every
+    member's quotes fell back to the heuristic). The median of the parts answers, and it
+    stays within a bid's bounds: such a model is read and in use; a part reaching further
+    than a bid's bounds' width past them is still damage, and a majority past them still
+    makes the median reach past them."""
+    honest = [predictor(10.0 + i) for i in range(4)]
+    one = await _read_model(db_url, {"predictors": [*honest, predictor(10.0, (0.0, 91.0))]}, "one")
+    assert one is not None and one.readable and one.in_use, one.reason
+    assert one.predictor is not None and one.predictor.span()[1] < 100.5
+    far = await _read_model(db_url, {"predictors": [*honest, predictor(10.0, (0.0, 191.0))]}, "far")
+    assert far is not None and not far.readable and "predicts 10 to 201 Connects" in far.reason
+    most = [predictor(10.0, (0.0, 91.0))] * 3
+    past = await _read_model(db_url, {"predictors": [*honest[:2], *most]}, "most")
+    assert past is not None and not past.readable and "predicts 10 to 101 Connects" in past.reason
+
+
 async def test_a_column_that_is_not_a_whole_number_is_named(tmp_path: Path) -> None:
     """SQLite keeps text in an INTEGER column: such a row (another version's, or damaged) is
     an unreadable model naming the column, never a failed quote."""
