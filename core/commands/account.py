@@ -246,14 +246,15 @@ def _option_lines(command: Command) -> tuple[list[str], list[str]]:
     """A command's options for its help: a line each where they fit a phone's screen;
     otherwise their names, how to ask about one, and (a few) each one's line in the details."""
     each = [f"{o.name} ({_need(o)}): {o.description}" for o in command.options]
-    full = [Rich(Bold(o.name), f" ({_need(o)}): {o.description}") for o in command.options]
-    if len(command.options) <= HELP_OPTION_LINES and all(len(e) <= FIRST_WIDTH for e in each):
-        return list(full), []
-    if not command.options:
-        return [], []
+    full: list[str] = [
+        Rich(Bold(o.name), f" ({_need(o)}): {o.description}") for o in command.options
+    ]
+    few = len(command.options) <= HELP_OPTION_LINES
+    if few and all(len(e) <= FIRST_WIDTH for e in each):  # also a command without options
+        return full, []
     lines = _wrapped("Options:", [o.name for o in command.options])
     lines.append(Rich(cmd("help", f"{command.name} OPTION"), ": one option"))
-    return lines, list(full) if len(command.options) <= HELP_OPTION_LINES else []
+    return lines, full if few else []
 
 
 def command_help(name: str, text_commands: bool = True) -> Reply:
