@@ -231,13 +231,18 @@ class Median:
         return predicted
 
 
+def bucket_of(key: str, count: int) -> int:
+    """``key``'s bucket of ``count``: a hash of the key alone, so it depends on no other key."""
+    return int(hashlib.sha256(key.encode()).hexdigest()[:12], 16) % count
+
+
 def groups_of(names: Sequence[str], index: NDArray[np.intp], count: int) -> NDArray[np.intp]:
     """Each bid's group: its member's (``names[index]``) hash modulo ``count``, so a member's
     group depends on no other member (adding an identity leaves every other member where it
     was), numbered from 0 without the empty ones. Where that leaves fewer than 3 groups
     (a small community whose hashes meet), members are dealt in turn instead."""
     bucket = np.array(
-        [int(hashlib.sha256(n.encode()).hexdigest()[:12], 16) % count for n in names],
+        [bucket_of(n, count) for n in names],
         dtype=np.intp,
     )
     used = np.unique(bucket)
@@ -270,7 +275,7 @@ def halves(members: Sequence[str]) -> NDArray[np.bool_]:
     hash of their keys, or, where that leaves a half empty (one member), its bids dealt in
     turn."""
     first = np.array(
-        [int(hashlib.sha256(f"half:{m}".encode()).hexdigest()[:12], 16) % 2 == 0 for m in members],
+        [bucket_of(f"half:{m}", 2) == 0 for m in members],
         dtype=np.bool_,
     )
     if first.all() or not first.any():
